@@ -1,0 +1,29 @@
+# Two entry points: `make run` (service + demo county) and `make test` (whole suite).
+# Each creates .venv on first use; nothing is installed outside it.
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint schema bench-fanout clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(BIN)/.installed
+	$(BIN)/yishi demo --serve
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+schema: $(BIN)/.installed
+	$(BIN)/yishi schema export
+
+clean:
+	rm -rf $(VENV) .yishi

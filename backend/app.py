@@ -1,0 +1,133 @@
+"""The ASGI application: /graphql (HTTP + websockets), health, readiness and metrics."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
+
+from backend.db import Database, describe_url
+from backend.errors import AccessError
+from backend.observability import RequestMiddleware, configure_logging
+from backend.services import AppServices, TenantDirectory
+from backend.settings import Settings, get_settings
+from schema.context import Context
+from schema.schema import build_schema
+
+log = logging.getLogger("yishi")
+
+
+class YishiGraphQL(GraphQL[Context, None]):
+    """strawberry's ASGI view with our context, websocket auth and request cleanup."""
+
+    async def get_context(self, request: Request | WebSocket, response: Response | None) -> Context:  # type: ignore[override]
+        state = request.scope.setdefault("state", {})
+        ctx = Context(
+            services=request.app.state.services,
+            request=request,
+            response=response,
+            request_id=state.get("request_id", "-"),
+        )
+        state["yishi_context"] = ctx
+        return ctx
+
+    async def on_ws_connect(self, context: Context) -> dict[str, Any]:  # type: ignore[override]
+        """Check the token given in connection_init; a bad one closes with 4403."""
+        try:
+            principal = await context.principal()
+        except AccessError as exc:
+            log.info("websocket rejected: %s", exc.message)
+            raise ConnectionRejectionError({"message": exc.message, "code": exc.code}) from exc
+        return {"tenant": principal.tenant_id, "user": principal.user_id}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            ctx: Context | None = scope.get("state", {}).pop("yishi_context", None)
+            if ctx is not None and ctx._reader is not None:
+                await ctx._reader.close()
+
+
+def database_url(settings: Settings) -> str:
+    if settings.database_url:
+        return settings.database_url
+    from backend.embedded import start_embedded
+
+    return start_embedded(settings.data_dir)
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool | None = None) -> Starlette:
+    """The service. With no DATABASE_URL it starts the embedded PostgreSQL and migrates it."""
+    settings = settings or get_settings()
+    configure_logging(json_lines=settings.json_logs, level=settings.log_level)
+    schema = build_schema(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        url = database_url(settings)
+        if migrate if migrate is not None else settings.database_url is None:
+            from backend.migrate import upgrade
+
+            await upgrade(url)
+        db = Database(owner_url=url, app_url=settings.app_database_url,
+                      app_role=settings.app_role, platform_role=settings.platform_role,
+                      pool_size=settings.db_pool_size)
+        app.state.services = AppServices(settings=settings, db=db, tenants=TenantDirectory(db))
+        log.info("Yishi serving with database %s", describe_url(url))
+        try:
+            yield
+        finally:
+            await db.dispose()
+
+    graphql = YishiGraphQL(
+        schema,
+        graphql_ide="graphiql",
+        allow_queries_via_get=True,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+    )
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        try:
+            async with request.app.state.services.db.app_engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:  # readiness reports, it does not crash
+            log.warning("readiness check failed: %s", exc)
+            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+        return JSONResponse({"status": "ready", "database": "up"})
+
+    async def metrics(request: Request) -> Response:
+        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/graphql")
+
+    app = Starlette(
+        routes=[
+            Route("/", home),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(RequestMiddleware)
+    return app

@@ -1,0 +1,65 @@
+"""Writing and reading the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.audit.models import AuditEntry
+from backend.people.models import Role
+from backend.security import Principal
+
+
+async def record(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    tenant_id: int | None = None,
+) -> None:
+    """Append an audit entry in the caller's transaction (so it commits with the change)."""
+    session.add(
+        AuditEntry(
+            tenant_id=tenant_id if tenant_id is not None else principal.require_tenant(),
+            actor_user_id=principal.user_id,
+            actor_label=principal.label,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            before=before,
+            after=after,
+            request_id=principal.request_id,
+        )
+    )
+    await session.flush()
+
+
+async def list_entries(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    after_id: int | None,
+    limit: int,
+    action: str | None = None,
+) -> list[AuditEntry]:
+    """Newest first; tenant admins only."""
+    principal.require(Role.TENANT_ADMIN)
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if after_id is not None:
+        query = query.where(AuditEntry.id < after_id)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    return list((await session.scalars(query)).all())
+
+
+async def get_entries(
+    session: AsyncSession, principal: Principal, *, ids: set[int]
+) -> list[AuditEntry]:
+    principal.require(Role.TENANT_ADMIN)
+    return list((await session.scalars(select(AuditEntry).where(AuditEntry.id.in_(ids)))).all())

@@ -1,0 +1,251 @@
+"""`yishi` command line: serve, migrate, manage counties and users, seed the demo."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from backend.people.models import Role
+from backend.settings import Settings
+
+app = typer.Typer(help="Yishi (议事): public participation for county governments.",
+                  no_args_is_help=True)
+db_app = typer.Typer(help="Database migrations.")
+tenants_app = typer.Typer(help="Counties (tenants).")
+users_app = typer.Typer(help="Accounts in a county.")
+schema_app = typer.Typer(help="The GraphQL schema file.")
+app.add_typer(db_app, name="db")
+app.add_typer(tenants_app, name="tenants")
+app.add_typer(users_app, name="users")
+app.add_typer(schema_app, name="schema")
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = [f"  {'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()]
+        typer.secho("配置无效 (invalid configuration):\n" + "\n".join(lines), fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+def resolve_database(settings: Settings) -> tuple[str, bool]:
+    """(owner URL, embedded?) — starts the embedded PostgreSQL when no DATABASE_URL is set."""
+    if settings.database_url:
+        return settings.database_url, False
+    from backend.embedded import start_embedded
+
+    return start_embedded(settings.data_dir), True
+
+
+def database(settings: Settings, url: str):  # type: ignore[no-untyped-def]
+    from backend.db import Database
+
+    return Database(owner_url=url, app_url=settings.app_database_url,
+                    app_role=settings.app_role, platform_role=settings.platform_role, pool_size=2)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply migrations (as the owner role in DATABASE_URL)."""
+    from backend.migrate import upgrade
+
+    settings = load_settings()
+    url, _ = resolve_database(settings)
+    asyncio.run(upgrade(url, revision))
+    typer.echo(f"database at {revision}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    workers: Annotated[int | None, typer.Option(help="uvicorn worker processes.")] = None,
+    migrate: Annotated[bool, typer.Option(help="Apply migrations first.")] = False,
+) -> None:
+    """Run the service (embedded PostgreSQL when DATABASE_URL is unset)."""
+    import uvicorn
+
+    from backend.migrate import upgrade
+
+    settings = load_settings()
+    url, embedded = resolve_database(settings)
+    if embedded or migrate:
+        asyncio.run(upgrade(url))
+    os.environ["DATABASE_URL"] = url  # workers join the same server
+    uvicorn.run(
+        "backend.app:create_app", factory=True, host=host or settings.host,
+        port=port or settings.port, workers=workers or settings.workers, ws="websockets",
+        log_level=settings.log_level.lower(), access_log=False,
+    )
+
+
+@app.command()
+def demo(
+    serve_after: Annotated[bool, typer.Option("--serve", help="Serve once seeded.")] = False,
+) -> None:
+    """Seed the demo county (城口县) idempotently and print how to sign in."""
+    from backend import demo as demo_data
+    from backend.migrate import upgrade
+
+    settings = load_settings()
+    url, _ = resolve_database(settings)
+    asyncio.run(upgrade(url))
+
+    async def run() -> list[demo_data.DemoLogin]:
+        db = database(settings, url)
+        try:
+            return await demo_data.seed(db)
+        finally:
+            await db.dispose()
+
+    logins = asyncio.run(run())
+    base = f"http://{settings.host}:{settings.port}"
+    typer.echo(f"""
+演示县 城口县 (slug: {demo_data.DEMO_SLUG}) is ready.
+  GraphiQL:  {base}/graphql   (add the header  X-Tenant: {demo_data.DEMO_SLUG})
+  Password for every demo account: {demo_data.DEMO_PASSWORD}
+  Platform operator: {demo_data.OPERATOR[0]} (mutation operatorLogin)
+  Accounts (mutation login with phone + password):""")
+    for login in logins:
+        typer.echo(f"    {login.phone}  {login.name}  {login.role.value}")
+    typer.echo('  Example: mutation { login(input: {phone: "13800000001", password: '
+               f'"{demo_data.DEMO_PASSWORD}"}}) {{ tokens {{ accessToken }} errors {{ message }} }} }}')
+    if serve_after:
+        serve(host=None, port=None, workers=None, migrate=False)
+
+
+@tenants_app.command("create")
+def tenants_create(
+    name: str, slug: str, division_code: str,
+    admin_name: Annotated[str | None, typer.Option(help="First admin's name.")] = None,
+    admin_phone: Annotated[str | None, typer.Option(help="First admin's phone.")] = None,
+    admin_password: Annotated[str | None, typer.Option(help="First admin's password.")] = None,
+) -> None:
+    """Register a county (as the platform)."""
+    from backend.errors import DomainError
+    from backend.security import Principal
+    from tenants import service
+
+    settings = load_settings()
+    url, _ = resolve_database(settings)
+    admin = None
+    if admin_phone:
+        admin = service.AdminAccount(display_name=admin_name or "管理员", phone=admin_phone,
+                                     password=admin_password or "")
+
+    async def run() -> None:
+        db = database(settings, url)
+        try:
+            async with db.platform_transaction() as session:
+                tenant = await service.create_tenant(
+                    session, Principal(tenant_id=None, operator_id=0), name=name, slug=slug,
+                    division_code=division_code, admin=admin)
+            typer.echo(f"created county {tenant.id} {tenant.slug} {tenant.name}")
+        except DomainError as exc:
+            typer.secho(f"{exc.field}: {exc.message}", fg="red", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+
+
+@tenants_app.command("list")
+def tenants_list() -> None:
+    """List counties."""
+    from sqlalchemy import select
+
+    from tenants.models import Tenant
+
+    settings = load_settings()
+    url, _ = resolve_database(settings)
+
+    async def run() -> None:
+        db = database(settings, url)
+        try:
+            async with db.platform_transaction() as session:
+                for t in (await session.scalars(select(Tenant).order_by(Tenant.id))).all():
+                    typer.echo(f"{t.id}\t{t.slug}\t{t.division_code}\t{t.name}")
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+
+
+@users_app.command("create")
+def users_create(
+    tenant: Annotated[str, typer.Option(help="County slug.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    phone: Annotated[str, typer.Option(help="Mobile number.")],
+    password: Annotated[str, typer.Option(help="Password (8+).")],
+    role: Annotated[list[Role], typer.Option(help="Role(s), county-wide.")] = [],  # noqa: B006
+) -> None:
+    """Create an account in a county (as the platform, e.g. the first admin)."""
+    from sqlalchemy import select
+
+    from backend.errors import DomainError
+    from backend.people import service
+    from backend.people.models import Membership
+    from tenants.models import Tenant
+
+    settings = load_settings()
+    url, _ = resolve_database(settings)
+
+    async def run() -> None:
+        db = database(settings, url)
+        try:
+            async with db.platform_transaction() as session:
+                county = await session.scalar(select(Tenant).where(Tenant.slug == tenant))
+                if county is None:
+                    typer.secho(f"未知的县：{tenant}", fg="red", err=True)
+                    raise typer.Exit(1)
+                user = await service.insert_user(session, tenant_id=county.id,
+                                                 display_name=name, phone=phone, password=password)
+                for r in role:
+                    session.add(Membership(tenant_id=county.id, user_id=user.id, role=r))
+            typer.echo(f"created user {user.id} in {tenant}")
+        except DomainError as exc:
+            typer.secho(f"{exc.field}: {exc.message}", fg="red", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+
+
+@app.command("operator")
+def operator_create(username: str, password: str) -> None:
+    """Create or reset a platform operator."""
+    from backend.people import service
+
+    settings = load_settings()
+    url, _ = resolve_database(settings)
+
+    async def run() -> None:
+        db = database(settings, url)
+        try:
+            async with db.platform_transaction() as session:
+                await service.ensure_operator(session, username=username, password=password)
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+    typer.echo(f"operator {username} ready")
+
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
+
+
+@schema_app.command("export")
+def schema_export(path: Path = SCHEMA_FILE) -> None:
+    """Write the GraphQL schema (SDL) to schema/schema.graphql."""
+    from schema.schema import build_schema
+
+    path.write_text(build_schema(load_settings()).as_str() + "\n", encoding="utf-8")
+    typer.echo(f"wrote {path}")

@@ -1,0 +1,141 @@
+"""Engines, sessions and the unit of work.
+
+Two pools over the same database:
+- the *app* pool runs as a role that owns nothing (`yishi_app`), so PostgreSQL row-level
+  security applies to every statement; the county is set per transaction with
+  `set_config('app.tenant_id', …, true)`.
+- the *platform* pool runs as `yishi_platform`, for operators who manage counties.
+
+Services never commit: `Database.transaction()` opens one transaction, and runs the
+after-commit callbacks (event publication) only once it has committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+log = logging.getLogger(__name__)
+
+AfterCommit = Callable[[], Awaitable[None]]
+_SET_SCOPE = text(
+    "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.user_id', :user, true)"
+)
+
+
+def async_url(url: str) -> str:
+    """The SQLAlchemy asyncpg form of a libpq-style PostgreSQL URL."""
+    scheme, _, rest = url.partition("://")
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+asyncpg://{rest}"
+    return url
+
+
+def sync_url(url: str) -> str:
+    """The libpq form (for tools such as psql) of a PostgreSQL URL."""
+    scheme, _, rest = url.partition("://")
+    return f"postgresql://{rest}" if scheme.startswith("postgresql") else url
+
+
+def describe_url(url: str) -> str:
+    """A URL without its password, for logs."""
+    parts = urlsplit(url)
+    host = parts.hostname or parts.query
+    return f"{parts.scheme}://{parts.username or ''}@{host}{parts.path}"
+
+
+def make_engine(url: str, *, role: str | None = None, pool_size: int = 10) -> AsyncEngine:
+    """An asyncpg engine; `role` becomes the session's role at connection start."""
+    server_settings = {"application_name": "yishi", "jit": "off"}
+    if role:
+        server_settings["role"] = role
+    return create_async_engine(
+        async_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+        connect_args={"server_settings": server_settings},
+    )
+
+
+class Database:
+    """The service's database access: app and platform pools, transactions with a scope."""
+
+    def __init__(
+        self,
+        *,
+        owner_url: str,
+        app_url: str | None = None,
+        app_role: str = "yishi_app",
+        platform_role: str = "yishi_platform",
+        pool_size: int = 10,
+    ) -> None:
+        self.owner_url = owner_url
+        # With a dedicated login URL the role comes from the login itself.
+        self.app_engine = make_engine(
+            app_url or owner_url, role=None if app_url else app_role, pool_size=pool_size
+        )
+        self.platform_engine = make_engine(owner_url, role=platform_role, pool_size=2)
+        self._app_sessions = async_sessionmaker(self.app_engine, expire_on_commit=False)
+        self._platform_sessions = async_sessionmaker(self.platform_engine, expire_on_commit=False)
+
+    async def dispose(self) -> None:
+        await self.app_engine.dispose()
+        await self.platform_engine.dispose()
+
+    @asynccontextmanager
+    async def transaction(
+        self, *, tenant_id: int | None, user_id: int | None = None, read_only: bool = False
+    ) -> AsyncIterator[AsyncSession]:
+        """One transaction scoped to a county (RLS) and an acting user.
+
+        Commits when the block exits normally, rolls back on any exception, and runs the
+        callbacks registered with `after_commit` only after a successful commit.
+        """
+        async with self._app_sessions() as session:
+            async with session.begin():
+                if read_only:
+                    await session.execute(text("SET TRANSACTION READ ONLY"))
+                await set_scope(session, tenant_id=tenant_id, user_id=user_id)
+                yield session
+            await run_after_commit(session)
+
+    @asynccontextmanager
+    async def platform_transaction(self) -> AsyncIterator[AsyncSession]:
+        """A transaction as the platform operator role (across counties)."""
+        async with self._platform_sessions() as session:
+            async with session.begin():
+                yield session
+            await run_after_commit(session)
+
+    def app_session(self) -> AsyncSession:
+        """A bare app-role session; the caller owns its transactions (long-lived readers)."""
+        return self._app_sessions()
+
+
+def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
+    """Run `callback` once the session's transaction has committed (never if it rolls back)."""
+    session.info.setdefault("after_commit", []).append(callback)
+
+
+async def run_after_commit(session: AsyncSession) -> None:
+    callbacks: list[AfterCommit] = session.info.pop("after_commit", [])
+    for callback in callbacks:
+        try:
+            await callback()
+        except Exception:  # a failed publication must not fail a committed change
+            log.exception("after-commit callback failed")
+
+
+async def set_scope(session: AsyncSession, *, tenant_id: int | None, user_id: int | None) -> None:
+    """Apply the county and user to the session's current transaction."""
+    await session.execute(
+        _SET_SCOPE,
+        {"tenant": "" if tenant_id is None else str(tenant_id),
+         "user": "" if user_id is None else str(user_id)},
+    )

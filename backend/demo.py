@@ -1,0 +1,109 @@
+"""A demo county modelled on 城口县, seeded idempotently (`yishi demo`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from backend.db import Database
+from backend.people import service as people
+from backend.people.models import Membership, Role, User
+from backend.security import Principal
+from tenants import service as tenants
+from tenants.models import OrgUnit, OrgUnitKind, Tenant, Venue, VenueLevel
+
+DEMO_SLUG = "chengkou"
+DEMO_PASSWORD = "yishi-demo-2026"
+OPERATOR = ("operator", DEMO_PASSWORD)
+
+# (parent name or None for the county root, kind, name)
+UNITS: list[tuple[str | None, OrgUnitKind, str]] = [
+    (None, OrgUnitKind.DEPARTMENT, "县政府办公室"),
+    (None, OrgUnitKind.DEPARTMENT, "县司法局"),
+    (None, OrgUnitKind.DEPARTMENT, "县住房城乡建委"),
+    (None, OrgUnitKind.SUBDISTRICT, "葛城街道"),
+    (None, OrgUnitKind.TOWNSHIP, "北屏乡"),
+    ("葛城街道", OrgUnitKind.COMMUNITY, "南大街社区"),
+    ("葛城街道", OrgUnitKind.COMMUNITY, "东大街社区"),
+    ("北屏乡", OrgUnitKind.VILLAGE, "苍坪村"),
+    ("北屏乡", OrgUnitKind.VILLAGE, "安乐村"),
+    ("南大街社区", OrgUnitKind.GRID, "南大街社区第一网格"),
+    ("苍坪村", OrgUnitKind.GRID, "苍坪村第一网格"),
+    ("苍坪村", OrgUnitKind.GRID, "苍坪村第二网格"),
+]
+
+VENUES: list[tuple[str | None, VenueLevel, str]] = [
+    (None, VenueLevel.CENTER, "城口县说事中心"),
+    ("葛城街道", VenueLevel.OFFICE, "葛城街道群众说事处"),
+    ("北屏乡", VenueLevel.OFFICE, "北屏乡群众说事处"),
+    ("南大街社区", VenueLevel.STATION, "南大街社区群众说事站"),
+    ("苍坪村", VenueLevel.STATION, "苍坪村群众说事站"),
+    ("苍坪村第一网格", VenueLevel.POINT, "苍坪村第一网格说事点"),
+]
+
+# (name, phone, role, scope unit name or None)
+PEOPLE: list[tuple[str, str, Role, str | None]] = [
+    ("王县管", "13800000001", Role.TENANT_ADMIN, None),
+    ("李承办", "13800000002", Role.DEPARTMENT_STAFF, "县住房城乡建委"),
+    ("张解事", "13800000003", Role.MEDIATOR, "北屏乡"),
+    ("赵网格", "13800000004", Role.COLLECTOR, "苍坪村第一网格"),
+    ("刘代表", "13800000005", Role.NPC_DEPUTY, "苍坪村"),
+    ("陈委员", "13800000006", Role.CPPCC_MEMBER, "南大街社区"),
+    ("周观察", "13800000007", Role.OBSERVER, None),
+    ("吴专家", "13800000008", Role.EXPERT, None),
+    ("郑群众", "13800000009", Role.CITIZEN, None),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    name: str
+    phone: str
+    role: Role
+
+
+async def seed(db: Database) -> list[DemoLogin]:
+    """Create what is missing of the demo county; running it again changes nothing."""
+    async with db.platform_transaction() as session:
+        operator = await people.ensure_operator(session, username=OPERATOR[0], password=OPERATOR[1])
+        tenant = await session.scalar(select(Tenant).where(Tenant.slug == DEMO_SLUG))
+        if tenant is None:
+            admin_name, admin_phone, _, _ = PEOPLE[0]
+            tenant = await tenants.create_tenant(
+                session, Principal(tenant_id=None, operator_id=operator.id),
+                name="城口县", slug=DEMO_SLUG, division_code="500229",
+                admin=tenants.AdminAccount(display_name=admin_name, phone=admin_phone,
+                                           password=DEMO_PASSWORD),
+            )
+    tenant_id = tenant.id
+    async with db.transaction(tenant_id=tenant_id) as session:
+        admin_id = await session.scalar(
+            select(User.id).where(User.phone == people.normalise_phone(PEOPLE[0][1]))
+        )
+        _, name, grants = await people.load_grants(session, admin_id)
+        admin = Principal(tenant_id=tenant_id, user_id=admin_id, grants=grants, display_name=name)
+        units = {u.name: u for u in (await session.scalars(select(OrgUnit))).all()}
+        root = await tenants.root_unit(session)
+        for parent_name, kind, unit_name in UNITS:
+            if unit_name not in units:
+                parent = units[parent_name] if parent_name else root
+                units[unit_name] = await tenants.create_org_unit(
+                    session, admin, parent_id=parent.id, kind=kind, name=unit_name
+                )
+        venue_names = set((await session.scalars(select(Venue.name))).all())
+        for unit_name, level, venue_name in VENUES:
+            if venue_name not in venue_names:
+                unit = units[unit_name] if unit_name else root
+                await tenants.create_venue(session, admin, org_unit_id=unit.id, level=level,
+                                           name=venue_name)
+        existing = {u.phone: u for u in (await session.scalars(select(User))).all()}
+        for person, phone, role, scope in PEOPLE[1:]:
+            e164 = people.normalise_phone(phone)
+            if e164 in existing:
+                continue
+            roles = [(role, units[scope].id if scope else None)]
+            await people.create_user(session, admin, display_name=person, phone=phone,
+                                     password=DEMO_PASSWORD, roles=roles)
+        assert await session.scalar(select(Membership.id).limit(1)) is not None
+    return [DemoLogin(name=n, phone=p, role=r) for n, p, r, _ in PEOPLE]

@@ -1,0 +1,20 @@
+"""Every table, imported in one place so Alembic and the RLS test see the whole schema."""
+
+from backend.audit.models import AuditEntry
+from backend.base import Base
+from backend.people.models import Membership, PlatformOperator, RefreshToken, User
+from tenants.models import OrgUnit, Tenant, Venue
+
+metadata = Base.metadata
+
+__all__ = [
+    "AuditEntry",
+    "Membership",
+    "OrgUnit",
+    "PlatformOperator",
+    "RefreshToken",
+    "Tenant",
+    "User",
+    "Venue",
+    "metadata",
+]

@@ -1,0 +1,105 @@
+"""Logs, metrics and the request id.
+
+Each request gets an id (from `X-Request-ID` or new), kept in a contextvar so every log
+line of the request carries it and the county; JSON lines in production.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import sys
+import time
+import uuid
+from typing import Any
+
+from prometheus_client import Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+tenant_var: contextvars.ContextVar[int | None] = contextvars.ContextVar("tenant", default=None)
+
+HTTP_REQUESTS = Counter("yishi_http_requests_total", "HTTP requests", ["method", "path", "status"])
+HTTP_LATENCY = Histogram(
+    "yishi_http_request_seconds", "HTTP request latency", ["method", "path"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+HTTP_ERRORS = Counter("yishi_http_errors_total", "HTTP responses with status >= 500", ["path"])
+KNOWN_PATHS = frozenset({"/graphql", "/healthz", "/readyz", "/metrics", "/"})
+GRAPHQL_ERRORS = Counter("yishi_graphql_errors_total", "GraphQL errors by code", ["code"])
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": request_id_var.get(),
+            "tenant": tenant_var.get(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class ContextFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id_var.get() or "-"
+        record.tenant = tenant_var.get() or "-"
+        return True
+
+
+def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(ContextFilter())
+    if json_lines:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter(
+            "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s tenant=%(tenant)s] %(message)s"
+        ))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+class RequestMiddleware:
+    """Pure ASGI: request id, latency/status metrics, and the id echoed in the response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        incoming = headers.get(b"x-request-id", b"").decode("latin-1")[:64]
+        request_id = incoming or uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        token = request_id_var.set(request_id)
+        path = scope.get("path", "")
+        path = path if path in KNOWN_PATHS else "other"  # bounded label cardinality
+        method = scope.get("method", "WS")
+        status = {"code": 500}
+        started = time.perf_counter()
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            if scope["type"] == "http":
+                HTTP_REQUESTS.labels(method, path, str(status["code"])).inc()
+                HTTP_LATENCY.labels(method, path).observe(time.perf_counter() - started)
+                if status["code"] >= 500:
+                    HTTP_ERRORS.labels(path).inc()
+            request_id_var.reset(token)

@@ -1,0 +1,88 @@
+"""User accounts, role memberships, refresh tokens and platform operators.
+
+Accounts are per county: a person's phone number, name and roles never leave the county
+that holds them (PIPL), so a person active in two counties has an account in each.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.base import Base, TenantOwned, Timestamped, enum_column, id_column
+
+
+class Role(enum.Enum):
+    """What a member may do in a county, optionally scoped to an org unit and its subtree."""
+
+    TENANT_ADMIN = "TENANT_ADMIN"  # 县级管理员
+    DEPARTMENT_STAFF = "DEPARTMENT_STAFF"  # 承办/责任单位工作人员
+    MEDIATOR = "MEDIATOR"  # 解事员
+    COLLECTOR = "COLLECTOR"  # 民情收集员/网格员
+    NPC_DEPUTY = "NPC_DEPUTY"  # 人大代表
+    CPPCC_MEMBER = "CPPCC_MEMBER"  # 政协委员
+    OBSERVER = "OBSERVER"  # 民意观察员
+    EXPERT = "EXPERT"  # 专家
+    CITIZEN = "CITIZEN"  # 群众
+
+
+class User(TenantOwned, Timestamped, Base):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("tenant_id", "phone"),)
+
+    id: Mapped[int] = id_column()
+    display_name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str] = mapped_column(String(20))  # E.164, e.g. +8613800000000
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+
+
+class Membership(TenantOwned, Timestamped, Base):
+    """A role a user holds in the county, scoped to an org unit (and everything under it)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        Index(
+            "uq_memberships_user_role_unit",
+            "user_id",
+            "role",
+            text("coalesce(org_unit_id, 0)"),
+            unique=True,
+        ),
+    )
+
+    id: Mapped[int] = id_column()
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    org_unit_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("org_units.id", ondelete="RESTRICT"), index=True
+    )
+
+
+class RefreshToken(TenantOwned, Timestamped, Base):
+    """A rotating refresh token; only its SHA-256 is stored."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[int] = id_column()
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PlatformOperator(Timestamped, Base):
+    """An operator of the Yishi platform who manages counties (not county-owned)."""
+
+    __tablename__ = "platform_operators"
+
+    id: Mapped[int] = id_column()
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,350 @@
+"""Accounts, roles and sign-in for a county."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import phonenumbers
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.audit import service as audit
+from backend.errors import DomainError
+from backend.people.errors import PeopleErrorCode as Code
+from backend.people.models import Membership, PlatformOperator, RefreshToken, Role, User
+from backend.security import (
+    Grant,
+    Principal,
+    encode_access_token,
+    hash_password,
+    new_opaque_token,
+    token_digest,
+    verify_password,
+)
+from backend.validation import clean_text
+from tenants.models import OrgUnit
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def normalise_phone(raw: str, *, field: str = "phone") -> str:
+    """E.164 form of a Chinese (or international, with +) phone number."""
+    try:
+        number = phonenumbers.parse((raw or "").strip(), "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise DomainError(Code.INVALID_PHONE, "手机号码格式不正确", field=field) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise DomainError(Code.INVALID_PHONE, "手机号码格式不正确", field=field)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mask_phone(e164: str) -> str:
+    """`+8613812345678` → `138****5678`: enough to recognise, not enough to call."""
+    national = e164[3:] if e164.startswith("+86") else e164.lstrip("+")
+    if len(national) < 7:
+        return "*" * len(national)
+    return f"{national[:3]}****{national[-4:]}"
+
+
+def _check_password(password: str, *, field: str = "password") -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            Code.WEAK_PASSWORD, f"密码至少需要{MIN_PASSWORD_LENGTH}个字符", field=field
+        )
+
+
+def user_snapshot(u: User) -> dict[str, object]:
+    return {"displayName": u.display_name, "phone": mask_phone(u.phone), "isActive": u.is_active}
+
+
+async def insert_user(
+    session: AsyncSession, *, tenant_id: int, display_name: str, phone: str, password: str | None
+) -> User:
+    name = clean_text(display_name, field="displayName", code=Code.INVALID, label="姓名",
+                      max_length=50)
+    e164 = normalise_phone(phone)
+    if password is not None:
+        _check_password(password)
+    taken = select(exists().where(User.tenant_id == tenant_id, User.phone == e164))
+    if await session.scalar(taken):
+        raise DomainError(Code.DUPLICATE_PHONE, "该手机号码已注册", field="phone")
+    user = User(
+        tenant_id=tenant_id,
+        display_name=name,
+        phone=e164,
+        password_hash=hash_password(password) if password else None,
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def create_user(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    display_name: str,
+    phone: str,
+    password: str | None,
+    roles: list[tuple[Role, int | None]] = (),  # type: ignore[assignment]
+) -> User:
+    """Create an account in the county, with optional initial roles. Tenant admins only."""
+    principal.require(Role.TENANT_ADMIN)
+    user = await insert_user(
+        session, tenant_id=principal.require_tenant(), display_name=display_name, phone=phone,
+        password=password,
+    )
+    await audit.record(
+        session, principal, action="user.create", target_type="User", target_id=user.id,
+        after=user_snapshot(user),
+    )
+    for role, unit_id in roles:
+        await grant_role(session, principal, user_id=user.id, role=role, org_unit_id=unit_id)
+    return user
+
+
+async def register_citizen(
+    session: AsyncSession, principal: Principal, *, display_name: str, phone: str, password: str
+) -> User:
+    """Self-registration of a citizen (群众) in the county of the request."""
+    tenant_id = principal.require_tenant()
+    user = await insert_user(
+        session, tenant_id=tenant_id, display_name=display_name, phone=phone, password=password
+    )
+    session.add(Membership(tenant_id=tenant_id, user_id=user.id, role=Role.CITIZEN))
+    await session.flush()
+    return user
+
+
+async def get_user(session: AsyncSession, user_id: int, *, field: str = "userId") -> User:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise DomainError(Code.NOT_FOUND, "用户不存在", field=field)
+    return user
+
+
+async def grant_role(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    user_id: int,
+    role: Role,
+    org_unit_id: int | None,
+) -> Membership:
+    """Give `user_id` a role, scoped to an org unit of this county (or county-wide)."""
+    tenant_id = principal.require_tenant()
+    unit_path: str | None = None
+    if org_unit_id is not None:
+        unit = await session.get(OrgUnit, org_unit_id)
+        if unit is None:
+            raise DomainError(Code.ORG_UNIT_NOT_FOUND, "组织单元不存在或不属于本县",
+                              field="orgUnitId")
+        unit_path = unit.path
+    principal.require(Role.TENANT_ADMIN, at_path=unit_path)
+    user = await get_user(session, user_id)
+    duplicate = await session.scalar(
+        select(exists().where(
+            Membership.user_id == user.id,
+            Membership.role == role,
+            (Membership.org_unit_id == org_unit_id) if org_unit_id is not None
+            else Membership.org_unit_id.is_(None),
+        ))
+    )
+    if duplicate:
+        raise DomainError(Code.DUPLICATE_MEMBERSHIP, "该用户已拥有此角色", field="role")
+    membership = Membership(tenant_id=tenant_id, user_id=user.id, role=role,
+                            org_unit_id=org_unit_id)
+    session.add(membership)
+    await session.flush()
+    await audit.record(
+        session, principal, action="membership.grant", target_type="Membership",
+        target_id=membership.id,
+        after={"userId": user.id, "role": role.value, "orgUnitId": org_unit_id},
+    )
+    return membership
+
+
+async def revoke_role(
+    session: AsyncSession, principal: Principal, *, membership_id: int
+) -> Membership:
+    """Remove a role; the county's last county-wide admin cannot be removed."""
+    principal.require(Role.TENANT_ADMIN)
+    membership = await session.get(Membership, membership_id)
+    if membership is None:
+        raise DomainError(Code.NOT_FOUND, "角色记录不存在", field="membershipId")
+    if membership.role is Role.TENANT_ADMIN and membership.org_unit_id is None:
+        admins = await session.scalar(
+            select(func.count()).select_from(Membership).where(
+                Membership.role == Role.TENANT_ADMIN, Membership.org_unit_id.is_(None)
+            )
+        )
+        if (admins or 0) <= 1:
+            raise DomainError(Code.LAST_ADMIN, "不能移除本县最后一名县级管理员", field="membershipId")
+    await session.delete(membership)
+    await session.flush()
+    await audit.record(
+        session, principal, action="membership.revoke", target_type="Membership",
+        target_id=membership_id,
+        before={"userId": membership.user_id, "role": membership.role.value,
+                "orgUnitId": membership.org_unit_id},
+    )
+    return membership
+
+
+async def load_grants(session: AsyncSession, user_id: int) -> tuple[bool, str, tuple[Grant, ...]]:
+    """(active, display name, grants with their org paths) for a user of the current county."""
+    user = await session.get(User, user_id)
+    if user is None:
+        return False, "", ()
+    rows = await session.execute(
+        select(Membership.role, Membership.org_unit_id, OrgUnit.path)
+        .outerjoin(OrgUnit, OrgUnit.id == Membership.org_unit_id)
+        .where(Membership.user_id == user_id)
+    )
+    grants = tuple(Grant(role=r, org_unit_id=u, org_path=p) for r, u, p in rows.all())
+    return user.is_active, user.display_name, grants
+
+
+@dataclass(frozen=True, slots=True)
+class Tokens:
+    access_token: str
+    access_expires_at: datetime
+    refresh_token: str
+    user: User | None = None
+    operator: PlatformOperator | None = None
+
+
+async def _issue(
+    session: AsyncSession, *, tenant_id: int, user: User, secret: str, access_ttl: int,
+    refresh_ttl: int,
+) -> Tokens:
+    access, exp = encode_access_token(
+        secret=secret, ttl_seconds=access_ttl, tenant_id=tenant_id, user_id=user.id
+    )
+    raw, digest = new_opaque_token()
+    session.add(RefreshToken(
+        tenant_id=tenant_id, user_id=user.id, token_hash=digest,
+        expires_at=datetime.now(UTC) + timedelta(seconds=refresh_ttl),
+    ))
+    await session.flush()
+    # The county id travels in the refresh token so refreshing needs no other header.
+    return Tokens(access_token=access, access_expires_at=datetime.fromtimestamp(exp, UTC),
+                  refresh_token=f"{tenant_id}.{raw}", user=user)
+
+
+async def login(
+    session: AsyncSession, *, tenant_id: int, phone: str, password: str, secret: str,
+    access_ttl: int, refresh_ttl: int,
+) -> Tokens:
+    """Tokens for a county account; one message for every failure (no account probing)."""
+    failure = DomainError(Code.INVALID_CREDENTIALS, "手机号码或密码错误", field="password")
+    try:
+        e164 = normalise_phone(phone)
+    except DomainError:
+        verify_password(None, password)
+        raise failure from None
+    user = await session.scalar(select(User).where(User.phone == e164))
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        raise failure
+    if not user.is_active:
+        raise DomainError(Code.INVALID_CREDENTIALS, "该账号已停用", field="phone")
+    return await _issue(session, tenant_id=tenant_id, user=user, secret=secret,
+                        access_ttl=access_ttl, refresh_ttl=refresh_ttl)
+
+
+def refresh_token_tenant(token: str) -> int | None:
+    head, _, rest = (token or "").partition(".")
+    return int(head) if head.isdigit() and rest else None
+
+
+async def refresh(
+    session: AsyncSession, *, tenant_id: int, refresh_token: str, secret: str, access_ttl: int,
+    refresh_ttl: int,
+) -> Tokens:
+    """Rotate a refresh token: the old one is revoked, a new pair issued."""
+    _, _, raw = refresh_token.partition(".")
+    stored = await session.scalar(
+        select(RefreshToken).where(RefreshToken.token_hash == token_digest(raw)).with_for_update()
+    )
+    now = datetime.now(UTC)
+    if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
+        raise DomainError(Code.INVALID_REFRESH_TOKEN, "刷新令牌无效或已过期，请重新登录",
+                          field="refreshToken")
+    user = await session.get(User, stored.user_id)
+    if user is None or not user.is_active:
+        raise DomainError(Code.INVALID_REFRESH_TOKEN, "账号不可用", field="refreshToken")
+    stored.revoked_at = now
+    return await _issue(session, tenant_id=tenant_id, user=user, secret=secret,
+                        access_ttl=access_ttl, refresh_ttl=refresh_ttl)
+
+
+async def logout(session: AsyncSession, *, refresh_token: str) -> None:
+    _, _, raw = refresh_token.partition(".")
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.token_hash == token_digest(raw), RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=func.now())
+    )
+
+
+async def change_password(
+    session: AsyncSession, principal: Principal, *, old_password: str, new_password: str
+) -> None:
+    user = await get_user(session, principal.require_user())
+    if not verify_password(user.password_hash, old_password):
+        raise DomainError(Code.INVALID_CREDENTIALS, "原密码错误", field="oldPassword")
+    _check_password(new_password, field="newPassword")
+    user.password_hash = hash_password(new_password)
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=func.now())
+    )
+
+
+async def operator_login(
+    session: AsyncSession, *, username: str, password: str, secret: str, access_ttl: int
+) -> Tokens:
+    """Access token for a platform operator (platform transaction)."""
+    operator = await session.scalar(
+        select(PlatformOperator).where(PlatformOperator.username == (username or "").strip())
+    )
+    if not verify_password(operator.password_hash if operator else None, password) or not operator:
+        raise DomainError(Code.INVALID_CREDENTIALS, "用户名或密码错误", field="password")
+    access, exp = encode_access_token(
+        secret=secret, ttl_seconds=access_ttl, tenant_id=None, operator_id=operator.id
+    )
+    return Tokens(access_token=access, access_expires_at=datetime.fromtimestamp(exp, UTC),
+                  refresh_token="", operator=operator)
+
+
+async def ensure_operator(session: AsyncSession, *, username: str, password: str) -> PlatformOperator:
+    """Create or reset a platform operator (CLI; platform transaction)."""
+    operator = await session.scalar(
+        select(PlatformOperator).where(PlatformOperator.username == username)
+    )
+    _check_password(password)
+    if operator is None:
+        operator = PlatformOperator(username=username, password_hash=hash_password(password))
+        session.add(operator)
+    else:
+        operator.password_hash = hash_password(password)
+    await session.flush()
+    return operator
+
+
+async def list_users(
+    session: AsyncSession, principal: Principal, *, role: Role | None, after_id: int | None,
+    limit: int, search: str | None = None,
+) -> list[User]:
+    """Accounts of the county; tenant admins only."""
+    principal.require(Role.TENANT_ADMIN)
+    query = select(User).order_by(User.id).limit(limit)
+    if role is not None:
+        query = query.where(exists().where(Membership.user_id == User.id, Membership.role == role))
+    if search:
+        query = query.where(User.display_name.contains(search.strip()))
+    if after_id is not None:
+        query = query.where(User.id > after_id)
+    return list((await session.scalars(query)).all())

@@ -1,0 +1,79 @@
+"""Configuration from the environment (and an optional `.env` file), validated at start."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_JWT_SECRET = "yishi-development-secret-do-not-use-in-production-0000"
+
+
+class Settings(BaseSettings):
+    """Every knob of the service. Environment variables use the field name in upper case."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_prefix="")
+
+    environment: Literal["development", "production", "test"] = "development"
+    database_url: str | None = Field(
+        default=None,
+        description="Owner connection (migrations). Unset: start an embedded PostgreSQL (pgserver).",
+    )
+    app_database_url: str | None = Field(
+        default=None,
+        description="Connection the service uses for requests; a role that owns no table. "
+        "Unset: DATABASE_URL with `SET ROLE yishi_app`.",
+    )
+    data_dir: Path = Path(".yishi/pgdata")
+    broadcast_url: str = "memory://"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    workers: int = Field(default=1, ge=1, le=64)
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwt_access_ttl_seconds: int = Field(default=900, ge=30, le=86400)
+    jwt_refresh_ttl_seconds: int = Field(default=30 * 86400, ge=300)
+    log_json: bool | None = None
+    log_level: str = "INFO"
+    max_query_depth: int = Field(default=12, ge=2, le=50)
+    max_aliases: int = Field(default=30, ge=1, le=1000)
+    max_tokens: int = Field(default=4000, ge=100)
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+    app_role: str = "yishi_app"
+    platform_role: str = "yishi_platform"
+
+    @field_validator("database_url", "app_database_url")
+    @classmethod
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgresql://", "postgresql+asyncpg://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL")
+        return value
+
+    @field_validator("broadcast_url")
+    @classmethod
+    def _broadcast_scheme(cls, value: str) -> str:
+        if not value.startswith(("memory://", "redis://", "rediss://")):
+            raise ValueError("must be memory:// or redis://host:port")
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_real_secret(self) -> Settings:
+        secret = self.jwt_secret.get_secret_value()
+        if self.environment == "production":
+            if secret == DEV_JWT_SECRET or len(secret) < 32:
+                raise ValueError("JWT_SECRET must be set to 32+ random characters in production")
+            if self.database_url is None:
+                raise ValueError("DATABASE_URL is required in production")
+        return self
+
+    @property
+    def json_logs(self) -> bool:
+        return self.log_json if self.log_json is not None else self.environment == "production"
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

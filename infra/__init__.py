@@ -1,0 +1,1 @@
+"""Migrations (Alembic), database roles and deployment files."""

@@ -1,0 +1,61 @@
+"""The audit log, readable by tenant admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from backend.audit import models, service
+from schema.relay import Connection, build_connection, decode_cursor, page_size
+
+
+@strawberry.type(name="AuditEntry", description="One administrative action: who, what, when, "
+                 "and the record before and after.")
+class AuditEntry(relay.Node):
+    id: relay.NodeID[int]
+    action: str = strawberry.field(description="What was done, e.g. membership.grant.")
+    actor: str = strawberry.field(description="Who did it (user:<id>:<name> or operator:<id>).")
+    target_type: str = strawberry.field(description="Kind of record changed.")
+    target_id: int | None = strawberry.field(description="Database id of the record changed.")
+    before: JSON | None = strawberry.field(description="The record before (null on create).")
+    after: JSON | None = strawberry.field(description="The record after (null on delete).")
+    request_id: str | None = strawberry.field(description="Request id, to find the logs.")
+    created_at: datetime = strawberry.field(description="When.")
+
+    @classmethod
+    def from_model(cls, e: models.AuditEntry) -> AuditEntry:
+        return cls(id=e.id, action=e.action, actor=e.actor_label, target_type=e.target_type,
+                   target_id=e.target_id, before=e.before, after=e.after,
+                   request_id=e.request_id, created_at=e.created_at)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):  # type: ignore[no-untyped-def]
+        principal = await info.context.principal()
+        ids = {int(i) for i in node_ids}
+        rows = await info.context.read(lambda s: service.get_entries(s, principal, ids=ids))
+        found = {e.id: e for e in rows}
+        return [cls.from_model(found[int(i)]) if int(i) in found else None for i in node_ids]
+
+
+@strawberry.type
+class AuditQueries:
+    @strawberry.field(description="Administrative actions in the county, newest first "
+                      "(tenant admins).")
+    async def audit_log(
+        self,
+        info: Info,
+        action: Annotated[str | None, strawberry.argument(description="Only this action.")] = None,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1–100 (20).")] = None,
+        after: Annotated[str | None, strawberry.argument(description="Cursor to start after.")] = None,
+    ) -> Connection[AuditEntry]:
+        size = page_size(first)
+        after_id = decode_cursor(after)
+        principal = await info.context.principal()
+        rows = await info.context.read(lambda s: service.list_entries(
+            s, principal, after_id=after_id, limit=size + 1, action=action))
+        return build_connection(rows, first=size, to_node=AuditEntry.from_model, key=lambda r: r.id)

@@ -1,0 +1,160 @@
+"""Per-request GraphQL context: who is asking, in which county, and DB access for reads.
+
+Sibling fields resolve concurrently but an AsyncSession is not safe for concurrent use, so
+every read in a request goes through `Context.read`, which serialises on one read-only
+transaction (HTTP) or opens a short transaction per call (websockets, whose connections
+live long). Mutations never use it: each owns its transaction (`schema.mutations.mutate`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from backend.db import set_scope
+from backend.errors import Unauthenticated
+from backend.people import service as people
+from backend.security import Principal, decode_access_token
+from backend.services import AppServices
+
+T = TypeVar("T")
+
+
+class Reader:
+    """Serialised read access for one request."""
+
+    def __init__(self, services: AppServices, *, persistent: bool) -> None:
+        self._services = services
+        self._persistent = persistent
+        self._lock = asyncio.Lock()
+        self._session: AsyncSession | None = None
+        self._scope: tuple[int | None, int | None] = (None, None)
+
+    async def run(
+        self, fn: Callable[[AsyncSession], Awaitable[T]], *, tenant_id: int | None,
+        user_id: int | None,
+    ) -> T:
+        if not self._persistent:
+            async with self._services.db.transaction(
+                tenant_id=tenant_id, user_id=user_id, read_only=True
+            ) as session:
+                return await fn(session)
+        async with self._lock:
+            if self._session is None:
+                self._session = self._services.db.app_session()
+                await self._session.begin()
+                await set_scope(self._session, tenant_id=tenant_id, user_id=user_id)
+                self._scope = (tenant_id, user_id)
+            elif self._scope != (tenant_id, user_id):
+                await set_scope(self._session, tenant_id=tenant_id, user_id=user_id)
+                self._scope = (tenant_id, user_id)
+            return await fn(self._session)
+
+    async def close(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.rollback()
+            await session.close()
+
+
+@dataclass
+class Context:
+    services: AppServices
+    request: Request | WebSocket
+    response: Response | None
+    request_id: str
+    connection_params: dict[str, Any] | None = None
+    _principal: Principal | None = None
+    _reader: Reader | None = None
+    _loaders: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_websocket(self) -> bool:
+        return isinstance(self.request, WebSocket)
+
+    @property
+    def reader(self) -> Reader:
+        if self._reader is None:
+            self._reader = Reader(self.services, persistent=not self.is_websocket)
+        return self._reader
+
+    async def read(self, fn: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """Run `fn` with a read session scoped to the caller's county (RLS)."""
+        principal = await self.principal()
+        return await self.reader.run(fn, tenant_id=principal.tenant_id, user_id=principal.user_id)
+
+    @property
+    def loaders(self) -> Any:
+        if self._loaders is None:
+            from schema.loaders import Loaders
+
+            self._loaders = Loaders(self)
+        return self._loaders
+
+    def fresh_loaders(self) -> Any:
+        """New loaders, e.g. per pushed subscription event (cached ones would be stale)."""
+        from schema.loaders import Loaders
+
+        self._loaders = Loaders(self)
+        return self._loaders
+
+    def _credentials(self) -> tuple[str | None, str | None]:
+        """(bearer token, county slug) from headers, or the websocket's connection_init."""
+        headers = self.request.headers
+        token = headers.get("authorization")
+        slug = headers.get("x-tenant") or self.request.query_params.get("tenant")
+        if self.connection_params:
+            token = self.connection_params.get("Authorization") or self.connection_params.get(
+                "authorization") or token
+            slug = self.connection_params.get("tenant") or slug
+        if token:
+            scheme, _, value = token.partition(" ")
+            token = value.strip() if scheme.lower() == "bearer" else None
+            if token is None:
+                raise Unauthenticated("Authorization 请求头应为 “Bearer <令牌>”")
+        return token, (slug.strip().lower() if slug else None)
+
+    async def principal(self) -> Principal:
+        """The actor, resolved once per request (per connection for websockets)."""
+        if self._principal is None:
+            self._principal = await self._resolve_principal()
+        return self._principal
+
+    async def _resolve_principal(self) -> Principal:
+        token, slug = self._credentials()
+        slug_tenant: int | None = None
+        if slug:
+            slug_tenant = await self.services.tenants.resolve(slug)
+            if slug_tenant is None:
+                raise Unauthenticated(f"未知的县：{slug}")
+        if not token:
+            return Principal(tenant_id=slug_tenant, request_id=self.request_id)
+        claims = decode_access_token(
+            token, secret=self.services.settings.jwt_secret.get_secret_value()
+        )
+        if claims.operator_id is not None:
+            return Principal(
+                tenant_id=None, operator_id=claims.operator_id, request_id=self.request_id
+            )
+        if slug_tenant is not None and slug_tenant != claims.tenant_id:
+            raise Unauthenticated("登录令牌与请求的县不一致")
+        assert claims.user_id is not None
+        active, name, grants = await self.reader.run(
+            lambda s: people.load_grants(s, claims.user_id),  # type: ignore[arg-type]
+            tenant_id=claims.tenant_id,
+            user_id=claims.user_id,
+        )
+        if not active:
+            raise Unauthenticated("账号不存在或已停用")
+        return Principal(
+            tenant_id=claims.tenant_id, user_id=claims.user_id, grants=grants,
+            display_name=name, request_id=self.request_id,
+        )

@@ -1,0 +1,68 @@
+"""How failures reach clients.
+
+- Expected failures are payload data: `errors: [XError!]!` with field, code and a Chinese
+  message (see `schema.mutations.mutate`).
+- Access failures are top-level GraphQL errors with `extensions.code` FORBIDDEN or
+  UNAUTHENTICATED; bad arguments (cursors, page sizes) get BAD_USER_INPUT.
+- Anything else is a bug: logged with the request id, masked for the client.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import strawberry
+from graphql import GraphQLError
+from strawberry import relay
+from strawberry.extensions import SchemaExtension
+
+from backend.errors import AccessError
+
+log = logging.getLogger("yishi.graphql")
+
+
+@strawberry.interface(description="A failure the user can act on, returned in a payload.")
+class UserError:
+    field: str | None = strawberry.field(
+        description="The input field the error is about (camelCase), or null for the whole input."
+    )
+    message: str = strawberry.field(description="What went wrong, in Chinese, for people.")
+
+
+class ErrorPolicy(SchemaExtension):
+    """Classifies every error of a result and masks the unexpected ones."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        request_id = getattr(self.execution_context.context, "request_id", None)
+        result.errors = [self._classify(e, request_id) for e in result.errors]
+
+    @staticmethod
+    def _classify(error: GraphQLError, request_id: str | None) -> GraphQLError:
+        original = error.original_error
+        if original is None:  # syntax/validation/limits: already a clear message
+            extensions = error.extensions or {}
+            if "code" not in extensions:
+                error.extensions = {**extensions, "code": "GRAPHQL_VALIDATION_FAILED"}
+            return error
+        if isinstance(original, AccessError):
+            error.extensions = {"code": original.code}
+            return error
+        if isinstance(original, relay.GlobalIDValueError):
+            error.message = f"标识无效：{original}"
+            error.extensions = {"code": "BAD_USER_INPUT"}
+            return error
+        if isinstance(original, GraphQLError) and original.extensions:
+            return error
+        log.error("unexpected error in %s (request %s)", error.path, request_id,
+                  exc_info=(type(original), original, original.__traceback__))
+        return GraphQLError(
+            "服务器内部错误，请稍后重试",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+        )

@@ -1,0 +1,97 @@
+"""GraphQL types of people, roles and sign-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from backend.people import models
+from backend.people.errors import PeopleErrorCode as _PeopleErrorCode
+from backend.people.service import mask_phone
+from schema.errors import UserError
+from schema.tenants.types import County, OrgUnit
+
+Role = strawberry.enum(
+    models.Role,
+    description="Roles in a county: TENANT_ADMIN 县级管理员, DEPARTMENT_STAFF 承办单位工作人员, "
+    "MEDIATOR 解事员, COLLECTOR 民情收集员/网格员, NPC_DEPUTY 人大代表, CPPCC_MEMBER 政协委员, "
+    "OBSERVER 民意观察员, EXPERT 专家, CITIZEN 群众.",
+)
+PeopleErrorCode = strawberry.enum(_PeopleErrorCode, description="Why an account change failed.")
+
+
+@strawberry.type(description="A failure of an account, role or sign-in request.")
+class PeopleError(UserError):
+    code: PeopleErrorCode = strawberry.field(description="Machine-readable reason.")
+
+
+@strawberry.type(name="Membership", description="A role a user holds, county-wide or scoped to "
+                 "an org unit and everything under it.")
+class Membership(relay.Node):
+    id: relay.NodeID[int]
+    role: Role = strawberry.field(description="The role.")
+    org_unit_db_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The unit the role is scoped to; null means county-wide.")
+    async def org_unit(self, info: Info) -> OrgUnit | None:
+        if self.org_unit_db_id is None:
+            return None
+        row = await info.context.loaders.org_unit.load(self.org_unit_db_id)
+        return OrgUnit.from_model(row) if row else None
+
+    @classmethod
+    def from_model(cls, m: models.Membership) -> Membership:
+        return cls(id=m.id, role=m.role, org_unit_db_id=m.org_unit_id)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Membership | None]:
+        rows = await info.context.loaders.membership.load_many([int(i) for i in node_ids])
+        return [cls.from_model(r) if r else None for r in rows]
+
+
+@strawberry.type(name="User", description="A person's account in this county.")
+class User(relay.Node):
+    id: relay.NodeID[int]
+    display_name: str = strawberry.field(description="Name shown to others.")
+    phone: str = strawberry.field(description="Mobile number, masked (138****5678).")
+    is_active: bool = strawberry.field(description="False when the account is disabled.")
+
+    @strawberry.field(description="Roles this user holds in the county.")
+    async def memberships(self, info: Info) -> list[Membership]:
+        rows = await info.context.loaders.memberships_by_user.load(self.id)
+        return [Membership.from_model(r) for r in rows]
+
+    @classmethod
+    def from_model(cls, u: models.User) -> User:
+        return cls(id=u.id, display_name=u.display_name, phone=mask_phone(u.phone),
+                   is_active=u.is_active)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[User | None]:
+        rows = await info.context.loaders.user.load_many([int(i) for i in node_ids])
+        return [cls.from_model(r) if r else None for r in rows]
+
+
+@strawberry.type(description="Who is asking: the signed-in user (if any) and the county.")
+class Viewer:
+    user: User | None = strawberry.field(description="The signed-in user; null when anonymous.")
+    county: County | None = strawberry.field(description="The county of the request.")
+    roles: list[Role] = strawberry.field(description="Roles the user holds (any scope).")
+    is_platform_operator: bool = strawberry.field(description="True for platform operators.")
+
+
+@strawberry.type(description="Tokens issued at sign-in or refresh.")
+class AuthTokens:
+    access_token: str = strawberry.field(
+        description="Send as `Authorization: Bearer <token>`; short-lived.")
+    access_token_expires_at: datetime = strawberry.field(description="When it stops working.")
+    refresh_token: str = strawberry.field(
+        description="Exchange with refreshToken for a new pair; single use.")

@@ -1,0 +1,54 @@
+"""The root schema: every domain's queries and mutations, limits, caches and error policy."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from backend.settings import Settings
+from schema.audit.api import AuditQueries
+from schema.errors import ErrorPolicy
+from schema.people.api import PeopleMutations, PeopleQueries
+from schema.tenants.api import TenantMutations, TenantQueries
+
+
+@strawberry.type(description="Everything that can be read.")
+class Query(TenantQueries, PeopleQueries, AuditQueries):
+    node: relay.Node | None = relay.node(description="Any object by its global id.")
+    nodes: list[relay.Node | None] = relay.node(description="Objects by their global ids.")
+
+
+@strawberry.type(description="Everything that can be changed. Each mutation is one transaction: "
+                 "it either applies fully or returns errors and changes nothing.")
+class Mutation(TenantMutations, PeopleMutations):
+    pass
+
+
+class YishiSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None):  # type: ignore[no-untyped-def]
+        """Client mistakes are not server errors; ErrorPolicy logs the unexpected ones."""
+
+
+def build_schema(settings: Settings, *, subscription: type | None = None) -> strawberry.Schema:
+    return YishiSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=subscription,
+        config=StrawberryConfig(auto_camel_case=True, relay_max_results=100),
+        extensions=[
+            ErrorPolicy,
+            QueryDepthLimiter(max_depth=settings.max_query_depth),
+            MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            MaxTokensLimiter(max_token_count=settings.max_tokens),
+            ParserCache(maxsize=1000),
+            ValidationCache(maxsize=1000),
+        ],
+    )

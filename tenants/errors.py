@@ -1,0 +1,13 @@
+"""Error codes of the tenants domain."""
+
+import enum
+
+
+class TenantErrorCode(enum.Enum):
+    INVALID = "INVALID"
+    DUPLICATE_SLUG = "DUPLICATE_SLUG"
+    DUPLICATE_DIVISION_CODE = "DUPLICATE_DIVISION_CODE"
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_PARENT = "INVALID_PARENT"
+    INVALID_VENUE_LEVEL = "INVALID_VENUE_LEVEL"
+    HAS_CHILDREN = "HAS_CHILDREN"
