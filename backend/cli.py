@@ -80,7 +80,7 @@ def serve(
     os.environ["DATABASE_URL"] = url  # workers join the same server
     uvicorn.run(
         "backend.app:create_app", factory=True, host=host or settings.host,
-        port=port or settings.port, workers=workers or settings.workers, ws="websockets",
+        port=port or settings.port, workers=workers or settings.workers, ws="websockets-sansio",
         log_level=settings.log_level.lower(), access_log=False,
     )
 

@@ -64,6 +64,7 @@ def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    logging.getLogger("pgserver").setLevel(logging.WARNING)  # logs every pg_ctl call at INFO
 
 
 class RequestMiddleware:

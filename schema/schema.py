@@ -44,11 +44,13 @@ def build_schema(settings: Settings, *, subscription: type | None = None) -> str
         subscription=subscription,
         config=StrawberryConfig(auto_camel_case=True, relay_max_results=100),
         extensions=[
+            # Factories: strawberry builds extensions per request; the parse and validation
+            # caches themselves live at module level and are shared.
             ErrorPolicy,
-            QueryDepthLimiter(max_depth=settings.max_query_depth),
-            MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-            MaxTokensLimiter(max_token_count=settings.max_tokens),
-            ParserCache(maxsize=1000),
-            ValidationCache(maxsize=1000),
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            lambda: ParserCache(maxsize=1000),
+            lambda: ValidationCache(maxsize=1000),
         ],
     )

@@ -14,15 +14,14 @@ PLATFORM_ROLE = "yishi_platform"
 
 def create_roles() -> list[str]:
     return [
-        f"""DO $$
-BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN
-    CREATE ROLE {APP_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
-  END IF;
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{PLATFORM_ROLE}') THEN
-    CREATE ROLE {PLATFORM_ROLE} NOLOGIN NOSUPERUSER NOBYPASSRLS;
-  END IF;
-END $$""",
+        *(
+            # Roles are cluster-wide: several databases (or test workers) may race here.
+            f"""DO $$ BEGIN
+  CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END $$"""
+            for role in (APP_ROLE, PLATFORM_ROLE)
+        ),
         f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}, {PLATFORM_ROLE}",
         """CREATE OR REPLACE FUNCTION app_tenant_id() RETURNS bigint
   LANGUAGE sql STABLE PARALLEL SAFE

@@ -1,0 +1,116 @@
+"""Row-level security: a query run as county A, with no tenant filter at all, sees none of
+county B's rows — for every county-owned table in the metadata."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+from sqlalchemy import text
+
+from backend.models import metadata
+from backend.people.models import Role
+from tenants.models import OrgUnitKind, VenueLevel
+from tests.factories.people import PASSWORD, make_user
+from tests.factories.tenants import gid, make_county, make_unit, make_venue
+
+# Tables that belong to the platform, not to a county. A new table must either carry
+# tenant_id (and get policies) or be listed here deliberately.
+GLOBAL_TABLES = {"tenants", "platform_operators"}
+
+
+def tenant_tables() -> list[str]:
+    return sorted(t.name for t in metadata.sorted_tables if "tenant_id" in t.columns)
+
+
+def test_every_table_is_either_county_owned_or_listed_global():
+    unowned = {t.name for t in metadata.sorted_tables if "tenant_id" not in t.columns}
+    assert unowned == GLOBAL_TABLES
+
+
+async def test_every_table_has_forced_rls_and_policies(owner_db: asyncpg.Connection):
+    rows = await owner_db.fetch(
+        """SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
+                  array_agg(p.polname ORDER BY p.polname) FILTER (WHERE p.polname IS NOT NULL) AS policies
+           FROM pg_class c LEFT JOIN pg_policy p ON p.polrelid = c.oid
+           WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+             AND c.relname <> 'alembic_version'
+           GROUP BY c.relname, c.relrowsecurity, c.relforcerowsecurity""")
+    by_table = {r["relname"]: r for r in rows}
+    assert set(by_table) == set(tenant_tables()) | GLOBAL_TABLES
+    for name in tenant_tables():
+        row = by_table[name]
+        assert row["relrowsecurity"] and row["relforcerowsecurity"], name
+        assert "tenant_isolation" in row["policies"], name
+
+
+async def test_app_role_owns_nothing_and_cannot_bypass_rls(owner_db: asyncpg.Connection):
+    role = await owner_db.fetchrow(
+        "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'yishi_app'")
+    assert role == (False, False)
+    owned = await owner_db.fetchval(
+        "SELECT count(*) FROM pg_class WHERE relowner = 'yishi_app'::regrole")
+    assert owned == 0
+
+
+async def populate(server, gql) -> object:
+    """A county with at least one row in every county-owned table, made through the API
+    where a client would (login creates a refresh token, mutations write the audit log)."""
+    county = await make_county(server)
+    township = await make_unit(server, county, kind=OrgUnitKind.TOWNSHIP)
+    await make_venue(server, county, unit_id=township, level=VenueLevel.OFFICE)
+    member = await make_user(server, county, roles=[(Role.MEDIATOR, township)])
+    body = await gql.data(
+        'mutation($p: String!, $w: String!) { login(input: {phone: $p, password: $w}) '
+        '{ errors { code } } }', {"p": member.phone, "w": PASSWORD}, tenant=county.slug)
+    assert body["login"]["errors"] == []
+    await gql.data(
+        'mutation($p: ID!) { createOrgUnit(input: {parentId: $p, kind: VILLAGE, name: "甲村"}) '
+        '{ errors { code } } }', {"p": gid("OrgUnit", township)},
+        token=county.admin.token)
+    return county
+
+
+async def test_unfiltered_queries_as_county_a_see_nothing_of_county_b(server, gql, owner_db):
+    a = await populate(server, gql)
+    b = await populate(server, gql)
+    tables = tenant_tables()
+    for table in tables:
+        b_rows = await owner_db.fetchval(f"SELECT count(*) FROM {table} WHERE tenant_id = $1", b.id)
+        assert b_rows > 0, f"populate() left {table} empty for county B: extend it"
+
+    async with server.services.db.transaction(tenant_id=a.id) as session:
+        for table in tables:
+            seen = (await session.execute(text(f"SELECT tenant_id FROM {table}"))).scalars().all()
+            assert seen, table
+            assert set(seen) == {a.id}, f"{table} leaked rows of another county"
+
+    # No county set: nothing at all.
+    async with server.services.db.transaction(tenant_id=None) as session:
+        for table in tables:
+            count = (await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
+            assert count == 0, table
+
+
+async def test_writing_into_another_county_is_refused(server):
+    a = await make_county(server)
+    b = await make_county(server)
+    with pytest.raises(Exception, match="row-level security"):
+        async with server.services.db.transaction(tenant_id=a.id) as session:
+            await session.execute(text(
+                "INSERT INTO org_units (tenant_id, kind, name, path) VALUES (:t, 'TOWNSHIP', 'x', '/')"
+            ), {"t": b.id})
+    # Updating B's rows from A touches nothing.
+    async with server.services.db.transaction(tenant_id=a.id) as session:
+        result = await session.execute(
+            text("UPDATE org_units SET name = 'hijacked' WHERE tenant_id = :t"), {"t": b.id})
+        assert result.rowcount == 0
+
+
+async def test_audit_log_is_append_only_for_the_service(server, gql):
+    county = await populate(server, gql)
+    async with server.services.db.transaction(tenant_id=county.id) as session:
+        assert (await session.execute(text("SELECT count(*) FROM audit_entries"))).scalar_one() > 0
+    for statement in ("UPDATE audit_entries SET action = 'x'", "DELETE FROM audit_entries"):
+        with pytest.raises(Exception, match="permission denied"):
+            async with server.services.db.transaction(tenant_id=county.id) as session:
+                await session.execute(text(statement))
