@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
@@ -16,14 +15,13 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 
 from backend.db import Database, describe_url
-from backend.errors import AccessError
 from backend.observability import RequestMiddleware, configure_logging
 from backend.services import AppServices, TenantDirectory
 from backend.settings import Settings, get_settings
+from realtime.hub import Hub, install_hub
+from realtime.ws import websocket_endpoint
 from schema.context import Context
 from schema.schema import build_schema
 
@@ -31,7 +29,8 @@ log = logging.getLogger("yishi")
 
 
 class YishiGraphQL(GraphQL[Context, None]):
-    """strawberry's ASGI view with our context, websocket auth and request cleanup."""
+    """strawberry's ASGI view (HTTP only) with our context and request cleanup; websockets
+    are served by `realtime.ws`, which multiplexes subscriptions."""
 
     async def get_context(self, request: Request | WebSocket, response: Response | None) -> Context:  # type: ignore[override]
         state = request.scope.setdefault("state", {})
@@ -43,15 +42,6 @@ class YishiGraphQL(GraphQL[Context, None]):
         )
         state["yishi_context"] = ctx
         return ctx
-
-    async def on_ws_connect(self, context: Context) -> dict[str, Any]:  # type: ignore[override]
-        """Check the token given in connection_init; a bad one closes with 4403."""
-        try:
-            principal = await context.principal()
-        except AccessError as exc:
-            log.info("websocket rejected: %s", exc.message)
-            raise ConnectionRejectionError({"message": exc.message, "code": exc.code}) from exc
-        return {"tenant": principal.tenant_id, "user": principal.user_id}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
@@ -86,18 +76,26 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         db = Database(owner_url=url, app_url=settings.app_database_url,
                       app_role=settings.app_role, platform_role=settings.platform_role,
                       pool_size=settings.db_pool_size)
-        app.state.services = AppServices(settings=settings, db=db, tenants=TenantDirectory(db))
-        log.info("Yishi serving with database %s", describe_url(url))
+        services = AppServices(settings=settings, db=db, tenants=TenantDirectory(db))
+        hub = Hub(settings.broadcast_url, db)
+        await hub.start()
+        install_hub(hub)
+        services.extras["hub"] = hub
+        app.state.services = services
+        log.info("Yishi serving with database %s, pub/sub %s", describe_url(url),
+                 settings.broadcast_url.split("@")[-1])
         try:
             yield
         finally:
+            install_hub(None)
+            await hub.stop()
             await db.dispose()
 
     graphql = YishiGraphQL(
         schema,
         graphql_ide="graphiql",
         allow_queries_via_get=True,
-        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL),
+        subscription_protocols=(),
     )
 
     async def healthz(request: Request) -> Response:
@@ -122,7 +120,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         routes=[
             Route("/", home),
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
+            WebSocketRoute("/graphql", lambda ws: websocket_endpoint(ws, schema)),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),

@@ -3,12 +3,15 @@
 from backend.audit.models import AuditEntry
 from backend.base import Base
 from backend.people.models import Membership, PlatformOperator, RefreshToken, User
+from realtime.models import Event, StreamHead
 from tenants.models import OrgUnit, Tenant, Venue
 
 metadata = Base.metadata
 
 __all__ = [
     "AuditEntry",
+    "Event",
+    "StreamHead",
     "Membership",
     "OrgUnit",
     "PlatformOperator",

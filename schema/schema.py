@@ -17,11 +17,12 @@ from backend.settings import Settings
 from schema.audit.api import AuditQueries
 from schema.errors import ErrorPolicy
 from schema.people.api import PeopleMutations, PeopleQueries
+from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
 from schema.tenants.api import TenantMutations, TenantQueries
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(TenantQueries, PeopleQueries, AuditQueries):
+class Query(TenantQueries, PeopleQueries, AuditQueries, RealtimeQueries):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(description="Objects by their global ids.")
 
@@ -32,16 +33,21 @@ class Mutation(TenantMutations, PeopleMutations):
     pass
 
 
+@strawberry.type(description="Live feeds, over websockets at /graphql.")
+class Subscription(RealtimeSubscriptions):
+    pass
+
+
 class YishiSchema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None):  # type: ignore[no-untyped-def]
         """Client mistakes are not server errors; ErrorPolicy logs the unexpected ones."""
 
 
-def build_schema(settings: Settings, *, subscription: type | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings) -> strawberry.Schema:
     return YishiSchema(
         query=Query,
         mutation=Mutation,
-        subscription=subscription,
+        subscription=Subscription,
         config=StrawberryConfig(auto_camel_case=True, relay_max_results=100),
         extensions=[
             # Factories: strawberry builds extensions per request; the parse and validation

@@ -16,6 +16,8 @@ from backend.people import service as people
 from backend.people.models import Membership, Role
 from backend.security import Principal
 from backend.validation import clean_text
+from realtime import log as events
+from realtime import streams
 from tenants.errors import TenantErrorCode as Code
 from tenants.models import (
     ALLOWED_PARENTS,
@@ -98,10 +100,14 @@ async def create_tenant(
         Venue(tenant_id=tenant.id, org_unit_id=root.id, level=VenueLevel.ONLINE, name="线上说事处")
     )
     if admin is not None:
-        user = await people.insert_user(
-            session, tenant_id=tenant.id, display_name=admin.display_name, phone=admin.phone,
-            password=admin.password,
-        )
+        try:
+            user = await people.insert_user(
+                session, tenant_id=tenant.id, display_name=admin.display_name,
+                phone=admin.phone, password=admin.password,
+            )
+        except DomainError as exc:  # name the nested input field: admin.phone, …
+            exc.field = f"admin.{exc.field}" if exc.field else "admin"
+            raise
         session.add(Membership(tenant_id=tenant.id, user_id=user.id, role=Role.TENANT_ADMIN))
     await audit.record(
         session, principal, action="tenant.create", target_type="Tenant", target_id=tenant.id,
@@ -177,6 +183,7 @@ async def create_org_unit(
         session, principal, action="orgUnit.create", target_type="OrgUnit", target_id=unit.id,
         after=unit_snapshot(unit),
     )
+    await _org_event(session, principal, "orgUnit.created", {"id": unit.id, **unit_snapshot(unit)})
     return unit
 
 
@@ -197,6 +204,7 @@ async def update_org_unit(
         session, principal, action="orgUnit.update", target_type="OrgUnit", target_id=unit.id,
         before=before, after=unit_snapshot(unit),
     )
+    await _org_event(session, principal, "orgUnit.updated", {"id": unit.id, **unit_snapshot(unit)})
     return unit
 
 
@@ -235,6 +243,8 @@ async def create_venue(
         session, principal, action="venue.create", target_type="Venue", target_id=venue.id,
         after={"name": venue.name, "level": level.value, "orgUnitId": unit.id},
     )
+    await _org_event(session, principal, "venue.created",
+                     {"id": venue.id, "name": venue.name, "level": level.value, "orgUnitId": unit.id})
     return venue
 
 
@@ -274,3 +284,26 @@ async def count_children(session: AsyncSession, unit_ids: Sequence[int]) -> dict
         .group_by(OrgUnit.parent_id)
     )
     return {parent: n for parent, n in rows.all()}
+
+
+ORG_STREAM = "org"
+
+
+async def _org_event(
+    session: AsyncSession, principal: Principal, type: str, payload: dict[str, object]
+) -> None:
+    """Changes to the org tree are watchable on the county's `org` stream."""
+    await events.append(
+        session, tenant_id=principal.require_tenant(), stream=ORG_STREAM,
+        drafts=[events.EventDraft(type=type, payload=payload, actor_user_id=principal.user_id)],
+    )
+
+
+async def _authorize_org_stream(session: AsyncSession, principal: Principal, ident: str | None) -> str:
+    if ident is not None:
+        raise DomainError(streams.StreamErrorCode.UNKNOWN_STREAM, "org 流没有子标识", field="stream")
+    principal.require(Role.TENANT_ADMIN)
+    return "admin"
+
+
+streams.register_kind(ORG_STREAM, authorize=_authorize_org_stream)

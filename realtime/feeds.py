@@ -1,0 +1,242 @@
+"""Per-process delivery of one stream to many subscribers.
+
+StreamFeed: the single consumer of a stream's hub messages in this process. It delivers
+events to its groups strictly in sequence order, filling any gap from the log first.
+
+Group: subscribers who sent the same document and variables and share a visibility
+class. Each event is rendered (executed and JSON-encoded) once per group and the same
+string is handed to every member: the cost of an event is per group, not per watcher.
+
+Member: one subscription operation. Its queue is bounded; a member that falls behind is
+marked lagged, its queue dropped, and it catches up from the log (through the group's
+render cache) before going live again. A member that joins with `after` replays from the
+log the same way; the sequence number deduplicates the overlap with live delivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from typing import TYPE_CHECKING
+
+from realtime import log as event_log
+from realtime import metrics
+from realtime.log import LoggedEvent
+
+if TYPE_CHECKING:
+    from realtime.hub import Hub
+
+log = logging.getLogger(__name__)
+
+Render = Callable[[LoggedEvent], Awaitable[str | None]]
+Send = Callable[[int, str], Awaitable[None]]
+MAX_REPLAY = 10_000  # further behind than this, a client is told to reload instead
+
+
+class StreamFeed:
+    def __init__(self, hub: Hub, *, tenant_id: int, stream: str) -> None:
+        self.hub = hub
+        self.tenant_id = tenant_id
+        self.stream = stream
+        self.last_seq = 0
+        self.groups: dict[Hashable, Group] = {}
+        self._inbox: asyncio.Queue[list[LoggedEvent] | None] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._catch_up_requested = False
+
+    async def start(self) -> None:
+        async with self.hub.db.transaction(tenant_id=self.tenant_id, read_only=True) as session:
+            head = await event_log.head_of(session, stream=self.stream)
+        self.last_seq = head.last_seq if head else 0
+        self._task = asyncio.create_task(self._run(), name=f"feed:{self.stream}")
+
+    async def close(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for group in list(self.groups.values()):
+            for member in list(group.members):
+                member.close()
+
+    def offer(self, events: list[LoggedEvent]) -> None:
+        """Called by the hub for each message; never blocks the hub's listener."""
+        self._inbox.put_nowait(events)
+
+    def request_catch_up(self) -> None:
+        if not self._catch_up_requested:
+            self._catch_up_requested = True
+            self._inbox.put_nowait(None)
+
+    async def read_log(self, after: int, until: int | None = None, limit: int = 1000) -> list[LoggedEvent]:
+        async with self.hub.db.transaction(tenant_id=self.tenant_id, read_only=True) as session:
+            return await event_log.read_after(session, stream=self.stream, after=after,
+                                              until=until, limit=limit)
+
+    async def _run(self) -> None:
+        while True:
+            batch = await self._inbox.get()
+            try:
+                if batch is None:
+                    self._catch_up_requested = False
+                    await self._catch_up()
+                    continue
+                for event in batch:
+                    if event.seq <= self.last_seq:
+                        continue
+                    if event.seq > self.last_seq + 1:
+                        await self._catch_up(until=event.seq - 1)
+                    await self._deliver(event)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("feed %s failed to deliver; will retry from the log", self.stream)
+                await asyncio.sleep(0.5)
+                self.request_catch_up()
+
+    async def _catch_up(self, until: int | None = None) -> None:
+        while True:
+            events = await self.read_log(self.last_seq, until=until)
+            if not events:
+                return
+            metrics.CATCH_UPS.inc()
+            for event in events:
+                await self._deliver(event)
+            if len(events) < 1000:
+                return
+
+    async def _deliver(self, event: LoggedEvent) -> None:
+        self.last_seq = event.seq
+        for group in list(self.groups.values()):
+            await group.on_event(event)
+        metrics.DELIVERY_LAG.observe(max(0.0, time.time() - event.created_at.timestamp()))
+
+    def group(self, key: Hashable, render: Render) -> Group:
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = Group(self, key, render)
+            metrics.GROUPS.inc()
+        return group
+
+    async def leave(self, group: Group, member: Member) -> None:
+        group.members.discard(member)
+        if not group.members and self.groups.get(group.key) is group:
+            del self.groups[group.key]
+            metrics.GROUPS.dec()
+        if not self.groups:
+            await self.hub.drop_feed(self)
+
+
+class Group:
+    def __init__(self, feed: StreamFeed, key: Hashable, render: Render) -> None:
+        self.feed = feed
+        self.key = key
+        self._render = render
+        self.members: set[Member] = set()
+        self._cache: OrderedDict[int, str | None] = OrderedDict()
+
+    async def render(self, event: LoggedEvent) -> str | None:
+        """The event's payload for this group (None: not visible), cached by sequence."""
+        if event.seq in self._cache:
+            return self._cache[event.seq]
+        payload = await self._render(event)
+        self._cache[event.seq] = payload
+        if len(self._cache) > 512:
+            self._cache.popitem(last=False)
+        return payload
+
+    async def on_event(self, event: LoggedEvent) -> None:
+        if not self.members:
+            return
+        payload = await self.render(event)
+        for member in list(self.members):
+            member.push(event.seq, payload)
+
+
+class Member:
+    """One subscription operation of one client."""
+
+    def __init__(self, group: Group, send: Send, *, after: int | None, max_queue: int = 256,
+                 on_resync: Callable[[int], Awaitable[None]] | None = None) -> None:
+        self.group = group
+        self._send = send
+        self._on_resync = on_resync
+        self.last_sent = after if after is not None else group.feed.last_seq
+        self._replay_from: int | None = after
+        self._queue: asyncio.Queue[tuple[int, str | None]] = asyncio.Queue(maxsize=max_queue)
+        self._lagged = False
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.group.members.add(self)
+        metrics.SUBSCRIBERS.inc()
+        self._task = asyncio.create_task(self._run())
+
+    def push(self, seq: int, payload: str | None) -> None:
+        if self._lagged:
+            return
+        try:
+            self._queue.put_nowait((seq, payload))
+        except asyncio.QueueFull:
+            # Falling behind: drop the queue (bounded memory) and resume from the log.
+            self._lagged = True
+            metrics.LAGGED.inc()
+            while not self._queue.empty():
+                self._queue.get_nowait()
+            self._queue.put_nowait((0, None))  # wakes the sender to replay
+
+    async def _emit(self, seq: int, payload: str | None) -> None:
+        if seq <= self.last_sent:
+            return
+        self.last_sent = seq
+        if payload is not None:
+            await self._send(seq, payload)
+            metrics.EVENTS_DELIVERED.inc()
+
+    async def _replay(self, after: int) -> None:
+        """Send what the log holds after `after`, rendered through the group's cache."""
+        feed = self.group.feed
+        behind = feed.last_seq - after
+        if behind > MAX_REPLAY and self._on_resync is not None:
+            await self._on_resync(feed.last_seq)
+            self.last_sent = feed.last_seq
+            return
+        while True:
+            events = await feed.read_log(after)
+            for event in events:
+                await self._emit(event.seq, await self.group.render(event))
+            if len(events) < 1000:
+                return
+            after = events[-1].seq
+
+    async def _run(self) -> None:
+        try:
+            if self._replay_from is not None:
+                await self._replay(self._replay_from)
+            while True:
+                seq, payload = await self._queue.get()
+                if self._lagged:
+                    # Clear the flag first: pushes from now on queue up behind the replay,
+                    # and the sequence check drops what the replay already sent.
+                    self._lagged = False
+                    await self._replay(self.last_sent)
+                    continue
+                await self._emit(seq, payload)
+        except asyncio.CancelledError:
+            pass
+        except Exception:  # the socket went away mid-send, etc.
+            log.debug("member ended", exc_info=True)
+
+    def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+            metrics.SUBSCRIBERS.dec()
+
+    async def leave(self) -> None:
+        self.close()
+        await self.group.feed.leave(self.group, self)

@@ -1,0 +1,215 @@
+"""The pub/sub hub: wakes subscribers in every process when events commit.
+
+broadcaster (as released) gives each subscriber an unbounded queue and never reconnects.
+We use only its transports (memory, Redis) and add what a durable feed needs:
+- one transport subscription per stream per process, fanned out locally by `StreamFeed`s
+  (bounded per-subscriber queues live there);
+- a Redis listener that reports a lost connection instead of dying silently, and a
+  reconnect loop with backoff after which every feed catches up from the log;
+- a periodic head check per active feed, since Redis pub/sub is at-most-once.
+The log, not the hub, is the truth: a message only says "the stream moved".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import orjson
+from broadcaster._backends.memory import MemoryBackend
+from broadcaster._backends.redis import RedisBackend
+from broadcaster._base import Event as HubMessage
+
+from realtime import metrics
+from realtime.log import LoggedEvent
+
+if TYPE_CHECKING:
+    from backend.db import Database
+    from realtime.feeds import StreamFeed
+
+log = logging.getLogger(__name__)
+_current: Hub | None = None
+
+
+def current_hub() -> Hub | None:
+    """The hub of the running app (installed by its lifespan)."""
+    return _current
+
+
+def install_hub(hub: Hub | None) -> None:
+    global _current
+    _current = hub
+
+
+class TransportLost(Exception):
+    pass
+
+
+class ResilientRedisBackend(RedisBackend):
+    """broadcaster's Redis transport, but a dropped connection surfaces as TransportLost
+    from next_published() instead of silently ending the listener task."""
+
+    async def _pubsub_listener(self) -> None:
+        try:
+            await super()._pubsub_listener()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # connection reset, timeouts…
+            await self._queue.put(HubMessage(channel="", message=TransportLost(str(exc))))
+
+    async def next_published(self) -> HubMessage:
+        event = await self._queue.get()
+        if isinstance(event.message, TransportLost):
+            raise event.message
+        return event
+
+    async def ping(self) -> None:
+        await self._conn.ping()
+
+
+def channel_name(tenant_id: int, stream: str) -> str:
+    return f"yishi:{tenant_id}:{stream}"
+
+
+class Hub:
+    def __init__(self, url: str, db: Database, *, head_check_seconds: float = 2.0,
+                 max_backoff: float = 5.0) -> None:
+        self.url = url
+        self.db = db
+        self.head_check_seconds = head_check_seconds
+        self.max_backoff = max_backoff
+        self.feeds: dict[str, StreamFeed] = {}
+        self._backend: MemoryBackend | ResilientRedisBackend | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._checker: asyncio.Task[None] | None = None
+        self.connected = asyncio.Event()
+        self._closing = False
+
+    def _new_backend(self) -> MemoryBackend | ResilientRedisBackend:
+        if self.url.startswith("memory://"):
+            return MemoryBackend(self.url)
+        return ResilientRedisBackend(self.url)
+
+    async def start(self) -> None:
+        await self._connect()
+        self._listener = asyncio.create_task(self._listen(), name="hub-listener")
+        self._checker = asyncio.create_task(self._check_heads(), name="hub-head-check")
+
+    async def stop(self) -> None:
+        self._closing = True
+        for task in (self._listener, self._checker):
+            if task:
+                task.cancel()
+        for feed in list(self.feeds.values()):
+            await feed.close()
+        if self._backend is not None:
+            try:
+                await self._backend.disconnect()
+            except Exception:
+                log.debug("hub disconnect failed", exc_info=True)
+
+    async def _connect(self) -> None:
+        backend = self._new_backend()
+        await backend.connect()
+        if isinstance(backend, ResilientRedisBackend):
+            await backend.ping()
+        for channel in list(self.feeds):
+            await backend.subscribe(channel)
+        self._backend = backend
+        self.connected.set()
+
+    async def publish_events(self, events: list[LoggedEvent]) -> None:
+        """Publish committed events, one message per stream (a group commit is one batch)."""
+        metrics.EVENTS_APPENDED.inc(len(events))
+        by_channel: dict[str, list[bytes]] = {}
+        for e in events:
+            by_channel.setdefault(channel_name(e.tenant_id, e.stream), []).append(e.to_message())
+        backend = self._backend
+        if backend is None or not self.connected.is_set():
+            return  # subscribers catch up from the log once the hub is back
+        for channel, messages in by_channel.items():
+            try:
+                await backend.publish(channel, b"[" + b",".join(messages) + b"]")
+            except Exception:
+                log.warning("publish to %s failed; subscribers will catch up from the log",
+                            channel, exc_info=True)
+
+    async def feed(self, tenant_id: int, stream: str) -> StreamFeed:
+        """The process-wide feed of a stream, created (and subscribed) on first use."""
+        from realtime.feeds import StreamFeed
+
+        channel = channel_name(tenant_id, stream)
+        feed = self.feeds.get(channel)
+        if feed is None:
+            feed = StreamFeed(self, tenant_id=tenant_id, stream=stream)
+            self.feeds[channel] = feed
+            await feed.start()
+            if self._backend is not None and self.connected.is_set():
+                try:
+                    await self._backend.subscribe(channel)
+                except Exception:
+                    log.warning("subscribe to %s failed; will retry on reconnect", channel)
+        return feed
+
+    async def drop_feed(self, feed: StreamFeed) -> None:
+        channel = channel_name(feed.tenant_id, feed.stream)
+        if self.feeds.get(channel) is feed:
+            del self.feeds[channel]
+            await feed.close()
+            if self._backend is not None and self.connected.is_set():
+                try:
+                    await self._backend.unsubscribe(channel)
+                except Exception:
+                    log.debug("unsubscribe failed", exc_info=True)
+
+    async def _listen(self) -> None:
+        while not self._closing:
+            try:
+                assert self._backend is not None
+                message = await self._backend.next_published()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("hub connection lost (%s); reconnecting", exc)
+                await self._reconnect()
+                continue
+            feed = self.feeds.get(message.channel)
+            if feed is None:
+                continue
+            raw = message.message
+            try:
+                events = [LoggedEvent.from_dict(d) for d in orjson.loads(raw)]
+            except (orjson.JSONDecodeError, KeyError, TypeError):
+                log.warning("malformed hub message on %s ignored", message.channel)
+                continue
+            feed.offer(events)
+
+    async def _reconnect(self) -> None:
+        self.connected.clear()
+        old, self._backend = self._backend, None
+        if old is not None:
+            try:
+                await old.disconnect()
+            except Exception:
+                log.debug("disconnect of lost transport failed", exc_info=True)
+        delay = 0.05
+        while not self._closing:
+            try:
+                await self._connect()
+                break
+            except Exception as exc:
+                log.info("hub reconnect failed (%s); retrying in %.2fs", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.max_backoff)
+        metrics.HUB_RECONNECTS.inc()
+        log.info("hub reconnected; feeds catch up from the log")
+        for feed in list(self.feeds.values()):
+            feed.request_catch_up()
+
+    async def _check_heads(self) -> None:
+        """Safety net for lost messages: every few seconds, feeds compare with the log."""
+        while not self._closing:
+            await asyncio.sleep(self.head_check_seconds)
+            for feed in list(self.feeds.values()):
+                feed.request_catch_up()

@@ -1,0 +1,45 @@
+"""The event log: one append-only table of events, and one head row per stream."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, String, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.base import Base, TenantOwned, id_column
+
+
+class Event(TenantOwned, Base):
+    """A state change someone may watch, chained to its stream's previous event by hash.
+
+    Updates and deletes are refused by a trigger, for every role."""
+
+    __tablename__ = "events"
+    # The unique constraint's index serves reads of a stream in order.
+    __table_args__ = (UniqueConstraint("tenant_id", "stream", "seq"),)
+
+    id: Mapped[int] = id_column()
+    stream: Mapped[str] = mapped_column(String(80))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    type: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    actor_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class StreamHead(TenantOwned, Base):
+    """The last sequence number and hash of a stream: appends serialise on this row."""
+
+    __tablename__ = "event_streams"
+    __table_args__ = (UniqueConstraint("tenant_id", "stream"),)
+
+    id: Mapped[int] = id_column()
+    stream: Mapped[str] = mapped_column(String(80))
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,400 @@
+"""GraphQL over websockets (graphql-transport-ws, and legacy graphql-ws), multiplexed.
+
+strawberry's own websocket handler executes every subscription once per watcher per
+event; with thousands of watchers that is the bottleneck (see DESIGN §3). This endpoint
+speaks both protocols itself and, for subscription fields registered as *multiplexed*,
+joins each watcher to a `realtime.feeds.Group`: the event is executed once per group
+and every member gets the same pre-encoded payload. Queries, mutations and other
+subscriptions over the socket go through strawberry as usual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    execute,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.execution.values import get_argument_values
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+
+from backend.errors import AccessError, DomainError
+from backend.services import AppServices
+from realtime.feeds import Group, Member
+from realtime.log import LoggedEvent
+from schema.context import Context
+
+log = logging.getLogger(__name__)
+
+TRANSPORT_WS = "graphql-transport-ws"
+LEGACY_WS = "graphql-ws"
+INIT_TIMEOUT_SECONDS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Where a multiplexed subscription reads from and what its watcher may see."""
+
+    tenant_id: int
+    stream: str
+    after: int | None
+    visibility: Hashable
+    to_root: Callable[[LoggedEvent], Any | None]  # event → root object (None: skip)
+
+
+Prepare = Callable[[Context, dict[str, Any]], Awaitable[Plan]]
+_MULTIPLEXED: dict[str, Prepare] = {}
+
+
+def multiplexed(field_name: str) -> Callable[[Prepare], Prepare]:
+    """Register how to plan a subscription field (by its GraphQL name) for multiplexing."""
+
+    def register(prepare: Prepare) -> Prepare:
+        _MULTIPLEXED[field_name] = prepare
+        return prepare
+
+    return register
+
+
+def _error_payload(error: GraphQLError | Exception, code: str | None = None) -> dict[str, Any]:
+    if isinstance(error, GraphQLError):
+        formatted = error.formatted
+        if code:
+            formatted["extensions"] = {**(formatted.get("extensions") or {}), "code": code}
+        return formatted
+    return {"message": str(error), "extensions": {"code": code or "INTERNAL_SERVER_ERROR"}}
+
+
+class GraphQLWebSocket:
+    """One websocket connection, speaking `protocol`."""
+
+    def __init__(self, websocket: WebSocket, services: AppServices, schema: Any, protocol: str) -> None:
+        self.ws = websocket
+        self.services = services
+        self.schema = schema  # strawberry.Schema
+        self.protocol = protocol
+        self.legacy = protocol == LEGACY_WS
+        self.ctx = Context(services=services, request=websocket, response=None,
+                           request_id=websocket.scope.get("state", {}).get("request_id", "-"))
+        self.acked = False
+        self.init_received = False
+        self.operations: dict[str, asyncio.Task[None]] = {}
+        self.members: dict[str, Member] = {}
+        self._send_lock = asyncio.Lock()
+        settings = services.settings
+        self._rules = (
+            *specified_rules,
+            *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+            *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        )
+
+    # -- transport ---------------------------------------------------------------------
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.send_text(orjson.dumps(message).decode())
+
+    async def send_text(self, text: str) -> None:
+        if self.ws.application_state != WebSocketState.CONNECTED:
+            raise WebSocketDisconnect(1006)
+        await self.ws.send_text(text)
+
+    async def close(self, code: int, reason: str) -> None:
+        if self.ws.application_state == WebSocketState.CONNECTED:
+            with contextlib.suppress(Exception):
+                await self.ws.close(code=code, reason=reason)
+
+    async def run(self) -> None:
+        timeout = asyncio.get_running_loop().call_later(
+            INIT_TIMEOUT_SECONDS, lambda: asyncio.ensure_future(self._init_timeout()))
+        try:
+            while True:
+                try:
+                    raw = await self.ws.receive_text()
+                except (WebSocketDisconnect, RuntimeError, KeyError):
+                    return
+                try:
+                    message = orjson.loads(raw)
+                    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+                        raise ValueError("message must be an object with a type")
+                except ValueError:
+                    await self.close(4400, "Invalid message")
+                    return
+                if not await self.dispatch(message):
+                    return
+        finally:
+            timeout.cancel()
+            await self.cleanup()
+
+    async def _init_timeout(self) -> None:
+        if not self.init_received:
+            await self.close(4408, "Connection initialisation timeout")
+
+    async def cleanup(self) -> None:
+        for op_id in list(self.operations):
+            await self.stop(op_id)
+
+    # -- protocol ------------------------------------------------------------------------
+
+    async def dispatch(self, message: dict[str, Any]) -> bool:
+        """Handle one client message; False ends the connection."""
+        kind = message["type"]
+        if kind == "connection_init":
+            return await self.on_init(message.get("payload"))
+        if kind == "ping" and not self.legacy:
+            await self.send({"type": "pong"})
+            return True
+        if kind == "pong" and not self.legacy:
+            return True
+        if kind == ("start" if self.legacy else "subscribe"):
+            return await self.on_subscribe(message)
+        if kind == ("stop" if self.legacy else "complete"):
+            await self.stop(str(message.get("id")))
+            return True
+        if kind == "connection_terminate" and self.legacy:
+            await self.close(1000, "Terminated")
+            return False
+        await self.close(4400, f"Unknown message type: {kind}")
+        return False
+
+    async def on_init(self, payload: Any) -> bool:
+        if self.init_received:
+            await self.close(4429, "Too many initialisation requests")
+            return False
+        self.init_received = True
+        if payload is not None and not isinstance(payload, dict):
+            await self.close(4400, "Invalid connection init payload")
+            return False
+        self.ctx.connection_params = payload or {}
+        try:
+            principal = await self.ctx.principal()
+        except AccessError as exc:
+            if self.legacy:
+                await self.send({"type": "connection_error", "payload": {"message": exc.message}})
+            await self.close(4403, "Forbidden")
+            return False
+        self.acked = True
+        await self.send({"type": "connection_ack",
+                         "payload": {"tenant": principal.tenant_id, "user": principal.user_id}})
+        if self.legacy:
+            await self.send({"type": "ka"})
+        return True
+
+    async def on_subscribe(self, message: dict[str, Any]) -> bool:
+        if not self.acked:
+            await self.close(4401, "Unauthorized")
+            return False
+        op_id = message.get("id")
+        payload = message.get("payload")
+        if not isinstance(op_id, str) or not isinstance(payload, dict):
+            await self.close(4400, "Invalid subscribe message")
+            return False
+        if op_id in self.operations:
+            if self.legacy:
+                await self.stop(op_id)
+            else:
+                await self.close(4409, f"Subscriber for {op_id} already exists")
+                return False
+        task = asyncio.create_task(self.run_operation(op_id, payload))
+        self.operations[op_id] = task
+        task.add_done_callback(lambda _t, i=op_id: self._forget(i, _t))
+        return True
+
+    def _forget(self, op_id: str, task: asyncio.Task[None]) -> None:
+        if self.operations.get(op_id) is task and op_id not in self.members:
+            del self.operations[op_id]
+
+    async def stop(self, op_id: str) -> None:
+        member = self.members.pop(op_id, None)
+        if member is not None:
+            await member.leave()
+        task = self.operations.pop(op_id, None)
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+
+    async def send_next(self, op_id: str, payload: dict[str, Any]) -> None:
+        await self.send({"id": op_id, "type": "data" if self.legacy else "next", "payload": payload})
+
+    async def send_error(self, op_id: str, errors: list[dict[str, Any]]) -> None:
+        if self.legacy:
+            await self.send({"id": op_id, "type": "error", "payload": errors[0]})
+        else:
+            await self.send({"id": op_id, "type": "error", "payload": errors})
+
+    async def send_complete(self, op_id: str) -> None:
+        await self.send({"id": op_id, "type": "complete"})
+
+    # -- operations ----------------------------------------------------------------------
+
+    async def run_operation(self, op_id: str, payload: dict[str, Any]) -> None:
+        query = payload.get("query")
+        variables = payload.get("variables") or {}
+        operation_name = payload.get("operationName")
+        try:
+            if not isinstance(query, str) or not isinstance(variables, dict):
+                raise GraphQLError("query must be a string and variables an object")
+            document = self.parse_and_validate(query)
+            operation = _operation(document, operation_name)
+            if operation.operation is not OperationType.SUBSCRIPTION:
+                result = await self.schema.execute(query, variable_values=variables,
+                                                   context_value=self.ctx,
+                                                   operation_name=operation_name)
+                await self.send_next(op_id, _formatted(result))
+                await self.send_complete(op_id)
+                return
+            field = operation.selection_set.selections[0]
+            name = field.name.value  # type: ignore[attr-defined]
+            if name in _MULTIPLEXED:
+                await self.join_group(op_id, query, document, operation, variables, name)
+                return
+            await self.run_plain_subscription(op_id, query, variables, operation_name)
+        except GraphQLError as error:
+            await self._safe(self.send_error(op_id, [_error_payload(error, "GRAPHQL_VALIDATION_FAILED")]))
+        except AccessError as error:
+            await self._safe(self.send_error(op_id, [{"message": error.message,
+                                                      "extensions": {"code": error.code}}]))
+        except DomainError as error:
+            await self._safe(self.send_error(op_id, [{
+                "message": error.message,
+                "extensions": {"code": error.code.value, "field": error.field}}]))
+        except asyncio.CancelledError:
+            raise
+        except (WebSocketDisconnect, RuntimeError):
+            return
+        except Exception:
+            log.exception("websocket operation %s failed", op_id)
+            await self._safe(self.send_error(op_id, [{
+                "message": "服务器内部错误，请稍后重试",
+                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": self.ctx.request_id}}]))
+
+    async def _safe(self, coro: Awaitable[None]) -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+            await coro
+
+    def parse_and_validate(self, query: str) -> DocumentNode:
+        return _parse_and_validate(self.schema, query, self.services.settings.max_tokens, self._rules)
+
+    async def run_plain_subscription(
+        self, op_id: str, query: str, variables: dict[str, Any], operation_name: str | None
+    ) -> None:
+        result = await self.schema.subscribe(query, variable_values=variables,
+                                             context_value=self.ctx, operation_name=operation_name)
+        if isinstance(result, ExecutionResult):
+            await self.send_error(op_id, [e.formatted for e in result.errors or []])
+            return
+        async for item in result:
+            await self.send_next(op_id, _formatted(item))
+        await self.send_complete(op_id)
+
+    async def join_group(
+        self, op_id: str, query: str, document: DocumentNode, operation: OperationDefinitionNode,
+        variables: dict[str, Any], field_name: str,
+    ) -> None:
+        gql_schema = self.schema._schema
+        field_def = gql_schema.subscription_type.fields[field_name]
+        args = get_argument_values(field_def, operation.selection_set.selections[0], variables)
+        plan = await _MULTIPLEXED[field_name](self.ctx, args)
+        hub = self.services.extras["hub"]
+        feed = await hub.feed(plan.tenant_id, plan.stream)
+        # The group is shared by watchers with the same document, variables (except the
+        # resume point) and visibility class.
+        shared_vars = {k: v for k, v in variables.items() if k != "after"}
+        key = (query, orjson.dumps(shared_vars, option=orjson.OPT_SORT_KEYS), plan.visibility)
+        group = feed.groups.get(key) or feed.group(key, self._renderer(document, shared_vars, variables, plan))
+        head = b'{"id":' + orjson.dumps(op_id) + (b',"type":"data","payload":' if self.legacy
+                                                  else b',"type":"next","payload":')
+        head_text = head.decode()
+
+        async def send(seq: int, rendered: str) -> None:
+            await self.send_text(head_text + rendered + "}")
+
+        async def resync(seq: int) -> None:
+            synthetic = LoggedEvent(tenant_id=plan.tenant_id, stream=plan.stream, seq=seq,
+                                    type="stream.resync", payload={"reason": "too_far_behind"},
+                                    actor_user_id=None, created_at=datetime.now(UTC),
+                                    prev_hash="", hash="")
+            rendered = await group._render(synthetic)
+            if rendered is not None:
+                await send(seq, rendered)
+
+        member = Member(group, send, after=plan.after, on_resync=resync)
+        self.members[op_id] = member
+        member.start()
+
+    def _renderer(self, document: DocumentNode, shared_vars: dict[str, Any],
+                  variables: dict[str, Any], plan: Plan) -> Callable[[LoggedEvent], Awaitable[str | None]]:
+        gql_schema = self.schema._schema
+        ctx = self.ctx
+        # `after` only matters when joining; the shared execution sees the group's variables.
+        exec_vars = {**shared_vars, **({"after": None} if "after" in variables else {})}
+
+        async def render(event: LoggedEvent) -> str | None:
+            root = plan.to_root(event)
+            if root is None:
+                return None
+            ctx.fresh_loaders()  # per event: a cached loader would serve stale rows
+            result = execute(gql_schema, document, root_value=root, context_value=ctx,
+                             variable_values=exec_vars)
+            if asyncio.iscoroutine(result) or isinstance(result, Awaitable):
+                result = await result  # type: ignore[misc]
+            return orjson.dumps(_formatted(result)).decode()
+
+        return render
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_parse(query: str, max_tokens: int) -> DocumentNode:
+    return parse(query, max_tokens=max_tokens)
+
+
+def _parse_and_validate(schema: Any, query: str, max_tokens: int, rules: tuple[Any, ...]) -> DocumentNode:
+    document = _cached_parse(query, max_tokens)
+    errors = validate(schema._schema, document, rules)
+    if errors:
+        raise errors[0]
+    return document
+
+
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name:
+        operations = [o for o in operations if o.name and o.name.value == name]
+    if len(operations) != 1:
+        raise GraphQLError("请指定唯一的操作 (operationName)")
+    return operations[0]
+
+
+def _formatted(result: ExecutionResult) -> dict[str, Any]:
+    out: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        out["errors"] = [e.formatted for e in result.errors]
+    return out
+
+
+async def websocket_endpoint(websocket: WebSocket, schema: Any) -> None:
+    offered = websocket.scope.get("subprotocols") or []
+    protocol = TRANSPORT_WS if TRANSPORT_WS in offered else LEGACY_WS if LEGACY_WS in offered else None
+    if protocol is None:
+        await websocket.close(code=4406, reason="Subprotocol not acceptable")
+        return
+    await websocket.accept(subprotocol=protocol)
+    connection = GraphQLWebSocket(websocket, websocket.app.state.services, schema, protocol)
+    await connection.run()
