@@ -21,6 +21,7 @@ from backend.observability import RequestMiddleware, configure_logging
 from backend.services import AppServices, TenantDirectory
 from backend.settings import Settings, get_settings
 from realtime.hub import Hub, install_hub
+from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
 from schema.context import Context
 from schema.schema import build_schema
@@ -81,6 +82,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         await hub.start()
         install_hub(hub)
         services.extras["hub"] = hub
+        writer = StreamWriter(db)
+        services.extras["writer"] = writer
         app.state.services = services
         log.info("Yishi serving with database %s, pub/sub %s", describe_url(url),
                  settings.broadcast_url.split("@")[-1])
@@ -88,6 +91,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             yield
         finally:
             install_hub(None)
+            await writer.close()
             await hub.stop()
             await db.dispose()
 

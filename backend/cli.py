@@ -19,10 +19,12 @@ db_app = typer.Typer(help="Database migrations.")
 tenants_app = typer.Typer(help="Counties (tenants).")
 users_app = typer.Typer(help="Accounts in a county.")
 schema_app = typer.Typer(help="The GraphQL schema file.")
+record_app = typer.Typer(help="Consultation records (event streams).")
 app.add_typer(db_app, name="db")
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(users_app, name="users")
 app.add_typer(schema_app, name="schema")
+app.add_typer(record_app, name="record")
 
 
 def load_settings() -> Settings:
@@ -249,3 +251,37 @@ def schema_export(path: Path = SCHEMA_FILE) -> None:
 
     path.write_text(build_schema(load_settings()).as_str() + "\n", encoding="utf-8")
     typer.echo(f"wrote {path}")
+
+
+@record_app.command("verify")
+def record_verify(
+    tenant: Annotated[str, typer.Option(help="County slug.")],
+    stream: Annotated[str, typer.Option(help="Stream, e.g. meeting:42.")],
+) -> None:
+    """Recompute a stream's hash chain; exit 1 and name the first broken link if any."""
+    from backend.services import TenantDirectory
+    from realtime.log import verify_stream
+
+    settings = load_settings()
+    url, _ = resolve_database(settings)
+
+    async def run() -> bool:
+        db = database(settings, url)
+        try:
+            tenant_id = await TenantDirectory(db).resolve(tenant)
+            if tenant_id is None:
+                typer.secho(f"未知的县：{tenant}", fg="red", err=True)
+                raise typer.Exit(2)
+            async with db.transaction(tenant_id=tenant_id, read_only=True) as session:
+                result = await verify_stream(session, stream=stream)
+        finally:
+            await db.dispose()
+        if result.valid:
+            typer.echo(f"OK {stream}: {result.events} events, head {result.head_hash}")
+        else:
+            typer.secho(f"BROKEN {stream} at seq {result.first_broken_seq}: {result.reason} "
+                        f"({result.events} events checked)", fg="red")
+        return result.valid
+
+    if not asyncio.run(run()):
+        raise typer.Exit(1)

@@ -21,10 +21,12 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from realtime import log as event_log
 from realtime import metrics
+from realtime.coalesce import Coalescer
 from realtime.log import LoggedEvent
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ class StreamFeed:
         self._inbox: asyncio.Queue[list[LoggedEvent] | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._catch_up_requested = False
+        self._live = Coalescer(self._emit_live, rate=hub.live_rate)
 
     async def start(self) -> None:
         async with self.hub.db.transaction(tenant_id=self.tenant_id, read_only=True) as session:
@@ -55,6 +58,7 @@ class StreamFeed:
         self._task = asyncio.create_task(self._run(), name=f"feed:{self.stream}")
 
     async def close(self) -> None:
+        self._live.close()
         if self._task:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -66,6 +70,22 @@ class StreamFeed:
     def offer(self, events: list[LoggedEvent]) -> None:
         """Called by the hub for each message; never blocks the hub's listener."""
         self._inbox.put_nowait(events)
+
+    def offer_live(self, type: str, key: str, version: int, value: dict[str, Any]) -> None:
+        """A derived value (tally) changed: coalesced, then rendered for every group."""
+        self._live.update((type, key), version, value)
+
+    async def _emit_live(self, type_key: Hashable, value: Any) -> None:
+        type_, _ = type_key  # type: ignore[misc]
+        event = LoggedEvent(tenant_id=self.tenant_id, stream=self.stream, seq=self.last_seq,
+                            type=type_, payload=value, actor_user_id=None,
+                            created_at=datetime.now(UTC), prev_hash="", hash="")
+        for group in list(self.groups.values()):
+            if group.members:
+                payload = await group.render_uncached(event)
+                if payload is not None:
+                    for member in list(group.members):
+                        member.push_live(payload)
 
     def request_catch_up(self) -> None:
         if not self._catch_up_requested:
@@ -149,6 +169,9 @@ class Group:
             self._cache.popitem(last=False)
         return payload
 
+    async def render_uncached(self, event: LoggedEvent) -> str | None:
+        return await self._render(event)
+
     async def on_event(self, event: LoggedEvent) -> None:
         if not self.members:
             return
@@ -189,7 +212,17 @@ class Member:
                 self._queue.get_nowait()
             self._queue.put_nowait((0, None))  # wakes the sender to replay
 
+    def push_live(self, payload: str) -> None:
+        """A derived value: no sequence of its own; dropped when the queue is full (the
+        next one, or the final one, replaces it)."""
+        if not self._lagged:
+            with contextlib.suppress(asyncio.QueueFull):
+                self._queue.put_nowait((-1, payload))
+
     async def _emit(self, seq: int, payload: str | None) -> None:
+        if seq == -1 and payload is not None:  # live value
+            await self._send(self.last_sent, payload)
+            return
         if seq <= self.last_sent:
             return
         self.last_sent = seq

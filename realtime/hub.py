@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from broadcaster._backends.memory import MemoryBackend
@@ -74,7 +74,8 @@ def channel_name(tenant_id: int, stream: str) -> str:
 
 class Hub:
     def __init__(self, url: str, db: Database, *, head_check_seconds: float = 2.0,
-                 max_backoff: float = 5.0) -> None:
+                 max_backoff: float = 5.0, live_rate: float = 4.0) -> None:
+        self.live_rate = live_rate
         self.url = url
         self.db = db
         self.head_check_seconds = head_check_seconds
@@ -135,6 +136,19 @@ class Hub:
                 log.warning("publish to %s failed; subscribers will catch up from the log",
                             channel, exc_info=True)
 
+    async def publish_live(self, tenant_id: int, stream: str, *, type: str, key: str,
+                           version: int, value: dict[str, Any]) -> None:
+        """Publish a derived live value (e.g. a poll's tally): not logged, coalesced by
+        each process's feed, newest version wins."""
+        backend = self._backend
+        if backend is None or not self.connected.is_set():
+            return
+        message = orjson.dumps({"live": type, "k": key, "ver": version, "val": value})
+        try:
+            await backend.publish(channel_name(tenant_id, stream), message)
+        except Exception:
+            log.warning("live publish on %s failed", stream, exc_info=True)
+
     async def feed(self, tenant_id: int, stream: str) -> StreamFeed:
         """The process-wide feed of a stream, created (and subscribed) on first use."""
         from realtime.feeds import StreamFeed
@@ -177,13 +191,14 @@ class Hub:
             feed = self.feeds.get(message.channel)
             if feed is None:
                 continue
-            raw = message.message
             try:
-                events = [LoggedEvent.from_dict(d) for d in orjson.loads(raw)]
+                parsed = orjson.loads(message.message)
+                if isinstance(parsed, dict):
+                    feed.offer_live(parsed["live"], parsed["k"], parsed["ver"], parsed["val"])
+                else:
+                    feed.offer([LoggedEvent.from_dict(d) for d in parsed])
             except (orjson.JSONDecodeError, KeyError, TypeError):
                 log.warning("malformed hub message on %s ignored", message.channel)
-                continue
-            feed.offer(events)
 
     async def _reconnect(self) -> None:
         self.connected.clear()

@@ -37,7 +37,7 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
 from backend.errors import AccessError, DomainError
 from backend.services import AppServices
-from realtime.feeds import Group, Member
+from realtime.feeds import Member
 from realtime.log import LoggedEvent
 from schema.context import Context
 
