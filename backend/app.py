@@ -20,6 +20,8 @@ from backend.db import Database, describe_url
 from backend.observability import RequestMiddleware, configure_logging
 from backend.services import AppServices, TenantDirectory
 from backend.settings import Settings, get_settings
+from backend.meetings.service import MeetingDirectory
+from backend.meetings.timers import TimerScheduler
 from realtime.hub import Hub, install_hub
 from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
@@ -84,6 +86,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         services.extras["hub"] = hub
         writer = StreamWriter(db)
         services.extras["writer"] = writer
+        services.extras["meetings"] = MeetingDirectory()
+        timers = TimerScheduler(db)
+        timers.start()
+        services.extras["timers"] = timers
         app.state.services = services
         log.info("Yishi serving with database %s, pub/sub %s", describe_url(url),
                  settings.broadcast_url.split("@")[-1])
@@ -91,6 +97,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             yield
         finally:
             install_hub(None)
+            await timers.stop()
             await writer.close()
             await hub.stop()
             await db.dispose()

@@ -2,6 +2,19 @@
 
 from backend.audit.models import AuditEntry
 from backend.base import Base
+from backend.meetings.models import (
+    AgendaItem,
+    Comment,
+    Material,
+    Meeting,
+    Participant,
+    Poll,
+    ScoringBallot,
+    ScoringReceipt,
+    ScoringSheet,
+    SpeakingRequest,
+    Vote,
+)
 from backend.people.models import Membership, PlatformOperator, RefreshToken, User
 from realtime.models import Event, StreamHead
 from tenants.models import OrgUnit, Tenant, Venue
@@ -9,6 +22,17 @@ from tenants.models import OrgUnit, Tenant, Venue
 metadata = Base.metadata
 
 __all__ = [
+    "AgendaItem",
+    "Comment",
+    "Material",
+    "Meeting",
+    "Participant",
+    "Poll",
+    "ScoringBallot",
+    "ScoringReceipt",
+    "ScoringSheet",
+    "SpeakingRequest",
+    "Vote",
     "AuditEntry",
     "Event",
     "StreamHead",

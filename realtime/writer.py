@@ -6,7 +6,9 @@ stream's writer, which takes everything queued, runs it in one transaction under
 head lock, appends all the events, commits once, and then answers every request. Several
 processes stay correct: their writers serialise on the same head row.
 
-An operation receives the batch's session and returns (events to append, its result). It
+An operation receives the batch's session and returns (events to append, its result); it
+may register `session.info["before_commit"][key] = coroutine function` to do one aggregate
+write for the whole batch (a poll's counts), run before the events are appended. It
 must not leave the session unusable: expected refusals (duplicate vote, closed poll) are
 results, not exceptions. If a batch fails anyway, each operation is retried alone so one
 bad operation fails only its own request.
@@ -106,5 +108,8 @@ class StreamWriter:
                 events, result = await op(session)
                 drafts.extend(events)
                 results.append(result)
+            # Operations may register one aggregate write per batch (e.g. a poll's counts).
+            for finish in session.info.pop("before_commit", {}).values():
+                await finish()
             await append_locked(session, head, drafts)
         return results

@@ -1,0 +1,80 @@
+"""The speech-timer scheduler: sends "1 minute left" and "time is up" on time, from the
+database's deadlines, in whichever worker gets there first.
+
+Each process runs one scheduler. It reads the running timers of every county (platform
+role), sleeps until the earliest due warning, then fires it in that county's transaction
+with SKIP LOCKED and per-warning flags, so a warning is sent exactly once even with
+several workers, and a restarted service picks up where the old one stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from backend.db import Database
+from backend.meetings import service
+from backend.meetings.models import AgendaItem, TimerStatus
+
+log = logging.getLogger(__name__)
+
+
+class TimerScheduler:
+    def __init__(self, db: Database, *, max_sleep: float = 2.0) -> None:
+        self.db = db
+        self.max_sleep = max_sleep
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="timer-scheduler")
+
+    def wake(self) -> None:
+        """A timer changed in this process: recompute the next due time now."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                sleep = await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("timer scheduler tick failed")
+                sleep = self.max_sleep
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=max(0.01, sleep))
+
+    async def tick(self) -> float:
+        """Fire what is due; return seconds until the next due warning (capped)."""
+        now = datetime.now(UTC)
+        async with self.db.platform_transaction() as session:
+            rows = (await session.execute(
+                select(AgendaItem.tenant_id, AgendaItem.id, AgendaItem.deadline,
+                       AgendaItem.warned_one_minute)
+                .where(AgendaItem.timer_status == TimerStatus.RUNNING,
+                       AgendaItem.deadline.is_not(None)))).all()
+        next_due = self.max_sleep
+        warn = timedelta(seconds=service.SPEECH_WARNING_SECONDS)
+        for tenant_id, item_id, deadline, warned in rows:
+            due = deadline if warned else deadline - warn
+            if due <= now:
+                async with self.db.transaction(tenant_id=tenant_id) as session:
+                    await service.fire_due_warnings(session, item_id=item_id, at=now)
+                # the time-up warning may follow right after the one-minute one
+                next_due = min(next_due, 0.0 if not warned and deadline <= now else
+                               (deadline - now).total_seconds())
+            else:
+                next_due = min(next_due, (due - now).total_seconds())
+        return next_due
