@@ -26,6 +26,7 @@ from realtime.hub import Hub, install_hub
 from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
 from schema.context import Context
+from schema.meetings.http import record_docx
 from schema.schema import build_schema
 
 log = logging.getLogger("yishi")
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            Route("/meetings/{meeting_id}/record.docx", record_docx),
         ],
         lifespan=lifespan,
     )

@@ -31,7 +31,7 @@ from graphql import (
     specified_rules,
     validate,
 )
-from graphql.execution.values import get_argument_values
+from graphql.execution.values import get_argument_values, get_variable_values
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
@@ -310,7 +310,10 @@ class GraphQLWebSocket:
     ) -> None:
         gql_schema = self.schema._schema
         field_def = gql_schema.subscription_type.fields[field_name]
-        args = get_argument_values(field_def, operation.selection_set.selections[0], variables)
+        coerced = get_variable_values(gql_schema, operation.variable_definitions or (), variables)
+        if isinstance(coerced, list):  # variables that do not fit their definitions
+            raise coerced[0]
+        args = get_argument_values(field_def, operation.selection_set.selections[0], coerced)
         plan = await _MULTIPLEXED[field_name](self.ctx, args)
         hub = self.services.extras["hub"]
         feed = await hub.feed(plan.tenant_id, plan.stream)

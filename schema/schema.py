@@ -16,25 +16,26 @@ from strawberry.schema.config import StrawberryConfig
 from backend.settings import Settings
 from schema.audit.api import AuditQueries
 from schema.errors import ErrorPolicy
+from schema.meetings.api import MeetingMutations, MeetingQueries, MeetingSubscriptions
 from schema.people.api import PeopleMutations, PeopleQueries
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
 from schema.tenants.api import TenantMutations, TenantQueries
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(TenantQueries, PeopleQueries, AuditQueries, RealtimeQueries):
+class Query(TenantQueries, PeopleQueries, AuditQueries, RealtimeQueries, MeetingQueries):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(description="Objects by their global ids.")
 
 
 @strawberry.type(description="Everything that can be changed. Each mutation is one transaction: "
                  "it either applies fully or returns errors and changes nothing.")
-class Mutation(TenantMutations, PeopleMutations):
+class Mutation(TenantMutations, PeopleMutations, MeetingMutations):
     pass
 
 
 @strawberry.type(description="Live feeds, over websockets at /graphql.")
-class Subscription(RealtimeSubscriptions):
+class Subscription(RealtimeSubscriptions, MeetingSubscriptions):
     pass
 
 

@@ -1,0 +1,42 @@
+"""GET /meetings/{id}/record.docx: the consultation record as a Word document."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from backend.errors import AccessError, DomainError
+from backend.meetings import models, service
+from backend.meetings.errors import MeetingErrorCode as Code
+from schema.context import Context
+from schema.relay import decode_id
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+async def record_docx(request: Request) -> Response:
+    """Same access as the meetingRecord query (Authorization / X-Tenant headers)."""
+    from backend.meetings import export
+
+    ctx = Context(services=request.app.state.services, request=request, response=None,
+                  request_id=request.scope.get("state", {}).get("request_id", "-"))
+    try:
+        principal = await ctx.principal()
+        meeting_id = decode_id(request.path_params["meeting_id"], "Meeting", field="meetingId",
+                               code=Code.NOT_FOUND)
+        async with ctx.services.db.transaction(tenant_id=principal.tenant_id,
+                                               user_id=principal.user_id, read_only=True) as s:
+            meeting = await service.get_meeting(s, meeting_id)
+            if meeting.state is not models.MeetingState.RECORD_PUBLISHED:
+                await service.require_host(s, principal, meeting)
+            record = await export.build_record(s, meeting_id)
+    except AccessError as exc:
+        status = 401 if exc.code == "UNAUTHENTICATED" else 403
+        return JSONResponse({"error": {"code": exc.code, "message": exc.message}}, status_code=status)
+    except DomainError as exc:
+        return JSONResponse({"error": {"code": exc.code.value, "message": exc.message}}, status_code=404)
+    filename = quote(f"{meeting.title}-协商记录.docx")
+    return Response(export.render_docx(record), media_type=DOCX, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{filename}"})

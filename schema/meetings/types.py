@@ -1,0 +1,526 @@
+"""GraphQL types of meetings and of their live events."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy import func, select
+from strawberry import relay
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from backend.meetings import models
+from backend.meetings.errors import MeetingErrorCode as _Code
+from realtime.log import LoggedEvent
+from schema.errors import UserError
+from schema.relay import Connection, build_connection, decode_cursor, page_size
+from schema.tenants.types import OrgUnit, Venue
+
+MeetingKind = strawberry.enum(models.MeetingKind, description=(
+    "民意恳谈会 CONSULTATION_TALK, 述职报告会 WORK_REPORT, 专题协商会 THEMATIC_CONSULTATION, "
+    "座谈会 FORUM, 听证会 HEARING, 形势通报会 SITUATION_BRIEFING, 对口协商 "
+    "COUNTERPART_CONSULTATION, 网络问政 ONLINE_INQUIRY, 云视频会议 VIDEO_MEETING."))
+MeetingMode = strawberry.enum(models.MeetingMode, description="In person, online, or both.")
+MeetingState = strawberry.enum(models.MeetingState, description=(
+    "DRAFT → ANNOUNCED → LIVE → CLOSED (record sealed) → RECORD_PUBLISHED."))
+ParticipantRole = strawberry.enum(models.ParticipantRole, description=(
+    "HOST 主持, SPEAKER 发言/述职人, DEPUTY 人大代表/政协委员, EXPERT 专家, REPRESENTATIVE "
+    "群众/市民/听证代表, ATTENDEE 参会群众."))
+TimerStatus = strawberry.enum(models.TimerStatus, description="State of a speech timer.")
+PollKind = strawberry.enum(models.PollKind, description="Single or multiple choice.")
+PollState = strawberry.enum(models.PollState, description="DRAFT, OPEN (voting) or CLOSED.")
+Eligibility = strawberry.enum(models.Eligibility, description=(
+    "Who may vote or score: ATTENDEES (checked in), REGISTERED (invited or signed up), "
+    "REPRESENTATIVES (代表委员、专家、群众代表 among the participants)."))
+ScoringScale = strawberry.enum(models.ScoringScale, description=(
+    "SATISFACTION: 满意/基本满意/不满意 per target; SCORE_100: a 0–100 score per target."))
+ScoringState = strawberry.enum(models.ScoringState, description="OPEN or CLOSED (results published).")
+CommentKind = strawberry.enum(models.CommentKind, description="A comment or a question.")
+SpeakingState = strawberry.enum(models.SpeakingState, description="State of a raised hand.")
+MeetingErrorCode = strawberry.enum(_Code, description="Why a meeting action was refused.")
+
+
+@strawberry.enum(description="Which warning a timer event carries: 1 minute left, or time is up.")
+class TimerWarning(enum.Enum):
+    ONE_MINUTE_LEFT = "ONE_MINUTE_LEFT"
+    TIME_UP = "TIME_UP"
+
+
+def gid(type_name: str, db_id: int | None) -> strawberry.ID | None:
+    return None if db_id is None else strawberry.ID(str(relay.GlobalID(type_name, str(db_id))))
+
+
+@strawberry.type(description="A failure of a meeting action.")
+class MeetingError(UserError):
+    code: MeetingErrorCode = strawberry.field(description="Machine-readable reason.")
+
+
+@strawberry.type(description="A speech timer, computed from server-side deadlines.")
+class Timer:
+    status: TimerStatus = strawberry.field(description="IDLE, RUNNING, PAUSED or STOPPED.")
+    duration_seconds: int = strawberry.field(description="Allotted time (述职 default 600 s).")
+    deadline: datetime | None = strawberry.field(description="When time is up, while running.")
+    remaining_seconds: float | None = strawberry.field(description="Time left when paused/stopped.")
+
+
+@strawberry.type(name="AgendaItem", description="An agenda item and its speaker.")
+class AgendaItem(relay.Node):
+    id: relay.NodeID[int]
+    position: int = strawberry.field(description="Order in the agenda, from 1.")
+    title: str = strawberry.field(description="Title of the item.")
+    speaker_name: str | None = strawberry.field(description="Who speaks (name as printed).")
+    timer: Timer = strawberry.field(description="The speech timer.")
+
+    @classmethod
+    def from_model(cls, a: models.AgendaItem) -> AgendaItem:
+        return cls(id=a.id, position=a.position, title=a.title, speaker_name=a.speaker_name,
+                   timer=Timer(status=a.timer_status, duration_seconds=a.duration_seconds,
+                               deadline=a.deadline, remaining_seconds=a.remaining_seconds))
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+        return await _nodes(info, models.AgendaItem, cls.from_model, node_ids)
+
+
+@strawberry.type(name="Poll", description="A live poll (表决). Counts are live while open.")
+class Poll(relay.Node):
+    id: relay.NodeID[int]
+    question: str = strawberry.field(description="What is voted on.")
+    kind: PollKind = strawberry.field(description="Single or multiple choice.")
+    options: list[str] = strawberry.field(description="The options, in order (choices index them).")
+    max_choices: int = strawberry.field(description="How many options a voter may pick.")
+    eligibility: Eligibility = strawberry.field(description="Who may vote.")
+    state: PollState = strawberry.field(description="DRAFT, OPEN or CLOSED.")
+    counts: list[int] = strawberry.field(description="Votes per option (exact once closed).")
+    total_votes: int = strawberry.field(description="Number of voters.")
+
+    @classmethod
+    def from_model(cls, p: models.Poll) -> Poll:
+        return cls(id=p.id, question=p.question, kind=p.kind, options=list(p.options),
+                   max_choices=p.max_choices, eligibility=p.eligibility, state=p.state,
+                   counts=list(p.counts), total_votes=p.total_votes)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+        return await _nodes(info, models.Poll, cls.from_model, node_ids)
+
+
+@strawberry.type(name="ScoringSheet", description="An anonymous evaluation (测评票).")
+class ScoringSheet(relay.Node):
+    id: relay.NodeID[int]
+    title: str = strawberry.field(description="What is evaluated.")
+    scale: ScoringScale = strawberry.field(description="满意度 levels or 0–100 scores.")
+    targets: list[str] = strawberry.field(description="Units or officials evaluated, in order.")
+    state: ScoringState = strawberry.field(description="OPEN or CLOSED.")
+    results: JSON | None = strawberry.field(description="Per-target results, once closed.")
+
+    @classmethod
+    def from_model(cls, s: models.ScoringSheet) -> ScoringSheet:
+        return cls(id=s.id, title=s.title, scale=s.scale, targets=list(s.targets), state=s.state,
+                   results=s.results if s.state is models.ScoringState.CLOSED else None)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+        return await _nodes(info, models.ScoringSheet, cls.from_model, node_ids)
+
+
+@strawberry.type(name="MeetingComment", description="A live comment or question.")
+class MeetingComment(relay.Node):
+    id: relay.NodeID[int]
+    kind: CommentKind = strawberry.field(description="Comment or question.")
+    body: str | None = strawberry.field(description="The text; null when hidden (hosts see it).")
+    author_id: strawberry.ID = strawberry.field(description="Global id of the author.")
+    parent_id: strawberry.ID | None = strawberry.field(description="The comment this replies to.")
+    created_at: datetime = strawberry.field(description="When posted.")
+    hidden: bool = strawberry.field(description="True when moderated away.")
+    hidden_reason: str | None = strawberry.field(description="Why (hosts only).")
+    answered_live: bool = strawberry.field(description="A question answered on the spot.")
+    handed_over_unit_id: strawberry.ID | None = strawberry.field(
+        description="Unit the question was handed to, as a case to answer.")
+
+    @classmethod
+    def from_model(cls, c: models.Comment, *, host: bool) -> MeetingComment:
+        hidden = c.hidden_at is not None
+        return cls(id=c.id, kind=c.kind, body=c.body if host or not hidden else None,
+                   author_id=gid("User", c.author_user_id), parent_id=gid("MeetingComment", c.parent_id),
+                   created_at=c.created_at, hidden=hidden,
+                   hidden_reason=c.hidden_reason if host else None,
+                   answered_live=c.answered_live_at is not None,
+                   handed_over_unit_id=gid("OrgUnit", c.handed_over_unit_id))
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+        return await _nodes(info, models.Comment, lambda c: cls.from_model(c, host=False), node_ids)
+
+
+@strawberry.type(description="A participant of a meeting.")
+class Participant:
+    user_id: strawberry.ID = strawberry.field(description="Global id of the user.")
+    role: ParticipantRole = strawberry.field(description="Role in the meeting.")
+    invited: bool = strawberry.field(description="Invited (rather than self-registered).")
+    checked_in_at: datetime | None = strawberry.field(description="Attendance time, if present.")
+    check_in_mode: str | None = strawberry.field(description="IN_PERSON or ONLINE.")
+
+
+@strawberry.type(description="A raised hand in the speaking queue.")
+class SpeakingRequest:
+    id: strawberry.ID = strawberry.field(description="Global id of the request.")
+    user_id: strawberry.ID = strawberry.field(description="Who asked to speak.")
+    state: SpeakingState = strawberry.field(description="WAITING, SPEAKING, DONE or WITHDRAWN.")
+    topic: str | None = strawberry.field(description="What about.")
+
+
+@strawberry.type(description="A document for participants.")
+class Material:
+    title: str = strawberry.field(description="Title.")
+    url: str | None = strawberry.field(description="Where to read it.")
+    distributed_at: datetime | None = strawberry.field(description="When it reached participants.")
+
+
+@strawberry.type(name="Meeting", description="A live consultation meeting.")
+class Meeting(relay.Node):
+    id: relay.NodeID[int]
+    kind: MeetingKind = strawberry.field(description="Kind of meeting.")
+    mode: MeetingMode = strawberry.field(description="In person, online or both.")
+    state: MeetingState = strawberry.field(description="Lifecycle state.")
+    title: str = strawberry.field(description="Title.")
+    description: str | None = strawberry.field(description="Purpose and arrangements.")
+    starts_at: datetime = strawberry.field(description="Scheduled start.")
+    ends_at: datetime | None = strawberry.field(description="Scheduled end.")
+    capacity: int | None = strawberry.field(description="Registration limit, if any.")
+    minutes: str | None = strawberry.field(description="Minutes (会议纪要) written by the host.")
+    sealed_hash: str | None = strawberry.field(description="Final hash of the sealed record.")
+    sealed_at: datetime | None = strawberry.field(description="When the record was sealed.")
+    venue_db_id: strawberry.Private[int | None]
+    host_unit_db_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, m: models.Meeting) -> Meeting:
+        return cls(id=m.id, kind=m.kind, mode=m.mode, state=m.state, title=m.title,
+                   description=m.description, starts_at=m.starts_at, ends_at=m.ends_at,
+                   capacity=m.capacity, minutes=m.minutes, sealed_hash=m.sealed_hash,
+                   sealed_at=m.sealed_at, venue_db_id=m.venue_id, host_unit_db_id=m.host_unit_id)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+        return await _nodes(info, models.Meeting, cls.from_model, node_ids)
+
+    @strawberry.field(description="The venue (说事场所), if any.")
+    async def venue(self, info: Info) -> Venue | None:
+        if self.venue_db_id is None:
+            return None
+        row = await info.context.loaders.venue.load(self.venue_db_id)
+        return Venue.from_model(row) if row else None
+
+    @strawberry.field(description="The host unit (主办单位).")
+    async def host_unit(self, info: Info) -> OrgUnit | None:
+        row = await info.context.loaders.org_unit.load(self.host_unit_db_id)
+        return OrgUnit.from_model(row) if row else None
+
+    @strawberry.field(description="The agenda, in order.")
+    async def agenda(self, info: Info) -> list[AgendaItem]:
+        rows = await _rows(info, select(models.AgendaItem).where(
+            models.AgendaItem.meeting_id == self.id).order_by(models.AgendaItem.position))
+        return [AgendaItem.from_model(r) for r in rows]
+
+    @strawberry.field(description="Polls, in creation order.")
+    async def polls(self, info: Info) -> list[Poll]:
+        rows = await _rows(info, select(models.Poll).where(models.Poll.meeting_id == self.id)
+                           .order_by(models.Poll.id))
+        return [Poll.from_model(r) for r in rows]
+
+    @strawberry.field(description="Anonymous evaluations (测评).")
+    async def scoring_sheets(self, info: Info) -> list[ScoringSheet]:
+        rows = await _rows(info, select(models.ScoringSheet).where(
+            models.ScoringSheet.meeting_id == self.id).order_by(models.ScoringSheet.id))
+        return [ScoringSheet.from_model(r) for r in rows]
+
+    @strawberry.field(description="Materials for participants.")
+    async def materials(self, info: Info) -> list[Material]:
+        rows = await _rows(info, select(models.Material).where(
+            models.Material.meeting_id == self.id).order_by(models.Material.id))
+        return [Material(title=r.title, url=r.url, distributed_at=r.distributed_at) for r in rows]
+
+    @strawberry.field(description="Waiting and speaking hands, in order.")
+    async def speaking_queue(self, info: Info) -> list[SpeakingRequest]:
+        rows = await _rows(info, select(models.SpeakingRequest).where(
+            models.SpeakingRequest.meeting_id == self.id,
+            models.SpeakingRequest.state.in_([models.SpeakingState.WAITING,
+                                              models.SpeakingState.SPEAKING]))
+            .order_by(models.SpeakingRequest.id))
+        return [SpeakingRequest(id=gid("SpeakingRequest", r.id), user_id=gid("User", r.user_id),
+                                state=r.state, topic=r.topic) for r in rows]
+
+    @strawberry.field(description="Number of participants checked in.")
+    async def attendance(self, info: Info) -> int:
+        rows = await _rows(info, select(func.count()).select_from(models.Participant).where(
+            models.Participant.meeting_id == self.id,
+            models.Participant.checked_in_at.is_not(None)))
+        return int(rows[0])
+
+    @strawberry.field(description="Participants, in the order they joined the list.")
+    async def participants(
+        self, info: Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1–100 (20).")] = None,
+        after: Annotated[str | None, strawberry.argument(description="Cursor to start after.")] = None,
+    ) -> Connection[Participant]:
+        size, after_id = page_size(first), decode_cursor(after)
+        query = select(models.Participant).where(models.Participant.meeting_id == self.id)
+        if after_id is not None:
+            query = query.where(models.Participant.id > after_id)
+        rows = await _rows(info, query.order_by(models.Participant.id).limit(size + 1))
+        return build_connection(rows, first=size, key=lambda r: r.id, to_node=lambda p: Participant(
+            user_id=gid("User", p.user_id), role=p.role, invited=p.invited,
+            checked_in_at=p.checked_in_at, check_in_mode=p.check_in_mode))
+
+    @strawberry.field(description="Comments and questions, newest first; hidden ones show "
+                      "their text to hosts only.")
+    async def comments(
+        self, info: Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1–100 (20).")] = None,
+        after: Annotated[str | None, strawberry.argument(description="Cursor to start after.")] = None,
+    ) -> Connection[MeetingComment]:
+        from backend.meetings import service
+
+        size, after_id = page_size(first), decode_cursor(after)
+        principal = await info.context.principal()
+
+        async def run(s):  # type: ignore[no-untyped-def]
+            meeting = await service.get_meeting(s, self.id)
+            host = await service.is_host(s, principal, meeting)
+            query = select(models.Comment).where(models.Comment.meeting_id == self.id)
+            if after_id is not None:
+                query = query.where(models.Comment.id < after_id)
+            rows = (await s.scalars(query.order_by(models.Comment.id.desc()).limit(size + 1))).all()
+            return host, list(rows)
+
+        host, rows = await info.context.read(run)
+        return build_connection(rows, first=size, key=lambda r: r.id,
+                                to_node=lambda c: MeetingComment.from_model(c, host=host))
+
+
+async def _rows(info: Info, query: Any) -> list[Any]:
+    async def run(s):  # type: ignore[no-untyped-def]
+        return list((await s.execute(query)).scalars().all())
+
+    return await info.context.read(run)
+
+
+async def _nodes(info: Info, model: Any, convert: Any, node_ids: Iterable[str]) -> list[Any]:
+    ids = [int(i) for i in node_ids]
+    rows = {r.id: r for r in await _rows(info, select(model).where(model.id.in_(ids)))}
+    return [convert(rows[i]) if i in rows else None for i in ids]
+
+
+# -- live events ----------------------------------------------------------------------------
+
+
+@strawberry.type(description="The meeting moved to another state.")
+class MeetingStateChanged:
+    state: MeetingState = strawberry.field(description="The new state.")
+
+
+@strawberry.type(description="A person in a participant change.")
+class ParticipantBrief:
+    user_id: strawberry.ID = strawberry.field(description="Global id of the user.")
+    name: str | None = strawberry.field(description="Display name.")
+    role: str | None = strawberry.field(description="Role in the meeting.")
+    mode: str | None = strawberry.field(description="IN_PERSON or ONLINE, for check-ins.")
+
+
+@strawberry.type(description="People were invited, registered or checked in.")
+class ParticipantUpdate:
+    change: str = strawberry.field(description="INVITED, REGISTERED or CHECKED_IN.")
+    participants: list[ParticipantBrief] = strawberry.field(description="Who.")
+
+
+@strawberry.type(description="An agenda item was added.")
+class AgendaUpdate:
+    agenda_item_id: strawberry.ID = strawberry.field(description="The item.")
+    title: str = strawberry.field(description="Its title.")
+    position: int = strawberry.field(description="Its position.")
+    speaker_name: str | None = strawberry.field(description="Its speaker.")
+    duration_seconds: int = strawberry.field(description="Allotted time.")
+
+
+@strawberry.type(description="A speech timer changed, or warns (1 minute left / time is up).")
+class TimerUpdate:
+    agenda_item_id: strawberry.ID = strawberry.field(description="The agenda item.")
+    status: TimerStatus = strawberry.field(description="Timer state after the change.")
+    deadline: datetime | None = strawberry.field(description="When time is up, while running.")
+    remaining_seconds: float | None = strawberry.field(description="Time left.")
+    duration_seconds: int = strawberry.field(description="Allotted time.")
+    warning: TimerWarning | None = strawberry.field(description="Set on warning events.")
+
+
+@strawberry.type(description="A poll was created, opened or closed (closed: exact final counts).")
+class PollUpdate:
+    change: str = strawberry.field(description="CREATED, OPENED or CLOSED.")
+    poll: Poll = strawberry.field(description="The poll after the change.")
+
+
+@strawberry.type(description="Live tally of an open poll (coalesced: a few per second, "
+                 "ending on the exact count).")
+class PollTally:
+    poll_id: strawberry.ID = strawberry.field(description="The poll.")
+    counts: list[int] = strawberry.field(description="Votes per option.")
+    total_votes: int = strawberry.field(description="Voters so far.")
+
+
+@strawberry.type(description="An evaluation (测评) opened or closed with its results.")
+class ScoringUpdate:
+    change: str = strawberry.field(description="OPENED or CLOSED.")
+    sheet: ScoringSheet = strawberry.field(description="The sheet after the change.")
+
+
+@strawberry.type(description="A comment was posted, hidden, answered or handed over.")
+class CommentUpdate:
+    change: str = strawberry.field(description="POSTED, HIDDEN, ANSWERED_LIVE or HANDED_OVER.")
+    comment_id: strawberry.ID = strawberry.field(description="The comment.")
+    kind: CommentKind | None = strawberry.field(description="Comment or question (POSTED).")
+    body: str | None = strawberry.field(description="The text (POSTED).")
+    author_name: str | None = strawberry.field(description="Author (POSTED).")
+    parent_id: strawberry.ID | None = strawberry.field(description="Replied-to comment.")
+    hidden_reason: str | None = strawberry.field(description="Why hidden (hosts only).")
+    unit_name: str | None = strawberry.field(description="Unit it was handed to.")
+
+
+@strawberry.type(description="An entry of the speaking queue.")
+class QueueEntry:
+    request_id: strawberry.ID = strawberry.field(description="The request.")
+    user_id: strawberry.ID = strawberry.field(description="Who.")
+    name: str | None = strawberry.field(description="Display name.")
+    state: SpeakingState = strawberry.field(description="WAITING or SPEAKING.")
+    topic: str | None = strawberry.field(description="About what.")
+
+
+@strawberry.type(description="The speaking queue changed; here it is whole.")
+class QueueUpdate:
+    queue: list[QueueEntry] = strawberry.field(description="Waiting and speaking, in order.")
+
+
+@strawberry.type(description="The minutes were edited.")
+class MinutesUpdate:
+    length: int = strawberry.field(description="Characters.")
+    sha256: str | None = strawberry.field(description="Hash of the text, as recorded.")
+
+
+@strawberry.type(description="A material was added.")
+class MaterialUpdate:
+    title: str = strawberry.field(description="Title.")
+    distributed_at: datetime | None = strawberry.field(description="When it reached participants.")
+
+
+@strawberry.type(description="The record is sealed: no more events.")
+class RecordSealed:
+    events: int = strawberry.field(description="Events in the sealed record.")
+
+
+@strawberry.type(description="The client fell too far behind: reload the meeting and "
+                 "resubscribe with `after` = this event's seq.")
+class ResyncRequired:
+    reason: str = strawberry.field(description="Why.")
+
+
+MeetingLiveData = Annotated[
+    MeetingStateChanged | ParticipantUpdate | AgendaUpdate | TimerUpdate | PollUpdate
+    | PollTally | ScoringUpdate | CommentUpdate | QueueUpdate | MinutesUpdate | MaterialUpdate
+    | RecordSealed | ResyncRequired,
+    strawberry.union("MeetingLiveData", description="What happened in a meeting."),
+]
+
+
+@strawberry.type(description="One thing that happened in a meeting, in order.")
+class MeetingLiveEvent:
+    seq: int = strawberry.field(description="Position in the meeting's record; resume with "
+                                "`after: seq`. Live tallies repeat the last seq.")
+    at: datetime = strawberry.field(description="When it was recorded.")
+    type: str = strawberry.field(description="Event type, e.g. timer.oneMinuteLeft.")
+    hash: str = strawberry.field(description="Chain hash of the event (empty for live tallies).")
+    data: MeetingLiveData = strawberry.field(description="The details.")
+
+
+def _poll_from_payload(p: dict[str, Any]) -> Poll:
+    return Poll(id=p["id"], question=p["question"], kind=models.PollKind(p["kind"]),
+                options=p["options"], max_choices=p["maxChoices"],
+                eligibility=models.Eligibility(p["eligibility"]), state=models.PollState(p["state"]),
+                counts=p["counts"], total_votes=p["totalVotes"])
+
+
+def _sheet_from_payload(p: dict[str, Any]) -> ScoringSheet:
+    state = models.ScoringState(p["state"])
+    return ScoringSheet(id=p["id"], title=p["title"], scale=models.ScoringScale(p["scale"]),
+                        targets=p["targets"], state=state,
+                        results=p.get("results") if state is models.ScoringState.CLOSED else None)
+
+
+def _timer(p: dict[str, Any], warning: Any = None) -> TimerUpdate:
+    return TimerUpdate(agenda_item_id=gid("AgendaItem", p["agendaItemId"]),
+                       status=models.TimerStatus(p["status"]),
+                       deadline=datetime.fromisoformat(p["deadline"]) if p.get("deadline") else None,
+                       remaining_seconds=p.get("remainingSeconds"),
+                       duration_seconds=p["durationSeconds"], warning=warning)
+
+
+def _comment(change: str, p: dict[str, Any], host: bool) -> CommentUpdate:
+    return CommentUpdate(change=change, comment_id=gid("MeetingComment", p["id"]),
+                         kind=models.CommentKind(p["kind"]) if "kind" in p else None,
+                         body=p.get("body"), author_name=p.get("authorName"),
+                         parent_id=gid("MeetingComment", p.get("parentId")),
+                         hidden_reason=p.get("reason") if host else None,
+                         unit_name=p.get("unitName"))
+
+
+def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
+    """The union member for an event, or None when it is not shown live."""
+    p, t = event.payload, event.type
+    if t == "meeting.stateChanged":
+        return MeetingStateChanged(state=models.MeetingState(p["state"]))
+    if t in ("participant.invited", "participant.registered", "participant.checkedIn"):
+        people = p.get("participants") or [p]
+        return ParticipantUpdate(
+            change={"participant.invited": "INVITED", "participant.registered": "REGISTERED"}.get(t, "CHECKED_IN"),
+            participants=[ParticipantBrief(user_id=gid("User", x["userId"]), name=x.get("name"),
+                                           role=x.get("role"), mode=x.get("mode")) for x in people])
+    if t == "agenda.itemAdded":
+        return AgendaUpdate(agenda_item_id=gid("AgendaItem", p["id"]), title=p["title"],
+                            position=p["position"], speaker_name=p.get("speakerName"),
+                            duration_seconds=p["durationSeconds"])
+    if t.startswith("timer."):
+        warning = {"timer.oneMinuteLeft": TimerWarning.ONE_MINUTE_LEFT,
+                   "timer.timeUp": TimerWarning.TIME_UP}.get(t)
+        return _timer(p, warning)
+    if t in ("poll.created", "poll.opened", "poll.closed"):
+        return PollUpdate(change=t.split(".")[1].upper(), poll=_poll_from_payload(p))
+    if t == "poll.tally":
+        return PollTally(poll_id=gid("Poll", p["pollId"]), counts=p["counts"],
+                         total_votes=p["totalVotes"])
+    if t in ("scoring.opened", "scoring.closed"):
+        return ScoringUpdate(change=t.split(".")[1].upper(), sheet=_sheet_from_payload(p))
+    if t == "comment.posted":
+        return _comment("POSTED", p, host)
+    if t == "comment.hidden":
+        return _comment("HIDDEN", p, host)
+    if t == "comment.answeredLive":
+        return _comment("ANSWERED_LIVE", p, host)
+    if t == "comment.handedOver":
+        return _comment("HANDED_OVER", p, host)
+    if t == "queue.changed":
+        return QueueUpdate(queue=[QueueEntry(request_id=gid("SpeakingRequest", q["id"]),
+                                             user_id=gid("User", q["userId"]), name=q.get("name"),
+                                             state=models.SpeakingState(q["state"]), topic=q.get("topic"))
+                                  for q in p["queue"]])
+    if t == "minutes.updated":
+        return MinutesUpdate(length=p["length"], sha256=p.get("sha256"))
+    if t == "material.added":
+        return MaterialUpdate(title=p["title"], distributed_at=datetime.fromisoformat(
+            p["distributedAt"]) if p.get("distributedAt") else None)
+    if t == "record.sealed":
+        return RecordSealed(events=p["events"])
+    if t == "stream.resync":
+        return ResyncRequired(reason=p.get("reason", "too_far_behind"))
+    return None  # vote.cast, score.cast, meeting.created…: in the record, not live
