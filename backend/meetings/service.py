@@ -390,8 +390,8 @@ async def add_agenda_item(session: AsyncSession, principal: Principal, *, meetin
 
         settings = await session.scalar(select(Tenant.settings).where(Tenant.id == meeting.tenant_id))
         duration_seconds = int(rules.effective_rule(settings or {}, "meeting.work_report_speech").value)
-    if not 30 <= duration_seconds <= 4 * 3600:
-        raise DomainError(Code.INVALID, "发言时长须在30秒到4小时之间", field="durationSeconds")
+    if not 5 <= duration_seconds <= 4 * 3600:
+        raise DomainError(Code.INVALID, "发言时长须在5秒到4小时之间", field="durationSeconds")
     if speaker_user_id is not None and await session.get(User, speaker_user_id) is None:
         raise DomainError(Code.NOT_FOUND, "发言人不存在", field="speakerUserId")
     if speaker_unit_id is not None and await session.get(OrgUnit, speaker_unit_id) is None:
