@@ -1,0 +1,832 @@
+"""The consultation record (协商记录) of a meeting: a JSON document and a Word rendering.
+
+The record is the hash chain of the meeting's events (stream ``meeting:<id>``) plus what
+the meeting produced: agenda, attendance, poll and scoring results, comments (hidden ones
+included, with the reason: moderation hides a comment from the audience, not from the
+record), speaking requests and the minutes.
+
+What it leaves out, deliberately: phone numbers and every other personal detail of the
+participants (only the names of speakers are listed; counts for everyone else), and the
+individual 测评票 (``scoring_ballots``) and who cast them (``scoring_receipts``) — only the
+published results of a closed scoring sheet appear. Event payloads and what people wrote
+(comments, minutes) are exported exactly as recorded, since altering them would make the
+exported chain unverifiable.
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from zoneinfo import ZoneInfo
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import parse_xml
+from docx.shared import Pt
+from docx.table import Table
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.meetings.models import (
+    AgendaItem,
+    Comment,
+    CommentKind,
+    Eligibility,
+    Material,
+    Meeting,
+    MeetingKind,
+    MeetingMode,
+    MeetingState,
+    Participant,
+    ParticipantRole,
+    Poll,
+    PollKind,
+    PollState,
+    ScoringScale,
+    ScoringSheet,
+    ScoringState,
+    SpeakingRequest,
+    SpeakingState,
+    TimerStatus,
+)
+from backend.meetings.service import get_meeting, stream_of
+from backend.people.models import User
+from backend.rules import RuleUnit, format_amount
+from realtime.log import LoggedEvent, read_after, verify_stream
+from tenants.models import OrgUnit, Tenant, Venue
+
+FORMAT = "yishi.consultation-record/1"
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+HASH_PREFIX = 12  # hex digits of each event's hash shown in the document's event table
+
+# -- Chinese labels of enum values (for the document; the JSON keeps the values) ----------
+
+KIND_LABELS: dict[MeetingKind, str] = {
+    MeetingKind.CONSULTATION_TALK: "民意恳谈会",
+    MeetingKind.WORK_REPORT: "述职报告会",
+    MeetingKind.THEMATIC_CONSULTATION: "专题协商会",
+    MeetingKind.FORUM: "座谈会",
+    MeetingKind.HEARING: "听证会",
+    MeetingKind.SITUATION_BRIEFING: "形势通报会",
+    MeetingKind.COUNTERPART_CONSULTATION: "对口协商",
+    MeetingKind.ONLINE_INQUIRY: "网络问政",
+    MeetingKind.VIDEO_MEETING: "云视频会议",
+}
+MODE_LABELS: dict[MeetingMode, str] = {
+    MeetingMode.IN_PERSON: "现场",
+    MeetingMode.ONLINE: "线上",
+    MeetingMode.HYBRID: "现场+线上",
+}
+STATE_LABELS: dict[MeetingState, str] = {
+    MeetingState.DRAFT: "草稿",
+    MeetingState.ANNOUNCED: "已公告",
+    MeetingState.LIVE: "进行中",
+    MeetingState.CLOSED: "已结束",
+    MeetingState.RECORD_PUBLISHED: "记录已公开",
+}
+ROLE_LABELS: dict[ParticipantRole, str] = {
+    ParticipantRole.HOST: "主持/会务",
+    ParticipantRole.SPEAKER: "发言人",
+    ParticipantRole.DEPUTY: "人大代表/政协委员",
+    ParticipantRole.EXPERT: "专家",
+    ParticipantRole.REPRESENTATIVE: "群众代表",
+    ParticipantRole.ATTENDEE: "参会群众",
+}
+TIMER_LABELS: dict[TimerStatus, str] = {
+    TimerStatus.IDLE: "未开始",
+    TimerStatus.RUNNING: "计时中",
+    TimerStatus.PAUSED: "已暂停",
+    TimerStatus.STOPPED: "已结束",
+}
+POLL_KIND_LABELS: dict[PollKind, str] = {PollKind.SINGLE: "单选", PollKind.MULTIPLE: "多选"}
+POLL_STATE_LABELS: dict[PollState, str] = {
+    PollState.DRAFT: "未开始",
+    PollState.OPEN: "进行中",
+    PollState.CLOSED: "已结束",
+}
+ELIGIBILITY_LABELS: dict[Eligibility, str] = {
+    Eligibility.ATTENDEES: "已签到人员",
+    Eligibility.REGISTERED: "受邀及报名人员",
+    Eligibility.REPRESENTATIVES: "代表、委员及群众代表",
+}
+SCALE_LABELS: dict[ScoringScale, str] = {
+    ScoringScale.SATISFACTION: "满意度（满意/基本满意/不满意）",
+    ScoringScale.SCORE_100: "百分制",
+}
+SCORING_STATE_LABELS: dict[ScoringState, str] = {
+    ScoringState.OPEN: "进行中",
+    ScoringState.CLOSED: "已结束",
+}
+COMMENT_KIND_LABELS: dict[CommentKind, str] = {
+    CommentKind.COMMENT: "留言",
+    CommentKind.QUESTION: "提问",
+}
+SPEAKING_STATE_LABELS: dict[SpeakingState, str] = {
+    SpeakingState.WAITING: "等待中",
+    SpeakingState.SPEAKING: "发言中",
+    SpeakingState.DONE: "已发言",
+    SpeakingState.WITHDRAWN: "已撤回",
+}
+CHECK_IN_MODE_LABELS: dict[str, str] = {"IN_PERSON": "现场签到", "ONLINE": "线上签到"}
+EVENT_TYPE_LABELS: dict[str, str] = {
+    "meeting.created": "创建会议",
+    "meeting.stateChanged": "会议状态变更",
+    "participant.invited": "邀请参会人",
+    "participant.registered": "报名参会",
+    "participant.checkedIn": "签到",
+    "material.added": "添加会议材料",
+    "agenda.itemAdded": "添加议程",
+    "timer.start": "开始计时",
+    "timer.pause": "暂停计时",
+    "timer.resume": "继续计时",
+    "timer.stop": "停止计时",
+    "timer.oneMinuteLeft": "剩余1分钟提醒",
+    "timer.timeUp": "时间到提醒",
+    "poll.created": "创建表决",
+    "poll.opened": "开始表决",
+    "poll.closed": "结束表决",
+    "vote.cast": "投票",
+    "scoring.opened": "开始测评",
+    "scoring.closed": "结束测评",
+    "score.cast": "提交测评票",
+    "comment.posted": "发表留言",
+    "comment.hidden": "屏蔽留言",
+    "comment.answeredLive": "现场答复",
+    "comment.handedOver": "转交办理",
+    "queue.changed": "发言排队变更",
+    "minutes.updated": "更新会议纪要",
+    "record.sealed": "封存记录",
+}
+
+
+def _label(labels: Mapping[Any, str], enum_cls: type[enum.Enum], value: Any) -> str:
+    """The Chinese label of an enum value from the record, or the value itself."""
+    try:
+        return labels[enum_cls(value)]
+    except (ValueError, KeyError):
+        return str(value) if value is not None else ""
+
+
+# -- building the record -----------------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _event_dict(e: LoggedEvent) -> dict[str, Any]:
+    return {
+        "seq": e.seq,
+        "type": e.type,
+        "at": e.created_at.isoformat(),
+        "actor_user_id": e.actor_user_id,
+        "payload": e.payload,
+        "prev_hash": e.prev_hash,
+        "hash": e.hash,
+    }
+
+
+async def _names(session: AsyncSession, user_ids: set[int]) -> dict[int, str]:
+    """Display names only (never phone numbers) of the given users of this county."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    return {uid: name for uid, name in rows.all()}
+
+
+async def _unit_names(session: AsyncSession, unit_ids: set[int]) -> dict[int, str]:
+    if not unit_ids:
+        return {}
+    rows = await session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(unit_ids)))
+    return {uid: name for uid, name in rows.all()}
+
+
+async def _events(session: AsyncSession, stream: str, until: int | None) -> list[LoggedEvent]:
+    events: list[LoggedEvent] = []
+    while True:
+        after = events[-1].seq if events else 0
+        batch = await read_after(session, stream=stream, after=after, limit=5000, until=until)
+        if not batch:
+            return events
+        events.extend(batch)
+
+
+async def build_record(session: AsyncSession, meeting_id: int) -> dict[str, Any]:
+    """The consultation record of a meeting of the session's county, as JSON-ready data.
+
+    Reads through the caller's tenant-scoped session, so row-level security applies: a
+    meeting of another county is not found (``DomainError`` NOT_FOUND). Guarantees: the
+    result is JSON-serialisable (``orjson``/``json`` without custom encoders); it holds
+    no phone number, no individual 测评票 and no link between a person and a ballot;
+    hidden comments keep their text and hiding reason; ``events`` are exactly the events
+    that ``chain`` verified (the chain is verified first and the events read up to its
+    last verified sequence, so appends during the export do not make the two disagree).
+    For one consistent snapshot of the other sections as well, run it in a
+    REPEATABLE READ transaction — or export after the record is sealed.
+    """
+    meeting: Meeting = await get_meeting(session, meeting_id)
+    stream = stream_of(meeting.id)
+    verification = await verify_stream(session, stream=stream)
+    events = await _events(session, stream, verification.events if verification.valid else None)
+
+    tenant = await session.get(Tenant, meeting.tenant_id)
+    venue = await session.get(Venue, meeting.venue_id) if meeting.venue_id is not None else None
+
+    agenda = (
+        await session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .order_by(AgendaItem.position, AgendaItem.id)
+        )
+    ).all()
+    participants = (
+        await session.scalars(
+            select(Participant).where(Participant.meeting_id == meeting.id).order_by(Participant.id)
+        )
+    ).all()
+    polls = (
+        await session.scalars(select(Poll).where(Poll.meeting_id == meeting.id).order_by(Poll.id))
+    ).all()
+    sheets = (
+        await session.scalars(
+            select(ScoringSheet)
+            .where(ScoringSheet.meeting_id == meeting.id)
+            .order_by(ScoringSheet.id)
+        )
+    ).all()
+    comments = (
+        await session.scalars(
+            select(Comment).where(Comment.meeting_id == meeting.id).order_by(Comment.id)
+        )
+    ).all()
+    requests = (
+        await session.scalars(
+            select(SpeakingRequest)
+            .where(SpeakingRequest.meeting_id == meeting.id)
+            .order_by(SpeakingRequest.id)
+        )
+    ).all()
+    materials = (
+        await session.scalars(
+            select(Material).where(Material.meeting_id == meeting.id).order_by(Material.id)
+        )
+    ).all()
+
+    speaker_ids = {p.user_id for p in participants if p.role is ParticipantRole.SPEAKER}
+    named_ids = (
+        speaker_ids
+        | {a.speaker_user_id for a in agenda if a.speaker_user_id is not None}
+        | {c.author_user_id for c in comments}
+        | {r.user_id for r in requests}
+    )
+    names = await _names(session, named_ids)
+    units = await _unit_names(
+        session,
+        {meeting.host_unit_id}
+        | {a.speaker_unit_id for a in agenda if a.speaker_unit_id is not None}
+        | {c.handed_over_unit_id for c in comments if c.handed_over_unit_id is not None},
+    )
+
+    by_role: dict[str, dict[str, int]] = {
+        role.value: {"registered": 0, "checked_in": 0} for role in ParticipantRole
+    }
+    by_mode: dict[str, int] = {}
+    for p in participants:
+        by_role[p.role.value]["registered"] += 1
+        if p.checked_in_at is not None:
+            by_role[p.role.value]["checked_in"] += 1
+            mode = p.check_in_mode or "UNKNOWN"
+            by_mode[mode] = by_mode.get(mode, 0) + 1
+
+    minutes_events = [e for e in events if e.type == "minutes.updated"]
+    return {
+        "format": FORMAT,
+        "generated_at": datetime.now(UTC).isoformat(),
+        "county": {
+            "id": meeting.tenant_id,
+            "name": tenant.name if tenant is not None else None,
+            "timezone": tenant.timezone if tenant is not None else DEFAULT_TIMEZONE,
+        },
+        "meeting": {
+            "id": meeting.id,
+            "title": meeting.title,
+            "kind": meeting.kind.value,
+            "mode": meeting.mode.value,
+            "state": meeting.state.value,
+            "description": meeting.description,
+            "starts_at": _iso(meeting.starts_at),
+            "ends_at": _iso(meeting.ends_at),
+            "capacity": meeting.capacity,
+            "created_at": _iso(meeting.created_at),
+            "created_by": meeting.created_by,
+            "host_unit": {"id": meeting.host_unit_id, "name": units.get(meeting.host_unit_id)},
+            "venue": (
+                {"id": venue.id, "name": venue.name, "address": venue.address}
+                if venue is not None
+                else None
+            ),
+        },
+        "agenda": [
+            {
+                "id": a.id,
+                "position": a.position,
+                "title": a.title,
+                "speaker_user_id": a.speaker_user_id,
+                "speaker_name": a.speaker_name
+                or (names.get(a.speaker_user_id) if a.speaker_user_id is not None else None),
+                "speaker_unit": (
+                    {"id": a.speaker_unit_id, "name": units.get(a.speaker_unit_id)}
+                    if a.speaker_unit_id is not None
+                    else None
+                ),
+                "duration_seconds": a.duration_seconds,
+                "timer_status": a.timer_status.value,
+            }
+            for a in agenda
+        ],
+        "attendance": {
+            "registered": len(participants),
+            "checked_in": sum(1 for p in participants if p.checked_in_at is not None),
+            "invited": sum(1 for p in participants if p.invited),
+            "by_role": by_role,
+            "by_check_in_mode": by_mode,
+            "speakers": [{"user_id": uid, "name": names.get(uid)} for uid in sorted(speaker_ids)],
+        },
+        "materials": [
+            {"id": m.id, "title": m.title, "url": m.url, "distributed_at": _iso(m.distributed_at)}
+            for m in materials
+        ],
+        "polls": [
+            {
+                "id": p.id,
+                "question": p.question,
+                "kind": p.kind.value,
+                "eligibility": p.eligibility.value,
+                "state": p.state.value,
+                "final": p.state is PollState.CLOSED,
+                "options": list(p.options),
+                "counts": list(p.counts),
+                "total_votes": p.total_votes,
+                "opened_at": _iso(p.opened_at),
+                "closed_at": _iso(p.closed_at),
+            }
+            for p in polls
+        ],
+        "scoring": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "scale": s.scale.value,
+                "eligibility": s.eligibility.value,
+                "targets": list(s.targets),
+                "state": s.state.value,
+                "published": s.state is ScoringState.CLOSED and s.results is not None,
+                # Only the published tally of a closed sheet; never a ballot.
+                "results": s.results if s.state is ScoringState.CLOSED else None,
+                "closed_at": _iso(s.closed_at),
+            }
+            for s in sheets
+        ],
+        "comments": [
+            {
+                "id": c.id,
+                "kind": c.kind.value,
+                "parent_id": c.parent_id,
+                "author_user_id": c.author_user_id,
+                "author_name": names.get(c.author_user_id),
+                "body": c.body,
+                "created_at": _iso(c.created_at),
+                "hidden": c.hidden_at is not None,
+                "hidden_at": _iso(c.hidden_at),
+                "hidden_reason": c.hidden_reason,
+                "hidden_by": c.hidden_by,
+                "answered_live_at": _iso(c.answered_live_at),
+                "handed_over_unit": (
+                    {"id": c.handed_over_unit_id, "name": units.get(c.handed_over_unit_id)}
+                    if c.handed_over_unit_id is not None
+                    else None
+                ),
+                "handed_over_at": _iso(c.handed_over_at),
+            }
+            for c in comments
+        ],
+        "speaking_requests": [
+            {
+                "id": r.id,
+                "user_id": r.user_id,
+                "name": names.get(r.user_id),
+                "state": r.state.value,
+                "topic": r.topic,
+                "created_at": _iso(r.created_at),
+            }
+            for r in requests
+        ],
+        "minutes": {
+            "text": meeting.minutes,
+            "updated_at": minutes_events[-1].created_at.isoformat() if minutes_events else None,
+        },
+        "events": [_event_dict(e) for e in events],
+        "chain": {
+            "stream": stream,
+            "valid": verification.valid,
+            "events": verification.events,
+            "head_hash": verification.head_hash,
+            "first_broken_seq": verification.first_broken_seq,
+            "reason": verification.reason,
+            "sealed_hash": meeting.sealed_hash,
+            "sealed_at": _iso(meeting.sealed_at),
+            "sealed_hash_matches": (
+                meeting.sealed_hash == verification.head_hash
+                if meeting.sealed_hash is not None
+                else None
+            ),
+        },
+    }
+
+
+# -- rendering the Word document ---------------------------------------------------------
+
+BODY_FONT = "宋体"
+HEADING_FONT = "黑体"
+
+
+class _Clock:
+    """Formats the record's ISO times in the county's time zone."""
+
+    def __init__(self, tz: str | None) -> None:
+        try:
+            self.zone = ZoneInfo(tz or DEFAULT_TIMEZONE)
+        except (KeyError, ValueError):
+            self.zone = ZoneInfo(DEFAULT_TIMEZONE)
+
+    def local(self, iso: str | None) -> datetime | None:
+        return datetime.fromisoformat(iso).astimezone(self.zone) if iso else None
+
+    def long(self, iso: str | None) -> str:
+        t = self.local(iso)
+        return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}" if t else ""
+
+    def short(self, iso: str | None) -> str:
+        t = self.local(iso)
+        return f"{t:%Y-%m-%d %H:%M:%S}" if t else ""
+
+
+def _set_font(style: Any, name: str, size: float | None = None) -> None:
+    style.font.name = name
+    rpr = style.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), name)
+    if size is not None:
+        style.font.size = Pt(size)
+
+
+def _new_document() -> DocxDocument:
+    doc = Document()
+    _set_font(doc.styles["Normal"], BODY_FONT, 10.5)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        _set_font(doc.styles[name], HEADING_FONT)
+    return doc
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _cell_xml(value: Any, *, bold: bool) -> str:
+    """One table cell, a paragraph per line of text."""
+    text = _XML_INVALID.sub("", str(value if value is not None else ""))
+    run_props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    paragraphs = "".join(
+        f'<w:p><w:r>{run_props}<w:t xml:space="preserve">{xml_escape(line)}</w:t></w:r></w:p>'
+        for line in text.split("\n")
+    )
+    return f"<w:tc>{paragraphs}</w:tc>"
+
+
+def _table(doc: DocxDocument, header: Sequence[str] | None, rows: Sequence[Sequence[Any]]) -> Table:
+    """A bordered table. Rows are parsed from one XML fragment rather than built cell by
+    cell, which python-docx does at about 0.5 ms a cell: a record of 20,000 events (one per
+    vote) renders in about a second instead of ten."""
+    width = len(header) if header else max((len(r) for r in rows), default=1)
+    table = doc.add_table(rows=0, cols=width)
+    table.style = "Table Grid"
+    body = "".join(
+        "<w:tr>" + "".join(_cell_xml(v, bold=False) for v in row) + "</w:tr>" for row in rows
+    )
+    if header:
+        body = "<w:tr>" + "".join(_cell_xml(v, bold=True) for v in header) + "</w:tr>" + body
+    fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{body}</w:tbl>")
+    tbl = table._tbl
+    for tr in list(fragment):
+        tbl.append(tr)
+    return table
+
+
+class _Sections:
+    """Numbered section headings (一、二、…), numbered in the order they are written."""
+
+    NUMERALS = "一二三四五六七八九十"
+
+    def __init__(self, doc: DocxDocument) -> None:
+        self.doc, self.count = doc, 0
+
+    def __call__(self, title: str) -> None:
+        self.count += 1
+        self.doc.add_heading(f"{self.NUMERALS[self.count - 1]}、{title}", level=1)
+
+
+def _paragraph(doc: DocxDocument, text: str, *, bold: bool = False) -> None:
+    p = doc.add_paragraph()
+    run = p.add_run(text)
+    run.bold = bold
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{part / whole * 100:.1f}%" if whole else "—"
+
+
+def render_docx(record: Mapping[str, Any]) -> bytes:
+    """A Word document (.docx) of a record from :func:`build_record`, in Chinese, for a
+    county office to read, print and file.
+
+    Guarantees: the title is the meeting's title followed by "协商记录"; times are shown in
+    the county's time zone; hidden comments appear marked 已屏蔽 with their reason; the last
+    lines print the chain's head hash in full ("记录链哈希：…") and the verification result
+    ("校验结果：…"). Uses only python-docx; no I/O.
+    """
+    clock = _Clock((record.get("county") or {}).get("timezone"))
+    meeting = record["meeting"]
+    doc = _new_document()
+    section = _Sections(doc)
+
+    title = doc.add_heading(f"{meeting['title']}协商记录", level=0)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    # 基本信息
+    venue = meeting.get("venue") or {}
+    host = meeting.get("host_unit") or {}
+    county = record.get("county") or {}
+    period = clock.long(meeting.get("starts_at"))
+    if meeting.get("ends_at"):
+        period += f" 至 {clock.long(meeting['ends_at'])}"
+    place = "，".join(x for x in (venue.get("name"), venue.get("address")) if x)
+    meta: list[tuple[str, str]] = [
+        ("会议名称", meeting["title"]),
+        ("会议类型", _label(KIND_LABELS, MeetingKind, meeting.get("kind"))),
+        ("会议形式", _label(MODE_LABELS, MeetingMode, meeting.get("mode"))),
+        ("时间", period),
+    ]
+    if place:
+        meta.append(("地点", place))
+    if host.get("name"):
+        meta.append(("主办单位", host["name"]))
+    if county.get("name"):
+        meta.append(("所属县（区）", county["name"]))
+    meta.append(("状态", _label(STATE_LABELS, MeetingState, meeting.get("state"))))
+    if meeting.get("description"):
+        meta.append(("会议说明", meeting["description"]))
+    _table(doc, None, meta)
+
+    # 议程
+    section("议程")
+    agenda = record.get("agenda") or []
+    if agenda:
+        _table(
+            doc,
+            ["序号", "议题", "发言人", "发言单位", "发言时长", "计时状态"],
+            [
+                [
+                    a.get("position"),
+                    a.get("title"),
+                    a.get("speaker_name") or "",
+                    (a.get("speaker_unit") or {}).get("name") or "",
+                    format_amount(int(a.get("duration_seconds") or 0), RuleUnit.SECONDS),
+                    _label(TIMER_LABELS, TimerStatus, a.get("timer_status")),
+                ]
+                for a in agenda
+            ],
+        )
+    else:
+        _paragraph(doc, "（无议程）")
+
+    # 出席情况
+    section("出席情况")
+    attendance = record.get("attendance") or {}
+    modes = attendance.get("by_check_in_mode") or {}
+    mode_text = "，".join(
+        f"{CHECK_IN_MODE_LABELS.get(k, '其他')}{v}人" for k, v in sorted(modes.items())
+    )
+    _paragraph(
+        doc,
+        f"受邀及报名{attendance.get('registered', 0)}人"
+        f"（其中受邀{attendance.get('invited', 0)}人），"
+        f"实到{attendance.get('checked_in', 0)}人"
+        + (f"（{mode_text}）" if mode_text else "")
+        + "。",
+    )
+    by_role = attendance.get("by_role") or {}
+    role_rows = [
+        [_label(ROLE_LABELS, ParticipantRole, role), c.get("registered", 0), c.get("checked_in", 0)]
+        for role, c in by_role.items()
+        if c.get("registered", 0)
+    ]
+    if role_rows:
+        _table(doc, ["身份", "受邀及报名", "签到"], role_rows)
+    speakers = [s.get("name") for s in attendance.get("speakers") or [] if s.get("name")]
+    if speakers:
+        _paragraph(doc, "发言人：" + "、".join(speakers))
+
+    # 会议材料
+    materials = record.get("materials") or []
+    if materials:
+        section("会议材料")
+        _table(
+            doc,
+            ["材料", "送达时间"],
+            [[m.get("title"), clock.long(m.get("distributed_at")) or "未送达"] for m in materials],
+        )
+
+    # 表决结果
+    section("表决结果")
+    polls = record.get("polls") or []
+    if not polls:
+        _paragraph(doc, "（无表决）")
+    for n, poll in enumerate(polls, start=1):
+        kind = _label(POLL_KIND_LABELS, PollKind, poll.get("kind"))
+        state = _label(POLL_STATE_LABELS, PollState, poll.get("state"))
+        _paragraph(doc, f"{n}. {poll.get('question')}（{kind}，{state}）", bold=True)
+        total = int(poll.get("total_votes") or 0)
+        counts = list(poll.get("counts") or [])
+        options = list(poll.get("options") or [])
+        rows = [
+            [
+                opt,
+                counts[i] if i < len(counts) else 0,
+                _percent(counts[i] if i < len(counts) else 0, total),
+            ]
+            for i, opt in enumerate(options)
+        ]
+        rows.append(["合计（投票人数）", total, ""])
+        _table(doc, ["选项", "票数", "占投票人数"], rows)
+        if not poll.get("final"):
+            _paragraph(doc, "注：该表决尚未结束，票数为导出时的计数。")
+
+    # 测评结果
+    section("测评结果")
+    sheets = record.get("scoring") or []
+    if not sheets:
+        _paragraph(doc, "（无测评）")
+    for n, sheet in enumerate(sheets, start=1):
+        scale = _label(SCALE_LABELS, ScoringScale, sheet.get("scale"))
+        _paragraph(doc, f"{n}. {sheet.get('title')}（{scale}，无记名）", bold=True)
+        results = sheet.get("results")
+        if not sheet.get("published") or not isinstance(results, Mapping):
+            _paragraph(doc, "测评尚未结束，结果未公布。")
+            continue
+        targets = [t for t in results.get("targets") or [] if isinstance(t, Mapping)]
+        if sheet.get("scale") == ScoringScale.SATISFACTION.value:
+            _table(
+                doc,
+                ["测评对象", "满意", "基本满意", "不满意", "有效票", "满意率"],
+                [
+                    [
+                        t.get("target"),
+                        (t.get("counts") or {}).get("满意", 0),
+                        (t.get("counts") or {}).get("基本满意", 0),
+                        (t.get("counts") or {}).get("不满意", 0),
+                        t.get("ballots", 0),
+                        f"{t['satisfactionRate'] * 100:.1f}%"
+                        if isinstance(t.get("satisfactionRate"), int | float)
+                        else "—",
+                    ]
+                    for t in targets
+                ],
+            )
+        else:
+            _table(
+                doc,
+                ["测评对象", "有效票", "平均分", "最高分", "最低分"],
+                [
+                    [
+                        t.get("target"),
+                        t.get("ballots", 0),
+                        t.get("average") if t.get("average") is not None else "—",
+                        t.get("max") if t.get("max") is not None else "—",
+                        t.get("min") if t.get("min") is not None else "—",
+                    ]
+                    for t in targets
+                ],
+            )
+        _paragraph(doc, f"共收回测评票{results.get('ballots', 0)}张。")
+
+    # 互动留言
+    section("互动留言")
+    comments = record.get("comments") or []
+    if comments:
+        rows = []
+        for c in comments:
+            if c.get("hidden"):
+                status = f"已屏蔽（理由：{c.get('hidden_reason') or '未说明'}）"
+            elif c.get("handed_over_unit"):
+                status = f"已转交{(c['handed_over_unit'] or {}).get('name') or ''}办理"
+            elif c.get("answered_live_at"):
+                status = "已现场答复"
+            else:
+                status = ""
+            rows.append(
+                [
+                    c.get("id"),
+                    clock.short(c.get("created_at")),
+                    _label(COMMENT_KIND_LABELS, CommentKind, c.get("kind")),
+                    c.get("author_name") or "",
+                    c.get("body"),
+                    status,
+                ]
+            )
+        _table(doc, ["编号", "时间", "类型", "发言人", "内容", "处理情况"], rows)
+    else:
+        _paragraph(doc, "（无留言）")
+    requests = record.get("speaking_requests") or []
+    if requests:
+        _paragraph(doc, "发言申请", bold=True)
+        _table(
+            doc,
+            ["时间", "申请人", "主题", "状态"],
+            [
+                [
+                    clock.short(r.get("created_at")),
+                    r.get("name") or "",
+                    r.get("topic") or "",
+                    _label(SPEAKING_STATE_LABELS, SpeakingState, r.get("state")),
+                ]
+                for r in requests
+            ],
+        )
+
+    # 会议纪要
+    section("会议纪要")
+    minutes = (record.get("minutes") or {}).get("text")
+    if minutes:
+        for line in str(minutes).splitlines():
+            doc.add_paragraph(line)
+    else:
+        _paragraph(doc, "（尚无会议纪要）")
+
+    # 事件记录
+    section("事件记录")
+    events = record.get("events") or []
+    _paragraph(
+        doc,
+        f"共{len(events)}条事件，按序号排列；每条事件的哈希包含前一条的哈希，"
+        f"表中列出哈希前{HASH_PREFIX}位，完整哈希见JSON格式记录。",
+    )
+    _table(
+        doc,
+        ["序号", "时间", "类型", "哈希（前缀）"],
+        [
+            [
+                e.get("seq"),
+                clock.short(e.get("at")),
+                f"{EVENT_TYPE_LABELS[e['type']]}（{e['type']}）"
+                if e.get("type") in EVENT_TYPE_LABELS
+                else e.get("type"),
+                str(e.get("hash") or "")[:HASH_PREFIX],
+            ]
+            for e in events
+        ],
+    )
+
+    # 记录链哈希与校验结果
+    chain = record.get("chain") or {}
+    section("记录校验")
+    _paragraph(doc, f"记录链哈希：{chain.get('head_hash') or ''}")
+    if chain.get("sealed_hash"):
+        _paragraph(doc, f"封存哈希：{chain['sealed_hash']}")
+        _paragraph(doc, f"封存时间：{clock.long(chain.get('sealed_at'))}")
+    if chain.get("valid"):
+        verdict = f"校验结果：通过（共{chain.get('events', 0)}条事件，哈希链完整"
+        if chain.get("sealed_hash_matches") is True:
+            verdict += "，与封存哈希一致"
+        elif chain.get("sealed_hash_matches") is False:
+            verdict += "；但与封存哈希不一致"
+        verdict += "）"
+    else:
+        verdict = (
+            f"校验结果：未通过（自第{chain.get('first_broken_seq')}条事件起："
+            f"{chain.get('reason') or '原因不明'}）"
+        )
+    _paragraph(doc, verdict, bold=True)
+
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
