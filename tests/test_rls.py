@@ -10,6 +10,7 @@ from sqlalchemy import text
 from backend.models import metadata
 from backend.people.models import Role
 from tenants.models import OrgUnitKind, VenueLevel
+from tests.factories.meetings import attend, make_meeting
 from tests.factories.people import PASSWORD, make_user
 from tests.factories.tenants import gid, make_county, make_unit, make_venue
 
@@ -67,7 +68,35 @@ async def populate(server, gql) -> object:
         'mutation($p: ID!) { createOrgUnit(input: {parentId: $p, kind: VILLAGE, name: "甲村"}) '
         '{ errors { code } } }', {"p": gid("OrgUnit", township)},
         token=county.admin.token)
+    await populate_meeting(gql, county, member)
     return county
+
+
+MEETING_ROWS = """
+mutation($m: ID!) {
+  addMaterial(meetingId: $m, title: "述职报告") { errors { code } }
+  addAgendaItem(meetingId: $m, title: "县住建委述职", speakerName: "李主任") { errors { code } }
+  createPoll(meetingId: $m, question: "是否同意", options: ["同意", "不同意"]) { poll { id } errors { code } }
+  openScoring(meetingId: $m, title: "部门测评", targets: ["县住建委"]) { sheet { id } errors { code } }
+}"""
+
+
+async def populate_meeting(gql, county, member) -> None:
+    """One row in each meetings table: material, agenda, poll + vote, 测评 receipt + ballot,
+    comment, speaking request, participant."""
+    meeting = await make_meeting(gql, county)
+    await attend(gql, county, meeting, [member.gid])
+    rows = (await gql.data(MEETING_ROWS, {"m": meeting}, token=county.admin.token))
+    poll, sheet = rows["createPoll"]["poll"]["id"], rows["openScoring"]["sheet"]["id"]
+    await gql.data("mutation($p: ID!) { openPoll(pollId: $p) { errors { code } } }", {"p": poll},
+                   token=county.admin.token)
+    done = await gql.data("""mutation($m: ID!, $p: ID!, $s: ID!) {
+      castVote(pollId: $p, choices: [0], idempotencyKey: "k1") { accepted }
+      castScoringBallot(sheetId: $s, answers: ["满意"]) { accepted }
+      postComment(meetingId: $m, body: "建议增加路灯") { errors { code } }
+      raiseHand(meetingId: $m) { errors { code } }
+    }""", {"m": meeting, "p": poll, "s": sheet}, token=member.token)
+    assert done["castVote"]["accepted"] and done["castScoringBallot"]["accepted"], done
 
 
 async def test_unfiltered_queries_as_county_a_see_nothing_of_county_b(server, gql, owner_db):
