@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import strawberry
 from strawberry import relay
 from strawberry.extensions import (
@@ -45,6 +47,13 @@ class YishiSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema for these limits. Built once per set of limits: strawberry's relay `node`
+    field cannot be converted twice in one process."""
+    return _schema(settings.max_query_depth, settings.max_aliases, settings.max_tokens)
+
+
+@functools.cache
+def _schema(max_depth: int, max_aliases: int, max_tokens: int) -> strawberry.Schema:
     return YishiSchema(
         query=Query,
         mutation=Mutation,
@@ -54,9 +63,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             # Factories: strawberry builds extensions per request; the parse and validation
             # caches themselves live at module level and are shared.
             ErrorPolicy,
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),
         ],

@@ -182,7 +182,10 @@ class MeetingQueries:
 @strawberry.type
 class MeetingMutations:
     @strawberry.mutation(description="Schedule a meeting as a draft. Admins or staff of the host unit.")
-    async def create_meeting(self, info: Info, input: CreateMeetingInput) -> MeetingPayload:
+    async def create_meeting(
+        self, info: Info,
+        input: Annotated[CreateMeetingInput, strawberry.argument(description="The meeting.")],
+    ) -> MeetingPayload:
         async def run(s, p):  # type: ignore[no-untyped-def]
             return await service.create_meeting(
                 s, p, kind=input.kind, mode=input.mode, title=input.title,
