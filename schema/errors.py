@@ -34,7 +34,14 @@ class ErrorPolicy(SchemaExtension):
     """Classifies every error of a result and masks the unexpected ones."""
 
     def on_operation(self) -> Iterator[None]:
-        yield
+        try:
+            yield
+        except GraphQLError as error:
+            # A document the parser refuses (syntax, too many tokens) is raised from the
+            # parsing hook and reaches the client without passing the result below.
+            if error.original_error is None and "code" not in (error.extensions or {}):
+                error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
+            raise
         result = self.execution_context.result
         if result is None or not result.errors:
             return
@@ -56,7 +63,10 @@ class ErrorPolicy(SchemaExtension):
             error.message = f"标识无效：{original}"
             error.extensions = {"code": "BAD_USER_INPUT"}
             return error
-        if isinstance(original, GraphQLError) and original.extensions:
+        if isinstance(original, GraphQLError):
+            # graphql-core's own refusals, e.g. a variable of the wrong type
+            if not original.extensions and "code" not in (error.extensions or {}):
+                error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
             return error
         log.error("unexpected error in %s (request %s)", error.path, request_id,
                   exc_info=(type(original), original, original.__traceback__))

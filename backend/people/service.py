@@ -100,7 +100,11 @@ async def create_user(
         after=user_snapshot(user),
     )
     for role, unit_id in roles:
-        await grant_role(session, principal, user_id=user.id, role=role, org_unit_id=unit_id)
+        try:
+            await grant_role(session, principal, user_id=user.id, role=role, org_unit_id=unit_id)
+        except DomainError as exc:  # name the nested input field: roles.orgUnitId, …
+            exc.field = f"roles.{exc.field}" if exc.field else "roles"
+            raise
     return user
 
 
@@ -124,6 +128,15 @@ async def get_user(session: AsyncSession, user_id: int, *, field: str = "userId"
     return user
 
 
+async def _scope_path(session: AsyncSession, org_unit_id: int | None) -> str | None:
+    """The org path a role scoped to `org_unit_id` covers: the unit's, or the county root's
+    for a county-wide role (so only a county-wide admin covers it). None: no such unit."""
+    if org_unit_id is None:
+        return await session.scalar(select(OrgUnit.path).where(OrgUnit.parent_id.is_(None)))
+    unit = await session.get(OrgUnit, org_unit_id)
+    return unit.path if unit is not None else None
+
+
 async def grant_role(
     session: AsyncSession,
     principal: Principal,
@@ -132,16 +145,16 @@ async def grant_role(
     role: Role,
     org_unit_id: int | None,
 ) -> Membership:
-    """Give `user_id` a role, scoped to an org unit of this county (or county-wide)."""
+    """Give `user_id` a role, scoped to an org unit of this county (or county-wide).
+
+    The granting admin's own scope must cover the role's: a township admin grants roles
+    within its township, only a county-wide admin grants county-wide roles."""
     tenant_id = principal.require_tenant()
-    unit_path: str | None = None
-    if org_unit_id is not None:
-        unit = await session.get(OrgUnit, org_unit_id)
-        if unit is None:
-            raise DomainError(Code.ORG_UNIT_NOT_FOUND, "组织单元不存在或不属于本县",
-                              field="orgUnitId")
-        unit_path = unit.path
-    principal.require(Role.TENANT_ADMIN, at_path=unit_path)
+    scope_path = await _scope_path(session, org_unit_id)
+    if scope_path is None:
+        raise DomainError(Code.ORG_UNIT_NOT_FOUND, "组织单元不存在或不属于本县",
+                          field="orgUnitId")
+    principal.require(Role.TENANT_ADMIN, at_path=scope_path)
     user = await get_user(session, user_id)
     duplicate = await session.scalar(
         select(exists().where(
@@ -168,19 +181,26 @@ async def grant_role(
 async def revoke_role(
     session: AsyncSession, principal: Principal, *, membership_id: int
 ) -> Membership:
-    """Remove a role; the county's last county-wide admin cannot be removed."""
+    """Remove a role; the county's last county-wide admin cannot be removed.
+
+    As with granting, the revoking admin's scope must cover the role's."""
     principal.require(Role.TENANT_ADMIN)
     membership = await session.get(Membership, membership_id)
     if membership is None:
         raise DomainError(Code.NOT_FOUND, "角色记录不存在", field="membershipId")
+    principal.require(Role.TENANT_ADMIN,
+                      at_path=await _scope_path(session, membership.org_unit_id) or "")
     if membership.role is Role.TENANT_ADMIN and membership.org_unit_id is None:
-        admins = await session.scalar(
-            select(func.count()).select_from(Membership).where(
+        # Lock the county-wide admin rows: two admins revoking each other at once must not
+        # both see "another admin remains" (the second waits and then sees one row).
+        admins = (await session.scalars(
+            select(Membership.id).where(
                 Membership.role == Role.TENANT_ADMIN, Membership.org_unit_id.is_(None)
-            )
-        )
-        if (admins or 0) <= 1:
-            raise DomainError(Code.LAST_ADMIN, "不能移除本县最后一名县级管理员", field="membershipId")
+            ).order_by(Membership.id).with_for_update()
+        )).all()
+        if len(admins) <= 1:
+            raise DomainError(Code.LAST_ADMIN, "不能移除本县最后一名县级管理员",
+                              field="membershipId")
     await session.delete(membership)
     await session.flush()
     await audit.record(
@@ -253,9 +273,16 @@ async def login(
                         access_ttl=access_ttl, refresh_ttl=refresh_ttl)
 
 
+MAX_DB_ID = 2**63 - 1  # PostgreSQL bigint
+
+
 def refresh_token_tenant(token: str) -> int | None:
+    """The county id a refresh token starts with, or None when it cannot be one."""
     head, _, rest = (token or "").partition(".")
-    return int(head) if head.isdigit() and rest else None
+    if not (rest and head.isascii() and head.isdigit()):
+        return None
+    tenant_id = int(head)
+    return tenant_id if 0 < tenant_id <= MAX_DB_ID else None
 
 
 async def refresh(

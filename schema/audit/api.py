@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from backend.audit import models, service
-from schema.relay import Connection, build_connection, decode_cursor, page_size
+from schema.relay import Connection, build_connection, decode_cursor, page_size, resolve_by_ids
 
 
 @strawberry.type(name="AuditEntry", description="One administrative action: who, what, when, "
@@ -36,10 +36,14 @@ class AuditEntry(relay.Node):
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):  # type: ignore[no-untyped-def]
         principal = await info.context.principal()
-        ids = {int(i) for i in node_ids}
-        rows = await info.context.read(lambda s: service.get_entries(s, principal, ids=ids))
-        found = {e.id: e for e in rows}
-        return [cls.from_model(found[int(i)]) if int(i) in found else None for i in node_ids]
+
+        async def load_many(ids: list[int]) -> list[models.AuditEntry | None]:
+            rows = await info.context.read(
+                lambda s: service.get_entries(s, principal, ids=set(ids)))
+            found = {e.id: e for e in rows}
+            return [found.get(i) for i in ids]
+
+        return await resolve_by_ids(load_many, node_ids, cls.from_model)
 
 
 @strawberry.type

@@ -132,7 +132,12 @@ class PeopleQueries:
 @strawberry.type
 class PeopleMutations:
     @strawberry.mutation(description="Sign in with phone and password; returns tokens.")
-    async def login(self, info: Info, input: LoginInput) -> AuthPayload:
+    async def login(
+        self, info: Info,
+        input: Annotated[
+            LoginInput, strawberry.argument(description="Phone number and password.")
+        ],
+    ) -> AuthPayload:
         settings = info.context.services.settings
 
         async def run(s, p):  # type: ignore[no-untyped-def]
@@ -222,7 +227,12 @@ class PeopleMutations:
         return AuthPayload(tokens=_tokens(tokens), user=None, errors=_errors(errors))
 
     @strawberry.mutation(description="Create an account with optional roles. Tenant admins.")
-    async def create_user(self, info: Info, input: CreateUserInput) -> UserPayload:
+    async def create_user(
+        self, info: Info,
+        input: Annotated[
+            CreateUserInput, strawberry.argument(description="The account and its roles.")
+        ],
+    ) -> UserPayload:
         async def run(s, p):  # type: ignore[no-untyped-def]
             roles = [(g.role, decode_id(g.org_unit_id, "OrgUnit", field="roles.orgUnitId",
                                         code=Code.ORG_UNIT_NOT_FOUND) if g.org_unit_id else None)
@@ -236,7 +246,12 @@ class PeopleMutations:
 
     @strawberry.mutation(description="Grant a role, county-wide or scoped to an org unit. "
                          "Tenant admins.")
-    async def grant_role(self, info: Info, input: GrantRoleInput) -> MembershipPayload:
+    async def grant_role(
+        self, info: Info,
+        input: Annotated[
+            GrantRoleInput, strawberry.argument(description="The user, the role and its scope.")
+        ],
+    ) -> MembershipPayload:
         async def run(s, p):  # type: ignore[no-untyped-def]
             user_id = decode_id(input.user_id, "User", field="userId", code=Code.NOT_FOUND)
             unit_id = (decode_id(input.org_unit_id, "OrgUnit", field="orgUnitId",

@@ -13,6 +13,7 @@ from backend.people import models
 from backend.people.errors import PeopleErrorCode as _PeopleErrorCode
 from backend.people.service import mask_phone
 from schema.errors import UserError
+from schema.relay import resolve_by_ids
 from schema.tenants.types import County, OrgUnit
 
 Role = strawberry.enum(
@@ -51,8 +52,8 @@ class Membership(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Membership | None]:
-        rows = await info.context.loaders.membership.load_many([int(i) for i in node_ids])
-        return [cls.from_model(r) if r else None for r in rows]
+        return await resolve_by_ids(info.context.loaders.membership.load_many, node_ids,
+                                    cls.from_model)
 
 
 @strawberry.type(name="User", description="A person's account in this county.")
@@ -76,8 +77,8 @@ class User(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[User | None]:
-        rows = await info.context.loaders.user.load_many([int(i) for i in node_ids])
-        return [cls.from_model(r) if r else None for r in rows]
+        return await resolve_by_ids(info.context.loaders.user.load_many, node_ids,
+                                    cls.from_model)
 
 
 @strawberry.type(description="Who is asking: the signed-in user (if any) and the county.")

@@ -9,7 +9,14 @@ from strawberry import relay
 from strawberry.types import Info
 
 from schema.mutations import mutate, user_errors
-from schema.relay import Connection, build_connection, decode_cursor, decode_id, page_size
+from schema.relay import (
+    Connection,
+    build_connection,
+    decode_cursor,
+    decode_id,
+    decode_id_argument,
+    page_size,
+)
 from schema.tenants.types import (
     County,
     OrgUnit,
@@ -107,7 +114,7 @@ class TenantQueries:
     ) -> Connection[OrgUnit]:
         size = page_size(first)
         after_id = decode_cursor(after)
-        parent = decode_id(parent_id, "OrgUnit", field="parentId", code=Code.INVALID) if parent_id else None
+        parent = decode_id_argument(parent_id, "OrgUnit", field="parentId") if parent_id else None
         rows = await info.context.read(lambda s: service.list_org_units(
             s, parent_id=parent, kinds=kinds, after_id=after_id, limit=size + 1))
         return build_connection(rows, first=size, to_node=OrgUnit.from_model, key=lambda r: r.id)
@@ -122,7 +129,8 @@ class TenantQueries:
     ) -> Connection[Venue]:
         size = page_size(first)
         after_id = decode_cursor(after)
-        unit = decode_id(org_unit_id, "OrgUnit", field="orgUnitId", code=Code.INVALID) if org_unit_id else None
+        unit = (decode_id_argument(org_unit_id, "OrgUnit", field="orgUnitId")
+                if org_unit_id else None)
         rows = await info.context.read(lambda s: service.list_venues(
             s, org_unit_id=unit, after_id=after_id, limit=size + 1))
         return build_connection(rows, first=size, to_node=Venue.from_model, key=lambda r: r.id)
@@ -151,7 +159,12 @@ class TenantQueries:
 class TenantMutations:
     @strawberry.mutation(description="Register a county with its root unit, an online 说事处 "
                          "and optionally its first administrator. Platform operators only.")
-    async def create_county(self, info: Info, input: CreateCountyInput) -> CreateCountyPayload:
+    async def create_county(
+        self, info: Info,
+        input: Annotated[
+            CreateCountyInput, strawberry.argument(description="The county to register.")
+        ],
+    ) -> CreateCountyPayload:
         admin = (service.AdminAccount(display_name=input.admin.display_name,
                                       phone=input.admin.phone, password=input.admin.password)
                  if input.admin else None)
@@ -163,7 +176,10 @@ class TenantMutations:
 
     @strawberry.mutation(description="Add a unit under another (乡镇 under 县, 村 under 乡镇, …). "
                          "Tenant admins (of the parent's subtree).")
-    async def create_org_unit(self, info: Info, input: CreateOrgUnitInput) -> OrgUnitPayload:
+    async def create_org_unit(
+        self, info: Info,
+        input: Annotated[CreateOrgUnitInput, strawberry.argument(description="The unit to add.")],
+    ) -> OrgUnitPayload:
         async def run(s, p):  # type: ignore[no-untyped-def]
             parent = decode_id(input.parent_id, "OrgUnit", field="parentId", code=Code.INVALID)
             return await service.create_org_unit(s, p, parent_id=parent, kind=input.kind,
@@ -174,7 +190,12 @@ class TenantMutations:
                               errors=_errors(errors))
 
     @strawberry.mutation(description="Rename or recode an org unit. Tenant admins.")
-    async def update_org_unit(self, info: Info, input: UpdateOrgUnitInput) -> OrgUnitPayload:
+    async def update_org_unit(
+        self, info: Info,
+        input: Annotated[
+            UpdateOrgUnitInput, strawberry.argument(description="The unit and what to change.")
+        ],
+    ) -> OrgUnitPayload:
         async def run(s, p):  # type: ignore[no-untyped-def]
             unit_id = decode_id(input.id, "OrgUnit", field="id", code=Code.INVALID)
             return await service.update_org_unit(s, p, unit_id=unit_id, name=input.name,
@@ -185,7 +206,10 @@ class TenantMutations:
                               errors=_errors(errors))
 
     @strawberry.mutation(description="Attach a 说事 venue to an org unit. Tenant admins.")
-    async def create_venue(self, info: Info, input: CreateVenueInput) -> VenuePayload:
+    async def create_venue(
+        self, info: Info,
+        input: Annotated[CreateVenueInput, strawberry.argument(description="The venue to attach.")],
+    ) -> VenuePayload:
         async def run(s, p):  # type: ignore[no-untyped-def]
             unit_id = decode_id(input.org_unit_id, "OrgUnit", field="orgUnitId", code=Code.INVALID)
             return await service.create_venue(s, p, org_unit_id=unit_id, level=input.level,

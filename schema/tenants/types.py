@@ -10,6 +10,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from schema.errors import UserError
+from schema.relay import resolve_by_ids
 from tenants import models
 from tenants.errors import TenantErrorCode as _TenantErrorCode
 
@@ -48,8 +49,8 @@ class County(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[County | None]:
-        rows = await info.context.loaders.tenant.load_many([int(i) for i in node_ids])
-        return [cls.from_model(r) if r else None for r in rows]
+        return await resolve_by_ids(info.context.loaders.tenant.load_many, node_ids,
+                                    cls.from_model)
 
 
 @strawberry.type(name="OrgUnit", description="A node of the county's org tree "
@@ -86,8 +87,8 @@ class OrgUnit(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[OrgUnit | None]:
-        rows = await info.context.loaders.org_unit.load_many([int(i) for i in node_ids])
-        return [cls.from_model(r) if r else None for r in rows]
+        return await resolve_by_ids(info.context.loaders.org_unit.load_many, node_ids,
+                                    cls.from_model)
 
 
 @strawberry.type(name="Venue", description="A 说事 venue where people raise and discuss matters.")
@@ -111,5 +112,5 @@ class Venue(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Venue | None]:
-        rows = await info.context.loaders.venue.load_many([int(i) for i in node_ids])
-        return [cls.from_model(r) if r else None for r in rows]
+        return await resolve_by_ids(info.context.loaders.venue.load_many, node_ids,
+                                    cls.from_model)
