@@ -58,6 +58,8 @@ class Reader:
             return await fn(self._session)
 
     async def close(self) -> None:
+        """End the read transaction and return its connection to the pool (a later read
+        opens a new one)."""
         if self._session is not None:
             session, self._session = self._session, None
             await session.rollback()
@@ -90,6 +92,12 @@ class Context:
         """Run `fn` with a read session scoped to the caller's county (RLS)."""
         principal = await self.principal()
         return await self.reader.run(fn, tenant_id=principal.tenant_id, user_id=principal.user_id)
+
+    async def release_reader(self) -> None:
+        """Give the read connection back before waiting on other work (a mutation's own
+        transaction, a group-commit batch): a request must never hold two connections."""
+        if self._reader is not None:
+            await self._reader.close()
 
     @property
     def loaders(self) -> Any:

@@ -35,6 +35,7 @@ async def mutate(
         if tenant_id is not None
         else await ctx.principal()
     )
+    await ctx.release_reader()
     try:
         if platform:
             async with ctx.services.db.platform_transaction() as session:
