@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -63,6 +64,17 @@ def db_upgrade(revision: str = "head") -> None:
     typer.echo(f"database at {revision}")
 
 
+def _exit_normally_on_sigterm() -> None:
+    """uvicorn shuts down gracefully on SIGTERM and then re-raises the signal; dying by it
+    would skip the atexit handlers, which stop the embedded PostgreSQL. Leave through
+    SystemExit instead, with the status a shell reports for SIGTERM (143)."""
+
+    def leave(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, leave)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
@@ -76,6 +88,7 @@ def serve(
     from backend.migrate import upgrade
 
     settings = load_settings()
+    _exit_normally_on_sigterm()
     url, embedded = resolve_database(settings)
     if embedded or migrate:
         asyncio.run(upgrade(url))
