@@ -1,0 +1,330 @@
+"""Live polls: open/close, single and multiple choice, who may vote, one vote per person
+(enforced by the database), idempotent retries, and tallies that end exact — also under
+concurrent voting, for a live watcher."""
+
+from __future__ import annotations
+
+import asyncio
+
+from backend.people.models import Role
+from tests.factories.meetings import attend, make_meeting
+from tests.factories.people import make_user
+from tests.factories.tenants import make_county
+from tests.meetings_api import (
+    ANNOUNCE,
+    CLOSE_POLL,
+    CREATE_POLL,
+    INVITE,
+    LIVE,
+    OPEN_POLL,
+    POLL,
+    REGISTER,
+    START,
+    VOTE,
+    collect_until,
+    db_id,
+    drain,
+    event_types,
+    key,
+    node,
+    ok,
+    refused,
+    snapshot,
+)
+from tests.realtime_client import GraphQLWS
+
+
+async def citizens(server, county, n):
+    return [
+        await make_user(server, county, roles=[(Role.CITIZEN, None)], name=f"群众{i}")
+        for i in range(n)
+    ]
+
+
+async def open_poll(gql, county, meeting, options=("同意", "不同意", "弃权"), **kw):
+    created = await ok(
+        gql,
+        CREATE_POLL,
+        {"m": meeting, "q": "是否同意停车收费调整方案", "o": list(options), **kw},
+        county.admin.token,
+    )
+    poll = created["poll"]["id"]
+    opened = await ok(gql, OPEN_POLL, {"p": poll}, county.admin.token)
+    assert opened["poll"]["state"] == "OPEN"
+    return poll
+
+
+async def vote(gql, voter, poll, choices, idem=None):
+    data = await gql.data(
+        VOTE, {"p": poll, "c": choices, "k": key() if idem is None else idem}, token=voter.token
+    )
+    return data["castVote"]
+
+
+ACCEPTED = {"accepted": True, "duplicate": False, "errors": []}
+
+
+async def vote_rows(owner_db, county, poll):
+    return await owner_db.fetch(
+        "SELECT user_id, choices, idempotency_key FROM votes WHERE tenant_id = $1 AND poll_id = $2 "
+        "ORDER BY user_id",
+        county.id,
+        db_id(poll),
+    )
+
+
+async def test_single_choice_poll_counts_and_closes_exact(server, gql, owner_db):
+    county = await make_county(server)
+    voters = await citizens(server, county, 5)
+    meeting = await make_meeting(gql, county)
+    await attend(gql, county, meeting, [v.gid for v in voters])
+    poll = await open_poll(gql, county, meeting)
+    for voter, choice in zip(voters, [0, 0, 1, 2, 0], strict=True):
+        assert await vote(gql, voter, poll, [choice]) == ACCEPTED
+    live = await node(gql, POLL, poll, county.admin.token)
+    assert (live["state"], live["counts"], live["totalVotes"]) == ("OPEN", [3, 1, 1], 5)
+    closed = await ok(gql, CLOSE_POLL, {"p": poll}, county.admin.token)
+    assert closed["poll"] == {"id": poll, "state": "CLOSED", "counts": [3, 1, 1], "totalVotes": 5}
+    types = await event_types(owner_db, county, meeting)
+    assert types.count("vote.cast") == 5
+    assert types[-1] == "poll.closed"
+    final = await owner_db.fetchval(
+        "SELECT payload FROM events WHERE tenant_id = $1 AND stream = $2 AND type = 'poll.closed'",
+        county.id,
+        f"meeting:{db_id(meeting)}",
+    )
+    assert '"counts": [3, 1, 1]' in final and '"totalVotes": 5' in final
+
+
+async def test_multiple_choice_poll_respects_max_choices(server, gql, owner_db):
+    county = await make_county(server)
+    a, b = await citizens(server, county, 2)
+    meeting = await make_meeting(gql, county)
+    await attend(gql, county, meeting, [a.gid, b.gid])
+    poll = await open_poll(
+        gql,
+        county,
+        meeting,
+        options=("增设停车位", "错峰收费", "免费时段", "维持现状"),
+        k="MULTIPLE",
+        n=2,
+    )
+    assert await vote(gql, a, poll, [0, 2]) == ACCEPTED
+    before = await snapshot(owner_db, county, meeting)
+    for choices, message in (
+        ([0, 1, 2], "最多可选2项"),
+        ([1, 1], "不能重复"),
+        ([4], "选项不存在"),
+        ([-1], "选项不存在"),
+        ([], "请选择"),
+    ):
+        result = await vote(gql, b, poll, choices)
+        assert result["accepted"] is False
+        assert [(e["field"], e["code"]) for e in result["errors"]] == [
+            ("choices", "INVALID_CHOICE")
+        ]
+        assert message in result["errors"][0]["message"]
+    assert await snapshot(owner_db, county, meeting) == before
+    assert await vote(gql, b, poll, [2]) == ACCEPTED
+    closed = await ok(gql, CLOSE_POLL, {"p": poll}, county.admin.token)
+    assert closed["poll"]["counts"] == [1, 0, 2, 0]
+    assert closed["poll"]["totalVotes"] == 2
+
+
+async def test_a_second_vote_is_refused_and_a_retry_counts_once(server, gql, owner_db):
+    county = await make_county(server)
+    (voter,) = await citizens(server, county, 1)
+    meeting = await make_meeting(gql, county)
+    await attend(gql, county, meeting, [voter.gid])
+    poll = await open_poll(gql, county, meeting)
+    idem = key()
+    assert await vote(gql, voter, poll, [1], idem) == ACCEPTED
+    before = await snapshot(owner_db, county, meeting)
+
+    retry = await vote(gql, voter, poll, [1], idem)
+    assert retry == {"accepted": True, "duplicate": True, "errors": []}
+    # A retry is recognised by its key, whatever it claims to choose.
+    assert await vote(gql, voter, poll, [0], idem) == {
+        "accepted": True,
+        "duplicate": True,
+        "errors": [],
+    }
+    second = await vote(gql, voter, poll, [0])
+    assert second["accepted"] is False and second["duplicate"] is False
+    assert [(e["field"], e["code"]) for e in second["errors"]] == [("pollId", "ALREADY_VOTED")]
+    assert await snapshot(owner_db, county, meeting) == before
+    rows = await vote_rows(owner_db, county, poll)
+    assert [(r["user_id"], r["choices"], r["idempotency_key"]) for r in rows] == [
+        (voter.user_id, [1], idem)
+    ]
+    assert (await node(gql, POLL, poll, county.admin.token))["counts"] == [0, 1, 0]
+
+
+async def test_a_bad_idempotency_key_is_refused(server, gql, owner_db):
+    county = await make_county(server)
+    (voter,) = await citizens(server, county, 1)
+    meeting = await make_meeting(gql, county)
+    await attend(gql, county, meeting, [voter.gid])
+    poll = await open_poll(gql, county, meeting)
+    before = await snapshot(owner_db, county, meeting)
+    for bad in ("", " ", "k" * 65):
+        result = await vote(gql, voter, poll, [0], bad)
+        assert [(e["field"], e["code"]) for e in result["errors"]] == [
+            ("idempotencyKey", "INVALID")
+        ]
+    assert await snapshot(owner_db, county, meeting) == before
+
+
+async def test_votes_only_count_while_the_poll_is_open(server, gql, owner_db):
+    county = await make_county(server)
+    a, b = await citizens(server, county, 2)
+    meeting = await make_meeting(gql, county)
+    await attend(gql, county, meeting, [a.gid, b.gid])
+    created = await ok(
+        gql,
+        CREATE_POLL,
+        {"m": meeting, "q": "是否同意", "o": ["同意", "不同意"]},
+        county.admin.token,
+    )
+    poll = created["poll"]["id"]
+    before = await snapshot(owner_db, county, meeting)
+    draft = await vote(gql, a, poll, [0])
+    assert [(e["field"], e["code"]) for e in draft["errors"]] == [("pollId", "POLL_NOT_OPEN")]
+    assert await snapshot(owner_db, county, meeting) == before
+
+    await ok(gql, OPEN_POLL, {"p": poll}, county.admin.token)
+    assert await vote(gql, a, poll, [0]) == ACCEPTED
+    await ok(gql, CLOSE_POLL, {"p": poll}, county.admin.token)
+    before = await snapshot(owner_db, county, meeting)
+    late = await vote(gql, b, poll, [1])
+    assert late["accepted"] is False
+    assert [(e["field"], e["code"]) for e in late["errors"]] == [("pollId", "POLL_NOT_OPEN")]
+    again = await refused(gql, CLOSE_POLL, {"p": poll}, county.admin.token)
+    assert again["errors"][0]["code"] == "POLL_NOT_OPEN"
+    reopen = await refused(gql, OPEN_POLL, {"p": poll}, county.admin.token)
+    assert reopen["errors"][0]["code"] == "INVALID_STATE"
+    assert await snapshot(owner_db, county, meeting) == before
+    assert (await node(gql, POLL, poll, county.admin.token))["counts"] == [1, 0]
+
+
+async def test_attendees_polls_need_a_check_in(server, gql, owner_db):
+    county = await make_county(server)
+    present, absent, stranger = await citizens(server, county, 3)
+    meeting = await make_meeting(gql, county)
+    await attend(gql, county, meeting, [present.gid])
+    await ok(gql, INVITE, {"m": meeting, "u": [absent.gid], "r": "DEPUTY"}, county.admin.token)
+    poll = await open_poll(gql, county, meeting, e="ATTENDEES")
+    before = await snapshot(owner_db, county, meeting)
+    for person in (absent, stranger):
+        result = await vote(gql, person, poll, [0])
+        assert [(e["field"], e["code"]) for e in result["errors"]] == [("pollId", "NOT_ELIGIBLE")]
+    assert await snapshot(owner_db, county, meeting) == before
+    assert await vote(gql, present, poll, [0]) == ACCEPTED
+
+
+async def test_registered_polls_take_invited_and_signed_up_people(server, gql, owner_db):
+    county = await make_county(server)
+    invited, signed_up, stranger = await citizens(server, county, 3)
+    meeting = await make_meeting(gql, county, live=False)
+    await ok(gql, ANNOUNCE, {"m": meeting}, county.admin.token)
+    await ok(gql, INVITE, {"m": meeting, "u": [invited.gid], "r": "EXPERT"}, county.admin.token)
+    await ok(gql, REGISTER, {"m": meeting}, signed_up.token)
+    await ok(gql, START, {"m": meeting}, county.admin.token)
+    poll = await open_poll(gql, county, meeting, e="REGISTERED")
+    assert await vote(gql, invited, poll, [0]) == ACCEPTED
+    assert await vote(gql, signed_up, poll, [1]) == ACCEPTED
+    before = await snapshot(owner_db, county, meeting)
+    result = await vote(gql, stranger, poll, [0])
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [("pollId", "NOT_ELIGIBLE")]
+    assert await snapshot(owner_db, county, meeting) == before
+
+
+async def test_representatives_polls_take_deputies_experts_and_representatives(
+    server, gql, owner_db
+):
+    county = await make_county(server)
+    deputy, expert, rep, attendee = await citizens(server, county, 4)
+    meeting = await make_meeting(gql, county)
+    for person, role in (
+        (deputy, "DEPUTY"),
+        (expert, "EXPERT"),
+        (rep, "REPRESENTATIVE"),
+        (attendee, "ATTENDEE"),
+    ):
+        await attend(gql, county, meeting, [person.gid], role=role)
+    poll = await open_poll(gql, county, meeting, e="REPRESENTATIVES")
+    for person in (deputy, expert, rep):
+        assert await vote(gql, person, poll, [0]) == ACCEPTED
+    before = await snapshot(owner_db, county, meeting)
+    result = await vote(gql, attendee, poll, [0])
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [("pollId", "NOT_ELIGIBLE")]
+    assert await snapshot(owner_db, county, meeting) == before
+    assert (await node(gql, POLL, poll, county.admin.token))["totalVotes"] == 3
+
+
+async def test_a_poll_needs_distinct_options(server, gql, owner_db):
+    county = await make_county(server)
+    meeting = await make_meeting(gql, county)
+    before = await snapshot(owner_db, county, meeting)
+    for options in (["同意"], ["同意", "同意"], ["同意", " "]):
+        payload = await refused(
+            gql, CREATE_POLL, {"m": meeting, "q": "是否同意", "o": options}, county.admin.token
+        )
+        assert [(e["field"], e["code"]) for e in payload["errors"]] == [("options", "INVALID")]
+    assert await snapshot(owner_db, county, meeting) == before
+
+
+async def test_thirty_concurrent_voters_with_retries_end_on_an_exact_tally(server, gql, owner_db):
+    county = await make_county(server)
+    voters = await citizens(server, county, 30)
+    meeting = await make_meeting(gql, county)
+    await ok(
+        gql,
+        INVITE,
+        {"m": meeting, "u": [v.gid for v in voters], "r": "REPRESENTATIVE"},
+        county.admin.token,
+    )
+    poll = await open_poll(gql, county, meeting, e="REGISTERED")
+    keys = [key() for _ in voters]
+    choices = [[i % 3] for i in range(30)]
+
+    async with GraphQLWS(server.ws_url) as ws:
+        await ws.open(county.admin.token)
+        op = await ws.subscribe(LIVE, {"m": meeting, "after": 0})
+        await collect_until(ws, op, lambda e: e["type"] == "poll.opened")
+        calls = [vote(gql, v, poll, c, k) for v, c, k in zip(voters, choices, keys, strict=True)]
+        calls += [vote(gql, voters[i], poll, choices[i], keys[i]) for i in range(0, 30, 3)]
+        results = await asyncio.gather(*calls)
+        closed = await ok(gql, CLOSE_POLL, {"p": poll}, county.admin.token)
+        seen = await collect_until(ws, op, lambda e: e["type"] == "poll.closed")
+        seen += await drain(ws, op, quiet=1.0)  # a coalesced tally may trail the close
+
+    assert all(r["accepted"] and r["errors"] == [] for r in results)
+    assert (
+        sum(r["duplicate"] for r in results) == 10
+    )  # each retry pair: one recorded, one duplicate
+    assert (
+        await owner_db.fetchval(
+            "SELECT count(*) FROM votes WHERE tenant_id = $1 AND poll_id = $2",
+            county.id,
+            db_id(poll),
+        )
+        == 30
+    )
+    db_counts = [0, 0, 0]
+    for row in await vote_rows(owner_db, county, poll):
+        for c in row["choices"]:
+            db_counts[c] += 1
+    assert db_counts == [10, 10, 10]
+    assert closed["poll"] == {"id": poll, "state": "CLOSED", "counts": db_counts, "totalVotes": 30}
+    assert (await event_types(owner_db, county, meeting)).count("vote.cast") == 30
+
+    tallies = [e["data"] for e in seen if e["data"]["__typename"] in ("PollTally", "PollUpdate")]
+    last = tallies[-1]
+    last_counts = last["counts"] if "counts" in last else last["poll"]["counts"]
+    last_total = last["totalVotes"] if "totalVotes" in last else last["poll"]["totalVotes"]
+    assert (last_counts, last_total) == (db_counts, 30)
+    live_totals = [t["totalVotes"] for t in tallies if t["__typename"] == "PollTally"]
+    assert live_totals and live_totals == sorted(live_totals) and live_totals[-1] == 30
+    # Individual votes are in the record, not pushed live.
+    assert not [e for e in seen if e["type"] == "vote.cast"]
