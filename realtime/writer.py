@@ -111,5 +111,6 @@ class StreamWriter:
             # Operations may register one aggregate write per batch (e.g. a poll's counts).
             for finish in session.info.pop("before_commit", {}).values():
                 await finish()
-            await append_locked(session, head, drafts)
+            if drafts:  # a batch of refusals appends nothing (and may meet a sealed stream)
+                await append_locked(session, head, drafts)
         return results
