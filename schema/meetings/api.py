@@ -340,6 +340,10 @@ class MeetingMutations:
             tenant_id = principal.require_tenant()
             directory = ctx.services.extras["meetings"]
             meeting_id = await ctx.read(lambda s: directory.poll_meeting(s, tenant_id, pid))
+            # Give the request's read connection back before queueing for the writer: held
+            # while waiting, concurrent votes would take the whole pool and the writer could
+            # never get a connection to commit them.
+            await ctx.release_reader()
             outcome = await service.cast_vote(ctx.services.extras["writer"], meeting_id, principal,
                                               poll_id=pid, choices=choices,
                                               idempotency_key=idempotency_key)
@@ -378,6 +382,7 @@ class MeetingMutations:
             tenant_id = principal.require_tenant()
             directory = ctx.services.extras["meetings"]
             meeting_id = await ctx.read(lambda s: directory.sheet_meeting(s, tenant_id, sid))
+            await ctx.release_reader()  # as in castVote: no connection held while queued
             await service.cast_ballot(ctx.services.extras["writer"], meeting_id, principal,
                                       sheet_id=sid, answers=answers)
         except DomainError as error:
