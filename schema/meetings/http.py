@@ -23,7 +23,12 @@ async def record_docx(request: Request) -> Response:
     ctx = Context(services=request.app.state.services, request=request, response=None,
                   request_id=request.scope.get("state", {}).get("request_id", "-"))
     try:
-        principal = await ctx.principal()
+        try:
+            principal = await ctx.principal()
+        finally:
+            # Resolving the caller opens the request's read transaction; nothing else here
+            # reads through it, and no /graphql wrapper closes it for this route.
+            await ctx.release_reader()
         meeting_id = decode_id(request.path_params["meeting_id"], "Meeting", field="meetingId",
                                code=Code.NOT_FOUND)
         async with ctx.services.db.transaction(tenant_id=principal.tenant_id,
