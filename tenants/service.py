@@ -11,7 +11,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
-from backend.errors import DomainError
+from backend.errors import DomainError, Unauthenticated
 from backend.people import service as people
 from backend.people.models import Membership, Role
 from backend.security import Principal
@@ -28,6 +28,7 @@ from tenants.models import (
     Venue,
     VenueLevel,
 )
+
 
 @dataclass(frozen=True, slots=True)
 class AdminAccount:
@@ -58,6 +59,14 @@ def unit_snapshot(u: OrgUnit) -> dict[str, object]:
     return {"name": u.name, "kind": u.kind.value, "code": u.code, "parentId": u.parent_id}
 
 
+def require_operator(principal: Principal) -> None:
+    """Platform operators only: anonymous callers are told to sign in (UNAUTHENTICATED),
+    signed-in county members that they may not (FORBIDDEN)."""
+    if not principal.is_authenticated:
+        raise Unauthenticated("请先以平台运维人员身份登录")
+    principal.require_operator()
+
+
 async def create_tenant(
     session: AsyncSession,
     principal: Principal,
@@ -70,7 +79,7 @@ async def create_tenant(
 ) -> Tenant:
     """Register a county with its root org unit (县), an online 说事处 and, when given, its
     first county-wide admin. Operators only; `session` is a platform transaction."""
-    principal.require_operator()
+    require_operator(principal)
     clean_name = clean_text(name, field="name", code=Code.INVALID, label="县名称", max_length=100)
     slug = (slug or "").strip().lower()
     if not SLUG_RE.match(slug):
@@ -119,7 +128,7 @@ async def create_tenant(
 async def list_tenants(
     session: AsyncSession, principal: Principal, *, after_id: int | None, limit: int
 ) -> list[Tenant]:
-    principal.require_operator()
+    require_operator(principal)
     query = select(Tenant).order_by(Tenant.id).limit(limit)
     if after_id is not None:
         query = query.where(Tenant.id > after_id)

@@ -145,7 +145,7 @@ class TenantQueries:
         size = page_size(first)
         after_id = decode_cursor(after)
         principal = await info.context.principal()
-        principal.require_operator()
+        service.require_operator(principal)
 
         async def run(session):  # type: ignore[no-untyped-def]
             return await service.list_tenants(session, principal, after_id=after_id, limit=size + 1)
