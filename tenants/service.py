@@ -99,8 +99,14 @@ async def create_tenant(
             Code.DUPLICATE_DIVISION_CODE, f"行政区划代码 {division_code} 已注册", field="divisionCode"
         )
     tenant = Tenant(name=clean_name, slug=slug, division_code=division_code, timezone=timezone)
-    session.add(tenant)
-    await session.flush()
+    async with people.refusing_duplicates(session, {
+        "uq_tenants_slug": DomainError(Code.DUPLICATE_SLUG, f"标识“{slug}”已被使用", field="slug"),
+        "uq_tenants_division_code": DomainError(
+            Code.DUPLICATE_DIVISION_CODE, f"行政区划代码 {division_code} 已注册",
+            field="divisionCode"),
+    }):
+        session.add(tenant)
+        await session.flush()
     root = OrgUnit(tenant_id=tenant.id, kind=OrgUnitKind.COUNTY, name=clean_name, path="")
     session.add(root)
     await session.flush()
@@ -246,8 +252,10 @@ async def create_venue(
         raise DomainError(Code.INVALID, f"该单元已有名为“{clean_name}”的场所", field="name")
     venue = Venue(tenant_id=tenant_id, org_unit_id=unit.id, level=level, name=clean_name,
                   address=clean_address)
-    session.add(venue)
-    await session.flush()
+    async with people.refusing_duplicates(session, {"uq_venues_org_unit_id_name": DomainError(
+            Code.INVALID, f"该单元已有名为“{clean_name}”的场所", field="name")}):
+        session.add(venue)
+        await session.flush()
     await audit.record(
         session, principal, action="venue.create", target_type="Venue", target_id=venue.id,
         after={"name": venue.name, "level": level.value, "orgUnitId": unit.id},

@@ -3,6 +3,7 @@ through the GraphQL API, as a client would use them."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -445,6 +446,28 @@ async def test_register_with_a_phone_already_taken_is_refused(server, gql, owner
     assert await county_rows(owner_db, county.id) == before
 
 
+async def test_registering_one_phone_three_times_at_once_creates_one_account(server, gql,
+                                                                            owner_db):
+    # given
+    county = await make_county(server)
+    phone = next_phone()
+    before = await county_rows(owner_db, county.id)
+
+    # when
+    bodies = await asyncio.gather(*(
+        gql.execute(REGISTER, {"name": "并发", "phone": phone, "password": "long-enough-1"},
+                    tenant=county.slug) for _ in range(3)))
+
+    # then: one account; the others are told the number is taken
+    assert all("errors" not in body for body in bodies), bodies
+    outcomes = sorted(tuple((e["field"], e["code"]) for e in body["data"]["register"]["errors"])
+                      for body in bodies)
+    assert outcomes == [(), (("phone", "DUPLICATE_PHONE"),), (("phone", "DUPLICATE_PHONE"),)]
+    after = await county_rows(owner_db, county.id)
+    assert after["users"] == before["users"] + 1
+    assert after["memberships"] == before["memberships"] + 1
+
+
 async def test_the_same_phone_may_register_in_two_counties(server, gql, owner_db):
     # given
     a = await make_county(server)
@@ -732,6 +755,26 @@ async def test_create_county_with_a_duplicate_slug_is_refused(server, gql, owner
     assert result["county"] is None
     assert [(e["field"], e["code"]) for e in result["errors"]] == [("slug", "DUPLICATE_SLUG")]
     assert await owner_db.fetchval("SELECT count(*) FROM tenants") == tenants_before
+
+
+async def test_creating_one_slug_twice_at_once_creates_one_county(server, gql, owner_db):
+    # given
+    token = await operator_token(server, gql)
+    slug = f"c{uuid.uuid4().hex[:10]}"
+    codes = [await unused_division_code(owner_db) for _ in range(2)]
+
+    # when
+    bodies = await asyncio.gather(*(
+        gql.execute(CREATE_COUNTY, {"input": {"name": "并发县", "slug": slug,
+                                              "divisionCode": code}}, token=token)
+        for code in codes))
+
+    # then
+    assert all("errors" not in body for body in bodies), bodies
+    outcomes = sorted(tuple((e["field"], e["code"]) for e in body["data"]["createCounty"]["errors"])
+                      for body in bodies)
+    assert outcomes == [(), (("slug", "DUPLICATE_SLUG"),)]
+    assert await owner_db.fetchval("SELECT count(*) FROM tenants WHERE slug = $1", slug) == 1
 
 
 async def test_create_county_with_bad_input_is_refused_per_field(server, gql, owner_db):

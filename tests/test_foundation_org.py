@@ -3,6 +3,7 @@ admins scoped to a part of the tree — through the GraphQL API."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import AsyncIterator
 
@@ -396,6 +397,26 @@ async def test_a_duplicate_venue_name_at_the_same_unit_is_refused(server, gql, o
     elsewhere = await create_venue(gql, county.admin.token, gid("OrgUnit", other_township),
                                    "OFFICE", "群众说事处")
     assert elsewhere["errors"] == []
+
+
+async def test_creating_one_venue_twice_at_once_creates_it_once(server, gql, owner_db):
+    # given
+    county = await make_county(server)
+    township = await make_unit(server, county, kind=OrgUnitKind.TOWNSHIP)
+    before = await county_rows(owner_db, county.id)
+
+    # when
+    bodies = await asyncio.gather(*(
+        gql.execute(CREATE_VENUE, {"unit": gid("OrgUnit", township), "level": "OFFICE",
+                                   "name": "并发说事处"}, token=county.admin.token)
+        for _ in range(3)))
+
+    # then
+    assert all("errors" not in body for body in bodies), bodies
+    outcomes = sorted(tuple(field_codes(body["data"]["createVenue"])) for body in bodies)
+    assert outcomes == [(), (("name", "INVALID"),), (("name", "INVALID"),)]
+    after = await county_rows(owner_db, county.id)
+    assert after["venues"] == before["venues"] + 1
 
 
 async def test_a_venue_at_a_unit_of_another_county_is_not_found(server, gql, owner_db):

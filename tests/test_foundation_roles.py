@@ -294,6 +294,27 @@ async def test_a_duplicate_grant_is_refused(server, gql, owner_db):
     assert await county_rows(owner_db, county.id) == before
 
 
+async def test_granting_one_role_twice_at_once_grants_it_once(server, gql, owner_db):
+    # given
+    county = await make_county(server)
+    person = await make_user(server, county)
+    before = await county_rows(owner_db, county.id)
+
+    # when
+    bodies = await asyncio.gather(*(
+        gql.execute(GRANT, {"user": person.gid, "role": "EXPERT"}, token=county.admin.token)
+        for _ in range(3)))
+
+    # then
+    assert all("errors" not in body for body in bodies), bodies
+    outcomes = sorted(tuple(field_codes(body["data"]["grantRole"])) for body in bodies)
+    duplicate = (("role", "DUPLICATE_MEMBERSHIP"),)
+    assert outcomes == [(), duplicate, duplicate]
+    after = await county_rows(owner_db, county.id)
+    assert after["memberships"] == before["memberships"] + 1
+    assert after["audit_entries"] == before["audit_entries"] + 1
+
+
 async def test_a_granted_role_takes_effect_and_a_revoked_one_ends(server, gql, owner_db):
     # given
     county = await make_county(server)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import phonenumbers
 from sqlalchemy import exists, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
@@ -26,6 +29,24 @@ from backend.validation import clean_text
 from tenants.models import OrgUnit
 
 MIN_PASSWORD_LENGTH = 8
+
+
+@asynccontextmanager
+async def refusing_duplicates(
+    session: AsyncSession, errors: dict[str, DomainError]
+) -> AsyncIterator[None]:
+    """Run the block (an insert) in a savepoint. The existence checks before an insert
+    cannot see a concurrent request's uncommitted row, so two requests may both pass them;
+    the loser then breaks a unique constraint, which becomes the DomainError named for it
+    in `errors` instead of a server error."""
+    try:
+        async with session.begin_nested():
+            yield
+    except IntegrityError as exc:
+        for constraint, error in errors.items():
+            if constraint in str(exc.orig):
+                raise error from None
+        raise
 
 
 def normalise_phone(raw: str, *, field: str = "phone") -> str:
@@ -75,8 +96,10 @@ async def insert_user(
         phone=e164,
         password_hash=hash_password(password) if password else None,
     )
-    session.add(user)
-    await session.flush()
+    async with refusing_duplicates(session, {"uq_users_tenant_id_phone": DomainError(
+            Code.DUPLICATE_PHONE, "该手机号码已注册", field="phone")}):
+        session.add(user)
+        await session.flush()
     return user
 
 
@@ -168,8 +191,10 @@ async def grant_role(
         raise DomainError(Code.DUPLICATE_MEMBERSHIP, "该用户已拥有此角色", field="role")
     membership = Membership(tenant_id=tenant_id, user_id=user.id, role=role,
                             org_unit_id=org_unit_id)
-    session.add(membership)
-    await session.flush()
+    async with refusing_duplicates(session, {"uq_memberships_user_role_unit": DomainError(
+            Code.DUPLICATE_MEMBERSHIP, "该用户已拥有此角色", field="role")}):
+        session.add(membership)
+        await session.flush()
     await audit.record(
         session, principal, action="membership.grant", target_type="Membership",
         target_id=membership.id,
