@@ -184,6 +184,10 @@ async def test_a_query_via_get_works(server, gql):
     # then
     assert response.status_code == 200
     assert response.json() == {"data": {"county": {"name": "城口测试县"}}}
+    # the county may also be named in the URL (links, EventSource-like clients)
+    by_param = await gql.http.get("/graphql", params={"query": "{county{name}}",
+                                                      "tenant": county.slug})
+    assert by_param.json() == {"data": {"county": {"name": "城口测试县"}}}
 
 
 async def test_a_mutation_via_get_is_refused(server, gql, owner_db):

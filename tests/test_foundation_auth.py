@@ -266,6 +266,44 @@ async def test_malformed_refresh_tokens_are_invalid(server, gql, owner_db):
     assert (await gql.data(REFRESH, {"t": real}))["refreshToken"]["errors"] == []
 
 
+async def test_an_expired_refresh_token_is_invalid(server, gql, owner_db):
+    # given: a refresh token past its expiry
+    county = await make_county(server)
+    member = await make_user(server, county)
+    tokens = (await login(gql, county, member.phone))["tokens"]
+    await owner_db.execute("UPDATE refresh_tokens SET expires_at = now() - interval '1 minute' "
+                           "WHERE user_id = $1", member.user_id)
+    before = await county_rows(owner_db, county.id)
+
+    # when
+    result = (await gql.data(REFRESH, {"t": tokens["refreshToken"]}))["refreshToken"]
+
+    # then
+    assert result["tokens"] is None
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [
+        ("refreshToken", "INVALID_REFRESH_TOKEN")]
+    assert await county_rows(owner_db, county.id) == before
+
+
+async def test_a_deactivated_account_cannot_refresh(server, gql, owner_db):
+    # given
+    county = await make_county(server)
+    member = await make_user(server, county)
+    tokens = (await login(gql, county, member.phone))["tokens"]
+    await owner_db.execute("UPDATE users SET is_active = false WHERE id = $1", member.user_id)
+    before = await county_rows(owner_db, county.id)
+
+    # when
+    result = (await gql.data(REFRESH, {"t": tokens["refreshToken"]}))["refreshToken"]
+
+    # then
+    assert result["tokens"] is None
+    assert [e["code"] for e in result["errors"]] == ["INVALID_REFRESH_TOKEN"]
+    assert await county_rows(owner_db, county.id) == before
+    assert await owner_db.fetchval("SELECT revoked_at FROM refresh_tokens WHERE user_id = $1",
+                                   member.user_id) is None
+
+
 async def test_logout_revokes_the_refresh_token(server, gql, owner_db):
     # given
     county = await make_county(server)

@@ -628,10 +628,14 @@ async def test_users_lists_the_countys_accounts_filtered_by_role(server, gql):
                              token=county.admin.token)
     searched = await gql.data('{ users(search: "群众") { edges { node { displayName } } } }',
                               token=county.admin.token)
+    wildcards = [(await gql.data('query($s: String) { users(search: $s) { edges { cursor } } }',
+                                 {"s": s}, token=county.admin.token))["users"]["edges"]
+                 for s in ("%", "_", "\\")]
 
     # then
     assert [e["node"]["displayName"] for e in everyone["users"]["edges"]] == [
         "管理员", "吴专家", "郑群众"]
     assert experts["users"]["edges"] == [{"node": {"id": expert.gid}}]
     assert searched["users"]["edges"] == [{"node": {"displayName": "郑群众"}}]
+    assert wildcards == [[], [], []]  # searched for literally, not as LIKE patterns
 

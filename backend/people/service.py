@@ -396,7 +396,7 @@ async def list_users(
     if role is not None:
         query = query.where(exists().where(Membership.user_id == User.id, Membership.role == role))
     if search:
-        query = query.where(User.display_name.contains(search.strip()))
+        query = query.where(User.display_name.contains(search.strip(), autoescape=True))
     if after_id is not None:
         query = query.where(User.id > after_id)
     return list((await session.scalars(query)).all())
