@@ -122,6 +122,12 @@ class Principal:
         names = "、".join(ROLE_LABELS[r] for r in roles) or ROLE_LABELS[Role.TENANT_ADMIN]
         raise PermissionDenied(f"无权执行此操作：需要{names}角色")
 
+    def require_county_admin(self) -> None:
+        """Raise unless the actor is a county-wide tenant admin (not one scoped to a unit)."""
+        self.require_user()
+        if not any(g.role is Role.TENANT_ADMIN and g.org_path is None for g in self.grants):
+            raise PermissionDenied("无权执行此操作：需要全县范围的县级管理员角色")
+
     def require_operator(self) -> int:
         if self.operator_id is None:
             raise PermissionDenied("仅平台运维人员可执行此操作")

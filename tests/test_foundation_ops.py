@@ -230,3 +230,23 @@ async def test_a_citizen_cannot_read_the_audit_log(server, gql):
     assert error_codes(listing) == ["FORBIDDEN"]
     assert error_codes(by_id) == ["FORBIDDEN"]
     assert by_id["data"] == {"node": None}
+
+
+async def test_a_unit_scoped_admin_cannot_read_the_county_audit_log(server, gql):
+    # given: an admin scoped to one township
+    from backend.people.models import Role
+    from tenants.models import OrgUnitKind
+    from tests.factories.people import make_user
+    from tests.factories.tenants import make_county, make_unit
+
+    county = await make_county(server)
+    township = await make_unit(server, county, kind=OrgUnitKind.TOWNSHIP)
+    scoped = await make_user(server, county, roles=[(Role.TENANT_ADMIN, township)])
+
+    # when
+    body = await gql.execute("{ auditLog(first: 5) { edges { node { action } } } }",
+                             token=scoped.token)
+
+    # then
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit.models import AuditEntry
-from backend.people.models import Role
 from backend.security import Principal
 
 
@@ -48,8 +47,8 @@ async def list_entries(
     limit: int,
     action: str | None = None,
 ) -> list[AuditEntry]:
-    """Newest first; tenant admins only."""
-    principal.require(Role.TENANT_ADMIN)
+    """Newest first; county-wide tenant admins only (the log spans the whole county)."""
+    principal.require_county_admin()
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if after_id is not None:
         query = query.where(AuditEntry.id < after_id)
@@ -61,5 +60,5 @@ async def list_entries(
 async def get_entries(
     session: AsyncSession, principal: Principal, *, ids: set[int]
 ) -> list[AuditEntry]:
-    principal.require(Role.TENANT_ADMIN)
+    principal.require_county_admin()
     return list((await session.scalars(select(AuditEntry).where(AuditEntry.id.in_(ids)))).all())
