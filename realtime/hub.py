@@ -13,6 +13,7 @@ The log, not the hub, is the truth: a message only says "the stream moved".
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -48,11 +49,26 @@ class TransportLost(Exception):
 
 class ResilientRedisBackend(RedisBackend):
     """broadcaster's Redis transport, but a dropped connection surfaces as TransportLost
-    from next_published() instead of silently ending the listener task."""
+    from next_published() instead of silently ending the listener task.
+
+    broadcaster 0.3.1 wakes its listener *before* redis-py records the first channel as
+    subscribed, so the listener finds nothing to listen to, goes back to sleep and never
+    reads a message (every event then waited for the head check). Here the listener is
+    woken only once the channel is recorded."""
+
+    async def subscribe(self, channel: str) -> None:
+        await self._pubsub.subscribe(channel)
+        self._ready.set()
 
     async def _pubsub_listener(self) -> None:
         try:
-            await super()._pubsub_listener()
+            while True:
+                await self._ready.wait()
+                async for message in self._pubsub.listen():
+                    if message["type"] == "message":
+                        await self._queue.put(HubMessage(channel=message["channel"].decode(),
+                                                         message=message["data"].decode()))
+                self._ready.clear()  # every channel unsubscribed: wait for the next one
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # connection reset, timeouts…
@@ -112,11 +128,23 @@ class Hub:
 
     async def _connect(self) -> None:
         backend = self._new_backend()
-        await backend.connect()
-        if isinstance(backend, ResilientRedisBackend):
-            await backend.ping()
-        for channel in list(self.feeds):
-            await backend.subscribe(channel)
+        try:
+            await backend.connect()
+            if isinstance(backend, ResilientRedisBackend):
+                await backend.ping()
+            # Feeds created while we subscribe (they see no connected backend and leave
+            # subscribing to us) are picked up by the next pass.
+            subscribed: set[str] = set()
+            while missing := [c for c in self.feeds if c not in subscribed]:
+                for channel in missing:
+                    await backend.subscribe(channel)
+                    subscribed.add(channel)
+        except BaseException:
+            # Each failed attempt would otherwise leave a client and its listener task
+            # behind (one every few seconds for as long as Redis is down).
+            with contextlib.suppress(Exception):
+                await backend.disconnect()
+            raise
         self._backend = backend
         self.connected.set()
 
@@ -171,6 +199,8 @@ class Hub:
         if self.feeds.get(channel) is feed:
             del self.feeds[channel]
             await feed.close()
+            if channel in self.feeds:
+                return  # a new watcher started a new feed meanwhile: keep the channel
             if self._backend is not None and self.connected.is_set():
                 try:
                     await self._backend.unsubscribe(channel)
