@@ -206,7 +206,9 @@ async def verify_stream(session: AsyncSession, *, stream: str) -> Verification:
         for e in batch:
             count += 1
             if e.seq != expected_seq:
-                return Verification(stream, count, False, prev, e.seq, f"缺少序号 {expected_seq}")
+                # The missing seq is the first broken link (as for a deleted tail event).
+                return Verification(stream, count, False, prev, expected_seq,
+                                    f"缺少序号 {expected_seq}")
             if e.prev_hash != prev:
                 return Verification(stream, count, False, prev, e.seq, "前序哈希不匹配")
             digest = chain_hash(tenant_id=e.tenant_id, stream=e.stream, seq=e.seq, type=e.type,
