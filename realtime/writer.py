@@ -8,7 +8,8 @@ processes stay correct: their writers serialise on the same head row.
 
 An operation receives the batch's session and returns (events to append, its result); it
 may register `session.info["before_commit"][key] = coroutine function` to do one aggregate
-write for the whole batch (a poll's counts), run before the events are appended. It
+write for the whole batch (a poll's votes and counts), run before the events are appended;
+that function may return more events (and complete results the operations returned). It
 must not leave the session unusable: expected refusals (duplicate vote, closed poll) are
 results, not exceptions. If a batch fails anyway, each operation is retried alone so one
 bad operation fails only its own request.
@@ -108,9 +109,10 @@ class StreamWriter:
                 events, result = await op(session)
                 drafts.extend(events)
                 results.append(result)
-            # Operations may register one aggregate write per batch (e.g. a poll's counts).
+            # Operations may register one aggregate write per batch (e.g. a poll's votes and
+            # counts); it may return more events to append.
             for finish in session.info.pop("before_commit", {}).values():
-                await finish()
+                drafts.extend(await finish() or ())
             if drafts:  # a batch of refusals appends nothing (and may meet a sealed stream)
                 await append_locked(session, head, drafts)
         return results

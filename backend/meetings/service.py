@@ -580,10 +580,20 @@ class VoteOutcome:
 
 
 @dataclass
+class _PendingVote:
+    user_id: int
+    choices: list[int]
+    key: str
+    outcome: VoteOutcome
+
+
+@dataclass
 class _PollBatch:
-    """Per group-commit batch: the poll row (read once) and the counts to add."""
+    """Per group-commit batch: the poll row (read once), the votes to write with one
+    statement each for eligibility, insertion and conflicts, and the counts to add."""
 
     poll: Poll
+    pending: list[_PendingVote] = field(default_factory=list)
     added: list[int] = field(default_factory=list)
     votes: int = 0
 
@@ -601,13 +611,7 @@ async def _eligible(session: AsyncSession, eligibility: Eligibility, meeting_id:
                     user_id: int) -> bool:
     p = await session.scalar(select(Participant).where(
         Participant.meeting_id == meeting_id, Participant.user_id == user_id))
-    if p is None:
-        return False
-    if eligibility is Eligibility.ATTENDEES:
-        return p.checked_in_at is not None
-    if eligibility is Eligibility.REPRESENTATIVES:
-        return p.role in (ParticipantRole.DEPUTY, ParticipantRole.REPRESENTATIVE, ParticipantRole.EXPERT)
-    return True
+    return _is_eligible(eligibility, p)
 
 
 class MeetingDirectory:
@@ -616,6 +620,9 @@ class MeetingDirectory:
     def __init__(self) -> None:
         self._poll_meeting: dict[tuple[int, int], int] = {}
         self._sheet_meeting: dict[tuple[int, int], int] = {}
+
+    def cached_poll_meeting(self, tenant_id: int, poll_id: int) -> int | None:
+        return self._poll_meeting.get((tenant_id, poll_id))
 
     async def poll_meeting(self, session: AsyncSession, tenant_id: int, poll_id: int) -> int:
         key = (tenant_id, poll_id)
@@ -642,7 +649,9 @@ async def cast_vote(writer: StreamWriter, meeting_id: int, principal: Principal,
     """One durable vote, written by the meeting stream's group-commit writer.
 
     The database's unique (poll, user) makes a second vote impossible; a retry with the
-    same idempotency key returns the first vote's outcome instead of an error."""
+    same idempotency key returns the first vote's outcome instead of an error. Within a
+    batch the votes of a poll are checked and written together (`_write_votes`): a few
+    statements per batch rather than per vote, since batches serialise on the stream."""
     user_id = principal.require_user()
     tenant_id = principal.require_tenant()
     key = (idempotency_key or "").strip()
@@ -655,9 +664,9 @@ async def cast_vote(writer: StreamWriter, meeting_id: int, principal: Principal,
             poll = await session.get(Poll, poll_id)
             if poll is None or poll.meeting_id != meeting_id:
                 return [], VoteOutcome(error=DomainError(Code.NOT_FOUND, "表决不存在", field="pollId"))
-            batch[poll_id] = _PollBatch(poll=poll, added=[0] * len(poll.options))
+            entry = batch[poll_id] = _PollBatch(poll=poll, added=[0] * len(poll.options))
             session.info.setdefault("before_commit", {})[f"poll:{poll_id}"] = (
-                lambda: _apply_poll_counts(session, tenant_id, meeting_id, batch[poll_id]))
+                lambda: _write_votes(session, tenant_id, meeting_id, entry))
         entry = batch[poll_id]
         if entry.poll.state is not PollState.OPEN:
             return [], VoteOutcome(error=DomainError(Code.POLL_NOT_OPEN, "表决未在进行中", field="pollId"))
@@ -665,26 +674,92 @@ async def cast_vote(writer: StreamWriter, meeting_id: int, principal: Principal,
             validate_choices(entry.poll, choices)
         except DomainError as error:
             return [], VoteOutcome(error=error)
-        if not await _eligible(session, entry.poll.eligibility, meeting_id, user_id):
-            return [], VoteOutcome(error=DomainError(Code.NOT_ELIGIBLE, "您不在本次表决的投票范围内",
-                                                     field="pollId"))
-        vote_id = await session.scalar(
-            insert(Vote).values(tenant_id=tenant_id, poll_id=poll_id, user_id=user_id,
-                                choices=choices, idempotency_key=key)
-            .on_conflict_do_nothing(index_elements=["poll_id", "user_id"]).returning(Vote.id))
-        if vote_id is None:
-            existing = (await session.execute(select(Vote.id, Vote.idempotency_key).where(
-                Vote.poll_id == poll_id, Vote.user_id == user_id))).one()
-            if existing.idempotency_key == key:
-                return [], VoteOutcome(vote_id=existing.id, duplicate=True)
-            return [], VoteOutcome(error=DomainError(Code.ALREADY_VOTED, "您已投过票", field="pollId"))
-        for c in choices:
-            entry.added[c] += 1
-        entry.votes += 1
-        return [EventDraft("vote.cast", {"pollId": poll_id, "voteId": vote_id, "choices": choices},
-                           actor_user_id=user_id)], VoteOutcome(vote_id=vote_id)
+        outcome = VoteOutcome()  # filled in by _write_votes before the batch commits
+        entry.pending.append(_PendingVote(user_id=user_id, choices=list(choices), key=key,
+                                          outcome=outcome))
+        return [], outcome
 
     return await writer.submit(tenant_id=tenant_id, stream=stream_of(meeting_id), op=op)
+
+
+def _is_eligible(eligibility: Eligibility, participant: Participant | None) -> bool:
+    if participant is None:
+        return False
+    if eligibility is Eligibility.ATTENDEES:
+        return participant.checked_in_at is not None
+    if eligibility is Eligibility.REPRESENTATIVES:
+        return participant.role in (ParticipantRole.DEPUTY, ParticipantRole.REPRESENTATIVE,
+                                    ParticipantRole.EXPERT)
+    return True
+
+
+async def _write_votes(session: AsyncSession, tenant_id: int, meeting_id: int,
+                       entry: _PollBatch) -> list[EventDraft]:
+    """Write a batch's votes on one poll: one query for who may vote, one INSERT … ON
+    CONFLICT DO NOTHING for all of them, one query for the conflicts (a retry with the same
+    idempotency key is a duplicate, any other an ALREADY_VOTED); then the poll's counts.
+    Returns the `vote.cast` events, in the order the votes arrived."""
+    pending, entry.pending = entry.pending, []
+    poll = entry.poll
+    first: dict[int, _PendingVote] = {}
+    for vote in pending:
+        first.setdefault(vote.user_id, vote)
+    # Voters are known by their signed token only (schema: castVote loads no principal):
+    # the account must still be active, checked here in the vote's own transaction.
+    rows = (await session.execute(
+        select(Participant, User.is_active).join(User, User.id == Participant.user_id).where(
+            Participant.meeting_id == meeting_id, Participant.user_id.in_(list(first))))).all()
+    participants = {p.user_id: (p, active) for p, active in rows}
+    candidates = []
+    for vote in first.values():
+        participant, active = participants.get(vote.user_id, (None, False))
+        if participant is not None and not active:
+            vote.outcome.error = DomainError(Code.NOT_ELIGIBLE, "账号已停用，不能投票", field="pollId")
+        elif _is_eligible(poll.eligibility, participant):
+            candidates.append(vote)
+        else:
+            vote.outcome.error = DomainError(Code.NOT_ELIGIBLE, "您不在本次表决的投票范围内",
+                                             field="pollId")
+    inserted: dict[int, int] = {}
+    if candidates:
+        rows = await session.execute(
+            insert(Vote).values([{"tenant_id": tenant_id, "poll_id": poll.id, "user_id": v.user_id,
+                                  "choices": v.choices, "idempotency_key": v.key}
+                                 for v in candidates])
+            .on_conflict_do_nothing(index_elements=["poll_id", "user_id"])
+            .returning(Vote.user_id, Vote.id))
+        inserted = {user_id: vote_id for user_id, vote_id in rows.all()}
+    conflicted = [v.user_id for v in candidates if v.user_id not in inserted]
+    existing: dict[int, tuple[int, str]] = {}
+    if conflicted:
+        rows = await session.execute(select(Vote.user_id, Vote.id, Vote.idempotency_key).where(
+            Vote.poll_id == poll.id, Vote.user_id.in_(conflicted)))
+        existing = {user_id: (vote_id, key) for user_id, vote_id, key in rows.all()}
+    drafts: list[EventDraft] = []
+    for vote in pending:
+        if vote.outcome.error is not None:
+            continue
+        head = first[vote.user_id]
+        if vote is head and vote.user_id in inserted:
+            vote.outcome.vote_id = inserted[vote.user_id]
+            for c in vote.choices:
+                entry.added[c] += 1
+            entry.votes += 1
+            drafts.append(EventDraft("vote.cast", {"pollId": poll.id, "voteId": vote.outcome.vote_id,
+                                                   "choices": vote.choices},
+                                     actor_user_id=vote.user_id))
+            continue
+        if vote is not head and head.outcome.error is not None:
+            vote.outcome.error = head.outcome.error  # not eligible either
+            continue
+        recorded = ((inserted[vote.user_id], head.key) if vote.user_id in inserted
+                    else existing[vote.user_id])
+        if recorded[1] == vote.key:
+            vote.outcome.vote_id, vote.outcome.duplicate = recorded[0], True
+        else:
+            vote.outcome.error = DomainError(Code.ALREADY_VOTED, "您已投过票", field="pollId")
+    await _apply_poll_counts(session, tenant_id, meeting_id, entry)
+    return drafts
 
 
 async def _apply_poll_counts(session: AsyncSession, tenant_id: int, meeting_id: int,
