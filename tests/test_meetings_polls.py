@@ -328,3 +328,66 @@ async def test_thirty_concurrent_voters_with_retries_end_on_an_exact_tally(serve
     assert live_totals and live_totals == sorted(live_totals) and live_totals[-1] == 30
     # Individual votes are in the record, not pushed live.
     assert not [e for e in seen if e["type"] == "vote.cast"]
+
+
+async def test_concurrent_second_votes_count_once_whatever_arrives_first(server, gql, owner_db):
+    """Each voter sends a vote, its retry (same key) and another vote (new key) at once:
+    they may land in one group-commit batch or in several; either way exactly one vote
+    is stored, the retry is a duplicate of it if it won, and the other vote is refused."""
+    county = await make_county(server)
+    voters = await citizens(server, county, 10)
+    outsider = (await citizens(server, county, 1))[0]
+    meeting = await make_meeting(gql, county)
+    await ok(gql, INVITE, {"m": meeting, "u": [v.gid for v in voters], "r": "REPRESENTATIVE"},
+             county.admin.token)
+    poll = await open_poll(gql, county, meeting, e="REGISTERED")
+    keys = [(key(), key()) for _ in voters]
+    calls = []
+    for voter, (first, other) in zip(voters, keys, strict=True):
+        calls += [vote(gql, voter, poll, [0], first), vote(gql, voter, poll, [0], first),
+                  vote(gql, voter, poll, [1], other)]
+    calls += [vote(gql, outsider, poll, [0], "x"), vote(gql, outsider, poll, [0], "y")]
+    results = await asyncio.gather(*calls)
+
+    def code(r):
+        return r["errors"][0]["code"] if r["errors"] else ("duplicate" if r["duplicate"] else "new")
+
+    rows = {r["user_id"]: r for r in await vote_rows(owner_db, county, poll)}
+    for i, voter in enumerate(voters):
+        got = [code(r) for r in results[3 * i: 3 * i + 3]]
+        if rows[voter.user_id]["idempotency_key"] == keys[i][0]:
+            assert sorted(got) == ["ALREADY_VOTED", "duplicate", "new"]
+            assert got[2] == "ALREADY_VOTED"
+        else:
+            assert got == ["ALREADY_VOTED", "ALREADY_VOTED", "new"]
+    assert [code(r) for r in results[-2:]] == ["NOT_ELIGIBLE", "NOT_ELIGIBLE"]
+    assert sorted(rows) == sorted(v.user_id for v in voters)
+    expected = [sum(1 for r in rows.values() if r["choices"] == [c]) for c in range(3)]
+    closed = await ok(gql, CLOSE_POLL, {"p": poll}, county.admin.token)
+    assert closed["poll"]["counts"] == expected
+    assert closed["poll"]["totalVotes"] == 10
+    assert (await event_types(owner_db, county, meeting)).count("vote.cast") == 10
+
+
+async def test_votes_need_a_signed_in_active_account_of_the_county(server, gql, owner_db):
+    county = await make_county(server)
+    other = await make_county(server)
+    voter, retired = await citizens(server, county, 2)
+    meeting = await make_meeting(gql, county)
+    await attend(gql, county, meeting, [voter.gid, retired.gid])
+    poll = await open_poll(gql, county, meeting)
+    await owner_db.execute("UPDATE users SET is_active = false WHERE tenant_id = $1 AND id = $2",
+                           county.id, retired.user_id)
+    before = await snapshot(owner_db, county, meeting)
+    variables = {"p": poll, "c": [0], "k": key()}
+    anonymous = await gql.execute(VOTE, variables, tenant=county.slug)
+    assert [e["extensions"]["code"] for e in anonymous["errors"]] == ["UNAUTHENTICATED"]
+    mismatch = await gql.execute(VOTE, variables, token=voter.token, tenant=other.slug)
+    assert [e["extensions"]["code"] for e in mismatch["errors"]] == ["UNAUTHENTICATED"]
+    forged = await gql.execute(VOTE, variables, token=voter.token[:-4] + "AAAA")
+    assert [e["extensions"]["code"] for e in forged["errors"]] == ["UNAUTHENTICATED"]
+    result = await vote(gql, retired, poll, [0])
+    assert [(e["field"], e["code"], e["message"]) for e in result["errors"]] == [
+        ("pollId", "NOT_ELIGIBLE", "账号已停用，不能投票")]
+    assert await snapshot(owner_db, county, meeting) == before
+    assert await vote(gql, voter, poll, [0]) == ACCEPTED
