@@ -7,6 +7,7 @@ import functools
 import strawberry
 from strawberry import relay
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -54,6 +55,11 @@ def build_schema(settings: Settings) -> strawberry.Schema:
 
 @functools.cache
 def _schema(max_depth: int, max_aliases: int, max_tokens: int) -> strawberry.Schema:
+    # The limits' validation rules are classes made by each limiter: made once here, not per
+    # request, so that ValidationCache (keyed on the rules) hits instead of validating
+    # every request again.
+    limit_rules = [*QueryDepthLimiter(max_depth=max_depth).validation_rules,
+                   *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules]
     return YishiSchema(
         query=Query,
         mutation=Mutation,
@@ -63,8 +69,7 @@ def _schema(max_depth: int, max_aliases: int, max_tokens: int) -> strawberry.Sch
             # Factories: strawberry builds extensions per request; the parse and validation
             # caches themselves live at module level and are shared.
             ErrorPolicy,
-            lambda: QueryDepthLimiter(max_depth=max_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: ParserCache(maxsize=1000),
             lambda: ValidationCache(maxsize=1000),
