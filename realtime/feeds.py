@@ -158,6 +158,10 @@ class Group:
         self._render = render
         self.members: set[Member] = set()
         self._cache: OrderedDict[int, str | None] = OrderedDict()
+        # The last event delivered that this group may not see: members are not woken for
+        # such events (a vote's `vote.cast` on a meeting with thousands of watchers); an
+        # idle member moves its position up to it instead (see Member._run).
+        self.watermark = 0
 
     async def render(self, event: LoggedEvent) -> str | None:
         """The event's payload for this group (None: not visible), cached by sequence."""
@@ -176,6 +180,9 @@ class Group:
         if not self.members:
             return
         payload = await self.render(event)
+        if payload is None:
+            self.watermark = event.seq
+            return
         for member in list(self.members):
             member.push(event.seq, payload)
 
@@ -259,6 +266,9 @@ class Member:
                     await self._replay(self.last_sent)
                     continue
                 await self._emit(seq, payload)
+                if self._queue.empty() and not self._lagged:
+                    # Everything pushed before the group's last invisible event is sent.
+                    self.last_sent = max(self.last_sent, self.group.watermark)
         except asyncio.CancelledError:
             pass
         except Exception:  # the socket went away mid-send, etc.
