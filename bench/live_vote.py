@@ -61,8 +61,8 @@ VOTE = ("mutation($p: ID!, $c: [Int!]!, $k: String!) { castVote(pollId: $p, choi
         "idempotencyKey: $k) { accepted duplicate errors { code } } }")
 LIVE = """subscription($m: ID!, $after: Int) { meetingLive(meetingId: $m, after: $after) {
   seq type data { __typename
-    ... on PollTally { counts totalVotes }
-    ... on PollUpdate { change poll { counts totalVotes } } } } }"""
+    ... on PollTally { pollId counts totalVotes }
+    ... on PollUpdate { change poll { id counts totalVotes } } } } }"""
 
 
 def log(message: str) -> None:
@@ -153,8 +153,13 @@ async def seed(url: str, voters: int) -> dict[str, Any]:
                 session, principal, meeting_id=meeting.id, question="是否同意该述职报告",
                 kind=PollKind.SINGLE, options=OPTIONS, max_choices=None,
                 eligibility=Eligibility.REGISTERED)
+            warmup = await meetings.create_poll(  # warms connections and caches, not measured
+                session, principal, meeting_id=meeting.id, question="试投票",
+                kind=PollKind.SINGLE, options=OPTIONS, max_choices=None,
+                eligibility=Eligibility.REGISTERED)
         async with db.transaction(tenant_id=tenant.id, user_id=admin.id) as session:
             await meetings.open_poll(session, principal, poll_id=poll.id)
+            await meetings.open_poll(session, principal, poll_id=warmup.id)
     finally:
         await db.dispose()
 
@@ -175,7 +180,7 @@ async def seed(url: str, voters: int) -> dict[str, Any]:
     finally:
         await conn.close()
     return {"tenant_id": tenant.id, "admin_id": admin.id, "meeting_id": meeting.id,
-            "poll_id": poll.id, "voter_ids": [r["id"] for r in ids], "head": head}
+            "poll_id": poll.id, "warmup_poll_id": warmup.id, "voter_ids": [r["id"] for r in ids], "head": head}
 
 
 async def stored(url: str, tenant_id: int, poll_id: int) -> dict[str, Any]:
@@ -187,7 +192,8 @@ async def stored(url: str, tenant_id: int, poll_id: int) -> dict[str, Any]:
                                 tenant_id, poll_id)
         poll = await conn.fetchrow("SELECT counts, total_votes, state FROM polls WHERE id = $1", poll_id)
         events = await conn.fetchval(
-            "SELECT count(*) FROM events WHERE tenant_id = $1 AND type = 'vote.cast'", tenant_id)
+            "SELECT count(*) FROM events WHERE tenant_id = $1 AND type = 'vote.cast' "
+            "AND (payload->>'pollId')::bigint = $2", tenant_id, poll_id)
     finally:
         await conn.close()
     counts = [0] * len(OPTIONS)
@@ -253,13 +259,13 @@ def worker_pids(proc: subprocess.Popen[bytes]) -> list[int]:
 # -- watcher processes --------------------------------------------------------------------
 
 
-def watcher_process(conn: Any, ws_url: str, tokens: list[str], meeting: str, after: int,
-                    count: int) -> None:
-    asyncio.run(_watchers(conn, ws_url, tokens, meeting, after, count))
+def watcher_process(conn: Any, ws_url: str, tokens: list[str], meeting: str, poll: str,
+                    after: int, count: int) -> None:
+    asyncio.run(_watchers(conn, ws_url, tokens, meeting, poll, after, count))
 
 
-async def _watchers(conn: Any, ws_url: str, tokens: list[str], meeting: str, after: int,
-                    count: int) -> None:
+async def _watchers(conn: Any, ws_url: str, tokens: list[str], meeting: str, poll: str,
+                    after: int, count: int) -> None:
     import orjson
     import websockets
 
@@ -280,7 +286,7 @@ async def _watchers(conn: Any, ws_url: str, tokens: list[str], meeting: str, aft
                 if ack.get("type") != "connection_ack":
                     raise RuntimeError(f"no ack: {ack}")
                 await ws.send(orjson.dumps({"id": "1", "type": "subscribe", "payload": {
-                    "query": LIVE, "variables": {"m": meeting, "after": after}}}).decode())
+                    "query": LIVE, "variables": {"m": meeting}}}).decode())  # live from now
             states.append(state)
             async for raw in ws:
                 message = orjson.loads(raw)
@@ -289,9 +295,9 @@ async def _watchers(conn: Any, ws_url: str, tokens: list[str], meeting: str, aft
                     continue
                 state["messages"] += 1
                 data = message["payload"]["data"]["meetingLive"]["data"]
-                if data["__typename"] == "PollTally":
+                if data["__typename"] == "PollTally" and data["pollId"] == poll:
                     state["last"] = (tuple(data["counts"]), data["totalVotes"])
-                elif data["__typename"] == "PollUpdate":
+                elif data["__typename"] == "PollUpdate" and data["poll"]["id"] == poll:
                     state["last"] = (tuple(data["poll"]["counts"]), data["poll"]["totalVotes"])
                     if data["change"] == "CLOSED":
                         state["closed"] = True
@@ -332,10 +338,10 @@ async def _watchers(conn: Any, ws_url: str, tokens: list[str], meeting: str, aft
 
 
 def vote_process(conn: Any, base_url: str, secret: str, tenant_id: int, poll: str,
-                 user_ids: list[int], concurrency: int, start_at: float, duration: float,
-                 http: str) -> None:
-    asyncio.run(_vote(conn, base_url, secret, tenant_id, poll, user_ids, concurrency, start_at,
-                      duration, http))
+                 warmup: str, user_ids: list[int], concurrency: int, start_at: float,
+                 duration: float, http: str) -> None:
+    asyncio.run(_vote(conn, base_url, secret, tenant_id, poll, warmup, user_ids, concurrency,
+                      start_at, duration, http))
 
 
 class RawHTTP:
@@ -372,7 +378,7 @@ class RawHTTP:
                 await self.writer.wait_closed()
 
 
-async def _vote(conn: Any, base_url: str, secret: str, tenant_id: int, poll: str,
+async def _vote(conn: Any, base_url: str, secret: str, tenant_id: int, poll: str, warmup: str,
                 user_ids: list[int], concurrency: int, start_at: float, duration: float,
                 http_client: str) -> None:
     import httpx
@@ -392,12 +398,19 @@ async def _vote(conn: Any, base_url: str, secret: str, tenant_id: int, poll: str
     host, port = urlsplit(base_url).hostname or "127.0.0.1", urlsplit(base_url).port or 80
     raws = [RawHTTP(host, port) for _ in range(concurrency)]
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as http:
-        # Open the connections before the clock starts.
-        if http_client == "raw":
-            for raw in raws:
-                await raw.post("/graphql", b'{"query":"{ __typename }"}', "none")
-        else:
-            await asyncio.gather(*[http.get("/healthz") for _ in range(concurrency)])
+        # Before the clock starts: open the connections and warm the workers (DB pools,
+        # caches) with a vote each on a separate warm-up poll.
+        async def warm(i: int) -> None:
+            uid = user_ids[i % len(user_ids)]
+            body = orjson.dumps({"query": VOTE, "variables": {"p": warmup, "c": [0],
+                                                              "k": uuid.uuid4().hex}})
+            if http_client == "raw":
+                await raws[i].post("/graphql", body, tokens[uid])
+            else:
+                await http.post("/graphql", content=body, headers={
+                    "Authorization": f"Bearer {tokens[uid]}", "Content-Type": "application/json"})
+
+        await asyncio.gather(*[warm(i) for i in range(concurrency)])
         await asyncio.sleep(max(0.0, start_at - time.time()))
         end = start_at + duration
 
@@ -576,7 +589,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 continue
             parent, child = ctx.Pipe()
             p = ctx.Process(target=watcher_process, args=(
-                child, base_url.replace("http", "ws") + "/graphql", watcher_tokens, meeting,
+                child, base_url.replace("http", "ws") + "/graphql", watcher_tokens, meeting, poll,
                 seeded["head"], n), daemon=True)
             p.start()
             children.append(p)
@@ -587,6 +600,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             if pipe.poll(240):
                 ready += pipe.recv()[1]
         log(f"{ready}/{args.watchers} watchers subscribed in {time.monotonic() - t_watch:.1f}s")
+        await asyncio.sleep(3.0)  # let the server finish joining them to the meeting's feed
 
         # Voting clients: each gets its own slice of voters.
         slices = [seeded["voter_ids"][i::args.clients] for i in range(args.clients)]
@@ -595,7 +609,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         for s in slices:
             parent, child = ctx.Pipe(duplex=False)
             p = ctx.Process(target=vote_process, args=(
-                child, base_url, secret, seeded["tenant_id"], poll, s, args.concurrency, start_at,
+                child, base_url, secret, seeded["tenant_id"], poll,
+                gid("Poll", seeded["warmup_poll_id"]), s, args.concurrency, start_at,
                 args.duration, args.http), daemon=True)
             p.start()
             children.append(p)
@@ -690,6 +705,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "double": db["doubles"], "stored_not_acknowledged": unacked_stored,
             "vote_cast_events": db["vote_events"], "outcomes": dict(outcomes),
             "durable_votes_per_s": round(len(acked) / window, 1) if done_at else 0,
+            "per_second": [per_second.get(i, 0) for i in range(int(window) + 1)] if done_at else [],
             "slowest_full_second": min(full_seconds) if full_seconds else None,
             "fastest_full_second": max(full_seconds) if full_seconds else None,
             "latency_ms": {"p50": round(1000 * percentile(latencies, 50), 2),
@@ -748,6 +764,7 @@ def main() -> None:
     print()
     print(f"durable votes/s:     {v['durable_votes_per_s']}  (slowest full second "
           f"{v['slowest_full_second']}, fastest {v['fastest_full_second']})")
+    print(f"votes per second:    {v['per_second']}")
     print(f"latency ms:          p50 {v['latency_ms']['p50']}  p99 {v['latency_ms']['p99']}  "
           f"max {v['latency_ms']['max']}")
     print(f"acknowledged/stored: {v['acknowledged']}/{v['stored']}  lost {v['lost']}  double "
