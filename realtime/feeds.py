@@ -24,6 +24,8 @@ from collections.abc import Awaitable, Callable, Hashable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from realtime import log as event_log
 from realtime import metrics
 from realtime.coalesce import Coalescer
@@ -246,12 +248,27 @@ class Member:
             self.last_sent = feed.last_seq
             return
         while True:
-            events = await feed.read_log(after)
+            events = await self._read_log(after)
             for event in events:
                 await self._emit(event.seq, await self.group.render(event))
             if len(events) < 1000:
                 return
             after = events[-1].seq
+
+    async def _read_log(self, after: int) -> list[LoggedEvent]:
+        """The log after `after`, retried until it can be read: a failed read (pool
+        exhausted, database restarting) must not silently end the subscription."""
+        feed = self.group.feed
+        delay = 0.1
+        while True:
+            try:
+                async with feed.hub.replay_reads:
+                    return await feed.read_log(after)
+            except (SQLAlchemyError, OSError) as exc:
+                metrics.REPLAY_RETRIES.inc()
+                log.warning("replay of %s failed (%s); retrying in %.1fs", feed.stream, exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
     async def _run(self) -> None:
         try:

@@ -90,8 +90,11 @@ def channel_name(tenant_id: int, stream: str) -> str:
 
 class Hub:
     def __init__(self, url: str, db: Database, *, head_check_seconds: float = 2.0,
-                 max_backoff: float = 5.0, live_rate: float = 4.0) -> None:
+                 max_backoff: float = 5.0, live_rate: float = 4.0, replay_reads: int = 4) -> None:
         self.live_rate = live_rate
+        # Log reads of replaying subscribers at once: a crowd resuming together (after a
+        # restart, a network blip) must not take every pooled connection from requests.
+        self.replay_reads = asyncio.Semaphore(replay_reads)
         self.url = url
         self.db = db
         self.head_check_seconds = head_check_seconds

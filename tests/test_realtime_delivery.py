@@ -5,17 +5,21 @@ path is observable on /metrics."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 
 import httpx
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import text
 
+from backend.db import Database
 from realtime import log as event_log
 from realtime import metrics
 from realtime.coalesce import Coalescer
 from realtime.feeds import Member
+from realtime.hub import Hub
 from realtime.log import EventDraft
 from tests.factories.tenants import make_county
 from tests.realtime_client import EVENTS_SUBSCRIPTION, GraphQLWS, create_unit, wait_until
@@ -185,7 +189,8 @@ async def test_metrics_expose_the_realtime_path(server, gql):
     for name in ("yishi_events_appended_total", "yishi_subscribers",
                  "yishi_subscribers_lagged_total", "yishi_delivery_lag_seconds_count",
                  "yishi_events_delivered_total", "yishi_subscription_groups",
-                 "yishi_hub_reconnects_total", "yishi_feed_catchups_total"):
+                 "yishi_hub_reconnects_total", "yishi_feed_catchups_total",
+                 "yishi_replay_retries_total"):
         assert name in before, name
     async with GraphQLWS(server.ws_url) as client:
         await client.open(county.admin.token)
@@ -203,3 +208,42 @@ async def test_metrics_expose_the_realtime_path(server, gql):
     lag_count = "yishi_delivery_lag_seconds_count"
     assert during[lag_count] - before[lag_count] == 3
     assert after["yishi_subscribers"] == before["yishi_subscribers"]
+
+
+async def test_a_replay_that_cannot_read_the_log_retries_instead_of_ending(server, database_url):
+    """A crowd resuming at once can exhaust the connection pool; a replay whose read fails
+    must keep the subscription and try again, not end it without a word to the client."""
+    county = await make_county(server)
+    for n in range(1, 6):
+        await append_one(server, county, n)
+    db = Database(owner_url=database_url, pool_size=1)  # 1 + 1 overflow connections
+    db.app_engine.pool._timeout = 0.2  # a real pool that gives up quickly when exhausted
+    hub = Hub("memory://", db, head_check_seconds=3600)
+    await hub.start()
+    try:
+        feed = await hub.feed(county.id, "org")
+        sent: list[int] = []
+
+        async def render(event):
+            return str(event.seq)
+
+        async def send(seq: int, payload: str) -> None:
+            sent.append(seq)
+
+        retries = REGISTRY.get_sample_value("yishi_replay_retries_total") or 0.0
+        async with contextlib.AsyncExitStack() as held:  # every pooled connection busy
+            for _ in range(2):
+                session = await held.enter_async_context(db.transaction(tenant_id=county.id))
+                await session.execute(text("SELECT 1"))
+            member = Member(feed.group(("test", "retry"), render), send, after=0)
+            member.start()
+            await wait_until(
+                lambda: (REGISTRY.get_sample_value("yishi_replay_retries_total") or 0) > retries,
+                "the replay's read failed and is retried")
+            assert sent == []
+        await wait_until(lambda: len(sent) >= 5, "the replay went through once the pool freed up")
+        await member.leave()
+    finally:
+        await hub.stop()
+        await db.dispose()
+    assert sent == [1, 2, 3, 4, 5]
