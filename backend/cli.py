@@ -5,17 +5,22 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from pydantic import ValidationError
 
+from backend.db import Database
 from backend.people.models import Role
 from backend.settings import Settings
 
-app = typer.Typer(help="Yishi (议事): public participation for county governments.",
-                  no_args_is_help=True)
+T = TypeVar("T")
+
+app = typer.Typer(
+    help="Yishi (议事): public participation for county governments.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database migrations.")
 tenants_app = typer.Typer(help="Counties (tenants).")
 users_app = typer.Typer(help="Accounts in a county.")
@@ -32,7 +37,9 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        lines = [f"  {'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()]
+        lines = [
+            f"  {'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
+        ]
         typer.secho("配置无效 (invalid configuration):\n" + "\n".join(lines), fg="red", err=True)
         raise typer.Exit(2) from None
 
@@ -46,11 +53,45 @@ def resolve_database(settings: Settings) -> tuple[str, bool]:
     return start_embedded(settings.data_dir), True
 
 
-def database(settings: Settings, url: str):  # type: ignore[no-untyped-def]
-    from backend.db import Database
+def run_with_database(work: Callable[[Database], Awaitable[T]], *, migrate: bool = False) -> T:
+    """Run `work` against the configured database (embedded when DATABASE_URL is unset),
+    migrated first if asked; a DomainError is printed with its field and exits 1."""
+    from backend.errors import DomainError
+    from backend.migrate import upgrade
 
-    return Database(owner_url=url, app_url=settings.app_database_url,
-                    app_role=settings.app_role, platform_role=settings.platform_role, pool_size=2)
+    settings = load_settings()
+    url, _ = resolve_database(settings)
+
+    async def run() -> T:
+        if migrate:
+            await upgrade(url)
+        db = Database(
+            owner_url=url,
+            app_url=settings.app_database_url,
+            app_role=settings.app_role,
+            platform_role=settings.platform_role,
+            pool_size=2,
+        )
+        try:
+            return await work(db)
+        except DomainError as exc:
+            typer.secho(f"{exc.field}: {exc.message}", fg="red", err=True)
+            raise typer.Exit(1) from None
+        finally:
+            await db.dispose()
+
+    return asyncio.run(run())
+
+
+async def county_id(db: Database, slug: str) -> int:
+    """The id of the county `slug`, or exit 2 naming it."""
+    from backend.services import TenantDirectory
+
+    tenant_id = await TenantDirectory(db).resolve(slug)
+    if tenant_id is None:
+        typer.secho(f"未知的县：{slug}", fg="red", err=True)
+        raise typer.Exit(2)
+    return tenant_id
 
 
 @db_app.command("upgrade")
@@ -94,9 +135,14 @@ def serve(
         asyncio.run(upgrade(url))
     os.environ["DATABASE_URL"] = url  # workers join the same server
     uvicorn.run(
-        "backend.app:create_app", factory=True, host=host or settings.host,
-        port=port or settings.port, workers=workers or settings.workers, ws="websockets-sansio",
-        log_level=settings.log_level.lower(), access_log=False,
+        "backend.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        ws="websockets-sansio",
+        log_level=settings.log_level.lower(),
+        access_log=False,
     )
 
 
@@ -106,20 +152,9 @@ def demo(
 ) -> None:
     """Seed the demo county (城口县) idempotently and print how to sign in."""
     from backend import demo as demo_data
-    from backend.migrate import upgrade
 
     settings = load_settings()
-    url, _ = resolve_database(settings)
-    asyncio.run(upgrade(url))
-
-    async def run() -> list[demo_data.DemoLogin]:
-        db = database(settings, url)
-        try:
-            return await demo_data.seed(db)
-        finally:
-            await db.dispose()
-
-    logins = asyncio.run(run())
+    logins = run_with_database(demo_data.seed, migrate=True)
     base = f"http://{settings.host}:{settings.port}"
     typer.echo(f"""
 演示县 城口县 (slug: {demo_data.DEMO_SLUG}) is ready.
@@ -129,46 +164,46 @@ def demo(
   Accounts (mutation login with phone + password):""")
     for login in logins:
         typer.echo(f"    {login.phone}  {login.name}  {login.role.value}")
-    typer.echo('  Example: mutation { login(input: {phone: "13800000001", password: '
-               f'"{demo_data.DEMO_PASSWORD}"}}) {{ tokens {{ accessToken }} errors {{ message }} }} }}')
+    typer.echo(
+        '  Example: mutation { login(input: {phone: "13800000001", password: '
+        f'"{demo_data.DEMO_PASSWORD}"}}) {{ tokens {{ accessToken }} errors {{ message }} }} }}'
+    )
     if serve_after:
         serve(host=None, port=None, workers=None, migrate=False)
 
 
 @tenants_app.command("create")
 def tenants_create(
-    name: str, slug: str, division_code: str,
+    name: str,
+    slug: str,
+    division_code: str,
     admin_name: Annotated[str | None, typer.Option(help="First admin's name.")] = None,
     admin_phone: Annotated[str | None, typer.Option(help="First admin's phone.")] = None,
     admin_password: Annotated[str | None, typer.Option(help="First admin's password.")] = None,
 ) -> None:
     """Register a county (as the platform)."""
-    from backend.errors import DomainError
     from backend.security import Principal
     from tenants import service
 
-    settings = load_settings()
-    url, _ = resolve_database(settings)
     admin = None
     if admin_phone:
-        admin = service.AdminAccount(display_name=admin_name or "管理员", phone=admin_phone,
-                                     password=admin_password or "")
+        admin = service.AdminAccount(
+            display_name=admin_name or "管理员", phone=admin_phone, password=admin_password or ""
+        )
 
-    async def run() -> None:
-        db = database(settings, url)
-        try:
-            async with db.platform_transaction() as session:
-                tenant = await service.create_tenant(
-                    session, Principal(tenant_id=None, operator_id=0), name=name, slug=slug,
-                    division_code=division_code, admin=admin)
-            typer.echo(f"created county {tenant.id} {tenant.slug} {tenant.name}")
-        except DomainError as exc:
-            typer.secho(f"{exc.field}: {exc.message}", fg="red", err=True)
-            raise typer.Exit(1) from None
-        finally:
-            await db.dispose()
+    async def work(db: Database) -> None:
+        async with db.platform_transaction() as session:
+            tenant = await service.create_tenant(
+                session,
+                Principal(tenant_id=None, operator_id=0),
+                name=name,
+                slug=slug,
+                division_code=division_code,
+                admin=admin,
+            )
+        typer.echo(f"created county {tenant.id} {tenant.slug} {tenant.name}")
 
-    asyncio.run(run())
+    run_with_database(work)
 
 
 @tenants_app.command("list")
@@ -178,19 +213,12 @@ def tenants_list() -> None:
 
     from tenants.models import Tenant
 
-    settings = load_settings()
-    url, _ = resolve_database(settings)
+    async def work(db: Database) -> None:
+        async with db.platform_transaction() as session:
+            for t in (await session.scalars(select(Tenant).order_by(Tenant.id))).all():
+                typer.echo(f"{t.id}\t{t.slug}\t{t.division_code}\t{t.name}")
 
-    async def run() -> None:
-        db = database(settings, url)
-        try:
-            async with db.platform_transaction() as session:
-                for t in (await session.scalars(select(Tenant).order_by(Tenant.id))).all():
-                    typer.echo(f"{t.id}\t{t.slug}\t{t.division_code}\t{t.name}")
-        finally:
-            await db.dispose()
-
-    asyncio.run(run())
+    run_with_database(work)
 
 
 @users_app.command("create")
@@ -202,36 +230,20 @@ def users_create(
     role: Annotated[list[Role], typer.Option(help="Role(s), county-wide.")] = [],  # noqa: B006
 ) -> None:
     """Create an account in a county (as the platform, e.g. the first admin)."""
-    from sqlalchemy import select
-
-    from backend.errors import DomainError
     from backend.people import service
     from backend.people.models import Membership
-    from tenants.models import Tenant
 
-    settings = load_settings()
-    url, _ = resolve_database(settings)
+    async def work(db: Database) -> None:
+        tenant_id = await county_id(db, tenant)
+        async with db.platform_transaction() as session:
+            user = await service.insert_user(
+                session, tenant_id=tenant_id, display_name=name, phone=phone, password=password
+            )
+            for r in role:
+                session.add(Membership(tenant_id=tenant_id, user_id=user.id, role=r))
+        typer.echo(f"created user {user.id} in {tenant}")
 
-    async def run() -> None:
-        db = database(settings, url)
-        try:
-            async with db.platform_transaction() as session:
-                county = await session.scalar(select(Tenant).where(Tenant.slug == tenant))
-                if county is None:
-                    typer.secho(f"未知的县：{tenant}", fg="red", err=True)
-                    raise typer.Exit(1)
-                user = await service.insert_user(session, tenant_id=county.id,
-                                                 display_name=name, phone=phone, password=password)
-                for r in role:
-                    session.add(Membership(tenant_id=county.id, user_id=user.id, role=r))
-            typer.echo(f"created user {user.id} in {tenant}")
-        except DomainError as exc:
-            typer.secho(f"{exc.field}: {exc.message}", fg="red", err=True)
-            raise typer.Exit(1) from None
-        finally:
-            await db.dispose()
-
-    asyncio.run(run())
+    run_with_database(work)
 
 
 @app.command("operator")
@@ -239,19 +251,12 @@ def operator_create(username: str, password: str) -> None:
     """Create or reset a platform operator."""
     from backend.people import service
 
-    settings = load_settings()
-    url, _ = resolve_database(settings)
+    async def work(db: Database) -> None:
+        async with db.platform_transaction() as session:
+            await service.ensure_operator(session, username=username, password=password)
+        typer.echo(f"operator {username} ready")
 
-    async def run() -> None:
-        db = database(settings, url)
-        try:
-            async with db.platform_transaction() as session:
-                await service.ensure_operator(session, username=username, password=password)
-        finally:
-            await db.dispose()
-
-    asyncio.run(run())
-    typer.echo(f"operator {username} ready")
+    run_with_database(work)
 
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
@@ -272,29 +277,21 @@ def record_verify(
     stream: Annotated[str, typer.Option(help="Stream, e.g. meeting:42.")],
 ) -> None:
     """Recompute a stream's hash chain; exit 1 and name the first broken link if any."""
-    from backend.services import TenantDirectory
     from realtime.log import verify_stream
 
-    settings = load_settings()
-    url, _ = resolve_database(settings)
-
-    async def run() -> bool:
-        db = database(settings, url)
-        try:
-            tenant_id = await TenantDirectory(db).resolve(tenant)
-            if tenant_id is None:
-                typer.secho(f"未知的县：{tenant}", fg="red", err=True)
-                raise typer.Exit(2)
-            async with db.transaction(tenant_id=tenant_id, read_only=True) as session:
-                result = await verify_stream(session, stream=stream)
-        finally:
-            await db.dispose()
+    async def work(db: Database) -> bool:
+        tenant_id = await county_id(db, tenant)
+        async with db.transaction(tenant_id=tenant_id, read_only=True) as session:
+            result = await verify_stream(session, stream=stream)
         if result.valid:
             typer.echo(f"OK {stream}: {result.events} events, head {result.head_hash}")
         else:
-            typer.secho(f"BROKEN {stream} at seq {result.first_broken_seq}: {result.reason} "
-                        f"({result.events} events checked)", fg="red")
+            typer.secho(
+                f"BROKEN {stream} at seq {result.first_broken_seq}: {result.reason} "
+                f"({result.events} events checked)",
+                fg="red",
+            )
         return result.valid
 
-    if not asyncio.run(run()):
+    if not run_with_database(work):
         raise typer.Exit(1)
