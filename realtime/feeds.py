@@ -52,6 +52,11 @@ class StreamFeed:
         self._task: asyncio.Task[None] | None = None
         self._catch_up_requested = False
         self._live = Coalescer(self._emit_live, rate=hub.live_rate)
+        self.started = asyncio.Event()  # set once start() has succeeded or failed
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
 
     async def start(self) -> None:
         async with self.hub.db.transaction(tenant_id=self.tenant_id, read_only=True) as session:

@@ -185,16 +185,32 @@ class Hub:
         from realtime.feeds import StreamFeed
 
         channel = channel_name(tenant_id, stream)
-        feed = self.feeds.get(channel)
-        if feed is None:
-            feed = StreamFeed(self, tenant_id=tenant_id, stream=stream)
-            self.feeds[channel] = feed
+        while True:
+            feed = self.feeds.get(channel)
+            if feed is None:
+                break
+            await feed.started.wait()  # another watcher is starting it
+            if feed.running:
+                return feed
+            if self.feeds.get(channel) is feed:  # it failed to start, or its task ended
+                del self.feeds[channel]
+        feed = StreamFeed(self, tenant_id=tenant_id, stream=stream)
+        self.feeds[channel] = feed
+        try:
             await feed.start()
-            if self._backend is not None and self.connected.is_set():
-                try:
-                    await self._backend.subscribe(channel)
-                except Exception:
-                    log.warning("subscribe to %s failed; will retry on reconnect", channel)
+        except BaseException:
+            # A feed that never started would be handed to every later watcher of the
+            # stream and deliver nothing (its inbox growing with every hub message).
+            if self.feeds.get(channel) is feed:
+                del self.feeds[channel]
+            raise
+        finally:
+            feed.started.set()
+        if self._backend is not None and self.connected.is_set():
+            try:
+                await self._backend.subscribe(channel)
+            except Exception:
+                log.warning("subscribe to %s failed; will retry on reconnect", channel)
         return feed
 
     async def drop_feed(self, feed: StreamFeed) -> None:

@@ -10,9 +10,11 @@ import json
 import time
 
 import httpx
+import pytest
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
 from backend.db import Database
 from realtime import log as event_log
@@ -247,3 +249,46 @@ async def test_a_replay_that_cannot_read_the_log_retries_instead_of_ending(serve
         await hub.stop()
         await db.dispose()
     assert sent == [1, 2, 3, 4, 5]
+
+
+async def test_a_feed_that_failed_to_start_is_not_handed_to_later_watchers(server, database_url):
+    """The first watcher of a stream starts its feed (one read of the stream's head); if
+    that read fails, the next watcher must get a working feed, not the dead one."""
+    county = await make_county(server)
+    db = Database(owner_url=database_url, pool_size=1)
+    db.app_engine.pool._timeout = 0.2
+    hub = Hub("memory://", db, head_check_seconds=3600)
+    await hub.start()
+    try:
+        async with contextlib.AsyncExitStack() as held:  # every pooled connection busy
+            for _ in range(2):
+                session = await held.enter_async_context(db.transaction(tenant_id=county.id))
+                await session.execute(text("SELECT 1"))
+            with pytest.raises(SQLAlchemyTimeout):
+                await hub.feed(county.id, "org")
+        assert f"yishi:{county.id}:org" not in hub.feeds
+
+        feed = await hub.feed(county.id, "org")
+        assert feed.running
+        sent: list[int] = []
+
+        async def render(event):
+            return str(event.seq)
+
+        async def send(seq: int, payload: str) -> None:
+            sent.append(seq)
+
+        member = Member(feed.group(("test", "restart"), render), send, after=None)
+        member.start()
+        for n in range(1, 4):
+            async with server.services.db.transaction(tenant_id=county.id) as session:
+                logged = await event_log.append(
+                    session, tenant_id=county.id, stream="org",
+                    drafts=[EventDraft(type="test.tick", payload={"n": n})])
+            await hub.publish_events(logged)  # as this process's hub would after the commit
+        await wait_until(lambda: len(sent) >= 3, "three live events")
+        await member.leave()
+    finally:
+        await hub.stop()
+        await db.dispose()
+    assert sent == [1, 2, 3]
