@@ -191,9 +191,9 @@ async def stored(url: str, tenant_id: int, poll_id: int) -> dict[str, Any]:
         rows = await conn.fetch("SELECT user_id, choices FROM votes WHERE tenant_id = $1 AND poll_id = $2",
                                 tenant_id, poll_id)
         poll = await conn.fetchrow("SELECT counts, total_votes, state FROM polls WHERE id = $1", poll_id)
-        events = await conn.fetchval(
-            "SELECT count(*) FROM events WHERE tenant_id = $1 AND type = 'vote.cast' "
-            "AND (payload->>'pollId')::bigint = $2", tenant_id, poll_id)
+        events, batches = await conn.fetchrow(
+            "SELECT count(*), count(DISTINCT created_at) FROM events WHERE tenant_id = $1 "
+            "AND type = 'vote.cast' AND (payload->>'pollId')::bigint = $2", tenant_id, poll_id)
     finally:
         await conn.close()
     counts = [0] * len(OPTIONS)
@@ -203,7 +203,8 @@ async def stored(url: str, tenant_id: int, poll_id: int) -> dict[str, Any]:
     per_user = collections.Counter(r["user_id"] for r in rows)
     return {"users": set(per_user), "doubles": sum(1 for n in per_user.values() if n > 1),
             "rows": len(rows), "counts": counts, "poll_counts": json.loads(poll["counts"]),
-            "poll_total": poll["total_votes"], "poll_state": poll["state"], "vote_events": events}
+            "poll_total": poll["total_votes"], "poll_state": poll["state"], "vote_events": events,
+            "batches": batches}
 
 
 # -- the service --------------------------------------------------------------------------
@@ -252,7 +253,7 @@ def worker_pids(proc: subprocess.Popen[bytes]) -> list[int]:
     import psutil
 
     workers = [c.pid for c in psutil.Process(proc.pid).children(recursive=True)
-               if "multiprocessing" in " ".join(c.cmdline())]
+               if "spawn_main" in " ".join(c.cmdline())]  # not the resource tracker
     return workers or [proc.pid]  # --workers 1: uvicorn serves in the main process
 
 
@@ -260,12 +261,12 @@ def worker_pids(proc: subprocess.Popen[bytes]) -> list[int]:
 
 
 def watcher_process(conn: Any, ws_url: str, tokens: list[str], meeting: str, poll: str,
-                    after: int, count: int) -> None:
-    asyncio.run(_watchers(conn, ws_url, tokens, meeting, poll, after, count))
+                    count: int, compression: str) -> None:
+    asyncio.run(_watchers(conn, ws_url, tokens, meeting, poll, count, compression))
 
 
 async def _watchers(conn: Any, ws_url: str, tokens: list[str], meeting: str, poll: str,
-                    after: int, count: int) -> None:
+                    count: int, compression: str) -> None:
     import orjson
     import websockets
 
@@ -277,8 +278,10 @@ async def _watchers(conn: Any, ws_url: str, tokens: list[str], meeting: str, pol
         state: dict[str, Any] = {"last": None, "closed": False, "messages": 0, "error": None}
         try:
             async with gate:
-                ws = await websockets.connect(ws_url, subprotocols=["graphql-transport-ws"],
-                                              open_timeout=60, ping_interval=None, max_size=None)
+                ws = await websockets.connect(
+                    ws_url, subprotocols=["graphql-transport-ws"], open_timeout=60,
+                    ping_interval=None, max_size=None,
+                    compression="deflate" if compression == "deflate" else None)
                 sockets.append(ws)
                 await ws.send(orjson.dumps({"type": "connection_init", "payload": {
                     "Authorization": f"Bearer {tokens[i % len(tokens)]}"}}).decode())
@@ -338,10 +341,10 @@ async def _watchers(conn: Any, ws_url: str, tokens: list[str], meeting: str, pol
 
 
 def vote_process(conn: Any, base_url: str, secret: str, tenant_id: int, poll: str,
-                 warmup: str, user_ids: list[int], concurrency: int, start_at: float,
-                 duration: float, http: str) -> None:
+                 warmup: str, user_ids: list[int], concurrency: int, duration: float,
+                 http: str) -> None:
     asyncio.run(_vote(conn, base_url, secret, tenant_id, poll, warmup, user_ids, concurrency,
-                      start_at, duration, http))
+                      duration, http))
 
 
 class RawHTTP:
@@ -379,7 +382,7 @@ class RawHTTP:
 
 
 async def _vote(conn: Any, base_url: str, secret: str, tenant_id: int, poll: str, warmup: str,
-                user_ids: list[int], concurrency: int, start_at: float, duration: float,
+                user_ids: list[int], concurrency: int, duration: float,
                 http_client: str) -> None:
     import httpx
     import orjson
@@ -411,6 +414,10 @@ async def _vote(conn: Any, base_url: str, secret: str, tenant_id: int, poll: str
                     "Authorization": f"Bearer {tokens[uid]}", "Content-Type": "application/json"})
 
         await asyncio.gather(*[warm(i) for i in range(concurrency)])
+        conn.send("ready")
+        while not conn.poll():
+            await asyncio.sleep(0.01)
+        start_at = conn.recv()
         await asyncio.sleep(max(0.0, start_at - time.time()))
         end = start_at + duration
 
@@ -590,7 +597,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             parent, child = ctx.Pipe()
             p = ctx.Process(target=watcher_process, args=(
                 child, base_url.replace("http", "ws") + "/graphql", watcher_tokens, meeting, poll,
-                seeded["head"], n), daemon=True)
+                n, args.ws_compression), daemon=True)
             p.start()
             children.append(p)
             watcher_pipes.append(parent)
@@ -604,17 +611,24 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
         # Voting clients: each gets its own slice of voters.
         slices = [seeded["voter_ids"][i::args.clients] for i in range(args.clients)]
-        start_at = time.time() + 3.0 + voters / 40000  # after each client minted its tokens
         vote_pipes = []
         for s in slices:
-            parent, child = ctx.Pipe(duplex=False)
+            parent, child = ctx.Pipe()
             p = ctx.Process(target=vote_process, args=(
                 child, base_url, secret, seeded["tenant_id"], poll,
-                gid("Poll", seeded["warmup_poll_id"]), s, args.concurrency, start_at,
+                gid("Poll", seeded["warmup_poll_id"]), s, args.concurrency,
                 args.duration, args.http), daemon=True)
             p.start()
             children.append(p)
             vote_pipes.append(parent)
+        # Start the clock once every client has minted its tokens and warmed up.
+        for pipe in vote_pipes:
+            if not pipe.poll(300):
+                raise RuntimeError("a vote client did not get ready")
+            pipe.recv()
+        start_at = time.time() + 0.5
+        for pipe in vote_pipes:
+            pipe.send(start_at)
         profile_out = None
         spy = None
         await asyncio.sleep(max(0.0, start_at - time.time()))
@@ -622,7 +636,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         cpu_before, t_cpu = cpu_snapshot(), time.time()
         if args.profile:
             pids = worker_pids(proc)
-            profile_out = RESULTS / f"profile-{time.strftime('%Y%m%d-%H%M%S')}.txt"
+            profile_out = RESULTS / f"live_vote-profile-{time.strftime('%Y%m%d-%H%M%S')}.txt"
             await asyncio.sleep(1.0)  # into the steady state
             spy = start_profiler(pids[0], args.duration - 3, profile_out)
             log(f"py-spy sampling worker {pids[0]} (of {pids})")
@@ -698,12 +712,15 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "machine": {"cpus": os.cpu_count()},
         "config": {"workers": args.workers, "watchers": args.watchers, "duration_s": args.duration,
                    "voters": voters, "vote_clients": args.clients,
-                   "concurrency_per_client": args.concurrency, "http_client": args.http, "watcher_procs": args.watcher_procs,
+                   "concurrency_per_client": args.concurrency, "http_client": args.http,
+                   "ws_compression": args.ws_compression, "watcher_procs": args.watcher_procs,
                    "db_pool_size": args.pool_size, "profile": args.profile},
         "votes": {
             "acknowledged": len(acked), "stored": db["rows"], "lost": lost,
             "double": db["doubles"], "stored_not_acknowledged": unacked_stored,
             "vote_cast_events": db["vote_events"], "outcomes": dict(outcomes),
+            "group_commit_batches": db["batches"],
+            "mean_batch": round(db["vote_events"] / db["batches"], 1) if db["batches"] else None,
             "durable_votes_per_s": round(len(acked) / window, 1) if done_at else 0,
             "per_second": [per_second.get(i, 0) for i in range(int(window) + 1)] if done_at else [],
             "slowest_full_second": min(full_seconds) if full_seconds else None,
@@ -751,6 +768,8 @@ def main() -> None:
     parser.add_argument("--voters", type=int, default=0, help="voters (default 4000 × duration)")
     parser.add_argument("--clients", type=int, default=2, help="vote client processes")
     parser.add_argument("--concurrency", type=int, default=32, help="requests in flight per client")
+    parser.add_argument("--ws-compression", choices=["deflate", "none"], default="deflate",
+                        help="watchers offer permessage-deflate (as browsers do) or not")
     parser.add_argument("--http", choices=["httpx", "raw"], default="httpx",
                         help="vote client: httpx (keep-alive pool) or a minimal raw HTTP/1.1 one")
     parser.add_argument("--port", type=int, default=18765)
@@ -769,7 +788,8 @@ def main() -> None:
           f"max {v['latency_ms']['max']}")
     print(f"acknowledged/stored: {v['acknowledged']}/{v['stored']}  lost {v['lost']}  double "
           f"{v['double']}  stored-but-unacknowledged {v['stored_not_acknowledged']}")
-    print(f"outcomes:            {v['outcomes']}")
+    print(f"outcomes:            {v['outcomes']}  (group commits: {v['group_commit_batches']}, "
+          f"mean {v['mean_batch']} votes each)")
     print(f"final tally:         {t['stored_counts']} (poll row {t['poll_row_counts']}, "
           f"{t['poll_row_total']} votes, {t['poll_state']})")
     print(f"watchers:            {w['ended_on_exact_tally']}/{w['subscribed']} ended on the exact "
