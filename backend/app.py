@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
@@ -81,7 +82,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
                       app_role=settings.app_role, platform_role=settings.platform_role,
                       pool_size=settings.db_pool_size)
         services = AppServices(settings=settings, db=db, tenants=TenantDirectory(db))
-        hub = Hub(settings.broadcast_url, db)
+        namespace = settings.broadcast_namespace or f"yishi:{urlsplit(url).path.lstrip('/')}"
+        hub = Hub(settings.broadcast_url, db, namespace=namespace)
         await hub.start()
         install_hub(hub)
         services.extras["hub"] = hub

@@ -141,6 +141,9 @@ def serve(
         port=port or settings.port,
         workers=workers or settings.workers,
         ws="websockets-sansio",
+        # Frames are small JSON (~300 bytes); per-connection compression of every copy cost
+        # more CPU than the whole fan-out (bench/results, fanout --no-deflate).
+        ws_per_message_deflate=False,
         log_level=settings.log_level.lower(),
         access_log=False,
     )

@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Path(".yishi/pgdata")
     broadcast_url: str = "memory://"
+    broadcast_namespace: str | None = Field(
+        default=None,
+        description="Prefix of pub/sub channels; default yishi:<database name>, so "
+        "deployments sharing a Redis never hear each other.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=64)

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 Render = Callable[[LoggedEvent], Awaitable[str | None]]
 Send = Callable[[int, str], Awaitable[None]]
+RENDER_CACHE = 2048  # rendered events kept per group: more than a replay page (1000)
 MAX_REPLAY = 10_000  # further behind than this, a client is told to reload instead
 
 
@@ -176,7 +177,7 @@ class Group:
             return self._cache[event.seq]
         payload = await self._render(event)
         self._cache[event.seq] = payload
-        if len(self._cache) > 512:
+        if len(self._cache) > RENDER_CACHE:
             self._cache.popitem(last=False)
         return payload
 
@@ -206,6 +207,7 @@ class Member:
         self._replay_from: int | None = after
         self._queue: asyncio.Queue[tuple[int, str | None]] = asyncio.Queue(maxsize=max_queue)
         self._lagged = False
+        self._live: str | None = None  # the newest derived value (tally) not yet sent
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -227,16 +229,15 @@ class Member:
             self._queue.put_nowait((0, None))  # wakes the sender to replay
 
     def push_live(self, payload: str) -> None:
-        """A derived value: no sequence of its own; dropped when the queue is full (the
-        next one, or the final one, replaces it)."""
-        if not self._lagged:
+        """A derived value (tally): only the newest matters, so it waits in one slot and is
+        sent once the queue has drained; a full queue can delay it, never lose it."""
+        waiting = self._live is not None
+        self._live = payload
+        if not waiting:
             with contextlib.suppress(asyncio.QueueFull):
-                self._queue.put_nowait((-1, payload))
+                self._queue.put_nowait((-1, None))  # wakes the sender
 
     async def _emit(self, seq: int, payload: str | None) -> None:
-        if seq == -1 and payload is not None:  # live value
-            await self._send(self.last_sent, payload)
-            return
         if seq <= self.last_sent:
             return
         self.last_sent = seq
@@ -286,11 +287,14 @@ class Member:
                     # and the sequence check drops what the replay already sent.
                     self._lagged = False
                     await self._replay(self.last_sent)
-                    continue
-                await self._emit(seq, payload)
+                else:
+                    await self._emit(seq, payload)
                 if self._queue.empty() and not self._lagged:
                     # Everything pushed before the group's last invisible event is sent.
                     self.last_sent = max(self.last_sent, self.group.watermark)
+                    if self._live is not None:
+                        live, self._live = self._live, None
+                        await self._send(self.last_sent, live)
         except asyncio.CancelledError:
             pass
         except Exception:  # the socket went away mid-send, etc.

@@ -84,13 +84,16 @@ class ResilientRedisBackend(RedisBackend):
         await self._conn.ping()
 
 
-def channel_name(tenant_id: int, stream: str) -> str:
-    return f"yishi:{tenant_id}:{stream}"
+def channel_name(namespace: str, tenant_id: int, stream: str) -> str:
+    """One pub/sub channel per stream; the namespace keeps deployments sharing a Redis apart."""
+    return f"{namespace}:{tenant_id}:{stream}"
 
 
 class Hub:
     def __init__(self, url: str, db: Database, *, head_check_seconds: float = 2.0,
-                 max_backoff: float = 5.0, live_rate: float = 4.0, replay_reads: int = 4) -> None:
+                 max_backoff: float = 5.0, live_rate: float = 4.0, replay_reads: int = 4,
+                 namespace: str = "yishi") -> None:
+        self.namespace = namespace
         self.live_rate = live_rate
         # Log reads of replaying subscribers at once: a crowd resuming together (after a
         # restart, a network blip) must not take every pooled connection from requests.
@@ -156,7 +159,7 @@ class Hub:
         metrics.EVENTS_APPENDED.inc(len(events))
         by_channel: dict[str, list[bytes]] = {}
         for e in events:
-            by_channel.setdefault(channel_name(e.tenant_id, e.stream), []).append(e.to_message())
+            by_channel.setdefault(channel_name(self.namespace, e.tenant_id, e.stream), []).append(e.to_message())
         backend = self._backend
         if backend is None or not self.connected.is_set():
             return  # subscribers catch up from the log once the hub is back
@@ -176,7 +179,7 @@ class Hub:
             return
         message = orjson.dumps({"live": type, "k": key, "ver": version, "val": value})
         try:
-            await backend.publish(channel_name(tenant_id, stream), message)
+            await backend.publish(channel_name(self.namespace, tenant_id, stream), message)
         except Exception:
             log.warning("live publish on %s failed", stream, exc_info=True)
 
@@ -184,7 +187,7 @@ class Hub:
         """The process-wide feed of a stream, created (and subscribed) on first use."""
         from realtime.feeds import StreamFeed
 
-        channel = channel_name(tenant_id, stream)
+        channel = channel_name(self.namespace, tenant_id, stream)
         while True:
             feed = self.feeds.get(channel)
             if feed is None:
@@ -214,7 +217,7 @@ class Hub:
         return feed
 
     async def drop_feed(self, feed: StreamFeed) -> None:
-        channel = channel_name(feed.tenant_id, feed.stream)
+        channel = channel_name(self.namespace, feed.tenant_id, feed.stream)
         if self.feeds.get(channel) is feed:
             del self.feeds[channel]
             await feed.close()

@@ -35,7 +35,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
-from backend.errors import AccessError, DomainError
+from backend.errors import AccessError, DomainError, InvalidArgument
 from backend.services import AppServices
 from realtime.feeds import Member
 from realtime.log import LoggedEvent
@@ -317,6 +317,8 @@ class GraphQLWebSocket:
         plan = await _MULTIPLEXED[field_name](self.ctx, args)
         hub = self.services.extras["hub"]
         feed = await hub.feed(plan.tenant_id, plan.stream)
+        if plan.after is not None and plan.after > feed.last_seq:
+            raise InvalidArgument(f"参数 after 超出了流的最新序号 {feed.last_seq}")
         # The group is shared by watchers with the same document, variables (except the
         # resume point) and visibility class.
         shared_vars = {k: v for k, v in variables.items() if k != "after"}

@@ -107,12 +107,10 @@ class Context:
             self._loaders = Loaders(self)
         return self._loaders
 
-    def fresh_loaders(self) -> Any:
-        """New loaders, e.g. per pushed subscription event (cached ones would be stale)."""
-        from schema.loaders import Loaders
-
-        self._loaders = Loaders(self)
-        return self._loaders
+    def fresh_loaders(self) -> None:
+        """Forget the loaders, e.g. per pushed subscription event (cached ones would serve
+        stale rows); new ones are made only if a resolver asks."""
+        self._loaders = None
 
     def _credentials(self) -> tuple[str | None, str | None]:
         """(bearer token, county slug) from headers, or the websocket's connection_init."""

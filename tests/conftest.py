@@ -91,7 +91,8 @@ async def server(database_url: str) -> AsyncIterator[LiveServer]:
     app = create_app(settings, migrate=False)
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            ws="websockets-sansio", lifespan="on")
+                            ws="websockets-sansio", lifespan="on",
+                            ws_per_message_deflate=False)
     uv = uvicorn.Server(config)
     task = asyncio.create_task(uv.serve())
     while not uv.started:

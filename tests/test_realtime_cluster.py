@@ -287,7 +287,7 @@ async def test_the_redis_hub_delivers_to_another_hub_by_pub_sub(server, redis_pr
     async with redis_hubs(server, redis_process.url) as (watching, publishing):
         feed = await watching.feed(county.id, "org")
         member, sent = watch_feed(feed)
-        await wait_subscribed(redis_process.url, channel_name(county.id, "org"))
+        await wait_subscribed(redis_process.url, channel_name(watching.namespace, county.id, "org"))
         for n in range(1, 6):
             await publishing.publish_events(await commit_event(server, county, n))
         await wait_until(lambda: len(sent) >= 5, "five events by pub/sub")
@@ -302,7 +302,7 @@ async def test_the_redis_hub_reconnects_after_a_crash_and_catches_up(server, red
     async with redis_hubs(server, redis_process.url) as (watching, publishing):
         feed = await watching.feed(county.id, "org")
         member, sent = watch_feed(feed)
-        await wait_subscribed(redis_process.url, channel_name(county.id, "org"))
+        await wait_subscribed(redis_process.url, channel_name(watching.namespace, county.id, "org"))
         for n in range(1, 4):
             await publishing.publish_events(await commit_event(server, county, n))
         await wait_until(lambda: len(sent) >= 3, "three events before the crash")

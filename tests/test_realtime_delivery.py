@@ -21,7 +21,7 @@ from realtime import log as event_log
 from realtime import metrics
 from realtime.coalesce import Coalescer
 from realtime.feeds import Member
-from realtime.hub import Hub
+from realtime.hub import Hub, channel_name
 from realtime.log import EventDraft
 from tests.factories.tenants import make_county
 from tests.realtime_client import EVENTS_SUBSCRIPTION, GraphQLWS, create_unit, wait_until
@@ -76,7 +76,7 @@ async def test_a_lagging_subscriber_catches_up_from_the_log_once_and_in_order(se
     assert lagged_total() - lagged_before == 1
     # Rendered once per event for the group, never again for the replay.
     assert sorted(rendered) == list(range(1, 71))
-    await wait_until(lambda: hub.feeds.get(f"yishi:{county.id}:org") is None, "feed dropped")
+    await wait_until(lambda: hub.feeds.get(channel_name(hub.namespace, county.id, "org")) is None, "feed dropped")
 
 
 async def test_two_members_of_a_group_get_the_same_rendering_once(server):
@@ -163,8 +163,8 @@ async def test_live_values_reach_watchers_coalesced_and_end_exact(server):
     async with GraphQLWS(server.ws_url) as client:
         await client.open(county.admin.token)
         op = await client.subscribe(EVENTS_SUBSCRIPTION, {"stream": "org", "after": 0})
-        await wait_until(lambda: f"yishi:{county.id}:org" in hub.feeds
-                         and hub.feeds[f"yishi:{county.id}:org"].groups, "the watcher joined")
+        await wait_until(lambda: channel_name(hub.namespace, county.id, "org") in hub.feeds
+                         and hub.feeds[channel_name(hub.namespace, county.id, "org")].groups, "the watcher joined")
         for version in range(1, 201):
             await hub.publish_live(county.id, "org", type="tally.changed", key="poll:7",
                                    version=version, value={"yes": version})
@@ -266,7 +266,7 @@ async def test_a_feed_that_failed_to_start_is_not_handed_to_later_watchers(serve
                 await session.execute(text("SELECT 1"))
             with pytest.raises(SQLAlchemyTimeout):
                 await hub.feed(county.id, "org")
-        assert f"yishi:{county.id}:org" not in hub.feeds
+        assert channel_name(hub.namespace, county.id, "org") not in hub.feeds
 
         feed = await hub.feed(county.id, "org")
         assert feed.running
@@ -292,3 +292,36 @@ async def test_a_feed_that_failed_to_start_is_not_handed_to_later_watchers(serve
         await hub.stop()
         await db.dispose()
     assert sent == [1, 2, 3]
+
+
+async def test_a_tally_is_not_lost_when_the_queue_is_full(server):
+    """The final derived value reaches a member even if its queue was full when it came."""
+    county = await make_county(server)
+    hub = server.services.extras["hub"]
+    feed = await hub.feed(county.id, "org")
+    release = asyncio.Event()
+    sent: list[str] = []
+
+    async def send(seq: int, payload: str) -> None:
+        await release.wait()
+        sent.append(payload)
+
+    async def render(event):
+        return json.dumps({"seq": event.seq})
+
+    group = feed.group(("test", "live-slot"), render)
+    member = Member(group, send, after=None, max_queue=2)
+    member.start()
+    try:
+        for n in range(1, 3):  # fill the queue while the client is stuck
+            await append_one(server, county, n)
+        await wait_until(lambda: feed.last_seq == 2, "two events delivered")
+        for total in (1, 2, 3):  # three tallies; only the newest matters
+            member.push_live(json.dumps({"tally": total}))
+        release.set()
+        await wait_until(lambda: json.dumps({"tally": 3}) in sent, "the final tally was sent")
+    finally:
+        await member.leave()
+
+    assert sent[-1] == json.dumps({"tally": 3})
+    assert json.dumps({"tally": 2}) not in sent  # superseded while waiting

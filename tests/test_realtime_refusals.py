@@ -216,3 +216,14 @@ async def test_the_token_decides_which_county_is_watched(server, gql):
         await create_unit(gql, b.admin.token, b.root_gid, "本县镇")
         only = await client.event(op)
     assert (only["seq"], only["payload"]["name"]) == (1, "本县镇")
+
+
+async def test_an_after_beyond_the_stream_head_is_bad_user_input(server, gql):
+    county = await make_county(server)
+    await create_unit(gql, county.admin.token, county.root_gid, "甲乡")  # head is seq 1
+    async with GraphQLWS(server.ws_url) as ws:
+        await ws.open(county.admin.token)
+        op = await ws.subscribe(EVENTS_SUBSCRIPTION, {"stream": "org", "after": 5})
+        errors = await ws.error(op)
+        assert [e["extensions"]["code"] for e in errors] == ["BAD_USER_INPUT"]
+        assert "1" in errors[0]["message"]

@@ -30,7 +30,8 @@ def unit_name() -> str:
 
 
 def org_feed(server, county):
-    return server.services.extras["hub"].feeds.get(channel_name(county.id, "org"))
+    hub = server.services.extras["hub"]
+    return hub.feeds.get(channel_name(hub.namespace, county.id, "org"))
 
 
 def member_count(server, county) -> int:
