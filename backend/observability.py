@@ -96,7 +96,8 @@ class RequestMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_wrapper)
+            # Websocket sends go straight to the server (realtime.ws reads its buffer size).
+            await self.app(scope, receive, send_wrapper if scope["type"] == "http" else send)
         finally:
             if scope["type"] == "http":
                 HTTP_REQUESTS.labels(method, path, str(status["code"])).inc()

@@ -7,10 +7,10 @@ Group: subscribers who sent the same document and variables and share a visibili
 class. Each event is rendered (executed and JSON-encoded) once per group and the same
 string is handed to every member: the cost of an event is per group, not per watcher.
 
-Member: one subscription operation. Its queue is bounded; a member that falls behind is
-marked lagged, its queue dropped, and it catches up from the log (through the group's
-render cache) before going live again. A member that joins with `after` replays from the
-log the same way; the sequence number deduplicates the overlap with live delivery.
+Member: one subscription operation, fed inline by its group while live. A member whose
+client stops reading (its socket buffer passes a high-water mark) leaves live delivery and
+catches up from the log (through the group's render cache) once the client has read again;
+a member that joins with `after` catches up the same way. Sequence numbers deduplicate.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ class StreamFeed:
                 payload = await group.render_uncached(event)
                 if payload is not None:
                     for member in list(group.members):
-                        member.push_live(payload)
+                        await member.deliver_live(payload)
 
     def request_catch_up(self) -> None:
         if not self._catch_up_requested:
@@ -192,74 +192,111 @@ class Group:
             self.watermark = event.seq
             return
         for member in list(self.members):
-            member.push(event.seq, payload)
+            await member.deliver(event.seq, payload)
 
 
 class Member:
-    """One subscription operation of one client."""
+    """One subscription operation of one client.
 
-    def __init__(self, group: Group, send: Send, *, after: int | None, max_queue: int = 256,
-                 on_resync: Callable[[int], Awaitable[None]] | None = None) -> None:
+    Live delivery is inline: the group hands each rendered event to every live member in
+    turn, and a websocket send only appends to the socket's buffer (uvicorn applies no
+    backpressure), so there is no task or queue per watcher. Memory is bounded by watching
+    that buffer instead: past `high_water` bytes the member stops taking live events, waits
+    until the client has read down to `low_water`, and catches up from the log (through
+    the group's render cache) before going live again. Joining with `after` catches up the
+    same way. Sequence numbers drop anything already sent, so there is no gap and no
+    duplicate."""
+
+    def __init__(
+        self, group: Group, send: Send, *, after: int | None,
+        on_resync: Callable[[int], Awaitable[None]] | None = None,
+        buffered: Callable[[], int] = lambda: 0,
+        high_water: int = 1 << 20, low_water: int = 64 << 10,
+    ) -> None:
         self.group = group
         self._send = send
         self._on_resync = on_resync
+        self._buffered = buffered
+        self.high_water = high_water
+        self.low_water = low_water
         self.last_sent = after if after is not None else group.feed.last_seq
-        self._replay_from: int | None = after
-        self._queue: asyncio.Queue[tuple[int, str | None]] = asyncio.Queue(maxsize=max_queue)
-        self._lagged = False
+        self._live_ok = after is None  # False while catching up from the log
         self._live: str | None = None  # the newest derived value (tally) not yet sent
         self._task: asyncio.Task[None] | None = None
+        self._closed = False
 
     def start(self) -> None:
         self.group.members.add(self)
         metrics.SUBSCRIBERS.inc()
-        self._task = asyncio.create_task(self._run())
+        if not self._live_ok:
+            self._task = asyncio.create_task(self._catch_up(drain=False))
 
-    def push(self, seq: int, payload: str | None) -> None:
-        if self._lagged:
+    @property
+    def position(self) -> int:
+        """The last sequence this member has dealt with (sent, or not visible to it)."""
+        if self._live_ok:
+            return max(self.last_sent, self.group.watermark)
+        return self.last_sent
+
+    async def deliver(self, seq: int, payload: str) -> None:
+        """A live event for this member (called in sequence order by its group)."""
+        if not self._live_ok or seq <= self.last_sent or self._closed:
             return
-        try:
-            self._queue.put_nowait((seq, payload))
-        except asyncio.QueueFull:
-            # Falling behind: drop the queue (bounded memory) and resume from the log.
-            self._lagged = True
+        if self._buffered() > self.high_water:
+            # The client is not reading: stop live delivery; resume from the log later.
+            self.last_sent = max(self.last_sent, self.group.watermark, seq - 1)
+            self._live_ok = False
             metrics.LAGGED.inc()
-            while not self._queue.empty():
-                self._queue.get_nowait()
-            self._queue.put_nowait((0, None))  # wakes the sender to replay
-
-    def push_live(self, payload: str) -> None:
-        """A derived value (tally): only the newest matters, so it waits in one slot and is
-        sent once the queue has drained; a full queue can delay it, never lose it."""
-        waiting = self._live is not None
-        self._live = payload
-        if not waiting:
-            with contextlib.suppress(asyncio.QueueFull):
-                self._queue.put_nowait((-1, None))  # wakes the sender
-
-    async def _emit(self, seq: int, payload: str | None) -> None:
-        if seq <= self.last_sent:
+            self._task = asyncio.create_task(self._catch_up(drain=True))
             return
         self.last_sent = seq
-        if payload is not None:
-            await self._send(seq, payload)
-            metrics.EVENTS_DELIVERED.inc()
+        await self._safe_send(seq, payload)
+        metrics.EVENTS_DELIVERED.inc()
 
-    async def _replay(self, after: int) -> None:
-        """Send what the log holds after `after`, rendered through the group's cache."""
+    async def deliver_live(self, payload: str) -> None:
+        """A derived value (tally): sent now if the member is live and reading, else kept
+        (only the newest) and sent when it is live again; never lost, never stale."""
+        if self._live_ok and self._buffered() <= self.high_water:
+            await self._safe_send(self.position, payload)
+        else:
+            self._live = payload
+
+    async def _safe_send(self, seq: int, payload: str) -> None:
+        try:
+            await self._send(seq, payload)
+        except Exception:  # the socket went away: the connection's cleanup removes us
+            log.debug("send failed; member closing", exc_info=True)
+            self.close()
+
+    async def _catch_up(self, *, drain: bool) -> None:
+        """Read the log from `last_sent` until level with the feed, then go live; the check
+        and the switch happen without a suspension in between, so the group's next event
+        finds the member live."""
         feed = self.group.feed
-        behind = feed.last_seq - after
-        if behind > MAX_REPLAY and self._on_resync is not None:
-            await self._on_resync(feed.last_seq)
-            self.last_sent = feed.last_seq
-            return
-        while True:
-            events = await self._read_log(after)
-            for event in events:
-                await self._emit(event.seq, await self.group.render(event))
-            if len(events) < 1000:
-                return
-            after = events[-1].seq
+        try:
+            while drain and self._buffered() > self.low_water:
+                await asyncio.sleep(0.05)
+            if feed.last_seq - self.last_sent > MAX_REPLAY and self._on_resync is not None:
+                await self._on_resync(feed.last_seq)
+                self.last_sent = feed.last_seq
+            while self.last_sent < feed.last_seq:
+                events = await self._read_log(self.last_sent)
+                for event in events:
+                    if event.seq <= self.last_sent:
+                        continue
+                    payload = await self.group.render(event)
+                    self.last_sent = event.seq
+                    if payload is not None:
+                        await self._safe_send(event.seq, payload)
+                        metrics.EVENTS_DELIVERED.inc()
+                if not events:  # the feed is ahead of what this read saw: read again
+                    await asyncio.sleep(0.01)
+            self._live_ok = True
+            if self._live is not None:
+                live, self._live = self._live, None
+                await self._safe_send(self.position, live)
+        except asyncio.CancelledError:
+            pass
 
     async def _read_log(self, after: int) -> list[LoggedEvent]:
         """The log after `after`, retried until it can be read: a failed read (pool
@@ -276,35 +313,15 @@ class Member:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
-    async def _run(self) -> None:
-        try:
-            if self._replay_from is not None:
-                await self._replay(self._replay_from)
-            while True:
-                seq, payload = await self._queue.get()
-                if self._lagged:
-                    # Clear the flag first: pushes from now on queue up behind the replay,
-                    # and the sequence check drops what the replay already sent.
-                    self._lagged = False
-                    await self._replay(self.last_sent)
-                else:
-                    await self._emit(seq, payload)
-                if self._queue.empty() and not self._lagged:
-                    # Everything pushed before the group's last invisible event is sent.
-                    self.last_sent = max(self.last_sent, self.group.watermark)
-                    if self._live is not None:
-                        live, self._live = self._live, None
-                        await self._send(self.last_sent, live)
-        except asyncio.CancelledError:
-            pass
-        except Exception:  # the socket went away mid-send, etc.
-            log.debug("member ended", exc_info=True)
-
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._live_ok = False
         if self._task is not None:
             self._task.cancel()
             self._task = None
-            metrics.SUBSCRIBERS.dec()
+        metrics.SUBSCRIBERS.dec()
 
     async def leave(self) -> None:
         self.close()

@@ -340,7 +340,8 @@ class GraphQLWebSocket:
             if rendered is not None:
                 await send(seq, rendered)
 
-        member = Member(group, send, after=plan.after, on_resync=resync)
+        member = Member(group, send, after=plan.after, on_resync=resync,
+                        buffered=socket_buffer_size(self.ws))
         self.members[op_id] = member
         member.start()
 
@@ -363,6 +364,29 @@ class GraphQLWebSocket:
             return orjson.dumps(_formatted(result)).decode()
 
         return render
+
+
+def socket_buffer_size(websocket: WebSocket) -> Callable[[], int]:
+    """Bytes written to this client and not yet taken by the kernel. uvicorn's send only
+    appends to the transport's buffer, so this is the one measure of a client that does
+    not keep up. The server's send is found under the wrappers starlette puts around it
+    (a test asserts it is found); 0 when a server does not expose its transport."""
+    pending: list[Any] = [websocket._send]
+    seen: set[int] = set()
+    while pending and len(seen) < 32:
+        candidate = pending.pop()
+        if id(candidate) in seen:
+            continue
+        seen.add(id(candidate))
+        transport = getattr(getattr(candidate, "__self__", None), "transport", None)
+        size = getattr(transport, "get_write_buffer_size", None)
+        if callable(size):
+            return size
+        for cell in getattr(candidate, "__closure__", None) or ():
+            with contextlib.suppress(ValueError):  # an empty cell
+                if callable(cell.cell_contents):
+                    pending.append(cell.cell_contents)
+    return lambda: 0
 
 
 @functools.lru_cache(maxsize=512)

@@ -237,3 +237,17 @@ async def test_ping_and_keepalive(server, protocol):
             return
         await client.send({"type": "ping"})
         assert await client.connection_message() == {"type": "pong"}
+
+
+async def test_a_watcher_measures_its_own_socket_buffer(server, gql):
+    """Lag is detected from the real socket's unsent bytes (uvicorn never blocks a send),
+    not from a stand-in that always says 0."""
+    county = await make_county(server)
+    client, _ = await watch(server, county)
+    async with client:
+        await wait_until(lambda: member_count(server, county) == 1, "the watcher joined")
+        (group,) = org_feed(server, county).groups.values()
+        (member,) = group.members
+        transport = getattr(member._buffered, "__self__", None)
+        assert transport is not None and hasattr(transport, "get_write_buffer_size")
+        assert member._buffered() == 0  # an idle, reading client
