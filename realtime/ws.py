@@ -99,11 +99,7 @@ class GraphQLWebSocket:
         self.members: dict[str, Member] = {}
         self._send_lock = asyncio.Lock()
         settings = services.settings
-        self._rules = (
-            *specified_rules,
-            *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
-            *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
-        )
+        self._limits = (settings.max_tokens, settings.max_query_depth, settings.max_aliases)
 
     # -- transport ---------------------------------------------------------------------
 
@@ -290,7 +286,7 @@ class GraphQLWebSocket:
             await coro
 
     def parse_and_validate(self, query: str) -> DocumentNode:
-        return _parse_and_validate(self.schema, query, self.services.settings.max_tokens, self._rules)
+        return _parse_and_validate(self.schema, query, *self._limits)
 
     async def run_plain_subscription(
         self, op_id: str, query: str, variables: dict[str, Any], operation_name: str | None
@@ -390,16 +386,28 @@ def socket_buffer_size(websocket: WebSocket) -> Callable[[], int]:
 
 
 @functools.lru_cache(maxsize=512)
-def _cached_parse(query: str, max_tokens: int) -> DocumentNode:
-    return parse(query, max_tokens=max_tokens)
-
-
-def _parse_and_validate(schema: Any, query: str, max_tokens: int, rules: tuple[Any, ...]) -> DocumentNode:
-    document = _cached_parse(query, max_tokens)
-    errors = validate(schema._schema, document, rules)
+def _parse_and_validate(
+    schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
+) -> DocumentNode:
+    """The parsed document, or its first validation error; cached per query text (a crowd
+    joining a meeting sends the same document thousands of times)."""
+    document, errors = _validated(schema, query, max_tokens, max_depth, max_aliases)
     if errors:
         raise errors[0]
     return document
+
+
+@functools.lru_cache(maxsize=512)
+def _validated(
+    schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
+) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
+    document = parse(query, max_tokens=max_tokens)
+    rules = (
+        *specified_rules,
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    )
+    return document, tuple(validate(schema._schema, document, rules))
 
 
 def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:

@@ -24,6 +24,7 @@ import uvicorn
 from backend.app import create_app
 from backend.db import async_url
 from backend.migrate import upgrade
+from backend.models import metadata
 from backend.services import AppServices
 from backend.settings import Settings
 
@@ -142,7 +143,20 @@ class GraphQLClient:
         return body["data"]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 async def gql(server: LiveServer) -> AsyncIterator[GraphQLClient]:
+    """One client for the session: building an httpx client costs tens of milliseconds."""
     async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
         yield GraphQLClient(http)
+
+
+COUNTY_TABLES = sorted(t.name for t in metadata.sorted_tables if "tenant_id" in t.columns)
+
+
+async def county_rows(owner_db: asyncpg.Connection, tenant_id: int) -> dict[str, int]:
+    """Rows per county-owned table for one county (one round trip): a refused action must
+    leave every count as it was."""
+    row = await owner_db.fetchrow("SELECT " + ", ".join(
+        f"(SELECT count(*) FROM {t} WHERE tenant_id = $1) AS {t}" for t in COUNTY_TABLES),
+        tenant_id)
+    return dict(row)

@@ -4,26 +4,15 @@ GraphiQL, and a constant number of SQL statements whatever the page size."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
 from sqlalchemy import event
 
 from tenants import service as tenants
 from tenants.models import OrgUnitKind, VenueLevel
-from tests.conftest import GraphQLClient
 from tests.factories.tenants import county_admin_principal, make_county
 
 VALID = "{ county { name } }"
-
-
-@pytest.fixture(scope="module")
-async def gql(server) -> AsyncIterator[GraphQLClient]:
-    """The conftest client, shared by this module's tests: building an httpx client costs
-    tens of milliseconds (its TLS context), a lot when repeated for every test."""
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
-        yield GraphQLClient(http)
 
 
 def error_codes(body: dict) -> list[str]:

@@ -6,23 +6,18 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
 
 import asyncpg
-import httpx
 import jwt
-import pytest
 
-from backend.models import metadata
 from backend.people import service as people
 from backend.people.models import Role
 from backend.security import JWT_ALGORITHM
-from tests.conftest import GraphQLClient
+from tests.conftest import county_rows
 from tests.factories.people import PASSWORD, make_user, next_phone, token_for
 from tests.factories.tenants import make_county
 
 # Every county-owned table: "nothing changed" means none of them gained or lost a row.
-COUNTY_TABLES = sorted(t.name for t in metadata.sorted_tables if "tenant_id" in t.columns)
 
 LOGIN = """
 mutation($phone: String!, $password: String!) {
@@ -75,22 +70,6 @@ mutation($input: CreateCountyInput!) {
     errors { field code message }
   }
 }"""
-
-
-@pytest.fixture(scope="module")
-async def gql(server) -> AsyncIterator[GraphQLClient]:
-    """The conftest client, shared by this module's tests: building an httpx client costs
-    tens of milliseconds (its TLS context), a lot when repeated for every test."""
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
-        yield GraphQLClient(http)
-
-
-async def county_rows(owner_db: asyncpg.Connection, tenant_id: int) -> dict[str, int]:
-    """Rows per county-owned table for one county (one round trip)."""
-    row = await owner_db.fetchrow("SELECT " + ", ".join(
-        f"(SELECT count(*) FROM {t} WHERE tenant_id = $1) AS {t}" for t in COUNTY_TABLES),
-        tenant_id)
-    return dict(row)
 
 
 async def unused_division_code(owner_db: asyncpg.Connection) -> str:

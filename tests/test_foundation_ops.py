@@ -5,14 +5,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncIterator
-
-import httpx
-import pytest
 
 from backend.people.models import Role
 from tenants.models import OrgUnitKind
-from tests.conftest import GraphQLClient
 from tests.factories.people import make_user
 from tests.factories.tenants import gid, make_county, make_unit
 
@@ -23,14 +18,6 @@ query($action: String, $first: Int, $after: String) {
     pageInfo { hasNextPage endCursor }
   }
 }"""
-
-
-@pytest.fixture(scope="module")
-async def gql(server) -> AsyncIterator[GraphQLClient]:
-    """The conftest client, shared by this module's tests: building an httpx client costs
-    tens of milliseconds (its TLS context), a lot when repeated for every test."""
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
-        yield GraphQLClient(http)
 
 
 def error_codes(body: dict) -> list[str]:

@@ -5,21 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import AsyncIterator
 
-import asyncpg
-import httpx
-import pytest
-
-from backend.models import metadata
 from backend.people.models import Role
 from tenants.models import OrgUnitKind, VenueLevel
-from tests.conftest import GraphQLClient
+from tests.conftest import county_rows
 from tests.factories.people import make_user
 from tests.factories.tenants import gid, make_county, make_unit, make_venue
 
 # Every county-owned table: "nothing changed" means none of them gained or lost a row.
-COUNTY_TABLES = sorted(t.name for t in metadata.sorted_tables if "tenant_id" in t.columns)
 
 CREATE_UNIT = """
 mutation($parent: ID!, $kind: OrgUnitKind!, $name: String!, $code: String) {
@@ -52,22 +45,6 @@ query($first: Int, $after: String) {
     pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
   }
 }"""
-
-
-@pytest.fixture(scope="module")
-async def gql(server) -> AsyncIterator[GraphQLClient]:
-    """The conftest client, shared by this module's tests: building an httpx client costs
-    tens of milliseconds (its TLS context), a lot when repeated for every test."""
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
-        yield GraphQLClient(http)
-
-
-async def county_rows(owner_db: asyncpg.Connection, tenant_id: int) -> dict[str, int]:
-    """Rows per county-owned table for one county (one round trip)."""
-    row = await owner_db.fetchrow("SELECT " + ", ".join(
-        f"(SELECT count(*) FROM {t} WHERE tenant_id = $1) AS {t}" for t in COUNTY_TABLES),
-        tenant_id)
-    return dict(row)
 
 
 def error_codes(body: dict) -> list[str]:

@@ -4,22 +4,18 @@ administrative operation, and the rules of granting and revoking roles."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import asyncpg
-import httpx
 import pytest
 
-from backend.models import metadata
 from backend.people.models import Membership, Role, User
 from tenants import service as tenants
 from tenants.models import OrgUnitKind
-from tests.conftest import GraphQLClient
+from tests.conftest import COUNTY_TABLES, county_rows
 from tests.factories.people import make_user, next_phone
 from tests.factories.tenants import County, county_admin_principal, gid, make_county, make_unit
-
-COUNTY_TABLES = sorted(t.name for t in metadata.sorted_tables if "tenant_id" in t.columns)
 
 GRANT = """
 mutation($user: ID!, $role: Role!, $unit: ID) {
@@ -48,22 +44,6 @@ mutation($parent: ID!, $kind: OrgUnitKind!, $name: String!) {
     orgUnit { id } errors { field code }
   }
 }"""
-
-
-@pytest.fixture(scope="module")
-async def gql(server) -> AsyncIterator[GraphQLClient]:
-    """The conftest client, shared by this module's tests: building an httpx client costs
-    tens of milliseconds (its TLS context), a lot when repeated for every test."""
-    async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
-        yield GraphQLClient(http)
-
-
-async def county_rows(owner_db: asyncpg.Connection, tenant_id: int) -> dict[str, int]:
-    """Rows per county-owned table for one county (one round trip)."""
-    row = await owner_db.fetchrow("SELECT " + ", ".join(
-        f"(SELECT count(*) FROM {t} WHERE tenant_id = $1) AS {t}" for t in COUNTY_TABLES),
-        tenant_id)
-    return dict(row)
 
 
 async def membership_id(owner_db: asyncpg.Connection, user_id: int, role: Role) -> int:
