@@ -80,7 +80,13 @@ class StreamFeed:
         self._inbox.put_nowait(events)
 
     def offer_live(self, type: str, key: str, version: int, value: dict[str, Any]) -> None:
-        """A derived value (tally) changed: coalesced, then rendered for every group."""
+        """A derived value (tally) changed: coalesced, then rendered for every group.
+
+        The rate adapts to the audience: at most `live_rate` updates a second, and no more
+        than `live_budget` frames a second for this process (5,000 watchers: one a second),
+        so a crowd does not turn every vote batch into thousands of frames."""
+        watchers = sum(len(g.members) for g in self.groups.values())
+        self._live.interval = max(1.0 / self.hub.live_rate, watchers / self.hub.live_budget)
         self._live.update((type, key), version, value)
 
     async def _emit_live(self, type_key: Hashable, value: Any) -> None:
@@ -92,8 +98,7 @@ class StreamFeed:
             if group.members:
                 payload = await group.render_uncached(event)
                 if payload is not None:
-                    for member in list(group.members):
-                        await member.deliver_live(payload)
+                    await _to_each(group.members, lambda m: m.deliver_live(payload))
 
     def request_catch_up(self) -> None:
         if not self._catch_up_requested:
@@ -191,8 +196,16 @@ class Group:
         if payload is None:
             self.watermark = event.seq
             return
-        for member in list(self.members):
-            await member.deliver(event.seq, payload)
+        await _to_each(self.members, lambda m: m.deliver(event.seq, payload))
+
+
+async def _to_each(members: set[Member], deliver: Callable[[Member], Awaitable[None]]) -> None:
+    """Hand a frame to every member, letting the loop run other work (a vote batch's
+    round trips, requests) every few hundred sends so a crowd does not stall it."""
+    for i, member in enumerate(list(members)):
+        await deliver(member)
+        if i % 256 == 255:
+            await asyncio.sleep(0)
 
 
 class Member:

@@ -92,8 +92,9 @@ def channel_name(namespace: str, tenant_id: int, stream: str) -> str:
 class Hub:
     def __init__(self, url: str, db: Database, *, head_check_seconds: float = 2.0,
                  max_backoff: float = 5.0, live_rate: float = 4.0, replay_reads: int = 4,
-                 namespace: str = "yishi") -> None:
+                 namespace: str = "yishi", live_budget: float = 5000.0) -> None:
         self.namespace = namespace
+        self.live_budget = live_budget
         self.live_rate = live_rate
         # Log reads of replaying subscribers at once: a crowd resuming together (after a
         # restart, a network blip) must not take every pooled connection from requests.
