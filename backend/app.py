@@ -18,11 +18,11 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from backend.db import Database, describe_url
+from backend.meetings.service import MeetingDirectory
+from backend.meetings.timers import TimerScheduler
 from backend.observability import RequestMiddleware, configure_logging
 from backend.services import AppServices, TenantDirectory
 from backend.settings import Settings, get_settings
-from backend.meetings.service import MeetingDirectory
-from backend.meetings.timers import TimerScheduler
 from realtime.hub import Hub, install_hub
 from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
@@ -78,9 +78,13 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             from backend.migrate import upgrade
 
             await upgrade(url)
-        db = Database(owner_url=url, app_url=settings.app_database_url,
-                      app_role=settings.app_role, platform_role=settings.platform_role,
-                      pool_size=settings.db_pool_size)
+        db = Database(
+            owner_url=url,
+            app_url=settings.app_database_url,
+            app_role=settings.app_role,
+            platform_role=settings.platform_role,
+            pool_size=settings.db_pool_size,
+        )
         services = AppServices(settings=settings, db=db, tenants=TenantDirectory(db))
         namespace = settings.broadcast_namespace or f"yishi:{urlsplit(url).path.lstrip('/')}"
         hub = Hub(settings.broadcast_url, db, namespace=namespace)
@@ -94,8 +98,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         timers.start()
         services.extras["timers"] = timers
         app.state.services = services
-        log.info("Yishi serving with database %s, pub/sub %s", describe_url(url),
-                 settings.broadcast_url.split("@")[-1])
+        log.info(
+            "Yishi serving with database %s, pub/sub %s",
+            describe_url(url),
+            settings.broadcast_url.split("@")[-1],
+        )
         try:
             yield
         finally:

@@ -26,7 +26,7 @@ class TenantOwned:
     """Mixin for county-owned rows: `tenant_id` is what row-level security filters on."""
 
     @declared_attr
-    def tenant_id(cls) -> Mapped[int]:  # noqa: N805
+    def tenant_id(cls) -> Mapped[int]:
         return mapped_column(
             BigInteger, ForeignKey("tenants.id", ondelete="RESTRICT"), index=True, nullable=False
         )

@@ -18,7 +18,12 @@ from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +141,8 @@ async def set_scope(session: AsyncSession, *, tenant_id: int | None, user_id: in
     """Apply the county and user to the session's current transaction."""
     await session.execute(
         _SET_SCOPE,
-        {"tenant": "" if tenant_id is None else str(tenant_id),
-         "user": "" if user_id is None else str(user_id)},
+        {
+            "tenant": "" if tenant_id is None else str(tenant_id),
+            "user": "" if user_id is None else str(user_id),
+        },
     )

@@ -71,10 +71,14 @@ async def seed(db: Database) -> list[DemoLogin]:
         if tenant is None:
             admin_name, admin_phone, _, _ = PEOPLE[0]
             tenant = await tenants.create_tenant(
-                session, Principal(tenant_id=None, operator_id=operator.id),
-                name="城口县", slug=DEMO_SLUG, division_code="500229",
-                admin=tenants.AdminAccount(display_name=admin_name, phone=admin_phone,
-                                           password=DEMO_PASSWORD),
+                session,
+                Principal(tenant_id=None, operator_id=operator.id),
+                name="城口县",
+                slug=DEMO_SLUG,
+                division_code="500229",
+                admin=tenants.AdminAccount(
+                    display_name=admin_name, phone=admin_phone, password=DEMO_PASSWORD
+                ),
             )
     tenant_id = tenant.id
     async with db.transaction(tenant_id=tenant_id) as session:
@@ -95,15 +99,22 @@ async def seed(db: Database) -> list[DemoLogin]:
         for unit_name, level, venue_name in VENUES:
             if venue_name not in venue_names:
                 unit = units[unit_name] if unit_name else root
-                await tenants.create_venue(session, admin, org_unit_id=unit.id, level=level,
-                                           name=venue_name)
+                await tenants.create_venue(
+                    session, admin, org_unit_id=unit.id, level=level, name=venue_name
+                )
         existing = {u.phone: u for u in (await session.scalars(select(User))).all()}
         for person, phone, role, scope in PEOPLE[1:]:
             e164 = people.normalise_phone(phone)
             if e164 in existing:
                 continue
             roles = [(role, units[scope].id if scope else None)]
-            await people.create_user(session, admin, display_name=person, phone=phone,
-                                     password=DEMO_PASSWORD, roles=roles)
+            await people.create_user(
+                session,
+                admin,
+                display_name=person,
+                phone=phone,
+                password=DEMO_PASSWORD,
+                roles=roles,
+            )
         assert await session.scalar(select(Membership.id).limit(1)) is not None
     return [DemoLogin(name=n, phone=p, role=r) for n, p, r, _ in PEOPLE]

@@ -17,12 +17,16 @@ from typing import Any
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "request_id", default=None
+)
 tenant_var: contextvars.ContextVar[int | None] = contextvars.ContextVar("tenant", default=None)
 
 HTTP_REQUESTS = Counter("yishi_http_requests_total", "HTTP requests", ["method", "path", "status"])
 HTTP_LATENCY = Histogram(
-    "yishi_http_request_seconds", "HTTP request latency", ["method", "path"],
+    "yishi_http_request_seconds",
+    "HTTP request latency",
+    ["method", "path"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 HTTP_ERRORS = Counter("yishi_http_errors_total", "HTTP responses with status >= 500", ["path"])
@@ -58,9 +62,12 @@ def configure_logging(*, json_lines: bool, level: str = "INFO") -> None:
     if json_lines:
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter(
-            "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s tenant=%(tenant)s] %(message)s"
-        ))
+        handler.setFormatter(
+            logging.Formatter(
+                "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s tenant=%(tenant)s] "
+                "%(message)s"
+            )
+        )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -97,9 +97,7 @@ class Principal:
     def has(self, *roles: Role, at_path: str | None = None) -> bool:
         """True if some grant of one of `roles` covers the org unit at `at_path`
         (any scope when `at_path` is None)."""
-        return any(
-            g.role in roles and (at_path is None or g.covers(at_path)) for g in self.grants
-        )
+        return any(g.role in roles and (at_path is None or g.covers(at_path)) for g in self.grants)
 
     def require_tenant(self) -> int:
         if self.tenant_id is None:
@@ -148,7 +146,11 @@ ROLE_LABELS: dict[Role, str] = {
 
 
 def encode_access_token(
-    *, secret: str, ttl_seconds: int, tenant_id: int | None, user_id: int | None = None,
+    *,
+    secret: str,
+    ttl_seconds: int,
+    tenant_id: int | None,
+    user_id: int | None = None,
     operator_id: int | None = None,
 ) -> tuple[str, int]:
     """A signed short-lived access token and its expiry (unix seconds)."""

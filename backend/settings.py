@@ -20,7 +20,8 @@ class Settings(BaseSettings):
     environment: Literal["development", "production", "test"] = "development"
     database_url: str | None = Field(
         default=None,
-        description="Owner connection (migrations). Unset: start an embedded PostgreSQL (pgserver).",
+        description="Owner connection (migrations). "
+        "Unset: start an embedded PostgreSQL (pgserver).",
     )
     app_database_url: str | None = Field(
         default=None,
@@ -52,7 +53,9 @@ class Settings(BaseSettings):
     @field_validator("database_url", "app_database_url")
     @classmethod
     def _postgres_only(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("postgresql://", "postgresql+asyncpg://", "postgres://")):
+        if value is not None and not value.startswith(
+            ("postgresql://", "postgresql+asyncpg://", "postgres://")
+        ):
             raise ValueError("must be a postgresql:// URL")
         return value
 

@@ -30,8 +30,13 @@ frames: asyncio.Queue[str] = asyncio.Queue()
 
 
 def frame(seq: int, size: int) -> str:
-    event = {"stream": "org", "seq": seq, "type": "orgUnit.created",
-             "at": datetime.now(UTC).isoformat(), "pad": ""}
+    event = {
+        "stream": "org",
+        "seq": seq,
+        "type": "orgUnit.created",
+        "at": datetime.now(UTC).isoformat(),
+        "pad": "",
+    }
     message = {"id": "1", "type": "next", "payload": {"data": {"events": event}}}
     event["pad"] = "x" * max(0, size - len(orjson.dumps(message)))
     return orjson.dumps(message).decode()
@@ -79,17 +84,28 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
         task.cancel()
 
 
-app = Starlette(routes=[WebSocketRoute("/ws", endpoint),
-                        Route("/broadcast", broadcast, methods=["POST"]),
-                        Route("/readyz", ready)], lifespan=lifespan)
+app = Starlette(
+    routes=[
+        WebSocketRoute("/ws", endpoint),
+        Route("/broadcast", broadcast, methods=["POST"]),
+        Route("/readyz", ready),
+    ],
+    lifespan=lifespan,
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8100)
     args = parser.parse_args()
-    uvicorn.run(app, host="127.0.0.1", port=args.port, ws="websockets-sansio", log_level="warning",
-                access_log=False)
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        ws="websockets-sansio",
+        log_level="warning",
+        access_log=False,
+    )
 
 
 if __name__ == "__main__":

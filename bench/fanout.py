@@ -72,8 +72,9 @@ from realtime_common import (
 class Subscribers:
     """One client process: `count` websocket subscribers, driven by commands on a pipe."""
 
-    def __init__(self, pipe: Any, mode: str, ws_url: str, token: str, count: int,
-                 deflate: bool) -> None:
+    def __init__(
+        self, pipe: Any, mode: str, ws_url: str, token: str, count: int, deflate: bool
+    ) -> None:
         self.pipe = pipe
         self.mode = mode  # "yishi" (GraphQL over graphql-transport-ws) or "baseline"
         self.ws_url = ws_url
@@ -100,18 +101,35 @@ class Subscribers:
         try:
             async with gate:
                 ws = await websockets.connect(
-                    self.ws_url, subprotocols=["graphql-transport-ws"], open_timeout=300,
-                    ping_interval=None, max_size=None,
-                    compression="deflate" if self.deflate else None)
+                    self.ws_url,
+                    subprotocols=["graphql-transport-ws"],
+                    open_timeout=300,
+                    ping_interval=None,
+                    max_size=None,
+                    compression="deflate" if self.deflate else None,
+                )
                 self.sockets.append(ws)
                 if self.mode == "yishi":
-                    await ws.send(orjson.dumps({"type": "connection_init", "payload": {
-                        "Authorization": f"Bearer {self.token}"}}).decode())
+                    await ws.send(
+                        orjson.dumps(
+                            {
+                                "type": "connection_init",
+                                "payload": {"Authorization": f"Bearer {self.token}"},
+                            }
+                        ).decode()
+                    )
                     ack = orjson.loads(await asyncio.wait_for(ws.recv(), 300))
                     if ack.get("type") != "connection_ack":
                         raise RuntimeError(f"no ack: {ack}")
-                    await ws.send(orjson.dumps({"id": "1", "type": "subscribe", "payload": {
-                        "query": EVENTS, "variables": {}}}).decode())
+                    await ws.send(
+                        orjson.dumps(
+                            {
+                                "id": "1",
+                                "type": "subscribe",
+                                "payload": {"query": EVENTS, "variables": {}},
+                            }
+                        ).decode()
+                    )
             self.alive[i] = True
             from datetime import datetime
 
@@ -145,17 +163,20 @@ class Subscribers:
 
     def status(self) -> dict[str, Any]:
         alive = [i for i in range(self.count) if self.alive[i]]
-        return {"alive": len(alive), "failed": self.failed,
-                "seen_any": sum(1 for i in alive if self.seen[i]),
-                "min_last": min((self.last[i] for i in alive), default=0),
-                "errors": self.errors[:3]}
+        return {
+            "alive": len(alive),
+            "failed": self.failed,
+            "seen_any": sum(1 for i in alive if self.seen[i]),
+            "min_last": min((self.last[i] for i in alive), default=0),
+            "errors": self.errors[:3],
+        }
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         gate = asyncio.Semaphore(64)
         tasks = [asyncio.create_task(self.watch(i, gate)) for i in range(self.count)]
         deadline = time.monotonic() + 600
-        while (sum(self.alive) + self.failed < self.count) and time.monotonic() < deadline:  # noqa: ASYNC110
+        while (sum(self.alive) + self.failed < self.count) and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
         self.pipe.send(("ready", self.status()))
         while True:
@@ -180,10 +201,20 @@ class Subscribers:
                         lats.append(lat)
                         last_receipt = max(last_receipt, self.at_of[seq] + lat)
                 ats = {s: a for s, a in self.at_of.items() if lo <= s <= hi}
-                self.pipe.send(("collected", {"lats": lats.tobytes(), "ats": ats,
-                                              "last_receipt": last_receipt,
-                                              "frame_size": self.frame_size, "dups": self.dups,
-                                              "gaps": self.gaps, **self.status()}))
+                self.pipe.send(
+                    (
+                        "collected",
+                        {
+                            "lats": lats.tobytes(),
+                            "ats": ats,
+                            "last_receipt": last_receipt,
+                            "frame_size": self.frame_size,
+                            "dups": self.dups,
+                            "gaps": self.gaps,
+                            **self.status(),
+                        },
+                    )
+                )
             elif command[0] == "close":
                 for ws in self.sockets:
                     with contextlib.suppress(Exception):
@@ -194,8 +225,9 @@ class Subscribers:
                 return
 
 
-def subscriber_process(pipe: Any, mode: str, ws_url: str, token: str, count: int,
-                       deflate: bool) -> None:
+def subscriber_process(
+    pipe: Any, mode: str, ws_url: str, token: str, count: int, deflate: bool
+) -> None:
     raise_fd_limit()
     asyncio.run(Subscribers(pipe, mode, ws_url, token, count, deflate).run())
 
@@ -203,17 +235,22 @@ def subscriber_process(pipe: Any, mode: str, ws_url: str, token: str, count: int
 class ClientPool:
     """The client processes, addressed together."""
 
-    def __init__(self, mode: str, ws_url: str, token: str, total: int, processes: int,
-                 deflate: bool) -> None:
+    def __init__(
+        self, mode: str, ws_url: str, token: str, total: int, processes: int, deflate: bool
+    ) -> None:
         ctx = mp.get_context("spawn")
-        counts = [total // processes + (1 if i < total % processes else 0)
-                  for i in range(processes)]
+        counts = [
+            total // processes + (1 if i < total % processes else 0) for i in range(processes)
+        ]
         self.pipes = []
         self.procs = []
         for count in counts:
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=subscriber_process,
-                               args=(child, mode, ws_url, token, count, deflate), daemon=True)
+            proc = ctx.Process(
+                target=subscriber_process,
+                args=(child, mode, ws_url, token, count, deflate),
+                daemon=True,
+            )
             proc.start()
             self.pipes.append(parent)
             self.procs.append(proc)
@@ -222,13 +259,18 @@ class ClientPool:
         loop = asyncio.get_running_loop()
         for pipe in self.pipes:
             pipe.send(command)
-        return await asyncio.gather(*(asyncio.wait_for(loop.run_in_executor(None, _recv, pipe),
-                                                       limit) for pipe in self.pipes))
+        return await asyncio.gather(
+            *(
+                asyncio.wait_for(loop.run_in_executor(None, _recv, pipe), limit)
+                for pipe in self.pipes
+            )
+        )
 
     async def ready(self) -> dict[str, Any]:
         loop = asyncio.get_running_loop()
-        replies = await asyncio.gather(*(
-            asyncio.wait_for(loop.run_in_executor(None, _recv, p), 900) for p in self.pipes))
+        replies = await asyncio.gather(
+            *(asyncio.wait_for(loop.run_in_executor(None, _recv, p), 900) for p in self.pipes)
+        )
         return merge_status([r for _, r in replies])
 
     async def close(self) -> None:
@@ -246,11 +288,13 @@ def _recv(pipe: Any) -> Any:
 
 
 def merge_status(statuses: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"alive": sum(s["alive"] for s in statuses),
-            "failed": sum(s["failed"] for s in statuses),
-            "seen_any": sum(s["seen_any"] for s in statuses),
-            "min_last": min(s["min_last"] for s in statuses),
-            "errors": [e for s in statuses for e in s["errors"]][:5]}
+    return {
+        "alive": sum(s["alive"] for s in statuses),
+        "failed": sum(s["failed"] for s in statuses),
+        "seen_any": sum(s["seen_any"] for s in statuses),
+        "min_last": min(s["min_last"] for s in statuses),
+        "errors": [e for s in statuses for e in s["errors"]][:5],
+    }
 
 
 # -- targets: the service, or the baseline ------------------------------------------------
@@ -282,13 +326,18 @@ class YishiTarget(Target):
         self.ws_url = base_url.replace("http://", "ws://") + "/graphql"
         self.token = token
         self.root_gid = root_gid
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=120,
-                                      limits=httpx.Limits(max_connections=8))
+        self.http = httpx.AsyncClient(
+            base_url=base_url, timeout=120, limits=httpx.Limits(max_connections=8)
+        )
 
     async def commit(self, seqs: list[int], concurrency: int = 1) -> None:
         chunks = [seqs[i::concurrency] for i in range(concurrency)]
-        await asyncio.gather(*(commit_units(self.http, self.token, self.root_gid,
-                                            [f"压测镇{s}" for s in chunk]) for chunk in chunks))
+        await asyncio.gather(
+            *(
+                commit_units(self.http, self.token, self.root_gid, [f"压测镇{s}" for s in chunk])
+                for chunk in chunks
+            )
+        )
 
 
 class BaselineTarget(Target):
@@ -299,14 +348,16 @@ class BaselineTarget(Target):
 
         self.ws_url = base_url.replace("http://", "ws://") + "/ws"
         self.frame_size = frame_size
-        self.http = httpx.AsyncClient(base_url=base_url, timeout=120,
-                                      limits=httpx.Limits(max_connections=8))
+        self.http = httpx.AsyncClient(
+            base_url=base_url, timeout=120, limits=httpx.Limits(max_connections=8)
+        )
         self.counter = 0
 
     async def commit(self, seqs: list[int], concurrency: int = 1) -> None:
         for seq in seqs:  # in order: the baseline has no log to order them
-            response = await self.http.post("/broadcast",
-                                            json={"seq": seq, "size": self.frame_size})
+            response = await self.http.post(
+                "/broadcast", json={"seq": seq, "size": self.frame_size}
+            )
             response.raise_for_status()
 
 
@@ -324,16 +375,20 @@ async def measure(target: Target, args: argparse.Namespace, *, profile: bool) ->
     n = args.subscribers
     pids = target.pids()
     rss_before = rss_bytes(pids)
-    log(f"[{target.name}] RSS before subscribers: {rss_before / 2**20:.1f} MiB; "
-        f"connecting {n} subscribers over {args.clients} client processes")
+    log(
+        f"[{target.name}] RSS before subscribers: {rss_before / 2**20:.1f} MiB; "
+        f"connecting {n} subscribers over {args.clients} client processes"
+    )
     started = time.monotonic()
     pool = ClientPool(target.name, target.ws_url, target.token, n, args.clients, args.deflate)
     result: dict[str, Any] = {"target": target.name}
     try:
         status = await pool.ready()
         result["connect_seconds"] = round(time.monotonic() - started, 1)
-        log(f"[{target.name}] connected {status['alive']} (failed {status['failed']}) in "
-            f"{result['connect_seconds']} s {status['errors'][:2]}")
+        log(
+            f"[{target.name}] connected {status['alive']} (failed {status['failed']}) in "
+            f"{result['connect_seconds']} s {status['errors'][:2]}"
+        )
 
         # Warm-up: until every live subscriber has received an event (so all have joined).
         warm = 0
@@ -349,11 +404,14 @@ async def measure(target: Target, args: argparse.Namespace, *, profile: bool) ->
         log(f"[{target.name}] warm after {warm} event(s): {status['seen_any']}/{status['alive']}")
         await asyncio.sleep(1.0)
         rss_after = rss_bytes(pids)
-        result.update(subscribers=status["alive"], failed=status["failed"], warmup_events=warm,
-                      rss_before_mib=round(rss_before / 2**20, 1),
-                      rss_after_mib=round(rss_after / 2**20, 1),
-                      kib_per_subscriber=round(
-                          (rss_after - rss_before) / 1024 / max(1, status["alive"]), 1))
+        result.update(
+            subscribers=status["alive"],
+            failed=status["failed"],
+            warmup_events=warm,
+            rss_before_mib=round(rss_before / 2**20, 1),
+            rss_after_mib=round(rss_after / 2**20, 1),
+            kib_per_subscriber=round((rss_after - rss_before) / 1024 / max(1, status["alive"]), 1),
+        )
 
         profiler = start_profiler(target, args) if profile else []
         try:
@@ -368,8 +426,10 @@ async def measure(target: Target, args: argparse.Namespace, *, profile: bool) ->
                     await asyncio.sleep(delay)
                 await target.commit([seq])
             commit_seconds = time.monotonic() - t0
-            log(f"[{target.name}] steady: committed {args.events} in {commit_seconds:.1f} s; "
-                "waiting for delivery")
+            log(
+                f"[{target.name}] steady: committed {args.events} in {commit_seconds:.1f} s; "
+                "waiting for delivery"
+            )
             await pool.ask("wait", seqs[-1], args.timeout)
             result["steady"] = await phase_stats(pool, seqs, status["alive"])
             result["steady"]["commit_rate"] = round(args.events / commit_seconds, 1)
@@ -381,8 +441,10 @@ async def measure(target: Target, args: argparse.Namespace, *, profile: bool) ->
             t0 = time.monotonic()
             await target.commit(burst, concurrency=4 if target.name == "yishi" else 1)
             commit_seconds = time.monotonic() - t0
-            log(f"[{target.name}] burst: committed {args.burst} in {commit_seconds:.1f} s; "
-                "waiting for delivery")
+            log(
+                f"[{target.name}] burst: committed {args.burst} in {commit_seconds:.1f} s; "
+                "waiting for delivery"
+            )
             await pool.ask("wait", burst[-1], args.timeout)
             result["burst"] = await phase_stats(pool, burst, status["alive"])
             result["burst"]["commit_rate"] = round(args.burst / commit_seconds, 1)
@@ -415,8 +477,12 @@ async def phase_stats(pool: ClientPool, seqs: list[int], subscribers: int) -> di
     first_commit = min(ats.values()) if ats else 0.0
     span = max(1e-9, last_receipt - first_commit)
     return {
-        "events": len(seqs), "delivered": len(lats), "expected": expected,
-        "missing": expected - len(lats), "duplicates": dups, "gaps": gaps,
+        "events": len(seqs),
+        "delivered": len(lats),
+        "expected": expected,
+        "missing": expected - len(lats),
+        "duplicates": dups,
+        "gaps": gaps,
         "p50_ms": round(percentile(lats, 0.50) * 1000, 1),
         "p99_ms": round(percentile(lats, 0.99) * 1000, 1),
         "max_ms": round((lats[-1] if lats else float("nan")) * 1000, 1),
@@ -445,9 +511,28 @@ def start_profiler(target: Target, args: argparse.Namespace) -> Profiler:
     duration = str(int(args.events / args.rate + args.timeout))
     procs = []
     for out, extra in ((svg, []), (raw, ["--format", "raw"])):
-        procs.append((start_process([str(spy), "record", "--pid", str(pid), "--rate", "100",
-                                     "--nonblocking", "--duration", duration, "-o", str(out),
-                                     *extra], f"py-spy-{out.suffix[1:]}.log"), out))
+        procs.append(
+            (
+                start_process(
+                    [
+                        str(spy),
+                        "record",
+                        "--pid",
+                        str(pid),
+                        "--rate",
+                        "100",
+                        "--nonblocking",
+                        "--duration",
+                        duration,
+                        "-o",
+                        str(out),
+                        *extra,
+                    ],
+                    f"py-spy-{out.suffix[1:]}.log",
+                ),
+                out,
+            )
+        )
     log(f"py-spy recording pid {pid} → {svg} and {raw}")
     return procs
 
@@ -462,8 +547,10 @@ def stop_profiler(procs: Profiler) -> None:
 # Where a sample's time goes, by the first matching frame from the leaf up.
 CATEGORIES = [
     ("permessage-deflate (zlib)", ("compress", "zlib", "deflate")),
-    ("websocket frame write (uvicorn/websockets)", ("websockets/", "uvicorn/protocols/websockets",
-                                                    "send_text", "write")),
+    (
+        "websocket frame write (uvicorn/websockets)",
+        ("websockets/", "uvicorn/protocols/websockets", "send_text", "write"),
+    ),
     ("GraphQL execution per group", ("graphql/execution", "strawberry/")),
     ("JSON encoding", ("orjson", "dumps")),
     ("feeds/members (queues, tasks)", ("realtime/feeds.py", "realtime/ws.py")),
@@ -491,11 +578,15 @@ def summarise_profile(procs: Profiler) -> dict[str, Any]:
         for frame in set(frames):
             incl[frame] = incl.get(frame, 0) + count
     top_self = sorted(leaf_counts.items(), key=lambda kv: -kv[1])[:15]
-    top_incl = sorted(((f, c) for f, c in incl.items() if "<module>" not in f),
-                      key=lambda kv: -kv[1])[:25]
-    return {"samples": total, "raw": str(raw),
-            "top_self": [(f, round(100 * c / max(1, total), 1)) for f, c in top_self],
-            "top_inclusive": [(f, round(100 * c / max(1, total), 1)) for f, c in top_incl]}
+    top_incl = sorted(
+        ((f, c) for f, c in incl.items() if "<module>" not in f), key=lambda kv: -kv[1]
+    )[:25]
+    return {
+        "samples": total,
+        "raw": str(raw),
+        "top_self": [(f, round(100 * c / max(1, total), 1)) for f, c in top_self],
+        "top_inclusive": [(f, round(100 * c / max(1, total), 1)) for f, c in top_incl],
+    }
 
 
 # -- main -------------------------------------------------------------------------------------
@@ -514,8 +605,9 @@ async def run_yishi(args: argparse.Namespace) -> dict[str, Any]:
             await wait_port(redis_port)
             broadcast = f"redis://127.0.0.1:{redis_port}/0"
         port = free_port()
-        server = start_yishi(database.url, port, workers=args.workers, secret=secret,
-                             broadcast_url=broadcast)
+        server = start_yishi(
+            database.url, port, workers=args.workers, secret=secret, broadcast_url=broadcast
+        )
         try:
             base_url = f"http://127.0.0.1:{port}"
             await wait_ready(base_url, server)
@@ -532,8 +624,9 @@ async def run_yishi(args: argparse.Namespace) -> dict[str, Any]:
 async def run_baseline(args: argparse.Namespace, frame_size: int) -> dict[str, Any]:
     port = free_port()
     script = Path(__file__).with_name("baseline_server.py")
-    server = start_process([str(VENV_BIN / "python"), str(script), "--port", str(port)],
-                           f"baseline-bench-{port}.log")
+    server = start_process(
+        [str(VENV_BIN / "python"), str(script), "--port", str(port)], f"baseline-bench-{port}.log"
+    )
     try:
         base_url = f"http://127.0.0.1:{port}"
         await wait_ready(base_url, server)
@@ -582,11 +675,27 @@ def print_table(yishi: dict[str, Any], base: dict[str, Any] | None) -> None:
     for phase in ("steady", "burst"):  # fix up the two composite rows
         for i, (label, _, _, _) in enumerate(rows):
             if label == f"{phase}: delivered / expected":
-                rows[i] = (label, *(f"{d[phase]['delivered']}/{d[phase]['expected']}"
-                                    if d and phase in d else None for d in (yishi, base)), "")
+                rows[i] = (
+                    label,
+                    *(
+                        f"{d[phase]['delivered']}/{d[phase]['expected']}"
+                        if d and phase in d
+                        else None
+                        for d in (yishi, base)
+                    ),
+                    "",
+                )
             if label == f"{phase}: missing, duplicates":
-                rows[i] = (label, *(f"{d[phase]['missing']}, {d[phase]['duplicates']}"
-                                    if d and phase in d else None for d in (yishi, base)), "")
+                rows[i] = (
+                    label,
+                    *(
+                        f"{d[phase]['missing']}, {d[phase]['duplicates']}"
+                        if d and phase in d
+                        else None
+                        for d in (yishi, base)
+                    ),
+                    "",
+                )
     width = max(len(r[0]) for r in rows) + 2
     print()
     print(f"{'':{width}}{'yishi':>16}{'baseline':>16}{'yishi/base':>12}")
@@ -616,30 +725,48 @@ async def main_async(args: argparse.Namespace) -> None:
         for frame, pct in profile["top_self"][:12]:
             print(f"    {pct:5.1f}%  {frame}")
     out = RESULTS / f"fanout-{args.subscribers}-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps({
-        "command": " ".join(sys.argv), "args": vars(args), "cpus": os.cpu_count(),
-        "yishi": yishi, "baseline": base,
-        "ratio_burst_throughput": (yishi["burst"]["delivered_per_second"]
-                                   / base["burst"]["delivered_per_second"]
-                                   if base and "burst" in base and "burst" in yishi else None),
-    }, indent=2, ensure_ascii=False, default=str))
+    out.write_text(
+        json.dumps(
+            {
+                "command": " ".join(sys.argv),
+                "args": vars(args),
+                "cpus": os.cpu_count(),
+                "yishi": yishi,
+                "baseline": base,
+                "ratio_burst_throughput": (
+                    yishi["burst"]["delivered_per_second"] / base["burst"]["delivered_per_second"]
+                    if base and "burst" in base and "burst" in yishi
+                    else None
+                ),
+            },
+            indent=2,
+            ensure_ascii=False,
+            default=str,
+        )
+    )
     log(f"saved {out}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description="Fan-out of one stream to many websocket subscribers.")
+        description="Fan-out of one stream to many websocket subscribers."
+    )
     parser.add_argument("--subscribers", type=int, default=10000)
     parser.add_argument("--clients", type=int, default=4, help="client processes")
     parser.add_argument("--events", type=int, default=100, help="events in the steady phase")
     parser.add_argument("--rate", type=float, default=10.0, help="events per second (steady)")
     parser.add_argument("--burst", type=int, default=50, help="events in the burst phase")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (>1: Redis)")
-    parser.add_argument("--timeout", type=float, default=300.0,
-                        help="bound on each delivery wait (s)")
+    parser.add_argument(
+        "--timeout", type=float, default=300.0, help="bound on each delivery wait (s)"
+    )
     parser.add_argument("--no-baseline", action="store_true")
-    parser.add_argument("--no-deflate", dest="deflate", action="store_false",
-                        help="clients do not offer permessage-deflate (browsers do)")
+    parser.add_argument(
+        "--no-deflate",
+        dest="deflate",
+        action="store_false",
+        help="clients do not offer permessage-deflate (browsers do)",
+    )
     parser.add_argument("--profile", action="store_true", help="py-spy the server (steady + burst)")
     args = parser.parse_args()
     asyncio.run(main_async(args))

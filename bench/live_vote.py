@@ -57,8 +57,10 @@ VENV_BIN = ROOT / ".venv" / "bin"
 SERVER_LOG = Path(tempfile.gettempdir()) / "yishi-bench-server.log"
 OPTIONS = ["同意", "不同意", "弃权"]
 
-VOTE = ("mutation($p: ID!, $c: [Int!]!, $k: String!) { castVote(pollId: $p, choices: $c, "
-        "idempotencyKey: $k) { accepted duplicate errors { code } } }")
+VOTE = (
+    "mutation($p: ID!, $c: [Int!]!, $k: String!) { castVote(pollId: $p, choices: $c, "
+    "idempotencyKey: $k) { accepted duplicate errors { code } } }"
+)
 LIVE = """subscription($m: ID!, $after: Int) { meetingLive(meetingId: $m, after: $after) {
   seq type data { __typename
     ... on PollTally { pollId counts totalVotes }
@@ -129,8 +131,12 @@ async def seed(url: str, voters: int) -> dict[str, Any]:
     try:
         async with db.platform_transaction() as session:
             tenant = await tenants.create_tenant(
-                session, Principal(tenant_id=None, operator_id=0), name="压测县",
-                slug=f"bench{uuid.uuid4().hex[:8]}", division_code=f"{random.randint(100000, 999999)}")
+                session,
+                Principal(tenant_id=None, operator_id=0),
+                name="压测县",
+                slug=f"bench{uuid.uuid4().hex[:8]}",
+                division_code=f"{random.randint(100000, 999999)}",
+            )
         async with db.transaction(tenant_id=tenant.id) as session:
             root = await tenants.root_unit(session)
             admin = User(tenant_id=tenant.id, display_name="会务管理员", phone="+8613900000000")
@@ -139,24 +145,47 @@ async def seed(url: str, voters: int) -> dict[str, Any]:
             session.add(Membership(tenant_id=tenant.id, user_id=admin.id, role=Role.TENANT_ADMIN))
         async with db.transaction(tenant_id=tenant.id) as session:
             _, name, grants = await people.load_grants(session, admin.id)
-        principal = Principal(tenant_id=tenant.id, user_id=admin.id, grants=grants, display_name=name)
+        principal = Principal(
+            tenant_id=tenant.id, user_id=admin.id, grants=grants, display_name=name
+        )
         from datetime import UTC, datetime
 
         async with db.transaction(tenant_id=tenant.id, user_id=admin.id) as session:
             meeting = await meetings.create_meeting(
-                session, principal, kind=MeetingKind.WORK_REPORT, mode=MeetingMode.ONLINE,
-                title="压测：年度述职报告会", description=None, host_unit_id=root.id, venue_id=None,
-                starts_at=datetime.now(UTC), ends_at=None, capacity=None)
+                session,
+                principal,
+                kind=MeetingKind.WORK_REPORT,
+                mode=MeetingMode.ONLINE,
+                title="压测：年度述职报告会",
+                description=None,
+                host_unit_id=root.id,
+                venue_id=None,
+                starts_at=datetime.now(UTC),
+                ends_at=None,
+                capacity=None,
+            )
         async with db.transaction(tenant_id=tenant.id, user_id=admin.id) as session:
             await meetings.change_state(session, principal, meeting_id=meeting.id, action="start")
             poll = await meetings.create_poll(
-                session, principal, meeting_id=meeting.id, question="是否同意该述职报告",
-                kind=PollKind.SINGLE, options=OPTIONS, max_choices=None,
-                eligibility=Eligibility.REGISTERED)
+                session,
+                principal,
+                meeting_id=meeting.id,
+                question="是否同意该述职报告",
+                kind=PollKind.SINGLE,
+                options=OPTIONS,
+                max_choices=None,
+                eligibility=Eligibility.REGISTERED,
+            )
             warmup = await meetings.create_poll(  # warms connections and caches, not measured
-                session, principal, meeting_id=meeting.id, question="试投票",
-                kind=PollKind.SINGLE, options=OPTIONS, max_choices=None,
-                eligibility=Eligibility.REGISTERED)
+                session,
+                principal,
+                meeting_id=meeting.id,
+                question="试投票",
+                kind=PollKind.SINGLE,
+                options=OPTIONS,
+                max_choices=None,
+                eligibility=Eligibility.REGISTERED,
+            )
         async with db.transaction(tenant_id=tenant.id, user_id=admin.id) as session:
             await meetings.open_poll(session, principal, poll_id=poll.id)
             await meetings.open_poll(session, principal, poll_id=warmup.id)
@@ -168,19 +197,35 @@ async def seed(url: str, voters: int) -> dict[str, Any]:
         ids = await conn.fetch(
             "INSERT INTO users (tenant_id, display_name, phone) "
             "SELECT $1, '投票人' || g, '+8613' || lpad(g::text, 9, '0') FROM generate_series(1, $2) g "
-            "RETURNING id", tenant.id, voters)
+            "RETURNING id",
+            tenant.id,
+            voters,
+        )
         await conn.execute(
             "INSERT INTO meeting_participants (tenant_id, meeting_id, user_id, role, invited) "
             "SELECT $1, $2, u.id, 'REPRESENTATIVE', true FROM users u "
-            "WHERE u.tenant_id = $1 AND u.id <> $3", tenant.id, meeting.id, admin.id)
+            "WHERE u.tenant_id = $1 AND u.id <> $3",
+            tenant.id,
+            meeting.id,
+            admin.id,
+        )
         head = await conn.fetchval(
             "SELECT last_seq FROM event_streams WHERE tenant_id = $1 AND stream = $2",
-            tenant.id, f"meeting:{meeting.id}")
+            tenant.id,
+            f"meeting:{meeting.id}",
+        )
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
-    return {"tenant_id": tenant.id, "admin_id": admin.id, "meeting_id": meeting.id,
-            "poll_id": poll.id, "warmup_poll_id": warmup.id, "voter_ids": [r["id"] for r in ids], "head": head}
+    return {
+        "tenant_id": tenant.id,
+        "admin_id": admin.id,
+        "meeting_id": meeting.id,
+        "poll_id": poll.id,
+        "warmup_poll_id": warmup.id,
+        "voter_ids": [r["id"] for r in ids],
+        "head": head,
+    }
 
 
 async def stored(url: str, tenant_id: int, poll_id: int) -> dict[str, Any]:
@@ -188,12 +233,20 @@ async def stored(url: str, tenant_id: int, poll_id: int) -> dict[str, Any]:
 
     conn = await asyncpg.connect(pg_dsn(url))
     try:
-        rows = await conn.fetch("SELECT user_id, choices FROM votes WHERE tenant_id = $1 AND poll_id = $2",
-                                tenant_id, poll_id)
-        poll = await conn.fetchrow("SELECT counts, total_votes, state FROM polls WHERE id = $1", poll_id)
+        rows = await conn.fetch(
+            "SELECT user_id, choices FROM votes WHERE tenant_id = $1 AND poll_id = $2",
+            tenant_id,
+            poll_id,
+        )
+        poll = await conn.fetchrow(
+            "SELECT counts, total_votes, state FROM polls WHERE id = $1", poll_id
+        )
         events, batches = await conn.fetchrow(
             "SELECT count(*), count(DISTINCT created_at) FROM events WHERE tenant_id = $1 "
-            "AND type = 'vote.cast' AND (payload->>'pollId')::bigint = $2", tenant_id, poll_id)
+            "AND type = 'vote.cast' AND (payload->>'pollId')::bigint = $2",
+            tenant_id,
+            poll_id,
+        )
     finally:
         await conn.close()
     counts = [0] * len(OPTIONS)
@@ -201,25 +254,53 @@ async def stored(url: str, tenant_id: int, poll_id: int) -> dict[str, Any]:
         for c in r["choices"]:
             counts[c] += 1
     per_user = collections.Counter(r["user_id"] for r in rows)
-    return {"users": set(per_user), "doubles": sum(1 for n in per_user.values() if n > 1),
-            "rows": len(rows), "counts": counts, "poll_counts": json.loads(poll["counts"]),
-            "poll_total": poll["total_votes"], "poll_state": poll["state"], "vote_events": events,
-            "batches": batches}
+    return {
+        "users": set(per_user),
+        "doubles": sum(1 for n in per_user.values() if n > 1),
+        "rows": len(rows),
+        "counts": counts,
+        "poll_counts": json.loads(poll["counts"]),
+        "poll_total": poll["total_votes"],
+        "poll_state": poll["state"],
+        "vote_events": events,
+        "batches": batches,
+    }
 
 
 # -- the service --------------------------------------------------------------------------
 
 
-def start_server(url: str, port: int, workers: int, secret: str, redis_db: int,
-                 pool_size: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": url, "JWT_SECRET": secret, "LOG_LEVEL": "WARNING",
-           "ENVIRONMENT": "development", "DB_POOL_SIZE": str(pool_size)}
+def start_server(
+    url: str, port: int, workers: int, secret: str, redis_db: int, pool_size: int
+) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "JWT_SECRET": secret,
+        "LOG_LEVEL": "WARNING",
+        "ENVIRONMENT": "development",
+        "DB_POOL_SIZE": str(pool_size),
+    }
     env["BROADCAST_URL"] = f"redis://127.0.0.1:6379/{redis_db}" if workers > 1 else "memory://"
-    command = [str(VENV_BIN / "yishi"), "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers)]
+    command = [
+        str(VENV_BIN / "yishi"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     log(f"starting: {' '.join(command)} (BROADCAST_URL={env['BROADCAST_URL']})")
-    return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True,
-                            stdout=open(SERVER_LOG, "wb"), stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        command,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=open(SERVER_LOG, "wb"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
@@ -252,21 +333,26 @@ async def wait_ready(base_url: str, proc: subprocess.Popen[bytes], limit: float 
 def worker_pids(proc: subprocess.Popen[bytes]) -> list[int]:
     import psutil
 
-    workers = [c.pid for c in psutil.Process(proc.pid).children(recursive=True)
-               if "spawn_main" in " ".join(c.cmdline())]  # not the resource tracker
+    workers = [
+        c.pid
+        for c in psutil.Process(proc.pid).children(recursive=True)
+        if "spawn_main" in " ".join(c.cmdline())
+    ]  # not the resource tracker
     return workers or [proc.pid]  # --workers 1: uvicorn serves in the main process
 
 
 # -- watcher processes --------------------------------------------------------------------
 
 
-def watcher_process(conn: Any, ws_url: str, tokens: list[str], meeting: str, poll: str,
-                    count: int, compression: str) -> None:
+def watcher_process(
+    conn: Any, ws_url: str, tokens: list[str], meeting: str, poll: str, count: int, compression: str
+) -> None:
     asyncio.run(_watchers(conn, ws_url, tokens, meeting, poll, count, compression))
 
 
-async def _watchers(conn: Any, ws_url: str, tokens: list[str], meeting: str, poll: str,
-                    count: int, compression: str) -> None:
+async def _watchers(
+    conn: Any, ws_url: str, tokens: list[str], meeting: str, poll: str, count: int, compression: str
+) -> None:
     import orjson
     import websockets
 
@@ -279,17 +365,34 @@ async def _watchers(conn: Any, ws_url: str, tokens: list[str], meeting: str, pol
         try:
             async with gate:
                 ws = await websockets.connect(
-                    ws_url, subprotocols=["graphql-transport-ws"], open_timeout=60,
-                    ping_interval=None, max_size=None,
-                    compression="deflate" if compression == "deflate" else None)
+                    ws_url,
+                    subprotocols=["graphql-transport-ws"],
+                    open_timeout=60,
+                    ping_interval=None,
+                    max_size=None,
+                    compression="deflate" if compression == "deflate" else None,
+                )
                 sockets.append(ws)
-                await ws.send(orjson.dumps({"type": "connection_init", "payload": {
-                    "Authorization": f"Bearer {tokens[i % len(tokens)]}"}}).decode())
+                await ws.send(
+                    orjson.dumps(
+                        {
+                            "type": "connection_init",
+                            "payload": {"Authorization": f"Bearer {tokens[i % len(tokens)]}"},
+                        }
+                    ).decode()
+                )
                 ack = orjson.loads(await asyncio.wait_for(ws.recv(), 60))
                 if ack.get("type") != "connection_ack":
                     raise RuntimeError(f"no ack: {ack}")
-                await ws.send(orjson.dumps({"id": "1", "type": "subscribe", "payload": {
-                    "query": LIVE, "variables": {"m": meeting}}}).decode())  # live from now
+                await ws.send(
+                    orjson.dumps(
+                        {
+                            "id": "1",
+                            "type": "subscribe",
+                            "payload": {"query": LIVE, "variables": {"m": meeting}},
+                        }
+                    ).decode()
+                )  # live from now
             states.append(state)
             async for raw in ws:
                 message = orjson.loads(raw)
@@ -330,21 +433,43 @@ async def _watchers(conn: Any, ws_url: str, tokens: list[str], meeting: str, pol
     for t in tasks:
         t.cancel()
     lasts = collections.Counter(s["last"] for s in states if s["error"] is None)
-    conn.send(("done", {
-        "watchers": len(states), "errors": [s["error"] for s in states if s["error"]][:5],
-        "failed": sum(1 for s in states if s["error"]), "closed": sum(1 for s in states if s["closed"]),
-        "messages": sum(s["messages"] for s in states),
-        "lasts": [[list(k[0]), k[1], n] if k else [None, None, n] for k, n in lasts.items()]}))
+    conn.send(
+        (
+            "done",
+            {
+                "watchers": len(states),
+                "errors": [s["error"] for s in states if s["error"]][:5],
+                "failed": sum(1 for s in states if s["error"]),
+                "closed": sum(1 for s in states if s["closed"]),
+                "messages": sum(s["messages"] for s in states),
+                "lasts": [
+                    [list(k[0]), k[1], n] if k else [None, None, n] for k, n in lasts.items()
+                ],
+            },
+        )
+    )
 
 
 # -- voting processes ---------------------------------------------------------------------
 
 
-def vote_process(conn: Any, base_url: str, secret: str, tenant_id: int, poll: str,
-                 warmup: str, user_ids: list[int], concurrency: int, duration: float,
-                 http: str) -> None:
-    asyncio.run(_vote(conn, base_url, secret, tenant_id, poll, warmup, user_ids, concurrency,
-                      duration, http))
+def vote_process(
+    conn: Any,
+    base_url: str,
+    secret: str,
+    tenant_id: int,
+    poll: str,
+    warmup: str,
+    user_ids: list[int],
+    concurrency: int,
+    duration: float,
+    http: str,
+) -> None:
+    asyncio.run(
+        _vote(
+            conn, base_url, secret, tenant_id, poll, warmup, user_ids, concurrency, duration, http
+        )
+    )
 
 
 class RawHTTP:
@@ -363,7 +488,9 @@ class RawHTTP:
         self.writer.write(
             f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
             f"Content-Type: application/json\r\nAuthorization: Bearer {token}\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
         head = await self.reader.readuntil(b"\r\n\r\n")
         length = None
         for line in head.split(b"\r\n")[1:]:
@@ -381,16 +508,29 @@ class RawHTTP:
                 await self.writer.wait_closed()
 
 
-async def _vote(conn: Any, base_url: str, secret: str, tenant_id: int, poll: str, warmup: str,
-                user_ids: list[int], concurrency: int, duration: float,
-                http_client: str) -> None:
+async def _vote(
+    conn: Any,
+    base_url: str,
+    secret: str,
+    tenant_id: int,
+    poll: str,
+    warmup: str,
+    user_ids: list[int],
+    concurrency: int,
+    duration: float,
+    http_client: str,
+) -> None:
     import httpx
     import orjson
 
     from backend.security import encode_access_token
 
-    tokens = {uid: encode_access_token(secret=secret, ttl_seconds=3600, tenant_id=tenant_id,
-                                       user_id=uid)[0] for uid in user_ids}
+    tokens = {
+        uid: encode_access_token(secret=secret, ttl_seconds=3600, tenant_id=tenant_id, user_id=uid)[
+            0
+        ]
+        for uid in user_ids
+    }
     pending = iter(user_ids)
     latencies: list[float] = []
     done_at: list[float] = []
@@ -405,13 +545,20 @@ async def _vote(conn: Any, base_url: str, secret: str, tenant_id: int, poll: str
         # caches) with a vote each on a separate warm-up poll.
         async def warm(i: int) -> None:
             uid = user_ids[i % len(user_ids)]
-            body = orjson.dumps({"query": VOTE, "variables": {"p": warmup, "c": [0],
-                                                              "k": uuid.uuid4().hex}})
+            body = orjson.dumps(
+                {"query": VOTE, "variables": {"p": warmup, "c": [0], "k": uuid.uuid4().hex}}
+            )
             if http_client == "raw":
                 await raws[i].post("/graphql", body, tokens[uid])
             else:
-                await http.post("/graphql", content=body, headers={
-                    "Authorization": f"Bearer {tokens[uid]}", "Content-Type": "application/json"})
+                await http.post(
+                    "/graphql",
+                    content=body,
+                    headers={
+                        "Authorization": f"Bearer {tokens[uid]}",
+                        "Content-Type": "application/json",
+                    },
+                )
 
         await asyncio.gather(*[warm(i) for i in range(concurrency)])
         conn.send("ready")
@@ -428,16 +575,24 @@ async def _vote(conn: Any, base_url: str, secret: str, tenant_id: int, poll: str
                     outcomes["voters_exhausted"] += 1
                     return
                 choice = random.randrange(len(OPTIONS))
-                body = orjson.dumps({"query": VOTE, "variables": {
-                    "p": poll, "c": [choice], "k": uuid.uuid4().hex}})
+                body = orjson.dumps(
+                    {"query": VOTE, "variables": {"p": poll, "c": [choice], "k": uuid.uuid4().hex}}
+                )
                 t0 = time.perf_counter()
                 try:
                     if http_client == "raw":
-                        content = await asyncio.wait_for(raw.post("/graphql", body, tokens[uid]), 30)
+                        content = await asyncio.wait_for(
+                            raw.post("/graphql", body, tokens[uid]), 30
+                        )
                     else:
-                        response = await http.post("/graphql", content=body, headers={
-                            "Authorization": f"Bearer {tokens[uid]}",
-                            "Content-Type": "application/json"})
+                        response = await http.post(
+                            "/graphql",
+                            content=body,
+                            headers={
+                                "Authorization": f"Bearer {tokens[uid]}",
+                                "Content-Type": "application/json",
+                            },
+                        )
                         content = response.content
                     result = orjson.loads(content)
                 except Exception as exc:
@@ -462,8 +617,15 @@ async def _vote(conn: Any, base_url: str, secret: str, tenant_id: int, poll: str
         await asyncio.gather(*[voter(raw) for raw in raws])
     for raw in raws:
         await raw.close()
-    conn.send({"latencies": latencies, "done_at": done_at, "acked": acked,
-               "acked_choices": acked_choices, "outcomes": dict(outcomes)})
+    conn.send(
+        {
+            "latencies": latencies,
+            "done_at": done_at,
+            "acked": acked,
+            "acked_choices": acked_choices,
+            "outcomes": dict(outcomes),
+        }
+    )
     conn.close()
 
 
@@ -477,15 +639,21 @@ def cpu_snapshot() -> dict[int, tuple[str, float]]:
     for p in psutil.process_iter(["name", "cmdline"]):
         try:
             t = p.cpu_times()
-            snap[p.pid] = (" ".join(p.info["cmdline"] or [p.info["name"] or "?"])[:120],
-                           t.user + t.system)
+            snap[p.pid] = (
+                " ".join(p.info["cmdline"] or [p.info["name"] or "?"])[:120],
+                t.user + t.system,
+            )
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     return snap
 
 
-def cpu_breakdown(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]],
-                  groups: dict[str, set[int]], seconds: float) -> dict[str, Any]:
+def cpu_breakdown(
+    before: dict[int, tuple[str, float]],
+    after: dict[int, tuple[str, float]],
+    groups: dict[str, set[int]],
+    seconds: float,
+) -> dict[str, Any]:
     """CPU seconds per group of processes over the window, as cores busy on average."""
     used: collections.Counter[str] = collections.Counter()
     foreign: collections.Counter[str] = collections.Counter()
@@ -501,27 +669,47 @@ def cpu_breakdown(before: dict[int, tuple[str, float]], after: dict[int, tuple[s
             if group == "other":
                 foreign[cmd[:80]] += delta
         used[group] += delta
-    return {"window_s": round(seconds, 1),
-            "cores_busy": {g: round(v / seconds, 2) for g, v in used.most_common()},
-            "other_processes": {c: round(v / seconds, 2) for c, v in foreign.most_common(4)}}
+    return {
+        "window_s": round(seconds, 1),
+        "cores_busy": {g: round(v / seconds, 2) for g, v in used.most_common()},
+        "other_processes": {c: round(v / seconds, 2) for c, v in foreign.most_common(4)},
+    }
 
 
 # -- profiling --------------------------------------------------------------------------------
 
 CATEGORIES = [  # (label, substrings of a frame); the first category found on the stack wins
-    ("DB batch: group-commit writer (SQL, asyncpg, hashing the chain)", ("realtime/writer.py",
-                                                                         "realtime/log.py")),
-    ("principal / JWT (token decode, load_grants)", ("_resolve_principal", "decode_access_token",
-                                                     "load_grants", "/jwt/", "_voter")),
-    ("read transactions (schema/context.py Reader, poll→meeting lookup)", ("schema/context.py",
-                                                                           "poll_meeting")),
-    ("live fan-out (feeds, websockets, coalescer, hub)", ("realtime/feeds.py", "realtime/ws.py",
-                                                          "realtime/hub.py", "realtime/coalesce.py",
-                                                          "websockets/", "broadcaster")),
-    ("GraphQL execution (strawberry incl. its extensions, graphql-core)", ("strawberry/",
-                                                                           "graphql/")),
-    ("HTTP + ASGI (uvicorn, httptools, starlette, middleware)", ("uvicorn/", "starlette/", "h11/",
-                                                                 "httptools", "observability.py")),
+    (
+        "DB batch: group-commit writer (SQL, asyncpg, hashing the chain)",
+        ("realtime/writer.py", "realtime/log.py"),
+    ),
+    (
+        "principal / JWT (token decode, load_grants)",
+        ("_resolve_principal", "decode_access_token", "load_grants", "/jwt/", "_voter"),
+    ),
+    (
+        "read transactions (schema/context.py Reader, poll→meeting lookup)",
+        ("schema/context.py", "poll_meeting"),
+    ),
+    (
+        "live fan-out (feeds, websockets, coalescer, hub)",
+        (
+            "realtime/feeds.py",
+            "realtime/ws.py",
+            "realtime/hub.py",
+            "realtime/coalesce.py",
+            "websockets/",
+            "broadcaster",
+        ),
+    ),
+    (
+        "GraphQL execution (strawberry incl. its extensions, graphql-core)",
+        ("strawberry/", "graphql/"),
+    ),
+    (
+        "HTTP + ASGI (uvicorn, httptools, starlette, middleware)",
+        ("uvicorn/", "starlette/", "h11/", "httptools", "observability.py"),
+    ),
     ("DB driver / SQLAlchemy (other)", ("sqlalchemy/", "asyncpg/")),
     ("event loop / other", ("",)),
 ]
@@ -538,7 +726,9 @@ def summarize_profile(path: Path) -> dict[str, Any]:
                 totals[label] += int(count)
                 break
     total = sum(totals.values()) or 1
-    return {label: round(100 * n / total, 1) for label, n in totals.most_common()} | {"samples": total}
+    return {label: round(100 * n / total, 1) for label, n in totals.most_common()} | {
+        "samples": total
+    }
 
 
 def start_profiler(pid: int, duration: float, out: Path) -> subprocess.Popen[bytes] | None:
@@ -546,9 +736,25 @@ def start_profiler(pid: int, duration: float, out: Path) -> subprocess.Popen[byt
     if not Path(spy).exists():
         log("py-spy not found (pip install py-spy); no profile")
         return None
-    return subprocess.Popen([spy, "record", "-p", str(pid), "-d", str(int(duration)), "-r", "200",
-                             "--format", "raw", "-o", str(out), "--nonblocking"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            spy,
+            "record",
+            "-p",
+            str(pid),
+            "-d",
+            str(int(duration)),
+            "-r",
+            "200",
+            "--format",
+            "raw",
+            "-o",
+            str(out),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 # -- main ---------------------------------------------------------------------------------
@@ -565,7 +771,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     import httpx
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    server_url = os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+    server_url = (
+        os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+    )
     voters = args.voters or int(args.duration * 4000)
     db_name, url = await create_database(server_url)
     log(f"database {db_name} created and migrated")
@@ -573,8 +781,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     children: list[mp.Process] = []
     try:
         seeded = await seed(url, voters)
-        log(f"seeded county {seeded['tenant_id']}, meeting {seeded['meeting_id']}, poll "
-            f"{seeded['poll_id']}, {voters} voters")
+        log(
+            f"seeded county {seeded['tenant_id']}, meeting {seeded['meeting_id']}, poll "
+            f"{seeded['poll_id']}, {voters} voters"
+        )
         secret = secrets.token_urlsafe(48)
         proc = start_server(url, args.port, args.workers, secret, args.redis_db, args.pool_size)
         base_url = f"http://127.0.0.1:{args.port}"
@@ -584,20 +794,36 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
         from backend.security import encode_access_token
 
-        watcher_tokens = [encode_access_token(secret=secret, ttl_seconds=7200,
-                                              tenant_id=seeded["tenant_id"], user_id=uid)[0]
-                          for uid in seeded["voter_ids"][:200]]
+        watcher_tokens = [
+            encode_access_token(
+                secret=secret, ttl_seconds=7200, tenant_id=seeded["tenant_id"], user_id=uid
+            )[0]
+            for uid in seeded["voter_ids"][:200]
+        ]
         ctx = mp.get_context("spawn")
         watcher_pipes = []
-        per = [args.watchers // args.watcher_procs + (1 if i < args.watchers % args.watcher_procs else 0)
-               for i in range(args.watcher_procs)]
+        per = [
+            args.watchers // args.watcher_procs
+            + (1 if i < args.watchers % args.watcher_procs else 0)
+            for i in range(args.watcher_procs)
+        ]
         for n in per:
             if n == 0:
                 continue
             parent, child = ctx.Pipe()
-            p = ctx.Process(target=watcher_process, args=(
-                child, base_url.replace("http", "ws") + "/graphql", watcher_tokens, meeting, poll,
-                n, args.ws_compression), daemon=True)
+            p = ctx.Process(
+                target=watcher_process,
+                args=(
+                    child,
+                    base_url.replace("http", "ws") + "/graphql",
+                    watcher_tokens,
+                    meeting,
+                    poll,
+                    n,
+                    args.ws_compression,
+                ),
+                daemon=True,
+            )
             p.start()
             children.append(p)
             watcher_pipes.append(parent)
@@ -610,14 +836,26 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await asyncio.sleep(3.0)  # let the server finish joining them to the meeting's feed
 
         # Voting clients: each gets its own slice of voters.
-        slices = [seeded["voter_ids"][i::args.clients] for i in range(args.clients)]
+        slices = [seeded["voter_ids"][i :: args.clients] for i in range(args.clients)]
         vote_pipes = []
         for s in slices:
             parent, child = ctx.Pipe()
-            p = ctx.Process(target=vote_process, args=(
-                child, base_url, secret, seeded["tenant_id"], poll,
-                gid("Poll", seeded["warmup_poll_id"]), s, args.concurrency,
-                args.duration, args.http), daemon=True)
+            p = ctx.Process(
+                target=vote_process,
+                args=(
+                    child,
+                    base_url,
+                    secret,
+                    seeded["tenant_id"],
+                    poll,
+                    gid("Poll", seeded["warmup_poll_id"]),
+                    s,
+                    args.concurrency,
+                    args.duration,
+                    args.http,
+                ),
+                daemon=True,
+            )
             p.start()
             children.append(p)
             vote_pipes.append(parent)
@@ -647,23 +885,45 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         cpu_after = cpu_snapshot()
         import psutil
 
-        server_pids = {proc.pid, *(c.pid for c in psutil.Process(proc.pid).children(recursive=True))}
-        watcher_pids = {p.pid for p in children[:len(watcher_pipes)]}
-        client_pids = {p.pid for p in children[len(watcher_pipes):]}
-        cpu = cpu_breakdown(cpu_before, cpu_after, {
-            "server workers": server_pids, "vote clients": client_pids,
-            "watcher clients": watcher_pids, "bench main": {os.getpid()}}, time.time() - t_cpu)
+        server_pids = {
+            proc.pid,
+            *(c.pid for c in psutil.Process(proc.pid).children(recursive=True)),
+        }
+        watcher_pids = {p.pid for p in children[: len(watcher_pipes)]}
+        client_pids = {p.pid for p in children[len(watcher_pipes) :]}
+        cpu = cpu_breakdown(
+            cpu_before,
+            cpu_after,
+            {
+                "server workers": server_pids,
+                "vote clients": client_pids,
+                "watcher clients": watcher_pids,
+                "bench main": {os.getpid()},
+            },
+            time.time() - t_cpu,
+        )
         cpu["load_average_before"] = [round(x, 2) for x in load_before]
         cpu["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         log(f"voting done ({len(results)}/{len(vote_pipes)} clients reported)")
 
         async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
-            admin_token = encode_access_token(secret=secret, ttl_seconds=600,
-                                              tenant_id=seeded["tenant_id"], user_id=seeded["admin_id"])[0]
-            closed = (await http.post("/graphql", json={
-                "query": "mutation($p: ID!) { closePoll(pollId: $p) { poll { counts totalVotes } "
-                         "errors { code } } }", "variables": {"p": poll}},
-                headers={"Authorization": f"Bearer {admin_token}"})).json()
+            admin_token = encode_access_token(
+                secret=secret,
+                ttl_seconds=600,
+                tenant_id=seeded["tenant_id"],
+                user_id=seeded["admin_id"],
+            )[0]
+            closed = (
+                await http.post(
+                    "/graphql",
+                    json={
+                        "query": "mutation($p: ID!) { closePoll(pollId: $p) { poll { counts totalVotes } "
+                        "errors { code } } }",
+                        "variables": {"p": poll},
+                    },
+                    headers={"Authorization": f"Bearer {admin_token}"},
+                )
+            ).json()
         log(f"poll closed: {closed['data']['closePoll']}")
         for pipe in watcher_pipes:
             pipe.send("closed")
@@ -710,42 +970,65 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     report = {
         "command": " ".join(sys.argv),
         "machine": {"cpus": os.cpu_count()},
-        "config": {"workers": args.workers, "watchers": args.watchers, "duration_s": args.duration,
-                   "voters": voters, "vote_clients": args.clients,
-                   "concurrency_per_client": args.concurrency, "http_client": args.http,
-                   "ws_compression": args.ws_compression, "watcher_procs": args.watcher_procs,
-                   "db_pool_size": args.pool_size, "profile": args.profile},
+        "config": {
+            "workers": args.workers,
+            "watchers": args.watchers,
+            "duration_s": args.duration,
+            "voters": voters,
+            "vote_clients": args.clients,
+            "concurrency_per_client": args.concurrency,
+            "http_client": args.http,
+            "ws_compression": args.ws_compression,
+            "watcher_procs": args.watcher_procs,
+            "db_pool_size": args.pool_size,
+            "profile": args.profile,
+        },
         "votes": {
-            "acknowledged": len(acked), "stored": db["rows"], "lost": lost,
-            "double": db["doubles"], "stored_not_acknowledged": unacked_stored,
-            "vote_cast_events": db["vote_events"], "outcomes": dict(outcomes),
+            "acknowledged": len(acked),
+            "stored": db["rows"],
+            "lost": lost,
+            "double": db["doubles"],
+            "stored_not_acknowledged": unacked_stored,
+            "vote_cast_events": db["vote_events"],
+            "outcomes": dict(outcomes),
             "group_commit_batches": db["batches"],
             "mean_batch": round(db["vote_events"] / db["batches"], 1) if db["batches"] else None,
             "durable_votes_per_s": round(len(acked) / window, 1) if done_at else 0,
             "per_second": [per_second.get(i, 0) for i in range(int(window) + 1)] if done_at else [],
             "slowest_full_second": min(full_seconds) if full_seconds else None,
             "fastest_full_second": max(full_seconds) if full_seconds else None,
-            "latency_ms": {"p50": round(1000 * percentile(latencies, 50), 2),
-                           "p90": round(1000 * percentile(latencies, 90), 2),
-                           "p99": round(1000 * percentile(latencies, 99), 2),
-                           "max": round(1000 * latencies[-1], 2) if latencies else None,
-                           "mean": round(1000 * statistics.fmean(latencies), 2) if latencies else None},
+            "latency_ms": {
+                "p50": round(1000 * percentile(latencies, 50), 2),
+                "p90": round(1000 * percentile(latencies, 90), 2),
+                "p99": round(1000 * percentile(latencies, 99), 2),
+                "max": round(1000 * latencies[-1], 2) if latencies else None,
+                "mean": round(1000 * statistics.fmean(latencies), 2) if latencies else None,
+            },
         },
-        "tally": {"stored_counts": db["counts"], "poll_row_counts": db["poll_counts"],
-                  "poll_row_total": db["poll_total"], "poll_state": db["poll_state"],
-                  "close_payload": closed["data"]["closePoll"]},
+        "tally": {
+            "stored_counts": db["counts"],
+            "poll_row_counts": db["poll_counts"],
+            "poll_row_total": db["poll_total"],
+            "poll_state": db["poll_state"],
+            "close_payload": closed["data"]["closePoll"],
+        },
         "cpu": cpu,
-        "watchers": {"subscribed": ready, "reported": watchers_total,
-                     "failed": sum(r["failed"] for r in watch_reports),
-                     "got_poll_closed": sum(r["closed"] for r in watch_reports),
-                     "ended_on_exact_tally": watchers_exact,
-                     "messages": sum(r["messages"] for r in watch_reports),
-                     "last_values": last_values[:10],
-                     "errors": [e for r in watch_reports for e in r["errors"]][:5]},
+        "watchers": {
+            "subscribed": ready,
+            "reported": watchers_total,
+            "failed": sum(r["failed"] for r in watch_reports),
+            "got_poll_closed": sum(r["closed"] for r in watch_reports),
+            "ended_on_exact_tally": watchers_exact,
+            "messages": sum(r["messages"] for r in watch_reports),
+            "last_values": last_values[:10],
+            "errors": [e for r in watch_reports for e in r["errors"]][:5],
+        },
     }
     if profile_out is not None and profile_out.exists():
-        report["profile"] = {"file": str(profile_out.relative_to(ROOT)),
-                             "share_of_worker_cpu_percent": summarize_profile(profile_out)}
+        report["profile"] = {
+            "file": str(profile_out.relative_to(ROOT)),
+            "share_of_worker_cpu_percent": summarize_profile(profile_out),
+        }
     return report
 
 
@@ -768,10 +1051,18 @@ def main() -> None:
     parser.add_argument("--voters", type=int, default=0, help="voters (default 4000 × duration)")
     parser.add_argument("--clients", type=int, default=2, help="vote client processes")
     parser.add_argument("--concurrency", type=int, default=32, help="requests in flight per client")
-    parser.add_argument("--ws-compression", choices=["deflate", "none"], default="deflate",
-                        help="watchers offer permessage-deflate (as browsers do) or not")
-    parser.add_argument("--http", choices=["httpx", "raw"], default="httpx",
-                        help="vote client: httpx (keep-alive pool) or a minimal raw HTTP/1.1 one")
+    parser.add_argument(
+        "--ws-compression",
+        choices=["deflate", "none"],
+        default="deflate",
+        help="watchers offer permessage-deflate (as browsers do) or not",
+    )
+    parser.add_argument(
+        "--http",
+        choices=["httpx", "raw"],
+        default="httpx",
+        help="vote client: httpx (keep-alive pool) or a minimal raw HTTP/1.1 one",
+    )
     parser.add_argument("--port", type=int, default=18765)
     parser.add_argument("--redis-db", type=int, default=11, help="Redis database for --workers > 1")
     parser.add_argument("--pool-size", type=int, default=20, help="DB_POOL_SIZE of each worker")
@@ -781,23 +1072,37 @@ def main() -> None:
     report = asyncio.run(run(args))
     v, w, t = report["votes"], report["watchers"], report["tally"]
     print()
-    print(f"durable votes/s:     {v['durable_votes_per_s']}  (slowest full second "
-          f"{v['slowest_full_second']}, fastest {v['fastest_full_second']})")
+    print(
+        f"durable votes/s:     {v['durable_votes_per_s']}  (slowest full second "
+        f"{v['slowest_full_second']}, fastest {v['fastest_full_second']})"
+    )
     print(f"votes per second:    {v['per_second']}")
-    print(f"latency ms:          p50 {v['latency_ms']['p50']}  p99 {v['latency_ms']['p99']}  "
-          f"max {v['latency_ms']['max']}")
-    print(f"acknowledged/stored: {v['acknowledged']}/{v['stored']}  lost {v['lost']}  double "
-          f"{v['double']}  stored-but-unacknowledged {v['stored_not_acknowledged']}")
-    print(f"outcomes:            {v['outcomes']}  (group commits: {v['group_commit_batches']}, "
-          f"mean {v['mean_batch']} votes each)")
-    print(f"final tally:         {t['stored_counts']} (poll row {t['poll_row_counts']}, "
-          f"{t['poll_row_total']} votes, {t['poll_state']})")
-    print(f"watchers:            {w['ended_on_exact_tally']}/{w['subscribed']} ended on the exact "
-          f"tally, {w['got_poll_closed']} got poll.closed, {w['failed']} failed, "
-          f"{w['messages']} messages")
+    print(
+        f"latency ms:          p50 {v['latency_ms']['p50']}  p99 {v['latency_ms']['p99']}  "
+        f"max {v['latency_ms']['max']}"
+    )
+    print(
+        f"acknowledged/stored: {v['acknowledged']}/{v['stored']}  lost {v['lost']}  double "
+        f"{v['double']}  stored-but-unacknowledged {v['stored_not_acknowledged']}"
+    )
+    print(
+        f"outcomes:            {v['outcomes']}  (group commits: {v['group_commit_batches']}, "
+        f"mean {v['mean_batch']} votes each)"
+    )
+    print(
+        f"final tally:         {t['stored_counts']} (poll row {t['poll_row_counts']}, "
+        f"{t['poll_row_total']} votes, {t['poll_state']})"
+    )
+    print(
+        f"watchers:            {w['ended_on_exact_tally']}/{w['subscribed']} ended on the exact "
+        f"tally, {w['got_poll_closed']} got poll.closed, {w['failed']} failed, "
+        f"{w['messages']} messages"
+    )
     c = report["cpu"]
-    print(f"cores busy (of {os.cpu_count()}): {c['cores_busy']}  load {c['load_average_before']}"
-          f" → {c['load_average_after']}")
+    print(
+        f"cores busy (of {os.cpu_count()}): {c['cores_busy']}  load {c['load_average_before']}"
+        f" → {c['load_average_after']}"
+    )
     if c["other_processes"]:
         print(f"  not ours:          {c['other_processes']}")
     if "profile" in report:

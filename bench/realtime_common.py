@@ -32,10 +32,14 @@ RESULTS = ROOT / "bench" / "results"
 VENV_BIN = ROOT / ".venv" / "bin"
 LOG_DIR = Path(tempfile.gettempdir())
 
-CREATE_UNIT = ("mutation($p: ID!, $n: String!) { createOrgUnit(input: {parentId: $p, "
-               "kind: TOWNSHIP, name: $n}) { orgUnit { id } errors { code message } } }")
-EVENTS = ("subscription($after: Int) { events(stream: \"org\", after: $after) "
-          "{ stream seq type at actorId payload hash } }")
+CREATE_UNIT = (
+    "mutation($p: ID!, $n: String!) { createOrgUnit(input: {parentId: $p, "
+    "kind: TOWNSHIP, name: $n}) { orgUnit { id } errors { code message } } }"
+)
+EVENTS = (
+    'subscription($after: Int) { events(stream: "org", after: $after) '
+    "{ stream seq type at actorId payload hash } }"
+)
 
 
 def log(message: str) -> None:
@@ -140,40 +144,54 @@ async def seed_county(url: str) -> County:
     try:
         async with db.platform_transaction() as session:
             tenant = await tenants.create_tenant(
-                session, Principal(tenant_id=None, operator_id=0), name="压测县",
+                session,
+                Principal(tenant_id=None, operator_id=0),
+                name="压测县",
                 slug=f"bench{uuid.uuid4().hex[:8]}",
                 division_code=f"{random.randint(100000, 999999)}",
-                admin=tenants.AdminAccount(display_name="压测管理员", phone="13900000001",
-                                           password="bench-password-1"))
+                admin=tenants.AdminAccount(
+                    display_name="压测管理员", phone="13900000001", password="bench-password-1"
+                ),
+            )
     finally:
         await db.dispose()
     conn = await asyncpg.connect(pg_dsn(url))
     try:
         admin_id = await conn.fetchval("SELECT id FROM users WHERE tenant_id = $1", tenant.id)
         root_id = await conn.fetchval(
-            "SELECT id FROM org_units WHERE tenant_id = $1 AND parent_id IS NULL", tenant.id)
+            "SELECT id FROM org_units WHERE tenant_id = $1 AND parent_id IS NULL", tenant.id
+        )
     finally:
         await conn.close()
-    return County(tenant_id=tenant.id, slug=tenant.slug, admin_id=admin_id,
-                  root_gid=gid("OrgUnit", root_id))
+    return County(
+        tenant_id=tenant.id, slug=tenant.slug, admin_id=admin_id, root_gid=gid("OrgUnit", root_id)
+    )
 
 
 def mint_token(secret: str, county: County, ttl: int = 86400) -> str:
     from backend.security import encode_access_token
 
-    return encode_access_token(secret=secret, ttl_seconds=ttl, tenant_id=county.tenant_id,
-                               user_id=county.admin_id)[0]
+    return encode_access_token(
+        secret=secret, ttl_seconds=ttl, tenant_id=county.tenant_id, user_id=county.admin_id
+    )[0]
 
 
 # -- processes -----------------------------------------------------------------------------
 
 
-def start_process(command: list[str], log_name: str, env: dict[str, str] | None = None
-                  ) -> subprocess.Popen[bytes]:
+def start_process(
+    command: list[str], log_name: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     """In its own session, so that stopping it stops its workers too."""
     out = (LOG_DIR / log_name).open("wb")
-    return subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=ROOT,
-                            start_new_session=True, stdout=out, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        command,
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def stop_process(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
@@ -188,13 +206,28 @@ def stop_process(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> No
             proc.wait(10)
 
 
-def start_yishi(url: str, port: int, *, workers: int, secret: str, broadcast_url: str,
-                pool_size: int = 10) -> subprocess.Popen[bytes]:
-    env = {"DATABASE_URL": url, "JWT_SECRET": secret, "LOG_LEVEL": "WARNING",
-           "ENVIRONMENT": "development", "DB_POOL_SIZE": str(pool_size),
-           "BROADCAST_URL": broadcast_url, "JWT_ACCESS_TTL_SECONDS": "86400"}
-    command = [str(VENV_BIN / "yishi"), "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers)]
+def start_yishi(
+    url: str, port: int, *, workers: int, secret: str, broadcast_url: str, pool_size: int = 10
+) -> subprocess.Popen[bytes]:
+    env = {
+        "DATABASE_URL": url,
+        "JWT_SECRET": secret,
+        "LOG_LEVEL": "WARNING",
+        "ENVIRONMENT": "development",
+        "DB_POOL_SIZE": str(pool_size),
+        "BROADCAST_URL": broadcast_url,
+        "JWT_ACCESS_TTL_SECONDS": "86400",
+    }
+    command = [
+        str(VENV_BIN / "yishi"),
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     log(f"starting: {' '.join(command)} (BROADCAST_URL={broadcast_url})")
     return start_process(command, f"yishi-bench-{port}.log", env)
 
@@ -203,12 +236,15 @@ def start_redis(port: int) -> subprocess.Popen[bytes]:
     redis = shutil.which("redis-server")
     if not redis:
         raise SystemExit("--workers > 1 needs redis-server on PATH (a private one is started)")
-    return start_process([redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                          "--appendonly", "no"], f"redis-bench-{port}.log")
+    return start_process(
+        [redis, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        f"redis-bench-{port}.log",
+    )
 
 
-async def wait_ready(base_url: str, proc: subprocess.Popen[bytes], path: str = "/readyz",
-                     limit: float = 90) -> None:
+async def wait_ready(
+    base_url: str, proc: subprocess.Popen[bytes], path: str = "/readyz", limit: float = 90
+) -> None:
     import httpx
 
     deadline = time.monotonic() + limit
@@ -256,9 +292,11 @@ def new_secret() -> str:
 async def commit_units(http: Any, token: str, parent: str, names: list[str]) -> None:
     """createOrgUnit for each name (each appends one event to the org stream)."""
     for name in names:
-        response = await http.post("/graphql", json={"query": CREATE_UNIT,
-                                                      "variables": {"p": parent, "n": name}},
-                                   headers={"Authorization": f"Bearer {token}"})
+        response = await http.post(
+            "/graphql",
+            json={"query": CREATE_UNIT, "variables": {"p": parent, "n": name}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
         body = response.json()
         failed = body.get("errors") or body["data"]["createOrgUnit"]["errors"]
         if response.status_code != 200 or failed:

@@ -91,24 +91,35 @@ class StreamFeed:
 
     async def _emit_live(self, type_key: Hashable, value: Any) -> None:
         type_, _ = type_key  # type: ignore[misc]
-        event = LoggedEvent(tenant_id=self.tenant_id, stream=self.stream, seq=self.last_seq,
-                            type=type_, payload=value, actor_user_id=None,
-                            created_at=datetime.now(UTC), prev_hash="", hash="")
+        event = LoggedEvent(
+            tenant_id=self.tenant_id,
+            stream=self.stream,
+            seq=self.last_seq,
+            type=type_,
+            payload=value,
+            actor_user_id=None,
+            created_at=datetime.now(UTC),
+            prev_hash="",
+            hash="",
+        )
         for group in list(self.groups.values()):
             if group.members:
                 payload = await group.render_uncached(event)
                 if payload is not None:
-                    await _to_each(group.members, lambda m: m.deliver_live(payload))
+                    await _to_each(group.members, lambda m, p=payload: m.deliver_live(p))
 
     def request_catch_up(self) -> None:
         if not self._catch_up_requested:
             self._catch_up_requested = True
             self._inbox.put_nowait(None)
 
-    async def read_log(self, after: int, until: int | None = None, limit: int = 1000) -> list[LoggedEvent]:
+    async def read_log(
+        self, after: int, until: int | None = None, limit: int = 1000
+    ) -> list[LoggedEvent]:
         async with self.hub.db.transaction(tenant_id=self.tenant_id, read_only=True) as session:
-            return await event_log.read_after(session, stream=self.stream, after=after,
-                                              until=until, limit=limit)
+            return await event_log.read_after(
+                session, stream=self.stream, after=after, until=until, limit=limit
+            )
 
     async def _run(self) -> None:
         while True:
@@ -221,10 +232,15 @@ class Member:
     duplicate."""
 
     def __init__(
-        self, group: Group, send: Send, *, after: int | None,
+        self,
+        group: Group,
+        send: Send,
+        *,
+        after: int | None,
         on_resync: Callable[[int], Awaitable[None]] | None = None,
         buffered: Callable[[], int] = lambda: 0,
-        high_water: int = 1 << 20, low_water: int = 64 << 10,
+        high_water: int = 1 << 20,
+        low_water: int = 64 << 10,
     ) -> None:
         self.group = group
         self._send = send
@@ -287,7 +303,8 @@ class Member:
         finds the member live."""
         feed = self.group.feed
         try:
-            while drain and self._buffered() > self.low_water:
+            # The socket offers no event for "drained": poll its buffer.
+            while drain and self._buffered() > self.low_water:  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
             if feed.last_seq - self.last_sent > MAX_REPLAY and self._on_resync is not None:
                 await self._on_resync(feed.last_seq)

@@ -66,8 +66,12 @@ class ResilientRedisBackend(RedisBackend):
                 await self._ready.wait()
                 async for message in self._pubsub.listen():
                     if message["type"] == "message":
-                        await self._queue.put(HubMessage(channel=message["channel"].decode(),
-                                                         message=message["data"].decode()))
+                        await self._queue.put(
+                            HubMessage(
+                                channel=message["channel"].decode(),
+                                message=message["data"].decode(),
+                            )
+                        )
                 self._ready.clear()  # every channel unsubscribed: wait for the next one
         except asyncio.CancelledError:
             raise
@@ -90,9 +94,18 @@ def channel_name(namespace: str, tenant_id: int, stream: str) -> str:
 
 
 class Hub:
-    def __init__(self, url: str, db: Database, *, head_check_seconds: float = 2.0,
-                 max_backoff: float = 5.0, live_rate: float = 4.0, replay_reads: int = 4,
-                 namespace: str = "yishi", live_budget: float = 5000.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        db: Database,
+        *,
+        head_check_seconds: float = 2.0,
+        max_backoff: float = 5.0,
+        live_rate: float = 4.0,
+        replay_reads: int = 4,
+        namespace: str = "yishi",
+        live_budget: float = 5000.0,
+    ) -> None:
         self.namespace = namespace
         self.live_budget = live_budget
         self.live_rate = live_rate
@@ -160,7 +173,9 @@ class Hub:
         metrics.EVENTS_APPENDED.inc(len(events))
         by_channel: dict[str, list[bytes]] = {}
         for e in events:
-            by_channel.setdefault(channel_name(self.namespace, e.tenant_id, e.stream), []).append(e.to_message())
+            by_channel.setdefault(channel_name(self.namespace, e.tenant_id, e.stream), []).append(
+                e.to_message()
+            )
         backend = self._backend
         if backend is None or not self.connected.is_set():
             return  # subscribers catch up from the log once the hub is back
@@ -168,11 +183,22 @@ class Hub:
             try:
                 await backend.publish(channel, b"[" + b",".join(messages) + b"]")
             except Exception:
-                log.warning("publish to %s failed; subscribers will catch up from the log",
-                            channel, exc_info=True)
+                log.warning(
+                    "publish to %s failed; subscribers will catch up from the log",
+                    channel,
+                    exc_info=True,
+                )
 
-    async def publish_live(self, tenant_id: int, stream: str, *, type: str, key: str,
-                           version: int, value: dict[str, Any]) -> None:
+    async def publish_live(
+        self,
+        tenant_id: int,
+        stream: str,
+        *,
+        type: str,
+        key: str,
+        version: int,
+        value: dict[str, Any],
+    ) -> None:
         """Publish a derived live value (e.g. a poll's tally): not logged, coalesced by
         each process's feed, newest version wins."""
         backend = self._backend

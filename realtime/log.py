@@ -49,11 +49,19 @@ class LoggedEvent:
     hash: str
 
     def to_message(self) -> bytes:
-        return orjson.dumps({
-            "t": self.tenant_id, "s": self.stream, "q": self.seq, "y": self.type,
-            "p": self.payload, "a": self.actor_user_id, "at": self.created_at.isoformat(),
-            "ph": self.prev_hash, "h": self.hash,
-        })
+        return orjson.dumps(
+            {
+                "t": self.tenant_id,
+                "s": self.stream,
+                "q": self.seq,
+                "y": self.type,
+                "p": self.payload,
+                "a": self.actor_user_id,
+                "at": self.created_at.isoformat(),
+                "ph": self.prev_hash,
+                "h": self.hash,
+            }
+        )
 
     @classmethod
     def from_message(cls, raw: str | bytes) -> LoggedEvent:
@@ -61,26 +69,56 @@ class LoggedEvent:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> LoggedEvent:
-        return cls(tenant_id=d["t"], stream=d["s"], seq=d["q"], type=d["y"], payload=d["p"],
-                   actor_user_id=d["a"], created_at=datetime.fromisoformat(d["at"]),
-                   prev_hash=d["ph"], hash=d["h"])
+        return cls(
+            tenant_id=d["t"],
+            stream=d["s"],
+            seq=d["q"],
+            type=d["y"],
+            payload=d["p"],
+            actor_user_id=d["a"],
+            created_at=datetime.fromisoformat(d["at"]),
+            prev_hash=d["ph"],
+            hash=d["h"],
+        )
 
     @classmethod
     def from_row(cls, e: Event) -> LoggedEvent:
-        return cls(tenant_id=e.tenant_id, stream=e.stream, seq=e.seq, type=e.type,
-                   payload=e.payload, actor_user_id=e.actor_user_id, created_at=e.created_at,
-                   prev_hash=e.prev_hash, hash=e.hash)
+        return cls(
+            tenant_id=e.tenant_id,
+            stream=e.stream,
+            seq=e.seq,
+            type=e.type,
+            payload=e.payload,
+            actor_user_id=e.actor_user_id,
+            created_at=e.created_at,
+            prev_hash=e.prev_hash,
+            hash=e.hash,
+        )
 
 
 def chain_hash(
-    *, tenant_id: int, stream: str, seq: int, type: str, payload: dict[str, Any],
-    actor_user_id: int | None, created_at: datetime, prev_hash: str,
+    *,
+    tenant_id: int,
+    stream: str,
+    seq: int,
+    type: str,
+    payload: dict[str, Any],
+    actor_user_id: int | None,
+    created_at: datetime,
+    prev_hash: str,
 ) -> str:
     """The SHA-256 of the event's canonical encoding (sorted keys, UTC microseconds)."""
     canonical = orjson.dumps(
-        {"tenant": tenant_id, "stream": stream, "seq": seq, "type": type, "payload": payload,
-         "actor": actor_user_id, "at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-         "prev": prev_hash},
+        {
+            "tenant": tenant_id,
+            "stream": stream,
+            "seq": seq,
+            "type": type,
+            "payload": payload,
+            "actor": actor_user_id,
+            "at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "prev": prev_hash,
+        },
         option=orjson.OPT_SORT_KEYS,
     )
     return hashlib.sha256(canonical).hexdigest()
@@ -120,18 +158,41 @@ async def append_locked(
     rows: list[dict[str, Any]] = []
     for draft in drafts:
         seq += 1
-        digest = chain_hash(tenant_id=head.tenant_id, stream=head.stream, seq=seq,
-                            type=draft.type, payload=draft.payload,
-                            actor_user_id=draft.actor_user_id, created_at=now, prev_hash=prev)
-        event = LoggedEvent(tenant_id=head.tenant_id, stream=head.stream, seq=seq,
-                            type=draft.type, payload=draft.payload,
-                            actor_user_id=draft.actor_user_id, created_at=now,
-                            prev_hash=prev, hash=digest)
+        digest = chain_hash(
+            tenant_id=head.tenant_id,
+            stream=head.stream,
+            seq=seq,
+            type=draft.type,
+            payload=draft.payload,
+            actor_user_id=draft.actor_user_id,
+            created_at=now,
+            prev_hash=prev,
+        )
+        event = LoggedEvent(
+            tenant_id=head.tenant_id,
+            stream=head.stream,
+            seq=seq,
+            type=draft.type,
+            payload=draft.payload,
+            actor_user_id=draft.actor_user_id,
+            created_at=now,
+            prev_hash=prev,
+            hash=digest,
+        )
         logged.append(event)
-        rows.append({"tenant_id": head.tenant_id, "stream": head.stream, "seq": seq,
-                     "type": draft.type, "payload": draft.payload,
-                     "actor_user_id": draft.actor_user_id, "created_at": now,
-                     "prev_hash": prev, "hash": digest})
+        rows.append(
+            {
+                "tenant_id": head.tenant_id,
+                "stream": head.stream,
+                "seq": seq,
+                "type": draft.type,
+                "payload": draft.payload,
+                "actor_user_id": draft.actor_user_id,
+                "created_at": now,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
         prev = digest
     if rows:
         await session.execute(insert(Event), rows)
@@ -168,7 +229,11 @@ def _publish_after_commit(session: AsyncSession, events: list[LoggedEvent]) -> N
 
 
 async def read_after(
-    session: AsyncSession, *, stream: str, after: int, limit: int = 1000,
+    session: AsyncSession,
+    *,
+    stream: str,
+    after: int,
+    limit: int = 1000,
     until: int | None = None,
 ) -> list[LoggedEvent]:
     """Events of the stream (current county) with seq > after, in order."""
@@ -207,31 +272,43 @@ async def verify_stream(session: AsyncSession, *, stream: str) -> Verification:
             count += 1
             if e.seq != expected_seq:
                 # The missing seq is the first broken link (as for a deleted tail event).
-                return Verification(stream, count, False, prev, expected_seq,
-                                    f"缺少序号 {expected_seq}")
+                return Verification(
+                    stream, count, False, prev, expected_seq, f"缺少序号 {expected_seq}"
+                )
             if e.prev_hash != prev:
                 return Verification(stream, count, False, prev, e.seq, "前序哈希不匹配")
-            digest = chain_hash(tenant_id=e.tenant_id, stream=e.stream, seq=e.seq, type=e.type,
-                                payload=e.payload, actor_user_id=e.actor_user_id,
-                                created_at=e.created_at, prev_hash=e.prev_hash)
+            digest = chain_hash(
+                tenant_id=e.tenant_id,
+                stream=e.stream,
+                seq=e.seq,
+                type=e.type,
+                payload=e.payload,
+                actor_user_id=e.actor_user_id,
+                created_at=e.created_at,
+                prev_hash=e.prev_hash,
+            )
             if digest != e.hash:
-                return Verification(stream, count, False, prev, e.seq, "事件内容与哈希不符（记录被改动）")
+                return Verification(
+                    stream, count, False, prev, e.seq, "事件内容与哈希不符（记录被改动）"
+                )
             prev, expected_seq = e.hash, expected_seq + 1
         last = batch[-1].seq
     head = await head_of(session, stream=stream)
     if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != prev):
-        return Verification(stream, count, False, prev, expected_seq, "流头与事件链不一致（末尾事件被删除？）")
+        return Verification(
+            stream, count, False, prev, expected_seq, "流头与事件链不一致（末尾事件被删除？）"
+        )
     return Verification(stream, count, True, prev)
 
 
 APPEND_ONLY_TRIGGER = [
     """CREATE OR REPLACE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'events are append-only (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
+  RAISE EXCEPTION 'events are append-only (% refused)', TG_OP
+    USING ERRCODE = 'insufficient_privilege';
 END $$""",
     "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events "
     "FOR EACH ROW EXECUTE FUNCTION events_append_only()",
     "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events "
     "FOR EACH STATEMENT EXECUTE FUNCTION events_append_only()",
 ]
-

@@ -39,8 +39,9 @@ class StreamKind:
 _KINDS: dict[str, StreamKind] = {}
 
 
-def register_kind(name: str, *, authorize: Authorize,
-                  visible: Visible = lambda event, visibility: True) -> None:
+def register_kind(
+    name: str, *, authorize: Authorize, visible: Visible = lambda event, visibility: True
+) -> None:
     """Declare a stream kind (done once, at import, by the domain that owns it)."""
     _KINDS[name] = StreamKind(name=name, authorize=authorize, visible=visible)
 
@@ -53,7 +54,9 @@ def parse_stream(stream: str) -> tuple[StreamKind, str | None]:
     return kind, ident or None
 
 
-async def authorize(session: AsyncSession, principal: Principal, stream: str) -> tuple[StreamKind, Hashable]:
+async def authorize(
+    session: AsyncSession, principal: Principal, stream: str
+) -> tuple[StreamKind, Hashable]:
     """The stream's kind and the watcher's visibility class, or an error (unknown stream,
     not found in this county, or not permitted)."""
     principal.require_tenant()

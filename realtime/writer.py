@@ -78,12 +78,16 @@ class StreamWriter:
                     if not queue.items:
                         self._queues.pop(key, None)
                         return
-            batch, queue.items = queue.items[: self.max_batch], queue.items[self.max_batch:]
+            batch, queue.items = queue.items[: self.max_batch], queue.items[self.max_batch :]
             try:
                 results = await self._commit(tenant_id, stream, [op for op, _ in batch])
             except Exception:
-                log.warning("batch of %d on %s failed; retrying one by one", len(batch), stream,
-                            exc_info=True)
+                log.warning(
+                    "batch of %d on %s failed; retrying one by one",
+                    len(batch),
+                    stream,
+                    exc_info=True,
+                )
                 for op, future in batch:
                     try:
                         (result,) = await self._commit(tenant_id, stream, [op])

@@ -85,14 +85,20 @@ def _error_payload(error: GraphQLError | Exception, code: str | None = None) -> 
 class GraphQLWebSocket:
     """One websocket connection, speaking `protocol`."""
 
-    def __init__(self, websocket: WebSocket, services: AppServices, schema: Any, protocol: str) -> None:
+    def __init__(
+        self, websocket: WebSocket, services: AppServices, schema: Any, protocol: str
+    ) -> None:
         self.ws = websocket
         self.services = services
         self.schema = schema  # strawberry.Schema
         self.protocol = protocol
         self.legacy = protocol == LEGACY_WS
-        self.ctx = Context(services=services, request=websocket, response=None,
-                           request_id=websocket.scope.get("state", {}).get("request_id", "-"))
+        self.ctx = Context(
+            services=services,
+            request=websocket,
+            response=None,
+            request_id=websocket.scope.get("state", {}).get("request_id", "-"),
+        )
         self.acked = False
         self.init_received = False
         self.operations: dict[str, asyncio.Task[None]] = {}
@@ -118,7 +124,8 @@ class GraphQLWebSocket:
 
     async def run(self) -> None:
         timeout = asyncio.get_running_loop().call_later(
-            INIT_TIMEOUT_SECONDS, lambda: asyncio.ensure_future(self._init_timeout()))
+            INIT_TIMEOUT_SECONDS, lambda: asyncio.ensure_future(self._init_timeout())
+        )
         try:
             while True:
                 try:
@@ -186,8 +193,12 @@ class GraphQLWebSocket:
             await self.close(4403, "Forbidden")
             return False
         self.acked = True
-        await self.send({"type": "connection_ack",
-                         "payload": {"tenant": principal.tenant_id, "user": principal.user_id}})
+        await self.send(
+            {
+                "type": "connection_ack",
+                "payload": {"tenant": principal.tenant_id, "user": principal.user_id},
+            }
+        )
         if self.legacy:
             await self.send({"type": "ka"})
         return True
@@ -227,7 +238,9 @@ class GraphQLWebSocket:
                 await task
 
     async def send_next(self, op_id: str, payload: dict[str, Any]) -> None:
-        await self.send({"id": op_id, "type": "data" if self.legacy else "next", "payload": payload})
+        await self.send(
+            {"id": op_id, "type": "data" if self.legacy else "next", "payload": payload}
+        )
 
     async def send_error(self, op_id: str, errors: list[dict[str, Any]]) -> None:
         if self.legacy:
@@ -250,9 +263,12 @@ class GraphQLWebSocket:
             document = self.parse_and_validate(query)
             operation = _operation(document, operation_name)
             if operation.operation is not OperationType.SUBSCRIPTION:
-                result = await self.schema.execute(query, variable_values=variables,
-                                                   context_value=self.ctx,
-                                                   operation_name=operation_name)
+                result = await self.schema.execute(
+                    query,
+                    variable_values=variables,
+                    context_value=self.ctx,
+                    operation_name=operation_name,
+                )
                 await self.send_next(op_id, _formatted(result))
                 await self.send_complete(op_id)
                 return
@@ -263,23 +279,47 @@ class GraphQLWebSocket:
                 return
             await self.run_plain_subscription(op_id, query, variables, operation_name)
         except GraphQLError as error:
-            await self._safe(self.send_error(op_id, [_error_payload(error, "GRAPHQL_VALIDATION_FAILED")]))
+            await self._safe(
+                self.send_error(op_id, [_error_payload(error, "GRAPHQL_VALIDATION_FAILED")])
+            )
         except AccessError as error:
-            await self._safe(self.send_error(op_id, [{"message": error.message,
-                                                      "extensions": {"code": error.code}}]))
+            await self._safe(
+                self.send_error(
+                    op_id, [{"message": error.message, "extensions": {"code": error.code}}]
+                )
+            )
         except DomainError as error:
-            await self._safe(self.send_error(op_id, [{
-                "message": error.message,
-                "extensions": {"code": error.code.value, "field": error.field}}]))
+            await self._safe(
+                self.send_error(
+                    op_id,
+                    [
+                        {
+                            "message": error.message,
+                            "extensions": {"code": error.code.value, "field": error.field},
+                        }
+                    ],
+                )
+            )
         except asyncio.CancelledError:
             raise
         except (WebSocketDisconnect, RuntimeError):
             return
         except Exception:
             log.exception("websocket operation %s failed", op_id)
-            await self._safe(self.send_error(op_id, [{
-                "message": "服务器内部错误，请稍后重试",
-                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": self.ctx.request_id}}]))
+            await self._safe(
+                self.send_error(
+                    op_id,
+                    [
+                        {
+                            "message": "服务器内部错误，请稍后重试",
+                            "extensions": {
+                                "code": "INTERNAL_SERVER_ERROR",
+                                "requestId": self.ctx.request_id,
+                            },
+                        }
+                    ],
+                )
+            )
 
     async def _safe(self, coro: Awaitable[None]) -> None:
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
@@ -291,8 +331,9 @@ class GraphQLWebSocket:
     async def run_plain_subscription(
         self, op_id: str, query: str, variables: dict[str, Any], operation_name: str | None
     ) -> None:
-        result = await self.schema.subscribe(query, variable_values=variables,
-                                             context_value=self.ctx, operation_name=operation_name)
+        result = await self.schema.subscribe(
+            query, variable_values=variables, context_value=self.ctx, operation_name=operation_name
+        )
         if isinstance(result, ExecutionResult):
             await self.send_error(op_id, [e.formatted for e in result.errors or []])
             return
@@ -301,8 +342,13 @@ class GraphQLWebSocket:
         await self.send_complete(op_id)
 
     async def join_group(
-        self, op_id: str, query: str, document: DocumentNode, operation: OperationDefinitionNode,
-        variables: dict[str, Any], field_name: str,
+        self,
+        op_id: str,
+        query: str,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any],
+        field_name: str,
     ) -> None:
         gql_schema = self.schema._schema
         field_def = gql_schema.subscription_type.fields[field_name]
@@ -319,30 +365,48 @@ class GraphQLWebSocket:
         # resume point) and visibility class.
         shared_vars = {k: v for k, v in variables.items() if k != "after"}
         key = (query, orjson.dumps(shared_vars, option=orjson.OPT_SORT_KEYS), plan.visibility)
-        group = feed.groups.get(key) or feed.group(key, self._renderer(document, shared_vars, variables, plan))
-        head = b'{"id":' + orjson.dumps(op_id) + (b',"type":"data","payload":' if self.legacy
-                                                  else b',"type":"next","payload":')
+        group = feed.groups.get(key) or feed.group(
+            key, self._renderer(document, shared_vars, variables, plan)
+        )
+        head = (
+            b'{"id":'
+            + orjson.dumps(op_id)
+            + (b',"type":"data","payload":' if self.legacy else b',"type":"next","payload":')
+        )
         head_text = head.decode()
 
         async def send(seq: int, rendered: str) -> None:
             await self.send_text(head_text + rendered + "}")
 
         async def resync(seq: int) -> None:
-            synthetic = LoggedEvent(tenant_id=plan.tenant_id, stream=plan.stream, seq=seq,
-                                    type="stream.resync", payload={"reason": "too_far_behind"},
-                                    actor_user_id=None, created_at=datetime.now(UTC),
-                                    prev_hash="", hash="")
+            synthetic = LoggedEvent(
+                tenant_id=plan.tenant_id,
+                stream=plan.stream,
+                seq=seq,
+                type="stream.resync",
+                payload={"reason": "too_far_behind"},
+                actor_user_id=None,
+                created_at=datetime.now(UTC),
+                prev_hash="",
+                hash="",
+            )
             rendered = await group._render(synthetic)
             if rendered is not None:
                 await send(seq, rendered)
 
-        member = Member(group, send, after=plan.after, on_resync=resync,
-                        buffered=socket_buffer_size(self.ws))
+        member = Member(
+            group, send, after=plan.after, on_resync=resync, buffered=socket_buffer_size(self.ws)
+        )
         self.members[op_id] = member
         member.start()
 
-    def _renderer(self, document: DocumentNode, shared_vars: dict[str, Any],
-                  variables: dict[str, Any], plan: Plan) -> Callable[[LoggedEvent], Awaitable[str | None]]:
+    def _renderer(
+        self,
+        document: DocumentNode,
+        shared_vars: dict[str, Any],
+        variables: dict[str, Any],
+        plan: Plan,
+    ) -> Callable[[LoggedEvent], Awaitable[str | None]]:
         gql_schema = self.schema._schema
         ctx = self.ctx
         # `after` only matters when joining; the shared execution sees the group's variables.
@@ -353,8 +417,9 @@ class GraphQLWebSocket:
             if root is None:
                 return None
             ctx.fresh_loaders()  # per event: a cached loader would serve stale rows
-            result = execute(gql_schema, document, root_value=root, context_value=ctx,
-                             variable_values=exec_vars)
+            result = execute(
+                gql_schema, document, root_value=root, context_value=ctx, variable_values=exec_vars
+            )
             if asyncio.iscoroutine(result) or isinstance(result, Awaitable):
                 result = await result  # type: ignore[misc]
             return orjson.dumps(_formatted(result)).decode()
@@ -428,7 +493,9 @@ def _formatted(result: ExecutionResult) -> dict[str, Any]:
 
 async def websocket_endpoint(websocket: WebSocket, schema: Any) -> None:
     offered = websocket.scope.get("subprotocols") or []
-    protocol = TRANSPORT_WS if TRANSPORT_WS in offered else LEGACY_WS if LEGACY_WS in offered else None
+    protocol = (
+        TRANSPORT_WS if TRANSPORT_WS in offered else LEGACY_WS if LEGACY_WS in offered else None
+    )
     if protocol is None:
         await websocket.close(code=4406, reason="Subprotocol not acceptable")
         return

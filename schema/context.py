@@ -38,7 +38,10 @@ class Reader:
         self._scope: tuple[int | None, int | None] = (None, None)
 
     async def run(
-        self, fn: Callable[[AsyncSession], Awaitable[T]], *, tenant_id: int | None,
+        self,
+        fn: Callable[[AsyncSession], Awaitable[T]],
+        *,
+        tenant_id: int | None,
         user_id: int | None,
     ) -> T:
         if not self._persistent:
@@ -118,8 +121,11 @@ class Context:
         token = headers.get("authorization")
         slug = headers.get("x-tenant") or self.request.query_params.get("tenant")
         if self.connection_params:
-            token = self.connection_params.get("Authorization") or self.connection_params.get(
-                "authorization") or token
+            token = (
+                self.connection_params.get("Authorization")
+                or self.connection_params.get("authorization")
+                or token
+            )
             slug = self.connection_params.get("tenant") or slug
         if token:
             scheme, _, value = token.partition(" ")
@@ -161,6 +167,9 @@ class Context:
         if not active:
             raise Unauthenticated("账号不存在或已停用")
         return Principal(
-            tenant_id=claims.tenant_id, user_id=claims.user_id, grants=grants,
-            display_name=name, request_id=self.request_id,
+            tenant_id=claims.tenant_id,
+            user_id=claims.user_id,
+            grants=grants,
+            display_name=name,
+            request_id=self.request_id,
         )

@@ -68,8 +68,12 @@ class ErrorPolicy(SchemaExtension):
             if not original.extensions and "code" not in (error.extensions or {}):
                 error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
             return error
-        log.error("unexpected error in %s (request %s)", error.path, request_id,
-                  exc_info=(type(original), original, original.__traceback__))
+        log.error(
+            "unexpected error in %s (request %s)",
+            error.path,
+            request_id,
+            exc_info=(type(original), original, original.__traceback__),
+        )
         return GraphQLError(
             "服务器内部错误，请稍后重试",
             nodes=error.nodes,

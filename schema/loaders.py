@@ -48,9 +48,7 @@ class Loaders:
 
     def _grouped(self, model: Any, column: Any, order: Any) -> Any:
         async def load(keys: Sequence[int]) -> list[list[Any]]:
-            rows = await self._ctx.read(
-                _all(select(model).where(column.in_(keys)).order_by(order))
-            )
+            rows = await self._ctx.read(_all(select(model).where(column.in_(keys)).order_by(order)))
             groups: dict[int, list[Any]] = defaultdict(list)
             for row in rows:
                 groups[getattr(row, column.key)].append(row)

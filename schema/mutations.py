@@ -50,7 +50,9 @@ async def mutate(
         return None, errors.errors
 
 
-def user_errors(errors: list[DomainError], error_type: type[E], code_enum: type[enum.Enum]) -> list[E]:
+def user_errors(
+    errors: list[DomainError], error_type: type[E], code_enum: type[enum.Enum]
+) -> list[E]:
     """Domain errors as `error_type` items; a code from another domain keeps its name when
     `code_enum` has it, else becomes INVALID."""
     out: list[Any] = []

@@ -138,5 +138,6 @@ async def resolve_by_ids(
     ids = [parse_db_id(str(i)) for i in node_ids]
     valid = [i for i in ids if i is not None]
     rows = dict(zip(valid, await load_many(valid), strict=True)) if valid else {}
-    return [to_node(row) if i is not None and (row := rows.get(i)) is not None else None
-            for i in ids]
+    return [
+        to_node(row) if i is not None and (row := rows.get(i)) is not None else None for i in ids
+    ]

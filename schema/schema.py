@@ -31,8 +31,10 @@ class Query(TenantQueries, PeopleQueries, AuditQueries, RealtimeQueries, Meeting
     nodes: list[relay.Node | None] = relay.node(description="Objects by their global ids.")
 
 
-@strawberry.type(description="Everything that can be changed. Each mutation is one transaction: "
-                 "it either applies fully or returns errors and changes nothing.")
+@strawberry.type(
+    description="Everything that can be changed. Each mutation is one transaction: "
+    "it either applies fully or returns errors and changes nothing."
+)
 class Mutation(TenantMutations, PeopleMutations, MeetingMutations):
     pass
 
@@ -58,8 +60,10 @@ def _schema(max_depth: int, max_aliases: int, max_tokens: int) -> strawberry.Sch
     # The limits' validation rules are classes made by each limiter: made once here, not per
     # request, so that ValidationCache (keyed on the rules) hits instead of validating
     # every request again.
-    limit_rules = [*QueryDepthLimiter(max_depth=max_depth).validation_rules,
-                   *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules]
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    ]
     return YishiSchema(
         query=Query,
         mutation=Mutation,

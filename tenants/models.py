@@ -1,4 +1,5 @@
-"""Tenant (county, 县/区), OrgUnit (the 县 → 乡镇/街道 → 村/社区 → 网格 tree) and Venue (说事场所)."""
+"""Tenant (county, 县/区), OrgUnit (the 县 → 乡镇/街道 → 村/社区 → 网格 tree) and Venue
+(说事场所)."""
 
 from __future__ import annotations
 
@@ -81,7 +82,8 @@ VENUE_UNIT_KINDS: dict[VenueLevel, tuple[OrgUnitKind, ...]] = {
 
 
 class Venue(TenantOwned, Timestamped, Base):
-    """A 说事 venue (说事中心/说事处/说事站/说事点, or the online 说事处) attached to an org unit."""
+    """A 说事 venue (说事中心/说事处/说事站/说事点, or the online 说事处) attached to an org
+    unit."""
 
     __tablename__ = "venues"
     __table_args__ = (UniqueConstraint("org_unit_id", "name"),)

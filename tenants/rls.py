@@ -39,7 +39,9 @@ def _enable(table: str) -> list[str]:
     ]
 
 
-def tenant_table(table: str, *, app_privileges: str = "SELECT, INSERT, UPDATE, DELETE") -> list[str]:
+def tenant_table(
+    table: str, *, app_privileges: str = "SELECT, INSERT, UPDATE, DELETE"
+) -> list[str]:
     """Grants and isolation policies for a county-owned table (it has `tenant_id`)."""
     return [
         *_enable(table),

@@ -96,15 +96,24 @@ async def create_tenant(
         raise DomainError(Code.DUPLICATE_SLUG, f"标识“{slug}”已被使用", field="slug")
     if await session.scalar(select(exists().where(Tenant.division_code == division_code))):
         raise DomainError(
-            Code.DUPLICATE_DIVISION_CODE, f"行政区划代码 {division_code} 已注册", field="divisionCode"
+            Code.DUPLICATE_DIVISION_CODE,
+            f"行政区划代码 {division_code} 已注册",
+            field="divisionCode",
         )
     tenant = Tenant(name=clean_name, slug=slug, division_code=division_code, timezone=timezone)
-    async with people.refusing_duplicates(session, {
-        "uq_tenants_slug": DomainError(Code.DUPLICATE_SLUG, f"标识“{slug}”已被使用", field="slug"),
-        "uq_tenants_division_code": DomainError(
-            Code.DUPLICATE_DIVISION_CODE, f"行政区划代码 {division_code} 已注册",
-            field="divisionCode"),
-    }):
+    async with people.refusing_duplicates(
+        session,
+        {
+            "uq_tenants_slug": DomainError(
+                Code.DUPLICATE_SLUG, f"标识“{slug}”已被使用", field="slug"
+            ),
+            "uq_tenants_division_code": DomainError(
+                Code.DUPLICATE_DIVISION_CODE,
+                f"行政区划代码 {division_code} 已注册",
+                field="divisionCode",
+            ),
+        },
+    ):
         session.add(tenant)
         await session.flush()
     root = OrgUnit(tenant_id=tenant.id, kind=OrgUnitKind.COUNTY, name=clean_name, path="")
@@ -117,16 +126,24 @@ async def create_tenant(
     if admin is not None:
         try:
             user = await people.insert_user(
-                session, tenant_id=tenant.id, display_name=admin.display_name,
-                phone=admin.phone, password=admin.password,
+                session,
+                tenant_id=tenant.id,
+                display_name=admin.display_name,
+                phone=admin.phone,
+                password=admin.password,
             )
         except DomainError as exc:  # name the nested input field: admin.phone, …
             exc.field = f"admin.{exc.field}" if exc.field else "admin"
             raise
         session.add(Membership(tenant_id=tenant.id, user_id=user.id, role=Role.TENANT_ADMIN))
     await audit.record(
-        session, principal, action="tenant.create", target_type="Tenant", target_id=tenant.id,
-        after=tenant_snapshot(tenant), tenant_id=tenant.id,
+        session,
+        principal,
+        action="tenant.create",
+        target_type="Tenant",
+        target_id=tenant.id,
+        after=tenant_snapshot(tenant),
+        tenant_id=tenant.id,
     )
     return tenant
 
@@ -178,8 +195,9 @@ async def create_org_unit(
     parent = await get_unit(session, parent_id)
     principal.require(Role.TENANT_ADMIN, at_path=parent.path)
     clean_name = clean_text(name, field="name", code=Code.INVALID, label="名称", max_length=100)
-    clean_code = clean_text(code, field="code", code=Code.INVALID, label="编码", max_length=20,
-                            required=False)
+    clean_code = clean_text(
+        code, field="code", code=Code.INVALID, label="编码", max_length=20, required=False
+    )
     if parent.kind not in ALLOWED_PARENTS[kind]:
         raise DomainError(
             Code.INVALID_PARENT,
@@ -187,7 +205,11 @@ async def create_org_unit(
             field="kind",
         )
     unit = OrgUnit(
-        tenant_id=tenant_id, parent_id=parent.id, kind=kind, name=clean_name, code=clean_code,
+        tenant_id=tenant_id,
+        parent_id=parent.id,
+        kind=kind,
+        name=clean_name,
+        code=clean_code,
         path="",
     )
     session.add(unit)
@@ -195,7 +217,11 @@ async def create_org_unit(
     unit.path = f"{parent.path}{unit.id}/"
     await session.flush()
     await audit.record(
-        session, principal, action="orgUnit.create", target_type="OrgUnit", target_id=unit.id,
+        session,
+        principal,
+        action="orgUnit.create",
+        target_type="OrgUnit",
+        target_id=unit.id,
         after=unit_snapshot(unit),
     )
     await _org_event(session, principal, "orgUnit.created", {"id": unit.id, **unit_snapshot(unit)})
@@ -203,7 +229,11 @@ async def create_org_unit(
 
 
 async def update_org_unit(
-    session: AsyncSession, principal: Principal, *, unit_id: int, name: str | None,
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    unit_id: int,
+    name: str | None,
     code: str | None,
 ) -> OrgUnit:
     unit = await get_unit(session, unit_id, field="id")
@@ -212,12 +242,18 @@ async def update_org_unit(
     if name is not None:
         unit.name = clean_text(name, field="name", code=Code.INVALID, label="名称", max_length=100)
     if code is not None:
-        unit.code = clean_text(code, field="code", code=Code.INVALID, label="编码", max_length=20,
-                               required=False)
+        unit.code = clean_text(
+            code, field="code", code=Code.INVALID, label="编码", max_length=20, required=False
+        )
     await session.flush()
     await audit.record(
-        session, principal, action="orgUnit.update", target_type="OrgUnit", target_id=unit.id,
-        before=before, after=unit_snapshot(unit),
+        session,
+        principal,
+        action="orgUnit.update",
+        target_type="OrgUnit",
+        target_id=unit.id,
+        before=before,
+        after=unit_snapshot(unit),
     )
     await _org_event(session, principal, "orgUnit.updated", {"id": unit.id, **unit_snapshot(unit)})
     return unit
@@ -237,8 +273,9 @@ async def create_venue(
     unit = await get_unit(session, org_unit_id, field="orgUnitId")
     principal.require(Role.TENANT_ADMIN, at_path=unit.path)
     clean_name = clean_text(name, field="name", code=Code.INVALID, label="名称", max_length=100)
-    clean_address = clean_text(address, field="address", code=Code.INVALID, label="地址",
-                               max_length=200, required=False)
+    clean_address = clean_text(
+        address, field="address", code=Code.INVALID, label="地址", max_length=200, required=False
+    )
     if unit.kind not in VENUE_UNIT_KINDS[level]:
         raise DomainError(
             Code.INVALID_VENUE_LEVEL,
@@ -250,18 +287,37 @@ async def create_venue(
     )
     if duplicate:
         raise DomainError(Code.INVALID, f"该单元已有名为“{clean_name}”的场所", field="name")
-    venue = Venue(tenant_id=tenant_id, org_unit_id=unit.id, level=level, name=clean_name,
-                  address=clean_address)
-    async with people.refusing_duplicates(session, {"uq_venues_org_unit_id_name": DomainError(
-            Code.INVALID, f"该单元已有名为“{clean_name}”的场所", field="name")}):
+    venue = Venue(
+        tenant_id=tenant_id,
+        org_unit_id=unit.id,
+        level=level,
+        name=clean_name,
+        address=clean_address,
+    )
+    async with people.refusing_duplicates(
+        session,
+        {
+            "uq_venues_org_unit_id_name": DomainError(
+                Code.INVALID, f"该单元已有名为“{clean_name}”的场所", field="name"
+            )
+        },
+    ):
         session.add(venue)
         await session.flush()
     await audit.record(
-        session, principal, action="venue.create", target_type="Venue", target_id=venue.id,
+        session,
+        principal,
+        action="venue.create",
+        target_type="Venue",
+        target_id=venue.id,
         after={"name": venue.name, "level": level.value, "orgUnitId": unit.id},
     )
-    await _org_event(session, principal, "venue.created",
-                     {"id": venue.id, "name": venue.name, "level": level.value, "orgUnitId": unit.id})
+    await _org_event(
+        session,
+        principal,
+        "venue.created",
+        {"id": venue.id, "name": venue.name, "level": level.value, "orgUnitId": unit.id},
+    )
     return venue
 
 
@@ -297,7 +353,8 @@ async def list_venues(
 
 async def count_children(session: AsyncSession, unit_ids: Sequence[int]) -> dict[int, int]:
     rows = await session.execute(
-        select(OrgUnit.parent_id, func.count()).where(OrgUnit.parent_id.in_(unit_ids))
+        select(OrgUnit.parent_id, func.count())
+        .where(OrgUnit.parent_id.in_(unit_ids))
         .group_by(OrgUnit.parent_id)
     )
     return {parent: n for parent, n in rows.all()}
@@ -311,14 +368,20 @@ async def _org_event(
 ) -> None:
     """Changes to the org tree are watchable on the county's `org` stream."""
     await events.append(
-        session, tenant_id=principal.require_tenant(), stream=ORG_STREAM,
+        session,
+        tenant_id=principal.require_tenant(),
+        stream=ORG_STREAM,
         drafts=[events.EventDraft(type=type, payload=payload, actor_user_id=principal.user_id)],
     )
 
 
-async def _authorize_org_stream(session: AsyncSession, principal: Principal, ident: str | None) -> str:
+async def _authorize_org_stream(
+    session: AsyncSession, principal: Principal, ident: str | None
+) -> str:
     if ident is not None:
-        raise DomainError(streams.StreamErrorCode.UNKNOWN_STREAM, "org 流没有子标识", field="stream")
+        raise DomainError(
+            streams.StreamErrorCode.UNKNOWN_STREAM, "org 流没有子标识", field="stream"
+        )
     principal.require(Role.TENANT_ADMIN)
     return "admin"
 

@@ -91,9 +91,15 @@ async def server(database_url: str) -> AsyncIterator[LiveServer]:
     settings = Settings(environment="test", database_url=database_url, db_pool_size=5)
     app = create_app(settings, migrate=False)
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            ws="websockets-sansio", lifespan="on",
-                            ws_per_message_deflate=False)
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        ws="websockets-sansio",
+        lifespan="on",
+        ws_per_message_deflate=False,
+    )
     uv = uvicorn.Server(config)
     task = asyncio.create_task(uv.serve())
     while not uv.started:
@@ -101,8 +107,9 @@ async def server(database_url: str) -> AsyncIterator[LiveServer]:
             task.result()
         await asyncio.sleep(0.02)
     try:
-        yield LiveServer(base_url=f"http://127.0.0.1:{port}", services=app.state.services,
-                         owner_url=database_url)
+        yield LiveServer(
+            base_url=f"http://127.0.0.1:{port}", services=app.state.services, owner_url=database_url
+        )
     finally:
         uv.should_exit = True
         await task
@@ -123,20 +130,28 @@ class GraphQLClient:
         self.http = http
 
     async def execute(
-        self, query: str, variables: dict[str, Any] | None = None, *, tenant: str | None = None,
-        token: str | None = None, headers: dict[str, str] | None = None,
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        tenant: str | None = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         h = dict(headers or {})
         if tenant:
             h["X-Tenant"] = tenant
         if token:
             h["Authorization"] = f"Bearer {token}"
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}},
-                                        headers=h)
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=h
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
-    async def data(self, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, **kw: Any
+    ) -> dict[str, Any]:
         """The `data` of a response that must have no top-level errors."""
         body = await self.execute(query, variables, **kw)
         assert "errors" not in body, body
@@ -156,7 +171,11 @@ COUNTY_TABLES = sorted(t.name for t in metadata.sorted_tables if "tenant_id" in 
 async def county_rows(owner_db: asyncpg.Connection, tenant_id: int) -> dict[str, int]:
     """Rows per county-owned table for one county (one round trip): a refused action must
     leave every count as it was."""
-    row = await owner_db.fetchrow("SELECT " + ", ".join(
-        f"(SELECT count(*) FROM {t} WHERE tenant_id = $1) AS {t}" for t in COUNTY_TABLES),
-        tenant_id)
+    row = await owner_db.fetchrow(
+        "SELECT "
+        + ", ".join(
+            f"(SELECT count(*) FROM {t} WHERE tenant_id = $1) AS {t}" for t in COUNTY_TABLES
+        ),
+        tenant_id,
+    )
     return dict(row)

@@ -54,8 +54,13 @@ class GraphQLWS:
     # -- connection ----------------------------------------------------------------------
 
     async def connect(self) -> GraphQLWS:
-        self.ws = await websockets.connect(self.url, subprotocols=[self.protocol],  # type: ignore[list-item]
-                                           max_size=None, open_timeout=WAIT, ping_interval=None)
+        self.ws = await websockets.connect(
+            self.url,
+            subprotocols=[self.protocol],  # type: ignore[list-item]
+            max_size=None,
+            open_timeout=WAIT,
+            ping_interval=None,
+        )
         assert self.ws.subprotocol == self.protocol
         self.closed = asyncio.get_running_loop().create_future()
         self._reader = asyncio.create_task(self._read())
@@ -125,6 +130,7 @@ class GraphQLWS:
 
     async def connection_message(self) -> dict[str, Any]:
         """The next message that belongs to no operation (connection_ack, pong, ka…)."""
+
         async def next_one() -> dict[str, Any]:
             while not self.connection:
                 assert self.closed is not None
@@ -146,14 +152,21 @@ class GraphQLWS:
     def new_id(self) -> str:
         return f"op{next(self._ids)}"
 
-    async def subscribe(self, query: str, variables: dict[str, Any] | None = None, *,
-                        op_id: str | None = None, operation_name: str | None = None) -> str:
+    async def subscribe(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        op_id: str | None = None,
+        operation_name: str | None = None,
+    ) -> str:
         op_id = op_id or self.new_id()
         payload: dict[str, Any] = {"query": query, "variables": variables or {}}
         if operation_name:
             payload["operationName"] = operation_name
-        await self.send({"id": op_id, "type": "start" if self.legacy else "subscribe",
-                         "payload": payload})
+        await self.send(
+            {"id": op_id, "type": "start" if self.legacy else "subscribe", "payload": payload}
+        )
         return op_id
 
     async def stop(self, op_id: str) -> None:
@@ -164,8 +177,9 @@ class GraphQLWS:
         assert self.closed is not None
         queue = self.queue(op_id)
         getter = asyncio.ensure_future(queue.get())
-        done, _ = await asyncio.wait({getter, self.closed}, timeout=WAIT,
-                                     return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {getter, self.closed}, timeout=WAIT, return_when=asyncio.FIRST_COMPLETED
+        )
         if getter in done:
             return getter.result()
         getter.cancel()
@@ -240,8 +254,11 @@ async def logged_seqs(gql: Any, token: str, stream: str = "org") -> list[int]:
     """Every seq of the stream's log, read page by page through streamEvents."""
     seqs: list[int] = []
     while True:
-        data = await gql.data(STREAM_EVENTS, {"s": stream, "after": seqs[-1] if seqs else 0,
-                                              "first": 100}, token=token)
+        data = await gql.data(
+            STREAM_EVENTS,
+            {"s": stream, "after": seqs[-1] if seqs else 0, "first": 100},
+            token=token,
+        )
         page = [e["seq"] for e in data["streamEvents"]]
         if not page:
             return seqs
@@ -250,6 +267,7 @@ async def logged_seqs(gql: Any, token: str, stream: str = "org") -> list[int]:
 
 async def wait_until(predicate: Any, what: str) -> None:
     """Poll an in-process condition (e.g. the hub's groups) until it holds; WAIT bounds it."""
+
     async def poll() -> None:
         while not predicate():  # noqa: ASYNC110 (in-process state has no event)
             await asyncio.sleep(0.01)

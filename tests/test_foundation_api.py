@@ -30,6 +30,7 @@ async def assert_still_answers(gql, county) -> None:
 
 # --- malformed documents --------------------------------------------------------------------
 
+
 async def test_a_syntax_error_is_graphql_validation_failed(server, gql):
     # given
     county = await make_county(server)
@@ -54,8 +55,9 @@ async def test_an_empty_or_missing_query_is_refused(server, gql):
     # when
     empty = await post(gql.http, "", **{"X-Tenant": county.slug})
     missing = await gql.http.post("/graphql", json={"variables": {}})
-    not_json = await gql.http.post("/graphql", content=b"{not json",
-                                   headers={"Content-Type": "application/json"})
+    not_json = await gql.http.post(
+        "/graphql", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
 
     # then
     assert empty.status_code == 400
@@ -83,12 +85,17 @@ async def test_a_wrong_argument_type_is_graphql_validation_failed(server, gql):
     county = await make_county(server)
 
     # when
-    literal = await gql.execute('{ orgUnits(first: "ten") { edges { cursor } } }',
-                                tenant=county.slug)
-    variable = await gql.execute("query($n: Int) { orgUnits(first: $n) { edges { cursor } } }",
-                                 {"n": "ten"}, tenant=county.slug)
-    bad_enum = await gql.execute("{ orgUnits(kinds: [CASTLE]) { edges { cursor } } }",
-                                 tenant=county.slug)
+    literal = await gql.execute(
+        '{ orgUnits(first: "ten") { edges { cursor } } }', tenant=county.slug
+    )
+    variable = await gql.execute(
+        "query($n: Int) { orgUnits(first: $n) { edges { cursor } } }",
+        {"n": "ten"},
+        tenant=county.slug,
+    )
+    bad_enum = await gql.execute(
+        "{ orgUnits(kinds: [CASTLE]) { edges { cursor } } }", tenant=county.slug
+    )
 
     # then: literals are checked with the document; variables when they are applied
     for body in (literal, bad_enum):
@@ -97,11 +104,13 @@ async def test_a_wrong_argument_type_is_graphql_validation_failed(server, gql):
     assert variable["data"] is None
     assert error_codes(variable) == ["BAD_USER_INPUT"]
     assert variable["errors"][0]["message"] == (
-        "Variable '$n' has invalid value: Int cannot represent non-integer value: 'ten'")
+        "Variable '$n' has invalid value: Int cannot represent non-integer value: 'ten'"
+    )
     await assert_still_answers(gql, county)
 
 
 # --- limits -----------------------------------------------------------------------------------
+
 
 def nested_parents(levels: int) -> str:
     """orgUnits → edges → node, then `levels` times parent."""
@@ -162,20 +171,23 @@ async def test_a_query_of_more_than_4000_tokens_is_refused(server, gql):
 
 # --- GET and GraphiQL -------------------------------------------------------------------------
 
+
 async def test_a_query_via_get_works(server, gql):
     # given
     county = await make_county(server, name="城口测试县")
 
     # when
-    response = await gql.http.get("/graphql", params={"query": "{county{name}}"},
-                                  headers={"X-Tenant": county.slug})
+    response = await gql.http.get(
+        "/graphql", params={"query": "{county{name}}"}, headers={"X-Tenant": county.slug}
+    )
 
     # then
     assert response.status_code == 200
     assert response.json() == {"data": {"county": {"name": "城口测试县"}}}
     # the county may also be named in the URL (links, EventSource-like clients)
-    by_param = await gql.http.get("/graphql", params={"query": "{county{name}}",
-                                                      "tenant": county.slug})
+    by_param = await gql.http.get(
+        "/graphql", params={"query": "{county{name}}", "tenant": county.slug}
+    )
     assert by_param.json() == {"data": {"county": {"name": "城口测试县"}}}
 
 
@@ -183,20 +195,28 @@ async def test_a_mutation_via_get_is_refused(server, gql, owner_db):
     # given
     county = await make_county(server)
     name = f"GET乡{uuid.uuid4().hex[:6]}"
-    mutation = (f'mutation {{ createOrgUnit(input: {{parentId: "{county.root_gid}", '
-                f'kind: TOWNSHIP, name: "{name}"}}) {{ errors {{ code }} }} }}')
-    before = await owner_db.fetchval("SELECT count(*) FROM org_units WHERE tenant_id = $1",
-                                     county.id)
+    mutation = (
+        f'mutation {{ createOrgUnit(input: {{parentId: "{county.root_gid}", '
+        f'kind: TOWNSHIP, name: "{name}"}}) {{ errors {{ code }} }} }}'
+    )
+    before = await owner_db.fetchval(
+        "SELECT count(*) FROM org_units WHERE tenant_id = $1", county.id
+    )
 
     # when
-    response = await gql.http.get("/graphql", params={"query": mutation},
-                                  headers={"Authorization": f"Bearer {county.admin.token}"})
+    response = await gql.http.get(
+        "/graphql",
+        params={"query": mutation},
+        headers={"Authorization": f"Bearer {county.admin.token}"},
+    )
 
     # then
     assert response.status_code == 400
     assert response.text == "mutations are not allowed when using GET"
-    assert await owner_db.fetchval("SELECT count(*) FROM org_units WHERE tenant_id = $1",
-                                   county.id) == before
+    assert (
+        await owner_db.fetchval("SELECT count(*) FROM org_units WHERE tenant_id = $1", county.id)
+        == before
+    )
 
 
 async def test_graphiql_is_served_to_browsers(server, gql):
@@ -224,15 +244,31 @@ query($first: Int!) {
 async def make_townships_with_venues(server, county, n: int) -> None:
     """`n` townships, each with a venue and a village, in one transaction (fast setup)."""
     principal = await county_admin_principal(server, county)
-    async with server.services.db.transaction(tenant_id=county.id,
-                                               user_id=county.admin.user_id) as session:
+    async with server.services.db.transaction(
+        tenant_id=county.id, user_id=county.admin.user_id
+    ) as session:
         for i in range(n):
-            unit = await tenants.create_org_unit(session, principal, parent_id=county.root_id,
-                                                 kind=OrgUnitKind.TOWNSHIP, name=f"乡{i:02d}")
-            await tenants.create_venue(session, principal, org_unit_id=unit.id,
-                                       level=VenueLevel.OFFICE, name=f"乡{i:02d}说事处")
-            await tenants.create_org_unit(session, principal, parent_id=unit.id,
-                                          kind=OrgUnitKind.VILLAGE, name=f"乡{i:02d}一村")
+            unit = await tenants.create_org_unit(
+                session,
+                principal,
+                parent_id=county.root_id,
+                kind=OrgUnitKind.TOWNSHIP,
+                name=f"乡{i:02d}",
+            )
+            await tenants.create_venue(
+                session,
+                principal,
+                org_unit_id=unit.id,
+                level=VenueLevel.OFFICE,
+                name=f"乡{i:02d}说事处",
+            )
+            await tenants.create_org_unit(
+                session,
+                principal,
+                parent_id=unit.id,
+                kind=OrgUnitKind.VILLAGE,
+                name=f"乡{i:02d}一村",
+            )
 
 
 async def test_the_number_of_sql_statements_does_not_grow_with_the_page(server, gql):

@@ -104,6 +104,7 @@ async def login(gql, county, phone: str, password: str = PASSWORD) -> dict:
 
 # --- login ------------------------------------------------------------------------------
 
+
 async def test_login_returns_tokens_and_the_user_with_a_masked_phone(server, gql, owner_db):
     # given
     county = await make_county(server)
@@ -115,14 +116,18 @@ async def test_login_returns_tokens_and_the_user_with_a_masked_phone(server, gql
 
     # then
     assert result["errors"] == []
-    assert result["user"] == {"id": member.gid, "displayName": "张解事",
-                              "phone": f"{member.phone[:3]}****{member.phone[-4:]}",
-                              "isActive": True}
+    assert result["user"] == {
+        "id": member.gid,
+        "displayName": "张解事",
+        "phone": f"{member.phone[:3]}****{member.phone[-4:]}",
+        "isActive": True,
+    }
     assert result["user"]["phone"].startswith("139****")
     tokens = result["tokens"]
     assert tokens["accessToken"] and tokens["refreshToken"].startswith(f"{county.id}.")
     assert (await county_rows(owner_db, county.id))["refresh_tokens"] == (
-        tokens_before["refresh_tokens"] + 1)
+        tokens_before["refresh_tokens"] + 1
+    )
     viewer = await gql.data(VIEWER, token=tokens["accessToken"])
     assert viewer["viewer"]["user"]["id"] == member.gid
     assert viewer["viewer"]["roles"] == ["MEDIATOR"]
@@ -153,8 +158,9 @@ async def test_login_with_a_wrong_password_is_refused_on_the_password_field(serv
 
     # then
     assert result["tokens"] is None and result["user"] is None
-    assert result["errors"] == [{"field": "password", "code": "INVALID_CREDENTIALS",
-                                 "message": "手机号码或密码错误"}]
+    assert result["errors"] == [
+        {"field": "password", "code": "INVALID_CREDENTIALS", "message": "手机号码或密码错误"}
+    ]
     assert await county_rows(owner_db, county.id) == before
 
 
@@ -166,14 +172,16 @@ async def test_login_with_an_unknown_phone_gets_the_same_answer(server, gql, own
     before = await county_rows(owner_db, county.id)
 
     # when: an unknown number, a malformed one, and an account of another county
-    results = [await login(gql, county, phone)
-               for phone in (next_phone(), "12345", member_elsewhere.phone)]
+    results = [
+        await login(gql, county, phone) for phone in (next_phone(), "12345", member_elsewhere.phone)
+    ]
 
     # then
     for result in results:
         assert result["tokens"] is None
-        assert result["errors"] == [{"field": "password", "code": "INVALID_CREDENTIALS",
-                                     "message": "手机号码或密码错误"}]
+        assert result["errors"] == [
+            {"field": "password", "code": "INVALID_CREDENTIALS", "message": "手机号码或密码错误"}
+        ]
     assert await county_rows(owner_db, county.id) == before
 
 
@@ -191,8 +199,10 @@ async def test_login_without_a_county_is_unauthenticated(server, gql):
 
 # --- refresh tokens -----------------------------------------------------------------------
 
+
 async def test_refresh_rotates_the_pair_and_the_old_refresh_token_stops_working(
-        server, gql, owner_db):
+    server, gql, owner_db
+):
     # given
     county = await make_county(server)
     member = await make_user(server, county)
@@ -216,7 +226,8 @@ async def test_refresh_rotates_the_pair_and_the_old_refresh_token_stops_working(
     reused = (await gql.data(REFRESH, {"t": first["refreshToken"]}))["refreshToken"]
     assert reused["tokens"] is None
     assert [(e["field"], e["code"]) for e in reused["errors"]] == [
-        ("refreshToken", "INVALID_REFRESH_TOKEN")]
+        ("refreshToken", "INVALID_REFRESH_TOKEN")
+    ]
     assert await county_rows(owner_db, county.id) == before
 
 
@@ -228,8 +239,14 @@ async def test_malformed_refresh_tokens_are_invalid(server, gql, owner_db):
     other = await make_county(server)
     before = await county_rows(owner_db, county.id)
     malformed = [
-        "", "garbage", "no-dot-at-all", f"{county.id}.", f"{county.id}.not-a-real-token",
-        f"x{real}", "99999999999999999999999.abc", f"{other.id}.{real.partition('.')[2]}",
+        "",
+        "garbage",
+        "no-dot-at-all",
+        f"{county.id}.",
+        f"{county.id}.not-a-real-token",
+        f"x{real}",
+        "99999999999999999999999.abc",
+        f"{other.id}.{real.partition('.')[2]}",
     ]
 
     # when
@@ -239,7 +256,8 @@ async def test_malformed_refresh_tokens_are_invalid(server, gql, owner_db):
     for token, result in zip(malformed, results, strict=True):
         assert result["tokens"] is None, token
         assert [(e["field"], e["code"]) for e in result["errors"]] == [
-            ("refreshToken", "INVALID_REFRESH_TOKEN")], token
+            ("refreshToken", "INVALID_REFRESH_TOKEN")
+        ], token
     assert await county_rows(owner_db, county.id) == before
     # the real token still works: a malformed attempt did not spend it
     assert (await gql.data(REFRESH, {"t": real}))["refreshToken"]["errors"] == []
@@ -250,8 +268,10 @@ async def test_an_expired_refresh_token_is_invalid(server, gql, owner_db):
     county = await make_county(server)
     member = await make_user(server, county)
     tokens = (await login(gql, county, member.phone))["tokens"]
-    await owner_db.execute("UPDATE refresh_tokens SET expires_at = now() - interval '1 minute' "
-                           "WHERE user_id = $1", member.user_id)
+    await owner_db.execute(
+        "UPDATE refresh_tokens SET expires_at = now() - interval '1 minute' WHERE user_id = $1",
+        member.user_id,
+    )
     before = await county_rows(owner_db, county.id)
 
     # when
@@ -260,7 +280,8 @@ async def test_an_expired_refresh_token_is_invalid(server, gql, owner_db):
     # then
     assert result["tokens"] is None
     assert [(e["field"], e["code"]) for e in result["errors"]] == [
-        ("refreshToken", "INVALID_REFRESH_TOKEN")]
+        ("refreshToken", "INVALID_REFRESH_TOKEN")
+    ]
     assert await county_rows(owner_db, county.id) == before
 
 
@@ -279,8 +300,12 @@ async def test_a_deactivated_account_cannot_refresh(server, gql, owner_db):
     assert result["tokens"] is None
     assert [e["code"] for e in result["errors"]] == ["INVALID_REFRESH_TOKEN"]
     assert await county_rows(owner_db, county.id) == before
-    assert await owner_db.fetchval("SELECT revoked_at FROM refresh_tokens WHERE user_id = $1",
-                                   member.user_id) is None
+    assert (
+        await owner_db.fetchval(
+            "SELECT revoked_at FROM refresh_tokens WHERE user_id = $1", member.user_id
+        )
+        is None
+    )
 
 
 async def test_logout_revokes_the_refresh_token(server, gql, owner_db):
@@ -296,7 +321,10 @@ async def test_logout_revokes_the_refresh_token(server, gql, owner_db):
     assert result == {"ok": True, "errors": []}
     revoked = await owner_db.fetchval(
         "SELECT count(*) FROM refresh_tokens WHERE tenant_id = $1 AND user_id = $2 "
-        "AND revoked_at IS NOT NULL", county.id, member.user_id)
+        "AND revoked_at IS NOT NULL",
+        county.id,
+        member.user_id,
+    )
     assert revoked == 1
     refreshed = (await gql.data(REFRESH, {"t": tokens["refreshToken"]}))["refreshToken"]
     assert [e["code"] for e in refreshed["errors"]] == ["INVALID_REFRESH_TOKEN"]
@@ -308,8 +336,10 @@ async def test_logout_with_a_malformed_token_is_harmless(server, gql, owner_db):
     before = await county_rows(owner_db, county.id)
 
     # when
-    results = [(await gql.data(LOGOUT, {"t": t}))["logout"]
-               for t in ("garbage", f"{county.id}.nope", "99999999999999999999999.x")]
+    results = [
+        (await gql.data(LOGOUT, {"t": t}))["logout"]
+        for t in ("garbage", f"{county.id}.nope", "99999999999999999999999.x")
+    ]
 
     # then
     assert results == [{"ok": True, "errors": []}] * 3
@@ -318,14 +348,19 @@ async def test_logout_with_a_malformed_token_is_harmless(server, gql, owner_db):
 
 # --- access tokens and headers --------------------------------------------------------------
 
+
 async def test_an_expired_access_token_is_unauthenticated(server, gql):
     # given
     county = await make_county(server)
     member = await make_user(server, county)
     expired = token_for(server, county.id, member.user_id, ttl=-10)
     secret = server.services.settings.jwt_secret.get_secret_value()
-    assert jwt.decode(expired, secret, algorithms=[JWT_ALGORITHM],
-                      options={"verify_exp": False})["exp"] < time.time()
+    assert (
+        jwt.decode(expired, secret, algorithms=[JWT_ALGORITHM], options={"verify_exp": False})[
+            "exp"
+        ]
+        < time.time()
+    )
 
     # when
     body = await gql.execute(VIEWER, token=expired)
@@ -341,8 +376,13 @@ async def test_garbage_and_forged_tokens_are_unauthenticated(server, gql):
     county = await make_county(server)
     member = await make_user(server, county)
     now = int(time.time())
-    claims = {"sub": f"user:{member.user_id}", "tid": county.id, "typ": "access",
-              "iat": now, "exp": now + 600}
+    claims = {
+        "sub": f"user:{member.user_id}",
+        "tid": county.id,
+        "typ": "access",
+        "iat": now,
+        "exp": now + 600,
+    }
     secret = server.services.settings.jwt_secret.get_secret_value()
     bad_tokens = [
         "garbage",
@@ -415,6 +455,7 @@ async def test_an_unknown_county_slug_is_unauthenticated(server, gql):
 
 # --- registration ---------------------------------------------------------------------------
 
+
 async def test_register_creates_a_citizen_who_is_signed_in(server, gql, owner_db):
     # given
     county = await make_county(server)
@@ -422,9 +463,13 @@ async def test_register_creates_a_citizen_who_is_signed_in(server, gql, owner_db
     before = await county_rows(owner_db, county.id)
 
     # when
-    result = (await gql.data(REGISTER, {"name": " 郑群众 ", "phone": phone,
-                                         "password": "long-enough-1"},
-                             tenant=county.slug))["register"]
+    result = (
+        await gql.data(
+            REGISTER,
+            {"name": " 郑群众 ", "phone": phone, "password": "long-enough-1"},
+            tenant=county.slug,
+        )
+    )["register"]
 
     # then
     assert result["errors"] == []
@@ -439,7 +484,10 @@ async def test_register_creates_a_citizen_who_is_signed_in(server, gql, owner_db
     assert after["refresh_tokens"] == before["refresh_tokens"] + 1
     row = await owner_db.fetchrow(
         "SELECT m.role, m.org_unit_id FROM memberships m JOIN users u ON u.id = m.user_id "
-        "WHERE u.tenant_id = $1 AND u.phone = $2", county.id, f"+86{phone}")
+        "WHERE u.tenant_id = $1 AND u.phone = $2",
+        county.id,
+        f"+86{phone}",
+    )
     assert (row["role"], row["org_unit_id"]) == ("CITIZEN", None)
     # and the password works for a normal login
     assert (await login(gql, county, phone, "long-enough-1"))["errors"] == []
@@ -453,9 +501,13 @@ async def test_register_with_a_phone_already_taken_is_refused(server, gql, owner
 
     # when: the same number, written differently
     spaced = f"{member.phone[:3]} {member.phone[3:7]} {member.phone[7:]}"
-    result = (await gql.data(REGISTER, {"name": "重复", "phone": spaced,
-                                         "password": "long-enough-1"},
-                             tenant=county.slug))["register"]
+    result = (
+        await gql.data(
+            REGISTER,
+            {"name": "重复", "phone": spaced, "password": "long-enough-1"},
+            tenant=county.slug,
+        )
+    )["register"]
 
     # then
     assert result["tokens"] is None and result["user"] is None
@@ -463,22 +515,30 @@ async def test_register_with_a_phone_already_taken_is_refused(server, gql, owner
     assert await county_rows(owner_db, county.id) == before
 
 
-async def test_registering_one_phone_three_times_at_once_creates_one_account(server, gql,
-                                                                            owner_db):
+async def test_registering_one_phone_three_times_at_once_creates_one_account(server, gql, owner_db):
     # given
     county = await make_county(server)
     phone = next_phone()
     before = await county_rows(owner_db, county.id)
 
     # when
-    bodies = await asyncio.gather(*(
-        gql.execute(REGISTER, {"name": "并发", "phone": phone, "password": "long-enough-1"},
-                    tenant=county.slug) for _ in range(3)))
+    bodies = await asyncio.gather(
+        *(
+            gql.execute(
+                REGISTER,
+                {"name": "并发", "phone": phone, "password": "long-enough-1"},
+                tenant=county.slug,
+            )
+            for _ in range(3)
+        )
+    )
 
     # then: one account; the others are told the number is taken
     assert all("errors" not in body for body in bodies), bodies
-    outcomes = sorted(tuple((e["field"], e["code"]) for e in body["data"]["register"]["errors"])
-                      for body in bodies)
+    outcomes = sorted(
+        tuple((e["field"], e["code"]) for e in body["data"]["register"]["errors"])
+        for body in bodies
+    )
     assert outcomes == [(), (("phone", "DUPLICATE_PHONE"),), (("phone", "DUPLICATE_PHONE"),)]
     after = await county_rows(owner_db, county.id)
     assert after["users"] == before["users"] + 1
@@ -492,13 +552,20 @@ async def test_the_same_phone_may_register_in_two_counties(server, gql, owner_db
     member = await make_user(server, a)
 
     # when
-    result = (await gql.data(REGISTER, {"name": "两地", "phone": member.phone,
-                                         "password": "long-enough-1"}, tenant=b.slug))["register"]
+    result = (
+        await gql.data(
+            REGISTER,
+            {"name": "两地", "phone": member.phone, "password": "long-enough-1"},
+            tenant=b.slug,
+        )
+    )["register"]
 
     # then
     assert result["errors"] == []
-    assert await owner_db.fetchval(
-        "SELECT count(*) FROM users WHERE phone = $1", f"+86{member.phone}") == 2
+    assert (
+        await owner_db.fetchval("SELECT count(*) FROM users WHERE phone = $1", f"+86{member.phone}")
+        == 2
+    )
 
 
 async def test_register_with_a_bad_phone_is_refused(server, gql, owner_db):
@@ -507,10 +574,16 @@ async def test_register_with_a_bad_phone_is_refused(server, gql, owner_db):
     before = await county_rows(owner_db, county.id)
 
     # when
-    results = [(await gql.data(REGISTER, {"name": "坏号码", "phone": phone,
-                                          "password": "long-enough-1"},
-                               tenant=county.slug))["register"]
-               for phone in ("12345", "not a phone", "", "1380000000000000")]
+    results = [
+        (
+            await gql.data(
+                REGISTER,
+                {"name": "坏号码", "phone": phone, "password": "long-enough-1"},
+                tenant=county.slug,
+            )
+        )["register"]
+        for phone in ("12345", "not a phone", "", "1380000000000000")
+    ]
 
     # then
     for result in results:
@@ -526,15 +599,19 @@ async def test_register_with_a_short_password_writes_no_user(server, gql, owner_
     before = await county_rows(owner_db, county.id)
 
     # when
-    result = (await gql.data(REGISTER, {"name": "短密码", "phone": phone, "password": "1234567"},
-                             tenant=county.slug))["register"]
+    result = (
+        await gql.data(
+            REGISTER, {"name": "短密码", "phone": phone, "password": "1234567"}, tenant=county.slug
+        )
+    )["register"]
 
     # then
     assert result["tokens"] is None
     assert [(e["field"], e["code"]) for e in result["errors"]] == [("password", "WEAK_PASSWORD")]
     assert await county_rows(owner_db, county.id) == before
-    assert await owner_db.fetchval("SELECT count(*) FROM users WHERE phone = $1",
-                                   f"+86{phone}") == 0
+    assert (
+        await owner_db.fetchval("SELECT count(*) FROM users WHERE phone = $1", f"+86{phone}") == 0
+    )
 
 
 async def test_register_with_an_empty_name_is_refused(server, gql, owner_db):
@@ -543,9 +620,13 @@ async def test_register_with_an_empty_name_is_refused(server, gql, owner_db):
     before = await county_rows(owner_db, county.id)
 
     # when
-    result = (await gql.data(REGISTER, {"name": "   ", "phone": next_phone(),
-                                         "password": "long-enough-1"},
-                             tenant=county.slug))["register"]
+    result = (
+        await gql.data(
+            REGISTER,
+            {"name": "   ", "phone": next_phone(), "password": "long-enough-1"},
+            tenant=county.slug,
+        )
+    )["register"]
 
     # then
     assert [(e["field"], e["code"]) for e in result["errors"]] == [("displayName", "INVALID")]
@@ -557,36 +638,46 @@ async def test_register_without_a_county_is_unauthenticated(server, gql, owner_d
     phone = next_phone()
 
     # when
-    body = await gql.execute(REGISTER, {"name": "无县", "phone": phone,
-                                        "password": "long-enough-1"})
+    body = await gql.execute(
+        REGISTER, {"name": "无县", "phone": phone, "password": "long-enough-1"}
+    )
 
     # then
     assert error_codes(body) == ["UNAUTHENTICATED"]
-    assert await owner_db.fetchval("SELECT count(*) FROM users WHERE phone = $1",
-                                   f"+86{phone}") == 0
+    assert (
+        await owner_db.fetchval("SELECT count(*) FROM users WHERE phone = $1", f"+86{phone}") == 0
+    )
 
 
 # --- passwords --------------------------------------------------------------------------------
+
 
 async def test_change_password_with_a_wrong_old_password_changes_nothing(server, gql, owner_db):
     # given
     county = await make_county(server)
     member = await make_user(server, county)
     before = await county_rows(owner_db, county.id)
-    hash_before = await owner_db.fetchval("SELECT password_hash FROM users WHERE id = $1",
-                                          member.user_id)
+    hash_before = await owner_db.fetchval(
+        "SELECT password_hash FROM users WHERE id = $1", member.user_id
+    )
 
     # when
-    result = (await gql.data(CHANGE_PASSWORD, {"old": "not-my-password", "new": "brand-new-pass"},
-                             token=member.token))["changePassword"]
+    result = (
+        await gql.data(
+            CHANGE_PASSWORD, {"old": "not-my-password", "new": "brand-new-pass"}, token=member.token
+        )
+    )["changePassword"]
 
     # then
     assert result["ok"] is False
     assert [(e["field"], e["code"]) for e in result["errors"]] == [
-        ("oldPassword", "INVALID_CREDENTIALS")]
+        ("oldPassword", "INVALID_CREDENTIALS")
+    ]
     assert await county_rows(owner_db, county.id) == before
-    assert await owner_db.fetchval("SELECT password_hash FROM users WHERE id = $1",
-                                   member.user_id) == hash_before
+    assert (
+        await owner_db.fetchval("SELECT password_hash FROM users WHERE id = $1", member.user_id)
+        == hash_before
+    )
     assert (await login(gql, county, member.phone))["errors"] == []
 
 
@@ -594,18 +685,22 @@ async def test_change_password_to_a_short_one_is_refused(server, gql, owner_db):
     # given
     county = await make_county(server)
     member = await make_user(server, county)
-    hash_before = await owner_db.fetchval("SELECT password_hash FROM users WHERE id = $1",
-                                          member.user_id)
+    hash_before = await owner_db.fetchval(
+        "SELECT password_hash FROM users WHERE id = $1", member.user_id
+    )
 
     # when
-    result = (await gql.data(CHANGE_PASSWORD, {"old": PASSWORD, "new": "short"},
-                             token=member.token))["changePassword"]
+    result = (
+        await gql.data(CHANGE_PASSWORD, {"old": PASSWORD, "new": "short"}, token=member.token)
+    )["changePassword"]
 
     # then
     assert result["ok"] is False
     assert [(e["field"], e["code"]) for e in result["errors"]] == [("newPassword", "WEAK_PASSWORD")]
-    assert await owner_db.fetchval("SELECT password_hash FROM users WHERE id = $1",
-                                   member.user_id) == hash_before
+    assert (
+        await owner_db.fetchval("SELECT password_hash FROM users WHERE id = $1", member.user_id)
+        == hash_before
+    )
 
 
 async def test_change_password_revokes_every_refresh_token(server, gql, owner_db):
@@ -616,19 +711,29 @@ async def test_change_password_revokes_every_refresh_token(server, gql, owner_db
     laptop_tokens = (await login(gql, county, member.phone))["tokens"]
 
     # when
-    result = (await gql.data(CHANGE_PASSWORD, {"old": PASSWORD, "new": "brand-new-pass"},
-                             token=phone_tokens["accessToken"]))["changePassword"]
+    result = (
+        await gql.data(
+            CHANGE_PASSWORD,
+            {"old": PASSWORD, "new": "brand-new-pass"},
+            token=phone_tokens["accessToken"],
+        )
+    )["changePassword"]
 
     # then
     assert result == {"ok": True, "errors": []}
-    assert await owner_db.fetchval(
-        "SELECT count(*) FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL",
-        member.user_id) == 0
+    assert (
+        await owner_db.fetchval(
+            "SELECT count(*) FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL",
+            member.user_id,
+        )
+        == 0
+    )
     for tokens in (phone_tokens, laptop_tokens):
         refreshed = (await gql.data(REFRESH, {"t": tokens["refreshToken"]}))["refreshToken"]
         assert [e["code"] for e in refreshed["errors"]] == ["INVALID_REFRESH_TOKEN"]
     assert [e["code"] for e in (await login(gql, county, member.phone))["errors"]] == [
-        "INVALID_CREDENTIALS"]
+        "INVALID_CREDENTIALS"
+    ]
     assert (await login(gql, county, member.phone, "brand-new-pass"))["errors"] == []
 
 
@@ -637,14 +742,16 @@ async def test_change_password_needs_a_signed_in_user(server, gql):
     county = await make_county(server)
 
     # when
-    body = await gql.execute(CHANGE_PASSWORD, {"old": PASSWORD, "new": "brand-new-pass"},
-                             tenant=county.slug)
+    body = await gql.execute(
+        CHANGE_PASSWORD, {"old": PASSWORD, "new": "brand-new-pass"}, tenant=county.slug
+    )
 
     # then
     assert error_codes(body) == ["UNAUTHENTICATED"]
 
 
 # --- viewer -------------------------------------------------------------------------------------
+
 
 async def test_viewer_when_anonymous_has_no_user_and_the_county_of_the_header(server, gql):
     # given
@@ -654,8 +761,12 @@ async def test_viewer_when_anonymous_has_no_user_and_the_county_of_the_header(se
     body = await gql.data(VIEWER, tenant=county.slug.upper())
 
     # then
-    assert body["viewer"] == {"user": None, "county": {"name": "无名县", "slug": county.slug},
-                              "roles": [], "isPlatformOperator": False}
+    assert body["viewer"] == {
+        "user": None,
+        "county": {"name": "无名县", "slug": county.slug},
+        "roles": [],
+        "isPlatformOperator": False,
+    }
 
 
 async def test_viewer_without_any_header_is_empty(server, gql):
@@ -663,29 +774,40 @@ async def test_viewer_without_any_header_is_empty(server, gql):
     body = await gql.data(VIEWER)
 
     # then
-    assert body["viewer"] == {"user": None, "county": None, "roles": [],
-                              "isPlatformOperator": False}
+    assert body["viewer"] == {
+        "user": None,
+        "county": None,
+        "roles": [],
+        "isPlatformOperator": False,
+    }
 
 
 async def test_viewer_shows_the_own_phone_unmasked_and_others_masked(server, gql):
     # given
     county = await make_county(server)
-    member = await make_user(server, county, roles=[(Role.EXPERT, None), (Role.OBSERVER, None)],
-                             name="吴专家")
+    member = await make_user(
+        server, county, roles=[(Role.EXPERT, None), (Role.OBSERVER, None)], name="吴专家"
+    )
 
     # when
     body = await gql.data(
-        'query($id: ID!) { viewer { user { id displayName phone } county { slug } roles } '
-        'node(id: $id) { ... on User { phone } } }', {"id": member.gid}, token=member.token)
+        "query($id: ID!) { viewer { user { id displayName phone } county { slug } roles } "
+        "node(id: $id) { ... on User { phone } } }",
+        {"id": member.gid},
+        token=member.token,
+    )
 
     # then
-    assert body["viewer"] == {"user": {"id": member.gid, "displayName": "吴专家",
-                                       "phone": f"+86{member.phone}"},
-                              "county": {"slug": county.slug}, "roles": ["EXPERT", "OBSERVER"]}
+    assert body["viewer"] == {
+        "user": {"id": member.gid, "displayName": "吴专家", "phone": f"+86{member.phone}"},
+        "county": {"slug": county.slug},
+        "roles": ["EXPERT", "OBSERVER"],
+    }
     assert body["node"] == {"phone": f"{member.phone[:3]}****{member.phone[-4:]}"}
 
 
 # --- platform operators and counties ------------------------------------------------------------
+
 
 async def test_operator_login_and_a_wrong_operator_password(server, gql):
     # given
@@ -694,18 +816,24 @@ async def test_operator_login_and_a_wrong_operator_password(server, gql):
     # when
     ok = (await gql.data(OPERATOR_LOGIN, {"u": username, "p": password}))["operatorLogin"]
     bad = (await gql.data(OPERATOR_LOGIN, {"u": username, "p": "nope-nope"}))["operatorLogin"]
-    unknown = (await gql.data(OPERATOR_LOGIN, {"u": f"x{username}", "p": password})
-               )["operatorLogin"]
+    unknown = (await gql.data(OPERATOR_LOGIN, {"u": f"x{username}", "p": password}))[
+        "operatorLogin"
+    ]
 
     # then
     assert ok["errors"] == [] and ok["user"] is None
     viewer = await gql.data(VIEWER, token=ok["tokens"]["accessToken"])
-    assert viewer["viewer"] == {"user": None, "county": None, "roles": [],
-                                "isPlatformOperator": True}
+    assert viewer["viewer"] == {
+        "user": None,
+        "county": None,
+        "roles": [],
+        "isPlatformOperator": True,
+    }
     for failed in (bad, unknown):
         assert failed["tokens"] is None
         assert [(e["field"], e["code"]) for e in failed["errors"]] == [
-            ("password", "INVALID_CREDENTIALS")]
+            ("password", "INVALID_CREDENTIALS")
+        ]
 
 
 async def test_operator_creates_a_county_with_its_admin_and_lists_it(server, gql, owner_db):
@@ -716,30 +844,59 @@ async def test_operator_creates_a_county_with_its_admin_and_lists_it(server, gql
     admin_phone = next_phone()
 
     # when
-    result = (await gql.data(CREATE_COUNTY, {"input": {
-        "name": "新县", "slug": slug.upper(), "divisionCode": code,
-        "admin": {"displayName": "首任管理员", "phone": admin_phone, "password": "admin-pass-1"},
-    }}, token=token))["createCounty"]
+    result = (
+        await gql.data(
+            CREATE_COUNTY,
+            {
+                "input": {
+                    "name": "新县",
+                    "slug": slug.upper(),
+                    "divisionCode": code,
+                    "admin": {
+                        "displayName": "首任管理员",
+                        "phone": admin_phone,
+                        "password": "admin-pass-1",
+                    },
+                }
+            },
+            token=token,
+        )
+    )["createCounty"]
 
     # then
     assert result["errors"] == []
     county = result["county"]
     assert {k: county[k] for k in ("name", "slug", "divisionCode", "timezone")} == {
-        "name": "新县", "slug": slug, "divisionCode": code, "timezone": "Asia/Shanghai"}
+        "name": "新县",
+        "slug": slug,
+        "divisionCode": code,
+        "timezone": "Asia/Shanghai",
+    }
     tenant_id = await owner_db.fetchval("SELECT id FROM tenants WHERE slug = $1", slug)
     rows = await county_rows(owner_db, tenant_id)
-    assert {t: rows[t] for t in ("org_units", "venues", "users", "memberships", "refresh_tokens",
-                                 "audit_entries")} == {
-        "org_units": 1, "venues": 1, "users": 1, "memberships": 1, "refresh_tokens": 0,
-        "audit_entries": 1}
+    assert {
+        t: rows[t]
+        for t in ("org_units", "venues", "users", "memberships", "refresh_tokens", "audit_entries")
+    } == {
+        "org_units": 1,
+        "venues": 1,
+        "users": 1,
+        "memberships": 1,
+        "refresh_tokens": 0,
+        "audit_entries": 1,
+    }
 
     # the county is listed (paging through every county)
     listed, after = [], None
     while True:
-        page = (await gql.data(
-            "query($after: String) { counties(first: 100, after: $after) "
-            "{ edges { node { id slug } } pageInfo { hasNextPage endCursor } } }",
-            {"after": after}, token=token))["counties"]
+        page = (
+            await gql.data(
+                "query($after: String) { counties(first: 100, after: $after) "
+                "{ edges { node { id slug } } pageInfo { hasNextPage endCursor } } }",
+                {"after": after},
+                token=token,
+            )
+        )["counties"]
         listed += [e["node"] for e in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -748,8 +905,9 @@ async def test_operator_creates_a_county_with_its_admin_and_lists_it(server, gql
     assert len({n["id"] for n in listed}) == len(listed)
 
     # and its admin can sign in there and administer it
-    signed_in = (await gql.data(LOGIN, {"phone": admin_phone, "password": "admin-pass-1"},
-                                tenant=slug))["login"]
+    signed_in = (
+        await gql.data(LOGIN, {"phone": admin_phone, "password": "admin-pass-1"}, tenant=slug)
+    )["login"]
     assert signed_in["errors"] == []
     viewer = await gql.data(VIEWER, token=signed_in["tokens"]["accessToken"])
     assert viewer["viewer"]["roles"] == ["TENANT_ADMIN"]
@@ -763,10 +921,19 @@ async def test_create_county_with_a_duplicate_slug_is_refused(server, gql, owner
     tenants_before = await owner_db.fetchval("SELECT count(*) FROM tenants")
 
     # when
-    result = (await gql.data(CREATE_COUNTY, {"input": {
-        "name": "重名县", "slug": existing.slug,
-        "divisionCode": await unused_division_code(owner_db),
-    }}, token=token))["createCounty"]
+    result = (
+        await gql.data(
+            CREATE_COUNTY,
+            {
+                "input": {
+                    "name": "重名县",
+                    "slug": existing.slug,
+                    "divisionCode": await unused_division_code(owner_db),
+                }
+            },
+            token=token,
+        )
+    )["createCounty"]
 
     # then
     assert result["county"] is None
@@ -781,15 +948,23 @@ async def test_creating_one_slug_twice_at_once_creates_one_county(server, gql, o
     codes = [await unused_division_code(owner_db) for _ in range(2)]
 
     # when
-    bodies = await asyncio.gather(*(
-        gql.execute(CREATE_COUNTY, {"input": {"name": "并发县", "slug": slug,
-                                              "divisionCode": code}}, token=token)
-        for code in codes))
+    bodies = await asyncio.gather(
+        *(
+            gql.execute(
+                CREATE_COUNTY,
+                {"input": {"name": "并发县", "slug": slug, "divisionCode": code}},
+                token=token,
+            )
+            for code in codes
+        )
+    )
 
     # then
     assert all("errors" not in body for body in bodies), bodies
-    outcomes = sorted(tuple((e["field"], e["code"]) for e in body["data"]["createCounty"]["errors"])
-                      for body in bodies)
+    outcomes = sorted(
+        tuple((e["field"], e["code"]) for e in body["data"]["createCounty"]["errors"])
+        for body in bodies
+    )
     assert outcomes == [(), (("slug", "DUPLICATE_SLUG"),)]
     assert await owner_db.fetchval("SELECT count(*) FROM tenants WHERE slug = $1", slug) == 1
 
@@ -799,7 +974,8 @@ async def test_create_county_with_bad_input_is_refused_per_field(server, gql, ow
     token = await operator_token(server, gql)
     tenants_before = await owner_db.fetchval("SELECT count(*) FROM tenants")
     existing_code = await owner_db.fetchval(
-        "SELECT division_code FROM tenants ORDER BY id DESC LIMIT 1")
+        "SELECT division_code FROM tenants ORDER BY id DESC LIMIT 1"
+    )
     cases = [
         ({"divisionCode": "12345"}, ("divisionCode", "INVALID")),
         ({"divisionCode": "50022x"}, ("divisionCode", "INVALID")),
@@ -808,19 +984,28 @@ async def test_create_county_with_bad_input_is_refused_per_field(server, gql, ow
         ({"slug": "has space"}, ("slug", "INVALID")),
         ({"name": "  "}, ("name", "INVALID")),
         ({"timezone": "Mars/Olympus"}, ("timezone", "INVALID")),
-        ({"admin": {"displayName": "管", "phone": "123", "password": "admin-pass-1"}},
-         ("admin.phone", "INVALID")),
-        ({"admin": {"displayName": "管", "phone": next_phone(), "password": "short"}},
-         ("admin.password", "INVALID")),
+        (
+            {"admin": {"displayName": "管", "phone": "123", "password": "admin-pass-1"}},
+            ("admin.phone", "INVALID"),
+        ),
+        (
+            {"admin": {"displayName": "管", "phone": next_phone(), "password": "short"}},
+            ("admin.password", "INVALID"),
+        ),
     ]
 
     # when
     results = []
     for override, _ in cases:
-        county_input = {"name": "坏县", "slug": f"c{uuid.uuid4().hex[:10]}",
-                        "divisionCode": await unused_division_code(owner_db), **override}
-        results.append((await gql.data(CREATE_COUNTY, {"input": county_input},
-                                       token=token))["createCounty"])
+        county_input = {
+            "name": "坏县",
+            "slug": f"c{uuid.uuid4().hex[:10]}",
+            "divisionCode": await unused_division_code(owner_db),
+            **override,
+        }
+        results.append(
+            (await gql.data(CREATE_COUNTY, {"input": county_input}, token=token))["createCounty"]
+        )
 
     # then
     for (override, expected), result in zip(cases, results, strict=True):
@@ -837,10 +1022,24 @@ async def test_a_citizen_cannot_create_a_county(server, gql, owner_db):
     tenants_before = await owner_db.fetchval("SELECT count(*) FROM tenants")
 
     # when: a citizen, then the county's own admin, then an anonymous client
-    bodies = [await gql.execute(CREATE_COUNTY, {"input": {
-        "name": "越权县", "slug": slug, "divisionCode": await unused_division_code(owner_db)}},
-        **auth) for auth in ({"token": citizen.token}, {"token": county.admin.token},
-                             {"tenant": county.slug})]
+    bodies = [
+        await gql.execute(
+            CREATE_COUNTY,
+            {
+                "input": {
+                    "name": "越权县",
+                    "slug": slug,
+                    "divisionCode": await unused_division_code(owner_db),
+                }
+            },
+            **auth,
+        )
+        for auth in (
+            {"token": citizen.token},
+            {"token": county.admin.token},
+            {"tenant": county.slug},
+        )
+    ]
 
     # then
     assert [error_codes(b) for b in bodies] == [["FORBIDDEN"], ["FORBIDDEN"], ["UNAUTHENTICATED"]]
@@ -854,8 +1053,9 @@ async def test_counties_are_for_operators_only(server, gql):
     county = await make_county(server)
 
     # when
-    as_admin = await gql.execute("{ counties { edges { node { slug } } } }",
-                                 token=county.admin.token)
+    as_admin = await gql.execute(
+        "{ counties { edges { node { slug } } } }", token=county.admin.token
+    )
     anonymous = await gql.execute("{ counties { edges { node { slug } } } }")
 
     # then

@@ -25,14 +25,18 @@ DEMO_PHONES = [phone for _, phone, _, _ in PEOPLE]
 def clean_env(**overrides: str) -> dict[str, str]:
     """The environment without any setting of the service (so the defaults apply)."""
     settings = {name.upper() for name in Settings.model_fields}
-    env = {k: v for k, v in os.environ.items()
-           if k.upper() not in settings and k != "TEST_DATABASE_URL"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k.upper() not in settings and k != "TEST_DATABASE_URL"
+    }
     return {**env, **overrides}
 
 
 def run_yishi(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([YISHI, *args], env=env, cwd=cwd, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [YISHI, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
 
 
 def free_port() -> int:
@@ -74,8 +78,7 @@ def test_demo_seeds_the_demo_county_and_lists_its_accounts(first_demo_run, demo_
     assert result.returncode == 0, result.stderr
     assert f"slug: {DEMO_SLUG}" in result.stdout
     assert DEMO_PASSWORD in result.stdout
-    listed = [line.split()[0] for line in result.stdout.splitlines()
-              if line.startswith("    138")]
+    listed = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("    138")]
     assert listed == DEMO_PHONES
     assert len(listed) == 9
     # the embedded server stopped with the command
@@ -101,9 +104,14 @@ def test_serve_answers_and_stops_cleanly_on_sigterm(first_demo_run, demo_home):
     assert first_demo_run.returncode == 0, first_demo_run.stderr
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([YISHI, "serve", "--port", str(port)],
-                              env=clean_env(DATA_DIR=str(data_dir)), cwd=home,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [YISHI, "serve", "--port", str(port)],
+        env=clean_env(DATA_DIR=str(data_dir)),
+        cwd=home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         # when: it is ready
         deadline = time.monotonic() + 30
@@ -120,19 +128,29 @@ def test_serve_answers_and_stops_cleanly_on_sigterm(first_demo_run, demo_home):
             assert ready is not None and ready.status_code == 200, "serve did not become ready"
 
             # then: the demo admin signs in
-            response = http.post("/graphql", headers={"X-Tenant": DEMO_SLUG}, json={
-                "query": "mutation($p: String!, $w: String!) { login(input: {phone: $p, "
-                         "password: $w}) { tokens { accessToken } user { displayName } "
-                         "errors { code } } }",
-                "variables": {"p": DEMO_PHONES[0], "w": DEMO_PASSWORD}})
+            response = http.post(
+                "/graphql",
+                headers={"X-Tenant": DEMO_SLUG},
+                json={
+                    "query": "mutation($p: String!, $w: String!) { login(input: {phone: $p, "
+                    "password: $w}) { tokens { accessToken } user { displayName } "
+                    "errors { code } } }",
+                    "variables": {"p": DEMO_PHONES[0], "w": DEMO_PASSWORD},
+                },
+            )
             login = response.json()["data"]["login"]
             assert login["errors"] == []
             assert login["user"] == {"displayName": "王县管"}
             token = login["tokens"]["accessToken"]
-            viewer = http.post("/graphql", json={"query": "{ viewer { roles county { slug } } }"},
-                               headers={"Authorization": f"Bearer {token}"})
-            assert viewer.json()["data"]["viewer"] == {"roles": ["TENANT_ADMIN"],
-                                                       "county": {"slug": DEMO_SLUG}}
+            viewer = http.post(
+                "/graphql",
+                json={"query": "{ viewer { roles county { slug } } }"},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            assert viewer.json()["data"]["viewer"] == {
+                "roles": ["TENANT_ADMIN"],
+                "county": {"slug": DEMO_SLUG},
+            }
         assert (data_dir / "postmaster.pid").exists()
 
         # when: asked to stop
@@ -153,9 +171,14 @@ def test_serve_answers_and_stops_cleanly_on_sigterm(first_demo_run, demo_home):
 
 def test_production_with_a_short_jwt_secret_is_refused(tmp_path):
     # when
-    result = run_yishi("tenants", "list", cwd=tmp_path, env=clean_env(
-        JWT_SECRET="short", ENVIRONMENT="production",
-        DATABASE_URL="postgresql://x@127.0.0.1/x"))
+    result = run_yishi(
+        "tenants",
+        "list",
+        cwd=tmp_path,
+        env=clean_env(
+            JWT_SECRET="short", ENVIRONMENT="production", DATABASE_URL="postgresql://x@127.0.0.1/x"
+        ),
+    )
 
     # then
     assert result.returncode == 2
@@ -165,8 +188,12 @@ def test_production_with_a_short_jwt_secret_is_refused(tmp_path):
 
 def test_a_bad_broadcast_url_is_refused(tmp_path):
     # when
-    result = run_yishi("tenants", "list", cwd=tmp_path,
-                       env=clean_env(BROADCAST_URL="ftp://x", DATA_DIR=str(tmp_path / "pg")))
+    result = run_yishi(
+        "tenants",
+        "list",
+        cwd=tmp_path,
+        env=clean_env(BROADCAST_URL="ftp://x", DATA_DIR=str(tmp_path / "pg")),
+    )
 
     # then
     assert result.returncode == 2

@@ -26,6 +26,7 @@ def error_codes(body: dict) -> list[str]:
 
 # --- health, readiness, metrics ---------------------------------------------------------------
 
+
 async def test_healthz_answers(server, gql):
     # when
     response = await gql.http.get("/healthz")
@@ -57,7 +58,9 @@ async def test_metrics_count_http_requests(server, gql):
     assert "# TYPE yishi_http_requests_total counter" in response.text
     assert re.search(
         r'^yishi_http_requests_total\{method="GET",path="/healthz",status="200"\} [1-9]',
-        response.text, re.MULTILINE)
+        response.text,
+        re.MULTILINE,
+    )
 
 
 async def test_unknown_paths_share_one_metrics_label(server, gql):
@@ -107,8 +110,10 @@ async def test_an_overlong_request_id_is_cut_to_64_characters(server, gql):
 
 # --- the audit log ----------------------------------------------------------------------------
 
+
 async def test_admin_actions_are_in_the_audit_log_with_before_after_and_actor(
-        server, gql, owner_db):
+    server, gql, owner_db
+):
     # given
     county = await make_county(server)
     person = await make_user(server, county)
@@ -118,36 +123,51 @@ async def test_admin_actions_are_in_the_audit_log_with_before_after_and_actor(
     # when: create a unit, grant a role scoped to it, revoke that role
     created = await gql.data(
         'mutation($p: ID!) { createOrgUnit(input: {parentId: $p, kind: TOWNSHIP, name: "审计乡"}) '
-        "{ orgUnit { id } errors { code } } }", {"p": county.root_gid},
-        token=county.admin.token, headers=headers)
+        "{ orgUnit { id } errors { code } } }",
+        {"p": county.root_gid},
+        token=county.admin.token,
+        headers=headers,
+    )
     unit_id = created["createOrgUnit"]["orgUnit"]["id"]
     granted = await gql.data(
         "mutation($u: ID!, $o: ID!) { grantRole(input: {userId: $u, role: MEDIATOR, "
-        "orgUnitId: $o}) { membership { id } errors { code } } }", {"u": person.gid, "o": unit_id},
-        token=county.admin.token)
+        "orgUnitId: $o}) { membership { id } errors { code } } }",
+        {"u": person.gid, "o": unit_id},
+        token=county.admin.token,
+    )
     membership_id = granted["grantRole"]["membership"]["id"]
     revoked = await gql.data(
         "mutation($m: ID!) { revokeRole(membershipId: $m) { membership { id } errors { code } } }",
-        {"m": membership_id}, token=county.admin.token)
+        {"m": membership_id},
+        token=county.admin.token,
+    )
     assert revoked["revokeRole"]["errors"] == []
 
     log = (await gql.data(AUDIT_LOG, {"first": 3}, token=county.admin.token))["auditLog"]
 
     # then: newest first
     entries = [e["node"] for e in log["edges"]]
-    assert [e["action"] for e in entries] == ["membership.revoke", "membership.grant",
-                                              "orgUnit.create"]
+    assert [e["action"] for e in entries] == [
+        "membership.revoke",
+        "membership.grant",
+        "orgUnit.create",
+    ]
     actor = f"user:{county.admin.user_id}:管理员"
     assert {e["actor"] for e in entries} == {actor}
     unit_db_id = await owner_db.fetchval(
-        "SELECT id FROM org_units WHERE tenant_id = $1 AND name = '审计乡'", county.id)
+        "SELECT id FROM org_units WHERE tenant_id = $1 AND name = '审计乡'", county.id
+    )
     assert gid("OrgUnit", unit_db_id) == unit_id
     membership_db_id = entries[1]["targetId"]
     revoke, grant, create = entries
     assert (create["targetType"], create["targetId"]) == ("OrgUnit", unit_db_id)
     assert create["before"] is None
-    assert create["after"] == {"name": "审计乡", "kind": "TOWNSHIP", "code": None,
-                               "parentId": county.root_id}
+    assert create["after"] == {
+        "name": "审计乡",
+        "kind": "TOWNSHIP",
+        "code": None,
+        "parentId": county.root_id,
+    }
     assert create["requestId"] == request_id
     assert grant["targetType"] == "Membership" and grant["before"] is None
     assert grant["after"] == {"userId": person.user_id, "role": "MEDIATOR", "orgUnitId": unit_db_id}
@@ -157,11 +177,15 @@ async def test_admin_actions_are_in_the_audit_log_with_before_after_and_actor(
     assert re.fullmatch(r"[0-9a-f]{32}", revoke["requestId"])
 
     # filtered by action, and the entry is a node
-    only = (await gql.data(AUDIT_LOG, {"action": "membership.grant"},
-                           token=county.admin.token))["auditLog"]
+    only = (await gql.data(AUDIT_LOG, {"action": "membership.grant"}, token=county.admin.token))[
+        "auditLog"
+    ]
     assert [e["node"]["id"] for e in only["edges"]] == [grant["id"]]
-    node = await gql.data('query($id: ID!) { node(id: $id) { ... on AuditEntry { action } } }',
-                          {"id": grant["id"]}, token=county.admin.token)
+    node = await gql.data(
+        "query($id: ID!) { node(id: $id) { ... on AuditEntry { action } } }",
+        {"id": grant["id"]},
+        token=county.admin.token,
+    )
     assert node["node"] == {"action": "membership.grant"}
 
 
@@ -172,11 +196,18 @@ async def test_the_audit_log_pages_backwards_in_time(server, gql):
         await make_unit(server, county, kind=OrgUnitKind.TOWNSHIP, name=f"页{i}")
 
     # when
-    first = (await gql.data(AUDIT_LOG, {"action": "orgUnit.create", "first": 3},
-                            token=county.admin.token))["auditLog"]
-    rest = (await gql.data(AUDIT_LOG, {"action": "orgUnit.create", "first": 3,
-                                       "after": first["pageInfo"]["endCursor"]},
-                           token=county.admin.token))["auditLog"]
+    first = (
+        await gql.data(
+            AUDIT_LOG, {"action": "orgUnit.create", "first": 3}, token=county.admin.token
+        )
+    )["auditLog"]
+    rest = (
+        await gql.data(
+            AUDIT_LOG,
+            {"action": "orgUnit.create", "first": 3, "after": first["pageInfo"]["endCursor"]},
+            token=county.admin.token,
+        )
+    )["auditLog"]
 
     # then
     names = [e["node"]["after"]["name"] for e in first["edges"] + rest["edges"]]
@@ -196,7 +227,8 @@ async def test_the_audit_log_shows_only_the_countys_own_entries(server, gql):
 
     # then: only a's own registration
     assert [(e["node"]["action"], e["node"]["targetId"]) for e in log["edges"]] == [
-        ("tenant.create", a.id)]
+        ("tenant.create", a.id)
+    ]
 
 
 async def test_a_citizen_cannot_read_the_audit_log(server, gql):
@@ -204,13 +236,15 @@ async def test_a_citizen_cannot_read_the_audit_log(server, gql):
     county = await make_county(server)
     await make_unit(server, county, kind=OrgUnitKind.TOWNSHIP)
     citizen = await make_user(server, county, roles=[(Role.CITIZEN, None)])
-    entry_id = (await gql.data(AUDIT_LOG, {"first": 1}, token=county.admin.token)
-                )["auditLog"]["edges"][0]["node"]["id"]
+    entry_id = (await gql.data(AUDIT_LOG, {"first": 1}, token=county.admin.token))["auditLog"][
+        "edges"
+    ][0]["node"]["id"]
 
     # when
     listing = await gql.execute(AUDIT_LOG, {}, token=citizen.token)
-    by_id = await gql.execute('query($id: ID!) { node(id: $id) { id } }', {"id": entry_id},
-                              token=citizen.token)
+    by_id = await gql.execute(
+        "query($id: ID!) { node(id: $id) { id } }", {"id": entry_id}, token=citizen.token
+    )
 
     # then
     assert listing["data"] is None
@@ -231,8 +265,9 @@ async def test_a_unit_scoped_admin_cannot_read_the_county_audit_log(server, gql)
     scoped = await make_user(server, county, roles=[(Role.TENANT_ADMIN, township)])
 
     # when
-    body = await gql.execute("{ auditLog(first: 5) { edges { node { action } } } }",
-                             token=scoped.token)
+    body = await gql.execute(
+        "{ auditLog(first: 5) { edges { node { action } } } }", token=scoped.token
+    )
 
     # then
     assert body["data"] is None

@@ -56,8 +56,9 @@ def field_codes(payload: dict) -> list[tuple[str | None, str]]:
 
 
 async def create_unit(gql, token: str, parent: str, kind: str, name: str, code: str | None = None):
-    body = await gql.data(CREATE_UNIT, {"parent": parent, "kind": kind, "name": name,
-                                        "code": code}, token=token)
+    body = await gql.data(
+        CREATE_UNIT, {"parent": parent, "kind": kind, "name": name, "code": code}, token=token
+    )
     return body["createOrgUnit"]
 
 
@@ -68,26 +69,33 @@ async def create_venue(gql, token: str, unit: str, level: str, name: str):
 
 # --- the tree's shape ---------------------------------------------------------------------
 
+
 async def test_a_township_goes_under_the_county(server, gql, owner_db):
     # given
     county = await make_county(server)
     before = await county_rows(owner_db, county.id)
 
     # when
-    result = await create_unit(gql, county.admin.token, county.root_gid, "TOWNSHIP", " 北屏乡 ",
-                               code="500229101")
+    result = await create_unit(
+        gql, county.admin.token, county.root_gid, "TOWNSHIP", " 北屏乡 ", code="500229101"
+    )
 
     # then
     assert result["errors"] == []
     unit = result["orgUnit"]
     assert {k: unit[k] for k in ("kind", "name", "code")} == {
-        "kind": "TOWNSHIP", "name": "北屏乡", "code": "500229101"}
+        "kind": "TOWNSHIP",
+        "name": "北屏乡",
+        "code": "500229101",
+    }
     assert unit["parent"] == {"id": county.root_gid}
     after = await county_rows(owner_db, county.id)
     assert after["org_units"] == before["org_units"] + 1
     assert after["audit_entries"] == before["audit_entries"] + 1
-    row = await owner_db.fetchrow("SELECT parent_id, path FROM org_units WHERE tenant_id = $1 "
-                                  "ORDER BY id DESC LIMIT 1", county.id)
+    row = await owner_db.fetchrow(
+        "SELECT parent_id, path FROM org_units WHERE tenant_id = $1 ORDER BY id DESC LIMIT 1",
+        county.id,
+    )
     assert row["parent_id"] == county.root_id
     assert row["path"] == f"/{county.root_id}/{gid_db_id(unit['id'])}/"
 
@@ -115,22 +123,32 @@ async def test_a_grid_goes_under_a_village_and_the_tree_is_readable(server, gql,
     # given
     county = await make_county(server)
     township = await make_unit(server, county, kind=OrgUnitKind.TOWNSHIP, name="北屏乡")
-    village = await make_unit(server, county, parent_id=township, kind=OrgUnitKind.VILLAGE,
-                              name="苍坪村")
+    village = await make_unit(
+        server, county, parent_id=township, kind=OrgUnitKind.VILLAGE, name="苍坪村"
+    )
 
     # when
-    result = await create_unit(gql, county.admin.token, gid("OrgUnit", village), "GRID",
-                               "苍坪村第一网格")
+    result = await create_unit(
+        gql, county.admin.token, gid("OrgUnit", village), "GRID", "苍坪村第一网格"
+    )
 
     # then
     assert result["errors"] == []
     grid = result["orgUnit"]
     assert grid["kind"] == "GRID" and grid["parent"] == {"id": gid("OrgUnit", village)}
     tree = await gql.data(
-        'query($id: ID!) { node(id: $id) { ... on OrgUnit { name parent { name parent { name '
-        'parent { name parent { name } } } } } } }', {"id": grid["id"]}, token=county.admin.token)
-    assert tree["node"] == {"name": "苍坪村第一网格", "parent": {"name": "苍坪村", "parent": {
-        "name": "北屏乡", "parent": {"name": county.name, "parent": None}}}}
+        "query($id: ID!) { node(id: $id) { ... on OrgUnit { name parent { name parent { name "
+        "parent { name parent { name } } } } } } }",
+        {"id": grid["id"]},
+        token=county.admin.token,
+    )
+    assert tree["node"] == {
+        "name": "苍坪村第一网格",
+        "parent": {
+            "name": "苍坪村",
+            "parent": {"name": "北屏乡", "parent": {"name": county.name, "parent": None}},
+        },
+    }
 
 
 async def test_every_disallowed_parent_kind_is_refused(server, gql, owner_db):
@@ -141,15 +159,23 @@ async def test_every_disallowed_parent_kind_is_refused(server, gql, owner_db):
     grid = await make_unit(server, county, parent_id=village, kind=OrgUnitKind.GRID)
     department = await make_unit(server, county, kind=OrgUnitKind.DEPARTMENT)
     cases = [
-        (county.root_id, "COUNTY"), (county.root_id, "GRID"), (township, "TOWNSHIP"),
-        (township, "GRID"), (village, "VILLAGE"), (village, "DEPARTMENT"), (grid, "GRID"),
-        (department, "VILLAGE"), (department, "DEPARTMENT"),
+        (county.root_id, "COUNTY"),
+        (county.root_id, "GRID"),
+        (township, "TOWNSHIP"),
+        (township, "GRID"),
+        (village, "VILLAGE"),
+        (village, "DEPARTMENT"),
+        (grid, "GRID"),
+        (department, "VILLAGE"),
+        (department, "DEPARTMENT"),
     ]
     before = await county_rows(owner_db, county.id)
 
     # when
-    results = [await create_unit(gql, county.admin.token, gid("OrgUnit", parent), kind, "不合规")
-               for parent, kind in cases]
+    results = [
+        await create_unit(gql, county.admin.token, gid("OrgUnit", parent), kind, "不合规")
+        for parent, kind in cases
+    ]
 
     # then
     for case, result in zip(cases, results, strict=True):
@@ -165,8 +191,9 @@ async def test_an_empty_or_too_long_name_is_refused(server, gql, owner_db):
     # when
     empty = await create_unit(gql, county.admin.token, county.root_gid, "TOWNSHIP", "   ")
     too_long = await create_unit(gql, county.admin.token, county.root_gid, "TOWNSHIP", "乡" * 101)
-    long_code = await create_unit(gql, county.admin.token, county.root_gid, "TOWNSHIP", "乡",
-                                  code="1" * 21)
+    long_code = await create_unit(
+        gql, county.admin.token, county.root_gid, "TOWNSHIP", "乡", code="1" * 21
+    )
 
     # then
     assert field_codes(empty) == [("name", "INVALID")]
@@ -182,7 +209,8 @@ async def test_an_empty_or_too_long_name_is_refused(server, gql, owner_db):
 
 
 async def test_a_parent_of_another_county_is_not_found_and_nothing_is_written(
-        server, gql, owner_db):
+    server, gql, owner_db
+):
     # given
     mine = await make_county(server)
     theirs = await make_county(server)
@@ -191,8 +219,9 @@ async def test_a_parent_of_another_county_is_not_found_and_nothing_is_written(
     before_theirs = await county_rows(owner_db, theirs.id)
 
     # when
-    result = await create_unit(gql, mine.admin.token, gid("OrgUnit", their_township), "VILLAGE",
-                               "偷渡村")
+    result = await create_unit(
+        gql, mine.admin.token, gid("OrgUnit", their_township), "VILLAGE", "偷渡村"
+    )
 
     # then
     assert result["orgUnit"] is None
@@ -228,8 +257,11 @@ async def test_a_parent_id_that_is_no_global_id_is_bad_user_input(server, gql, o
     before = await county_rows(owner_db, county.id)
 
     # when
-    body = await gql.execute(CREATE_UNIT, {"parent": "not-a-global-id", "kind": "TOWNSHIP",
-                                           "name": "乡"}, token=county.admin.token)
+    body = await gql.execute(
+        CREATE_UNIT,
+        {"parent": "not-a-global-id", "kind": "TOWNSHIP", "name": "乡"},
+        token=county.admin.token,
+    )
 
     # then
     assert body["data"] is None
@@ -243,8 +275,10 @@ async def test_a_parent_id_naming_no_unit_is_not_found(server, gql, owner_db):
     before = await county_rows(owner_db, county.id)
 
     # when
-    results = [await create_unit(gql, county.admin.token, gid("OrgUnit", n), "TOWNSHIP", "乡")
-               for n in (0, 2**63 - 1)]
+    results = [
+        await create_unit(gql, county.admin.token, gid("OrgUnit", n), "TOWNSHIP", "乡")
+        for n in (0, 2**63 - 1)
+    ]
 
     # then
     for result in results:
@@ -255,6 +289,7 @@ async def test_a_parent_id_naming_no_unit_is_not_found(server, gql, owner_db):
 
 # --- updating -------------------------------------------------------------------------------
 
+
 async def test_update_org_unit_renames_and_recodes_and_is_audited(server, gql, owner_db):
     # given
     county = await make_county(server)
@@ -262,26 +297,41 @@ async def test_update_org_unit_renames_and_recodes_and_is_audited(server, gql, o
     audit_before = (await county_rows(owner_db, county.id))["audit_entries"]
 
     # when
-    result = (await gql.data(UPDATE_UNIT, {"id": gid("OrgUnit", township), "name": "新名乡",
-                                           "code": "A1"},
-                             token=county.admin.token))["updateOrgUnit"]
+    result = (
+        await gql.data(
+            UPDATE_UNIT,
+            {"id": gid("OrgUnit", township), "name": "新名乡", "code": "A1"},
+            token=county.admin.token,
+        )
+    )["updateOrgUnit"]
 
     # then
     assert result["errors"] == []
-    assert result["orgUnit"] == {"id": gid("OrgUnit", township), "name": "新名乡", "code": "A1",
-                                 "kind": "TOWNSHIP"}
+    assert result["orgUnit"] == {
+        "id": gid("OrgUnit", township),
+        "name": "新名乡",
+        "code": "A1",
+        "kind": "TOWNSHIP",
+    }
     row = await owner_db.fetchrow("SELECT name, code FROM org_units WHERE id = $1", township)
     assert tuple(row) == ("新名乡", "A1")
     entry = await owner_db.fetchrow(
         "SELECT action, before, after FROM audit_entries WHERE tenant_id = $1 ORDER BY id DESC "
-        "LIMIT 1", county.id)
+        "LIMIT 1",
+        county.id,
+    )
     assert entry["action"] == "orgUnit.update"
     assert '"旧名乡"' in entry["before"] and '"新名乡"' in entry["after"]
     assert (await county_rows(owner_db, county.id))["audit_entries"] == audit_before + 1
 
     # only the name: the code stays
-    renamed = (await gql.data(UPDATE_UNIT, {"id": gid("OrgUnit", township), "name": "再改乡"},
-                              token=county.admin.token))["updateOrgUnit"]
+    renamed = (
+        await gql.data(
+            UPDATE_UNIT,
+            {"id": gid("OrgUnit", township), "name": "再改乡"},
+            token=county.admin.token,
+        )
+    )["updateOrgUnit"]
     assert renamed["orgUnit"]["code"] == "A1" and renamed["orgUnit"]["name"] == "再改乡"
 
 
@@ -300,8 +350,9 @@ async def test_update_org_unit_with_bad_input_changes_nothing(server, gql, owner
     ]
 
     # when
-    results = [(await gql.data(UPDATE_UNIT, v, token=mine.admin.token))["updateOrgUnit"]
-               for v, _ in cases]
+    results = [
+        (await gql.data(UPDATE_UNIT, v, token=mine.admin.token))["updateOrgUnit"] for v, _ in cases
+    ]
 
     # then
     for (variables, expected), result in zip(cases, results, strict=True):
@@ -309,11 +360,13 @@ async def test_update_org_unit_with_bad_input_changes_nothing(server, gql, owner
         assert field_codes(result) == [expected], variables
     assert await county_rows(owner_db, mine.id) == before
     assert await owner_db.fetchval("SELECT name FROM org_units WHERE id = $1", township) == "原名乡"
-    assert await owner_db.fetchval("SELECT name FROM org_units WHERE id = $1",
-                                   their_unit) == "他县乡"
+    assert (
+        await owner_db.fetchval("SELECT name FROM org_units WHERE id = $1", their_unit) == "他县乡"
+    )
 
 
 # --- venues ---------------------------------------------------------------------------------
+
 
 async def test_a_station_goes_at_a_village(server, gql, owner_db):
     # given
@@ -323,19 +376,26 @@ async def test_a_station_goes_at_a_village(server, gql, owner_db):
     before = await county_rows(owner_db, county.id)
 
     # when
-    result = await create_venue(gql, county.admin.token, gid("OrgUnit", village), "STATION",
-                                "苍坪村群众说事站")
+    result = await create_venue(
+        gql, county.admin.token, gid("OrgUnit", village), "STATION", "苍坪村群众说事站"
+    )
 
     # then
     assert result["errors"] == []
     venue = result["venue"]
     assert {k: venue[k] for k in ("level", "name", "address")} == {
-        "level": "STATION", "name": "苍坪村群众说事站", "address": None}
+        "level": "STATION",
+        "name": "苍坪村群众说事站",
+        "address": None,
+    }
     assert venue["orgUnit"] == {"id": gid("OrgUnit", village)}
     after = await county_rows(owner_db, county.id)
     assert after["venues"] == before["venues"] + 1
-    listed = await gql.data('query($u: ID!) { venues(orgUnitId: $u) { edges { node { id } } } }',
-                            {"u": gid("OrgUnit", village)}, token=county.admin.token)
+    listed = await gql.data(
+        "query($u: ID!) { venues(orgUnitId: $u) { edges { node { id } } } }",
+        {"u": gid("OrgUnit", village)},
+        token=county.admin.token,
+    )
     assert listed["venues"]["edges"] == [{"node": {"id": venue["id"]}}]
 
 
@@ -362,8 +422,9 @@ async def test_a_duplicate_venue_name_at_the_same_unit_is_refused(server, gql, o
     before = await county_rows(owner_db, county.id)
 
     # when
-    duplicate = await create_venue(gql, county.admin.token, gid("OrgUnit", township), "OFFICE",
-                                   " 群众说事处 ")
+    duplicate = await create_venue(
+        gql, county.admin.token, gid("OrgUnit", township), "OFFICE", " 群众说事处 "
+    )
 
     # then
     assert duplicate["venue"] is None
@@ -371,8 +432,9 @@ async def test_a_duplicate_venue_name_at_the_same_unit_is_refused(server, gql, o
     assert await county_rows(owner_db, county.id) == before
 
     # the same name at another unit is fine
-    elsewhere = await create_venue(gql, county.admin.token, gid("OrgUnit", other_township),
-                                   "OFFICE", "群众说事处")
+    elsewhere = await create_venue(
+        gql, county.admin.token, gid("OrgUnit", other_township), "OFFICE", "群众说事处"
+    )
     assert elsewhere["errors"] == []
 
 
@@ -383,10 +445,16 @@ async def test_creating_one_venue_twice_at_once_creates_it_once(server, gql, own
     before = await county_rows(owner_db, county.id)
 
     # when
-    bodies = await asyncio.gather(*(
-        gql.execute(CREATE_VENUE, {"unit": gid("OrgUnit", township), "level": "OFFICE",
-                                   "name": "并发说事处"}, token=county.admin.token)
-        for _ in range(3)))
+    bodies = await asyncio.gather(
+        *(
+            gql.execute(
+                CREATE_VENUE,
+                {"unit": gid("OrgUnit", township), "level": "OFFICE", "name": "并发说事处"},
+                token=county.admin.token,
+            )
+            for _ in range(3)
+        )
+    )
 
     # then
     assert all("errors" not in body for body in bodies), bodies
@@ -405,8 +473,9 @@ async def test_a_venue_at_a_unit_of_another_county_is_not_found(server, gql, own
     before_theirs = await county_rows(owner_db, theirs.id)
 
     # when
-    result = await create_venue(gql, mine.admin.token, gid("OrgUnit", their_township), "OFFICE",
-                                "越界说事处")
+    result = await create_venue(
+        gql, mine.admin.token, gid("OrgUnit", their_township), "OFFICE", "越界说事处"
+    )
 
     # then
     assert field_codes(result) == [("orgUnitId", "NOT_FOUND")]
@@ -416,19 +485,22 @@ async def test_a_venue_at_a_unit_of_another_county_is_not_found(server, gql, own
 
 # --- paging ---------------------------------------------------------------------------------
 
+
 async def test_org_units_page_forward_in_creation_order(server, gql):
     # given: the root and 25 townships
     county = await make_county(server)
     created = [county.root_id]
     for i in range(25):
-        created.append(await make_unit(server, county, kind=OrgUnitKind.TOWNSHIP,
-                                       name=f"乡{i:02d}"))
+        created.append(
+            await make_unit(server, county, kind=OrgUnitKind.TOWNSHIP, name=f"乡{i:02d}")
+        )
 
     # when
     pages, after = [], None
     while True:
-        page = (await gql.data(PAGE, {"first": 10, "after": after},
-                               token=county.admin.token))["orgUnits"]
+        page = (await gql.data(PAGE, {"first": 10, "after": after}, token=county.admin.token))[
+            "orgUnits"
+        ]
         pages.append(page)
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -442,7 +514,8 @@ async def test_org_units_page_forward_in_creation_order(server, gql):
     assert ids == [gid("OrgUnit", i) for i in created]
     assert len(set(ids)) == 26
     assert [e["node"]["name"] for p in pages for e in p["edges"]][1:] == [
-        f"乡{i:02d}" for i in range(25)]
+        f"乡{i:02d}" for i in range(25)
+    ]
     for p in pages:
         assert p["pageInfo"]["startCursor"] == p["edges"][0]["cursor"]
         assert p["pageInfo"]["endCursor"] == p["edges"][-1]["cursor"]
@@ -451,10 +524,22 @@ async def test_org_units_page_forward_in_creation_order(server, gql):
     default = (await gql.data(PAGE, {}, token=county.admin.token))["orgUnits"]
     assert len(default["edges"]) == 20 and default["pageInfo"]["hasNextPage"] is True
     # after the last item: an empty page
-    empty = (await gql.data(PAGE, {"first": 5, "after": pages[-1]["pageInfo"]["endCursor"]},
-                            token=county.admin.token))["orgUnits"]
-    assert empty == {"edges": [], "pageInfo": {"hasNextPage": False, "hasPreviousPage": False,
-                                               "startCursor": None, "endCursor": None}}
+    empty = (
+        await gql.data(
+            PAGE,
+            {"first": 5, "after": pages[-1]["pageInfo"]["endCursor"]},
+            token=county.admin.token,
+        )
+    )["orgUnits"]
+    assert empty == {
+        "edges": [],
+        "pageInfo": {
+            "hasNextPage": False,
+            "hasPreviousPage": False,
+            "startCursor": None,
+            "endCursor": None,
+        },
+    }
 
 
 async def test_org_units_filter_by_parent_and_kind(server, gql):
@@ -462,20 +547,27 @@ async def test_org_units_filter_by_parent_and_kind(server, gql):
     county = await make_county(server)
     township = await make_unit(server, county, kind=OrgUnitKind.TOWNSHIP, name="甲乡")
     v1 = await make_unit(server, county, parent_id=township, kind=OrgUnitKind.VILLAGE, name="一村")
-    c1 = await make_unit(server, county, parent_id=township, kind=OrgUnitKind.COMMUNITY,
-                         name="一社区")
+    c1 = await make_unit(
+        server, county, parent_id=township, kind=OrgUnitKind.COMMUNITY, name="一社区"
+    )
     await make_unit(server, county, kind=OrgUnitKind.DEPARTMENT, name="司法局")
 
     # when
-    under = await gql.data('query($p: ID!) { orgUnits(parentId: $p) { edges { node { id } } } }',
-                           {"p": gid("OrgUnit", township)}, token=county.admin.token)
+    under = await gql.data(
+        "query($p: ID!) { orgUnits(parentId: $p) { edges { node { id } } } }",
+        {"p": gid("OrgUnit", township)},
+        token=county.admin.token,
+    )
     villages = await gql.data(
         "{ orgUnits(kinds: [VILLAGE, TOWNSHIP]) { edges { node { name } } } }",
-        token=county.admin.token)
+        token=county.admin.token,
+    )
 
     # then
     assert [e["node"]["id"] for e in under["orgUnits"]["edges"]] == [
-        gid("OrgUnit", v1), gid("OrgUnit", c1)]
+        gid("OrgUnit", v1),
+        gid("OrgUnit", c1),
+    ]
     assert [e["node"]["name"] for e in villages["orgUnits"]["edges"]] == ["甲乡", "一村"]
 
 
@@ -499,10 +591,14 @@ async def test_page_sizes_outside_1_to_100_are_bad_user_input(server, gql):
     county = await make_county(server)
 
     # when
-    bodies = {first: await gql.execute(PAGE, {"first": first}, token=county.admin.token)
-              for first in (0, -1, 101)}
-    ok = {first: await gql.execute(PAGE, {"first": first}, token=county.admin.token)
-          for first in (1, 100)}
+    bodies = {
+        first: await gql.execute(PAGE, {"first": first}, token=county.admin.token)
+        for first in (0, -1, 101)
+    }
+    ok = {
+        first: await gql.execute(PAGE, {"first": first}, token=county.admin.token)
+        for first in (1, 100)
+    }
 
     # then
     for first, body in bodies.items():
@@ -517,8 +613,12 @@ async def test_malformed_cursors_are_bad_user_input(server, gql):
     # given
     county = await make_county(server)
     cursors = [
-        "garbage!!", "", "k:1", base64.urlsafe_b64encode(b"x:5").decode(),
-        base64.urlsafe_b64encode(b"k:abc").decode(), base64.urlsafe_b64encode(b"\xff\xfe").decode(),
+        "garbage!!",
+        "",
+        "k:1",
+        base64.urlsafe_b64encode(b"x:5").decode(),
+        base64.urlsafe_b64encode(b"k:abc").decode(),
+        base64.urlsafe_b64encode(b"\xff\xfe").decode(),
         base64.urlsafe_b64encode(b"k:99999999999999999999999").decode(),
     ]
 
@@ -534,6 +634,7 @@ async def test_malformed_cursors_are_bad_user_input(server, gql):
 
 # --- global ids -------------------------------------------------------------------------------
 
+
 async def test_node_returns_objects_of_the_county_and_null_for_another_countys(server, gql):
     # given
     mine = await make_county(server)
@@ -547,17 +648,29 @@ async def test_node_returns_objects_of_the_county_and_null_for_another_countys(s
       ... on User { displayName } } }"""
 
     # when
-    found = [(await gql.data(query, {"id": i}, token=mine.admin.token))["node"]
-             for i in (gid("OrgUnit", unit), gid("Venue", venue), mine.admin.gid)]
-    hidden = [(await gql.data(query, {"id": i}, token=mine.admin.token))["node"]
-              for i in (gid("OrgUnit", their_unit), gid("Venue", their_venue), theirs.admin.gid,
-                        theirs.root_gid)]
+    found = [
+        (await gql.data(query, {"id": i}, token=mine.admin.token))["node"]
+        for i in (gid("OrgUnit", unit), gid("Venue", venue), mine.admin.gid)
+    ]
+    hidden = [
+        (await gql.data(query, {"id": i}, token=mine.admin.token))["node"]
+        for i in (
+            gid("OrgUnit", their_unit),
+            gid("Venue", their_venue),
+            theirs.admin.gid,
+            theirs.root_gid,
+        )
+    ]
 
     # then
     assert found == [
         {"__typename": "OrgUnit", "id": gid("OrgUnit", unit), "name": "本县乡"},
-        {"__typename": "Venue", "id": gid("Venue", venue), "name": "本县说事处",
-         "orgUnit": {"name": "本县乡"}},
+        {
+            "__typename": "Venue",
+            "id": gid("Venue", venue),
+            "name": "本县说事处",
+            "orgUnit": {"name": "本县乡"},
+        },
         {"__typename": "User", "id": mine.admin.gid, "displayName": "管理员"},
     ]
     assert hidden == [None, None, None, None]
@@ -570,9 +683,11 @@ async def test_nodes_resolves_several_ids_in_order(server, gql):
     unit = await make_unit(server, mine, kind=OrgUnitKind.TOWNSHIP)
 
     # when
-    body = await gql.data('query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
-                          {"ids": [gid("OrgUnit", unit), theirs.root_gid, mine.root_gid]},
-                          token=mine.admin.token)
+    body = await gql.data(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        {"ids": [gid("OrgUnit", unit), theirs.root_gid, mine.root_gid]},
+        token=mine.admin.token,
+    )
 
     # then
     assert body["nodes"] == [{"id": gid("OrgUnit", unit)}, None, {"id": mine.root_gid}]
@@ -581,12 +696,21 @@ async def test_nodes_resolves_several_ids_in_order(server, gql):
 async def test_node_with_an_id_naming_no_row_is_null(server, gql):
     # given
     county = await make_county(server)
-    ids = [gid("OrgUnit", "abc"), gid("OrgUnit", 10**30), gid("User", -1),  # type: ignore[arg-type]
-           gid("AuditEntry", 10**30), gid("Membership", 0)]
+    ids = [
+        gid("OrgUnit", "abc"),
+        gid("OrgUnit", 10**30),
+        gid("User", -1),  # type: ignore[arg-type]
+        gid("AuditEntry", 10**30),
+        gid("Membership", 0),
+    ]
 
     # when
-    bodies = [await gql.execute('query($id: ID!) { node(id: $id) { id } }', {"id": i},
-                                token=county.admin.token) for i in ids]
+    bodies = [
+        await gql.execute(
+            "query($id: ID!) { node(id: $id) { id } }", {"id": i}, token=county.admin.token
+        )
+        for i in ids
+    ]
 
     # then
     assert bodies == [{"data": {"node": None}}] * len(ids)
@@ -597,9 +721,12 @@ async def test_node_with_a_malformed_global_id_is_bad_user_input(server, gql):
     county = await make_county(server)
 
     # when: "Nope:1" names no type; "%%%" is no global id at all
-    bodies = [await gql.execute('query($id: ID!) { node(id: $id) { id } }', {"id": i},
-                                token=county.admin.token)
-              for i in (base64.b64encode(b"Nope:1").decode(), "%%%")]
+    bodies = [
+        await gql.execute(
+            "query($id: ID!) { node(id: $id) { id } }", {"id": i}, token=county.admin.token
+        )
+        for i in (base64.b64encode(b"Nope:1").decode(), "%%%")
+    ]
 
     # then
     for body in bodies:
@@ -613,12 +740,21 @@ async def test_list_filters_with_a_wrong_global_id_are_bad_user_input(server, gq
 
     # when
     bodies = [
-        await gql.execute('query($id: ID!) { orgUnits(parentId: $id) { edges { cursor } } }',
-                          {"id": county.admin.gid}, token=county.admin.token),
-        await gql.execute('query($id: ID!) { venues(orgUnitId: $id) { edges { cursor } } }',
-                          {"id": gid("Venue", 1)}, token=county.admin.token),
-        await gql.execute('query($id: ID!) { venues(orgUnitId: $id) { edges { cursor } } }',
-                          {"id": "zzz"}, token=county.admin.token),
+        await gql.execute(
+            "query($id: ID!) { orgUnits(parentId: $id) { edges { cursor } } }",
+            {"id": county.admin.gid},
+            token=county.admin.token,
+        ),
+        await gql.execute(
+            "query($id: ID!) { venues(orgUnitId: $id) { edges { cursor } } }",
+            {"id": gid("Venue", 1)},
+            token=county.admin.token,
+        ),
+        await gql.execute(
+            "query($id: ID!) { venues(orgUnitId: $id) { edges { cursor } } }",
+            {"id": "zzz"},
+            token=county.admin.token,
+        ),
     ]
 
     # then
@@ -629,6 +765,7 @@ async def test_list_filters_with_a_wrong_global_id_are_bad_user_input(server, gq
 
 
 # --- admins scoped to part of the tree ---------------------------------------------------------
+
 
 async def test_a_township_admin_manages_only_its_township(server, gql, owner_db):
     # given
@@ -641,8 +778,11 @@ async def test_a_township_admin_manages_only_its_township(server, gql, owner_db)
     village = await create_unit(gql, x_admin.token, gid("OrgUnit", x), "VILLAGE", "甲一村")
     grid = await create_unit(gql, x_admin.token, village["orgUnit"]["id"], "GRID", "甲一村网格")
     station = await create_venue(gql, x_admin.token, village["orgUnit"]["id"], "STATION", "甲一站")
-    renamed = (await gql.data(UPDATE_UNIT, {"id": gid("OrgUnit", x), "name": "甲乡(新)"},
-                              token=x_admin.token))["updateOrgUnit"]
+    renamed = (
+        await gql.data(
+            UPDATE_UNIT, {"id": gid("OrgUnit", x), "name": "甲乡(新)"}, token=x_admin.token
+        )
+    )["updateOrgUnit"]
 
     # then
     assert village["errors"] == [] and village["orgUnit"]["name"] == "甲一村"
@@ -651,16 +791,27 @@ async def test_a_township_admin_manages_only_its_township(server, gql, owner_db)
     # when: outside it (another township, the county root)
     before = await county_rows(owner_db, county.id)
     attempts = [
-        await gql.execute(CREATE_UNIT, {"parent": gid("OrgUnit", y), "kind": "VILLAGE",
-                                        "name": "乙一村"}, token=x_admin.token),
-        await gql.execute(CREATE_UNIT, {"parent": county.root_gid, "kind": "TOWNSHIP",
-                                        "name": "丙乡"}, token=x_admin.token),
-        await gql.execute(CREATE_VENUE, {"unit": gid("OrgUnit", y), "level": "OFFICE",
-                                         "name": "乙乡说事处"}, token=x_admin.token),
-        await gql.execute(UPDATE_UNIT, {"id": gid("OrgUnit", y), "name": "劫持"},
-                          token=x_admin.token),
-        await gql.execute(UPDATE_UNIT, {"id": county.root_gid, "name": "劫持"},
-                          token=x_admin.token),
+        await gql.execute(
+            CREATE_UNIT,
+            {"parent": gid("OrgUnit", y), "kind": "VILLAGE", "name": "乙一村"},
+            token=x_admin.token,
+        ),
+        await gql.execute(
+            CREATE_UNIT,
+            {"parent": county.root_gid, "kind": "TOWNSHIP", "name": "丙乡"},
+            token=x_admin.token,
+        ),
+        await gql.execute(
+            CREATE_VENUE,
+            {"unit": gid("OrgUnit", y), "level": "OFFICE", "name": "乙乡说事处"},
+            token=x_admin.token,
+        ),
+        await gql.execute(
+            UPDATE_UNIT, {"id": gid("OrgUnit", y), "name": "劫持"}, token=x_admin.token
+        ),
+        await gql.execute(
+            UPDATE_UNIT, {"id": county.root_gid, "name": "劫持"}, token=x_admin.token
+        ),
     ]
 
     # then

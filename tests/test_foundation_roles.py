@@ -48,7 +48,8 @@ mutation($parent: ID!, $kind: OrgUnitKind!, $name: String!) {
 
 async def membership_id(owner_db: asyncpg.Connection, user_id: int, role: Role) -> int:
     return await owner_db.fetchval(
-        "SELECT id FROM memberships WHERE user_id = $1 AND role = $2", user_id, role.value)
+        "SELECT id FROM memberships WHERE user_id = $1 AND role = $2", user_id, role.value
+    )
 
 
 def error_codes(body: dict) -> list[str]:
@@ -60,6 +61,7 @@ def field_codes(payload: dict) -> list[tuple[str | None, str]]:
 
 
 # --- the role × operation table -------------------------------------------------------------
+
 
 @dataclass
 class Scene:
@@ -76,44 +78,64 @@ async def make_scene(server) -> Scene:
     """Set up through the services in one transaction (this runs for every case)."""
     county = await make_county(server)
     principal = await county_admin_principal(server, county)
-    async with server.services.db.transaction(tenant_id=county.id,
-                                               user_id=county.admin.user_id) as session:
+    async with server.services.db.transaction(
+        tenant_id=county.id, user_id=county.admin.user_id
+    ) as session:
         township = await tenants.create_org_unit(
-            session, principal, parent_id=county.root_id, kind=OrgUnitKind.TOWNSHIP, name="甲乡")
+            session, principal, parent_id=county.root_id, kind=OrgUnitKind.TOWNSHIP, name="甲乡"
+        )
         village = await tenants.create_org_unit(
-            session, principal, parent_id=township.id, kind=OrgUnitKind.VILLAGE, name="甲一村")
+            session, principal, parent_id=township.id, kind=OrgUnitKind.VILLAGE, name="甲一村"
+        )
         target = User(tenant_id=county.id, display_name="被操作者", phone=f"+86{next_phone()}")
         session.add(target)
         await session.flush()
-        membership = Membership(tenant_id=county.id, user_id=target.id, role=Role.MEDIATOR,
-                                org_unit_id=township.id)
+        membership = Membership(
+            tenant_id=county.id, user_id=target.id, role=Role.MEDIATOR, org_unit_id=township.id
+        )
         session.add(membership)
         await session.flush()
-    return Scene(county=county, township=township.id, village=village.id,
-                 target_user=target.id, target_membership=membership.id)
+    return Scene(
+        county=county,
+        township=township.id,
+        village=village.id,
+        target_user=target.id,
+        target_membership=membership.id,
+    )
 
 
 Operation = Callable[[Scene], tuple[str, dict]]
 
 OPERATIONS: dict[str, Operation] = {
     "createOrgUnit": lambda s: (
-        "mutation($p: ID!) { createOrgUnit(input: {parentId: $p, kind: VILLAGE, name: \"新村\"}) "
-        "{ orgUnit { id } errors { code } } }", {"p": gid("OrgUnit", s.township)}),
+        'mutation($p: ID!) { createOrgUnit(input: {parentId: $p, kind: VILLAGE, name: "新村"}) '
+        "{ orgUnit { id } errors { code } } }",
+        {"p": gid("OrgUnit", s.township)},
+    ),
     "updateOrgUnit": lambda s: (
-        "mutation($id: ID!) { updateOrgUnit(input: {id: $id, name: \"改名乡\"}) "
-        "{ orgUnit { id } errors { code } } }", {"id": gid("OrgUnit", s.township)}),
+        'mutation($id: ID!) { updateOrgUnit(input: {id: $id, name: "改名乡"}) '
+        "{ orgUnit { id } errors { code } } }",
+        {"id": gid("OrgUnit", s.township)},
+    ),
     "createVenue": lambda s: (
-        "mutation($u: ID!) { createVenue(input: {orgUnitId: $u, level: STATION, name: \"新站\"}) "
-        "{ venue { id } errors { code } } }", {"u": gid("OrgUnit", s.village)}),
+        'mutation($u: ID!) { createVenue(input: {orgUnitId: $u, level: STATION, name: "新站"}) '
+        "{ venue { id } errors { code } } }",
+        {"u": gid("OrgUnit", s.village)},
+    ),
     "createUser": lambda s: (
-        "mutation($phone: String!) { createUser(input: {displayName: \"新人\", phone: $phone, "
-        "password: \"long-enough-1\"}) { user { id } errors { code } } }", {"phone": next_phone()}),
+        'mutation($phone: String!) { createUser(input: {displayName: "新人", phone: $phone, '
+        'password: "long-enough-1"}) { user { id } errors { code } } }',
+        {"phone": next_phone()},
+    ),
     "grantRole": lambda s: (
         "mutation($u: ID!) { grantRole(input: {userId: $u, role: OBSERVER}) "
-        "{ membership { id } errors { code } } }", {"u": gid("User", s.target_user)}),
+        "{ membership { id } errors { code } } }",
+        {"u": gid("User", s.target_user)},
+    ),
     "revokeRole": lambda s: (
         "mutation($m: ID!) { revokeRole(membershipId: $m) { membership { id } errors { code } } }",
-        {"m": gid("Membership", s.target_membership)}),
+        {"m": gid("Membership", s.target_membership)},
+    ),
     "users": lambda s: ("{ users(first: 100) { edges { node { id } } } }", {}),
     "auditLog": lambda s: ("{ auditLog(first: 100) { edges { node { action } } } }", {}),
 }
@@ -136,7 +158,8 @@ ACTORS = [*Role, None]
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 @pytest.mark.parametrize("role", ACTORS, ids=[r.value if r else "ANONYMOUS" for r in ACTORS])
 async def test_only_a_tenant_admin_may_administer_the_county(
-        server, gql, owner_db, role, operation):
+    server, gql, owner_db, role, operation
+):
     # given
     scene = await make_scene(server)
     county = scene.county
@@ -171,13 +194,15 @@ async def test_a_role_scoped_to_a_unit_does_not_make_an_admin_either(server, gql
     # given: every non-admin role, scoped to the township
     scene = await make_scene(server)
     county = scene.county
-    actor = await make_user(server, county, roles=[
-        (r, scene.township) for r in Role if r is not Role.TENANT_ADMIN])
+    actor = await make_user(
+        server, county, roles=[(r, scene.township) for r in Role if r is not Role.TENANT_ADMIN]
+    )
     before = await county_rows(owner_db, county.id)
 
     # when
-    bodies = {name: await gql.execute(*op(scene), token=actor.token)
-              for name, op in OPERATIONS.items()}
+    bodies = {
+        name: await gql.execute(*op(scene), token=actor.token) for name, op in OPERATIONS.items()
+    }
 
     # then
     for name, body in bodies.items():
@@ -187,6 +212,7 @@ async def test_a_role_scoped_to_a_unit_does_not_make_an_admin_either(server, gql
 
 # --- granting -------------------------------------------------------------------------------
 
+
 async def test_grant_role_county_wide_and_scoped(server, gql, owner_db):
     # given
     county = await make_county(server)
@@ -195,11 +221,16 @@ async def test_grant_role_county_wide_and_scoped(server, gql, owner_db):
     before = await county_rows(owner_db, county.id)
 
     # when
-    wide = (await gql.data(GRANT, {"user": person.gid, "role": "OBSERVER"},
-                           token=county.admin.token))["grantRole"]
-    scoped = (await gql.data(GRANT, {"user": person.gid, "role": "MEDIATOR",
-                                     "unit": gid("OrgUnit", township)},
-                             token=county.admin.token))["grantRole"]
+    wide = (
+        await gql.data(GRANT, {"user": person.gid, "role": "OBSERVER"}, token=county.admin.token)
+    )["grantRole"]
+    scoped = (
+        await gql.data(
+            GRANT,
+            {"user": person.gid, "role": "MEDIATOR", "unit": gid("OrgUnit", township)},
+            token=county.admin.token,
+        )
+    )["grantRole"]
 
     # then
     assert wide["errors"] == [] and scoped["errors"] == []
@@ -221,9 +252,13 @@ async def test_grant_role_with_an_org_unit_of_another_county_writes_nothing(serv
     before_theirs = await county_rows(owner_db, theirs.id)
 
     # when
-    result = (await gql.data(GRANT, {"user": person.gid, "role": "MEDIATOR",
-                                     "unit": gid("OrgUnit", their_unit)},
-                             token=mine.admin.token))["grantRole"]
+    result = (
+        await gql.data(
+            GRANT,
+            {"user": person.gid, "role": "MEDIATOR", "unit": gid("OrgUnit", their_unit)},
+            token=mine.admin.token,
+        )
+    )["grantRole"]
 
     # then
     assert result["membership"] is None
@@ -241,10 +276,14 @@ async def test_grant_role_to_a_user_of_another_county_is_not_found(server, gql, 
     before_theirs = await county_rows(owner_db, theirs.id)
 
     # when
-    result = (await gql.data(GRANT, {"user": stranger.gid, "role": "TENANT_ADMIN"},
-                             token=mine.admin.token))["grantRole"]
-    wrong_type = (await gql.data(GRANT, {"user": mine.root_gid, "role": "OBSERVER"},
-                                 token=mine.admin.token))["grantRole"]
+    result = (
+        await gql.data(
+            GRANT, {"user": stranger.gid, "role": "TENANT_ADMIN"}, token=mine.admin.token
+        )
+    )["grantRole"]
+    wrong_type = (
+        await gql.data(GRANT, {"user": mine.root_gid, "role": "OBSERVER"}, token=mine.admin.token)
+    )["grantRole"]
 
     # then
     assert field_codes(result) == [("userId", "NOT_FOUND")]
@@ -257,16 +296,22 @@ async def test_a_duplicate_grant_is_refused(server, gql, owner_db):
     # given
     county = await make_county(server)
     township = await make_unit(server, county, kind=OrgUnitKind.TOWNSHIP)
-    person = await make_user(server, county, roles=[(Role.MEDIATOR, township),
-                                                    (Role.OBSERVER, None)])
+    person = await make_user(
+        server, county, roles=[(Role.MEDIATOR, township), (Role.OBSERVER, None)]
+    )
     before = await county_rows(owner_db, county.id)
 
     # when
-    scoped = (await gql.data(GRANT, {"user": person.gid, "role": "MEDIATOR",
-                                     "unit": gid("OrgUnit", township)},
-                             token=county.admin.token))["grantRole"]
-    wide = (await gql.data(GRANT, {"user": person.gid, "role": "OBSERVER"},
-                           token=county.admin.token))["grantRole"]
+    scoped = (
+        await gql.data(
+            GRANT,
+            {"user": person.gid, "role": "MEDIATOR", "unit": gid("OrgUnit", township)},
+            token=county.admin.token,
+        )
+    )["grantRole"]
+    wide = (
+        await gql.data(GRANT, {"user": person.gid, "role": "OBSERVER"}, token=county.admin.token)
+    )["grantRole"]
 
     # then
     assert field_codes(scoped) == [("role", "DUPLICATE_MEMBERSHIP")]
@@ -281,9 +326,12 @@ async def test_granting_one_role_twice_at_once_grants_it_once(server, gql, owner
     before = await county_rows(owner_db, county.id)
 
     # when
-    bodies = await asyncio.gather(*(
-        gql.execute(GRANT, {"user": person.gid, "role": "EXPERT"}, token=county.admin.token)
-        for _ in range(3)))
+    bodies = await asyncio.gather(
+        *(
+            gql.execute(GRANT, {"user": person.gid, "role": "EXPERT"}, token=county.admin.token)
+            for _ in range(3)
+        )
+    )
 
     # then
     assert all("errors" not in body for body in bodies), bodies
@@ -303,8 +351,11 @@ async def test_a_granted_role_takes_effect_and_a_revoked_one_ends(server, gql, o
     assert error_codes(await gql.execute(CREATE_UNIT, create, token=person.token)) == ["FORBIDDEN"]
 
     # when: made an admin, the same token now works
-    granted = (await gql.data(GRANT, {"user": person.gid, "role": "TENANT_ADMIN"},
-                              token=county.admin.token))["grantRole"]
+    granted = (
+        await gql.data(
+            GRANT, {"user": person.gid, "role": "TENANT_ADMIN"}, token=county.admin.token
+        )
+    )["grantRole"]
     allowed = await gql.data(CREATE_UNIT, create, token=person.token)
 
     # then
@@ -312,8 +363,9 @@ async def test_a_granted_role_takes_effect_and_a_revoked_one_ends(server, gql, o
     assert allowed["createOrgUnit"]["errors"] == []
 
     # when: revoked again
-    revoked = (await gql.data(REVOKE, {"id": granted["membership"]["id"]},
-                              token=county.admin.token))["revokeRole"]
+    revoked = (
+        await gql.data(REVOKE, {"id": granted["membership"]["id"]}, token=county.admin.token)
+    )["revokeRole"]
     before = await county_rows(owner_db, county.id)
     denied = await gql.execute(CREATE_UNIT, {**create, "name": "再授权乡"}, token=person.token)
 
@@ -325,6 +377,7 @@ async def test_a_granted_role_takes_effect_and_a_revoked_one_ends(server, gql, o
 
 # --- revoking -------------------------------------------------------------------------------
 
+
 async def test_the_last_county_wide_admin_cannot_be_revoked(server, gql, owner_db):
     # given
     county = await make_county(server)
@@ -332,8 +385,11 @@ async def test_the_last_county_wide_admin_cannot_be_revoked(server, gql, owner_d
     before = await county_rows(owner_db, county.id)
 
     # when
-    result = (await gql.data(REVOKE, {"id": gid("Membership", admin_membership)},
-                             token=county.admin.token))["revokeRole"]
+    result = (
+        await gql.data(
+            REVOKE, {"id": gid("Membership", admin_membership)}, token=county.admin.token
+        )
+    )["revokeRole"]
 
     # then
     assert result["membership"] is None
@@ -350,8 +406,11 @@ async def test_a_scoped_admin_does_not_count_as_the_last_county_wide_admin(serve
     before = await county_rows(owner_db, county.id)
 
     # when
-    result = (await gql.data(REVOKE, {"id": gid("Membership", admin_membership)},
-                             token=county.admin.token))["revokeRole"]
+    result = (
+        await gql.data(
+            REVOKE, {"id": gid("Membership", admin_membership)}, token=county.admin.token
+        )
+    )["revokeRole"]
 
     # then
     assert field_codes(result) == [("membershipId", "LAST_ADMIN")]
@@ -366,19 +425,25 @@ async def test_one_of_two_county_wide_admins_can_be_revoked(server, gql, owner_d
     before = await county_rows(owner_db, county.id)
 
     # when
-    result = (await gql.data(REVOKE, {"id": gid("Membership", second_membership)},
-                             token=county.admin.token))["revokeRole"]
+    result = (
+        await gql.data(
+            REVOKE, {"id": gid("Membership", second_membership)}, token=county.admin.token
+        )
+    )["revokeRole"]
 
     # then
     assert result["errors"] == []
-    assert result["membership"] == {"id": gid("Membership", second_membership),
-                                    "role": "TENANT_ADMIN"}
+    assert result["membership"] == {
+        "id": gid("Membership", second_membership),
+        "role": "TENANT_ADMIN",
+    }
     after = await county_rows(owner_db, county.id)
     assert after["memberships"] == before["memberships"] - 1
     # and now the remaining one is the last
     mine = await membership_id(owner_db, county.admin.user_id, Role.TENANT_ADMIN)
-    last = (await gql.data(REVOKE, {"id": gid("Membership", mine)},
-                           token=county.admin.token))["revokeRole"]
+    last = (await gql.data(REVOKE, {"id": gid("Membership", mine)}, token=county.admin.token))[
+        "revokeRole"
+    ]
     assert field_codes(last) == [("membershipId", "LAST_ADMIN")]
 
 
@@ -398,13 +463,20 @@ async def test_two_admins_revoking_each_other_at_once_leave_one_admin(server, gq
     # then: one succeeded; the other was stopped — as the last admin, or, when it started
     # after the first had committed, as no admin at all — and one admin remains
     outcomes = sorted(
-        ("FORBIDDEN",) if "errors" in body
+        ("FORBIDDEN",)
+        if "errors" in body
         else tuple(e["code"] for e in body["data"]["revokeRole"]["errors"])
-        for body in bodies)
+        for body in bodies
+    )
     assert outcomes in ([(), ("LAST_ADMIN",)], [(), ("FORBIDDEN",)])
-    assert await owner_db.fetchval(
-        "SELECT count(*) FROM memberships WHERE tenant_id = $1 AND role = 'TENANT_ADMIN' "
-        "AND org_unit_id IS NULL", county.id) == 1
+    assert (
+        await owner_db.fetchval(
+            "SELECT count(*) FROM memberships WHERE tenant_id = $1 AND role = 'TENANT_ADMIN' "
+            "AND org_unit_id IS NULL",
+            county.id,
+        )
+        == 1
+    )
 
 
 async def test_revoking_a_membership_of_another_county_is_not_found(server, gql, owner_db):
@@ -416,8 +488,9 @@ async def test_revoking_a_membership_of_another_county_is_not_found(server, gql,
     before_theirs = await county_rows(owner_db, theirs.id)
 
     # when
-    result = (await gql.data(REVOKE, {"id": gid("Membership", their_membership)},
-                             token=mine.admin.token))["revokeRole"]
+    result = (
+        await gql.data(REVOKE, {"id": gid("Membership", their_membership)}, token=mine.admin.token)
+    )["revokeRole"]
 
     # then
     assert field_codes(result) == [("membershipId", "NOT_FOUND")]
@@ -425,6 +498,7 @@ async def test_revoking_a_membership_of_another_county_is_not_found(server, gql,
 
 
 # --- admins scoped to a township ----------------------------------------------------------------
+
 
 async def test_a_township_admin_cannot_make_itself_county_wide_admin(server, gql, owner_db):
     # given
@@ -436,12 +510,19 @@ async def test_a_township_admin_cannot_make_itself_county_wide_admin(server, gql
 
     # when
     bodies = [
-        await gql.execute(GRANT, {"user": x_admin.gid, "role": "TENANT_ADMIN"},
-                          token=x_admin.token),
-        await gql.execute(GRANT, {"user": x_admin.gid, "role": "TENANT_ADMIN",
-                                  "unit": gid("OrgUnit", y)}, token=x_admin.token),
-        await gql.execute(GRANT, {"user": x_admin.gid, "role": "TENANT_ADMIN",
-                                  "unit": county.root_gid}, token=x_admin.token),
+        await gql.execute(
+            GRANT, {"user": x_admin.gid, "role": "TENANT_ADMIN"}, token=x_admin.token
+        ),
+        await gql.execute(
+            GRANT,
+            {"user": x_admin.gid, "role": "TENANT_ADMIN", "unit": gid("OrgUnit", y)},
+            token=x_admin.token,
+        ),
+        await gql.execute(
+            GRANT,
+            {"user": x_admin.gid, "role": "TENANT_ADMIN", "unit": county.root_gid},
+            token=x_admin.token,
+        ),
     ]
 
     # then
@@ -460,9 +541,13 @@ async def test_a_township_admin_grants_roles_within_its_township(server, gql, ow
     person = await make_user(server, county)
 
     # when
-    result = (await gql.data(GRANT, {"user": person.gid, "role": "COLLECTOR",
-                                     "unit": gid("OrgUnit", village)},
-                             token=x_admin.token))["grantRole"]
+    result = (
+        await gql.data(
+            GRANT,
+            {"user": person.gid, "role": "COLLECTOR", "unit": gid("OrgUnit", village)},
+            token=x_admin.token,
+        )
+    )["grantRole"]
 
     # then
     assert result["errors"] == []
@@ -477,13 +562,17 @@ async def test_a_township_admin_cannot_revoke_roles_outside_its_township(server,
     await make_user(server, county, roles=[(Role.TENANT_ADMIN, None)])
     y_mediator = await make_user(server, county, roles=[(Role.MEDIATOR, y)])
     x_admin = await make_user(server, county, roles=[(Role.TENANT_ADMIN, x)])
-    targets = [await membership_id(owner_db, county.admin.user_id, Role.TENANT_ADMIN),
-               await membership_id(owner_db, y_mediator.user_id, Role.MEDIATOR)]
+    targets = [
+        await membership_id(owner_db, county.admin.user_id, Role.TENANT_ADMIN),
+        await membership_id(owner_db, y_mediator.user_id, Role.MEDIATOR),
+    ]
     before = await county_rows(owner_db, county.id)
 
     # when
-    bodies = [await gql.execute(REVOKE, {"id": gid("Membership", m)}, token=x_admin.token)
-              for m in targets]
+    bodies = [
+        await gql.execute(REVOKE, {"id": gid("Membership", m)}, token=x_admin.token)
+        for m in targets
+    ]
 
     # then
     for body in bodies:
@@ -494,6 +583,7 @@ async def test_a_township_admin_cannot_revoke_roles_outside_its_township(server,
 
 # --- creating accounts ---------------------------------------------------------------------------
 
+
 async def test_create_user_with_roles(server, gql, owner_db):
     # given
     county = await make_county(server)
@@ -502,11 +592,23 @@ async def test_create_user_with_roles(server, gql, owner_db):
     before = await county_rows(owner_db, county.id)
 
     # when
-    result = (await gql.data(CREATE_USER, {"input": {
-        "displayName": "李承办", "phone": phone, "password": "long-enough-1",
-        "roles": [{"role": "DEPARTMENT_STAFF", "orgUnitId": gid("OrgUnit", township)},
-                  {"role": "EXPERT"}],
-    }}, token=county.admin.token))["createUser"]
+    result = (
+        await gql.data(
+            CREATE_USER,
+            {
+                "input": {
+                    "displayName": "李承办",
+                    "phone": phone,
+                    "password": "long-enough-1",
+                    "roles": [
+                        {"role": "DEPARTMENT_STAFF", "orgUnitId": gid("OrgUnit", township)},
+                        {"role": "EXPERT"},
+                    ],
+                }
+            },
+            token=county.admin.token,
+        )
+    )["createUser"]
 
     # then
     assert result["errors"] == []
@@ -514,7 +616,8 @@ async def test_create_user_with_roles(server, gql, owner_db):
     assert result["user"]["phone"] == f"{phone[:3]}****{phone[-4:]}"
     assert result["user"]["memberships"] == [
         {"role": "DEPARTMENT_STAFF", "orgUnit": {"id": gid("OrgUnit", township)}},
-        {"role": "EXPERT", "orgUnit": None}]
+        {"role": "EXPERT", "orgUnit": None},
+    ]
     after = await county_rows(owner_db, county.id)
     assert after["users"] == before["users"] + 1
     assert after["memberships"] == before["memberships"] + 2
@@ -530,23 +633,44 @@ async def test_create_user_with_a_bad_role_scope_writes_no_user(server, gql, own
     before = await county_rows(owner_db, mine.id)
 
     # when
-    foreign = (await gql.data(CREATE_USER, {"input": {
-        "displayName": "越界", "phone": phone,
-        "roles": [{"role": "EXPERT"},
-                  {"role": "MEDIATOR", "orgUnitId": gid("OrgUnit", their_unit)}],
-    }}, token=mine.admin.token))["createUser"]
-    wrong_type = (await gql.data(CREATE_USER, {"input": {
-        "displayName": "越界", "phone": phone,
-        "roles": [{"role": "MEDIATOR", "orgUnitId": mine.admin.gid}],
-    }}, token=mine.admin.token))["createUser"]
+    foreign = (
+        await gql.data(
+            CREATE_USER,
+            {
+                "input": {
+                    "displayName": "越界",
+                    "phone": phone,
+                    "roles": [
+                        {"role": "EXPERT"},
+                        {"role": "MEDIATOR", "orgUnitId": gid("OrgUnit", their_unit)},
+                    ],
+                }
+            },
+            token=mine.admin.token,
+        )
+    )["createUser"]
+    wrong_type = (
+        await gql.data(
+            CREATE_USER,
+            {
+                "input": {
+                    "displayName": "越界",
+                    "phone": phone,
+                    "roles": [{"role": "MEDIATOR", "orgUnitId": mine.admin.gid}],
+                }
+            },
+            token=mine.admin.token,
+        )
+    )["createUser"]
 
     # then
     assert foreign["user"] is None
     assert field_codes(foreign) == [("roles.orgUnitId", "ORG_UNIT_NOT_FOUND")]
     assert field_codes(wrong_type) == [("roles.orgUnitId", "ORG_UNIT_NOT_FOUND")]
     assert await county_rows(owner_db, mine.id) == before
-    assert await owner_db.fetchval("SELECT count(*) FROM users WHERE phone = $1",
-                                   f"+86{phone}") == 0
+    assert (
+        await owner_db.fetchval("SELECT count(*) FROM users WHERE phone = $1", f"+86{phone}") == 0
+    )
 
 
 async def test_create_user_with_a_taken_phone_or_bad_input_is_refused(server, gql, owner_db):
@@ -559,13 +683,17 @@ async def test_create_user_with_a_taken_phone_or_bad_input_is_refused(server, gq
         ({"displayName": "坏号", "phone": "110"}, ("phone", "INVALID_PHONE")),
         ({"displayName": "", "phone": next_phone()}, ("displayName", "INVALID")),
         ({"displayName": "名" * 51, "phone": next_phone()}, ("displayName", "INVALID")),
-        ({"displayName": "弱密码", "phone": next_phone(), "password": "1234"},
-         ("password", "WEAK_PASSWORD")),
+        (
+            {"displayName": "弱密码", "phone": next_phone(), "password": "1234"},
+            ("password", "WEAK_PASSWORD"),
+        ),
     ]
 
     # when
-    results = [(await gql.data(CREATE_USER, {"input": i}, token=county.admin.token))["createUser"]
-               for i, _ in cases]
+    results = [
+        (await gql.data(CREATE_USER, {"input": i}, token=county.admin.token))["createUser"]
+        for i, _ in cases
+    ]
 
     # then
     for (user_input, expected), result in zip(cases, results, strict=True):
@@ -578,19 +706,30 @@ async def test_a_user_created_without_a_password_cannot_sign_in(server, gql, own
     # given
     county = await make_county(server)
     phone = next_phone()
-    created = (await gql.data(CREATE_USER, {"input": {"displayName": "无密码", "phone": phone}},
-                              token=county.admin.token))["createUser"]
+    created = (
+        await gql.data(
+            CREATE_USER,
+            {"input": {"displayName": "无密码", "phone": phone}},
+            token=county.admin.token,
+        )
+    )["createUser"]
     assert created["errors"] == []
 
     # when
-    result = (await gql.data(
-        "mutation($p: String!) { login(input: {phone: $p, password: \"\"}) "
-        "{ tokens { accessToken } errors { field code } } }", {"p": phone},
-        tenant=county.slug))["login"]
+    result = (
+        await gql.data(
+            'mutation($p: String!) { login(input: {phone: $p, password: ""}) '
+            "{ tokens { accessToken } errors { field code } } }",
+            {"p": phone},
+            tenant=county.slug,
+        )
+    )["login"]
 
     # then
-    assert result == {"tokens": None, "errors": [{"field": "password",
-                                                   "code": "INVALID_CREDENTIALS"}]}
+    assert result == {
+        "tokens": None,
+        "errors": [{"field": "password", "code": "INVALID_CREDENTIALS"}],
+    }
 
 
 async def test_users_lists_the_countys_accounts_filtered_by_role(server, gql):
@@ -602,20 +741,32 @@ async def test_users_lists_the_countys_accounts_filtered_by_role(server, gql):
     await make_user(server, county, roles=[(Role.CITIZEN, None)], name="郑群众")
 
     # when
-    everyone = await gql.data("{ users(first: 100) { edges { node { id displayName } } } }",
-                              token=county.admin.token)
-    experts = await gql.data("{ users(role: EXPERT) { edges { node { id } } } }",
-                             token=county.admin.token)
-    searched = await gql.data('{ users(search: "群众") { edges { node { displayName } } } }',
-                              token=county.admin.token)
-    wildcards = [(await gql.data('query($s: String) { users(search: $s) { edges { cursor } } }',
-                                 {"s": s}, token=county.admin.token))["users"]["edges"]
-                 for s in ("%", "_", "\\")]
+    everyone = await gql.data(
+        "{ users(first: 100) { edges { node { id displayName } } } }", token=county.admin.token
+    )
+    experts = await gql.data(
+        "{ users(role: EXPERT) { edges { node { id } } } }", token=county.admin.token
+    )
+    searched = await gql.data(
+        '{ users(search: "群众") { edges { node { displayName } } } }', token=county.admin.token
+    )
+    wildcards = [
+        (
+            await gql.data(
+                "query($s: String) { users(search: $s) { edges { cursor } } }",
+                {"s": s},
+                token=county.admin.token,
+            )
+        )["users"]["edges"]
+        for s in ("%", "_", "\\")
+    ]
 
     # then
     assert [e["node"]["displayName"] for e in everyone["users"]["edges"]] == [
-        "管理员", "吴专家", "郑群众"]
+        "管理员",
+        "吴专家",
+        "郑群众",
+    ]
     assert experts["users"]["edges"] == [{"node": {"id": expert.gid}}]
     assert searched["users"]["edges"] == [{"node": {"displayName": "郑群众"}}]
     assert wildcards == [[], [], []]  # searched for literally, not as LIKE patterns
-

@@ -31,7 +31,8 @@ def test_the_committed_schema_file_is_current():
 
     # then
     assert committed == expected, (
-        "schema/schema.graphql is out of date with the code: run `make schema` and commit it")
+        "schema/schema.graphql is out of date with the code: run `make schema` and commit it"
+    )
 
 
 def undescribed() -> list[str]:

@@ -338,14 +338,21 @@ async def test_concurrent_second_votes_count_once_whatever_arrives_first(server,
     voters = await citizens(server, county, 10)
     outsider = (await citizens(server, county, 1))[0]
     meeting = await make_meeting(gql, county)
-    await ok(gql, INVITE, {"m": meeting, "u": [v.gid for v in voters], "r": "REPRESENTATIVE"},
-             county.admin.token)
+    await ok(
+        gql,
+        INVITE,
+        {"m": meeting, "u": [v.gid for v in voters], "r": "REPRESENTATIVE"},
+        county.admin.token,
+    )
     poll = await open_poll(gql, county, meeting, e="REGISTERED")
     keys = [(key(), key()) for _ in voters]
     calls = []
     for voter, (first, other) in zip(voters, keys, strict=True):
-        calls += [vote(gql, voter, poll, [0], first), vote(gql, voter, poll, [0], first),
-                  vote(gql, voter, poll, [1], other)]
+        calls += [
+            vote(gql, voter, poll, [0], first),
+            vote(gql, voter, poll, [0], first),
+            vote(gql, voter, poll, [1], other),
+        ]
     calls += [vote(gql, outsider, poll, [0], "x"), vote(gql, outsider, poll, [0], "y")]
     results = await asyncio.gather(*calls)
 
@@ -354,7 +361,7 @@ async def test_concurrent_second_votes_count_once_whatever_arrives_first(server,
 
     rows = {r["user_id"]: r for r in await vote_rows(owner_db, county, poll)}
     for i, voter in enumerate(voters):
-        got = [code(r) for r in results[3 * i: 3 * i + 3]]
+        got = [code(r) for r in results[3 * i : 3 * i + 3]]
         if rows[voter.user_id]["idempotency_key"] == keys[i][0]:
             assert sorted(got) == ["ALREADY_VOTED", "duplicate", "new"]
             assert got[2] == "ALREADY_VOTED"
@@ -376,8 +383,11 @@ async def test_votes_need_a_signed_in_active_account_of_the_county(server, gql, 
     meeting = await make_meeting(gql, county)
     await attend(gql, county, meeting, [voter.gid, retired.gid])
     poll = await open_poll(gql, county, meeting)
-    await owner_db.execute("UPDATE users SET is_active = false WHERE tenant_id = $1 AND id = $2",
-                           county.id, retired.user_id)
+    await owner_db.execute(
+        "UPDATE users SET is_active = false WHERE tenant_id = $1 AND id = $2",
+        county.id,
+        retired.user_id,
+    )
     before = await snapshot(owner_db, county, meeting)
     variables = {"p": poll, "c": [0], "k": key()}
     anonymous = await gql.execute(VOTE, variables, tenant=county.slug)
@@ -388,6 +398,7 @@ async def test_votes_need_a_signed_in_active_account_of_the_county(server, gql, 
     assert [e["extensions"]["code"] for e in forged["errors"]] == ["UNAUTHENTICATED"]
     result = await vote(gql, retired, poll, [0])
     assert [(e["field"], e["code"], e["message"]) for e in result["errors"]] == [
-        ("pollId", "NOT_ELIGIBLE", "账号已停用，不能投票")]
+        ("pollId", "NOT_ELIGIBLE", "账号已停用，不能投票")
+    ]
     assert await snapshot(owner_db, county, meeting) == before
     assert await vote(gql, voter, poll, [0]) == ACCEPTED

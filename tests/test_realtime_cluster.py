@@ -43,8 +43,10 @@ START_TIMEOUT = 60.0
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not REDIS_SERVER and not os.environ.get("REDIS_URL"),
-                       reason="needs redis-server on PATH or REDIS_URL"),
+    pytest.mark.skipif(
+        not REDIS_SERVER and not os.environ.get("REDIS_URL"),
+        reason="needs redis-server on PATH or REDIS_URL",
+    ),
 ]
 
 
@@ -63,8 +65,20 @@ class RedisProcess:
     async def start(self) -> None:
         assert REDIS_SERVER
         self.proc = subprocess.Popen(  # noqa: ASYNC220 (Popen does not wait)
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"], stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         await wait_for_port(self.port, self.proc)
 
     def kill(self) -> None:
@@ -101,14 +115,25 @@ class YishiProcess:
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/graphql"
         self.log_path = log_dir / f"yishi-{self.port}.log"
-        env = {**os.environ, "DATABASE_URL": database_url, "BROADCAST_URL": broadcast_url,
-               "ENVIRONMENT": "test", "LOG_LEVEL": "INFO", "DATA_DIR": str(log_dir / "unused")}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "BROADCAST_URL": broadcast_url,
+            "ENVIRONMENT": "test",
+            "LOG_LEVEL": "INFO",
+            "DATA_DIR": str(log_dir / "unused"),
+        }
         with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen([str(YISHI), "serve", "--port", str(self.port)],
-                                         env=env, stdout=log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(
+                [str(YISHI), "serve", "--port", str(self.port)],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     async def ready(self) -> None:
         async with httpx.AsyncClient(base_url=self.base_url, timeout=5) as http:
+
             async def poll() -> None:
                 while True:
                     assert self.proc.poll() is None, self.log_path.read_text()[-3000:]
@@ -141,10 +166,13 @@ def redis_process(tmp_path: Path) -> Iterator[RedisProcess]:
 
 
 @contextlib.asynccontextmanager
-async def two_workers(database_url: str, broadcast_url: str, log_dir: Path
-                      ) -> AsyncIterator[tuple[YishiProcess, YishiProcess]]:
-    workers = (YishiProcess(database_url, broadcast_url, log_dir),
-               YishiProcess(database_url, broadcast_url, log_dir))
+async def two_workers(
+    database_url: str, broadcast_url: str, log_dir: Path
+) -> AsyncIterator[tuple[YishiProcess, YishiProcess]]:
+    workers = (
+        YishiProcess(database_url, broadcast_url, log_dir),
+        YishiProcess(database_url, broadcast_url, log_dir),
+    )
     try:
         await asyncio.gather(*(w.ready() for w in workers))
         yield workers
@@ -173,8 +201,11 @@ async def test_an_event_committed_on_one_worker_reaches_a_watcher_on_another(
         if own_redis is not None:
             await own_redis.start()
         url = own_redis.url if own_redis is not None else os.environ["REDIS_URL"]
-        async with two_workers(database_url, url, tmp_path) as (one, two), \
-                http_client(two) as gql_two, GraphQLWS(one.ws_url) as watcher:
+        async with (
+            two_workers(database_url, url, tmp_path) as (one, two),
+            http_client(two) as gql_two,
+            GraphQLWS(one.ws_url) as watcher,
+        ):
             await watcher.open(county.admin.token)
             op = await watcher.subscribe(EVENTS_SUBSCRIPTION, {"stream": "org", "after": 0})
             names = [f"跨进程{i}镇" for i in range(5)]
@@ -192,8 +223,11 @@ async def test_a_redis_crash_and_restart_loses_and_duplicates_nothing(
 ):
     county = await make_county(server)
     await redis_process.start()
-    async with two_workers(database_url, redis_process.url, tmp_path) as (one, two), \
-            http_client(two) as gql_two, GraphQLWS(one.ws_url) as watcher:
+    async with (
+        two_workers(database_url, redis_process.url, tmp_path) as (one, two),
+        http_client(two) as gql_two,
+        GraphQLWS(one.ws_url) as watcher,
+    ):
         await watcher.open(county.admin.token)
         op = await watcher.subscribe(EVENTS_SUBSCRIPTION, {"stream": "org", "after": 0})
         received: list[int] = []
@@ -223,7 +257,7 @@ async def test_a_redis_crash_and_restart_loses_and_duplicates_nothing(
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await reader
-    assert received == committed, (one.log_path.read_text()[-4000:])
+    assert received == committed, one.log_path.read_text()[-4000:]
 
 
 # -- the hub itself over Redis, with the head check switched off -------------------------
@@ -233,13 +267,18 @@ async def test_a_redis_crash_and_restart_loses_and_duplicates_nothing(
 
 async def commit_event(server, county, n: int) -> list[LoggedEvent]:
     async with server.services.db.transaction(tenant_id=county.id) as session:
-        return await event_log.append(session, tenant_id=county.id, stream="org",
-                                      drafts=[EventDraft(type="test.tick", payload={"n": n})])
+        return await event_log.append(
+            session,
+            tenant_id=county.id,
+            stream="org",
+            drafts=[EventDraft(type="test.tick", payload={"n": n})],
+        )
 
 
 async def wait_subscribed(url: str, channel: str) -> None:
     client = aioredis.Redis.from_url(url)
     try:
+
         async def poll() -> None:
             while (await client.pubsub_numsub(channel))[0][1] < 1:  # noqa: ASYNC110
                 await asyncio.sleep(0.01)
@@ -252,8 +291,10 @@ async def wait_subscribed(url: str, channel: str) -> None:
 @contextlib.asynccontextmanager
 async def redis_hubs(server, url: str) -> AsyncIterator[tuple[Hub, Hub]]:
     """Two hubs as two worker processes would have them (same database, same Redis)."""
-    hubs = (Hub(url, server.services.db, head_check_seconds=3600),
-            Hub(url, server.services.db, head_check_seconds=3600))
+    hubs = (
+        Hub(url, server.services.db, head_check_seconds=3600),
+        Hub(url, server.services.db, head_check_seconds=3600),
+    )
     for hub in hubs:
         await hub.start()
     try:

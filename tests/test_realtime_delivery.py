@@ -33,8 +33,12 @@ def lagged_total() -> float:
 
 async def append_one(server, county, n: int) -> None:
     async with server.services.db.transaction(tenant_id=county.id) as session:
-        await event_log.append(session, tenant_id=county.id, stream="org",
-                               drafts=[EventDraft(type="test.tick", payload={"n": n})])
+        await event_log.append(
+            session,
+            tenant_id=county.id,
+            stream="org",
+            drafts=[EventDraft(type="test.tick", payload={"n": n})],
+        )
 
 
 async def test_a_lagging_subscriber_catches_up_from_the_log_once_and_in_order(server):
@@ -54,8 +58,9 @@ async def test_a_lagging_subscriber_catches_up_from_the_log_once_and_in_order(se
         sent.append((seq, json.loads(payload)))
 
     group = feed.group(("test", "lagging"), render)
-    member = Member(group, send, after=None, buffered=lambda: socket["buffered"],
-                    high_water=1000, low_water=100)
+    member = Member(
+        group, send, after=None, buffered=lambda: socket["buffered"], high_water=1000, low_water=100
+    )
     member.start()
     lagged_before = lagged_total()
     try:
@@ -79,8 +84,9 @@ async def test_a_lagging_subscriber_catches_up_from_the_log_once_and_in_order(se
     assert lagged_total() - lagged_before == 1
     # Rendered once per event for the group, never again for the replay.
     assert sorted(rendered) == list(range(1, 71))
-    await wait_until(lambda: hub.feeds.get(channel_name(hub.namespace, county.id, "org")) is None,
-                     "feed dropped")
+    await wait_until(
+        lambda: hub.feeds.get(channel_name(hub.namespace, county.id, "org")) is None, "feed dropped"
+    )
 
 
 async def test_two_members_of_a_group_get_the_same_rendering_once(server):
@@ -97,6 +103,7 @@ async def test_two_members_of_a_group_get_the_same_rendering_once(server):
     def sender(name):
         async def send(seq: int, payload: str) -> None:
             got[name].append(payload)
+
         return send
 
     group = feed.group(("test", "shared"), render)
@@ -167,11 +174,22 @@ async def test_live_values_reach_watchers_coalesced_and_end_exact(server):
     async with GraphQLWS(server.ws_url) as client:
         await client.open(county.admin.token)
         op = await client.subscribe(EVENTS_SUBSCRIPTION, {"stream": "org", "after": 0})
-        await wait_until(lambda: channel_name(hub.namespace, county.id, "org") in hub.feeds
-                         and hub.feeds[channel_name(hub.namespace, county.id, "org")].groups, "the watcher joined")
+        await wait_until(
+            lambda: (
+                channel_name(hub.namespace, county.id, "org") in hub.feeds
+                and hub.feeds[channel_name(hub.namespace, county.id, "org")].groups
+            ),
+            "the watcher joined",
+        )
         for version in range(1, 201):
-            await hub.publish_live(county.id, "org", type="tally.changed", key="poll:7",
-                                   version=version, value={"yes": version})
+            await hub.publish_live(
+                county.id,
+                "org",
+                type="tally.changed",
+                key="poll:7",
+                version=version,
+                value={"yes": version},
+            )
         values = []
         while not values or values[-1] != 200:
             event = await client.event(op)
@@ -188,15 +206,25 @@ async def test_metrics_expose_the_realtime_path(server, gql):
         async with httpx.AsyncClient(base_url=server.base_url) as http:
             response = await http.get("/metrics")
         assert response.status_code == 200
-        return {s.name: s.value for f in text_string_to_metric_families(response.text)
-                for s in f.samples if not s.labels or s.name.endswith("_count")}
+        return {
+            s.name: s.value
+            for f in text_string_to_metric_families(response.text)
+            for s in f.samples
+            if not s.labels or s.name.endswith("_count")
+        }
 
     before = await scrape()
-    for name in ("yishi_events_appended_total", "yishi_subscribers",
-                 "yishi_subscribers_lagged_total", "yishi_delivery_lag_seconds_count",
-                 "yishi_events_delivered_total", "yishi_subscription_groups",
-                 "yishi_hub_reconnects_total", "yishi_feed_catchups_total",
-                 "yishi_replay_retries_total"):
+    for name in (
+        "yishi_events_appended_total",
+        "yishi_subscribers",
+        "yishi_subscribers_lagged_total",
+        "yishi_delivery_lag_seconds_count",
+        "yishi_events_delivered_total",
+        "yishi_subscription_groups",
+        "yishi_hub_reconnects_total",
+        "yishi_feed_catchups_total",
+        "yishi_replay_retries_total",
+    ):
         assert name in before, name
     async with GraphQLWS(server.ws_url) as client:
         await client.open(county.admin.token)
@@ -205,8 +233,10 @@ async def test_metrics_expose_the_realtime_path(server, gql):
             await create_unit(gql, county.admin.token, county.root_gid, f"度量{i}镇")
         await client.events(op, 3)
         during = await scrape()
-    await wait_until(lambda: metrics.SUBSCRIBERS._value.get() == before["yishi_subscribers"],
-                     "the subscriber left")
+    await wait_until(
+        lambda: metrics.SUBSCRIBERS._value.get() == before["yishi_subscribers"],
+        "the subscriber left",
+    )
     after = await scrape()
     assert during["yishi_events_appended_total"] - before["yishi_events_appended_total"] == 3
     assert during["yishi_events_delivered_total"] - before["yishi_events_delivered_total"] == 3
@@ -245,7 +275,8 @@ async def test_a_replay_that_cannot_read_the_log_retries_instead_of_ending(serve
             member.start()
             await wait_until(
                 lambda: (REGISTRY.get_sample_value("yishi_replay_retries_total") or 0) > retries,
-                "the replay's read failed and is retried")
+                "the replay's read failed and is retried",
+            )
             assert sent == []
         await wait_until(lambda: len(sent) >= 5, "the replay went through once the pool freed up")
         await member.leave()
@@ -287,8 +318,11 @@ async def test_a_feed_that_failed_to_start_is_not_handed_to_later_watchers(serve
         for n in range(1, 4):
             async with server.services.db.transaction(tenant_id=county.id) as session:
                 logged = await event_log.append(
-                    session, tenant_id=county.id, stream="org",
-                    drafts=[EventDraft(type="test.tick", payload={"n": n})])
+                    session,
+                    tenant_id=county.id,
+                    stream="org",
+                    drafts=[EventDraft(type="test.tick", payload={"n": n})],
+                )
             await hub.publish_events(logged)  # as this process's hub would after the commit
         await wait_until(lambda: len(sent) >= 3, "three live events")
         await member.leave()
@@ -314,8 +348,9 @@ async def test_a_tally_is_not_lost_while_the_client_is_not_reading(server):
         return json.dumps({"seq": event.seq})
 
     group = feed.group(("test", "live-slot"), render)
-    member = Member(group, send, after=None, buffered=lambda: socket["buffered"],
-                    high_water=1000, low_water=100)
+    member = Member(
+        group, send, after=None, buffered=lambda: socket["buffered"], high_water=1000, low_water=100
+    )
     member.start()
     try:
         socket["buffered"] = 5000

@@ -26,7 +26,8 @@ YISHI = Path(sys.executable).with_name("yishi")
 
 async def org_seqs(owner_db: asyncpg.Connection, tenant_id: int) -> list[int]:
     rows = await owner_db.fetch(
-        "SELECT seq FROM events WHERE tenant_id = $1 AND stream = 'org' ORDER BY seq", tenant_id)
+        "SELECT seq FROM events WHERE tenant_id = $1 AND stream = 'org' ORDER BY seq", tenant_id
+    )
     return [r["seq"] for r in rows]
 
 
@@ -39,8 +40,14 @@ async def superuser(database_url: str) -> asyncpg.Connection:
 
 def record_verify(database_url: str, slug: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": database_url, "NO_COLOR": "1"}
-    return subprocess.run([str(YISHI), "record", "verify", "--tenant", slug, "--stream", "org"],
-                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [str(YISHI), "record", "verify", "--tenant", slug, "--stream", "org"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 async def three_units(gql, county) -> None:
@@ -57,14 +64,18 @@ async def test_concurrent_appends_and_group_commits_are_gap_free_and_chained(ser
         for i in range(10):
             async with server.services.db.transaction(tenant_id=county.id) as session:
                 logged = await event_log.append(
-                    session, tenant_id=county.id, stream="org",
-                    drafts=[EventDraft(type="test.direct", payload={"task": task, "i": i})])
+                    session,
+                    tenant_id=county.id,
+                    stream="org",
+                    drafts=[EventDraft(type="test.direct", payload={"task": task, "i": i})],
+                )
             seqs.extend(e.seq for e in logged)
         return seqs
 
     async def grouped(task: int) -> list[int]:
         results = []
         for i in range(10):
+
             async def op(session, task=task, i=i):
                 return [EventDraft(type="test.grouped", payload={"task": task, "i": i})], (task, i)
 
@@ -72,22 +83,29 @@ async def test_concurrent_appends_and_group_commits_are_gap_free_and_chained(ser
         assert results == [(task, i) for i in range(10)]
         return []
 
-    returned = await asyncio.gather(*(direct(t) for t in range(20)),
-                                    *(grouped(t) for t in range(20)))
+    returned = await asyncio.gather(
+        *(direct(t) for t in range(20)), *(grouped(t) for t in range(20))
+    )
 
     direct_seqs = sorted(s for seqs in returned for s in seqs)
     assert len(direct_seqs) == 200 and len(set(direct_seqs)) == 200
     assert await org_seqs(owner_db, county.id) == list(range(1, 401))
     payloads = await owner_db.fetch(
-        "SELECT type, payload FROM events WHERE tenant_id = $1 AND stream = 'org'", county.id)
+        "SELECT type, payload FROM events WHERE tenant_id = $1 AND stream = 'org'", county.id
+    )
     assert sorted((r["type"], r["payload"]) for r in payloads) == sorted(
         (f"test.{kind}", f'{{"i": {i}, "task": {t}}}')
-        for kind in ("direct", "grouped") for t in range(20) for i in range(10))
+        for kind in ("direct", "grouped")
+        for t in range(20)
+        for i in range(10)
+    )
     head = await owner_db.fetchrow(
         "SELECT last_seq, last_hash FROM event_streams WHERE tenant_id = $1 AND stream = 'org'",
-        county.id)
+        county.id,
+    )
     last_hash = await owner_db.fetchval(
-        "SELECT hash FROM events WHERE tenant_id = $1 AND stream = 'org' AND seq = 400", county.id)
+        "SELECT hash FROM events WHERE tenant_id = $1 AND stream = 'org' AND seq = 400", county.id
+    )
     assert (head["last_seq"], head["last_hash"]) == (400, last_hash)
     async with server.services.db.transaction(tenant_id=county.id, read_only=True) as session:
         result = await event_log.verify_stream(session, stream="org")
@@ -97,9 +115,11 @@ async def test_concurrent_appends_and_group_commits_are_gap_free_and_chained(ser
 async def test_the_app_role_cannot_update_delete_or_truncate_events(server, gql):
     county = await make_county(server)
     await three_units(gql, county)
-    for statement in ("UPDATE events SET payload = '{}'::jsonb WHERE stream = 'org'",
-                      "DELETE FROM events WHERE stream = 'org'",
-                      "TRUNCATE events"):
+    for statement in (
+        "UPDATE events SET payload = '{}'::jsonb WHERE stream = 'org'",
+        "DELETE FROM events WHERE stream = 'org'",
+        "TRUNCATE events",
+    ):
         with pytest.raises(DBAPIError) as refused:
             async with server.services.db.transaction(tenant_id=county.id) as session:
                 await session.execute(text(statement))
@@ -119,8 +139,10 @@ async def test_even_the_superuser_cannot_update_delete_or_truncate_events(server
         transaction = owner_db.transaction()
         await transaction.start()
         try:
-            with pytest.raises(asyncpg.InsufficientPrivilegeError,
-                               match=rf"events are append-only \({op} refused\)"):
+            with pytest.raises(
+                asyncpg.InsufficientPrivilegeError,
+                match=rf"events are append-only \({op} refused\)",
+            ):
                 if "$1" in statement:
                     await owner_db.execute(statement, county.id)
                 else:
@@ -147,7 +169,9 @@ async def test_verify_reports_an_edited_event_through_the_api_and_the_cli(
     try:
         status = await conn.execute(
             """UPDATE events SET payload = jsonb_set(payload, '{name}', '"篡改镇"')
-               WHERE tenant_id = $1 AND stream = 'org' AND seq = 2""", county.id)
+               WHERE tenant_id = $1 AND stream = 'org' AND seq = 2""",
+            county.id,
+        )
         assert status == "UPDATE 1"
     finally:
         await conn.close()
@@ -159,8 +183,9 @@ async def test_verify_reports_an_edited_event_through_the_api_and_the_cli(
     assert broken["reason"] == "事件内容与哈希不符（记录被改动）"
     cli = await asyncio.to_thread(record_verify, database_url, county.slug)
     assert cli.returncode == 1
-    assert cli.stdout.strip() == ("BROKEN org at seq 2: 事件内容与哈希不符（记录被改动） "
-                                  "(2 events checked)")
+    assert cli.stdout.strip() == (
+        "BROKEN org at seq 2: 事件内容与哈希不符（记录被改动） (2 events checked)"
+    )
 
 
 async def test_verify_reports_a_deleted_tail_event(server, gql, database_url):
@@ -169,7 +194,8 @@ async def test_verify_reports_a_deleted_tail_event(server, gql, database_url):
     conn = await superuser(database_url)
     try:
         status = await conn.execute(
-            "DELETE FROM events WHERE tenant_id = $1 AND stream = 'org' AND seq = 3", county.id)
+            "DELETE FROM events WHERE tenant_id = $1 AND stream = 'org' AND seq = 3", county.id
+        )
         assert status == "DELETE 1"
     finally:
         await conn.close()
@@ -188,7 +214,8 @@ async def test_verify_reports_a_deleted_middle_event(server, gql, database_url):
     conn = await superuser(database_url)
     try:
         await conn.execute(
-            "DELETE FROM events WHERE tenant_id = $1 AND stream = 'org' AND seq = 2", county.id)
+            "DELETE FROM events WHERE tenant_id = $1 AND stream = 'org' AND seq = 2", county.id
+        )
     finally:
         await conn.close()
 
@@ -202,6 +229,8 @@ async def test_the_chain_links_each_event_to_the_previous_one(server, gql, owner
     await three_units(gql, county)
     rows = await owner_db.fetch(
         "SELECT seq, prev_hash, hash FROM events WHERE tenant_id = $1 AND stream = 'org' "
-        "ORDER BY seq", county.id)
+        "ORDER BY seq",
+        county.id,
+    )
     assert [r["prev_hash"] for r in rows] == [event_log.GENESIS, rows[0]["hash"], rows[1]["hash"]]
     assert len({r["hash"] for r in rows}) == 3

@@ -30,8 +30,9 @@ async def closed_by(client: GraphQLWS) -> tuple[int | None, str]:
 async def test_a_bad_token_is_refused_with_4403(server):
     async with GraphQLWS(server.ws_url) as client:
         await client.connect()
-        await client.send({"type": "connection_init",
-                           "payload": {"Authorization": "Bearer not-a-token"}})
+        await client.send(
+            {"type": "connection_init", "payload": {"Authorization": "Bearer not-a-token"}}
+        )
         assert await closed_by(client) == (4403, "Forbidden")
         assert client.connection == []  # no ack
 
@@ -40,8 +41,12 @@ async def test_a_token_of_another_county_than_the_one_named_is_refused(server):
     a, b = await make_county(server), await make_county(server)
     async with GraphQLWS(server.ws_url) as client:
         await client.connect()
-        await client.send({"type": "connection_init", "payload": {
-            "Authorization": f"Bearer {a.admin.token}", "tenant": b.slug}})
+        await client.send(
+            {
+                "type": "connection_init",
+                "payload": {"Authorization": f"Bearer {a.admin.token}", "tenant": b.slug},
+            }
+        )
         assert await closed_by(client) == (4403, "Forbidden")
 
 
@@ -133,10 +138,15 @@ async def test_an_anonymous_socket_may_not_watch(server):
     assert ack["payload"] == {"tenant": None, "user": None}
 
 
-@pytest.mark.parametrize(("stream", "code"), [("nope:1", "UNKNOWN_STREAM"),
-                                               ("nope", "UNKNOWN_STREAM"),
-                                               ("org:", "UNKNOWN_STREAM"),
-                                               ("org:5", "UNKNOWN_STREAM")])
+@pytest.mark.parametrize(
+    ("stream", "code"),
+    [
+        ("nope:1", "UNKNOWN_STREAM"),
+        ("nope", "UNKNOWN_STREAM"),
+        ("org:", "UNKNOWN_STREAM"),
+        ("org:5", "UNKNOWN_STREAM"),
+    ],
+)
 async def test_unknown_streams_are_refused(server, stream, code):
     county = await make_county(server)
     async with GraphQLWS(server.ws_url) as client:
@@ -144,7 +154,8 @@ async def test_unknown_streams_are_refused(server, stream, code):
         op = await client.subscribe(EVENTS_SUBSCRIPTION, {"stream": stream})
         errors = await client.error(op)
         assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in errors] == [
-            (code, "stream")]
+            (code, "stream")
+        ]
         assert (await client.execute("{ __typename }"))["data"] == {"__typename": "Query"}
 
 
@@ -158,12 +169,15 @@ async def test_a_negative_after_is_bad_user_input(server):
         assert errors[0]["message"] == "参数 after 不能为负数"
 
 
-@pytest.mark.parametrize("query", [
-    "subscription { events(stream: \"org\") { nope } }",
-    "subscription { events(stream: \"org\") { seq }",
-    "subscription { events { seq } }",
-    "subscription($s: Int!) { events(stream: $s) { seq } }",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        'subscription { events(stream: "org") { nope } }',
+        'subscription { events(stream: "org") { seq }',
+        "subscription { events { seq } }",
+        "subscription($s: Int!) { events(stream: $s) { seq } }",
+    ],
+)
 async def test_a_malformed_document_fails_validation(server, query):
     county = await make_county(server)
     async with GraphQLWS(server.ws_url) as client:
@@ -200,9 +214,17 @@ async def test_a_county_admin_watching_org_only_sees_their_own_county(server, gq
         await create_unit(gql, b.admin.token, b.root_gid, "乙县末镇")
         seen_b.append(await watcher_b.event(op_b))
     assert [(e["seq"], e["payload"]["name"]) for e in seen_a] == [
-        (1, "甲县0镇"), (2, "甲县1镇"), (3, "甲县2镇"), (4, "甲县末镇")]
+        (1, "甲县0镇"),
+        (2, "甲县1镇"),
+        (3, "甲县2镇"),
+        (4, "甲县末镇"),
+    ]
     assert [(e["seq"], e["payload"]["name"]) for e in seen_b] == [
-        (1, "乙县0镇"), (2, "乙县1镇"), (3, "乙县2镇"), (4, "乙县末镇")]
+        (1, "乙县0镇"),
+        (2, "乙县1镇"),
+        (3, "乙县2镇"),
+        (4, "乙县末镇"),
+    ]
 
 
 async def test_the_token_decides_which_county_is_watched(server, gql):

@@ -39,8 +39,14 @@ def member_count(server, county) -> int:
     return 0 if feed is None else sum(len(g.members) for g in feed.groups.values())
 
 
-async def watch(server, county, *, after: int | None = None, protocol: str | None = None,
-                query: str = EVENTS_SUBSCRIPTION) -> tuple[GraphQLWS, str]:
+async def watch(
+    server,
+    county,
+    *,
+    after: int | None = None,
+    protocol: str | None = None,
+    query: str = EVENTS_SUBSCRIPTION,
+) -> tuple[GraphQLWS, str]:
     client = GraphQLWS(server.ws_url, **({"protocol": protocol} if protocol else {}))
     await client.open(county.admin.token)
     op = await client.subscribe(query, {"stream": "org", "after": after})
@@ -141,8 +147,10 @@ async def test_identical_subscriptions_share_one_group_and_different_ones_do_not
     county = await make_county(server)
     a, op_a = await watch(server, county)
     b, op_b = await watch(server, county)
-    slim_query = ("subscription($stream: String!, $after: Int) "
-                  "{ events(stream: $stream, after: $after) { seq type } }")
+    slim_query = (
+        "subscription($stream: String!, $after: Int) "
+        "{ events(stream: $stream, after: $after) { seq type } }"
+    )
     c, op_c = await watch(server, county, query=slim_query)
     async with a, b, c:
         await wait_until(lambda: member_count(server, county) == 3, "three watchers joined")
@@ -197,11 +205,13 @@ async def test_queries_and_mutations_over_the_socket(server):
     async with client:
         mutation = await client.execute(
             "mutation($p: ID!) { createOrgUnit(input: "
-            "{parentId: $p, kind: TOWNSHIP, name: \"套接字镇\"}) "
+            '{parentId: $p, kind: TOWNSHIP, name: "套接字镇"}) '
             "{ orgUnit { name } errors { code } } }",
-            {"p": county.root_gid})
+            {"p": county.root_gid},
+        )
         assert mutation == {
-            "data": {"createOrgUnit": {"orgUnit": {"name": "套接字镇"}, "errors": []}}}
+            "data": {"createOrgUnit": {"orgUnit": {"name": "套接字镇"}, "errors": []}}
+        }
         event = await client.event(op)
         query = await client.execute(STREAM_EVENTS, {"s": "org"})
         me = await client.execute("{ __typename }")
@@ -220,8 +230,11 @@ async def test_a_watcher_too_far_behind_is_told_to_resync(server, gql, monkeypat
         resync = await client.event(op)
         await create_unit(gql, county.admin.token, county.root_gid, "续镇")
         live = await client.event(op)
-    assert (resync["seq"], resync["type"], resync["payload"]) == (5, "stream.resync",
-                                                                  {"reason": "too_far_behind"})
+    assert (resync["seq"], resync["type"], resync["payload"]) == (
+        5,
+        "stream.resync",
+        {"reason": "too_far_behind"},
+    )
     assert (live["seq"], live["payload"]["name"]) == (6, "续镇")
 
 

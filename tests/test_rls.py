@@ -35,7 +35,8 @@ async def test_every_table_has_forced_rls_and_policies(owner_db: asyncpg.Connect
            FROM pg_class c LEFT JOIN pg_policy p ON p.polrelid = c.oid
            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
              AND c.relname <> 'alembic_version'
-           GROUP BY c.relname, c.relrowsecurity, c.relforcerowsecurity""")
+           GROUP BY c.relname, c.relrowsecurity, c.relforcerowsecurity"""
+    )
     by_table = {r["relname"]: r for r in rows}
     assert set(by_table) == set(tenant_tables()) | GLOBAL_TABLES
     for name in tenant_tables():
@@ -46,10 +47,12 @@ async def test_every_table_has_forced_rls_and_policies(owner_db: asyncpg.Connect
 
 async def test_app_role_owns_nothing_and_cannot_bypass_rls(owner_db: asyncpg.Connection):
     role = await owner_db.fetchrow(
-        "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'yishi_app'")
+        "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'yishi_app'"
+    )
     assert role == (False, False)
     owned = await owner_db.fetchval(
-        "SELECT count(*) FROM pg_class WHERE relowner = 'yishi_app'::regrole")
+        "SELECT count(*) FROM pg_class WHERE relowner = 'yishi_app'::regrole"
+    )
     assert owned == 0
 
 
@@ -61,13 +64,18 @@ async def populate(server, gql) -> object:
     await make_venue(server, county, unit_id=township, level=VenueLevel.OFFICE)
     member = await make_user(server, county, roles=[(Role.MEDIATOR, township)])
     body = await gql.data(
-        'mutation($p: String!, $w: String!) { login(input: {phone: $p, password: $w}) '
-        '{ errors { code } } }', {"p": member.phone, "w": PASSWORD}, tenant=county.slug)
+        "mutation($p: String!, $w: String!) { login(input: {phone: $p, password: $w}) "
+        "{ errors { code } } }",
+        {"p": member.phone, "w": PASSWORD},
+        tenant=county.slug,
+    )
     assert body["login"]["errors"] == []
     await gql.data(
         'mutation($p: ID!) { createOrgUnit(input: {parentId: $p, kind: VILLAGE, name: "甲村"}) '
-        '{ errors { code } } }', {"p": gid("OrgUnit", township)},
-        token=county.admin.token)
+        "{ errors { code } } }",
+        {"p": gid("OrgUnit", township)},
+        token=county.admin.token,
+    )
     await populate_meeting(gql, county, member)
     return county
 
@@ -86,16 +94,23 @@ async def populate_meeting(gql, county, member) -> None:
     comment, speaking request, participant."""
     meeting = await make_meeting(gql, county)
     await attend(gql, county, meeting, [member.gid])
-    rows = (await gql.data(MEETING_ROWS, {"m": meeting}, token=county.admin.token))
+    rows = await gql.data(MEETING_ROWS, {"m": meeting}, token=county.admin.token)
     poll, sheet = rows["createPoll"]["poll"]["id"], rows["openScoring"]["sheet"]["id"]
-    await gql.data("mutation($p: ID!) { openPoll(pollId: $p) { errors { code } } }", {"p": poll},
-                   token=county.admin.token)
-    done = await gql.data("""mutation($m: ID!, $p: ID!, $s: ID!) {
+    await gql.data(
+        "mutation($p: ID!) { openPoll(pollId: $p) { errors { code } } }",
+        {"p": poll},
+        token=county.admin.token,
+    )
+    done = await gql.data(
+        """mutation($m: ID!, $p: ID!, $s: ID!) {
       castVote(pollId: $p, choices: [0], idempotencyKey: "k1") { accepted }
       castScoringBallot(sheetId: $s, answers: ["满意"]) { accepted }
       postComment(meetingId: $m, body: "建议增加路灯") { errors { code } }
       raiseHand(meetingId: $m) { errors { code } }
-    }""", {"m": meeting, "p": poll, "s": sheet}, token=member.token)
+    }""",
+        {"m": meeting, "p": poll, "s": sheet},
+        token=member.token,
+    )
     assert done["castVote"]["accepted"] and done["castScoringBallot"]["accepted"], done
 
 
@@ -125,13 +140,17 @@ async def test_writing_into_another_county_is_refused(server):
     b = await make_county(server)
     with pytest.raises(Exception, match="row-level security"):
         async with server.services.db.transaction(tenant_id=a.id) as session:
-            await session.execute(text(
-                "INSERT INTO org_units (tenant_id, kind, name, path) VALUES (:t, 'TOWNSHIP', 'x', '/')"
-            ), {"t": b.id})
+            await session.execute(
+                text(
+                    "INSERT INTO org_units (tenant_id, kind, name, path) VALUES (:t, 'TOWNSHIP', 'x', '/')"
+                ),
+                {"t": b.id},
+            )
     # Updating B's rows from A touches nothing.
     async with server.services.db.transaction(tenant_id=a.id) as session:
         result = await session.execute(
-            text("UPDATE org_units SET name = 'hijacked' WHERE tenant_id = :t"), {"t": b.id})
+            text("UPDATE org_units SET name = 'hijacked' WHERE tenant_id = :t"), {"t": b.id}
+        )
         assert result.rowcount == 0
 
 

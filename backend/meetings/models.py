@@ -182,7 +182,9 @@ class Vote(TenantOwned, Base):
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
     choices: Mapped[list[int]] = mapped_column(ARRAY(Integer))
     idempotency_key: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()")
+    )
 
 
 class ScoringScale(enum.Enum):

@@ -93,10 +93,14 @@ async def is_host(session: AsyncSession, principal: Principal, meeting: Meeting)
         return False
     path = await _unit_path(session, meeting.host_unit_id)
     if principal.has(Role.TENANT_ADMIN, at_path=path) or principal.has(
-            Role.DEPARTMENT_STAFF, at_path=path):
+        Role.DEPARTMENT_STAFF, at_path=path
+    ):
         return True
-    role = await session.scalar(select(Participant.role).where(
-        Participant.meeting_id == meeting.id, Participant.user_id == principal.user_id))
+    role = await session.scalar(
+        select(Participant.role).where(
+            Participant.meeting_id == meeting.id, Participant.user_id == principal.user_id
+        )
+    )
     return role is ParticipantRole.HOST
 
 
@@ -108,45 +112,87 @@ async def require_host(session: AsyncSession, principal: Principal, meeting: Mee
         raise PermissionDenied("无权管理此会议：需要县级管理员、主办单位工作人员或会议主持人")
 
 
-async def _append(session: AsyncSession, principal: Principal, meeting: Meeting, type: str,
-                  payload: dict[str, Any]) -> events.LoggedEvent:
+async def _append(
+    session: AsyncSession,
+    principal: Principal,
+    meeting: Meeting,
+    type: str,
+    payload: dict[str, Any],
+) -> events.LoggedEvent:
     try:
         (event,) = await events.append(
-            session, tenant_id=meeting.tenant_id, stream=stream_of(meeting.id),
-            drafts=[EventDraft(type=type, payload=payload, actor_user_id=principal.user_id)])
+            session,
+            tenant_id=meeting.tenant_id,
+            stream=stream_of(meeting.id),
+            drafts=[EventDraft(type=type, payload=payload, actor_user_id=principal.user_id)],
+        )
     except StreamSealed as exc:
-        raise DomainError(Code.RECORD_SEALED, "会议记录已封存，不能再记录", field="meetingId") from exc
+        raise DomainError(
+            Code.RECORD_SEALED, "会议记录已封存，不能再记录", field="meetingId"
+        ) from exc
     return event
+
+
+async def require_record_access(
+    session: AsyncSession, principal: Principal, meeting: Meeting
+) -> None:
+    """Hosts may read a record at any time; everyone in the county once it is published."""
+    principal.require_tenant()
+    if meeting.state is not MeetingState.RECORD_PUBLISHED:
+        await require_host(session, principal, meeting)
 
 
 def _require_state(meeting: Meeting, *states: MeetingState, action: str) -> None:
     if meeting.state not in states:
         if meeting.sealed_at is not None:
             raise DomainError(Code.RECORD_SEALED, "会议记录已封存", field="meetingId")
-        raise DomainError(Code.INVALID_STATE, f"会议当前状态（{STATE_LABELS[meeting.state]}）不能{action}",
-                          field="meetingId")
+        raise DomainError(
+            Code.INVALID_STATE,
+            f"会议当前状态（{STATE_LABELS[meeting.state]}）不能{action}",
+            field="meetingId",
+        )
 
 
 STATE_LABELS = {
-    MeetingState.DRAFT: "草稿", MeetingState.ANNOUNCED: "已公告", MeetingState.LIVE: "进行中",
-    MeetingState.CLOSED: "已结束", MeetingState.RECORD_PUBLISHED: "记录已公开",
+    MeetingState.DRAFT: "草稿",
+    MeetingState.ANNOUNCED: "已公告",
+    MeetingState.LIVE: "进行中",
+    MeetingState.CLOSED: "已结束",
+    MeetingState.RECORD_PUBLISHED: "记录已公开",
 }
 
 
 def meeting_snapshot(m: Meeting) -> dict[str, Any]:
-    return {"id": m.id, "title": m.title, "kind": m.kind.value, "mode": m.mode.value,
-            "state": m.state.value, "startsAt": m.starts_at.isoformat(),
-            "endsAt": m.ends_at.isoformat() if m.ends_at else None, "venueId": m.venue_id,
-            "hostUnitId": m.host_unit_id, "capacity": m.capacity}
+    return {
+        "id": m.id,
+        "title": m.title,
+        "kind": m.kind.value,
+        "mode": m.mode.value,
+        "state": m.state.value,
+        "startsAt": m.starts_at.isoformat(),
+        "endsAt": m.ends_at.isoformat() if m.ends_at else None,
+        "venueId": m.venue_id,
+        "hostUnitId": m.host_unit_id,
+        "capacity": m.capacity,
+    }
 
 
 # -- lifecycle ---------------------------------------------------------------------------
 
 
 async def create_meeting(
-    session: AsyncSession, principal: Principal, *, kind: MeetingKind, mode: MeetingMode,
-    title: str, description: str | None, host_unit_id: int, venue_id: int | None,
-    starts_at: datetime, ends_at: datetime | None, capacity: int | None,
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    kind: MeetingKind,
+    mode: MeetingMode,
+    title: str,
+    description: str | None,
+    host_unit_id: int,
+    venue_id: int | None,
+    starts_at: datetime,
+    ends_at: datetime | None,
+    capacity: int | None,
 ) -> Meeting:
     """A draft meeting hosted by an org unit (admins or staff of that unit)."""
     tenant_id = principal.require_tenant()
@@ -154,9 +200,17 @@ async def create_meeting(
     if path is None:
         raise DomainError(Code.NOT_FOUND, "主办单位不存在", field="hostUnitId")
     principal.require(*MANAGER_ROLES, at_path=path)
-    clean_title = clean_text(title, field="title", code=Code.INVALID, label="会议名称", max_length=200)
-    clean_desc = clean_text(description, field="description", code=Code.INVALID, label="会议说明",
-                            max_length=5000, required=False)
+    clean_title = clean_text(
+        title, field="title", code=Code.INVALID, label="会议名称", max_length=200
+    )
+    clean_desc = clean_text(
+        description,
+        field="description",
+        code=Code.INVALID,
+        label="会议说明",
+        max_length=5000,
+        required=False,
+    )
     if starts_at.tzinfo is None:
         raise DomainError(Code.INVALID, "开始时间须带时区", field="startsAt")
     if ends_at is not None and ends_at <= starts_at:
@@ -167,10 +221,20 @@ async def create_meeting(
         raise DomainError(Code.NOT_FOUND, "会议地点不存在", field="venueId")
     if mode is MeetingMode.IN_PERSON and venue_id is None and kind is not MeetingKind.VIDEO_MEETING:
         raise DomainError(Code.INVALID, "现场会议须指定地点", field="venueId")
-    meeting = Meeting(tenant_id=tenant_id, kind=kind, mode=mode, state=MeetingState.DRAFT,
-                      title=clean_title, description=clean_desc, venue_id=venue_id,
-                      host_unit_id=host_unit_id, starts_at=starts_at, ends_at=ends_at,
-                      capacity=capacity, created_by=principal.user_id)
+    meeting = Meeting(
+        tenant_id=tenant_id,
+        kind=kind,
+        mode=mode,
+        state=MeetingState.DRAFT,
+        title=clean_title,
+        description=clean_desc,
+        venue_id=venue_id,
+        host_unit_id=host_unit_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=capacity,
+        created_by=principal.user_id,
+    )
     session.add(meeting)
     await session.flush()
     await _append(session, principal, meeting, "meeting.created", meeting_snapshot(meeting))
@@ -183,8 +247,9 @@ _TRANSITIONS = {
 }
 
 
-async def change_state(session: AsyncSession, principal: Principal, *, meeting_id: int,
-                       action: str) -> tuple[Meeting, list[str]]:
+async def change_state(
+    session: AsyncSession, principal: Principal, *, meeting_id: int, action: str
+) -> tuple[Meeting, list[str]]:
     """announce / start. Returns the meeting and warnings for the host (e.g. materials
     sent too late for a 座谈会)."""
     meeting = await get_meeting(session, meeting_id, lock=True)
@@ -203,22 +268,42 @@ async def close_meeting(session: AsyncSession, principal: Principal, *, meeting_
     meeting = await get_meeting(session, meeting_id, lock=True)
     await require_host(session, principal, meeting)
     _require_state(meeting, MeetingState.LIVE, MeetingState.ANNOUNCED, action="结束")
-    head = await events.lock_head(session, tenant_id=meeting.tenant_id, stream=stream_of(meeting.id))
-    for item in (await session.scalars(select(AgendaItem).where(
-            AgendaItem.meeting_id == meeting.id,
-            AgendaItem.timer_status.in_([TimerStatus.RUNNING, TimerStatus.PAUSED])))).all():
+    head = await events.lock_head(
+        session, tenant_id=meeting.tenant_id, stream=stream_of(meeting.id)
+    )
+    for item in (
+        await session.scalars(
+            select(AgendaItem).where(
+                AgendaItem.meeting_id == meeting.id,
+                AgendaItem.timer_status.in_([TimerStatus.RUNNING, TimerStatus.PAUSED]),
+            )
+        )
+    ).all():
         await _set_timer(session, principal, meeting, item, "stop")
-    for poll in (await session.scalars(select(Poll).where(
-            Poll.meeting_id == meeting.id, Poll.state == PollState.OPEN))).all():
+    for poll in (
+        await session.scalars(
+            select(Poll).where(Poll.meeting_id == meeting.id, Poll.state == PollState.OPEN)
+        )
+    ).all():
         await _close_poll(session, principal, meeting, poll)
-    for sheet in (await session.scalars(select(ScoringSheet).where(
-            ScoringSheet.meeting_id == meeting.id, ScoringSheet.state == ScoringState.OPEN))).all():
+    for sheet in (
+        await session.scalars(
+            select(ScoringSheet).where(
+                ScoringSheet.meeting_id == meeting.id, ScoringSheet.state == ScoringState.OPEN
+            )
+        )
+    ).all():
         await _close_scoring(session, principal, meeting, sheet)
     meeting.state = MeetingState.CLOSED
     await _append(session, principal, meeting, "meeting.stateChanged", {"state": "CLOSED"})
     await session.refresh(head)
-    sealed = await _append(session, principal, meeting, "record.sealed",
-                           {"events": head.last_seq + 1, "minutesSha256": _sha(meeting.minutes)})
+    sealed = await _append(
+        session,
+        principal,
+        meeting,
+        "record.sealed",
+        {"events": head.last_seq + 1, "minutesSha256": _sha(meeting.minutes)},
+    )
     head.sealed_at = sealed.created_at
     meeting.sealed_hash = sealed.hash
     meeting.sealed_at = sealed.created_at
@@ -226,7 +311,9 @@ async def close_meeting(session: AsyncSession, principal: Principal, *, meeting_
     return meeting
 
 
-async def publish_record(session: AsyncSession, principal: Principal, *, meeting_id: int) -> Meeting:
+async def publish_record(
+    session: AsyncSession, principal: Principal, *, meeting_id: int
+) -> Meeting:
     meeting = await get_meeting(session, meeting_id, lock=True)
     await require_host(session, principal, meeting)
     if meeting.state is not MeetingState.CLOSED:
@@ -244,18 +331,30 @@ def _sha(text: str | None) -> str | None:
 
 
 async def _participant(session: AsyncSession, meeting_id: int, user_id: int) -> Participant | None:
-    return await session.scalar(select(Participant).where(
-        Participant.meeting_id == meeting_id, Participant.user_id == user_id))
+    return await session.scalar(
+        select(Participant).where(
+            Participant.meeting_id == meeting_id, Participant.user_id == user_id
+        )
+    )
 
 
-async def invite(session: AsyncSession, principal: Principal, *, meeting_id: int,
-                 user_ids: Sequence[int], role: ParticipantRole) -> list[Participant]:
+async def invite(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    meeting_id: int,
+    user_ids: Sequence[int],
+    role: ParticipantRole,
+) -> list[Participant]:
     """Invite people (代表委员, experts, speakers…); inviting again updates the role."""
     meeting = await get_meeting(session, meeting_id)
     await require_host(session, principal, meeting)
-    _require_state(meeting, MeetingState.DRAFT, MeetingState.ANNOUNCED, MeetingState.LIVE,
-                   action="邀请参会人")
-    users = {u.id: u for u in (await session.scalars(select(User).where(User.id.in_(user_ids)))).all()}
+    _require_state(
+        meeting, MeetingState.DRAFT, MeetingState.ANNOUNCED, MeetingState.LIVE, action="邀请参会人"
+    )
+    users = {
+        u.id: u for u in (await session.scalars(select(User).where(User.id.in_(user_ids)))).all()
+    }
     missing = [i for i in user_ids if i not in users]
     if missing or not user_ids:
         raise DomainError(Code.NOT_FOUND, "被邀请的用户不存在或不属于本县", field="userIds")
@@ -263,16 +362,30 @@ async def invite(session: AsyncSession, principal: Principal, *, meeting_id: int
     for user_id in dict.fromkeys(user_ids):
         p = await _participant(session, meeting.id, user_id)
         if p is None:
-            p = Participant(tenant_id=meeting.tenant_id, meeting_id=meeting.id, user_id=user_id,
-                            role=role, invited=True)
+            p = Participant(
+                tenant_id=meeting.tenant_id,
+                meeting_id=meeting.id,
+                user_id=user_id,
+                role=role,
+                invited=True,
+            )
             session.add(p)
         else:
             p.role, p.invited = role, True
         invited.append(p)
     await session.flush()
-    await _append(session, principal, meeting, "participant.invited", {
-        "participants": [{"userId": p.user_id, "name": users[p.user_id].display_name,
-                          "role": role.value} for p in invited]})
+    await _append(
+        session,
+        principal,
+        meeting,
+        "participant.invited",
+        {
+            "participants": [
+                {"userId": p.user_id, "name": users[p.user_id].display_name, "role": role.value}
+                for p in invited
+            ]
+        },
+    )
     return invited
 
 
@@ -282,29 +395,47 @@ async def register(session: AsyncSession, principal: Principal, *, meeting_id: i
     meeting = await get_meeting(session, meeting_id, lock=True)  # serialises capacity checks
     _require_state(meeting, MeetingState.ANNOUNCED, MeetingState.LIVE, action="报名")
     if await _participant(session, meeting.id, user_id) is not None:
-        raise DomainError(Code.ALREADY_REGISTERED, "您已报名或已受邀参加本次会议", field="meetingId")
+        raise DomainError(
+            Code.ALREADY_REGISTERED, "您已报名或已受邀参加本次会议", field="meetingId"
+        )
     if meeting.capacity is not None:
-        count = await session.scalar(select(func.count()).select_from(Participant)
-                                     .where(Participant.meeting_id == meeting.id))
+        count = await session.scalar(
+            select(func.count())
+            .select_from(Participant)
+            .where(Participant.meeting_id == meeting.id)
+        )
         if (count or 0) >= meeting.capacity:
-            raise DomainError(Code.MEETING_FULL, f"报名人数已满（{meeting.capacity}人）",
-                              field="meetingId")
-    p = Participant(tenant_id=meeting.tenant_id, meeting_id=meeting.id, user_id=user_id,
-                    role=ParticipantRole.ATTENDEE)
+            raise DomainError(
+                Code.MEETING_FULL, f"报名人数已满（{meeting.capacity}人）", field="meetingId"
+            )
+    p = Participant(
+        tenant_id=meeting.tenant_id,
+        meeting_id=meeting.id,
+        user_id=user_id,
+        role=ParticipantRole.ATTENDEE,
+    )
     session.add(p)
     await session.flush()
-    await _append(session, principal, meeting, "participant.registered",
-                  {"userId": user_id, "name": principal.display_name})
+    await _append(
+        session,
+        principal,
+        meeting,
+        "participant.registered",
+        {"userId": user_id, "name": principal.display_name},
+    )
     return p
 
 
-async def check_in(session: AsyncSession, principal: Principal, *, meeting_id: int,
-                   user_id: int | None) -> Participant:
+async def check_in(
+    session: AsyncSession, principal: Principal, *, meeting_id: int, user_id: int | None
+) -> Participant:
     """Attendance: staff check a person in at the venue (`user_id`), or a participant
     joins online themselves (`user_id` None)."""
     meeting = await get_meeting(session, meeting_id)
     _require_state(meeting, MeetingState.ANNOUNCED, MeetingState.LIVE, action="签到")
-    if user_id is None or user_id == principal.user_id and not await is_host(session, principal, meeting):
+    if user_id is None or (
+        user_id == principal.user_id and not await is_host(session, principal, meeting)
+    ):
         user_id = principal.require_user()
         if meeting.mode is MeetingMode.IN_PERSON:
             raise DomainError(Code.INVALID, "现场会议须由工作人员现场签到", field="meetingId")
@@ -319,28 +450,52 @@ async def check_in(session: AsyncSession, principal: Principal, *, meeting_id: i
         p.checked_in_at, p.check_in_mode = now(), mode
         await session.flush()
         name = await session.scalar(select(User.display_name).where(User.id == user_id))
-        await _append(session, principal, meeting, "participant.checkedIn",
-                      {"userId": user_id, "name": name, "mode": mode, "role": p.role.value})
+        await _append(
+            session,
+            principal,
+            meeting,
+            "participant.checkedIn",
+            {"userId": user_id, "name": name, "mode": mode, "role": p.role.value},
+        )
     return p
 
 
-async def add_material(session: AsyncSession, principal: Principal, *, meeting_id: int,
-                       title: str, url: str | None, distributed_at: datetime | None,
-                       ) -> tuple[Material, list[str]]:
+async def add_material(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    meeting_id: int,
+    title: str,
+    url: str | None,
+    distributed_at: datetime | None,
+) -> tuple[Material, list[str]]:
     meeting = await get_meeting(session, meeting_id)
     await require_host(session, principal, meeting)
-    _require_state(meeting, MeetingState.DRAFT, MeetingState.ANNOUNCED, MeetingState.LIVE,
-                   action="添加材料")
+    _require_state(
+        meeting, MeetingState.DRAFT, MeetingState.ANNOUNCED, MeetingState.LIVE, action="添加材料"
+    )
     material = Material(
-        tenant_id=meeting.tenant_id, meeting_id=meeting.id,
+        tenant_id=meeting.tenant_id,
+        meeting_id=meeting.id,
         title=clean_text(title, field="title", code=Code.INVALID, label="材料名称", max_length=200),
-        url=clean_text(url, field="url", code=Code.INVALID, label="链接", max_length=500, required=False),
-        distributed_at=distributed_at)
+        url=clean_text(
+            url, field="url", code=Code.INVALID, label="链接", max_length=500, required=False
+        ),
+        distributed_at=distributed_at,
+    )
     session.add(material)
     await session.flush()
-    await _append(session, principal, meeting, "material.added", {
-        "id": material.id, "title": material.title,
-        "distributedAt": distributed_at.isoformat() if distributed_at else None})
+    await _append(
+        session,
+        principal,
+        meeting,
+        "material.added",
+        {
+            "id": material.id,
+            "title": material.title,
+            "distributedAt": distributed_at.isoformat() if distributed_at else None,
+        },
+    )
     return material, await material_warnings(session, meeting)
 
 
@@ -354,7 +509,9 @@ async def material_warnings(session: AsyncSession, meeting: Meeting) -> list[str
     settings = await session.scalar(select(Tenant.settings).where(Tenant.id == meeting.tenant_id))
     timezone = await session.scalar(select(Tenant.timezone).where(Tenant.id == meeting.tenant_id))
     rule = rules.effective_rule(settings or {}, "meeting.forum_materials_lead")
-    materials = (await session.scalars(select(Material).where(Material.meeting_id == meeting.id))).all()
+    materials = (
+        await session.scalars(select(Material).where(Material.meeting_id == meeting.id))
+    ).all()
     if not materials:
         return [f"尚未向与会代表送达会议材料（{rules.cite(rule)}）"]
     warnings = []
@@ -362,7 +519,9 @@ async def material_warnings(session: AsyncSession, meeting: Meeting) -> list[str
         if m.distributed_at is None:
             warnings.append(f"材料“{m.title}”尚未送达与会代表（{rules.cite(rule)}）")
             continue
-        check = rules.lead_time_check(m.distributed_at, meeting.starts_at, rule, timezone or "Asia/Shanghai")
+        check = rules.lead_time_check(
+            m.distributed_at, meeting.starts_at, rule, timezone or "Asia/Shanghai"
+        )
         if not check.ok:
             warnings.append(f"材料“{m.title}”：{check.message}")
     return warnings
@@ -372,53 +531,96 @@ async def material_warnings(session: AsyncSession, meeting: Meeting) -> list[str
 
 
 def timer_snapshot(item: AgendaItem) -> dict[str, Any]:
-    return {"agendaItemId": item.id, "status": item.timer_status.value,
-            "durationSeconds": item.duration_seconds,
-            "deadline": item.deadline.isoformat() if item.deadline else None,
-            "remainingSeconds": item.remaining_seconds}
+    return {
+        "agendaItemId": item.id,
+        "status": item.timer_status.value,
+        "durationSeconds": item.duration_seconds,
+        "deadline": item.deadline.isoformat() if item.deadline else None,
+        "remainingSeconds": item.remaining_seconds,
+    }
 
 
-async def add_agenda_item(session: AsyncSession, principal: Principal, *, meeting_id: int,
-                          title: str, speaker_user_id: int | None, speaker_name: str | None,
-                          speaker_unit_id: int | None, duration_seconds: int | None) -> AgendaItem:
+async def add_agenda_item(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    meeting_id: int,
+    title: str,
+    speaker_user_id: int | None,
+    speaker_name: str | None,
+    speaker_unit_id: int | None,
+    duration_seconds: int | None,
+) -> AgendaItem:
     meeting = await get_meeting(session, meeting_id)
     await require_host(session, principal, meeting)
-    _require_state(meeting, MeetingState.DRAFT, MeetingState.ANNOUNCED, MeetingState.LIVE,
-                   action="修改议程")
+    _require_state(
+        meeting, MeetingState.DRAFT, MeetingState.ANNOUNCED, MeetingState.LIVE, action="修改议程"
+    )
     if duration_seconds is None:
         from backend import rules
 
-        settings = await session.scalar(select(Tenant.settings).where(Tenant.id == meeting.tenant_id))
-        duration_seconds = int(rules.effective_rule(settings or {}, "meeting.work_report_speech").value)
+        settings = await session.scalar(
+            select(Tenant.settings).where(Tenant.id == meeting.tenant_id)
+        )
+        duration_seconds = int(
+            rules.effective_rule(settings or {}, "meeting.work_report_speech").value
+        )
     if not 5 <= duration_seconds <= 4 * 3600:
         raise DomainError(Code.INVALID, "发言时长须在5秒到4小时之间", field="durationSeconds")
     if speaker_user_id is not None and await session.get(User, speaker_user_id) is None:
         raise DomainError(Code.NOT_FOUND, "发言人不存在", field="speakerUserId")
     if speaker_unit_id is not None and await session.get(OrgUnit, speaker_unit_id) is None:
         raise DomainError(Code.NOT_FOUND, "发言单位不存在", field="speakerUnitId")
-    position = (await session.scalar(select(func.coalesce(func.max(AgendaItem.position), 0))
-                                     .where(AgendaItem.meeting_id == meeting.id))) + 1
+    position = (
+        await session.scalar(
+            select(func.coalesce(func.max(AgendaItem.position), 0)).where(
+                AgendaItem.meeting_id == meeting.id
+            )
+        )
+    ) + 1
     item = AgendaItem(
-        tenant_id=meeting.tenant_id, meeting_id=meeting.id, position=position,
+        tenant_id=meeting.tenant_id,
+        meeting_id=meeting.id,
+        position=position,
         title=clean_text(title, field="title", code=Code.INVALID, label="议程名称", max_length=200),
         speaker_user_id=speaker_user_id,
-        speaker_name=clean_text(speaker_name, field="speakerName", code=Code.INVALID,
-                                label="发言人", max_length=100, required=False),
-        speaker_unit_id=speaker_unit_id, duration_seconds=duration_seconds,
-        timer_status=TimerStatus.IDLE)
+        speaker_name=clean_text(
+            speaker_name,
+            field="speakerName",
+            code=Code.INVALID,
+            label="发言人",
+            max_length=100,
+            required=False,
+        ),
+        speaker_unit_id=speaker_unit_id,
+        duration_seconds=duration_seconds,
+        timer_status=TimerStatus.IDLE,
+    )
     session.add(item)
     await session.flush()
-    await _append(session, principal, meeting, "agenda.itemAdded", {
-        "id": item.id, "position": position, "title": item.title,
-        "speakerName": item.speaker_name, "durationSeconds": duration_seconds})
+    await _append(
+        session,
+        principal,
+        meeting,
+        "agenda.itemAdded",
+        {
+            "id": item.id,
+            "position": position,
+            "title": item.title,
+            "speakerName": item.speaker_name,
+            "durationSeconds": duration_seconds,
+        },
+    )
     return item
 
 
-async def timer_action(session: AsyncSession, principal: Principal, *, agenda_item_id: int,
-                       action: str) -> AgendaItem:
+async def timer_action(
+    session: AsyncSession, principal: Principal, *, agenda_item_id: int, action: str
+) -> AgendaItem:
     """start / pause / resume / stop the speech timer of an agenda item."""
-    item = await session.scalar(select(AgendaItem).where(AgendaItem.id == agenda_item_id)
-                                .with_for_update())
+    item = await session.scalar(
+        select(AgendaItem).where(AgendaItem.id == agenda_item_id).with_for_update()
+    )
     if item is None:
         raise DomainError(Code.NOT_FOUND, "议程不存在", field="agendaItemId")
     meeting = await get_meeting(session, item.meeting_id)
@@ -428,16 +630,23 @@ async def timer_action(session: AsyncSession, principal: Principal, *, agenda_it
     return item
 
 
-async def _set_timer(session: AsyncSession, principal: Principal, meeting: Meeting,
-                     item: AgendaItem, action: str) -> None:
+async def _set_timer(
+    session: AsyncSession, principal: Principal, meeting: Meeting, item: AgendaItem, action: str
+) -> None:
     t = now()
     status = item.timer_status
     if action == "start":
         if status not in (TimerStatus.IDLE, TimerStatus.STOPPED):
-            raise DomainError(Code.INVALID_TIMER_STATE, "计时器已在运行或暂停中", field="agendaItemId")
-        running = await session.scalar(select(AgendaItem.id).where(
-            AgendaItem.meeting_id == meeting.id, AgendaItem.timer_status == TimerStatus.RUNNING,
-            AgendaItem.id != item.id))
+            raise DomainError(
+                Code.INVALID_TIMER_STATE, "计时器已在运行或暂停中", field="agendaItemId"
+            )
+        running = await session.scalar(
+            select(AgendaItem.id).where(
+                AgendaItem.meeting_id == meeting.id,
+                AgendaItem.timer_status == TimerStatus.RUNNING,
+                AgendaItem.id != item.id,
+            )
+        )
         if running is not None:
             raise DomainError(Code.TIMER_BUSY, "另一项议程正在计时，请先停止", field="agendaItemId")
         item.deadline = t + timedelta(seconds=item.duration_seconds)
@@ -474,18 +683,30 @@ async def fire_due_warnings(session: AsyncSession, *, item_id: int, at: datetime
     """Called by the timer scheduler in a county transaction: claims the item (SKIP LOCKED,
     so one worker wins) and appends `timer.oneMinuteLeft` / `timer.timeUp` if due.
     Time up stops the timer (超时叫停)."""
-    item = await session.scalar(select(AgendaItem).where(
-        AgendaItem.id == item_id, AgendaItem.timer_status == TimerStatus.RUNNING)
-        .with_for_update(skip_locked=True))
+    item = await session.scalar(
+        select(AgendaItem)
+        .where(AgendaItem.id == item_id, AgendaItem.timer_status == TimerStatus.RUNNING)
+        .with_for_update(skip_locked=True)
+    )
     if item is None or item.deadline is None:
         return False
     meeting = await get_meeting(session, item.meeting_id)
     system = Principal(tenant_id=meeting.tenant_id)
     fired = False
-    if not item.warned_one_minute and at >= item.deadline - timedelta(seconds=SPEECH_WARNING_SECONDS):
+    if not item.warned_one_minute and at >= item.deadline - timedelta(
+        seconds=SPEECH_WARNING_SECONDS
+    ):
         item.warned_one_minute = True
-        await _append(session, system, meeting, "timer.oneMinuteLeft",
-                      {**timer_snapshot(item), "remainingSeconds": max(0.0, (item.deadline - at).total_seconds())})
+        await _append(
+            session,
+            system,
+            meeting,
+            "timer.oneMinuteLeft",
+            {
+                **timer_snapshot(item),
+                "remainingSeconds": max(0.0, (item.deadline - at).total_seconds()),
+            },
+        )
         fired = True
     if not item.warned_time_up and at >= item.deadline:
         item.warned_time_up = True
@@ -502,19 +723,38 @@ async def fire_due_warnings(session: AsyncSession, *, item_id: int, at: datetime
 
 
 def poll_snapshot(p: Poll) -> dict[str, Any]:
-    return {"id": p.id, "question": p.question, "kind": p.kind.value, "options": p.options,
-            "maxChoices": p.max_choices, "eligibility": p.eligibility.value, "state": p.state.value,
-            "counts": p.counts, "totalVotes": p.total_votes}
+    return {
+        "id": p.id,
+        "question": p.question,
+        "kind": p.kind.value,
+        "options": p.options,
+        "maxChoices": p.max_choices,
+        "eligibility": p.eligibility.value,
+        "state": p.state.value,
+        "counts": p.counts,
+        "totalVotes": p.total_votes,
+    }
 
 
-async def create_poll(session: AsyncSession, principal: Principal, *, meeting_id: int,
-                      question: str, kind: PollKind, options: list[str], max_choices: int | None,
-                      eligibility: Eligibility) -> Poll:
+async def create_poll(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    meeting_id: int,
+    question: str,
+    kind: PollKind,
+    options: list[str],
+    max_choices: int | None,
+    eligibility: Eligibility,
+) -> Poll:
     meeting = await get_meeting(session, meeting_id)
     await require_host(session, principal, meeting)
-    _require_state(meeting, MeetingState.DRAFT, MeetingState.ANNOUNCED, MeetingState.LIVE,
-                   action="创建表决")
-    clean_q = clean_text(question, field="question", code=Code.INVALID, label="表决事项", max_length=300)
+    _require_state(
+        meeting, MeetingState.DRAFT, MeetingState.ANNOUNCED, MeetingState.LIVE, action="创建表决"
+    )
+    clean_q = clean_text(
+        question, field="question", code=Code.INVALID, label="表决事项", max_length=300
+    )
     clean_options = [o.strip() for o in options]
     if not 2 <= len(clean_options) <= 20 or any(not o or len(o) > 100 for o in clean_options):
         raise DomainError(Code.INVALID, "选项须为2到20个，每项1到100个字", field="options")
@@ -523,16 +763,27 @@ async def create_poll(session: AsyncSession, principal: Principal, *, meeting_id
     choices = 1 if kind is PollKind.SINGLE else (max_choices or len(clean_options))
     if not 1 <= choices <= len(clean_options):
         raise DomainError(Code.INVALID, "最多可选项数须在1到选项数之间", field="maxChoices")
-    poll = Poll(tenant_id=meeting.tenant_id, meeting_id=meeting.id, question=clean_q, kind=kind,
-                options=clean_options, max_choices=choices, eligibility=eligibility,
-                state=PollState.DRAFT, counts=[0] * len(clean_options), total_votes=0)
+    poll = Poll(
+        tenant_id=meeting.tenant_id,
+        meeting_id=meeting.id,
+        question=clean_q,
+        kind=kind,
+        options=clean_options,
+        max_choices=choices,
+        eligibility=eligibility,
+        state=PollState.DRAFT,
+        counts=[0] * len(clean_options),
+        total_votes=0,
+    )
     session.add(poll)
     await session.flush()
     await _append(session, principal, meeting, "poll.created", poll_snapshot(poll))
     return poll
 
 
-async def _poll_for_host(session: AsyncSession, principal: Principal, poll_id: int) -> tuple[Poll, Meeting]:
+async def _poll_for_host(
+    session: AsyncSession, principal: Principal, poll_id: int
+) -> tuple[Poll, Meeting]:
     poll = await session.get(Poll, poll_id)
     if poll is None:
         raise DomainError(Code.NOT_FOUND, "表决不存在", field="pollId")
@@ -566,7 +817,9 @@ async def close_poll(session: AsyncSession, principal: Principal, *, poll_id: in
     return poll
 
 
-async def _close_poll(session: AsyncSession, principal: Principal, meeting: Meeting, poll: Poll) -> None:
+async def _close_poll(
+    session: AsyncSession, principal: Principal, meeting: Meeting, poll: Poll
+) -> None:
     poll.state, poll.closed_at = PollState.CLOSED, now()
     await session.flush()
     await _append(session, principal, meeting, "poll.closed", poll_snapshot(poll))
@@ -607,10 +860,14 @@ def validate_choices(poll: Poll, choices: Sequence[int]) -> None:
         raise DomainError(Code.INVALID_CHOICE, f"最多可选{poll.max_choices}项", field="choices")
 
 
-async def _eligible(session: AsyncSession, eligibility: Eligibility, meeting_id: int,
-                    user_id: int) -> bool:
-    p = await session.scalar(select(Participant).where(
-        Participant.meeting_id == meeting_id, Participant.user_id == user_id))
+async def _eligible(
+    session: AsyncSession, eligibility: Eligibility, meeting_id: int, user_id: int
+) -> bool:
+    p = await session.scalar(
+        select(Participant).where(
+            Participant.meeting_id == meeting_id, Participant.user_id == user_id
+        )
+    )
     return _is_eligible(eligibility, p)
 
 
@@ -637,15 +894,23 @@ class MeetingDirectory:
         key = (tenant_id, sheet_id)
         if key not in self._sheet_meeting:
             meeting_id = await session.scalar(
-                select(ScoringSheet.meeting_id).where(ScoringSheet.id == sheet_id))
+                select(ScoringSheet.meeting_id).where(ScoringSheet.id == sheet_id)
+            )
             if meeting_id is None:
                 raise DomainError(Code.NOT_FOUND, "测评不存在", field="sheetId")
             self._sheet_meeting[key] = meeting_id
         return self._sheet_meeting[key]
 
 
-async def cast_vote(writer: StreamWriter, meeting_id: int, principal: Principal, *, poll_id: int,
-                    choices: list[int], idempotency_key: str) -> VoteOutcome:
+async def cast_vote(
+    writer: StreamWriter,
+    meeting_id: int,
+    principal: Principal,
+    *,
+    poll_id: int,
+    choices: list[int],
+    idempotency_key: str,
+) -> VoteOutcome:
     """One durable vote, written by the meeting stream's group-commit writer.
 
     The database's unique (poll, user) makes a second vote impossible; a retry with the
@@ -663,20 +928,26 @@ async def cast_vote(writer: StreamWriter, meeting_id: int, principal: Principal,
         if poll_id not in batch:
             poll = await session.get(Poll, poll_id)
             if poll is None or poll.meeting_id != meeting_id:
-                return [], VoteOutcome(error=DomainError(Code.NOT_FOUND, "表决不存在", field="pollId"))
+                return [], VoteOutcome(
+                    error=DomainError(Code.NOT_FOUND, "表决不存在", field="pollId")
+                )
             entry = batch[poll_id] = _PollBatch(poll=poll, added=[0] * len(poll.options))
-            session.info.setdefault("before_commit", {})[f"poll:{poll_id}"] = (
-                lambda: _write_votes(session, tenant_id, meeting_id, entry))
+            session.info.setdefault("before_commit", {})[f"poll:{poll_id}"] = lambda: _write_votes(
+                session, tenant_id, meeting_id, entry
+            )
         entry = batch[poll_id]
         if entry.poll.state is not PollState.OPEN:
-            return [], VoteOutcome(error=DomainError(Code.POLL_NOT_OPEN, "表决未在进行中", field="pollId"))
+            return [], VoteOutcome(
+                error=DomainError(Code.POLL_NOT_OPEN, "表决未在进行中", field="pollId")
+            )
         try:
             validate_choices(entry.poll, choices)
         except DomainError as error:
             return [], VoteOutcome(error=error)
         outcome = VoteOutcome()  # filled in by _write_votes before the batch commits
-        entry.pending.append(_PendingVote(user_id=user_id, choices=list(choices), key=key,
-                                          outcome=outcome))
+        entry.pending.append(
+            _PendingVote(user_id=user_id, choices=list(choices), key=key, outcome=outcome)
+        )
         return [], outcome
 
     return await writer.submit(tenant_id=tenant_id, stream=stream_of(meeting_id), op=op)
@@ -688,13 +959,17 @@ def _is_eligible(eligibility: Eligibility, participant: Participant | None) -> b
     if eligibility is Eligibility.ATTENDEES:
         return participant.checked_in_at is not None
     if eligibility is Eligibility.REPRESENTATIVES:
-        return participant.role in (ParticipantRole.DEPUTY, ParticipantRole.REPRESENTATIVE,
-                                    ParticipantRole.EXPERT)
+        return participant.role in (
+            ParticipantRole.DEPUTY,
+            ParticipantRole.REPRESENTATIVE,
+            ParticipantRole.EXPERT,
+        )
     return True
 
 
-async def _write_votes(session: AsyncSession, tenant_id: int, meeting_id: int,
-                       entry: _PollBatch) -> list[EventDraft]:
+async def _write_votes(
+    session: AsyncSession, tenant_id: int, meeting_id: int, entry: _PollBatch
+) -> list[EventDraft]:
     """Write a batch's votes on one poll: one query for who may vote, one INSERT … ON
     CONFLICT DO NOTHING for all of them, one query for the conflicts (a retry with the same
     idempotency key is a duplicate, any other an ALREADY_VOTED); then the poll's counts.
@@ -706,34 +981,55 @@ async def _write_votes(session: AsyncSession, tenant_id: int, meeting_id: int,
         first.setdefault(vote.user_id, vote)
     # Voters are known by their signed token only (schema: castVote loads no principal):
     # the account must still be active, checked here in the vote's own transaction.
-    rows = (await session.execute(
-        select(Participant, User.is_active).join(User, User.id == Participant.user_id).where(
-            Participant.meeting_id == meeting_id, Participant.user_id.in_(list(first))))).all()
+    rows = (
+        await session.execute(
+            select(Participant, User.is_active)
+            .join(User, User.id == Participant.user_id)
+            .where(Participant.meeting_id == meeting_id, Participant.user_id.in_(list(first)))
+        )
+    ).all()
     participants = {p.user_id: (p, active) for p, active in rows}
     candidates = []
     for vote in first.values():
         participant, active = participants.get(vote.user_id, (None, False))
         if participant is not None and not active:
-            vote.outcome.error = DomainError(Code.NOT_ELIGIBLE, "账号已停用，不能投票", field="pollId")
+            vote.outcome.error = DomainError(
+                Code.NOT_ELIGIBLE, "账号已停用，不能投票", field="pollId"
+            )
         elif _is_eligible(poll.eligibility, participant):
             candidates.append(vote)
         else:
-            vote.outcome.error = DomainError(Code.NOT_ELIGIBLE, "您不在本次表决的投票范围内",
-                                             field="pollId")
+            vote.outcome.error = DomainError(
+                Code.NOT_ELIGIBLE, "您不在本次表决的投票范围内", field="pollId"
+            )
     inserted: dict[int, int] = {}
     if candidates:
         rows = await session.execute(
-            insert(Vote).values([{"tenant_id": tenant_id, "poll_id": poll.id, "user_id": v.user_id,
-                                  "choices": v.choices, "idempotency_key": v.key}
-                                 for v in candidates])
+            insert(Vote)
+            .values(
+                [
+                    {
+                        "tenant_id": tenant_id,
+                        "poll_id": poll.id,
+                        "user_id": v.user_id,
+                        "choices": v.choices,
+                        "idempotency_key": v.key,
+                    }
+                    for v in candidates
+                ]
+            )
             .on_conflict_do_nothing(index_elements=["poll_id", "user_id"])
-            .returning(Vote.user_id, Vote.id))
+            .returning(Vote.user_id, Vote.id)
+        )
         inserted = {user_id: vote_id for user_id, vote_id in rows.all()}
     conflicted = [v.user_id for v in candidates if v.user_id not in inserted]
     existing: dict[int, tuple[int, str]] = {}
     if conflicted:
-        rows = await session.execute(select(Vote.user_id, Vote.id, Vote.idempotency_key).where(
-            Vote.poll_id == poll.id, Vote.user_id.in_(conflicted)))
+        rows = await session.execute(
+            select(Vote.user_id, Vote.id, Vote.idempotency_key).where(
+                Vote.poll_id == poll.id, Vote.user_id.in_(conflicted)
+            )
+        )
         existing = {user_id: (vote_id, key) for user_id, vote_id, key in rows.all()}
     drafts: list[EventDraft] = []
     for vote in pending:
@@ -745,15 +1041,22 @@ async def _write_votes(session: AsyncSession, tenant_id: int, meeting_id: int,
             for c in vote.choices:
                 entry.added[c] += 1
             entry.votes += 1
-            drafts.append(EventDraft("vote.cast", {"pollId": poll.id, "voteId": vote.outcome.vote_id,
-                                                   "choices": vote.choices},
-                                     actor_user_id=vote.user_id))
+            drafts.append(
+                EventDraft(
+                    "vote.cast",
+                    {"pollId": poll.id, "voteId": vote.outcome.vote_id, "choices": vote.choices},
+                    actor_user_id=vote.user_id,
+                )
+            )
             continue
         if vote is not head and head.outcome.error is not None:
             vote.outcome.error = head.outcome.error  # not eligible either
             continue
-        recorded = ((inserted[vote.user_id], head.key) if vote.user_id in inserted
-                    else existing[vote.user_id])
+        recorded = (
+            (inserted[vote.user_id], head.key)
+            if vote.user_id in inserted
+            else existing[vote.user_id]
+        )
         if recorded[1] == vote.key:
             vote.outcome.vote_id, vote.outcome.duplicate = recorded[0], True
         else:
@@ -762,15 +1065,19 @@ async def _write_votes(session: AsyncSession, tenant_id: int, meeting_id: int,
     return drafts
 
 
-async def _apply_poll_counts(session: AsyncSession, tenant_id: int, meeting_id: int,
-                             entry: _PollBatch) -> None:
+async def _apply_poll_counts(
+    session: AsyncSession, tenant_id: int, meeting_id: int, entry: _PollBatch
+) -> None:
     if not entry.votes:
         return
     poll = entry.poll
     poll.counts = [a + b for a, b in zip(poll.counts, entry.added, strict=True)]
     poll.total_votes += entry.votes
-    await session.execute(update(Poll).where(Poll.id == poll.id)
-                          .values(counts=poll.counts, total_votes=poll.total_votes))
+    await session.execute(
+        update(Poll)
+        .where(Poll.id == poll.id)
+        .values(counts=poll.counts, total_votes=poll.total_votes)
+    )
     tally = {"pollId": poll.id, "counts": list(poll.counts), "totalVotes": poll.total_votes}
     version = poll.total_votes
 
@@ -779,8 +1086,14 @@ async def _apply_poll_counts(session: AsyncSession, tenant_id: int, meeting_id: 
 
         hub = current_hub()
         if hub is not None:
-            await hub.publish_live(tenant_id, stream_of(meeting_id), type="poll.tally",
-                                   key=str(poll.id), version=version, value=tally)
+            await hub.publish_live(
+                tenant_id,
+                stream_of(meeting_id),
+                type="poll.tally",
+                key=str(poll.id),
+                version=version,
+                value=tally,
+            )
 
     from backend.db import after_commit
 
@@ -790,8 +1103,16 @@ async def _apply_poll_counts(session: AsyncSession, tenant_id: int, meeting_id: 
 # -- anonymous scoring (测评票) ----------------------------------------------------------
 
 
-async def open_scoring(session: AsyncSession, principal: Principal, *, meeting_id: int, title: str,
-                       scale: ScoringScale, targets: list[str], eligibility: Eligibility) -> ScoringSheet:
+async def open_scoring(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    meeting_id: int,
+    title: str,
+    scale: ScoringScale,
+    targets: list[str],
+    eligibility: Eligibility,
+) -> ScoringSheet:
     meeting = await get_meeting(session, meeting_id)
     await require_host(session, principal, meeting)
     _require_state(meeting, MeetingState.LIVE, action="开始测评")
@@ -799,9 +1120,14 @@ async def open_scoring(session: AsyncSession, principal: Principal, *, meeting_i
     if not 1 <= len(clean_targets) <= 100 or any(not t or len(t) > 100 for t in clean_targets):
         raise DomainError(Code.INVALID, "测评对象须为1到100个，每个1到100个字", field="targets")
     sheet = ScoringSheet(
-        tenant_id=meeting.tenant_id, meeting_id=meeting.id,
+        tenant_id=meeting.tenant_id,
+        meeting_id=meeting.id,
         title=clean_text(title, field="title", code=Code.INVALID, label="测评名称", max_length=200),
-        scale=scale, targets=clean_targets, eligibility=eligibility, state=ScoringState.OPEN)
+        scale=scale,
+        targets=clean_targets,
+        eligibility=eligibility,
+        state=ScoringState.OPEN,
+    )
     session.add(sheet)
     await session.flush()
     await _append(session, principal, meeting, "scoring.opened", sheet_snapshot(sheet))
@@ -809,16 +1135,26 @@ async def open_scoring(session: AsyncSession, principal: Principal, *, meeting_i
 
 
 def sheet_snapshot(s: ScoringSheet) -> dict[str, Any]:
-    return {"id": s.id, "title": s.title, "scale": s.scale.value, "targets": s.targets,
-            "state": s.state.value, "results": s.results}
+    return {
+        "id": s.id,
+        "title": s.title,
+        "scale": s.scale.value,
+        "targets": s.targets,
+        "state": s.state.value,
+        "results": s.results,
+    }
 
 
 def validate_answers(sheet: ScoringSheet, answers: Sequence[Any]) -> list[Any]:
     if len(answers) != len(sheet.targets):
-        raise DomainError(Code.INVALID_SCORE, f"须对全部{len(sheet.targets)}个测评对象作答", field="answers")
+        raise DomainError(
+            Code.INVALID_SCORE, f"须对全部{len(sheet.targets)}个测评对象作答", field="answers"
+        )
     if sheet.scale is ScoringScale.SATISFACTION:
         if any(a not in SATISFACTION_LEVELS for a in answers):
-            raise DomainError(Code.INVALID_SCORE, "请选择 满意 / 基本满意 / 不满意", field="answers")
+            raise DomainError(
+                Code.INVALID_SCORE, "请选择 满意 / 基本满意 / 不满意", field="answers"
+            )
         return list(answers)
     try:
         scores = [int(a) for a in answers]
@@ -829,8 +1165,14 @@ def validate_answers(sheet: ScoringSheet, answers: Sequence[Any]) -> list[Any]:
     return scores
 
 
-async def cast_ballot(writer: StreamWriter, meeting_id: int, principal: Principal, *, sheet_id: int,
-                      answers: list[str]) -> None:
+async def cast_ballot(
+    writer: StreamWriter,
+    meeting_id: int,
+    principal: Principal,
+    *,
+    sheet_id: int,
+    answers: list[str],
+) -> None:
     """A secret 测评票: the receipt (who has cast) and the ballot (what) are separate rows
     with nothing in common; the record's `score.cast` event names no one."""
     user_id = principal.require_user()
@@ -851,13 +1193,18 @@ async def cast_ballot(writer: StreamWriter, meeting_id: int, principal: Principa
         if not await _eligible(session, sheet.eligibility, meeting_id, user_id):
             return [], DomainError(Code.NOT_ELIGIBLE, "您不在本次测评范围内", field="sheetId")
         receipt = await session.scalar(
-            insert(ScoringReceipt).values(tenant_id=tenant_id, sheet_id=sheet_id, user_id=user_id)
-            .on_conflict_do_nothing(index_elements=["sheet_id", "user_id"]).returning(ScoringReceipt.id))
+            insert(ScoringReceipt)
+            .values(tenant_id=tenant_id, sheet_id=sheet_id, user_id=user_id)
+            .on_conflict_do_nothing(index_elements=["sheet_id", "user_id"])
+            .returning(ScoringReceipt.id)
+        )
         if receipt is None:
             return [], DomainError(Code.ALREADY_SCORED, "您已提交过测评票", field="sheetId")
         pending: list[dict[str, Any]] = session.info.setdefault("ballots", [])
         if not pending:
-            session.info.setdefault("before_commit", {})["ballots"] = lambda: _insert_ballots(session)
+            session.info.setdefault("before_commit", {})["ballots"] = lambda: _insert_ballots(
+                session
+            )
         pending.append({"tenant_id": tenant_id, "sheet_id": sheet_id, "answers": values})
         return [EventDraft("score.cast", {"sheetId": sheet_id})], None
 
@@ -873,7 +1220,9 @@ async def _insert_ballots(session: AsyncSession) -> None:
         await session.execute(insert(ScoringBallot), ballots)
 
 
-async def close_scoring(session: AsyncSession, principal: Principal, *, sheet_id: int) -> ScoringSheet:
+async def close_scoring(
+    session: AsyncSession, principal: Principal, *, sheet_id: int
+) -> ScoringSheet:
     sheet = await session.get(ScoringSheet, sheet_id)
     if sheet is None:
         raise DomainError(Code.NOT_FOUND, "测评不存在", field="sheetId")
@@ -887,10 +1236,14 @@ async def close_scoring(session: AsyncSession, principal: Principal, *, sheet_id
     return sheet
 
 
-async def _close_scoring(session: AsyncSession, principal: Principal, meeting: Meeting,
-                         sheet: ScoringSheet) -> None:
-    answers = (await session.scalars(select(ScoringBallot.answers)
-                                     .where(ScoringBallot.sheet_id == sheet.id))).all()
+async def _close_scoring(
+    session: AsyncSession, principal: Principal, meeting: Meeting, sheet: ScoringSheet
+) -> None:
+    answers = (
+        await session.scalars(
+            select(ScoringBallot.answers).where(ScoringBallot.sheet_id == sheet.id)
+        )
+    ).all()
     sheet.results = tally_scores(sheet, list(answers))
     sheet.state, sheet.closed_at = ScoringState.CLOSED, now()
     await session.flush()
@@ -906,13 +1259,25 @@ def tally_scores(sheet: ScoringSheet, ballots: list[list[Any]]) -> dict[str, Any
         if sheet.scale is ScoringScale.SATISFACTION:
             counts = {level: values.count(level) for level in SATISFACTION_LEVELS}
             rate = (counts["满意"] + counts["基本满意"]) / len(values) if values else None
-            per_target.append({"target": target, "counts": counts, "ballots": len(values),
-                               "satisfactionRate": round(rate, 4) if rate is not None else None})
+            per_target.append(
+                {
+                    "target": target,
+                    "counts": counts,
+                    "ballots": len(values),
+                    "satisfactionRate": round(rate, 4) if rate is not None else None,
+                }
+            )
         else:
             nums = [int(v) for v in values]
-            per_target.append({"target": target, "ballots": len(nums),
-                               "average": round(sum(nums) / len(nums), 2) if nums else None,
-                               "min": min(nums) if nums else None, "max": max(nums) if nums else None})
+            per_target.append(
+                {
+                    "target": target,
+                    "ballots": len(nums),
+                    "average": round(sum(nums) / len(nums), 2) if nums else None,
+                    "min": min(nums) if nums else None,
+                    "max": max(nums) if nums else None,
+                }
+            )
     return {"ballots": len(ballots), "targets": per_target}
 
 
@@ -920,15 +1285,30 @@ def tally_scores(sheet: ScoringSheet, ballots: list[list[Any]]) -> dict[str, Any
 
 
 def comment_snapshot(c: Comment, author: str | None) -> dict[str, Any]:
-    return {"id": c.id, "kind": c.kind.value, "body": c.body, "authorId": c.author_user_id,
-            "authorName": author, "parentId": c.parent_id, "at": c.created_at.isoformat(),
-            "hidden": c.hidden_at is not None, "hiddenReason": c.hidden_reason,
-            "answeredLive": c.answered_live_at is not None,
-            "handedOverUnitId": c.handed_over_unit_id}
+    return {
+        "id": c.id,
+        "kind": c.kind.value,
+        "body": c.body,
+        "authorId": c.author_user_id,
+        "authorName": author,
+        "parentId": c.parent_id,
+        "at": c.created_at.isoformat(),
+        "hidden": c.hidden_at is not None,
+        "hiddenReason": c.hidden_reason,
+        "answeredLive": c.answered_live_at is not None,
+        "handedOverUnitId": c.handed_over_unit_id,
+    }
 
 
-async def post_comment(session: AsyncSession, principal: Principal, *, meeting_id: int, body: str,
-                       kind: CommentKind, parent_id: int | None) -> Comment:
+async def post_comment(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    meeting_id: int,
+    body: str,
+    kind: CommentKind,
+    parent_id: int | None,
+) -> Comment:
     user_id = principal.require_user()
     meeting = await get_meeting(session, meeting_id)
     if meeting.state is not MeetingState.LIVE:
@@ -941,23 +1321,40 @@ async def post_comment(session: AsyncSession, principal: Principal, *, meeting_i
     if not text:
         raise DomainError(Code.INVALID, "内容不能为空", field="body")
     if len(text) > limit:
-        raise DomainError(Code.COMMENT_TOO_LONG, f"内容不能超过{limit}个字（当前{len(text)}个字）",
-                          field="body")
+        raise DomainError(
+            Code.COMMENT_TOO_LONG, f"内容不能超过{limit}个字（当前{len(text)}个字）", field="body"
+        )
     if parent_id is not None:
         parent = await session.get(Comment, parent_id)
         if parent is None or parent.meeting_id != meeting.id:
             raise DomainError(Code.NOT_FOUND, "回复的留言不存在", field="parentId")
-    comment = Comment(tenant_id=meeting.tenant_id, meeting_id=meeting.id, author_user_id=user_id,
-                      parent_id=parent_id, kind=kind, body=text, created_at=now())
+    comment = Comment(
+        tenant_id=meeting.tenant_id,
+        meeting_id=meeting.id,
+        author_user_id=user_id,
+        parent_id=parent_id,
+        kind=kind,
+        body=text,
+        created_at=now(),
+    )
     session.add(comment)
     await session.flush()
-    await _append(session, principal, meeting, "comment.posted",
-                  comment_snapshot(comment, principal.display_name))
+    await _append(
+        session,
+        principal,
+        meeting,
+        "comment.posted",
+        comment_snapshot(comment, principal.display_name),
+    )
     return comment
 
 
-async def _comment_for_host(session: AsyncSession, principal: Principal, comment_id: int) -> tuple[Comment, Meeting]:
-    comment = await session.scalar(select(Comment).where(Comment.id == comment_id).with_for_update())
+async def _comment_for_host(
+    session: AsyncSession, principal: Principal, comment_id: int
+) -> tuple[Comment, Meeting]:
+    comment = await session.scalar(
+        select(Comment).where(Comment.id == comment_id).with_for_update()
+    )
     if comment is None:
         raise DomainError(Code.NOT_FOUND, "留言不存在", field="commentId")
     meeting = await get_meeting(session, comment.meeting_id)
@@ -965,22 +1362,35 @@ async def _comment_for_host(session: AsyncSession, principal: Principal, comment
     return comment, meeting
 
 
-async def hide_comment(session: AsyncSession, principal: Principal, *, comment_id: int,
-                       reason: str) -> Comment:
+async def hide_comment(
+    session: AsyncSession, principal: Principal, *, comment_id: int, reason: str
+) -> Comment:
     """Moderation: hidden from the audience, kept (text and reason) in the record."""
     comment, meeting = await _comment_for_host(session, principal, comment_id)
-    clean_reason = clean_text(reason, field="reason", code=Code.INVALID, label="屏蔽理由", max_length=200)
+    clean_reason = clean_text(
+        reason, field="reason", code=Code.INVALID, label="屏蔽理由", max_length=200
+    )
     if comment.hidden_at is not None:
         raise DomainError(Code.ALREADY_HIDDEN, "该留言已被屏蔽", field="commentId")
-    comment.hidden_at, comment.hidden_reason, comment.hidden_by = now(), clean_reason, principal.user_id
+    comment.hidden_at, comment.hidden_reason, comment.hidden_by = (
+        now(),
+        clean_reason,
+        principal.user_id,
+    )
     await session.flush()
-    await _append(session, principal, meeting, "comment.hidden",
-                  {"id": comment.id, "reason": clean_reason, "by": principal.user_id})
+    await _append(
+        session,
+        principal,
+        meeting,
+        "comment.hidden",
+        {"id": comment.id, "reason": clean_reason, "by": principal.user_id},
+    )
     return comment
 
 
-async def answer_comment(session: AsyncSession, principal: Principal, *, comment_id: int,
-                         hand_over_unit_id: int | None) -> Comment:
+async def answer_comment(
+    session: AsyncSession, principal: Principal, *, comment_id: int, hand_over_unit_id: int | None
+) -> Comment:
     """Mark a question answered live, or hand it to the responsible unit (recorded as an
     event until the cases capability links it to a case)."""
     comment, meeting = await _comment_for_host(session, principal, comment_id)
@@ -994,49 +1404,85 @@ async def answer_comment(session: AsyncSession, principal: Principal, *, comment
         raise DomainError(Code.NOT_FOUND, "责任单位不存在", field="unitId")
     comment.handed_over_unit_id, comment.handed_over_at = unit.id, now()
     await session.flush()
-    await _append(session, principal, meeting, "comment.handedOver",
-                  {"id": comment.id, "unitId": unit.id, "unitName": unit.name, "caseId": None})
+    await _append(
+        session,
+        principal,
+        meeting,
+        "comment.handedOver",
+        {"id": comment.id, "unitId": unit.id, "unitName": unit.name, "caseId": None},
+    )
     return comment
 
 
 async def _queue_snapshot(session: AsyncSession, meeting_id: int) -> list[dict[str, Any]]:
-    rows = (await session.execute(
-        select(SpeakingRequest, User.display_name).join(User, User.id == SpeakingRequest.user_id)
-        .where(SpeakingRequest.meeting_id == meeting_id,
-               SpeakingRequest.state.in_([SpeakingState.WAITING, SpeakingState.SPEAKING]))
-        .order_by(SpeakingRequest.id))).all()
-    return [{"id": r.id, "userId": r.user_id, "name": name, "state": r.state.value, "topic": r.topic}
-            for r, name in rows]
+    rows = (
+        await session.execute(
+            select(SpeakingRequest, User.display_name)
+            .join(User, User.id == SpeakingRequest.user_id)
+            .where(
+                SpeakingRequest.meeting_id == meeting_id,
+                SpeakingRequest.state.in_([SpeakingState.WAITING, SpeakingState.SPEAKING]),
+            )
+            .order_by(SpeakingRequest.id)
+        )
+    ).all()
+    return [
+        {"id": r.id, "userId": r.user_id, "name": name, "state": r.state.value, "topic": r.topic}
+        for r, name in rows
+    ]
 
 
-async def raise_hand(session: AsyncSession, principal: Principal, *, meeting_id: int,
-                     topic: str | None) -> SpeakingRequest:
+async def raise_hand(
+    session: AsyncSession, principal: Principal, *, meeting_id: int, topic: str | None
+) -> SpeakingRequest:
     user_id = principal.require_user()
     meeting = await get_meeting(session, meeting_id)
     if meeting.state is not MeetingState.LIVE:
         raise DomainError(Code.MEETING_NOT_LIVE, "会议未在进行中", field="meetingId")
     if await _participant(session, meeting.id, user_id) is None:
         raise DomainError(Code.NOT_PARTICIPANT, "请先报名或签到", field="meetingId")
-    existing = await session.scalar(select(SpeakingRequest).where(
-        SpeakingRequest.meeting_id == meeting.id, SpeakingRequest.user_id == user_id,
-        SpeakingRequest.state.in_([SpeakingState.WAITING, SpeakingState.SPEAKING])))
+    existing = await session.scalar(
+        select(SpeakingRequest).where(
+            SpeakingRequest.meeting_id == meeting.id,
+            SpeakingRequest.user_id == user_id,
+            SpeakingRequest.state.in_([SpeakingState.WAITING, SpeakingState.SPEAKING]),
+        )
+    )
     if existing is not None:
         return existing
     request = SpeakingRequest(
-        tenant_id=meeting.tenant_id, meeting_id=meeting.id, user_id=user_id,
+        tenant_id=meeting.tenant_id,
+        meeting_id=meeting.id,
+        user_id=user_id,
         state=SpeakingState.WAITING,
-        topic=clean_text(topic, field="topic", code=Code.INVALID, label="发言主题", max_length=200,
-                         required=False))
+        topic=clean_text(
+            topic,
+            field="topic",
+            code=Code.INVALID,
+            label="发言主题",
+            max_length=200,
+            required=False,
+        ),
+    )
     session.add(request)
     await session.flush()
-    await _append(session, principal, meeting, "queue.changed",
-                  {"queue": await _queue_snapshot(session, meeting.id), "change": "raised",
-                   "requestId": request.id})
+    await _append(
+        session,
+        principal,
+        meeting,
+        "queue.changed",
+        {
+            "queue": await _queue_snapshot(session, meeting.id),
+            "change": "raised",
+            "requestId": request.id,
+        },
+    )
     return request
 
 
-async def manage_queue(session: AsyncSession, principal: Principal, *, request_id: int,
-                       state: SpeakingState) -> SpeakingRequest:
+async def manage_queue(
+    session: AsyncSession, principal: Principal, *, request_id: int, state: SpeakingState
+) -> SpeakingRequest:
     """Host: give the floor (SPEAKING), finish (DONE) or drop (WITHDRAWN); the requester
     may withdraw their own hand."""
     request = await session.get(SpeakingRequest, request_id)
@@ -1050,30 +1496,50 @@ async def manage_queue(session: AsyncSession, principal: Principal, *, request_i
         raise DomainError(Code.INVALID_STATE, "该发言申请已结束", field="requestId")
     request.state = state
     await session.flush()
-    await _append(session, principal, meeting, "queue.changed",
-                  {"queue": await _queue_snapshot(session, meeting.id), "change": state.value.lower(),
-                   "requestId": request.id})
+    await _append(
+        session,
+        principal,
+        meeting,
+        "queue.changed",
+        {
+            "queue": await _queue_snapshot(session, meeting.id),
+            "change": state.value.lower(),
+            "requestId": request.id,
+        },
+    )
     return request
 
 
-async def set_minutes(session: AsyncSession, principal: Principal, *, meeting_id: int,
-                      text: str) -> Meeting:
+async def set_minutes(
+    session: AsyncSession, principal: Principal, *, meeting_id: int, text: str
+) -> Meeting:
     meeting = await get_meeting(session, meeting_id, lock=True)
     await require_host(session, principal, meeting)
     _require_state(meeting, MeetingState.ANNOUNCED, MeetingState.LIVE, action="编辑纪要")
-    meeting.minutes = clean_text(text, field="text", code=Code.INVALID, label="会议纪要",
-                                 max_length=100_000)
+    meeting.minutes = clean_text(
+        text, field="text", code=Code.INVALID, label="会议纪要", max_length=100_000
+    )
     await session.flush()
-    await _append(session, principal, meeting, "minutes.updated",
-                  {"length": len(meeting.minutes or ""), "sha256": _sha(meeting.minutes)})
+    await _append(
+        session,
+        principal,
+        meeting,
+        "minutes.updated",
+        {"length": len(meeting.minutes or ""), "sha256": _sha(meeting.minutes)},
+    )
     return meeting
 
 
 # -- reading ---------------------------------------------------------------------------
 
 
-async def list_meetings(session: AsyncSession, *, states: Sequence[MeetingState] | None,
-                        after_id: int | None, limit: int) -> list[Meeting]:
+async def list_meetings(
+    session: AsyncSession,
+    *,
+    states: Sequence[MeetingState] | None,
+    after_id: int | None,
+    limit: int,
+) -> list[Meeting]:
     query = select(Meeting).order_by(Meeting.id.desc()).limit(limit)
     if states:
         query = query.where(Meeting.state.in_(states))
@@ -1089,11 +1555,13 @@ PUBLIC_VIEW = "public"
 RECORD_ONLY = frozenset({"vote.cast", "score.cast"})  # in the record; tallies go live instead
 
 
-async def _authorize_meeting_stream(session: AsyncSession, principal: Principal,
-                                    ident: str | None) -> Hashable:
+async def _authorize_meeting_stream(
+    session: AsyncSession, principal: Principal, ident: str | None
+) -> Hashable:
     if ident is None or not ident.isdigit():
-        raise DomainError(streams.StreamErrorCode.UNKNOWN_STREAM, "会议流须为 meeting:<编号>",
-                          field="stream")
+        raise DomainError(
+            streams.StreamErrorCode.UNKNOWN_STREAM, "会议流须为 meeting:<编号>", field="stream"
+        )
     meeting = await session.get(Meeting, int(ident))
     if meeting is None:
         raise DomainError(streams.StreamErrorCode.NOT_FOUND, "会议不存在", field="stream")

@@ -60,11 +60,19 @@ class TimerScheduler:
         """Fire what is due; return seconds until the next due warning (capped)."""
         now = datetime.now(UTC)
         async with self.db.platform_transaction() as session:
-            rows = (await session.execute(
-                select(AgendaItem.tenant_id, AgendaItem.id, AgendaItem.deadline,
-                       AgendaItem.warned_one_minute)
-                .where(AgendaItem.timer_status == TimerStatus.RUNNING,
-                       AgendaItem.deadline.is_not(None)))).all()
+            rows = (
+                await session.execute(
+                    select(
+                        AgendaItem.tenant_id,
+                        AgendaItem.id,
+                        AgendaItem.deadline,
+                        AgendaItem.warned_one_minute,
+                    ).where(
+                        AgendaItem.timer_status == TimerStatus.RUNNING,
+                        AgendaItem.deadline.is_not(None),
+                    )
+                )
+            ).all()
         next_due = self.max_sleep
         warn = timedelta(seconds=service.SPEECH_WARNING_SECONDS)
         for tenant_id, item_id, deadline, warned in rows:
@@ -73,8 +81,10 @@ class TimerScheduler:
                 async with self.db.transaction(tenant_id=tenant_id) as session:
                     await service.fire_due_warnings(session, item_id=item_id, at=now)
                 # the time-up warning may follow right after the one-minute one
-                next_due = min(next_due, 0.0 if not warned and deadline <= now else
-                               (deadline - now).total_seconds())
+                next_due = min(
+                    next_due,
+                    0.0 if not warned and deadline <= now else (deadline - now).total_seconds(),
+                )
             else:
                 next_due = min(next_due, (due - now).total_seconds())
         return next_due

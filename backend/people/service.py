@@ -82,8 +82,9 @@ def user_snapshot(u: User) -> dict[str, object]:
 async def insert_user(
     session: AsyncSession, *, tenant_id: int, display_name: str, phone: str, password: str | None
 ) -> User:
-    name = clean_text(display_name, field="displayName", code=Code.INVALID, label="姓名",
-                      max_length=50)
+    name = clean_text(
+        display_name, field="displayName", code=Code.INVALID, label="姓名", max_length=50
+    )
     e164 = normalise_phone(phone)
     if password is not None:
         _check_password(password)
@@ -96,8 +97,14 @@ async def insert_user(
         phone=e164,
         password_hash=hash_password(password) if password else None,
     )
-    async with refusing_duplicates(session, {"uq_users_tenant_id_phone": DomainError(
-            Code.DUPLICATE_PHONE, "该手机号码已注册", field="phone")}):
+    async with refusing_duplicates(
+        session,
+        {
+            "uq_users_tenant_id_phone": DomainError(
+                Code.DUPLICATE_PHONE, "该手机号码已注册", field="phone"
+            )
+        },
+    ):
         session.add(user)
         await session.flush()
     return user
@@ -115,11 +122,18 @@ async def create_user(
     """Create an account in the county, with optional initial roles. Tenant admins only."""
     principal.require(Role.TENANT_ADMIN)
     user = await insert_user(
-        session, tenant_id=principal.require_tenant(), display_name=display_name, phone=phone,
+        session,
+        tenant_id=principal.require_tenant(),
+        display_name=display_name,
+        phone=phone,
         password=password,
     )
     await audit.record(
-        session, principal, action="user.create", target_type="User", target_id=user.id,
+        session,
+        principal,
+        action="user.create",
+        target_type="User",
+        target_id=user.id,
         after=user_snapshot(user),
     )
     for role, unit_id in roles:
@@ -175,28 +189,40 @@ async def grant_role(
     tenant_id = principal.require_tenant()
     scope_path = await _scope_path(session, org_unit_id)
     if scope_path is None:
-        raise DomainError(Code.ORG_UNIT_NOT_FOUND, "组织单元不存在或不属于本县",
-                          field="orgUnitId")
+        raise DomainError(Code.ORG_UNIT_NOT_FOUND, "组织单元不存在或不属于本县", field="orgUnitId")
     principal.require(Role.TENANT_ADMIN, at_path=scope_path)
     user = await get_user(session, user_id)
     duplicate = await session.scalar(
-        select(exists().where(
-            Membership.user_id == user.id,
-            Membership.role == role,
-            (Membership.org_unit_id == org_unit_id) if org_unit_id is not None
-            else Membership.org_unit_id.is_(None),
-        ))
+        select(
+            exists().where(
+                Membership.user_id == user.id,
+                Membership.role == role,
+                (Membership.org_unit_id == org_unit_id)
+                if org_unit_id is not None
+                else Membership.org_unit_id.is_(None),
+            )
+        )
     )
     if duplicate:
         raise DomainError(Code.DUPLICATE_MEMBERSHIP, "该用户已拥有此角色", field="role")
-    membership = Membership(tenant_id=tenant_id, user_id=user.id, role=role,
-                            org_unit_id=org_unit_id)
-    async with refusing_duplicates(session, {"uq_memberships_user_role_unit": DomainError(
-            Code.DUPLICATE_MEMBERSHIP, "该用户已拥有此角色", field="role")}):
+    membership = Membership(
+        tenant_id=tenant_id, user_id=user.id, role=role, org_unit_id=org_unit_id
+    )
+    async with refusing_duplicates(
+        session,
+        {
+            "uq_memberships_user_role_unit": DomainError(
+                Code.DUPLICATE_MEMBERSHIP, "该用户已拥有此角色", field="role"
+            )
+        },
+    ):
         session.add(membership)
         await session.flush()
     await audit.record(
-        session, principal, action="membership.grant", target_type="Membership",
+        session,
+        principal,
+        action="membership.grant",
+        target_type="Membership",
         target_id=membership.id,
         after={"userId": user.id, "role": role.value, "orgUnitId": org_unit_id},
     )
@@ -213,26 +239,37 @@ async def revoke_role(
     membership = await session.get(Membership, membership_id)
     if membership is None:
         raise DomainError(Code.NOT_FOUND, "角色记录不存在", field="membershipId")
-    principal.require(Role.TENANT_ADMIN,
-                      at_path=await _scope_path(session, membership.org_unit_id) or "")
+    principal.require(
+        Role.TENANT_ADMIN, at_path=await _scope_path(session, membership.org_unit_id) or ""
+    )
     if membership.role is Role.TENANT_ADMIN and membership.org_unit_id is None:
         # Lock the county-wide admin rows: two admins revoking each other at once must not
         # both see "another admin remains" (the second waits and then sees one row).
-        admins = (await session.scalars(
-            select(Membership.id).where(
-                Membership.role == Role.TENANT_ADMIN, Membership.org_unit_id.is_(None)
-            ).order_by(Membership.id).with_for_update()
-        )).all()
+        admins = (
+            await session.scalars(
+                select(Membership.id)
+                .where(Membership.role == Role.TENANT_ADMIN, Membership.org_unit_id.is_(None))
+                .order_by(Membership.id)
+                .with_for_update()
+            )
+        ).all()
         if len(admins) <= 1:
-            raise DomainError(Code.LAST_ADMIN, "不能移除本县最后一名县级管理员",
-                              field="membershipId")
+            raise DomainError(
+                Code.LAST_ADMIN, "不能移除本县最后一名县级管理员", field="membershipId"
+            )
     await session.delete(membership)
     await session.flush()
     await audit.record(
-        session, principal, action="membership.revoke", target_type="Membership",
+        session,
+        principal,
+        action="membership.revoke",
+        target_type="Membership",
         target_id=membership_id,
-        before={"userId": membership.user_id, "role": membership.role.value,
-                "orgUnitId": membership.org_unit_id},
+        before={
+            "userId": membership.user_id,
+            "role": membership.role.value,
+            "orgUnitId": membership.org_unit_id,
+        },
     )
     return membership
 
@@ -261,26 +298,45 @@ class Tokens:
 
 
 async def _issue(
-    session: AsyncSession, *, tenant_id: int, user: User, secret: str, access_ttl: int,
+    session: AsyncSession,
+    *,
+    tenant_id: int,
+    user: User,
+    secret: str,
+    access_ttl: int,
     refresh_ttl: int,
 ) -> Tokens:
     access, exp = encode_access_token(
         secret=secret, ttl_seconds=access_ttl, tenant_id=tenant_id, user_id=user.id
     )
     raw, digest = new_opaque_token()
-    session.add(RefreshToken(
-        tenant_id=tenant_id, user_id=user.id, token_hash=digest,
-        expires_at=datetime.now(UTC) + timedelta(seconds=refresh_ttl),
-    ))
+    session.add(
+        RefreshToken(
+            tenant_id=tenant_id,
+            user_id=user.id,
+            token_hash=digest,
+            expires_at=datetime.now(UTC) + timedelta(seconds=refresh_ttl),
+        )
+    )
     await session.flush()
     # The county id travels in the refresh token so refreshing needs no other header.
-    return Tokens(access_token=access, access_expires_at=datetime.fromtimestamp(exp, UTC),
-                  refresh_token=f"{tenant_id}.{raw}", user=user)
+    return Tokens(
+        access_token=access,
+        access_expires_at=datetime.fromtimestamp(exp, UTC),
+        refresh_token=f"{tenant_id}.{raw}",
+        user=user,
+    )
 
 
 async def login(
-    session: AsyncSession, *, tenant_id: int, phone: str, password: str, secret: str,
-    access_ttl: int, refresh_ttl: int,
+    session: AsyncSession,
+    *,
+    tenant_id: int,
+    phone: str,
+    password: str,
+    secret: str,
+    access_ttl: int,
+    refresh_ttl: int,
 ) -> Tokens:
     """Tokens for a county account; one message for every failure (no account probing)."""
     failure = DomainError(Code.INVALID_CREDENTIALS, "手机号码或密码错误", field="password")
@@ -294,8 +350,14 @@ async def login(
         raise failure
     if not user.is_active:
         raise DomainError(Code.INVALID_CREDENTIALS, "该账号已停用", field="phone")
-    return await _issue(session, tenant_id=tenant_id, user=user, secret=secret,
-                        access_ttl=access_ttl, refresh_ttl=refresh_ttl)
+    return await _issue(
+        session,
+        tenant_id=tenant_id,
+        user=user,
+        secret=secret,
+        access_ttl=access_ttl,
+        refresh_ttl=refresh_ttl,
+    )
 
 
 MAX_DB_ID = 2**63 - 1  # PostgreSQL bigint
@@ -311,7 +373,12 @@ def refresh_token_tenant(token: str) -> int | None:
 
 
 async def refresh(
-    session: AsyncSession, *, tenant_id: int, refresh_token: str, secret: str, access_ttl: int,
+    session: AsyncSession,
+    *,
+    tenant_id: int,
+    refresh_token: str,
+    secret: str,
+    access_ttl: int,
     refresh_ttl: int,
 ) -> Tokens:
     """Rotate a refresh token: the old one is revoked, a new pair issued."""
@@ -321,14 +388,21 @@ async def refresh(
     )
     now = datetime.now(UTC)
     if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
-        raise DomainError(Code.INVALID_REFRESH_TOKEN, "刷新令牌无效或已过期，请重新登录",
-                          field="refreshToken")
+        raise DomainError(
+            Code.INVALID_REFRESH_TOKEN, "刷新令牌无效或已过期，请重新登录", field="refreshToken"
+        )
     user = await session.get(User, stored.user_id)
     if user is None or not user.is_active:
         raise DomainError(Code.INVALID_REFRESH_TOKEN, "账号不可用", field="refreshToken")
     stored.revoked_at = now
-    return await _issue(session, tenant_id=tenant_id, user=user, secret=secret,
-                        access_ttl=access_ttl, refresh_ttl=refresh_ttl)
+    return await _issue(
+        session,
+        tenant_id=tenant_id,
+        user=user,
+        secret=secret,
+        access_ttl=access_ttl,
+        refresh_ttl=refresh_ttl,
+    )
 
 
 async def logout(session: AsyncSession, *, refresh_token: str) -> None:
@@ -367,11 +441,17 @@ async def operator_login(
     access, exp = encode_access_token(
         secret=secret, ttl_seconds=access_ttl, tenant_id=None, operator_id=operator.id
     )
-    return Tokens(access_token=access, access_expires_at=datetime.fromtimestamp(exp, UTC),
-                  refresh_token="", operator=operator)
+    return Tokens(
+        access_token=access,
+        access_expires_at=datetime.fromtimestamp(exp, UTC),
+        refresh_token="",
+        operator=operator,
+    )
 
 
-async def ensure_operator(session: AsyncSession, *, username: str, password: str) -> PlatformOperator:
+async def ensure_operator(
+    session: AsyncSession, *, username: str, password: str
+) -> PlatformOperator:
     """Create or reset a platform operator (CLI; platform transaction)."""
     operator = await session.scalar(
         select(PlatformOperator).where(PlatformOperator.username == username)
@@ -387,8 +467,13 @@ async def ensure_operator(session: AsyncSession, *, username: str, password: str
 
 
 async def list_users(
-    session: AsyncSession, principal: Principal, *, role: Role | None, after_id: int | None,
-    limit: int, search: str | None = None,
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    role: Role | None,
+    after_id: int | None,
+    limit: int,
+    search: str | None = None,
 ) -> list[User]:
     """Accounts of the county; tenant admins only."""
     principal.require(Role.TENANT_ADMIN)

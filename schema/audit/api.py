@@ -14,8 +14,10 @@ from backend.audit import models, service
 from schema.relay import Connection, build_connection, decode_cursor, page_size, resolve_by_ids
 
 
-@strawberry.type(name="AuditEntry", description="One administrative action: who, what, when, "
-                 "and the record before and after.")
+@strawberry.type(
+    name="AuditEntry",
+    description="One administrative action: who, what, when, and the record before and after.",
+)
 class AuditEntry(relay.Node):
     id: relay.NodeID[int]
     action: str = strawberry.field(description="What was done, e.g. membership.grant.")
@@ -29,9 +31,17 @@ class AuditEntry(relay.Node):
 
     @classmethod
     def from_model(cls, e: models.AuditEntry) -> AuditEntry:
-        return cls(id=e.id, action=e.action, actor=e.actor_label, target_type=e.target_type,
-                   target_id=e.target_id, before=e.before, after=e.after,
-                   request_id=e.request_id, created_at=e.created_at)
+        return cls(
+            id=e.id,
+            action=e.action,
+            actor=e.actor_label,
+            target_type=e.target_type,
+            target_id=e.target_id,
+            before=e.before,
+            after=e.after,
+            request_id=e.request_id,
+            created_at=e.created_at,
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):  # type: ignore[no-untyped-def]
@@ -39,7 +49,8 @@ class AuditEntry(relay.Node):
 
         async def load_many(ids: list[int]) -> list[models.AuditEntry | None]:
             rows = await info.context.read(
-                lambda s: service.get_entries(s, principal, ids=set(ids)))
+                lambda s: service.get_entries(s, principal, ids=set(ids))
+            )
             found = {e.id: e for e in rows}
             return [found.get(i) for i in ids]
 
@@ -48,18 +59,26 @@ class AuditEntry(relay.Node):
 
 @strawberry.type
 class AuditQueries:
-    @strawberry.field(description="Administrative actions in the county, newest first "
-                      "(tenant admins).")
+    @strawberry.field(
+        description="Administrative actions in the county, newest first (tenant admins)."
+    )
     async def audit_log(
         self,
         info: Info,
         action: Annotated[str | None, strawberry.argument(description="Only this action.")] = None,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1–100 (20).")] = None,
-        after: Annotated[str | None, strawberry.argument(description="Cursor to start after.")] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size, 1–100 (20).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to start after.")
+        ] = None,
     ) -> Connection[AuditEntry]:
         size = page_size(first)
         after_id = decode_cursor(after)
         principal = await info.context.principal()
-        rows = await info.context.read(lambda s: service.list_entries(
-            s, principal, after_id=after_id, limit=size + 1, action=action))
+        rows = await info.context.read(
+            lambda s: service.list_entries(
+                s, principal, after_id=after_id, limit=size + 1, action=action
+            )
+        )
         return build_connection(rows, first=size, to_node=AuditEntry.from_model, key=lambda r: r.id)

@@ -87,7 +87,9 @@ class CreateMeetingInput:
     title: str = strawberry.field(description="Title, up to 200 characters.")
     description: str | None = strawberry.field(default=None, description="Purpose, arrangements.")
     host_unit_id: relay.GlobalID = strawberry.field(description="Host unit (主办单位).")
-    venue_id: relay.GlobalID | None = strawberry.field(default=None, description="Venue (说事场所).")
+    venue_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Venue (说事场所)."
+    )
     starts_at: datetime = strawberry.field(description="Start, with time zone.")
     ends_at: datetime | None = strawberry.field(default=None, description="End, with time zone.")
     capacity: int | None = strawberry.field(default=None, description="Registration limit.")
@@ -96,8 +98,10 @@ class CreateMeetingInput:
 @strawberry.type(description="Result of a meeting change.")
 class MeetingPayload:
     meeting: Meeting | None = strawberry.field(description="The meeting after the change.")
-    warnings: list[str] = strawberry.field(description="Things the host should know (e.g. "
-                                           "座谈会 materials sent late), citing the rule.")
+    warnings: list[str] = strawberry.field(
+        description="Things the host should know (e.g. "
+        "座谈会 materials sent late), citing the rule."
+    )
     errors: list[MeetingError] = strawberry.field(description="Why nothing changed.")
 
 
@@ -121,8 +125,10 @@ class PollPayload:
 
 @strawberry.type(description="Result of castVote.")
 class VotePayload:
-    accepted: bool = strawberry.field(description="True when the vote is recorded (now or by an "
-                                      "earlier request with the same idempotency key).")
+    accepted: bool = strawberry.field(
+        description="True when the vote is recorded (now or by an "
+        "earlier request with the same idempotency key)."
+    )
     duplicate: bool = strawberry.field(description="True when this was a retry of a recorded vote.")
     errors: list[MeetingError] = strawberry.field(description="Why the vote was refused.")
 
@@ -147,37 +153,65 @@ class SpeakingPayload:
     errors: list[MeetingError] = strawberry.field(description="Why it was refused.")
 
 
-def _meeting(m: models.Meeting | None, errors: list[DomainError], warnings: list[str] | None = None) -> MeetingPayload:
-    return MeetingPayload(meeting=Meeting.from_model(m) if m else None, warnings=warnings or [],
-                          errors=_errors(errors))
+def _meeting(
+    m: models.Meeting | None, errors: list[DomainError], warnings: list[str] | None = None
+) -> MeetingPayload:
+    return MeetingPayload(
+        meeting=Meeting.from_model(m) if m else None,
+        warnings=warnings or [],
+        errors=_errors(errors),
+    )
 
 
-def _participants(rows: list[models.Participant] | None, errors: list[DomainError]) -> ParticipantsPayload:
-    return ParticipantsPayload(errors=_errors(errors), participants=[Participant(
-        user_id=gid("User", p.user_id), role=p.role, invited=p.invited,
-        checked_in_at=p.checked_in_at, check_in_mode=p.check_in_mode) for p in rows or []])
+def _participants(
+    rows: list[models.Participant] | None, errors: list[DomainError]
+) -> ParticipantsPayload:
+    return ParticipantsPayload(
+        errors=_errors(errors),
+        participants=[
+            Participant(
+                user_id=gid("User", p.user_id),
+                role=p.role,
+                invited=p.invited,
+                checked_in_at=p.checked_in_at,
+                check_in_mode=p.check_in_mode,
+            )
+            for p in rows or []
+        ],
+    )
 
 
 @strawberry.type
 class MeetingQueries:
     @strawberry.field(description="Meetings of the county, newest first.")
     async def meetings(
-        self, info: Info,
-        states: Annotated[list[MeetingState] | None, strawberry.argument(description="Only these states.")] = None,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1–100 (20).")] = None,
-        after: Annotated[str | None, strawberry.argument(description="Cursor to start after.")] = None,
+        self,
+        info: Info,
+        states: Annotated[
+            list[MeetingState] | None, strawberry.argument(description="Only these states.")
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size, 1–100 (20).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to start after.")
+        ] = None,
     ) -> Connection[Meeting]:
         size, after_id = page_size(first), decode_cursor(after)
         (await info.context.principal()).require_tenant()
-        rows = await info.context.read(lambda s: service.list_meetings(
-            s, states=states, after_id=after_id, limit=size + 1))
+        rows = await info.context.read(
+            lambda s: service.list_meetings(s, states=states, after_id=after_id, limit=size + 1)
+        )
         return build_connection(rows, first=size, to_node=Meeting.from_model, key=lambda r: r.id)
 
-    @strawberry.field(description="The consultation record of a meeting (JSON export: meeting, "
-                      "agenda, results, comments, minutes, every event and the chain check). "
-                      "A Word version is at /meetings/<id>/record.docx.")
+    @strawberry.field(
+        description="The consultation record of a meeting (JSON export: meeting, "
+        "agenda, results, comments, minutes, every event and the chain check). "
+        "A Word version is at /meetings/<id>/record.docx."
+    )
     async def meeting_record(
-        self, info: Info,
+        self,
+        info: Info,
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
     ) -> strawberry.scalars.JSON:
         from backend.meetings import export
@@ -186,9 +220,7 @@ class MeetingQueries:
         principal = await info.context.principal()
 
         async def run(s):  # type: ignore[no-untyped-def]
-            meeting = await service.get_meeting(s, mid)
-            await service.require_host(s, principal, meeting) if meeting.state is not \
-                models.MeetingState.RECORD_PUBLISHED else principal.require_tenant()
+            await service.require_record_access(s, principal, await service.get_meeting(s, mid))
             return await export.build_record(s, mid)
 
         try:
@@ -201,157 +233,300 @@ class MeetingQueries:
 
 @strawberry.type
 class MeetingMutations:
-    @strawberry.mutation(description="Schedule a meeting as a draft. Admins or staff of the host unit.")
+    @strawberry.mutation(
+        description="Schedule a meeting as a draft. Admins or staff of the host unit."
+    )
     async def create_meeting(
-        self, info: Info,
+        self,
+        info: Info,
         input: Annotated[CreateMeetingInput, strawberry.argument(description="The meeting.")],
     ) -> MeetingPayload:
         async def run(s, p):  # type: ignore[no-untyped-def]
             return await service.create_meeting(
-                s, p, kind=input.kind, mode=input.mode, title=input.title,
-                description=input.description, host_unit_id=_id(input.host_unit_id, "OrgUnit", "hostUnitId"),
+                s,
+                p,
+                kind=input.kind,
+                mode=input.mode,
+                title=input.title,
+                description=input.description,
+                host_unit_id=_id(input.host_unit_id, "OrgUnit", "hostUnitId"),
                 venue_id=_id(input.venue_id, "Venue", "venueId") if input.venue_id else None,
-                starts_at=input.starts_at, ends_at=input.ends_at, capacity=input.capacity)
+                starts_at=input.starts_at,
+                ends_at=input.ends_at,
+                capacity=input.capacity,
+            )
 
         meeting, errors = await mutate(info, run)
         return _meeting(meeting, errors)
 
-    @strawberry.mutation(description="Announce (公告) a draft meeting; returns warnings such as "
-                         "座谈会 materials not sent early enough.")
-    async def announce_meeting(self, info: Info, meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")]) -> MeetingPayload:
+    @strawberry.mutation(
+        description="Announce (公告) a draft meeting; returns warnings such as "
+        "座谈会 materials not sent early enough."
+    )
+    async def announce_meeting(
+        self,
+        info: Info,
+        meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
+    ) -> MeetingPayload:
         return await _transition(info, meeting_id, "announce")
 
     @strawberry.mutation(description="Start the meeting (LIVE): polls, comments and timers work.")
-    async def start_meeting(self, info: Info, meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")]) -> MeetingPayload:
+    async def start_meeting(
+        self,
+        info: Info,
+        meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
+    ) -> MeetingPayload:
         return await _transition(info, meeting_id, "start")
 
-    @strawberry.mutation(description="End the meeting and seal its record (final hash): open "
-                         "polls and scoring close, timers stop, nothing more is recorded.")
-    async def close_meeting(self, info: Info, meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")]) -> MeetingPayload:
-        meeting, errors = await mutate(info, lambda s, p: service.close_meeting(
-            s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId")))
+    @strawberry.mutation(
+        description="End the meeting and seal its record (final hash): open "
+        "polls and scoring close, timers stop, nothing more is recorded."
+    )
+    async def close_meeting(
+        self,
+        info: Info,
+        meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
+    ) -> MeetingPayload:
+        meeting, errors = await mutate(
+            info,
+            lambda s, p: service.close_meeting(
+                s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId")
+            ),
+        )
         return _meeting(meeting, errors)
 
     @strawberry.mutation(description="Publish the sealed record to everyone in the county.")
-    async def publish_meeting_record(self, info: Info, meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")]) -> MeetingPayload:
-        meeting, errors = await mutate(info, lambda s, p: service.publish_record(
-            s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId")))
+    async def publish_meeting_record(
+        self,
+        info: Info,
+        meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
+    ) -> MeetingPayload:
+        meeting, errors = await mutate(
+            info,
+            lambda s, p: service.publish_record(
+                s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId")
+            ),
+        )
         return _meeting(meeting, errors)
 
     @strawberry.mutation(description="Invite people (代表委员, experts, speakers, hosts).")
     async def invite_participants(
-        self, info: Info,
+        self,
+        info: Info,
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
-        user_ids: Annotated[list[relay.GlobalID], strawberry.argument(description="Users to invite.")],
+        user_ids: Annotated[
+            list[relay.GlobalID], strawberry.argument(description="Users to invite.")
+        ],
         role: Annotated[ParticipantRole, strawberry.argument(description="Their role.")],
     ) -> ParticipantsPayload:
-        rows, errors = await mutate(info, lambda s, p: service.invite(
-            s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId"),
-            user_ids=[_id(u, "User", "userIds") for u in user_ids], role=role))
+        rows, errors = await mutate(
+            info,
+            lambda s, p: service.invite(
+                s,
+                p,
+                meeting_id=_id(meeting_id, "Meeting", "meetingId"),
+                user_ids=[_id(u, "User", "userIds") for u in user_ids],
+                role=role,
+            ),
+        )
         return _participants(rows, errors)
 
     @strawberry.mutation(description="Register yourself for a meeting (within capacity).")
-    async def register_for_meeting(self, info: Info, meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")]) -> ParticipantsPayload:
-        row, errors = await mutate(info, lambda s, p: service.register(
-            s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId")))
-        return _participants([row] if row else None, errors)
-
-    @strawberry.mutation(description="Attendance: staff check someone in at the venue "
-                         "(userId), or you join an online meeting yourself (no userId).")
-    async def check_in(
-        self, info: Info,
+    async def register_for_meeting(
+        self,
+        info: Info,
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
-        user_id: Annotated[relay.GlobalID | None, strawberry.argument(description="Who (staff only).")] = None,
     ) -> ParticipantsPayload:
-        row, errors = await mutate(info, lambda s, p: service.check_in(
-            s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId"),
-            user_id=_id(user_id, "User", "userId") if user_id else None))
+        row, errors = await mutate(
+            info,
+            lambda s, p: service.register(s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId")),
+        )
         return _participants([row] if row else None, errors)
 
-    @strawberry.mutation(description="Attach a material; for a 座谈会 returns a warning when it "
-                         "reached participants later than the county's rule (3 working days).")
+    @strawberry.mutation(
+        description="Attendance: staff check someone in at the venue "
+        "(userId), or you join an online meeting yourself (no userId)."
+    )
+    async def check_in(
+        self,
+        info: Info,
+        meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
+        user_id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="Who (staff only).")
+        ] = None,
+    ) -> ParticipantsPayload:
+        row, errors = await mutate(
+            info,
+            lambda s, p: service.check_in(
+                s,
+                p,
+                meeting_id=_id(meeting_id, "Meeting", "meetingId"),
+                user_id=_id(user_id, "User", "userId") if user_id else None,
+            ),
+        )
+        return _participants([row] if row else None, errors)
+
+    @strawberry.mutation(
+        description="Attach a material; for a 座谈会 returns a warning when it "
+        "reached participants later than the county's rule (3 working days)."
+    )
     async def add_material(
-        self, info: Info,
+        self,
+        info: Info,
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
         title: Annotated[str, strawberry.argument(description="Title.")],
         url: Annotated[str | None, strawberry.argument(description="Where to read it.")] = None,
-        distributed_at: Annotated[datetime | None, strawberry.argument(description="When it reached participants.")] = None,
+        distributed_at: Annotated[
+            datetime | None, strawberry.argument(description="When it reached participants.")
+        ] = None,
     ) -> MeetingPayload:
         async def run(s, p):  # type: ignore[no-untyped-def]
             mid = _id(meeting_id, "Meeting", "meetingId")
-            _, warnings = await service.add_material(s, p, meeting_id=mid, title=title, url=url,
-                                                     distributed_at=distributed_at)
+            _, warnings = await service.add_material(
+                s, p, meeting_id=mid, title=title, url=url, distributed_at=distributed_at
+            )
             return await service.get_meeting(s, mid), warnings
 
         result, errors = await mutate(info, run)
         return _meeting(result[0] if result else None, errors, result[1] if result else None)
 
-    @strawberry.mutation(description="Add an agenda item; duration defaults to the county's "
-                         "述职 rule (600 s).")
+    @strawberry.mutation(
+        description="Add an agenda item; duration defaults to the county's 述职 rule (600 s)."
+    )
     async def add_agenda_item(
-        self, info: Info,
+        self,
+        info: Info,
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
         title: Annotated[str, strawberry.argument(description="Title.")],
-        speaker_name: Annotated[str | None, strawberry.argument(description="Speaker as printed.")] = None,
-        speaker_user_id: Annotated[relay.GlobalID | None, strawberry.argument(description="Speaker's account.")] = None,
-        speaker_unit_id: Annotated[relay.GlobalID | None, strawberry.argument(description="Reporting unit.")] = None,
-        duration_seconds: Annotated[int | None, strawberry.argument(description="Allotted time.")] = None,
+        speaker_name: Annotated[
+            str | None, strawberry.argument(description="Speaker as printed.")
+        ] = None,
+        speaker_user_id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="Speaker's account.")
+        ] = None,
+        speaker_unit_id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="Reporting unit.")
+        ] = None,
+        duration_seconds: Annotated[
+            int | None, strawberry.argument(description="Allotted time.")
+        ] = None,
     ) -> AgendaItemPayload:
-        item, errors = await mutate(info, lambda s, p: service.add_agenda_item(
-            s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId"), title=title,
-            speaker_user_id=_id(speaker_user_id, "User", "speakerUserId") if speaker_user_id else None,
-            speaker_name=speaker_name,
-            speaker_unit_id=_id(speaker_unit_id, "OrgUnit", "speakerUnitId") if speaker_unit_id else None,
-            duration_seconds=duration_seconds))
-        return AgendaItemPayload(agenda_item=AgendaItem.from_model(item) if item else None,
-                                 errors=_errors(errors))
+        item, errors = await mutate(
+            info,
+            lambda s, p: service.add_agenda_item(
+                s,
+                p,
+                meeting_id=_id(meeting_id, "Meeting", "meetingId"),
+                title=title,
+                speaker_user_id=_id(speaker_user_id, "User", "speakerUserId")
+                if speaker_user_id
+                else None,
+                speaker_name=speaker_name,
+                speaker_unit_id=_id(speaker_unit_id, "OrgUnit", "speakerUnitId")
+                if speaker_unit_id
+                else None,
+                duration_seconds=duration_seconds,
+            ),
+        )
+        return AgendaItemPayload(
+            agenda_item=AgendaItem.from_model(item) if item else None, errors=_errors(errors)
+        )
 
-    @strawberry.mutation(description="Start, pause, resume or stop a speech timer. Everyone "
-                         "gets the change, then 1-minute-left and time-up warnings on time.")
+    @strawberry.mutation(
+        description="Start, pause, resume or stop a speech timer. Everyone "
+        "gets the change, then 1-minute-left and time-up warnings on time."
+    )
     async def control_timer(
-        self, info: Info,
-        agenda_item_id: Annotated[relay.GlobalID, strawberry.argument(description="The agenda item.")],
+        self,
+        info: Info,
+        agenda_item_id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The agenda item.")
+        ],
         action: Annotated[TimerAction, strawberry.argument(description="What to do.")],
     ) -> AgendaItemPayload:
-        item, errors = await mutate(info, lambda s, p: service.timer_action(
-            s, p, agenda_item_id=_id(agenda_item_id, "AgendaItem", "agendaItemId"), action=action.value))
+        item, errors = await mutate(
+            info,
+            lambda s, p: service.timer_action(
+                s,
+                p,
+                agenda_item_id=_id(agenda_item_id, "AgendaItem", "agendaItemId"),
+                action=action.value,
+            ),
+        )
         if item is not None:
             info.context.services.extras["timers"].wake()
-        return AgendaItemPayload(agenda_item=AgendaItem.from_model(item) if item else None,
-                                 errors=_errors(errors))
+        return AgendaItemPayload(
+            agenda_item=AgendaItem.from_model(item) if item else None, errors=_errors(errors)
+        )
 
     @strawberry.mutation(description="Create a poll (draft).")
     async def create_poll(
-        self, info: Info,
+        self,
+        info: Info,
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
         question: Annotated[str, strawberry.argument(description="What is voted on.")],
         options: Annotated[list[str], strawberry.argument(description="2–20 options.")],
-        kind: Annotated[PollKind, strawberry.argument(description="Single or multiple choice.")] = models.PollKind.SINGLE,
-        max_choices: Annotated[int | None, strawberry.argument(description="For MULTIPLE: how many may be picked.")] = None,
-        eligibility: Annotated[Eligibility, strawberry.argument(description="Who may vote.")] = models.Eligibility.ATTENDEES,
+        kind: Annotated[
+            PollKind, strawberry.argument(description="Single or multiple choice.")
+        ] = models.PollKind.SINGLE,
+        max_choices: Annotated[
+            int | None, strawberry.argument(description="For MULTIPLE: how many may be picked.")
+        ] = None,
+        eligibility: Annotated[
+            Eligibility, strawberry.argument(description="Who may vote.")
+        ] = models.Eligibility.ATTENDEES,
     ) -> PollPayload:
-        poll, errors = await mutate(info, lambda s, p: service.create_poll(
-            s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId"), question=question, kind=kind,
-            options=options, max_choices=max_choices, eligibility=eligibility))
+        poll, errors = await mutate(
+            info,
+            lambda s, p: service.create_poll(
+                s,
+                p,
+                meeting_id=_id(meeting_id, "Meeting", "meetingId"),
+                question=question,
+                kind=kind,
+                options=options,
+                max_choices=max_choices,
+                eligibility=eligibility,
+            ),
+        )
         return PollPayload(poll=Poll.from_model(poll) if poll else None, errors=_errors(errors))
 
     @strawberry.mutation(description="Open a poll for voting (meeting must be LIVE).")
-    async def open_poll(self, info: Info, poll_id: Annotated[relay.GlobalID, strawberry.argument(description="The poll.")]) -> PollPayload:
-        poll, errors = await mutate(info, lambda s, p: service.open_poll(s, p, poll_id=_id(poll_id, "Poll", "pollId")))
+    async def open_poll(
+        self,
+        info: Info,
+        poll_id: Annotated[relay.GlobalID, strawberry.argument(description="The poll.")],
+    ) -> PollPayload:
+        poll, errors = await mutate(
+            info, lambda s, p: service.open_poll(s, p, poll_id=_id(poll_id, "Poll", "pollId"))
+        )
         return PollPayload(poll=Poll.from_model(poll) if poll else None, errors=_errors(errors))
 
     @strawberry.mutation(description="Close a poll; its exact final result goes into the record.")
-    async def close_poll(self, info: Info, poll_id: Annotated[relay.GlobalID, strawberry.argument(description="The poll.")]) -> PollPayload:
-        poll, errors = await mutate(info, lambda s, p: service.close_poll(s, p, poll_id=_id(poll_id, "Poll", "pollId")))
+    async def close_poll(
+        self,
+        info: Info,
+        poll_id: Annotated[relay.GlobalID, strawberry.argument(description="The poll.")],
+    ) -> PollPayload:
+        poll, errors = await mutate(
+            info, lambda s, p: service.close_poll(s, p, poll_id=_id(poll_id, "Poll", "pollId"))
+        )
         return PollPayload(poll=Poll.from_model(poll) if poll else None, errors=_errors(errors))
 
-    @strawberry.mutation(description="Vote. One vote per person per poll (enforced by the "
-                         "database); retrying with the same idempotencyKey is harmless.")
+    @strawberry.mutation(
+        description="Vote. One vote per person per poll (enforced by the "
+        "database); retrying with the same idempotencyKey is harmless."
+    )
     async def cast_vote(
-        self, info: Info,
+        self,
+        info: Info,
         poll_id: Annotated[relay.GlobalID, strawberry.argument(description="The poll.")],
-        choices: Annotated[list[int], strawberry.argument(description="Indexes of the chosen options.")],
-        idempotency_key: Annotated[str, strawberry.argument(description="A client-made key, the same on retries.")],
+        choices: Annotated[
+            list[int], strawberry.argument(description="Indexes of the chosen options.")
+        ],
+        idempotency_key: Annotated[
+            str, strawberry.argument(description="A client-made key, the same on retries.")
+        ],
     ) -> VotePayload:
         ctx: Context = info.context
         principal = await _voter(ctx)
@@ -363,14 +538,21 @@ class MeetingMutations:
             if meeting_id is None:
                 meeting_id = await ctx.reader.run(
                     lambda s: directory.poll_meeting(s, tenant_id, pid),
-                    tenant_id=tenant_id, user_id=principal.user_id)
+                    tenant_id=tenant_id,
+                    user_id=principal.user_id,
+                )
                 # Give the read connection back before queueing for the writer: held while
                 # waiting, concurrent votes would take the whole pool and the writer could
                 # never get a connection to commit them.
                 await ctx.release_reader()
-            outcome = await service.cast_vote(ctx.services.extras["writer"], meeting_id, principal,
-                                              poll_id=pid, choices=choices,
-                                              idempotency_key=idempotency_key)
+            outcome = await service.cast_vote(
+                ctx.services.extras["writer"],
+                meeting_id,
+                principal,
+                poll_id=pid,
+                choices=choices,
+                idempotency_key=idempotency_key,
+            )
         except DomainError as error:
             return VotePayload(accepted=False, duplicate=False, errors=_errors([error]))
         if outcome.error is not None:
@@ -379,25 +561,50 @@ class MeetingMutations:
 
     @strawberry.mutation(description="Open an anonymous evaluation (测评票).")
     async def open_scoring(
-        self, info: Info,
+        self,
+        info: Info,
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
         title: Annotated[str, strawberry.argument(description="What is evaluated.")],
-        targets: Annotated[list[str], strawberry.argument(description="Units or officials, in order.")],
-        scale: Annotated[ScoringScale, strawberry.argument(description="满意度 or 0–100.")] = models.ScoringScale.SATISFACTION,
-        eligibility: Annotated[Eligibility, strawberry.argument(description="Who may score.")] = models.Eligibility.ATTENDEES,
+        targets: Annotated[
+            list[str], strawberry.argument(description="Units or officials, in order.")
+        ],
+        scale: Annotated[
+            ScoringScale, strawberry.argument(description="满意度 or 0–100.")
+        ] = models.ScoringScale.SATISFACTION,
+        eligibility: Annotated[
+            Eligibility, strawberry.argument(description="Who may score.")
+        ] = models.Eligibility.ATTENDEES,
     ) -> ScoringPayload:
-        sheet, errors = await mutate(info, lambda s, p: service.open_scoring(
-            s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId"), title=title, scale=scale,
-            targets=targets, eligibility=eligibility))
-        return ScoringPayload(sheet=ScoringSheet.from_model(sheet) if sheet else None,
-                              accepted=sheet is not None, errors=_errors(errors))
+        sheet, errors = await mutate(
+            info,
+            lambda s, p: service.open_scoring(
+                s,
+                p,
+                meeting_id=_id(meeting_id, "Meeting", "meetingId"),
+                title=title,
+                scale=scale,
+                targets=targets,
+                eligibility=eligibility,
+            ),
+        )
+        return ScoringPayload(
+            sheet=ScoringSheet.from_model(sheet) if sheet else None,
+            accepted=sheet is not None,
+            errors=_errors(errors),
+        )
 
-    @strawberry.mutation(description="Cast your secret 测评票: one answer per target. Who voted "
-                         "is stored apart from what was voted; nothing links them.")
+    @strawberry.mutation(
+        description="Cast your secret 测评票: one answer per target. Who voted "
+        "is stored apart from what was voted; nothing links them."
+    )
     async def cast_scoring_ballot(
-        self, info: Info,
+        self,
+        info: Info,
         sheet_id: Annotated[relay.GlobalID, strawberry.argument(description="The evaluation.")],
-        answers: Annotated[list[str], strawberry.argument(description="满意/基本满意/不满意, or 0–100, per target.")],
+        answers: Annotated[
+            list[str],
+            strawberry.argument(description="满意/基本满意/不满意, or 0–100, per target."),
+        ],
     ) -> ScoringPayload:
         ctx: Context = info.context
         principal = await ctx.principal()
@@ -407,94 +614,171 @@ class MeetingMutations:
             directory = ctx.services.extras["meetings"]
             meeting_id = await ctx.read(lambda s: directory.sheet_meeting(s, tenant_id, sid))
             await ctx.release_reader()  # as in castVote: no connection held while queued
-            await service.cast_ballot(ctx.services.extras["writer"], meeting_id, principal,
-                                      sheet_id=sid, answers=answers)
+            await service.cast_ballot(
+                ctx.services.extras["writer"], meeting_id, principal, sheet_id=sid, answers=answers
+            )
         except DomainError as error:
             return ScoringPayload(sheet=None, accepted=False, errors=_errors([error]))
         return ScoringPayload(sheet=None, accepted=True, errors=[])
 
     @strawberry.mutation(description="Close an evaluation and publish its results.")
-    async def close_scoring(self, info: Info, sheet_id: Annotated[relay.GlobalID, strawberry.argument(description="The evaluation.")]) -> ScoringPayload:
-        sheet, errors = await mutate(info, lambda s, p: service.close_scoring(
-            s, p, sheet_id=_id(sheet_id, "ScoringSheet", "sheetId")))
-        return ScoringPayload(sheet=ScoringSheet.from_model(sheet) if sheet else None,
-                              accepted=sheet is not None, errors=_errors(errors))
+    async def close_scoring(
+        self,
+        info: Info,
+        sheet_id: Annotated[relay.GlobalID, strawberry.argument(description="The evaluation.")],
+    ) -> ScoringPayload:
+        sheet, errors = await mutate(
+            info,
+            lambda s, p: service.close_scoring(
+                s, p, sheet_id=_id(sheet_id, "ScoringSheet", "sheetId")
+            ),
+        )
+        return ScoringPayload(
+            sheet=ScoringSheet.from_model(sheet) if sheet else None,
+            accepted=sheet is not None,
+            errors=_errors(errors),
+        )
 
     @strawberry.mutation(description="Post a live comment or question (or a reply).")
     async def post_comment(
-        self, info: Info,
+        self,
+        info: Info,
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
-        body: Annotated[str, strawberry.argument(description="Text, up to the county's limit (500).")],
-        kind: Annotated[CommentKind, strawberry.argument(description="Comment or question.")] = models.CommentKind.COMMENT,
-        parent_id: Annotated[relay.GlobalID | None, strawberry.argument(description="Replying to.")] = None,
+        body: Annotated[
+            str, strawberry.argument(description="Text, up to the county's limit (500).")
+        ],
+        kind: Annotated[
+            CommentKind, strawberry.argument(description="Comment or question.")
+        ] = models.CommentKind.COMMENT,
+        parent_id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="Replying to.")
+        ] = None,
     ) -> CommentPayload:
-        comment, errors = await mutate(info, lambda s, p: service.post_comment(
-            s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId"), body=body, kind=kind,
-            parent_id=_id(parent_id, "MeetingComment", "parentId") if parent_id else None))
-        return CommentPayload(comment=MeetingComment.from_model(comment, host=False) if comment else None,
-                              errors=_errors(errors))
+        comment, errors = await mutate(
+            info,
+            lambda s, p: service.post_comment(
+                s,
+                p,
+                meeting_id=_id(meeting_id, "Meeting", "meetingId"),
+                body=body,
+                kind=kind,
+                parent_id=_id(parent_id, "MeetingComment", "parentId") if parent_id else None,
+            ),
+        )
+        return CommentPayload(
+            comment=MeetingComment.from_model(comment, host=False) if comment else None,
+            errors=_errors(errors),
+        )
 
     @strawberry.mutation(description="Hide a comment with a reason (the text stays in the record).")
     async def hide_comment(
-        self, info: Info,
+        self,
+        info: Info,
         comment_id: Annotated[relay.GlobalID, strawberry.argument(description="The comment.")],
         reason: Annotated[str, strawberry.argument(description="Why, recorded.")],
     ) -> CommentPayload:
-        comment, errors = await mutate(info, lambda s, p: service.hide_comment(
-            s, p, comment_id=_id(comment_id, "MeetingComment", "commentId"), reason=reason))
-        return CommentPayload(comment=MeetingComment.from_model(comment, host=True) if comment else None,
-                              errors=_errors(errors))
+        comment, errors = await mutate(
+            info,
+            lambda s, p: service.hide_comment(
+                s, p, comment_id=_id(comment_id, "MeetingComment", "commentId"), reason=reason
+            ),
+        )
+        return CommentPayload(
+            comment=MeetingComment.from_model(comment, host=True) if comment else None,
+            errors=_errors(errors),
+        )
 
-    @strawberry.mutation(description="Mark a question answered live, or hand it over to the "
-                         "responsible unit (unitId) to answer as a case.")
+    @strawberry.mutation(
+        description="Mark a question answered live, or hand it over to the "
+        "responsible unit (unitId) to answer as a case."
+    )
     async def answer_question(
-        self, info: Info,
+        self,
+        info: Info,
         comment_id: Annotated[relay.GlobalID, strawberry.argument(description="The question.")],
-        unit_id: Annotated[relay.GlobalID | None, strawberry.argument(description="Hand over to this unit.")] = None,
+        unit_id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="Hand over to this unit.")
+        ] = None,
     ) -> CommentPayload:
-        comment, errors = await mutate(info, lambda s, p: service.answer_comment(
-            s, p, comment_id=_id(comment_id, "MeetingComment", "commentId"),
-            hand_over_unit_id=_id(unit_id, "OrgUnit", "unitId") if unit_id else None))
-        return CommentPayload(comment=MeetingComment.from_model(comment, host=True) if comment else None,
-                              errors=_errors(errors))
+        comment, errors = await mutate(
+            info,
+            lambda s, p: service.answer_comment(
+                s,
+                p,
+                comment_id=_id(comment_id, "MeetingComment", "commentId"),
+                hand_over_unit_id=_id(unit_id, "OrgUnit", "unitId") if unit_id else None,
+            ),
+        )
+        return CommentPayload(
+            comment=MeetingComment.from_model(comment, host=True) if comment else None,
+            errors=_errors(errors),
+        )
 
     @strawberry.mutation(description="Raise your hand to speak (join the speaking queue).")
     async def raise_hand(
-        self, info: Info,
+        self,
+        info: Info,
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
         topic: Annotated[str | None, strawberry.argument(description="About what.")] = None,
     ) -> SpeakingPayload:
-        req, errors = await mutate(info, lambda s, p: service.raise_hand(
-            s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId"), topic=topic))
-        return SpeakingPayload(request_id=gid("SpeakingRequest", req.id) if req else None,
-                               state=req.state if req else None, errors=_errors(errors))
+        req, errors = await mutate(
+            info,
+            lambda s, p: service.raise_hand(
+                s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId"), topic=topic
+            ),
+        )
+        return SpeakingPayload(
+            request_id=gid("SpeakingRequest", req.id) if req else None,
+            state=req.state if req else None,
+            errors=_errors(errors),
+        )
 
-    @strawberry.mutation(description="Host: give the floor, finish or drop a request; anyone: "
-                         "withdraw your own.")
+    @strawberry.mutation(
+        description="Host: give the floor, finish or drop a request; anyone: withdraw your own."
+    )
     async def update_speaking_request(
-        self, info: Info,
+        self,
+        info: Info,
         request_id: Annotated[relay.GlobalID, strawberry.argument(description="The request.")],
-        state: Annotated[SpeakingState, strawberry.argument(description="SPEAKING, DONE or WITHDRAWN.")],
+        state: Annotated[
+            SpeakingState, strawberry.argument(description="SPEAKING, DONE or WITHDRAWN.")
+        ],
     ) -> SpeakingPayload:
-        req, errors = await mutate(info, lambda s, p: service.manage_queue(
-            s, p, request_id=_id(request_id, "SpeakingRequest", "requestId"), state=state))
-        return SpeakingPayload(request_id=gid("SpeakingRequest", req.id) if req else None,
-                               state=req.state if req else None, errors=_errors(errors))
+        req, errors = await mutate(
+            info,
+            lambda s, p: service.manage_queue(
+                s, p, request_id=_id(request_id, "SpeakingRequest", "requestId"), state=state
+            ),
+        )
+        return SpeakingPayload(
+            request_id=gid("SpeakingRequest", req.id) if req else None,
+            state=req.state if req else None,
+            errors=_errors(errors),
+        )
 
     @strawberry.mutation(description="Write or replace the minutes (会议纪要), before closing.")
     async def set_minutes(
-        self, info: Info,
+        self,
+        info: Info,
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
         text: Annotated[str, strawberry.argument(description="The minutes.")],
     ) -> MeetingPayload:
-        meeting, errors = await mutate(info, lambda s, p: service.set_minutes(
-            s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId"), text=text))
+        meeting, errors = await mutate(
+            info,
+            lambda s, p: service.set_minutes(
+                s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId"), text=text
+            ),
+        )
         return _meeting(meeting, errors)
 
 
 async def _transition(info: Info, meeting_id: relay.GlobalID, action: str) -> MeetingPayload:
-    result, errors = await mutate(info, lambda s, p: service.change_state(
-        s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId"), action=action))
+    result, errors = await mutate(
+        info,
+        lambda s, p: service.change_state(
+            s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId"), action=action
+        ),
+    )
     return _meeting(result[0] if result else None, errors, result[1] if result else None)
 
 
@@ -511,23 +795,34 @@ async def plan_meeting_live(ctx: Context, args: dict[str, Any]) -> Plan:
         data = live_data(event, host=host)
         if data is None:
             return None
-        return MeetingLiveEvent(seq=event.seq, at=event.created_at, type=event.type,
-                                hash=event.hash, data=data)
+        return MeetingLiveEvent(
+            seq=event.seq, at=event.created_at, type=event.type, hash=event.hash, data=data
+        )
 
-    return Plan(tenant_id=principal.require_tenant(), stream=stream, after=after,
-                visibility=visibility, to_root=to_root)
+    return Plan(
+        tenant_id=principal.require_tenant(),
+        stream=stream,
+        after=after,
+        visibility=visibility,
+        to_root=to_root,
+    )
 
 
 @strawberry.type
 class MeetingSubscriptions:
-    @strawberry.subscription(description="Everything a client needs to render a meeting live: "
-                             "state, attendance, timers and warnings, polls and live tallies, "
-                             "scoring, comments, the speaking queue, minutes. With `after`, "
-                             "replays what was missed first.")
+    @strawberry.subscription(
+        description="Everything a client needs to render a meeting live: "
+        "state, attendance, timers and warnings, polls and live tallies, "
+        "scoring, comments, the speaking queue, minutes. With `after`, "
+        "replays what was missed first."
+    )
     async def meeting_live(
-        self, info: Info,
+        self,
+        info: Info,
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
-        after: Annotated[int | None, strawberry.argument(description="Resume after this seq.")] = None,
+        after: Annotated[
+            int | None, strawberry.argument(description="Resume after this seq.")
+        ] = None,
     ) -> AsyncGenerator[MeetingLiveEvent, None]:
         from backend.errors import InvalidArgument
 

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from backend.errors import AccessError, DomainError
-from backend.meetings import models, service
+from backend.meetings import service
 from backend.meetings.errors import MeetingErrorCode as Code
 from schema.context import Context
 from schema.relay import decode_id
@@ -20,8 +20,12 @@ async def record_docx(request: Request) -> Response:
     """Same access as the meetingRecord query (Authorization / X-Tenant headers)."""
     from backend.meetings import export
 
-    ctx = Context(services=request.app.state.services, request=request, response=None,
-                  request_id=request.scope.get("state", {}).get("request_id", "-"))
+    ctx = Context(
+        services=request.app.state.services,
+        request=request,
+        response=None,
+        request_id=request.scope.get("state", {}).get("request_id", "-"),
+    )
     try:
         try:
             principal = await ctx.principal()
@@ -29,19 +33,27 @@ async def record_docx(request: Request) -> Response:
             # Resolving the caller opens the request's read transaction; nothing else here
             # reads through it, and no /graphql wrapper closes it for this route.
             await ctx.release_reader()
-        meeting_id = decode_id(request.path_params["meeting_id"], "Meeting", field="meetingId",
-                               code=Code.NOT_FOUND)
-        async with ctx.services.db.transaction(tenant_id=principal.tenant_id,
-                                               user_id=principal.user_id, read_only=True) as s:
+        meeting_id = decode_id(
+            request.path_params["meeting_id"], "Meeting", field="meetingId", code=Code.NOT_FOUND
+        )
+        async with ctx.services.db.transaction(
+            tenant_id=principal.tenant_id, user_id=principal.user_id, read_only=True
+        ) as s:
             meeting = await service.get_meeting(s, meeting_id)
-            if meeting.state is not models.MeetingState.RECORD_PUBLISHED:
-                await service.require_host(s, principal, meeting)
+            await service.require_record_access(s, principal, meeting)
             record = await export.build_record(s, meeting_id)
     except AccessError as exc:
         status = 401 if exc.code == "UNAUTHENTICATED" else 403
-        return JSONResponse({"error": {"code": exc.code, "message": exc.message}}, status_code=status)
+        return JSONResponse(
+            {"error": {"code": exc.code, "message": exc.message}}, status_code=status
+        )
     except DomainError as exc:
-        return JSONResponse({"error": {"code": exc.code.value, "message": exc.message}}, status_code=404)
+        return JSONResponse(
+            {"error": {"code": exc.code.value, "message": exc.message}}, status_code=404
+        )
     filename = quote(f"{meeting.title}-协商记录.docx")
-    return Response(export.render_docx(record), media_type=DOCX, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{filename}"})
+    return Response(
+        export.render_docx(record),
+        media_type=DOCX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
+    )

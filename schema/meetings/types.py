@@ -20,25 +20,45 @@ from schema.errors import UserError
 from schema.relay import Connection, build_connection, decode_cursor, page_size
 from schema.tenants.types import OrgUnit, Venue
 
-MeetingKind = strawberry.enum(models.MeetingKind, description=(
-    "民意恳谈会 CONSULTATION_TALK, 述职报告会 WORK_REPORT, 专题协商会 THEMATIC_CONSULTATION, "
-    "座谈会 FORUM, 听证会 HEARING, 形势通报会 SITUATION_BRIEFING, 对口协商 "
-    "COUNTERPART_CONSULTATION, 网络问政 ONLINE_INQUIRY, 云视频会议 VIDEO_MEETING."))
+MeetingKind = strawberry.enum(
+    models.MeetingKind,
+    description=(
+        "民意恳谈会 CONSULTATION_TALK, 述职报告会 WORK_REPORT, 专题协商会 THEMATIC_CONSULTATION, "
+        "座谈会 FORUM, 听证会 HEARING, 形势通报会 SITUATION_BRIEFING, 对口协商 "
+        "COUNTERPART_CONSULTATION, 网络问政 ONLINE_INQUIRY, 云视频会议 VIDEO_MEETING."
+    ),
+)
 MeetingMode = strawberry.enum(models.MeetingMode, description="In person, online, or both.")
-MeetingState = strawberry.enum(models.MeetingState, description=(
-    "DRAFT → ANNOUNCED → LIVE → CLOSED (record sealed) → RECORD_PUBLISHED."))
-ParticipantRole = strawberry.enum(models.ParticipantRole, description=(
-    "HOST 主持, SPEAKER 发言/述职人, DEPUTY 人大代表/政协委员, EXPERT 专家, REPRESENTATIVE "
-    "群众/市民/听证代表, ATTENDEE 参会群众."))
+MeetingState = strawberry.enum(
+    models.MeetingState,
+    description=("DRAFT → ANNOUNCED → LIVE → CLOSED (record sealed) → RECORD_PUBLISHED."),
+)
+ParticipantRole = strawberry.enum(
+    models.ParticipantRole,
+    description=(
+        "HOST 主持, SPEAKER 发言/述职人, DEPUTY 人大代表/政协委员, EXPERT 专家, REPRESENTATIVE "
+        "群众/市民/听证代表, ATTENDEE 参会群众."
+    ),
+)
 TimerStatus = strawberry.enum(models.TimerStatus, description="State of a speech timer.")
 PollKind = strawberry.enum(models.PollKind, description="Single or multiple choice.")
 PollState = strawberry.enum(models.PollState, description="DRAFT, OPEN (voting) or CLOSED.")
-Eligibility = strawberry.enum(models.Eligibility, description=(
-    "Who may vote or score: ATTENDEES (checked in), REGISTERED (invited or signed up), "
-    "REPRESENTATIVES (代表委员、专家、群众代表 among the participants)."))
-ScoringScale = strawberry.enum(models.ScoringScale, description=(
-    "SATISFACTION: 满意/基本满意/不满意 per target; SCORE_100: a 0–100 score per target."))
-ScoringState = strawberry.enum(models.ScoringState, description="OPEN or CLOSED (results published).")
+Eligibility = strawberry.enum(
+    models.Eligibility,
+    description=(
+        "Who may vote or score: ATTENDEES (checked in), REGISTERED (invited or signed up), "
+        "REPRESENTATIVES (代表委员、专家、群众代表 among the participants)."
+    ),
+)
+ScoringScale = strawberry.enum(
+    models.ScoringScale,
+    description=(
+        "SATISFACTION: 满意/基本满意/不满意 per target; SCORE_100: a 0–100 score per target."
+    ),
+)
+ScoringState = strawberry.enum(
+    models.ScoringState, description="OPEN or CLOSED (results published)."
+)
 CommentKind = strawberry.enum(models.CommentKind, description="A comment or a question.")
 SpeakingState = strawberry.enum(models.SpeakingState, description="State of a raised hand.")
 MeetingErrorCode = strawberry.enum(_Code, description="Why a meeting action was refused.")
@@ -77,9 +97,18 @@ class AgendaItem(relay.Node):
 
     @classmethod
     def from_model(cls, a: models.AgendaItem) -> AgendaItem:
-        return cls(id=a.id, position=a.position, title=a.title, speaker_name=a.speaker_name,
-                   timer=Timer(status=a.timer_status, duration_seconds=a.duration_seconds,
-                               deadline=a.deadline, remaining_seconds=a.remaining_seconds))
+        return cls(
+            id=a.id,
+            position=a.position,
+            title=a.title,
+            speaker_name=a.speaker_name,
+            timer=Timer(
+                status=a.timer_status,
+                duration_seconds=a.duration_seconds,
+                deadline=a.deadline,
+                remaining_seconds=a.remaining_seconds,
+            ),
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
@@ -100,9 +129,17 @@ class Poll(relay.Node):
 
     @classmethod
     def from_model(cls, p: models.Poll) -> Poll:
-        return cls(id=p.id, question=p.question, kind=p.kind, options=list(p.options),
-                   max_choices=p.max_choices, eligibility=p.eligibility, state=p.state,
-                   counts=list(p.counts), total_votes=p.total_votes)
+        return cls(
+            id=p.id,
+            question=p.question,
+            kind=p.kind,
+            options=list(p.options),
+            max_choices=p.max_choices,
+            eligibility=p.eligibility,
+            state=p.state,
+            counts=list(p.counts),
+            total_votes=p.total_votes,
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
@@ -120,8 +157,14 @@ class ScoringSheet(relay.Node):
 
     @classmethod
     def from_model(cls, s: models.ScoringSheet) -> ScoringSheet:
-        return cls(id=s.id, title=s.title, scale=s.scale, targets=list(s.targets), state=s.state,
-                   results=s.results if s.state is models.ScoringState.CLOSED else None)
+        return cls(
+            id=s.id,
+            title=s.title,
+            scale=s.scale,
+            targets=list(s.targets),
+            state=s.state,
+            results=s.results if s.state is models.ScoringState.CLOSED else None,
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
@@ -140,17 +183,24 @@ class MeetingComment(relay.Node):
     hidden_reason: str | None = strawberry.field(description="Why (hosts only).")
     answered_live: bool = strawberry.field(description="A question answered on the spot.")
     handed_over_unit_id: strawberry.ID | None = strawberry.field(
-        description="Unit the question was handed to, as a case to answer.")
+        description="Unit the question was handed to, as a case to answer."
+    )
 
     @classmethod
     def from_model(cls, c: models.Comment, *, host: bool) -> MeetingComment:
         hidden = c.hidden_at is not None
-        return cls(id=c.id, kind=c.kind, body=c.body if host or not hidden else None,
-                   author_id=gid("User", c.author_user_id), parent_id=gid("MeetingComment", c.parent_id),
-                   created_at=c.created_at, hidden=hidden,
-                   hidden_reason=c.hidden_reason if host else None,
-                   answered_live=c.answered_live_at is not None,
-                   handed_over_unit_id=gid("OrgUnit", c.handed_over_unit_id))
+        return cls(
+            id=c.id,
+            kind=c.kind,
+            body=c.body if host or not hidden else None,
+            author_id=gid("User", c.author_user_id),
+            parent_id=gid("MeetingComment", c.parent_id),
+            created_at=c.created_at,
+            hidden=hidden,
+            hidden_reason=c.hidden_reason if host else None,
+            answered_live=c.answered_live_at is not None,
+            handed_over_unit_id=gid("OrgUnit", c.handed_over_unit_id),
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
@@ -200,10 +250,22 @@ class Meeting(relay.Node):
 
     @classmethod
     def from_model(cls, m: models.Meeting) -> Meeting:
-        return cls(id=m.id, kind=m.kind, mode=m.mode, state=m.state, title=m.title,
-                   description=m.description, starts_at=m.starts_at, ends_at=m.ends_at,
-                   capacity=m.capacity, minutes=m.minutes, sealed_hash=m.sealed_hash,
-                   sealed_at=m.sealed_at, venue_db_id=m.venue_id, host_unit_db_id=m.host_unit_id)
+        return cls(
+            id=m.id,
+            kind=m.kind,
+            mode=m.mode,
+            state=m.state,
+            title=m.title,
+            description=m.description,
+            starts_at=m.starts_at,
+            ends_at=m.ends_at,
+            capacity=m.capacity,
+            minutes=m.minutes,
+            sealed_hash=m.sealed_hash,
+            sealed_at=m.sealed_at,
+            venue_db_id=m.venue_id,
+            host_unit_db_id=m.host_unit_id,
+        )
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
@@ -223,66 +285,120 @@ class Meeting(relay.Node):
 
     @strawberry.field(description="The agenda, in order.")
     async def agenda(self, info: Info) -> list[AgendaItem]:
-        rows = await _rows(info, select(models.AgendaItem).where(
-            models.AgendaItem.meeting_id == self.id).order_by(models.AgendaItem.position))
+        rows = await _rows(
+            info,
+            select(models.AgendaItem)
+            .where(models.AgendaItem.meeting_id == self.id)
+            .order_by(models.AgendaItem.position),
+        )
         return [AgendaItem.from_model(r) for r in rows]
 
     @strawberry.field(description="Polls, in creation order.")
     async def polls(self, info: Info) -> list[Poll]:
-        rows = await _rows(info, select(models.Poll).where(models.Poll.meeting_id == self.id)
-                           .order_by(models.Poll.id))
+        rows = await _rows(
+            info,
+            select(models.Poll).where(models.Poll.meeting_id == self.id).order_by(models.Poll.id),
+        )
         return [Poll.from_model(r) for r in rows]
 
     @strawberry.field(description="Anonymous evaluations (测评).")
     async def scoring_sheets(self, info: Info) -> list[ScoringSheet]:
-        rows = await _rows(info, select(models.ScoringSheet).where(
-            models.ScoringSheet.meeting_id == self.id).order_by(models.ScoringSheet.id))
+        rows = await _rows(
+            info,
+            select(models.ScoringSheet)
+            .where(models.ScoringSheet.meeting_id == self.id)
+            .order_by(models.ScoringSheet.id),
+        )
         return [ScoringSheet.from_model(r) for r in rows]
 
     @strawberry.field(description="Materials for participants.")
     async def materials(self, info: Info) -> list[Material]:
-        rows = await _rows(info, select(models.Material).where(
-            models.Material.meeting_id == self.id).order_by(models.Material.id))
+        rows = await _rows(
+            info,
+            select(models.Material)
+            .where(models.Material.meeting_id == self.id)
+            .order_by(models.Material.id),
+        )
         return [Material(title=r.title, url=r.url, distributed_at=r.distributed_at) for r in rows]
 
     @strawberry.field(description="Waiting and speaking hands, in order.")
     async def speaking_queue(self, info: Info) -> list[SpeakingRequest]:
-        rows = await _rows(info, select(models.SpeakingRequest).where(
-            models.SpeakingRequest.meeting_id == self.id,
-            models.SpeakingRequest.state.in_([models.SpeakingState.WAITING,
-                                              models.SpeakingState.SPEAKING]))
-            .order_by(models.SpeakingRequest.id))
-        return [SpeakingRequest(id=gid("SpeakingRequest", r.id), user_id=gid("User", r.user_id),
-                                state=r.state, topic=r.topic) for r in rows]
+        rows = await _rows(
+            info,
+            select(models.SpeakingRequest)
+            .where(
+                models.SpeakingRequest.meeting_id == self.id,
+                models.SpeakingRequest.state.in_(
+                    [models.SpeakingState.WAITING, models.SpeakingState.SPEAKING]
+                ),
+            )
+            .order_by(models.SpeakingRequest.id),
+        )
+        return [
+            SpeakingRequest(
+                id=gid("SpeakingRequest", r.id),
+                user_id=gid("User", r.user_id),
+                state=r.state,
+                topic=r.topic,
+            )
+            for r in rows
+        ]
 
     @strawberry.field(description="Number of participants checked in.")
     async def attendance(self, info: Info) -> int:
-        rows = await _rows(info, select(func.count()).select_from(models.Participant).where(
-            models.Participant.meeting_id == self.id,
-            models.Participant.checked_in_at.is_not(None)))
+        rows = await _rows(
+            info,
+            select(func.count())
+            .select_from(models.Participant)
+            .where(
+                models.Participant.meeting_id == self.id,
+                models.Participant.checked_in_at.is_not(None),
+            ),
+        )
         return int(rows[0])
 
     @strawberry.field(description="Participants, in the order they joined the list.")
     async def participants(
-        self, info: Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1–100 (20).")] = None,
-        after: Annotated[str | None, strawberry.argument(description="Cursor to start after.")] = None,
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size, 1–100 (20).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to start after.")
+        ] = None,
     ) -> Connection[Participant]:
         size, after_id = page_size(first), decode_cursor(after)
         query = select(models.Participant).where(models.Participant.meeting_id == self.id)
         if after_id is not None:
             query = query.where(models.Participant.id > after_id)
         rows = await _rows(info, query.order_by(models.Participant.id).limit(size + 1))
-        return build_connection(rows, first=size, key=lambda r: r.id, to_node=lambda p: Participant(
-            user_id=gid("User", p.user_id), role=p.role, invited=p.invited,
-            checked_in_at=p.checked_in_at, check_in_mode=p.check_in_mode))
+        return build_connection(
+            rows,
+            first=size,
+            key=lambda r: r.id,
+            to_node=lambda p: Participant(
+                user_id=gid("User", p.user_id),
+                role=p.role,
+                invited=p.invited,
+                checked_in_at=p.checked_in_at,
+                check_in_mode=p.check_in_mode,
+            ),
+        )
 
-    @strawberry.field(description="Comments and questions, newest first; hidden ones show "
-                      "their text to hosts only.")
+    @strawberry.field(
+        description="Comments and questions, newest first; hidden ones show "
+        "their text to hosts only."
+    )
     async def comments(
-        self, info: Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1–100 (20).")] = None,
-        after: Annotated[str | None, strawberry.argument(description="Cursor to start after.")] = None,
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size, 1–100 (20).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to start after.")
+        ] = None,
     ) -> Connection[MeetingComment]:
         from backend.meetings import service
 
@@ -299,8 +415,12 @@ class Meeting(relay.Node):
             return host, list(rows)
 
         host, rows = await info.context.read(run)
-        return build_connection(rows, first=size, key=lambda r: r.id,
-                                to_node=lambda c: MeetingComment.from_model(c, host=host))
+        return build_connection(
+            rows,
+            first=size,
+            key=lambda r: r.id,
+            to_node=lambda c: MeetingComment.from_model(c, host=host),
+        )
 
 
 async def _rows(info: Info, query: Any) -> list[Any]:
@@ -363,8 +483,10 @@ class PollUpdate:
     poll: Poll = strawberry.field(description="The poll after the change.")
 
 
-@strawberry.type(description="Live tally of an open poll (coalesced: a few per second, "
-                 "ending on the exact count).")
+@strawberry.type(
+    description="Live tally of an open poll (coalesced: a few per second, "
+    "ending on the exact count)."
+)
 class PollTally:
     poll_id: strawberry.ID = strawberry.field(description="The poll.")
     counts: list[int] = strawberry.field(description="Votes per option.")
@@ -420,24 +542,38 @@ class RecordSealed:
     events: int = strawberry.field(description="Events in the sealed record.")
 
 
-@strawberry.type(description="The client fell too far behind: reload the meeting and "
-                 "resubscribe with `after` = this event's seq.")
+@strawberry.type(
+    description="The client fell too far behind: reload the meeting and "
+    "resubscribe with `after` = this event's seq."
+)
 class ResyncRequired:
     reason: str = strawberry.field(description="Why.")
 
 
 MeetingLiveData = Annotated[
-    MeetingStateChanged | ParticipantUpdate | AgendaUpdate | TimerUpdate | PollUpdate
-    | PollTally | ScoringUpdate | CommentUpdate | QueueUpdate | MinutesUpdate | MaterialUpdate
-    | RecordSealed | ResyncRequired,
+    MeetingStateChanged
+    | ParticipantUpdate
+    | AgendaUpdate
+    | TimerUpdate
+    | PollUpdate
+    | PollTally
+    | ScoringUpdate
+    | CommentUpdate
+    | QueueUpdate
+    | MinutesUpdate
+    | MaterialUpdate
+    | RecordSealed
+    | ResyncRequired,
     strawberry.union("MeetingLiveData", description="What happened in a meeting."),
 ]
 
 
 @strawberry.type(description="One thing that happened in a meeting, in order.")
 class MeetingLiveEvent:
-    seq: int = strawberry.field(description="Position in the meeting's record; resume with "
-                                "`after: seq`. Live tallies repeat the last seq.")
+    seq: int = strawberry.field(
+        description="Position in the meeting's record; resume with "
+        "`after: seq`. Live tallies repeat the last seq."
+    )
     at: datetime = strawberry.field(description="When it was recorded.")
     type: str = strawberry.field(description="Event type, e.g. timer.oneMinuteLeft.")
     hash: str = strawberry.field(description="Chain hash of the event (empty for live tallies).")
@@ -445,34 +581,53 @@ class MeetingLiveEvent:
 
 
 def _poll_from_payload(p: dict[str, Any]) -> Poll:
-    return Poll(id=p["id"], question=p["question"], kind=models.PollKind(p["kind"]),
-                options=p["options"], max_choices=p["maxChoices"],
-                eligibility=models.Eligibility(p["eligibility"]), state=models.PollState(p["state"]),
-                counts=p["counts"], total_votes=p["totalVotes"])
+    return Poll(
+        id=p["id"],
+        question=p["question"],
+        kind=models.PollKind(p["kind"]),
+        options=p["options"],
+        max_choices=p["maxChoices"],
+        eligibility=models.Eligibility(p["eligibility"]),
+        state=models.PollState(p["state"]),
+        counts=p["counts"],
+        total_votes=p["totalVotes"],
+    )
 
 
 def _sheet_from_payload(p: dict[str, Any]) -> ScoringSheet:
     state = models.ScoringState(p["state"])
-    return ScoringSheet(id=p["id"], title=p["title"], scale=models.ScoringScale(p["scale"]),
-                        targets=p["targets"], state=state,
-                        results=p.get("results") if state is models.ScoringState.CLOSED else None)
+    return ScoringSheet(
+        id=p["id"],
+        title=p["title"],
+        scale=models.ScoringScale(p["scale"]),
+        targets=p["targets"],
+        state=state,
+        results=p.get("results") if state is models.ScoringState.CLOSED else None,
+    )
 
 
 def _timer(p: dict[str, Any], warning: Any = None) -> TimerUpdate:
-    return TimerUpdate(agenda_item_id=gid("AgendaItem", p["agendaItemId"]),
-                       status=models.TimerStatus(p["status"]),
-                       deadline=datetime.fromisoformat(p["deadline"]) if p.get("deadline") else None,
-                       remaining_seconds=p.get("remainingSeconds"),
-                       duration_seconds=p["durationSeconds"], warning=warning)
+    return TimerUpdate(
+        agenda_item_id=gid("AgendaItem", p["agendaItemId"]),
+        status=models.TimerStatus(p["status"]),
+        deadline=datetime.fromisoformat(p["deadline"]) if p.get("deadline") else None,
+        remaining_seconds=p.get("remainingSeconds"),
+        duration_seconds=p["durationSeconds"],
+        warning=warning,
+    )
 
 
 def _comment(change: str, p: dict[str, Any], host: bool) -> CommentUpdate:
-    return CommentUpdate(change=change, comment_id=gid("MeetingComment", p["id"]),
-                         kind=models.CommentKind(p["kind"]) if "kind" in p else None,
-                         body=p.get("body"), author_name=p.get("authorName"),
-                         parent_id=gid("MeetingComment", p.get("parentId")),
-                         hidden_reason=p.get("reason") if host else None,
-                         unit_name=p.get("unitName"))
+    return CommentUpdate(
+        change=change,
+        comment_id=gid("MeetingComment", p["id"]),
+        kind=models.CommentKind(p["kind"]) if "kind" in p else None,
+        body=p.get("body"),
+        author_name=p.get("authorName"),
+        parent_id=gid("MeetingComment", p.get("parentId")),
+        hidden_reason=p.get("reason") if host else None,
+        unit_name=p.get("unitName"),
+    )
 
 
 def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
@@ -483,22 +638,39 @@ def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
     if t in ("participant.invited", "participant.registered", "participant.checkedIn"):
         people = p.get("participants") or [p]
         return ParticipantUpdate(
-            change={"participant.invited": "INVITED", "participant.registered": "REGISTERED"}.get(t, "CHECKED_IN"),
-            participants=[ParticipantBrief(user_id=gid("User", x["userId"]), name=x.get("name"),
-                                           role=x.get("role"), mode=x.get("mode")) for x in people])
+            change={"participant.invited": "INVITED", "participant.registered": "REGISTERED"}.get(
+                t, "CHECKED_IN"
+            ),
+            participants=[
+                ParticipantBrief(
+                    user_id=gid("User", x["userId"]),
+                    name=x.get("name"),
+                    role=x.get("role"),
+                    mode=x.get("mode"),
+                )
+                for x in people
+            ],
+        )
     if t == "agenda.itemAdded":
-        return AgendaUpdate(agenda_item_id=gid("AgendaItem", p["id"]), title=p["title"],
-                            position=p["position"], speaker_name=p.get("speakerName"),
-                            duration_seconds=p["durationSeconds"])
+        return AgendaUpdate(
+            agenda_item_id=gid("AgendaItem", p["id"]),
+            title=p["title"],
+            position=p["position"],
+            speaker_name=p.get("speakerName"),
+            duration_seconds=p["durationSeconds"],
+        )
     if t.startswith("timer."):
-        warning = {"timer.oneMinuteLeft": TimerWarning.ONE_MINUTE_LEFT,
-                   "timer.timeUp": TimerWarning.TIME_UP}.get(t)
+        warning = {
+            "timer.oneMinuteLeft": TimerWarning.ONE_MINUTE_LEFT,
+            "timer.timeUp": TimerWarning.TIME_UP,
+        }.get(t)
         return _timer(p, warning)
     if t in ("poll.created", "poll.opened", "poll.closed"):
         return PollUpdate(change=t.split(".")[1].upper(), poll=_poll_from_payload(p))
     if t == "poll.tally":
-        return PollTally(poll_id=gid("Poll", p["pollId"]), counts=p["counts"],
-                         total_votes=p["totalVotes"])
+        return PollTally(
+            poll_id=gid("Poll", p["pollId"]), counts=p["counts"], total_votes=p["totalVotes"]
+        )
     if t in ("scoring.opened", "scoring.closed"):
         return ScoringUpdate(change=t.split(".")[1].upper(), sheet=_sheet_from_payload(p))
     if t == "comment.posted":
@@ -510,15 +682,27 @@ def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
     if t == "comment.handedOver":
         return _comment("HANDED_OVER", p, host)
     if t == "queue.changed":
-        return QueueUpdate(queue=[QueueEntry(request_id=gid("SpeakingRequest", q["id"]),
-                                             user_id=gid("User", q["userId"]), name=q.get("name"),
-                                             state=models.SpeakingState(q["state"]), topic=q.get("topic"))
-                                  for q in p["queue"]])
+        return QueueUpdate(
+            queue=[
+                QueueEntry(
+                    request_id=gid("SpeakingRequest", q["id"]),
+                    user_id=gid("User", q["userId"]),
+                    name=q.get("name"),
+                    state=models.SpeakingState(q["state"]),
+                    topic=q.get("topic"),
+                )
+                for q in p["queue"]
+            ]
+        )
     if t == "minutes.updated":
         return MinutesUpdate(length=p["length"], sha256=p.get("sha256"))
     if t == "material.added":
-        return MaterialUpdate(title=p["title"], distributed_at=datetime.fromisoformat(
-            p["distributedAt"]) if p.get("distributedAt") else None)
+        return MaterialUpdate(
+            title=p["title"],
+            distributed_at=datetime.fromisoformat(p["distributedAt"])
+            if p.get("distributedAt")
+            else None,
+        )
     if t == "record.sealed":
         return RecordSealed(events=p["events"])
     if t == "stream.resync":

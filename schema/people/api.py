@@ -32,12 +32,16 @@ def _errors(errors):  # type: ignore[no-untyped-def]
 def _tokens(tokens: service.Tokens | None) -> AuthTokens | None:
     if tokens is None:
         return None
-    return AuthTokens(access_token=tokens.access_token,
-                      access_token_expires_at=tokens.access_expires_at,
-                      refresh_token=tokens.refresh_token)
+    return AuthTokens(
+        access_token=tokens.access_token,
+        access_token_expires_at=tokens.access_expires_at,
+        refresh_token=tokens.refresh_token,
+    )
 
 
-@strawberry.input(description="Sign in to the county of the request (X-Tenant) with a phone number.")
+@strawberry.input(
+    description="Sign in to the county of the request (X-Tenant) with a phone number."
+)
 class LoginInput:
     phone: str = strawberry.field(description="Mobile number.")
     password: str = strawberry.field(description="Password.")
@@ -55,17 +59,21 @@ class CreateUserInput:
     display_name: str = strawberry.field(description="Name, up to 50 characters.")
     phone: str = strawberry.field(description="Mobile number; unique in the county.")
     password: str | None = strawberry.field(
-        default=None, description="Initial password (8+ characters); none means the person "
-        "cannot sign in until one is set.")
+        default=None,
+        description="Initial password (8+ characters); none means the person "
+        "cannot sign in until one is set.",
+    )
     roles: list[GrantInput] | None = strawberry.field(
-        default=None, description="Roles to grant at once.")
+        default=None, description="Roles to grant at once."
+    )
 
 
 @strawberry.input(description="A role to grant, county-wide or scoped to an org unit.")
 class GrantInput:
     role: Role = strawberry.field(description="The role.")
     org_unit_id: relay.GlobalID | None = strawberry.field(
-        default=None, description="Scope; null means county-wide.")
+        default=None, description="Scope; null means county-wide."
+    )
 
 
 @strawberry.input(description="Grant a role to a user.")
@@ -73,7 +81,8 @@ class GrantRoleInput:
     user_id: relay.GlobalID = strawberry.field(description="The user.")
     role: Role = strawberry.field(description="The role.")
     org_unit_id: relay.GlobalID | None = strawberry.field(
-        default=None, description="Scope; null means county-wide.")
+        default=None, description="Scope; null means county-wide."
+    )
 
 
 @strawberry.type(description="Result of createUser.")
@@ -109,23 +118,36 @@ class PeopleQueries:
         if principal.tenant_id is not None:
             t = await info.context.loaders.tenant.load(principal.tenant_id)
             county = County.from_model(t) if t else None
-        return Viewer(user=user, county=county, roles=sorted(principal.roles, key=lambda r: r.value),
-                      is_platform_operator=principal.is_operator)
+        return Viewer(
+            user=user,
+            county=county,
+            roles=sorted(principal.roles, key=lambda r: r.value),
+            is_platform_operator=principal.is_operator,
+        )
 
     @strawberry.field(description="Accounts of the county (tenant admins).")
     async def users(
         self,
         info: Info,
-        role: Annotated[Role | None, strawberry.argument(description="Only holders of this role.")] = None,
+        role: Annotated[
+            Role | None, strawberry.argument(description="Only holders of this role.")
+        ] = None,
         search: Annotated[str | None, strawberry.argument(description="Part of the name.")] = None,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1–100 (20).")] = None,
-        after: Annotated[str | None, strawberry.argument(description="Cursor to start after.")] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size, 1–100 (20).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to start after.")
+        ] = None,
     ) -> Connection[User]:
         size = page_size(first)
         after_id = decode_cursor(after)
         principal = await info.context.principal()
-        rows = await info.context.read(lambda s: service.list_users(
-            s, principal, role=role, search=search, after_id=after_id, limit=size + 1))
+        rows = await info.context.read(
+            lambda s: service.list_users(
+                s, principal, role=role, search=search, after_id=after_id, limit=size + 1
+            )
+        )
         return build_connection(rows, first=size, to_node=User.from_model, key=lambda r: r.id)
 
 
@@ -133,57 +155,86 @@ class PeopleQueries:
 class PeopleMutations:
     @strawberry.mutation(description="Sign in with phone and password; returns tokens.")
     async def login(
-        self, info: Info,
-        input: Annotated[
-            LoginInput, strawberry.argument(description="Phone number and password.")
-        ],
+        self,
+        info: Info,
+        input: Annotated[LoginInput, strawberry.argument(description="Phone number and password.")],
     ) -> AuthPayload:
         settings = info.context.services.settings
 
         async def run(s, p):  # type: ignore[no-untyped-def]
             return await service.login(
-                s, tenant_id=p.require_tenant(), phone=input.phone, password=input.password,
+                s,
+                tenant_id=p.require_tenant(),
+                phone=input.phone,
+                password=input.password,
                 secret=settings.jwt_secret.get_secret_value(),
                 access_ttl=settings.jwt_access_ttl_seconds,
-                refresh_ttl=settings.jwt_refresh_ttl_seconds)
+                refresh_ttl=settings.jwt_refresh_ttl_seconds,
+            )
 
         tokens, errors = await mutate(info, run)
-        return AuthPayload(tokens=_tokens(tokens), errors=_errors(errors),
-                           user=User.from_model(tokens.user) if tokens and tokens.user else None)
+        return AuthPayload(
+            tokens=_tokens(tokens),
+            errors=_errors(errors),
+            user=User.from_model(tokens.user) if tokens and tokens.user else None,
+        )
 
     @strawberry.mutation(description="Exchange a refresh token for a new token pair (rotation).")
     async def refresh_token(
-        self, info: Info,
-        refresh_token: Annotated[str, strawberry.argument(description="The refresh token from sign-in.")],
+        self,
+        info: Info,
+        refresh_token: Annotated[
+            str, strawberry.argument(description="The refresh token from sign-in.")
+        ],
     ) -> AuthPayload:
         settings = info.context.services.settings
         tenant_id = service.refresh_token_tenant(refresh_token)
         if tenant_id is None:
-            error = DomainError(Code.INVALID_REFRESH_TOKEN, "刷新令牌无效或已过期，请重新登录",
-                                field="refreshToken")
+            error = DomainError(
+                Code.INVALID_REFRESH_TOKEN, "刷新令牌无效或已过期，请重新登录", field="refreshToken"
+            )
             return AuthPayload(tokens=None, user=None, errors=_errors([error]))
-        tokens, errors = await mutate(info, lambda s, p: service.refresh(
-            s, tenant_id=tenant_id, refresh_token=refresh_token,
-            secret=settings.jwt_secret.get_secret_value(),
-            access_ttl=settings.jwt_access_ttl_seconds,
-            refresh_ttl=settings.jwt_refresh_ttl_seconds), tenant_id=tenant_id)
-        return AuthPayload(tokens=_tokens(tokens), errors=_errors(errors),
-                           user=User.from_model(tokens.user) if tokens and tokens.user else None)
+        tokens, errors = await mutate(
+            info,
+            lambda s, p: service.refresh(
+                s,
+                tenant_id=tenant_id,
+                refresh_token=refresh_token,
+                secret=settings.jwt_secret.get_secret_value(),
+                access_ttl=settings.jwt_access_ttl_seconds,
+                refresh_ttl=settings.jwt_refresh_ttl_seconds,
+            ),
+            tenant_id=tenant_id,
+        )
+        return AuthPayload(
+            tokens=_tokens(tokens),
+            errors=_errors(errors),
+            user=User.from_model(tokens.user) if tokens and tokens.user else None,
+        )
 
     @strawberry.mutation(description="Revoke a refresh token (sign out on this device).")
     async def logout(
-        self, info: Info,
-        refresh_token: Annotated[str, strawberry.argument(description="The refresh token to revoke.")],
+        self,
+        info: Info,
+        refresh_token: Annotated[
+            str, strawberry.argument(description="The refresh token to revoke.")
+        ],
     ) -> PeopleResultPayload:
         tenant_id = service.refresh_token_tenant(refresh_token)
         if tenant_id is not None:
-            await mutate(info, lambda s, p: service.logout(s, refresh_token=refresh_token),
-                         tenant_id=tenant_id)
+            await mutate(
+                info,
+                lambda s, p: service.logout(s, refresh_token=refresh_token),
+                tenant_id=tenant_id,
+            )
         return PeopleResultPayload(ok=True, errors=[])
 
-    @strawberry.mutation(description="Create a citizen (群众) account in the county of the request.")
+    @strawberry.mutation(
+        description="Create a citizen (群众) account in the county of the request."
+    )
     async def register(
-        self, info: Info,
+        self,
+        info: Info,
         display_name: Annotated[str, strawberry.argument(description="Name, up to 50 characters.")],
         phone: Annotated[str, strawberry.argument(description="Mobile number.")],
         password: Annotated[str, strawberry.argument(description="Password, 8+ characters.")],
@@ -191,87 +242,140 @@ class PeopleMutations:
         settings = info.context.services.settings
 
         async def run(s, p):  # type: ignore[no-untyped-def]
-            await service.register_citizen(s, p, display_name=display_name, phone=phone,
-                                           password=password)
+            await service.register_citizen(
+                s, p, display_name=display_name, phone=phone, password=password
+            )
             return await service.login(
-                s, tenant_id=p.require_tenant(), phone=phone, password=password,
+                s,
+                tenant_id=p.require_tenant(),
+                phone=phone,
+                password=password,
                 secret=settings.jwt_secret.get_secret_value(),
                 access_ttl=settings.jwt_access_ttl_seconds,
-                refresh_ttl=settings.jwt_refresh_ttl_seconds)
+                refresh_ttl=settings.jwt_refresh_ttl_seconds,
+            )
 
         tokens, errors = await mutate(info, run)
-        return AuthPayload(tokens=_tokens(tokens), errors=_errors(errors),
-                           user=User.from_model(tokens.user) if tokens and tokens.user else None)
+        return AuthPayload(
+            tokens=_tokens(tokens),
+            errors=_errors(errors),
+            user=User.from_model(tokens.user) if tokens and tokens.user else None,
+        )
 
     @strawberry.mutation(description="Change the signed-in user's password; other sessions end.")
     async def change_password(
-        self, info: Info,
+        self,
+        info: Info,
         old_password: Annotated[str, strawberry.argument(description="Current password.")],
-        new_password: Annotated[str, strawberry.argument(description="New password, 8+ characters.")],
+        new_password: Annotated[
+            str, strawberry.argument(description="New password, 8+ characters.")
+        ],
     ) -> PeopleResultPayload:
-        _, errors = await mutate(info, lambda s, p: service.change_password(
-            s, p, old_password=old_password, new_password=new_password))
+        _, errors = await mutate(
+            info,
+            lambda s, p: service.change_password(
+                s, p, old_password=old_password, new_password=new_password
+            ),
+        )
         return PeopleResultPayload(ok=not errors, errors=_errors(errors))
 
     @strawberry.mutation(description="Sign in as a platform operator.")
     async def operator_login(
-        self, info: Info,
+        self,
+        info: Info,
         username: Annotated[str, strawberry.argument(description="Operator name.")],
         password: Annotated[str, strawberry.argument(description="Password.")],
     ) -> AuthPayload:
         settings = info.context.services.settings
-        tokens, errors = await mutate(info, lambda s, p: service.operator_login(
-            s, username=username, password=password,
-            secret=settings.jwt_secret.get_secret_value(),
-            access_ttl=settings.jwt_access_ttl_seconds), platform=True)
+        tokens, errors = await mutate(
+            info,
+            lambda s, p: service.operator_login(
+                s,
+                username=username,
+                password=password,
+                secret=settings.jwt_secret.get_secret_value(),
+                access_ttl=settings.jwt_access_ttl_seconds,
+            ),
+            platform=True,
+        )
         return AuthPayload(tokens=_tokens(tokens), user=None, errors=_errors(errors))
 
     @strawberry.mutation(description="Create an account with optional roles. Tenant admins.")
     async def create_user(
-        self, info: Info,
+        self,
+        info: Info,
         input: Annotated[
             CreateUserInput, strawberry.argument(description="The account and its roles.")
         ],
     ) -> UserPayload:
         async def run(s, p):  # type: ignore[no-untyped-def]
-            roles = [(g.role, decode_id(g.org_unit_id, "OrgUnit", field="roles.orgUnitId",
-                                        code=Code.ORG_UNIT_NOT_FOUND) if g.org_unit_id else None)
-                     for g in input.roles or []]
-            return await service.create_user(s, p, display_name=input.display_name,
-                                             phone=input.phone, password=input.password,
-                                             roles=roles)
+            roles = [
+                (
+                    g.role,
+                    decode_id(
+                        g.org_unit_id,
+                        "OrgUnit",
+                        field="roles.orgUnitId",
+                        code=Code.ORG_UNIT_NOT_FOUND,
+                    )
+                    if g.org_unit_id
+                    else None,
+                )
+                for g in input.roles or []
+            ]
+            return await service.create_user(
+                s,
+                p,
+                display_name=input.display_name,
+                phone=input.phone,
+                password=input.password,
+                roles=roles,
+            )
 
         user, errors = await mutate(info, run)
         return UserPayload(user=User.from_model(user) if user else None, errors=_errors(errors))
 
-    @strawberry.mutation(description="Grant a role, county-wide or scoped to an org unit. "
-                         "Tenant admins.")
+    @strawberry.mutation(
+        description="Grant a role, county-wide or scoped to an org unit. Tenant admins."
+    )
     async def grant_role(
-        self, info: Info,
+        self,
+        info: Info,
         input: Annotated[
             GrantRoleInput, strawberry.argument(description="The user, the role and its scope.")
         ],
     ) -> MembershipPayload:
         async def run(s, p):  # type: ignore[no-untyped-def]
             user_id = decode_id(input.user_id, "User", field="userId", code=Code.NOT_FOUND)
-            unit_id = (decode_id(input.org_unit_id, "OrgUnit", field="orgUnitId",
-                                 code=Code.ORG_UNIT_NOT_FOUND) if input.org_unit_id else None)
-            return await service.grant_role(s, p, user_id=user_id, role=input.role,
-                                            org_unit_id=unit_id)
+            unit_id = (
+                decode_id(
+                    input.org_unit_id, "OrgUnit", field="orgUnitId", code=Code.ORG_UNIT_NOT_FOUND
+                )
+                if input.org_unit_id
+                else None
+            )
+            return await service.grant_role(
+                s, p, user_id=user_id, role=input.role, org_unit_id=unit_id
+            )
 
         m, errors = await mutate(info, run)
-        return MembershipPayload(membership=Membership.from_model(m) if m else None,
-                                 errors=_errors(errors))
+        return MembershipPayload(
+            membership=Membership.from_model(m) if m else None, errors=_errors(errors)
+        )
 
     @strawberry.mutation(description="Revoke a role. Tenant admins; the last admin stays.")
     async def revoke_role(
-        self, info: Info,
-        membership_id: Annotated[relay.GlobalID, strawberry.argument(description="The membership.")],
+        self,
+        info: Info,
+        membership_id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The membership.")
+        ],
     ) -> MembershipPayload:
         async def run(s, p):  # type: ignore[no-untyped-def]
             mid = decode_id(membership_id, "Membership", field="membershipId", code=Code.NOT_FOUND)
             return await service.revoke_role(s, p, membership_id=mid)
 
         m, errors = await mutate(info, run)
-        return MembershipPayload(membership=Membership.from_model(m) if m else None,
-                                 errors=_errors(errors))
+        return MembershipPayload(
+            membership=Membership.from_model(m) if m else None, errors=_errors(errors)
+        )

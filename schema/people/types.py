@@ -30,8 +30,11 @@ class PeopleError(UserError):
     code: PeopleErrorCode = strawberry.field(description="Machine-readable reason.")
 
 
-@strawberry.type(name="Membership", description="A role a user holds, county-wide or scoped to "
-                 "an org unit and everything under it.")
+@strawberry.type(
+    name="Membership",
+    description="A role a user holds, county-wide or scoped to "
+    "an org unit and everything under it.",
+)
 class Membership(relay.Node):
     id: relay.NodeID[int]
     role: Role = strawberry.field(description="The role.")
@@ -52,8 +55,9 @@ class Membership(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Membership | None]:
-        return await resolve_by_ids(info.context.loaders.membership.load_many, node_ids,
-                                    cls.from_model)
+        return await resolve_by_ids(
+            info.context.loaders.membership.load_many, node_ids, cls.from_model
+        )
 
 
 @strawberry.type(name="User", description="A person's account in this county.")
@@ -70,15 +74,15 @@ class User(relay.Node):
 
     @classmethod
     def from_model(cls, u: models.User) -> User:
-        return cls(id=u.id, display_name=u.display_name, phone=mask_phone(u.phone),
-                   is_active=u.is_active)
+        return cls(
+            id=u.id, display_name=u.display_name, phone=mask_phone(u.phone), is_active=u.is_active
+        )
 
     @classmethod
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[User | None]:
-        return await resolve_by_ids(info.context.loaders.user.load_many, node_ids,
-                                    cls.from_model)
+        return await resolve_by_ids(info.context.loaders.user.load_many, node_ids, cls.from_model)
 
 
 @strawberry.type(description="Who is asking: the signed-in user (if any) and the county.")
@@ -92,7 +96,9 @@ class Viewer:
 @strawberry.type(description="Tokens issued at sign-in or refresh.")
 class AuthTokens:
     access_token: str = strawberry.field(
-        description="Send as `Authorization: Bearer <token>`; short-lived.")
+        description="Send as `Authorization: Bearer <token>`; short-lived."
+    )
     access_token_expires_at: datetime = strawberry.field(description="When it stops working.")
     refresh_token: str = strawberry.field(
-        description="Exchange with refreshToken for a new pair; single use.")
+        description="Exchange with refreshToken for a new pair; single use."
+    )

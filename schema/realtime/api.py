@@ -22,11 +22,15 @@ from schema.relay import MAX_PAGE
 @strawberry.type(description="An event of a stream: one recorded state change.")
 class StreamEvent:
     stream: str = strawberry.field(description="The stream, e.g. meeting:42.")
-    seq: int = strawberry.field(description="Position in the stream (1, 2, 3, … without gaps "
-                                "in the log; a watcher may skip events it may not see). "
-                                "Resume with `after: seq`.")
-    type: str = strawberry.field(description="What happened, e.g. orgUnit.created. "
-                                 "`stream.resync` means: reload the state and resubscribe.")
+    seq: int = strawberry.field(
+        description="Position in the stream (1, 2, 3, … without gaps "
+        "in the log; a watcher may skip events it may not see). "
+        "Resume with `after: seq`."
+    )
+    type: str = strawberry.field(
+        description="What happened, e.g. orgUnit.created. "
+        "`stream.resync` means: reload the state and resubscribe."
+    )
     at: datetime = strawberry.field(description="When it was recorded.")
     actor_id: int | None = strawberry.field(description="Database id of the user who caused it.")
     payload: JSON = strawberry.field(description="Details of the event.")
@@ -34,8 +38,15 @@ class StreamEvent:
 
     @classmethod
     def from_logged(cls, e: LoggedEvent) -> StreamEvent:
-        return cls(stream=e.stream, seq=e.seq, type=e.type, at=e.created_at,
-                   actor_id=e.actor_user_id, payload=e.payload, hash=e.hash)
+        return cls(
+            stream=e.stream,
+            seq=e.seq,
+            type=e.type,
+            at=e.created_at,
+            actor_id=e.actor_user_id,
+            payload=e.payload,
+            hash=e.hash,
+        )
 
 
 @strawberry.type(description="Result of recomputing a stream's hash chain.")
@@ -66,8 +77,12 @@ class RealtimeQueries:
         self,
         info: Info,
         stream: Annotated[str, strawberry.argument(description="Stream name, e.g. meeting:42.")],
-        after: Annotated[int | None, strawberry.argument(description="Only events after this seq.")] = None,
-        first: Annotated[int | None, strawberry.argument(description="At most this many (1–100).")] = None,
+        after: Annotated[
+            int | None, strawberry.argument(description="Only events after this seq.")
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="At most this many (1–100).")
+        ] = None,
     ) -> list[StreamEvent]:
         after = _check_after(after) or 0
         limit = first or MAX_PAGE
@@ -75,19 +90,28 @@ class RealtimeQueries:
             raise InvalidArgument(f"参数 first 必须在 1 到 {MAX_PAGE} 之间")
         kind, visibility = await _authorized(info.context, stream)
         rows = await info.context.read(
-            lambda s: event_log.read_after(s, stream=stream, after=after, limit=limit))
+            lambda s: event_log.read_after(s, stream=stream, after=after, limit=limit)
+        )
         return [StreamEvent.from_logged(e) for e in rows if kind.visible(e, visibility)]
 
-    @strawberry.field(description="Recompute a stream's hash chain and report the first broken link.")
+    @strawberry.field(
+        description="Recompute a stream's hash chain and report the first broken link."
+    )
     async def verify_stream(
-        self, info: Info,
+        self,
+        info: Info,
         stream: Annotated[str, strawberry.argument(description="Stream name.")],
     ) -> ChainVerification:
         await _authorized(info.context, stream)
         result = await info.context.read(lambda s: event_log.verify_stream(s, stream=stream))
-        return ChainVerification(stream=result.stream, events=result.events, valid=result.valid,
-                                 head_hash=result.head_hash, first_broken_seq=result.first_broken_seq,
-                                 reason=result.reason)
+        return ChainVerification(
+            stream=result.stream,
+            events=result.events,
+            valid=result.valid,
+            head_hash=result.head_hash,
+            first_broken_seq=result.first_broken_seq,
+            reason=result.reason,
+        )
 
 
 @multiplexed("events")
@@ -102,21 +126,30 @@ async def plan_events(ctx: Context, args: dict[str, Any]) -> Plan:
             return None
         return StreamEvent.from_logged(event)
 
-    return Plan(tenant_id=principal.require_tenant(), stream=stream, after=after,
-                visibility=visibility, to_root=to_root)
+    return Plan(
+        tenant_id=principal.require_tenant(),
+        stream=stream,
+        after=after,
+        visibility=visibility,
+        to_root=to_root,
+    )
 
 
 @strawberry.type(description="Live feeds over websockets (graphql-transport-ws or graphql-ws).")
 class RealtimeSubscriptions:
-    @strawberry.subscription(description="Every event of a stream as it is recorded. With "
-                             "`after`, first replays what was missed from the log; no gap, "
-                             "no duplicate.")
+    @strawberry.subscription(
+        description="Every event of a stream as it is recorded. With "
+        "`after`, first replays what was missed from the log; no gap, "
+        "no duplicate."
+    )
     async def events(
         self,
         info: Info,
         stream: Annotated[str, strawberry.argument(description="Stream name, e.g. meeting:42.")],
-        after: Annotated[int | None, strawberry.argument(
-            description="Resume after this seq (replays the log first).")] = None,
+        after: Annotated[
+            int | None,
+            strawberry.argument(description="Resume after this seq (replays the log first)."),
+        ] = None,
     ) -> AsyncGenerator[StreamEvent, None]:
         # Served by realtime.ws (multiplexed); this body is reached only by transports that
         # execute per client, and it says so rather than silently polling.

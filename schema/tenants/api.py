@@ -107,40 +107,64 @@ class TenantQueries:
     async def org_units(
         self,
         info: Info,
-        parent_id: Annotated[relay.GlobalID | None, strawberry.argument(description="Only the units directly under this one.")] = None,
-        kinds: Annotated[list[OrgUnitKind] | None, strawberry.argument(description="Only units of these levels.")] = None,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1–100 (20).")] = None,
-        after: Annotated[str | None, strawberry.argument(description="Cursor to start after.")] = None,
+        parent_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(description="Only the units directly under this one."),
+        ] = None,
+        kinds: Annotated[
+            list[OrgUnitKind] | None, strawberry.argument(description="Only units of these levels.")
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size, 1–100 (20).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to start after.")
+        ] = None,
     ) -> Connection[OrgUnit]:
         size = page_size(first)
         after_id = decode_cursor(after)
         parent = decode_id_argument(parent_id, "OrgUnit", field="parentId") if parent_id else None
-        rows = await info.context.read(lambda s: service.list_org_units(
-            s, parent_id=parent, kinds=kinds, after_id=after_id, limit=size + 1))
+        rows = await info.context.read(
+            lambda s: service.list_org_units(
+                s, parent_id=parent, kinds=kinds, after_id=after_id, limit=size + 1
+            )
+        )
         return build_connection(rows, first=size, to_node=OrgUnit.from_model, key=lambda r: r.id)
 
     @strawberry.field(description="说事 venues of the county, in creation order.")
     async def venues(
         self,
         info: Info,
-        org_unit_id: Annotated[relay.GlobalID | None, strawberry.argument(description="Only venues of this unit.")] = None,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1–100 (20).")] = None,
-        after: Annotated[str | None, strawberry.argument(description="Cursor to start after.")] = None,
+        org_unit_id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="Only venues of this unit.")
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size, 1–100 (20).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to start after.")
+        ] = None,
     ) -> Connection[Venue]:
         size = page_size(first)
         after_id = decode_cursor(after)
-        unit = (decode_id_argument(org_unit_id, "OrgUnit", field="orgUnitId")
-                if org_unit_id else None)
-        rows = await info.context.read(lambda s: service.list_venues(
-            s, org_unit_id=unit, after_id=after_id, limit=size + 1))
+        unit = (
+            decode_id_argument(org_unit_id, "OrgUnit", field="orgUnitId") if org_unit_id else None
+        )
+        rows = await info.context.read(
+            lambda s: service.list_venues(s, org_unit_id=unit, after_id=after_id, limit=size + 1)
+        )
         return build_connection(rows, first=size, to_node=Venue.from_model, key=lambda r: r.id)
 
     @strawberry.field(description="All counties (platform operators only).")
     async def counties(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1–100 (20).")] = None,
-        after: Annotated[str | None, strawberry.argument(description="Cursor to start after.")] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size, 1–100 (20).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to start after.")
+        ] = None,
     ) -> Connection[County]:
         size = page_size(first)
         after_id = decode_cursor(after)
@@ -157,63 +181,95 @@ class TenantQueries:
 
 @strawberry.type
 class TenantMutations:
-    @strawberry.mutation(description="Register a county with its root unit, an online 说事处 "
-                         "and optionally its first administrator. Platform operators only.")
+    @strawberry.mutation(
+        description="Register a county with its root unit, an online 说事处 "
+        "and optionally its first administrator. Platform operators only."
+    )
     async def create_county(
-        self, info: Info,
+        self,
+        info: Info,
         input: Annotated[
             CreateCountyInput, strawberry.argument(description="The county to register.")
         ],
     ) -> CreateCountyPayload:
-        admin = (service.AdminAccount(display_name=input.admin.display_name,
-                                      phone=input.admin.phone, password=input.admin.password)
-                 if input.admin else None)
-        tenant, errors = await mutate(info, lambda s, p: service.create_tenant(
-            s, p, name=input.name, slug=input.slug, division_code=input.division_code,
-            timezone=input.timezone, admin=admin), platform=True)
-        return CreateCountyPayload(county=County.from_model(tenant) if tenant else None,
-                                   errors=_errors(errors))
+        admin = (
+            service.AdminAccount(
+                display_name=input.admin.display_name,
+                phone=input.admin.phone,
+                password=input.admin.password,
+            )
+            if input.admin
+            else None
+        )
+        tenant, errors = await mutate(
+            info,
+            lambda s, p: service.create_tenant(
+                s,
+                p,
+                name=input.name,
+                slug=input.slug,
+                division_code=input.division_code,
+                timezone=input.timezone,
+                admin=admin,
+            ),
+            platform=True,
+        )
+        return CreateCountyPayload(
+            county=County.from_model(tenant) if tenant else None, errors=_errors(errors)
+        )
 
-    @strawberry.mutation(description="Add a unit under another (乡镇 under 县, 村 under 乡镇, …). "
-                         "Tenant admins (of the parent's subtree).")
+    @strawberry.mutation(
+        description="Add a unit under another (乡镇 under 县, 村 under 乡镇, …). "
+        "Tenant admins (of the parent's subtree)."
+    )
     async def create_org_unit(
-        self, info: Info,
+        self,
+        info: Info,
         input: Annotated[CreateOrgUnitInput, strawberry.argument(description="The unit to add.")],
     ) -> OrgUnitPayload:
         async def run(s, p):  # type: ignore[no-untyped-def]
             parent = decode_id(input.parent_id, "OrgUnit", field="parentId", code=Code.INVALID)
-            return await service.create_org_unit(s, p, parent_id=parent, kind=input.kind,
-                                                 name=input.name, code=input.code)
+            return await service.create_org_unit(
+                s, p, parent_id=parent, kind=input.kind, name=input.name, code=input.code
+            )
 
         unit, errors = await mutate(info, run)
-        return OrgUnitPayload(org_unit=OrgUnit.from_model(unit) if unit else None,
-                              errors=_errors(errors))
+        return OrgUnitPayload(
+            org_unit=OrgUnit.from_model(unit) if unit else None, errors=_errors(errors)
+        )
 
     @strawberry.mutation(description="Rename or recode an org unit. Tenant admins.")
     async def update_org_unit(
-        self, info: Info,
+        self,
+        info: Info,
         input: Annotated[
             UpdateOrgUnitInput, strawberry.argument(description="The unit and what to change.")
         ],
     ) -> OrgUnitPayload:
         async def run(s, p):  # type: ignore[no-untyped-def]
             unit_id = decode_id(input.id, "OrgUnit", field="id", code=Code.INVALID)
-            return await service.update_org_unit(s, p, unit_id=unit_id, name=input.name,
-                                                 code=input.code)
+            return await service.update_org_unit(
+                s, p, unit_id=unit_id, name=input.name, code=input.code
+            )
 
         unit, errors = await mutate(info, run)
-        return OrgUnitPayload(org_unit=OrgUnit.from_model(unit) if unit else None,
-                              errors=_errors(errors))
+        return OrgUnitPayload(
+            org_unit=OrgUnit.from_model(unit) if unit else None, errors=_errors(errors)
+        )
 
     @strawberry.mutation(description="Attach a 说事 venue to an org unit. Tenant admins.")
     async def create_venue(
-        self, info: Info,
+        self,
+        info: Info,
         input: Annotated[CreateVenueInput, strawberry.argument(description="The venue to attach.")],
     ) -> VenuePayload:
         async def run(s, p):  # type: ignore[no-untyped-def]
             unit_id = decode_id(input.org_unit_id, "OrgUnit", field="orgUnitId", code=Code.INVALID)
-            return await service.create_venue(s, p, org_unit_id=unit_id, level=input.level,
-                                              name=input.name, address=input.address)
+            return await service.create_venue(
+                s, p, org_unit_id=unit_id, level=input.level, name=input.name, address=input.address
+            )
 
         venue, errors = await mutate(info, run)
-        return VenuePayload(venue=Venue.from_model(venue) if venue else None, errors=_errors(errors))
+        return VenuePayload(
+            venue=Venue.from_model(venue) if venue else None, errors=_errors(errors)
+        )

@@ -42,19 +42,22 @@ class County(relay.Node):
 
     @classmethod
     def from_model(cls, t: models.Tenant) -> County:
-        return cls(id=t.id, name=t.name, slug=t.slug, division_code=t.division_code,
-                   timezone=t.timezone)
+        return cls(
+            id=t.id, name=t.name, slug=t.slug, division_code=t.division_code, timezone=t.timezone
+        )
 
     @classmethod
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[County | None]:
-        return await resolve_by_ids(info.context.loaders.tenant.load_many, node_ids,
-                                    cls.from_model)
+        return await resolve_by_ids(info.context.loaders.tenant.load_many, node_ids, cls.from_model)
 
 
-@strawberry.type(name="OrgUnit", description="A node of the county's org tree "
-                 "(县 → 乡镇/街道 → 村/社区 → 网格, and departments).")
+@strawberry.type(
+    name="OrgUnit",
+    description="A node of the county's org tree "
+    "(县 → 乡镇/街道 → 村/社区 → 网格, and departments).",
+)
 class OrgUnit(relay.Node):
     id: relay.NodeID[int]
     kind: OrgUnitKind = strawberry.field(description="Level in the tree.")
@@ -75,7 +78,9 @@ class OrgUnit(relay.Node):
         return [OrgUnit.from_model(r) for r in rows]
 
     @strawberry.field(description="说事 venues attached to this unit.")
-    async def venues(self, info: Info) -> list[Annotated[Venue, strawberry.lazy("schema.tenants.types")]]:
+    async def venues(
+        self, info: Info
+    ) -> list[Annotated[Venue, strawberry.lazy("schema.tenants.types")]]:
         rows = await info.context.loaders.venues_by_unit.load(self.id)
         return [Venue.from_model(r) for r in rows]
 
@@ -87,14 +92,17 @@ class OrgUnit(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[OrgUnit | None]:
-        return await resolve_by_ids(info.context.loaders.org_unit.load_many, node_ids,
-                                    cls.from_model)
+        return await resolve_by_ids(
+            info.context.loaders.org_unit.load_many, node_ids, cls.from_model
+        )
 
 
 @strawberry.type(name="Venue", description="A 说事 venue where people raise and discuss matters.")
 class Venue(relay.Node):
     id: relay.NodeID[int]
-    level: VenueLevel = strawberry.field(description="Venue level (说事中心/说事处/说事站/说事点/线上).")
+    level: VenueLevel = strawberry.field(
+        description="Venue level (说事中心/说事处/说事站/说事点/线上)."
+    )
     name: str = strawberry.field(description="Venue name.")
     address: str | None = strawberry.field(description="Street address, if any.")
     org_unit_db_id: strawberry.Private[int]
@@ -105,12 +113,12 @@ class Venue(relay.Node):
 
     @classmethod
     def from_model(cls, v: models.Venue) -> Venue:
-        return cls(id=v.id, level=v.level, name=v.name, address=v.address,
-                   org_unit_db_id=v.org_unit_id)
+        return cls(
+            id=v.id, level=v.level, name=v.name, address=v.address, org_unit_db_id=v.org_unit_id
+        )
 
     @classmethod
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Venue | None]:
-        return await resolve_by_ids(info.context.loaders.venue.load_many, node_ids,
-                                    cls.from_model)
+        return await resolve_by_ids(info.context.loaders.venue.load_many, node_ids, cls.from_model)

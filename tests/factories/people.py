@@ -27,22 +27,33 @@ def next_phone() -> str:
 
 def token_for(server: LiveServer, county_id: int, user_id: int, ttl: int = 900) -> str:
     secret = server.services.settings.jwt_secret.get_secret_value()
-    return encode_access_token(secret=secret, ttl_seconds=ttl, tenant_id=county_id,
-                               user_id=user_id)[0]
+    return encode_access_token(
+        secret=secret, ttl_seconds=ttl, tenant_id=county_id, user_id=user_id
+    )[0]
 
 
 async def make_user(
-    server: LiveServer, county: County, *, roles: list[tuple[Role, int | None]] = (),  # type: ignore[assignment]
-    name: str = "测试用户", phone: str | None = None,
+    server: LiveServer,
+    county: County,
+    *,
+    roles: list[tuple[Role, int | None]] = (),  # type: ignore[assignment]
+    name: str = "测试用户",
+    phone: str | None = None,
 ) -> Account:
     phone = phone or next_phone()
     async with server.services.db.transaction(tenant_id=county.id) as session:
-        user = User(tenant_id=county.id, display_name=name, phone=f"+86{phone}",
-                    password_hash=password_hash())
+        user = User(
+            tenant_id=county.id,
+            display_name=name,
+            phone=f"+86{phone}",
+            password_hash=password_hash(),
+        )
         session.add(user)
         await session.flush()
         for role, unit_id in roles:
-            session.add(Membership(tenant_id=county.id, user_id=user.id, role=role,
-                                   org_unit_id=unit_id))
-    return Account(user_id=user.id, token=token_for(server, county.id, user.id), phone=phone,
-                   county=county)
+            session.add(
+                Membership(tenant_id=county.id, user_id=user.id, role=role, org_unit_id=unit_id)
+            )
+    return Account(
+        user_id=user.id, token=token_for(server, county.id, user.id), phone=phone, county=county
+    )

@@ -53,7 +53,10 @@ async def make_county(server: LiveServer, *, name: str = "测试县") -> County:
     slug = f"t{uuid.uuid4().hex[:12]}"
     async with server.services.db.platform_transaction() as session:
         tenant = await service.create_tenant(
-            session, Principal(tenant_id=None, operator_id=0), name=name, slug=slug,
+            session,
+            Principal(tenant_id=None, operator_id=0),
+            name=name,
+            slug=slug,
             division_code=f"{next(_division) % 1000000:06d}",
         )
     async with server.services.db.transaction(tenant_id=tenant.id) as session:
@@ -64,25 +67,41 @@ async def make_county(server: LiveServer, *, name: str = "测试县") -> County:
 
 
 async def make_unit(
-    server: LiveServer, county: County, *, parent_id: int | None = None,
-    kind: OrgUnitKind = OrgUnitKind.TOWNSHIP, name: str | None = None,
+    server: LiveServer,
+    county: County,
+    *,
+    parent_id: int | None = None,
+    kind: OrgUnitKind = OrgUnitKind.TOWNSHIP,
+    name: str | None = None,
 ) -> int:
     principal = await county_admin_principal(server, county)
-    async with server.services.db.transaction(tenant_id=county.id,
-                                               user_id=county.admin.user_id) as session:
+    async with server.services.db.transaction(
+        tenant_id=county.id, user_id=county.admin.user_id
+    ) as session:
         unit = await service.create_org_unit(
-            session, principal, parent_id=parent_id or county.root_id, kind=kind,
-            name=name or f"单元{uuid.uuid4().hex[:6]}")
+            session,
+            principal,
+            parent_id=parent_id or county.root_id,
+            kind=kind,
+            name=name or f"单元{uuid.uuid4().hex[:6]}",
+        )
     return unit.id
 
 
-async def make_venue(server: LiveServer, county: County, *, unit_id: int,
-                     level: VenueLevel, name: str | None = None) -> int:
+async def make_venue(
+    server: LiveServer, county: County, *, unit_id: int, level: VenueLevel, name: str | None = None
+) -> int:
     principal = await county_admin_principal(server, county)
-    async with server.services.db.transaction(tenant_id=county.id,
-                                               user_id=county.admin.user_id) as session:
-        venue = await service.create_venue(session, principal, org_unit_id=unit_id, level=level,
-                                           name=name or f"场所{uuid.uuid4().hex[:6]}")
+    async with server.services.db.transaction(
+        tenant_id=county.id, user_id=county.admin.user_id
+    ) as session:
+        venue = await service.create_venue(
+            session,
+            principal,
+            org_unit_id=unit_id,
+            level=level,
+            name=name or f"场所{uuid.uuid4().hex[:6]}",
+        )
     return venue.id
 
 
@@ -91,5 +110,6 @@ async def county_admin_principal(server: LiveServer, county: County) -> Principa
 
     async with server.services.db.transaction(tenant_id=county.id) as session:
         _, name, grants = await people.load_grants(session, county.admin.user_id)
-    return Principal(tenant_id=county.id, user_id=county.admin.user_id, grants=grants,
-                     display_name=name)
+    return Principal(
+        tenant_id=county.id, user_id=county.admin.user_id, grants=grants, display_name=name
+    )
