@@ -402,3 +402,47 @@ async def test_votes_need_a_signed_in_active_account_of_the_county(server, gql, 
     ]
     assert await snapshot(owner_db, county, meeting) == before
     assert await vote(gql, voter, poll, [0]) == ACCEPTED
+
+
+async def test_a_retry_batched_behind_a_different_second_vote_is_still_a_duplicate(
+    server, gql, owner_db
+):
+    """Given a recorded vote, a second vote (new key) and a retry of the first (same key)
+    that land in one group-commit batch: the second vote is ALREADY_VOTED, the retry a
+    duplicate — the second vote's refusal must not spill onto the retry."""
+    from backend.meetings import service
+    from backend.security import Principal
+
+    county = await make_county(server)
+    (voter,) = await citizens(server, county, 1)
+    meeting = await make_meeting(gql, county)
+    await attend(gql, county, meeting, [voter.gid])
+    poll = await open_poll(gql, county, meeting)
+    assert await vote(gql, voter, poll, [0], "first") == ACCEPTED
+
+    # when: both reach the stream's writer in the same tick, so they share a batch
+    writer = server.services.extras["writer"]
+    principal = Principal(tenant_id=county.id, user_id=voter.user_id)
+    second, retry = await asyncio.gather(
+        service.cast_vote(
+            writer,
+            db_id(meeting),
+            principal,
+            poll_id=db_id(poll),
+            choices=[1],
+            idempotency_key="second",
+        ),
+        service.cast_vote(
+            writer,
+            db_id(meeting),
+            principal,
+            poll_id=db_id(poll),
+            choices=[0],
+            idempotency_key="first",
+        ),
+    )
+
+    # then
+    assert second.error is not None and second.error.code.value == "ALREADY_VOTED"
+    assert retry.error is None and retry.duplicate
+    assert [r["idempotency_key"] for r in await vote_rows(owner_db, county, poll)] == ["first"]

@@ -990,16 +990,17 @@ async def _write_votes(
     ).all()
     participants = {p.user_id: (p, active) for p, active in rows}
     candidates = []
+    ineligible: dict[int, DomainError] = {}
     for vote in first.values():
         participant, active = participants.get(vote.user_id, (None, False))
         if participant is not None and not active:
-            vote.outcome.error = DomainError(
+            ineligible[vote.user_id] = DomainError(
                 Code.NOT_ELIGIBLE, "账号已停用，不能投票", field="pollId"
             )
         elif _is_eligible(poll.eligibility, participant):
             candidates.append(vote)
         else:
-            vote.outcome.error = DomainError(
+            ineligible[vote.user_id] = DomainError(
                 Code.NOT_ELIGIBLE, "您不在本次表决的投票范围内", field="pollId"
             )
     inserted: dict[int, int] = {}
@@ -1033,7 +1034,8 @@ async def _write_votes(
         existing = {user_id: (vote_id, key) for user_id, vote_id, key in rows.all()}
     drafts: list[EventDraft] = []
     for vote in pending:
-        if vote.outcome.error is not None:
+        if vote.user_id in ineligible:
+            vote.outcome.error = ineligible[vote.user_id]
             continue
         head = first[vote.user_id]
         if vote is head and vote.user_id in inserted:
@@ -1048,9 +1050,6 @@ async def _write_votes(
                     actor_user_id=vote.user_id,
                 )
             )
-            continue
-        if vote is not head and head.outcome.error is not None:
-            vote.outcome.error = head.outcome.error  # not eligible either
             continue
         recorded = (
             (inserted[vote.user_id], head.key)
