@@ -164,6 +164,8 @@ def demo(
   GraphiQL:  {base}/graphql   (add the header  X-Tenant: {demo_data.DEMO_SLUG})
   Password for every demo account: {demo_data.DEMO_PASSWORD}
   Platform operator: {demo_data.OPERATOR[0]} (mutation operatorLogin)
+  Demo meeting: {demo_data.DEMO_MEETING} (announced; meetings {{ edges {{ node {{ id }} }} }},
+    then startMeeting, openPoll, castVote, and subscribe to meetingLive)
   Accounts (mutation login with phone + password):""")
     for login in logins:
         typer.echo(f"    {login.phone}  {login.name}  {login.role.value}")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import Database
 from backend.people import service as people
@@ -117,4 +119,78 @@ async def seed(db: Database) -> list[DemoLogin]:
                 roles=roles,
             )
         assert await session.scalar(select(Membership.id).limit(1)) is not None
+        await _seed_meeting(session, admin, units)
     return [DemoLogin(name=n, phone=p, role=r) for n, p, r, _ in PEOPLE]
+
+
+DEMO_MEETING = "2026年度县级部门“三民”述职报告会"
+
+
+async def _seed_meeting(session: AsyncSession, admin: Principal, units: dict[str, OrgUnit]) -> None:
+    """An announced 述职报告会 with speakers, invited 代表委员 and a draft poll, so the live
+    features can be tried at once (start it with startMeeting)."""
+    from backend.meetings import service as meetings
+    from backend.meetings.models import (
+        Eligibility,
+        Meeting,
+        MeetingKind,
+        MeetingMode,
+        ParticipantRole,
+        PollKind,
+    )
+
+    if await session.scalar(select(Meeting.id).where(Meeting.title == DEMO_MEETING)):
+        return
+    root = await tenants.root_unit(session)
+    center = await session.scalar(select(Venue.id).where(Venue.level == VenueLevel.CENTER))
+    meeting = await meetings.create_meeting(
+        session,
+        admin,
+        kind=MeetingKind.WORK_REPORT,
+        mode=MeetingMode.HYBRID,
+        title=DEMO_MEETING,
+        description="县政府部门向群众报告工作、听取意见、接受评议。",
+        host_unit_id=root.id,
+        venue_id=center,
+        starts_at=datetime.now(UTC) + timedelta(days=3),
+        ends_at=None,
+        capacity=500,
+    )
+    for unit_name, speaker in (("县住房城乡建委", "住建委主任"), ("县司法局", "司法局局长")):
+        await meetings.add_agenda_item(
+            session,
+            admin,
+            meeting_id=meeting.id,
+            title=f"{unit_name}述职",
+            speaker_user_id=None,
+            speaker_name=speaker,
+            speaker_unit_id=units[unit_name].id,
+            duration_seconds=None,
+        )
+    guests = (
+        await session.scalars(
+            select(User.id).where(
+                User.phone.in_(
+                    [
+                        people.normalise_phone(p)
+                        for _, p, r, _ in PEOPLE
+                        if r in (Role.NPC_DEPUTY, Role.CPPCC_MEMBER)
+                    ]
+                )
+            )
+        )
+    ).all()
+    await meetings.invite(
+        session, admin, meeting_id=meeting.id, user_ids=list(guests), role=ParticipantRole.DEPUTY
+    )
+    await meetings.create_poll(
+        session,
+        admin,
+        meeting_id=meeting.id,
+        question="是否同意将老旧小区加装电梯列入明年民生实事？",
+        kind=PollKind.SINGLE,
+        options=["同意", "不同意", "弃权"],
+        max_choices=None,
+        eligibility=Eligibility.REGISTERED,
+    )
+    await meetings.change_state(session, admin, meeting_id=meeting.id, action="announce")

@@ -13,6 +13,11 @@ def start_embedded(data_dir: Path) -> str:
 
     The server is stopped when the last process using it exits (pgserver's reference
     counting), so several workers of one service can share it."""
+    import warnings
+
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, containers); pgserver
+    # falls back to a temporary folder, which is fine.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     import pgserver
 
     data_dir = data_dir.expanduser().resolve()

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from backend.demo import DEMO_PASSWORD, DEMO_SLUG, PEOPLE
+from backend.demo import DEMO_MEETING, DEMO_PASSWORD, DEMO_SLUG, PEOPLE
 from backend.settings import Settings
 
 YISHI = str(Path(sys.executable).with_name("yishi"))
@@ -144,13 +144,22 @@ def test_serve_answers_and_stops_cleanly_on_sigterm(first_demo_run, demo_home):
             token = login["tokens"]["accessToken"]
             viewer = http.post(
                 "/graphql",
-                json={"query": "{ viewer { roles county { slug } } }"},
+                json={
+                    "query": "{ viewer { roles county { slug } } meetings { edges { node { "
+                    "title state agenda { speakerName timer { durationSeconds } } "
+                    "polls { state options } } } } }"
+                },
                 headers={"Authorization": f"Bearer {token}"},
             )
             assert viewer.json()["data"]["viewer"] == {
                 "roles": ["TENANT_ADMIN"],
                 "county": {"slug": DEMO_SLUG},
             }
+            # and the demo 述职报告会 is there to try the live features
+            (meeting,) = [e["node"] for e in viewer.json()["data"]["meetings"]["edges"]]
+            assert meeting["title"] == DEMO_MEETING and meeting["state"] == "ANNOUNCED"
+            assert [a["timer"]["durationSeconds"] for a in meeting["agenda"]] == [600, 600]
+            assert meeting["polls"] == [{"state": "DRAFT", "options": ["同意", "不同意", "弃权"]}]
         assert (data_dir / "postmaster.pid").exists()
 
         # when: asked to stop
