@@ -41,12 +41,6 @@ def async_url(url: str) -> str:
     return url
 
 
-def sync_url(url: str) -> str:
-    """The libpq form (for tools such as psql) of a PostgreSQL URL."""
-    scheme, _, rest = url.partition("://")
-    return f"postgresql://{rest}" if scheme.startswith("postgresql") else url
-
-
 def describe_url(url: str) -> str:
     """A URL without its password, for logs."""
     parts = urlsplit(url)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,7 +191,3 @@ def decode_access_token(token: str, *, secret: str) -> TokenClaims:
     if not isinstance(tenant_id, int):
         raise Unauthenticated("登录令牌无效")
     return TokenClaims(tenant_id=tenant_id, user_id=int(raw_id), operator_id=None)
-
-
-def grants_from_rows(rows: Iterable[tuple[Role, int | None, str | None]]) -> tuple[Grant, ...]:
-    return tuple(Grant(role=r, org_unit_id=u, org_path=p) for r, u, p in rows)

@@ -7,7 +7,7 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
@@ -160,10 +160,6 @@ async def list_tenants(
 
 async def tenant_by_slug(session: AsyncSession, slug: str) -> Tenant | None:
     return await session.scalar(select(Tenant).where(Tenant.slug == slug))
-
-
-async def tenant_by_id(session: AsyncSession, tenant_id: int) -> Tenant | None:
-    return await session.get(Tenant, tenant_id)
 
 
 async def root_unit(session: AsyncSession) -> OrgUnit:
@@ -349,15 +345,6 @@ async def list_venues(
     if after_id is not None:
         query = query.where(Venue.id > after_id)
     return list((await session.scalars(query)).all())
-
-
-async def count_children(session: AsyncSession, unit_ids: Sequence[int]) -> dict[int, int]:
-    rows = await session.execute(
-        select(OrgUnit.parent_id, func.count())
-        .where(OrgUnit.parent_id.in_(unit_ids))
-        .group_by(OrgUnit.parent_id)
-    )
-    return {parent: n for parent, n in rows.all()}
 
 
 ORG_STREAM = "org"
