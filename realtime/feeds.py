@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 Render = Callable[[LoggedEvent], Awaitable[str | None]]
 Send = Callable[[int, str], Awaitable[None]]
 RENDER_CACHE = 2048  # rendered events kept per group: more than a replay page (1000)
+MAX_INBOX = 1000  # hub messages waiting for a feed; beyond, the feed catches up from the log
 MAX_REPLAY = 10_000  # further behind than this, a client is told to reload instead
 
 
@@ -76,7 +77,11 @@ class StreamFeed:
                 member.close()
 
     def offer(self, events: list[LoggedEvent]) -> None:
-        """Called by the hub for each message; never blocks the hub's listener."""
+        """Called by the hub for each message; never blocks the hub's listener. A feed that
+        falls far behind drops messages (bounded memory) and reads the log instead."""
+        if self._inbox.qsize() >= MAX_INBOX:
+            self.request_catch_up()
+            return
         self._inbox.put_nowait(events)
 
     def offer_live(self, type: str, key: str, version: int, value: dict[str, Any]) -> None:

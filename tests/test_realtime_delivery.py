@@ -365,3 +365,37 @@ async def test_a_tally_is_not_lost_while_the_client_is_not_reading(server):
         await member.leave()
 
     assert sent == [json.dumps({"seq": 1}), json.dumps({"tally": 3})]
+
+
+async def test_a_feed_far_behind_drops_hub_messages_and_reads_the_log(server):
+    """A flood of hub messages for a stuck feed is bounded; the feed then catches up from
+    the log, so nothing is lost."""
+    from realtime import feeds
+
+    county = await make_county(server)
+    hub = server.services.extras["hub"]
+    feed = await hub.feed(county.id, "org")
+    sent: list[int] = []
+
+    async def render(event):
+        return json.dumps({"seq": event.seq})
+
+    async def send(seq: int, payload: str) -> None:
+        sent.append(seq)
+
+    group = feed.group(("test", "flood"), render)
+    member = Member(group, send, after=None)
+    member.start()
+    try:
+        for n in range(1, 4):
+            await append_one(server, county, n)  # committed and in the log
+        async with server.services.db.transaction(tenant_id=county.id, read_only=True) as s:
+            logged = await event_log.read_after(s, stream="org", after=0)
+        await wait_until(lambda: sent == [1, 2, 3], "three events live")
+        for _ in range(feeds.MAX_INBOX * 3):  # a flood of stale messages while it is busy
+            feed.offer(logged)
+        assert feed._inbox.qsize() <= feeds.MAX_INBOX + 1
+        await append_one(server, county, 4)
+        await wait_until(lambda: sent == [1, 2, 3, 4], "the fourth event, once")
+    finally:
+        await member.leave()
