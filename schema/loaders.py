@@ -6,10 +6,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from backend.meetings import models as m
 from backend.people.models import Membership, User
 from tenants.models import OrgUnit, Tenant, Venue
 
@@ -37,6 +38,26 @@ class Loaders:
         self.memberships_by_user = DataLoader(
             self._grouped(Membership, Membership.user_id, Membership.id)
         )
+        # Meetings: a page of meetings with their agenda, polls… costs one query per field.
+        self.agenda_by_meeting = DataLoader(
+            self._grouped(m.AgendaItem, m.AgendaItem.meeting_id, m.AgendaItem.position)
+        )
+        self.polls_by_meeting = DataLoader(self._grouped(m.Poll, m.Poll.meeting_id, m.Poll.id))
+        self.sheets_by_meeting = DataLoader(
+            self._grouped(m.ScoringSheet, m.ScoringSheet.meeting_id, m.ScoringSheet.id)
+        )
+        self.materials_by_meeting = DataLoader(
+            self._grouped(m.Material, m.Material.meeting_id, m.Material.id)
+        )
+        self.queue_by_meeting = DataLoader(
+            self._grouped(
+                m.SpeakingRequest,
+                m.SpeakingRequest.meeting_id,
+                m.SpeakingRequest.id,
+                m.SpeakingRequest.state.in_([m.SpeakingState.WAITING, m.SpeakingState.SPEAKING]),
+            )
+        )
+        self.attendance_by_meeting = DataLoader(self._attendance)
 
     def _by_id(self, model: Any) -> Any:
         async def load(ids: Sequence[int]) -> list[Any]:
@@ -46,12 +67,29 @@ class Loaders:
 
         return load
 
-    def _grouped(self, model: Any, column: Any, order: Any) -> Any:
+    def _grouped(self, model: Any, column: Any, order: Any, *where: Any) -> Any:
         async def load(keys: Sequence[int]) -> list[list[Any]]:
-            rows = await self._ctx.read(_all(select(model).where(column.in_(keys)).order_by(order)))
+            query = select(model).where(column.in_(keys), *where).order_by(order)
+            rows = await self._ctx.read(_all(query))
             groups: dict[int, list[Any]] = defaultdict(list)
             for row in rows:
                 groups[getattr(row, column.key)].append(row)
             return [groups.get(k, []) for k in keys]
 
         return load
+
+    async def _attendance(self, meeting_ids: Sequence[int]) -> list[int]:
+        """Checked-in participants per meeting."""
+        query = (
+            select(m.Participant.meeting_id, func.count())
+            .where(
+                m.Participant.meeting_id.in_(meeting_ids), m.Participant.checked_in_at.is_not(None)
+            )
+            .group_by(m.Participant.meeting_id)
+        )
+
+        async def run(session: AsyncSession) -> dict[int, int]:
+            return {mid: n for mid, n in (await session.execute(query)).all()}
+
+        counts = await self._ctx.read(run)
+        return [counts.get(i, 0) for i in meeting_ids]

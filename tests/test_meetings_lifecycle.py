@@ -346,3 +346,57 @@ async def test_other_kinds_have_no_materials_rule(server, gql):
         county.admin.token,
     )
     assert payload["warnings"] == []
+
+
+MEETINGS_PAGE = """
+query($first: Int) {
+  meetings(first: $first) {
+    edges { node {
+      title attendance hostUnit { name }
+      agenda { title } polls { question } scoringSheets { title } materials { title }
+      speakingQueue { state }
+    } }
+  }
+}"""
+
+
+async def test_a_page_of_meetings_costs_the_same_statements_whatever_its_size(server, gql):
+    # given: 12 meetings, each with an agenda item and a poll
+    from sqlalchemy import event
+
+    from tests.factories.meetings import make_meeting
+
+    county = await make_county(server)
+    for _ in range(12):
+        meeting = await make_meeting(gql, county, live=False)
+        await gql.data(
+            """mutation($m: ID!) {
+              addAgendaItem(meetingId: $m, title: "述职") { errors { code } }
+              createPoll(meetingId: $m, question: "是否同意", options: ["同意", "不同意"]) {
+                errors { code } } }""",
+            {"m": meeting},
+            token=county.admin.token,
+        )
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = server.services.db.app_engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        per_page = {}
+        for first in (3, 12):
+            statements.clear()
+            body = await gql.data(MEETINGS_PAGE, {"first": first}, token=county.admin.token)
+            per_page[first] = len(statements)
+            nodes = [e["node"] for e in body["meetings"]["edges"]]
+            assert len(nodes) == first
+            assert all(n["agenda"] == [{"title": "述职"}] for n in nodes)
+            assert all(n["polls"] == [{"question": "是否同意"}] for n in nodes)
+            assert all(n["attendance"] == 0 for n in nodes)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    # then
+    assert per_page[3] == per_page[12], per_page

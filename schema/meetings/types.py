@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import func, select
+from sqlalchemy import select
 from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
@@ -285,55 +285,27 @@ class Meeting(relay.Node):
 
     @strawberry.field(description="The agenda, in order.")
     async def agenda(self, info: Info) -> list[AgendaItem]:
-        rows = await _rows(
-            info,
-            select(models.AgendaItem)
-            .where(models.AgendaItem.meeting_id == self.id)
-            .order_by(models.AgendaItem.position),
-        )
+        rows = await info.context.loaders.agenda_by_meeting.load(self.id)
         return [AgendaItem.from_model(r) for r in rows]
 
     @strawberry.field(description="Polls, in creation order.")
     async def polls(self, info: Info) -> list[Poll]:
-        rows = await _rows(
-            info,
-            select(models.Poll).where(models.Poll.meeting_id == self.id).order_by(models.Poll.id),
-        )
+        rows = await info.context.loaders.polls_by_meeting.load(self.id)
         return [Poll.from_model(r) for r in rows]
 
     @strawberry.field(description="Anonymous evaluations (测评).")
     async def scoring_sheets(self, info: Info) -> list[ScoringSheet]:
-        rows = await _rows(
-            info,
-            select(models.ScoringSheet)
-            .where(models.ScoringSheet.meeting_id == self.id)
-            .order_by(models.ScoringSheet.id),
-        )
+        rows = await info.context.loaders.sheets_by_meeting.load(self.id)
         return [ScoringSheet.from_model(r) for r in rows]
 
     @strawberry.field(description="Materials for participants.")
     async def materials(self, info: Info) -> list[Material]:
-        rows = await _rows(
-            info,
-            select(models.Material)
-            .where(models.Material.meeting_id == self.id)
-            .order_by(models.Material.id),
-        )
+        rows = await info.context.loaders.materials_by_meeting.load(self.id)
         return [Material(title=r.title, url=r.url, distributed_at=r.distributed_at) for r in rows]
 
     @strawberry.field(description="Waiting and speaking hands, in order.")
     async def speaking_queue(self, info: Info) -> list[SpeakingRequest]:
-        rows = await _rows(
-            info,
-            select(models.SpeakingRequest)
-            .where(
-                models.SpeakingRequest.meeting_id == self.id,
-                models.SpeakingRequest.state.in_(
-                    [models.SpeakingState.WAITING, models.SpeakingState.SPEAKING]
-                ),
-            )
-            .order_by(models.SpeakingRequest.id),
-        )
+        rows = await info.context.loaders.queue_by_meeting.load(self.id)
         return [
             SpeakingRequest(
                 id=gid("SpeakingRequest", r.id),
@@ -346,16 +318,7 @@ class Meeting(relay.Node):
 
     @strawberry.field(description="Number of participants checked in.")
     async def attendance(self, info: Info) -> int:
-        rows = await _rows(
-            info,
-            select(func.count())
-            .select_from(models.Participant)
-            .where(
-                models.Participant.meeting_id == self.id,
-                models.Participant.checked_in_at.is_not(None),
-            ),
-        )
-        return int(rows[0])
+        return await info.context.loaders.attendance_by_meeting.load(self.id)
 
     @strawberry.field(description="Participants, in the order they joined the list.")
     async def participants(
