@@ -7,6 +7,7 @@ keeps them apart, so tests commit for real (as clients do) and never share state
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import socket
 import tempfile
@@ -54,7 +55,11 @@ def server_url() -> Iterator[str]:
     import pgserver
 
     data = os.path.join(tempfile.gettempdir(), "yishi-test-pg")
-    pg = pgserver.get_server(data, cleanup_mode="stop")
+    # The test workers share one server; the first creates its data folder, and pgserver
+    # does not guard that against a second process doing the same at the same moment.
+    with open(data + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        pg = pgserver.get_server(data, cleanup_mode="stop")
     yield pg.get_uri()
     pg.cleanup()  # while logging still has its streams
 
