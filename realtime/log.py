@@ -16,7 +16,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import after_commit
@@ -128,34 +127,82 @@ class StreamSealed(Exception):
     """The stream's record is sealed: nothing more may be appended."""
 
 
-async def lock_head(session: AsyncSession, *, tenant_id: int, stream: str) -> StreamHead:
+@dataclass(slots=True)
+class Head:
+    """A stream's head row as locked by `lock_head`: where the next append goes."""
+
+    tenant_id: int
+    stream: str
+    last_seq: int
+    last_hash: str
+    sealed_at: datetime | None
+
+
+# The hot path of every append (a batch of votes appends hundreds of events a second) runs
+# as plain SQL on the session's own connection and transaction: building SQLAlchemy
+# statements cost more CPU than the database spent on them (bench/live_vote.py).
+_LOCK_HEAD = (
+    "SELECT last_seq, last_hash, sealed_at FROM event_streams "
+    "WHERE tenant_id = $1 AND stream = $2 FOR UPDATE"
+)
+_CREATE_HEAD = (
+    "INSERT INTO event_streams (tenant_id, stream, last_seq, last_hash) VALUES ($1, $2, 0, $3) "
+    "ON CONFLICT (tenant_id, stream) DO NOTHING"
+)
+_APPEND = """WITH added AS (
+  INSERT INTO events (tenant_id, stream, seq, type, payload, actor_user_id, created_at,
+                      prev_hash, hash)
+  SELECT $1, $2, e.seq, e.type, e.payload::jsonb, e.actor, $3, e.prev, e.hash
+  FROM unnest($4::bigint[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[])
+       AS e(seq, type, payload, actor, prev, hash)
+)
+UPDATE event_streams SET last_seq = $10, last_hash = $11 WHERE tenant_id = $1 AND stream = $2"""
+_SEAL = "UPDATE event_streams SET sealed_at = $3 WHERE tenant_id = $1 AND stream = $2"
+
+
+async def driver_connection(session: AsyncSession) -> Any:
+    """The asyncpg connection under `session`, inside the session's open transaction (the
+    county scope is set on it, so RLS applies as to any statement of the session). Pending
+    ORM changes are flushed first, as SQLAlchemy's autoflush would before a statement."""
+    await session.flush()
+    connection = await session.connection()
+    raw = (await connection.get_raw_connection()).driver_connection
+    if not raw.is_in_transaction():  # a statement here would run and commit on its own
+        raise RuntimeError("driver_connection needs a transaction that has begun")
+    return raw
+
+
+async def lock_head(session: AsyncSession, *, tenant_id: int, stream: str) -> Head:
     """The stream's head row, locked until the transaction ends (created on first use)."""
-    await session.execute(
-        insert(StreamHead)
-        .values(tenant_id=tenant_id, stream=stream, last_seq=0, last_hash=GENESIS)
-        .on_conflict_do_nothing(index_elements=["tenant_id", "stream"])
-    )
-    head = await session.scalar(
-        select(StreamHead)
-        .where(StreamHead.tenant_id == tenant_id, StreamHead.stream == stream)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    assert head is not None
-    return head
+    conn = await driver_connection(session)
+    row = await conn.fetchrow(_LOCK_HEAD, tenant_id, stream)
+    if row is None:
+        await conn.execute(_CREATE_HEAD, tenant_id, stream, GENESIS)
+        row = await conn.fetchrow(_LOCK_HEAD, tenant_id, stream)
+    return Head(tenant_id, stream, row["last_seq"], row["last_hash"], row["sealed_at"])
+
+
+async def seal(session: AsyncSession, head: Head, at: datetime) -> None:
+    """Mark the (locked) stream sealed: `append_locked` refuses to append from now on."""
+    conn = await driver_connection(session)
+    await conn.execute(_SEAL, head.tenant_id, head.stream, at)
+    head.sealed_at = at
 
 
 async def append_locked(
-    session: AsyncSession, head: StreamHead, drafts: Sequence[EventDraft]
+    session: AsyncSession, head: Head, drafts: Sequence[EventDraft]
 ) -> list[LoggedEvent]:
-    """Append `drafts` after `head` (already locked in this transaction); publishes them
-    on the hub once the transaction commits."""
+    """Append `drafts` after `head` (already locked in this transaction), in one statement;
+    publishes them on the hub once the transaction commits."""
     if head.sealed_at is not None:
         raise StreamSealed(head.stream)
+    if not drafts:
+        return []
     now = datetime.now(UTC)
     seq, prev = head.last_seq, head.last_hash
     logged: list[LoggedEvent] = []
-    rows: list[dict[str, Any]] = []
+    columns: tuple[list[Any], ...] = ([], [], [], [], [], [])
+    seqs, types, payloads, actors, prevs, hashes = columns
     for draft in drafts:
         seq += 1
         digest = chain_hash(
@@ -168,37 +215,30 @@ async def append_locked(
             created_at=now,
             prev_hash=prev,
         )
-        event = LoggedEvent(
-            tenant_id=head.tenant_id,
-            stream=head.stream,
-            seq=seq,
-            type=draft.type,
-            payload=draft.payload,
-            actor_user_id=draft.actor_user_id,
-            created_at=now,
-            prev_hash=prev,
-            hash=digest,
+        logged.append(
+            LoggedEvent(
+                tenant_id=head.tenant_id,
+                stream=head.stream,
+                seq=seq,
+                type=draft.type,
+                payload=draft.payload,
+                actor_user_id=draft.actor_user_id,
+                created_at=now,
+                prev_hash=prev,
+                hash=digest,
+            )
         )
-        logged.append(event)
-        rows.append(
-            {
-                "tenant_id": head.tenant_id,
-                "stream": head.stream,
-                "seq": seq,
-                "type": draft.type,
-                "payload": draft.payload,
-                "actor_user_id": draft.actor_user_id,
-                "created_at": now,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
+        seqs.append(seq)
+        types.append(draft.type)
+        payloads.append(orjson.dumps(draft.payload).decode())
+        actors.append(draft.actor_user_id)
+        prevs.append(prev)
+        hashes.append(digest)
         prev = digest
-    if rows:
-        await session.execute(insert(Event), rows)
-        head.last_seq, head.last_hash = seq, prev
-        await session.flush()
-        _publish_after_commit(session, logged)
+    conn = await driver_connection(session)
+    await conn.execute(_APPEND, head.tenant_id, head.stream, now, *columns, seq, prev)
+    head.last_seq, head.last_hash = seq, prev
+    _publish_after_commit(session, logged)
     return logged
 
 
