@@ -446,3 +446,89 @@ async def test_a_retry_batched_behind_a_different_second_vote_is_still_a_duplica
     assert second.error is not None and second.error.code.value == "ALREADY_VOTED"
     assert retry.error is None and retry.duplicate
     assert [r["idempotency_key"] for r in await vote_rows(owner_db, county, poll)] == ["first"]
+
+
+async def test_attendees_vote_over_their_meeting_socket_and_see_the_exact_tally(
+    server, gql, owner_db
+):
+    """The live view's own socket carries the votes (graphql-transport-ws `subscribe` with
+    the castVote mutation, answered by `next` + `complete`), several in flight at once."""
+    county = await make_county(server)
+    voters = await citizens(server, county, 8)
+    meeting = await make_meeting(gql, county)
+    await attend(gql, county, meeting, [v.gid for v in voters])
+    poll = await open_poll(gql, county, meeting)
+    sockets = [GraphQLWS(server.ws_url) for _ in voters]
+    try:
+        ops = []
+        for ws, voter in zip(sockets, voters, strict=True):
+            await ws.connect()
+            await ws.init(voter.token)
+            ops.append(await ws.subscribe(LIVE, {"m": meeting}))
+        payloads = await asyncio.gather(
+            *(
+                ws.execute(VOTE, {"p": poll, "c": [i % 2], "k": key()})
+                for i, ws in enumerate(sockets)
+            )
+        )
+        again = await sockets[0].execute(VOTE, {"p": poll, "c": [1], "k": key()})
+        unknown = await sockets[1].execute(VOTE, {"p": poll, "c": [7], "k": key()})
+        closed = await ok(gql, CLOSE_POLL, {"p": poll}, county.admin.token)
+        last = []
+        for ws, op in zip(sockets, ops, strict=True):
+            seen = await collect_until(ws, op, lambda e: e["type"] == "poll.closed")
+            last.append(seen[-1]["data"]["poll"])
+    finally:
+        for ws in sockets:
+            await ws.close()
+
+    assert [p["data"]["castVote"] for p in payloads] == [ACCEPTED] * 8
+    assert [(e["field"], e["code"]) for e in again["data"]["castVote"]["errors"]] == [
+        ("pollId", "ALREADY_VOTED")
+    ]
+    assert [(e["field"], e["code"]) for e in unknown["data"]["castVote"]["errors"]] == [
+        ("choices", "INVALID_CHOICE")
+    ]
+    rows = await vote_rows(owner_db, county, poll)
+    assert sorted((r["user_id"], r["choices"]) for r in rows) == sorted(
+        (v.user_id, [i % 2]) for i, v in enumerate(voters)
+    )
+    assert closed["poll"]["counts"] == [4, 4, 0] and closed["poll"]["totalVotes"] == 8
+    assert all(p["counts"] == [4, 4, 0] and p["totalVotes"] == 8 for p in last)
+
+
+async def test_an_invalid_vote_does_not_cost_a_valid_one_sent_with_it(server, gql, owner_db):
+    """Choices are checked per vote inside the batch: a voter's invalid vote queued next to
+    their valid one is refused alone, whichever of the two the batch meets first."""
+    county = await make_county(server)
+    voters = await citizens(server, county, 6)
+    meeting = await make_meeting(gql, county)
+    await attend(gql, county, meeting, [v.gid for v in voters])
+    poll = await open_poll(gql, county, meeting)
+    calls = []
+    for i, voter in enumerate(voters):
+        bad, good = vote(gql, voter, poll, [0, 0]), vote(gql, voter, poll, [2])
+        calls += [bad, good] if i % 2 else [good, bad]
+    results = await asyncio.gather(*calls)
+
+    refused_codes = sorted(e["code"] for r in results for e in r["errors"])
+    assert refused_codes == ["INVALID_CHOICE"] * 6
+    assert sum(r == ACCEPTED for r in results) == 6
+    assert [r["choices"] for r in await vote_rows(owner_db, county, poll)] == [[2]] * 6
+    assert (await node(gql, POLL, poll, county.admin.token))["counts"] == [0, 0, 6]
+
+
+async def test_a_vote_over_an_anonymous_socket_is_refused_as_over_http(server, gql):
+    county = await make_county(server)
+    (voter,) = await citizens(server, county, 1)
+    meeting = await make_meeting(gql, county)
+    await attend(gql, county, meeting, [voter.gid])
+    poll = await open_poll(gql, county, meeting)
+    async with GraphQLWS(server.ws_url) as ws:
+        await ws.connect()
+        await ws.init(None, tenant=county.slug)
+        over_socket = await ws.execute(VOTE, {"p": poll, "c": [0], "k": key()})
+    over_http = await gql.execute(VOTE, {"p": poll, "c": [0], "k": key()}, tenant=county.slug)
+    assert over_socket["data"] is None
+    codes = [e["extensions"]["code"] for e in over_socket["errors"]]
+    assert codes == [e["extensions"]["code"] for e in over_http["errors"]] == ["UNAUTHENTICATED"]

@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import random
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+import orjson
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,7 +45,6 @@ from backend.meetings.models import (
     SpeakingRequest,
     SpeakingState,
     TimerStatus,
-    Vote,
 )
 from backend.people.models import Role, User
 from backend.security import Principal
@@ -268,9 +268,7 @@ async def close_meeting(session: AsyncSession, principal: Principal, *, meeting_
     meeting = await get_meeting(session, meeting_id, lock=True)
     await require_host(session, principal, meeting)
     _require_state(meeting, MeetingState.LIVE, MeetingState.ANNOUNCED, action="结束")
-    head = await events.lock_head(
-        session, tenant_id=meeting.tenant_id, stream=stream_of(meeting.id)
-    )
+    await events.lock_head(session, tenant_id=meeting.tenant_id, stream=stream_of(meeting.id))
     for item in (
         await session.scalars(
             select(AgendaItem).where(
@@ -296,7 +294,9 @@ async def close_meeting(session: AsyncSession, principal: Principal, *, meeting_
         await _close_scoring(session, principal, meeting, sheet)
     meeting.state = MeetingState.CLOSED
     await _append(session, principal, meeting, "meeting.stateChanged", {"state": "CLOSED"})
-    await session.refresh(head)
+    head = await events.lock_head(  # already ours: this reads where the stream now ends
+        session, tenant_id=meeting.tenant_id, stream=stream_of(meeting.id)
+    )
     sealed = await _append(
         session,
         principal,
@@ -304,7 +304,7 @@ async def close_meeting(session: AsyncSession, principal: Principal, *, meeting_
         "record.sealed",
         {"events": head.last_seq + 1, "minutesSha256": _sha(meeting.minutes)},
     )
-    head.sealed_at = sealed.created_at
+    await events.seal(session, head, sealed.created_at)
     meeting.sealed_hash = sealed.hash
     meeting.sealed_at = sealed.created_at
     await session.flush()
@@ -840,18 +840,20 @@ class _PendingVote:
     outcome: VoteOutcome
 
 
-@dataclass
-class _PollBatch:
-    """Per group-commit batch: the poll row (read once), the votes to write with one
-    statement each for eligibility, insertion and conflicts, and the counts to add."""
+@dataclass(frozen=True, slots=True)
+class _PollRow:
+    """What a vote batch needs of its poll, read once per batch under the stream's lock
+    (poll state changes take the same lock, so it cannot change under the batch)."""
 
-    poll: Poll
-    pending: list[_PendingVote] = field(default_factory=list)
-    added: list[int] = field(default_factory=list)
-    votes: int = 0
+    id: int
+    meeting_id: int
+    state: PollState
+    options: list[str]
+    max_choices: int
+    eligibility: Eligibility
 
 
-def validate_choices(poll: Poll, choices: Sequence[int]) -> None:
+def validate_choices(poll: Poll | _PollRow, choices: Sequence[int]) -> None:
     if not choices or len(set(choices)) != len(choices):
         raise DomainError(Code.INVALID_CHOICE, "请选择选项且不能重复", field="choices")
     if any(c < 0 or c >= len(poll.options) for c in choices):
@@ -868,7 +870,7 @@ async def _eligible(
             Participant.meeting_id == meeting_id, Participant.user_id == user_id
         )
     )
-    return _is_eligible(eligibility, p)
+    return p is not None and _is_eligible(eligibility, p.role, p.checked_in_at is not None)
 
 
 class MeetingDirectory:
@@ -924,28 +926,16 @@ async def cast_vote(
         raise DomainError(Code.INVALID, "幂等键须为1到64个字符", field="idempotencyKey")
 
     async def op(session: AsyncSession) -> tuple[list[EventDraft], VoteOutcome]:
-        batch: dict[int, _PollBatch] = session.info.setdefault("poll_batches", {})
-        if poll_id not in batch:
-            poll = await session.get(Poll, poll_id)
-            if poll is None or poll.meeting_id != meeting_id:
-                return [], VoteOutcome(
-                    error=DomainError(Code.NOT_FOUND, "表决不存在", field="pollId")
-                )
-            entry = batch[poll_id] = _PollBatch(poll=poll, added=[0] * len(poll.options))
+        # Queued only: the batch's votes on this poll are checked and written together,
+        # just before the batch commits (`_write_votes`).
+        polls: dict[int, list[_PendingVote]] = session.info.setdefault("poll_votes", {})
+        if poll_id not in polls:
+            pending = polls[poll_id] = []
             session.info.setdefault("before_commit", {})[f"poll:{poll_id}"] = lambda: _write_votes(
-                session, tenant_id, meeting_id, entry
+                session, tenant_id, meeting_id, poll_id, pending
             )
-        entry = batch[poll_id]
-        if entry.poll.state is not PollState.OPEN:
-            return [], VoteOutcome(
-                error=DomainError(Code.POLL_NOT_OPEN, "表决未在进行中", field="pollId")
-            )
-        try:
-            validate_choices(entry.poll, choices)
-        except DomainError as error:
-            return [], VoteOutcome(error=error)
         outcome = VoteOutcome()  # filled in by _write_votes before the batch commits
-        entry.pending.append(
+        polls[poll_id].append(
             _PendingVote(user_id=user_id, choices=list(choices), key=key, outcome=outcome)
         )
         return [], outcome
@@ -953,13 +943,12 @@ async def cast_vote(
     return await writer.submit(tenant_id=tenant_id, stream=stream_of(meeting_id), op=op)
 
 
-def _is_eligible(eligibility: Eligibility, participant: Participant | None) -> bool:
-    if participant is None:
-        return False
+def _is_eligible(eligibility: Eligibility, role: ParticipantRole, checked_in: bool) -> bool:
+    """May a participant (of this role, checked in or not) vote in a poll open to…"""
     if eligibility is Eligibility.ATTENDEES:
-        return participant.checked_in_at is not None
+        return checked_in
     if eligibility is Eligibility.REPRESENTATIVES:
-        return participant.role in (
+        return role in (
             ParticipantRole.DEPUTY,
             ParticipantRole.REPRESENTATIVE,
             ParticipantRole.EXPERT,
@@ -967,86 +956,143 @@ def _is_eligible(eligibility: Eligibility, participant: Participant | None) -> b
     return True
 
 
+# The vote batch's statements, as plain SQL on the batch's connection (see
+# realtime.log.driver_connection): a few thousand votes a second go through them, and
+# while the batch runs the stream is locked, so it makes two round trips, not one per step.
+_POLL_AND_VOTERS = """
+SELECT p.meeting_id, p.state, p.options::text AS options, p.max_choices, p.eligibility,
+       v.user_id, v.role, v.checked_in, v.is_active
+FROM polls p
+LEFT JOIN LATERAL (
+  SELECT mp.user_id, mp.role, mp.checked_in_at IS NOT NULL AS checked_in, u.is_active
+  FROM meeting_participants mp JOIN users u ON u.id = mp.user_id
+  WHERE mp.meeting_id = $2 AND mp.user_id = ANY($3::bigint[])
+) v ON true
+WHERE p.id = $1"""
+# Insert the votes (a conflict on (poll, user) inserts nothing) and add what was inserted
+# to the poll's counts, in one statement; returns the new votes with the new counts.
+_INSERT_AND_COUNT = """
+WITH ins AS (
+  INSERT INTO votes (tenant_id, poll_id, user_id, choices, idempotency_key)
+  SELECT $1, $2, v.user_id, v.choices::int[], v.key
+  FROM unnest($3::bigint[], $4::text[], $5::text[]) AS v(user_id, choices, key)
+  ON CONFLICT (poll_id, user_id) DO NOTHING
+  RETURNING user_id, id, choices
+), added AS (
+  SELECT o, count(*) AS n FROM ins, unnest(ins.choices) AS o GROUP BY o
+), tally AS (
+  UPDATE polls SET
+    counts = (SELECT jsonb_agg(c.n::int + coalesce(a.n, 0) ORDER BY c.i)
+              FROM jsonb_array_elements_text(polls.counts) WITH ORDINALITY AS c(n, i)
+              LEFT JOIN added a ON a.o = c.i - 1),
+    total_votes = total_votes + (SELECT count(*) FROM ins)
+  WHERE id = $2
+  RETURNING counts::text AS counts, total_votes
+)
+SELECT ins.user_id, ins.id, tally.counts, tally.total_votes FROM tally LEFT JOIN ins ON true"""
+_EXISTING_VOTES = (
+    "SELECT user_id, id, idempotency_key FROM votes WHERE poll_id = $1 "
+    "AND user_id = ANY($2::bigint[])"
+)
+
+
 async def _write_votes(
-    session: AsyncSession, tenant_id: int, meeting_id: int, entry: _PollBatch
+    session: AsyncSession,
+    tenant_id: int,
+    meeting_id: int,
+    poll_id: int,
+    pending: list[_PendingVote],
 ) -> list[EventDraft]:
-    """Write a batch's votes on one poll: one query for who may vote, one INSERT … ON
-    CONFLICT DO NOTHING for all of them, one query for the conflicts (a retry with the same
-    idempotency key is a duplicate, any other an ALREADY_VOTED); then the poll's counts.
-    Returns the `vote.cast` events, in the order the votes arrived."""
-    pending, entry.pending = entry.pending, []
-    poll = entry.poll
-    first: dict[int, _PendingVote] = {}
-    for vote in pending:
-        first.setdefault(vote.user_id, vote)
+    """Check and write a batch's votes on one poll: one query for the poll and who may
+    vote, one statement inserting the votes (ON CONFLICT DO NOTHING) and adding them to
+    the poll's counts, and only if some conflicted, one query for why (a retry with the
+    same idempotency key is a duplicate, any other an ALREADY_VOTED). Fills in every
+    vote's outcome; returns the `vote.cast` events in the order the votes arrived."""
+    conn = await events.driver_connection(session)
+    user_ids = list({vote.user_id for vote in pending})
+    rows = await conn.fetch(_POLL_AND_VOTERS, poll_id, meeting_id, user_ids)
+    if not rows or rows[0]["meeting_id"] != meeting_id:
+        return _refuse_all(pending, DomainError(Code.NOT_FOUND, "表决不存在", field="pollId"))
+    poll = _PollRow(
+        id=poll_id,
+        meeting_id=meeting_id,
+        state=PollState(rows[0]["state"]),
+        options=orjson.loads(rows[0]["options"]),
+        max_choices=rows[0]["max_choices"],
+        eligibility=Eligibility(rows[0]["eligibility"]),
+    )
+    if poll.state is not PollState.OPEN:
+        return _refuse_all(
+            pending, DomainError(Code.POLL_NOT_OPEN, "表决未在进行中", field="pollId")
+        )
     # Voters are known by their signed token only (schema: castVote loads no principal):
     # the account must still be active, checked here in the vote's own transaction.
-    rows = (
-        await session.execute(
-            select(Participant, User.is_active)
-            .join(User, User.id == Participant.user_id)
-            .where(Participant.meeting_id == meeting_id, Participant.user_id.in_(list(first)))
-        )
-    ).all()
-    participants = {p.user_id: (p, active) for p, active in rows}
+    voters = {r["user_id"]: r for r in rows if r["user_id"] is not None}
+    first: dict[int, _PendingVote] = {}  # per voter, the first valid vote of the batch
+    for vote in pending:
+        try:
+            validate_choices(poll, vote.choices)
+        except DomainError as error:
+            vote.outcome.error = error
+            continue
+        first.setdefault(vote.user_id, vote)
+    refused: dict[int, DomainError] = {}
     candidates = []
-    ineligible: dict[int, DomainError] = {}
     for vote in first.values():
-        participant, active = participants.get(vote.user_id, (None, False))
-        if participant is not None and not active:
-            ineligible[vote.user_id] = DomainError(
+        voter = voters.get(vote.user_id)
+        if voter is not None and not voter["is_active"]:
+            refused[vote.user_id] = DomainError(
                 Code.NOT_ELIGIBLE, "账号已停用，不能投票", field="pollId"
             )
-        elif _is_eligible(poll.eligibility, participant):
+        elif voter is not None and _is_eligible(
+            poll.eligibility, ParticipantRole(voter["role"]), voter["checked_in"]
+        ):
             candidates.append(vote)
         else:
-            ineligible[vote.user_id] = DomainError(
+            refused[vote.user_id] = DomainError(
                 Code.NOT_ELIGIBLE, "您不在本次表决的投票范围内", field="pollId"
             )
     inserted: dict[int, int] = {}
     if candidates:
-        rows = await session.execute(
-            insert(Vote)
-            .values(
-                [
-                    {
-                        "tenant_id": tenant_id,
-                        "poll_id": poll.id,
-                        "user_id": v.user_id,
-                        "choices": v.choices,
-                        "idempotency_key": v.key,
-                    }
-                    for v in candidates
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["poll_id", "user_id"])
-            .returning(Vote.user_id, Vote.id)
+        rows = await conn.fetch(
+            _INSERT_AND_COUNT,
+            tenant_id,
+            poll_id,
+            [v.user_id for v in candidates],
+            ["{" + ",".join(map(str, v.choices)) + "}" for v in candidates],
+            [v.key for v in candidates],
         )
-        inserted = {user_id: vote_id for user_id, vote_id in rows.all()}
+        inserted = {r["user_id"]: r["id"] for r in rows if r["user_id"] is not None}
+        if inserted:
+            _publish_tally(
+                session,
+                tenant_id,
+                meeting_id,
+                {
+                    "pollId": poll_id,
+                    "counts": orjson.loads(rows[0]["counts"]),
+                    "totalVotes": rows[0]["total_votes"],
+                },
+            )
     conflicted = [v.user_id for v in candidates if v.user_id not in inserted]
     existing: dict[int, tuple[int, str]] = {}
     if conflicted:
-        rows = await session.execute(
-            select(Vote.user_id, Vote.id, Vote.idempotency_key).where(
-                Vote.poll_id == poll.id, Vote.user_id.in_(conflicted)
-            )
-        )
-        existing = {user_id: (vote_id, key) for user_id, vote_id, key in rows.all()}
+        rows = await conn.fetch(_EXISTING_VOTES, poll_id, conflicted)
+        existing = {r["user_id"]: (r["id"], r["idempotency_key"]) for r in rows}
     drafts: list[EventDraft] = []
     for vote in pending:
-        if vote.user_id in ineligible:
-            vote.outcome.error = ineligible[vote.user_id]
+        if vote.outcome.error is not None:
+            continue
+        if vote.user_id in refused:
+            vote.outcome.error = refused[vote.user_id]
             continue
         head = first[vote.user_id]
         if vote is head and vote.user_id in inserted:
             vote.outcome.vote_id = inserted[vote.user_id]
-            for c in vote.choices:
-                entry.added[c] += 1
-            entry.votes += 1
             drafts.append(
                 EventDraft(
                     "vote.cast",
-                    {"pollId": poll.id, "voteId": vote.outcome.vote_id, "choices": vote.choices},
+                    {"pollId": poll_id, "voteId": vote.outcome.vote_id, "choices": vote.choices},
                     actor_user_id=vote.user_id,
                 )
             )
@@ -1060,25 +1106,19 @@ async def _write_votes(
             vote.outcome.vote_id, vote.outcome.duplicate = recorded[0], True
         else:
             vote.outcome.error = DomainError(Code.ALREADY_VOTED, "您已投过票", field="pollId")
-    await _apply_poll_counts(session, tenant_id, meeting_id, entry)
     return drafts
 
 
-async def _apply_poll_counts(
-    session: AsyncSession, tenant_id: int, meeting_id: int, entry: _PollBatch
+def _refuse_all(pending: list[_PendingVote], error: DomainError) -> list[EventDraft]:
+    for vote in pending:
+        vote.outcome.error = error
+    return []
+
+
+def _publish_tally(
+    session: AsyncSession, tenant_id: int, meeting_id: int, tally: dict[str, Any]
 ) -> None:
-    if not entry.votes:
-        return
-    poll = entry.poll
-    poll.counts = [a + b for a, b in zip(poll.counts, entry.added, strict=True)]
-    poll.total_votes += entry.votes
-    await session.execute(
-        update(Poll)
-        .where(Poll.id == poll.id)
-        .values(counts=poll.counts, total_votes=poll.total_votes)
-    )
-    tally = {"pollId": poll.id, "counts": list(poll.counts), "totalVotes": poll.total_votes}
-    version = poll.total_votes
+    """Once the batch has committed, the poll's new counts go live (coalesced)."""
 
     async def publish() -> None:
         from realtime.hub import current_hub
@@ -1089,8 +1129,8 @@ async def _apply_poll_counts(
                 tenant_id,
                 stream_of(meeting_id),
                 type="poll.tally",
-                key=str(poll.id),
-                version=version,
+                key=str(tally["pollId"]),
+                version=tally["totalVotes"],
                 value=tally,
             )
 
