@@ -4,14 +4,17 @@ strawberry's own websocket handler executes every subscription once per watcher 
 event; with thousands of watchers that is the bottleneck (see DESIGN §3). This endpoint
 speaks both protocols itself and, for subscription fields registered as *multiplexed*,
 joins each watcher to a `realtime.feeds.Group`: the event is executed once per group
-and every member gets the same pre-encoded payload. Queries, mutations and other
-subscriptions over the socket go through strawberry as usual.
+and every member gets the same pre-encoded payload. Queries and mutations over the socket
+(a vote cast from the live view) are executed directly by graphql-core on the cached
+document with the connection's principal: far cheaper than an HTTP request each. Other
+subscriptions go through strawberry as usual.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Hashable
@@ -40,6 +43,7 @@ from backend.services import AppServices
 from realtime.feeds import Member
 from realtime.log import LoggedEvent
 from schema.context import Context
+from schema.errors import ErrorPolicy
 
 log = logging.getLogger(__name__)
 
@@ -263,13 +267,8 @@ class GraphQLWebSocket:
             document = self.parse_and_validate(query)
             operation = _operation(document, operation_name)
             if operation.operation is not OperationType.SUBSCRIPTION:
-                result = await self.schema.execute(
-                    query,
-                    variable_values=variables,
-                    context_value=self.ctx,
-                    operation_name=operation_name,
-                )
-                await self.send_next(op_id, _formatted(result))
+                result = await self.execute_once(document, operation, variables)
+                await self.send_text(self._next_head(op_id) + orjson.dumps(result).decode() + "}")
                 await self.send_complete(op_id)
                 return
             field = operation.selection_set.selections[0]
@@ -321,6 +320,37 @@ class GraphQLWebSocket:
                 )
             )
 
+    async def execute_once(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any],
+    ) -> dict[str, Any]:
+        """A query or mutation sent over the socket (e.g. a vote from the live view).
+
+        Executed by graphql-core on the document already parsed and validated (cached per
+        query text), with the principal resolved at connection_init: no HTTP request, no
+        token check, no per-request extension hooks; errors get the same classification and
+        masking as over HTTP (`ErrorPolicy`). Each operation has its own context (loaders,
+        reads), sharing only the connection's principal."""
+        ctx = dataclasses.replace(self.ctx, _reader=None, _loaders=None, extras={})
+        result = execute(
+            self.schema._schema,
+            document,
+            context_value=ctx,
+            variable_values=variables,
+            operation_name=operation.name.value if operation.name else None,
+        )
+        if isinstance(result, Awaitable):
+            result = await result
+        if result.errors:
+            result.errors = [ErrorPolicy._classify(e, ctx.request_id) for e in result.errors]
+        return _formatted(result)
+
+    def _next_head(self, op_id: str) -> str:
+        kind = "data" if self.legacy else "next"
+        return '{"id":' + orjson.dumps(op_id).decode() + ',"type":"' + kind + '","payload":'
+
     async def _safe(self, coro: Awaitable[None]) -> None:
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
             await coro
@@ -368,12 +398,7 @@ class GraphQLWebSocket:
         group = feed.groups.get(key) or feed.group(
             key, self._renderer(document, shared_vars, variables, plan)
         )
-        head = (
-            b'{"id":'
-            + orjson.dumps(op_id)
-            + (b',"type":"data","payload":' if self.legacy else b',"type":"next","payload":')
-        )
-        head_text = head.decode()
+        head_text = self._next_head(op_id)
 
         async def send(seq: int, rendered: str) -> None:
             await self.send_text(head_text + rendered + "}")
