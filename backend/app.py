@@ -20,7 +20,7 @@ from strawberry.asgi import GraphQL
 from backend.db import Database, describe_url
 from backend.meetings.service import MeetingDirectory
 from backend.meetings.timers import TimerScheduler
-from backend.observability import RequestMiddleware, configure_logging
+from backend.observability import RequestMiddleware, configure_logging, tune_gc
 from backend.services import AppServices, TenantDirectory
 from backend.settings import Settings, get_settings
 from realtime.hub import Hub, install_hub
@@ -98,6 +98,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         timers.start()
         services.extras["timers"] = timers
         app.state.services = services
+        tune_gc(settings.gc_threshold)
         log.info(
             "Yishi serving with database %s, pub/sub %s",
             describe_url(url),

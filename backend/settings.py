@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1, le=1000)
     max_tokens: int = Field(default=4000, ge=100)
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    # Young-generation threshold of the cyclic garbage collector (0: Python's default, 700).
+    # See backend.observability.tune_gc.
+    gc_threshold: int = Field(default=20_000, ge=0)
     app_role: str = "yishi_app"
     platform_role: str = "yishi_platform"
 
