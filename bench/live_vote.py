@@ -1,28 +1,34 @@
 """Live vote benchmark: durable votes/s, vote latency and exact live tallies for watchers.
 
-    .venv/bin/python bench/live_vote.py --workers 2 --watchers 5000 --duration 30
-    .venv/bin/python bench/live_vote.py --watchers 500 --duration 10          # a quick one
-    .venv/bin/python bench/live_vote.py --profile ...                         # + py-spy
+    .venv/bin/python bench/live_vote.py --workers 1 --watchers 5000 --duration 30
+    .venv/bin/python bench/live_vote.py --watchers 500 --watcher-procs 2 --duration 8  # quick
+    .venv/bin/python bench/live_vote.py --vote-via http --http raw ...   # votes over HTTP
+    .venv/bin/python bench/live_vote.py --profile ...                     # + py-spy
 
 What it does, everything on 127.0.0.1 and bounded in time:
 
 1. creates a fresh database on the PostgreSQL server of TEST_DATABASE_URL (else
    postgresql://postgres@127.0.0.1:5432/postgres) and migrates it;
-2. seeds a county, a live 述职报告会, an open poll (3 options, REGISTERED voters) and V
+2. seeds a county, a live 述职报告会 with open polls (3 options, REGISTERED voters) and the
    voters (users + participants inserted with SQL, for speed);
 3. starts the service as a subprocess: `.venv/bin/yishi serve --workers N`, with that
    DATABASE_URL, a random JWT_SECRET and, for N > 1, BROADCAST_URL=redis://127.0.0.1:6379/<db>;
-4. starts W websocket watchers (graphql-transport-ws, in separate client processes), all
-   subscribed to meetingLive of the meeting;
-5. for --duration seconds, client processes cast votes through POST /graphql (httpx with
-   keep-alive, --concurrency requests in flight per process), each voter exactly once,
-   with access tokens minted with the server's secret (backend.security.encode_access_token);
-6. closes the poll, then reports: durable votes/s (acknowledged votes / voting window, and
-   the slowest full second), p50/p99 latency, acknowledged vs stored votes (lost: acked but
-   not stored; double: stored twice — impossible by the unique key, checked anyway), and
-   whether every watcher's last PollTally/PollUpdate equals the stored counts;
-7. with --profile, samples one worker with py-spy during the voting window and says where
-   its CPU time went (GraphQL execution, principal/JWT loading, the DB batch, HTTP, …).
+4. starts W websocket watchers (graphql-transport-ws, in --watcher-procs client processes),
+   all subscribed to meetingLive of the meeting;
+5. for --duration seconds, votes are cast as fast as the clients can, --concurrency in flight
+   per voting process:
+   - `--vote-via ws` (default): the watchers are the voters, as attendees voting from the
+     live view: each casts one vote on each poll (逐项表决, everyone on item 1, then item 2, …)
+     over its own socket (`subscribe` with the castVote mutation);
+   - `--vote-via http`: --clients separate processes POST castVote to /graphql, one poll,
+     each voter once, with access tokens minted with the server's secret;
+6. closes the polls, then reports: durable votes/s (acknowledged votes / voting window, and
+   the slowest full second), p50/p99 latency (and p99 per second), acknowledged vs stored
+   votes (lost: acked but not stored; double: stored twice — impossible by the unique key,
+   checked anyway), whether each poll's counters equal its vote rows, and whether every
+   watcher's last PollTally/PollUpdate of every poll equals the stored counts;
+7. says where the machine's CPU went (server workers, clients, PostgreSQL) and, with
+   --profile, samples one worker with py-spy and sorts its CPU time into categories.
 
 Results are printed and saved as JSON in bench/results/.
 """
@@ -33,7 +39,9 @@ import argparse
 import asyncio
 import collections
 import contextlib
+import itertools
 import json
+import math
 import multiprocessing as mp
 import os
 import random
@@ -114,9 +122,9 @@ async def drop_database(server_url: str, name: str) -> None:
         await admin.close()
 
 
-async def seed(url: str, voters: int) -> dict[str, Any]:
-    """County, admin, a live meeting with an open poll (through the services, so the record
-    is as the service writes it), then the voters in bulk with SQL."""
+async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
+    """County, admin, a live meeting with `polls` open polls (through the services, so the
+    record is as the service writes it), then the voters in bulk with SQL."""
     import asyncpg
 
     from backend.db import Database
@@ -166,16 +174,19 @@ async def seed(url: str, voters: int) -> dict[str, Any]:
             )
         async with db.transaction(tenant_id=tenant.id, user_id=admin.id) as session:
             await meetings.change_state(session, principal, meeting_id=meeting.id, action="start")
-            poll = await meetings.create_poll(
-                session,
-                principal,
-                meeting_id=meeting.id,
-                question="是否同意该述职报告",
-                kind=PollKind.SINGLE,
-                options=OPTIONS,
-                max_choices=None,
-                eligibility=Eligibility.REGISTERED,
-            )
+            measured = [
+                await meetings.create_poll(
+                    session,
+                    principal,
+                    meeting_id=meeting.id,
+                    question=f"第{i + 1}项：是否同意该述职报告",
+                    kind=PollKind.SINGLE,
+                    options=OPTIONS,
+                    max_choices=None,
+                    eligibility=Eligibility.REGISTERED,
+                )
+                for i in range(polls)
+            ]
             warmup = await meetings.create_poll(  # warms connections and caches, not measured
                 session,
                 principal,
@@ -187,7 +198,8 @@ async def seed(url: str, voters: int) -> dict[str, Any]:
                 eligibility=Eligibility.REGISTERED,
             )
         async with db.transaction(tenant_id=tenant.id, user_id=admin.id) as session:
-            await meetings.open_poll(session, principal, poll_id=poll.id)
+            for poll in measured:
+                await meetings.open_poll(session, principal, poll_id=poll.id)
             await meetings.open_poll(session, principal, poll_id=warmup.id)
     finally:
         await db.dispose()
@@ -221,47 +233,57 @@ async def seed(url: str, voters: int) -> dict[str, Any]:
         "tenant_id": tenant.id,
         "admin_id": admin.id,
         "meeting_id": meeting.id,
-        "poll_id": poll.id,
+        "poll_ids": [poll.id for poll in measured],
         "warmup_poll_id": warmup.id,
         "voter_ids": [r["id"] for r in ids],
         "head": head,
     }
 
 
-async def stored(url: str, tenant_id: int, poll_id: int) -> dict[str, Any]:
+async def stored(url: str, tenant_id: int, poll_ids: list[int]) -> dict[str, Any]:
+    """What the database holds for the measured polls: votes (keyed by (poll, user)), counts
+    recomputed from the vote rows, the polls' own counters and the `vote.cast` events."""
     import asyncpg
 
     conn = await asyncpg.connect(pg_dsn(url))
     try:
         rows = await conn.fetch(
-            "SELECT user_id, choices FROM votes WHERE tenant_id = $1 AND poll_id = $2",
+            "SELECT poll_id, user_id, choices FROM votes WHERE tenant_id = $1 "
+            "AND poll_id = ANY($2::bigint[])",
             tenant_id,
-            poll_id,
+            poll_ids,
         )
-        poll = await conn.fetchrow(
-            "SELECT counts, total_votes, state FROM polls WHERE id = $1", poll_id
+        polls = await conn.fetch(
+            "SELECT id, counts, total_votes, state FROM polls WHERE id = ANY($1::bigint[])",
+            poll_ids,
         )
         events, batches = await conn.fetchrow(
             "SELECT count(*), count(DISTINCT created_at) FROM events WHERE tenant_id = $1 "
-            "AND type = 'vote.cast' AND (payload->>'pollId')::bigint = $2",
+            "AND type = 'vote.cast' AND (payload->>'pollId')::bigint = ANY($2::bigint[])",
             tenant_id,
-            poll_id,
+            poll_ids,
         )
     finally:
         await conn.close()
-    counts = [0] * len(OPTIONS)
+    counts = {pid: [0] * len(OPTIONS) for pid in poll_ids}
     for r in rows:
         for c in r["choices"]:
-            counts[c] += 1
-    per_user = collections.Counter(r["user_id"] for r in rows)
+            counts[r["poll_id"]][c] += 1
+    per_vote = collections.Counter((r["poll_id"], r["user_id"]) for r in rows)
     return {
-        "users": set(per_user),
-        "doubles": sum(1 for n in per_user.values() if n > 1),
+        "votes": set(per_vote),
+        "doubles": sum(1 for n in per_vote.values() if n > 1),
         "rows": len(rows),
         "counts": counts,
-        "poll_counts": json.loads(poll["counts"]),
-        "poll_total": poll["total_votes"],
-        "poll_state": poll["state"],
+        "totals": {pid: sum(1 for r in rows if r["poll_id"] == pid) for pid in poll_ids},
+        "poll_rows": {
+            r["id"]: {
+                "counts": json.loads(r["counts"]),
+                "total": r["total_votes"],
+                "state": r["state"],
+            }
+            for r in polls
+        },
         "vote_events": events,
         "batches": batches,
     }
@@ -344,24 +366,30 @@ def worker_pids(proc: subprocess.Popen[bytes]) -> list[int]:
 # -- watcher processes --------------------------------------------------------------------
 
 
-def watcher_process(
-    conn: Any, ws_url: str, tokens: list[str], meeting: str, poll: str, count: int, compression: str
-) -> None:
-    asyncio.run(_watchers(conn, ws_url, tokens, meeting, poll, count, compression))
+def watcher_process(conn: Any, ws_url: str, plan: dict[str, Any]) -> None:
+    asyncio.run(_watchers(conn, ws_url, plan))
 
 
-async def _watchers(
-    conn: Any, ws_url: str, tokens: list[str], meeting: str, poll: str, count: int, compression: str
-) -> None:
+async def _watchers(conn: Any, ws_url: str, plan: dict[str, Any]) -> None:
+    """Hold `plan["count"]` watchers subscribed to meetingLive, each tracking the last tally
+    of every measured poll. With `plan["vote"]` (--vote-via ws) the watchers are also the
+    voters, as attendees voting from the live view: each casts one vote on each poll
+    through its own socket (graphql-transport-ws `subscribe` with the castVote mutation),
+    with `concurrency` votes in flight for this process, until the time is up."""
     import orjson
     import websockets
 
+    tokens: list[str] = plan["tokens"]
+    polls: list[str] = plan["polls"]
+    count: int = plan["count"]
+    watched = set(polls)
     states: list[dict[str, Any]] = []
-    sockets: list[Any] = []
+    sockets: list[Any] = [None] * count
+    waiting: dict[tuple[int, str], asyncio.Future[dict[str, Any]]] = {}
     gate = asyncio.Semaphore(50)
 
     async def watch(i: int) -> None:
-        state: dict[str, Any] = {"last": None, "closed": False, "messages": 0, "error": None}
+        state: dict[str, Any] = {"last": {}, "closed": set(), "messages": 0, "error": None}
         try:
             async with gate:
                 ws = await websockets.connect(
@@ -370,9 +398,9 @@ async def _watchers(
                     open_timeout=60,
                     ping_interval=None,
                     max_size=None,
-                    compression="deflate" if compression == "deflate" else None,
+                    compression="deflate" if plan["compression"] == "deflate" else None,
                 )
-                sockets.append(ws)
+                sockets[i] = ws
                 await ws.send(
                     orjson.dumps(
                         {
@@ -389,50 +417,139 @@ async def _watchers(
                         {
                             "id": "1",
                             "type": "subscribe",
-                            "payload": {"query": LIVE, "variables": {"m": meeting}},
+                            "payload": {"query": LIVE, "variables": {"m": plan["meeting"]}},
                         }
                     ).decode()
                 )  # live from now
             states.append(state)
             async for raw in ws:
                 message = orjson.loads(raw)
+                op = message.get("id")
+                if op != "1":  # the answer to a vote sent on this socket
+                    future = waiting.pop((i, op), None)
+                    if future is not None and not future.done() and message["type"] == "next":
+                        future.set_result(message["payload"])
+                    continue
                 if message.get("type") != "next":
                     state["error"] = str(message)[:200]
                     continue
                 state["messages"] += 1
                 data = message["payload"]["data"]["meetingLive"]["data"]
-                if data["__typename"] == "PollTally" and data["pollId"] == poll:
-                    state["last"] = (tuple(data["counts"]), data["totalVotes"])
-                elif data["__typename"] == "PollUpdate" and data["poll"]["id"] == poll:
-                    state["last"] = (tuple(data["poll"]["counts"]), data["poll"]["totalVotes"])
+                if data["__typename"] == "PollTally" and data["pollId"] in watched:
+                    state["last"][data["pollId"]] = (tuple(data["counts"]), data["totalVotes"])
+                elif data["__typename"] == "PollUpdate" and data["poll"]["id"] in watched:
+                    poll = data["poll"]
+                    state["last"][poll["id"]] = (tuple(poll["counts"]), poll["totalVotes"])
                     if data["change"] == "CLOSED":
-                        state["closed"] = True
+                        state["closed"].add(poll["id"])
         except Exception as exc:  # a failed watcher is reported, not fatal
             state["error"] = f"{type(exc).__name__}: {exc}"[:200]
             if state not in states:
                 states.append(state)
 
+    serial = iter(range(1, 1 << 62))
+
+    async def cast(i: int, poll: str, choice: int) -> dict[str, Any]:
+        op = f"v{next(serial)}"
+        future = asyncio.get_running_loop().create_future()
+        waiting[(i, op)] = future
+        await sockets[i].send(
+            orjson.dumps(
+                {
+                    "id": op,
+                    "type": "subscribe",
+                    "payload": {
+                        "query": VOTE,
+                        "variables": {"p": poll, "c": [choice], "k": uuid.uuid4().hex},
+                    },
+                }
+            ).decode()
+        )
+        return await asyncio.wait_for(future, 30)
+
     tasks = [asyncio.create_task(watch(i)) for i in range(count)]
     deadline = time.monotonic() + 180
     while len(states) < count and time.monotonic() < deadline:
         await asyncio.sleep(0.2)
+    vote = plan.get("vote")
+    if vote:  # warm the workers (caches, pools) on the warm-up poll, not measured
+        live = [i for i in range(count) if sockets[i] is not None][: vote["concurrency"]]
+        await asyncio.gather(*(cast(i, vote["warmup"], 0) for i in live), return_exceptions=True)
     conn.send(("ready", sum(1 for s in states if s["error"] is None)))
-    # Wait for the main process to close the poll (bounded).
+    if vote:
+        start_at = conn.recv()
+        await asyncio.sleep(max(0.0, start_at - time.time()))
+        end = start_at + vote["duration"]
+        # Poll-major order: everyone votes on item 1, then item 2, … (逐项表决).
+        work = iter([(poll, i) for poll in polls for i in range(count) if sockets[i] is not None])
+        latencies: list[float] = []
+        done_at: list[float] = []
+        acked: list[tuple[str, int]] = []
+        acked_choices: dict[str, list[int]] = {poll: [0] * len(OPTIONS) for poll in polls}
+        outcomes: collections.Counter[str] = collections.Counter()
+
+        async def lane() -> None:
+            while time.time() < end:
+                item = next(work, None)
+                if item is None:
+                    outcomes["polls_exhausted"] += 1
+                    return
+                poll, i = item
+                choice = random.randrange(len(OPTIONS))
+                t0 = time.perf_counter()
+                try:
+                    result = await cast(i, poll, choice)
+                except Exception as exc:
+                    outcomes[f"transport:{type(exc).__name__}"] += 1
+                    continue
+                latency = time.perf_counter() - t0
+                payload = (result.get("data") or {}).get("castVote")
+                if payload is None:
+                    outcomes["graphql_error"] += 1
+                elif payload["accepted"] and not payload["duplicate"]:
+                    outcomes["accepted"] += 1
+                    acked.append((poll, plan["voter_ids"][i]))
+                    acked_choices[poll][choice] += 1
+                    latencies.append(latency)
+                    done_at.append(time.time())
+                else:
+                    outcomes["refused:" + ",".join(e["code"] for e in payload["errors"])] += 1
+
+        await asyncio.gather(*(lane() for _ in range(vote["concurrency"])))
+        conn.send(
+            (
+                "voted",
+                {
+                    "latencies": latencies,
+                    "done_at": done_at,
+                    "acked": acked,
+                    "acked_choices": acked_choices,
+                    "outcomes": dict(outcomes),
+                },
+            )
+        )
+    # Wait for the main process to close the polls (bounded).
     while not conn.poll() and time.monotonic() < deadline + 600:
         await asyncio.sleep(0.1)
     if conn.poll():
         conn.recv()
-    # Every watcher should now get poll.closed; then a quiet spell for any trailing tally.
+    # Every watcher should now get poll.closed for every poll; then a quiet spell for any
+    # trailing tally.
     limit = time.monotonic() + 60
-    while time.monotonic() < limit and not all(s["closed"] or s["error"] for s in states):
+    while time.monotonic() < limit and not all(
+        len(s["closed"]) == len(polls) or s["error"] for s in states
+    ):
         await asyncio.sleep(0.1)
     await asyncio.sleep(2.0)
     for ws in sockets:
-        with contextlib.suppress(Exception):
-            await ws.close()
+        if ws is not None:
+            with contextlib.suppress(Exception):
+                await ws.close()
     for t in tasks:
         t.cancel()
-    lasts = collections.Counter(s["last"] for s in states if s["error"] is None)
+    lasts = collections.Counter(
+        (poll, s["last"].get(poll)) for s in states if s["error"] is None for poll in polls
+    )
     conn.send(
         (
             "done",
@@ -440,10 +557,11 @@ async def _watchers(
                 "watchers": len(states),
                 "errors": [s["error"] for s in states if s["error"]][:5],
                 "failed": sum(1 for s in states if s["error"]),
-                "closed": sum(1 for s in states if s["closed"]),
+                "closed": sum(1 for s in states if len(s["closed"]) == len(polls)),
                 "messages": sum(s["messages"] for s in states),
                 "lasts": [
-                    [list(k[0]), k[1], n] if k else [None, None, n] for k, n in lasts.items()
+                    [poll, list(k[0]), k[1], n] if k else [poll, None, None, n]
+                    for (poll, k), n in lasts.items()
                 ],
             },
         )
@@ -534,8 +652,8 @@ async def _vote(
     pending = iter(user_ids)
     latencies: list[float] = []
     done_at: list[float] = []
-    acked: list[int] = []
-    acked_choices = [0] * len(OPTIONS)
+    acked: list[tuple[str, int]] = []
+    acked_choices = {poll: [0] * len(OPTIONS)}
     outcomes: collections.Counter[str] = collections.Counter()
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     host, port = urlsplit(base_url).hostname or "127.0.0.1", urlsplit(base_url).port or 80
@@ -607,8 +725,8 @@ async def _vote(
                     outcomes["graphql_error"] += 1
                 elif payload["accepted"] and not payload["duplicate"]:
                     outcomes["accepted"] += 1
-                    acked.append(uid)
-                    acked_choices[choice] += 1
+                    acked.append((poll, uid))
+                    acked_choices[poll][choice] += 1
                     latencies.append(latency)
                     done_at.append(time.time())
                 else:
@@ -769,59 +887,75 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     import httpx
+    import psutil
+
+    from backend.security import encode_access_token
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     server_url = (
         os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
     )
-    voters = args.voters or int(args.duration * 4000)
+    over_ws = args.vote_via == "ws"
+    if over_ws:  # the watchers are the voters: one vote each per poll
+        voters = args.watchers
+        n_polls = args.polls or math.ceil(args.duration * 4000 / max(1, args.watchers)) + 1
+    else:
+        voters = args.voters or int(args.duration * 4000)
+        n_polls = 1
     db_name, url = await create_database(server_url)
     log(f"database {db_name} created and migrated")
     proc = None
     children: list[mp.Process] = []
     try:
-        seeded = await seed(url, voters)
+        seeded = await seed(url, voters, n_polls)
         log(
-            f"seeded county {seeded['tenant_id']}, meeting {seeded['meeting_id']}, poll "
-            f"{seeded['poll_id']}, {voters} voters"
+            f"seeded county {seeded['tenant_id']}, meeting {seeded['meeting_id']}, "
+            f"{n_polls} open poll(s), {voters} voters"
         )
         secret = secrets.token_urlsafe(48)
         proc = start_server(url, args.port, args.workers, secret, args.redis_db, args.pool_size)
         base_url = f"http://127.0.0.1:{args.port}"
         await wait_ready(base_url, proc)
         log("server ready")
-        meeting, poll = gid("Meeting", seeded["meeting_id"]), gid("Poll", seeded["poll_id"])
+        meeting = gid("Meeting", seeded["meeting_id"])
+        polls = [gid("Poll", pid) for pid in seeded["poll_ids"]]
+        poll_db_id = dict(zip(polls, seeded["poll_ids"], strict=True))
+        warmup = gid("Poll", seeded["warmup_poll_id"])
 
-        from backend.security import encode_access_token
-
-        watcher_tokens = [
-            encode_access_token(
+        def token(uid: int) -> str:
+            return encode_access_token(
                 secret=secret, ttl_seconds=7200, tenant_id=seeded["tenant_id"], user_id=uid
             )[0]
-            for uid in seeded["voter_ids"][:200]
-        ]
+
+        watcher_ids = seeded["voter_ids"][: args.watchers if over_ws else 200]
         ctx = mp.get_context("spawn")
         watcher_pipes = []
-        per = [
-            args.watchers // args.watcher_procs
-            + (1 if i < args.watchers % args.watcher_procs else 0)
-            for i in range(args.watcher_procs)
+        bounds = [
+            round(i * args.watchers / args.watcher_procs) for i in range(args.watcher_procs + 1)
         ]
-        for n in per:
-            if n == 0:
+        for lo, hi in itertools.pairwise(bounds):
+            if hi == lo:
                 continue
+            ids = watcher_ids[lo:hi] if over_ws else watcher_ids
+            plan = {
+                "count": hi - lo,
+                "tokens": [token(uid) for uid in ids],
+                "voter_ids": ids,
+                "meeting": meeting,
+                "polls": polls,
+                "compression": args.ws_compression,
+                "vote": {
+                    "concurrency": args.concurrency,
+                    "duration": args.duration,
+                    "warmup": warmup,
+                }
+                if over_ws
+                else None,
+            }
             parent, child = ctx.Pipe()
             p = ctx.Process(
                 target=watcher_process,
-                args=(
-                    child,
-                    base_url.replace("http", "ws") + "/graphql",
-                    watcher_tokens,
-                    meeting,
-                    poll,
-                    n,
-                    args.ws_compression,
-                ),
+                args=(child, base_url.replace("http", "ws") + "/graphql", plan),
                 daemon=True,
             )
             p.start()
@@ -835,35 +969,36 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         log(f"{ready}/{args.watchers} watchers subscribed in {time.monotonic() - t_watch:.1f}s")
         await asyncio.sleep(3.0)  # let the server finish joining them to the meeting's feed
 
-        # Voting clients: each gets its own slice of voters.
-        slices = [seeded["voter_ids"][i :: args.clients] for i in range(args.clients)]
         vote_pipes = []
-        for s in slices:
-            parent, child = ctx.Pipe()
-            p = ctx.Process(
-                target=vote_process,
-                args=(
-                    child,
-                    base_url,
-                    secret,
-                    seeded["tenant_id"],
-                    poll,
-                    gid("Poll", seeded["warmup_poll_id"]),
-                    s,
-                    args.concurrency,
-                    args.duration,
-                    args.http,
-                ),
-                daemon=True,
-            )
-            p.start()
-            children.append(p)
-            vote_pipes.append(parent)
-        # Start the clock once every client has minted its tokens and warmed up.
-        for pipe in vote_pipes:
-            if not pipe.poll(300):
-                raise RuntimeError("a vote client did not get ready")
-            pipe.recv()
+        if over_ws:
+            vote_pipes = watcher_pipes
+        else:  # HTTP voting clients, each with its own slice of voters
+            for i in range(args.clients):
+                parent, child = ctx.Pipe()
+                p = ctx.Process(
+                    target=vote_process,
+                    args=(
+                        child,
+                        base_url,
+                        secret,
+                        seeded["tenant_id"],
+                        polls[0],
+                        warmup,
+                        seeded["voter_ids"][i :: args.clients],
+                        args.concurrency,
+                        args.duration,
+                        args.http,
+                    ),
+                    daemon=True,
+                )
+                p.start()
+                children.append(p)
+                vote_pipes.append(parent)
+            # Start the clock once every client has minted its tokens and warmed up.
+            for pipe in vote_pipes:
+                if not pipe.poll(300):
+                    raise RuntimeError("a vote client did not get ready")
+                pipe.recv()
         start_at = time.time() + 0.5
         for pipe in vote_pipes:
             pipe.send(start_at)
@@ -881,10 +1016,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         results = []
         for pipe in vote_pipes:
             if pipe.poll(args.duration + 120 + voters / 10000):
-                results.append(pipe.recv())
+                message = pipe.recv()
+                results.append(message[1] if over_ws else message)
         cpu_after = cpu_snapshot()
-        import psutil
-
         server_pids = {
             proc.pid,
             *(c.pid for c in psutil.Process(proc.pid).children(recursive=True)),
@@ -896,8 +1030,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             cpu_after,
             {
                 "server workers": server_pids,
+                "watcher clients (voting too)" if over_ws else "watcher clients": watcher_pids,
                 "vote clients": client_pids,
-                "watcher clients": watcher_pids,
                 "bench main": {os.getpid()},
             },
             time.time() - t_cpu,
@@ -906,25 +1040,22 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         cpu["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
         log(f"voting done ({len(results)}/{len(vote_pipes)} clients reported)")
 
+        closed = {}
         async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
-            admin_token = encode_access_token(
-                secret=secret,
-                ttl_seconds=600,
-                tenant_id=seeded["tenant_id"],
-                user_id=seeded["admin_id"],
-            )[0]
-            closed = (
-                await http.post(
-                    "/graphql",
-                    json={
-                        "query": "mutation($p: ID!) { closePoll(pollId: $p) { poll { counts totalVotes } "
-                        "errors { code } } }",
-                        "variables": {"p": poll},
-                    },
-                    headers={"Authorization": f"Bearer {admin_token}"},
-                )
-            ).json()
-        log(f"poll closed: {closed['data']['closePoll']}")
+            admin_token = token(seeded["admin_id"])
+            for poll in polls:
+                closed[poll] = (
+                    await http.post(
+                        "/graphql",
+                        json={
+                            "query": "mutation($p: ID!) { closePoll(pollId: $p) { "
+                            "poll { counts totalVotes } errors { code } } }",
+                            "variables": {"p": poll},
+                        },
+                        headers={"Authorization": f"Bearer {admin_token}"},
+                    )
+                ).json()["data"]["closePoll"]
+        log(f"{len(closed)} poll(s) closed; first: {closed[polls[0]]}")
         for pipe in watcher_pipes:
             pipe.send("closed")
         watch_reports = []
@@ -933,7 +1064,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 watch_reports.append(pipe.recv()[1])
         if spy is not None:
             spy.wait(60)
-        db = await stored(url, seeded["tenant_id"], seeded["poll_id"])
+        db = await stored(url, seeded["tenant_id"], seeded["poll_ids"])
     finally:
         for p in children:
             p.join(5)
@@ -947,44 +1078,66 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     # -- figures ---------------------------------------------------------------------------
     latencies = sorted(x for r in results for x in r["latencies"])
     done_at = sorted(x for r in results for x in r["done_at"])
-    acked = [u for r in results for u in r["acked"]]
+    acked = {(poll_db_id[poll], uid) for r in results for poll, uid in r["acked"]}
+    acked_count = sum(len(r["acked"]) for r in results)
     outcomes: collections.Counter[str] = collections.Counter()
     for r in results:
         outcomes.update(r["outcomes"])
     window = (done_at[-1] - start_at) if done_at else float("nan")
+    by_second: dict[int, list[float]] = collections.defaultdict(list)
+    for r in results:
+        for t, latency in zip(r["done_at"], r["latencies"], strict=True):
+            by_second[int(t - start_at)].append(latency)
+    p99_per_second = [
+        round(1000 * percentile(sorted(by_second.get(i, [])), 99), 1)
+        for i in range(int(window) + 1 if done_at else 0)
+    ]
     per_second = collections.Counter(int(t - start_at) for t in done_at)
     full_seconds = [per_second.get(s, 0) for s in range(1, max(1, int(args.duration)) - 1)]
-    acked_set = set(acked)
-    lost = len(acked_set - db["users"])
-    unacked_stored = len(db["users"] - acked_set)
-    final = (db["counts"], db["rows"])
+    lost = len(acked - db["votes"])
+    unacked_stored = len(db["votes"] - acked)
     watchers_exact = 0
+    polls_all_exact = 0
     watchers_total = 0
-    last_values: list[Any] = []
+    inexact: list[Any] = []
+    exact_per_poll: collections.Counter[str] = collections.Counter()
     for rep in watch_reports:
         watchers_total += rep["watchers"]
-        for counts, total, n in rep["lasts"]:
-            last_values.append({"counts": counts, "total": total, "watchers": n})
-            if counts == final[0] and total == final[1]:
-                watchers_exact += n
+        for poll, counts, total, n in rep["lasts"]:
+            pid = poll_db_id[poll]
+            if counts == db["counts"][pid] and total == db["totals"][pid]:
+                exact_per_poll[poll] += n
+            else:
+                inexact.append({"poll": pid, "counts": counts, "total": total, "watchers": n})
+    reported_ok = sum(rep["watchers"] - rep["failed"] for rep in watch_reports)
+    polls_all_exact = sum(1 for poll in polls if exact_per_poll[poll] == reported_ok)
+    watchers_exact = min((exact_per_poll[poll] for poll in polls), default=0)
+    poll_rows_match = all(
+        db["poll_rows"][pid]["counts"] == db["counts"][pid]
+        and db["poll_rows"][pid]["total"] == db["totals"][pid]
+        for pid in seeded["poll_ids"]
+    )
     report = {
         "command": " ".join(sys.argv),
         "machine": {"cpus": os.cpu_count()},
         "config": {
+            "vote_via": args.vote_via,
             "workers": args.workers,
             "watchers": args.watchers,
             "duration_s": args.duration,
             "voters": voters,
-            "vote_clients": args.clients,
+            "polls": n_polls,
+            "vote_clients": 0 if over_ws else args.clients,
             "concurrency_per_client": args.concurrency,
-            "http_client": args.http,
+            "votes_in_flight": args.concurrency * len(vote_pipes),
+            "http_client": None if over_ws else args.http,
             "ws_compression": args.ws_compression,
             "watcher_procs": args.watcher_procs,
             "db_pool_size": args.pool_size,
             "profile": args.profile,
         },
         "votes": {
-            "acknowledged": len(acked),
+            "acknowledged": acked_count,
             "stored": db["rows"],
             "lost": lost,
             "double": db["doubles"],
@@ -993,8 +1146,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "outcomes": dict(outcomes),
             "group_commit_batches": db["batches"],
             "mean_batch": round(db["vote_events"] / db["batches"], 1) if db["batches"] else None,
-            "durable_votes_per_s": round(len(acked) / window, 1) if done_at else 0,
+            "durable_votes_per_s": round(acked_count / window, 1) if done_at else 0,
             "per_second": [per_second.get(i, 0) for i in range(int(window) + 1)] if done_at else [],
+            "p99_ms_per_second": p99_per_second,
             "slowest_full_second": min(full_seconds) if full_seconds else None,
             "fastest_full_second": max(full_seconds) if full_seconds else None,
             "latency_ms": {
@@ -1006,21 +1160,24 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             },
         },
         "tally": {
-            "stored_counts": db["counts"],
-            "poll_row_counts": db["poll_counts"],
-            "poll_row_total": db["poll_total"],
-            "poll_state": db["poll_state"],
-            "close_payload": closed["data"]["closePoll"],
+            "polls": n_polls,
+            "poll_counters_equal_vote_rows": poll_rows_match,
+            "first_poll": {
+                "stored_counts": db["counts"][seeded["poll_ids"][0]],
+                "poll_row": db["poll_rows"][seeded["poll_ids"][0]],
+                "close_payload": closed[polls[0]],
+            },
         },
         "cpu": cpu,
         "watchers": {
             "subscribed": ready,
             "reported": watchers_total,
             "failed": sum(r["failed"] for r in watch_reports),
-            "got_poll_closed": sum(r["closed"] for r in watch_reports),
-            "ended_on_exact_tally": watchers_exact,
+            "got_every_poll_closed": sum(r["closed"] for r in watch_reports),
+            "ended_on_exact_tally_of_every_poll": watchers_exact,
+            "polls_where_every_watcher_is_exact": polls_all_exact,
             "messages": sum(r["messages"] for r in watch_reports),
-            "last_values": last_values[:10],
+            "inexact_last_values": inexact[:10],
             "errors": [e for r in watch_reports for e in r["errors"]][:5],
         },
     }
@@ -1048,9 +1205,22 @@ def main() -> None:
     parser.add_argument("--watchers", type=int, default=5000, help="websocket watchers")
     parser.add_argument("--watcher-procs", type=int, default=4, help="processes holding watchers")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of voting")
-    parser.add_argument("--voters", type=int, default=0, help="voters (default 4000 × duration)")
-    parser.add_argument("--clients", type=int, default=2, help="vote client processes")
-    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight per client")
+    parser.add_argument(
+        "--vote-via",
+        choices=["ws", "http"],
+        default="ws",
+        help="ws: the watchers vote over their meeting socket, one vote each per poll; "
+        "http: separate client processes POST castVote to /graphql",
+    )
+    parser.add_argument("--polls", type=int, default=0, help="ws: polls (default: enough)")
+    parser.add_argument("--voters", type=int, default=0, help="http: voters (4000 × duration)")
+    parser.add_argument("--clients", type=int, default=2, help="http: vote client processes")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=16,
+        help="votes in flight per voting process (watcher process for ws, client for http)",
+    )
     parser.add_argument(
         "--ws-compression",
         choices=["deflate", "none"],
@@ -1077,6 +1247,7 @@ def main() -> None:
         f"{v['slowest_full_second']}, fastest {v['fastest_full_second']})"
     )
     print(f"votes per second:    {v['per_second']}")
+    print(f"p99 ms per second:   {v['p99_ms_per_second']}")
     print(
         f"latency ms:          p50 {v['latency_ms']['p50']}  p99 {v['latency_ms']['p99']}  "
         f"max {v['latency_ms']['max']}"
@@ -1089,14 +1260,17 @@ def main() -> None:
         f"outcomes:            {v['outcomes']}  (group commits: {v['group_commit_batches']}, "
         f"mean {v['mean_batch']} votes each)"
     )
+    first = t["first_poll"]
     print(
-        f"final tally:         {t['stored_counts']} (poll row {t['poll_row_counts']}, "
-        f"{t['poll_row_total']} votes, {t['poll_state']})"
+        f"final tally:         poll 1 of {t['polls']}: {first['stored_counts']} (poll row "
+        f"{first['poll_row']}); every poll's counters equal its vote rows: "
+        f"{t['poll_counters_equal_vote_rows']}"
     )
     print(
-        f"watchers:            {w['ended_on_exact_tally']}/{w['subscribed']} ended on the exact "
-        f"tally, {w['got_poll_closed']} got poll.closed, {w['failed']} failed, "
-        f"{w['messages']} messages"
+        f"watchers:            {w['ended_on_exact_tally_of_every_poll']}/{w['subscribed']} ended "
+        f"on the exact tally of every poll ({w['polls_where_every_watcher_is_exact']}/"
+        f"{t['polls']} polls exact for all), {w['got_every_poll_closed']} got every "
+        f"poll.closed, {w['failed']} failed, {w['messages']} messages"
     )
     c = report["cpu"]
     print(
