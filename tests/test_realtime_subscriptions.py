@@ -264,3 +264,44 @@ async def test_a_watcher_measures_its_own_socket_buffer(server, gql):
         transport = getattr(member._buffered, "__self__", None)
         assert transport is not None and hasattr(transport, "get_write_buffer_size")
         assert member._buffered() == 0  # an idle, reading client
+
+
+@pytest.mark.parametrize("size", [0, 1, 125, 126, 65535, 65536, 200_000])
+def test_frames_written_directly_parse_as_the_websockets_library_reads_them(size):
+    """Live frames skip the ASGI send (realtime.ws.direct_frame_writer); each must be the
+    text frame a client's library expects, at every length encoding."""
+    from websockets.frames import Frame, Opcode
+    from websockets.streams import StreamReader
+
+    from realtime.ws import text_frame
+
+    payload = ("议" * size).encode()[:size]
+    reader = StreamReader()
+    reader.feed_data(text_frame(payload))
+    reader.feed_eof()
+    parser = Frame.parse(reader.read_exact, mask=False)
+    try:
+        next(parser)
+    except StopIteration as done:
+        frame = done.value
+    assert (frame.opcode, frame.fin, frame.data) == (Opcode.TEXT, True, payload)
+
+
+async def test_the_server_writes_frames_directly_to_an_uncompressed_socket(server, gql):
+    """The live path really is the direct one here (uvicorn's sans-I/O protocol, no
+    permessage-deflate), so the suite's websocket tests exercise it."""
+    county = await make_county(server)
+    client, op = await watch(server, county)
+    async with client:
+        await wait_until(lambda: member_count(server, county) == 1, "the watcher joined")
+        (group,) = org_feed(server, county).groups.values()
+        (member,) = group.members
+        connection = next(
+            c.cell_contents
+            for c in member._send.__closure__
+            if type(c.cell_contents).__name__ == "GraphQLWebSocket"
+        )
+        assert connection._write_frame is not None
+        await create_unit(gql, county.admin.token, county.root_gid, "直写镇")
+        event = await client.event(op)
+    assert event["payload"]["name"] == "直写镇"
