@@ -49,6 +49,13 @@ class Coalescer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def pending(self) -> int:
+        """How many keys have an update waiting to be emitted."""
+        return len(self._timers)
+
+    def is_pending(self, key: Hashable) -> bool:
+        return key in self._timers
+
     def latest(self, key: Hashable) -> Any:
         entry = self._latest.get(key)
         return entry[1] if entry else None
