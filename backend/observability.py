@@ -125,10 +125,12 @@ def tune_gc(threshold: int) -> None:
     about once a second under live voting — the p99 of a vote (bench/live_vote.py). So:
     everything allocated at startup (modules, schema, pools) is frozen out of collection,
     and the young generation is collected every `threshold` allocations, by which time
-    nearly all of a request's objects are garbage: short pauses, little promotion."""
+    nearly all of a request's objects are garbage: short pauses, little promotion. The
+    oldest generation waits for 100 middle collections rather than 10: with thousands of
+    sockets waiting on a read, each full pass walks all their coroutines (100+ ms)."""
     if threshold <= 0:
         return
     gc.collect()
     gc.freeze()
     _, middle, old = gc.get_threshold()
-    gc.set_threshold(threshold, max(middle, 20), max(old, 20))
+    gc.set_threshold(threshold, max(middle, 20), max(old, 100))
