@@ -26,10 +26,19 @@ import orjson
 from graphql import (
     DocumentNode,
     ExecutionResult,
+    FieldNode,
     GraphQLError,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLOutputType,
     OperationDefinitionNode,
     OperationType,
+    SelectionSetNode,
     execute,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    located_error,
     parse,
     specified_rules,
     validate,
@@ -37,6 +46,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.types.arguments import convert_arguments
 
 from backend.errors import AccessError, DomainError, InvalidArgument
 from backend.services import AppServices
@@ -73,6 +83,24 @@ def multiplexed(field_name: str) -> Callable[[Prepare], Prepare]:
     def register(prepare: Prepare) -> Prepare:
         _MULTIPLEXED[field_name] = prepare
         return prepare
+
+    return register
+
+
+DirectHandler = Callable[[Context, dict[str, Any]], Awaitable[Any]]
+_DIRECT: dict[str, DirectHandler] = {}
+
+
+def direct_mutation(field_name: str) -> Callable[[DirectHandler], DirectHandler]:
+    """Register a hot mutation field (by its GraphQL name) to run without graphql-core's
+    executor when it comes over the socket: `handler(context, arguments)` gets the
+    arguments as strawberry gives them to the resolver (Python names and types) and returns
+    the payload object, which is projected onto the selection (see `_DirectPlan`). The
+    handler must do exactly what the field's resolver does (share the code)."""
+
+    def register(handler: DirectHandler) -> DirectHandler:
+        _DIRECT[field_name] = handler
+        return handler
 
     return register
 
@@ -270,7 +298,11 @@ class GraphQLWebSocket:
             document = self.parse_and_validate(query)
             operation = _operation(document, operation_name)
             if operation.operation is not OperationType.SUBSCRIPTION:
-                result = await self.execute_once(document, operation, variables)
+                plan = _direct_plan(self.schema, query, operation_name, *self._limits)
+                if plan is not None:
+                    result = await self.execute_direct(plan, operation, variables)
+                else:
+                    result = await self.execute_once(document, operation, variables)
                 await self.send_text(self._next_head(op_id) + orjson.dumps(result).decode() + "}")
                 await self.send_complete(op_id)
                 return
@@ -349,6 +381,37 @@ class GraphQLWebSocket:
         if result.errors:
             result.errors = [ErrorPolicy._classify(e, ctx.request_id) for e in result.errors]
         return _formatted(result)
+
+    async def execute_direct(
+        self, plan: _DirectPlan, operation: OperationDefinitionNode, variables: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A registered hot mutation (a vote): the same variable and argument coercion as
+        graphql-core, the field's handler, then its payload projected onto the selection.
+        graphql-core's executor leaves a few dozen objects in reference cycles per
+        execution, whose collection paused the loop under live voting."""
+        ctx = dataclasses.replace(self.ctx, _reader=None, _loaders=None, extras={})
+        gql_schema = self.schema._schema
+        coerced = get_variable_values(gql_schema, operation.variable_definitions or (), variables)
+        if isinstance(coerced, list):  # variables that do not fit their definitions
+            errors = [ErrorPolicy._classify(e, ctx.request_id).formatted for e in coerced]
+            return {"data": None, "errors": errors}
+        try:
+            args = get_argument_values(plan.field_def, plan.node, coerced)
+            # As strawberry hands them to the resolver: Python names and types (GlobalID…)
+            kwargs = convert_arguments(
+                args,
+                plan.field_def.extensions["strawberry-definition"].arguments,
+                scalar_registry=self.schema.schema_converter.scalar_registry,
+                config=self.schema.config,
+            )
+            value = plan.project(await plan.handler(ctx, kwargs))
+        except Exception as exc:  # as graphql-core reports a failing root field
+            error = ErrorPolicy._classify(
+                located_error(exc, [plan.node], [plan.key]), ctx.request_id
+            )
+            data = None if is_non_null_type(plan.field_def.type) else {plan.key: None}
+            return {"data": data, "errors": [error.formatted]}
+        return {"data": {plan.key: value}}
 
     def _next_head(self, op_id: str) -> str:
         kind = "data" if self.legacy else "next"
@@ -551,6 +614,93 @@ def _validated(
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
     )
     return document, tuple(validate(schema._schema, document, rules))
+
+
+@dataclass(frozen=True, slots=True)
+class _DirectPlan:
+    """How to run one mutation document without graphql-core's executor."""
+
+    handler: DirectHandler
+    field_def: GraphQLField
+    node: FieldNode
+    key: str  # the response key (alias or name)
+    project: Callable[[Any], Any]  # payload object → the selected JSON value
+
+
+@functools.lru_cache(maxsize=512)
+def _direct_plan(
+    schema: Any,
+    query: str,
+    operation_name: str | None,
+    max_tokens: int,
+    max_depth: int,
+    max_aliases: int,
+) -> _DirectPlan | None:
+    """A plan when the document is a mutation of one registered direct field whose
+    selection is plain: fields only (no fragments, directives or arguments below the
+    root), each a stored attribute of a strawberry object (no resolver, no extension),
+    scalars and enums serialised by their GraphQL types, `__typename` on object types.
+    Anything else returns None and runs on graphql-core as usual."""
+    document = _parse_and_validate(schema, query, max_tokens, max_depth, max_aliases)
+    operation = _operation(document, operation_name)
+    selections = operation.selection_set.selections
+    if operation.operation is not OperationType.MUTATION or len(selections) != 1:
+        return None
+    node = selections[0]
+    if not isinstance(node, FieldNode) or node.directives or node.name.value not in _DIRECT:
+        return None
+    field_def = schema._schema.mutation_type.fields[node.name.value]
+    project = _projector(field_def.type, node.selection_set)
+    if project is None:
+        return None
+    key = node.alias.value if node.alias else node.name.value
+    return _DirectPlan(_DIRECT[node.name.value], field_def, node, key, project)
+
+
+def _projector(
+    type_: GraphQLOutputType, selection_set: SelectionSetNode | None
+) -> Callable[[Any], Any] | None:
+    """value → its JSON for `selection_set`, exactly as graphql-core would complete it;
+    None when the selection is not plain (see `_direct_plan`)."""
+    if is_non_null_type(type_):
+        return _projector(type_.of_type, selection_set)  # values of a non-null are present
+    if is_list_type(type_):
+        item = _projector(type_.of_type, selection_set)
+        if item is None:
+            return None
+        return lambda value: None if value is None else [item(v) for v in value]
+    if is_leaf_type(type_):
+        serialize = type_.serialize
+        return lambda value: None if value is None else serialize(value)
+    if not isinstance(type_, GraphQLObjectType) or selection_set is None:
+        return None
+    fields: list[tuple[str, str | None, Callable[[Any], Any] | None]] = []
+    for selection in selection_set.selections:
+        if not isinstance(selection, FieldNode) or selection.directives or selection.arguments:
+            return None
+        key = selection.alias.value if selection.alias else selection.name.value
+        if selection.name.value == "__typename":
+            fields.append((key, None, None))
+            continue
+        field_def = type_.fields[selection.name.value]
+        definition = (field_def.extensions or {}).get("strawberry-definition")
+        if definition is None or definition.base_resolver is not None or definition.extensions:
+            return None
+        inner = _projector(field_def.type, selection.selection_set)
+        if inner is None:
+            return None
+        fields.append((key, definition.python_name, inner))
+    type_name = type_.name
+
+    def project(value: Any) -> Any:
+        if value is None:
+            return None
+        return {
+            key: type_name if attr is None else inner(getattr(value, attr))  # type: ignore[misc]
+            for key, attr, inner in fields
+        }
+
+    return project
 
 
 def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from backend.people.models import Role
+from schema.schema import build_schema
 from tests.factories.meetings import attend, make_meeting
 from tests.factories.people import make_user
 from tests.factories.tenants import make_county
@@ -532,3 +533,78 @@ async def test_a_vote_over_an_anonymous_socket_is_refused_as_over_http(server, g
     assert over_socket["data"] is None
     codes = [e["extensions"]["code"] for e in over_socket["errors"]]
     assert codes == [e["extensions"]["code"] for e in over_http["errors"]] == ["UNAUTHENTICATED"]
+
+
+DIRECT_DOCUMENTS = [
+    # plain, aliased, with __typename, and the error fields in another order
+    VOTE,
+    """mutation($p: ID!, $c: [Int!]!, $k: String!) { v: castVote(pollId: $p, choices: $c,
+       idempotencyKey: $k) { __typename ok: accepted errors { __typename code msg: message } } }""",
+    # not plain (a fragment): executed by graphql-core, same answers
+    """mutation($p: ID!, $c: [Int!]!, $k: String!) { castVote(pollId: $p, choices: $c,
+       idempotencyKey: $k) { ...F } } fragment F on VotePayload { accepted duplicate
+       errors { field code } }""",
+]
+
+
+async def test_a_vote_over_the_socket_answers_exactly_as_over_http(server, gql, owner_db):
+    """Votes over the socket skip graphql-core's executor (realtime.ws.direct_mutation)
+    when the selection is plain; every answer must equal the one HTTP gives: accepted,
+    duplicate, refused, an unknown poll, a malformed id, a variable of the wrong type."""
+    from realtime import ws as realtime_ws
+
+    county = await make_county(server)
+    pair = await citizens(server, county, 2)
+    meeting = await make_meeting(gql, county)
+    await attend(gql, county, meeting, [v.gid for v in pair])
+    poll = await open_poll(gql, county, meeting)
+    other_poll = await open_poll(gql, county, meeting)
+    direct_before = realtime_ws._direct_plan.cache_info().hits
+    for n, document in enumerate(DIRECT_DOCUMENTS):
+        cases = [
+            {"p": poll, "c": [0], "k": f"same-{n}"},  # accepted (first time)
+            {"p": poll, "c": [0], "k": f"same-{n}"},  # duplicate
+            {"p": poll, "c": [1], "k": key()},  # ALREADY_VOTED
+            {"p": other_poll, "c": [9], "k": key()},  # INVALID_CHOICE
+            {"p": "UG9sbDo5OTk5OTk5", "c": [0], "k": key()},  # Poll:9999999, unknown
+            {"p": "not-a-global-id", "c": [0], "k": key()},  # malformed
+            {"p": poll, "c": "zero", "k": key()},  # wrong variable type
+        ]
+        voter_socket, voter_http = pair if n % 2 == 0 else pair[::-1]
+        async with GraphQLWS(server.ws_url) as ws:
+            await ws.connect()
+            await ws.init(voter_socket.token)
+            over_socket = [await ws.execute(document, case) for case in cases]
+        # the other voter does the same over HTTP (its votes are its own, as are the
+        # socket voter's): the answers must match key for key
+        for case in cases[:2]:
+            case["k"] = case["k"] + "-http"
+        over_http = [await gql.execute(document, case, token=voter_http.token) for case in cases]
+        await ok(gql, CLOSE_POLL, {"p": poll}, county.admin.token)
+        poll = await open_poll(gql, county, meeting)
+        assert _without_locations(over_socket) == _without_locations(over_http), document
+    assert realtime_ws._direct_plan.cache_info().hits > direct_before
+    settings = server.services.settings
+    schema = build_schema(settings)
+    limits = (settings.max_tokens, settings.max_query_depth, settings.max_aliases)
+    plans = [
+        realtime_ws._direct_plan(schema, d, None, *limits) is not None for d in DIRECT_DOCUMENTS
+    ]
+    assert plans == [True, True, False]
+
+
+def _without_locations(results):
+    """Error messages and codes compared; request ids differ per request."""
+    out = []
+    for result in results:
+        errors = [
+            {k: v for k, v in e.items() if k != "locations"}
+            | {
+                "extensions": {
+                    k: v for k, v in (e.get("extensions") or {}).items() if k != "requestId"
+                }
+            }
+            for e in result.get("errors") or []
+        ]
+        out.append({"data": result.get("data"), "errors": errors})
+    return out

@@ -16,7 +16,7 @@ from backend.meetings import models, service
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.security import Principal, decode_access_token
 from realtime.log import LoggedEvent
-from realtime.ws import Plan, multiplexed
+from realtime.ws import Plan, direct_mutation, multiplexed
 from schema.context import Context
 from schema.meetings.types import (
     AgendaItem,
@@ -229,6 +229,47 @@ class MeetingQueries:
             from backend.errors import InvalidArgument
 
             raise InvalidArgument(error.message) from error
+
+
+async def _cast_vote(
+    ctx: Context, poll_id: relay.GlobalID, choices: list[int], idempotency_key: str
+) -> VotePayload:
+    """castVote, over HTTP (the resolver) and over the meeting socket (`cast_vote_direct`)."""
+    principal = await _voter(ctx)
+    try:
+        pid = _id(poll_id, "Poll", "pollId")
+        tenant_id = principal.require_tenant()
+        directory: service.MeetingDirectory = ctx.services.extras["meetings"]
+        meeting_id = directory.cached_poll_meeting(tenant_id, pid)
+        if meeting_id is None:
+            meeting_id = await ctx.reader.run(
+                lambda s: directory.poll_meeting(s, tenant_id, pid),
+                tenant_id=tenant_id,
+                user_id=principal.user_id,
+            )
+            # Give the read connection back before queueing for the writer: held while
+            # waiting, concurrent votes would take the whole pool and the writer could
+            # never get a connection to commit them.
+            await ctx.release_reader()
+        outcome = await service.cast_vote(
+            ctx.services.extras["writer"],
+            meeting_id,
+            principal,
+            poll_id=pid,
+            choices=choices,
+            idempotency_key=idempotency_key,
+        )
+    except DomainError as error:
+        return VotePayload(accepted=False, duplicate=False, errors=_errors([error]))
+    if outcome.error is not None:
+        return VotePayload(accepted=False, duplicate=False, errors=_errors([outcome.error]))
+    return VotePayload(accepted=True, duplicate=outcome.duplicate, errors=[])
+
+
+@direct_mutation("castVote")
+async def cast_vote_direct(ctx: Context, args: dict[str, Any]) -> VotePayload:
+    """castVote sent over the socket, run without graphql-core's executor (realtime.ws)."""
+    return await _cast_vote(ctx, **args)
 
 
 @strawberry.type
@@ -528,36 +569,7 @@ class MeetingMutations:
             str, strawberry.argument(description="A client-made key, the same on retries.")
         ],
     ) -> VotePayload:
-        ctx: Context = info.context
-        principal = await _voter(ctx)
-        try:
-            pid = _id(poll_id, "Poll", "pollId")
-            tenant_id = principal.require_tenant()
-            directory: service.MeetingDirectory = ctx.services.extras["meetings"]
-            meeting_id = directory.cached_poll_meeting(tenant_id, pid)
-            if meeting_id is None:
-                meeting_id = await ctx.reader.run(
-                    lambda s: directory.poll_meeting(s, tenant_id, pid),
-                    tenant_id=tenant_id,
-                    user_id=principal.user_id,
-                )
-                # Give the read connection back before queueing for the writer: held while
-                # waiting, concurrent votes would take the whole pool and the writer could
-                # never get a connection to commit them.
-                await ctx.release_reader()
-            outcome = await service.cast_vote(
-                ctx.services.extras["writer"],
-                meeting_id,
-                principal,
-                poll_id=pid,
-                choices=choices,
-                idempotency_key=idempotency_key,
-            )
-        except DomainError as error:
-            return VotePayload(accepted=False, duplicate=False, errors=_errors([error]))
-        if outcome.error is not None:
-            return VotePayload(accepted=False, duplicate=False, errors=_errors([outcome.error]))
-        return VotePayload(accepted=True, duplicate=outcome.duplicate, errors=[])
+        return await _cast_vote(info.context, poll_id, choices, idempotency_key)
 
     @strawberry.mutation(description="Open an anonymous evaluation (测评票).")
     async def open_scoring(
