@@ -205,29 +205,18 @@ async def append_locked(
     seqs, types, payloads, actors, prevs, hashes = columns
     for draft in drafts:
         seq += 1
-        digest = chain_hash(
-            tenant_id=head.tenant_id,
-            stream=head.stream,
-            seq=seq,
-            type=draft.type,
-            payload=draft.payload,
-            actor_user_id=draft.actor_user_id,
-            created_at=now,
-            prev_hash=prev,
-        )
-        logged.append(
-            LoggedEvent(
-                tenant_id=head.tenant_id,
-                stream=head.stream,
-                seq=seq,
-                type=draft.type,
-                payload=draft.payload,
-                actor_user_id=draft.actor_user_id,
-                created_at=now,
-                prev_hash=prev,
-                hash=digest,
-            )
-        )
+        fields: dict[str, Any] = {
+            "tenant_id": head.tenant_id,
+            "stream": head.stream,
+            "seq": seq,
+            "type": draft.type,
+            "payload": draft.payload,
+            "actor_user_id": draft.actor_user_id,
+            "created_at": now,
+            "prev_hash": prev,
+        }
+        digest = chain_hash(**fields)
+        logged.append(LoggedEvent(**fields, hash=digest))
         seqs.append(seq)
         types.append(draft.type)
         payloads.append(orjson.dumps(draft.payload).decode())
