@@ -366,6 +366,40 @@ def worker_pids(proc: subprocess.Popen[bytes]) -> list[int]:
 # -- watcher processes --------------------------------------------------------------------
 
 
+def vote_recorder(polls: list[str]) -> tuple[Any, collections.Counter[str], Any]:
+    """(record(result, poll, voter, choice, latency), outcomes, report()) for one voting
+    process: what was acknowledged, when, and how long each accepted vote took."""
+    latencies: list[float] = []
+    done_at: list[float] = []
+    acked: list[tuple[str, int]] = []
+    acked_choices = {poll: [0] * len(OPTIONS) for poll in polls}
+    outcomes: collections.Counter[str] = collections.Counter()
+
+    def record(result: dict[str, Any], poll: str, voter: int, choice: int, latency: float) -> None:
+        payload = (result.get("data") or {}).get("castVote")
+        if payload is None:
+            outcomes["graphql_error"] += 1
+        elif payload["accepted"] and not payload["duplicate"]:
+            outcomes["accepted"] += 1
+            acked.append((poll, voter))
+            acked_choices[poll][choice] += 1
+            latencies.append(latency)
+            done_at.append(time.time())
+        else:
+            outcomes["refused:" + ",".join(e["code"] for e in payload["errors"])] += 1
+
+    def report() -> dict[str, Any]:
+        return {
+            "latencies": latencies,
+            "done_at": done_at,
+            "acked": acked,
+            "acked_choices": acked_choices,
+            "outcomes": dict(outcomes),
+        }
+
+    return record, outcomes, report
+
+
 def watcher_process(conn: Any, ws_url: str, plan: dict[str, Any]) -> None:
     asyncio.run(_watchers(conn, ws_url, plan))
 
@@ -482,11 +516,7 @@ async def _watchers(conn: Any, ws_url: str, plan: dict[str, Any]) -> None:
         end = start_at + vote["duration"]
         # Poll-major order: everyone votes on item 1, then item 2, … (逐项表决).
         work = iter([(poll, i) for poll in polls for i in range(count) if sockets[i] is not None])
-        latencies: list[float] = []
-        done_at: list[float] = []
-        acked: list[tuple[str, int]] = []
-        acked_choices: dict[str, list[int]] = {poll: [0] * len(OPTIONS) for poll in polls}
-        outcomes: collections.Counter[str] = collections.Counter()
+        record, outcomes, report = vote_recorder(polls)
 
         async def lane() -> None:
             while time.time() < end:
@@ -502,32 +532,10 @@ async def _watchers(conn: Any, ws_url: str, plan: dict[str, Any]) -> None:
                 except Exception as exc:
                     outcomes[f"transport:{type(exc).__name__}"] += 1
                     continue
-                latency = time.perf_counter() - t0
-                payload = (result.get("data") or {}).get("castVote")
-                if payload is None:
-                    outcomes["graphql_error"] += 1
-                elif payload["accepted"] and not payload["duplicate"]:
-                    outcomes["accepted"] += 1
-                    acked.append((poll, plan["voter_ids"][i]))
-                    acked_choices[poll][choice] += 1
-                    latencies.append(latency)
-                    done_at.append(time.time())
-                else:
-                    outcomes["refused:" + ",".join(e["code"] for e in payload["errors"])] += 1
+                record(result, poll, plan["voter_ids"][i], choice, time.perf_counter() - t0)
 
         await asyncio.gather(*(lane() for _ in range(vote["concurrency"])))
-        conn.send(
-            (
-                "voted",
-                {
-                    "latencies": latencies,
-                    "done_at": done_at,
-                    "acked": acked,
-                    "acked_choices": acked_choices,
-                    "outcomes": dict(outcomes),
-                },
-            )
-        )
+        conn.send(("voted", report()))
     # Wait for the main process to close the polls (bounded).
     while not conn.poll() and time.monotonic() < deadline + 600:
         await asyncio.sleep(0.1)
@@ -650,11 +658,7 @@ async def _vote(
         for uid in user_ids
     }
     pending = iter(user_ids)
-    latencies: list[float] = []
-    done_at: list[float] = []
-    acked: list[tuple[str, int]] = []
-    acked_choices = {poll: [0] * len(OPTIONS)}
-    outcomes: collections.Counter[str] = collections.Counter()
+    record, outcomes, report = vote_recorder([poll])
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     host, port = urlsplit(base_url).hostname or "127.0.0.1", urlsplit(base_url).port or 80
     raws = [RawHTTP(host, port) for _ in range(concurrency)]
@@ -719,31 +723,12 @@ async def _vote(
                         await raw.close()
                         raw.writer = None
                     continue
-                latency = time.perf_counter() - t0
-                payload = (result.get("data") or {}).get("castVote")
-                if payload is None:
-                    outcomes["graphql_error"] += 1
-                elif payload["accepted"] and not payload["duplicate"]:
-                    outcomes["accepted"] += 1
-                    acked.append((poll, uid))
-                    acked_choices[poll][choice] += 1
-                    latencies.append(latency)
-                    done_at.append(time.time())
-                else:
-                    outcomes["refused:" + ",".join(e["code"] for e in payload["errors"])] += 1
+                record(result, poll, uid, choice, time.perf_counter() - t0)
 
         await asyncio.gather(*[voter(raw) for raw in raws])
     for raw in raws:
         await raw.close()
-    conn.send(
-        {
-            "latencies": latencies,
-            "done_at": done_at,
-            "acked": acked,
-            "acked_choices": acked_choices,
-            "outcomes": dict(outcomes),
-        }
-    )
+    conn.send(report())
     conn.close()
 
 
