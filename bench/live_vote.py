@@ -795,13 +795,16 @@ CATEGORIES = [  # (label, substrings of a frame); the first category found on th
         ("schema/context.py", "poll_meeting"),
     ),
     (
-        "live fan-out (feeds, websockets, coalescer, hub)",
+        "votes over the socket (realtime/ws.py: coerce, castVote handler, answer)",
+        ("run_operation", "execute_direct", "execute_once", "_cast_vote"),
+    ),
+    (
+        "live fan-out (feeds, coalescer, hub, frames to watchers)",
         (
             "realtime/feeds.py",
             "realtime/ws.py",
             "realtime/hub.py",
             "realtime/coalesce.py",
-            "websockets/",
             "broadcaster",
         ),
     ),
@@ -810,8 +813,8 @@ CATEGORIES = [  # (label, substrings of a frame); the first category found on th
         ("strawberry/", "graphql/"),
     ),
     (
-        "HTTP + ASGI (uvicorn, httptools, starlette, middleware)",
-        ("uvicorn/", "starlette/", "h11/", "httptools", "observability.py"),
+        "HTTP / websocket protocol + ASGI (uvicorn, websockets, starlette, middleware)",
+        ("uvicorn/", "starlette/", "h11/", "httptools", "observability.py", "websockets/"),
     ),
     ("DB driver / SQLAlchemy (other)", ("sqlalchemy/", "asyncpg/")),
     ("event loop / other", ("",)),
@@ -819,6 +822,8 @@ CATEGORIES = [  # (label, substrings of a frame); the first category found on th
 
 
 def summarize_profile(path: Path) -> dict[str, Any]:
+    """Share of the sampled worker's CPU per category (py-spy's raw stacks; a stack that
+    py-spy could only read in part falls into the category its frames name)."""
     totals: collections.Counter[str] = collections.Counter()
     for line in path.read_text(errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
