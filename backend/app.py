@@ -87,7 +87,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         )
         services = AppServices(settings=settings, db=db, tenants=TenantDirectory(db))
         namespace = settings.broadcast_namespace or f"yishi:{urlsplit(url).path.lstrip('/')}"
-        hub = Hub(settings.broadcast_url, db, namespace=namespace)
+        hub = Hub(
+            settings.broadcast_url,
+            db,
+            namespace=namespace,
+            live_budget=settings.live_frame_budget / settings.workers,
+        )
         await hub.start()
         install_hub(hub)
         services.extras["hub"] = hub

@@ -134,6 +134,8 @@ def serve(
     if embedded or migrate:
         asyncio.run(upgrade(url))
     os.environ["DATABASE_URL"] = url  # workers join the same server
+    # Each worker takes its share of the host's live-frame budget (settings.workers).
+    os.environ["WORKERS"] = str(workers or settings.workers)
     uvicorn.run(
         "backend.app:create_app",
         factory=True,

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # Young-generation threshold of the cyclic garbage collector (0: Python's default, 700).
     # See backend.observability.tune_gc.
     gc_threshold: int = Field(default=20_000, ge=0)
+    # Coalesced live frames (tallies) a host sends per second at most, shared by its workers:
+    # with 5,000 watchers, one tally a second (realtime.feeds.StreamFeed.offer_live).
+    live_frame_budget: float = Field(default=5000.0, gt=0)
     app_role: str = "yishi_app"
     platform_role: str = "yishi_platform"
 
