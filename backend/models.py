@@ -15,7 +15,13 @@ from backend.meetings.models import (
     SpeakingRequest,
     Vote,
 )
-from backend.people.models import Membership, PlatformOperator, RefreshToken, User
+from backend.people.models import (
+    LoginThrottle,
+    Membership,
+    PlatformOperator,
+    RefreshToken,
+    User,
+)
 from realtime.models import Event, StreamHead
 from tenants.models import OrgUnit, Tenant, Venue
 
@@ -26,6 +32,7 @@ __all__ = [
     "AuditEntry",
     "Comment",
     "Event",
+    "LoginThrottle",
     "Material",
     "Meeting",
     "Membership",

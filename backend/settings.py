@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
     jwt_access_ttl_seconds: int = Field(default=900, ge=30, le=86400)
     jwt_refresh_ttl_seconds: int = Field(default=30 * 86400, ge=300)
+    # Sign-in lockout: this many wrong passwords for one phone number within the window
+    # lock that number for the window (people.service.login).
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_lock_seconds: int = Field(default=900, ge=10, le=86400)
     log_json: bool | None = None
     log_level: str = "INFO"
     max_query_depth: int = Field(default=12, ge=2, le=50)

@@ -156,12 +156,14 @@ async def test_login_with_a_wrong_password_is_refused_on_the_password_field(serv
     # when
     result = await login(gql, county, member.phone, "wrong-password")
 
-    # then
+    # then: refused, and only the failure is counted (toward a lockout)
     assert result["tokens"] is None and result["user"] is None
     assert result["errors"] == [
         {"field": "password", "code": "INVALID_CREDENTIALS", "message": "手机号码或密码错误"}
     ]
-    assert await county_rows(owner_db, county.id) == before
+    assert await county_rows(owner_db, county.id) == before | {
+        "login_throttles": before["login_throttles"] + 1
+    }
 
 
 async def test_login_with_an_unknown_phone_gets_the_same_answer(server, gql, owner_db):
@@ -176,13 +178,15 @@ async def test_login_with_an_unknown_phone_gets_the_same_answer(server, gql, own
         await login(gql, county, phone) for phone in (next_phone(), "12345", member_elsewhere.phone)
     ]
 
-    # then
+    # then: the same answer, and each number's failure counted alike
     for result in results:
         assert result["tokens"] is None
         assert result["errors"] == [
             {"field": "password", "code": "INVALID_CREDENTIALS", "message": "手机号码或密码错误"}
         ]
-    assert await county_rows(owner_db, county.id) == before
+    assert await county_rows(owner_db, county.id) == before | {
+        "login_throttles": before["login_throttles"] + 3
+    }
 
 
 async def test_login_without_a_county_is_unauthenticated(server, gql):
@@ -1061,3 +1065,74 @@ async def test_counties_are_for_operators_only(server, gql):
     # then
     assert error_codes(as_admin) == ["FORBIDDEN"]
     assert error_codes(anonymous) == ["UNAUTHENTICATED"]
+
+
+async def test_too_many_wrong_passwords_lock_the_number_for_a_while(server, gql, owner_db):
+    # given
+    county = await make_county(server)
+    member = await make_user(server, county)
+    limit = server.services.settings.login_max_failures
+
+    # when: `limit` wrong passwords, then the right one
+    wrong = [await login(gql, county, member.phone, f"wrong-{i}") for i in range(limit)]
+    locked = await login(gql, county, member.phone, PASSWORD)
+    # …also written another way, and for a number with no account (nothing to probe)
+    locked_other_form = await login(gql, county, member.phone.replace("+86", ""), PASSWORD)
+
+    # then
+    assert [r["errors"][0]["code"] for r in wrong] == ["INVALID_CREDENTIALS"] * limit
+    for result in (locked, locked_other_form):
+        assert result["tokens"] is None
+        (error,) = result["errors"]
+        assert (error["field"], error["code"]) == ("phone", "TOO_MANY_ATTEMPTS")
+        assert error["message"] == "密码错误次数过多，请15分钟后再试"
+    assert (
+        await owner_db.fetchval(
+            "SELECT count(*) FROM refresh_tokens WHERE tenant_id = $1 AND user_id = $2",
+            county.id,
+            member.user_id,
+        )
+        == 0
+    )
+
+    # when the lock has run out, the right password works and the count starts again
+    await owner_db.execute(
+        "UPDATE login_throttles SET locked_until = now() - interval '1 second', "
+        "window_started_at = now() - interval '1 hour' WHERE tenant_id = $1",
+        county.id,
+    )
+    after = await login(gql, county, member.phone, PASSWORD)
+    assert after["errors"] == [] and after["tokens"]["accessToken"]
+    assert (
+        await owner_db.fetchval(
+            "SELECT count(*) FROM login_throttles WHERE tenant_id = $1", county.id
+        )
+        == 0
+    )
+
+
+async def test_the_lock_is_per_number_and_per_county(server, gql):
+    county = await make_county(server)
+    other = await make_county(server)
+    victim, bystander = await make_user(server, county), await make_user(server, county)
+    elsewhere = await make_user(server, other, phone=victim.phone)
+    for i in range(server.services.settings.login_max_failures):
+        await login(gql, county, victim.phone, f"wrong-{i}")
+
+    assert (await login(gql, county, victim.phone, PASSWORD))["errors"][0]["code"] == (
+        "TOO_MANY_ATTEMPTS"
+    )
+    assert (await login(gql, county, bystander.phone, PASSWORD))["errors"] == []
+    assert (await login(gql, other, elsewhere.phone, PASSWORD))["errors"] == []
+
+
+async def test_a_successful_sign_in_clears_the_failures(server, gql):
+    county = await make_county(server)
+    member = await make_user(server, county)
+    limit = server.services.settings.login_max_failures
+    for i in range(limit - 1):
+        await login(gql, county, member.phone, f"wrong-{i}")
+    assert (await login(gql, county, member.phone, PASSWORD))["errors"] == []
+    for i in range(limit - 1):
+        await login(gql, county, member.phone, f"wrong-again-{i}")
+    assert (await login(gql, county, member.phone, PASSWORD))["errors"] == []

@@ -70,6 +70,13 @@ async def populate(server, gql) -> object:
         tenant=county.slug,
     )
     assert body["login"]["errors"] == []
+    failed = await gql.data(  # a wrong password is counted toward a lockout
+        'mutation($p: String!) { login(input: {phone: $p, password: "wrong-password"}) '
+        "{ errors { code } } }",
+        {"p": member.phone},
+        tenant=county.slug,
+    )
+    assert failed["login"]["errors"] == [{"code": "INVALID_CREDENTIALS"}]
     await gql.data(
         'mutation($p: ID!) { createOrgUnit(input: {parentId: $p, kind: VILLAGE, name: "甲村"}) '
         "{ errors { code } } }",

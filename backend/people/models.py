@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     String,
     UniqueConstraint,
     text,
@@ -85,6 +86,21 @@ class RefreshToken(TenantOwned, Timestamped, Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LoginThrottle(TenantOwned, Base):
+    """Failed sign-ins for one phone number of a county (known account or not, so a lock
+    reveals nothing): after `LOGIN_MAX_FAILURES` within `LOGIN_LOCK_SECONDS`, sign-in with
+    that number is refused until `locked_until`. Only the number's SHA-256 is stored."""
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("tenant_id", "key_hash"),)
+
+    id: Mapped[int] = id_column()
+    key_hash: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer)
+    window_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class PlatformOperator(Timestamped, Base):

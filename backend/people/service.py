@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import phonenumbers
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import delete, exists, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
 from backend.errors import DomainError
 from backend.people.errors import PeopleErrorCode as Code
-from backend.people.models import Membership, PlatformOperator, RefreshToken, Role, User
+from backend.people.models import (
+    LoginThrottle,
+    Membership,
+    PlatformOperator,
+    RefreshToken,
+    Role,
+    User,
+)
 from backend.security import (
     Grant,
     Principal,
@@ -338,8 +346,21 @@ async def login(
     access_ttl: int,
     refresh_ttl: int,
 ) -> Tokens:
-    """Tokens for a county account; one message for every failure (no account probing)."""
+    """Tokens for a county account; one message for every failure (no account probing).
+
+    A phone number locked by too many wrong passwords (`record_login_failure`) is refused
+    before its password is even checked; a successful sign-in clears its failures."""
     failure = DomainError(Code.INVALID_CREDENTIALS, "手机号码或密码错误", field="password")
+    key = login_key(phone)
+    locked_until = await session.scalar(
+        select(LoginThrottle.locked_until).where(LoginThrottle.key_hash == key)
+    )
+    now = datetime.now(UTC)
+    if locked_until is not None and locked_until > now:
+        minutes = max(1, -int(-(locked_until - now).total_seconds() // 60))
+        raise DomainError(
+            Code.TOO_MANY_ATTEMPTS, f"密码错误次数过多，请{minutes}分钟后再试", field="phone"
+        )
     try:
         e164 = normalise_phone(phone)
     except DomainError:
@@ -350,6 +371,7 @@ async def login(
         raise failure
     if not user.is_active:
         raise DomainError(Code.INVALID_CREDENTIALS, "该账号已停用", field="phone")
+    await session.execute(delete(LoginThrottle).where(LoginThrottle.key_hash == key))
     return await _issue(
         session,
         tenant_id=tenant_id,
@@ -357,6 +379,46 @@ async def login(
         secret=secret,
         access_ttl=access_ttl,
         refresh_ttl=refresh_ttl,
+    )
+
+
+def login_key(phone: str) -> str:
+    """The throttle key of a phone number as typed: its E.164 form when it has one (so
+    "138…" and "+86 138…" count together), hashed; nothing about the account."""
+    try:
+        number = normalise_phone(phone)
+    except DomainError:
+        number = (phone or "").strip()
+    return hashlib.sha256(number.encode()).hexdigest()
+
+
+_RECORD_FAILURE = text("""
+INSERT INTO login_throttles (tenant_id, key_hash, failures, window_started_at, locked_until)
+VALUES (:tenant, :key, 1, now(), CASE WHEN :max <= 1 THEN now() + :window END)
+ON CONFLICT (tenant_id, key_hash) DO UPDATE SET
+  failures = CASE WHEN login_throttles.window_started_at < now() - :window
+                  THEN 1 ELSE login_throttles.failures + 1 END,
+  window_started_at = CASE WHEN login_throttles.window_started_at < now() - :window
+                           THEN now() ELSE login_throttles.window_started_at END,
+  locked_until = CASE
+    WHEN login_throttles.window_started_at >= now() - :window
+         AND login_throttles.failures + 1 >= :max THEN now() + :window
+    ELSE login_throttles.locked_until END""")
+
+
+async def record_login_failure(
+    session: AsyncSession, *, tenant_id: int, phone: str, max_failures: int, window_seconds: int
+) -> None:
+    """Count a wrong password for this number (in its own transaction: the sign-in's was
+    rolled back); the `max_failures`-th within the window locks the number for a window."""
+    await session.execute(
+        _RECORD_FAILURE,
+        {
+            "tenant": tenant_id,
+            "key": login_key(phone),
+            "max": max_failures,
+            "window": timedelta(seconds=window_seconds),
+        },
     )
 
 
