@@ -1,6 +1,6 @@
 """Live vote benchmark: durable votes/s, vote latency and exact live tallies for watchers.
 
-    .venv/bin/python bench/live_vote.py --workers 1 --watchers 5000 --duration 30
+    .venv/bin/python bench/live_vote.py --watchers 5000 --duration 30    # 1 worker, 40 in flight
     .venv/bin/python bench/live_vote.py --watchers 500 --watcher-procs 2 --duration 8  # quick
     .venv/bin/python bench/live_vote.py --vote-via http --http raw ...   # votes over HTTP
     .venv/bin/python bench/live_vote.py --profile ...                     # + py-spy
@@ -1191,7 +1191,7 @@ def raise_file_limit() -> None:
 def main() -> None:
     raise_file_limit()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--watchers", type=int, default=5000, help="websocket watchers")
     parser.add_argument("--watcher-procs", type=int, default=4, help="processes holding watchers")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of voting")
@@ -1208,7 +1208,7 @@ def main() -> None:
     parser.add_argument(
         "--concurrency",
         type=int,
-        default=16,
+        default=10,
         help="votes in flight per voting process (watcher process for ws, client for http)",
     )
     parser.add_argument(
