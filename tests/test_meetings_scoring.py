@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import uuid
 
-import pytest
-
 from backend.people.models import Role
 from tests.factories.meetings import attend, make_meeting
 from tests.factories.people import make_user
@@ -281,22 +279,62 @@ async def test_only_hosts_open_scoring(server, gql, owner_db):
     assert await snapshot(owner_db, county, meeting) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "known limitation: a receipt and its ballot are written in one transaction (so a ballot "
-        "is never lost nor counted without its receipt), hence share PostgreSQL's xmin; when a "
-        "group-commit batch holds a single ballot, someone with database access can join them"
-    ),
-)
-async def test_transaction_ids_do_not_link_receipts_to_ballots(server, gql, owner_db):
-    county, voters, _, sheet = await scored_meeting(server, gql, 2)
-    for voter in voters:
-        assert await cast(gql, voter, sheet, ["满意", "不满意"]) == CAST
-    linked = await owner_db.fetchval(
-        "SELECT count(*) FROM scoring_receipts r JOIN scoring_ballots b ON b.xmin = r.xmin "
-        "WHERE r.tenant_id = $1 AND r.sheet_id = $2",
-        county.id,
-        db_id(sheet),
+async def test_closing_mixes_the_ballots_so_transaction_ids_link_no_receipt(server, gql, owner_db):
+    """A receipt and its ballot are written in one transaction (a ballot is never lost nor
+    counted without its receipt), so while the sheet is open they share PostgreSQL's xmin.
+    Closing rewrites every ballot in random order with a new id: afterwards no ballot
+    shares a transaction id with any receipt, and the results are those of the ballots."""
+    county, voters, _, sheet = await scored_meeting(server, gql, 3)
+    for voter, answers in zip(
+        voters, [["满意", "不满意"], ["满意", "满意"], ["不满意", "基本满意"]], strict=True
+    ):
+        assert await cast(gql, voter, sheet, answers) == CAST  # one batch each
+
+    async def linked() -> int:
+        return await owner_db.fetchval(
+            "SELECT count(*) FROM scoring_receipts r JOIN scoring_ballots b ON b.xmin = r.xmin "
+            "WHERE r.tenant_id = $1 AND r.sheet_id = $2",
+            county.id,
+            db_id(sheet),
+        )
+
+    async def ballots() -> list:
+        return await owner_db.fetch(
+            "SELECT id, answers FROM scoring_ballots WHERE tenant_id = $1 AND sheet_id = $2",
+            county.id,
+            db_id(sheet),
+        )
+
+    assert await linked() == 3  # the known weakness while open
+    before = await ballots()
+    closed = await ok(gql, CLOSE_SCORING, {"s": sheet}, county.admin.token)
+    after = await ballots()
+
+    assert await linked() == 0
+    assert sorted(r["answers"] for r in after) == sorted(r["answers"] for r in before)
+    assert not {r["id"] for r in after} & {r["id"] for r in before}
+    assert closed["sheet"]["results"]["ballots"] == 3
+    assert [t["counts"] for t in closed["sheet"]["results"]["targets"]] == [
+        {"满意": 2, "基本满意": 0, "不满意": 1},
+        {"满意": 1, "基本满意": 1, "不满意": 1},
+    ]
+
+
+async def test_the_service_role_cannot_delete_the_ballots_of_an_open_sheet(server, gql, owner_db):
+    """Only closing may rewrite ballots (a restrictive row policy): as the request role, a
+    DELETE of an open sheet's ballots removes nothing."""
+    county, voters, _, sheet = await scored_meeting(server, gql, 1)
+    assert await cast(gql, voters[0], sheet, ["满意", "满意"]) == CAST
+    async with owner_db.transaction():
+        await owner_db.execute("SET LOCAL ROLE yishi_app")
+        await owner_db.execute("SELECT set_config('app.tenant_id', $1, true)", str(county.id))
+        deleted = await owner_db.execute(
+            "DELETE FROM scoring_ballots WHERE sheet_id = $1", db_id(sheet)
+        )
+    assert deleted == "DELETE 0"
+    assert (
+        await owner_db.fetchval(
+            "SELECT count(*) FROM scoring_ballots WHERE sheet_id = $1", db_id(sheet)
+        )
+        == 1
     )
-    assert linked == 0

@@ -1286,7 +1286,25 @@ async def _close_scoring(
     sheet.results = tally_scores(sheet, list(answers))
     sheet.state, sheet.closed_at = ScoringState.CLOSED, now()
     await session.flush()
+    await _mix_ballots(session, sheet.id)
     await _append(session, principal, meeting, "scoring.closed", sheet_snapshot(sheet))
+
+
+# Every ballot of the sheet deleted and written again, in random order and with new ids, in
+# the closing transaction: afterwards no ballot shares the transaction id (xmin) of the
+# receipt written with it, nor a physical place that follows the order of casting. The
+# database allows it only for a CLOSED sheet (migration 0005).
+_MIX_BALLOTS = """
+WITH gone AS (
+  DELETE FROM scoring_ballots WHERE sheet_id = $1 RETURNING tenant_id, sheet_id, answers
+)
+INSERT INTO scoring_ballots (id, tenant_id, sheet_id, answers)
+SELECT gen_random_uuid(), tenant_id, sheet_id, answers FROM gone ORDER BY random()"""
+
+
+async def _mix_ballots(session: AsyncSession, sheet_id: int) -> None:
+    conn = await events.driver_connection(session)
+    await conn.execute(_MIX_BALLOTS, sheet_id)
 
 
 def tally_scores(sheet: ScoringSheet, ballots: list[list[Any]]) -> dict[str, Any]:
