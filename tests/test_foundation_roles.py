@@ -770,3 +770,35 @@ async def test_users_lists_the_countys_accounts_filtered_by_role(server, gql):
     assert experts["users"]["edges"] == [{"node": {"id": expert.gid}}]
     assert searched["users"]["edges"] == [{"node": {"displayName": "郑群众"}}]
     assert wildcards == [[], [], []]  # searched for literally, not as LIKE patterns
+
+
+async def test_an_admin_of_a_township_lists_only_the_people_of_its_units(server, gql):
+    # given: admins of 甲镇 (one county-wide, one scoped), people with roles in 甲镇, in a
+    # village of 甲镇, in 乙镇, and county-wide
+    county = await make_county(server)
+    town_a = await make_unit(server, county, kind=OrgUnitKind.TOWNSHIP, name="甲镇")
+    village = await make_unit(server, county, parent_id=town_a, kind=OrgUnitKind.VILLAGE)
+    town_b = await make_unit(server, county, kind=OrgUnitKind.TOWNSHIP, name="乙镇")
+    town_admin = await make_user(
+        server, county, roles=[(Role.TENANT_ADMIN, town_a)], name="甲镇管理员"
+    )
+    await make_user(server, county, roles=[(Role.MEDIATOR, town_a)], name="甲镇解事员")
+    await make_user(server, county, roles=[(Role.COLLECTOR, village)], name="网格员")
+    await make_user(server, county, roles=[(Role.MEDIATOR, town_b)], name="乙镇解事员")
+    await make_user(server, county, roles=[(Role.CITIZEN, None)], name="群众")
+
+    # when
+    scoped = await gql.data(
+        "{ users(first: 100) { edges { node { displayName } } } }", token=town_admin.token
+    )
+    county_wide = await gql.data(
+        "{ users(first: 100) { edges { node { displayName } } } }", token=county.admin.token
+    )
+
+    # then
+    assert [e["node"]["displayName"] for e in scoped["users"]["edges"]] == [
+        "甲镇管理员",
+        "甲镇解事员",
+        "网格员",
+    ]
+    assert len(county_wide["users"]["edges"]) == 6  # the county admin sees everyone

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import phonenumbers
-from sqlalchemy import delete, exists, func, select, text, update
+from sqlalchemy import delete, exists, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -537,9 +537,20 @@ async def list_users(
     limit: int,
     search: str | None = None,
 ) -> list[User]:
-    """Accounts of the county; tenant admins only."""
+    """Accounts of the county for tenant admins: all of them for a county-wide admin; for
+    an admin scoped to org units, the people who hold a role in those units or below
+    (PIPL: an office sees the accounts it works with, not the whole county's)."""
     principal.require(Role.TENANT_ADMIN)
     query = select(User).order_by(User.id).limit(limit)
+    admin_scopes = [g.org_path for g in principal.grants if g.role is Role.TENANT_ADMIN]
+    if None not in admin_scopes:
+        query = query.where(
+            exists().where(
+                Membership.user_id == User.id,
+                Membership.org_unit_id == OrgUnit.id,
+                or_(*(OrgUnit.path.startswith(path, autoescape=True) for path in admin_scopes)),
+            )
+        )
     if role is not None:
         query = query.where(exists().where(Membership.user_id == User.id, Membership.role == role))
     if search:
