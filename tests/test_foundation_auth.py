@@ -1136,3 +1136,32 @@ async def test_a_successful_sign_in_clears_the_failures(server, gql):
     for i in range(limit - 1):
         await login(gql, county, member.phone, f"wrong-again-{i}")
     assert (await login(gql, county, member.phone, PASSWORD))["errors"] == []
+
+
+async def test_too_many_wrong_operator_passwords_lock_the_operator(server, gql, owner_db):
+    username, password = await make_operator(server)
+    limit = server.services.settings.login_max_failures
+
+    async def attempt(secret):
+        return (await gql.data(OPERATOR_LOGIN, {"u": username, "p": secret}))["operatorLogin"]
+
+    wrong = [await attempt(f"wrong-{i}") for i in range(limit)]
+    locked = await attempt(password)
+
+    assert [r["errors"][0]["code"] for r in wrong] == ["INVALID_CREDENTIALS"] * limit
+    assert locked["tokens"] is None
+    assert [(e["field"], e["code"]) for e in locked["errors"]] == [
+        ("username", "TOO_MANY_ATTEMPTS")
+    ]
+    # when the lock has run out, the right password works and clears the count
+    await owner_db.execute(
+        "UPDATE platform_operators SET locked_until = now() - interval '1 second', "
+        "failures_since = now() - interval '1 hour' WHERE username = $1",
+        username,
+    )
+    assert (await attempt(password))["errors"] == []
+    assert await owner_db.fetchrow(
+        "SELECT failed_logins, failures_since, locked_until FROM platform_operators "
+        "WHERE username = $1",
+        username,
+    ) == (0, None, None)

@@ -111,3 +111,7 @@ class PlatformOperator(Timestamped, Base):
     id: Mapped[int] = id_column()
     username: Mapped[str] = mapped_column(String(50), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
+    # Sign-in lockout, as for county accounts (people.service.record_operator_failure).
+    failed_logins: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    failures_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

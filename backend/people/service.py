@@ -355,12 +355,8 @@ async def login(
     locked_until = await session.scalar(
         select(LoginThrottle.locked_until).where(LoginThrottle.key_hash == key)
     )
-    now = datetime.now(UTC)
-    if locked_until is not None and locked_until > now:
-        minutes = max(1, -int(-(locked_until - now).total_seconds() // 60))
-        raise DomainError(
-            Code.TOO_MANY_ATTEMPTS, f"密码错误次数过多，请{minutes}分钟后再试", field="phone"
-        )
+    if locked_until is not None:
+        _refuse_if_locked(locked_until, field="phone")
     try:
         e164 = normalise_phone(phone)
     except DomainError:
@@ -382,6 +378,46 @@ async def login(
     )
 
 
+def _refuse_if_locked(locked_until: datetime, *, field: str) -> None:
+    now = datetime.now(UTC)
+    if locked_until > now:
+        minutes = max(1, -int(-(locked_until - now).total_seconds() // 60))
+        raise DomainError(
+            Code.TOO_MANY_ATTEMPTS, f"密码错误次数过多，请{minutes}分钟后再试", field=field
+        )
+
+
+_RECORD_OPERATOR_FAILURE = text("""
+UPDATE platform_operators SET
+  failed_logins = CASE
+    WHEN failures_since IS NULL OR failures_since < now() - CAST(:window AS interval) THEN 1
+    ELSE failed_logins + 1 END,
+  failures_since = CASE
+    WHEN failures_since IS NULL OR failures_since < now() - CAST(:window AS interval) THEN now()
+    ELSE failures_since END,
+  locked_until = CASE
+    WHEN (CASE
+            WHEN failures_since IS NULL OR failures_since < now() - CAST(:window AS interval)
+            THEN 1 ELSE failed_logins + 1 END) >= :max
+    THEN now() + CAST(:window AS interval)
+    ELSE locked_until END
+WHERE username = :username""")
+
+
+async def record_operator_failure(
+    session: AsyncSession, *, username: str, max_failures: int, window_seconds: int
+) -> None:
+    """Count a wrong password for an operator (platform transaction of its own)."""
+    await session.execute(
+        _RECORD_OPERATOR_FAILURE,
+        {
+            "username": (username or "").strip(),
+            "max": max_failures,
+            "window": timedelta(seconds=window_seconds),
+        },
+    )
+
+
 def login_key(phone: str) -> str:
     """The throttle key of a phone number as typed: its E.164 form when it has one (so
     "138…" and "+86 138…" count together), hashed; nothing about the account."""
@@ -393,17 +429,20 @@ def login_key(phone: str) -> str:
 
 
 _RECORD_FAILURE = text("""
-INSERT INTO login_throttles (tenant_id, key_hash, failures, window_started_at, locked_until)
-VALUES (:tenant, :key, 1, now(), CASE WHEN :max <= 1 THEN now() + :window END)
+INSERT INTO login_throttles AS t (tenant_id, key_hash, failures, window_started_at, locked_until)
+VALUES (:tenant, :key, 1, now(),
+        CASE WHEN :max <= 1 THEN now() + CAST(:window AS interval) END)
 ON CONFLICT (tenant_id, key_hash) DO UPDATE SET
-  failures = CASE WHEN login_throttles.window_started_at < now() - :window
-                  THEN 1 ELSE login_throttles.failures + 1 END,
-  window_started_at = CASE WHEN login_throttles.window_started_at < now() - :window
-                           THEN now() ELSE login_throttles.window_started_at END,
+  failures = CASE
+    WHEN t.window_started_at < now() - CAST(:window AS interval) THEN 1
+    ELSE t.failures + 1 END,
+  window_started_at = CASE
+    WHEN t.window_started_at < now() - CAST(:window AS interval) THEN now()
+    ELSE t.window_started_at END,
   locked_until = CASE
-    WHEN login_throttles.window_started_at >= now() - :window
-         AND login_throttles.failures + 1 >= :max THEN now() + :window
-    ELSE login_throttles.locked_until END""")
+    WHEN t.window_started_at >= now() - CAST(:window AS interval) AND t.failures + 1 >= :max
+    THEN now() + CAST(:window AS interval)
+    ELSE t.locked_until END""")
 
 
 async def record_login_failure(
@@ -494,12 +533,16 @@ async def change_password(
 async def operator_login(
     session: AsyncSession, *, username: str, password: str, secret: str, access_ttl: int
 ) -> Tokens:
-    """Access token for a platform operator (platform transaction)."""
+    """Access token for a platform operator (platform transaction). Locked, like a county
+    account, by too many wrong passwords (`record_operator_failure`)."""
     operator = await session.scalar(
         select(PlatformOperator).where(PlatformOperator.username == (username or "").strip())
     )
+    if operator is not None and operator.locked_until is not None:
+        _refuse_if_locked(operator.locked_until, field="username")
     if not verify_password(operator.password_hash if operator else None, password) or not operator:
         raise DomainError(Code.INVALID_CREDENTIALS, "用户名或密码错误", field="password")
+    operator.failed_logins, operator.failures_since, operator.locked_until = 0, None, None
     access, exp = encode_access_token(
         secret=secret, ttl_seconds=access_ttl, tenant_id=None, operator_id=operator.id
     )

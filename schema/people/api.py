@@ -318,6 +318,14 @@ class PeopleMutations:
             ),
             platform=True,
         )
+        if any(e.code is Code.INVALID_CREDENTIALS for e in errors):
+            async with info.context.services.db.platform_transaction() as session:
+                await service.record_operator_failure(
+                    session,
+                    username=username,
+                    max_failures=settings.login_max_failures,
+                    window_seconds=settings.login_lock_seconds,
+                )
         return AuthPayload(tokens=_tokens(tokens), user=None, errors=_errors(errors))
 
     @strawberry.mutation(description="Create an account with optional roles. Tenant admins.")
