@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -20,7 +20,13 @@ from strawberry.asgi import GraphQL
 from backend.db import Database, describe_url
 from backend.meetings.service import MeetingDirectory
 from backend.meetings.timers import TimerScheduler
-from backend.observability import RequestMiddleware, configure_logging, tune_gc
+from backend.observability import (
+    RequestMiddleware,
+    configure_logging,
+    metrics_text,
+    tune_gc,
+    worker_exited,
+)
 from backend.services import AppServices, TenantDirectory
 from backend.settings import Settings, get_settings
 from realtime.hub import Hub, install_hub
@@ -117,6 +123,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             await writer.close()
             await hub.stop()
             await db.dispose()
+            worker_exited()
 
     graphql = YishiGraphQL(
         schema,
@@ -138,7 +145,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         return JSONResponse({"status": "ready", "database": "up"})
 
     async def metrics(request: Request) -> Response:
-        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        return PlainTextResponse(metrics_text(), media_type=CONTENT_TYPE_LATEST)
 
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -135,20 +137,30 @@ def serve(
         asyncio.run(upgrade(url))
     os.environ["DATABASE_URL"] = url  # workers join the same server
     # Each worker takes its share of the host's live-frame budget (settings.workers).
-    os.environ["WORKERS"] = str(workers or settings.workers)
-    uvicorn.run(
-        "backend.app:create_app",
-        factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
-        workers=workers or settings.workers,
-        ws="websockets-sansio",
-        # Frames are small JSON (~300 bytes); per-connection compression of every copy cost
-        # more CPU than the whole fan-out (bench/results, fanout --no-deflate).
-        ws_per_message_deflate=False,
-        log_level=settings.log_level.lower(),
-        access_log=False,
-    )
+    n_workers = workers or settings.workers
+    os.environ["WORKERS"] = str(n_workers)
+    metrics_dir = None
+    if n_workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Workers share their metrics through files here (observability.metrics_text).
+        metrics_dir = tempfile.mkdtemp(prefix="yishi-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    try:
+        uvicorn.run(
+            "backend.app:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=n_workers,
+            ws="websockets-sansio",
+            # Frames are small JSON (~300 bytes); per-connection compression of every copy
+            # cost more CPU than the whole fan-out (bench/results, fanout --no-deflate).
+            ws_per_message_deflate=False,
+            log_level=settings.log_level.lower(),
+            access_log=False,
+        )
+    finally:
+        if metrics_dir:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 @app.command()

@@ -10,6 +10,7 @@ import contextvars
 import gc
 import json
 import logging
+import os
 import sys
 import time
 import uuid
@@ -134,3 +135,24 @@ def tune_gc(threshold: int) -> None:
     gc.freeze()
     _, middle, old = gc.get_threshold()
     gc.set_threshold(threshold, max(middle, 20), max(old, 100))
+
+
+def metrics_text() -> bytes:
+    """The Prometheus exposition of this service. Under `yishi serve --workers N` every
+    worker writes its metrics to PROMETHEUS_MULTIPROC_DIR and any worker answering a scrape
+    reports all of them (counters summed; gauges summed over live workers)."""
+    from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry)
+    return generate_latest(REGISTRY)
+
+
+def worker_exited() -> None:
+    """Drop this worker's live gauges from the shared metrics (multiprocess mode)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(os.getpid())

@@ -2,8 +2,14 @@
 
 from prometheus_client import Counter, Gauge, Histogram
 
-SUBSCRIBERS = Gauge("yishi_subscribers", "Connected subscription operations")
-GROUPS = Gauge("yishi_subscription_groups", "Multiplexed subscription groups")
+# With several workers (backend.observability.metrics_text) a gauge is the sum over the live
+# worker processes.
+SUBSCRIBERS = Gauge(
+    "yishi_subscribers", "Connected subscription operations", multiprocess_mode="livesum"
+)
+GROUPS = Gauge(
+    "yishi_subscription_groups", "Multiplexed subscription groups", multiprocess_mode="livesum"
+)
 EVENTS_APPENDED = Counter("yishi_events_appended_total", "Events appended to the log")
 EVENTS_DELIVERED = Counter("yishi_events_delivered_total", "Event frames sent to subscribers")
 LAGGED = Counter(

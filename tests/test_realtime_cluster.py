@@ -110,7 +110,9 @@ async def wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
 class YishiProcess:
     """`yishi serve` in its own process, on the test database and the given pub/sub."""
 
-    def __init__(self, database_url: str, broadcast_url: str, log_dir: Path) -> None:
+    def __init__(
+        self, database_url: str, broadcast_url: str, log_dir: Path, *, workers: int = 1
+    ) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/graphql"
@@ -125,7 +127,7 @@ class YishiProcess:
         }
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                [str(YISHI), "serve", "--port", str(self.port)],
+                [str(YISHI), "serve", "--port", str(self.port), "--workers", str(workers)],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -364,3 +366,30 @@ async def test_the_redis_hub_reconnects_after_a_crash_and_catches_up(server, red
         await member.leave()
     assert sent == list(range(1, last + 1))
     assert hub_reconnects() - reconnects == 1
+
+
+async def test_metrics_of_several_workers_are_reported_together(database_url, tmp_path):
+    """`yishi serve --workers 2`: whichever worker answers a scrape reports the requests
+    both served (Prometheus multiprocess mode), not only its own."""
+    url = os.environ.get("REDIS_URL") or "memory://"
+    service = YishiProcess(database_url, url, tmp_path, workers=2)
+    try:
+        await service.ready()
+        for _ in range(40):  # a fresh connection each: spread over both workers
+            async with httpx.AsyncClient(base_url=service.base_url, timeout=10) as one:
+                assert (await one.get("/healthz")).status_code == 200
+        scrapes = []
+        for _ in range(6):
+            async with httpx.AsyncClient(base_url=service.base_url, timeout=10) as one:
+                scrapes.append((await one.get("/metrics")).text)
+    finally:
+        service.stop()
+    counts = [
+        sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith("yishi_http_requests_total{") and 'path="/healthz"' in line
+        )
+        for text in scrapes
+    ]
+    assert counts == [40.0] * 6
