@@ -675,10 +675,14 @@ def _projector(
     if not isinstance(type_, GraphQLObjectType) or selection_set is None:
         return None
     fields: list[tuple[str, str | None, Callable[[Any], Any] | None]] = []
+    keys: set[str] = set()
     for selection in selection_set.selections:
         if not isinstance(selection, FieldNode) or selection.directives or selection.arguments:
             return None
         key = selection.alias.value if selection.alias else selection.name.value
+        if key in keys:  # graphql-core merges repeated fields; leave that to it
+            return None
+        keys.add(key)
         if selection.name.value == "__typename":
             fields.append((key, None, None))
             continue
