@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import text
@@ -115,6 +116,18 @@ class Database:
     def app_session(self) -> AsyncSession:
         """A bare app-role session; the caller owns its transactions (long-lived readers)."""
         return self._app_sessions()
+
+
+async def driver_connection(session: AsyncSession) -> Any:
+    """The asyncpg connection under `session`, inside the session's open transaction (the
+    county scope is set on it, so RLS applies as to any statement of the session). Pending
+    ORM changes are flushed first, as SQLAlchemy's autoflush would before a statement."""
+    await session.flush()
+    connection = await session.connection()
+    raw = (await connection.get_raw_connection()).driver_connection
+    if not raw.is_in_transaction():  # a statement here would run and commit on its own
+        raise RuntimeError("driver_connection needs a transaction that has begun")
+    return raw
 
 
 def after_commit(session: AsyncSession, callback: AfterCommit) -> None:

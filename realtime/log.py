@@ -18,7 +18,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import after_commit
+from backend.db import after_commit, driver_connection
 from realtime.models import Event, StreamHead
 
 GENESIS = "0" * 64
@@ -158,18 +158,6 @@ _APPEND = """WITH added AS (
 )
 UPDATE event_streams SET last_seq = $10, last_hash = $11 WHERE tenant_id = $1 AND stream = $2"""
 _SEAL = "UPDATE event_streams SET sealed_at = $3 WHERE tenant_id = $1 AND stream = $2"
-
-
-async def driver_connection(session: AsyncSession) -> Any:
-    """The asyncpg connection under `session`, inside the session's open transaction (the
-    county scope is set on it, so RLS applies as to any statement of the session). Pending
-    ORM changes are flushed first, as SQLAlchemy's autoflush would before a statement."""
-    await session.flush()
-    connection = await session.connection()
-    raw = (await connection.get_raw_connection()).driver_connection
-    if not raw.is_in_transaction():  # a statement here would run and commit on its own
-        raise RuntimeError("driver_connection needs a transaction that has begun")
-    return raw
 
 
 async def lock_head(session: AsyncSession, *, tenant_id: int, stream: str) -> Head:

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.db import driver_connection
 from backend.errors import DomainError
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import (
@@ -957,7 +958,7 @@ def _is_eligible(eligibility: Eligibility, role: ParticipantRole, checked_in: bo
 
 
 # The vote batch's statements, as plain SQL on the batch's connection (see
-# realtime.log.driver_connection): a few thousand votes a second go through them, and
+# backend.db.driver_connection): a few thousand votes a second go through them, and
 # while the batch runs the stream is locked, so it makes two round trips, not one per step.
 _POLL_AND_VOTERS = """
 SELECT p.meeting_id, p.state, p.options::text AS options, p.max_choices, p.eligibility,
@@ -1008,7 +1009,7 @@ async def _write_votes(
     the poll's counts, and only if some conflicted, one query for why (a retry with the
     same idempotency key is a duplicate, any other an ALREADY_VOTED). Fills in every
     vote's outcome; returns the `vote.cast` events in the order the votes arrived."""
-    conn = await events.driver_connection(session)
+    conn = await driver_connection(session)
     user_ids = list({vote.user_id for vote in pending})
     rows = await conn.fetch(_POLL_AND_VOTERS, poll_id, meeting_id, user_ids)
     if not rows or rows[0]["meeting_id"] != meeting_id:
@@ -1303,7 +1304,7 @@ SELECT gen_random_uuid(), tenant_id, sheet_id, answers FROM gone ORDER BY random
 
 
 async def _mix_ballots(session: AsyncSession, sheet_id: int) -> None:
-    conn = await events.driver_connection(session)
+    conn = await driver_connection(session)
     await conn.execute(_MIX_BALLOTS, sheet_id)
 
 
