@@ -266,16 +266,6 @@ class PeopleMutations:
             )
 
         tokens, errors = await mutate(info, run)
-        if any(e.code is Code.INVALID_CREDENTIALS and e.field == "password" for e in errors):
-            tenant_id = (await info.context.principal()).require_tenant()
-            async with info.context.services.db.transaction(tenant_id=tenant_id) as session:
-                await service.record_login_failure(
-                    session,
-                    tenant_id=tenant_id,
-                    phone=input.phone,
-                    max_failures=settings.login_max_failures,
-                    window_seconds=settings.login_lock_seconds,
-                )
         return AuthPayload(
             tokens=_tokens(tokens),
             errors=_errors(errors),
