@@ -440,7 +440,9 @@ ON CONFLICT (tenant_id, key_hash) DO UPDATE SET
     WHEN t.window_started_at < now() - CAST(:window AS interval) THEN now()
     ELSE t.window_started_at END,
   locked_until = CASE
-    WHEN t.window_started_at >= now() - CAST(:window AS interval) AND t.failures + 1 >= :max
+    WHEN (CASE
+            WHEN t.window_started_at < now() - CAST(:window AS interval) THEN 1
+            ELSE t.failures + 1 END) >= :max
     THEN now() + CAST(:window AS interval)
     ELSE t.locked_until END""")
 
