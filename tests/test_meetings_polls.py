@@ -32,7 +32,7 @@ from tests.meetings_api import (
     refused,
     snapshot,
 )
-from tests.realtime_client import GraphQLWS
+from tests.realtime_client import GraphQLWS, wait_until
 
 
 async def citizens(server, county, n):
@@ -610,3 +610,44 @@ def _without_locations(results):
         ]
         out.append({"data": result.get("data"), "errors": errors})
     return out
+
+
+async def test_the_tally_frame_budget_counts_every_poll_changing_at_once(server, gql, monkeypatch):
+    """Live tallies: no more than the process's frame budget a second for all the values
+    changing together — two polls voted on at once each get half of it."""
+    from realtime.hub import channel_name
+
+    hub = server.services.extras["hub"]
+    monkeypatch.setattr(hub, "live_budget", 4.0)  # frames a second, for this test
+    county = await make_county(server)
+    voters = await citizens(server, county, 2)
+    meeting = await make_meeting(gql, county)
+    await attend(gql, county, meeting, [v.gid for v in voters])
+    first, second = await open_poll(gql, county, meeting), await open_poll(gql, county, meeting)
+    feed_key = channel_name(hub.namespace, county.id, f"meeting:{db_id(meeting)}")
+    async with GraphQLWS(server.ws_url) as a, GraphQLWS(server.ws_url) as b:
+        await a.open(voters[0].token)
+        await b.open(voters[1].token)
+        await a.subscribe(LIVE, {"m": meeting})
+        await b.subscribe(LIVE, {"m": meeting})
+        await wait_until(
+            lambda: (
+                feed_key in hub.feeds
+                and sum(len(g.members) for g in hub.feeds[feed_key].groups.values()) == 2
+            ),
+            "both watchers joined",
+        )
+        feed = hub.feeds[feed_key]
+        await vote(gql, voters[0], first, [0])
+        one_changing = feed._live.interval
+        # two polls' tallies arriving together (as from one vote batch), handed to the feed
+        # as the hub does, with no pause between them
+        for poll in (first, second):
+            tally = {"pollId": db_id(poll), "counts": [1, 0, 0], "totalVotes": 1}
+            feed.offer_live("poll.tally", str(db_id(poll)), 1, tally)
+        two_changing = feed._live.interval
+
+    # two watchers, a budget of 4 frames/s: one poll changing → a tally every 0.5 s; two
+    # polls changing at once → each every second
+    assert one_changing == 0.5
+    assert two_changing == 1.0
