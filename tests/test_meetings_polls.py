@@ -639,12 +639,14 @@ async def test_the_tally_frame_budget_counts_every_poll_changing_at_once(server,
         )
         feed = hub.feeds[feed_key]
         await vote(gql, voters[0], first, [0])
+        first_key = ("poll.tally", str(db_id(first)))
+        await wait_until(lambda: feed._live.latest(first_key) is not None, "the tally arrived")
         one_changing = feed._live.interval
         # two polls' tallies arriving together (as from one vote batch), handed to the feed
         # as the hub does, with no pause between them
         for poll in (first, second):
             tally = {"pollId": db_id(poll), "counts": [1, 0, 0], "totalVotes": 1}
-            feed.offer_live("poll.tally", str(db_id(poll)), 1, tally)
+            feed.offer_live("poll.tally", str(db_id(poll)), 1000, tally)  # newer than any
         two_changing = feed._live.interval
 
     # two watchers, a budget of 4 frames/s: one poll changing → a tally every 0.5 s; two
