@@ -100,7 +100,7 @@ class Database:
         async with self._app_sessions() as session:
             async with session.begin():
                 if read_only:
-                    await session.execute(text("SET TRANSACTION READ ONLY"))
+                    await session.connection(execution_options={"postgresql_readonly": True})
                 await set_scope(session, tenant_id=tenant_id, user_id=user_id)
                 yield session
             await run_after_commit(session)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncpg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from backend.models import metadata
 from backend.people.models import Role
@@ -169,3 +170,19 @@ async def test_audit_log_is_append_only_for_the_service(server, gql):
         with pytest.raises(Exception, match="permission denied"):
             async with server.services.db.transaction(tenant_id=county.id) as session:
                 await session.execute(text(statement))
+
+
+async def test_read_transactions_are_read_only_and_leave_the_connection_writable(server):
+    """Reads begin READ ONLY (one statement less than SET TRANSACTION); the pooled
+    connection is writable again for the next transaction."""
+    county = await make_county(server)
+    db = server.services.db
+    async with db.transaction(tenant_id=county.id, read_only=True) as session:
+        assert (await session.execute(text("SHOW transaction_read_only"))).scalar() == "on"
+        with pytest.raises(DBAPIError, match="read-only transaction"):
+            await session.execute(
+                text("UPDATE tenants SET name = name WHERE id = :id"), {"id": county.id}
+            )
+    for _ in range(3):  # whichever pooled connection comes next
+        async with db.transaction(tenant_id=county.id) as session:
+            assert (await session.execute(text("SHOW transaction_read_only"))).scalar() == "off"
