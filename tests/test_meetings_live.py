@@ -137,3 +137,40 @@ async def test_another_countys_meeting_cannot_be_watched(server, gql):
         op = await ws.subscribe(LIVE, {"m": meeting})
         errors = await ws.error(op)
     assert [e["extensions"]["code"] for e in errors] == ["NOT_FOUND"]
+
+
+async def test_who_gets_the_host_view_of_the_live_meeting(server, gql, owner_db):
+    """Hosts see why a comment was hidden: a participant invited as HOST and staff of the
+    host unit do; an attendee and staff scoped elsewhere see the public view."""
+    from tests.factories.tenants import make_unit
+
+    county = await make_county(server)
+    elsewhere = await make_unit(server, county)
+    author = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    invited_host = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    host_staff = await make_user(server, county, roles=[(Role.DEPARTMENT_STAFF, None)])
+    other_staff = await make_user(server, county, roles=[(Role.DEPARTMENT_STAFF, elsewhere)])
+    attendee = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    meeting = await make_meeting(gql, county)
+    await ok(gql, INVITE, {"m": meeting, "u": [invited_host.gid], "r": "HOST"}, county.admin.token)
+    await attend(gql, county, meeting, [author.gid, attendee.gid])
+    watchers = [invited_host, host_staff, other_staff, attendee]
+    sockets = [GraphQLWS(server.ws_url) for _ in watchers]
+    try:
+        head = (await logged(owner_db, county, meeting))[-1][0]
+        ops = []
+        for ws, who in zip(sockets, watchers, strict=True):
+            await ws.open(who.token)
+            ops.append(await ws.subscribe(LIVE, {"m": meeting, "after": head}))
+        posted = await ok(gql, POST_COMMENT, {"m": meeting, "b": "不当言论"}, author.token)
+        await ok(gql, HIDE, {"c": posted["comment"]["id"], "r": "人身攻击"}, county.admin.token)
+        reasons = [
+            (await collect_until(ws, op, lambda e: e["type"] == "comment.hidden"))[-1]["data"][
+                "hiddenReason"
+            ]
+            for ws, op in zip(sockets, ops, strict=True)
+        ]
+    finally:
+        for ws in sockets:
+            await ws.close()
+    assert reasons == ["人身攻击", "人身攻击", None, None]

@@ -93,9 +93,7 @@ async def is_host(session: AsyncSession, principal: Principal, meeting: Meeting)
     if principal.user_id is None:
         return False
     path = await _unit_path(session, meeting.host_unit_id)
-    if principal.has(Role.TENANT_ADMIN, at_path=path) or principal.has(
-        Role.DEPARTMENT_STAFF, at_path=path
-    ):
+    if _hosts_by_role(principal, path):
         return True
     role = await session.scalar(
         select(Participant.role).where(
@@ -103,6 +101,12 @@ async def is_host(session: AsyncSession, principal: Principal, meeting: Meeting)
         )
     )
     return role is ParticipantRole.HOST
+
+
+def _hosts_by_role(principal: Principal, host_unit_path: str | None) -> bool:
+    return principal.has(Role.TENANT_ADMIN, at_path=host_unit_path) or principal.has(
+        Role.DEPARTMENT_STAFF, at_path=host_unit_path
+    )
 
 
 async def require_host(session: AsyncSession, principal: Principal, meeting: Meeting) -> None:
@@ -1620,10 +1624,26 @@ async def _authorize_meeting_stream(
         raise DomainError(
             streams.StreamErrorCode.UNKNOWN_STREAM, "会议流须为 meeting:<编号>", field="stream"
         )
-    meeting = await session.get(Meeting, int(ident))
-    if meeting is None:
+    # As is_host, in one query: a crowd joining a meeting comes through here.
+    row = (
+        await session.execute(
+            select(OrgUnit.path, Participant.role)
+            .select_from(Meeting)
+            .join(OrgUnit, OrgUnit.id == Meeting.host_unit_id)
+            .outerjoin(
+                Participant,
+                (Participant.meeting_id == Meeting.id)
+                & (Participant.user_id == (principal.user_id or 0)),
+            )
+            .where(Meeting.id == int(ident))
+        )
+    ).first()
+    if row is None:
         raise DomainError(streams.StreamErrorCode.NOT_FOUND, "会议不存在", field="stream")
-    return HOST_VIEW if await is_host(session, principal, meeting) else PUBLIC_VIEW
+    host = principal.user_id is not None and (
+        _hosts_by_role(principal, row.path) or row.role is ParticipantRole.HOST
+    )
+    return HOST_VIEW if host else PUBLIC_VIEW
 
 
 def _visible(event: events.LoggedEvent, visibility: Hashable) -> bool:

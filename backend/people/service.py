@@ -283,17 +283,31 @@ async def revoke_role(
 
 
 async def load_grants(session: AsyncSession, user_id: int) -> tuple[bool, str, tuple[Grant, ...]]:
-    """(active, display name, grants with their org paths) for a user of the current county."""
-    user = await session.get(User, user_id)
-    if user is None:
+    """(active, display name, grants with their org paths) for a user of the current county,
+    in one query: every authenticated request and websocket connection starts here."""
+    rows = (
+        await session.execute(
+            select(
+                User.is_active,
+                User.display_name,
+                Membership.role,
+                Membership.org_unit_id,
+                OrgUnit.path,
+            )
+            .select_from(User)
+            .outerjoin(Membership, Membership.user_id == User.id)
+            .outerjoin(OrgUnit, OrgUnit.id == Membership.org_unit_id)
+            .where(User.id == user_id)
+        )
+    ).all()
+    if not rows:
         return False, "", ()
-    rows = await session.execute(
-        select(Membership.role, Membership.org_unit_id, OrgUnit.path)
-        .outerjoin(OrgUnit, OrgUnit.id == Membership.org_unit_id)
-        .where(Membership.user_id == user_id)
+    grants = tuple(
+        Grant(role=role, org_unit_id=unit, org_path=path)
+        for _, _, role, unit, path in rows
+        if role is not None
     )
-    grants = tuple(Grant(role=r, org_unit_id=u, org_path=p) for r, u, p in rows.all())
-    return user.is_active, user.display_name, grants
+    return rows[0].is_active, rows[0].display_name, grants
 
 
 @dataclass(frozen=True, slots=True)
