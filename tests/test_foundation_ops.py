@@ -272,3 +272,13 @@ async def test_a_unit_scoped_admin_cannot_read_the_county_audit_log(server, gql)
     # then
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_serving_process_tunes_its_garbage_collector(server):
+    """Once the app has started (GC_THRESHOLD): startup objects frozen out of collection,
+    the young generation collected every GC_THRESHOLD allocations, the old one rarely."""
+    import gc
+
+    threshold = server.services.settings.gc_threshold
+    assert gc.get_threshold()[0] == threshold and gc.get_threshold()[2] >= 100
+    assert gc.get_freeze_count() > 10_000  # the modules, the schema, the pools
