@@ -850,8 +850,6 @@ class _PollRow:
     """What a vote batch needs of its poll, read once per batch under the stream's lock
     (poll state changes take the same lock, so it cannot change under the batch)."""
 
-    id: int
-    meeting_id: int
     state: PollState
     options: list[str]
     max_choices: int
@@ -1019,8 +1017,6 @@ async def _write_votes(
     if not rows or rows[0]["meeting_id"] != meeting_id:
         return _refuse_all(pending, DomainError(Code.NOT_FOUND, "表决不存在", field="pollId"))
     poll = _PollRow(
-        id=poll_id,
-        meeting_id=meeting_id,
         state=PollState(rows[0]["state"]),
         options=orjson.loads(rows[0]["options"]),
         max_choices=rows[0]["max_choices"],
