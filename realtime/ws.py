@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Hashable
@@ -368,7 +367,7 @@ class GraphQLWebSocket:
         token check, no per-request extension hooks; errors get the same classification and
         masking as over HTTP (`ErrorPolicy`). Each operation has its own context (loaders,
         reads), sharing only the connection's principal."""
-        ctx = dataclasses.replace(self.ctx, _reader=None, _loaders=None, extras={})
+        ctx = self.ctx.for_operation()
         result = execute(
             self.schema._schema,
             document,
@@ -389,7 +388,7 @@ class GraphQLWebSocket:
         graphql-core, the field's handler, then its payload projected onto the selection.
         graphql-core's executor leaves a few dozen objects in reference cycles per
         execution, whose collection paused the loop under live voting."""
-        ctx = dataclasses.replace(self.ctx, _reader=None, _loaders=None, extras={})
+        ctx = self.ctx.for_operation()
         gql_schema = self.schema._schema
         coerced = get_variable_values(gql_schema, operation.variable_definitions or (), variables)
         if isinstance(coerced, list):  # variables that do not fit their definitions
@@ -400,7 +399,7 @@ class GraphQLWebSocket:
             # As strawberry hands them to the resolver: Python names and types (GlobalID…)
             kwargs = convert_arguments(
                 args,
-                plan.field_def.extensions["strawberry-definition"].arguments,
+                plan.arguments,
                 scalar_registry=self.schema.schema_converter.scalar_registry,
                 config=self.schema.config,
             )
@@ -625,6 +624,7 @@ class _DirectPlan:
     node: FieldNode
     key: str  # the response key (alias or name)
     project: Callable[[Any], Any]  # payload object → the selected JSON value
+    arguments: list[Any]  # the field's strawberry arguments (computed on each access)
 
 
 @functools.lru_cache(maxsize=512)
@@ -654,7 +654,8 @@ def _direct_plan(
     if project is None:
         return None
     key = node.alias.value if node.alias else node.name.value
-    return _DirectPlan(_DIRECT[node.name.value], field_def, node, key, project)
+    arguments = list(field_def.extensions["strawberry-definition"].arguments)
+    return _DirectPlan(_DIRECT[node.name.value], field_def, node, key, project, arguments)
 
 
 def _projector(

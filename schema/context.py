@@ -81,6 +81,18 @@ class Context:
     _loaders: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
 
+    def for_operation(self) -> Context:
+        """A context for one operation on a long-lived connection: the same services,
+        request and resolved principal; its own loaders, reads and extras."""
+        return Context(
+            services=self.services,
+            request=self.request,
+            response=self.response,
+            request_id=self.request_id,
+            connection_params=self.connection_params,
+            _principal=self._principal,
+        )
+
     @property
     def is_websocket(self) -> bool:
         return isinstance(self.request, WebSocket)
