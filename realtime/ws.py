@@ -173,7 +173,14 @@ class GraphQLWebSocket:
                 except ValueError:
                     await self.close(4400, "Invalid message")
                     return
-                if not await self.dispatch(message):
+                try:
+                    if not await self.dispatch(message):
+                        return
+                except (WebSocketDisconnect, asyncio.CancelledError):
+                    raise
+                except Exception:  # a bug or a lost database: a clear close, not a drop
+                    log.exception("websocket message %r failed", message.get("type"))
+                    await self.close(1011, "Internal error")
                     return
         finally:
             timeout.cancel()

@@ -249,3 +249,28 @@ async def test_an_after_beyond_the_stream_head_is_bad_user_input(server, gql):
         errors = await ws.error(op)
         assert [e["extensions"]["code"] for e in errors] == ["BAD_USER_INPUT"]
         assert "1" in errors[0]["message"]
+
+
+async def test_a_failure_while_opening_the_connection_closes_it_with_1011(server, monkeypatch):
+    """If loading the principal fails unexpectedly (the database gone, a bug), the client
+    gets a clear close (1011, internal error) instead of a dropped connection."""
+    from schema.context import Context
+
+    async def broken(self):
+        raise RuntimeError("database unavailable")
+
+    monkeypatch.setattr(Context, "principal", broken)
+    county = await make_county(server)
+    client = GraphQLWS(server.ws_url)
+    await client.connect()
+    try:
+        await client.send(
+            {
+                "type": "connection_init",
+                "payload": {"Authorization": f"Bearer {county.admin.token}"},
+            }
+        )
+        closed = await client.wait_closed()
+    finally:
+        await client.close()
+    assert (closed.code, closed.reason) == (1011, "Internal error")
