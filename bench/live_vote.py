@@ -56,10 +56,13 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from realtime_common import FreshDatabase, gid, log, pg_dsn, raise_fd_limit  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
 VENV_BIN = ROOT / ".venv" / "bin"
 SERVER_LOG = Path(tempfile.gettempdir()) / "yishi-bench-server.log"
@@ -75,51 +78,7 @@ LIVE = """subscription($m: ID!, $after: Int) { meetingLive(meetingId: $m, after:
     ... on PollUpdate { change poll { id counts totalVotes } } } } }"""
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def pg_dsn(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
-
-
-def gid(type_name: str, db_id: int) -> str:
-    from strawberry import relay
-
-    return str(relay.GlobalID(type_name, str(db_id)))
-
-
-# -- database: create, seed, inspect ------------------------------------------------------
-
-
-async def create_database(server_url: str) -> tuple[str, str]:
-    import asyncpg
-
-    name = f"yishi_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(pg_dsn(server_url))
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    url = with_database(server_url, name)
-    from backend.migrate import upgrade
-
-    await upgrade(url)
-    return name, url
-
-
-async def drop_database(server_url: str, name: str) -> None:
-    import asyncpg
-
-    admin = await asyncpg.connect(pg_dsn(server_url))
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
+# -- database: seed, inspect -------------------------------------------------------------
 
 
 async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
@@ -882,9 +841,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     from backend.security import encode_access_token
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    server_url = (
-        os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
-    )
     over_ws = args.vote_via == "ws"
     if over_ws:  # the watchers are the voters: one vote each per poll
         voters = args.watchers
@@ -892,8 +848,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     else:
         voters = args.voters or int(args.duration * 4000)
         n_polls = 1
-    db_name, url = await create_database(server_url)
-    log(f"database {db_name} created and migrated")
+    database = await FreshDatabase(
+        os.environ.get("TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
+    ).create()
+    url = database.url
+    log(f"database {database.name} created and migrated")
     proc = None
     children: list[mp.Process] = []
     try:
@@ -1063,7 +1022,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if proc is not None:
             stop_server(proc)
         if not args.keep_db:
-            await drop_database(server_url, db_name)
+            await database.drop()
 
     # -- figures ---------------------------------------------------------------------------
     latencies = sorted(x for r in results for x in r["latencies"])
@@ -1179,17 +1138,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return report
 
 
-def raise_file_limit() -> None:
-    """Thousands of sockets on both ends: lift the soft limit (inherited by the server)."""
-    import resource
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft < hard:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-
-
 def main() -> None:
-    raise_file_limit()
+    raise_fd_limit()  # thousands of sockets on both ends (inherited by the server)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     parser.add_argument("--watchers", type=int, default=5000, help="websocket watchers")

@@ -77,14 +77,20 @@ class FreshDatabase:
     """A new database on TEST_DATABASE_URL's server, else on an embedded pgserver in a
     temporary directory; migrated to head; dropped (or the embedded server stopped) after."""
 
-    def __init__(self) -> None:
-        self.server_url = os.environ.get("TEST_DATABASE_URL")
+    def __init__(self, server_url: str | None = None) -> None:
+        self.server_url = server_url or os.environ.get("TEST_DATABASE_URL")
         self.name = f"yishi_bench_{uuid.uuid4().hex[:8]}"
         self.url = ""
         self._pg: Any = None
         self._tmp: str | None = None
 
     async def __aenter__(self) -> FreshDatabase:
+        return await self.create()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.drop()
+
+    async def create(self) -> FreshDatabase:
         import asyncpg
 
         from backend.migrate import upgrade
@@ -104,7 +110,7 @@ class FreshDatabase:
         await upgrade(self.url)
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def drop(self) -> None:
         import asyncpg
 
         with contextlib.suppress(Exception):
