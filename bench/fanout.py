@@ -54,6 +54,7 @@ from realtime_common import (
     log,
     mint_token,
     new_secret,
+    open_subscription,
     raise_fd_limit,
     rss_bytes,
     seed_county,
@@ -110,26 +111,7 @@ class Subscribers:
                 )
                 self.sockets.append(ws)
                 if self.mode == "yishi":
-                    await ws.send(
-                        orjson.dumps(
-                            {
-                                "type": "connection_init",
-                                "payload": {"Authorization": f"Bearer {self.token}"},
-                            }
-                        ).decode()
-                    )
-                    ack = orjson.loads(await asyncio.wait_for(ws.recv(), 300))
-                    if ack.get("type") != "connection_ack":
-                        raise RuntimeError(f"no ack: {ack}")
-                    await ws.send(
-                        orjson.dumps(
-                            {
-                                "id": "1",
-                                "type": "subscribe",
-                                "payload": {"query": EVENTS, "variables": {}},
-                            }
-                        ).decode()
-                    )
+                    await open_subscription(ws, self.token, EVENTS, {}, ack_wait=300)
             self.alive[i] = True
             from datetime import datetime
 

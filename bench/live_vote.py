@@ -61,7 +61,15 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from realtime_common import FreshDatabase, gid, log, pg_dsn, raise_fd_limit  # noqa: E402
+from realtime_common import (  # noqa: E402
+    FreshDatabase,
+    gid,
+    log,
+    open_subscription,
+    pg_dsn,
+    raise_fd_limit,
+    seed_county,
+)
 
 RESULTS = ROOT / "bench" / "results"
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -90,34 +98,19 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
     from backend.meetings import service as meetings
     from backend.meetings.models import Eligibility, MeetingKind, MeetingMode, PollKind
     from backend.people import service as people
-    from backend.people.models import Membership, Role, User
     from backend.security import Principal
-    from tenants import service as tenants
 
+    county = await seed_county(url)
     db = Database(owner_url=url, pool_size=2)
     try:
-        async with db.platform_transaction() as session:
-            tenant = await tenants.create_tenant(
-                session,
-                Principal(tenant_id=None, operator_id=0),
-                name="压测县",
-                slug=f"bench{uuid.uuid4().hex[:8]}",
-                division_code=f"{random.randint(100000, 999999)}",
-            )
-        async with db.transaction(tenant_id=tenant.id) as session:
-            root = await tenants.root_unit(session)
-            admin = User(tenant_id=tenant.id, display_name="会务管理员", phone="+8613900000000")
-            session.add(admin)
-            await session.flush()
-            session.add(Membership(tenant_id=tenant.id, user_id=admin.id, role=Role.TENANT_ADMIN))
-        async with db.transaction(tenant_id=tenant.id) as session:
-            _, name, grants = await people.load_grants(session, admin.id)
+        async with db.transaction(tenant_id=county.tenant_id) as session:
+            _, name, grants = await people.load_grants(session, county.admin_id)
         principal = Principal(
-            tenant_id=tenant.id, user_id=admin.id, grants=grants, display_name=name
+            tenant_id=county.tenant_id, user_id=county.admin_id, grants=grants, display_name=name
         )
         from datetime import UTC, datetime
 
-        async with db.transaction(tenant_id=tenant.id, user_id=admin.id) as session:
+        async with db.transaction(tenant_id=county.tenant_id, user_id=county.admin_id) as session:
             meeting = await meetings.create_meeting(
                 session,
                 principal,
@@ -125,13 +118,13 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
                 mode=MeetingMode.ONLINE,
                 title="压测：年度述职报告会",
                 description=None,
-                host_unit_id=root.id,
+                host_unit_id=county.root_id,
                 venue_id=None,
                 starts_at=datetime.now(UTC),
                 ends_at=None,
                 capacity=None,
             )
-        async with db.transaction(tenant_id=tenant.id, user_id=admin.id) as session:
+        async with db.transaction(tenant_id=county.tenant_id, user_id=county.admin_id) as session:
             await meetings.change_state(session, principal, meeting_id=meeting.id, action="start")
             measured = [
                 await meetings.create_poll(
@@ -156,7 +149,7 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
                 max_choices=None,
                 eligibility=Eligibility.REGISTERED,
             )
-        async with db.transaction(tenant_id=tenant.id, user_id=admin.id) as session:
+        async with db.transaction(tenant_id=county.tenant_id, user_id=county.admin_id) as session:
             for poll in measured:
                 await meetings.open_poll(session, principal, poll_id=poll.id)
             await meetings.open_poll(session, principal, poll_id=warmup.id)
@@ -169,28 +162,28 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
             "INSERT INTO users (tenant_id, display_name, phone) "
             "SELECT $1, '投票人' || g, '+8613' || lpad(g::text, 9, '0') FROM generate_series(1, $2) g "
             "RETURNING id",
-            tenant.id,
+            county.tenant_id,
             voters,
         )
         await conn.execute(
             "INSERT INTO meeting_participants (tenant_id, meeting_id, user_id, role, invited) "
             "SELECT $1, $2, u.id, 'REPRESENTATIVE', true FROM users u "
             "WHERE u.tenant_id = $1 AND u.id <> $3",
-            tenant.id,
+            county.tenant_id,
             meeting.id,
-            admin.id,
+            county.admin_id,
         )
         head = await conn.fetchval(
             "SELECT last_seq FROM event_streams WHERE tenant_id = $1 AND stream = $2",
-            tenant.id,
+            county.tenant_id,
             f"meeting:{meeting.id}",
         )
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
     return {
-        "tenant_id": tenant.id,
-        "admin_id": admin.id,
+        "tenant_id": county.tenant_id,
+        "admin_id": county.admin_id,
         "meeting_id": meeting.id,
         "poll_ids": [poll.id for poll in measured],
         "warmup_poll_id": warmup.id,
@@ -394,26 +387,8 @@ async def _watchers(conn: Any, ws_url: str, plan: dict[str, Any]) -> None:
                     compression="deflate" if plan["compression"] == "deflate" else None,
                 )
                 sockets[i] = ws
-                await ws.send(
-                    orjson.dumps(
-                        {
-                            "type": "connection_init",
-                            "payload": {"Authorization": f"Bearer {tokens[i % len(tokens)]}"},
-                        }
-                    ).decode()
-                )
-                ack = orjson.loads(await asyncio.wait_for(ws.recv(), 60))
-                if ack.get("type") != "connection_ack":
-                    raise RuntimeError(f"no ack: {ack}")
-                await ws.send(
-                    orjson.dumps(
-                        {
-                            "id": "1",
-                            "type": "subscribe",
-                            "payload": {"query": LIVE, "variables": {"m": plan["meeting"]}},
-                        }
-                    ).decode()
-                )  # live from now
+                token = tokens[i % len(tokens)]
+                await open_subscription(ws, token, LIVE, {"m": plan["meeting"]})  # from now
             states.append(state)
             async for raw in ws:
                 message = orjson.loads(raw)

@@ -136,6 +136,7 @@ class County:
     slug: str
     admin_id: int
     root_gid: str
+    root_id: int = 0
 
 
 async def seed_county(url: str) -> County:
@@ -170,8 +171,32 @@ async def seed_county(url: str) -> County:
     finally:
         await conn.close()
     return County(
-        tenant_id=tenant.id, slug=tenant.slug, admin_id=admin_id, root_gid=gid("OrgUnit", root_id)
+        tenant_id=tenant.id,
+        slug=tenant.slug,
+        admin_id=admin_id,
+        root_gid=gid("OrgUnit", root_id),
+        root_id=root_id,
     )
+
+
+async def open_subscription(
+    ws: Any, token: str, query: str, variables: dict[str, Any], ack_wait: float = 60
+) -> None:
+    """graphql-transport-ws on an open client socket: connection_init with the token, wait
+    for the ack, then subscribe `query` as operation "1"."""
+    import orjson
+
+    init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+    await ws.send(orjson.dumps(init).decode())
+    ack = orjson.loads(await asyncio.wait_for(ws.recv(), ack_wait))
+    if ack.get("type") != "connection_ack":
+        raise RuntimeError(f"no ack: {ack}")
+    subscribe = {
+        "id": "1",
+        "type": "subscribe",
+        "payload": {"query": query, "variables": variables},
+    }
+    await ws.send(orjson.dumps(subscribe).decode())
 
 
 def mint_token(secret: str, county: County, ttl: int = 86400) -> str:
