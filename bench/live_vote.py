@@ -12,7 +12,8 @@ What it does, everything on 127.0.0.1 and bounded in time:
 2. seeds a county, a live 述职报告会 with open polls (3 options, REGISTERED voters) and the
    voters (users + participants inserted with SQL, for speed);
 3. starts the service as a subprocess: `.venv/bin/yishi serve --workers N`, with that
-   DATABASE_URL, a random JWT_SECRET and, for N > 1, BROADCAST_URL=redis://127.0.0.1:6379/<db>;
+   DATABASE_URL, a random JWT_SECRET and, for N > 1, BROADCAST_URL=redis://127.0.0.1:6379/<db>
+   (its log in the temporary directory, yishi-bench-<port>.log);
 4. starts W websocket watchers (graphql-transport-ws, in --watcher-procs client processes),
    all subscribed to meetingLive of the meeting;
 5. for --duration seconds, votes are cast as fast as the clients can, --concurrency in flight
@@ -47,11 +48,9 @@ import os
 import random
 import secrets
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -69,11 +68,14 @@ from realtime_common import (  # noqa: E402
     pg_dsn,
     raise_fd_limit,
     seed_county,
+    serving_pids,
+    start_yishi,
+    stop_process,
+    wait_ready,
 )
 
 RESULTS = ROOT / "bench" / "results"
 VENV_BIN = ROOT / ".venv" / "bin"
-SERVER_LOG = Path(tempfile.gettempdir()) / "yishi-bench-server.log"
 OPTIONS = ["同意", "不同意", "弃权"]
 
 VOTE = (
@@ -239,80 +241,6 @@ async def stored(url: str, tenant_id: int, poll_ids: list[int]) -> dict[str, Any
         "vote_events": events,
         "batches": batches,
     }
-
-
-# -- the service --------------------------------------------------------------------------
-
-
-def start_server(
-    url: str, port: int, workers: int, secret: str, redis_db: int, pool_size: int
-) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "JWT_SECRET": secret,
-        "LOG_LEVEL": "WARNING",
-        "ENVIRONMENT": "development",
-        "DB_POOL_SIZE": str(pool_size),
-    }
-    env["BROADCAST_URL"] = f"redis://127.0.0.1:6379/{redis_db}" if workers > 1 else "memory://"
-    command = [
-        str(VENV_BIN / "yishi"),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
-    log(f"starting: {' '.join(command)} (BROADCAST_URL={env['BROADCAST_URL']})")
-    return subprocess.Popen(
-        command,
-        env=env,
-        cwd=ROOT,
-        start_new_session=True,
-        stdout=open(SERVER_LOG, "wb"),
-        stderr=subprocess.STDOUT,
-    )
-
-
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)  # the group this script started
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
-
-
-async def wait_ready(base_url: str, proc: subprocess.Popen[bytes], limit: float = 60) -> None:
-    import httpx
-
-    deadline = time.monotonic() + limit
-    async with httpx.AsyncClient(base_url=base_url, timeout=2) as http:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited ({proc.returncode}); see {SERVER_LOG}")
-            with contextlib.suppress(httpx.HTTPError):
-                if (await http.get("/readyz")).status_code == 200:
-                    return
-            await asyncio.sleep(0.2)
-    raise RuntimeError("server not ready in time")
-
-
-def worker_pids(proc: subprocess.Popen[bytes]) -> list[int]:
-    import psutil
-
-    workers = [
-        c.pid
-        for c in psutil.Process(proc.pid).children(recursive=True)
-        if "spawn_main" in " ".join(c.cmdline())
-    ]  # not the resource tracker
-    return workers or [proc.pid]  # --workers 1: uvicorn serves in the main process
 
 
 # -- watcher processes --------------------------------------------------------------------
@@ -837,7 +765,15 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             f"{n_polls} open poll(s), {voters} voters"
         )
         secret = secrets.token_urlsafe(48)
-        proc = start_server(url, args.port, args.workers, secret, args.redis_db, args.pool_size)
+        broadcast = f"redis://127.0.0.1:6379/{args.redis_db}" if args.workers > 1 else "memory://"
+        proc = start_yishi(
+            url,
+            args.port,
+            workers=args.workers,
+            secret=secret,
+            broadcast_url=broadcast,
+            pool_size=args.pool_size,
+        )
         base_url = f"http://127.0.0.1:{args.port}"
         await wait_ready(base_url, proc)
         log("server ready")
@@ -932,7 +868,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         load_before = os.getloadavg()
         cpu_before, t_cpu = cpu_snapshot(), time.time()
         if args.profile:
-            pids = worker_pids(proc)
+            pids = serving_pids(proc)
             profile_out = RESULTS / f"live_vote-profile-{time.strftime('%Y%m%d-%H%M%S')}.txt"
             await asyncio.sleep(1.0)  # into the steady state
             spy = start_profiler(pids[0], args.duration - 3, profile_out)
@@ -995,7 +931,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             if p.is_alive():
                 p.terminate()
         if proc is not None:
-            stop_server(proc)
+            stop_process(proc)
         if not args.keep_db:
             await database.drop()
 

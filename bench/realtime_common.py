@@ -306,7 +306,8 @@ def serving_pids(proc: subprocess.Popen[bytes]) -> list[int]:
     import psutil
 
     children = psutil.Process(proc.pid).children(recursive=True)
-    workers = [c.pid for c in children if "multiprocessing" in " ".join(c.cmdline())]
+    # uvicorn's workers are spawned (multiprocessing's spawn_main), not its resource tracker
+    workers = [c.pid for c in children if "spawn_main" in " ".join(c.cmdline())]
     return workers or [proc.pid]
 
 
