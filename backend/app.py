@@ -59,8 +59,8 @@ class YishiGraphQL(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
         finally:
             ctx: Context | None = scope.get("state", {}).pop("yishi_context", None)
-            if ctx is not None and ctx._reader is not None:
-                await ctx._reader.close()
+            if ctx is not None:
+                await ctx.close()
 
 
 def database_url(settings: Settings) -> str:

@@ -12,10 +12,11 @@ after-commit callbacks (event publication) only once it has committed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import text
@@ -29,6 +30,7 @@ from sqlalchemy.ext.asyncio import (
 log = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], Awaitable[None]]
+T = TypeVar("T")
 _SET_SCOPE = text(
     "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.user_id', :user, true)"
 )
@@ -83,10 +85,66 @@ class Database:
         self.platform_engine = make_engine(owner_url, role=platform_role, pool_size=2)
         self._app_sessions = async_sessionmaker(self.app_engine, expire_on_commit=False)
         self._platform_sessions = async_sessionmaker(self.platform_engine, expire_on_commit=False)
+        # Work that `complete` keeps running after its caller was cancelled.
+        self._detached: set[asyncio.Future[Any]] = set()
 
     async def dispose(self) -> None:
+        if self._detached:
+            await asyncio.wait(set(self._detached), timeout=10)
         await self.app_engine.dispose()
         await self.platform_engine.dispose()
+
+    async def complete(self, work: Awaitable[T]) -> T:
+        """Await `work` (which uses a connection) so that it runs to its end even when the
+        awaiting task is cancelled.
+
+        A statement cut off in the middle leaves its asyncpg connection busy ("another
+        operation is in progress"): the rollback that should end the transaction then fails
+        and the connection stays checked out, idle in transaction, for good. graphql-core
+        cancels a field's siblings when it fails, and a websocket client may stop an
+        operation at any moment, so every unit of work goes through here. The caller still
+        sees its cancellation at once; the work finishes (and its transaction ends) in the
+        background, kept by the database until `dispose`."""
+        future = asyncio.ensure_future(work)
+        if future.done():
+            return future.result()
+        self._detached.add(future)
+        future.add_done_callback(self._settled)
+        return await asyncio.shield(future)
+
+    def _settled(self, future: asyncio.Future[Any]) -> None:
+        self._detached.discard(future)
+        if not future.cancelled() and future.exception() is not None:
+            # Retrieved here so that a failure whose caller went away is not reported as
+            # "never retrieved"; the caller, if still there, gets it through the shield.
+            log.debug("database work ended with %r", future.exception())
+
+    async def run(
+        self,
+        fn: Callable[[AsyncSession], Awaitable[T]],
+        *,
+        tenant_id: int | None,
+        user_id: int | None = None,
+        read_only: bool = False,
+    ) -> T:
+        """`fn` in its own transaction (see `transaction`), run to completion (`complete`)."""
+
+        async def unit() -> T:
+            async with self.transaction(
+                tenant_id=tenant_id, user_id=user_id, read_only=read_only
+            ) as session:
+                return await fn(session)
+
+        return await self.complete(unit())
+
+    async def run_platform(self, fn: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """`fn` in a platform transaction, run to completion (`complete`)."""
+
+        async def unit() -> T:
+            async with self.platform_transaction() as session:
+                return await fn(session)
+
+        return await self.complete(unit())
 
     @asynccontextmanager
     async def transaction(

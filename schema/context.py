@@ -9,6 +9,7 @@ live long). Mutations never use it: each owns its transaction (`schema.mutations
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -25,14 +26,23 @@ from backend.security import Principal, decode_access_token
 from backend.services import AppServices
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class Reader:
-    """Serialised read access for one request."""
+    """Serialised read access for one request.
+
+    HTTP requests share one read-only transaction, taken on the first read and ended by
+    `release` (before a mutation waits for its own) or `close` (when the response is done).
+    Each read runs to completion even if its field is cancelled (`Database.complete`), and
+    `close` waits for the read in progress, so the connection always goes back to the pool
+    at a statement boundary; reads after `close` (a sibling field still finishing) get a
+    short transaction of their own."""
 
     def __init__(self, services: AppServices, *, persistent: bool) -> None:
         self._services = services
         self._persistent = persistent
+        self._closed = False
         self._lock = asyncio.Lock()
         self._session: AsyncSession | None = None
         self._scope: tuple[int | None, int | None] = (None, None)
@@ -44,29 +54,68 @@ class Reader:
         tenant_id: int | None,
         user_id: int | None,
     ) -> T:
+        db = self._services.db
         if not self._persistent:
-            async with self._services.db.transaction(
-                tenant_id=tenant_id, user_id=user_id, read_only=True
-            ) as session:
-                return await fn(session)
+            return await db.run(fn, tenant_id=tenant_id, user_id=user_id, read_only=True)
+        return await db.complete(self._shared(fn, tenant_id=tenant_id, user_id=user_id))
+
+    async def _shared(
+        self,
+        fn: Callable[[AsyncSession], Awaitable[T]],
+        *,
+        tenant_id: int | None,
+        user_id: int | None,
+    ) -> T:
         async with self._lock:
+            if self._closed and self._session is None:
+                # A read still finishing after the request ended (a cancelled sibling's): a
+                # transaction of its own, so no connection is taken that nobody releases.
+                # While the request's transaction is still open it is used: waiting for a
+                # second connection while holding one would deadlock a busy pool.
+                return await self._services.db.run(
+                    fn, tenant_id=tenant_id, user_id=user_id, read_only=True
+                )
             if self._session is None:
-                self._session = self._services.db.app_session()
-                await self._session.begin()
-                await set_scope(self._session, tenant_id=tenant_id, user_id=user_id)
+                session = self._services.db.app_session()
+                try:
+                    await session.begin()
+                    await set_scope(session, tenant_id=tenant_id, user_id=user_id)
+                except BaseException:
+                    await _discard(session)
+                    raise
+                self._session = session
                 self._scope = (tenant_id, user_id)
             elif self._scope != (tenant_id, user_id):
                 await set_scope(self._session, tenant_id=tenant_id, user_id=user_id)
                 self._scope = (tenant_id, user_id)
             return await fn(self._session)
 
+    async def release(self) -> None:
+        """End the read transaction and return its connection to the pool once the read in
+        progress (if any) is done; a later read opens a new one."""
+        async with self._lock:
+            if self._session is not None:
+                session, self._session = self._session, None
+                await _discard(session)
+
     async def close(self) -> None:
-        """End the read transaction and return its connection to the pool (a later read
-        opens a new one)."""
-        if self._session is not None:
-            session, self._session = self._session, None
-            await session.rollback()
-            await session.close()
+        """`release`, for good: the request is over."""
+        self._closed = True
+        await self.release()
+
+
+async def _discard(session: AsyncSession) -> None:
+    """Roll back and close `session`; a connection that cannot be rolled back (broken, or
+    lost by the server) is invalidated, so the pool replaces it instead of losing it."""
+    try:
+        await session.rollback()
+        await session.close()
+    except Exception:
+        log.warning("read connection could not be reset; discarding it", exc_info=True)
+        try:
+            await session.invalidate()
+        except Exception:
+            log.warning("read connection could not be invalidated", exc_info=True)
 
 
 @dataclass
@@ -111,6 +160,12 @@ class Context:
     async def release_reader(self) -> None:
         """Give the read connection back before waiting on other work (a mutation's own
         transaction, a group-commit batch): a request must never hold two connections."""
+        if self._reader is not None:
+            await self._reader.release()
+
+    async def close(self) -> None:
+        """The request is over: its read connection goes back to the pool (after the read in
+        progress, if a cancelled field's read is still running)."""
         if self._reader is not None:
             await self._reader.close()
 

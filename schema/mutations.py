@@ -36,14 +36,15 @@ async def mutate(
         else await ctx.principal()
     )
     await ctx.release_reader()
+    db = ctx.services.db
     try:
         if platform:
-            async with ctx.services.db.platform_transaction() as session:
-                return await fn(session, principal), []
-        async with ctx.services.db.transaction(
-            tenant_id=principal.tenant_id, user_id=principal.user_id
-        ) as session:
-            return await fn(session, principal), []
+            return await db.run_platform(lambda session: fn(session, principal)), []
+        return await db.run(
+            lambda session: fn(session, principal),
+            tenant_id=principal.tenant_id,
+            user_id=principal.user_id,
+        ), []
     except DomainError as error:
         return None, [error]
     except DomainErrors as errors:
