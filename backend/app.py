@@ -12,12 +12,14 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from backend.db import Database, describe_url
+from backend.graphiql import ASSETS, graphiql_html
 from backend.meetings.service import MeetingDirectory
 from backend.meetings.timers import TimerScheduler
 from backend.observability import (
@@ -61,6 +63,10 @@ class YishiGraphQL(GraphQL[Context, None]):
             ctx: Context | None = scope.get("state", {}).pop("yishi_context", None)
             if ctx is not None:
                 await ctx.close()
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return graphiql_html()  # assets from this package, not a CDN
 
 
 def database_url(settings: Settings) -> str:
@@ -159,6 +165,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             Route("/meetings/{meeting_id}/record.docx", record_docx),
+            Mount("/static/graphiql", StaticFiles(directory=ASSETS), name="graphiql-assets"),
         ],
         lifespan=lifespan,
     )

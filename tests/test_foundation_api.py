@@ -3,6 +3,9 @@ GraphiQL, and a constant number of SQL statements whatever the page size."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 import uuid
 
 import httpx
@@ -300,3 +303,24 @@ async def test_the_number_of_sql_statements_does_not_grow_with_the_page(server, 
     # then
     assert len(per_page[5]) == len(per_page[50]), (per_page[5], per_page[50])
     assert len(per_page[50]) <= 10, per_page[50]
+
+
+async def test_graphiql_loads_every_asset_from_the_service_itself(server, gql):
+    # given: the page a browser gets (county intranets reach no CDN)
+    page = (await gql.http.get("/graphql", headers={"Accept": "text/html"})).text
+
+    # when: every script and stylesheet it names is fetched
+    assets = re.findall(
+        r"""(?:src|href)=["']([^"']+)["'][^>]*?integrity=["']([^"']+)""", page, re.S
+    )
+    outside = re.findall(r"""(?:src|href)=["'](https?://[^"']+)""", page)
+
+    # then: none is outside, each is served, and each matches the page's integrity hash
+    assert outside == []
+    assert len(assets) == 7, assets
+    for path, integrity in assets:
+        response = await gql.http.get(path)
+        assert response.status_code == 200, path
+        algorithm, _, expected = integrity.partition("-")
+        digest = base64.b64encode(hashlib.new(algorithm, response.content).digest()).decode()
+        assert digest == expected, path
