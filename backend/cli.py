@@ -166,13 +166,16 @@ def serve(
 @app.command()
 def demo(
     serve_after: Annotated[bool, typer.Option("--serve", help="Serve once seeded.")] = False,
+    host: Annotated[str | None, typer.Option(help="Bind address (with --serve).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (with --serve).")] = None,
 ) -> None:
     """Seed the demo county (城口县) idempotently and print how to sign in."""
     from backend import demo as demo_data
 
     settings = load_settings()
     logins = run_with_database(demo_data.seed, migrate=True)
-    base = f"http://{settings.host}:{settings.port}"
+    # The address printed is the one served: the options win over HOST/PORT, as in `serve`.
+    base = f"http://{host or settings.host}:{port or settings.port}"
     typer.echo(f"""
 演示县 城口县 (slug: {demo_data.DEMO_SLUG}) is ready.
   GraphiQL:  {base}/graphql   (add the header  X-Tenant: {demo_data.DEMO_SLUG})
@@ -188,7 +191,7 @@ def demo(
         f'"{demo_data.DEMO_PASSWORD}"}}) {{ tokens {{ accessToken }} errors {{ message }} }} }}'
     )
     if serve_after:
-        serve(host=None, port=None, workers=None, migrate=False)
+        serve(host=host, port=port, workers=None, migrate=False)
 
 
 @tenants_app.command("create")

@@ -98,6 +98,23 @@ def test_demo_is_idempotent(first_demo_run, demo_home):
     assert second.stdout == first_demo_run.stdout
 
 
+def test_demo_prints_the_address_it_is_told_to_serve(first_demo_run, demo_home):
+    # given
+    home, data_dir = demo_home
+    assert first_demo_run.returncode == 0, first_demo_run.stderr
+
+    # when: a port from the environment, and one from the option
+    from_env = run_yishi("demo", env=clean_env(DATA_DIR=str(data_dir), PORT="9124"), cwd=home)
+    from_option = run_yishi(
+        "demo", "--port", "9125", env=clean_env(DATA_DIR=str(data_dir), PORT="9124"), cwd=home
+    )
+
+    # then
+    assert "http://127.0.0.1:9124/graphql" in from_env.stdout, from_env.stdout
+    assert "http://127.0.0.1:9125/graphql" in from_option.stdout, from_option.stdout
+    assert ":8000" not in from_env.stdout + from_option.stdout
+
+
 def test_serve_answers_and_stops_cleanly_on_sigterm(first_demo_run, demo_home):
     # given: the seeded demo
     home, data_dir = demo_home
