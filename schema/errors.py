@@ -17,7 +17,7 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import SchemaExtension
 
-from backend.errors import AccessError
+from backend.errors import AccessError, DomainError
 
 log = logging.getLogger("yishi.graphql")
 
@@ -28,6 +28,14 @@ class UserError:
         description="The input field the error is about (camelCase), or null for the whole input."
     )
     message: str = strawberry.field(description="What went wrong, in Chinese, for people.")
+
+
+def _global_id_message(reason: str) -> str:
+    """strawberry's reasons for refusing a global id (English, echoing the input), in
+    Chinese and without the input."""
+    if "requires a GraphQL Node type" in reason or "requires a GraphQL type" in reason:
+        return "标识无效：它指向的类型不存在或不能按标识读取"
+    return "标识无效：不是本系统生成的全局标识"
 
 
 class ErrorPolicy(SchemaExtension):
@@ -60,8 +68,18 @@ class ErrorPolicy(SchemaExtension):
             error.extensions = {"code": original.code}
             return error
         if isinstance(original, relay.GlobalIDValueError):
-            error.message = f"标识无效：{original}"
+            error.message = _global_id_message(str(original))
             error.extensions = {"code": "BAD_USER_INPUT"}
+            return error
+        if isinstance(original, DomainError):
+            # An expected failure outside a mutation payload (a query's argument): the
+            # client's mistake, said in the domain's words.
+            error.message = original.message
+            error.extensions = {
+                "code": "BAD_USER_INPUT",
+                "reason": getattr(original.code, "value", str(original.code)),
+                **({"field": original.field} if original.field else {}),
+            }
             return error
         if isinstance(original, GraphQLError):
             # graphql-core's own refusals, e.g. a variable of the wrong type
