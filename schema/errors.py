@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 import strawberry
@@ -28,6 +29,11 @@ class UserError:
         description="The input field the error is about (camelCase), or null for the whole input."
     )
     message: str = strawberry.field(description="What went wrong, in Chinese, for people.")
+
+
+_ID_COERCION = re.compile(
+    r"Variable '\$(?P<name>\w+)' has invalid value(?: at (?P<at>\S+))?: ID cannot represent"
+)
 
 
 def _global_id_message(reason: str) -> str:
@@ -58,6 +64,10 @@ class ErrorPolicy(SchemaExtension):
 
     @staticmethod
     def _classify(error: GraphQLError, request_id: str | None) -> GraphQLError:
+        if (match := _ID_COERCION.match(error.message)) is not None:
+            # graphql-core's English for an id that is not a string or a number
+            where = match["name"] + (match["at"] or "")
+            error.message = f"变量 ${where} 不是有效的标识（须为字符串）"
         original = error.original_error
         if original is None:  # syntax/validation/limits: already a clear message
             extensions = error.extensions or {}

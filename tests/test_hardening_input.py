@@ -98,6 +98,38 @@ async def test_a_malformed_global_id_literal_is_bad_user_input(server, gql):
     assert only_error(body) == ("BAD_USER_INPUT", NOT_OURS)
 
 
+async def test_an_id_variable_that_is_no_string_is_bad_user_input_in_chinese(server, gql):
+    # given
+    county = await make_county(server)
+    create = (
+        "mutation($input: CreateMeetingInput!) { createMeeting(input: $input) { errors { code } } }"
+    )
+    meeting = {
+        "kind": "FORUM",
+        "mode": "ONLINE",
+        "title": "座谈会",
+        "startsAt": "2030-01-01T09:00:00+08:00",
+    }
+
+    # when
+    answers = [
+        await gql.execute(NODE, {"id": {"a": 1}}, token=county.admin.token),
+        await gql.execute(NODE, {"id": True}, token=county.admin.token),
+        await gql.execute(NODES, {"ids": [county.root_gid, 5.5]}, token=county.admin.token),
+        await gql.execute(
+            create, {"input": {**meeting, "hostUnitId": [1]}}, token=county.admin.token
+        ),
+    ]
+
+    # then
+    assert [only_error(b) for b in answers] == [
+        ("BAD_USER_INPUT", "变量 $id 不是有效的标识（须为字符串）"),
+        ("BAD_USER_INPUT", "变量 $id 不是有效的标识（须为字符串）"),
+        ("BAD_USER_INPUT", "变量 $ids[1] 不是有效的标识（须为字符串）"),
+        ("BAD_USER_INPUT", "变量 $input.hostUnitId 不是有效的标识（须为字符串）"),
+    ]
+
+
 async def test_nodes_with_more_than_the_maximum_of_ids_is_refused_before_any_query(server, gql):
     # given: asyncpg takes at most 32,767 arguments; nobody needs 100,000 ids at once
     county = await make_county(server)
