@@ -1,10 +1,14 @@
-"""Text PostgreSQL cannot store is refused before anything runs.
+"""Input refused before anything runs: text PostgreSQL cannot store, too many node ids.
 
 PostgreSQL `text` holds no NUL character and the driver cannot encode a lone UTF-16
 surrogate (JSON allows `"\\u0000"` and `"\\ud800"`, GraphQL allows `"\\u0000"`), so such a
 string reaching a query fails deep inside the database layer. One pass over the
 variables, and over the document's string literals when it has an escape at all, turns
-that into a BAD_USER_INPUT error naming the variable or argument."""
+that into a BAD_USER_INPUT error naming the variable or argument.
+
+`nodes(ids:)` takes at most MAX_NODES ids (`schema.relay.NodesLimit` checks the field);
+counting them here, before graphql-core coerces a list of 100,000 ids into GlobalIDs,
+refuses a flood for the price of a `len`."""
 
 from __future__ import annotations
 
@@ -14,13 +18,18 @@ from typing import Any
 from graphql import (
     ArgumentNode,
     DocumentNode,
+    FieldNode,
     GraphQLError,
+    ListValueNode,
     ObjectFieldNode,
     StringValueNode,
+    VariableNode,
     Visitor,
     visit,
 )
 from strawberry.extensions import SchemaExtension
+
+from schema.relay import MAX_NODES
 
 NUL = "\x00"
 _SCALARS = frozenset({int, float, bool, type(None)})
@@ -122,12 +131,51 @@ def bad_literal(query: str | None, document: DocumentNode | None) -> tuple[str, 
     return finder.found
 
 
-class StorableText(SchemaExtension):
-    """Refuses an operation whose variables or string literals hold text PostgreSQL
-    cannot store (NUL, lone surrogates), before it runs: BAD_USER_INPUT naming where."""
+class _NodeIds(Visitor):
+    """The largest number of ids any `nodes` field of the document is given."""
+
+    def __init__(self, variables: dict[str, Any]) -> None:
+        super().__init__()
+        self.variables = variables
+        self.most = 0
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        if node.name.value != "nodes":
+            return
+        for argument in node.arguments:
+            if argument.name.value != "ids":
+                continue
+            value = argument.value
+            if isinstance(value, ListValueNode):
+                self.most = max(self.most, len(value.values))
+            elif isinstance(value, VariableNode):
+                given = self.variables.get(value.name.value)
+                if isinstance(given, list):
+                    self.most = max(self.most, len(given))
+
+
+def too_many_node_ids(
+    query: str | None, document: DocumentNode | None, variables: dict[str, Any] | None
+) -> bool:
+    if document is None or not query or "nodes" not in query:
+        return False
+    counter = _NodeIds(variables or {})
+    visit(document, counter)
+    return counter.most > MAX_NODES
+
+
+class InputChecks(SchemaExtension):
+    """Refuses, before it runs, an operation whose variables or string literals hold text
+    PostgreSQL cannot store (NUL, lone surrogates) or that asks `nodes` for more than
+    MAX_NODES ids: BAD_USER_INPUT naming where."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
+        if too_many_node_ids(context.query, context.graphql_document, context.variables):
+            raise GraphQLError(
+                f"参数 ids 最多 {MAX_NODES} 个标识",
+                extensions={"code": "BAD_USER_INPUT", "field": "ids"},
+            )
         found = bad_variable(context.variables)
         if found is not None:
             path, reason = found

@@ -19,7 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from backend.settings import Settings
 from schema.audit.api import AuditQueries
 from schema.errors import ErrorPolicy
-from schema.input_checks import StorableText
+from schema.input_checks import InputChecks
 from schema.meetings.api import MeetingMutations, MeetingQueries, MeetingSubscriptions
 from schema.people.api import PeopleMutations, PeopleQueries
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
@@ -78,7 +78,7 @@ def _schema(max_depth: int, max_aliases: int, max_tokens: int) -> strawberry.Sch
             # Factories: strawberry builds extensions per request; the parse and validation
             # caches themselves live at module level and are shared.
             ErrorPolicy,
-            StorableText,
+            InputChecks,
             lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: ParserCache(maxsize=1000),

@@ -145,6 +145,10 @@ async def test_nodes_with_more_than_the_maximum_of_ids_is_refused_before_any_que
         # when
         flood = await gql.execute(NODES, {"ids": [meeting] * 100_000}, token=county.admin.token)
         over = await gql.execute(NODES, {"ids": [meeting] * 101}, tenant=county.slug)
+        literal = await gql.execute(
+            "{{ nodes(ids: [{}]) {{ id }} }}".format(", ".join([f'"{meeting}"'] * 101)),
+            tenant=county.slug,
+        )
         refused_statements = list(statements)
         at_limit = await gql.data(NODES, {"ids": [meeting] * MAX_NODES}, tenant=county.slug)
     finally:
@@ -155,6 +159,7 @@ async def test_nodes_with_more_than_the_maximum_of_ids_is_refused_before_any_que
     assert flood["data"] is None
     assert only_error(flood) == ("BAD_USER_INPUT", "参数 ids 最多 100 个标识")
     assert only_error(over) == ("BAD_USER_INPUT", "参数 ids 最多 100 个标识")
+    assert only_error(literal) == ("BAD_USER_INPUT", "参数 ids 最多 100 个标识")
     assert [s for s in refused_statements if "meetings" in s] == []
     assert at_limit == {"nodes": [{"id": meeting}] * 100}
 
