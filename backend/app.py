@@ -68,12 +68,16 @@ def refusal_response(status: int, reason: str) -> Response:
     code = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(
         status, "BAD_REQUEST"
     )
-    message = _REFUSALS.get(reason, reason)
-    if message is reason and reason.startswith("Unknown operation named"):
-        message = "请求中没有这个名字的操作（operationName）"
-    elif message is reason and not reason.isascii():
-        reason = ""  # already ours, in Chinese
-    extensions = {"code": code, **({"reason": reason} if reason and message != reason else {})}
+    message = _REFUSALS.get(reason)
+    if message is None:
+        if reason.startswith("Unknown operation named"):
+            message = "请求中没有这个名字的操作（operationName）"
+        elif reason.isascii():
+            message = "请求无效"  # a reason of strawberry's we do not know yet
+        else:
+            message, reason = reason, ""  # one of ours, already in Chinese
+    reason = reason if len(reason) <= 200 else reason[:200] + "…"  # it may echo the input
+    extensions = {"code": code, **({"reason": reason} if reason else {})}
     return JSONResponse(
         {"data": None, "errors": [{"message": message, "extensions": extensions}]},
         status_code=status,

@@ -294,6 +294,9 @@ async def test_request_bodies_that_are_not_a_json_object_are_400_with_a_code(ser
         b'{"query": 1}': "query 必须是字符串",
         b'{"query": "{ county { name } }", "variables": []}': "variables 必须是 JSON 对象",
         b"{}": "请求中没有 GraphQL 查询（query）",
+        b'{"query": "query A { county { name } }", "operationName": "%s"}' % (b"Z" * 5000): (
+            "请求中没有这个名字的操作（operationName）"
+        ),
     }
 
     # when
@@ -309,6 +312,7 @@ async def test_request_bodies_that_are_not_a_json_object_are_400_with_a_code(ser
         )
         for r in responses
     ] == [(None, message, "BAD_REQUEST") for message in bodies.values()]
+    assert all(len(r.text) < 1000 for r in responses)  # nothing of the input echoed at length
     await assert_still_answers(gql, county)
 
 
