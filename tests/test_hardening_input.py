@@ -479,3 +479,20 @@ async def test_a_draft_meetings_stream_is_not_found_for_outsiders(server, gql):
     assert [e["message"] for e in anonymous["errors"] + member["errors"]] == ["会议不存在"] * 2
     assert "errors" not in host
     assert len(host["data"]["streamEvents"]) >= 1
+
+
+async def test_a_county_is_a_node_only_for_its_own_callers(server, gql):
+    # given: county B's real id, known to a caller of county A
+    a = await make_county(server)
+    b = await make_county(server)
+    query = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on County { name } } }"
+    ids = [gid("County", a.id), gid("County", b.id)]
+
+    # when
+    anonymous = await gql.data(query, {"ids": ids}, tenant=a.slug)
+    member = await gql.data(query, {"ids": ids}, token=a.admin.token)
+    nobody = await gql.data(query, {"ids": ids})
+
+    # then
+    assert anonymous == member == {"nodes": [{"name": a.name}, None]}
+    assert nobody == {"nodes": [None, None]}

@@ -50,9 +50,18 @@ class County(DatabaseNode, relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[County | None]:
-        return await resolve_by_ids(
-            "County", info.context.loaders.tenant.load_many, node_ids, cls.from_model
-        )
+        """Only the caller's own county (platform operators: any): another county's id,
+        even a real one, names nothing here, as for every other type."""
+        principal = await info.context.principal()
+
+        async def load_many(ids: list[int]) -> list[models.Tenant | None]:
+            if principal.is_operator:
+                return list(await info.context.loaders.tenant.load_many(ids))
+            own = principal.tenant_id
+            rows = await info.context.loaders.tenant.load_many([own] if own in ids else [])
+            return [rows[0] if i == own else None for i in ids]
+
+        return await resolve_by_ids("County", load_many, node_ids, cls.from_model)
 
 
 @strawberry.type(
