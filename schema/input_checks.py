@@ -164,30 +164,35 @@ def too_many_node_ids(
     return counter.most > MAX_NODES
 
 
+def refuse_bad_input(
+    query: str | None, document: DocumentNode | None, variables: dict[str, Any] | None
+) -> None:
+    """Raises a BAD_USER_INPUT GraphQLError (with `field`) for an operation asking `nodes`
+    for more than MAX_NODES ids or holding text PostgreSQL cannot store. For any path that
+    executes a document (the HTTP view through `InputChecks`, a websocket handler)."""
+    if too_many_node_ids(query, document, variables):
+        raise GraphQLError(
+            f"参数 ids 最多 {MAX_NODES} 个标识",
+            extensions={"code": "BAD_USER_INPUT", "field": "ids"},
+        )
+    found = bad_variable(variables)
+    if found is not None:
+        path, reason = found
+        raise GraphQLError(
+            f"变量 {path} {reason}，无法保存", extensions={"code": "BAD_USER_INPUT", "field": path}
+        )
+    found = bad_literal(query, document)
+    if found is not None:
+        name, reason = found
+        raise GraphQLError(
+            f"参数 {name} {reason}，无法保存", extensions={"code": "BAD_USER_INPUT", "field": name}
+        )
+
+
 class InputChecks(SchemaExtension):
-    """Refuses, before it runs, an operation whose variables or string literals hold text
-    PostgreSQL cannot store (NUL, lone surrogates) or that asks `nodes` for more than
-    MAX_NODES ids: BAD_USER_INPUT naming where."""
+    """`refuse_bad_input` before an operation runs."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        if too_many_node_ids(context.query, context.graphql_document, context.variables):
-            raise GraphQLError(
-                f"参数 ids 最多 {MAX_NODES} 个标识",
-                extensions={"code": "BAD_USER_INPUT", "field": "ids"},
-            )
-        found = bad_variable(context.variables)
-        if found is not None:
-            path, reason = found
-            raise GraphQLError(
-                f"变量 {path} {reason}，无法保存",
-                extensions={"code": "BAD_USER_INPUT", "field": path},
-            )
-        found = bad_literal(context.query, context.graphql_document)
-        if found is not None:
-            name, reason = found
-            raise GraphQLError(
-                f"参数 {name} {reason}，无法保存",
-                extensions={"code": "BAD_USER_INPUT", "field": name},
-            )
+        refuse_bad_input(context.query, context.graphql_document, context.variables)
         yield
