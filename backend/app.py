@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
+import orjson
+from cross_web import HTTPException
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -36,14 +38,78 @@ from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
 from schema.context import Context
 from schema.meetings.http import record_docx
+from schema.relay import install_id_key
 from schema.schema import build_schema
 
 log = logging.getLogger("yishi")
 
 
+# strawberry's refusals of a request (English, plain text) and what we answer instead.
+_REFUSALS = {
+    "Batching is not enabled": "不支持批量请求：请求体须为一个 JSON 对象",
+    "Unsupported content type": "不支持的 Content-Type：请使用 application/json",
+    "No GraphQL query found in the request": "请求中没有 GraphQL 查询（query）",
+    "mutations are not allowed when using GET": "GET 请求不能执行变更（mutation），请使用 POST",
+    "The GraphQL operation's `query` must be a string or null, if provided.": (
+        "query 必须是字符串"
+    ),
+    "The GraphQL operation's `variables` must be an object or null, if provided.": (
+        "variables 必须是 JSON 对象"
+    ),
+    "The GraphQL operation's `extensions` must be an object or null, if provided.": (
+        "extensions 必须是 JSON 对象"
+    ),
+    "Not Found": "未找到",
+    "GraphQL only supports GET and POST requests.": "只支持 GET 和 POST 请求",
+}
+
+
+def refusal_response(status: int, reason: str) -> Response:
+    """A refused request as a GraphQL-shaped JSON error: a Chinese message, `code`
+    BAD_REQUEST (or the status's name) and strawberry's own reason for developers."""
+    code = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(
+        status, "BAD_REQUEST"
+    )
+    message = _REFUSALS.get(reason)
+    if message is None:
+        if reason.startswith("Unknown operation named"):
+            message = "请求中没有这个名字的操作（operationName）"
+        elif reason.isascii():
+            message = "请求无效"  # a reason of strawberry's we do not know yet
+        else:
+            message, reason = reason, ""  # one of ours, already in Chinese
+    reason = reason if len(reason) <= 200 else reason[:200] + "…"  # it may echo the input
+    extensions = {"code": code, **({"reason": reason} if reason else {})}
+    return JSONResponse(
+        {"data": None, "errors": [{"message": message, "extensions": extensions}]},
+        status_code=status,
+    )
+
+
 class YishiGraphQL(GraphQL[Context, None]):
     """strawberry's ASGI view (HTTP only) with our context and request cleanup; websockets
-    are served by `realtime.ws`, which multiplexes subscriptions."""
+    are served by `realtime.ws`, which multiplexes subscriptions.
+
+    Request bodies are parsed by orjson: invalid UTF-8, lone surrogates and nesting deeper
+    than 1,024 are refused by the parser itself (no recursion in Python), and a body that
+    is JSON but not an object (null, a string, a number) is refused too; every refusal is a
+    JSON error with a code (`refusal_response`), never a 500."""
+
+    def decode_json(self, data: str | bytes) -> object:
+        value = orjson.loads(data)
+        if isinstance(data, bytes) and not isinstance(value, dict | list):
+            # The body (query parameters arrive as str and are checked by strawberry)
+            raise HTTPException(400, "请求体须为一个 JSON 对象（含 query）")
+        return value
+
+    def parse_json(self, data: str | bytes) -> object:
+        try:
+            return self.decode_json(data)
+        except orjson.JSONDecodeError as exc:
+            where = "请求体" if isinstance(data, bytes) else "参数 variables/extensions"
+            raise HTTPException(
+                400, f"{where}不是有效的 JSON（须为 UTF-8，嵌套不超过 1024 层）"
+            ) from exc
 
     async def get_context(self, request: Request | WebSocket, response: Response | None) -> Context:  # type: ignore[override]
         state = request.scope.setdefault("state", {})
@@ -58,7 +124,14 @@ class YishiGraphQL(GraphQL[Context, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            await super().__call__(scope, receive, send)
+            if scope["type"] == "http":
+                try:
+                    response = await self.run(Request(scope=scope, receive=receive))
+                except HTTPException as exc:
+                    response = refusal_response(exc.status_code, exc.reason)
+                await response(scope, receive, send)
+            else:
+                await super().__call__(scope, receive, send)
         finally:
             ctx: Context | None = scope.get("state", {}).pop("yishi_context", None)
             if ctx is not None:
@@ -81,6 +154,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     """The service. With no DATABASE_URL it starts the embedded PostgreSQL and migrates it."""
     settings = settings or get_settings()
     configure_logging(json_lines=settings.json_logs, level=settings.log_level)
+    install_id_key(settings.id_key.get_secret_value())
     schema = build_schema(settings)
 
     @asynccontextmanager

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "yishi-development-secret-do-not-use-in-production-0000"
+DEV_ID_KEY = "yishi-development-id-key-do-not-use-in-production-0000"
 
 
 class Settings(BaseSettings):
@@ -39,6 +40,9 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     workers: int = Field(default=1, ge=1, le=64)
     jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    # Keys the permutation that turns row ids into global ids (schema/relay.py). Changing
+    # it changes every global id, so set it once per deployment and keep it.
+    id_key: SecretStr = SecretStr(DEV_ID_KEY)
     jwt_access_ttl_seconds: int = Field(default=900, ge=30, le=86400)
     jwt_refresh_ttl_seconds: int = Field(default=30 * 86400, ge=300)
     # Sign-in lockout: this many wrong passwords for one phone number within the window
@@ -82,6 +86,9 @@ class Settings(BaseSettings):
         if self.environment == "production":
             if secret == DEV_JWT_SECRET or len(secret) < 32:
                 raise ValueError("JWT_SECRET must be set to 32+ random characters in production")
+            key = self.id_key.get_secret_value()
+            if key == DEV_ID_KEY or len(key) < 32:
+                raise ValueError("ID_KEY must be set to 32+ random characters in production")
             if self.database_url is None:
                 raise ValueError("DATABASE_URL is required in production")
         return self

@@ -61,9 +61,10 @@ def free_port() -> int:
 
 
 def gid(type_name: str, db_id: int) -> str:
-    from strawberry import relay
+    """The global id the service shows (same ID_KEY in this process's environment)."""
+    from schema.relay import to_global_id
 
-    return str(relay.GlobalID(type_name, str(db_id)))
+    return to_global_id(type_name, db_id)
 
 
 def pg_dsn(url: str) -> str:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 import strawberry
@@ -17,7 +18,7 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import SchemaExtension
 
-from backend.errors import AccessError
+from backend.errors import AccessError, DomainError
 
 log = logging.getLogger("yishi.graphql")
 
@@ -28,6 +29,19 @@ class UserError:
         description="The input field the error is about (camelCase), or null for the whole input."
     )
     message: str = strawberry.field(description="What went wrong, in Chinese, for people.")
+
+
+_ID_COERCION = re.compile(
+    r"Variable '\$(?P<name>\w+)' has invalid value(?: at (?P<at>\S+))?: ID cannot represent"
+)
+
+
+def _global_id_message(reason: str) -> str:
+    """strawberry's reasons for refusing a global id (English, echoing the input), in
+    Chinese and without the input."""
+    if "requires a GraphQL Node type" in reason or "requires a GraphQL type" in reason:
+        return "标识无效：它指向的类型不存在或不能按标识读取"
+    return "标识无效：不是本系统生成的全局标识"
 
 
 class ErrorPolicy(SchemaExtension):
@@ -50,6 +64,10 @@ class ErrorPolicy(SchemaExtension):
 
     @staticmethod
     def _classify(error: GraphQLError, request_id: str | None) -> GraphQLError:
+        if (match := _ID_COERCION.match(error.message)) is not None:
+            # graphql-core's English for an id that is not a string or a number
+            where = match["name"] + (match["at"] or "")
+            error.message = f"变量 ${where} 不是有效的标识（须为字符串）"
         original = error.original_error
         if original is None:  # syntax/validation/limits: already a clear message
             extensions = error.extensions or {}
@@ -60,8 +78,18 @@ class ErrorPolicy(SchemaExtension):
             error.extensions = {"code": original.code}
             return error
         if isinstance(original, relay.GlobalIDValueError):
-            error.message = f"标识无效：{original}"
+            error.message = _global_id_message(str(original))
             error.extensions = {"code": "BAD_USER_INPUT"}
+            return error
+        if isinstance(original, DomainError):
+            # An expected failure outside a mutation payload (a query's argument): the
+            # client's mistake, said in the domain's words.
+            error.message = original.message
+            error.extensions = {
+                "code": "BAD_USER_INPUT",
+                "reason": getattr(original.code, "value", str(original.code)),
+                **({"field": original.field} if original.field else {}),
+            }
             return error
         if isinstance(original, GraphQLError):
             # graphql-core's own refusals, e.g. a variable of the wrong type

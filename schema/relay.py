@@ -1,14 +1,24 @@
-"""Relay plumbing: global ids, keyset cursors and connections (pages of at most 100)."""
+"""Relay plumbing: global ids, keyset cursors and connections (pages of at most 100).
+
+Global ids do not show database ids: the node part of `Type:<n>` is the row's id passed
+through a keyed 64-bit permutation (`IdCodec`), so ids look random and say nothing about how
+many rows other counties have, yet decode exactly. Every global id is built by `to_global_id`
+(or a Node type's `id`, which uses the same `encode_node_id`) and read by `from_global_id`
+(or `decode_node_id` in `resolve_nodes`)."""
 
 from __future__ import annotations
 
 import base64
 import enum
+import functools
+import hashlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
+from strawberry.extensions import FieldExtension
+from strawberry.types import Info
 
 from backend.errors import DomainError, InvalidArgument
 
@@ -17,6 +27,139 @@ R = TypeVar("R")
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
 MAX_DB_ID = 2**63 - 1  # ids are PostgreSQL bigints
+MAX_NODES = 100  # ids per `nodes(ids:)` request
+_HALF = 32
+_MASK = (1 << _HALF) - 1
+_ROUNDS = 6
+_NODE_ID_DIGITS = len(str(2**64 - 1))
+
+
+class IdCodec:
+    """A keyed permutation of 64-bit integers: a balanced Feistel network of six rounds
+    whose round function is keyed BLAKE2b (a MAC, RFC 7693) of the type name, the round and
+    the half, cut to 32 bits (Luby-Rackoff: four rounds of a pseudo-random function already
+    give a pseudo-random permutation). The type name is a tweak, so `Meeting` and `Poll`
+    rows with the same id get unrelated global ids. Without the key the order and density
+    of ids cannot be read; with it, `decode(encode(n)) == n` for every n in [0, 2**64)."""
+
+    def __init__(self, key: bytes) -> None:
+        # BLAKE2b takes keys of up to 64 bytes: a longer ID_KEY is hashed down first.
+        self._key = key if len(key) <= 64 else hashlib.sha512(key).digest()
+        # Pages and live events name the same rows again and again.
+        self.encode = functools.lru_cache(maxsize=65536)(self._encode)
+        self.decode = functools.lru_cache(maxsize=65536)(self._decode)
+
+    def _f(self, tweak: bytes, half: int) -> int:
+        digest = hashlib.blake2b(
+            half.to_bytes(4, "big"), digest_size=4, key=self._key, person=tweak
+        ).digest()
+        return int.from_bytes(digest, "big")
+
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def _tweaks(type_name: str) -> tuple[bytes, ...]:
+        # BLAKE2b's personalisation (16 bytes): the round and the type name (hashed to fit)
+        name = hashlib.blake2b(type_name.encode(), digest_size=15).digest()
+        return tuple(bytes([i]) + name for i in range(_ROUNDS))
+
+    def _encode(self, type_name: str, value: int) -> int:
+        left, right = value >> _HALF, value & _MASK
+        for tweak in self._tweaks(type_name):
+            left, right = right, left ^ self._f(tweak, right)
+        return (left << _HALF) | right
+
+    def _decode(self, type_name: str, value: int) -> int:
+        left, right = value >> _HALF, value & _MASK
+        for tweak in reversed(self._tweaks(type_name)):
+            left, right = right ^ self._f(tweak, left), left
+        return (left << _HALF) | right
+
+
+_codec: IdCodec | None = None
+
+
+def install_id_key(key: str) -> None:
+    """Use `key` (settings.id_key) for global ids in this process; the app does this when
+    it is created. Until then the key of the process's settings is used."""
+    global _codec
+    _codec = IdCodec(key.encode())
+
+
+def _id_codec() -> IdCodec:
+    if _codec is None:
+        from backend.settings import get_settings
+
+        install_id_key(get_settings().id_key.get_secret_value())
+    assert _codec is not None
+    return _codec
+
+
+def encode_node_id(type_name: str, db_id: int) -> str:
+    """The node part of the global id of row `db_id` of `type_name`."""
+    if not (isinstance(db_id, int) and 0 <= db_id < 2**64):
+        raise ValueError(f"no global id for row {db_id!r}")
+    return str(_id_codec().encode(type_name, db_id))
+
+
+def decode_node_id(type_name: str, node_id: str) -> int | None:
+    """The row id a node part names; None when it is well formed but can name no row.
+    A node part that is not one of ours is a BAD_USER_INPUT error."""
+    if not (
+        0 < len(node_id) <= _NODE_ID_DIGITS
+        and node_id.isascii()
+        and node_id.isdigit()
+        and (node_id == "0" or node_id[0] != "0")
+        and int(node_id) < 2**64
+    ):
+        raise InvalidArgument("标识无效：不是本系统生成的全局标识")
+    db_id = _id_codec().decode(type_name, int(node_id))
+    return db_id if 0 < db_id <= MAX_DB_ID else None
+
+
+def to_global_id(type_name: str, db_id: int) -> str:
+    """The global id of row `db_id` of `type_name` (as a Node type's `id` shows it)."""
+    return str(relay.GlobalID(type_name, encode_node_id(type_name, db_id)))
+
+
+def from_global_id(gid: relay.GlobalID | strawberry.ID | str, type_name: str) -> int | None:
+    """The row id in a global id of `type_name`; None when it names no row that can exist.
+    Raises ValueError when it is not a global id of `type_name`."""
+    try:
+        parsed = gid if isinstance(gid, relay.GlobalID) else relay.GlobalID.from_id(str(gid))
+    except relay.GlobalIDValueError as exc:
+        raise ValueError(gid) from exc
+    if parsed.type_name != type_name:
+        raise ValueError(gid)
+    try:
+        return decode_node_id(type_name, parsed.node_id)
+    except InvalidArgument as exc:
+        raise ValueError(gid) from exc
+
+
+class DatabaseNode:
+    """Mixin for Node types whose `id` is a row id: shows it through `encode_node_id`.
+    List it before `relay.Node`: `class Meeting(DatabaseNode, relay.Node)`."""
+
+    @classmethod
+    def resolve_id(cls, root: Any, *, info: Info) -> str:
+        return encode_node_id(cls.__strawberry_definition__.name, root.id)  # type: ignore[attr-defined]
+
+
+class NodesLimit(FieldExtension):
+    """Refuses `nodes(ids:)` with more than MAX_NODES ids before anything is read."""
+
+    def resolve(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
+        self._check(kwargs)
+        return next_(source, info, **kwargs)
+
+    async def resolve_async(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
+        self._check(kwargs)
+        return await next_(source, info, **kwargs)
+
+    @staticmethod
+    def _check(kwargs: dict[str, Any]) -> None:
+        if len(kwargs.get("ids") or ()) > MAX_NODES:
+            raise InvalidArgument(f"参数 ids 最多 {MAX_NODES} 个标识")
 
 
 @strawberry.type(description="Where a page sits in the whole list.")
@@ -90,20 +233,11 @@ def build_connection(
     )
 
 
-def parse_db_id(raw: str) -> int | None:
-    """The database id a global id's node part names, or None when it cannot be one."""
-    if not (raw.isascii() and raw.isdigit()):
-        return None
-    value = int(raw)
-    return value if value <= MAX_DB_ID else None
-
-
 def _db_id(gid: relay.GlobalID | strawberry.ID | str, type_name: str) -> int:
-    parsed = gid if isinstance(gid, relay.GlobalID) else relay.GlobalID.from_id(str(gid))
-    db_id = parse_db_id(parsed.node_id) if parsed.type_name == type_name else None
-    if db_id is None:
-        raise ValueError(gid)
-    return db_id
+    db_id = from_global_id(gid, type_name)
+    # A well-formed id that can name no row is looked up as 0, which names none either:
+    # the caller answers NOT_FOUND as for any missing row.
+    return 0 if db_id is None else db_id
 
 
 def decode_id(
@@ -113,7 +247,7 @@ def decode_id(
     (for mutation inputs: the error becomes payload data)."""
     try:
         return _db_id(gid, type_name)
-    except (ValueError, relay.GlobalIDValueError) as exc:
+    except ValueError as exc:
         raise DomainError(code, f"{field} 不是有效的 {type_name} 标识", field=field) from exc
 
 
@@ -124,19 +258,25 @@ def decode_id_argument(
     BAD_USER_INPUT error naming the argument (queries have no payload for errors)."""
     try:
         return _db_id(gid, type_name)
-    except (ValueError, relay.GlobalIDValueError) as exc:
+    except ValueError as exc:
         raise InvalidArgument(f"参数 {field} 不是有效的 {type_name} 标识") from exc
 
 
+def decode_node_ids(type_name: str, node_ids: Iterable[Any]) -> list[int | None]:
+    """Row ids for the node parts `resolve_nodes` receives (None: names no row)."""
+    return [decode_node_id(type_name, str(i)) for i in node_ids]
+
+
 async def resolve_by_ids(
+    type_name: str,
     load_many: Callable[[list[int]], Awaitable[Sequence[R | None]]],
     node_ids: Iterable[Any],
     to_node: Callable[[R], N],
 ) -> list[N | None]:
-    """Nodes for `node(id:)`/`nodes(ids:)` in the order asked; an id that cannot be a
-    database id, or names no row of this county, is null."""
-    ids = [parse_db_id(str(i)) for i in node_ids]
-    valid = [i for i in ids if i is not None]
+    """Nodes for `node(id:)`/`nodes(ids:)` in the order asked; an id that names no row of
+    this county is null, one that is not ours a BAD_USER_INPUT error."""
+    ids = decode_node_ids(type_name, node_ids)
+    valid = sorted({i for i in ids if i is not None})
     rows = dict(zip(valid, await load_many(valid), strict=True)) if valid else {}
     return [
         to_node(row) if i is not None and (row := rows.get(i)) is not None else None for i in ids

@@ -19,16 +19,21 @@ from strawberry.schema.config import StrawberryConfig
 from backend.settings import Settings
 from schema.audit.api import AuditQueries
 from schema.errors import ErrorPolicy
+from schema.input_checks import InputChecks
 from schema.meetings.api import MeetingMutations, MeetingQueries, MeetingSubscriptions
 from schema.people.api import PeopleMutations, PeopleQueries
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
+from schema.relay import MAX_NODES, NodesLimit
 from schema.tenants.api import TenantMutations, TenantQueries
 
 
 @strawberry.type(description="Everything that can be read.")
 class Query(TenantQueries, PeopleQueries, AuditQueries, RealtimeQueries, MeetingQueries):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
-    nodes: list[relay.Node | None] = relay.node(description="Objects by their global ids.")
+    nodes: list[relay.Node | None] = relay.node(
+        description=f"Objects by their global ids (at most {MAX_NODES}).",
+        extensions=[NodesLimit()],
+    )
 
 
 @strawberry.type(
@@ -73,6 +78,7 @@ def _schema(max_depth: int, max_aliases: int, max_tokens: int) -> strawberry.Sch
             # Factories: strawberry builds extensions per request; the parse and validation
             # caches themselves live at module level and are shared.
             ErrorPolicy,
+            InputChecks,
             lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: ParserCache(maxsize=1000),

@@ -12,9 +12,9 @@ import uuid
 from typing import Any
 
 import asyncpg
-from strawberry import relay
 
 from tests.factories.tenants import County
+from tests.factories.tenants import db_id as factories_db_id
 from tests.realtime_client import WAIT, GraphQLWS
 
 CREATE_MEETING = """
@@ -152,7 +152,7 @@ subscription($m: ID!, $after: Int) {
 
 
 def db_id(global_id: str) -> int:
-    return int(relay.GlobalID.from_id(global_id).node_id)
+    return factories_db_id(global_id)
 
 
 def stream_of(meeting_gid: str) -> str:

@@ -215,7 +215,18 @@ async def test_a_mutation_via_get_is_refused(server, gql, owner_db):
 
     # then
     assert response.status_code == 400
-    assert response.text == "mutations are not allowed when using GET"
+    assert response.json() == {
+        "data": None,
+        "errors": [
+            {
+                "message": "GET 请求不能执行变更（mutation），请使用 POST",
+                "extensions": {
+                    "code": "BAD_REQUEST",
+                    "reason": "mutations are not allowed when using GET",
+                },
+            }
+        ],
+    }
     assert (
         await owner_db.fetchval("SELECT count(*) FROM org_units WHERE tenant_id = $1", county.id)
         == before

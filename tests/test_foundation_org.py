@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import base64
 
+from strawberry import relay
+
 from backend.people.models import Role
 from tenants.models import OrgUnitKind, VenueLevel
 from tests.conftest import county_rows
 from tests.factories.people import make_user
-from tests.factories.tenants import gid, make_county, make_unit, make_venue
+from tests.factories.tenants import db_id, gid, make_county, make_unit, make_venue
 
 # Every county-owned table: "nothing changed" means none of them gained or lost a row.
 
@@ -101,7 +103,7 @@ async def test_a_township_goes_under_the_county(server, gql, owner_db):
 
 
 def gid_db_id(global_id: str) -> int:
-    return int(base64.b64decode(global_id).decode().partition(":")[2])
+    return db_id(global_id)
 
 
 async def test_a_village_cannot_go_directly_under_the_county(server, gql, owner_db):
@@ -237,8 +239,8 @@ async def test_a_parent_id_of_the_wrong_type_is_invalid(server, gql, owner_db):
     bad_ids = [
         county.admin.gid,  # a User
         gid("Venue", county.root_id),
-        gid("OrgUnit", "abc"),  # type: ignore[arg-type]
-        gid("OrgUnit", 10**30),  # beyond any database id
+        str(relay.GlobalID("OrgUnit", "abc")),  # not a node id of ours
+        str(relay.GlobalID("OrgUnit", str(10**30))),  # beyond any node id
     ]
 
     # when
@@ -697,10 +699,9 @@ async def test_node_with_an_id_naming_no_row_is_null(server, gql):
     # given
     county = await make_county(server)
     ids = [
-        gid("OrgUnit", "abc"),
-        gid("OrgUnit", 10**30),
-        gid("User", -1),  # type: ignore[arg-type]
-        gid("AuditEntry", 10**30),
+        gid("OrgUnit", 2**63 - 1),
+        gid("User", 2**64 - 1),  # beyond any database id
+        gid("AuditEntry", 2**63 - 2),
         gid("Membership", 0),
     ]
 

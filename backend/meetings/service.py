@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, exists, func, or_, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -101,6 +101,34 @@ async def is_host(session: AsyncSession, principal: Principal, meeting: Meeting)
         )
     )
     return role is ParticipantRole.HOST
+
+
+def visible_to(principal: Principal) -> ColumnElement[bool]:
+    """The meetings `principal` may see: every meeting once announced; a DRAFT only for
+    those who may host it (tenant admins and department staff whose scope covers the host
+    unit) and for its participants (a HOST, or someone already invited). Anonymous callers
+    and other members of the county never see drafts, not even their titles."""
+    public = Meeting.state != MeetingState.DRAFT
+    if principal.user_id is None:
+        return public
+    paths = [g.org_path for g in principal.grants if g.role in MANAGER_ROLES]
+    if None in paths:
+        return true()
+    allowed: list[ColumnElement[bool]] = [
+        public,
+        exists().where(
+            Participant.meeting_id == Meeting.id, Participant.user_id == principal.user_id
+        ),
+    ]
+    if paths:
+        allowed.append(
+            Meeting.host_unit_id.in_(
+                select(OrgUnit.id).where(
+                    or_(*(OrgUnit.path.startswith(p, autoescape=True) for p in paths if p))
+                )
+            )
+        )
+    return or_(*allowed)
 
 
 def _hosts_by_role(principal: Principal, host_unit_path: str | None) -> bool:
@@ -1593,12 +1621,14 @@ async def set_minutes(
 
 async def list_meetings(
     session: AsyncSession,
+    principal: Principal,
     *,
     states: Sequence[MeetingState] | None,
     after_id: int | None,
     limit: int,
 ) -> list[Meeting]:
-    query = select(Meeting).order_by(Meeting.id.desc()).limit(limit)
+    """The meetings `principal` may see (`visible_to`), newest first."""
+    query = select(Meeting).where(visible_to(principal)).order_by(Meeting.id.desc()).limit(limit)
     if states:
         query = query.where(Meeting.state.in_(states))
     if after_id is not None:
@@ -1623,7 +1653,7 @@ async def _authorize_meeting_stream(
     # As is_host, in one query: a crowd joining a meeting comes through here.
     row = (
         await session.execute(
-            select(OrgUnit.path, Participant.role)
+            select(OrgUnit.path, Participant.role, Meeting.state)
             .select_from(Meeting)
             .join(OrgUnit, OrgUnit.id == Meeting.host_unit_id)
             .outerjoin(
@@ -1639,6 +1669,9 @@ async def _authorize_meeting_stream(
     host = principal.user_id is not None and (
         _hosts_by_role(principal, row.path) or row.role is ParticipantRole.HOST
     )
+    if row.state is MeetingState.DRAFT and not host and row.role is None:
+        # A draft is not public (`visible_to`): as if it did not exist.
+        raise DomainError(streams.StreamErrorCode.NOT_FOUND, "会议不存在", field="stream")
     return HOST_VIEW if host else PUBLIC_VIEW
 
 

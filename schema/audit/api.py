@@ -11,14 +11,21 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from backend.audit import models, service
-from schema.relay import Connection, build_connection, decode_cursor, page_size, resolve_by_ids
+from schema.relay import (
+    Connection,
+    DatabaseNode,
+    build_connection,
+    decode_cursor,
+    page_size,
+    resolve_by_ids,
+)
 
 
 @strawberry.type(
     name="AuditEntry",
     description="One administrative action: who, what, when, and the record before and after.",
 )
-class AuditEntry(relay.Node):
+class AuditEntry(DatabaseNode, relay.Node):
     id: relay.NodeID[int]
     action: str = strawberry.field(description="What was done, e.g. membership.grant.")
     actor: str = strawberry.field(description="Who did it (user:<id>:<name> or operator:<id>).")
@@ -54,7 +61,7 @@ class AuditEntry(relay.Node):
             found = {e.id: e for e in rows}
             return [found.get(i) for i in ids]
 
-        return await resolve_by_ids(load_many, node_ids, cls.from_model)
+        return await resolve_by_ids("AuditEntry", load_many, node_ids, cls.from_model)
 
 
 @strawberry.type

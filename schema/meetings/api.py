@@ -42,7 +42,14 @@ from schema.meetings.types import (
 )
 from schema.mutations import mutate, user_errors
 from schema.realtime.api import _authorized, _check_after
-from schema.relay import Connection, build_connection, decode_cursor, decode_id, page_size
+from schema.relay import (
+    Connection,
+    build_connection,
+    decode_cursor,
+    decode_id,
+    decode_id_argument,
+    page_size,
+)
 
 
 async def _voter(ctx: Context) -> Principal:
@@ -198,9 +205,12 @@ class MeetingQueries:
         ] = None,
     ) -> Connection[Meeting]:
         size, after_id = page_size(first), decode_cursor(after)
-        (await info.context.principal()).require_tenant()
+        principal = await info.context.principal()
+        principal.require_tenant()
         rows = await info.context.read(
-            lambda s: service.list_meetings(s, states=states, after_id=after_id, limit=size + 1)
+            lambda s: service.list_meetings(
+                s, principal, states=states, after_id=after_id, limit=size + 1
+            )
         )
         return build_connection(rows, first=size, to_node=Meeting.from_model, key=lambda r: r.id)
 
@@ -216,7 +226,7 @@ class MeetingQueries:
     ) -> strawberry.scalars.JSON:
         from backend.meetings import export
 
-        mid = _id(meeting_id, "Meeting", "meetingId")
+        mid = decode_id_argument(meeting_id, "Meeting", field="meetingId")
         principal = await info.context.principal()
 
         async def run(s):  # type: ignore[no-untyped-def]

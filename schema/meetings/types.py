@@ -17,7 +17,15 @@ from backend.meetings import models
 from backend.meetings.errors import MeetingErrorCode as _Code
 from realtime.log import LoggedEvent
 from schema.errors import UserError
-from schema.relay import Connection, build_connection, decode_cursor, page_size
+from schema.relay import (
+    Connection,
+    DatabaseNode,
+    build_connection,
+    decode_cursor,
+    decode_node_ids,
+    page_size,
+    to_global_id,
+)
 from schema.tenants.types import OrgUnit, Venue
 
 MeetingKind = strawberry.enum(
@@ -71,7 +79,7 @@ class TimerWarning(enum.Enum):
 
 
 def gid(type_name: str, db_id: int | None) -> strawberry.ID | None:
-    return None if db_id is None else strawberry.ID(str(relay.GlobalID(type_name, str(db_id))))
+    return None if db_id is None else strawberry.ID(to_global_id(type_name, db_id))
 
 
 @strawberry.type(description="A failure of a meeting action.")
@@ -88,7 +96,7 @@ class Timer:
 
 
 @strawberry.type(name="AgendaItem", description="An agenda item and its speaker.")
-class AgendaItem(relay.Node):
+class AgendaItem(DatabaseNode, relay.Node):
     id: relay.NodeID[int]
     position: int = strawberry.field(description="Order in the agenda, from 1.")
     title: str = strawberry.field(description="Title of the item.")
@@ -112,11 +120,11 @@ class AgendaItem(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
-        return await _nodes(info, models.AgendaItem, cls.from_model, node_ids)
+        return await _nodes(info, "AgendaItem", models.AgendaItem, cls.from_model, node_ids)
 
 
 @strawberry.type(name="Poll", description="A live poll (表决). Counts are live while open.")
-class Poll(relay.Node):
+class Poll(DatabaseNode, relay.Node):
     id: relay.NodeID[int]
     question: str = strawberry.field(description="What is voted on.")
     kind: PollKind = strawberry.field(description="Single or multiple choice.")
@@ -143,11 +151,11 @@ class Poll(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
-        return await _nodes(info, models.Poll, cls.from_model, node_ids)
+        return await _nodes(info, "Poll", models.Poll, cls.from_model, node_ids)
 
 
 @strawberry.type(name="ScoringSheet", description="An anonymous evaluation (测评票).")
-class ScoringSheet(relay.Node):
+class ScoringSheet(DatabaseNode, relay.Node):
     id: relay.NodeID[int]
     title: str = strawberry.field(description="What is evaluated.")
     scale: ScoringScale = strawberry.field(description="满意度 levels or 0–100 scores.")
@@ -168,11 +176,11 @@ class ScoringSheet(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
-        return await _nodes(info, models.ScoringSheet, cls.from_model, node_ids)
+        return await _nodes(info, "ScoringSheet", models.ScoringSheet, cls.from_model, node_ids)
 
 
 @strawberry.type(name="MeetingComment", description="A live comment or question.")
-class MeetingComment(relay.Node):
+class MeetingComment(DatabaseNode, relay.Node):
     id: relay.NodeID[int]
     kind: CommentKind = strawberry.field(description="Comment or question.")
     body: str | None = strawberry.field(description="The text; null when hidden (hosts see it).")
@@ -204,7 +212,13 @@ class MeetingComment(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
-        return await _nodes(info, models.Comment, lambda c: cls.from_model(c, host=False), node_ids)
+        return await _nodes(
+            info,
+            "MeetingComment",
+            models.Comment,
+            lambda c: cls.from_model(c, host=False),
+            node_ids,
+        )
 
 
 @strawberry.type(description="A participant of a meeting.")
@@ -232,7 +246,7 @@ class Material:
 
 
 @strawberry.type(name="Meeting", description="A live consultation meeting.")
-class Meeting(relay.Node):
+class Meeting(DatabaseNode, relay.Node):
     id: relay.NodeID[int]
     kind: MeetingKind = strawberry.field(description="Kind of meeting.")
     mode: MeetingMode = strawberry.field(description="In person, online or both.")
@@ -269,7 +283,7 @@ class Meeting(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
-        return await _nodes(info, models.Meeting, cls.from_model, node_ids)
+        return await _nodes(info, "Meeting", models.Meeting, cls.from_model, node_ids)
 
     @strawberry.field(description="The venue (说事场所), if any.")
     async def venue(self, info: Info) -> Venue | None:
@@ -393,9 +407,22 @@ async def _rows(info: Info, query: Any) -> list[Any]:
     return await info.context.read(run)
 
 
-async def _nodes(info: Info, model: Any, convert: Any, node_ids: Iterable[str]) -> list[Any]:
-    ids = [int(i) for i in node_ids]
-    rows = {r.id: r for r in await _rows(info, select(model).where(model.id.in_(ids)))}
+async def _nodes(
+    info: Info, type_name: str, model: Any, convert: Any, node_ids: Iterable[str]
+) -> list[Any]:
+    """Rows of a meeting, or meetings, by node id; those of a meeting the caller may not
+    see (a draft: `service.visible_to`) are null, as if they did not exist."""
+    from backend.meetings import service
+
+    ids = decode_node_ids(type_name, node_ids)
+    wanted = sorted({i for i in ids if i is not None})
+    if not wanted:
+        return [None] * len(ids)
+    principal = await info.context.principal()
+    query = select(model).where(model.id.in_(wanted), service.visible_to(principal))
+    if model is not models.Meeting:
+        query = query.join(models.Meeting, models.Meeting.id == model.meeting_id)
+    rows = {r.id: r for r in await _rows(info, query)}
     return [convert(rows[i]) if i in rows else None for i in ids]
 
 

@@ -13,7 +13,7 @@ from backend.people import models
 from backend.people.errors import PeopleErrorCode as _PeopleErrorCode
 from backend.people.service import mask_phone
 from schema.errors import UserError
-from schema.relay import resolve_by_ids
+from schema.relay import DatabaseNode, resolve_by_ids
 from schema.tenants.types import County, OrgUnit
 
 Role = strawberry.enum(
@@ -35,7 +35,7 @@ class PeopleError(UserError):
     description="A role a user holds, county-wide or scoped to "
     "an org unit and everything under it.",
 )
-class Membership(relay.Node):
+class Membership(DatabaseNode, relay.Node):
     id: relay.NodeID[int]
     role: Role = strawberry.field(description="The role.")
     org_unit_db_id: strawberry.Private[int | None]
@@ -56,12 +56,12 @@ class Membership(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Membership | None]:
         return await resolve_by_ids(
-            info.context.loaders.membership.load_many, node_ids, cls.from_model
+            "Membership", info.context.loaders.membership.load_many, node_ids, cls.from_model
         )
 
 
 @strawberry.type(name="User", description="A person's account in this county.")
-class User(relay.Node):
+class User(DatabaseNode, relay.Node):
     id: relay.NodeID[int]
     display_name: str = strawberry.field(description="Name shown to others.")
     phone: str = strawberry.field(description="Mobile number, masked (138****5678).")
@@ -82,7 +82,9 @@ class User(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[User | None]:
-        return await resolve_by_ids(info.context.loaders.user.load_many, node_ids, cls.from_model)
+        return await resolve_by_ids(
+            "User", info.context.loaders.user.load_many, node_ids, cls.from_model
+        )
 
 
 @strawberry.type(description="Who is asking: the signed-in user (if any) and the county.")

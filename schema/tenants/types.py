@@ -10,7 +10,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from schema.errors import UserError
-from schema.relay import resolve_by_ids
+from schema.relay import DatabaseNode, resolve_by_ids
 from tenants import models
 from tenants.errors import TenantErrorCode as _TenantErrorCode
 
@@ -33,7 +33,7 @@ class TenantError(UserError):
 
 
 @strawberry.type(name="County", description="A county government (县/区) using Yishi: one tenant.")
-class County(relay.Node):
+class County(DatabaseNode, relay.Node):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="Official name, e.g. 城口县.")
     slug: str = strawberry.field(description="Short identifier used in the X-Tenant header.")
@@ -50,7 +50,18 @@ class County(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[County | None]:
-        return await resolve_by_ids(info.context.loaders.tenant.load_many, node_ids, cls.from_model)
+        """Only the caller's own county (platform operators: any): another county's id,
+        even a real one, names nothing here, as for every other type."""
+        principal = await info.context.principal()
+
+        async def load_many(ids: list[int]) -> list[models.Tenant | None]:
+            if principal.is_operator:
+                return list(await info.context.loaders.tenant.load_many(ids))
+            own = principal.tenant_id
+            rows = await info.context.loaders.tenant.load_many([own] if own in ids else [])
+            return [rows[0] if i == own else None for i in ids]
+
+        return await resolve_by_ids("County", load_many, node_ids, cls.from_model)
 
 
 @strawberry.type(
@@ -58,7 +69,7 @@ class County(relay.Node):
     description="A node of the county's org tree "
     "(县 → 乡镇/街道 → 村/社区 → 网格, and departments).",
 )
-class OrgUnit(relay.Node):
+class OrgUnit(DatabaseNode, relay.Node):
     id: relay.NodeID[int]
     kind: OrgUnitKind = strawberry.field(description="Level in the tree.")
     name: str = strawberry.field(description="Name, e.g. 葛城街道.")
@@ -93,12 +104,12 @@ class OrgUnit(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[OrgUnit | None]:
         return await resolve_by_ids(
-            info.context.loaders.org_unit.load_many, node_ids, cls.from_model
+            "OrgUnit", info.context.loaders.org_unit.load_many, node_ids, cls.from_model
         )
 
 
 @strawberry.type(name="Venue", description="A 说事 venue where people raise and discuss matters.")
-class Venue(relay.Node):
+class Venue(DatabaseNode, relay.Node):
     id: relay.NodeID[int]
     level: VenueLevel = strawberry.field(
         description="Venue level (说事中心/说事处/说事站/说事点/线上)."
@@ -121,4 +132,6 @@ class Venue(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Venue | None]:
-        return await resolve_by_ids(info.context.loaders.venue.load_many, node_ids, cls.from_model)
+        return await resolve_by_ids(
+            "Venue", info.context.loaders.venue.load_many, node_ids, cls.from_model
+        )

@@ -10,6 +10,7 @@ from strawberry import relay
 
 from backend.people.models import Role
 from backend.security import Principal
+from schema.relay import from_global_id, to_global_id
 from tenants import service
 from tenants.models import OrgUnitKind, VenueLevel
 from tests.conftest import LiveServer
@@ -18,7 +19,15 @@ _division = itertools.count(100000 + (uuid.uuid4().int % 800000))
 
 
 def gid(type_name: str, db_id: int) -> str:
-    return str(relay.GlobalID(type_name, str(db_id)))
+    """The global id the API shows for row `db_id` of `type_name`."""
+    return to_global_id(type_name, db_id)
+
+
+def db_id(global_id: str) -> int:
+    """The row id behind a global id the API returned."""
+    row_id = from_global_id(global_id, relay.GlobalID.from_id(global_id).type_name)
+    assert row_id is not None, global_id
+    return row_id
 
 
 @dataclass
