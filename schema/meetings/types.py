@@ -409,8 +409,10 @@ class MeetingStateChanged:
 
 @strawberry.type(description="A person in a participant change.")
 class ParticipantBrief:
-    user_id: strawberry.ID = strawberry.field(description="Global id of the user.")
-    name: str | None = strawberry.field(description="Display name.")
+    user_id: strawberry.ID | None = strawberry.field(
+        description="Global id of the user (hosts only; see docs/meetings.md, visibility)."
+    )
+    name: str | None = strawberry.field(description="Display name (hosts only).")
     role: str | None = strawberry.field(description="Role in the meeting.")
     mode: str | None = strawberry.field(description="IN_PERSON or ONLINE, for check-ins.")
 
@@ -468,7 +470,9 @@ class CommentUpdate:
     comment_id: strawberry.ID = strawberry.field(description="The comment.")
     kind: CommentKind | None = strawberry.field(description="Comment or question (POSTED).")
     body: str | None = strawberry.field(description="The text (POSTED).")
-    author_name: str | None = strawberry.field(description="Author (POSTED).")
+    author_name: str | None = strawberry.field(
+        description="Author (POSTED; hosts and participants, not for a hidden comment)."
+    )
     parent_id: strawberry.ID | None = strawberry.field(description="Replied-to comment.")
     hidden_reason: str | None = strawberry.field(description="Why hidden (hosts only).")
     unit_name: str | None = strawberry.field(description="Unit it was handed to.")
@@ -477,8 +481,8 @@ class CommentUpdate:
 @strawberry.type(description="An entry of the speaking queue.")
 class QueueEntry:
     request_id: strawberry.ID = strawberry.field(description="The request.")
-    user_id: strawberry.ID = strawberry.field(description="Who.")
-    name: str | None = strawberry.field(description="Display name.")
+    user_id: strawberry.ID | None = strawberry.field(description="Who (hosts only).")
+    name: str | None = strawberry.field(description="Display name (hosts and participants).")
     state: SpeakingState = strawberry.field(description="WAITING or SPEAKING.")
     topic: str | None = strawberry.field(description="About what.")
 
@@ -606,7 +610,7 @@ def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
             ),
             participants=[
                 ParticipantBrief(
-                    user_id=gid("User", x["userId"]),
+                    user_id=gid("User", x.get("userId")),
                     name=x.get("name"),
                     role=x.get("role"),
                     mode=x.get("mode"),
@@ -649,7 +653,7 @@ def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
             queue=[
                 QueueEntry(
                     request_id=gid("SpeakingRequest", q["id"]),
-                    user_id=gid("User", q["userId"]),
+                    user_id=gid("User", q.get("userId")),
                     name=q.get("name"),
                     state=models.SpeakingState(q["state"]),
                     topic=q.get("topic"),
