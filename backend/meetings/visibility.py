@@ -242,6 +242,8 @@ def record_for(record: dict[str, Any], view: Hashable) -> dict[str, Any]:
                 if k not in ("author_user_id", "author_name", "hidden_reason", "hidden_by")
             },
             "body": None if c.get("hidden") else c.get("body"),
+            # The .docx prints the reason of a hidden comment; say that it is not public.
+            "hidden_reason": "不公开" if c.get("hidden") else None,
             "author_name": c.get("author_name") if participant and not c.get("hidden") else None,
         }
         for c in record.get("comments") or []
