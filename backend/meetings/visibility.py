@@ -92,7 +92,7 @@ async def load_state(session: AsyncSession, ident: str | None) -> MeetingStreamS
 def observe(state: MeetingStreamState, event: LoggedEvent) -> bool:
     if event.type == "comment.hidden":
         comment_id = event.payload.get("id")
-        if comment_id not in state.hidden_comments:
+        if isinstance(comment_id, int) and comment_id not in state.hidden_comments:
             state.hidden_comments.add(comment_id)
             return True
     return False
