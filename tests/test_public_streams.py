@@ -81,6 +81,14 @@ query($s: String!, $after: Int, $first: Int) {
 VERIFY = """
 query($s: String!) { verifyStream(stream: $s) { stream events valid headHash firstBrokenSeq reason } }"""
 
+MEETING_NODE = """
+query($id: ID!) { node(id: $id) { ... on Meeting {
+  attendance
+  speakingQueue { id userId state topic }
+  participants(first: 100) { edges { node { userId role invited checkedInAt checkInMode } } }
+  comments(first: 100) { edges { node { id body authorId hidden hiddenReason } } }
+} } }"""
+
 VIEWERS = ("public", "participant", "host", "other")
 PATHS = (
     "query",
@@ -90,6 +98,7 @@ PATHS = (
     "meeting_live_replay",
     "record_json",
     "record_docx",
+    "meeting_node",
 )
 ID_KEYS = {
     "actorId",
@@ -270,6 +279,9 @@ async def world(server, gql, owner_db) -> World:
         await ok(gql, HIDE, {"c": late["comment"]["id"], "r": HIDE_REASON}, host)
         hand = await ok(gql, RAISE_HAND, {"m": meeting, "t": "停车位"}, participant.token)
         await ok(gql, UPDATE_REQUEST, {"r": hand["requestId"], "s": "SPEAKING"}, host)
+        for viewer in VIEWERS:  # the meeting as a client loads it, with a hand up
+            body = await _http(gql, w, viewer, MEETING_NODE, {"id": meeting})
+            w.seen[(viewer, "meeting_node")] = body["data"]["node"]
         await ok(gql, UPDATE_REQUEST, {"r": hand["requestId"], "s": "DONE"}, host)
         poll = (
             await ok(
@@ -539,6 +551,17 @@ async def test_the_host_sees_hidden_text_reasons_and_actors(world, path):
     ]
     assert world.names["participant"] in text and world.names["registrant"] in text
     assert _ids_shown(seen) != []
+
+
+async def test_the_meeting_node_gives_user_ids_to_hosts_only(world):
+    host = world.seen[("host", "meeting_node")]
+    assert [q["userId"] for q in host["speakingQueue"]] == [world.people["participant"].gid]
+    assert len(_ids_shown(host)) == 1 + 2 + 4  # the hand up, participants, comments' authors
+    assert world.seen[("other", "meeting_node")] is None
+    for viewer in ("public", "participant"):
+        seen = world.seen[(viewer, "meeting_node")]
+        assert [q["userId"] for q in seen["speakingQueue"]] == [None]
+        assert seen["attendance"] == host["attendance"] == 1
 
 
 async def test_the_host_record_keeps_votes_and_ballots_but_no_stream_path_shows_them(world):

@@ -20,7 +20,7 @@ new event type stays private until someone decides what the public sees of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -50,13 +50,23 @@ class MeetingStreamState:
 async def authorize(session: AsyncSession, principal: Principal, ident: str | None) -> Hashable:
     """The caller's view of `meeting:<ident>`; NOT_FOUND alike for a meeting of another
     county (row-level security hides it) and one that does not exist."""
+    meeting_id = streams.numeric_ident(ident, example="meeting:<编号>")
+    view = (await views_of(session, principal, [meeting_id])).get(meeting_id)
+    if view is None:
+        raise streams.StreamRefused(streams.StreamErrorCode.NOT_FOUND, "会议不存在")
+    return view
+
+
+async def views_of(
+    session: AsyncSession, principal: Principal, meeting_ids: Sequence[int]
+) -> dict[int, Hashable]:
+    """The caller's view of each meeting of this county among `meeting_ids` (absent: not
+    found), in one query: a crowd joining a meeting, or a page of meetings, comes here."""
     from backend.meetings import service
 
-    meeting_id = streams.numeric_ident(ident, example="meeting:<编号>")
-    # As is_host, in one query: a crowd joining a meeting comes through here.
-    row = (
+    rows = (
         await session.execute(
-            select(OrgUnit.path, Participant.role)
+            select(Meeting.id, OrgUnit.path, Participant.role)
             .select_from(Meeting)
             .join(OrgUnit, OrgUnit.id == Meeting.host_unit_id)
             .outerjoin(
@@ -64,16 +74,18 @@ async def authorize(session: AsyncSession, principal: Principal, ident: str | No
                 (Participant.meeting_id == Meeting.id)
                 & (Participant.user_id == (principal.user_id or 0)),
             )
-            .where(Meeting.id == meeting_id)
+            .where(Meeting.id.in_(list(meeting_ids)))
         )
-    ).first()
-    if row is None:
-        raise streams.StreamRefused(streams.StreamErrorCode.NOT_FOUND, "会议不存在")
-    if principal.user_id is None:
-        return PUBLIC_VIEW
-    if service._hosts_by_role(principal, row.path) or row.role is ParticipantRole.HOST:
-        return HOST_VIEW
-    return PARTICIPANT_VIEW if row.role is not None else PUBLIC_VIEW
+    ).all()
+    views: dict[int, Hashable] = {}
+    for meeting_id, path, role in rows:
+        if principal.user_id is None:
+            views[meeting_id] = PUBLIC_VIEW
+        elif service._hosts_by_role(principal, path) or role is ParticipantRole.HOST:
+            views[meeting_id] = HOST_VIEW
+        else:
+            views[meeting_id] = PARTICIPANT_VIEW if role is not None else PUBLIC_VIEW
+    return views
 
 
 async def view_of(session: AsyncSession, principal: Principal, meeting_id: int) -> Hashable:

@@ -176,7 +176,9 @@ class MeetingComment(relay.Node):
     id: relay.NodeID[int]
     kind: CommentKind = strawberry.field(description="Comment or question.")
     body: str | None = strawberry.field(description="The text; null when hidden (hosts see it).")
-    author_id: strawberry.ID = strawberry.field(description="Global id of the author.")
+    author_id: strawberry.ID | None = strawberry.field(
+        description="Global id of the author (hosts only; docs/meetings.md, visibility)."
+    )
     parent_id: strawberry.ID | None = strawberry.field(description="The comment this replies to.")
     created_at: datetime = strawberry.field(description="When posted.")
     hidden: bool = strawberry.field(description="True when moderated away.")
@@ -193,7 +195,7 @@ class MeetingComment(relay.Node):
             id=c.id,
             kind=c.kind,
             body=c.body if host or not hidden else None,
-            author_id=gid("User", c.author_user_id),
+            author_id=gid("User", c.author_user_id) if host else None,
             parent_id=gid("MeetingComment", c.parent_id),
             created_at=c.created_at,
             hidden=hidden,
@@ -209,7 +211,9 @@ class MeetingComment(relay.Node):
 
 @strawberry.type(description="A participant of a meeting.")
 class Participant:
-    user_id: strawberry.ID = strawberry.field(description="Global id of the user.")
+    user_id: strawberry.ID | None = strawberry.field(
+        description="Global id of the user (hosts only; docs/meetings.md, visibility)."
+    )
     role: ParticipantRole = strawberry.field(description="Role in the meeting.")
     invited: bool = strawberry.field(description="Invited (rather than self-registered).")
     checked_in_at: datetime | None = strawberry.field(description="Attendance time, if present.")
@@ -219,7 +223,7 @@ class Participant:
 @strawberry.type(description="A raised hand in the speaking queue.")
 class SpeakingRequest:
     id: strawberry.ID = strawberry.field(description="Global id of the request.")
-    user_id: strawberry.ID = strawberry.field(description="Who asked to speak.")
+    user_id: strawberry.ID | None = strawberry.field(description="Who asked to speak (hosts only).")
     state: SpeakingState = strawberry.field(description="WAITING, SPEAKING, DONE or WITHDRAWN.")
     topic: str | None = strawberry.field(description="What about.")
 
@@ -306,10 +310,11 @@ class Meeting(relay.Node):
     @strawberry.field(description="Waiting and speaking hands, in order.")
     async def speaking_queue(self, info: Info) -> list[SpeakingRequest]:
         rows = await info.context.loaders.queue_by_meeting.load(self.id)
+        host = await _hosts(info, self.id)
         return [
             SpeakingRequest(
                 id=gid("SpeakingRequest", r.id),
-                user_id=gid("User", r.user_id),
+                user_id=gid("User", r.user_id) if host else None,
                 state=r.state,
                 topic=r.topic,
             )
@@ -336,12 +341,13 @@ class Meeting(relay.Node):
         if after_id is not None:
             query = query.where(models.Participant.id > after_id)
         rows = await _rows(info, query.order_by(models.Participant.id).limit(size + 1))
+        host = await _hosts(info, self.id)
         return build_connection(
             rows,
             first=size,
             key=lambda r: r.id,
             to_node=lambda p: Participant(
-                user_id=gid("User", p.user_id),
+                user_id=gid("User", p.user_id) if host else None,
                 role=p.role,
                 invited=p.invited,
                 checked_in_at=p.checked_in_at,
@@ -384,6 +390,13 @@ class Meeting(relay.Node):
             key=lambda r: r.id,
             to_node=lambda c: MeetingComment.from_model(c, host=host),
         )
+
+
+async def _hosts(info: Info, meeting_id: int) -> bool:
+    """Whether the caller sees the meeting as its host (user ids are for hosts only)."""
+    from backend.meetings import visibility
+
+    return await info.context.loaders.meeting_view.load(meeting_id) == visibility.HOST_VIEW
 
 
 async def _rows(info: Info, query: Any) -> list[Any]:
