@@ -526,6 +526,21 @@ async def test_every_path_shows_a_viewer_the_same_events(world, viewer):
     ]
 
 
+@pytest.mark.parametrize("viewer", ["public", "participant"])
+async def test_a_reduced_event_has_no_hash_and_an_unchanged_one_its_recorded_hash(world, viewer):
+    """A recorded hash of a reduced event would let anyone test guesses (ids, names)."""
+    recorded = {e["seq"]: e for e in world.seen[("host", "query")]}
+    kept, blanked = [], []
+    for e in world.seen[(viewer, "query")]:
+        original = recorded[e["seq"]]
+        if e["payload"] == original["payload"] and original["actorId"] is None:
+            kept.append((e["type"], e["hash"] == original["hash"]))
+        else:
+            blanked.append((e["type"], e["hash"]))
+    assert kept and all(same for _, same in kept), kept
+    assert blanked and {h for _, h in blanked} == {""}, blanked
+
+
 async def test_the_public_record_leaves_out_votes_ballots_and_names(world):
     record = world.seen[("public", "record_json")]
     assert {e["type"] for e in record["events"]} & {"vote.cast", "score.cast"} == set()

@@ -194,8 +194,8 @@ SHOWN_TYPES = frozenset(_PUBLIC)  # every type a viewer outside the host view ma
 
 def project(event: LoggedEvent, view: Hashable, state: Any) -> LoggedEvent | None:
     """The event as `view` may see it, or None. Hosts get it as recorded; anyone else
-    gets the payload `_PUBLIC` allows and no actor. Any view other than HOST and
-    PARTICIPANT is treated as PUBLIC."""
+    gets the payload `_PUBLIC` allows and no actor, and no hash when anything was left
+    out. Any view other than HOST and PARTICIPANT is treated as PUBLIC."""
     if event.type in RECORD_ONLY:
         return None
     if view == HOST_VIEW:
@@ -206,7 +206,11 @@ def project(event: LoggedEvent, view: Hashable, state: Any) -> LoggedEvent | Non
     payload = shown(event.payload, view, state or MeetingStreamState())
     if payload is None:
         return None
-    return replace(event, payload=payload, actor_user_id=None)
+    if payload == event.payload and event.actor_user_id is None:
+        return event
+    # Reduced: the recorded hash would let anyone test guesses of what was left out (a
+    # user id, a name from the county's roster), so it goes too.
+    return replace(event, payload=payload, actor_user_id=None, prev_hash="", hash="")
 
 
 streams.register_kind(
@@ -229,9 +233,8 @@ def record_for(record: dict[str, Any], view: Hashable) -> dict[str, Any]:
     events through `project` and the other sections without user ids, hidden text, hiding
     reasons or the names of people other than the agenda's speakers (and, for
     participants, those who spoke in the room). Chain figures stay (count, head and
-    sealed hash); where a broken chain breaks is for hosts. The projected events keep
-    their recorded hashes, which a reduced payload does not recompute to: the full,
-    verifiable record is the host's export."""
+    sealed hash); where a broken chain breaks is for hosts. A reduced event has
+    no hash (as in `project`): the full, verifiable record is the host's export."""
     if view == HOST_VIEW:
         return record
     participant = view == PARTICIPANT_VIEW
@@ -273,8 +276,14 @@ def record_for(record: dict[str, Any], view: Hashable) -> dict[str, Any]:
         if shown is None:
             continue
         payload = shown(e.get("payload") or {}, view, state)
-        if payload is not None:
-            events.append({**e, "payload": payload, "actor_user_id": None})
+        if payload is None:
+            continue
+        if payload == e.get("payload") and e.get("actor_user_id") is None:
+            events.append(e)
+        else:
+            events.append(
+                {**e, "payload": payload, "actor_user_id": None, "prev_hash": "", "hash": ""}
+            )
     out["events"] = events
     chain = dict(record.get("chain") or {})
     chain["first_broken_seq"] = None

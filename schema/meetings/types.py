@@ -556,7 +556,10 @@ class MeetingLiveEvent:
     )
     at: datetime = strawberry.field(description="When it was recorded.")
     type: str = strawberry.field(description="Event type, e.g. timer.oneMinuteLeft.")
-    hash: str = strawberry.field(description="Chain hash of the event (empty for live tallies).")
+    hash: str = strawberry.field(
+        description="Chain hash of the event (empty for live tallies, and for "
+        "events reduced for the caller's view)."
+    )
     data: MeetingLiveData = strawberry.field(description="The details.")
 
 

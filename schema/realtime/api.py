@@ -42,8 +42,8 @@ class StreamEvent:
         "gets no personal data and no hidden text; see docs/meetings.md)."
     )
     hash: str = strawberry.field(
-        description="SHA-256 of the event as recorded, chained to the previous one (a "
-        "payload reduced for the caller's view does not recompute to it)."
+        description="SHA-256 of the event as recorded, chained to the previous one; empty "
+        "when the event was reduced for the caller's view (a meeting's public)."
     )
 
     @classmethod
