@@ -122,8 +122,9 @@ def parse_stream(stream: Any) -> tuple[StreamKind, str | None]:
 
 
 def numeric_ident(ident: str | None, *, example: str) -> int:
-    """An identifier that must be a database id: decimal digits within int64."""
-    if ident is None or not (ident.isascii() and ident.isdigit()):
+    """An identifier that must be a database id: decimal digits within int64, written
+    as the stream is named (no leading zero: `meeting:07` would name no stream's log)."""
+    if ident is None or not (ident.isascii() and ident.isdigit()) or str(int(ident)) != ident:
         raise StreamRefused(StreamErrorCode.BAD_USER_INPUT, f"流名称须为 {example}")
     value = int(ident)
     if value > MAX_IDENT:

@@ -646,6 +646,7 @@ BAD_STREAMS = [
     ("meeting:", "BAD_USER_INPUT"),
     ("meeting:abc", "BAD_USER_INPUT"),
     ("meeting:-1", "BAD_USER_INPUT"),
+    ("meeting:01", "BAD_USER_INPUT"),
     ("meeting:１２", "BAD_USER_INPUT"),  # full-width digits
     ("meeting:1\x00", "BAD_USER_INPUT"),
     ("x" * 10_000, "BAD_USER_INPUT"),
