@@ -19,12 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import docx
 import httpx
 import pytest
 
+from backend.db import async_url
 from backend.meetings import visibility
 from backend.people.models import Role
+from tests.conftest import asyncpg_dsn
 from tests.factories.meetings import make_meeting
 from tests.factories.people import make_user
 from tests.factories.tenants import Account, County, make_county
@@ -601,6 +604,34 @@ async def test_verification_tells_the_public_the_head_and_the_count_only(world):
             "reason": None,
         }
     assert host["events"] == world.head and host["valid"] is True
+
+
+async def test_where_a_broken_chain_breaks_is_for_hosts(server, gql, database_url):
+    """Given a meeting whose second event was rewritten behind the service's back."""
+    county = await make_county(server)
+    meeting = await make_meeting(gql, county)
+    conn = await asyncpg.connect(asyncpg_dsn(async_url(database_url)))
+    try:
+        await conn.execute("SET session_replication_role = replica")  # triggers off
+        status = await conn.execute(
+            'UPDATE events SET payload = \'{"state": "CLOSED"}\' '
+            "WHERE tenant_id = $1 AND stream = $2 AND seq = 2",
+            county.id,
+            stream_of(meeting),
+        )
+        assert status == "UPDATE 1"
+    finally:
+        await conn.close()
+    host = (await gql.data(VERIFY, {"s": stream_of(meeting)}, token=county.admin.token))[
+        "verifyStream"
+    ]
+    public = (await gql.data(VERIFY, {"s": stream_of(meeting)}, tenant=county.slug))["verifyStream"]
+    assert (host["valid"], host["firstBrokenSeq"], host["reason"]) == (
+        False,
+        2,
+        "事件内容与哈希不符（记录被改动）",
+    )
+    assert public == {**host, "firstBrokenSeq": None, "reason": None}
 
 
 async def test_the_record_is_refused_before_publication_except_to_hosts(world):
