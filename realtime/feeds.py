@@ -4,8 +4,12 @@ StreamFeed: the single consumer of a stream's hub messages in this process. It d
 events to its groups strictly in sequence order, filling any gap from the log first.
 
 Group: subscribers who sent the same document and variables and share a visibility
-class. Each event is rendered (executed and JSON-encoded) once per group and the same
-string is handed to every member: the cost of an event is per group, not per watcher.
+class (view). Each event is projected for the view (`realtime.streams`: what that view may
+see of it, or nothing), rendered (executed and JSON-encoded) once per group, and the same
+string is handed to every member: the cost of an event is per group, not per watcher. The
+feed keeps the stream kind's projection state (e.g. which comments are hidden) current as
+events pass; when an event changes how earlier ones are shown, every group's render cache
+is dropped, so a replay after a comment was hidden never shows its text.
 
 Member: one subscription operation, fed inline by its group while live. A member whose
 client stops reading (its socket buffer passes a high-water mark) leaves live delivery and
@@ -27,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from realtime import log as event_log
-from realtime import metrics
+from realtime import metrics, streams
 from realtime.coalesce import Coalescer
 from realtime.log import LoggedEvent
 
@@ -48,6 +52,8 @@ class StreamFeed:
         self.hub = hub
         self.tenant_id = tenant_id
         self.stream = stream
+        self.kind, _ = streams.parse_stream(stream)
+        self.state: Any = None  # the kind's projection state, kept current by _deliver
         self.last_seq = 0
         self.groups: dict[Hashable, Group] = {}
         self._inbox: asyncio.Queue[list[LoggedEvent] | None] = asyncio.Queue()
@@ -63,6 +69,9 @@ class StreamFeed:
     async def start(self) -> None:
         async with self.hub.db.transaction(tenant_id=self.tenant_id, read_only=True) as session:
             head = await event_log.head_of(session, stream=self.stream)
+            # Read after the head: a retraction committed in between is in the state and
+            # comes again as an event (observing it twice is harmless).
+            self.state = await streams.load_state(session, self.kind, self.stream)
         self.last_seq = head.last_seq if head else 0
         self._task = asyncio.create_task(self._run(), name=f"feed:{self.stream}")
 
@@ -162,16 +171,29 @@ class StreamFeed:
             if len(events) < 1000:
                 return
 
+    def project(self, event: LoggedEvent, view: Hashable) -> LoggedEvent | None:
+        """The event as `view` may see it now (None: not at all)."""
+        return self.kind.project(event, view, self.state)
+
     async def _deliver(self, event: LoggedEvent) -> None:
+        if self.kind.observe(self.state, event):
+            for group in list(self.groups.values()):
+                group.forget_renders()
         self.last_seq = event.seq
         for group in list(self.groups.values()):
             await group.on_event(event)
         metrics.DELIVERY_LAG.observe(max(0.0, time.time() - event.created_at.timestamp()))
 
-    def group(self, key: Hashable, render: Render) -> Group:
+    def group(self, key: Hashable, render: Render, *, view: Hashable = None) -> Group:
+        """The group for `key`, created with `render` if new. `view` is the members'
+        visibility class; when not given it is the key's last element (as
+        realtime.ws builds keys: document, variables, view). A view the stream kind does
+        not know is projected as its most restricted one."""
         group = self.groups.get(key)
         if group is None:
-            group = self.groups[key] = Group(self, key, render)
+            if view is None and isinstance(key, tuple) and key:
+                view = key[-1]
+            group = self.groups[key] = Group(self, key, render, view=view)
             metrics.GROUPS.inc()
         return group
 
@@ -185,12 +207,16 @@ class StreamFeed:
 
 
 class Group:
-    def __init__(self, feed: StreamFeed, key: Hashable, render: Render) -> None:
+    def __init__(
+        self, feed: StreamFeed, key: Hashable, render: Render, *, view: Hashable = None
+    ) -> None:
         self.feed = feed
         self.key = key
+        self.view = view
         self._render = render
         self.members: set[Member] = set()
         self._cache: OrderedDict[int, str | None] = OrderedDict()
+        self._generation = 0  # bumped by forget_renders
         # The last event delivered that this group may not see: members are not woken for
         # such events (a vote's `vote.cast` on a meeting with thousands of watchers); an
         # idle member moves its position up to it instead (see Member._run).
@@ -200,14 +226,23 @@ class Group:
         """The event's payload for this group (None: not visible), cached by sequence."""
         if event.seq in self._cache:
             return self._cache[event.seq]
-        payload = await self._render(event)
+        generation = self._generation
+        payload = await self.render_uncached(event)
+        if generation != self._generation:  # a retraction came while rendering: do not keep
+            return payload
         self._cache[event.seq] = payload
         if len(self._cache) > RENDER_CACHE:
             self._cache.popitem(last=False)
         return payload
 
     async def render_uncached(self, event: LoggedEvent) -> str | None:
-        return await self._render(event)
+        shown = self.feed.project(event, self.view)
+        return None if shown is None else await self._render(shown)
+
+    def forget_renders(self) -> None:
+        """Projections made so far may be stale (an event retracted an earlier one)."""
+        self._cache.clear()
+        self._generation += 1
 
     async def on_event(self, event: LoggedEvent) -> None:
         if not self.members:
@@ -351,14 +386,16 @@ class Member:
             pass
 
     async def _read_log(self, after: int) -> list[LoggedEvent]:
-        """The log after `after`, retried until it can be read: a failed read (pool
-        exhausted, database restarting) must not silently end the subscription."""
+        """The log after `after` up to what the feed has delivered (so the projection
+        state has seen every event this member renders and any retraction of it),
+        retried until it can be read: a failed read (pool exhausted, database
+        restarting) must not silently end the subscription."""
         feed = self.group.feed
         delay = 0.1
         while True:
             try:
                 async with feed.hub.replay_reads:
-                    return await feed.read_log(after)
+                    return await feed.read_log(after, until=feed.last_seq)
             except (SQLAlchemyError, OSError) as exc:
                 metrics.REPLAY_RETRIES.inc()
                 log.warning("replay of %s failed (%s); retrying in %.1fs", feed.stream, exc, delay)

@@ -58,6 +58,7 @@ class Loaders:
             )
         )
         self.attendance_by_meeting = DataLoader(self._attendance)
+        self.meeting_view = DataLoader(self._meeting_views)
 
     def _by_id(self, model: Any) -> Any:
         async def load(ids: Sequence[int]) -> list[Any]:
@@ -77,6 +78,14 @@ class Loaders:
             return [groups.get(k, []) for k in keys]
 
         return load
+
+    async def _meeting_views(self, meeting_ids: Sequence[int]) -> list[Any]:
+        """The caller's view (host, participant, public) of each meeting."""
+        from backend.meetings import visibility
+
+        principal = await self._ctx.principal()
+        views = await self._ctx.read(lambda s: visibility.views_of(s, principal, meeting_ids))
+        return [views.get(i, visibility.PUBLIC_VIEW) for i in meeting_ids]
 
     async def _attendance(self, meeting_ids: Sequence[int]) -> list[int]:
         """Checked-in participants per meeting."""

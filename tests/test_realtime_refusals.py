@@ -141,10 +141,10 @@ async def test_an_anonymous_socket_may_not_watch(server):
 @pytest.mark.parametrize(
     ("stream", "code"),
     [
-        ("nope:1", "UNKNOWN_STREAM"),
-        ("nope", "UNKNOWN_STREAM"),
-        ("org:", "UNKNOWN_STREAM"),
-        ("org:5", "UNKNOWN_STREAM"),
+        ("nope:1", "BAD_USER_INPUT"),
+        ("nope", "BAD_USER_INPUT"),
+        ("org:", "BAD_USER_INPUT"),
+        ("org:5", "BAD_USER_INPUT"),
     ],
 )
 async def test_unknown_streams_are_refused(server, stream, code):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -51,7 +51,6 @@ from backend.people.models import Role, User
 from backend.security import Principal
 from backend.validation import clean_text
 from realtime import log as events
-from realtime import streams
 from realtime.log import EventDraft, StreamSealed
 from realtime.writer import StreamWriter
 from tenants.models import OrgUnit, Tenant, Venue
@@ -1637,46 +1636,6 @@ async def list_meetings(
 
 
 # -- the meeting stream: who may watch, what each sees ------------------------------------
+# Decided in backend.meetings.visibility (which registers the `meeting` stream kind).
 
-HOST_VIEW = "host"
-PUBLIC_VIEW = "public"
-RECORD_ONLY = frozenset({"vote.cast", "score.cast"})  # in the record; tallies go live instead
-
-
-async def _authorize_meeting_stream(
-    session: AsyncSession, principal: Principal, ident: str | None
-) -> Hashable:
-    if ident is None or not ident.isdigit():
-        raise DomainError(
-            streams.StreamErrorCode.UNKNOWN_STREAM, "会议流须为 meeting:<编号>", field="stream"
-        )
-    # As is_host, in one query: a crowd joining a meeting comes through here.
-    row = (
-        await session.execute(
-            select(OrgUnit.path, Participant.role, Meeting.state)
-            .select_from(Meeting)
-            .join(OrgUnit, OrgUnit.id == Meeting.host_unit_id)
-            .outerjoin(
-                Participant,
-                (Participant.meeting_id == Meeting.id)
-                & (Participant.user_id == (principal.user_id or 0)),
-            )
-            .where(Meeting.id == int(ident))
-        )
-    ).first()
-    if row is None:
-        raise DomainError(streams.StreamErrorCode.NOT_FOUND, "会议不存在", field="stream")
-    host = principal.user_id is not None and (
-        _hosts_by_role(principal, row.path) or row.role is ParticipantRole.HOST
-    )
-    if row.state is MeetingState.DRAFT and not host and row.role is None:
-        # A draft is not public (`visible_to`): as if it did not exist.
-        raise DomainError(streams.StreamErrorCode.NOT_FOUND, "会议不存在", field="stream")
-    return HOST_VIEW if host else PUBLIC_VIEW
-
-
-def _visible(event: events.LoggedEvent, visibility: Hashable) -> bool:
-    return event.type not in RECORD_ONLY
-
-
-streams.register_kind("meeting", authorize=_authorize_meeting_stream, visible=_visible)
+from backend.meetings.visibility import HOST_VIEW, PUBLIC_VIEW, RECORD_ONLY  # noqa: E402,F401

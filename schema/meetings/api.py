@@ -224,14 +224,15 @@ class MeetingQueries:
         info: Info,
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
     ) -> strawberry.scalars.JSON:
-        from backend.meetings import export
+        from backend.meetings import export, visibility
 
         mid = decode_id_argument(meeting_id, "Meeting", field="meetingId")
         principal = await info.context.principal()
 
         async def run(s):  # type: ignore[no-untyped-def]
             await service.require_record_access(s, principal, await service.get_meeting(s, mid))
-            return await export.build_record(s, mid)
+            view = await visibility.view_of(s, principal, mid)
+            return visibility.record_for(await export.build_record(s, mid), view)
 
         try:
             return await info.context.read(run)

@@ -18,7 +18,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 async def record_docx(request: Request) -> Response:
     """Same access as the meetingRecord query (Authorization / X-Tenant headers)."""
-    from backend.meetings import export
+    from backend.meetings import export, visibility
 
     ctx = Context(
         services=request.app.state.services,
@@ -41,7 +41,8 @@ async def record_docx(request: Request) -> Response:
         ) as s:
             meeting = await service.get_meeting(s, meeting_id)
             await service.require_record_access(s, principal, meeting)
-            record = await export.build_record(s, meeting_id)
+            view = await visibility.view_of(s, principal, meeting_id)
+            record = visibility.record_for(await export.build_record(s, meeting_id), view)
     except AccessError as exc:
         status = 401 if exc.code == "UNAUTHENTICATED" else 403
         return JSONResponse(

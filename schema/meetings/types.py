@@ -184,7 +184,9 @@ class MeetingComment(DatabaseNode, relay.Node):
     id: relay.NodeID[int]
     kind: CommentKind = strawberry.field(description="Comment or question.")
     body: str | None = strawberry.field(description="The text; null when hidden (hosts see it).")
-    author_id: strawberry.ID = strawberry.field(description="Global id of the author.")
+    author_id: strawberry.ID | None = strawberry.field(
+        description="Global id of the author (hosts only; docs/meetings.md, visibility)."
+    )
     parent_id: strawberry.ID | None = strawberry.field(description="The comment this replies to.")
     created_at: datetime = strawberry.field(description="When posted.")
     hidden: bool = strawberry.field(description="True when moderated away.")
@@ -201,7 +203,7 @@ class MeetingComment(DatabaseNode, relay.Node):
             id=c.id,
             kind=c.kind,
             body=c.body if host or not hidden else None,
-            author_id=gid("User", c.author_user_id),
+            author_id=gid("User", c.author_user_id) if host else None,
             parent_id=gid("MeetingComment", c.parent_id),
             created_at=c.created_at,
             hidden=hidden,
@@ -223,7 +225,9 @@ class MeetingComment(DatabaseNode, relay.Node):
 
 @strawberry.type(description="A participant of a meeting.")
 class Participant:
-    user_id: strawberry.ID = strawberry.field(description="Global id of the user.")
+    user_id: strawberry.ID | None = strawberry.field(
+        description="Global id of the user (hosts only; docs/meetings.md, visibility)."
+    )
     role: ParticipantRole = strawberry.field(description="Role in the meeting.")
     invited: bool = strawberry.field(description="Invited (rather than self-registered).")
     checked_in_at: datetime | None = strawberry.field(description="Attendance time, if present.")
@@ -233,7 +237,7 @@ class Participant:
 @strawberry.type(description="A raised hand in the speaking queue.")
 class SpeakingRequest:
     id: strawberry.ID = strawberry.field(description="Global id of the request.")
-    user_id: strawberry.ID = strawberry.field(description="Who asked to speak.")
+    user_id: strawberry.ID | None = strawberry.field(description="Who asked to speak (hosts only).")
     state: SpeakingState = strawberry.field(description="WAITING, SPEAKING, DONE or WITHDRAWN.")
     topic: str | None = strawberry.field(description="What about.")
 
@@ -320,10 +324,11 @@ class Meeting(DatabaseNode, relay.Node):
     @strawberry.field(description="Waiting and speaking hands, in order.")
     async def speaking_queue(self, info: Info) -> list[SpeakingRequest]:
         rows = await info.context.loaders.queue_by_meeting.load(self.id)
+        host = await _hosts(info, self.id)
         return [
             SpeakingRequest(
                 id=gid("SpeakingRequest", r.id),
-                user_id=gid("User", r.user_id),
+                user_id=gid("User", r.user_id) if host else None,
                 state=r.state,
                 topic=r.topic,
             )
@@ -350,12 +355,13 @@ class Meeting(DatabaseNode, relay.Node):
         if after_id is not None:
             query = query.where(models.Participant.id > after_id)
         rows = await _rows(info, query.order_by(models.Participant.id).limit(size + 1))
+        host = await _hosts(info, self.id)
         return build_connection(
             rows,
             first=size,
             key=lambda r: r.id,
             to_node=lambda p: Participant(
-                user_id=gid("User", p.user_id),
+                user_id=gid("User", p.user_id) if host else None,
                 role=p.role,
                 invited=p.invited,
                 checked_in_at=p.checked_in_at,
@@ -400,6 +406,13 @@ class Meeting(DatabaseNode, relay.Node):
         )
 
 
+async def _hosts(info: Info, meeting_id: int) -> bool:
+    """Whether the caller sees the meeting as its host (user ids are for hosts only)."""
+    from backend.meetings import visibility
+
+    return await info.context.loaders.meeting_view.load(meeting_id) == visibility.HOST_VIEW
+
+
 async def _rows(info: Info, query: Any) -> list[Any]:
     async def run(s):  # type: ignore[no-untyped-def]
         return list((await s.execute(query)).scalars().all())
@@ -436,8 +449,10 @@ class MeetingStateChanged:
 
 @strawberry.type(description="A person in a participant change.")
 class ParticipantBrief:
-    user_id: strawberry.ID = strawberry.field(description="Global id of the user.")
-    name: str | None = strawberry.field(description="Display name.")
+    user_id: strawberry.ID | None = strawberry.field(
+        description="Global id of the user (hosts only; see docs/meetings.md, visibility)."
+    )
+    name: str | None = strawberry.field(description="Display name (hosts only).")
     role: str | None = strawberry.field(description="Role in the meeting.")
     mode: str | None = strawberry.field(description="IN_PERSON or ONLINE, for check-ins.")
 
@@ -495,7 +510,9 @@ class CommentUpdate:
     comment_id: strawberry.ID = strawberry.field(description="The comment.")
     kind: CommentKind | None = strawberry.field(description="Comment or question (POSTED).")
     body: str | None = strawberry.field(description="The text (POSTED).")
-    author_name: str | None = strawberry.field(description="Author (POSTED).")
+    author_name: str | None = strawberry.field(
+        description="Author (POSTED; hosts and participants, not for a hidden comment)."
+    )
     parent_id: strawberry.ID | None = strawberry.field(description="Replied-to comment.")
     hidden_reason: str | None = strawberry.field(description="Why hidden (hosts only).")
     unit_name: str | None = strawberry.field(description="Unit it was handed to.")
@@ -504,8 +521,8 @@ class CommentUpdate:
 @strawberry.type(description="An entry of the speaking queue.")
 class QueueEntry:
     request_id: strawberry.ID = strawberry.field(description="The request.")
-    user_id: strawberry.ID = strawberry.field(description="Who.")
-    name: str | None = strawberry.field(description="Display name.")
+    user_id: strawberry.ID | None = strawberry.field(description="Who (hosts only).")
+    name: str | None = strawberry.field(description="Display name (hosts and participants).")
     state: SpeakingState = strawberry.field(description="WAITING or SPEAKING.")
     topic: str | None = strawberry.field(description="About what.")
 
@@ -566,7 +583,10 @@ class MeetingLiveEvent:
     )
     at: datetime = strawberry.field(description="When it was recorded.")
     type: str = strawberry.field(description="Event type, e.g. timer.oneMinuteLeft.")
-    hash: str = strawberry.field(description="Chain hash of the event (empty for live tallies).")
+    hash: str = strawberry.field(
+        description="Chain hash of the event (empty for live tallies, and for "
+        "events reduced for the caller's view)."
+    )
     data: MeetingLiveData = strawberry.field(description="The details.")
 
 
@@ -633,7 +653,7 @@ def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
             ),
             participants=[
                 ParticipantBrief(
-                    user_id=gid("User", x["userId"]),
+                    user_id=gid("User", x.get("userId")),
                     name=x.get("name"),
                     role=x.get("role"),
                     mode=x.get("mode"),
@@ -676,7 +696,7 @@ def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
             queue=[
                 QueueEntry(
                     request_id=gid("SpeakingRequest", q["id"]),
-                    user_id=gid("User", q["userId"]),
+                    user_id=gid("User", q.get("userId")),
                     name=q.get("name"),
                     state=models.SpeakingState(q["state"]),
                     topic=q.get("topic"),

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
@@ -32,9 +33,18 @@ class StreamEvent:
         "`stream.resync` means: reload the state and resubscribe."
     )
     at: datetime = strawberry.field(description="When it was recorded.")
-    actor_id: int | None = strawberry.field(description="Database id of the user who caused it.")
-    payload: JSON = strawberry.field(description="Details of the event.")
-    hash: str = strawberry.field(description="SHA-256 of the event, chained to the previous one.")
+    actor_id: int | None = strawberry.field(
+        description="Database id of the user who caused it; null for viewers who may not "
+        "see who acted (e.g. the public of a meeting)."
+    )
+    payload: JSON = strawberry.field(
+        description="Details of the event, as the caller may see them (a meeting's public "
+        "gets no personal data and no hidden text; see docs/meetings.md)."
+    )
+    hash: str = strawberry.field(
+        description="SHA-256 of the event as recorded, chained to the previous one; empty "
+        "when the event was reduced for the caller's view (a meeting's public)."
+    )
 
     @classmethod
     def from_logged(cls, e: LoggedEvent) -> StreamEvent:
@@ -55,8 +65,31 @@ class ChainVerification:
     events: int = strawberry.field(description="Events checked.")
     valid: bool = strawberry.field(description="True when every link holds.")
     head_hash: str = strawberry.field(description="Hash of the last valid event.")
-    first_broken_seq: int | None = strawberry.field(description="First event that fails, if any.")
-    reason: str | None = strawberry.field(description="Why it fails, in Chinese.")
+    first_broken_seq: int | None = strawberry.field(
+        description="First event that fails, if any (for viewers who see the whole stream, "
+        "e.g. a meeting's hosts; null for others)."
+    )
+    reason: str | None = strawberry.field(
+        description="Why it fails, in Chinese (same viewers as firstBrokenSeq)."
+    )
+
+
+@strawberry.type(
+    description="A page of a stream's events as the caller may see them, with where to go on."
+)
+class StreamEventPage:
+    events: list[StreamEvent] = strawberry.field(
+        description="Up to `first` events, oldest first. Fewer only at the end of the log, "
+        "or when the read window held too few events visible to the caller (then "
+        "`hasMore` is true)."
+    )
+    next_after: int = strawberry.field(
+        description="Pass as `after` for the next page: the last event returned when the "
+        "page is full, else the last position read (events in between are not visible "
+        "to the caller)."
+    )
+    has_more: bool = strawberry.field(description="True when the log goes on after nextAfter.")
+    head_seq: int = strawberry.field(description="The stream's last seq when read.")
 
 
 def _check_after(after: int | None) -> int | None:
@@ -65,52 +98,94 @@ def _check_after(after: int | None) -> int | None:
     return after
 
 
+def _check_first(first: int | None) -> int:
+    limit = MAX_PAGE if first is None else first
+    if limit < 1 or limit > MAX_PAGE:
+        raise InvalidArgument(f"参数 first 必须在 1 到 {MAX_PAGE} 之间")
+    return limit
+
+
 async def _authorized(ctx: Context, stream: str) -> tuple[Any, Any]:
+    """The stream's kind and the caller's view; a refused stream argument raises
+    `StreamRefused` (a DomainError: the websocket endpoint reports its code and field)."""
     principal = await ctx.principal()
     return await ctx.read(lambda s: streams.authorize(s, principal, stream))
 
 
+def _refused(error: streams.StreamRefused) -> GraphQLError:
+    """A refused stream argument as a top-level error over HTTP, with its code and field."""
+    return GraphQLError(error.message, extensions={"code": error.code.value, "field": error.field})
+
+
+async def _page(info: Info, stream: str, after: int | None, first: int | None) -> streams.Page:
+    after = _check_after(after) or 0
+    limit = _check_first(first)
+    try:
+        kind, view = await _authorized(info.context, stream)
+    except streams.StreamRefused as error:
+        raise _refused(error) from error
+    return await info.context.read(
+        lambda s: streams.read_page(s, kind, view, stream=stream, after=after, limit=limit)
+    )
+
+
+_STREAM = Annotated[str, strawberry.argument(description="Stream name, e.g. meeting:42.")]
+_AFTER = Annotated[int | None, strawberry.argument(description="Only events after this seq.")]
+_FIRST = Annotated[int | None, strawberry.argument(description="At most this many (1–100).")]
+
+
 @strawberry.type
 class RealtimeQueries:
-    @strawberry.field(description="Events of a stream from its log, oldest first.")
+    @strawberry.field(
+        description="Events of a stream from its log, oldest first, as the caller may see "
+        "them (the same on every read path: this query, the `events` subscription, its "
+        "replay and the export). A page is full unless the log ends (or, rarely, the read "
+        "window of 50,000 positions held too few visible events: `streamEventPage` says "
+        "so and gives the cursor)."
+    )
     async def stream_events(
-        self,
-        info: Info,
-        stream: Annotated[str, strawberry.argument(description="Stream name, e.g. meeting:42.")],
-        after: Annotated[
-            int | None, strawberry.argument(description="Only events after this seq.")
-        ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="At most this many (1–100).")
-        ] = None,
+        self, info: Info, stream: _STREAM, after: _AFTER = None, first: _FIRST = None
     ) -> list[StreamEvent]:
-        after = _check_after(after) or 0
-        limit = first or MAX_PAGE
-        if limit < 1 or limit > MAX_PAGE:
-            raise InvalidArgument(f"参数 first 必须在 1 到 {MAX_PAGE} 之间")
-        kind, visibility = await _authorized(info.context, stream)
-        rows = await info.context.read(
-            lambda s: event_log.read_after(s, stream=stream, after=after, limit=limit)
-        )
-        return [StreamEvent.from_logged(e) for e in rows if kind.visible(e, visibility)]
+        page = await _page(info, stream, after, first)
+        return [StreamEvent.from_logged(e) for e in page.events]
 
     @strawberry.field(
-        description="Recompute a stream's hash chain and report the first broken link."
+        description="As streamEvents, with the cursor to go on (`nextAfter`) and whether "
+        "the log goes on (`hasMore`)."
+    )
+    async def stream_event_page(
+        self, info: Info, stream: _STREAM, after: _AFTER = None, first: _FIRST = None
+    ) -> StreamEventPage:
+        page = await _page(info, stream, after, first)
+        return StreamEventPage(
+            events=[StreamEvent.from_logged(e) for e in page.events],
+            next_after=page.next_after,
+            has_more=page.has_more,
+            head_seq=page.head_seq,
+        )
+
+    @strawberry.field(
+        description="Recompute a stream's hash chain and report the first broken link "
+        "(where and why only to viewers who see the whole stream)."
     )
     async def verify_stream(
         self,
         info: Info,
         stream: Annotated[str, strawberry.argument(description="Stream name.")],
     ) -> ChainVerification:
-        await _authorized(info.context, stream)
+        try:
+            kind, view = await _authorized(info.context, stream)
+        except streams.StreamRefused as error:
+            raise _refused(error) from error
         result = await info.context.read(lambda s: event_log.verify_stream(s, stream=stream))
+        full = kind.sees_chain(view)
         return ChainVerification(
             stream=result.stream,
             events=result.events,
             valid=result.valid,
             head_hash=result.head_hash,
-            first_broken_seq=result.first_broken_seq,
-            reason=result.reason,
+            first_broken_seq=result.first_broken_seq if full else None,
+            reason=result.reason if full else None,
         )
 
 
@@ -118,19 +193,18 @@ class RealtimeQueries:
 async def plan_events(ctx: Context, args: dict[str, Any]) -> Plan:
     stream = args["stream"]
     after = _check_after(args.get("after"))
-    kind, visibility = await _authorized(ctx, stream)
+    _, view = await _authorized(ctx, stream)
     principal = await ctx.principal()
 
     def to_root(event: LoggedEvent) -> StreamEvent | None:
-        if event.type != "stream.resync" and not kind.visible(event, visibility):
-            return None
+        # `event` is already projected for this view by the feed (realtime.feeds.Group).
         return StreamEvent.from_logged(event)
 
     return Plan(
         tenant_id=principal.require_tenant(),
         stream=stream,
         after=after,
-        visibility=visibility,
+        visibility=view,
         to_root=to_root,
     )
 
