@@ -51,8 +51,15 @@ def describe_url(url: str) -> str:
     return f"{parts.scheme}://{parts.username or ''}@{host}{parts.path}"
 
 
-def make_engine(url: str, *, role: str | None = None, pool_size: int = 10) -> AsyncEngine:
-    """An asyncpg engine; `role` becomes the session's role at connection start."""
+def make_engine(
+    url: str, *, role: str | None = None, pool_size: int = 10, pre_ping: bool = False
+) -> AsyncEngine:
+    """An asyncpg engine; `role` becomes the session's role at connection start.
+
+    `pre_ping` tests each connection as it is checked out (a round trip), so a connection
+    the server dropped (restart, terminated backend) is replaced before it fails a request.
+    Without it the first request on a dropped connection fails and the pool then replaces
+    every connection older than the failure."""
     server_settings = {"application_name": "yishi", "jit": "off"}
     if role:
         server_settings["role"] = role
@@ -60,7 +67,7 @@ def make_engine(url: str, *, role: str | None = None, pool_size: int = 10) -> As
         async_url(url),
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=False,
+        pool_pre_ping=pre_ping,
         connect_args={"server_settings": server_settings},
     )
 
@@ -82,7 +89,10 @@ class Database:
         self.app_engine = make_engine(
             app_url or owner_url, role=None if app_url else app_role, pool_size=pool_size
         )
-        self.platform_engine = make_engine(owner_url, role=platform_role, pool_size=2)
+        # Rarely used (operators, the timer scheduler's scan), so the ping costs little.
+        self.platform_engine = make_engine(
+            owner_url, role=platform_role, pool_size=2, pre_ping=True
+        )
         self._app_sessions = async_sessionmaker(self.app_engine, expire_on_commit=False)
         self._platform_sessions = async_sessionmaker(self.platform_engine, expire_on_commit=False)
         # Work that `complete` keeps running after its caller was cancelled.
