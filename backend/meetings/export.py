@@ -896,12 +896,43 @@ def render_docx(record: Mapping[str, Any]) -> bytes:
     if chain.get("sealed_hash"):
         _paragraph(doc, f"封存哈希：{chain['sealed_hash']}")
         _paragraph(doc, f"封存时间：{clock.long(chain.get('sealed_at'))}")
+    seal = record.get("seal") or {}
+    statement = seal.get("statement") or {}
+    if seal.get("signature"):
+        _paragraph(doc, f"签名算法：{statement.get('algorithm')}（国密SM2签名，SM3摘要）")
+        _paragraph(doc, f"县级签名公钥指纹（SM3）：{statement.get('key_id')}")
+        _paragraph(doc, f"封存签名：{seal['signature']}")
+        timestamp = seal.get("timestamp") or {}
+        if timestamp.get("time"):
+            _paragraph(
+                doc,
+                f"可信时间戳（RFC 3161）：{clock.long(timestamp['time'])}"
+                f"，{timestamp.get('imprint')}，时间戳服务 {timestamp.get('tsa')}",
+            )
+        else:
+            _paragraph(doc, "可信时间戳：无")
+    elif chain.get("sealed_hash"):
+        _paragraph(doc, "封存签名：无（本县未配置签名密钥）")
+    _paragraph(
+        doc,
+        f"哈希编码：第{chain.get('hash_version')}版（见 docs/realtime.md）；"
+        "校验方法：yishi record verify-export 记录.json --public-key 县公钥.pem",
+    )
+    problems: list[str] = []
+    if chain.get("content_matches") is False:
+        problems.append("记录内容与封存时不一致：" + "、".join(chain.get("content_differs") or []))
+    problems += list(chain.get("seal_problems") or [])
     if chain.get("valid"):
-        verdict = f"校验结果：通过（共{chain.get('events', 0)}条事件，哈希链完整"
+        outcome = "未通过" if problems else "通过"
+        verdict = f"校验结果：{outcome}（共{chain.get('events', 0)}条事件，哈希链完整"
         if chain.get("sealed_hash_matches") is True:
             verdict += "，与封存哈希一致"
         elif chain.get("sealed_hash_matches") is False:
             verdict += "；但与封存哈希不一致"
+        if chain.get("content_matches") is True:
+            verdict += "，各部分内容与封存时一致"
+        if problems:
+            verdict += "；" + "；".join(problems)
         verdict += "）"
     else:
         verdict = (
