@@ -438,6 +438,65 @@ def record_verify(
         raise typer.Exit(1)
 
 
+@record_app.command("seal")
+def record_seal(
+    tenant: Annotated[str, typer.Option(help="County slug.")],
+    stream: Annotated[str, typer.Option(help="A sealed stream, e.g. meeting:42.")],
+) -> None:
+    """Complete a sealed stream's seal: sign it if it was sealed before the county had a key,
+    timestamp it if the TSA was unavailable. Refuses a chain or record that does not verify."""
+    from backend.meetings.export import build_record
+    from backend.record.seal import Sealer, content_differences
+    from realtime import log as event_log
+
+    settings = load_settings()
+    sealer = Sealer(
+        settings.record_keys_dir, settings.record_tsa_url, settings.record_tsa_timeout_seconds
+    )
+
+    async def work(db: Database) -> bool:
+        tenant_id = await county_id(db, tenant)
+        async with db.transaction(tenant_id=tenant_id) as session:
+            head = await event_log.lock_head(session, tenant_id=tenant_id, stream=stream)
+            result = await event_log.verify_stream(session, stream=stream)
+            row = await event_log.head_of(session, stream=stream)
+            problem, sealed_at = None, head.sealed_at
+            if sealed_at is None or row is None:
+                problem = "记录尚未封存"
+            elif not result.valid:
+                problem = f"事件链未通过校验（第{result.first_broken_seq}条：{result.reason}）"
+            elif stream.startswith("meeting:"):
+                record = await build_record(session, int(stream.split(":", 1)[1]))
+                sealed = record["events"][-1]["payload"].get("content")
+                differs = content_differences(record, sealed)
+                if differs:
+                    problem = "记录内容与封存时不一致：" + "、".join(differs)
+            if problem is not None or row is None or sealed_at is None:
+                typer.secho(f"{stream}: {problem}", fg="red", err=True)
+                return False
+            seal = dict(row.seal or {})
+            if not seal.get("signature"):
+                seal = await sealer.seal(
+                    tenant_id=tenant_id,
+                    county_slug=tenant,
+                    stream=stream,
+                    seq=head.last_seq,
+                    head_hash=head.last_hash,
+                    hash_version=head.hash_version,
+                    sealed_at=sealed_at,
+                )
+            else:
+                seal = await sealer.timestamp(seal)
+            await event_log.store_seal(session, head, seal)
+        signed = "signed" if seal.get("signature") else "UNSIGNED (no key file)"
+        stamped = (seal.get("timestamp") or {}).get("time") or seal.get("timestamp_error")
+        typer.echo(f"{stream}: {signed}, timestamp {stamped or 'none (RECORD_TSA_URL unset)'}")
+        return bool(seal.get("signature"))
+
+    if not run_with_database(work):
+        raise typer.Exit(1)
+
+
 @record_app.command("verify-export")
 def record_verify_export(
     record_file: Annotated[Path, typer.Argument(help="The exported record (JSON).")],

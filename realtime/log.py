@@ -87,7 +87,7 @@ async def fill_labels(session: AsyncSession, payloads: Sequence[dict[str, Any]])
     if not ids:
         return list(payloads)
     rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
-    names: dict[int, str | None] = dict(rows.tuples().all())
+    names: dict[int, str | None] = {uid: name for uid, name in rows.all()}
     return [_with_labels(p, names) for p in payloads]
 
 

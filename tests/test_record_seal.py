@@ -604,3 +604,44 @@ def test_keygen_and_public_key_commands(tmp_path):
     assert shown.stdout == (tmp_path / "demo.pub.pem").read_text()
     again = yishi("record", "keygen", "--tenant", "demo", "--keys-dir", str(tmp_path))
     assert again.returncode == 1 and "密钥已存在" in again.stderr
+
+
+async def test_a_tsa_that_is_down_does_not_stop_the_close_and_record_seal_completes_it(
+    server, gql, tsa, tmp_path, database_url
+):
+    # given a county with a key whose TSA refuses connections at closing time
+    url, root = tsa
+    keys = tmp_path / "keys"
+    before = server.services.extras.get("sealer")
+    server.services.extras["sealer"] = Sealer(keys, "http://127.0.0.1:9/tsa", 2.0)
+    try:
+        county, _people, meeting, _ids, sealed_hash = await sealed_meeting(
+            server, gql, keys, tmp_path
+        )
+    finally:
+        server.services.extras["sealer"] = before
+    record = await export_to(gql, county, meeting, tmp_path / "record.json")
+    assert record["meeting"]["state"] == "CLOSED"
+    assert record["seal"]["signature"] and record["seal"]["timestamp"] is None
+    assert record["seal"]["timestamp_error"].startswith("时间戳服务不可用")
+    untimed = yishi(
+        "record", "verify-export", str(tmp_path / "record.json"),
+        "--public-key", str(tmp_path / "county.pem"), "--tsa-cert", str(root),
+    )  # fmt: skip
+    assert untimed.returncode == 1 and "封存 seal: 封存没有时间戳" in untimed.stdout
+
+    # when the operator completes the seal once the TSA is back
+    env = {"DATABASE_URL": database_url, "RECORD_KEYS_DIR": str(keys), "RECORD_TSA_URL": url}
+    done = yishi("record", "seal", "--tenant", county.slug, "--stream", stream_of(meeting), env=env)
+
+    # then the seal has its timestamp and the export verifies against the TSA's root
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{stream_of(meeting)}: signed, timestamp 20")
+    record = await export_to(gql, county, meeting, tmp_path / "record.json")
+    assert "timestamp_error" not in record["seal"]
+    verified = yishi(
+        "record", "verify-export", str(tmp_path / "record.json"),
+        "--public-key", str(tmp_path / "county.pem"), "--tsa-cert", str(root),
+        "--expect", sealed_hash,
+    )  # fmt: skip
+    assert verified.returncode == 0, verified.stdout

@@ -389,7 +389,7 @@ def verify_export(
     check it ends with the seal event, that every section matches the digests sealed in the
     chain, and that the seal's signature and timestamp hold for the chain's head."""
     chain_info = record.get("chain") or {}
-    tenant_id = int((record.get("county") or {}).get("id"))
+    tenant_id = int(record["county"]["id"])
     stream = str(chain_info.get("stream"))
     version = int(chain_info.get("hash_version") or 1)
     check = ChainCheck(stream, version)
