@@ -194,6 +194,34 @@ def chain_hash(
     )
 
 
+_SAFE_INT = 2**53 - 1
+
+
+def _orjson_is_jcs(value: Any) -> bool:
+    """True if orjson's sorted output of `value` is byte for byte its RFC 8785 form: no
+    floats (number formats differ), integers within JCS's safe range, and no key with a
+    character beyond U+FFFF (JCS sorts by UTF-16 code units, orjson by code points; the two
+    orders agree inside the Basic Multilingual Plane). Strings escape alike in both."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not (k.isascii() or max(k) <= "\uffff") or not _orjson_is_jcs(v):
+                return False
+        return True
+    if isinstance(value, list):
+        return all(_orjson_is_jcs(v) for v in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -_SAFE_INT <= value <= _SAFE_INT
+    return not isinstance(value, float)
+
+
+def jcs(value: Any) -> bytes:
+    """RFC 8785 canonical JSON of `value`; orjson where its output is identical (about 20
+    times faster than the pure-Python `rfc8785` on the append path; tests compare both)."""
+    if _orjson_is_jcs(value):
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    return bytes(rfc8785.dumps(value))
+
+
 def canonical_event(
     *,
     tenant_id: int,
@@ -227,7 +255,7 @@ def canonical_event(
     if version == 2:
         fields["payload"] = strip_labels(payload)
         fields["version"] = 2
-        return rfc8785.dumps(fields)
+        return jcs(fields)
     raise ValueError(f"unknown hash version {version}")
 
 
