@@ -332,7 +332,7 @@ def _report_export(check: ExportCheck) -> bool:
     if seal.signed:
         typer.echo(f"签名 signature: OK {sm2.ALGORITHM}, key {seal.key_id}")
     if seal.timestamp is not None:
-        trusted = "trusted TSA" if seal.timestamped else "TSA not checked (no --tsa-cert)"
+        trusted = "trusted TSA" if seal.timestamped else "TSA not checked: no --tsa-cert"
         typer.echo(f"时间戳 timestamp: {seal.timestamp.isoformat()} ({trusted})")
     for problem in seal.problems:
         typer.secho(f"封存 seal: {problem}", fg="red")

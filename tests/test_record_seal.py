@@ -11,6 +11,7 @@ import asyncio
 import base64
 import hashlib
 import http.server
+import io
 import json
 import os
 import random
@@ -24,6 +25,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 import rfc8785
+from docx import Document
 
 from backend.db import async_url
 from backend.record import sm2
@@ -588,6 +590,13 @@ async def test_editing_the_minutes_or_results_after_sealing_is_caught(
     )  # fmt: skip
     assert db.returncode == 1
     assert "内容 content: DIFFERS from the seal: minutes, polls" in db.stdout
+    response = await gql.http.get(
+        f"/meetings/{meeting}/record.docx",
+        headers={"X-Tenant": county.slug, "Authorization": f"Bearer {county.admin.token}"},
+    )
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "记录内容与封存时不一致：会议纪要、表决结果" in text
+    assert "校验结果：未通过" in text
     # the earlier export still verifies: it is what was sealed
     assert before["minutes"]["text"] == MINUTES
     intact = yishi(

@@ -167,6 +167,18 @@ EVENT_TYPE_LABELS: dict[str, str] = {
     "minutes.updated": "更新会议纪要",
     "record.sealed": "封存记录",
 }
+SECTION_LABELS: dict[str, str] = {
+    "county": "所属县（区）",
+    "meeting": "基本信息",
+    "agenda": "议程",
+    "attendance": "出席情况",
+    "materials": "会议材料",
+    "polls": "表决结果",
+    "scoring": "测评结果",
+    "comments": "互动留言",
+    "speaking_requests": "发言申请",
+    "minutes": "会议纪要",
+}
 
 
 def _label(labels: Mapping[Any, str], enum_cls: type[enum.Enum], value: Any) -> str:
@@ -920,7 +932,8 @@ def render_docx(record: Mapping[str, Any]) -> bytes:
     )
     problems: list[str] = []
     if chain.get("content_matches") is False:
-        problems.append("记录内容与封存时不一致：" + "、".join(chain.get("content_differs") or []))
+        differs = [SECTION_LABELS.get(k, k) for k in chain.get("content_differs") or []]
+        problems.append("记录内容与封存时不一致：" + "、".join(differs))
     problems += list(chain.get("seal_problems") or [])
     if chain.get("valid"):
         outcome = "未通过" if problems else "通过"
