@@ -20,6 +20,7 @@ import asyncio
 import base64
 import hashlib
 import logging
+import re
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -107,6 +108,8 @@ class SealError(Exception):
 
 def key_path(keys_dir: Path, county_slug: str) -> Path:
     """Where a county's private key lives: `<keys_dir>/<slug>.sm2.pem` (mode 0600)."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", county_slug):
+        raise SealError(f"县的标识不合法：{county_slug}")
     return keys_dir / f"{county_slug}.sm2.pem"
 
 
@@ -230,7 +233,18 @@ class Sealer:
             "algorithm": sm2.ALGORITHM,
             "key_id": None,
         }
-        key = load_key(self.keys_dir, county_slug) if self.keys_dir is not None else None
+        try:
+            key = load_key(self.keys_dir, county_slug) if self.keys_dir is not None else None
+        except (OSError, ValueError, SealError) as exc:
+            # A broken key file must not stop the close: sealed unsigned, saying why, and
+            # `yishi record seal` signs it once the key is fixed.
+            log.error("cannot load the seal key of %s: %s", county_slug, exc)
+            return {
+                "statement": statement,
+                "signature": None,
+                "timestamp": None,
+                "signature_error": f"签名密钥无法读取：{exc}",
+            }
         if key is None:
             return {"statement": statement, "signature": None, "timestamp": None}
         statement["key_id"] = key.public.key_id
