@@ -704,3 +704,30 @@ async def test_a_tsa_that_is_down_does_not_stop_the_close_and_record_seal_comple
         "--expect", sealed_hash,
     )  # fmt: skip
     assert verified.returncode == 0, verified.stdout
+
+
+async def test_a_broken_key_file_seals_unsigned_and_says_why(server, gql, tmp_path):
+    # given a county whose key file is not a key
+    county, _people, meeting, _ids = await run_a_meeting(server, gql)
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / f"{county.slug}.sm2.pem").write_text("not a key")
+    before = server.services.extras.get("sealer")
+    server.services.extras["sealer"] = Sealer(keys, None, 1.0)
+    try:
+        # when the meeting is closed
+        closed = await ok(gql, CLOSE, {"m": meeting}, county.admin.token)
+    finally:
+        server.services.extras["sealer"] = before
+
+    # then it is sealed, unsigned, and the record and the document say why
+    assert closed["meeting"]["state"] == "CLOSED"
+    record = (await gql.data(RECORD, {"m": meeting}, token=county.admin.token))["meetingRecord"]
+    assert record["seal"]["signature"] is None
+    assert record["seal"]["signature_error"] == "签名密钥无法读取：不是 EC PRIVATE KEY 格式的 PEM"
+    response = await gql.http.get(
+        f"/meetings/{meeting}/record.docx",
+        headers={"X-Tenant": county.slug, "Authorization": f"Bearer {county.admin.token}"},
+    )
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "封存签名：无（签名密钥无法读取：不是 EC PRIVATE KEY 格式的 PEM）" in text

@@ -924,7 +924,7 @@ def render_docx(record: Mapping[str, Any]) -> bytes:
         else:
             _paragraph(doc, "可信时间戳：无")
     elif chain.get("sealed_hash"):
-        _paragraph(doc, "封存签名：无（本县未配置签名密钥）")
+        _paragraph(doc, f"封存签名：无（{seal.get('signature_error') or '本县未配置签名密钥'}）")
     _paragraph(
         doc,
         f"哈希编码：第{chain.get('hash_version')}版（见 docs/realtime.md）；"
