@@ -449,7 +449,7 @@ class ChainCheck:
         self.last: LoggedEvent | None = None
         self.broken: Verification | None = None
 
-    def _fail(self, seq: int | None, reason: str) -> bool:
+    def fail(self, seq: int | None, reason: str) -> bool:
         self.broken = Verification(
             self.stream, self.count, False, self.prev, seq, reason, self.version
         )
@@ -460,15 +460,15 @@ class ChainCheck:
         if self.broken is not None:
             return False
         if self.version not in HASH_VERSIONS:
-            return self._fail(1, f"未知的哈希版本 {self.version}")
+            return self.fail(1, f"未知的哈希版本 {self.version}")
         self.count += 1
         if e.seq != self.next_seq:
             # The missing seq is the first broken link (as for a deleted tail event).
-            return self._fail(self.next_seq, f"缺少序号 {self.next_seq}")
+            return self.fail(self.next_seq, f"缺少序号 {self.next_seq}")
         if self.last is not None and self.last.type == SEALED_TYPE:
-            return self._fail(e.seq, "封存之后又有事件")
+            return self.fail(e.seq, "封存之后又有事件")
         if e.prev_hash != self.prev:
-            return self._fail(e.seq, "前序哈希不匹配")
+            return self.fail(e.seq, "前序哈希不匹配")
         digest = chain_hash(
             tenant_id=e.tenant_id,
             stream=e.stream,
@@ -481,7 +481,7 @@ class ChainCheck:
             version=self.version,
         )
         if digest != e.hash or e.stream != self.stream:
-            return self._fail(e.seq, "事件内容与哈希不符（记录被改动）")
+            return self.fail(e.seq, "事件内容与哈希不符（记录被改动）")
         self.prev, self.next_seq, self.last = e.hash, self.next_seq + 1, e
         return True
 
@@ -493,22 +493,23 @@ class ChainCheck:
         sealed: bool,
         expect: str | None = None,
     ) -> Verification:
-        """The verdict once every event was fed: the chain must end where the stream's head
-        says; a sealed stream must end with its `record.sealed` event (counting itself);
-        `expect` (a hash from outside, e.g. printed in the document) must be the head."""
+        """The verdict once every event was fed: the chain must end where the stream's
+        head row says (`head_seq`/`head_hash`; None for an export, which has none); a sealed
+        stream must end with its `record.sealed` event (counting itself); `expect` (a hash
+        from outside, e.g. printed in the document) must be the head."""
         if self.broken is not None:
             return self.broken
         last_seq = self.next_seq - 1
         if head_seq is not None and (head_seq != last_seq or head_hash != self.prev):
-            self._fail(self.next_seq, "流头与事件链不一致（末尾事件被删除？）")
+            self.fail(self.next_seq, "流头与事件链不一致（末尾事件被删除？）")
         elif sealed and (
             self.last is None
             or self.last.type != SEALED_TYPE
             or self.last.payload.get("events") != last_seq
         ):
-            self._fail(self.next_seq, "记录已封存，但事件链不以封存事件结束（末尾事件被删除？）")
+            self.fail(self.next_seq, "记录已封存，但事件链不以封存事件结束（末尾事件被删除？）")
         elif expect is not None and expect.strip().lower() != self.prev:
-            self._fail(None, "记录链哈希与给定的哈希不一致")
+            self.fail(None, "记录链哈希与给定的哈希不一致")
         if self.broken is not None:
             return self.broken
         return Verification(
@@ -524,15 +525,28 @@ async def verify_stream(
     when given, must be the head hash."""
     head = await head_of(session, stream=stream)
     check = ChainCheck(stream, head.hash_version if head is not None else CHAIN_VERSION)
+    # Up to the head as read first: events appended meanwhile are the next verification's.
+    until = head.last_seq if head is not None else None
     last = 0
     while check.broken is None:
-        batch = await _read_rows(session, stream=stream, after=last, limit=5000, until=None)
+        batch = await _read_rows(session, stream=stream, after=last, limit=5000, until=until)
         if not batch:
             break
         for e in batch:
             if not check.feed(e):
                 break
         last = batch[-1].seq
+    if check.broken is None and head is not None:
+        beyond = await _read_rows(session, stream=stream, after=head.last_seq, limit=1, until=None)
+        if beyond:
+            now = await session.scalar(
+                select(StreamHead)
+                .where(StreamHead.stream == stream)
+                .execution_options(populate_existing=True)
+            )
+            if now is None or now.last_seq < beyond[0].seq:
+                check.count += 1
+                check.fail(beyond[0].seq, "流头之后还有事件（事件被插入？）")
     return check.finish(
         head_seq=head.last_seq if head is not None else None,
         head_hash=head.last_hash if head is not None else None,
