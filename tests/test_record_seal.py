@@ -731,3 +731,37 @@ async def test_a_broken_key_file_seals_unsigned_and_says_why(server, gql, tmp_pa
     )
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
     assert "封存签名：无（签名密钥无法读取：不是 EC PRIVATE KEY 格式的 PEM）" in text
+
+
+async def test_an_event_inserted_beyond_the_head_is_reported(server, gql, database_url):
+    # given a live meeting's stream
+    county, _people, meeting, _ids = await run_a_meeting(server, gql)
+    stream = stream_of(meeting)
+    conn = await superuser(database_url)
+    try:
+        head = await conn.fetchrow(
+            "SELECT last_seq, last_hash FROM event_streams WHERE tenant_id = $1 AND stream = $2",
+            county.id, stream,
+        )  # fmt: skip
+        # when someone inserts a well-chained event after it without moving the head
+        at = datetime.now(UTC)
+        seq = head["last_seq"] + 1
+        payload = {"state": "CLOSED"}
+        digest = chain_hash(
+            tenant_id=county.id, stream=stream, seq=seq, type="meeting.stateChanged",
+            payload=payload, actor_user_id=None, created_at=at, prev_hash=head["last_hash"],
+            version=2,
+        )  # fmt: skip
+        await conn.execute(
+            "INSERT INTO events (tenant_id, stream, seq, type, payload, actor_user_id, "
+            "created_at, prev_hash, hash) VALUES ($1, $2, $3, 'meeting.stateChanged', $4::jsonb, "
+            "NULL, $5, $6, $7)",
+            county.id, stream, seq, json.dumps(payload), at, head["last_hash"], digest,
+        )  # fmt: skip
+    finally:
+        await conn.close()
+
+    # then verification names it
+    broken = (await gql.data(VERIFY, {"s": stream}, token=county.admin.token))["verifyStream"]
+    assert (broken["valid"], broken["firstBrokenSeq"]) == (False, seq)
+    assert broken["reason"] == "流头之后还有事件（事件被插入？）"
