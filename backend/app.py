@@ -31,6 +31,7 @@ from backend.observability import (
     tune_gc,
     worker_exited,
 )
+from backend.record.seal import Sealer
 from backend.services import AppServices, TenantDirectory
 from backend.settings import Settings, get_settings
 from realtime.hub import Hub, install_hub
@@ -185,6 +186,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         writer = StreamWriter(db)
         services.extras["writer"] = writer
         services.extras["meetings"] = MeetingDirectory()
+        services.extras["sealer"] = Sealer(
+            settings.record_keys_dir, settings.record_tsa_url, settings.record_tsa_timeout_seconds
+        )
         timers = TimerScheduler(db)
         timers.start()
         services.extras["timers"] = timers

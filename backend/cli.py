@@ -9,13 +9,15 @@ import signal
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
 
 from backend.db import Database
 from backend.people.models import Role
+from backend.record import sm2
+from backend.record.seal import ExportCheck
 from backend.settings import Settings
 
 T = TypeVar("T")
@@ -293,27 +295,234 @@ def schema_export(path: Path = SCHEMA_FILE) -> None:
     typer.echo(f"wrote {path}")
 
 
+def _read_public_key(path: Path | None) -> sm2.PublicKey | None:
+    if path is None:
+        return None
+    try:
+        return sm2.PublicKey.from_pem(path.read_text(encoding="ascii"))
+    except (OSError, ValueError) as exc:
+        typer.secho(f"--public-key {path}: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+def _read_certificates(paths: list[Path]) -> list[Any]:
+    from cryptography import x509
+
+    certs = []
+    for path in paths:
+        try:
+            certs += x509.load_pem_x509_certificates(path.read_bytes())
+        except (OSError, ValueError) as exc:
+            typer.secho(f"--tsa-cert {path}: {exc}", fg="red", err=True)
+            raise typer.Exit(2) from None
+    return certs
+
+
+def _report_export(check: ExportCheck) -> bool:
+    """Print what verifying a record found, one line per check; True if all hold."""
+    chain = check.chain
+    if chain.valid:
+        typer.echo(f"链 chain: OK {chain.events} events, head {chain.head_hash}")
+    else:
+        typer.secho(f"链 chain: BROKEN at seq {chain.first_broken_seq}: {chain.reason}", fg="red")
+    for problem in check.problems:
+        typer.secho(f"记录 record: {problem}", fg="red")
+    if check.content:
+        typer.secho(f"内容 content: DIFFERS from the seal: {', '.join(check.content)}", fg="red")
+    elif chain.valid and not check.problems:
+        typer.echo("内容 content: OK every section matches the sealed digests")
+    seal = check.seal
+    if seal.signed:
+        typer.echo(f"签名 signature: OK {sm2.ALGORITHM}, key {seal.key_id}")
+    if seal.timestamp is not None:
+        trusted = "trusted TSA" if seal.timestamped else "TSA not checked: no --tsa-cert"
+        typer.echo(f"时间戳 timestamp: {seal.timestamp.isoformat()} ({trusted})")
+    for problem in seal.problems:
+        typer.secho(f"封存 seal: {problem}", fg="red")
+    typer.echo("OK" if check.ok else "FAILED")
+    return check.ok
+
+
+@record_app.command("keygen")
+def record_keygen(
+    tenant: Annotated[str, typer.Option(help="County slug.")],
+    keys_dir: Annotated[
+        Path | None, typer.Option(help="Key directory (default: RECORD_KEYS_DIR).")
+    ] = None,
+    public_out: Annotated[
+        Path | None, typer.Option(help="Also write the public key (PEM) here.")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing key.")] = False,
+) -> None:
+    """Create a county's SM2 seal-signing key (<dir>/<slug>.sm2.pem, owner-only) and print
+    its public key, to publish: verifiers need it (`record verify-export --public-key`)."""
+    from backend.record.seal import SealError, generate_key
+
+    directory = keys_dir or load_settings().record_keys_dir
+    if directory is None:
+        typer.secho("RECORD_KEYS_DIR is not set (or pass --keys-dir)", fg="red", err=True)
+        raise typer.Exit(2)
+    try:
+        public = generate_key(directory, tenant, overwrite=overwrite)
+    except SealError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from None
+    if public_out is not None:
+        public_out.write_text(public.pem(), encoding="ascii")
+    typer.echo(public.pem(), nl=False)
+    typer.echo(f"key id (SM3 of the public key): {public.key_id}")
+
+
+@record_app.command("public-key")
+def record_public_key(
+    tenant: Annotated[str, typer.Option(help="County slug.")],
+    keys_dir: Annotated[
+        Path | None, typer.Option(help="Key directory (default: RECORD_KEYS_DIR).")
+    ] = None,
+) -> None:
+    """Print a county's public seal key (PEM) from its key file."""
+    from backend.record.seal import load_key
+
+    directory = keys_dir or load_settings().record_keys_dir
+    key = load_key(directory, tenant) if directory is not None else None
+    if key is None:
+        typer.secho(f"no key for {tenant} (record keygen)", fg="red", err=True)
+        raise typer.Exit(1)
+    typer.echo(key.public.pem(), nl=False)
+
+
 @record_app.command("verify")
 def record_verify(
     tenant: Annotated[str, typer.Option(help="County slug.")],
     stream: Annotated[str, typer.Option(help="Stream, e.g. meeting:42.")],
+    expect: Annotated[
+        str | None, typer.Option(help="The head hash printed in the document (记录链哈希).")
+    ] = None,
+    public_key: Annotated[
+        Path | None,
+        typer.Option(help="County public key (PEM); default: from RECORD_KEYS_DIR."),
+    ] = None,
+    tsa_cert: Annotated[list[Path], typer.Option(help="Trusted TSA (root) certificate, PEM.")] = [],  # noqa: B006
 ) -> None:
-    """Recompute a stream's hash chain; exit 1 and name the first broken link if any."""
+    """Recompute a stream's hash chain; exit 1 and name the first broken link if any. A
+    sealed stream must end with its seal; for a meeting, every section of the record must
+    match the digests sealed in the chain and the county's signature must verify."""
+    from backend.meetings.export import build_record
+    from backend.record.seal import load_key, verify_export
     from realtime.log import verify_stream
+
+    settings = load_settings()
+    key = _read_public_key(public_key)
+    if key is None and settings.record_keys_dir is not None:
+        private = load_key(settings.record_keys_dir, tenant)
+        key = private.public if private is not None else None
+    roots = _read_certificates(tsa_cert)
 
     async def work(db: Database) -> bool:
         tenant_id = await county_id(db, tenant)
         async with db.transaction(tenant_id=tenant_id, read_only=True) as session:
-            result = await verify_stream(session, stream=stream)
-        if result.valid:
-            typer.echo(f"OK {stream}: {result.events} events, head {result.head_hash}")
-        else:
+            result = await verify_stream(session, stream=stream, expect=expect)
+            record = None
+            if result.valid and result.sealed and stream.startswith("meeting:"):
+                record = await build_record(session, int(stream.split(":", 1)[1]))
+        if not result.valid:
             typer.secho(
                 f"BROKEN {stream} at seq {result.first_broken_seq}: {result.reason} "
                 f"({result.events} events checked)",
                 fg="red",
             )
-        return result.valid
+            return False
+        if record is None:
+            typer.echo(f"OK {stream}: {result.events} events, head {result.head_hash}")
+            return True
+        return _report_export(verify_export(record, public_key=key, tsa_roots=roots))
 
     if not run_with_database(work):
+        raise typer.Exit(1)
+
+
+@record_app.command("seal")
+def record_seal(
+    tenant: Annotated[str, typer.Option(help="County slug.")],
+    stream: Annotated[str, typer.Option(help="A sealed stream, e.g. meeting:42.")],
+) -> None:
+    """Complete a sealed stream's seal: sign it if it was sealed before the county had a key,
+    timestamp it if the TSA was unavailable. Refuses a chain or record that does not verify."""
+    from backend.meetings.export import build_record
+    from backend.record.seal import Sealer, content_differences
+    from realtime import log as event_log
+
+    settings = load_settings()
+    sealer = Sealer(
+        settings.record_keys_dir, settings.record_tsa_url, settings.record_tsa_timeout_seconds
+    )
+
+    async def work(db: Database) -> bool:
+        tenant_id = await county_id(db, tenant)
+        async with db.transaction(tenant_id=tenant_id) as session:
+            head = await event_log.lock_head(session, tenant_id=tenant_id, stream=stream)
+            result = await event_log.verify_stream(session, stream=stream)
+            row = await event_log.head_of(session, stream=stream)
+            problem, sealed_at = None, head.sealed_at
+            if sealed_at is None or row is None:
+                problem = "记录尚未封存"
+            elif not result.valid:
+                problem = f"事件链未通过校验（第{result.first_broken_seq}条：{result.reason}）"
+            elif stream.startswith("meeting:"):
+                record = await build_record(session, int(stream.split(":", 1)[1]))
+                sealed = record["events"][-1]["payload"].get("content")
+                differs = content_differences(record, sealed)
+                if differs:
+                    problem = "记录内容与封存时不一致：" + "、".join(differs)
+            if problem is not None or row is None or sealed_at is None:
+                typer.secho(f"{stream}: {problem}", fg="red", err=True)
+                return False
+            seal = dict(row.seal or {})
+            if not seal.get("signature"):
+                seal = await sealer.seal(
+                    tenant_id=tenant_id,
+                    county_slug=tenant,
+                    stream=stream,
+                    seq=head.last_seq,
+                    head_hash=head.last_hash,
+                    hash_version=head.hash_version,
+                    sealed_at=sealed_at,
+                )
+            else:
+                seal = await sealer.timestamp(seal)
+            await event_log.store_seal(session, head, seal)
+        signed = "signed" if seal.get("signature") else "UNSIGNED (no key file)"
+        stamped = (seal.get("timestamp") or {}).get("time") or seal.get("timestamp_error")
+        typer.echo(f"{stream}: {signed}, timestamp {stamped or 'none (RECORD_TSA_URL unset)'}")
+        return bool(seal.get("signature"))
+
+    if not run_with_database(work):
+        raise typer.Exit(1)
+
+
+@record_app.command("verify-export")
+def record_verify_export(
+    record_file: Annotated[Path, typer.Argument(help="The exported record (JSON).")],
+    public_key: Annotated[Path, typer.Option(help="The county's public key (PEM).")],
+    tsa_cert: Annotated[list[Path], typer.Option(help="Trusted TSA (root) certificate, PEM.")] = [],  # noqa: B006
+    expect: Annotated[
+        str | None, typer.Option(help="The head hash printed in the document (记录链哈希).")
+    ] = None,
+) -> None:
+    """Verify an exported record with no database: its chain, that every section matches
+    what was sealed, the county's SM2 signature and the TSA's timestamp. Exit 1 if not."""
+    import json
+
+    from backend.record.seal import verify_export
+
+    key = _read_public_key(public_key)
+    roots = _read_certificates(tsa_cert)
+    try:
+        record = json.loads(record_file.read_text(encoding="utf-8"))
+        record = record.get("data", {}).get("meetingRecord", record) if "data" in record else record
+        check = verify_export(record, public_key=key, tsa_roots=roots, expect=expect)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        typer.secho(f"{record_file}: 不是可校验的记录 ({exc})", fg="red", err=True)
+        raise typer.Exit(2) from None
+    if not _report_export(check):
         raise typer.Exit(1)

@@ -61,6 +61,13 @@ class Settings(BaseSettings):
     # Coalesced live frames (tallies) a host sends per second at most, shared by its workers:
     # with 5,000 watchers, one tally a second (realtime.feeds.StreamFeed.offer_live).
     live_frame_budget: float = Field(default=5000.0, gt=0)
+    # Sealed records (backend.record.seal): each county's SM2 signing key is the file
+    # <record_keys_dir>/<county slug>.sm2.pem (`yishi record keygen`), never in the database;
+    # an RFC 3161 time-stamping authority timestamps each seal. Unset: seals are unsigned /
+    # untimestamped, and the service never calls out.
+    record_keys_dir: Path | None = None
+    record_tsa_url: str | None = None
+    record_tsa_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     app_role: str = "yishi_app"
     platform_role: str = "yishi_platform"
 
@@ -72,6 +79,13 @@ class Settings(BaseSettings):
         ):
             raise ValueError("must be a postgresql:// URL")
         return value
+
+    @field_validator("record_tsa_url")
+    @classmethod
+    def _tsa_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return value or None
 
     @field_validator("broadcast_url")
     @classmethod

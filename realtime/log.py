@@ -4,10 +4,17 @@ Each event's hash is SHA-256 over a canonical JSON encoding of (tenant, stream, 
 payload, actor, time, previous hash); the first event of a stream chains to GENESIS.
 Appends to a stream lock its head row, so sequences are gap-free and ordered even with
 several processes; `realtime.writer` batches many appends under one lock and one commit.
+
+The encoding is versioned per stream (`event_streams.hash_version`, docs/realtime.md):
+version 1 is orjson's sorted output of the payload as stored; version 2 (every new stream)
+is RFC 8785 (JCS) with a "version" member, over the payload without people's display
+names (`PERSON_LABELS`): names are kept beside the chain (looked up by id on read), so a
+person can be anonymised without breaking any record.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,13 +22,73 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+import rfc8785
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import after_commit, driver_connection
+from backend.people.models import User
 from realtime.models import Event, StreamHead
 
 GENESIS = "0" * 64
+CHAIN_VERSION = 2  # the encoding of new streams
+HASH_VERSIONS = (1, 2)
+SEALED_TYPE = "record.sealed"  # the last event of a sealed stream
+
+# In a payload object, the member named by the value is the display name of the person whose
+# id is the member named by the key: a label kept beside the chain (version 2), not in it.
+PERSON_LABELS: dict[str, str] = {"userId": "name", "authorId": "authorName"}
+
+
+def strip_labels(value: Any) -> Any:
+    """`value` without person labels: in every object (at any depth) that has an id member
+    of `PERSON_LABELS`, its label member is left out. What version 2 hashes and stores."""
+    if isinstance(value, dict):
+        drop = {label for id_key, label in PERSON_LABELS.items() if id_key in value}
+        return {k: strip_labels(v) for k, v in value.items() if k not in drop}
+    if isinstance(value, list):
+        return [strip_labels(v) for v in value]
+    return value
+
+
+def _person_ids(value: Any, into: set[int]) -> None:
+    if isinstance(value, dict):
+        for id_key, label in PERSON_LABELS.items():
+            uid = value.get(id_key)
+            if isinstance(uid, int) and label not in value:
+                into.add(uid)
+        for v in value.values():
+            _person_ids(v, into)
+    elif isinstance(value, list):
+        for v in value:
+            _person_ids(v, into)
+
+
+def _with_labels(value: Any, names: dict[int, str | None]) -> Any:
+    if isinstance(value, dict):
+        out = {k: _with_labels(v, names) for k, v in value.items()}
+        for id_key, label in PERSON_LABELS.items():
+            uid = value.get(id_key)
+            if id_key in value and label not in value:
+                out[label] = names.get(uid) if isinstance(uid, int) else None
+        return out
+    if isinstance(value, list):
+        return [_with_labels(v, names) for v in value]
+    return value
+
+
+async def fill_labels(session: AsyncSession, payloads: Sequence[dict[str, Any]]) -> list[Any]:
+    """The payloads with each missing person label filled in from the person's current
+    display name (None for an unknown id); payloads that carry their labels (version 1)
+    come back unchanged. One query for all of them."""
+    ids: set[int] = set()
+    for p in payloads:
+        _person_ids(p, ids)
+    if not ids:
+        return list(payloads)
+    rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    names: dict[int, str | None] = {uid: name for uid, name in rows.all()}
+    return [_with_labels(p, names) for p in payloads]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,22 +172,91 @@ def chain_hash(
     actor_user_id: int | None,
     created_at: datetime,
     prev_hash: str,
+    version: int,
 ) -> str:
-    """The SHA-256 of the event's canonical encoding (sorted keys, UTC microseconds)."""
-    canonical = orjson.dumps(
-        {
-            "tenant": tenant_id,
-            "stream": stream,
-            "seq": seq,
-            "type": type,
-            "payload": payload,
-            "actor": actor_user_id,
-            "at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "prev": prev_hash,
-        },
-        option=orjson.OPT_SORT_KEYS,
+    """The SHA-256 (lowercase hex) of the event's canonical encoding in `version`."""
+    return (
+        hashlib.sha256(
+            canonical_event(
+                tenant_id=tenant_id,
+                stream=stream,
+                seq=seq,
+                type=type,
+                payload=payload,
+                actor_user_id=actor_user_id,
+                created_at=created_at,
+                prev_hash=prev_hash,
+                version=version,
+            )
+        )
+        .digest()
+        .hex()
     )
-    return hashlib.sha256(canonical).hexdigest()
+
+
+_SAFE_INT = 2**53 - 1
+
+
+def _orjson_is_jcs(value: Any) -> bool:
+    """True if orjson's sorted output of `value` is byte for byte its RFC 8785 form: no
+    floats (number formats differ), integers within JCS's safe range, and no key with a
+    character beyond U+FFFF (JCS sorts by UTF-16 code units, orjson by code points; the two
+    orders agree inside the Basic Multilingual Plane). Strings escape alike in both."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not (k.isascii() or max(k) <= "\uffff") or not _orjson_is_jcs(v):
+                return False
+        return True
+    if isinstance(value, list):
+        return all(_orjson_is_jcs(v) for v in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return -_SAFE_INT <= value <= _SAFE_INT
+    return not isinstance(value, float)
+
+
+def jcs(value: Any) -> bytes:
+    """RFC 8785 canonical JSON of `value`; orjson where its output is identical (about 20
+    times faster than the pure-Python `rfc8785` on the append path; tests compare both)."""
+    if _orjson_is_jcs(value):
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    return bytes(rfc8785.dumps(value))
+
+
+def canonical_event(
+    *,
+    tenant_id: int,
+    stream: str,
+    seq: int,
+    type: str,
+    payload: dict[str, Any],
+    actor_user_id: int | None,
+    created_at: datetime,
+    prev_hash: str,
+    version: int,
+) -> bytes:
+    """The bytes an event's hash is taken over (docs/realtime.md, "The chain's encoding").
+
+    Version 1: orjson with sorted keys (the payload as stored, names included). Version 2:
+    RFC 8785 JSON Canonicalization Scheme over the same members plus ``"version": 2``, with
+    the payload's person labels left out (`strip_labels`). Both write the time as UTC ISO
+    8601 with microseconds (``2026-12-01T09:00:00.123456+00:00``)."""
+    fields: dict[str, Any] = {
+        "tenant": tenant_id,
+        "stream": stream,
+        "seq": seq,
+        "type": type,
+        "payload": payload,
+        "actor": actor_user_id,
+        "at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "prev": prev_hash,
+    }
+    if version == 1:
+        return orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
+    if version == 2:
+        fields["payload"] = strip_labels(payload)
+        fields["version"] = 2
+        return jcs(fields)
+    raise ValueError(f"unknown hash version {version}")
 
 
 class StreamSealed(Exception):
@@ -136,18 +272,19 @@ class Head:
     last_seq: int
     last_hash: str
     sealed_at: datetime | None
+    hash_version: int = CHAIN_VERSION
 
 
 # The hot path of every append (a batch of votes appends hundreds of events a second) runs
 # as plain SQL on the session's own connection and transaction: building SQLAlchemy
 # statements cost more CPU than the database spent on them (bench/live_vote.py).
 _LOCK_HEAD = (
-    "SELECT last_seq, last_hash, sealed_at FROM event_streams "
+    "SELECT last_seq, last_hash, sealed_at, hash_version FROM event_streams "
     "WHERE tenant_id = $1 AND stream = $2 FOR UPDATE"
 )
 _CREATE_HEAD = (
-    "INSERT INTO event_streams (tenant_id, stream, last_seq, last_hash) VALUES ($1, $2, 0, $3) "
-    "ON CONFLICT (tenant_id, stream) DO NOTHING"
+    "INSERT INTO event_streams (tenant_id, stream, last_seq, last_hash, hash_version) "
+    "VALUES ($1, $2, 0, $3, $4) ON CONFLICT (tenant_id, stream) DO NOTHING"
 )
 _APPEND = """WITH added AS (
   INSERT INTO events (tenant_id, stream, seq, type, payload, actor_user_id, created_at,
@@ -158,6 +295,7 @@ _APPEND = """WITH added AS (
 )
 UPDATE event_streams SET last_seq = $10, last_hash = $11 WHERE tenant_id = $1 AND stream = $2"""
 _SEAL = "UPDATE event_streams SET sealed_at = $3 WHERE tenant_id = $1 AND stream = $2"
+_STORE_SEAL = "UPDATE event_streams SET seal = $3::jsonb WHERE tenant_id = $1 AND stream = $2"
 
 
 async def lock_head(session: AsyncSession, *, tenant_id: int, stream: str) -> Head:
@@ -165,9 +303,11 @@ async def lock_head(session: AsyncSession, *, tenant_id: int, stream: str) -> He
     conn = await driver_connection(session)
     row = await conn.fetchrow(_LOCK_HEAD, tenant_id, stream)
     if row is None:
-        await conn.execute(_CREATE_HEAD, tenant_id, stream, GENESIS)
+        await conn.execute(_CREATE_HEAD, tenant_id, stream, GENESIS, CHAIN_VERSION)
         row = await conn.fetchrow(_LOCK_HEAD, tenant_id, stream)
-    return Head(tenant_id, stream, row["last_seq"], row["last_hash"], row["sealed_at"])
+    return Head(
+        tenant_id, stream, row["last_seq"], row["last_hash"], row["sealed_at"], row["hash_version"]
+    )
 
 
 async def seal(session: AsyncSession, head: Head, at: datetime) -> None:
@@ -175,6 +315,12 @@ async def seal(session: AsyncSession, head: Head, at: datetime) -> None:
     conn = await driver_connection(session)
     await conn.execute(_SEAL, head.tenant_id, head.stream, at)
     head.sealed_at = at
+
+
+async def store_seal(session: AsyncSession, head: Head, seal: dict[str, Any]) -> None:
+    """Keep the county's signed seal (`backend.record.seal`) on the stream's head row."""
+    conn = await driver_connection(session)
+    await conn.execute(_STORE_SEAL, head.tenant_id, head.stream, orjson.dumps(seal).decode())
 
 
 async def append_locked(
@@ -203,11 +349,13 @@ async def append_locked(
             "created_at": now,
             "prev_hash": prev,
         }
-        digest = chain_hash(**fields)
+        digest = chain_hash(**fields, version=head.hash_version)
+        # Published with its labels (names); stored as hashed (version 2: without them).
         logged.append(LoggedEvent(**fields, hash=digest))
+        stored = draft.payload if head.hash_version == 1 else strip_labels(draft.payload)
         seqs.append(seq)
         types.append(draft.type)
-        payloads.append(orjson.dumps(draft.payload).decode())
+        payloads.append(orjson.dumps(stored).decode())
         actors.append(draft.actor_user_id)
         prevs.append(prev)
         hashes.append(digest)
@@ -253,7 +401,17 @@ async def read_after(
     limit: int = 1000,
     until: int | None = None,
 ) -> list[LoggedEvent]:
-    """Events of the stream (current county) with seq > after, in order."""
+    """Events of the stream (current county) with seq > after, in order; person labels
+    (names) are filled in beside the chain (`fill_labels`)."""
+    rows = await _read_rows(session, stream=stream, after=after, limit=limit, until=until)
+    payloads = await fill_labels(session, [r.payload for r in rows])
+    return [dataclasses.replace(r, payload=p) for r, p in zip(rows, payloads, strict=True)]
+
+
+async def _read_rows(
+    session: AsyncSession, *, stream: str, after: int, limit: int, until: int | None
+) -> list[LoggedEvent]:
+    """Events as stored (what the chain hashed), without labels."""
     query = select(Event).where(Event.stream == stream, Event.seq > after).order_by(Event.seq)
     if until is not None:
         query = query.where(Event.seq <= until)
@@ -275,47 +433,126 @@ class Verification:
     head_hash: str
     first_broken_seq: int | None = None
     reason: str | None = None
+    hash_version: int = CHAIN_VERSION
+    sealed: bool = False
 
 
-async def verify_stream(session: AsyncSession, *, stream: str) -> Verification:
-    """Recompute every hash of the stream in order; report the first broken link."""
-    prev, expected_seq, count = GENESIS, 1, 0
+class ChainCheck:
+    """Recomputes a chain fed event by event, in order; stops at the first broken link.
+
+    Used on the database (`verify_stream`) and on an exported record
+    (`backend.record.seal.verify_export`), so both check exactly the same things."""
+
+    def __init__(self, stream: str, version: int) -> None:
+        self.stream, self.version = stream, version
+        self.prev, self.next_seq, self.count = GENESIS, 1, 0
+        self.last: LoggedEvent | None = None
+        self.broken: Verification | None = None
+
+    def fail(self, seq: int | None, reason: str) -> bool:
+        self.broken = Verification(
+            self.stream, self.count, False, self.prev, seq, reason, self.version
+        )
+        return False
+
+    def feed(self, e: LoggedEvent) -> bool:
+        """False once the chain is broken (the event is the first broken link)."""
+        if self.broken is not None:
+            return False
+        if self.version not in HASH_VERSIONS:
+            return self.fail(1, f"未知的哈希版本 {self.version}")
+        self.count += 1
+        if e.seq != self.next_seq:
+            # The missing seq is the first broken link (as for a deleted tail event).
+            return self.fail(self.next_seq, f"缺少序号 {self.next_seq}")
+        if self.last is not None and self.last.type == SEALED_TYPE:
+            return self.fail(e.seq, "封存之后又有事件")
+        if e.prev_hash != self.prev:
+            return self.fail(e.seq, "前序哈希不匹配")
+        digest = chain_hash(
+            tenant_id=e.tenant_id,
+            stream=e.stream,
+            seq=e.seq,
+            type=e.type,
+            payload=e.payload,
+            actor_user_id=e.actor_user_id,
+            created_at=e.created_at,
+            prev_hash=e.prev_hash,
+            version=self.version,
+        )
+        if digest != e.hash or e.stream != self.stream:
+            return self.fail(e.seq, "事件内容与哈希不符（记录被改动）")
+        self.prev, self.next_seq, self.last = e.hash, self.next_seq + 1, e
+        return True
+
+    def finish(
+        self,
+        *,
+        head_seq: int | None,
+        head_hash: str | None,
+        sealed: bool,
+        expect: str | None = None,
+    ) -> Verification:
+        """The verdict once every event was fed: the chain must end where the stream's
+        head row says (`head_seq`/`head_hash`; None for an export, which has none); a sealed
+        stream must end with its `record.sealed` event (counting itself); `expect` (a hash
+        from outside, e.g. printed in the document) must be the head."""
+        if self.broken is not None:
+            return self.broken
+        last_seq = self.next_seq - 1
+        if head_seq is not None and (head_seq != last_seq or head_hash != self.prev):
+            self.fail(self.next_seq, "流头与事件链不一致（末尾事件被删除？）")
+        elif sealed and (
+            self.last is None
+            or self.last.type != SEALED_TYPE
+            or self.last.payload.get("events") != last_seq
+        ):
+            self.fail(self.next_seq, "记录已封存，但事件链不以封存事件结束（末尾事件被删除？）")
+        elif expect is not None and expect.strip().lower() != self.prev:
+            self.fail(None, "记录链哈希与给定的哈希不一致")
+        if self.broken is not None:
+            return self.broken
+        return Verification(
+            self.stream, self.count, True, self.prev, hash_version=self.version, sealed=sealed
+        )
+
+
+async def verify_stream(
+    session: AsyncSession, *, stream: str, expect: str | None = None
+) -> Verification:
+    """Recompute every hash of the stream in order (in the stream's encoding version) and
+    report the first broken link; a sealed stream must end with its seal event; `expect`,
+    when given, must be the head hash."""
+    head = await head_of(session, stream=stream)
+    check = ChainCheck(stream, head.hash_version if head is not None else CHAIN_VERSION)
+    # Up to the head as read first: events appended meanwhile are the next verification's.
+    until = head.last_seq if head is not None else None
     last = 0
-    while True:
-        batch = await read_after(session, stream=stream, after=last, limit=5000)
+    while check.broken is None:
+        batch = await _read_rows(session, stream=stream, after=last, limit=5000, until=until)
         if not batch:
             break
         for e in batch:
-            count += 1
-            if e.seq != expected_seq:
-                # The missing seq is the first broken link (as for a deleted tail event).
-                return Verification(
-                    stream, count, False, prev, expected_seq, f"缺少序号 {expected_seq}"
-                )
-            if e.prev_hash != prev:
-                return Verification(stream, count, False, prev, e.seq, "前序哈希不匹配")
-            digest = chain_hash(
-                tenant_id=e.tenant_id,
-                stream=e.stream,
-                seq=e.seq,
-                type=e.type,
-                payload=e.payload,
-                actor_user_id=e.actor_user_id,
-                created_at=e.created_at,
-                prev_hash=e.prev_hash,
-            )
-            if digest != e.hash:
-                return Verification(
-                    stream, count, False, prev, e.seq, "事件内容与哈希不符（记录被改动）"
-                )
-            prev, expected_seq = e.hash, expected_seq + 1
+            if not check.feed(e):
+                break
         last = batch[-1].seq
-    head = await head_of(session, stream=stream)
-    if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != prev):
-        return Verification(
-            stream, count, False, prev, expected_seq, "流头与事件链不一致（末尾事件被删除？）"
-        )
-    return Verification(stream, count, True, prev)
+    if check.broken is None and head is not None:
+        beyond = await _read_rows(session, stream=stream, after=head.last_seq, limit=1, until=None)
+        if beyond:
+            now = await session.scalar(
+                select(StreamHead)
+                .where(StreamHead.stream == stream)
+                .execution_options(populate_existing=True)
+            )
+            if now is None or now.last_seq < beyond[0].seq:
+                check.count += 1
+                check.fail(beyond[0].seq, "流头之后还有事件（事件被插入？）")
+    return check.finish(
+        head_seq=head.last_seq if head is not None else None,
+        head_hash=head.last_hash if head is not None else None,
+        sealed=head is not None and head.sealed_at is not None,
+        expect=expect,
+    )
 
 
 APPEND_ONLY_TRIGGER = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, String, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, SmallInteger, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -43,3 +43,8 @@ class StreamHead(TenantOwned, Base):
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
     sealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The chain's encoding (realtime.log.canonical_event): 1 for streams begun before it was
+    # pinned, 2 (RFC 8785) since.
+    hash_version: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="2")
+    # The county's signed, timestamped seal of the sealed head (backend.record.seal).
+    seal: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

@@ -58,8 +58,11 @@ from backend.meetings.models import (
 )
 from backend.meetings.service import get_meeting, stream_of
 from backend.people.models import User
+from backend.record import sm2
+from backend.record.seal import content_differences, content_digests, verify_seal
 from backend.rules import RuleUnit, format_amount
-from realtime.log import LoggedEvent, read_after, verify_stream
+from realtime.log import SEALED_TYPE, LoggedEvent, head_of, read_after, verify_stream
+from realtime.models import Event
 from tenants.models import OrgUnit, Tenant, Venue
 
 FORMAT = "yishi.consultation-record/1"
@@ -164,6 +167,18 @@ EVENT_TYPE_LABELS: dict[str, str] = {
     "minutes.updated": "更新会议纪要",
     "record.sealed": "封存记录",
 }
+SECTION_LABELS: dict[str, str] = {
+    "county": "所属县（区）",
+    "meeting": "基本信息",
+    "agenda": "议程",
+    "attendance": "出席情况",
+    "materials": "会议材料",
+    "polls": "表决结果",
+    "scoring": "测评结果",
+    "comments": "互动留言",
+    "speaking_requests": "发言申请",
+    "minutes": "会议纪要",
+}
 
 
 def _label(labels: Mapping[Any, str], enum_cls: type[enum.Enum], value: Any) -> str:
@@ -178,7 +193,8 @@ def _label(labels: Mapping[Any, str], enum_cls: type[enum.Enum], value: Any) -> 
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    # UTC, so the same instant always reads the same (the sealed content digests rely on it).
+    return value.astimezone(UTC).isoformat() if value is not None else None
 
 
 def _event_dict(e: LoggedEvent) -> dict[str, Any]:
@@ -228,14 +244,89 @@ async def build_record(session: AsyncSession, meeting_id: int) -> dict[str, Any]
     hidden comments keep their text and hiding reason; ``events`` are exactly the events
     that ``chain`` verified (the chain is verified first and the events read up to its
     last verified sequence, so appends during the export do not make the two disagree).
-    For one consistent snapshot of the other sections as well, run it in a
+    ``seal`` is the county's signed, timestamped seal (``backend.record.seal``); ``chain``
+    says whether every section still matches the digests sealed in the chain
+    (``content_matches``, ``content_differs``). With the county's public key, the record
+    verifies on its own (``backend.record.seal.verify_export``, ``yishi record
+    verify-export``). For one consistent snapshot of the other sections as well, run it in a
     REPEATABLE READ transaction — or export after the record is sealed.
     """
     meeting: Meeting = await get_meeting(session, meeting_id)
     stream = stream_of(meeting.id)
+    head = await head_of(session, stream=stream)
     verification = await verify_stream(session, stream=stream)
     events = await _events(session, stream, verification.events if verification.valid else None)
+    record: dict[str, Any] = {
+        "format": FORMAT,
+        "generated_at": datetime.now(UTC).isoformat(),
+        **await record_sections(session, meeting),
+        "events": [_event_dict(e) for e in events],
+    }
+    seal = head.seal if head is not None else None
+    sealed_event = events[-1] if events and events[-1].type == SEALED_TYPE else None
+    differs: list[str] | None = None
+    if sealed_event is not None and "content" in sealed_event.payload:
+        differs = content_differences(record, sealed_event.payload["content"])
+    embedded_key = None
+    if seal and seal.get("public_key"):
+        try:
+            embedded_key = sm2.PublicKey.from_pem(seal["public_key"])
+        except ValueError:
+            embedded_key = None
+    # Checked against the key the seal names: proves the seal is whole, not whose it is; the
+    # document prints the key's fingerprint to compare with the county's published key.
+    seal_check = (
+        verify_seal(
+            seal,
+            tenant_id=meeting.tenant_id,
+            stream=stream,
+            seq=verification.events,
+            head_hash=verification.head_hash,
+            hash_version=verification.hash_version,
+            public_key=embedded_key,
+        )
+        if seal is not None and verification.valid
+        else None
+    )
+    record["chain"] = {
+        "stream": stream,
+        "hash_version": verification.hash_version,
+        "valid": verification.valid,
+        "events": verification.events,
+        "head_hash": verification.head_hash,
+        "first_broken_seq": verification.first_broken_seq,
+        "reason": verification.reason,
+        "sealed_hash": meeting.sealed_hash,
+        "sealed_at": _iso(meeting.sealed_at),
+        "sealed_hash_matches": (
+            meeting.sealed_hash == verification.head_hash
+            if meeting.sealed_hash is not None
+            else None
+        ),
+        "content_matches": (not differs) if differs is not None else None,
+        "content_differs": differs or [],
+        "seal_problems": seal_check.problems if seal_check is not None else [],
+    }
+    record["seal"] = seal
+    return record
 
+
+async def sealed_content(session: AsyncSession, meeting: Meeting) -> dict[str, Any]:
+    """The digests of the record's sections now (for the `record.sealed` payload): what
+    `build_record` will show later must hash the same, or verification names the section."""
+    await session.flush()
+    return content_digests(await record_sections(session, meeting))
+
+
+async def record_sections(session: AsyncSession, meeting: Meeting) -> dict[str, Any]:
+    """Every section of the record besides the events and the chain, read from the
+    database as it is now (objects of the session are refreshed from their rows)."""
+    fresh = {"populate_existing": True}
+    meeting = (
+        await session.scalars(
+            select(Meeting).where(Meeting.id == meeting.id).execution_options(**fresh)
+        )
+    ).one()
     tenant = await session.get(Tenant, meeting.tenant_id)
     venue = await session.get(Venue, meeting.venue_id) if meeting.venue_id is not None else None
 
@@ -244,26 +335,39 @@ async def build_record(session: AsyncSession, meeting_id: int) -> dict[str, Any]
             select(AgendaItem)
             .where(AgendaItem.meeting_id == meeting.id)
             .order_by(AgendaItem.position, AgendaItem.id)
+            .execution_options(**fresh)
         )
     ).all()
     participants = (
         await session.scalars(
-            select(Participant).where(Participant.meeting_id == meeting.id).order_by(Participant.id)
+            select(Participant)
+            .where(Participant.meeting_id == meeting.id)
+            .order_by(Participant.id)
+            .execution_options(**fresh)
         )
     ).all()
     polls = (
-        await session.scalars(select(Poll).where(Poll.meeting_id == meeting.id).order_by(Poll.id))
+        await session.scalars(
+            select(Poll)
+            .where(Poll.meeting_id == meeting.id)
+            .order_by(Poll.id)
+            .execution_options(**fresh)
+        )
     ).all()
     sheets = (
         await session.scalars(
             select(ScoringSheet)
             .where(ScoringSheet.meeting_id == meeting.id)
             .order_by(ScoringSheet.id)
+            .execution_options(**fresh)
         )
     ).all()
     comments = (
         await session.scalars(
-            select(Comment).where(Comment.meeting_id == meeting.id).order_by(Comment.id)
+            select(Comment)
+            .where(Comment.meeting_id == meeting.id)
+            .order_by(Comment.id)
+            .execution_options(**fresh)
         )
     ).all()
     requests = (
@@ -271,11 +375,15 @@ async def build_record(session: AsyncSession, meeting_id: int) -> dict[str, Any]
             select(SpeakingRequest)
             .where(SpeakingRequest.meeting_id == meeting.id)
             .order_by(SpeakingRequest.id)
+            .execution_options(**fresh)
         )
     ).all()
     materials = (
         await session.scalars(
-            select(Material).where(Material.meeting_id == meeting.id).order_by(Material.id)
+            select(Material)
+            .where(Material.meeting_id == meeting.id)
+            .order_by(Material.id)
+            .execution_options(**fresh)
         )
     ).all()
 
@@ -305,10 +413,13 @@ async def build_record(session: AsyncSession, meeting_id: int) -> dict[str, Any]
             mode = p.check_in_mode or "UNKNOWN"
             by_mode[mode] = by_mode.get(mode, 0) + 1
 
-    minutes_events = [e for e in events if e.type == "minutes.updated"]
+    minutes_updated_at = await session.scalar(
+        select(Event.created_at)
+        .where(Event.stream == stream_of(meeting.id), Event.type == "minutes.updated")
+        .order_by(Event.seq.desc())
+        .limit(1)
+    )
     return {
-        "format": FORMAT,
-        "generated_at": datetime.now(UTC).isoformat(),
         "county": {
             "id": meeting.tenant_id,
             "name": tenant.name if tenant is not None else None,
@@ -430,23 +541,7 @@ async def build_record(session: AsyncSession, meeting_id: int) -> dict[str, Any]
         ],
         "minutes": {
             "text": meeting.minutes,
-            "updated_at": minutes_events[-1].created_at.isoformat() if minutes_events else None,
-        },
-        "events": [_event_dict(e) for e in events],
-        "chain": {
-            "stream": stream,
-            "valid": verification.valid,
-            "events": verification.events,
-            "head_hash": verification.head_hash,
-            "first_broken_seq": verification.first_broken_seq,
-            "reason": verification.reason,
-            "sealed_hash": meeting.sealed_hash,
-            "sealed_at": _iso(meeting.sealed_at),
-            "sealed_hash_matches": (
-                meeting.sealed_hash == verification.head_hash
-                if meeting.sealed_hash is not None
-                else None
-            ),
+            "updated_at": _iso(minutes_updated_at),
         },
     }
 
@@ -813,12 +908,44 @@ def render_docx(record: Mapping[str, Any]) -> bytes:
     if chain.get("sealed_hash"):
         _paragraph(doc, f"封存哈希：{chain['sealed_hash']}")
         _paragraph(doc, f"封存时间：{clock.long(chain.get('sealed_at'))}")
+    seal = record.get("seal") or {}
+    statement = seal.get("statement") or {}
+    if seal.get("signature"):
+        _paragraph(doc, f"签名算法：{statement.get('algorithm')}（国密SM2签名，SM3摘要）")
+        _paragraph(doc, f"县级签名公钥指纹（SM3）：{statement.get('key_id')}")
+        _paragraph(doc, f"封存签名：{seal['signature']}")
+        timestamp = seal.get("timestamp") or {}
+        if timestamp.get("time"):
+            _paragraph(
+                doc,
+                f"可信时间戳（RFC 3161）：{clock.long(timestamp['time'])}"
+                f"，{timestamp.get('imprint')}，时间戳服务 {timestamp.get('tsa')}",
+            )
+        else:
+            _paragraph(doc, "可信时间戳：无")
+    elif chain.get("sealed_hash"):
+        _paragraph(doc, f"封存签名：无（{seal.get('signature_error') or '本县未配置签名密钥'}）")
+    _paragraph(
+        doc,
+        f"哈希编码：第{chain.get('hash_version')}版（见 docs/realtime.md）；"
+        "校验方法：yishi record verify-export 记录.json --public-key 县公钥.pem",
+    )
+    problems: list[str] = []
+    if chain.get("content_matches") is False:
+        differs = [SECTION_LABELS.get(k, k) for k in chain.get("content_differs") or []]
+        problems.append("记录内容与封存时不一致：" + "、".join(differs))
+    problems += list(chain.get("seal_problems") or [])
     if chain.get("valid"):
-        verdict = f"校验结果：通过（共{chain.get('events', 0)}条事件，哈希链完整"
+        outcome = "未通过" if problems else "通过"
+        verdict = f"校验结果：{outcome}（共{chain.get('events', 0)}条事件，哈希链完整"
         if chain.get("sealed_hash_matches") is True:
             verdict += "，与封存哈希一致"
         elif chain.get("sealed_hash_matches") is False:
             verdict += "；但与封存哈希不一致"
+        if chain.get("content_matches") is True:
+            verdict += "，各部分内容与封存时一致"
+        if problems:
+            verdict += "；" + "；".join(problems)
         verdict += "）"
     else:
         verdict = (

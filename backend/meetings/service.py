@@ -48,6 +48,7 @@ from backend.meetings.models import (
     TimerStatus,
 )
 from backend.people.models import Role, User
+from backend.record.seal import Sealer
 from backend.security import Principal
 from backend.validation import clean_text
 from realtime import log as events
@@ -294,9 +295,17 @@ async def change_state(
     return meeting, await material_warnings(session, meeting)
 
 
-async def close_meeting(session: AsyncSession, principal: Principal, *, meeting_id: int) -> Meeting:
+async def close_meeting(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    meeting_id: int,
+    sealer: Sealer | None = None,
+) -> Meeting:
     """End the meeting and seal its record: stop timers, close open polls and scoring,
-    append the final `record.sealed` event; nothing can be appended afterwards."""
+    append the final `record.sealed` event (with the digests of every section of the
+    record); nothing can be appended afterwards. The county's `sealer` signs and timestamps
+    the seal (unsigned without one)."""
     meeting = await get_meeting(session, meeting_id, lock=True)
     await require_host(session, principal, meeting)
     _require_state(meeting, MeetingState.LIVE, MeetingState.ANNOUNCED, action="结束")
@@ -329,14 +338,28 @@ async def close_meeting(session: AsyncSession, principal: Principal, *, meeting_
     head = await events.lock_head(  # already ours: this reads where the stream now ends
         session, tenant_id=meeting.tenant_id, stream=stream_of(meeting.id)
     )
+    from backend.meetings.export import sealed_content
+
+    content = await sealed_content(session, meeting)
     sealed = await _append(
         session,
         principal,
         meeting,
         "record.sealed",
-        {"events": head.last_seq + 1, "minutesSha256": _sha(meeting.minutes)},
+        {"events": head.last_seq + 1, "minutesSha256": _sha(meeting.minutes), "content": content},
     )
     await events.seal(session, head, sealed.created_at)
+    tenant = await session.get(Tenant, meeting.tenant_id)
+    seal = await (sealer or Sealer(None)).seal(
+        tenant_id=meeting.tenant_id,
+        county_slug=tenant.slug if tenant is not None else str(meeting.tenant_id),
+        stream=head.stream,
+        seq=sealed.seq,
+        head_hash=sealed.hash,
+        hash_version=head.hash_version,
+        sealed_at=sealed.created_at,
+    )
+    await events.store_seal(session, head, seal)
     meeting.sealed_hash = sealed.hash
     meeting.sealed_at = sealed.created_at
     await session.flush()

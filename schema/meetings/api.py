@@ -342,7 +342,10 @@ class MeetingMutations:
         meeting, errors = await mutate(
             info,
             lambda s, p: service.close_meeting(
-                s, p, meeting_id=_id(meeting_id, "Meeting", "meetingId")
+                s,
+                p,
+                meeting_id=_id(meeting_id, "Meeting", "meetingId"),
+                sealer=info.context.services.extras.get("sealer"),
             ),
         )
         return _meeting(meeting, errors)
