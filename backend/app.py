@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from backend.db import Database, describe_url
+from backend.meetings.scoring import BallotMixer, install_mixer
 from backend.meetings.service import MeetingDirectory
 from backend.meetings.timers import TimerScheduler
 from backend.observability import (
@@ -104,6 +105,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         services.extras["hub"] = hub
         writer = StreamWriter(db)
         services.extras["writer"] = writer
+        ballots = BallotMixer(writer)  # pending 测评票, in this process's memory only
+        install_mixer(ballots)
+        services.extras["ballots"] = ballots
         services.extras["meetings"] = MeetingDirectory()
         timers = TimerScheduler(db)
         timers.start()
@@ -119,6 +123,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             yield
         finally:
             install_hub(None)
+            install_mixer(None)
             await timers.stop()
             await writer.close()
             await hub.stop()
