@@ -53,14 +53,12 @@ async def wal_lsn(owner_db) -> int:
     return await owner_db.fetchval("SELECT pg_current_wal_insert_lsn()")
 
 
-async def test_the_wal_shows_each_batch_as_one_transaction_in_shuffled_order(
-    server, gql, owner_db
-):
+async def test_the_wal_shows_each_batch_as_one_transaction_in_shuffled_order(server, gql, owner_db):
     await owner_db.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect")
     mixer = server.services.extras["ballots"]
     order = batch_order(SEED, K)
     assert order != list(range(K))
-    county, voters, meeting, sheet = await scored_meeting(
+    county, voters, _meeting, sheet = await scored_meeting(
         server, gql, 2 * K, scale="SCORE_100", k=K
     )
     # Voter i scores (i, 100 - i): each ballot says who cast it, to us who know the answers.
@@ -113,7 +111,7 @@ async def test_the_wal_shows_each_batch_as_one_transaction_in_shuffled_order(
 
 async def test_transaction_ids_link_each_receipt_to_a_whole_batch_only(server, gql, owner_db):
     """The finder matched 5 of 5 by xmin when people scored seconds apart."""
-    county, voters, meeting, sheet = await scored_meeting(server, gql, K, k=K)
+    county, voters, _meeting, sheet = await scored_meeting(server, gql, K, k=K)
     for voter in voters:
         assert await cast(gql, voter, sheet, ["满意", "不满意"]) == PENDING
     receipts, ballots = await rows(owner_db, county, sheet)
