@@ -544,9 +544,12 @@ async def close_sheet(
 
 
 async def my_ballot(
-    session: AsyncSession, mixer: BallotMixer | None, principal: Principal, sheet: ScoringSheet
+    session: AsyncSession,
+    mixer: BallotMixer | None,
+    principal: Principal,
+    sheet: ScoringSheet | None,
 ) -> BallotStatus:
-    if principal.user_id is None:
+    if principal.user_id is None or sheet is None:
         return BallotStatus.NOT_CAST
     if mixer is not None and mixer.status(sheet.tenant_id, sheet.id, principal.user_id):
         return BallotStatus.PENDING
@@ -574,10 +577,15 @@ class Turnout:
 
 
 async def turnout(
-    session: AsyncSession, mixer: BallotMixer | None, principal: Principal, sheet: ScoringSheet
+    session: AsyncSession,
+    mixer: BallotMixer | None,
+    principal: Principal,
+    sheet: ScoringSheet | None,
 ) -> Turnout | None:
     from backend.meetings import service
 
+    if sheet is None:
+        return None
     meeting = await service.get_meeting(session, sheet.meeting_id)
     if not await service.is_host(session, principal, meeting):
         return None
