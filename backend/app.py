@@ -123,8 +123,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             yield
         finally:
             install_hub(None)
-            install_mixer(None)
             await timers.stop()
+            await ballots.close()
+            install_mixer(None)
             await writer.close()
             await hub.stop()
             await db.dispose()

@@ -33,6 +33,8 @@ def batch_order(seed: int, n: int) -> list[int]:
 async def heap_inserts(owner_db, start: int, end: int, table: str) -> list[tuple[str, str]]:
     """(xid, ctid) of every heap insert into `table` in the WAL between two LSNs, in WAL
     order: what a replica or an archived WAL segment shows."""
+    if end <= start:  # nothing at all was written to the WAL (of any database) meanwhile
+        return []
     filenode = str(await owner_db.fetchval("SELECT pg_relation_filenode($1::regclass)", table))
     records = await owner_db.fetch(
         "SELECT xid::text AS xid, description, block_ref FROM pg_get_wal_records_info($1, $2) "

@@ -427,3 +427,47 @@ async def test_the_service_role_can_delete_no_ballot(server, gql, owner_db):
         )
         == 3
     )
+
+
+async def test_a_shutting_down_server_writes_pools_of_k_or_more_and_loses_only_smaller_ones(
+    server, gql, owner_db
+):
+    """A restart during a meeting: a process's pool of k or more is written as a last batch;
+    a pool under k is lost (its voters were only ever told PENDING)."""
+    from backend.meetings import scoring
+    from backend.security import Principal
+
+    county, voters, _meeting, sheet = await scored_meeting(server, gql, 4, k=3)
+    small_county, small_voters, _, small_sheet = await scored_meeting(server, gql, 2, k=3)
+    mixer = scoring.BallotMixer(server.services.extras["writer"])  # a second process's
+
+    async def cast_on(mixer, county_id, voter, sheet_gid) -> None:
+        principal = Principal(tenant_id=county_id, user_id=voter.user_id)
+        async with server.services.db.transaction(tenant_id=county_id, read_only=True) as s:
+            meeting_id = (await s.get(scoring.ScoringSheet, db_id(sheet_gid))).meeting_id
+            await scoring.cast_ballot(
+                s,
+                mixer,
+                principal,
+                meeting_id=meeting_id,
+                sheet_id=db_id(sheet_gid),
+                answers=["满意", "满意"],
+            )
+
+    for voter in voters:
+        await cast_on(mixer, county.id, voter, sheet)
+    for voter in small_voters:
+        await cast_on(mixer, small_county.id, voter, small_sheet)
+
+    await mixer.close()
+
+    receipts, ballots = await rows(owner_db, county, sheet)
+    assert (len(receipts), len(ballots)) == (4, 4)
+    assert (
+        await owner_db.fetchval(
+            "SELECT count(*) FROM scoring_receipts WHERE sheet_id = $1", db_id(small_sheet)
+        )
+        == 0
+    )
+    assert [await my_ballot(gql, v, small_sheet) for v in small_voters] == ["NOT_CAST"] * 2
+    assert [await my_ballot(gql, v, sheet) for v in voters] == ["COUNTED"] * 4

@@ -230,6 +230,7 @@ class BallotMixer:
         self.writer = writer
         self.rng: random.Random = rng or random.SystemRandom()
         self._pools: dict[tuple[int, int], _Pool] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()  # referenced until done
         self.batches = 0
         self.batch_sizes: list[int] = []
 
@@ -262,7 +263,7 @@ class BallotMixer:
         self._publish_turnout(pool, counted=None)
         if not pool.draining and len(pool.waiting) >= 2 * pool.k:
             pool.draining = True
-            asyncio.get_running_loop().create_task(self._drain(pool), name="ballot-batch")
+            self._spawn(self._drain(pool))
 
     async def _drain(self, pool: _Pool) -> None:
         try:
@@ -365,7 +366,7 @@ class BallotMixer:
         value: dict[str, Any] = {"sheetId": pool.sheet_id, "pending": len(pool.users)}
         if counted is not None:
             value["counted"] = counted
-        asyncio.get_running_loop().create_task(
+        self._spawn(
             hub.publish_live(
                 pool.tenant_id,
                 f"meeting:{pool.meeting_id}",
@@ -375,6 +376,39 @@ class BallotMixer:
                 value=value,
             )
         )
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def close(self) -> None:
+        """At shutdown (before the writer stops): finish the batches under way and write
+        every pool that holds k or more as a last batch, so a restart loses only pools of
+        fewer than k (their voters were never told COUNTED)."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        for pool in list(self._pools.values()):
+            if pool.closing or len(pool.waiting) < pool.k:
+                continue
+            batch = _Batch(pool.waiting)
+            pool.waiting = []
+            pool.in_flight.append(batch)
+            try:
+                outcome = await self.writer.submit(
+                    tenant_id=pool.tenant_id,
+                    stream=f"meeting:{pool.meeting_id}",
+                    op=lambda s, b=batch, p=pool: self._batch_op(s, p, b),
+                )
+            except Exception:
+                log.warning("a last batch of %d ballots failed", len(batch.ballots), exc_info=True)
+                continue
+            finally:
+                pool.in_flight.remove(batch)
+            self._settle(pool, batch, outcome)
+        lost = sum(len(p.waiting) for p in self._pools.values())
+        if lost:
+            log.warning("%d pending ballots (pools under k) are lost at shutdown", lost)
 
 
 _mixer: BallotMixer | None = None
