@@ -471,3 +471,31 @@ async def test_a_shutting_down_server_writes_pools_of_k_or_more_and_loses_only_s
     )
     assert [await my_ballot(gql, v, small_sheet) for v in small_voters] == ["NOT_CAST"] * 2
     assert [await my_ballot(gql, v, sheet) for v in voters] == ["COUNTED"] * 4
+
+
+async def test_a_close_that_rolls_back_gives_the_pending_ballots_back(server, gql, owner_db):
+    """The close takes the pool for its transaction; if that transaction fails, the ballots
+    are pending again (and refused as a second cast meanwhile), and the next close counts
+    them."""
+    county, voters, _meeting, sheet = await scored_meeting(server, gql, 3, k=3)
+    for voter in voters:
+        assert await cast(gql, voter, sheet, ["满意", "不满意"]) == PENDING
+    mixer = server.services.extras["ballots"]
+    late = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    await attend(gql, county, _meeting, [late.gid])
+
+    failed = None
+    try:
+        async with server.services.db.transaction(tenant_id=county.id) as s:
+            assert len(mixer.take_for_close(s, county.id, db_id(sheet))) == 3
+            during = await cast(gql, late, sheet, ["满意", "满意"])
+            raise RuntimeError("the closing transaction fails")
+    except RuntimeError as exc:
+        failed = str(exc)
+
+    assert failed == "the closing transaction fails"
+    assert [(e["field"], e["code"]) for e in during["errors"]] == [("sheetId", "SCORING_CLOSED")]
+    assert [await my_ballot(gql, v, sheet) for v in voters] == ["PENDING"] * 3
+    closed = await ok(gql, CLOSE_SCORING, {"s": sheet}, county.admin.token)
+    assert closed["sheet"]["results"]["ballots"] == 3
+    assert [await my_ballot(gql, v, sheet) for v in voters] == ["COUNTED"] * 3
