@@ -16,6 +16,7 @@ no ballot: its receipts say who took part and its results are withheld.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import random
 import uuid
@@ -270,24 +271,29 @@ class BallotMixer:
             while not pool.closing and len(pool.waiting) >= 2 * pool.k:
                 batch = _Batch(pool.waiting[: len(pool.waiting) - pool.k])
                 del pool.waiting[: len(batch.ballots)]
-                pool.in_flight.append(batch)
-                try:
-                    outcome = await self.writer.submit(
-                        tenant_id=pool.tenant_id,
-                        stream=f"meeting:{pool.meeting_id}",
-                        op=lambda s, b=batch: self._batch_op(s, pool, b),
-                    )
-                except Exception:
-                    # No ballot content in the log: only that a batch of n failed.
-                    log.warning("a batch of %d ballots failed", len(batch.ballots), exc_info=True)
-                    outcome = ("requeue", batch.ballots)
-                finally:
-                    pool.in_flight.remove(batch)
+                outcome = await self._submit(pool, batch)
                 self._settle(pool, batch, outcome)
                 if outcome[0] == "requeue":
                     break  # wait for the next ballot before trying again
         finally:
             pool.draining = False
+
+    async def _submit(self, pool: _Pool, batch: _Batch) -> tuple[str, Any]:
+        """Write `batch` through the meeting's stream writer; on failure, to be put back."""
+        pool.in_flight.append(batch)
+        try:
+            outcome: tuple[str, Any] = await self.writer.submit(
+                tenant_id=pool.tenant_id,
+                stream=f"meeting:{pool.meeting_id}",
+                op=functools.partial(self._batch_op, pool=pool, batch=batch),
+            )
+        except Exception:
+            # No ballot content in the log: only that a batch of n failed.
+            log.warning("a batch of %d ballots failed", len(batch.ballots), exc_info=True)
+            outcome = ("requeue", batch.ballots)
+        finally:
+            pool.in_flight.remove(batch)
+        return outcome
 
     def _settle(self, pool: _Pool, batch: _Batch, outcome: tuple[str, Any]) -> None:
         kind, value = outcome
@@ -393,19 +399,7 @@ class BallotMixer:
                 continue
             batch = _Batch(pool.waiting)
             pool.waiting = []
-            pool.in_flight.append(batch)
-            try:
-                outcome = await self.writer.submit(
-                    tenant_id=pool.tenant_id,
-                    stream=f"meeting:{pool.meeting_id}",
-                    op=lambda s, b=batch, p=pool: self._batch_op(s, p, b),
-                )
-            except Exception:
-                log.warning("a last batch of %d ballots failed", len(batch.ballots), exc_info=True)
-                continue
-            finally:
-                pool.in_flight.remove(batch)
-            self._settle(pool, batch, outcome)
+            self._settle(pool, batch, await self._submit(pool, batch))
         lost = sum(len(p.waiting) for p in self._pools.values())
         if lost:
             log.warning("%d pending ballots (pools under k) are lost at shutdown", lost)
