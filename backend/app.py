@@ -108,6 +108,12 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         ballots = BallotMixer(writer)  # pending 测评票, in this process's memory only
         install_mixer(ballots)
         services.extras["ballots"] = ballots
+        if settings.workers > 1:
+            log.warning(
+                "测评 with %d workers: each mixes its own ballots, and closing a sheet counts "
+                "only those pending on the worker that closes it (docs/meetings.md)",
+                settings.workers,
+            )
         services.extras["meetings"] = MeetingDirectory()
         timers = TimerScheduler(db)
         timers.start()

@@ -579,8 +579,12 @@ async def my_ballot(
 ) -> BallotStatus:
     if principal.user_id is None or sheet is None:
         return BallotStatus.NOT_CAST
-    if mixer is not None and mixer.status(sheet.tenant_id, sheet.id, principal.user_id):
-        return BallotStatus.PENDING
+    if (
+        sheet.state is ScoringState.OPEN
+        and mixer is not None
+        and mixer.status(sheet.tenant_id, sheet.id, principal.user_id)
+    ):
+        return BallotStatus.PENDING  # (once closed, a ballot left here was never counted)
     counted = await session.scalar(
         select(ScoringReceipt.id).where(
             ScoringReceipt.sheet_id == sheet.id, ScoringReceipt.user_id == principal.user_id
