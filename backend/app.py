@@ -22,6 +22,7 @@ from strawberry.asgi import GraphQL
 
 from backend.db import Database, describe_url
 from backend.graphiql import ASSETS, graphiql_html
+from backend.meetings.scoring import BallotMixer, install_mixer
 from backend.meetings.service import MeetingDirectory
 from backend.meetings.timers import TimerScheduler
 from backend.observability import (
@@ -185,6 +186,15 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         services.extras["hub"] = hub
         writer = StreamWriter(db)
         services.extras["writer"] = writer
+        ballots = BallotMixer(writer)  # pending 测评票, in this process's memory only
+        install_mixer(ballots)
+        services.extras["ballots"] = ballots
+        if settings.workers > 1:
+            log.warning(
+                "测评 with %d workers: each mixes its own ballots, and closing a sheet counts "
+                "only those pending on the worker that closes it (docs/meetings.md)",
+                settings.workers,
+            )
         services.extras["meetings"] = MeetingDirectory()
         services.extras["sealer"] = Sealer(
             settings.record_keys_dir, settings.record_tsa_url, settings.record_tsa_timeout_seconds
@@ -204,6 +214,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         finally:
             install_hub(None)
             await timers.stop()
+            await ballots.close()
+            install_mixer(None)
             await writer.close()
             await hub.stop()
             await db.dispose()

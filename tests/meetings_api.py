@@ -85,13 +85,13 @@ mutation($p: ID!, $c: [Int!]!, $k: String!) {
 POLL = "query($id: ID!) { node(id: $id) { ... on Poll { id state counts totalVotes } } }"
 
 OPEN_SCORING = """
-mutation($m: ID!, $t: String!, $g: [String!]!, $s: ScoringScale, $e: Eligibility) {
-  openScoring(meetingId: $m, title: $t, targets: $g, scale: $s, eligibility: $e) {
-    sheet { id state results } accepted errors { field code message }
+mutation($m: ID!, $t: String!, $g: [String!]!, $s: ScoringScale, $e: Eligibility, $k: Int) {
+  openScoring(meetingId: $m, title: $t, targets: $g, scale: $s, eligibility: $e, minBallots: $k) {
+    sheet { id state results minBallots } accepted errors { field code message }
   }
 }"""
 CAST_BALLOT = """
-mutation($s: ID!, $a: [String!]!) { castScoringBallot(sheetId: $s, answers: $a) { sheet { id } accepted errors { field code message } } }
+mutation($s: ID!, $a: [String!]!) { castScoringBallot(sheetId: $s, answers: $a) { sheet { id } accepted status errors { field code message } } }
 """
 CLOSE_SCORING = """
 mutation($s: ID!) { closeScoring(sheetId: $s) { sheet { id state targets results } accepted errors { field code message } } }
@@ -140,6 +140,7 @@ subscription($m: ID!, $after: Int) {
       ... on PollUpdate { change poll { id state counts totalVotes } }
       ... on PollTally { pollId counts totalVotes }
       ... on ScoringUpdate { change sheet { id state results } }
+      ... on ScoringTurnout { sheetId counted pending ballots }
       ... on CommentUpdate { change commentId kind body authorName parentId hiddenReason unitName }
       ... on QueueUpdate { queue { requestId userId name state topic } }
       ... on MinutesUpdate { length sha256 }

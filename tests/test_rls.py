@@ -84,7 +84,7 @@ async def populate(server, gql) -> object:
         {"p": gid("OrgUnit", township)},
         token=county.admin.token,
     )
-    await populate_meeting(gql, county, member)
+    await populate_meeting(server, gql, county, member)
     return county
 
 
@@ -93,15 +93,17 @@ mutation($m: ID!) {
   addMaterial(meetingId: $m, title: "述职报告") { errors { code } }
   addAgendaItem(meetingId: $m, title: "县住建委述职", speakerName: "李主任") { errors { code } }
   createPoll(meetingId: $m, question: "是否同意", options: ["同意", "不同意"]) { poll { id } errors { code } }
-  openScoring(meetingId: $m, title: "部门测评", targets: ["县住建委"]) { sheet { id } errors { code } }
+  openScoring(meetingId: $m, title: "部门测评", targets: ["县住建委"], minBallots: 3) { sheet { id } errors { code } }
 }"""
 
 
-async def populate_meeting(gql, county, member) -> None:
-    """One row in each meetings table: material, agenda, poll + vote, 测评 receipt + ballot,
-    comment, speaking request, participant."""
+async def populate_meeting(server, gql, county, member) -> None:
+    """One row in each meetings table: material, agenda, poll + vote, 测评 receipts +
+    ballots (a mixing batch of 3, written when the sheet closes), comment, speaking
+    request, participant."""
     meeting = await make_meeting(gql, county)
-    await attend(gql, county, meeting, [member.gid])
+    others = [await make_user(server, county, roles=[(Role.CITIZEN, None)]) for _ in range(2)]
+    await attend(gql, county, meeting, [member.gid] + [o.gid for o in others])
     rows = await gql.data(MEETING_ROWS, {"m": meeting}, token=county.admin.token)
     poll, sheet = rows["createPoll"]["poll"]["id"], rows["openScoring"]["sheet"]["id"]
     await gql.data(
@@ -120,6 +122,19 @@ async def populate_meeting(gql, county, member) -> None:
         token=member.token,
     )
     assert done["castVote"]["accepted"] and done["castScoringBallot"]["accepted"], done
+    for other in others:
+        cast = await gql.data(
+            'mutation($s: ID!) { castScoringBallot(sheetId: $s, answers: ["满意"]) { accepted } }',
+            {"s": sheet},
+            token=other.token,
+        )
+        assert cast["castScoringBallot"]["accepted"], cast
+    closed = await gql.data(
+        "mutation($s: ID!) { closeScoring(sheetId: $s) { errors { code } } }",
+        {"s": sheet},
+        token=county.admin.token,
+    )
+    assert closed["closeScoring"]["errors"] == [], closed
 
 
 async def test_unfiltered_queries_as_county_a_see_nothing_of_county_b(server, gql, owner_db):

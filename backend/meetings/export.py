@@ -158,7 +158,8 @@ EVENT_TYPE_LABELS: dict[str, str] = {
     "vote.cast": "投票",
     "scoring.opened": "开始测评",
     "scoring.closed": "结束测评",
-    "score.cast": "提交测评票",
+    "score.cast": "提交测评票",  # records before mixing batches (0009)
+    "scoring.counted": "计入一批测评票",
     "comment.posted": "发表留言",
     "comment.hidden": "屏蔽留言",
     "comment.answeredLive": "现场答复",

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Integer,
@@ -198,9 +199,13 @@ class ScoringState(enum.Enum):
 
 
 class ScoringSheet(TenantOwned, Timestamped, Base):
-    """An anonymous evaluation (测评票) of the units or officials who reported."""
+    """An anonymous evaluation (测评票) of the units or officials who reported.
+
+    `min_ballots` is k: ballots are written only in mixing batches of at least k, and
+    results are withheld when fewer than k people scored (backend.meetings.scoring)."""
 
     __tablename__ = "scoring_sheets"
+    __table_args__ = (CheckConstraint("min_ballots BETWEEN 3 AND 1000", name="min_ballots_range"),)
 
     id: Mapped[int] = id_column()
     meeting_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("meetings.id"), index=True)
@@ -210,11 +215,13 @@ class ScoringSheet(TenantOwned, Timestamped, Base):
     eligibility: Mapped[Eligibility] = mapped_column(enum_column(Eligibility))
     state: Mapped[ScoringState] = mapped_column(enum_column(ScoringState))
     results: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    min_ballots: Mapped[int] = mapped_column(Integer, server_default=text("5"))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ScoringReceipt(TenantOwned, Base):
-    """That a person has cast their 测评票 (and when), kept apart from the ballot itself."""
+    """That a person's 测评票 is counted, kept apart from the ballot itself. Written with
+    the ballots of its mixing batch: `counted_at` is the batch's time, the same for all."""
 
     __tablename__ = "scoring_receipts"
     __table_args__ = (UniqueConstraint("sheet_id", "user_id"),)
@@ -222,11 +229,14 @@ class ScoringReceipt(TenantOwned, Base):
     id: Mapped[int] = id_column()
     sheet_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("scoring_sheets.id"))
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
-    cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=text("now()"))
+    counted_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()")
+    )
 
 
 class ScoringBallot(TenantOwned, Base):
-    """A secret ballot: a random id, no person, no time — nothing links it to a receipt."""
+    """A secret ballot: a random id, no person, no time. Written only in a shuffled batch
+    of at least k ballots together with the batch's receipts (sorted by user)."""
 
     __tablename__ = "scoring_ballots"
 

@@ -9,7 +9,6 @@ group-commit writer (`realtime.writer`) because thousands arrive at once.
 from __future__ import annotations
 
 import hashlib
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import ColumnElement, exists, func, or_, select, true
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import driver_connection
@@ -38,9 +36,6 @@ from backend.meetings.models import (
     Poll,
     PollKind,
     PollState,
-    ScoringBallot,
-    ScoringReceipt,
-    ScoringScale,
     ScoringSheet,
     ScoringState,
     SpeakingRequest,
@@ -59,7 +54,6 @@ from tenants.models import OrgUnit, Tenant, Venue
 WORK_REPORT_SPEECH_SECONDS = 600  # seed 001: 述职时间不超过10分钟
 SPEECH_WARNING_SECONDS = 60  # seed 001: 剩余1分钟时提醒一次
 COMMENT_MAX_LENGTH = 500
-SATISFACTION_LEVELS = ("满意", "基本满意", "不满意")
 MANAGER_ROLES = (Role.TENANT_ADMIN, Role.DEPARTMENT_STAFF)
 
 
@@ -306,6 +300,8 @@ async def close_meeting(
     append the final `record.sealed` event (with the digests of every section of the
     record); nothing can be appended afterwards. The county's `sealer` signs and timestamps
     the seal (unsigned without one)."""
+    from backend.meetings import scoring
+
     meeting = await get_meeting(session, meeting_id, lock=True)
     await require_host(session, principal, meeting)
     _require_state(meeting, MeetingState.LIVE, MeetingState.ANNOUNCED, action="结束")
@@ -332,7 +328,7 @@ async def close_meeting(
             )
         )
     ).all():
-        await _close_scoring(session, principal, meeting, sheet)
+        await scoring.close_sheet(session, principal, meeting, sheet)
     meeting.state = MeetingState.CLOSED
     await _append(session, principal, meeting, "meeting.stateChanged", {"state": "CLOSED"})
     head = await events.lock_head(  # already ours: this reads where the stream now ends
@@ -1190,203 +1186,7 @@ def _publish_tally(
     after_commit(session, publish)
 
 
-# -- anonymous scoring (测评票) ----------------------------------------------------------
-
-
-async def open_scoring(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    meeting_id: int,
-    title: str,
-    scale: ScoringScale,
-    targets: list[str],
-    eligibility: Eligibility,
-) -> ScoringSheet:
-    meeting = await get_meeting(session, meeting_id)
-    await require_host(session, principal, meeting)
-    _require_state(meeting, MeetingState.LIVE, action="开始测评")
-    clean_targets = [t.strip() for t in targets]
-    if not 1 <= len(clean_targets) <= 100 or any(not t or len(t) > 100 for t in clean_targets):
-        raise DomainError(Code.INVALID, "测评对象须为1到100个，每个1到100个字", field="targets")
-    sheet = ScoringSheet(
-        tenant_id=meeting.tenant_id,
-        meeting_id=meeting.id,
-        title=clean_text(title, field="title", code=Code.INVALID, label="测评名称", max_length=200),
-        scale=scale,
-        targets=clean_targets,
-        eligibility=eligibility,
-        state=ScoringState.OPEN,
-    )
-    session.add(sheet)
-    await session.flush()
-    await _append(session, principal, meeting, "scoring.opened", sheet_snapshot(sheet))
-    return sheet
-
-
-def sheet_snapshot(s: ScoringSheet) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "title": s.title,
-        "scale": s.scale.value,
-        "targets": s.targets,
-        "state": s.state.value,
-        "results": s.results,
-    }
-
-
-def validate_answers(sheet: ScoringSheet, answers: Sequence[Any]) -> list[Any]:
-    if len(answers) != len(sheet.targets):
-        raise DomainError(
-            Code.INVALID_SCORE, f"须对全部{len(sheet.targets)}个测评对象作答", field="answers"
-        )
-    if sheet.scale is ScoringScale.SATISFACTION:
-        if any(a not in SATISFACTION_LEVELS for a in answers):
-            raise DomainError(
-                Code.INVALID_SCORE, "请选择 满意 / 基本满意 / 不满意", field="answers"
-            )
-        return list(answers)
-    try:
-        scores = [int(a) for a in answers]
-    except (TypeError, ValueError) as exc:
-        raise DomainError(Code.INVALID_SCORE, "分数须为0到100的整数", field="answers") from exc
-    if any(not 0 <= s <= 100 for s in scores):
-        raise DomainError(Code.INVALID_SCORE, "分数须为0到100的整数", field="answers")
-    return scores
-
-
-async def cast_ballot(
-    writer: StreamWriter,
-    meeting_id: int,
-    principal: Principal,
-    *,
-    sheet_id: int,
-    answers: list[str],
-) -> None:
-    """A secret 测评票: the receipt (who has cast) and the ballot (what) are separate rows
-    with nothing in common; the record's `score.cast` event names no one."""
-    user_id = principal.require_user()
-    tenant_id = principal.require_tenant()
-
-    async def op(session: AsyncSession) -> tuple[list[EventDraft], DomainError | None]:
-        sheets: dict[int, ScoringSheet] = session.info.setdefault("sheets", {})
-        sheet = sheets.get(sheet_id) or await session.get(ScoringSheet, sheet_id)
-        if sheet is None or sheet.meeting_id != meeting_id:
-            return [], DomainError(Code.NOT_FOUND, "测评不存在", field="sheetId")
-        sheets[sheet_id] = sheet
-        if sheet.state is not ScoringState.OPEN:
-            return [], DomainError(Code.SCORING_CLOSED, "测评已结束", field="sheetId")
-        try:
-            values = validate_answers(sheet, answers)
-        except DomainError as error:
-            return [], error
-        if not await _eligible(session, sheet.eligibility, meeting_id, user_id):
-            return [], DomainError(Code.NOT_ELIGIBLE, "您不在本次测评范围内", field="sheetId")
-        receipt = await session.scalar(
-            insert(ScoringReceipt)
-            .values(tenant_id=tenant_id, sheet_id=sheet_id, user_id=user_id)
-            .on_conflict_do_nothing(index_elements=["sheet_id", "user_id"])
-            .returning(ScoringReceipt.id)
-        )
-        if receipt is None:
-            return [], DomainError(Code.ALREADY_SCORED, "您已提交过测评票", field="sheetId")
-        pending: list[dict[str, Any]] = session.info.setdefault("ballots", [])
-        if not pending:
-            session.info.setdefault("before_commit", {})["ballots"] = lambda: _insert_ballots(
-                session
-            )
-        pending.append({"tenant_id": tenant_id, "sheet_id": sheet_id, "answers": values})
-        return [EventDraft("score.cast", {"sheetId": sheet_id})], None
-
-    error = await writer.submit(tenant_id=tenant_id, stream=stream_of(meeting_id), op=op)
-    if error is not None:
-        raise error
-
-
-async def _insert_ballots(session: AsyncSession) -> None:
-    ballots: list[dict[str, Any]] = session.info.pop("ballots", [])
-    random.SystemRandom().shuffle(ballots)  # insertion order must not mirror receipt order
-    if ballots:
-        await session.execute(insert(ScoringBallot), ballots)
-
-
-async def close_scoring(
-    session: AsyncSession, principal: Principal, *, sheet_id: int
-) -> ScoringSheet:
-    sheet = await session.get(ScoringSheet, sheet_id)
-    if sheet is None:
-        raise DomainError(Code.NOT_FOUND, "测评不存在", field="sheetId")
-    meeting = await get_meeting(session, sheet.meeting_id)
-    await require_host(session, principal, meeting)
-    await events.lock_head(session, tenant_id=meeting.tenant_id, stream=stream_of(meeting.id))
-    await session.refresh(sheet)
-    if sheet.state is not ScoringState.OPEN:
-        raise DomainError(Code.SCORING_CLOSED, "测评已结束", field="sheetId")
-    await _close_scoring(session, principal, meeting, sheet)
-    return sheet
-
-
-async def _close_scoring(
-    session: AsyncSession, principal: Principal, meeting: Meeting, sheet: ScoringSheet
-) -> None:
-    answers = (
-        await session.scalars(
-            select(ScoringBallot.answers).where(ScoringBallot.sheet_id == sheet.id)
-        )
-    ).all()
-    sheet.results = tally_scores(sheet, list(answers))
-    sheet.state, sheet.closed_at = ScoringState.CLOSED, now()
-    await session.flush()
-    await _mix_ballots(session, sheet.id)
-    await _append(session, principal, meeting, "scoring.closed", sheet_snapshot(sheet))
-
-
-# Every ballot of the sheet deleted and written again, in random order and with new ids, in
-# the closing transaction: afterwards no ballot shares the transaction id (xmin) of the
-# receipt written with it, nor a physical place that follows the order of casting. The
-# database allows it only for a CLOSED sheet (migration 0005).
-_MIX_BALLOTS = """
-WITH gone AS (
-  DELETE FROM scoring_ballots WHERE sheet_id = $1 RETURNING tenant_id, sheet_id, answers
-)
-INSERT INTO scoring_ballots (id, tenant_id, sheet_id, answers)
-SELECT gen_random_uuid(), tenant_id, sheet_id, answers FROM gone ORDER BY random()"""
-
-
-async def _mix_ballots(session: AsyncSession, sheet_id: int) -> None:
-    conn = await driver_connection(session)
-    await conn.execute(_MIX_BALLOTS, sheet_id)
-
-
-def tally_scores(sheet: ScoringSheet, ballots: list[list[Any]]) -> dict[str, Any]:
-    """Per target: counts per level and the satisfaction rate (满意+基本满意), or the
-    average/min/max of 0–100 scores."""
-    per_target = []
-    for i, target in enumerate(sheet.targets):
-        values = [b[i] for b in ballots]
-        if sheet.scale is ScoringScale.SATISFACTION:
-            counts = {level: values.count(level) for level in SATISFACTION_LEVELS}
-            rate = (counts["满意"] + counts["基本满意"]) / len(values) if values else None
-            per_target.append(
-                {
-                    "target": target,
-                    "counts": counts,
-                    "ballots": len(values),
-                    "satisfactionRate": round(rate, 4) if rate is not None else None,
-                }
-            )
-        else:
-            nums = [int(v) for v in values]
-            per_target.append(
-                {
-                    "target": target,
-                    "ballots": len(nums),
-                    "average": round(sum(nums) / len(nums), 2) if nums else None,
-                    "min": min(nums) if nums else None,
-                    "max": max(nums) if nums else None,
-                }
-            )
-    return {"ballots": len(ballots), "targets": per_target}
+# -- anonymous scoring (测评票): backend.meetings.scoring -----------------------------------
 
 
 # -- comments, questions, the speaking queue, minutes --------------------------------------
@@ -1419,6 +1219,10 @@ async def post_comment(
 ) -> Comment:
     user_id = principal.require_user()
     meeting = await get_meeting(session, meeting_id)
+    if meeting.sealed_at is not None:
+        raise DomainError(
+            Code.RECORD_SEALED, "会议已结束，记录已封存，不能再留言", field="meetingId"
+        )
     if meeting.state is not MeetingState.LIVE:
         raise DomainError(Code.MEETING_NOT_LIVE, "会议未在进行中，不能发言", field="meetingId")
     from backend import rules

@@ -12,7 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from backend.errors import DomainError, PermissionDenied, Unauthenticated
-from backend.meetings import models, service
+from backend.meetings import models, scoring, service
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.security import Principal, decode_access_token
 from realtime.log import LoggedEvent
@@ -20,6 +20,7 @@ from realtime.ws import Plan, direct_mutation, multiplexed
 from schema.context import Context
 from schema.meetings.types import (
     AgendaItem,
+    BallotStatus,
     CommentKind,
     Eligibility,
     Meeting,
@@ -143,7 +144,14 @@ class VotePayload:
 @strawberry.type(description="Result of a scoring change or ballot.")
 class ScoringPayload:
     sheet: ScoringSheet | None = strawberry.field(description="The sheet (null for a ballot).")
-    accepted: bool = strawberry.field(description="True when the change or ballot is recorded.")
+    accepted: bool = strawberry.field(
+        description="True when the change is recorded, or the ballot accepted (see status)."
+    )
+    status: BallotStatus | None = strawberry.field(  # type: ignore[valid-type]
+        default=None,
+        description="For a ballot: PENDING, it waits for its mixing batch (ScoringSheet."
+        "myBallot says when it is COUNTED). Null for sheet changes and refusals.",
+    )
     errors: list[MeetingError] = strawberry.field(description="Why it was refused.")
 
 
@@ -592,7 +600,8 @@ class MeetingMutations:
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
         title: Annotated[str, strawberry.argument(description="What is evaluated.")],
         targets: Annotated[
-            list[str], strawberry.argument(description="Units or officials, in order.")
+            list[str],
+            strawberry.argument(description="Units or officials, in order, each once."),
         ],
         scale: Annotated[
             ScoringScale, strawberry.argument(description="满意度 or 0–100.")
@@ -600,10 +609,18 @@ class MeetingMutations:
         eligibility: Annotated[
             Eligibility, strawberry.argument(description="Who may score.")
         ] = models.Eligibility.ATTENDEES,
+        min_ballots: Annotated[
+            int,
+            strawberry.argument(
+                description="k, 3–1000: ballots are written only in shuffled batches of at "
+                "least k (a voter's ballot is PENDING until then) and results are withheld "
+                "when fewer than k score."
+            ),
+        ] = scoring.DEFAULT_MIN_BALLOTS,
     ) -> ScoringPayload:
         sheet, errors = await mutate(
             info,
-            lambda s, p: service.open_scoring(
+            lambda s, p: scoring.open_scoring(
                 s,
                 p,
                 meeting_id=_id(meeting_id, "Meeting", "meetingId"),
@@ -611,6 +628,7 @@ class MeetingMutations:
                 scale=scale,
                 targets=targets,
                 eligibility=eligibility,
+                min_ballots=min_ballots,
             ),
         )
         return ScoringPayload(
@@ -620,8 +638,10 @@ class MeetingMutations:
         )
 
     @strawberry.mutation(
-        description="Cast your secret 测评票: one answer per target. Who voted "
-        "is stored apart from what was voted; nothing links them."
+        description="Cast your secret 测评票: one answer per target. Nothing is written "
+        "yet: the ballot is PENDING in the server's memory until a batch of at least k "
+        "ballots is written together with its receipts, shuffled (the sheet's close writes "
+        "the last one). Who scored is stored apart from what; nothing links them."
     )
     async def cast_scoring_ballot(
         self,
@@ -638,16 +658,23 @@ class MeetingMutations:
             sid = _id(sheet_id, "ScoringSheet", "sheetId")
             tenant_id = principal.require_tenant()
             directory = ctx.services.extras["meetings"]
-            meeting_id = await ctx.read(lambda s: directory.sheet_meeting(s, tenant_id, sid))
-            await ctx.release_reader()  # as in castVote: no connection held while queued
-            await service.cast_ballot(
-                ctx.services.extras["writer"], meeting_id, principal, sheet_id=sid, answers=answers
-            )
+            mixer = ctx.services.extras["ballots"]
+
+            async def run(s):  # type: ignore[no-untyped-def]
+                meeting_id = await directory.sheet_meeting(s, tenant_id, sid)
+                return await scoring.cast_ballot(
+                    s, mixer, principal, meeting_id=meeting_id, sheet_id=sid, answers=answers
+                )
+
+            status = await ctx.read(run)
         except DomainError as error:
             return ScoringPayload(sheet=None, accepted=False, errors=_errors([error]))
-        return ScoringPayload(sheet=None, accepted=True, errors=[])
+        return ScoringPayload(sheet=None, accepted=True, status=status, errors=[])
 
-    @strawberry.mutation(description="Close an evaluation and publish its results.")
+    @strawberry.mutation(
+        description="Close an evaluation: the ballots still pending are written as the "
+        "last batch, then the results are published (withheld when fewer than k scored)."
+    )
     async def close_scoring(
         self,
         info: Info,
@@ -655,7 +682,7 @@ class MeetingMutations:
     ) -> ScoringPayload:
         sheet, errors = await mutate(
             info,
-            lambda s, p: service.close_scoring(
+            lambda s, p: scoring.close_scoring(
                 s, p, sheet_id=_id(sheet_id, "ScoringSheet", "sheetId")
             ),
         )

@@ -13,7 +13,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from backend.meetings import models
+from backend.meetings import models, scoring
 from backend.meetings.errors import MeetingErrorCode as _Code
 from realtime.log import LoggedEvent
 from schema.errors import UserError
@@ -62,6 +62,14 @@ ScoringScale = strawberry.enum(
     models.ScoringScale,
     description=(
         "SATISFACTION: 满意/基本满意/不满意 per target; SCORE_100: a 0–100 score per target."
+    ),
+)
+BallotStatus = strawberry.enum(
+    scoring.BallotStatus,
+    description=(
+        "Where your 测评票 is: NOT_CAST; PENDING (accepted, waiting for its mixing batch of "
+        "at least k ballots); COUNTED (written with its batch); WITHHELD (you took part but "
+        "fewer than k scored, so no ballot was kept and no result published)."
     ),
 )
 ScoringState = strawberry.enum(
@@ -154,6 +162,24 @@ class Poll(DatabaseNode, relay.Node):
         return await _nodes(info, "Poll", models.Poll, cls.from_model, node_ids)
 
 
+@strawberry.type(description="Someone who may score and is not counted yet.")
+class ScoringAbsentee:
+    user_id: strawberry.ID = strawberry.field(description="The person.")
+    name: str = strawberry.field(description="Display name.")
+
+
+@strawberry.type(description="Turnout of an open evaluation: how many, never what.")
+class ScoringTurnoutInfo:
+    eligible: int = strawberry.field(description="Participants who may score now.")
+    counted: int = strawberry.field(description="Ballots written (in mixing batches).")
+    pending: int = strawberry.field(
+        description="Ballots accepted by this server and waiting for their batch."
+    )
+    not_counted: list[ScoringAbsentee] = strawberry.field(
+        description="Who may score and is not counted yet (pending ones included)."
+    )
+
+
 @strawberry.type(name="ScoringSheet", description="An anonymous evaluation (测评票).")
 class ScoringSheet(DatabaseNode, relay.Node):
     id: relay.NodeID[int]
@@ -161,7 +187,14 @@ class ScoringSheet(DatabaseNode, relay.Node):
     scale: ScoringScale = strawberry.field(description="满意度 levels or 0–100 scores.")
     targets: list[str] = strawberry.field(description="Units or officials evaluated, in order.")
     state: ScoringState = strawberry.field(description="OPEN or CLOSED.")
-    results: JSON | None = strawberry.field(description="Per-target results, once closed.")
+    min_ballots: int = strawberry.field(
+        description="k: ballots are written only in shuffled batches of at least k, and "
+        "results are withheld when fewer than k scored."
+    )
+    results: JSON | None = strawberry.field(
+        description="Per-target results, once closed (`withheld: true` when fewer than "
+        "`minBallots` scored)."
+    )
 
     @classmethod
     def from_model(cls, s: models.ScoringSheet) -> ScoringSheet:
@@ -171,7 +204,47 @@ class ScoringSheet(DatabaseNode, relay.Node):
             scale=s.scale,
             targets=list(s.targets),
             state=s.state,
+            min_ballots=s.min_ballots,
             results=s.results if s.state is models.ScoringState.CLOSED else None,
+        )
+
+    @strawberry.field(
+        description="Your own 测评票: PENDING until its batch is written, then COUNTED. "
+        "Ask again when a `scoring.counted` event or a turnout update arrives."
+    )
+    async def my_ballot(self, info: Info) -> BallotStatus:  # type: ignore[valid-type]
+        principal = await info.context.principal()
+        mixer = info.context.services.extras.get("ballots")
+
+        async def run(session):  # type: ignore[no-untyped-def]
+            sheet = await session.get(models.ScoringSheet, self.id)
+            return await scoring.my_ballot(session, mixer, principal, sheet)
+
+        return await info.context.read(run)
+
+    @strawberry.field(
+        description="Turnout while it runs: how many may score, are counted, are pending, "
+        "and who is not counted yet. Hosts only (null for others); never what was scored."
+    )
+    async def turnout(self, info: Info) -> ScoringTurnoutInfo | None:
+        principal = await info.context.principal()
+        mixer = info.context.services.extras.get("ballots")
+
+        async def run(session):  # type: ignore[no-untyped-def]
+            sheet = await session.get(models.ScoringSheet, self.id)
+            return await scoring.turnout(session, mixer, principal, sheet)
+
+        seen = await info.context.read(run)
+        if seen is None:
+            return None
+        return ScoringTurnoutInfo(
+            eligible=seen.eligible,
+            counted=seen.counted,
+            pending=seen.pending,
+            not_counted=[
+                ScoringAbsentee(user_id=gid("User", uid), name=name)
+                for uid, name in seen.not_counted
+            ],
         )
 
     @classmethod
@@ -504,6 +577,23 @@ class ScoringUpdate:
     sheet: ScoringSheet = strawberry.field(description="The sheet after the change.")
 
 
+@strawberry.type(
+    description="Turnout of an evaluation changed: a ballot was accepted (pending) or a "
+    "mixing batch was written (counted). Counts only, never who or what."
+)
+class ScoringTurnout:
+    sheet_id: strawberry.ID = strawberry.field(description="The evaluation.")
+    counted: int | None = strawberry.field(
+        description="Ballots written so far (set when a batch was written)."
+    )
+    pending: int | None = strawberry.field(
+        description="Ballots waiting for their batch on the server that sent this."
+    )
+    ballots: int | None = strawberry.field(
+        description="Size of the batch just written (recorded `scoring.counted` events)."
+    )
+
+
 @strawberry.type(description="A comment was posted, hidden, answered or handed over.")
 class CommentUpdate:
     change: str = strawberry.field(description="POSTED, HIDDEN, ANSWERED_LIVE or HANDED_OVER.")
@@ -565,6 +655,7 @@ MeetingLiveData = Annotated[
     | PollUpdate
     | PollTally
     | ScoringUpdate
+    | ScoringTurnout
     | CommentUpdate
     | QueueUpdate
     | MinutesUpdate
@@ -612,6 +703,7 @@ def _sheet_from_payload(p: dict[str, Any]) -> ScoringSheet:
         scale=models.ScoringScale(p["scale"]),
         targets=p["targets"],
         state=state,
+        min_ballots=p.get("minBallots", scoring.DEFAULT_MIN_BALLOTS),
         results=p.get("results") if state is models.ScoringState.CLOSED else None,
     )
 
@@ -683,6 +775,13 @@ def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
         )
     if t in ("scoring.opened", "scoring.closed"):
         return ScoringUpdate(change=t.split(".")[1].upper(), sheet=_sheet_from_payload(p))
+    if t in ("scoring.turnout", "scoring.counted"):
+        return ScoringTurnout(
+            sheet_id=gid("ScoringSheet", p["sheetId"]),
+            counted=p.get("counted"),
+            pending=p.get("pending"),
+            ballots=p.get("ballots"),
+        )
     if t == "comment.posted":
         return _comment("POSTED", p, host)
     if t == "comment.hidden":
