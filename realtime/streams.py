@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.errors import DomainError
 from backend.security import Principal
-from realtime.log import LoggedEvent, head_of
+from realtime.log import LoggedEvent, fill_labels, head_of
 from realtime.models import Event
 
 MAX_STREAM_NAME = 80  # the log's column: a longer name cannot be a stream
@@ -193,6 +193,9 @@ async def read_page(
         if kind.record_only:
             query = query.where(Event.type.not_in(kind.record_only))
         rows = [LoggedEvent.from_row(r) for r in (await session.scalars(query)).all()]
+        # Names are kept beside the chain (realtime.log `fill_labels`), as every read shows them.
+        labelled = await fill_labels(session, [r.payload for r in rows])
+        rows = [replace(r, payload=p) for r, p in zip(rows, labelled, strict=True)]
         if not rows:
             position = window_end
             break

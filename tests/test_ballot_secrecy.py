@@ -150,12 +150,15 @@ async def test_the_record_and_the_log_hold_no_ballot_and_no_time_per_ballot(
     assert [e["type"] for e in scoring_events] == [
         "scoring.opened",
         "scoring.counted",
+        "scoring.counted",  # the k held back, written at the close
         "scoring.closed",
     ]
     assert scoring_events[1]["payload"] == {"sheetId": db_id(sheet), "ballots": K, "counted": K}
     text = json.dumps(record, ensure_ascii=False)
     assert "score.cast" not in text and "receipt" not in text
+    assert scoring_events[2]["payload"] == {"sheetId": db_id(sheet), "ballots": K, "counted": 2 * K}
     assert scoring_events[1]["actor_user_id"] is None
+    assert scoring_events[2]["actor_user_id"] is None
     assert not {e["actor_user_id"] for e in record["events"]} & {v.user_id for v in voters}
     # The service's log (any level) never carries an answer.
     assert not [r for r in caplog.records if "满意" in r.getMessage()]

@@ -147,9 +147,10 @@ async def test_closing_seals_a_record_that_verifies(server, gql, owner_db):
     ):
         assert expected in types, expected
     # Closing stopped the timer and closed the poll and the scoring, all in the record.
-    assert types[-5:] == [
+    assert types[-6:] == [
         "timer.stop",
         "poll.closed",
+        "scoring.counted",  # the mixing batch written at the close
         "scoring.closed",
         "meeting.stateChanged",
         "record.sealed",

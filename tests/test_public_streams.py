@@ -296,10 +296,19 @@ async def world(server, gql, owner_db) -> World:
         assert voted["castVote"]["accepted"] is True, voted
         await ok(gql, CLOSE_POLL, {"p": poll}, host)
         sheet = (
-            await ok(gql, OPEN_SCORING, {"m": meeting, "t": "满意度测评", "g": ["县住建局"]}, host)
+            await ok(
+                gql,
+                OPEN_SCORING,
+                {"m": meeting, "t": "满意度测评", "g": ["县住建局"], "e": "REGISTERED", "k": 3},
+                host,
+            )
         )["sheet"]["id"]
-        cast = await gql.data(CAST_BALLOT, {"s": sheet, "a": ["满意"]}, token=participant.token)
-        assert cast["castScoringBallot"]["accepted"] is True, cast
+        # A mixing batch of k = 3 ballots (backend/meetings/scoring): one scoring.counted
+        await ok(gql, REGISTER, {"m": meeting}, people["commenter"].token)  # a third voter
+        voters = (participant, people["registrant"], people["commenter"])
+        for token in (v.token for v in voters):
+            cast = await gql.data(CAST_BALLOT, {"s": sheet, "a": ["满意"]}, token=token)
+            assert cast["castScoringBallot"]["accepted"] is True, cast
         await ok(gql, CLOSE_SCORING, {"s": sheet}, host)
         await ok(gql, SET_MINUTES, {"m": meeting, "t": MINUTES}, host)
         await ok(gql, TIMER, {"a": long_item, "x": "START"}, host)
@@ -495,6 +504,7 @@ async def test_participant_changes_reach_the_public_as_roles_only(world):
             "participant.checkedIn",
             {"participants": [{"role": "REPRESENTATIVE", "mode": "IN_PERSON"}]},
         ),
+        ("participant.registered", {"participants": [{}]}),  # the third voter
     ]
 
 
@@ -574,7 +584,8 @@ async def test_the_host_sees_hidden_text_reasons_and_actors(world, path):
 async def test_the_meeting_node_gives_user_ids_to_hosts_only(world):
     host = world.seen[("host", "meeting_node")]
     assert [q["userId"] for q in host["speakingQueue"]] == [world.people["participant"].gid]
-    assert len(_ids_shown(host)) == 1 + 2 + 4  # the hand up, participants, comments' authors
+    # the hand up, participants (the commenter registers later), comments' authors
+    assert len(_ids_shown(host)) == 1 + 2 + 4
     assert world.seen[("other", "meeting_node")] is None
     for viewer in ("public", "participant"):
         seen = world.seen[(viewer, "meeting_node")]
@@ -584,7 +595,7 @@ async def test_the_meeting_node_gives_user_ids_to_hosts_only(world):
 
 async def test_the_host_record_keeps_votes_and_ballots_but_no_stream_path_shows_them(world):
     exported = {e["type"] for e in world.seen[("host", "record_json")]["events"]}
-    assert {"vote.cast", "score.cast"} <= exported
+    assert "vote.cast" in exported and "scoring.counted" in exported
     for path in ("query", "events_replay", "events_live"):
         assert {e["type"] for e in world.seen[("host", path)]} & {
             "vote.cast",

@@ -540,12 +540,21 @@ async def close_sheet(
     fresh = await _not_yet_counted(conn, sheet.id, taken) if taken else []
     already = int(await conn.fetchval(_RECEIPT_COUNT, sheet.id))
     if fresh and len(fresh) >= sheet.min_ballots:
-        await write_batch(
+        counted = await write_batch(
             conn, sheet.tenant_id, sheet.id, fresh, mixer.rng if mixer else random.SystemRandom()
         )
         if mixer:
             mixer.batches += 1
             mixer.batch_sizes.append(len(fresh))
+        # Recorded as every batch is (no actor: a batch is nobody's ballot), so the record
+        # lists each batch the same way whether it was written open or at the close.
+        await service._append(
+            session,
+            Principal(tenant_id=sheet.tenant_id),
+            meeting,
+            "scoring.counted",
+            {"sheetId": sheet.id, "ballots": len(fresh), "counted": counted},
+        )
     elif fresh:
         # Fewer than k left: written alone they would be linkable. With holding back this
         # happens only when fewer than k scored at all (or others were counted through

@@ -183,6 +183,7 @@ _PUBLIC: dict[str, Shown] = {
     "poll.tally": _as_recorded,
     "scoring.opened": _as_recorded,
     "scoring.closed": _as_recorded,
+    "scoring.counted": _as_recorded,  # a mixing batch: how many ballots, never whose
     "comment.posted": _comment_posted,
     "comment.hidden": _only("id"),
     "comment.answeredLive": _only("id"),
