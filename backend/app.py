@@ -27,6 +27,7 @@ from backend.observability import (
     tune_gc,
     worker_exited,
 )
+from backend.people.principals import PrincipalResolver
 from backend.services import AppServices, TenantDirectory
 from backend.settings import Settings, get_settings
 from realtime.hub import Hub, install_hub
@@ -92,6 +93,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             pool_size=settings.db_pool_size,
         )
         services = AppServices(settings=settings, db=db, tenants=TenantDirectory(db))
+        principals = PrincipalResolver(
+            db, services.tenants, secret=settings.jwt_secret.get_secret_value()
+        )
+        await principals.start()
+        services.extras["principals"] = principals
         namespace = settings.broadcast_namespace or f"yishi:{urlsplit(url).path.lstrip('/')}"
         hub = Hub(
             settings.broadcast_url,
@@ -122,6 +128,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             await timers.stop()
             await writer.close()
             await hub.stop()
+            await principals.stop()
             await db.dispose()
             worker_exited()
 

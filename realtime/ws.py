@@ -16,8 +16,9 @@ import asyncio
 import contextlib
 import functools
 import logging
+import time
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,10 +49,12 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.types.arguments import convert_arguments
 
 from backend.errors import AccessError, DomainError, InvalidArgument
+from backend.people.principals import Credentials, Resolved
+from backend.security import CredentialsRefused
 from backend.services import AppServices
 from realtime.feeds import Member
 from realtime.log import LoggedEvent
-from schema.context import Context
+from schema.context import Context, credentials_from_headers, principals
 from schema.errors import ErrorPolicy
 
 log = logging.getLogger(__name__)
@@ -59,6 +62,118 @@ log = logging.getLogger(__name__)
 TRANSPORT_WS = "graphql-transport-ws"
 LEGACY_WS = "graphql-ws"
 INIT_TIMEOUT_SECONDS = 10
+
+# Close codes besides graphql-transport-ws's own (docs/realtime.md lists them all):
+CLOSE_BAD_REQUEST = 4400  # a malformed message or connection_init payload; the reason says
+CLOSE_NEEDS_TOKEN = 4401  # the token no longer proves who you are: refresh or sign in
+CLOSE_FORBIDDEN = 4403  # the account or county is refused: a new token will not help
+CLOSE_TOO_MANY = 4429  # a limit: sockets per account/address, messages per second
+CLOSE_TOO_BIG = 1009  # a message larger than WS_MAX_SIZE
+PERMISSIONS_CHANGED = "PERMISSIONS_CHANGED"  # an operation ended: the roles it ran with changed
+TOO_MANY_OPERATIONS = "TOO_MANY_OPERATIONS"
+
+
+@dataclass(slots=True)
+class SocketCounts:
+    """Open sockets per client address and per account in this worker (the limits
+    WS_MAX_SOCKETS_PER_ADDRESS and WS_MAX_SOCKETS_PER_USER)."""
+
+    by_address: dict[str, int] = field(default_factory=dict)
+    by_account: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    @staticmethod
+    def take(counts: dict[Any, int], key: Any, limit: int) -> bool:
+        if limit and counts.get(key, 0) >= limit:
+            return False
+        counts[key] = counts.get(key, 0) + 1
+        return True
+
+    @staticmethod
+    def give_back(counts: dict[Any, int], key: Any) -> None:
+        left = counts.get(key, 0) - 1
+        if left > 0:
+            counts[key] = left
+        else:
+            counts.pop(key, None)
+
+
+def socket_counts(services: AppServices) -> SocketCounts:
+    counts = services.extras.get("ws_sockets")
+    if counts is None:
+        counts = services.extras["ws_sockets"] = SocketCounts()
+    return counts  # type: ignore[no-any-return]
+
+
+class InitRefused(Exception):
+    """A connection_init payload of a shape we do not read (closed with 4400 and this)."""
+
+
+_TOKEN_KEYS = ("authorization", "Authorization")
+_COUNTY_KEYS = ("tenant", "X-Tenant", "x-tenant")
+_KNOWN_KEYS = frozenset((*_TOKEN_KEYS, *_COUNTY_KEYS, "token", "headers"))
+
+
+def credentials_from_init(payload: dict[str, Any], fallback: Credentials) -> Credentials:
+    """Credentials from a connection_init payload, in the shapes clients send:
+    `{"authorization": "Bearer <token>"}` (or `Authorization`), `{"token": "<token>"}`
+    (bare or with "Bearer "), `{"headers": {"Authorization": …, "X-Tenant": …}}`, and the
+    county of an anonymous watcher as `tenant` (or `X-Tenant`), at the top or in `headers`.
+    What the payload leaves out comes from the upgrade request's headers (`fallback`).
+    Anything else is refused (InitRefused), never silently ignored."""
+    unknown = sorted(k for k in payload if k not in _KNOWN_KEYS)
+    if unknown:
+        raise InitRefused(f"Unknown connection_init key: {unknown[0]}"[:120])
+    headers = payload.get("headers", {})
+    if not isinstance(headers, dict):
+        raise InitRefused("connection_init headers must be an object")
+    lowered = {str(k).lower(): v for k, v in headers.items()}
+    authorization = _one(payload, _TOKEN_KEYS) or _string(lowered, "authorization", "headers.")
+    token = _string(payload, "token")
+    if token is not None and authorization is None:
+        authorization = token if token.lower().startswith("bearer ") else f"Bearer {token}"
+    county = _one(payload, _COUNTY_KEYS) or _string(lowered, "x-tenant", "headers.")
+    return Credentials.parse(
+        authorization if authorization is not None else _bearer(fallback.token),
+        county if county is not None else fallback.county,
+    )
+
+
+def _string(source: dict[str, Any], key: str, prefix: str = "") -> str | None:
+    value = source.get(key)
+    if value is not None and not isinstance(value, str):
+        raise InitRefused(f"connection_init {prefix}{key} must be a string")
+    return value
+
+
+def _one(payload: dict[str, Any], keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        value = _string(payload, key)
+        if value is not None:
+            return value
+    return None
+
+
+def _bearer(token: str | None) -> str | None:
+    return f"Bearer {token}" if token else None
+
+
+class TokenBucket:
+    """`rate` messages a second on average, `burst` at once."""
+
+    __slots__ = ("at", "burst", "rate", "tokens")
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, float(burst)
+        self.tokens, self.at = float(burst), time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +253,18 @@ class GraphQLWebSocket:
         self._write_frame = direct_frame_writer(websocket)
         settings = services.settings
         self._limits = (settings.max_tokens, settings.max_query_depth, settings.max_aliases)
+        self._max_size = settings.ws_max_size
+        self._max_operations = settings.ws_max_operations
+        self._bucket = TokenBucket(settings.ws_message_rate, settings.ws_message_burst)
+        # The principal, and what keeps it true for the socket's lifetime (on_init):
+        self.resolved: Resolved | None = None
+        self._expiry: asyncio.TimerHandle | None = None
+        self._unwatch: Callable[[], None] | None = None
+        self._account: tuple[int, int] | None = None
+        self._recheck: asyncio.Task[None] | None = None
+        self._recheck_again = False
+        self._closer: asyncio.Future[None] | None = None
+        self.closing = False
 
     # -- transport ---------------------------------------------------------------------
 
@@ -152,6 +279,7 @@ class GraphQLWebSocket:
         await self.ws.send_text(text)
 
     async def close(self, code: int, reason: str) -> None:
+        self.closing = True
         if self.ws.application_state == WebSocketState.CONNECTED:
             with contextlib.suppress(Exception):
                 await self.ws.close(code=code, reason=reason)
@@ -165,6 +293,12 @@ class GraphQLWebSocket:
                 try:
                     raw = await self.ws.receive_text()
                 except (WebSocketDisconnect, RuntimeError, KeyError):
+                    return
+                if len(raw) > self._max_size:  # a server that does not enforce ws_max_size
+                    await self.close(CLOSE_TOO_BIG, "Message too big")
+                    return
+                if not self._bucket.take():
+                    await self.close(CLOSE_TOO_MANY, "Too many messages")
                     return
                 try:
                     message = orjson.loads(raw)
@@ -191,6 +325,17 @@ class GraphQLWebSocket:
             await self.close(4408, "Connection initialisation timeout")
 
     async def cleanup(self) -> None:
+        self.closing = True
+        if self._expiry is not None:
+            self._expiry.cancel()
+        if self._unwatch is not None:
+            self._unwatch()
+        counts = socket_counts(self.services)
+        if self._account is not None:
+            counts.give_back(counts.by_account, self._account)
+            self._account = None
+        if self._recheck is not None:
+            self._recheck.cancel()
         for op_id in list(self.operations):
             await self.stop(op_id)
 
@@ -223,26 +368,129 @@ class GraphQLWebSocket:
             return False
         self.init_received = True
         if payload is not None and not isinstance(payload, dict):
-            await self.close(4400, "Invalid connection init payload")
+            await self.close(CLOSE_BAD_REQUEST, "Invalid connection init payload")
             return False
-        self.ctx.connection_params = payload or {}
         try:
-            principal = await self.ctx.principal()
+            credentials = credentials_from_init(payload or {}, self._header_credentials())
+            self.ctx._credentials = credentials
+            resolved = await principals(self.services).resolve(
+                credentials, request_id=self.ctx.request_id
+            )
+        except InitRefused as exc:
+            await self.close(CLOSE_BAD_REQUEST, str(exc))
+            return False
         except AccessError as exc:
             if self.legacy:
                 await self.send({"type": "connection_error", "payload": {"message": exc.message}})
-            await self.close(4403, "Forbidden")
+            await self.close(*_refusal(exc))
             return False
+        principal = resolved.principal
+        if principal.user_id is not None:
+            assert principal.tenant_id is not None
+            account = (principal.tenant_id, principal.user_id)
+            counts = socket_counts(self.services)
+            limit = self.services.settings.ws_max_sockets_per_user
+            if not counts.take(counts.by_account, account, limit):
+                await self.close(CLOSE_TOO_MANY, "Too many sockets for this account")
+                return False
+            self._account = account
+            self._unwatch = principals(self.services).watch(*account, self._credentials_changed)
+        self._adopt(resolved)
+        if resolved.expires_at is not None:
+            loop = asyncio.get_running_loop()
+            delay = max(0.0, resolved.expires_at - time.time())
+            self._expiry = loop.call_later(delay, self._token_expired)
         self.acked = True
+        # Nothing internal (ids) in the ack; when the token expires, the socket closes.
+        expires = resolved.expires_at
         await self.send(
             {
                 "type": "connection_ack",
-                "payload": {"tenant": principal.tenant_id, "user": principal.user_id},
+                "payload": {
+                    "expiresAt": None
+                    if expires is None
+                    else datetime.fromtimestamp(expires, UTC).isoformat()
+                },
             }
         )
         if self.legacy:
             await self.send({"type": "ka"})
         return True
+
+    def _header_credentials(self) -> Credentials:
+        try:
+            return credentials_from_headers(self.ws)
+        except CredentialsRefused:
+            return Credentials(county=self.ws.query_params.get("tenant"))
+
+    def _adopt(self, resolved: Resolved) -> None:
+        """Operations from now on run as `resolved`. A new context, not the old one
+        changed: groups keep rendering with the context they were made with."""
+        self.resolved = resolved
+        ctx = Context(
+            services=self.services,
+            request=self.ws,
+            response=None,
+            request_id=self.ctx.request_id,
+            _credentials=self.ctx._credentials,
+            _principal=resolved.principal,
+        )
+        self.ctx = ctx
+
+    # -- keeping the principal true ------------------------------------------------------
+
+    def _token_expired(self) -> None:
+        self._expiry = None
+        if not self.closing:
+            self._closer = asyncio.ensure_future(self.close(CLOSE_NEEDS_TOKEN, "Token expired"))
+
+    def _credentials_changed(self, version: int | None) -> None:
+        """The account changed (a password, a role, its active flag), or may have."""
+        current = self.resolved.credentials_version if self.resolved else None
+        if version is not None and current is not None and version <= current:
+            return  # already re-checked at this version or later
+        if self._recheck is not None and not self._recheck.done():
+            self._recheck_again = True
+            return
+        self._recheck = asyncio.ensure_future(self._check_again())
+
+    async def _check_again(self) -> None:
+        """Resolve the socket's credentials again: refused → the socket closes with the
+        reason; roles changed → its subscriptions end with PERMISSIONS_CHANGED (they were
+        authorised with the old roles; the client subscribes again)."""
+        while not self.closing:
+            self._recheck_again = False
+            credentials = self.ctx.credentials()
+            try:
+                resolved = await principals(self.services).resolve(
+                    credentials, request_id=self.ctx.request_id
+                )
+            except AccessError as exc:
+                await self.close(*_refusal(exc))
+                return
+            except Exception:
+                log.exception("re-checking a socket's principal failed")
+                await self.close(1011, "Internal error")
+                return
+            before = self.resolved.principal if self.resolved else None
+            self._adopt(resolved)
+            if before is not None and before.grants != resolved.principal.grants:
+                await self._end_subscriptions()
+            if not self._recheck_again:
+                return
+
+    async def _end_subscriptions(self) -> None:
+        error = {
+            "message": "权限已变更，请重新订阅",
+            "extensions": {"code": PERMISSIONS_CHANGED},
+        }
+        for op_id in list(self.members):
+            await self.stop(op_id)
+            await self._safe(self.send_error(op_id, [error]))
+        for op_id, task in list(self.operations.items()):
+            if not task.done():  # a plain subscription still streaming
+                await self.stop(op_id)
+                await self._safe(self.send_error(op_id, [error]))
 
     async def on_subscribe(self, message: dict[str, Any]) -> bool:
         if not self.acked:
@@ -257,8 +505,28 @@ class GraphQLWebSocket:
             if self.legacy:
                 await self.stop(op_id)
             else:
-                await self.close(4409, f"Subscriber for {op_id} already exists")
+                await self.close(4409, f"Subscriber for {op_id} already exists"[:120])
                 return False
+        if self._recheck is not None and not self._recheck.done():
+            # The account changed: nothing runs until the socket knows who it is now.
+            await asyncio.shield(self._recheck)
+            if self.closing:
+                return False
+        expires = self.resolved.expires_at if self.resolved else None
+        if expires is not None and time.time() >= expires:  # before the timer fires
+            await self.close(CLOSE_NEEDS_TOKEN, "Token expired")
+            return False
+        if len(self.operations) >= self._max_operations:
+            await self.send_error(
+                op_id,
+                [
+                    {
+                        "message": f"每个连接最多同时进行{self._max_operations}个操作",
+                        "extensions": {"code": TOO_MANY_OPERATIONS},
+                    }
+                ],
+            )
+            return True
         task = asyncio.create_task(self.run_operation(op_id, payload))
         self.operations[op_id] = task
         task.add_done_callback(lambda _t, i=op_id: self._forget(i, _t))
@@ -739,6 +1007,25 @@ async def websocket_endpoint(websocket: WebSocket, schema: Any) -> None:
     if protocol is None:
         await websocket.close(code=4406, reason="Subprotocol not acceptable")
         return
+    services: AppServices = websocket.app.state.services
     await websocket.accept(subprotocol=protocol)
-    connection = GraphQLWebSocket(websocket, websocket.app.state.services, schema, protocol)
-    await connection.run()
+    counts = socket_counts(services)
+    address = websocket.client.host if websocket.client else ""
+    if not counts.take(counts.by_address, address, services.settings.ws_max_sockets_per_address):
+        await websocket.close(code=CLOSE_TOO_MANY, reason="Too many sockets from this address")
+        return
+    try:
+        connection = GraphQLWebSocket(websocket, services, schema, protocol)
+        await connection.run()
+    finally:
+        counts.give_back(counts.by_address, address)
+
+
+def _refusal(error: AccessError) -> tuple[int, str]:
+    """The close code and reason for credentials refused (docs/realtime.md): 4401 when a
+    new token may help (expired, revoked, invalid), 4403 when the account or county is
+    refused."""
+    if isinstance(error, CredentialsRefused):
+        code = CLOSE_NEEDS_TOKEN if error.needs_new_token else CLOSE_FORBIDDEN
+        return code, error.reason
+    return CLOSE_FORBIDDEN, "Forbidden"
