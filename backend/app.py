@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
+from cross_web import HTTPException
+from graphql import GraphQLError
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -16,6 +19,10 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from backend.db import Database, describe_url
 from backend.meetings.service import MeetingDirectory
@@ -54,6 +61,41 @@ class YishiGraphQL(GraphQL[Context, None]):
         )
         state["yishi_context"] = ctx
         return ctx
+
+    async def execute_single(  # type: ignore[override]
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: Any,
+    ) -> ExecutionResult:
+        """As strawberry executes one operation, except that a subscription (only a
+        websocket carries one) is a client error with a code, not an executor failure."""
+        allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is not OperationType.SUBSCRIPTION:
+                raise HTTPException(400, exc.as_http_error_reason(request_adapter.method)) from exc
+            error = GraphQLError(
+                "订阅需通过 websocket 连接 /graphql（graphql-transport-ws 协议）",
+                extensions={"code": "SUBSCRIPTION_NEEDS_WEBSOCKET"},
+            )
+            return ExecutionResult(data=None, errors=[error])
+        except CannotGetOperationTypeError as exc:
+            raise HTTPException(400, exc.as_http_error_reason()) from exc
+        except MissingQueryError as exc:
+            raise HTTPException(400, "No GraphQL query found in the request") from exc
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
