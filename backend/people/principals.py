@@ -180,7 +180,7 @@ class PrincipalResolver:
         if pending is None:
             pending = asyncio.ensure_future(self._load(key, load))
             self._loading[key] = pending
-            pending.add_done_callback(lambda f, k=key: self._loaded(k, f))
+            pending.add_done_callback(functools.partial(self._loaded, key))
         return await asyncio.shield(pending)
 
     async def _load(self, key: AccountKey, load: Loader[Any] | None) -> people.Account | None:
@@ -230,6 +230,8 @@ class PrincipalResolver:
         key = (tenant_id, user_id)
         self._changes += 1
         self._accounts.pop(key, None)
+        # A read in progress may predate the change: whoever asks from now on reads anew.
+        self._loading.pop(key, None)
         for watcher in list(self._watchers.get(key, ())):
             try:
                 watcher(version)
