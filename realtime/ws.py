@@ -370,12 +370,12 @@ class GraphQLWebSocket:
         if payload is not None and not isinstance(payload, dict):
             await self.close(CLOSE_BAD_REQUEST, "Invalid connection init payload")
             return False
+        resolver = principals(self.services)
+        changes = resolver.changes
         try:
             credentials = credentials_from_init(payload or {}, self._header_credentials())
             self.ctx._credentials = credentials
-            resolved = await principals(self.services).resolve(
-                credentials, request_id=self.ctx.request_id
-            )
+            resolved = await resolver.resolve(credentials, request_id=self.ctx.request_id)
         except InitRefused as exc:
             await self.close(CLOSE_BAD_REQUEST, str(exc))
             return False
@@ -394,8 +394,10 @@ class GraphQLWebSocket:
                 await self.close(CLOSE_TOO_MANY, "Too many sockets for this account")
                 return False
             self._account = account
-            self._unwatch = principals(self.services).watch(*account, self._credentials_changed)
+            self._unwatch = resolver.watch(*account, self._credentials_changed)
         self._adopt(resolved)
+        if self._unwatch is not None and resolver.changes != changes:
+            self._credentials_changed(None)  # a change heard of while resolving: check again
         if resolved.expires_at is not None:
             loop = asyncio.get_running_loop()
             delay = max(0.0, resolved.expires_at - time.time())

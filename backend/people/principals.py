@@ -210,6 +210,12 @@ class PrincipalResolver:
 
     # -- changes -------------------------------------------------------------------------
 
+    @property
+    def changes(self) -> int:
+        """How many account changes were heard of so far: a caller that saw this move
+        while it resolved may hold a principal from before a change."""
+        return self._changes
+
     def watch(self, tenant_id: int, user_id: int, watcher: Watcher) -> Callable[[], None]:
         """Call `watcher(version)` whenever the account changes (or may have changed, with
         None); returns the function that stops watching."""
