@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
+import weakref
 
 from websockets.exceptions import ConnectionClosed
 
@@ -49,10 +51,20 @@ async def test_a_socket_runs_at_most_100_operations_and_releases_them_when_close
     await wait_until(lambda: joined_members(server) == before + 99, "one left")
     assert (await client.execute("{ __typename }"))["data"] == {"__typename": "Query"}
 
-    # and when the socket closes, every membership goes with it
+    # and when the socket closes, every membership goes with it, and its memory
+    hub = server.services.extras["hub"]
+    members = [
+        weakref.ref(m)
+        for f in hub.feeds.values()
+        if f.tenant_id == county.id
+        for g in f.groups.values()
+        for m in g.members
+    ]
+    assert len(members) == 99
     await client.close()
     await wait_until(lambda: joined_members(server) == before, "all released")
-    assert joined_members(server) == before
+    gc.collect()
+    assert [m for m in members if m() is not None] == []
 
 
 async def test_a_socket_sending_faster_than_its_rate_is_closed_with_4429(server):

@@ -14,7 +14,14 @@ from backend.people import service as people_service
 from backend.people.models import Role
 from tests.factories.people import PASSWORD, make_user, token_for
 from tests.factories.tenants import make_county
-from tests.realtime_client import EVENTS_SUBSCRIPTION, GraphQLWS, create_unit, wait_until
+from tests.realtime_client import (
+    EVENTS_SUBSCRIPTION,
+    LEGACY_WS,
+    TRANSPORT_WS,
+    GraphQLWS,
+    create_unit,
+    wait_until,
+)
 
 VIEWER = "{ viewer { user { id } county { slug } } }"
 CHANGE_PASSWORD = """
@@ -49,11 +56,12 @@ async def second_admin(server, gql, county):
 # -- expiry, password, deactivation, roles ------------------------------------------------
 
 
-async def test_a_socket_closes_with_4401_when_its_token_expires(server):
+@pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
+async def test_a_socket_closes_with_4401_when_its_token_expires(server, protocol):
     # given: a socket opened with a token that expires in two seconds, watching
     county = await make_county(server)
     token = token_for(server, county.id, county.admin.user_id, ttl=2)
-    async with GraphQLWS(server.ws_url) as client:
+    async with GraphQLWS(server.ws_url, protocol=protocol) as client:
         await client.connect()
         ack = await client.init(token)
         op = await client.subscribe(EVENTS_SUBSCRIPTION, {"stream": "org"})
