@@ -76,14 +76,14 @@ async def test_a_socket_sending_faster_than_its_rate_is_closed_with_4429(server)
         await other.connect()
         await other.init(county.admin.token)
 
-        # when: 400 pings at once (the burst is 200, the rate 50 a second)
+        # when: 1,000 pings at once (the burst is 200, the rate 50 a second)
         with contextlib.suppress(ConnectionClosed):
-            for _ in range(400):
+            for _ in range(1000):
                 await flood.send_raw('{"type":"ping"}')
 
-        # then: closed with 4429; another socket is not affected
+        # then: closed with 4429 after about the burst; another socket is not affected
         assert await closed_by(flood) == (4429, "Too many messages")
-        assert 150 <= sum(m == {"type": "pong"} for m in flood.connection) <= 260
+        assert 190 <= sum(m == {"type": "pong"} for m in flood.connection) <= 400
         assert (await other.execute("{ __typename }"))["data"] == {"__typename": "Query"}
 
 

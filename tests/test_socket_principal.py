@@ -58,9 +58,9 @@ async def second_admin(server, gql, county):
 
 @pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
 async def test_a_socket_closes_with_4401_when_its_token_expires(server, protocol):
-    # given: a socket opened with a token that expires in two seconds, watching
+    # given: a socket opened with a token that expires in four seconds, watching
     county = await make_county(server)
-    token = token_for(server, county.id, county.admin.user_id, ttl=2)
+    token = token_for(server, county.id, county.admin.user_id, ttl=4)
     async with GraphQLWS(server.ws_url, protocol=protocol) as client:
         await client.connect()
         ack = await client.init(token)
