@@ -11,7 +11,7 @@ import websockets
 from websockets.exceptions import InvalidStatus
 
 from backend.people.models import Role
-from realtime import ws as realtime_ws
+from realtime.ws import protocol as realtime_ws
 from tests.factories.people import make_user
 from tests.factories.tenants import make_county
 from tests.realtime_client import (

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,26 +25,15 @@ import orjson
 from graphql import (
     DocumentNode,
     ExecutionResult,
-    FieldNode,
     GraphQLError,
-    GraphQLField,
-    GraphQLObjectType,
-    GraphQLOutputType,
     OperationDefinitionNode,
     OperationType,
-    SelectionSetNode,
     execute,
-    is_leaf_type,
-    is_list_type,
     is_non_null_type,
     located_error,
-    parse,
-    specified_rules,
-    validate,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.types.arguments import convert_arguments
 
 from backend.errors import AccessError, DomainError, InvalidArgument
@@ -54,6 +42,27 @@ from backend.security import CredentialsRefused
 from backend.services import AppServices
 from realtime.feeds import Member
 from realtime.log import LoggedEvent
+from realtime.ws.admission import (
+    CLOSE_BAD_REQUEST,
+    CLOSE_NEEDS_TOKEN,
+    CLOSE_TOO_BIG,
+    CLOSE_TOO_MANY,
+    PERMISSIONS_CHANGED,
+    TOO_MANY_OPERATIONS,
+    InitRefused,
+    TokenBucket,
+    credentials_from_init,
+    refusal,
+    socket_counts,
+)
+from realtime.ws.direct import (
+    _direct_plan,
+    _DirectPlan,
+    _formatted,
+    _operation,
+    _parse_and_validate,
+)
+from realtime.ws.frames import direct_frame_writer, socket_buffer_size
 from schema.context import Context, credentials_from_headers, principals
 from schema.errors import ErrorPolicy
 
@@ -62,118 +71,6 @@ log = logging.getLogger(__name__)
 TRANSPORT_WS = "graphql-transport-ws"
 LEGACY_WS = "graphql-ws"
 INIT_TIMEOUT_SECONDS = 10
-
-# Close codes besides graphql-transport-ws's own (docs/realtime.md lists them all):
-CLOSE_BAD_REQUEST = 4400  # a malformed message or connection_init payload; the reason says
-CLOSE_NEEDS_TOKEN = 4401  # the token no longer proves who you are: refresh or sign in
-CLOSE_FORBIDDEN = 4403  # the account or county is refused: a new token will not help
-CLOSE_TOO_MANY = 4429  # a limit: sockets per account/address, messages per second
-CLOSE_TOO_BIG = 1009  # a message larger than WS_MAX_SIZE
-PERMISSIONS_CHANGED = "PERMISSIONS_CHANGED"  # an operation ended: the roles it ran with changed
-TOO_MANY_OPERATIONS = "TOO_MANY_OPERATIONS"
-
-
-@dataclass(slots=True)
-class SocketCounts:
-    """Open sockets per client address and per account in this worker (the limits
-    WS_MAX_SOCKETS_PER_ADDRESS and WS_MAX_SOCKETS_PER_USER)."""
-
-    by_address: dict[str, int] = field(default_factory=dict)
-    by_account: dict[tuple[int, int], int] = field(default_factory=dict)
-
-    @staticmethod
-    def take(counts: dict[Any, int], key: Any, limit: int) -> bool:
-        if limit and counts.get(key, 0) >= limit:
-            return False
-        counts[key] = counts.get(key, 0) + 1
-        return True
-
-    @staticmethod
-    def give_back(counts: dict[Any, int], key: Any) -> None:
-        left = counts.get(key, 0) - 1
-        if left > 0:
-            counts[key] = left
-        else:
-            counts.pop(key, None)
-
-
-def socket_counts(services: AppServices) -> SocketCounts:
-    counts = services.extras.get("ws_sockets")
-    if counts is None:
-        counts = services.extras["ws_sockets"] = SocketCounts()
-    return counts  # type: ignore[no-any-return]
-
-
-class InitRefused(Exception):
-    """A connection_init payload of a shape we do not read (closed with 4400 and this)."""
-
-
-_TOKEN_KEYS = ("authorization", "Authorization")
-_COUNTY_KEYS = ("tenant", "X-Tenant", "x-tenant")
-_KNOWN_KEYS = frozenset((*_TOKEN_KEYS, *_COUNTY_KEYS, "token", "headers"))
-
-
-def credentials_from_init(payload: dict[str, Any], fallback: Credentials) -> Credentials:
-    """Credentials from a connection_init payload, in the shapes clients send:
-    `{"authorization": "Bearer <token>"}` (or `Authorization`), `{"token": "<token>"}`
-    (bare or with "Bearer "), `{"headers": {"Authorization": …, "X-Tenant": …}}`, and the
-    county of an anonymous watcher as `tenant` (or `X-Tenant`), at the top or in `headers`.
-    What the payload leaves out comes from the upgrade request's headers (`fallback`).
-    Anything else is refused (InitRefused), never silently ignored."""
-    unknown = sorted(k for k in payload if k not in _KNOWN_KEYS)
-    if unknown:
-        raise InitRefused(f"Unknown connection_init key: {unknown[0]}"[:120])
-    headers = payload.get("headers", {})
-    if not isinstance(headers, dict):
-        raise InitRefused("connection_init headers must be an object")
-    lowered = {str(k).lower(): v for k, v in headers.items()}
-    authorization = _one(payload, _TOKEN_KEYS) or _string(lowered, "authorization", "headers.")
-    token = _string(payload, "token")
-    if token is not None and authorization is None:
-        authorization = token if token.lower().startswith("bearer ") else f"Bearer {token}"
-    county = _one(payload, _COUNTY_KEYS) or _string(lowered, "x-tenant", "headers.")
-    return Credentials.parse(
-        authorization if authorization is not None else _bearer(fallback.token),
-        county if county is not None else fallback.county,
-    )
-
-
-def _string(source: dict[str, Any], key: str, prefix: str = "") -> str | None:
-    value = source.get(key)
-    if value is not None and not isinstance(value, str):
-        raise InitRefused(f"connection_init {prefix}{key} must be a string")
-    return value
-
-
-def _one(payload: dict[str, Any], keys: tuple[str, ...]) -> str | None:
-    for key in keys:
-        value = _string(payload, key)
-        if value is not None:
-            return value
-    return None
-
-
-def _bearer(token: str | None) -> str | None:
-    return f"Bearer {token}" if token else None
-
-
-class TokenBucket:
-    """`rate` messages a second on average, `burst` at once."""
-
-    __slots__ = ("at", "burst", "rate", "tokens")
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, float(burst)
-        self.tokens, self.at = float(burst), time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
-        self.at = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,24 +94,6 @@ def multiplexed(field_name: str) -> Callable[[Prepare], Prepare]:
     def register(prepare: Prepare) -> Prepare:
         _MULTIPLEXED[field_name] = prepare
         return prepare
-
-    return register
-
-
-DirectHandler = Callable[[Context, dict[str, Any]], Awaitable[Any]]
-_DIRECT: dict[str, DirectHandler] = {}
-
-
-def direct_mutation(field_name: str) -> Callable[[DirectHandler], DirectHandler]:
-    """Register a hot mutation field (by its GraphQL name) to run without graphql-core's
-    executor when it comes over the socket: `handler(context, arguments)` gets the
-    arguments as strawberry gives them to the resolver (Python names and types) and returns
-    the payload object, which is projected onto the selection (see `_DirectPlan`). The
-    handler must do exactly what the field's resolver does (share the code)."""
-
-    def register(handler: DirectHandler) -> DirectHandler:
-        _DIRECT[field_name] = handler
-        return handler
 
     return register
 
@@ -262,7 +141,8 @@ class GraphQLWebSocket:
         self._unwatch: Callable[[], None] | None = None
         self._account: tuple[int, int] | None = None
         self._recheck: asyncio.Task[None] | None = None
-        self._recheck_again = False
+        # A change heard of while re-checking: its version (None: unknown), or False.
+        self._recheck_again: int | bool | None = False
         self._closer: asyncio.Future[None] | None = None
         self.closing = False
 
@@ -382,7 +262,7 @@ class GraphQLWebSocket:
         except AccessError as exc:
             if self.legacy:
                 await self.send({"type": "connection_error", "payload": {"message": exc.message}})
-            await self.close(*_refusal(exc))
+            await self.close(*refusal(exc))
             return False
         principal = resolved.principal
         if principal.user_id is not None:
@@ -452,7 +332,11 @@ class GraphQLWebSocket:
         if version is not None and current is not None and version <= current:
             return  # already re-checked at this version or later
         if self._recheck is not None and not self._recheck.done():
-            self._recheck_again = True
+            pending = self._recheck_again
+            if pending is False or version is None:
+                self._recheck_again = version
+            elif pending is not None and not isinstance(pending, bool):
+                self._recheck_again = max(pending, version)
             return
         self._recheck = asyncio.ensure_future(self._check_again())
 
@@ -461,14 +345,13 @@ class GraphQLWebSocket:
         reason; roles changed → its subscriptions end with PERMISSIONS_CHANGED (they were
         authorised with the old roles; the client subscribes again)."""
         while not self.closing:
-            self._recheck_again = False
             credentials = self.ctx.credentials()
             try:
                 resolved = await principals(self.services).resolve(
                     credentials, request_id=self.ctx.request_id
                 )
             except AccessError as exc:
-                await self.close(*_refusal(exc))
+                await self.close(*refusal(exc))
                 return
             except Exception:
                 log.exception("re-checking a socket's principal failed")
@@ -478,8 +361,12 @@ class GraphQLWebSocket:
             self._adopt(resolved)
             if before is not None and before.grants != resolved.principal.grants:
                 await self._end_subscriptions()
-            if not self._recheck_again:
+            again, self._recheck_again = self._recheck_again, False
+            if again is False:
                 return
+            adopted = resolved.credentials_version
+            if again is not None and adopted is not None and again <= adopted:
+                return  # what we just read already includes that change
 
     async def _end_subscriptions(self) -> None:
         error = {
@@ -794,213 +681,6 @@ class GraphQLWebSocket:
         return render
 
 
-def _server_protocol(websocket: WebSocket) -> Any | None:
-    """The server's protocol object behind a starlette WebSocket (the one holding the
-    transport), found under the wrappers starlette puts around its send; None when a
-    server does not expose one."""
-    pending: list[Any] = [websocket._send]
-    seen: set[int] = set()
-    while pending and len(seen) < 32:
-        candidate = pending.pop()
-        if id(candidate) in seen:
-            continue
-        seen.add(id(candidate))
-        owner = getattr(candidate, "__self__", None)
-        if getattr(owner, "transport", None) is not None:
-            return owner
-        for cell in getattr(candidate, "__closure__", None) or ():
-            with contextlib.suppress(ValueError):  # an empty cell
-                if callable(cell.cell_contents):
-                    pending.append(cell.cell_contents)
-    return None
-
-
-def socket_buffer_size(websocket: WebSocket) -> Callable[[], int]:
-    """Bytes written to this client and not yet taken by the kernel. uvicorn's send only
-    appends to the transport's buffer, so this is the one measure of a client that does
-    not keep up (a test asserts it is found); 0 when a server does not expose it."""
-    protocol = _server_protocol(websocket)
-    size = getattr(getattr(protocol, "transport", None), "get_write_buffer_size", None)
-    return size if callable(size) else (lambda: 0)
-
-
-def text_frame(payload: bytes) -> bytes:
-    """An unmasked, unfragmented websocket text frame (RFC 6455 §5.2), as a server sends."""
-    n = len(payload)
-    if n < 126:
-        return bytes((0x81, n)) + payload
-    if n < 1 << 16:
-        return b"\x81\x7e" + n.to_bytes(2, "big") + payload
-    return b"\x81\x7f" + n.to_bytes(8, "big") + payload
-
-
-def direct_frame_writer(websocket: WebSocket) -> Callable[[bytes], bool] | None:
-    """Write text frames straight to the socket's transport, skipping the ASGI send path.
-
-    Pushing a tally to 5,000 watchers went through starlette's send, uvicorn's send and
-    the websockets library's frame builder for each of them; the frame is a two-byte
-    header and the payload. This does what uvicorn's sans-I/O websocket protocol does for
-    a `websocket.send`, for that protocol only, while the connection is open and without
-    extensions (permessage-deflate frames depend on each connection's compressor, so a
-    compressed connection keeps the ASGI path). Returns False when it cannot write, and
-    the caller then sends through ASGI (which reports a closed connection its own way)."""
-    protocol = _server_protocol(websocket)
-    conn = getattr(protocol, "conn", None)
-    if type(protocol).__name__ != "WebSocketsSansIOProtocol" or conn is None:
-        return None
-    from websockets.protocol import State
-
-    transport = protocol.transport
-
-    def write(payload: bytes) -> bool:
-        if (
-            conn.state is not State.OPEN
-            or conn.extensions
-            or protocol.close_sent
-            or protocol.initial_response is not None
-            or transport.is_closing()
-        ):
-            return False
-        transport.write(text_frame(payload))
-        return True
-
-    return write
-
-
-@functools.lru_cache(maxsize=512)
-def _parse_and_validate(
-    schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
-) -> DocumentNode:
-    """The parsed document, or its first validation error; cached per query text (a crowd
-    joining a meeting sends the same document thousands of times)."""
-    document, errors = _validated(schema, query, max_tokens, max_depth, max_aliases)
-    if errors:
-        raise errors[0]
-    return document
-
-
-@functools.lru_cache(maxsize=512)
-def _validated(
-    schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
-) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
-    document = parse(query, max_tokens=max_tokens)
-    rules = (
-        *specified_rules,
-        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
-    )
-    return document, tuple(validate(schema._schema, document, rules))
-
-
-@dataclass(frozen=True, slots=True)
-class _DirectPlan:
-    """How to run one mutation document without graphql-core's executor."""
-
-    handler: DirectHandler
-    field_def: GraphQLField
-    node: FieldNode
-    key: str  # the response key (alias or name)
-    project: Callable[[Any], Any]  # payload object → the selected JSON value
-    arguments: list[Any]  # the field's strawberry arguments (computed on each access)
-
-
-@functools.lru_cache(maxsize=512)
-def _direct_plan(
-    schema: Any,
-    query: str,
-    operation_name: str | None,
-    max_tokens: int,
-    max_depth: int,
-    max_aliases: int,
-) -> _DirectPlan | None:
-    """A plan when the document is a mutation of one registered direct field whose
-    selection is plain: fields only (no fragments, directives or arguments below the
-    root), each a stored attribute of a strawberry object (no resolver, no extension),
-    scalars and enums serialised by their GraphQL types, `__typename` on object types.
-    Anything else returns None and runs on graphql-core as usual."""
-    document = _parse_and_validate(schema, query, max_tokens, max_depth, max_aliases)
-    operation = _operation(document, operation_name)
-    selections = operation.selection_set.selections
-    if operation.operation is not OperationType.MUTATION or len(selections) != 1:
-        return None
-    node = selections[0]
-    if not isinstance(node, FieldNode) or node.directives or node.name.value not in _DIRECT:
-        return None
-    field_def = schema._schema.mutation_type.fields[node.name.value]
-    project = _projector(field_def.type, node.selection_set)
-    if project is None:
-        return None
-    key = node.alias.value if node.alias else node.name.value
-    arguments = list(field_def.extensions["strawberry-definition"].arguments)
-    return _DirectPlan(_DIRECT[node.name.value], field_def, node, key, project, arguments)
-
-
-def _projector(
-    type_: GraphQLOutputType, selection_set: SelectionSetNode | None
-) -> Callable[[Any], Any] | None:
-    """value → its JSON for `selection_set`, exactly as graphql-core would complete it;
-    None when the selection is not plain (see `_direct_plan`)."""
-    if is_non_null_type(type_):
-        return _projector(type_.of_type, selection_set)  # values of a non-null are present
-    if is_list_type(type_):
-        item = _projector(type_.of_type, selection_set)
-        if item is None:
-            return None
-        return lambda value: None if value is None else [item(v) for v in value]
-    if is_leaf_type(type_):
-        serialize = type_.serialize
-        return lambda value: None if value is None else serialize(value)
-    if not isinstance(type_, GraphQLObjectType) or selection_set is None:
-        return None
-    fields: list[tuple[str, str | None, Callable[[Any], Any] | None]] = []
-    keys: set[str] = set()
-    for selection in selection_set.selections:
-        if not isinstance(selection, FieldNode) or selection.directives or selection.arguments:
-            return None
-        key = selection.alias.value if selection.alias else selection.name.value
-        if key in keys:  # graphql-core merges repeated fields; leave that to it
-            return None
-        keys.add(key)
-        if selection.name.value == "__typename":
-            fields.append((key, None, None))
-            continue
-        field_def = type_.fields[selection.name.value]
-        definition = (field_def.extensions or {}).get("strawberry-definition")
-        if definition is None or definition.base_resolver is not None or definition.extensions:
-            return None
-        inner = _projector(field_def.type, selection.selection_set)
-        if inner is None:
-            return None
-        fields.append((key, definition.python_name, inner))
-    type_name = type_.name
-
-    def project(value: Any) -> Any:
-        if value is None:
-            return None
-        return {
-            key: type_name if attr is None else inner(getattr(value, attr))  # type: ignore[misc]
-            for key, attr, inner in fields
-        }
-
-    return project
-
-
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name:
-        operations = [o for o in operations if o.name and o.name.value == name]
-    if len(operations) != 1:
-        raise GraphQLError("请指定唯一的操作 (operationName)")
-    return operations[0]
-
-
-def _formatted(result: ExecutionResult) -> dict[str, Any]:
-    out: dict[str, Any] = {"data": result.data}
-    if result.errors:
-        out["errors"] = [e.formatted for e in result.errors]
-    return out
-
-
 async def websocket_endpoint(websocket: WebSocket, schema: Any) -> None:
     offered = websocket.scope.get("subprotocols") or []
     protocol = (
@@ -1021,13 +701,3 @@ async def websocket_endpoint(websocket: WebSocket, schema: Any) -> None:
         await connection.run()
     finally:
         counts.give_back(counts.by_address, address)
-
-
-def _refusal(error: AccessError) -> tuple[int, str]:
-    """The close code and reason for credentials refused (docs/realtime.md): 4401 when a
-    new token may help (expired, revoked, invalid), 4403 when the account or county is
-    refused."""
-    if isinstance(error, CredentialsRefused):
-        code = CLOSE_NEEDS_TOKEN if error.needs_new_token else CLOSE_FORBIDDEN
-        return code, error.reason
-    return CLOSE_FORBIDDEN, "Forbidden"
