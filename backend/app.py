@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
 from cross_web import HTTPException
+from graphql import GraphQLError
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -19,6 +21,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from backend.db import Database, describe_url
 from backend.graphiql import ASSETS, graphiql_html
@@ -32,6 +38,7 @@ from backend.observability import (
     tune_gc,
     worker_exited,
 )
+from backend.people.principals import PrincipalResolver
 from backend.record.seal import Sealer
 from backend.services import AppServices, TenantDirectory
 from backend.settings import Settings, get_settings
@@ -124,6 +131,41 @@ class YishiGraphQL(GraphQL[Context, None]):
         state["yishi_context"] = ctx
         return ctx
 
+    async def execute_single(  # type: ignore[override]
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: Any,
+    ) -> ExecutionResult:
+        """As strawberry executes one operation, except that a subscription (only a
+        websocket carries one) is a client error with a code, not an executor failure."""
+        allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is not OperationType.SUBSCRIPTION:
+                raise HTTPException(400, exc.as_http_error_reason(request_adapter.method)) from exc
+            error = GraphQLError(
+                "订阅需通过 websocket 连接 /graphql（graphql-transport-ws 协议）",
+                extensions={"code": "SUBSCRIPTION_NEEDS_WEBSOCKET"},
+            )
+            return ExecutionResult(data=None, errors=[error])
+        except CannotGetOperationTypeError as exc:
+            raise HTTPException(400, exc.as_http_error_reason()) from exc
+        except MissingQueryError as exc:
+            raise HTTPException(400, "No GraphQL query found in the request") from exc
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             if scope["type"] == "http":
@@ -174,6 +216,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             pool_size=settings.db_pool_size,
         )
         services = AppServices(settings=settings, db=db, tenants=TenantDirectory(db))
+        principals = PrincipalResolver(
+            db, services.tenants, secret=settings.jwt_secret.get_secret_value()
+        )
+        await principals.start()
+        services.extras["principals"] = principals
         namespace = settings.broadcast_namespace or f"yishi:{urlsplit(url).path.lstrip('/')}"
         hub = Hub(
             settings.broadcast_url,
@@ -218,6 +265,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             install_mixer(None)
             await writer.close()
             await hub.stop()
+            await principals.stop()
             await db.dispose()
             worker_exited()
 

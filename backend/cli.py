@@ -126,6 +126,10 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
     workers: Annotated[int | None, typer.Option(help="uvicorn worker processes.")] = None,
     migrate: Annotated[bool, typer.Option(help="Apply migrations first.")] = False,
+    ws_max_size: Annotated[
+        int | None,
+        typer.Option(help="Largest websocket message in bytes (default: WS_MAX_SIZE, 64 KiB)."),
+    ] = None,
 ) -> None:
     """Run the service (embedded PostgreSQL when DATABASE_URL is unset)."""
     import uvicorn
@@ -157,6 +161,9 @@ def serve(
             # Frames are small JSON (~300 bytes); per-connection compression of every copy
             # cost more CPU than the whole fan-out (bench/results, fanout --no-deflate).
             ws_per_message_deflate=False,
+            # A larger message closes the socket (1009) as soon as its header is read,
+            # before its payload is buffered or parsed.
+            ws_max_size=ws_max_size or settings.ws_max_size,
             log_level=settings.log_level.lower(),
             access_log=False,
         )
@@ -193,7 +200,7 @@ def demo(
         f'"{demo_data.DEMO_PASSWORD}"}}) {{ tokens {{ accessToken }} errors {{ message }} }} }}'
     )
     if serve_after:
-        serve(host=host, port=port, workers=None, migrate=False)
+        serve(host=host, port=port, workers=None, migrate=False, ws_max_size=None)
 
 
 @tenants_app.command("create")

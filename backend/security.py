@@ -151,8 +151,11 @@ def encode_access_token(
     tenant_id: int | None,
     user_id: int | None = None,
     operator_id: int | None = None,
+    session_epoch: int = 0,
 ) -> tuple[str, int]:
-    """A signed short-lived access token and its expiry (unix seconds)."""
+    """A signed short-lived access token and its expiry (unix seconds). A member's token
+    carries the account's session epoch (`ep`): a password change bumps the epoch, and
+    every token of an older one is refused from then on (`people.principals`)."""
     now = int(time.time())
     exp = now + ttl_seconds
     claims: dict[str, Any] = {"iat": now, "exp": exp, "typ": "access"}
@@ -161,7 +164,36 @@ def encode_access_token(
     else:
         claims["sub"] = f"user:{user_id}"
         claims["tid"] = tenant_id
+        if session_epoch:
+            claims["ep"] = session_epoch
     return jwt.encode(claims, secret, algorithm=JWT_ALGORITHM), exp
+
+
+# Why credentials were refused, in words a websocket close frame can carry (≤ 123 bytes);
+# docs/realtime.md lists them with their close codes.
+TOKEN_EXPIRED = "Token expired"  # refresh the access token
+TOKEN_INVALID = "Invalid token"  # not a token of this service: sign in again
+TOKEN_REVOKED = "Token revoked"  # the password changed since it was issued: sign in again
+BAD_AUTHORIZATION = "Invalid authorization"  # not "Bearer <token>"
+ACCOUNT_DISABLED = "Account deactivated"  # the account may no longer act
+UNKNOWN_COUNTY = "Unknown county"
+COUNTY_MISMATCH = "Token of another county"
+NEEDS_NEW_TOKEN = frozenset({TOKEN_EXPIRED, TOKEN_INVALID, TOKEN_REVOKED, BAD_AUTHORIZATION})
+
+
+class CredentialsRefused(Unauthenticated):
+    """Unauthenticated (a top-level UNAUTHENTICATED error over HTTP), with `reason`: one of
+    the constants above, which a websocket turns into its close code and reason."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+    @property
+    def needs_new_token(self) -> bool:
+        """True when a new access token (refreshed, or from signing in) may succeed; False
+        when the account or the county is what is refused."""
+        return self.reason in NEEDS_NEW_TOKEN
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +201,8 @@ class TokenClaims:
     tenant_id: int | None
     user_id: int | None
     operator_id: int | None
+    expires_at: int = 0  # unix seconds
+    session_epoch: int = 0  # the account's epoch when issued (absent: 0)
 
 
 def decode_access_token(token: str, *, secret: str) -> TokenClaims:
@@ -178,16 +212,28 @@ def decode_access_token(token: str, *, secret: str) -> TokenClaims:
             token, secret, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub"]}
         )
     except jwt.ExpiredSignatureError as exc:
-        raise Unauthenticated("登录已过期，请刷新令牌或重新登录") from exc
+        raise CredentialsRefused("登录已过期，请刷新令牌或重新登录", reason=TOKEN_EXPIRED) from exc
     except jwt.PyJWTError as exc:
-        raise Unauthenticated("登录令牌无效") from exc
+        raise CredentialsRefused("登录令牌无效", reason=TOKEN_INVALID) from exc
     sub = str(claims.get("sub", ""))
     kind, _, raw_id = sub.partition(":")
     if claims.get("typ") != "access" or not raw_id.isdigit() or kind not in ("user", "op"):
-        raise Unauthenticated("登录令牌无效")
+        raise CredentialsRefused("登录令牌无效", reason=TOKEN_INVALID)
+    expires_at = claims["exp"]
+    if not isinstance(expires_at, int):
+        raise CredentialsRefused("登录令牌无效", reason=TOKEN_INVALID)
     if kind == "op":
-        return TokenClaims(tenant_id=None, user_id=None, operator_id=int(raw_id))
+        return TokenClaims(
+            tenant_id=None, user_id=None, operator_id=int(raw_id), expires_at=expires_at
+        )
     tenant_id = claims.get("tid")
-    if not isinstance(tenant_id, int):
-        raise Unauthenticated("登录令牌无效")
-    return TokenClaims(tenant_id=tenant_id, user_id=int(raw_id), operator_id=None)
+    epoch = claims.get("ep", 0)
+    if not isinstance(tenant_id, int) or not isinstance(epoch, int) or isinstance(epoch, bool):
+        raise CredentialsRefused("登录令牌无效", reason=TOKEN_INVALID)
+    return TokenClaims(
+        tenant_id=tenant_id,
+        user_id=int(raw_id),
+        operator_id=None,
+        expires_at=expires_at,
+        session_epoch=epoch,
+    )

@@ -68,6 +68,28 @@ class Settings(BaseSettings):
     record_keys_dir: Path | None = None
     record_tsa_url: str | None = None
     record_tsa_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Websocket limits (realtime.ws; docs/realtime.md "Limits"). 0 means no limit.
+    ws_max_size: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        description="Largest websocket message accepted, in bytes; a larger one closes the "
+        "socket with 1009 before it is parsed.",
+    )
+    ws_max_operations: int = Field(
+        default=100, ge=1, description="Operations (subscriptions) one socket may run at once."
+    )
+    ws_max_sockets_per_user: int = Field(
+        default=100, ge=0, description="Open sockets per signed-in account and worker (0: any)."
+    )
+    ws_max_sockets_per_address: int = Field(
+        default=1000, ge=0, description="Open sockets per client address and worker (0: any)."
+    )
+    ws_message_rate: float = Field(
+        default=50.0, gt=0, description="Messages per second a socket may send, on average."
+    )
+    ws_message_burst: int = Field(
+        default=200, ge=1, description="Messages a socket may send at once above the rate."
+    )
     app_role: str = "yishi_app"
     platform_role: str = "yishi_platform"
 

@@ -535,7 +535,7 @@ CATEGORIES = [
     ),
     ("GraphQL execution per group", ("graphql/execution", "strawberry/")),
     ("JSON encoding", ("orjson", "dumps")),
-    ("feeds/members (queues, tasks)", ("realtime/feeds.py", "realtime/ws.py")),
+    ("feeds/members (queues, tasks)", ("realtime/feeds.py", "realtime/ws/")),
     ("asyncio scheduling", ("asyncio/",)),
     ("database", ("sqlalchemy", "asyncpg")),
 ]

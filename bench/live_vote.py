@@ -657,14 +657,14 @@ CATEGORIES = [  # (label, substrings of a frame); the first category found on th
         ("schema/context.py", "poll_meeting"),
     ),
     (
-        "votes over the socket (realtime/ws.py: coerce, castVote handler, answer)",
+        "votes over the socket (realtime/ws/: coerce, castVote handler, answer)",
         ("run_operation", "execute_direct", "execute_once", "_cast_vote"),
     ),
     (
         "live fan-out (feeds, coalescer, hub, frames to watchers)",
         (
             "realtime/feeds.py",
-            "realtime/ws.py",
+            "realtime/ws/",
             "realtime/hub.py",
             "realtime/coalesce.py",
             "broadcaster",

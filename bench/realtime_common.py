@@ -249,6 +249,9 @@ def start_yishi(
         "DB_POOL_SIZE": str(pool_size),
         "BROADCAST_URL": broadcast_url,
         "JWT_ACCESS_TTL_SECONDS": "86400",
+        # A load generator is one address, and its watchers may share one account.
+        "WS_MAX_SOCKETS_PER_ADDRESS": "0",
+        "WS_MAX_SOCKETS_PER_USER": "0",
     }
     command = [
         str(VENV_BIN / "yishi"),

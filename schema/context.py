@@ -20,9 +20,8 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from backend.db import set_scope
-from backend.errors import Unauthenticated
-from backend.people import service as people
-from backend.security import Principal, decode_access_token
+from backend.people.principals import Credentials, Loader, PrincipalResolver, Resolved
+from backend.security import Principal
 from backend.services import AppServices
 
 T = TypeVar("T")
@@ -124,7 +123,7 @@ class Context:
     request: Request | WebSocket
     response: Response | None
     request_id: str
-    connection_params: dict[str, Any] | None = None
+    _credentials: Credentials | None = None
     _principal: Principal | None = None
     _reader: Reader | None = None
     _loaders: Any = None
@@ -138,7 +137,7 @@ class Context:
             request=self.request,
             response=self.response,
             request_id=self.request_id,
-            connection_params=self.connection_params,
+            _credentials=self._credentials,
             _principal=self._principal,
         )
 
@@ -182,61 +181,58 @@ class Context:
         stale rows); new ones are made only if a resolver asks."""
         self._loaders = None
 
-    def _credentials(self) -> tuple[str | None, str | None]:
-        """(bearer token, county slug) from headers, or the websocket's connection_init."""
-        headers = self.request.headers
-        token = headers.get("authorization")
-        slug = headers.get("x-tenant") or self.request.query_params.get("tenant")
-        if self.connection_params:
-            token = (
-                self.connection_params.get("Authorization")
-                or self.connection_params.get("authorization")
-                or token
-            )
-            slug = self.connection_params.get("tenant") or slug
-        if token:
-            scheme, _, value = token.partition(" ")
-            token = value.strip() if scheme.lower() == "bearer" else None
-            if token is None:
-                raise Unauthenticated("Authorization 请求头应为 “Bearer <令牌>”")
-        return token, (slug.strip().lower() if slug else None)
+    def credentials(self) -> Credentials:
+        """What the client presented: the websocket's (set from its connection_init by
+        `realtime.ws`), else the request's headers (`Authorization`, `X-Tenant` or
+        `?tenant=`)."""
+        if self._credentials is None:
+            self._credentials = credentials_from_headers(self.request)
+        return self._credentials
 
     async def principal(self) -> Principal:
         """The actor, resolved once per request (per connection for websockets)."""
         if self._principal is None:
-            self._principal = await self._resolve_principal()
+            resolved = await resolve_principal(
+                self.services,
+                self.credentials(),
+                request_id=self.request_id,
+                load=self._load_in_request,
+            )
+            self._principal = resolved.principal
         return self._principal
 
-    async def _resolve_principal(self) -> Principal:
-        token, slug = self._credentials()
-        slug_tenant: int | None = None
-        if slug:
-            slug_tenant = await self.services.tenants.resolve(slug)
-            if slug_tenant is None:
-                raise Unauthenticated(f"未知的县：{slug}")
-        if not token:
-            return Principal(tenant_id=slug_tenant, request_id=self.request_id)
-        claims = decode_access_token(
-            token, secret=self.services.settings.jwt_secret.get_secret_value()
+    async def _load_in_request(
+        self, fn: Callable[[AsyncSession], Awaitable[T]], tenant_id: int, user_id: int
+    ) -> T:
+        return await self.reader.run(fn, tenant_id=tenant_id, user_id=user_id)
+
+
+def credentials_from_headers(request: Request | WebSocket) -> Credentials:
+    """Credentials from HTTP headers: `Authorization: Bearer <token>` and the county in
+    `X-Tenant` (or the `tenant` query parameter)."""
+    headers = request.headers
+    county = headers.get("x-tenant") or request.query_params.get("tenant")
+    return Credentials.parse(headers.get("authorization"), county)
+
+
+def principals(services: AppServices) -> PrincipalResolver:
+    """The app's principal resolver (installed by the lifespan; a bare one, which caches
+    nothing, for services built without it)."""
+    resolver = services.extras.get("principals")
+    if resolver is None:
+        resolver = PrincipalResolver(
+            services.db, services.tenants, secret=services.settings.jwt_secret.get_secret_value()
         )
-        if claims.operator_id is not None:
-            return Principal(
-                tenant_id=None, operator_id=claims.operator_id, request_id=self.request_id
-            )
-        if slug_tenant is not None and slug_tenant != claims.tenant_id:
-            raise Unauthenticated("登录令牌与请求的县不一致")
-        assert claims.user_id is not None
-        active, name, grants = await self.reader.run(
-            lambda s: people.load_grants(s, claims.user_id),  # type: ignore[arg-type]
-            tenant_id=claims.tenant_id,
-            user_id=claims.user_id,
-        )
-        if not active:
-            raise Unauthenticated("账号不存在或已停用")
-        return Principal(
-            tenant_id=claims.tenant_id,
-            user_id=claims.user_id,
-            grants=grants,
-            display_name=name,
-            request_id=self.request_id,
-        )
+        services.extras["principals"] = resolver
+    return resolver  # type: ignore[no-any-return]
+
+
+async def resolve_principal(
+    services: AppServices,
+    credentials: Credentials,
+    *,
+    request_id: str | None,
+    load: Loader[Any] | None = None,
+) -> Resolved:
+    """The one way a principal is made, for /graphql, websockets and plain HTTP routes."""
+    return await principals(services).resolve(credentials, request_id=request_id, load=load)

@@ -104,6 +104,7 @@ async def server(database_url: str) -> AsyncIterator[LiveServer]:
         ws="websockets-sansio",
         lifespan="on",
         ws_per_message_deflate=False,
+        ws_max_size=settings.ws_max_size,
     )
     uv = uvicorn.Server(config)
     task = asyncio.create_task(uv.serve())

@@ -289,6 +289,8 @@ async def test_the_number_of_sql_statements_does_not_grow_with_the_page(server, 
     # given
     county = await make_county(server)
     await make_townships_with_venues(server, county, 50)
+    # The admin's grants are read once, then cached (backend.people.principals).
+    await gql.data("{ viewer { roles } }", token=county.admin.token)
     statements: list[str] = []
 
     def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]

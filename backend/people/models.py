@@ -48,6 +48,11 @@ class User(TenantOwned, Timestamped, Base):
     phone: Mapped[str] = mapped_column(String(20))  # E.164, e.g. +8613800000000
     password_hash: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    # Bumped by a trigger (migration 0007) when the password, the active flag, the session
+    # epoch or a role changes; the change is announced to every worker (people.principals).
+    credentials_version: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    # Bumped by a password change: access tokens of an older epoch are refused.
+    session_epoch: Mapped[int] = mapped_column(Integer, server_default=text("0"))
 
 
 class Membership(TenantOwned, Timestamped, Base):

@@ -282,14 +282,29 @@ async def revoke_role(
     return membership
 
 
-async def load_grants(session: AsyncSession, user_id: int) -> tuple[bool, str, tuple[Grant, ...]]:
-    """(active, display name, grants with their org paths) for a user of the current county,
-    in one query: every authenticated request and websocket connection starts here."""
+@dataclass(frozen=True, slots=True)
+class Account:
+    """What a member's principal is made of, as stored: whether the account may act, its
+    name and grants, the credentials version (bumped by any change of these, migration
+    0007) and the session epoch (bumped by a password change)."""
+
+    active: bool
+    display_name: str
+    grants: tuple[Grant, ...]
+    credentials_version: int
+    session_epoch: int
+
+
+async def load_account(session: AsyncSession, user_id: int) -> Account | None:
+    """The account of the current county with its grants and their org paths, in one
+    query (None: no such account): what a principal is resolved from."""
     rows = (
         await session.execute(
             select(
                 User.is_active,
                 User.display_name,
+                User.credentials_version,
+                User.session_epoch,
                 Membership.role,
                 Membership.org_unit_id,
                 OrgUnit.path,
@@ -301,13 +316,29 @@ async def load_grants(session: AsyncSession, user_id: int) -> tuple[bool, str, t
         )
     ).all()
     if not rows:
-        return False, "", ()
+        return None
     grants = tuple(
         Grant(role=role, org_unit_id=unit, org_path=path)
-        for _, _, role, unit, path in rows
+        for *_, role, unit, path in rows
         if role is not None
     )
-    return rows[0].is_active, rows[0].display_name, grants
+    first = rows[0]
+    return Account(
+        active=first.is_active,
+        display_name=first.display_name,
+        grants=grants,
+        credentials_version=first.credentials_version,
+        session_epoch=first.session_epoch,
+    )
+
+
+async def load_grants(session: AsyncSession, user_id: int) -> tuple[bool, str, tuple[Grant, ...]]:
+    """(active, display name, grants with their org paths) for a user of the current county
+    (`load_account`, for callers that build a principal of their own: demo, tests)."""
+    account = await load_account(session, user_id)
+    if account is None:
+        return False, "", ()
+    return account.active, account.display_name, account.grants
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +360,11 @@ async def _issue(
     refresh_ttl: int,
 ) -> Tokens:
     access, exp = encode_access_token(
-        secret=secret, ttl_seconds=access_ttl, tenant_id=tenant_id, user_id=user.id
+        secret=secret,
+        ttl_seconds=access_ttl,
+        tenant_id=tenant_id,
+        user_id=user.id,
+        session_epoch=user.session_epoch,
     )
     raw, digest = new_opaque_token()
     session.add(
@@ -534,11 +569,17 @@ async def logout(session: AsyncSession, *, refresh_token: str) -> None:
 async def change_password(
     session: AsyncSession, principal: Principal, *, old_password: str, new_password: str
 ) -> None:
+    """Set a new password and end every session of the account: its refresh tokens are
+    revoked and its session epoch bumped, so every access token issued before (on any
+    device, this one included) is refused from the commit on, over HTTP and on open
+    sockets (people.principals). The client signs in again with the new password."""
     user = await get_user(session, principal.require_user())
     if not verify_password(user.password_hash, old_password):
         raise DomainError(Code.INVALID_CREDENTIALS, "原密码错误", field="oldPassword")
     _check_password(new_password, field="newPassword")
     user.password_hash = hash_password(new_password)
+    # In SQL, not `user.session_epoch + 1`: two changes at once must both count.
+    user.session_epoch = User.session_epoch + 1
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))

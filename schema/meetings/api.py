@@ -11,10 +11,9 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from backend.errors import DomainError, PermissionDenied, Unauthenticated
+from backend.errors import DomainError, PermissionDenied
 from backend.meetings import models, scoring, service
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.security import Principal, decode_access_token
 from realtime.log import LoggedEvent
 from realtime.ws import Plan, direct_mutation, multiplexed
 from schema.context import Context
@@ -51,25 +50,6 @@ from schema.relay import (
     decode_id_argument,
     page_size,
 )
-
-
-async def _voter(ctx: Context) -> Principal:
-    """Who is voting, from the verified access token alone: no database read.
-
-    A vote needs no grants: it is authorised in its own group-commit transaction, by the
-    meeting's participant list and the account's status (`service._write_votes`). Loading
-    the full principal (a read transaction of its own) cost more than the vote itself."""
-    if ctx._principal is not None:
-        return ctx._principal
-    token, slug = ctx._credentials()
-    if not token:
-        Principal(tenant_id=None).require_user()  # raises Unauthenticated, as for any mutation
-    claims = decode_access_token(token, secret=ctx.services.settings.jwt_secret.get_secret_value())
-    if claims.user_id is None or claims.tenant_id is None:
-        raise PermissionDenied("只有县内用户可以投票")
-    if slug and await ctx.services.tenants.resolve(slug) != claims.tenant_id:
-        raise Unauthenticated("登录令牌与请求的县不一致")
-    return Principal(tenant_id=claims.tenant_id, user_id=claims.user_id, request_id=ctx.request_id)
 
 
 def _errors(errors):  # type: ignore[no-untyped-def]
@@ -254,7 +234,12 @@ async def _cast_vote(
     ctx: Context, poll_id: relay.GlobalID, choices: list[int], idempotency_key: str
 ) -> VotePayload:
     """castVote, over HTTP (the resolver) and over the meeting socket (`cast_vote_direct`)."""
-    principal = await _voter(ctx)
+    principal = await ctx.principal()
+    if principal.is_operator:
+        raise PermissionDenied("只有县内用户可以投票")
+    # A vote is authorised in its own group-commit transaction (the participant list, the
+    # account's status): no read connection may be held while it waits for the writer.
+    await ctx.release_reader()
     try:
         pid = _id(poll_id, "Poll", "pollId")
         tenant_id = principal.require_tenant()

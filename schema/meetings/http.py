@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from backend.errors import AccessError, DomainError
 from backend.meetings import service
 from backend.meetings.errors import MeetingErrorCode as Code
-from schema.context import Context
+from schema.context import credentials_from_headers, resolve_principal
 from schema.relay import decode_id
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -20,23 +20,18 @@ async def record_docx(request: Request) -> Response:
     """Same access as the meetingRecord query (Authorization / X-Tenant headers)."""
     from backend.meetings import export, visibility
 
-    ctx = Context(
-        services=request.app.state.services,
-        request=request,
-        response=None,
-        request_id=request.scope.get("state", {}).get("request_id", "-"),
-    )
+    services = request.app.state.services
     try:
-        try:
-            principal = await ctx.principal()
-        finally:
-            # Resolving the caller opens the request's read transaction; nothing else here
-            # reads through it, and no /graphql wrapper closes it for this route.
-            await ctx.release_reader()
+        resolved = await resolve_principal(
+            services,
+            credentials_from_headers(request),
+            request_id=request.scope.get("state", {}).get("request_id", "-"),
+        )
+        principal = resolved.principal
         meeting_id = decode_id(
             request.path_params["meeting_id"], "Meeting", field="meetingId", code=Code.NOT_FOUND
         )
-        async with ctx.services.db.transaction(
+        async with services.db.transaction(
             tenant_id=principal.tenant_id, user_id=principal.user_id, read_only=True
         ) as s:
             meeting = await service.get_meeting(s, meeting_id)

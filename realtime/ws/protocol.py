@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
+import time
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,33 +25,45 @@ import orjson
 from graphql import (
     DocumentNode,
     ExecutionResult,
-    FieldNode,
     GraphQLError,
-    GraphQLField,
-    GraphQLObjectType,
-    GraphQLOutputType,
     OperationDefinitionNode,
     OperationType,
-    SelectionSetNode,
     execute,
-    is_leaf_type,
-    is_list_type,
     is_non_null_type,
     located_error,
-    parse,
-    specified_rules,
-    validate,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.types.arguments import convert_arguments
 
 from backend.errors import AccessError, DomainError, InvalidArgument
+from backend.people.principals import Credentials, Resolved
+from backend.security import CredentialsRefused
 from backend.services import AppServices
 from realtime.feeds import Member
 from realtime.log import LoggedEvent
-from schema.context import Context
+from realtime.ws.admission import (
+    CLOSE_BAD_REQUEST,
+    CLOSE_NEEDS_TOKEN,
+    CLOSE_TOO_BIG,
+    CLOSE_TOO_MANY,
+    PERMISSIONS_CHANGED,
+    TOO_MANY_OPERATIONS,
+    InitRefused,
+    TokenBucket,
+    credentials_from_init,
+    refusal,
+    socket_counts,
+)
+from realtime.ws.direct import (
+    _direct_plan,
+    _DirectPlan,
+    _formatted,
+    _operation,
+    _parse_and_validate,
+)
+from realtime.ws.frames import direct_frame_writer, socket_buffer_size
+from schema.context import Context, credentials_from_headers, principals
 from schema.errors import ErrorPolicy
 
 log = logging.getLogger(__name__)
@@ -82,24 +94,6 @@ def multiplexed(field_name: str) -> Callable[[Prepare], Prepare]:
     def register(prepare: Prepare) -> Prepare:
         _MULTIPLEXED[field_name] = prepare
         return prepare
-
-    return register
-
-
-DirectHandler = Callable[[Context, dict[str, Any]], Awaitable[Any]]
-_DIRECT: dict[str, DirectHandler] = {}
-
-
-def direct_mutation(field_name: str) -> Callable[[DirectHandler], DirectHandler]:
-    """Register a hot mutation field (by its GraphQL name) to run without graphql-core's
-    executor when it comes over the socket: `handler(context, arguments)` gets the
-    arguments as strawberry gives them to the resolver (Python names and types) and returns
-    the payload object, which is projected onto the selection (see `_DirectPlan`). The
-    handler must do exactly what the field's resolver does (share the code)."""
-
-    def register(handler: DirectHandler) -> DirectHandler:
-        _DIRECT[field_name] = handler
-        return handler
 
     return register
 
@@ -138,6 +132,19 @@ class GraphQLWebSocket:
         self._write_frame = direct_frame_writer(websocket)
         settings = services.settings
         self._limits = (settings.max_tokens, settings.max_query_depth, settings.max_aliases)
+        self._max_size = settings.ws_max_size
+        self._max_operations = settings.ws_max_operations
+        self._bucket = TokenBucket(settings.ws_message_rate, settings.ws_message_burst)
+        # The principal, and what keeps it true for the socket's lifetime (on_init):
+        self.resolved: Resolved | None = None
+        self._expiry: asyncio.TimerHandle | None = None
+        self._unwatch: Callable[[], None] | None = None
+        self._account: tuple[int, int] | None = None
+        self._recheck: asyncio.Task[None] | None = None
+        # A change heard of while re-checking: its version (None: unknown), or False.
+        self._recheck_again: int | bool | None = False
+        self._closer: asyncio.Future[None] | None = None
+        self.closing = False
 
     # -- transport ---------------------------------------------------------------------
 
@@ -152,6 +159,7 @@ class GraphQLWebSocket:
         await self.ws.send_text(text)
 
     async def close(self, code: int, reason: str) -> None:
+        self.closing = True
         if self.ws.application_state == WebSocketState.CONNECTED:
             with contextlib.suppress(Exception):
                 await self.ws.close(code=code, reason=reason)
@@ -165,6 +173,12 @@ class GraphQLWebSocket:
                 try:
                     raw = await self.ws.receive_text()
                 except (WebSocketDisconnect, RuntimeError, KeyError):
+                    return
+                if len(raw) > self._max_size:  # a server that does not enforce ws_max_size
+                    await self.close(CLOSE_TOO_BIG, "Message too big")
+                    return
+                if not self._bucket.take():
+                    await self.close(CLOSE_TOO_MANY, "Too many messages")
                     return
                 try:
                     message = orjson.loads(raw)
@@ -191,6 +205,17 @@ class GraphQLWebSocket:
             await self.close(4408, "Connection initialisation timeout")
 
     async def cleanup(self) -> None:
+        self.closing = True
+        if self._expiry is not None:
+            self._expiry.cancel()
+        if self._unwatch is not None:
+            self._unwatch()
+        counts = socket_counts(self.services)
+        if self._account is not None:
+            counts.give_back(counts.by_account, self._account)
+            self._account = None
+        if self._recheck is not None:
+            self._recheck.cancel()
         for op_id in list(self.operations):
             await self.stop(op_id)
 
@@ -223,26 +248,138 @@ class GraphQLWebSocket:
             return False
         self.init_received = True
         if payload is not None and not isinstance(payload, dict):
-            await self.close(4400, "Invalid connection init payload")
+            await self.close(CLOSE_BAD_REQUEST, "Invalid connection init payload")
             return False
-        self.ctx.connection_params = payload or {}
+        resolver = principals(self.services)
+        changes = resolver.changes
         try:
-            principal = await self.ctx.principal()
+            credentials = credentials_from_init(payload or {}, self._header_credentials())
+            self.ctx._credentials = credentials
+            resolved = await resolver.resolve(credentials, request_id=self.ctx.request_id)
+        except InitRefused as exc:
+            await self.close(CLOSE_BAD_REQUEST, str(exc))
+            return False
         except AccessError as exc:
             if self.legacy:
                 await self.send({"type": "connection_error", "payload": {"message": exc.message}})
-            await self.close(4403, "Forbidden")
+            await self.close(*refusal(exc))
             return False
+        principal = resolved.principal
+        if principal.user_id is not None:
+            assert principal.tenant_id is not None
+            account = (principal.tenant_id, principal.user_id)
+            counts = socket_counts(self.services)
+            limit = self.services.settings.ws_max_sockets_per_user
+            if not counts.take(counts.by_account, account, limit):
+                await self.close(CLOSE_TOO_MANY, "Too many sockets for this account")
+                return False
+            self._account = account
+            self._unwatch = resolver.watch(*account, self._credentials_changed)
+        self._adopt(resolved)
+        if self._unwatch is not None and resolver.changes != changes:
+            self._credentials_changed(None)  # a change heard of while resolving: check again
+        if resolved.expires_at is not None:
+            loop = asyncio.get_running_loop()
+            delay = max(0.0, resolved.expires_at - time.time())
+            self._expiry = loop.call_later(delay, self._token_expired)
         self.acked = True
+        # Nothing internal (ids) in the ack; when the token expires, the socket closes.
+        expires = resolved.expires_at
         await self.send(
             {
                 "type": "connection_ack",
-                "payload": {"tenant": principal.tenant_id, "user": principal.user_id},
+                "payload": {
+                    "expiresAt": None
+                    if expires is None
+                    else datetime.fromtimestamp(expires, UTC).isoformat()
+                },
             }
         )
         if self.legacy:
             await self.send({"type": "ka"})
         return True
+
+    def _header_credentials(self) -> Credentials:
+        try:
+            return credentials_from_headers(self.ws)
+        except CredentialsRefused:
+            return Credentials(county=self.ws.query_params.get("tenant"))
+
+    def _adopt(self, resolved: Resolved) -> None:
+        """Operations from now on run as `resolved`. A new context, not the old one
+        changed: groups keep rendering with the context they were made with."""
+        self.resolved = resolved
+        ctx = Context(
+            services=self.services,
+            request=self.ws,
+            response=None,
+            request_id=self.ctx.request_id,
+            _credentials=self.ctx._credentials,
+            _principal=resolved.principal,
+        )
+        self.ctx = ctx
+
+    # -- keeping the principal true ------------------------------------------------------
+
+    def _token_expired(self) -> None:
+        self._expiry = None
+        if not self.closing:
+            self._closer = asyncio.ensure_future(self.close(CLOSE_NEEDS_TOKEN, "Token expired"))
+
+    def _credentials_changed(self, version: int | None) -> None:
+        """The account changed (a password, a role, its active flag), or may have."""
+        current = self.resolved.credentials_version if self.resolved else None
+        if version is not None and current is not None and version <= current:
+            return  # already re-checked at this version or later
+        if self._recheck is not None and not self._recheck.done():
+            pending = self._recheck_again
+            if pending is False or version is None:
+                self._recheck_again = version
+            elif pending is not None and not isinstance(pending, bool):
+                self._recheck_again = max(pending, version)
+            return
+        self._recheck = asyncio.ensure_future(self._check_again())
+
+    async def _check_again(self) -> None:
+        """Resolve the socket's credentials again: refused → the socket closes with the
+        reason; roles changed → its subscriptions end with PERMISSIONS_CHANGED (they were
+        authorised with the old roles; the client subscribes again)."""
+        while not self.closing:
+            credentials = self.ctx.credentials()
+            try:
+                resolved = await principals(self.services).resolve(
+                    credentials, request_id=self.ctx.request_id
+                )
+            except AccessError as exc:
+                await self.close(*refusal(exc))
+                return
+            except Exception:
+                log.exception("re-checking a socket's principal failed")
+                await self.close(1011, "Internal error")
+                return
+            before = self.resolved.principal if self.resolved else None
+            self._adopt(resolved)
+            if before is not None and before.grants != resolved.principal.grants:
+                await self._end_subscriptions()
+            again, self._recheck_again = self._recheck_again, False
+            if again is False:
+                return
+            adopted = resolved.credentials_version
+            if again is not None and adopted is not None and again <= adopted:
+                return  # what we just read already includes that change
+
+    async def _end_subscriptions(self) -> None:
+        error = {
+            "message": "权限已变更，请重新订阅",
+            "extensions": {"code": PERMISSIONS_CHANGED},
+        }
+        for op_id in list(self.members):
+            await self.stop(op_id)
+            await self._safe(self.send_error(op_id, [error]))
+        for op_id, task in list(self.operations.items()):
+            if not task.done():  # a plain subscription still streaming
+                await self.stop(op_id)
+                await self._safe(self.send_error(op_id, [error]))
 
     async def on_subscribe(self, message: dict[str, Any]) -> bool:
         if not self.acked:
@@ -257,8 +394,28 @@ class GraphQLWebSocket:
             if self.legacy:
                 await self.stop(op_id)
             else:
-                await self.close(4409, f"Subscriber for {op_id} already exists")
+                await self.close(4409, f"Subscriber for {op_id} already exists"[:120])
                 return False
+        if self._recheck is not None and not self._recheck.done():
+            # The account changed: nothing runs until the socket knows who it is now.
+            await asyncio.shield(self._recheck)
+            if self.closing:
+                return False
+        expires = self.resolved.expires_at if self.resolved else None
+        if expires is not None and time.time() >= expires:  # before the timer fires
+            await self.close(CLOSE_NEEDS_TOKEN, "Token expired")
+            return False
+        if len(self.operations) >= self._max_operations:
+            await self.send_error(
+                op_id,
+                [
+                    {
+                        "message": f"每个连接最多同时进行{self._max_operations}个操作",
+                        "extensions": {"code": TOO_MANY_OPERATIONS},
+                    }
+                ],
+            )
+            return True
         task = asyncio.create_task(self.run_operation(op_id, payload))
         self.operations[op_id] = task
         task.add_done_callback(lambda _t, i=op_id: self._forget(i, _t))
@@ -524,213 +681,6 @@ class GraphQLWebSocket:
         return render
 
 
-def _server_protocol(websocket: WebSocket) -> Any | None:
-    """The server's protocol object behind a starlette WebSocket (the one holding the
-    transport), found under the wrappers starlette puts around its send; None when a
-    server does not expose one."""
-    pending: list[Any] = [websocket._send]
-    seen: set[int] = set()
-    while pending and len(seen) < 32:
-        candidate = pending.pop()
-        if id(candidate) in seen:
-            continue
-        seen.add(id(candidate))
-        owner = getattr(candidate, "__self__", None)
-        if getattr(owner, "transport", None) is not None:
-            return owner
-        for cell in getattr(candidate, "__closure__", None) or ():
-            with contextlib.suppress(ValueError):  # an empty cell
-                if callable(cell.cell_contents):
-                    pending.append(cell.cell_contents)
-    return None
-
-
-def socket_buffer_size(websocket: WebSocket) -> Callable[[], int]:
-    """Bytes written to this client and not yet taken by the kernel. uvicorn's send only
-    appends to the transport's buffer, so this is the one measure of a client that does
-    not keep up (a test asserts it is found); 0 when a server does not expose it."""
-    protocol = _server_protocol(websocket)
-    size = getattr(getattr(protocol, "transport", None), "get_write_buffer_size", None)
-    return size if callable(size) else (lambda: 0)
-
-
-def text_frame(payload: bytes) -> bytes:
-    """An unmasked, unfragmented websocket text frame (RFC 6455 §5.2), as a server sends."""
-    n = len(payload)
-    if n < 126:
-        return bytes((0x81, n)) + payload
-    if n < 1 << 16:
-        return b"\x81\x7e" + n.to_bytes(2, "big") + payload
-    return b"\x81\x7f" + n.to_bytes(8, "big") + payload
-
-
-def direct_frame_writer(websocket: WebSocket) -> Callable[[bytes], bool] | None:
-    """Write text frames straight to the socket's transport, skipping the ASGI send path.
-
-    Pushing a tally to 5,000 watchers went through starlette's send, uvicorn's send and
-    the websockets library's frame builder for each of them; the frame is a two-byte
-    header and the payload. This does what uvicorn's sans-I/O websocket protocol does for
-    a `websocket.send`, for that protocol only, while the connection is open and without
-    extensions (permessage-deflate frames depend on each connection's compressor, so a
-    compressed connection keeps the ASGI path). Returns False when it cannot write, and
-    the caller then sends through ASGI (which reports a closed connection its own way)."""
-    protocol = _server_protocol(websocket)
-    conn = getattr(protocol, "conn", None)
-    if type(protocol).__name__ != "WebSocketsSansIOProtocol" or conn is None:
-        return None
-    from websockets.protocol import State
-
-    transport = protocol.transport
-
-    def write(payload: bytes) -> bool:
-        if (
-            conn.state is not State.OPEN
-            or conn.extensions
-            or protocol.close_sent
-            or protocol.initial_response is not None
-            or transport.is_closing()
-        ):
-            return False
-        transport.write(text_frame(payload))
-        return True
-
-    return write
-
-
-@functools.lru_cache(maxsize=512)
-def _parse_and_validate(
-    schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
-) -> DocumentNode:
-    """The parsed document, or its first validation error; cached per query text (a crowd
-    joining a meeting sends the same document thousands of times)."""
-    document, errors = _validated(schema, query, max_tokens, max_depth, max_aliases)
-    if errors:
-        raise errors[0]
-    return document
-
-
-@functools.lru_cache(maxsize=512)
-def _validated(
-    schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
-) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
-    document = parse(query, max_tokens=max_tokens)
-    rules = (
-        *specified_rules,
-        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
-    )
-    return document, tuple(validate(schema._schema, document, rules))
-
-
-@dataclass(frozen=True, slots=True)
-class _DirectPlan:
-    """How to run one mutation document without graphql-core's executor."""
-
-    handler: DirectHandler
-    field_def: GraphQLField
-    node: FieldNode
-    key: str  # the response key (alias or name)
-    project: Callable[[Any], Any]  # payload object → the selected JSON value
-    arguments: list[Any]  # the field's strawberry arguments (computed on each access)
-
-
-@functools.lru_cache(maxsize=512)
-def _direct_plan(
-    schema: Any,
-    query: str,
-    operation_name: str | None,
-    max_tokens: int,
-    max_depth: int,
-    max_aliases: int,
-) -> _DirectPlan | None:
-    """A plan when the document is a mutation of one registered direct field whose
-    selection is plain: fields only (no fragments, directives or arguments below the
-    root), each a stored attribute of a strawberry object (no resolver, no extension),
-    scalars and enums serialised by their GraphQL types, `__typename` on object types.
-    Anything else returns None and runs on graphql-core as usual."""
-    document = _parse_and_validate(schema, query, max_tokens, max_depth, max_aliases)
-    operation = _operation(document, operation_name)
-    selections = operation.selection_set.selections
-    if operation.operation is not OperationType.MUTATION or len(selections) != 1:
-        return None
-    node = selections[0]
-    if not isinstance(node, FieldNode) or node.directives or node.name.value not in _DIRECT:
-        return None
-    field_def = schema._schema.mutation_type.fields[node.name.value]
-    project = _projector(field_def.type, node.selection_set)
-    if project is None:
-        return None
-    key = node.alias.value if node.alias else node.name.value
-    arguments = list(field_def.extensions["strawberry-definition"].arguments)
-    return _DirectPlan(_DIRECT[node.name.value], field_def, node, key, project, arguments)
-
-
-def _projector(
-    type_: GraphQLOutputType, selection_set: SelectionSetNode | None
-) -> Callable[[Any], Any] | None:
-    """value → its JSON for `selection_set`, exactly as graphql-core would complete it;
-    None when the selection is not plain (see `_direct_plan`)."""
-    if is_non_null_type(type_):
-        return _projector(type_.of_type, selection_set)  # values of a non-null are present
-    if is_list_type(type_):
-        item = _projector(type_.of_type, selection_set)
-        if item is None:
-            return None
-        return lambda value: None if value is None else [item(v) for v in value]
-    if is_leaf_type(type_):
-        serialize = type_.serialize
-        return lambda value: None if value is None else serialize(value)
-    if not isinstance(type_, GraphQLObjectType) or selection_set is None:
-        return None
-    fields: list[tuple[str, str | None, Callable[[Any], Any] | None]] = []
-    keys: set[str] = set()
-    for selection in selection_set.selections:
-        if not isinstance(selection, FieldNode) or selection.directives or selection.arguments:
-            return None
-        key = selection.alias.value if selection.alias else selection.name.value
-        if key in keys:  # graphql-core merges repeated fields; leave that to it
-            return None
-        keys.add(key)
-        if selection.name.value == "__typename":
-            fields.append((key, None, None))
-            continue
-        field_def = type_.fields[selection.name.value]
-        definition = (field_def.extensions or {}).get("strawberry-definition")
-        if definition is None or definition.base_resolver is not None or definition.extensions:
-            return None
-        inner = _projector(field_def.type, selection.selection_set)
-        if inner is None:
-            return None
-        fields.append((key, definition.python_name, inner))
-    type_name = type_.name
-
-    def project(value: Any) -> Any:
-        if value is None:
-            return None
-        return {
-            key: type_name if attr is None else inner(getattr(value, attr))  # type: ignore[misc]
-            for key, attr, inner in fields
-        }
-
-    return project
-
-
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name:
-        operations = [o for o in operations if o.name and o.name.value == name]
-    if len(operations) != 1:
-        raise GraphQLError("请指定唯一的操作 (operationName)")
-    return operations[0]
-
-
-def _formatted(result: ExecutionResult) -> dict[str, Any]:
-    out: dict[str, Any] = {"data": result.data}
-    if result.errors:
-        out["errors"] = [e.formatted for e in result.errors]
-    return out
-
-
 async def websocket_endpoint(websocket: WebSocket, schema: Any) -> None:
     offered = websocket.scope.get("subprotocols") or []
     protocol = (
@@ -739,6 +689,15 @@ async def websocket_endpoint(websocket: WebSocket, schema: Any) -> None:
     if protocol is None:
         await websocket.close(code=4406, reason="Subprotocol not acceptable")
         return
+    services: AppServices = websocket.app.state.services
     await websocket.accept(subprotocol=protocol)
-    connection = GraphQLWebSocket(websocket, websocket.app.state.services, schema, protocol)
-    await connection.run()
+    counts = socket_counts(services)
+    address = websocket.client.host if websocket.client else ""
+    if not counts.take(counts.by_address, address, services.settings.ws_max_sockets_per_address):
+        await websocket.close(code=CLOSE_TOO_MANY, reason="Too many sockets from this address")
+        return
+    try:
+        connection = GraphQLWebSocket(websocket, services, schema, protocol)
+        await connection.run()
+    finally:
+        counts.give_back(counts.by_address, address)

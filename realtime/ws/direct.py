@@ -1,0 +1,183 @@
+"""Operations over the socket without graphql-core's executor: the cached, validated
+documents, and the plans of registered hot mutations (a vote) projected onto their
+selection."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    is_leaf_type,
+    is_list_type,
+    is_non_null_type,
+    parse,
+    specified_rules,
+    validate,
+)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+
+from schema.context import Context
+
+DirectHandler = Callable[[Context, dict[str, Any]], Awaitable[Any]]
+_DIRECT: dict[str, DirectHandler] = {}
+
+
+def direct_mutation(field_name: str) -> Callable[[DirectHandler], DirectHandler]:
+    """Register a hot mutation field (by its GraphQL name) to run without graphql-core's
+    executor when it comes over the socket: `handler(context, arguments)` gets the
+    arguments as strawberry gives them to the resolver (Python names and types) and returns
+    the payload object, which is projected onto the selection (see `_DirectPlan`). The
+    handler must do exactly what the field's resolver does (share the code)."""
+
+    def register(handler: DirectHandler) -> DirectHandler:
+        _DIRECT[field_name] = handler
+        return handler
+
+    return register
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_and_validate(
+    schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
+) -> DocumentNode:
+    """The parsed document, or its first validation error; cached per query text (a crowd
+    joining a meeting sends the same document thousands of times)."""
+    document, errors = _validated(schema, query, max_tokens, max_depth, max_aliases)
+    if errors:
+        raise errors[0]
+    return document
+
+
+@functools.lru_cache(maxsize=512)
+def _validated(
+    schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
+) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
+    document = parse(query, max_tokens=max_tokens)
+    rules = (
+        *specified_rules,
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    )
+    return document, tuple(validate(schema._schema, document, rules))
+
+
+@dataclass(frozen=True, slots=True)
+class _DirectPlan:
+    """How to run one mutation document without graphql-core's executor."""
+
+    handler: DirectHandler
+    field_def: GraphQLField
+    node: FieldNode
+    key: str  # the response key (alias or name)
+    project: Callable[[Any], Any]  # payload object → the selected JSON value
+    arguments: list[Any]  # the field's strawberry arguments (computed on each access)
+
+
+@functools.lru_cache(maxsize=512)
+def _direct_plan(
+    schema: Any,
+    query: str,
+    operation_name: str | None,
+    max_tokens: int,
+    max_depth: int,
+    max_aliases: int,
+) -> _DirectPlan | None:
+    """A plan when the document is a mutation of one registered direct field whose
+    selection is plain: fields only (no fragments, directives or arguments below the
+    root), each a stored attribute of a strawberry object (no resolver, no extension),
+    scalars and enums serialised by their GraphQL types, `__typename` on object types.
+    Anything else returns None and runs on graphql-core as usual."""
+    document = _parse_and_validate(schema, query, max_tokens, max_depth, max_aliases)
+    operation = _operation(document, operation_name)
+    selections = operation.selection_set.selections
+    if operation.operation is not OperationType.MUTATION or len(selections) != 1:
+        return None
+    node = selections[0]
+    if not isinstance(node, FieldNode) or node.directives or node.name.value not in _DIRECT:
+        return None
+    field_def = schema._schema.mutation_type.fields[node.name.value]
+    project = _projector(field_def.type, node.selection_set)
+    if project is None:
+        return None
+    key = node.alias.value if node.alias else node.name.value
+    arguments = list(field_def.extensions["strawberry-definition"].arguments)
+    return _DirectPlan(_DIRECT[node.name.value], field_def, node, key, project, arguments)
+
+
+def _projector(
+    type_: GraphQLOutputType, selection_set: SelectionSetNode | None
+) -> Callable[[Any], Any] | None:
+    """value → its JSON for `selection_set`, exactly as graphql-core would complete it;
+    None when the selection is not plain (see `_direct_plan`)."""
+    if is_non_null_type(type_):
+        return _projector(type_.of_type, selection_set)  # values of a non-null are present
+    if is_list_type(type_):
+        item = _projector(type_.of_type, selection_set)
+        if item is None:
+            return None
+        return lambda value: None if value is None else [item(v) for v in value]
+    if is_leaf_type(type_):
+        serialize = type_.serialize
+        return lambda value: None if value is None else serialize(value)
+    if not isinstance(type_, GraphQLObjectType) or selection_set is None:
+        return None
+    fields: list[tuple[str, str | None, Callable[[Any], Any] | None]] = []
+    keys: set[str] = set()
+    for selection in selection_set.selections:
+        if not isinstance(selection, FieldNode) or selection.directives or selection.arguments:
+            return None
+        key = selection.alias.value if selection.alias else selection.name.value
+        if key in keys:  # graphql-core merges repeated fields; leave that to it
+            return None
+        keys.add(key)
+        if selection.name.value == "__typename":
+            fields.append((key, None, None))
+            continue
+        field_def = type_.fields[selection.name.value]
+        definition = (field_def.extensions or {}).get("strawberry-definition")
+        if definition is None or definition.base_resolver is not None or definition.extensions:
+            return None
+        inner = _projector(field_def.type, selection.selection_set)
+        if inner is None:
+            return None
+        fields.append((key, definition.python_name, inner))
+    type_name = type_.name
+
+    def project(value: Any) -> Any:
+        if value is None:
+            return None
+        return {
+            key: type_name if attr is None else inner(getattr(value, attr))  # type: ignore[misc]
+            for key, attr, inner in fields
+        }
+
+    return project
+
+
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name:
+        operations = [o for o in operations if o.name and o.name.value == name]
+    if len(operations) != 1:
+        raise GraphQLError("请指定唯一的操作 (operationName)")
+    return operations[0]
+
+
+def _formatted(result: ExecutionResult) -> dict[str, Any]:
+    out: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        out["errors"] = [e.formatted for e in result.errors]
+    return out
