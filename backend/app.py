@@ -18,6 +18,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from backend.db import Database, describe_url
+from backend.limits import RequestLimits
 from backend.meetings.service import MeetingDirectory
 from backend.meetings.timers import TimerScheduler
 from backend.observability import (
@@ -162,5 +163,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         ],
         lifespan=lifespan,
     )
-    app.add_middleware(RequestMiddleware)
+    app.add_middleware(
+        RequestLimits,
+        max_body_bytes=settings.max_body_bytes,
+        max_header_bytes=settings.max_header_bytes,
+    )
+    app.add_middleware(RequestMiddleware)  # outermost: refusals get an id and metrics too
     return app

@@ -57,6 +57,27 @@ class Settings(BaseSettings):
     # Coalesced live frames (tallies) a host sends per second at most, shared by its workers:
     # with 5,000 watchers, one tally a second (realtime.feeds.StreamFeed.offer_live).
     live_frame_budget: float = Field(default=5000.0, gt=0)
+    # Request sizes (backend.limits.RequestLimits): a larger body is refused with 413, a
+    # larger header value with 431, before anything reads or parses them.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_header_bytes: int = Field(default=8 * 1024, ge=256)
+    # GraphQL input sizes (schema.limits): query text, and items of any list argument or
+    # variable (smaller domain caps apply per argument, e.g. castVote.choices: 20).
+    max_query_chars: int = Field(default=100_000, ge=1000)
+    max_list_items: int = Field(default=1000, ge=1)
+    # Rate limits, "actions/seconds" (burst, refilled evenly), "0" for none: per user (or
+    # per account for sign-in) and per client address, in each worker process
+    # (backend.limits.RateLimits). Per-address budgets are generous: a meeting hall or a
+    # village office may put hundreds of people behind one address.
+    rate_vote_user: str = "20/1s"
+    rate_vote_address: str = "10000/1s"
+    rate_comment_user: str = "10/10s"
+    rate_comment_address: str = "600/60s"
+    rate_login_user: str = "10/60s"
+    rate_login_address: str = "600/60s"
+    rate_register_user: str = "5/60s"
+    rate_register_address: str = "120/60s"
+    rate_max_keys: int = Field(default=100_000, ge=100)
     app_role: str = "yishi_app"
     platform_role: str = "yishi_platform"
 
@@ -67,6 +88,23 @@ class Settings(BaseSettings):
             ("postgresql://", "postgresql+asyncpg://", "postgres://")
         ):
             raise ValueError("must be a postgresql:// URL")
+        return value
+
+    @field_validator(
+        "rate_vote_user",
+        "rate_vote_address",
+        "rate_comment_user",
+        "rate_comment_address",
+        "rate_login_user",
+        "rate_login_address",
+        "rate_register_user",
+        "rate_register_address",
+    )
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from backend.limits import Rate
+
+        Rate.parse(value)  # raises ValueError with the expected form
         return value
 
     @field_validator("broadcast_url")

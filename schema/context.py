@@ -213,7 +213,9 @@ class Context:
         if slug:
             slug_tenant = await self.services.tenants.resolve(slug)
             if slug_tenant is None:
-                raise Unauthenticated(f"未知的县：{slug}")
+                # Only a well-formed slug is echoed: the header may be anything, of any size.
+                known = self.services.tenants.valid(slug)
+                raise Unauthenticated(f"未知的县：{slug}" if known else "县标识格式无效")
         if not token:
             return Principal(tenant_id=slug_tenant, request_id=self.request_id)
         claims = decode_access_token(

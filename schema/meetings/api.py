@@ -12,12 +12,14 @@ from strawberry import relay
 from strawberry.types import Info
 
 from backend.errors import DomainError, PermissionDenied, Unauthenticated
+from backend.limits import Action
 from backend.meetings import models, service
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.security import Principal, decode_access_token
 from realtime.log import LoggedEvent
 from realtime.ws import Plan, direct_mutation, multiplexed
 from schema.context import Context
+from schema.limits import refuse_if_rate_limited
 from schema.meetings.types import (
     AgendaItem,
     CommentKind,
@@ -236,6 +238,12 @@ async def _cast_vote(
 ) -> VotePayload:
     """castVote, over HTTP (the resolver) and over the meeting socket (`cast_vote_direct`)."""
     principal = await _voter(ctx)
+    # Before any read: a flood of votes from one user or address costs next to nothing.
+    refused = refuse_if_rate_limited(
+        ctx, Action.VOTE, user=(principal.tenant_id, principal.user_id)
+    )
+    if refused is not None:
+        return VotePayload(accepted=False, duplicate=False, errors=_errors([refused]))
     try:
         pid = _id(poll_id, "Poll", "pollId")
         tenant_id = principal.require_tenant()
@@ -666,6 +674,12 @@ class MeetingMutations:
             relay.GlobalID | None, strawberry.argument(description="Replying to.")
         ] = None,
     ) -> CommentPayload:
+        principal = await info.context.principal()
+        refused = refuse_if_rate_limited(
+            info.context, Action.COMMENT, user=(principal.tenant_id, principal.user_id)
+        )
+        if refused is not None:
+            return CommentPayload(comment=None, errors=_errors([refused]))
         comment, errors = await mutate(
             info,
             lambda s, p: service.post_comment(
