@@ -167,6 +167,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         RequestLimits,
         max_body_bytes=settings.max_body_bytes,
         max_header_bytes=settings.max_header_bytes,
+        max_json_values=settings.max_json_values,
     )
     app.add_middleware(RequestMiddleware)  # outermost: refusals get an id and metrics too
     return app

@@ -244,10 +244,6 @@ def client_address(scope: Scope) -> str | None:
 # -- request sizes -------------------------------------------------------------------------
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
 def _error_body(message: str, code: str, **extra: object) -> bytes:
     error = {"message": message, "extensions": {"code": code, **extra}}
     return json.dumps({"data": None, "errors": [error]}, ensure_ascii=False).encode()
@@ -255,13 +251,28 @@ def _error_body(message: str, code: str, **extra: object) -> bytes:
 
 class RequestLimits:
     """Pure ASGI: header values above `max_header_bytes` (any header) are refused with 431
-    (or the websocket handshake is refused), bodies above `max_body_bytes` with 413, before
-    the application reads them. Nothing of the refused header is echoed back."""
+    (or the websocket handshake is refused); bodies above `max_body_bytes`, or JSON bodies
+    with more than `max_json_values` values, with 413 — before the application reads or
+    parses them. Nothing of a refused header is echoed back.
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_header_bytes: int) -> None:
+    The body is read here (at most `max_body_bytes`, counted as it streams, so a request
+    without Content-Length is cut off at the limit too) and handed on whole. Parsing a
+    1 MiB JSON body of half a million small values took ~75 ms of the event loop (every
+    other request waited); counting its `,` `[` `{` bytes, an upper bound on its values,
+    takes well under a millisecond."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        max_header_bytes: int,
+        max_json_values: int | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_header_bytes = max_header_bytes
+        self.max_json_values = max_json_values
         # A client still sending when refused sees a reset instead of the 413 unless the
         # rest is read first: up to this much is read (and dropped) before answering.
         self.drain_bytes = 8 * max_body_bytes
@@ -288,38 +299,54 @@ class RequestLimits:
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
             return
+        body = await self._read_body(scope, receive)
+        if body is None:  # refused as too large, or the client went away
+            await self._refuse_body(send)
+            return
+        if self.max_json_values is not None and _is_json(scope):
+            values = body.count(b",") + body.count(b"[") + body.count(b"{")
+            if values > self.max_json_values:
+                await self._refuse(
+                    send,
+                    413,
+                    f"请求体包含的值过多（{values}个以上，上限 {self.max_json_values}）",
+                    "PAYLOAD_TOO_COMPLEX",
+                    limit=self.max_json_values,
+                )
+                return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:  # after the body: the disconnect, when it comes
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> bytes | None:
+        """The whole body, or None when it is (or is announced) above the limit."""
         limit = self.max_body_bytes
         length = _content_length(scope)
         if length is not None and length > limit:
             if length <= self.drain_bytes:
                 await _drain(receive, self.drain_bytes)
-            await self._refuse_body(send)
-            return
+            return None
+        chunks: list[bytes] = []
         received = 0
-        started = False
-
-        async def counted_receive() -> Message:
-            nonlocal received
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise _BodyTooLarge
-            return message
-
-        async def tracked_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counted_receive, tracked_send)
-        except _BodyTooLarge:
-            if started:  # the application answered before reading it all; nothing to add
-                return
-            await _drain(receive, self.drain_bytes - received)
-            await self._refuse_body(send)
+            if message["type"] != "http.request":
+                return None
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > limit:
+                await _drain(receive, self.drain_bytes - received)
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
     async def _refuse_body(self, send: Send) -> None:
         await self._refuse(
@@ -356,6 +383,13 @@ async def _drain(receive: Receive, budget: int) -> None:
         budget -= len(message.get("body", b""))
         if not message.get("more_body", False):
             return
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope.get("headers") or ():
+        if name == b"content-type":
+            return b"json" in value.lower()
+    return False
 
 
 def _content_length(scope: Scope) -> int | None:

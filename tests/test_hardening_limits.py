@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 
 import httpx
@@ -181,6 +182,35 @@ async def test_a_body_above_the_limit_is_refused_with_413_before_it_is_read(serv
     assert (await gql.data("{ __typename }")) == {"__typename": "Query"}
 
 
+async def test_a_json_body_of_too_many_values_is_refused_with_413_before_it_is_parsed(
+    server, gql, owner_db
+):
+    # given: a castVote under the size limit but with 520,000 choices
+    county, (voter,), _, poll = await voters_and_poll(server, gql, 1)
+    limit = server.services.settings.max_json_values
+    body = json.dumps(
+        {"query": VOTE, "variables": {"p": poll, "c": [0] * 520_000, "k": key()}},
+        separators=(",", ":"),
+    ).encode()
+    assert len(body) < server.services.settings.max_body_bytes
+
+    # when
+    response = await post(
+        server,
+        content=body,
+        headers={"content-type": "application/json", "authorization": f"Bearer {voter.token}"},
+    )
+
+    # then
+    assert response.status_code == 413
+    (error,) = response.json()["errors"]
+    assert error["extensions"] == {"code": "PAYLOAD_TOO_COMPLEX", "limit": limit}
+    values = sum(body.count(c) for c in (b",", b"[", b"{"))  # the rule: an upper bound
+    assert values > 520_000
+    assert error["message"] == f"请求体包含的值过多（{values}个以上，上限 {limit}）"
+    assert await vote_count(owner_db, county, poll) == 0
+
+
 async def test_a_header_value_above_the_limit_is_refused_with_431_and_not_echoed(server):
     # given
     limit = server.services.settings.max_header_bytes
@@ -209,7 +239,7 @@ async def test_lists_longer_than_their_cap_are_refused_before_execution(server, 
 
     # when: choices over the general cap, over castVote's own cap (20), as a literal, and a
     # list in another argument over the general cap
-    huge = await gql.execute(VOTE, {"p": poll, "c": [0] * 200_000, "k": key()}, token=voter.token)
+    huge = await gql.execute(VOTE, {"p": poll, "c": [0] * 5000, "k": key()}, token=voter.token)
     over_domain = await gql.execute(VOTE, {"p": poll, "c": [0] * 21, "k": key()}, token=voter.token)
     zeros = ",".join(["0"] * 21)
     literal = await gql.execute(
@@ -224,7 +254,7 @@ async def test_lists_longer_than_their_cap_are_refused_before_execution(server, 
 
     # then
     assert [codes(b) for b in (huge, over_domain, literal, states)] == [["BAD_USER_INPUT"]] * 4
-    assert huge["errors"][0]["message"] == "参数 choices 最多20项，收到200000项"
+    assert huge["errors"][0]["message"] == "参数 choices 最多20项，收到5000项"
     assert over_domain["errors"][0]["message"] == "参数 choices 最多20项，收到21项"
     assert literal["errors"][0]["message"] == "参数 choices 最多20项，收到21项"
     assert states["errors"][0]["message"] == f"变量 $s 最多{cap}项，收到{cap + 1}项"
