@@ -28,6 +28,7 @@ from strawberry.types.graphql import OperationType
 
 from backend.db import Database, describe_url
 from backend.graphiql import ASSETS, graphiql_html
+from backend.limits import RequestLimits
 from backend.meetings.scoring import BallotMixer, install_mixer
 from backend.meetings.service import MeetingDirectory
 from backend.meetings.timers import TimerScheduler
@@ -307,5 +308,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         ],
         lifespan=lifespan,
     )
-    app.add_middleware(RequestMiddleware)
+    app.add_middleware(
+        RequestLimits,
+        max_body_bytes=settings.max_body_bytes,
+        max_header_bytes=settings.max_header_bytes,
+        max_json_values=settings.max_json_values,
+    )
+    app.add_middleware(RequestMiddleware)  # outermost: refusals get an id and metrics too
     return app

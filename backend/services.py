@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backend.db import Database
+from backend.limits import RateLimits, SizedLRU
 from backend.settings import Settings
 from tenants import service as tenants
 from tenants.models import Tenant
@@ -14,13 +15,33 @@ from tenants.models import Tenant
 
 @dataclass(slots=True)
 class TenantDirectory:
-    """slug → county id, cached for `ttl` seconds (the registry changes rarely)."""
+    """slug → county id, cached for `ttl` seconds (the registry changes rarely).
+
+    Bounded, because anyone can send any slug: at most `max_entries` slugs are kept (least
+    recently used first out), a slug no county has is remembered only `negative_ttl`
+    seconds, and a text that cannot be a slug (tenants.service.SLUG_RE: 2-40 lower-case
+    letters, digits and hyphens) is answered None without a lookup and never kept."""
 
     db: Database
     ttl: float = 60.0
-    _by_slug: dict[str, tuple[float, int | None]] = field(default_factory=dict)
+    negative_ttl: float = 10.0
+    max_entries: int = 10_000
+    _by_slug: SizedLRU[str, tuple[float, int | None]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._by_slug = SizedLRU(max_entries=self.max_entries)
+
+    def __len__(self) -> int:
+        return len(self._by_slug)
+
+    @staticmethod
+    def valid(slug: str) -> bool:
+        """Whether `slug` could name a county (cheap; no lookup)."""
+        return len(slug) <= 40 and tenants.SLUG_RE.fullmatch(slug) is not None
 
     async def resolve(self, slug: str) -> int | None:
+        if not self.valid(slug):
+            return None
         now = time.monotonic()
         hit = self._by_slug.get(slug)
         if hit and hit[0] > now:
@@ -28,7 +49,8 @@ class TenantDirectory:
         async with self.db.transaction(tenant_id=None, read_only=True) as session:
             tenant: Tenant | None = await tenants.tenant_by_slug(session, slug)
         tenant_id = tenant.id if tenant else None
-        self._by_slug[slug] = (now + self.ttl, tenant_id)
+        expires = now + (self.ttl if tenant_id is not None else self.negative_ttl)
+        self._by_slug.put(slug, (expires, tenant_id))
         return tenant_id
 
 
@@ -38,3 +60,9 @@ class AppServices:
     db: Database
     tenants: TenantDirectory
     extras: dict[str, Any] = field(default_factory=dict)
+    #: Rate limits of votes, comments, sign-in and registration (this process's budgets).
+    limits: RateLimits = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.limits is None:
+            self.limits = RateLimits.from_settings(self.settings)

@@ -90,6 +90,30 @@ class Settings(BaseSettings):
     ws_message_burst: int = Field(
         default=200, ge=1, description="Messages a socket may send at once above the rate."
     )
+    # Request sizes (backend.limits.RequestLimits): a larger body is refused with 413, a
+    # larger header value with 431, before anything parses them.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    max_header_bytes: int = Field(default=8 * 1024, ge=256)
+    # A JSON body with more values than this (counted as its `,` `[` `{` bytes) gets 413
+    # before it is parsed: parsing half a million values blocked the loop ~75 ms.
+    max_json_values: int = Field(default=20_000, ge=1000)
+    # GraphQL input sizes (schema.limits): query text, and items of any list argument or
+    # variable (smaller domain caps apply per argument, e.g. castVote.choices: 20).
+    max_query_chars: int = Field(default=100_000, ge=1000)
+    max_list_items: int = Field(default=1000, ge=1)
+    # Rate limits, "actions/seconds" (burst, refilled evenly), "0" for none: per user (or
+    # per account for sign-in) and per client address, in each worker process
+    # (backend.limits.RateLimits). Per-address budgets are generous: a meeting hall or a
+    # village office may put hundreds of people behind one address.
+    rate_vote_user: str = "20/1s"
+    rate_vote_address: str = "10000/1s"
+    rate_comment_user: str = "10/10s"
+    rate_comment_address: str = "600/60s"
+    rate_login_user: str = "10/60s"
+    rate_login_address: str = "600/60s"
+    rate_register_user: str = "5/60s"
+    rate_register_address: str = "120/60s"
+    rate_max_keys: int = Field(default=100_000, ge=100)
     app_role: str = "yishi_app"
     platform_role: str = "yishi_platform"
 
@@ -108,6 +132,23 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http:// or https:// URL")
         return value or None
+
+    @field_validator(
+        "rate_vote_user",
+        "rate_vote_address",
+        "rate_comment_user",
+        "rate_comment_address",
+        "rate_login_user",
+        "rate_login_address",
+        "rate_register_user",
+        "rate_register_address",
+    )
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from backend.limits import Rate
+
+        Rate.parse(value)  # raises ValueError with the expected form
+        return value
 
     @field_validator("broadcast_url")
     @classmethod

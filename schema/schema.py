@@ -10,9 +10,7 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
@@ -20,6 +18,7 @@ from backend.settings import Settings
 from schema.audit.api import AuditQueries
 from schema.errors import ErrorPolicy
 from schema.input_checks import InputChecks
+from schema.limits import CachedDocuments, DocumentCache, InputListLimits, list_length_rule
 from schema.meetings.api import MeetingMutations, MeetingQueries, MeetingSubscriptions
 from schema.people.api import PeopleMutations, PeopleQueries
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
@@ -50,38 +49,53 @@ class Subscription(RealtimeSubscriptions, MeetingSubscriptions):
 
 
 class YishiSchema(strawberry.Schema):
+    #: Parsed and validated documents of this schema (bounded; schema.limits).
+    document_cache: DocumentCache
+
     def process_errors(self, errors, execution_context=None):  # type: ignore[no-untyped-def]
         """Client mistakes are not server errors; ErrorPolicy logs the unexpected ones."""
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
+def build_schema(settings: Settings) -> YishiSchema:
     """The schema for these limits. Built once per set of limits: strawberry's relay `node`
     field cannot be converted twice in one process."""
-    return _schema(settings.max_query_depth, settings.max_aliases, settings.max_tokens)
+    return _schema(
+        settings.max_query_depth,
+        settings.max_aliases,
+        settings.max_tokens,
+        settings.max_query_chars,
+        settings.max_list_items,
+    )
 
 
 @functools.cache
-def _schema(max_depth: int, max_aliases: int, max_tokens: int) -> strawberry.Schema:
+def _schema(
+    max_depth: int, max_aliases: int, max_tokens: int, max_query_chars: int, max_list_items: int
+) -> YishiSchema:
     # The limits' validation rules are classes made by each limiter: made once here, not per
-    # request, so that ValidationCache (keyed on the rules) hits instead of validating
+    # request, so that the validation cache (keyed on the rules) hits instead of validating
     # every request again.
     limit_rules = [
         *QueryDepthLimiter(max_depth=max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+        list_length_rule(max_list_items),
     ]
-    return YishiSchema(
+    documents = DocumentCache(max_entries=1000, max_chars=4_000_000)
+    schema = YishiSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(auto_camel_case=True, relay_max_results=100),
         extensions=[
             # Factories: strawberry builds extensions per request; the parse and validation
-            # caches themselves live at module level and are shared.
+            # cache (bounded by entries and characters) is this schema's, shared.
             ErrorPolicy,
             InputChecks,
             lambda: AddValidationRules(limit_rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
-            lambda: ParserCache(maxsize=1000),
-            lambda: ValidationCache(maxsize=1000),
+            lambda: CachedDocuments(documents, max_query_chars=max_query_chars),
+            lambda: InputListLimits(max_items=max_list_items),
         ],
     )
+    schema.document_cache = documents
+    return schema

@@ -135,7 +135,13 @@ class PrincipalResolver:
         if credentials.county:
             slug_tenant = await self.tenants.resolve(credentials.county)
             if slug_tenant is None:
-                raise CredentialsRefused(f"未知的县：{credentials.county}", reason=UNKNOWN_COUNTY)
+                # Only a well-formed slug is echoed: the header may be anything, of any size.
+                message = (
+                    f"未知的县：{credentials.county}"
+                    if self.tenants.valid(credentials.county)
+                    else "县标识格式无效"
+                )
+                raise CredentialsRefused(message, reason=UNKNOWN_COUNTY)
         if not credentials.token:
             return Resolved(Principal(tenant_id=slug_tenant, request_id=request_id))
         claims = decode_access_token(credentials.token, secret=self._secret)

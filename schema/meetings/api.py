@@ -12,11 +12,13 @@ from strawberry import relay
 from strawberry.types import Info
 
 from backend.errors import DomainError, PermissionDenied
+from backend.limits import Action
 from backend.meetings import models, scoring, service
 from backend.meetings.errors import MeetingErrorCode as Code
 from realtime.log import LoggedEvent
 from realtime.ws import Plan, direct_mutation, multiplexed
 from schema.context import Context
+from schema.limits import refuse_if_rate_limited
 from schema.meetings.types import (
     AgendaItem,
     BallotStatus,
@@ -237,6 +239,12 @@ async def _cast_vote(
     principal = await ctx.principal()
     if principal.is_operator:
         raise PermissionDenied("只有县内用户可以投票")
+    # Before any read: a flood of votes from one user or address costs next to nothing.
+    refused = refuse_if_rate_limited(
+        ctx, Action.VOTE, user=(principal.tenant_id, principal.user_id)
+    )
+    if refused is not None:
+        return VotePayload(accepted=False, duplicate=False, errors=_errors([refused]))
     # A vote is authorised in its own group-commit transaction (the participant list, the
     # account's status): no read connection may be held while it waits for the writer.
     await ctx.release_reader()
@@ -692,6 +700,12 @@ class MeetingMutations:
             relay.GlobalID | None, strawberry.argument(description="Replying to.")
         ] = None,
     ) -> CommentPayload:
+        principal = await info.context.principal()
+        refused = refuse_if_rate_limited(
+            info.context, Action.COMMENT, user=(principal.tenant_id, principal.user_id)
+        )
+        if refused is not None:
+            return CommentPayload(comment=None, errors=_errors([refused]))
         comment, errors = await mutate(
             info,
             lambda s, p: service.post_comment(

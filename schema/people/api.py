@@ -9,8 +9,10 @@ from strawberry import relay
 from strawberry.types import Info
 
 from backend.errors import DomainError
+from backend.limits import Action
 from backend.people import service
 from backend.people.errors import PeopleErrorCode as Code
+from schema.limits import refuse_if_rate_limited
 from schema.mutations import mutate, user_errors
 from schema.people.types import (
     AuthTokens,
@@ -160,6 +162,12 @@ class PeopleMutations:
         input: Annotated[LoginInput, strawberry.argument(description="Phone number and password.")],
     ) -> AuthPayload:
         settings = info.context.services.settings
+        county = (await info.context.principal()).tenant_id
+        refused = refuse_if_rate_limited(
+            info.context, Action.LOGIN, user=("login", county, service.login_key(input.phone))
+        )
+        if refused is not None:
+            return AuthPayload(tokens=None, user=None, errors=_errors([refused]))
 
         async def run(s, p):  # type: ignore[no-untyped-def]
             return await service.login(
@@ -250,6 +258,12 @@ class PeopleMutations:
         password: Annotated[str, strawberry.argument(description="Password, 8+ characters.")],
     ) -> AuthPayload:
         settings = info.context.services.settings
+        county = (await info.context.principal()).tenant_id
+        refused = refuse_if_rate_limited(
+            info.context, Action.REGISTER, user=(county, service.login_key(phone))
+        )
+        if refused is not None:
+            return AuthPayload(tokens=None, user=None, errors=_errors([refused]))
 
         async def run(s, p):  # type: ignore[no-untyped-def]
             await service.register_citizen(
@@ -297,6 +311,9 @@ class PeopleMutations:
         password: Annotated[str, strawberry.argument(description="Password.")],
     ) -> AuthPayload:
         settings = info.context.services.settings
+        refused = refuse_if_rate_limited(info.context, Action.LOGIN, user=("operator", username))
+        if refused is not None:
+            return AuthPayload(tokens=None, user=None, errors=_errors([refused]))
         tokens, errors = await mutate(
             info,
             lambda s, p: service.operator_login(

@@ -1,0 +1,209 @@
+"""GraphQL-side limits: the bounded document cache, list sizes in inputs, rate-limit refusals.
+
+- `DocumentCache` replaces strawberry's ParserCache and ValidationCache, which bound entries
+  but not their size: a document keeps its whole query text, so 40 distinct 2 MiB queries
+  stayed cached (+232 MiB). Here a query text above `max_query_chars` is refused before it
+  is parsed, and the cache is bounded by entries and by total characters (`SizedLRU`).
+- `InputListLimits` refuses any list argument or variable longer than `max_list_items`
+  (smaller domain caps per argument, `LIST_CAPS`) before graphql-core coerces a single item:
+  coercing a 5,000,000-item `choices` blocked the loop 5 s.
+- `refuse_if_rate_limited` applies `backend.limits.RateLimits` in a mutation and sets
+  `Retry-After` on the HTTP response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    GraphQLError,
+    ListValueNode,
+    OperationDefinitionNode,
+    ValidationRule,
+    VariableNode,
+    parse,
+)
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
+
+from backend.limits import Action, RateLimited, SizedLRU, client_address
+from schema.context import Context
+
+#: Domain caps smaller than the general one, per top-level field and argument; the service
+#: checks the exact rule (e.g. the poll's own option count), this only stops floods early.
+LIST_CAPS: dict[tuple[str, str], int] = {
+    ("castVote", "choices"): 20,  # a poll has 2-20 options
+    ("createPoll", "options"): 20,
+    ("openScoring", "targets"): 100,  # 1-100 targets
+    ("castScoringBallot", "answers"): 100,  # one per target
+}
+
+
+class DocumentCache:
+    """Parsed documents and their validation errors per query text, for one schema.
+
+    At most `max_entries` texts and `max_chars` characters in all; a text longer than
+    `max_chars / 8` is parsed and validated every time it comes, and never kept."""
+
+    def __init__(self, *, max_entries: int = 1000, max_chars: int = 4_000_000) -> None:
+        self.documents: SizedLRU[tuple[str, Any], DocumentNode] = SizedLRU(
+            max_entries=max_entries, max_weight=max_chars
+        )
+        self.validations: SizedLRU[tuple[str, Any], list[GraphQLError]] = SizedLRU(
+            max_entries=max_entries, max_weight=max_chars
+        )
+
+
+class CachedDocuments(SchemaExtension):
+    """Parse and validate through `cache`, refusing query texts above `max_query_chars`."""
+
+    def __init__(self, cache: DocumentCache, *, max_query_chars: int) -> None:
+        self.cache = cache
+        self.max_query_chars = max_query_chars
+
+    def on_parse(self) -> Iterator[None]:
+        ec = self.execution_context
+        query = ec.query
+        if query is not None and ec.graphql_document is None:
+            if len(query) > self.max_query_chars:
+                raise GraphQLError(
+                    f"查询文本过长（{len(query)}个字符，上限{self.max_query_chars}）",
+                    extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+                )
+            options = ec.parse_options
+            key = (query, tuple(sorted(options.items())))
+            document = self.cache.documents.get(key)
+            if document is None:
+                document = parse(query, **options)
+                self.cache.documents.put(key, document, len(query))
+            ec.graphql_document = document
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        ec = self.execution_context
+        if ec.query is not None and ec.graphql_document is not None:
+            rules = tuple(ec.validation_rules)
+            key = (ec.query, rules)
+            errors = self.cache.validations.get(key)
+            if errors is None:
+                errors = validate_document(ec.schema._schema, ec.graphql_document, rules)
+                self.cache.validations.put(key, errors, len(ec.query))
+            ec.pre_execution_errors = errors
+        yield
+
+
+def _too_long(what: str, count: int, cap: int, argument: str) -> GraphQLError:
+    return GraphQLError(
+        f"{what}最多{cap}项，收到{count}项",
+        extensions={"code": "BAD_USER_INPUT", "argument": argument, "maxItems": cap},
+    )
+
+
+def list_length_rule(max_items: int) -> type[ValidationRule]:
+    """A validation rule (cached with the document) for list literals in the query text."""
+
+    class ListLengthRule(ValidationRule):
+        def enter_field(self, node: FieldNode, *_: Any) -> None:
+            for arg in node.arguments or ():
+                if isinstance(arg.value, ListValueNode):
+                    cap = LIST_CAPS.get((node.name.value, arg.name.value))
+                    count = len(arg.value.values)
+                    if cap is not None and cap < count <= max_items:
+                        self.report_error(
+                            _too_long(f"参数 {arg.name.value} ", count, cap, arg.name.value)
+                        )
+
+        def enter_list_value(self, node: ListValueNode, *_: Any) -> None:
+            if len(node.values) > max_items:
+                self.report_error(_too_long("列表", len(node.values), max_items, "-"))
+
+    return ListLengthRule
+
+
+def oversize_variable(
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    *,
+    max_items: int,
+) -> GraphQLError | None:
+    """The first list in `variables` longer than allowed, as an error; None if none is.
+
+    Looks at lengths only (never at the items of a list that is too long) and walks nested
+    values without recursion, so it costs little whatever the client sent. Usable before
+    any coercion, over HTTP (`InputListLimits`) and on the websocket path."""
+    if not variables or not isinstance(variables, dict):
+        return None
+    operation = _operation(document, operation_name)
+    if operation is not None:
+        for selection in operation.selection_set.selections:
+            if not isinstance(selection, FieldNode):
+                continue
+            for arg in selection.arguments or ():
+                cap = LIST_CAPS.get((selection.name.value, arg.name.value))
+                if cap is None or not isinstance(arg.value, VariableNode):
+                    continue
+                value = variables.get(arg.value.name.value)
+                if isinstance(value, list) and len(value) > min(cap, max_items):
+                    cap = min(cap, max_items)
+                    name = arg.name.value
+                    return _too_long(f"参数 {name} ", len(value), cap, name)
+    stack: list[tuple[str, Any]] = [(f"${k}", v) for k, v in variables.items()]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, list):
+            if len(value) > max_items:
+                return _too_long(f"变量 {path} ", len(value), max_items, path)
+            stack.extend(
+                (f"{path}[{i}]", item)
+                for i, item in enumerate(value)
+                if isinstance(item, (list, dict))
+            )
+        elif isinstance(value, dict):
+            stack.extend(
+                (f"{path}.{k}", item) for k, item in value.items() if isinstance(item, (list, dict))
+            )
+    return None
+
+
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((o for o in operations if o.name and o.name.value == name), None)
+
+
+class InputListLimits(SchemaExtension):
+    """Refuses an operation whose variables hold a list that is too long, before
+    execution (and so before graphql-core coerces the variables)."""
+
+    def __init__(self, *, max_items: int) -> None:
+        self.max_items = max_items
+
+    def on_execute(self) -> Iterator[None]:
+        ec = self.execution_context
+        if ec.graphql_document is not None and ec.result is None:
+            error = oversize_variable(
+                ec.graphql_document, ec.operation_name, ec.variables, max_items=self.max_items
+            )
+            if error is not None:
+                ec.result = ExecutionResult(data=None, errors=[error])
+        yield
+
+
+def refuse_if_rate_limited(
+    ctx: Context, action: Action, *, user: Hashable | None
+) -> RateLimited | None:
+    """Spend one of `action`'s tokens for this user and the client's address, or return the
+    refusal (a payload error, RATE_LIMITED) and set `Retry-After` on the HTTP response."""
+    try:
+        ctx.services.limits.check(action, user=user, address=client_address(ctx.request.scope))
+    except RateLimited as error:
+        if ctx.response is not None:
+            ctx.response.headers["Retry-After"] = str(error.retry_after)
+        return error
+    return None
