@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v p
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint schema bench-fanout clean
+.PHONY: run test fuzz lint schema bench-fanout clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -18,6 +18,17 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# The fuzzers alone, with a larger budget than `make test` gives them (override any of these);
+# findings are also written to $(FUZZ_REPORT).
+FUZZ_EXAMPLES ?= 20000
+FUZZ_SCHEMA_EXAMPLES ?= 40
+FUZZ_SECONDS ?= 600
+FUZZ_REPORT ?= .yishi/fuzz
+fuzz: $(BIN)/.installed
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SCHEMA_EXAMPLES=$(FUZZ_SCHEMA_EXAMPLES) \
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_REPORT=$(FUZZ_REPORT) \
+	$(BIN)/python -m pytest -n 2 --dist loadfile -rxXs tests/test_fuzz_tenants.py tests/test_fuzz_schema.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
