@@ -430,7 +430,10 @@ class Pools:
     actions: list[str]  # audit actions
 
     def id_strategy(self) -> st.SearchStrategy[str]:
-        target = [gid(t, i) for t, ids in self.target_ids.items() for i in ids]
+        # A type first, then one of its rows: County (one row) is as likely as User (many).
+        target = st.sampled_from(sorted(self.target_ids)).flatmap(
+            lambda t: st.sampled_from(self.target_ids[t]).map(lambda i: gid(t, i))
+        )
         own = [gid(t, i) for t, ids in self.own_ids.items() for i in ids]
         raw = sorted({str(i) for ids in self.target_ids.values() for i in ids})
         types = sorted(self.target_ids)
@@ -439,9 +442,9 @@ class Pools:
             lambda t, i: gid(t, i), st.sampled_from(types), st.sampled_from(numbers)
         )
         return st.one_of(
-            st.sampled_from(target),
-            st.sampled_from(target),
-            st.sampled_from(target),
+            target,
+            target,
+            target,
             st.sampled_from(raw),
             retyped,
             st.sampled_from(own),
@@ -613,7 +616,12 @@ class OperationGenerator:
 
     # selections
 
-    def _selection(self, draw: Any, variables: _Vars, type_: Any, depth: int) -> str:
+    def _selection(
+        self, draw: Any, variables: _Vars, type_: Any, depth: int, alias: str | None = None
+    ) -> str:
+        """A selection set; inside a fragment on `alias`, fields are aliased `<alias>_<name>`
+        so that same-named fields of other fragments (e.g. Poll.state and ScoringSheet.state,
+        of different types) never conflict."""
         named = graphql.get_named_type(type_)
         if graphql.is_leaf_type(named):
             return ""
@@ -624,7 +632,8 @@ class OperationGenerator:
             if isinstance(named, graphql.GraphQLInterfaceType) and "id" in named.fields:
                 parts.append("id")
             for t in chosen:
-                parts.append(f"... on {t.name}{self._selection(draw, variables, t, depth)}")
+                inner = self._selection(draw, variables, t, depth, alias=t.name)
+                parts.append(f"... on {t.name}{inner}")
             return " { " + " ".join(parts) + " }"
         fields = named.fields
         forced = [
@@ -641,7 +650,8 @@ class OperationGenerator:
             if not graphql.is_leaf_type(graphql.get_named_type(fld.type)) and depth >= MAX_DEPTH:
                 continue
             args = self._arguments(draw, variables, fld)
-            parts.append(f"{name}{args}{self._selection(draw, variables, fld.type, depth + 1)}")
+            key = f"{alias}_{name}: {name}" if alias else name
+            parts.append(f"{key}{args}{self._selection(draw, variables, fld.type, depth + 1)}")
         return " { " + " ".join(parts) + " }"
 
 
@@ -691,8 +701,12 @@ class Findings:
     def of_kind(self, *kinds: str) -> list[tuple[str, Finding]]:
         return [(c, f) for c, f in sorted(self.by_class.items()) if f.kind in kinds]
 
-    def report(self, title: str, figures: dict[str, Any]) -> str:
+    def report(
+        self, title: str, figures: dict[str, Any], samples: dict[str, str] | None = None
+    ) -> str:
         lines = [f"== {title}: " + ", ".join(f"{k}={v}" for k, v in figures.items())]
+        for outcome, sample in sorted((samples or {}).items()):
+            lines.append(f"   e.g. {outcome}: {sample}")
         for cls, finding in sorted(self.by_class.items()):
             lines.append(f"-- {cls} (×{self.counts[cls]})")
             lines.append(finding.render())

@@ -73,6 +73,7 @@ class Run:
         self.operations = 0
         self.by_kind: dict[str, int] = {}
         self.outcomes: dict[str, int] = {}  # first error code of each response, or "ok"
+        self.samples: dict[str, str] = {}  # one request and answer per outcome
 
     def was_sent(self, value: str) -> bool:
         return any(value in text for text in self.sent)
@@ -93,6 +94,9 @@ class Run:
             self.findings.add(f"leak {field}: {leaks[0].split(' at ')[0][:40]}", finding)
         outcome = outcome_of(response)
         self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+        self.samples.setdefault(
+            outcome, f"{body.get('query')} {body.get('variables')} -> {response}"[:500]
+        )
         internal = error_class(field, response)
         if internal:
             finding.kind, finding.detail = "internal", internal
@@ -175,6 +179,7 @@ async def test_callers_of_one_county_never_see_or_change_another_county(
             "callers": len(who),
             "outcomes": run.outcomes,
         },
+        run.samples,
     )
     assert run.operations >= min(budget.examples, 50)
     assert changed_tables(before, after) == {}, report
@@ -283,6 +288,7 @@ async def test_subscriptions_of_one_county_never_receive_another_countys_events(
             "callers": len(sockets),
             "outcomes": run.outcomes,
         },
+        run.samples,
     )
     assert changed_tables(before, unchanged) == {}, report
     assert run.operations >= len(fields) * len(who)
