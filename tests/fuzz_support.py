@@ -353,8 +353,20 @@ class Secrets:
 
     marker: str
     strings: set[str]  # text values of B's rows (long and distinctive ones only)
-    gids: set[str]  # global ids of B's rows
+    gids: dict[str, str]  # global ids of B's rows -> their node type
     only_streams: set[str]  # B's streams that A does not have (e.g. meeting:<B id>)
+    county_row: set[str]  # the values of B's own `tenants` row (name, slug, division code…)
+    county_gid: str
+
+    def beyond_county(
+        self, response: Any, request_text: str, sent: Callable[[str], bool]
+    ) -> list[str]:
+        """The leaks of `response` other than B's County itself (its id, name, slug…)."""
+        text = json.dumps(response, ensure_ascii=False)
+        for value in sorted(self.county_row | {self.county_gid}, key=len, reverse=True):
+            if len(value) >= 6:
+                text = text.replace(value, "")
+        return self.leaks(json.loads(text), request_text, sent)
 
     def leaks(self, response: Any, request_text: str, sent: Callable[[str], bool]) -> list[str]:
         """Why `response` shows B's data; [] when it does not. A value that the request
@@ -364,7 +376,7 @@ class Secrets:
         data = response.get("data") if isinstance(response, dict) else None
         for path, value in walk(data):
             if isinstance(value, str) and value in self.gids:
-                reasons.append(f"B global id {value} at data.{path}")
+                reasons.append(f"B {self.gids[value]} {value} at data.{path}")
         for path, value in walk(data):
             if path.endswith("events") and isinstance(value, int) and value > 0:
                 parent = path.rsplit(".", 1)[0]
@@ -389,9 +401,20 @@ async def collect_secrets(owner_db: asyncpg.Connection, a: World, b: World) -> S
         if len(v) >= 8 and not v.lstrip("-").isdigit() and not v.startswith(("{", "["))
     }
     ids = await county_ids(owner_db, b.county.id)
-    gids = {gid(t, i) for t, rows in ids.items() for i in rows}
+    gids = {gid(t, i): t for t, rows in ids.items() for i in rows}
     only = await county_streams(owner_db, b.county.id) - await county_streams(owner_db, a.county.id)
-    return Secrets(marker=b.marker, strings=strings, gids=gids, only_streams=only)
+    rows = await owner_db.fetch(
+        "SELECT v.value FROM tenants t, jsonb_each_text(to_jsonb(t)) v WHERE t.id = $1",
+        b.county.id,
+    )
+    return Secrets(
+        marker=b.marker,
+        strings=strings,
+        gids=gids,
+        only_streams=only,
+        county_row={r["value"] for r in rows if r["value"]},
+        county_gid=gid("County", b.county.id),
+    )
 
 
 def walk(value: Any, path: str = "") -> Iterable[tuple[str, Any]]:
