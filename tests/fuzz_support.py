@@ -16,7 +16,7 @@ Budgets come from the environment, so CI runs a bounded fuzz and `make fuzz` a l
 FUZZ_EXAMPLES (operations of the cross-tenant HTTP fuzzer), FUZZ_SCHEMA_EXAMPLES
 (schemathesis examples per operation and caller), FUZZ_SECONDS (wall-clock cap of each
 fuzz test), FUZZ_TIMEOUT (seconds one request may take before it counts as a hang) and
-FUZZ_REPORT (a folder to write the findings to, as JSON).
+FUZZ_REPORT (the folder the reports are written to, .yishi/fuzz by default).
 """
 
 from __future__ import annotations
@@ -439,6 +439,34 @@ def lookup(value: Any, path: str) -> Any:
     return value
 
 
+# Everything a county's admin can read of the county, nested: after a fuzz, A's own state
+# must hold no reference to B (a B user invited to A's meeting, a B unit hosting it…).
+_MEETINGS = """
+  meetings(first: 100) { edges { node {
+    id title state minutes sealedHash hostUnit { id name } venue { id name orgUnit { id } }
+    agenda { id title speakerName } polls { id question options counts totalVotes }
+    scoringSheets { id title targets results } materials { title url }
+    speakingQueue { id userId topic } attendance
+    participants(first: 100) { edges { node { userId role } } }
+    comments(first: 100) { edges { node {
+      id body authorId parentId hiddenReason handedOverUnitId } } }
+  } } }
+  orgUnits(first: 100) { edges { node { id name code parent { id name } children { id } venues { id name } } } }
+  venues(first: 100) { edges { node { id name address orgUnit { id name } } } }
+  county { id name slug }
+"""
+PUBLIC_VIEW = "query Everything {" + _MEETINGS + "}"
+EVERYTHING = (
+    "query Everything {"
+    + _MEETINGS
+    + """
+  viewer { user { id displayName memberships { id role orgUnit { id name } } } roles }
+  users(first: 100) { edges { node { id displayName phone memberships { id role orgUnit { id name } } } } }
+  auditLog(first: 100) { edges { node { id action actor targetType targetId before after } } }
+}"""
+)
+
+
 # -- pools of values the generator draws from ---------------------------------------------
 
 
@@ -457,7 +485,8 @@ class Pools:
         target = st.sampled_from(sorted(self.target_ids)).flatmap(
             lambda t: st.sampled_from(self.target_ids[t]).map(lambda i: gid(t, i))
         )
-        own = [gid(t, i) for t, ids in self.own_ids.items() for i in ids]
+        # Not A's memberships: revoking them would leave A's callers without their roles.
+        own = [gid(t, i) for t, ids in self.own_ids.items() if t != "Membership" for i in ids]
         raw = sorted({str(i) for ids in self.target_ids.values() for i in ids})
         types = sorted(self.target_ids)
         numbers = sorted({i for ids in self.target_ids.values() for i in ids})
@@ -563,10 +592,32 @@ class _Vars:
 class OperationGenerator:
     """Hypothesis strategies for operations on any root field of the schema."""
 
-    def __init__(self, schema: graphql.GraphQLSchema, pools: Pools) -> None:
+    def __init__(
+        self,
+        schema: graphql.GraphQLSchema,
+        pools: Pools,
+        ids: st.SearchStrategy[str] | None = None,
+    ) -> None:
         self.schema = schema
         self.pools = pools
-        self.ids = pools.id_strategy()
+        self.ids = ids if ids is not None else pools.id_strategy()
+
+    def with_ids(self, ids: st.SearchStrategy[str]) -> OperationGenerator:
+        """The same generator with every ID drawn from `ids`."""
+        return OperationGenerator(self.schema, self.pools, ids)
+
+    def takes_ids(self, kind: str, field_name: str) -> bool:
+        """True when an argument of the root field is or holds an ID."""
+
+        def holds(type_: Any, seen: frozenset[str] = frozenset()) -> bool:
+            named = graphql.get_named_type(type_)
+            if named.name == "ID":
+                return True
+            if graphql.is_input_object_type(named) and named.name not in seen:
+                return any(holds(f.type, seen | {named.name}) for f in named.fields.values())
+            return False
+
+        return any(holds(a.type) for a in self.roots()[kind].fields[field_name].args.values())
 
     def roots(self) -> dict[str, graphql.GraphQLObjectType]:
         out = {"query": self.schema.query_type, "mutation": self.schema.mutation_type}
@@ -610,7 +661,9 @@ class OperationGenerator:
 
     def _present(self, draw: Any, type_: Any, name: str) -> Any:
         if graphql.is_list_type(type_):
-            size = draw(st.integers(0, 3))
+            # Lists of ids hold at least one: the simplest example must still name a row.
+            least = 1 if graphql.get_named_type(type_).name == "ID" else 0
+            size = draw(st.integers(least, 3))
             return [self._value(draw, type_.of_type, name) for _ in range(size)]
         if graphql.is_enum_type(type_):
             return draw(st.sampled_from(sorted(type_.values)))
@@ -734,7 +787,7 @@ class Findings:
             lines.append(f"-- {cls} (×{self.counts[cls]})")
             lines.append(finding.render())
         text = "\n".join(lines)
-        folder = os.environ.get("FUZZ_REPORT")
+        folder = os.environ.get("FUZZ_REPORT", ".yishi/fuzz")
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
             Path(folder, f"{self.name}.txt").write_text(text + "\n", encoding="utf-8")
