@@ -82,7 +82,7 @@ class Budget:
 
     examples: int = field(default_factory=lambda: env_int("FUZZ_EXAMPLES", 300))
     schema_examples: int = field(default_factory=lambda: env_int("FUZZ_SCHEMA_EXAMPLES", 3))
-    seconds: float = field(default_factory=lambda: env_float("FUZZ_SECONDS", 25))
+    seconds: float = field(default_factory=lambda: env_float("FUZZ_SECONDS", 30))
     timeout: float = field(default_factory=lambda: env_float("FUZZ_TIMEOUT", 10))
 
     def deadline(self) -> float:

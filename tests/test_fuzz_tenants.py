@@ -18,6 +18,7 @@ import asyncio
 import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from typing import Any
 
 import httpx
@@ -258,13 +259,16 @@ async def test_subscriptions_of_one_county_never_receive_another_countys_events(
     before = await county_fingerprint(owner_db, b.county.id)
     run = Run("cross_tenant_subscriptions", secrets)
     sockets: dict[str, ClientConnection] = {}
+    stack = ExitStack()
     subscribed: dict[tuple[str, str], dict[str, Any]] = {}
     closed: list[str] = []
     examples = max(len(fields) * len(who), budget.examples // 3)
 
     def socket(role: str, token: str | None) -> ClientConnection:
         if role not in sockets:
-            ws = connect(server.ws_url, subprotocols=[TRANSPORT], open_timeout=budget.timeout)
+            ws = stack.enter_context(
+                connect(server.ws_url, subprotocols=[TRANSPORT], open_timeout=budget.timeout)
+            )
             init: dict[str, Any] = {"tenant": a.county.slug}
             if token:
                 init["Authorization"] = f"Bearer {token}"
@@ -322,6 +326,7 @@ async def test_subscriptions_of_one_county_never_receive_another_countys_events(
     def close_all() -> None:
         with ThreadPoolExecutor(len(sockets)) as pool:
             list(pool.map(lambda ws: ws.close(), sockets.values()))
+        stack.close()
 
     # when: they subscribe, then B records new events (a comment, a poll, a vote, a unit)
     await asyncio.to_thread(subscribe)
