@@ -80,8 +80,8 @@ def env_float(name: str, default: float) -> float:
 class Budget:
     """How much to fuzz: CI defaults keep all fuzzers within about two minutes on 2 cores."""
 
-    examples: int = field(default_factory=lambda: env_int("FUZZ_EXAMPLES", 300))
-    schema_examples: int = field(default_factory=lambda: env_int("FUZZ_SCHEMA_EXAMPLES", 3))
+    examples: int = field(default_factory=lambda: env_int("FUZZ_EXAMPLES", 500))
+    schema_examples: int = field(default_factory=lambda: env_int("FUZZ_SCHEMA_EXAMPLES", 5))
     seconds: float = field(default_factory=lambda: env_float("FUZZ_SECONDS", 30))
     timeout: float = field(default_factory=lambda: env_float("FUZZ_TIMEOUT", 10))
 

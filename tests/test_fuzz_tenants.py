@@ -262,6 +262,7 @@ async def test_subscriptions_of_one_county_never_receive_another_countys_events(
     stack = ExitStack()
     subscribed: dict[tuple[str, str], dict[str, Any]] = {}
     closed: list[str] = []
+    refusals: list[Any] = []
     examples = max(len(fields) * len(who), budget.examples // 3)
 
     def socket(role: str, token: str | None) -> ClientConnection:
@@ -278,7 +279,18 @@ async def test_subscriptions_of_one_county_never_receive_another_countys_events(
             sockets[role] = ws
         return sockets[role]
 
+    def mismatched_init() -> Any:
+        """What a member of A gets when initialising a socket with X-Tenant B."""
+        with connect(server.ws_url, subprotocols=[TRANSPORT], open_timeout=budget.timeout) as ws:
+            init = {"tenant": b.county.slug, "Authorization": f"Bearer {a.admin.token}"}
+            ws.send(json.dumps({"type": "connection_init", "payload": init}))
+            try:
+                return json.loads(ws.recv(timeout=budget.timeout))
+            except ConnectionClosed as exc:
+                return exc.rcvd.code if exc.rcvd else None
+
     def subscribe() -> None:
+        refusals.append(mismatched_init())
         for role, token in who:
             socket(role, token)
 
@@ -356,6 +368,7 @@ async def test_subscriptions_of_one_county_never_receive_another_countys_events(
         },
         run.samples,
     )
+    assert refusals == [4403], refusals  # A's token with B's tenant: refused, not served as B
     assert changed_tables(before, unchanged) == {}, report
     assert run.operations >= len(fields) * len(who)
     assert run.findings.of_kind("leak") == [], report
