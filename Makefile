@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v p
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint schema bench-fanout clean
+.PHONY: run test fuzz lint schema bench-fanout clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -18,6 +18,20 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+# The fuzzers alone, with a larger budget than `make test` gives them (override any of these,
+# e.g. `make fuzz FUZZ_SECONDS=1800`). FUZZ_SECONDS caps each fuzz test; the reports (figures
+# and one reproduction per failure class) are written to $(FUZZ_REPORT)/*.txt.
+FUZZ_EXAMPLES ?= 20000
+FUZZ_SCHEMA_EXAMPLES ?= 40
+FUZZ_SECONDS ?= 600
+FUZZ_REPORT ?= .yishi/fuzz
+fuzz: $(BIN)/.installed
+	@rm -f $(FUZZ_REPORT)/*.txt
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SCHEMA_EXAMPLES=$(FUZZ_SCHEMA_EXAMPLES) \
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_REPORT=$(FUZZ_REPORT) \
+	$(BIN)/python -m pytest -n 2 --dist loadfile -rxX tests/test_fuzz_tenants.py tests/test_fuzz_schema.py; \
+	status=$$?; grep -h -e '^==' -e '^--' $(FUZZ_REPORT)/*.txt; exit $$status
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
