@@ -16,7 +16,6 @@ import asyncio
 import json
 from typing import Any
 
-import pytest
 import requests
 import schemathesis
 from hypothesis import strategies as st
@@ -36,28 +35,7 @@ from tests.fuzz_support import (
     seed_county,
 )
 
-# Classes of internal errors already known and being fixed in parallel (issue 9, part 2);
-# a finding outside them fails the test.
 POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
-KNOWN_FIELDS = {
-    "Query.meetingRecord": "meetingRecord with an id of another type (User, Poll…)",
-    "Query.streamEvents": "streamEvents with an unknown, empty, malformed or foreign stream",
-    "Query.verifyStream": "verifyStream with an unknown, empty, malformed or foreign stream",
-    "Query.node": "node with a malformed or oversize id",
-    "Query.nodes": "nodes with malformed, oversize or too many ids",
-}
-KNOWN_TEXT = {"\\u0000": "a NUL byte in a text argument"} | {
-    f"\\u{h}": "a lone surrogate" for h in ("d8", "d9", "da", "db", "dc", "dd", "de", "df")
-}
-
-
-def known_class(finding: Finding, label: str) -> str | None:
-    if label in KNOWN_FIELDS:
-        return KNOWN_FIELDS[label]
-    for needle, what in KNOWN_TEXT.items():
-        if needle in finding.operation.lower():
-            return what
-    return None
 
 
 async def test_every_operation_answers_without_a_server_error(server, gql, owner_db):
@@ -154,7 +132,4 @@ async def test_every_operation_answers_without_a_server_error(server, gql, owner
     report = findings.report("schema fuzz", {**figures, "outcomes": outcomes}, samples)
     assert figures["operations"] >= 50
     assert figures["requests"] >= min(figures["operations"], 50)
-    known = {c: known_class(f, labels.get(c, "")) for c, f in findings.by_class.items()}
-    assert [c for c, why in known.items() if why is None] == [], report
-    if known:
-        pytest.xfail("known classes found: " + "; ".join(sorted(set(filter(None, known.values())))))
+    assert list(findings.by_class) == [], report

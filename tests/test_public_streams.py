@@ -809,3 +809,41 @@ async def test_a_page_of_only_invisible_events_says_where_the_log_ends(server, g
         "streamEventPage"
     ]
     assert page == {"events": [], "nextAfter": after + 3, "hasMore": False, "headSeq": after + 3}
+
+
+# -- clients name a meeting's stream by its global id -----------------------------------------
+
+
+async def test_a_meeting_stream_is_named_by_the_meetings_global_id(server, gql):
+    # given: a meeting, and its stream as the API gives it (no row id in it)
+    county = await make_county(server)
+    meeting = await make_meeting(gql, county)
+    node = await gql.data(
+        "query($id: ID!) { node(id: $id) { ... on Meeting { stream } } }",
+        {"id": meeting},
+        token=county.admin.token,
+    )
+    stream = node["node"]["stream"]
+    assert stream == f"meeting:{meeting}"
+
+    # when: the log is read, verified and watched under that name
+    by_gid = await gql.data(STREAM_EVENTS, {"s": stream}, token=county.admin.token)
+    by_row = await gql.data(STREAM_EVENTS, {"s": stream_of(meeting)}, token=county.admin.token)
+    verified = await gql.data(
+        "query($s: String!) { verifyStream(stream: $s) { valid events } }",
+        {"s": stream},
+        token=county.admin.token,
+    )
+    async with GraphQLWS(server.ws_url) as client:
+        await client.open(county.admin.token)
+        op = await client.subscribe(EVENTS_SUBSCRIPTION, {"stream": stream, "after": 0})
+        first = await client.event(op)
+    wrong_type = await gql.execute(
+        STREAM_EVENTS, {"s": f"meeting:{county.root_gid}"}, token=county.admin.token
+    )
+
+    # then: the same stream as the row's name, and another type's id is a client error
+    assert by_gid == by_row and by_gid["streamEvents"]
+    assert verified["verifyStream"]["valid"] is True
+    assert first["seq"] == 1
+    assert [e["extensions"]["code"] for e in wrong_type["errors"]] == ["BAD_USER_INPUT"]

@@ -339,6 +339,13 @@ class Meeting(DatabaseNode, relay.Node):
     venue_db_id: strawberry.Private[int | None]
     host_unit_db_id: strawberry.Private[int]
 
+    @strawberry.field(
+        description="The meeting's stream for `streamEvents`, `verifyStream` and `events`: "
+        "meeting:<this meeting's global id>."
+    )
+    def stream(self) -> str:
+        return f"meeting:{to_global_id('Meeting', self.id)}"
+
     @classmethod
     def from_model(cls, m: models.Meeting) -> Meeting:
         return cls(

@@ -17,7 +17,7 @@ from realtime import streams
 from realtime.log import LoggedEvent
 from realtime.ws import Plan, multiplexed
 from schema.context import Context
-from schema.relay import MAX_PAGE
+from schema.relay import MAX_PAGE, from_global_id
 
 
 @strawberry.type(description="An event of a stream: one recorded state change.")
@@ -92,6 +92,25 @@ class StreamEventPage:
     head_seq: int = strawberry.field(description="The stream's last seq when read.")
 
 
+#: Stream kinds whose ident a client may give as the global id of their row.
+_KIND_TYPES = {"meeting": "Meeting"}
+
+
+def internal_stream(stream: str) -> str:
+    """The log's name of `stream`. Clients know their meeting by its global id (which does
+    not show the row id), so `meeting:<global id of a Meeting>` names `meeting:<row id>`;
+    any other name is passed on as it is, for `realtime.streams` to judge."""
+    kind, sep, ident = stream.partition(":")
+    type_name = _KIND_TYPES.get(kind)
+    if not sep or type_name is None or not ident or ident.isdigit() or len(ident) > 80:
+        return stream
+    try:
+        db_id = from_global_id(ident, type_name)
+    except ValueError:
+        return stream  # refused by realtime.streams with its own message
+    return f"{kind}:{db_id}" if db_id is not None else f"{kind}:{2**63}"  # names no row
+
+
 def _check_after(after: int | None) -> int | None:
     if after is not None and after < 0:
         raise InvalidArgument("参数 after 不能为负数")
@@ -118,6 +137,7 @@ def _refused(error: streams.StreamRefused) -> GraphQLError:
 
 
 async def _page(info: Info, stream: str, after: int | None, first: int | None) -> streams.Page:
+    stream = internal_stream(stream)
     after = _check_after(after) or 0
     limit = _check_first(first)
     try:
@@ -129,7 +149,12 @@ async def _page(info: Info, stream: str, after: int | None, first: int | None) -
     )
 
 
-_STREAM = Annotated[str, strawberry.argument(description="Stream name, e.g. meeting:42.")]
+_STREAM = Annotated[
+    str,
+    strawberry.argument(
+        description="Stream name, e.g. meeting:<the meeting's global id> (`Meeting.stream`)."
+    ),
+]
 _AFTER = Annotated[int | None, strawberry.argument(description="Only events after this seq.")]
 _FIRST = Annotated[int | None, strawberry.argument(description="At most this many (1–100).")]
 
@@ -171,8 +196,11 @@ class RealtimeQueries:
     async def verify_stream(
         self,
         info: Info,
-        stream: Annotated[str, strawberry.argument(description="Stream name.")],
+        stream: Annotated[
+            str, strawberry.argument(description="Stream name, e.g. `Meeting.stream`.")
+        ],
     ) -> ChainVerification:
+        stream = internal_stream(stream)
         try:
             kind, view = await _authorized(info.context, stream)
         except streams.StreamRefused as error:
@@ -191,7 +219,7 @@ class RealtimeQueries:
 
 @multiplexed("events")
 async def plan_events(ctx: Context, args: dict[str, Any]) -> Plan:
-    stream = args["stream"]
+    stream = internal_stream(args["stream"])
     after = _check_after(args.get("after"))
     _, view = await _authorized(ctx, stream)
     principal = await ctx.principal()
@@ -219,7 +247,9 @@ class RealtimeSubscriptions:
     async def events(
         self,
         info: Info,
-        stream: Annotated[str, strawberry.argument(description="Stream name, e.g. meeting:42.")],
+        stream: Annotated[
+            str, strawberry.argument(description="Stream name, e.g. `Meeting.stream`.")
+        ],
         after: Annotated[
             int | None,
             strawberry.argument(description="Resume after this seq (replays the log first)."),
