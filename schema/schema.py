@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
+
+from graphql import DocumentNode, GraphQLError
 
 import strawberry
 from strawberry import relay
@@ -17,8 +21,14 @@ from strawberry.schema.config import StrawberryConfig
 from backend.settings import Settings
 from schema.audit.api import AuditQueries
 from schema.errors import ErrorPolicy
-from schema.input_checks import InputChecks
-from schema.limits import CachedDocuments, DocumentCache, InputListLimits, list_length_rule
+from schema.input_checks import InputChecks, refuse_bad_input
+from schema.limits import (
+    CachedDocuments,
+    DocumentCache,
+    InputListLimits,
+    list_length_rule,
+    oversize_variable,
+)
 from schema.meetings.api import MeetingMutations, MeetingQueries, MeetingSubscriptions
 from schema.people.api import PeopleMutations, PeopleQueries
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
@@ -48,9 +58,19 @@ class Subscription(RealtimeSubscriptions, MeetingSubscriptions):
     pass
 
 
+#: A check of an operation before it runs: (query, document, operationName, variables);
+#: raises a GraphQLError with a code to refuse it.
+OperationCheck = Callable[[str, DocumentNode, str | None, dict[str, Any]], None]
+
+
 class YishiSchema(strawberry.Schema):
     #: Parsed and validated documents of this schema (bounded; schema.limits).
     document_cache: DocumentCache
+    #: Validation rules of the limits, beside graphql-core's specified rules.
+    limit_rules: tuple[Any, ...]
+    #: What the input-checking extensions (InputChecks, InputListLimits) refuse, for paths
+    #: that execute without strawberry's extensions (the websocket endpoint, realtime.ws).
+    operation_checks: tuple[OperationCheck, ...]
 
     def process_errors(self, errors, execution_context=None):  # type: ignore[no-untyped-def]
         """Client mistakes are not server errors; ErrorPolicy logs the unexpected ones."""
@@ -98,4 +118,17 @@ def _schema(
         ],
     )
     schema.document_cache = documents
+    schema.limit_rules = tuple(limit_rules)
+
+    def check_input(
+        query: str, document: DocumentNode, operation_name: str | None, variables: dict[str, Any]
+    ) -> None:
+        refuse_bad_input(query, document, variables)
+        error: GraphQLError | None = oversize_variable(
+            document, operation_name, variables, max_items=max_list_items
+        )
+        if error is not None:
+            raise error
+
+    schema.operation_checks = (check_input,)
     return schema

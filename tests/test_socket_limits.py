@@ -211,3 +211,54 @@ async def test_a_subscription_over_http_is_a_client_error_without_an_error_log(s
     }
     assert got.status_code == 200 and got.json() == posted
     assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+# -- the input checks of HTTP apply to socket operations too -------------------------------
+
+
+async def test_socket_operations_are_refused_by_the_same_input_checks_as_http(server, gql):
+    # given: a signed-in socket
+    county = await make_county(server)
+    search = "query($s: String) { users(search: $s, first: 1) { edges { node { id } } } }"
+    nodes = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+    cases = [
+        (search, {"s": "张\x00三"}),  # text PostgreSQL cannot store
+        (nodes, {"ids": ["x"] * 1_001}),  # a list over MAX_LIST_ITEMS
+        (nodes, {"ids": [county.root_gid] * 101}),  # nodes over MAX_NODES
+        ("{ nodes(ids: [%s]) { id } }" % ", ".join(['"a"'] * 1_001), {}),  # a literal list
+    ]
+
+    # when: each is sent over the socket and over HTTP
+    async with GraphQLWS(server.ws_url) as client:
+        await client.open(county.admin.token)
+        over_socket = [await client.error(await client.subscribe(q, v)) for q, v in cases]
+        still_served = await client.execute("{ __typename }")
+    over_http = [await gql.execute(q, v, token=county.admin.token) for q, v in cases]
+
+    # then: the same refusal with the same code on both paths, and the socket goes on
+    socket_codes = [[e["extensions"]["code"] for e in errors] for errors in over_socket]
+    http_codes = [[e["extensions"]["code"] for e in body["errors"]] for body in over_http]
+    assert socket_codes == http_codes == [["BAD_USER_INPUT"]] * 4
+    assert still_served["data"] == {"__typename": "Query"}
+
+
+def test_the_socket_applies_every_input_check_the_schema_declares(server):
+    # An input-checking extension added to the schema without an operation check would be
+    # skipped by socket operations (realtime.ws runs no strawberry extension).
+    from schema.input_checks import InputChecks
+    from schema.limits import InputListLimits
+
+    schema = server.services.extras.get("schema") or _app_schema(server)
+    checking = {InputChecks, InputListLimits}
+    declared = {
+        type(e()) if callable(e) and not isinstance(e, type) else e for e in schema.extensions
+    }
+    assert checking <= declared
+    assert len(schema.operation_checks) == 1
+    assert schema.limit_rules
+
+
+def _app_schema(server):  # type: ignore[no-untyped-def]
+    from schema.schema import build_schema
+
+    return build_schema(server.services.settings)

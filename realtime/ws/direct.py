@@ -66,11 +66,14 @@ def _validated(
     schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
 ) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
     document = parse(query, max_tokens=max_tokens)
-    rules = (
-        *specified_rules,
-        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
-    )
+    # The schema's own limit rules (depth, aliases, list lengths), as over HTTP.
+    limit_rules = getattr(schema, "limit_rules", None)
+    if limit_rules is None:
+        limit_rules = (
+            *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+            *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+        )
+    rules = (*specified_rules, *limit_rules)
     return document, tuple(validate(schema._schema, document, rules))
 
 

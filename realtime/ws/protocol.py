@@ -102,7 +102,8 @@ def _error_payload(error: GraphQLError | Exception, code: str | None = None) -> 
     if isinstance(error, GraphQLError):
         formatted = error.formatted
         if code:
-            formatted["extensions"] = {**(formatted.get("extensions") or {}), "code": code}
+            # a code the error carries (BAD_USER_INPUT of an input check) is kept
+            formatted["extensions"] = {"code": code, **(formatted.get("extensions") or {})}
         return formatted
     return {"message": str(error), "extensions": {"code": code or "INTERNAL_SERVER_ERROR"}}
 
@@ -459,6 +460,8 @@ class GraphQLWebSocket:
             if not isinstance(query, str) or not isinstance(variables, dict):
                 raise GraphQLError("query must be a string and variables an object")
             document = self.parse_and_validate(query)
+            for check in getattr(self.schema, "operation_checks", ()):
+                check(query, document, operation_name, variables)  # as over HTTP
             operation = _operation(document, operation_name)
             if operation.operation is not OperationType.SUBSCRIPTION:
                 plan = _direct_plan(self.schema, query, operation_name, *self._limits)
