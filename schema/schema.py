@@ -6,9 +6,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from graphql import DocumentNode, GraphQLError
-
 import strawberry
+from graphql import DocumentNode, GraphQLError
 from strawberry import relay
 from strawberry.extensions import (
     AddValidationRules,

@@ -225,7 +225,10 @@ async def test_socket_operations_are_refused_by_the_same_input_checks_as_http(se
         (search, {"s": "张\x00三"}),  # text PostgreSQL cannot store
         (nodes, {"ids": ["x"] * 1_001}),  # a list over MAX_LIST_ITEMS
         (nodes, {"ids": [county.root_gid] * 101}),  # nodes over MAX_NODES
-        ("{ nodes(ids: [%s]) { id } }" % ", ".join(['"a"'] * 1_001), {}),  # a literal list
+        (
+            "{{ nodes(ids: [{}]) {{ id }} }}".format(", ".join(['"a"'] * 1_001)),
+            {},
+        ),  # a literal list
     ]
 
     # when: each is sent over the socket and over HTTP
