@@ -725,12 +725,13 @@ async def test_change_password_revokes_every_refresh_token(server, gql, owner_db
 
     # then
     assert result == {"ok": True, "errors": []}
+    # only the refresh token issued with the change (to the session that made it) is live
     assert (
         await owner_db.fetchval(
             "SELECT count(*) FROM refresh_tokens WHERE user_id = $1 AND revoked_at IS NULL",
             member.user_id,
         )
-        == 0
+        == 1
     )
     for tokens in (phone_tokens, laptop_tokens):
         refreshed = (await gql.data(REFRESH, {"t": tokens["refreshToken"]}))["refreshToken"]
@@ -1165,3 +1166,41 @@ async def test_too_many_wrong_operator_passwords_lock_the_operator(server, gql, 
         "WHERE username = $1",
         username,
     ) == (0, None, None)
+
+
+async def test_change_password_ends_the_other_sessions_and_this_one_goes_on(server, gql):
+    # given: the same person signed in on two devices
+    county = await make_county(server)
+    member = await make_user(server, county)
+    other = (await login(gql, county, member.phone))["tokens"]
+    changing = (await login(gql, county, member.phone))["tokens"]
+
+    # when: one device changes the password
+    result = (
+        await gql.data(
+            """mutation($old: String!, $new: String!) {
+              changePassword(oldPassword: $old, newPassword: $new) {
+                ok tokens { accessToken refreshToken } errors { code } } }""",
+            {"old": PASSWORD, "new": "brand-new-pass"},
+            token=changing["accessToken"],
+        )
+    )["changePassword"]
+
+    # then: it goes on with the new tokens; the other device's tokens (and its own old
+    # access token) are refused
+    assert (result["ok"], result["errors"]) == (True, [])
+    mine = await gql.execute(VIEWER, token=result["tokens"]["accessToken"])
+    assert mine["data"]["viewer"]["user"]["id"] == member.gid
+    for token in (other["accessToken"], changing["accessToken"]):
+        refused = await gql.execute(VIEWER, token=token)
+        assert [e["extensions"]["code"] for e in refused["errors"]] == ["UNAUTHENTICATED"]
+    refresh = await gql.execute(
+        "mutation($t: String!) { refreshToken(refreshToken: $t) { errors { code } } }",
+        {"t": other["refreshToken"]},
+    )
+    assert refresh["data"]["refreshToken"]["errors"] != []
+    renewed = await gql.data(
+        "mutation($t: String!) { refreshToken(refreshToken: $t) { tokens { accessToken } errors { code } } }",
+        {"t": result["tokens"]["refreshToken"]},
+    )
+    assert renewed["refreshToken"]["errors"] == []

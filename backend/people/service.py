@@ -567,12 +567,20 @@ async def logout(session: AsyncSession, *, refresh_token: str) -> None:
 
 
 async def change_password(
-    session: AsyncSession, principal: Principal, *, old_password: str, new_password: str
-) -> None:
-    """Set a new password and end every session of the account: its refresh tokens are
-    revoked and its session epoch bumped, so every access token issued before (on any
-    device, this one included) is refused from the commit on, over HTTP and on open
-    sockets (people.principals). The client signs in again with the new password."""
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    old_password: str,
+    new_password: str,
+    secret: str,
+    access_ttl: int,
+    refresh_ttl: int,
+) -> Tokens:
+    """Set a new password and end every other session of the account: its refresh tokens
+    are revoked and its session epoch bumped, so every access token issued before (on any
+    device) is refused from the commit on, over HTTP and on open sockets
+    (people.principals). The session that changed it goes on with the new tokens returned
+    (issued in the new epoch)."""
     user = await get_user(session, principal.require_user())
     if not verify_password(user.password_hash, old_password):
         raise DomainError(Code.INVALID_CREDENTIALS, "原密码错误", field="oldPassword")
@@ -584,6 +592,16 @@ async def change_password(
         update(RefreshToken)
         .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
         .values(revoked_at=func.now())
+    )
+    await session.flush()
+    await session.refresh(user, ["session_epoch"])
+    return await _issue(
+        session,
+        tenant_id=user.tenant_id,
+        user=user,
+        secret=secret,
+        access_ttl=access_ttl,
+        refresh_ttl=refresh_ttl,
     )
 
 

@@ -105,6 +105,16 @@ class PeopleResultPayload:
     errors: list[PeopleError] = strawberry.field(description="Why it failed.")
 
 
+@strawberry.type(description="Result of changePassword.")
+class ChangePasswordPayload:
+    ok: bool = strawberry.field(description="True when it succeeded.")
+    tokens: AuthTokens | None = strawberry.field(
+        description="New tokens for this session: every other session of the account (and "
+        "every token issued before, this one's included) has ended."
+    )
+    errors: list[PeopleError] = strawberry.field(description="Why it failed.")
+
+
 @strawberry.type
 class PeopleQueries:
     @strawberry.field(description="Who is asking.")
@@ -294,14 +304,21 @@ class PeopleMutations:
         new_password: Annotated[
             str, strawberry.argument(description="New password, 8+ characters.")
         ],
-    ) -> PeopleResultPayload:
-        _, errors = await mutate(
+    ) -> ChangePasswordPayload:
+        settings = info.context.services.settings
+        tokens, errors = await mutate(
             info,
             lambda s, p: service.change_password(
-                s, p, old_password=old_password, new_password=new_password
+                s,
+                p,
+                old_password=old_password,
+                new_password=new_password,
+                secret=settings.jwt_secret.get_secret_value(),
+                access_ttl=settings.jwt_access_ttl_seconds,
+                refresh_ttl=settings.jwt_refresh_ttl_seconds,
             ),
         )
-        return PeopleResultPayload(ok=not errors, errors=_errors(errors))
+        return ChangePasswordPayload(ok=not errors, tokens=_tokens(tokens), errors=_errors(errors))
 
     @strawberry.mutation(description="Sign in as a platform operator.")
     async def operator_login(
