@@ -448,3 +448,20 @@ def test_minimal_record_renders_with_empty_sections_and_county_time():
     assert "（无议程）" in text and "（无表决）" in text and "（无留言）" in text
     assert f"记录链哈希：{'0' * 64}" in text
     assert "校验结果：通过（共0条事件，哈希链完整）" in text
+
+
+async def test_docx_is_tagged_chinese_for_latin_and_east_asian_text(server: LiveServer):
+    # given: a record's document, read as Word reads its styles part
+    import io
+    import zipfile
+
+    given = await make_meeting_with_record(server)
+    data = render_docx(await export(server, given))
+
+    # when
+    styles = zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml").decode()
+
+    # then: the default language is zh-CN, not python-docx's en-US
+    defaults = styles[styles.index("<w:docDefaults>") : styles.index("</w:docDefaults>")]
+    assert '<w:lang w:val="zh-CN"' in defaults and 'w:eastAsia="zh-CN"' in defaults
+    assert "en-US" not in defaults

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import parse_xml
 from docx.shared import Pt
@@ -589,10 +590,32 @@ def _set_font(style: Any, name: str, size: float | None = None) -> None:
 
 def _new_document() -> DocxDocument:
     doc = Document()
+    _set_language(doc, "zh-CN")
     _set_font(doc.styles["Normal"], BODY_FONT, 10.5)
     for name in ("Title", "Heading 1", "Heading 2"):
         _set_font(doc.styles[name], HEADING_FONT)
     return doc
+
+
+def _set_language(doc: DocxDocument, tag: str) -> None:
+    """The document's default language (python-docx's template says en-US), for Latin and
+    East Asian text alike, so Word proofs it and picks fonts as for Chinese."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    assert defaults is not None  # python-docx's template has them
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), tag)
+    lang.set(qn("w:eastAsia"), tag)
 
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -464,7 +464,12 @@ class MeetingMutations:
             relay.GlobalID | None, strawberry.argument(description="Reporting unit.")
         ] = None,
         duration_seconds: Annotated[
-            int | None, strawberry.argument(description="Allotted time.")
+            int | None,
+            strawberry.argument(
+                description="Allotted time in seconds (at least 5; 述职 default 600). A "
+                'speech of 60 s or less gets no "one minute left" warning (it would '
+                "come at or before the start), only time up."
+            ),
         ] = None,
     ) -> AgendaItemPayload:
         item, errors = await mutate(
