@@ -22,7 +22,38 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
-tenant_var: contextvars.ContextVar[int | None] = contextvars.ContextVar("tenant", default=None)
+
+
+class _TenantCell:
+    """The county of the request (or socket) in progress, filled in once its caller is
+    known. A mutable cell in a context variable: GraphQL resolves fields in tasks of their
+    own, which copy the context, so a plain variable set where the principal is resolved
+    would not reach the request's other tasks or its error log; the cell they all share
+    does."""
+
+    __slots__ = ("tenant_id",)
+
+    def __init__(self) -> None:
+        self.tenant_id: int | None = None
+
+
+_tenant_cell: contextvars.ContextVar[_TenantCell | None] = contextvars.ContextVar(
+    "tenant_cell", default=None
+)
+
+
+def note_tenant(tenant_id: int | None) -> None:
+    """The county the current request acts in (called where its principal is resolved);
+    every later log line of the request carries it. Outside a request: nothing."""
+    cell = _tenant_cell.get()
+    if cell is not None:
+        cell.tenant_id = tenant_id
+
+
+def current_tenant() -> int | None:
+    cell = _tenant_cell.get()
+    return cell.tenant_id if cell is not None else None
+
 
 HTTP_REQUESTS = Counter("yishi_http_requests_total", "HTTP requests", ["method", "path", "status"])
 HTTP_LATENCY = Histogram(
@@ -44,7 +75,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "request_id": request_id_var.get(),
-            "tenant": tenant_var.get(),
+            "tenant": current_tenant(),
         }
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
@@ -54,7 +85,7 @@ class JsonFormatter(logging.Formatter):
 class ContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get() or "-"
-        record.tenant = tenant_var.get() or "-"
+        record.tenant = current_tenant() or "-"
         return True
 
 
@@ -91,6 +122,7 @@ class RequestMiddleware:
         request_id = incoming or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         token = request_id_var.set(request_id)
+        cell_token = _tenant_cell.set(_TenantCell())
         path = scope.get("path", "")
         path = path if path in KNOWN_PATHS else "other"  # bounded label cardinality
         method = scope.get("method", "WS")
@@ -114,6 +146,7 @@ class RequestMiddleware:
                 if status["code"] >= 500:
                     HTTP_ERRORS.labels(path).inc()
             request_id_var.reset(token)
+            _tenant_cell.reset(cell_token)
 
 
 def tune_gc(threshold: int) -> None:

@@ -282,3 +282,35 @@ async def test_a_serving_process_tunes_its_garbage_collector(server):
     threshold = server.services.settings.gc_threshold
     assert gc.get_threshold()[0] == threshold and gc.get_threshold()[2] >= 100
     assert gc.get_freeze_count() > 10_000  # the modules, the schema, the pools
+
+
+async def test_log_lines_of_a_request_carry_its_county(server, gql, monkeypatch):
+    # given: a handler as the service's, and a log line written inside a field's resolver
+    # (GraphQL runs fields in tasks of their own: the county must reach them)
+    import logging
+
+    from backend.observability import ContextFilter
+    from tenants import service as tenant_service
+
+    county = await make_county(server)
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.addFilter(ContextFilter())
+    handler.emit = records.append  # type: ignore[method-assign]
+    probe = logging.getLogger("yishi.test.probe")
+    probe.addHandler(handler)
+    original = tenant_service.list_org_units
+
+    async def logging_list(*args, **kwargs):  # type: ignore[no-untyped-def]
+        probe.warning("listing units")
+        return await original(*args, **kwargs)
+
+    monkeypatch.setattr(tenant_service, "list_org_units", logging_list)
+    try:
+        # when
+        await gql.data("{ orgUnits(first: 1) { edges { node { id } } } }", token=county.admin.token)
+    finally:
+        probe.removeHandler(handler)
+
+    # then
+    assert [(r.getMessage(), r.tenant) for r in records] == [("listing units", county.id)]

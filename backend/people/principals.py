@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import object_session
 
 from backend.db import after_commit
+from backend.observability import note_tenant
 from backend.people import service as people
 from backend.people.models import Membership, User
 from backend.security import (
@@ -130,7 +131,15 @@ class PrincipalResolver:
         self, credentials: Credentials, *, request_id: str | None, load: Loader[Any] | None = None
     ) -> Resolved:
         """The principal of `credentials`, or CredentialsRefused saying why not (its
-        `reason` tells "get a new token" from "not allowed")."""
+        `reason` tells "get a new token" from "not allowed"). The request's log lines carry
+        its county from here on (`observability.note_tenant`)."""
+        resolved = await self._resolve(credentials, request_id=request_id, load=load)
+        note_tenant(resolved.principal.tenant_id)
+        return resolved
+
+    async def _resolve(
+        self, credentials: Credentials, *, request_id: str | None, load: Loader[Any] | None
+    ) -> Resolved:
         slug_tenant: int | None = None
         if credentials.county:
             slug_tenant = await self.tenants.resolve(credentials.county)
