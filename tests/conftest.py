@@ -105,6 +105,10 @@ async def server(database_url: str) -> AsyncIterator[LiveServer]:
         lifespan="on",
         ws_per_message_deflate=False,
         ws_max_size=settings.ws_max_size,
+        # The session's one httpx client keeps its connections between tests; with uvicorn's
+        # 5 s default, a connection idle through a test that waits for a timer was closed
+        # by the server just as the client reused it (httpx.ReadError, seen twice).
+        timeout_keep_alive=600,
     )
     uv = uvicorn.Server(config)
     task = asyncio.create_task(uv.serve())
