@@ -186,13 +186,10 @@ class StreamFeed:
 
     def group(self, key: Hashable, render: Render, *, view: Hashable = None) -> Group:
         """The group for `key`, created with `render` if new. `view` is the members'
-        visibility class; when not given it is the key's last element (as
-        realtime.ws builds keys: document, variables, view). A view the stream kind does
-        not know is projected as its most restricted one."""
+        visibility class (the plan's); a view the stream kind does not know is projected
+        as its most restricted one."""
         group = self.groups.get(key)
         if group is None:
-            if view is None and isinstance(key, tuple) and key:
-                view = key[-1]
             group = self.groups[key] = Group(self, key, render, view=view)
             metrics.GROUPS.inc()
         return group

@@ -6,9 +6,9 @@ string reaching a query fails deep inside the database layer. One pass over the
 variables, and over the document's string literals when it has an escape at all, turns
 that into a BAD_USER_INPUT error naming the variable or argument.
 
-`nodes(ids:)` takes at most MAX_NODES ids (`schema.relay.NodesLimit` checks the field);
-counting them here, before graphql-core coerces a list of 100,000 ids into GlobalIDs,
-refuses a flood for the price of a `len`."""
+`nodes(ids:)` takes at most MAX_NODES ids, and this is the one check of it: counting them
+here, before graphql-core coerces a list of 100,000 ids into GlobalIDs, refuses a flood
+for the price of a `len`."""
 
 from __future__ import annotations
 

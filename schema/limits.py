@@ -22,9 +22,9 @@ from graphql import (
     FieldNode,
     GraphQLError,
     ListValueNode,
-    OperationDefinitionNode,
     ValidationRule,
     VariableNode,
+    get_operation_ast,
     parse,
 )
 from strawberry.extensions import SchemaExtension
@@ -138,7 +138,7 @@ def oversize_variable(
     any coercion, over HTTP (`InputListLimits`) and on the websocket path."""
     if not variables or not isinstance(variables, dict):
         return None
-    operation = _operation(document, operation_name)
+    operation = get_operation_ast(document, operation_name)
     if operation is not None:
         for selection in operation.selection_set.selections:
             if not isinstance(selection, FieldNode):
@@ -168,13 +168,6 @@ def oversize_variable(
                 (f"{path}.{k}", item) for k, item in value.items() if isinstance(item, (list, dict))
             )
     return None
-
-
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((o for o in operations if o.name and o.name.value == name), None)
 
 
 class InputListLimits(SchemaExtension):

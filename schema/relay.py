@@ -17,7 +17,6 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
-from strawberry.extensions import FieldExtension
 from strawberry.types import Info
 
 from backend.errors import DomainError, InvalidArgument
@@ -143,23 +142,6 @@ class DatabaseNode:
     @classmethod
     def resolve_id(cls, root: Any, *, info: Info) -> str:
         return encode_node_id(cls.__strawberry_definition__.name, root.id)  # type: ignore[attr-defined]
-
-
-class NodesLimit(FieldExtension):
-    """Refuses `nodes(ids:)` with more than MAX_NODES ids before anything is read."""
-
-    def resolve(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
-        self._check(kwargs)
-        return next_(source, info, **kwargs)
-
-    async def resolve_async(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
-        self._check(kwargs)
-        return await next_(source, info, **kwargs)
-
-    @staticmethod
-    def _check(kwargs: dict[str, Any]) -> None:
-        if len(kwargs.get("ids") or ()) > MAX_NODES:
-            raise InvalidArgument(f"参数 ids 最多 {MAX_NODES} 个标识")
 
 
 @strawberry.type(description="Where a page sits in the whole list.")

@@ -735,11 +735,10 @@ async def test_first_must_be_between_1_and_100(server, gql):
 # -- pages are full, or say they are the end ------------------------------------------------
 
 
-async def test_a_page_is_full_although_invisible_events_come_first(server, gql):
-    """Given ten votes (not shown on any stream path) right after seq `after`, then
-    comments: a page of two holds the next two comments, not nothing."""
+async def _open_poll_with_voters(server, gql, n: int):  # type: ignore[no-untyped-def]
+    """A live meeting with `n` invited citizens and an open poll; the stream and its head."""
     county = await make_county(server)
-    voters = [await make_user(server, county, roles=[(Role.CITIZEN, None)]) for _ in range(10)]
+    voters = [await make_user(server, county, roles=[(Role.CITIZEN, None)]) for _ in range(n)]
     meeting = await make_meeting(gql, county)
     host = county.admin.token
     await ok(gql, INVITE, {"m": meeting, "u": [v.gid for v in voters], "r": "ATTENDEE"}, host)
@@ -754,6 +753,14 @@ async def test_a_page_is_full_although_invisible_events_come_first(server, gql):
     await ok(gql, OPEN_POLL, {"p": poll}, host)
     stream = stream_of(meeting)
     after = (await gql.data(VERIFY, {"s": stream}, tenant=county.slug))["verifyStream"]["events"]
+    return county, meeting, poll, voters, stream, after
+
+
+async def test_a_page_is_full_although_invisible_events_come_first(server, gql):
+    """Given ten votes (not shown on any stream path) right after seq `after`, then
+    comments: a page of two holds the next two comments, not nothing."""
+    county, meeting, poll, voters, stream, after = await _open_poll_with_voters(server, gql, 10)
+    host = county.admin.token
     for voter in voters:
         voted = await gql.data(VOTE, {"p": poll, "c": [1], "k": key()}, token=voter.token)
         assert voted["castVote"]["accepted"] is True
@@ -789,22 +796,7 @@ async def test_a_page_is_full_although_invisible_events_come_first(server, gql):
 
 
 async def test_a_page_of_only_invisible_events_says_where_the_log_ends(server, gql):
-    county = await make_county(server)
-    voters = [await make_user(server, county, roles=[(Role.CITIZEN, None)]) for _ in range(3)]
-    meeting = await make_meeting(gql, county)
-    host = county.admin.token
-    await ok(gql, INVITE, {"m": meeting, "u": [v.gid for v in voters], "r": "ATTENDEE"}, host)
-    poll = (
-        await ok(
-            gql,
-            CREATE_POLL,
-            {"m": meeting, "q": "是否同意", "o": ["同意", "不同意"], "e": "REGISTERED"},
-            host,
-        )
-    )["poll"]["id"]
-    await ok(gql, OPEN_POLL, {"p": poll}, host)
-    stream = stream_of(meeting)
-    after = (await gql.data(VERIFY, {"s": stream}, tenant=county.slug))["verifyStream"]["events"]
+    county, _meeting, poll, voters, stream, after = await _open_poll_with_voters(server, gql, 3)
     for voter in voters:
         await gql.data(VOTE, {"p": poll, "c": [0], "k": key()}, token=voter.token)
     page = (await gql.data(STREAM_PAGE, {"s": stream, "after": after}, tenant=county.slug))[

@@ -628,7 +628,7 @@ class GraphQLWebSocket:
         shared_vars = {k: v for k, v in variables.items() if k != "after"}
         key = (query, orjson.dumps(shared_vars, option=orjson.OPT_SORT_KEYS), plan.visibility)
         group = feed.groups.get(key) or feed.group(
-            key, self._renderer(document, shared_vars, variables, plan)
+            key, self._renderer(document, shared_vars, variables, plan), view=plan.visibility
         )
         head_text = self._next_head(op_id)
 
