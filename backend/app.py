@@ -29,8 +29,8 @@ from strawberry.types.graphql import OperationType
 from backend.db import Database, describe_url
 from backend.graphiql import ASSETS, graphiql_html
 from backend.limits import RequestLimits
+from backend.meetings.access import MeetingDirectory
 from backend.meetings.scoring import BallotMixer, install_mixer
-from backend.meetings.service import MeetingDirectory
 from backend.meetings.timers import TimerScheduler
 from backend.observability import (
     RequestMiddleware,

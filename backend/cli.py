@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import ValidationError
 
+import schema as schema_package
 from backend.db import Database
 from backend.people.models import Role
 from backend.record import sm2
@@ -290,7 +291,8 @@ def operator_create(username: str, password: str) -> None:
     run_with_database(work)
 
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
+# Found through the `schema` package, not this file's folder, so it holds wherever the CLI lives.
+SCHEMA_FILE = Path(schema_package.__file__).resolve().parent / "schema.graphql"
 
 
 @schema_app.command("export")
@@ -414,7 +416,7 @@ def record_verify(
     """Recompute a stream's hash chain; exit 1 and name the first broken link if any. A
     sealed stream must end with its seal; for a meeting, every section of the record must
     match the digests sealed in the chain and the county's signature must verify."""
-    from backend.meetings.export import build_record
+    from backend.meetings.record.build import build_record
     from backend.record.seal import load_key, verify_export
     from realtime.log import verify_stream
 
@@ -455,7 +457,7 @@ def record_seal(
 ) -> None:
     """Complete a sealed stream's seal: sign it if it was sealed before the county had a key,
     timestamp it if the TSA was unavailable. Refuses a chain or record that does not verify."""
-    from backend.meetings.export import build_record
+    from backend.meetings.record.build import build_record
     from backend.record.seal import Sealer, content_differences
     from realtime import log as event_log
 

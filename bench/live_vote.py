@@ -97,7 +97,8 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
     import asyncpg
 
     from backend.db import Database
-    from backend.meetings import service as meetings
+    from backend.meetings import lifecycle
+    from backend.meetings import polls as meeting_polls
     from backend.meetings.models import Eligibility, MeetingKind, MeetingMode, PollKind
     from backend.people import service as people
     from backend.security import Principal
@@ -113,7 +114,7 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
         from datetime import UTC, datetime
 
         async with db.transaction(tenant_id=county.tenant_id, user_id=county.admin_id) as session:
-            meeting = await meetings.create_meeting(
+            meeting = await lifecycle.create_meeting(
                 session,
                 principal,
                 kind=MeetingKind.WORK_REPORT,
@@ -127,9 +128,9 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
                 capacity=None,
             )
         async with db.transaction(tenant_id=county.tenant_id, user_id=county.admin_id) as session:
-            await meetings.change_state(session, principal, meeting_id=meeting.id, action="start")
+            await lifecycle.change_state(session, principal, meeting_id=meeting.id, action="start")
             measured = [
-                await meetings.create_poll(
+                await meeting_polls.create_poll(
                     session,
                     principal,
                     meeting_id=meeting.id,
@@ -141,7 +142,7 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
                 )
                 for i in range(polls)
             ]
-            warmup = await meetings.create_poll(  # warms connections and caches, not measured
+            warmup = await meeting_polls.create_poll(  # warms connections and caches, not measured
                 session,
                 principal,
                 meeting_id=meeting.id,
@@ -153,8 +154,8 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
             )
         async with db.transaction(tenant_id=county.tenant_id, user_id=county.admin_id) as session:
             for poll in measured:
-                await meetings.open_poll(session, principal, poll_id=poll.id)
-            await meetings.open_poll(session, principal, poll_id=warmup.id)
+                await meeting_polls.open_poll(session, principal, poll_id=poll.id)
+            await meeting_polls.open_poll(session, principal, poll_id=warmup.id)
     finally:
         await db.dispose()
 

@@ -28,7 +28,9 @@ from schema.limits import (
     list_length_rule,
     oversize_variable,
 )
-from schema.meetings.api import MeetingMutations, MeetingQueries, MeetingSubscriptions
+from schema.meetings.mutations import MeetingMutations
+from schema.meetings.queries import MeetingQueries
+from schema.meetings.subscriptions import MeetingSubscriptions
 from schema.people.api import PeopleMutations, PeopleQueries
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
 from schema.relay import MAX_NODES
