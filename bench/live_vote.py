@@ -96,12 +96,12 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
     record is as the service writes it), then the voters in bulk with SQL."""
     import asyncpg
 
-    from backend.db import Database
+    from backend.core.db import Database
+    from backend.core.security import Principal
     from backend.meetings import lifecycle
     from backend.meetings import polls as meeting_polls
     from backend.meetings.models import Eligibility, MeetingKind, MeetingMode, PollKind
     from backend.people import service as people
-    from backend.security import Principal
 
     county = await seed_county(url)
     db = Database(owner_url=url, pool_size=2)
@@ -512,7 +512,7 @@ async def _vote(
     import httpx
     import orjson
 
-    from backend.security import encode_access_token
+    from backend.core.security import encode_access_token
 
     tokens = {
         uid: encode_access_token(secret=secret, ttl_seconds=3600, tenant_id=tenant_id, user_id=uid)[
@@ -742,7 +742,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     import httpx
     import psutil
 
-    from backend.security import encode_access_token
+    from backend.core.security import encode_access_token
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     over_ws = args.vote_via == "ws"

@@ -22,10 +22,10 @@ from typing import Any
 
 from realtime_common import RESULTS, FreshDatabase, log, pg_dsn, seed_county
 
-from backend.db import Database
+from backend.core.db import Database
+from backend.core.security import Principal
 from backend.meetings import scoring
 from backend.meetings.models import ScoringSheet
-from backend.security import Principal
 from realtime import log as events
 from realtime.writer import StreamWriter
 

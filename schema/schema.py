@@ -17,7 +17,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-from backend.settings import Settings
+from backend.core.settings import Settings
 from schema.audit.api import AuditQueries
 from schema.errors import ErrorPolicy
 from schema.input_checks import InputChecks, refuse_bad_input

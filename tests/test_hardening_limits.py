@@ -14,10 +14,10 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from backend.limits import Action, Rate, RateLimited, RateLimits, RateSettings, TokenBucket
+from backend.core.limits import Action, Rate, RateLimited, RateLimits, RateSettings, TokenBucket
+from backend.core.settings import Settings
 from backend.people.models import Role
-from backend.services import TenantDirectory
-from backend.settings import Settings
+from backend.server.services import TenantDirectory
 from schema.schema import build_schema
 from tests.factories.meetings import attend, make_meeting
 from tests.factories.people import PASSWORD, make_user, next_phone

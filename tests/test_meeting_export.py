@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import docx
 import pytest
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
 from backend.meetings.models import (
     AgendaItem,
     Comment,

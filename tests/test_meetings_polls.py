@@ -419,8 +419,8 @@ async def test_a_retry_batched_behind_a_different_second_vote_is_still_a_duplica
     """Given a recorded vote, a second vote (new key) and a retry of the first (same key)
     that land in one group-commit batch: the second vote is ALREADY_VOTED, the retry a
     duplicate — the second vote's refusal must not spill onto the retry."""
+    from backend.core.security import Principal
     from backend.meetings import polls
-    from backend.security import Principal
 
     county = await make_county(server)
     (voter,) = await citizens(server, county, 1)

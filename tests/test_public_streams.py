@@ -24,7 +24,7 @@ import docx
 import httpx
 import pytest
 
-from backend.db import async_url
+from backend.core.db import async_url
 from backend.meetings import visibility
 from backend.people.models import Role
 from tests.conftest import asyncpg_dsn

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
+from backend.core.security import Principal
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import (
     Meeting,
@@ -20,7 +21,6 @@ from backend.meetings.models import (
     ScoringSheet,
 )
 from backend.people.models import Role
-from backend.security import Principal
 from tenants.models import OrgUnit
 
 MANAGER_ROLES = (Role.TENANT_ADMIN, Role.DEPARTMENT_STAFF)
@@ -92,7 +92,7 @@ def hosts_by_role(principal: Principal, host_unit_path: str | None) -> bool:
 async def require_host(session: AsyncSession, principal: Principal, meeting: Meeting) -> None:
     principal.require_user()
     if not await is_host(session, principal, meeting):
-        from backend.errors import PermissionDenied
+        from backend.core.errors import PermissionDenied
 
         raise PermissionDenied("无权管理此会议：需要县级管理员、主办单位工作人员或会议主持人")
 

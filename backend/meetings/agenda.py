@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
+from backend.core.security import Principal
+from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import AgendaItem, Meeting, MeetingState, TimerStatus
 from backend.meetings.stream import append_event, now
 from backend.people.models import User
-from backend.security import Principal
-from backend.validation import clean_text
 from tenants.models import OrgUnit, Tenant
 
 WORK_REPORT_SPEECH_SECONDS = 600  # seed 001: 述职时间不超过10分钟
@@ -51,7 +51,7 @@ async def add_agenda_item(
         meeting, MeetingState.DRAFT, MeetingState.ANNOUNCED, MeetingState.LIVE, action="修改议程"
     )
     if duration_seconds is None:
-        from backend import rules
+        from backend.core import rules
 
         settings = await session.scalar(
             select(Tenant.settings).where(Tenant.id == meeting.tenant_id)

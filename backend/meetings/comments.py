@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
+from backend.core.security import Principal
+from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import Comment, CommentKind, Meeting, MeetingState
 from backend.meetings.stream import append_event, now
-from backend.security import Principal
-from backend.validation import clean_text
 from tenants.models import OrgUnit, Tenant
 
 COMMENT_MAX_LENGTH = 500
@@ -54,7 +54,7 @@ async def post_comment(
         )
     if meeting.state is not MeetingState.LIVE:
         raise DomainError(Code.MEETING_NOT_LIVE, "会议未在进行中，不能发言", field="meetingId")
-    from backend import rules
+    from backend.core import rules
 
     settings = await session.scalar(select(Tenant.settings).where(Tenant.id == meeting.tenant_id))
     limit = int(rules.effective_rule(settings or {}, "meeting.comment_max_length").value)

@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
+from backend.core.security import Principal
+from backend.core.validation import clean_text
 from backend.meetings.access import (
     MANAGER_ROLES,
     get_meeting,
@@ -37,8 +39,6 @@ from backend.meetings.models import (
 from backend.meetings.polls import close_open_poll
 from backend.meetings.stream import append_event, stream_of
 from backend.record.seal import Sealer
-from backend.security import Principal
-from backend.validation import clean_text
 from realtime import log as events
 from tenants.models import Tenant, Venue
 

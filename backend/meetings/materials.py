@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.core.security import Principal
+from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import Material, Meeting, MeetingKind, MeetingState
 from backend.meetings.stream import append_event
-from backend.security import Principal
-from backend.validation import clean_text
 from tenants.models import Tenant
 
 
@@ -60,7 +60,7 @@ async def material_warnings(session: AsyncSession, meeting: Meeting) -> list[str
     default 3 working days, seed 002 第七条), on the official calendar with 调休."""
     if meeting.kind is not MeetingKind.FORUM:
         return []
-    from backend import rules
+    from backend.core import rules
 
     settings = await session.scalar(select(Tenant.settings).where(Tenant.id == meeting.tenant_id))
     timezone = await session.scalar(select(Tenant.timezone).where(Tenant.id == meeting.tenant_id))

@@ -8,12 +8,12 @@ import hashlib
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.core.security import Principal
+from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import Meeting, MeetingState
 from backend.meetings.stream import append_event
-from backend.security import Principal
-from backend.validation import clean_text
 
 
 async def set_minutes(

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
+from backend.core.security import Principal
 from backend.meetings.access import get_meeting, is_host, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import (
@@ -21,7 +22,6 @@ from backend.meetings.models import (
 )
 from backend.meetings.stream import append_event, now
 from backend.people.models import User
-from backend.security import Principal
 
 
 async def find_participant(

@@ -11,8 +11,10 @@ from typing import Any
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import driver_connection
-from backend.errors import DomainError
+from backend.core.db import driver_connection
+from backend.core.errors import DomainError
+from backend.core.security import Principal
+from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import (
@@ -26,8 +28,6 @@ from backend.meetings.models import (
 )
 from backend.meetings.participants import is_eligible
 from backend.meetings.stream import append_event, now, stream_of
-from backend.security import Principal
-from backend.validation import clean_text
 from realtime import log as events
 from realtime.log import EventDraft
 from realtime.writer import StreamWriter
@@ -211,7 +211,7 @@ async def cast_vote(
 
 
 # The vote batch's statements, as plain SQL on the batch's connection (see
-# backend.db.driver_connection): a few thousand votes a second go through them, and
+# backend.core.db.driver_connection): a few thousand votes a second go through them, and
 # while the batch runs the stream is locked, so it makes two round trips, not one per step.
 _POLL_AND_VOTERS = """
 SELECT p.meeting_id, p.state, p.options::text AS options, p.max_choices, p.eligibility,
@@ -390,6 +390,6 @@ def _publish_tally(
                 value=tally,
             )
 
-    from backend.db import after_commit
+    from backend.core.db import after_commit
 
     after_commit(session, publish)

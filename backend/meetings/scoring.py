@@ -29,8 +29,10 @@ import orjson
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import driver_connection
-from backend.errors import DomainError
+from backend.core.db import driver_connection
+from backend.core.errors import DomainError
+from backend.core.security import Principal
+from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, is_host, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import (
@@ -47,8 +49,6 @@ from backend.meetings.models import (
 from backend.meetings.participants import is_eligible
 from backend.meetings.stream import append_event, now, stream_of
 from backend.people.models import User
-from backend.security import Principal
-from backend.validation import clean_text
 from realtime import log as events
 from realtime.log import EventDraft
 from realtime.writer import StreamWriter

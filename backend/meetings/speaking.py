@@ -7,15 +7,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
+from backend.core.security import Principal
+from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import MeetingState, SpeakingRequest, SpeakingState
 from backend.meetings.participants import find_participant
 from backend.meetings.stream import append_event
 from backend.people.models import User
-from backend.security import Principal
-from backend.validation import clean_text
 
 
 async def _queue_snapshot(session: AsyncSession, meeting_id: int) -> list[dict[str, Any]]:

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
+from backend.core.security import Principal
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import Meeting
-from backend.security import Principal
 from realtime import log as events
 from realtime.log import EventDraft, StreamSealed
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from backend.db import Database
+from backend.core.db import Database
 from backend.meetings import agenda
 from backend.meetings.models import AgendaItem, TimerStatus
 

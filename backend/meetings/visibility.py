@@ -27,8 +27,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.core.security import Principal
 from backend.meetings.models import Comment, Meeting, MeetingState, Participant, ParticipantRole
-from backend.security import Principal
 from realtime import streams
 from realtime.log import LoggedEvent
 from tenants.models import OrgUnit

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from backend.errors import AccessError, DomainError
+from backend.core.errors import AccessError, DomainError
 from backend.meetings import access
 from backend.meetings.errors import MeetingErrorCode as Code
 from schema.context import credentials_from_headers, resolve_principal

@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
 from backend.meetings import access, visibility
 from schema.meetings.types import Meeting, MeetingState
 from schema.relay import Connection, build_connection, decode_cursor, decode_id_argument, page_size
@@ -63,6 +63,6 @@ class MeetingQueries:
         try:
             return await info.context.read(run)
         except DomainError as error:
-            from backend.errors import InvalidArgument
+            from backend.core.errors import InvalidArgument
 
             raise InvalidArgument(error.message) from error

@@ -62,7 +62,7 @@ class MeetingSubscriptions:
             int | None, strawberry.argument(description="Resume after this seq.")
         ] = None,
     ) -> AsyncGenerator[MeetingLiveEvent, None]:
-        from backend.errors import InvalidArgument
+        from backend.core.errors import InvalidArgument
 
         raise InvalidArgument("请通过 /graphql 的 WebSocket（graphql-transport-ws）订阅")
         yield  # pragma: no cover

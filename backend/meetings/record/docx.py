@@ -22,6 +22,7 @@ from docx.oxml.parser import parse_xml
 from docx.shared import Pt
 from docx.table import Table
 
+from backend.core.rules import RuleUnit, format_amount
 from backend.meetings.models import (
     CommentKind,
     Eligibility,
@@ -37,7 +38,6 @@ from backend.meetings.models import (
     TimerStatus,
 )
 from backend.meetings.record.build import DEFAULT_TIMEZONE
-from backend.rules import RuleUnit, format_amount
 
 HASH_PREFIX = 12  # hex digits of each event's hash shown in the document's event table
 

@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from backend.limits import Action
+from backend.core.limits import Action
 from backend.meetings import comments, models
 from schema.limits import refuse_if_rate_limited
 from schema.meetings.mutations.common import decode, payload_errors

@@ -10,7 +10,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
 from backend.meetings import lifecycle, models
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import Meeting, MeetingError, MeetingKind, MeetingMode

@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
 from backend.meetings import models, participants
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import MeetingError, Participant, ParticipantRole, gid

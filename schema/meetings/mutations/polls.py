@@ -9,8 +9,8 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from backend.errors import DomainError, PermissionDenied
-from backend.limits import Action
+from backend.core.errors import DomainError, PermissionDenied
+from backend.core.limits import Action
 from backend.meetings import access, models, polls
 from realtime.ws import direct_mutation
 from schema.context import Context

@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
 from backend.meetings import models, scoring
 from schema.context import Context
 from schema.meetings.mutations.common import decode, payload_errors

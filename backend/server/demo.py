@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import Database
+from backend.core.db import Database
+from backend.core.security import Principal
 from backend.people import service as people
 from backend.people.models import Membership, Role, User
-from backend.security import Principal
 from tenants import service as tenants
 from tenants.models import OrgUnit, OrgUnitKind, Tenant, Venue, VenueLevel
 
