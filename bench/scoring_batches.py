@@ -95,7 +95,6 @@ async def run(url: str, n: int, k: int, window: float) -> dict[str, Any]:
     db = Database(owner_url=url, pool_size=10)
     writer = StreamWriter(db)
     mixer = TimedMixer(writer)
-    scoring.install_mixer(mixer)
     accepted: dict[int, float] = {}
     rng = random.Random(n)
     start = time.perf_counter()
@@ -120,11 +119,10 @@ async def run(url: str, n: int, k: int, window: float) -> dict[str, Any]:
             meeting = await access.get_meeting(s, meeting_id)
             await events.lock_head(s, tenant_id=tenant_id, stream=f"meeting:{meeting_id}")
             sheet = await s.get(ScoringSheet, sheet_id)
-            await scoring.close_sheet(s, host, meeting, sheet)
+            await scoring.close_sheet(s, host, meeting, sheet, mixer=mixer)
             results = sheet.results
         closed = time.perf_counter()
     finally:
-        scoring.install_mixer(None)
         await writer.close()
         await db.dispose()
     waits = sorted(mixer.counted_at.get(u, closed) - accepted[u] for u in users)

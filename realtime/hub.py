@@ -30,17 +30,6 @@ if TYPE_CHECKING:
     from realtime.feeds import StreamFeed
 
 log = logging.getLogger(__name__)
-_current: Hub | None = None
-
-
-def current_hub() -> Hub | None:
-    """The hub of the running app (installed by its lifespan)."""
-    return _current
-
-
-def install_hub(hub: Hub | None) -> None:
-    global _current
-    _current = hub
 
 
 class TransportLost(Exception):
@@ -94,6 +83,9 @@ def channel_name(namespace: str, tenant_id: int, stream: str) -> str:
 
 
 class Hub:
+    """The app's publisher (`backend.core.db.Publisher`) and its feeds: one per app, owned
+    by its lifespan and handed to its Database (`Database.publisher`), never a module's."""
+
     def __init__(
         self,
         url: str,

@@ -26,7 +26,7 @@ import rfc8785
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.core.db import after_commit, driver_connection
+from backend.core.db import PUBLISHER, Publisher, after_commit, driver_connection
 from backend.people.models import User
 from realtime.models import Event, StreamHead
 
@@ -376,19 +376,44 @@ async def append(
 
 
 def _publish_after_commit(session: AsyncSession, events: list[LoggedEvent]) -> None:
+    """Once the session's transaction commits, publish `events` on the publisher the
+    session carries (its Database's: `backend.core.db.PUBLISHER`); none, none published."""
     pending: list[LoggedEvent] | None = session.info.get("pending_events")
     if pending is not None:
         pending.extend(events)
         return
     pending = session.info["pending_events"] = list(events)
+    publisher: Publisher | None = session.info.get(PUBLISHER)
 
     async def publish() -> None:
-        from realtime.hub import current_hub
-
         batch = session.info.pop("pending_events", [])
-        hub = current_hub()
-        if hub is not None:
-            await hub.publish_events(batch)
+        if publisher is not None:
+            await publisher.publish_events(batch)
+
+    after_commit(session, publish)
+
+
+def publish_live_after_commit(
+    session: AsyncSession,
+    *,
+    tenant_id: int,
+    stream: str,
+    type: str,
+    key: str,
+    version: int,
+    value: dict[str, Any],
+) -> None:
+    """Once the session's transaction commits, publish a live value (a derived value such
+    as a poll's tally: not logged, coalesced by each process's feed, newest `version` of
+    `key` wins) on the publisher the session carries. Nothing if it rolls back."""
+    publisher: Publisher | None = session.info.get(PUBLISHER)
+    if publisher is None:
+        return
+
+    async def publish() -> None:
+        await publisher.publish_live(
+            tenant_id, stream, type=type, key=key, version=version, value=value
+        )
 
     after_commit(session, publish)
 

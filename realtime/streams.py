@@ -16,6 +16,13 @@ Each domain registers its kinds at import; every read path asks here first.
   posted must not show its text in a replay): `load_state` reads that once (per query,
   per feed), `observe` keeps it current as events pass, and returns True when projections
   already made may have become stale (the feed then drops its render caches).
+- `events` is the kind's registry of event types (`realtime.event_types.EventTypes`):
+  every type its domain appends or publishes live, with its payload shape and its label
+  in the record. Tests check that each has a projection for every view.
+
+`_KINDS` is module state on purpose: a declaration made once at import by the domain
+that owns the kind, never changed afterwards, the same for every app in the process
+(like the schema itself); nothing per app or per request is kept here.
 """
 
 from __future__ import annotations
@@ -30,11 +37,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import DomainError
 from backend.core.security import Principal
+from realtime.event_types import EventTypes
 from realtime.log import LoggedEvent, fill_labels, head_of
 from realtime.models import Event
 
 MAX_STREAM_NAME = 80  # the log's column: a longer name cannot be a stream
 MAX_IDENT = 2**63 - 1  # database ids are int64
+#: A synthetic event a socket sends a watcher too far behind (any kind, any view).
+RESYNC_TYPE = "stream.resync"
 
 
 class StreamErrorCode(enum.Enum):
@@ -76,6 +86,8 @@ class StreamKind:
     # Whether a view may see everything about the stream's chain (where a verification
     # failed and why); other views learn the head hash and the count only.
     sees_chain: Callable[[Hashable], bool]
+    # The kind's event types (None: undeclared, e.g. a kind made up by a test).
+    events: EventTypes | None = None
 
 
 _KINDS: dict[str, StreamKind] = {}
@@ -90,6 +102,7 @@ def register_kind(
     observe: Observe = lambda state, event: False,
     record_only: frozenset[str] = frozenset(),
     sees_chain: Callable[[Hashable], bool] = lambda view: True,
+    events: EventTypes | None = None,
 ) -> None:
     """Declare a stream kind (done once, at import, by the domain that owns it)."""
     _KINDS[name] = StreamKind(
@@ -100,7 +113,13 @@ def register_kind(
         observe=observe,
         record_only=record_only,
         sees_chain=sees_chain,
+        events=events,
     )
+
+
+def kinds() -> dict[str, StreamKind]:
+    """Every kind declared so far (the domains imported), by name."""
+    return dict(_KINDS)
 
 
 def parse_stream(stream: Any) -> tuple[StreamKind, str | None]:

@@ -74,14 +74,27 @@ class IdCodec:
         return (left << _HALF) | right
 
 
+# Process-wide on purpose, unlike the hub or the ballot mixer (which belong to an app): a
+# global id is a name clients keep (in URLs, caches, stream names), so every process of a
+# deployment (workers, the CLI, a bench) must give a row the same id, and the codec is
+# needed where no request context exists (types' `id` fields, live event rendering, the
+# CLI). The key is configuration, set once from settings and never changed: installing a
+# different key in a process that already has one is refused, so two apps in one process
+# cannot silently give each other's clients ids that do not decode.
 _codec: IdCodec | None = None
+_codec_key: str | None = None
 
 
 def install_id_key(key: str) -> None:
     """Use `key` (settings.id_key) for global ids in this process; the app does this when
-    it is created. Until then the key of the process's settings is used."""
-    global _codec
-    _codec = IdCodec(key.encode())
+    it is created. Until then the key of the process's settings is used. A second, different
+    key is a RuntimeError (global ids are the deployment's, not an app's)."""
+    global _codec, _codec_key
+    if _codec_key == key:
+        return
+    if _codec_key is not None:
+        raise RuntimeError("ID_KEY differs from the one this process already uses")
+    _codec, _codec_key = IdCodec(key.encode()), key
 
 
 def _id_codec() -> IdCodec:

@@ -11,6 +11,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
+from backend.core.db import CHECK_EVENTS
 from backend.core.errors import DomainError, Unauthenticated
 from backend.core.security import Principal
 from backend.core.validation import clean_text
@@ -19,6 +20,7 @@ from backend.people.models import Membership, Role
 from realtime import log as events
 from realtime import streams
 from tenants.errors import TenantErrorCode as Code
+from tenants.events import ORG_EVENTS, OrgEvent
 from tenants.models import (
     ALLOWED_PARENTS,
     VENUE_UNIT_KINDS,
@@ -220,7 +222,9 @@ async def create_org_unit(
         target_id=unit.id,
         after=unit_snapshot(unit),
     )
-    await _org_event(session, principal, "orgUnit.created", {"id": unit.id, **unit_snapshot(unit)})
+    await _org_event(
+        session, principal, OrgEvent.ORG_UNIT_CREATED, {"id": unit.id, **unit_snapshot(unit)}
+    )
     return unit
 
 
@@ -251,7 +255,9 @@ async def update_org_unit(
         before=before,
         after=unit_snapshot(unit),
     )
-    await _org_event(session, principal, "orgUnit.updated", {"id": unit.id, **unit_snapshot(unit)})
+    await _org_event(
+        session, principal, OrgEvent.ORG_UNIT_UPDATED, {"id": unit.id, **unit_snapshot(unit)}
+    )
     return unit
 
 
@@ -311,7 +317,7 @@ async def create_venue(
     await _org_event(
         session,
         principal,
-        "venue.created",
+        OrgEvent.VENUE_CREATED,
         {"id": venue.id, "name": venue.name, "level": level.value, "orgUnitId": unit.id},
     )
     return venue
@@ -351,14 +357,18 @@ ORG_STREAM = "org"
 
 
 async def _org_event(
-    session: AsyncSession, principal: Principal, type: str, payload: dict[str, object]
+    session: AsyncSession, principal: Principal, type: OrgEvent, payload: dict[str, object]
 ) -> None:
     """Changes to the org tree are watchable on the county's `org` stream."""
+    if session.info.get(CHECK_EVENTS):
+        ORG_EVENTS.check(type, payload)
     await events.append(
         session,
         tenant_id=principal.require_tenant(),
         stream=ORG_STREAM,
-        drafts=[events.EventDraft(type=type, payload=payload, actor_user_id=principal.user_id)],
+        drafts=[
+            events.EventDraft(type=type.value, payload=payload, actor_user_id=principal.user_id)
+        ],
     )
 
 
@@ -373,4 +383,4 @@ async def _authorize_org_stream(
     return "admin"
 
 
-streams.register_kind(ORG_STREAM, authorize=_authorize_org_stream)
+streams.register_kind(ORG_STREAM, authorize=_authorize_org_stream, events=ORG_EVENTS)

@@ -8,6 +8,13 @@ Two pools over the same database:
 
 Services never commit: `Database.transaction()` opens one transaction, and runs the
 after-commit callbacks (event publication) only once it has committed.
+
+The app's `Publisher` (the realtime hub) is given to the Database when the app starts, and
+every session the Database opens carries it in `session.info` (`PUBLISHER`), with the
+app's choice of checking event payloads (`CHECK_EVENTS`): the event log publishes after
+commit through the session it appended in, so no module holds a "current hub" and two
+apps in one process never publish on each other's hub. A Database without a publisher
+(the CLI, a bench) publishes nothing: subscribers catch up from the log.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import text
@@ -31,6 +38,30 @@ log = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], Awaitable[None]]
 T = TypeVar("T")
+#: `session.info` keys of every session a Database opens (see `Database.session_info`).
+PUBLISHER = "publisher"
+CHECK_EVENTS = "check_events"
+
+
+class Publisher(Protocol):
+    """Where committed events and live values go (realtime.hub.Hub in the app)."""
+
+    async def publish_events(self, events: list[Any]) -> None:
+        """Publish committed events (`realtime.log.LoggedEvent`s)."""
+
+    async def publish_live(
+        self,
+        tenant_id: int,
+        stream: str,
+        *,
+        type: str,
+        key: str,
+        version: int,
+        value: dict[str, Any],
+    ) -> None:
+        """Publish a derived live value (a poll's tally): not logged, newest version wins."""
+
+
 _SET_SCOPE = text(
     "SELECT set_config('app.tenant_id', :tenant, true), set_config('app.user_id', :user, true)"
 )
@@ -83,8 +114,15 @@ class Database:
         app_role: str = "yishi_app",
         platform_role: str = "yishi_platform",
         pool_size: int = 10,
+        publisher: Publisher | None = None,
+        check_events: bool = False,
     ) -> None:
         self.owner_url = owner_url
+        #: The app's publisher (set when the app starts: the hub needs this Database first).
+        self.publisher = publisher
+        #: Whether domains check each event's payload against its declaration
+        #: (`realtime.event_types`): on in development and tests.
+        self.check_events = check_events
         # With a dedicated login URL the role comes from the login itself.
         self.app_engine = make_engine(
             app_url or owner_url, role=None if app_url else app_role, pool_size=pool_size
@@ -165,7 +203,7 @@ class Database:
         Commits when the block exits normally, rolls back on any exception, and runs the
         callbacks registered with `after_commit` only after a successful commit.
         """
-        async with self._app_sessions() as session:
+        async with self._app_sessions(info=self.session_info()) as session:
             async with session.begin():
                 if read_only:
                     await session.connection(execution_options={"postgresql_readonly": True})
@@ -176,14 +214,19 @@ class Database:
     @asynccontextmanager
     async def platform_transaction(self) -> AsyncIterator[AsyncSession]:
         """A transaction as the platform operator role (across counties)."""
-        async with self._platform_sessions() as session:
+        async with self._platform_sessions(info=self.session_info()) as session:
             async with session.begin():
                 yield session
             await run_after_commit(session)
 
     def app_session(self) -> AsyncSession:
         """A bare app-role session; the caller owns its transactions (long-lived readers)."""
-        return self._app_sessions()
+        return self._app_sessions(info=self.session_info())
+
+    def session_info(self) -> dict[str, Any]:
+        """What each session of this Database carries in `session.info`: the app's
+        publisher and whether event payloads are checked."""
+        return {PUBLISHER: self.publisher, CHECK_EVENTS: self.check_events}
 
 
 async def driver_connection(session: AsyncSession) -> Any:

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     # Coalesced live frames (tallies) a host sends per second at most, shared by its workers:
     # with 5,000 watchers, one tally a second (realtime.feeds.StreamFeed.offer_live).
     live_frame_budget: float = Field(default=5000.0, gt=0)
+    # Check every event's payload against its declared shape as it is appended or published
+    # (realtime.event_types; a mismatch fails the change). Unset: on except in production.
+    check_events: bool | None = None
     # Sealed records (backend.record.seal): each county's SM2 signing key is the file
     # <record_keys_dir>/<county slug>.sm2.pem (`yishi record keygen`), never in the database;
     # an RFC 3161 time-stamping authority timestamps each seal. Unset: seals are unsigned /
@@ -169,6 +172,14 @@ class Settings(BaseSettings):
             if self.database_url is None:
                 raise ValueError("DATABASE_URL is required in production")
         return self
+
+    @property
+    def checks_events(self) -> bool:
+        return (
+            self.check_events
+            if self.check_events is not None
+            else (self.environment != "production")
+        )
 
     @property
     def json_logs(self) -> bool:

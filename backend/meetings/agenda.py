@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +12,7 @@ from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
+from backend.meetings.events import TIMER_ACTIONS, MeetingEvent, TimerChanged
 from backend.meetings.models import AgendaItem, Meeting, MeetingState, TimerStatus
 from backend.meetings.stream import append_event, now
 from backend.people.models import User
@@ -24,7 +24,7 @@ WORK_REPORT_SPEECH_SECONDS = 600  # seed 001: 述职时间不超过10分钟
 SPEECH_WARNING_SECONDS = 60  # seed 001: 剩余1分钟时提醒一次
 
 
-def timer_snapshot(item: AgendaItem) -> dict[str, Any]:
+def timer_snapshot(item: AgendaItem) -> TimerChanged:
     return {
         "agendaItemId": item.id,
         "status": item.timer_status.value,
@@ -96,7 +96,7 @@ async def add_agenda_item(
         session,
         principal,
         meeting,
-        "agenda.itemAdded",
+        MeetingEvent.AGENDA_ITEM_ADDED,
         {
             "id": item.id,
             "position": position,
@@ -170,7 +170,7 @@ async def set_timer(
     else:  # pragma: no cover - the schema only offers the four actions
         raise ValueError(action)
     await session.flush()
-    await append_event(session, principal, meeting, f"timer.{action}", timer_snapshot(item))
+    await append_event(session, principal, meeting, TIMER_ACTIONS[action], timer_snapshot(item))
 
 
 async def fire_due_warnings(session: AsyncSession, *, item_id: int, at: datetime) -> bool:
@@ -195,7 +195,7 @@ async def fire_due_warnings(session: AsyncSession, *, item_id: int, at: datetime
             session,
             system,
             meeting,
-            "timer.oneMinuteLeft",
+            MeetingEvent.TIMER_ONE_MINUTE_LEFT,
             {
                 **timer_snapshot(item),
                 "remainingSeconds": max(0.0, (item.deadline - at).total_seconds()),
@@ -207,7 +207,9 @@ async def fire_due_warnings(session: AsyncSession, *, item_id: int, at: datetime
         item.timer_status = TimerStatus.STOPPED
         item.remaining_seconds = 0.0
         item.deadline = None
-        await append_event(session, system, meeting, "timer.timeUp", timer_snapshot(item))
+        await append_event(
+            session, system, meeting, MeetingEvent.TIMER_TIME_UP, timer_snapshot(item)
+        )
         fired = True
     await session.flush()
     return fired

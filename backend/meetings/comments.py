@@ -14,6 +14,7 @@ from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host
 from backend.meetings.errors import MeetingErrorCode as Code
+from backend.meetings.events import MeetingEvent
 from backend.meetings.models import Comment, CommentKind, Meeting, MeetingState
 from backend.meetings.stream import append_event, now
 from tenants.models import OrgUnit, Tenant
@@ -84,7 +85,7 @@ async def post_comment(
         session,
         principal,
         meeting,
-        "comment.posted",
+        MeetingEvent.COMMENT_POSTED,
         comment_snapshot(comment, principal.display_name),
     )
     return comment
@@ -123,7 +124,7 @@ async def hide_comment(
         session,
         principal,
         meeting,
-        "comment.hidden",
+        MeetingEvent.COMMENT_HIDDEN,
         {"id": comment.id, "reason": clean_reason, "by": principal.user_id},
     )
     return comment
@@ -138,7 +139,9 @@ async def answer_comment(
     if hand_over_unit_id is None:
         comment.answered_live_at = now()
         await session.flush()
-        await append_event(session, principal, meeting, "comment.answeredLive", {"id": comment.id})
+        await append_event(
+            session, principal, meeting, MeetingEvent.COMMENT_ANSWERED_LIVE, {"id": comment.id}
+        )
         return comment
     unit = await session.get(OrgUnit, hand_over_unit_id)
     if unit is None:
@@ -149,7 +152,7 @@ async def answer_comment(
         session,
         principal,
         meeting,
-        "comment.handedOver",
+        MeetingEvent.COMMENT_HANDED_OVER,
         {"id": comment.id, "unitId": unit.id, "unitName": unit.name, "caseId": None},
     )
     return comment

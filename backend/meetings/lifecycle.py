@@ -5,7 +5,7 @@ the record.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,7 @@ from backend.meetings.access import (
 )
 from backend.meetings.agenda import set_timer
 from backend.meetings.errors import MeetingErrorCode as Code
+from backend.meetings.events import MeetingCreated, MeetingEvent
 from backend.meetings.materials import material_warnings
 from backend.meetings.minutes import sha256_of
 from backend.meetings.models import (
@@ -42,8 +43,11 @@ from backend.record.seal import Sealer
 from realtime import log as events
 from tenants.models import Tenant, Venue
 
+if TYPE_CHECKING:
+    from backend.meetings.scoring import BallotMixer
 
-def meeting_snapshot(m: Meeting) -> dict[str, Any]:
+
+def meeting_snapshot(m: Meeting) -> MeetingCreated:
     return {
         "id": m.id,
         "title": m.title,
@@ -115,7 +119,9 @@ async def create_meeting(
     )
     session.add(meeting)
     await session.flush()
-    await append_event(session, principal, meeting, "meeting.created", meeting_snapshot(meeting))
+    await append_event(
+        session, principal, meeting, MeetingEvent.MEETING_CREATED, meeting_snapshot(meeting)
+    )
     return meeting
 
 
@@ -136,7 +142,9 @@ async def change_state(
     require_state(meeting, *allowed, action=label)
     meeting.state = target
     await session.flush()
-    await append_event(session, principal, meeting, "meeting.stateChanged", {"state": target.value})
+    await append_event(
+        session, principal, meeting, MeetingEvent.MEETING_STATE_CHANGED, {"state": target.value}
+    )
     return meeting, await material_warnings(session, meeting)
 
 
@@ -146,11 +154,13 @@ async def close_meeting(
     *,
     meeting_id: int,
     sealer: Sealer | None = None,
+    ballots: BallotMixer | None = None,
 ) -> Meeting:
     """End the meeting and seal its record: stop timers, close open polls and scoring,
     append the final `record.sealed` event (with the digests of every section of the
     record); nothing can be appended afterwards. The county's `sealer` signs and timestamps
-    the seal (unsigned without one)."""
+    the seal (unsigned without one); the ballots pending in `ballots` (the app's mixer) are
+    the open sheets' last batches."""
     from backend.meetings import scoring
 
     meeting = await get_meeting(session, meeting_id, lock=True)
@@ -179,9 +189,11 @@ async def close_meeting(
             )
         )
     ).all():
-        await scoring.close_sheet(session, principal, meeting, sheet)
+        await scoring.close_sheet(session, principal, meeting, sheet, mixer=ballots)
     meeting.state = MeetingState.CLOSED
-    await append_event(session, principal, meeting, "meeting.stateChanged", {"state": "CLOSED"})
+    await append_event(
+        session, principal, meeting, MeetingEvent.MEETING_STATE_CHANGED, {"state": "CLOSED"}
+    )
     head = await events.lock_head(  # already ours: this reads where the stream now ends
         session, tenant_id=meeting.tenant_id, stream=stream_of(meeting.id)
     )
@@ -192,7 +204,7 @@ async def close_meeting(
         session,
         principal,
         meeting,
-        "record.sealed",
+        MeetingEvent.RECORD_SEALED,
         {
             "events": head.last_seq + 1,
             "minutesSha256": sha256_of(meeting.minutes),

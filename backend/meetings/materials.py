@@ -11,6 +11,7 @@ from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
+from backend.meetings.events import MeetingEvent
 from backend.meetings.models import Material, Meeting, MeetingKind, MeetingState
 from backend.meetings.stream import append_event
 from tenants.models import Tenant
@@ -45,7 +46,7 @@ async def add_material(
         session,
         principal,
         meeting,
-        "material.added",
+        MeetingEvent.MATERIAL_ADDED,
         {
             "id": material.id,
             "title": material.title,

@@ -13,6 +13,7 @@ from backend.core.errors import DomainError
 from backend.core.security import Principal
 from backend.meetings.access import get_meeting, is_host, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
+from backend.meetings.events import MeetingEvent
 from backend.meetings.models import (
     Eligibility,
     MeetingMode,
@@ -74,7 +75,7 @@ async def invite(
         session,
         principal,
         meeting,
-        "participant.invited",
+        MeetingEvent.PARTICIPANT_INVITED,
         {
             "participants": [
                 {"userId": p.user_id, "name": users[p.user_id].display_name, "role": role.value}
@@ -116,7 +117,7 @@ async def register(session: AsyncSession, principal: Principal, *, meeting_id: i
         session,
         principal,
         meeting,
-        "participant.registered",
+        MeetingEvent.PARTICIPANT_REGISTERED,
         {"userId": user_id, "name": principal.display_name},
     )
     return p
@@ -150,7 +151,7 @@ async def check_in(
             session,
             principal,
             meeting,
-            "participant.checkedIn",
+            MeetingEvent.PARTICIPANT_CHECKED_IN,
             {"userId": user_id, "name": name, "mode": mode, "role": p.role.value},
         )
     return p

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +16,7 @@ from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
+from backend.meetings.events import MeetingEvent, PollChanged, PollTally
 from backend.meetings.models import (
     Eligibility,
     Meeting,
@@ -27,13 +27,13 @@ from backend.meetings.models import (
     PollState,
 )
 from backend.meetings.participants import is_eligible
-from backend.meetings.stream import append_event, now, stream_of
+from backend.meetings.stream import append_event, draft, now, publish_live, stream_of
 from realtime import log as events
 from realtime.log import EventDraft
 from realtime.writer import StreamWriter
 
 
-def poll_snapshot(p: Poll) -> dict[str, Any]:
+def poll_snapshot(p: Poll) -> PollChanged:
     return {
         "id": p.id,
         "question": p.question,
@@ -88,7 +88,7 @@ async def create_poll(
     )
     session.add(poll)
     await session.flush()
-    await append_event(session, principal, meeting, "poll.created", poll_snapshot(poll))
+    await append_event(session, principal, meeting, MeetingEvent.POLL_CREATED, poll_snapshot(poll))
     return poll
 
 
@@ -112,7 +112,7 @@ async def open_poll(session: AsyncSession, principal: Principal, *, poll_id: int
         raise DomainError(Code.INVALID_STATE, "表决已开始或已结束", field="pollId")
     poll.state, poll.opened_at = PollState.OPEN, now()
     await session.flush()
-    await append_event(session, principal, meeting, "poll.opened", poll_snapshot(poll))
+    await append_event(session, principal, meeting, MeetingEvent.POLL_OPENED, poll_snapshot(poll))
     return poll
 
 
@@ -133,7 +133,7 @@ async def close_open_poll(
 ) -> None:
     poll.state, poll.closed_at = PollState.CLOSED, now()
     await session.flush()
-    await append_event(session, principal, meeting, "poll.closed", poll_snapshot(poll))
+    await append_event(session, principal, meeting, MeetingEvent.POLL_CLOSED, poll_snapshot(poll))
 
 
 @dataclass
@@ -346,8 +346,9 @@ async def _write_votes(
         if vote is head and vote.user_id in inserted:
             vote.outcome.vote_id = inserted[vote.user_id]
             drafts.append(
-                EventDraft(
-                    "vote.cast",
+                draft(
+                    session,
+                    MeetingEvent.VOTE_CAST,
                     {"pollId": poll_id, "voteId": vote.outcome.vote_id, "choices": vote.choices},
                     actor_user_id=vote.user_id,
                 )
@@ -372,24 +373,15 @@ def _refuse_all(pending: list[_PendingVote], error: DomainError) -> list[EventDr
 
 
 def _publish_tally(
-    session: AsyncSession, tenant_id: int, meeting_id: int, tally: dict[str, Any]
+    session: AsyncSession, tenant_id: int, meeting_id: int, tally: PollTally
 ) -> None:
     """Once the batch has committed, the poll's new counts go live (coalesced)."""
-
-    async def publish() -> None:
-        from realtime.hub import current_hub
-
-        hub = current_hub()
-        if hub is not None:
-            await hub.publish_live(
-                tenant_id,
-                stream_of(meeting_id),
-                type="poll.tally",
-                key=str(tally["pollId"]),
-                version=tally["totalVotes"],
-                value=tally,
-            )
-
-    from backend.core.db import after_commit
-
-    after_commit(session, publish)
+    publish_live(
+        session,
+        tenant_id=tenant_id,
+        meeting_id=meeting_id,
+        type=MeetingEvent.POLL_TALLY,
+        key=str(tally["pollId"]),
+        version=tally["totalVotes"],
+        value=tally,
+    )

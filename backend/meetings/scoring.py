@@ -35,6 +35,7 @@ from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, is_host, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
+from backend.meetings.events import MEETING_EVENTS, MeetingEvent, ScoringChanged, ScoringTurnout
 from backend.meetings.models import (
     Eligibility,
     Meeting,
@@ -47,7 +48,7 @@ from backend.meetings.models import (
     ScoringState,
 )
 from backend.meetings.participants import is_eligible
-from backend.meetings.stream import append_event, now, stream_of
+from backend.meetings.stream import append_event, draft, now, stream_of
 from backend.people.models import User
 from realtime import log as events
 from realtime.log import EventDraft
@@ -113,11 +114,13 @@ async def open_scoring(
     )
     session.add(sheet)
     await session.flush()
-    await append_event(session, principal, meeting, "scoring.opened", sheet_snapshot(sheet))
+    await append_event(
+        session, principal, meeting, MeetingEvent.SCORING_OPENED, sheet_snapshot(sheet)
+    )
     return sheet
 
 
-def sheet_snapshot(s: ScoringSheet) -> dict[str, Any]:
+def sheet_snapshot(s: ScoringSheet) -> ScoringChanged:
     return {
         "id": s.id,
         "title": s.title,
@@ -330,8 +333,9 @@ class BallotMixer:
         self.batches += 1
         self.batch_sizes.append(len(fresh))
         drafts = [
-            EventDraft(
-                "scoring.counted",
+            draft(
+                session,
+                MeetingEvent.SCORING_COUNTED,
                 {"sheetId": pool.sheet_id, "ballots": len(fresh), "counted": counted},
             )
         ]
@@ -365,22 +369,22 @@ class BallotMixer:
 
     def _publish_turnout(self, pool: _Pool, *, counted: int | None) -> None:
         pool.version += 1
-        from realtime.hub import current_hub
-
-        hub = current_hub()
-        if hub is None:
+        db = self.writer.db  # the app's: its publisher is this app's hub
+        if db.publisher is None:
             return
-        value: dict[str, Any] = {"sheetId": pool.sheet_id, "pending": len(pool.users)}
+        value: ScoringTurnout = {"sheetId": pool.sheet_id, "pending": len(pool.users)}
         if counted is not None:
             value["counted"] = counted
+        if db.check_events:
+            MEETING_EVENTS.check(MeetingEvent.SCORING_TURNOUT, value, live=True)
         self._spawn(
-            hub.publish_live(
+            db.publisher.publish_live(
                 pool.tenant_id,
                 f"meeting:{pool.meeting_id}",
-                type="scoring.turnout",
+                type=MeetingEvent.SCORING_TURNOUT.value,
                 key=str(pool.sheet_id),
                 version=pool.version,
-                value=value,
+                value=dict(value),
             )
         )
 
@@ -404,19 +408,6 @@ class BallotMixer:
         lost = sum(len(p.waiting) for p in self._pools.values())
         if lost:
             log.warning("%d pending ballots (pools under k) are lost at shutdown", lost)
-
-
-_mixer: BallotMixer | None = None
-
-
-def current_mixer() -> BallotMixer | None:
-    """The mixer of the running app (installed by its lifespan), if any."""
-    return _mixer
-
-
-def install_mixer(mixer: BallotMixer | None) -> None:
-    global _mixer
-    _mixer = mixer
 
 
 # -- writing a batch ---------------------------------------------------------------------
@@ -507,8 +498,13 @@ async def _require_eligible(session: AsyncSession, sheet: ScoringSheet, user_id:
 
 
 async def close_scoring(
-    session: AsyncSession, principal: Principal, *, sheet_id: int
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    sheet_id: int,
+    mixer: BallotMixer | None = None,
 ) -> ScoringSheet:
+    """Close the sheet: the ballots pending in `mixer` (the app's) are its last batch."""
     sheet = await session.get(ScoringSheet, sheet_id)
     if sheet is None:
         raise DomainError(Code.NOT_FOUND, "测评不存在", field="sheetId")
@@ -518,16 +514,21 @@ async def close_scoring(
     await session.refresh(sheet)
     if sheet.state is not ScoringState.OPEN:
         raise DomainError(Code.SCORING_CLOSED, "测评已结束", field="sheetId")
-    await close_sheet(session, principal, meeting, sheet)
+    await close_sheet(session, principal, meeting, sheet, mixer=mixer)
     return sheet
 
 
 async def close_sheet(
-    session: AsyncSession, principal: Principal, meeting: Meeting, sheet: ScoringSheet
+    session: AsyncSession,
+    principal: Principal,
+    meeting: Meeting,
+    sheet: ScoringSheet,
+    *,
+    mixer: BallotMixer | None,
 ) -> None:
     """Close under the stream's head lock (the caller holds it): the ballots still pending
-    in this process are the last batch (k or more, or none are kept), then the results."""
-    mixer = current_mixer()
+    in `mixer` (the app's; None: none pending, e.g. from the CLI) are the last batch (k or
+    more, or none are kept), then the results."""
     taken = mixer.take_for_close(session, sheet.tenant_id, sheet.id) if mixer else []
     conn = await driver_connection(session)
     fresh = await _not_yet_counted(conn, sheet.id, taken) if taken else []
@@ -545,7 +546,7 @@ async def close_sheet(
             session,
             Principal(tenant_id=sheet.tenant_id),
             meeting,
-            "scoring.counted",
+            MeetingEvent.SCORING_COUNTED,
             {"sheetId": sheet.id, "ballots": len(fresh), "counted": counted},
         )
     elif fresh:
@@ -567,7 +568,9 @@ async def close_sheet(
         sheet.results = tally_scores(sheet, list(answers))
     sheet.state, sheet.closed_at = ScoringState.CLOSED, now()
     await session.flush()
-    await append_event(session, principal, meeting, "scoring.closed", sheet_snapshot(sheet))
+    await append_event(
+        session, principal, meeting, MeetingEvent.SCORING_CLOSED, sheet_snapshot(sheet)
+    )
 
 
 # -- reading -----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host
 from backend.meetings.errors import MeetingErrorCode as Code
+from backend.meetings.events import MeetingEvent
 from backend.meetings.models import MeetingState, SpeakingRequest, SpeakingState
 from backend.meetings.participants import find_participant
 from backend.meetings.stream import append_event
@@ -74,7 +75,7 @@ async def raise_hand(
         session,
         principal,
         meeting,
-        "queue.changed",
+        MeetingEvent.QUEUE_CHANGED,
         {
             "queue": await _queue_snapshot(session, meeting.id),
             "change": "raised",
@@ -104,7 +105,7 @@ async def manage_queue(
         session,
         principal,
         meeting,
-        "queue.changed",
+        MeetingEvent.QUEUE_CHANGED,
         {
             "queue": await _queue_snapshot(session, meeting.id),
             "change": state.value.lower(),

@@ -1,17 +1,25 @@
 """The meeting's stream `meeting:<id>` (the consultation record): its name, the clock its
-events are stamped with, and appending one event to it in the caller's transaction.
+events are stamped with, appending one event to it in the caller's transaction, and the
+live values published once that transaction commits.
+
+Types are `MeetingEvent` members (backend/meetings/events.py), never bare strings; where the
+app checks events (`Database.check_events`: development and tests) each payload is checked
+against its declaration before it is appended or published.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.core.db import CHECK_EVENTS
 from backend.core.errors import DomainError
 from backend.core.security import Principal
 from backend.meetings.errors import MeetingErrorCode as Code
+from backend.meetings.events import MEETING_EVENTS, MeetingEvent
 from backend.meetings.models import Meeting
 from realtime import log as events
 from realtime.log import EventDraft, StreamSealed
@@ -25,22 +33,63 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def draft(
+    session: AsyncSession,
+    type: MeetingEvent,
+    payload: Mapping[str, Any],
+    *,
+    actor_user_id: int | None = None,
+) -> EventDraft:
+    """An event of the meeting stream to append (checked where the app checks events)."""
+    if session.info.get(CHECK_EVENTS):
+        MEETING_EVENTS.check(type, payload)
+    # A TypedDict is a dict at run time: no copy on the vote path.
+    return EventDraft(
+        type=type.value, payload=cast(dict[str, Any], payload), actor_user_id=actor_user_id
+    )
+
+
 async def append_event(
     session: AsyncSession,
     principal: Principal,
     meeting: Meeting,
-    type: str,
-    payload: dict[str, Any],
+    type: MeetingEvent,
+    payload: Mapping[str, Any],
 ) -> events.LoggedEvent:
     try:
         (event,) = await events.append(
             session,
             tenant_id=meeting.tenant_id,
             stream=stream_of(meeting.id),
-            drafts=[EventDraft(type=type, payload=payload, actor_user_id=principal.user_id)],
+            drafts=[draft(session, type, payload, actor_user_id=principal.user_id)],
         )
     except StreamSealed as exc:
         raise DomainError(
             Code.RECORD_SEALED, "会议记录已封存，不能再记录", field="meetingId"
         ) from exc
     return event
+
+
+def publish_live(
+    session: AsyncSession,
+    *,
+    tenant_id: int,
+    meeting_id: int,
+    type: MeetingEvent,
+    key: str,
+    version: int,
+    value: Mapping[str, Any],
+) -> None:
+    """Once the session's transaction commits, a live value of the meeting (a tally)
+    goes to its watchers, coalesced (`realtime.log.publish_live_after_commit`)."""
+    if session.info.get(CHECK_EVENTS):
+        MEETING_EVENTS.check(type, value, live=True)
+    events.publish_live_after_commit(
+        session,
+        tenant_id=tenant_id,
+        stream=stream_of(meeting_id),
+        type=type.value,
+        key=key,
+        version=version,
+        value=cast(dict[str, Any], value),
+    )

@@ -14,8 +14,9 @@ record export for viewers who do not host):
   counts by role; a hidden comment shows neither its text nor the reason, in any replay
   made after it was hidden.
 
-An event type not listed in `_PUBLIC` is not shown outside the host view (fail closed): a
-new event type stays private until someone decides what the public sees of it.
+Every type of `MeetingEvent` has an entry in `OUTSIDE_HOST`: what a participant and the
+public see of it, or None (hosts only); a type missing there is an import error, so a new
+type cannot reach a path before someone decided who sees what of it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.security import Principal
+from backend.meetings.events import MEETING_EVENTS, MeetingEvent
 from backend.meetings.models import Comment, Meeting, MeetingState, Participant, ParticipantRole
 from realtime import streams
 from realtime.log import LoggedEvent
@@ -37,7 +39,8 @@ HOST_VIEW = "host"
 PARTICIPANT_VIEW = "participant"
 PUBLIC_VIEW = "public"
 VIEWS = (HOST_VIEW, PARTICIPANT_VIEW, PUBLIC_VIEW)
-RECORD_ONLY = frozenset({"vote.cast", "score.cast"})  # in the record; tallies go live instead
+# In the record only; tallies go live instead.
+RECORD_ONLY: frozenset[str] = frozenset({MeetingEvent.VOTE_CAST, MeetingEvent.SCORE_CAST})
 
 
 @dataclass(slots=True)
@@ -105,7 +108,7 @@ async def load_state(session: AsyncSession, ident: str | None) -> MeetingStreamS
 
 
 def observe(state: MeetingStreamState, event: LoggedEvent) -> bool:
-    if event.type == "comment.hidden":
+    if event.type == MeetingEvent.COMMENT_HIDDEN:
         comment_id = event.payload.get("id")
         if isinstance(comment_id, int) and comment_id not in state.hidden_comments:
             state.hidden_comments.add(comment_id)
@@ -163,36 +166,46 @@ _MEETING_FIELDS = (
     "id", "title", "kind", "mode", "state", "startsAt", "endsAt", "venueId", "hostUnitId",
     "capacity",
 )  # fmt: skip
-_PUBLIC: dict[str, Shown] = {
-    "meeting.created": _only(*_MEETING_FIELDS),
-    "meeting.stateChanged": _as_recorded,
-    "participant.invited": _participants,
-    "participant.registered": _participants,
-    "participant.checkedIn": _participants,
-    "material.added": _as_recorded,
-    "agenda.itemAdded": _as_recorded,  # the speaker of an item is named in the agenda
-    "timer.start": _as_recorded,
-    "timer.pause": _as_recorded,
-    "timer.resume": _as_recorded,
-    "timer.stop": _as_recorded,
-    "timer.oneMinuteLeft": _as_recorded,
-    "timer.timeUp": _as_recorded,
-    "poll.created": _as_recorded,
-    "poll.opened": _as_recorded,
-    "poll.closed": _as_recorded,
-    "poll.tally": _as_recorded,
-    "scoring.opened": _as_recorded,
-    "scoring.closed": _as_recorded,
-    "scoring.counted": _as_recorded,  # a mixing batch: how many ballots, never whose
-    "comment.posted": _comment_posted,
-    "comment.hidden": _only("id"),
-    "comment.answeredLive": _only("id"),
-    "comment.handedOver": _only("id", "unitId", "unitName", "caseId"),
-    "queue.changed": _queue,
-    "minutes.updated": _only("length", "sha256"),
-    "record.sealed": _as_recorded,
-    "stream.resync": _as_recorded,
+E = MeetingEvent
+#: What a viewer outside the host view (participant, public) sees of each type: the payload
+#: reduced, or None (hosts only). Every type is decided (checked below, at import).
+OUTSIDE_HOST: dict[MeetingEvent, Shown | None] = {
+    E.MEETING_CREATED: _only(*_MEETING_FIELDS),
+    E.MEETING_STATE_CHANGED: _as_recorded,
+    E.PARTICIPANT_INVITED: _participants,
+    E.PARTICIPANT_REGISTERED: _participants,
+    E.PARTICIPANT_CHECKED_IN: _participants,
+    E.MATERIAL_ADDED: _as_recorded,
+    E.AGENDA_ITEM_ADDED: _as_recorded,  # the speaker of an item is named in the agenda
+    E.TIMER_START: _as_recorded,
+    E.TIMER_PAUSE: _as_recorded,
+    E.TIMER_RESUME: _as_recorded,
+    E.TIMER_STOP: _as_recorded,
+    E.TIMER_ONE_MINUTE_LEFT: _as_recorded,
+    E.TIMER_TIME_UP: _as_recorded,
+    E.POLL_CREATED: _as_recorded,
+    E.POLL_OPENED: _as_recorded,
+    E.POLL_CLOSED: _as_recorded,
+    E.VOTE_CAST: None,  # record only
+    E.POLL_TALLY: _as_recorded,
+    E.SCORING_OPENED: _as_recorded,
+    E.SCORING_CLOSED: _as_recorded,
+    E.SCORING_COUNTED: _as_recorded,  # a mixing batch: how many ballots, never whose
+    E.SCORING_TURNOUT: None,  # hosts follow who is pending (`ScoringSheet.turnout`)
+    E.SCORE_CAST: None,  # record only
+    E.COMMENT_POSTED: _comment_posted,
+    E.COMMENT_HIDDEN: _only("id"),
+    E.COMMENT_ANSWERED_LIVE: _only("id"),
+    E.COMMENT_HANDED_OVER: _only("id", "unitId", "unitName", "caseId"),
+    E.QUEUE_CHANGED: _queue,
+    E.MINUTES_UPDATED: _only("length", "sha256"),
+    E.RECORD_SEALED: _as_recorded,
 }
+del E
+if set(OUTSIDE_HOST) != set(MeetingEvent):  # pragma: no cover - a new type, undecided
+    raise TypeError(f"undecided views: {sorted(set(MeetingEvent) - set(OUTSIDE_HOST))}")
+_PUBLIC: dict[str, Shown] = {t.value: f for t, f in OUTSIDE_HOST.items() if f is not None}
+_PUBLIC[streams.RESYNC_TYPE] = _as_recorded  # sent by realtime.ws itself, to every view
 SHOWN_TYPES = frozenset(_PUBLIC)  # every type a viewer outside the host view may get
 
 
@@ -225,6 +238,7 @@ streams.register_kind(
     observe=observe,
     record_only=RECORD_ONLY,
     sees_chain=lambda view: view == HOST_VIEW,
+    events=MEETING_EVENTS,
 )
 
 

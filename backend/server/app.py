@@ -37,13 +37,13 @@ from backend.core.observability import (
 )
 from backend.core.settings import Settings, get_settings
 from backend.meetings.access import MeetingDirectory
-from backend.meetings.scoring import BallotMixer, install_mixer
+from backend.meetings.scoring import BallotMixer
 from backend.meetings.timers import TimerScheduler
 from backend.people.principals import PrincipalResolver
 from backend.record.seal import Sealer
 from backend.server.graphiql import ASSETS, graphiql_html
 from backend.server.services import AppServices, TenantDirectory
-from realtime.hub import Hub, install_hub
+from realtime.hub import Hub
 from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
 from schema.context import Context
@@ -215,6 +215,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             app_role=settings.app_role,
             platform_role=settings.platform_role,
             pool_size=settings.db_pool_size,
+            check_events=settings.checks_events,
         )
         services = AppServices(settings=settings, db=db, tenants=TenantDirectory(db))
         principals = PrincipalResolver(
@@ -230,12 +231,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             live_budget=settings.live_frame_budget / settings.workers,
         )
         await hub.start()
-        install_hub(hub)
+        db.publisher = hub  # every session of this app's Database publishes on its hub
         services.extras["hub"] = hub
         writer = StreamWriter(db)
         services.extras["writer"] = writer
         ballots = BallotMixer(writer)  # pending 测评票, in this process's memory only
-        install_mixer(ballots)
         services.extras["ballots"] = ballots
         if settings.workers > 1:
             log.warning(
@@ -260,10 +260,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         try:
             yield
         finally:
-            install_hub(None)
+            db.publisher = None  # what commits from now on is caught up from the log
             await timers.stop()
             await ballots.close()
-            install_mixer(None)
             await writer.close()
             await hub.stop()
             await principals.stop()

@@ -42,6 +42,7 @@ from backend.people.principals import Credentials, Resolved
 from backend.server.services import AppServices
 from realtime.feeds import Member
 from realtime.log import LoggedEvent
+from realtime.streams import RESYNC_TYPE
 from realtime.ws.admission import (
     CLOSE_BAD_REQUEST,
     CLOSE_NEEDS_TOKEN,
@@ -640,7 +641,7 @@ class GraphQLWebSocket:
                 tenant_id=plan.tenant_id,
                 stream=plan.stream,
                 seq=seq,
-                type="stream.resync",
+                type=RESYNC_TYPE,
                 payload={"reason": "too_far_behind"},
                 actor_user_id=None,
                 created_at=datetime.now(UTC),

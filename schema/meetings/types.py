@@ -15,7 +15,9 @@ from strawberry.types import Info
 
 from backend.meetings import models, scoring
 from backend.meetings.errors import MeetingErrorCode as _Code
+from backend.meetings.events import MeetingEvent
 from realtime.log import LoggedEvent
+from realtime.streams import RESYNC_TYPE
 from schema.errors import UserError
 from schema.relay import (
     Connection,
@@ -739,16 +741,32 @@ def _comment(change: str, p: dict[str, Any], host: bool) -> CommentUpdate:
     )
 
 
+E = MeetingEvent
+_TIMER_TYPES = frozenset(
+    {
+        E.TIMER_START,
+        E.TIMER_PAUSE,
+        E.TIMER_RESUME,
+        E.TIMER_STOP,
+        E.TIMER_ONE_MINUTE_LEFT,
+        E.TIMER_TIME_UP,
+    }
+)
+#: The meeting's event types `meetingLive` does not show (the `events` subscription and the
+#: record do); every other type has a member of `MeetingLiveData`.
+NOT_IN_MEETING_LIVE = frozenset({E.MEETING_CREATED, E.VOTE_CAST, E.SCORE_CAST})
+
+
 def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
     """The union member for an event, or None when it is not shown live."""
     p, t = event.payload, event.type
-    if t == "meeting.stateChanged":
+    if t == E.MEETING_STATE_CHANGED:
         return MeetingStateChanged(state=models.MeetingState(p["state"]))
-    if t in ("participant.invited", "participant.registered", "participant.checkedIn"):
+    if t in (E.PARTICIPANT_INVITED, E.PARTICIPANT_REGISTERED, E.PARTICIPANT_CHECKED_IN):
         people = p.get("participants") or [p]
         return ParticipantUpdate(
-            change={"participant.invited": "INVITED", "participant.registered": "REGISTERED"}.get(
-                t, "CHECKED_IN"
+            change={E.PARTICIPANT_INVITED: "INVITED", E.PARTICIPANT_REGISTERED: "REGISTERED"}.get(
+                E(t), "CHECKED_IN"
             ),
             participants=[
                 ParticipantBrief(
@@ -760,7 +778,7 @@ def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
                 for x in people
             ],
         )
-    if t == "agenda.itemAdded":
+    if t == E.AGENDA_ITEM_ADDED:
         return AgendaUpdate(
             agenda_item_id=gid("AgendaItem", p["id"]),
             title=p["title"],
@@ -768,36 +786,36 @@ def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
             speaker_name=p.get("speakerName"),
             duration_seconds=p["durationSeconds"],
         )
-    if t.startswith("timer."):
+    if t in _TIMER_TYPES:
         warning = {
-            "timer.oneMinuteLeft": TimerWarning.ONE_MINUTE_LEFT,
-            "timer.timeUp": TimerWarning.TIME_UP,
-        }.get(t)
+            E.TIMER_ONE_MINUTE_LEFT: TimerWarning.ONE_MINUTE_LEFT,
+            E.TIMER_TIME_UP: TimerWarning.TIME_UP,
+        }.get(E(t))
         return _timer(p, warning)
-    if t in ("poll.created", "poll.opened", "poll.closed"):
+    if t in (E.POLL_CREATED, E.POLL_OPENED, E.POLL_CLOSED):
         return PollUpdate(change=t.split(".")[1].upper(), poll=_poll_from_payload(p))
-    if t == "poll.tally":
+    if t == E.POLL_TALLY:
         return PollTally(
             poll_id=gid("Poll", p["pollId"]), counts=p["counts"], total_votes=p["totalVotes"]
         )
-    if t in ("scoring.opened", "scoring.closed"):
+    if t in (E.SCORING_OPENED, E.SCORING_CLOSED):
         return ScoringUpdate(change=t.split(".")[1].upper(), sheet=_sheet_from_payload(p))
-    if t in ("scoring.turnout", "scoring.counted"):
+    if t in (E.SCORING_TURNOUT, E.SCORING_COUNTED):
         return ScoringTurnout(
             sheet_id=gid("ScoringSheet", p["sheetId"]),
             counted=p.get("counted"),
             pending=p.get("pending"),
             ballots=p.get("ballots"),
         )
-    if t == "comment.posted":
+    if t == E.COMMENT_POSTED:
         return _comment("POSTED", p, host)
-    if t == "comment.hidden":
+    if t == E.COMMENT_HIDDEN:
         return _comment("HIDDEN", p, host)
-    if t == "comment.answeredLive":
+    if t == E.COMMENT_ANSWERED_LIVE:
         return _comment("ANSWERED_LIVE", p, host)
-    if t == "comment.handedOver":
+    if t == E.COMMENT_HANDED_OVER:
         return _comment("HANDED_OVER", p, host)
-    if t == "queue.changed":
+    if t == E.QUEUE_CHANGED:
         return QueueUpdate(
             queue=[
                 QueueEntry(
@@ -810,17 +828,17 @@ def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
                 for q in p["queue"]
             ]
         )
-    if t == "minutes.updated":
+    if t == E.MINUTES_UPDATED:
         return MinutesUpdate(length=p["length"], sha256=p.get("sha256"))
-    if t == "material.added":
+    if t == E.MATERIAL_ADDED:
         return MaterialUpdate(
             title=p["title"],
             distributed_at=datetime.fromisoformat(p["distributedAt"])
             if p.get("distributedAt")
             else None,
         )
-    if t == "record.sealed":
+    if t == E.RECORD_SEALED:
         return RecordSealed(events=p["events"])
-    if t == "stream.resync":
+    if t == RESYNC_TYPE:
         return ResyncRequired(reason=p.get("reason", "too_far_behind"))
-    return None  # vote.cast, score.cast, meeting.created…: in the record, not live
+    return None  # NOT_IN_MEETING_LIVE: in the record, not live

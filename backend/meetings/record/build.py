@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.meetings.access import get_meeting
+from backend.meetings.events import MeetingEvent
 from backend.meetings.models import (
     AgendaItem,
     Comment,
@@ -274,7 +275,9 @@ async def record_sections(session: AsyncSession, meeting: Meeting) -> dict[str, 
 
     minutes_updated_at = await session.scalar(
         select(Event.created_at)
-        .where(Event.stream == stream_of(meeting.id), Event.type == "minutes.updated")
+        .where(
+            Event.stream == stream_of(meeting.id), Event.type == MeetingEvent.MINUTES_UPDATED.value
+        )
         .order_by(Event.seq.desc())
         .limit(1)
     )

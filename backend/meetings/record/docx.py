@@ -23,6 +23,7 @@ from docx.shared import Pt
 from docx.table import Table
 
 from backend.core.rules import RuleUnit, format_amount
+from backend.meetings.events import MEETING_EVENTS
 from backend.meetings.models import (
     CommentKind,
     Eligibility,
@@ -110,35 +111,9 @@ SPEAKING_STATE_LABELS: dict[SpeakingState, str] = {
     SpeakingState.WITHDRAWN: "已撤回",
 }
 CHECK_IN_MODE_LABELS: dict[str, str] = {"IN_PERSON": "现场签到", "ONLINE": "线上签到"}
+# Each logged type's label is declared with the type (backend/meetings/events.py).
 EVENT_TYPE_LABELS: dict[str, str] = {
-    "meeting.created": "创建会议",
-    "meeting.stateChanged": "会议状态变更",
-    "participant.invited": "邀请参会人",
-    "participant.registered": "报名参会",
-    "participant.checkedIn": "签到",
-    "material.added": "添加会议材料",
-    "agenda.itemAdded": "添加议程",
-    "timer.start": "开始计时",
-    "timer.pause": "暂停计时",
-    "timer.resume": "继续计时",
-    "timer.stop": "停止计时",
-    "timer.oneMinuteLeft": "剩余1分钟提醒",
-    "timer.timeUp": "时间到提醒",
-    "poll.created": "创建表决",
-    "poll.opened": "开始表决",
-    "poll.closed": "结束表决",
-    "vote.cast": "投票",
-    "scoring.opened": "开始测评",
-    "scoring.closed": "结束测评",
-    "score.cast": "提交测评票",  # records before mixing batches (0009)
-    "scoring.counted": "计入一批测评票",
-    "comment.posted": "发表留言",
-    "comment.hidden": "屏蔽留言",
-    "comment.answeredLive": "现场答复",
-    "comment.handedOver": "转交办理",
-    "queue.changed": "发言排队变更",
-    "minutes.updated": "更新会议纪要",
-    "record.sealed": "封存记录",
+    t.value: MEETING_EVENTS.specs[t].label for t in MEETING_EVENTS.logged
 }
 SECTION_LABELS: dict[str, str] = {
     "county": "所属县（区）",

@@ -115,6 +115,7 @@ class LifecycleMutations:
                 p,
                 meeting_id=decode(meeting_id, "Meeting", "meetingId"),
                 sealer=info.context.services.extras.get("sealer"),
+                ballots=info.context.services.extras.get("ballots"),
             ),
         )
         return meeting_payload(meeting, errors)

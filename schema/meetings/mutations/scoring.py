@@ -128,7 +128,10 @@ class ScoringMutations:
         sheet, errors = await mutate(
             info,
             lambda s, p: scoring.close_scoring(
-                s, p, sheet_id=decode(sheet_id, "ScoringSheet", "sheetId")
+                s,
+                p,
+                sheet_id=decode(sheet_id, "ScoringSheet", "sheetId"),
+                mixer=info.context.services.extras.get("ballots"),
             ),
         )
         return ScoringPayload(
