@@ -246,6 +246,9 @@ def start_yishi(
         "JWT_SECRET": secret,
         "LOG_LEVEL": "WARNING",
         "ENVIRONMENT": "development",
+        # As production runs: no payload check against the event declarations (on by
+        # default outside production; about 2.5 µs per event on this machine).
+        "CHECK_EVENTS": "false",
         "DB_POOL_SIZE": str(pool_size),
         "BROADCAST_URL": broadcast_url,
         "JWT_ACCESS_TTL_SECONDS": "86400",
