@@ -18,6 +18,7 @@ import orjson
 from sqlalchemy import ColumnElement, exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.clock import SYSTEM_CLOCK, Clock
 from backend.db import driver_connection
 from backend.errors import DomainError
 from backend.meetings.errors import MeetingErrorCode as Code
@@ -295,11 +296,12 @@ async def close_meeting(
     *,
     meeting_id: int,
     sealer: Sealer | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Meeting:
-    """End the meeting and seal its record: stop timers, close open polls and scoring,
-    append the final `record.sealed` event (with the digests of every section of the
-    record); nothing can be appended afterwards. The county's `sealer` signs and timestamps
-    the seal (unsigned without one)."""
+    """End the meeting and seal its record: stop timers (at `clock`'s time), close open
+    polls and scoring, append the final `record.sealed` event (with the digests of every
+    section of the record); nothing can be appended afterwards. The county's `sealer` signs
+    and timestamps the seal (unsigned without one)."""
     from backend.meetings import scoring
 
     meeting = await get_meeting(session, meeting_id, lock=True)
@@ -314,7 +316,7 @@ async def close_meeting(
             )
         )
     ).all():
-        await _set_timer(session, principal, meeting, item, "stop")
+        await _set_timer(session, principal, meeting, item, "stop", at=clock.now())
     for poll in (
         await session.scalars(
             select(Poll).where(Poll.meeting_id == meeting.id, Poll.state == PollState.OPEN)
@@ -666,9 +668,15 @@ async def add_agenda_item(
 
 
 async def timer_action(
-    session: AsyncSession, principal: Principal, *, agenda_item_id: int, action: str
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    agenda_item_id: int,
+    action: str,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> AgendaItem:
-    """start / pause / resume / stop the speech timer of an agenda item."""
+    """start / pause / resume / stop the speech timer of an agenda item, at `clock`'s time
+    (the app's clock, which the timer scheduler also reads)."""
     item = await session.scalar(
         select(AgendaItem).where(AgendaItem.id == agenda_item_id).with_for_update()
     )
@@ -677,14 +685,20 @@ async def timer_action(
     meeting = await get_meeting(session, item.meeting_id)
     await require_host(session, principal, meeting)
     _require_state(meeting, MeetingState.LIVE, action="计时")
-    await _set_timer(session, principal, meeting, item, action)
+    await _set_timer(session, principal, meeting, item, action, at=clock.now())
     return item
 
 
 async def _set_timer(
-    session: AsyncSession, principal: Principal, meeting: Meeting, item: AgendaItem, action: str
+    session: AsyncSession,
+    principal: Principal,
+    meeting: Meeting,
+    item: AgendaItem,
+    action: str,
+    *,
+    at: datetime,
 ) -> None:
-    t = now()
+    t = at
     status = item.timer_status
     if action == "start":
         if status not in (TimerStatus.IDLE, TimerStatus.STOPPED):

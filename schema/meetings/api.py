@@ -347,6 +347,7 @@ class MeetingMutations:
                 p,
                 meeting_id=_id(meeting_id, "Meeting", "meetingId"),
                 sealer=info.context.services.extras.get("sealer"),
+                clock=info.context.services.clock,
             ),
         )
         return _meeting(meeting, errors)
@@ -512,6 +513,7 @@ class MeetingMutations:
                 p,
                 agenda_item_id=_id(agenda_item_id, "AgendaItem", "agendaItemId"),
                 action=action.value,
+                clock=info.context.services.clock,
             ),
         )
         if item is not None:
