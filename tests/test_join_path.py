@@ -16,7 +16,7 @@ from sqlalchemy import event
 from backend.security import decode_access_token
 from tests.factories.people import token_for
 from tests.factories.tenants import make_county
-from tests.realtime_client import EVENTS_SUBSCRIPTION, GraphQLWS, wait_until
+from tests.realtime_client import EVENTS_SUBSCRIPTION, GraphQLWS, create_unit, wait_until
 from tests.test_realtime_subscriptions import member_count
 
 VIEWER = "{ viewer { user { id } county { slug } } }"
@@ -38,16 +38,18 @@ def statements_of(server: Any) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", note)
 
 
-async def test_watchers_join_the_org_stream_without_a_database_statement(server):
-    # given: a county admin's first socket on the org stream (the account is now cached,
-    # the stream's feed exists)
+async def test_watchers_join_the_org_stream_without_a_database_statement(server, gql):
+    # given: a county admin's first socket on the org stream, which has received an event
+    # (the account is cached, the stream's feed has read the log and is live)
     county = await make_county(server)
     token = county.admin.token
     first = await GraphQLWS(server.ws_url).open(token)
     sockets = [first]
     try:
-        await first.subscribe(EVENTS_SUBSCRIPTION, {"stream": "org"})
+        op = await first.subscribe(EVENTS_SUBSCRIPTION, {"stream": "org"})
         await wait_until(lambda: member_count(server, county) == 1, "the first watcher joined")
+        await create_unit(gql, token, county.root_gid, "新区")
+        assert (await first.event(op))["type"] == "orgUnit.created"
 
         # when: five more sockets connect, initialise and subscribe
         with statements_of(server) as statements:
