@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from backend.clock import ManualClock, SystemClock
+from backend.core.clock import ManualClock, SystemClock
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import event
 
-from backend.security import decode_access_token
+from backend.core.security import decode_access_token
 from tests.factories.people import token_for
 from tests.factories.tenants import make_county
 from tests.realtime_client import EVENTS_SUBSCRIPTION, GraphQLWS, create_unit, wait_until

@@ -6,7 +6,7 @@ role), sleeps until the earliest due warning, then fires it in that county's tra
 with SKIP LOCKED and per-warning flags, so a warning is sent exactly once even with
 several workers, and a restarted service picks up where the old one stopped.
 
-Time comes from the app's `Clock` (backend/clock.py): the wall clock in service, a
+Time comes from the app's `Clock` (backend/core/clock.py): the wall clock in service, a
 `ManualClock` that tests advance.
 """
 
@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from backend.clock import SYSTEM_CLOCK, Clock
-from backend.db import Database
-from backend.meetings import service
+from backend.core.clock import SYSTEM_CLOCK, Clock
+from backend.core.db import Database
+from backend.meetings import agenda
 from backend.meetings.models import AgendaItem, TimerStatus
 
 log = logging.getLogger(__name__)
@@ -89,12 +89,12 @@ class TimerScheduler:
                 )
             ).all()
         next_due = self.max_sleep
-        warn = timedelta(seconds=service.SPEECH_WARNING_SECONDS)
+        warn = timedelta(seconds=agenda.SPEECH_WARNING_SECONDS)
         for tenant_id, item_id, deadline, warned in rows:
             due = deadline if warned else deadline - warn
             if due <= now:
                 async with self.db.transaction(tenant_id=tenant_id) as session:
-                    await service.fire_due_warnings(session, item_id=item_id, at=now)
+                    await agenda.fire_due_warnings(session, item_id=item_id, at=now)
                 # the time-up warning may follow right after the one-minute one
                 next_due = min(
                     next_due,

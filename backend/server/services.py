@@ -6,10 +6,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.clock import SYSTEM_CLOCK, Clock
-from backend.db import Database
-from backend.limits import RateLimits, SizedLRU
-from backend.settings import Settings
+from backend.core.clock import SYSTEM_CLOCK, Clock
+from backend.core.db import Database
+from backend.core.limits import RateLimits, SizedLRU
+from backend.core.settings import Settings
 from tenants import service as tenants
 from tenants.models import Tenant
 
@@ -63,7 +63,7 @@ class AppServices:
     extras: dict[str, Any] = field(default_factory=dict)
     #: Rate limits of votes, comments, sign-in and registration (this process's budgets).
     limits: RateLimits = field(default=None)  # type: ignore[assignment]
-    #: The time meeting timers read and wait on (backend/clock.py); tests inject a ManualClock.
+    #: The time meeting timers read and wait on (backend/core/clock.py); tests inject a ManualClock.
     clock: Clock = SYSTEM_CLOCK
 
     def __post_init__(self) -> None:
