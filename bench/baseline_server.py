@@ -1,7 +1,8 @@
 """Baseline for bench/fanout.py: a bare Starlette websocket endpoint that broadcasts.
 
 No GraphQL, no database, no authorisation: clients connect to /ws and only read; a POST to
-/broadcast {"seq": n, "size": bytes} stamps the time (as the service stamps an event's
+/broadcast {"size": bytes} numbers the frame (1, 2, … in arrival order, as the log numbers
+events; a given "seq" is used instead), stamps the time (as the service stamps an event's
 commit), queues one frame shaped like the service's `next` message, padded to `size`
 bytes, and returns; one task sends each frame to every connected socket in turn. Served
 by uvicorn with the same websocket implementation as `yishi serve`.
@@ -27,6 +28,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 clients: set[WebSocket] = set()
 frames: asyncio.Queue[str] = asyncio.Queue()
+numbered = [0]  # the last frame number given
 
 
 def frame(seq: int, size: int) -> str:
@@ -57,7 +59,8 @@ async def endpoint(ws: WebSocket) -> None:
 
 async def broadcast(request: Request) -> Response:
     body = await request.json()
-    frames.put_nowait(frame(int(body["seq"]), int(body.get("size", 0))))
+    numbered[0] = int(body.get("seq") or numbered[0] + 1)
+    frames.put_nowait(frame(numbered[0], int(body.get("size", 0))))
     return JSONResponse({"queued": True, "clients": len(clients)})
 
 

@@ -17,12 +17,23 @@ What it does, everything on 127.0.0.1 and bounded in count and time:
    `subscription { events(stream: "org") { … } }` (graphql-transport-ws);
 4. warm-up: org events are committed until every subscriber has received one (so all have
    joined); server RSS is read before connecting and now → memory per idle subscriber;
-5. steady phase: --events createOrgUnit mutations at --rate per second; every subscriber
-   records, per event, receipt time minus the event's `at` (commit time, same clock);
+5. steady phase: --events createOrgUnit mutations offered at --rate per second by a paced
+   producer (open loop: an event is started on schedule whether or not the previous one
+   is done, up to --in-flight at once), so both targets are offered the same work; the
+   rate each actually committed is read from the events' commit times and a run that
+   fell short is marked "not sustained" (its latency then compares different work); every
+   subscriber records, per event, receipt time minus the event's `at` (commit time, same
+   clock);
 6. burst phase: --burst mutations back to back (4 in flight): delivered messages per second
    when the fan-out, not the commit rate, is the limit;
 7. the same phases against bench/baseline_server.py (bare Starlette websocket broadcast of
    frames of the same size, no GraphQL/DB/auth) with the same clients, for a ratio.
+
+With --find-rate R1,R2,… the steady and burst phases give way to a ladder: each rate is
+offered for --step-seconds and the highest rate a target sustains (≥ 95 % of it committed,
+every event delivered, p99 under 1 s) is reported for each, the comparison that holds
+when the two cannot be offered the same rate. With --join-only only the connect phase
+runs: the join rate (subscribers joined per second) of each, in the same run.
 
 Prints a summary table and saves everything as JSON in bench/results/.
 """
@@ -94,6 +105,7 @@ class Subscribers:
         self.seqs = array.array("q")
         self.lats = array.array("d")
         self.at_of: dict[int, float] = {}
+        self.started_at = 0.0  # wall clock when the first connection was begun
 
     async def watch(self, i: int, gate: asyncio.Semaphore) -> None:
         import orjson
@@ -151,11 +163,13 @@ class Subscribers:
             "seen_any": sum(1 for i in alive if self.seen[i]),
             "min_last": min((self.last[i] for i in alive), default=0),
             "errors": self.errors[:3],
+            "started_at": self.started_at,
         }
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         gate = asyncio.Semaphore(64)
+        self.started_at = time.time()
         tasks = [asyncio.create_task(self.watch(i, gate)) for i in range(self.count)]
         deadline = time.monotonic() + 600
         while (sum(self.alive) + self.failed < self.count) and time.monotonic() < deadline:
@@ -276,6 +290,7 @@ def merge_status(statuses: list[dict[str, Any]]) -> dict[str, Any]:
         "seen_any": sum(s["seen_any"] for s in statuses),
         "min_last": min(s["min_last"] for s in statuses),
         "errors": [e for s in statuses for e in s["errors"]][:5],
+        "started_at": min(s["started_at"] for s in statuses),
     }
 
 
@@ -292,6 +307,10 @@ class Target:
     next_seq = 1
 
     async def commit(self, seqs: list[int], concurrency: int = 1) -> None:
+        raise NotImplementedError
+
+    async def joined(self) -> int:
+        """Subscribers the server holds (joined to their group / accepted)."""
         raise NotImplementedError
 
     def pids(self) -> list[int]:
@@ -321,6 +340,13 @@ class YishiTarget(Target):
             )
         )
 
+    async def joined(self) -> int:
+        text = (await self.http.get("/metrics")).text
+        for line in text.splitlines():
+            if line.startswith("yishi_subscribers "):
+                return int(float(line.split()[1]))
+        return 0
+
 
 class BaselineTarget(Target):
     name = "baseline"
@@ -336,11 +362,14 @@ class BaselineTarget(Target):
         self.counter = 0
 
     async def commit(self, seqs: list[int], concurrency: int = 1) -> None:
-        for seq in seqs:  # in order: the baseline has no log to order them
-            response = await self.http.post(
-                "/broadcast", json={"seq": seq, "size": self.frame_size}
-            )
+        # The server numbers frames in arrival order (as the log numbers events), so
+        # concurrent commits of the paced producer stay in sequence; seqs is its count.
+        for _ in seqs:
+            response = await self.http.post("/broadcast", json={"size": self.frame_size})
             response.raise_for_status()
+
+    async def joined(self) -> int:
+        return int((await self.http.get("/readyz")).json()["clients"])
 
 
 # -- one run against a target -------------------------------------------------------------
@@ -362,6 +391,7 @@ async def measure(target: Target, args: argparse.Namespace, *, profile: bool) ->
         f"connecting {n} subscribers over {args.clients} client processes"
     )
     started = time.monotonic()
+    profiler = start_profiler(target, args) if profile and args.join_only else []
     pool = ClientPool(target.name, target.ws_url, target.token, n, args.clients, args.deflate)
     result: dict[str, Any] = {"target": target.name}
     try:
@@ -371,6 +401,30 @@ async def measure(target: Target, args: argparse.Namespace, *, profile: bool) ->
             f"[{target.name}] connected {status['alive']} (failed {status['failed']}) in "
             f"{result['connect_seconds']} s {status['errors'][:2]}"
         )
+        # Joined: the server holds every subscriber (yishi: in its group, after
+        # connection_init, the ack and the subscribe; baseline: accepted), timed from the
+        # first connection begun (client processes' start-up not counted).
+        end = time.monotonic() + 120
+        held = await target.joined()
+        while held < status["alive"] and time.monotonic() < end:
+            await asyncio.sleep(0.05)
+            held = await target.joined()
+        join_seconds = time.time() - status["started_at"]
+        result.update(
+            join_seconds=round(join_seconds, 2),
+            joined=held,
+            joins_per_second=round(held / max(1e-9, join_seconds)),
+        )
+        log(
+            f"[{target.name}] {held} joined in {join_seconds:.2f} s: "
+            f"{result['joins_per_second']} joins/s"
+        )
+        if args.join_only:
+            stop_profiler(profiler)
+            if profiler:
+                result["profile"] = summarise_profile(profiler)
+            result["subscribers"] = status["alive"]
+            return result
 
         # Warm-up: until every live subscriber has received an event (so all have joined).
         warm = 0
@@ -395,26 +449,17 @@ async def measure(target: Target, args: argparse.Namespace, *, profile: bool) ->
             kib_per_subscriber=round((rss_after - rss_before) / 1024 / max(1, status["alive"]), 1),
         )
 
+        if args.find_rate:
+            result["ladder"] = await rate_ladder(target, pool, args, status["alive"])
+            sustained = [step["offered_rate"] for step in result["ladder"] if step["sustained"]]
+            result["max_sustained_rate"] = max(sustained, default=None)
+            return result
         profiler = start_profiler(target, args) if profile else []
         try:
-            # Steady phase: --events at --rate per second.
-            first = target.next_seq
-            seqs = list(range(first, first + args.events))
-            target.next_seq += args.events
-            t0 = time.monotonic()
-            for k, seq in enumerate(seqs):
-                delay = t0 + k / args.rate - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                await target.commit([seq])
-            commit_seconds = time.monotonic() - t0
-            log(
-                f"[{target.name}] steady: committed {args.events} in {commit_seconds:.1f} s; "
-                "waiting for delivery"
+            # Steady phase: --events offered at --rate per second (paced, open loop).
+            result["steady"] = await paced_phase(
+                target, pool, args.events, args.rate, args, status["alive"]
             )
-            await pool.ask("wait", seqs[-1], args.timeout)
-            result["steady"] = await phase_stats(pool, seqs, status["alive"])
-            result["steady"]["commit_rate"] = round(args.events / commit_seconds, 1)
 
             # Burst phase: back to back, 4 in flight.
             first = target.next_seq
@@ -439,6 +484,77 @@ async def measure(target: Target, args: argparse.Namespace, *, profile: bool) ->
     return result
 
 
+async def paced(target: Target, count: int, rate: float, in_flight: int) -> tuple[list[int], float]:
+    """Offer `count` events at `rate` per second: each started on schedule, whether or not
+    the ones before are done, with at most `in_flight` outstanding (past that the producer
+    waits, and the target has not sustained the rate). Returns the seqs and the seconds
+    from the first start to the last completion."""
+    first = target.next_seq
+    seqs = list(range(first, first + count))
+    target.next_seq += count
+    slots = asyncio.Semaphore(in_flight)  # the log (or the baseline) numbers them in order
+
+    async def one(seq: int) -> None:
+        try:
+            await target.commit([seq])
+        finally:
+            slots.release()
+
+    tasks = []
+    t0 = time.monotonic()
+    for k, seq in enumerate(seqs):
+        delay = t0 + k / rate - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        await slots.acquire()
+        tasks.append(asyncio.create_task(one(seq)))
+    await asyncio.gather(*tasks)
+    return seqs, time.monotonic() - t0
+
+
+async def paced_phase(
+    target: Target,
+    pool: ClientPool,
+    count: int,
+    rate: float,
+    args: argparse.Namespace,
+    subscribers: int,
+) -> dict[str, Any]:
+    seqs, seconds = await paced(target, count, rate, args.in_flight)
+    log(
+        f"[{target.name}] {rate:g}/s offered: {count} committed in {seconds:.1f} s; "
+        "waiting for delivery"
+    )
+    await pool.ask("wait", seqs[-1], args.timeout)
+    stats = await phase_stats(pool, seqs, subscribers)
+    stats["offered_rate"] = rate
+    stats["commit_rate"] = stats["committed_rate"]  # the older field name
+    stats["sustained"] = bool(stats["committed_rate"] >= 0.95 * rate and stats["missing"] == 0)
+    return stats
+
+
+async def rate_ladder(
+    target: Target, pool: ClientPool, args: argparse.Namespace, subscribers: int
+) -> list[dict[str, Any]]:
+    """Each rate of --find-rate for --step-seconds, upwards, until one is not sustained
+    with a p99 under 1 s."""
+    steps = []
+    for rate in args.find_rate:
+        count = max(10, round(rate * args.step_seconds))
+        stats = await paced_phase(target, pool, count, rate, args, subscribers)
+        stats["sustained"] = stats["sustained"] and stats["p99_ms"] < 1000
+        steps.append(stats)
+        log(
+            f"[{target.name}] ladder {rate:g}/s: committed {stats['committed_rate']}/s, "
+            f"p99 {stats['p99_ms']} ms, missing {stats['missing']}: "
+            f"{'sustained' if stats['sustained'] else 'NOT sustained'}"
+        )
+        if not stats["sustained"]:
+            break
+        await asyncio.sleep(1.0)
+    return steps
+
+
 async def phase_stats(pool: ClientPool, seqs: list[int], subscribers: int) -> dict[str, Any]:
     replies = await pool.ask("collect", seqs[0], seqs[-1])
     lats: list[float] = []
@@ -457,6 +573,7 @@ async def phase_stats(pool: ClientPool, seqs: list[int], subscribers: int) -> di
     lats.sort()
     expected = subscribers * len(seqs)
     first_commit = min(ats.values()) if ats else 0.0
+    last_commit = max(ats.values()) if ats else 0.0
     span = max(1e-9, last_receipt - first_commit)
     return {
         "events": len(seqs),
@@ -472,6 +589,10 @@ async def phase_stats(pool: ClientPool, seqs: list[int], subscribers: int) -> di
         "delivered_per_second": round(len(lats) / span),
         "first_commit_to_last_receipt_s": round(span, 2),
         "frame_bytes": frame_size,
+        # Events per second as committed (their `at`), whatever was offered.
+        "committed_rate": round((len(ats) - 1) / max(1e-9, last_commit - first_commit), 2)
+        if len(ats) > 1
+        else None,
     }
 
 
@@ -490,7 +611,7 @@ def start_profiler(target: Target, args: argparse.Namespace) -> Profiler:
     stamp = time.strftime("%Y%m%d-%H%M%S")
     svg = RESULTS / "fanout-profile.svg"
     raw = RESULTS / f"fanout-profile-{stamp}.txt"
-    duration = str(int(args.events / args.rate + args.timeout))
+    duration = str(int(120 if args.join_only else args.events / args.rate + args.timeout))
     procs = []
     for out, extra in ((svg, []), (raw, ["--format", "raw"])):
         procs.append(
@@ -641,12 +762,19 @@ def print_table(yishi: dict[str, Any], base: dict[str, Any] | None) -> None:
 
     row("subscribers connected", ("subscribers",))
     row("connect + subscribe time (s)", ("connect_seconds",))
+    row("joined (server holds all) (s)", ("join_seconds",))
+    row("join rate (subscribers/s)", ("joins_per_second",), True)
     row("server RSS before (MiB)", ("rss_before_mib",))
     row("server RSS with subscribers (MiB)", ("rss_after_mib",))
     row("memory per idle subscriber (KiB)", ("kib_per_subscriber",), True)
-    for phase in ("steady", "burst"):
+    phases = [p for p in ("steady", "burst") if p in yishi]
+    row("highest rate sustained, p99 < 1 s (/s)", ("max_sustained_rate",), True)
+    for phase in phases:
         row(f"{phase}: events", (phase, "events"))
-        row(f"{phase}: commit rate achieved (/s)", (phase, "commit_rate"))
+        if phase == "steady":
+            row("steady: offered rate (/s)", (phase, "offered_rate"))
+            row("steady: rate sustained", (phase, "sustained"))
+        row(f"{phase}: commit rate achieved (/s)", (phase, "committed_rate"))
         row(f"{phase}: frame size (bytes)", (phase, "frame_bytes"))
         row(f"{phase}: delivered / expected", (phase, "delivered"))
         row(f"{phase}: missing, duplicates", (phase, "missing"))
@@ -654,7 +782,7 @@ def print_table(yishi: dict[str, Any], base: dict[str, Any] | None) -> None:
         row(f"{phase}: commit→receipt p99 (ms)", (phase, "p99_ms"))
         row(f"{phase}: commit→receipt max (ms)", (phase, "max_ms"))
         row(f"{phase}: delivered messages/s", (phase, "delivered_per_second"), True)
-    for phase in ("steady", "burst"):  # fix up the two composite rows
+    for phase in phases:  # fix up the two composite rows
         for i, (label, _, _, _) in enumerate(rows):
             if label == f"{phase}: delivered / expected":
                 rows[i] = (
@@ -694,7 +822,11 @@ async def main_async(args: argparse.Namespace) -> None:
     yishi = await run_yishi(args)
     base = None
     if not args.no_baseline:
-        frame = yishi.get("steady", {}).get("frame_bytes") or 400
+        frame = (
+            yishi.get("steady", {}).get("frame_bytes")
+            or next((step["frame_bytes"] for step in yishi.get("ladder", [])), 0)
+            or 400
+        )
         base = await run_baseline(args, frame)
     print_table(yishi, base)
     if yishi.get("profile"):
@@ -736,7 +868,19 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=10000)
     parser.add_argument("--clients", type=int, default=4, help="client processes")
     parser.add_argument("--events", type=int, default=100, help="events in the steady phase")
-    parser.add_argument("--rate", type=float, default=10.0, help="events per second (steady)")
+    parser.add_argument(
+        "--rate", type=float, default=3.0, help="events per second offered (steady, paced)"
+    )
+    parser.add_argument(
+        "--in-flight", type=int, default=4, help="commits outstanding at most (paced producer)"
+    )
+    parser.add_argument(
+        "--find-rate",
+        type=lambda text: [float(r) for r in text.split(",")],
+        default=None,
+        help="rates to try upwards, e.g. 1,2,4,8: the highest each sustains with p99 < 1 s",
+    )
+    parser.add_argument("--step-seconds", type=float, default=8.0, help="each --find-rate step")
     parser.add_argument("--burst", type=int, default=50, help="events in the burst phase")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers (>1: Redis)")
     parser.add_argument(
@@ -749,7 +893,16 @@ def main() -> None:
         action="store_false",
         help="clients do not offer permessage-deflate (browsers do)",
     )
-    parser.add_argument("--profile", action="store_true", help="py-spy the server (steady + burst)")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="py-spy the server (steady + burst; the joins with --join-only)",
+    )
+    parser.add_argument(
+        "--join-only",
+        action="store_true",
+        help="measure the connect/join phase only (join rate against the bare accept rate)",
+    )
     args = parser.parse_args()
     asyncio.run(main_async(args))
 

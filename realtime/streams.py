@@ -6,7 +6,10 @@ Each domain registers its kinds at import; every read path asks here first.
 - `authorize` gives the caller's *view* (visibility class: host, participant, public…) or
   refuses with a client error (`StreamRefused`: BAD_USER_INPUT for a name that cannot be a
   stream, NOT_FOUND for one that is not in this county — the same answer whether it
-  exists elsewhere or nowhere, so existence does not leak).
+  exists elsewhere or nowhere, so existence does not leak). A kind whose view follows
+  from the principal's grants alone (the county's `org` stream) registers `view_of`
+  instead, and `authorize_with` decides it without a transaction: ten thousand watchers
+  joining cost no database round trip for it.
 - `project` turns a logged event into the event as that view may see it (or None). It is
   the one place that decides, and every path uses it: a query of the log (`read_page`), a
   subscription and its replay (`realtime.feeds` projects before a group renders), an
@@ -64,6 +67,7 @@ class StreamRefused(DomainError):
 
 
 Authorize = Callable[[AsyncSession, Principal, str | None], Awaitable[Hashable]]
+ViewOf = Callable[[Principal, str | None], Hashable]  # a view from the grants alone
 Project = Callable[[LoggedEvent, Hashable, Any], LoggedEvent | None]
 LoadState = Callable[[AsyncSession, str | None], Awaitable[Any]]
 Observe = Callable[[Any, LoggedEvent], bool]
@@ -86,6 +90,8 @@ class StreamKind:
     # Whether a view may see everything about the stream's chain (where a verification
     # failed and why); other views learn the head hash and the count only.
     sees_chain: Callable[[Hashable], bool]
+    # Set when the view follows from the principal alone (no read needed to decide it).
+    view_of: ViewOf | None = None
     # The kind's event types (None: undeclared, e.g. a kind made up by a test).
     events: EventTypes | None = None
 
@@ -96,7 +102,8 @@ _KINDS: dict[str, StreamKind] = {}
 def register_kind(
     name: str,
     *,
-    authorize: Authorize,
+    authorize: Authorize | None = None,
+    view_of: ViewOf | None = None,
     project: Project = lambda event, view, state: event,
     load_state: LoadState = _no_state,
     observe: Observe = lambda state, event: False,
@@ -104,10 +111,23 @@ def register_kind(
     sees_chain: Callable[[Hashable], bool] = lambda view: True,
     events: EventTypes | None = None,
 ) -> None:
-    """Declare a stream kind (done once, at import, by the domain that owns it)."""
+    """Declare a stream kind (done once, at import, by the domain that owns it): with
+    `authorize` when deciding a watcher's view reads the database, with `view_of` when the
+    principal's grants alone decide it."""
+    if (authorize is None) == (view_of is None):
+        raise TypeError("register_kind takes one of authorize and view_of")
+    if view_of is not None:
+        decide = view_of
+
+        async def by_grants(session: AsyncSession, principal: Principal, ident: str | None) -> Any:
+            return decide(principal, ident)
+
+        authorize = by_grants
+    assert authorize is not None
     _KINDS[name] = StreamKind(
         name=name,
         authorize=authorize,
+        view_of=view_of,
         project=project,
         load_state=load_state,
         observe=observe,
@@ -160,6 +180,21 @@ async def authorize(
     kind, ident = parse_stream(stream)
     view = await kind.authorize(session, principal, ident)
     return kind, view
+
+
+Read = Callable[[Callable[[AsyncSession], Awaitable[Any]]], Awaitable[Any]]
+
+
+async def authorize_with(
+    read: Read, principal: Principal, stream: str
+) -> tuple[StreamKind, Hashable]:
+    """`authorize`, in a session from `read` (the caller's read transaction) only when the
+    kind needs one: a kind registered with `view_of` is decided from the principal alone."""
+    principal.require_tenant()
+    kind, ident = parse_stream(stream)
+    if kind.view_of is not None:
+        return kind, kind.view_of(principal, ident)
+    return await read(lambda session: authorize(session, principal, stream))
 
 
 async def load_state(session: AsyncSession, kind: StreamKind, stream: str) -> Any:

@@ -372,9 +372,8 @@ async def _org_event(
     )
 
 
-async def _authorize_org_stream(
-    session: AsyncSession, principal: Principal, ident: str | None
-) -> str:
+def _org_stream_view(principal: Principal, ident: str | None) -> str:
+    """The county's org stream is for its admins; the grants decide, no read needed."""
     if ident is not None:
         raise DomainError(
             streams.StreamErrorCode.UNKNOWN_STREAM, "org 流没有子标识", field="stream"
@@ -383,4 +382,4 @@ async def _authorize_org_stream(
     return "admin"
 
 
-streams.register_kind(ORG_STREAM, authorize=_authorize_org_stream, events=ORG_EVENTS)
+streams.register_kind(ORG_STREAM, view_of=_org_stream_view, events=ORG_EVENTS)

@@ -22,6 +22,7 @@ import httpx
 import pytest
 import uvicorn
 
+from backend.core.clock import ManualClock
 from backend.core.db import async_url
 from backend.core.settings import Settings
 from backend.server.app import create_app
@@ -84,6 +85,8 @@ class LiveServer:
     base_url: str
     services: AppServices
     owner_url: str
+    #: The meeting timers' clock: it stands still until a test calls `clock.advance(s)`.
+    clock: ManualClock
 
     @property
     def ws_url(self) -> str:
@@ -94,7 +97,8 @@ class LiveServer:
 async def server(database_url: str) -> AsyncIterator[LiveServer]:
     """The whole service (create_app) served by uvicorn on 127.0.0.1 in this event loop."""
     settings = Settings(environment="test", database_url=database_url, db_pool_size=5)
-    app = create_app(settings, migrate=False)
+    clock = ManualClock()
+    app = create_app(settings, migrate=False, clock=clock)
     port = free_port()
     config = uvicorn.Config(
         app,
@@ -118,7 +122,10 @@ async def server(database_url: str) -> AsyncIterator[LiveServer]:
         await asyncio.sleep(0.02)
     try:
         yield LiveServer(
-            base_url=f"http://127.0.0.1:{port}", services=app.state.services, owner_url=database_url
+            base_url=f"http://127.0.0.1:{port}",
+            services=app.state.services,
+            owner_url=database_url,
+            clock=clock,
         )
     finally:
         uv.should_exit = True

@@ -319,11 +319,13 @@ async def world(server, gql, owner_db) -> World:
         await ok(gql, CLOSE_SCORING, {"s": sheet}, host)
         await ok(gql, SET_MINUTES, {"m": meeting, "t": MINUTES}, host)
         await ok(gql, TIMER, {"a": long_item, "x": "START"}, host)
+        server.clock.advance(1)  # a 61 s speech: 1 minute left
         await wait_for_db(lambda: _logged(owner_db, w, "timer.oneMinuteLeft"), "1 minute left")
         for action in ("PAUSE", "RESUME", "STOP"):
             await ok(gql, TIMER, {"a": long_item, "x": action}, host)
         await ok(gql, TIMER, {"a": short_item, "x": "START"}, host)
-        await wait_for_db(lambda: _logged(owner_db, w, "timer.timeUp"), "time is up", limit=15)
+        server.clock.advance(5)
+        await wait_for_db(lambda: _logged(owner_db, w, "timer.timeUp"), "time is up")
         await ok(gql, CLOSE, {"m": meeting}, host)
 
         for viewer, (events_op, live_op) in live_ops.items():

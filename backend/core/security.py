@@ -205,6 +205,11 @@ class TokenClaims:
     session_epoch: int = 0  # the account's epoch when issued (absent: 0)
 
 
+def token_expired() -> CredentialsRefused:
+    """The refusal of an access token past its `exp` (the client refreshes it)."""
+    return CredentialsRefused("登录已过期，请刷新令牌或重新登录", reason=TOKEN_EXPIRED)
+
+
 def decode_access_token(token: str, *, secret: str) -> TokenClaims:
     """Verified claims, or Unauthenticated with a reason people can act on."""
     try:
@@ -212,7 +217,7 @@ def decode_access_token(token: str, *, secret: str) -> TokenClaims:
             token, secret, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub"]}
         )
     except jwt.ExpiredSignatureError as exc:
-        raise CredentialsRefused("登录已过期，请刷新令牌或重新登录", reason=TOKEN_EXPIRED) from exc
+        raise token_expired() from exc
     except jwt.PyJWTError as exc:
         raise CredentialsRefused("登录令牌无效", reason=TOKEN_INVALID) from exc
     sub = str(claims.get("sub", ""))

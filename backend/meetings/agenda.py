@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.core.clock import SYSTEM_CLOCK, Clock
 from backend.core.errors import DomainError
 from backend.core.security import Principal
 from backend.core.validation import clean_text
@@ -14,7 +15,7 @@ from backend.meetings.access import get_meeting, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.events import TIMER_ACTIONS, MeetingEvent, TimerChanged
 from backend.meetings.models import AgendaItem, Meeting, MeetingState, TimerStatus
-from backend.meetings.stream import append_event, now
+from backend.meetings.stream import append_event
 from backend.people.models import User
 from tenants.models import OrgUnit, Tenant
 
@@ -109,9 +110,15 @@ async def add_agenda_item(
 
 
 async def timer_action(
-    session: AsyncSession, principal: Principal, *, agenda_item_id: int, action: str
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    agenda_item_id: int,
+    action: str,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> AgendaItem:
-    """start / pause / resume / stop the speech timer of an agenda item."""
+    """start / pause / resume / stop the speech timer of an agenda item, at `clock`'s time
+    (the app's clock, which the timer scheduler also reads)."""
     item = await session.scalar(
         select(AgendaItem).where(AgendaItem.id == agenda_item_id).with_for_update()
     )
@@ -120,14 +127,20 @@ async def timer_action(
     meeting = await get_meeting(session, item.meeting_id)
     await require_host(session, principal, meeting)
     require_state(meeting, MeetingState.LIVE, action="计时")
-    await set_timer(session, principal, meeting, item, action)
+    await set_timer(session, principal, meeting, item, action, at=clock.now())
     return item
 
 
 async def set_timer(
-    session: AsyncSession, principal: Principal, meeting: Meeting, item: AgendaItem, action: str
+    session: AsyncSession,
+    principal: Principal,
+    meeting: Meeting,
+    item: AgendaItem,
+    action: str,
+    *,
+    at: datetime,
 ) -> None:
-    t = now()
+    t = at
     status = item.timer_status
     if action == "start":
         if status not in (TimerStatus.IDLE, TimerStatus.STOPPED):

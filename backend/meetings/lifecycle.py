@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.core.clock import SYSTEM_CLOCK, Clock
 from backend.core.errors import DomainError
 from backend.core.security import Principal
 from backend.core.validation import clean_text
@@ -155,12 +156,13 @@ async def close_meeting(
     meeting_id: int,
     sealer: Sealer | None = None,
     ballots: BallotMixer | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> Meeting:
-    """End the meeting and seal its record: stop timers, close open polls and scoring,
-    append the final `record.sealed` event (with the digests of every section of the
-    record); nothing can be appended afterwards. The county's `sealer` signs and timestamps
-    the seal (unsigned without one); the ballots pending in `ballots` (the app's mixer) are
-    the open sheets' last batches."""
+    """End the meeting and seal its record: stop timers (at `clock`'s time), close open
+    polls and scoring, append the final `record.sealed` event (with the digests of every
+    section of the record); nothing can be appended afterwards. The county's `sealer` signs
+    and timestamps the seal (unsigned without one); the ballots pending in `ballots` (the
+    app's mixer) are the open sheets' last batches."""
     from backend.meetings import scoring
 
     meeting = await get_meeting(session, meeting_id, lock=True)
@@ -175,7 +177,7 @@ async def close_meeting(
             )
         )
     ).all():
-        await set_timer(session, principal, meeting, item, "stop")
+        await set_timer(session, principal, meeting, item, "stop", at=clock.now())
     for poll in (
         await session.scalars(
             select(Poll).where(Poll.meeting_id == meeting.id, Poll.state == PollState.OPEN)

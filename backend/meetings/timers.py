@@ -5,6 +5,9 @@ Each process runs one scheduler. It reads the running timers of every county (pl
 role), sleeps until the earliest due warning, then fires it in that county's transaction
 with SKIP LOCKED and per-warning flags, so a warning is sent exactly once even with
 several workers, and a restarted service picks up where the old one stopped.
+
+Time comes from the app's `Clock` (backend/core/clock.py): the wall clock in service, a
+`ManualClock` that tests advance.
 """
 
 from __future__ import annotations
@@ -12,20 +15,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from backend.core.clock import SYSTEM_CLOCK, Clock
 from backend.core.db import Database
 from backend.meetings import agenda
 from backend.meetings.models import AgendaItem, TimerStatus
 
 log = logging.getLogger(__name__)
 
+#: The shortest pause between two looks, so a warning another worker holds locked (SKIP
+#: LOCKED) is not polled back to back.
+MIN_SLEEP = 0.01
+
 
 class TimerScheduler:
-    def __init__(self, db: Database, *, max_sleep: float = 2.0) -> None:
+    def __init__(
+        self, db: Database, *, clock: Clock = SYSTEM_CLOCK, max_sleep: float = 2.0
+    ) -> None:
         self.db = db
+        self.clock = clock
         self.max_sleep = max_sleep
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -45,20 +56,24 @@ class TimerScheduler:
 
     async def _run(self) -> None:
         while True:
+            # Cleared before the look, not after: a wake() that comes while the look runs
+            # (a timer started meanwhile) makes the next look come at once.
+            self._wake.clear()
+            now = self.clock.now()
             try:
-                sleep = await self.tick()
+                sleep = await self.tick(now)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("timer scheduler tick failed")
                 sleep = self.max_sleep
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=max(0.01, sleep))
+            # Measured from the look's own `now`, so time that passed while it ran counts.
+            await self.clock.wait_until(now + timedelta(seconds=max(MIN_SLEEP, sleep)), self._wake)
 
-    async def tick(self) -> float:
-        """Fire what is due; return seconds until the next due warning (capped)."""
-        now = datetime.now(UTC)
+    async def tick(self, now: datetime | None = None) -> float:
+        """Fire what is due at `now` (the clock's time when not given); return seconds from
+        `now` until the next due warning (capped at `max_sleep`)."""
+        now = now or self.clock.now()
         async with self.db.platform_transaction() as session:
             rows = (
                 await session.execute(

@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -45,7 +46,9 @@ from backend.core.security import (
     UNKNOWN_COUNTY,
     CredentialsRefused,
     Principal,
+    TokenClaims,
     decode_access_token,
+    token_expired,
 )
 from backend.people import service as people
 from backend.people.models import Membership, User
@@ -105,6 +108,7 @@ class PrincipalResolver:
         *,
         secret: str,
         max_accounts: int = 50_000,
+        max_tokens: int = 20_000,
         keepalive_seconds: float = 15.0,
     ) -> None:
         self.db = db
@@ -113,6 +117,11 @@ class PrincipalResolver:
         self._max_accounts = max_accounts
         self._keepalive = keepalive_seconds
         self._accounts: OrderedDict[AccountKey, people.Account] = OrderedDict()
+        # Verified access tokens → their claims: a crowd joining a meeting with the same
+        # or few tokens checks each signature once. Only verified tokens get in, and the
+        # expiry is checked on every use (`_claims`).
+        self._max_tokens = max_tokens
+        self._tokens: OrderedDict[str, TokenClaims] = OrderedDict()
         self._loading: dict[AccountKey, asyncio.Future[people.Account | None]] = {}
         self._watchers: dict[AccountKey, set[Watcher]] = {}
         self._changes = 0  # account changes heard of, so a load that raced one is not cached
@@ -153,7 +162,7 @@ class PrincipalResolver:
                 raise CredentialsRefused(message, reason=UNKNOWN_COUNTY)
         if not credentials.token:
             return Resolved(Principal(tenant_id=slug_tenant, request_id=request_id))
-        claims = decode_access_token(credentials.token, secret=self._secret)
+        claims = self._claims(credentials.token)
         if claims.operator_id is not None:
             principal = Principal(
                 tenant_id=None, operator_id=claims.operator_id, request_id=request_id
@@ -179,6 +188,22 @@ class PrincipalResolver:
             expires_at=claims.expires_at,
             credentials_version=account.credentials_version,
         )
+
+    def _claims(self, token: str) -> TokenClaims:
+        """The token's verified claims (`decode_access_token`), its signature checked once
+        per token; CredentialsRefused once it has expired, as PyJWT would say."""
+        claims = self._tokens.get(token)
+        if claims is None:
+            claims = decode_access_token(token, secret=self._secret)
+            self._tokens[token] = claims
+            while len(self._tokens) > self._max_tokens:
+                self._tokens.popitem(last=False)
+        else:
+            self._tokens.move_to_end(token)
+        if claims.expires_at <= time.time():
+            self._tokens.pop(token, None)
+            raise token_expired()
+        return claims
 
     async def account(
         self, tenant_id: int, user_id: int, load: Loader[Any] | None = None

@@ -26,6 +26,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from backend.core.clock import SYSTEM_CLOCK, Clock
 from backend.core.db import Database, describe_url
 from backend.core.limits import RequestLimits
 from backend.core.observability import (
@@ -195,8 +196,11 @@ def database_url(settings: Settings) -> str:
     return start_embedded(settings.data_dir)
 
 
-def create_app(settings: Settings | None = None, *, migrate: bool | None = None) -> Starlette:
-    """The service. With no DATABASE_URL it starts the embedded PostgreSQL and migrates it."""
+def create_app(
+    settings: Settings | None = None, *, migrate: bool | None = None, clock: Clock | None = None
+) -> Starlette:
+    """The service. With no DATABASE_URL it starts the embedded PostgreSQL and migrates it.
+    `clock` is the time meeting timers run on (the wall clock unless a test gives one)."""
     settings = settings or get_settings()
     configure_logging(json_lines=settings.json_logs, level=settings.log_level)
     install_id_key(settings.id_key.get_secret_value())
@@ -217,7 +221,9 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             pool_size=settings.db_pool_size,
             check_events=settings.checks_events,
         )
-        services = AppServices(settings=settings, db=db, tenants=TenantDirectory(db))
+        services = AppServices(
+            settings=settings, db=db, tenants=TenantDirectory(db), clock=clock or SYSTEM_CLOCK
+        )
         principals = PrincipalResolver(
             db, services.tenants, secret=settings.jwt_secret.get_secret_value()
         )
@@ -247,7 +253,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         services.extras["sealer"] = Sealer(
             settings.record_keys_dir, settings.record_tsa_url, settings.record_tsa_timeout_seconds
         )
-        timers = TimerScheduler(db)
+        timers = TimerScheduler(db, clock=services.clock)
         timers.start()
         services.extras["timers"] = timers
         app.state.services = services

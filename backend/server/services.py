@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from backend.core.clock import SYSTEM_CLOCK, Clock
 from backend.core.db import Database
 from backend.core.limits import RateLimits, SizedLRU
 from backend.core.settings import Settings
@@ -62,6 +63,8 @@ class AppServices:
     extras: dict[str, Any] = field(default_factory=dict)
     #: Rate limits of votes, comments, sign-in and registration (this process's budgets).
     limits: RateLimits = field(default=None)  # type: ignore[assignment]
+    #: The time meeting timers read and wait on (backend/core/clock.py); tests inject a ManualClock.
+    clock: Clock = SYSTEM_CLOCK
 
     def __post_init__(self) -> None:
         if self.limits is None:

@@ -5,8 +5,10 @@ and per-address limits (docs/realtime.md "Connecting and staying authorised", "L
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 from backend.core.errors import AccessError
 from backend.core.security import CredentialsRefused
@@ -86,6 +88,28 @@ def credentials_from_init(payload: dict[str, Any], fallback: Credentials) -> Cre
         authorization if authorization is not None else _bearer(fallback.token),
         county if county is not None else fallback.county,
     )
+
+
+def upgrade_credentials(scope: Mapping[str, Any]) -> Credentials:
+    """The upgrade request's credentials, as `schema.context.credentials_from_headers`
+    reads an HTTP request's (`Authorization`, `X-Tenant`, else `?tenant=`), from the raw
+    ASGI scope: every joining socket asks, and building starlette's Headers and
+    QueryParams for it cost more than the rest of connection_init. A malformed
+    Authorization header is dropped here (the county alone remains), as before: the
+    connection_init payload usually carries the token."""
+    authorization = county = None
+    for name, value in scope.get("headers") or ():
+        if name == b"authorization" and authorization is None:
+            authorization = value.decode("latin-1")
+        elif name == b"x-tenant" and county is None:
+            county = value.decode("latin-1")
+    if not county:
+        query = scope.get("query_string") or b""
+        county = dict(parse_qsl(query.decode("latin-1"), keep_blank_values=True)).get("tenant")
+    try:
+        return Credentials.parse(authorization, county)
+    except CredentialsRefused:
+        return Credentials.parse(None, county)
 
 
 def _string(source: dict[str, Any], key: str, prefix: str = "") -> str | None:

@@ -37,7 +37,6 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.types.arguments import convert_arguments
 
 from backend.core.errors import AccessError, DomainError, InvalidArgument
-from backend.core.security import CredentialsRefused
 from backend.people.principals import Credentials, Resolved
 from backend.server.services import AppServices
 from realtime.feeds import Member
@@ -55,6 +54,7 @@ from realtime.ws.admission import (
     credentials_from_init,
     refusal,
     socket_counts,
+    upgrade_credentials,
 )
 from realtime.ws.direct import (
     _direct_plan,
@@ -64,7 +64,8 @@ from realtime.ws.direct import (
     _parse_and_validate,
 )
 from realtime.ws.frames import direct_frame_writer, socket_buffer_size
-from schema.context import Context, credentials_from_headers, principals
+from realtime.ws.joining import subscription_arguments
+from schema.context import Context, principals
 from schema.errors import ErrorPolicy
 
 log = logging.getLogger(__name__)
@@ -302,10 +303,7 @@ class GraphQLWebSocket:
         return True
 
     def _header_credentials(self) -> Credentials:
-        try:
-            return credentials_from_headers(self.ws)
-        except CredentialsRefused:
-            return Credentials(county=self.ws.query_params.get("tenant"))
+        return upgrade_credentials(self.ws.scope)
 
     def _adopt(self, resolved: Resolved) -> None:
         """Operations from now on run as `resolved`. A new context, not the old one
@@ -613,12 +611,7 @@ class GraphQLWebSocket:
         variables: dict[str, Any],
         field_name: str,
     ) -> None:
-        gql_schema = self.schema._schema
-        field_def = gql_schema.subscription_type.fields[field_name]
-        coerced = get_variable_values(gql_schema, operation.variable_definitions or (), variables)
-        if isinstance(coerced, list):  # variables that do not fit their definitions
-            raise coerced[0]
-        args = get_argument_values(field_def, operation.selection_set.selections[0], coerced)
+        args = subscription_arguments(self.schema._schema, query, operation, variables, field_name)
         plan = await _MULTIPLEXED[field_name](self.ctx, args)
         hub = self.services.extras["hub"]
         feed = await hub.feed(plan.tenant_id, plan.stream)

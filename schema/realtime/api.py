@@ -128,7 +128,7 @@ async def _authorized(ctx: Context, stream: str) -> tuple[Any, Any]:
     """The stream's kind and the caller's view; a refused stream argument raises
     `StreamRefused` (a DomainError: the websocket endpoint reports its code and field)."""
     principal = await ctx.principal()
-    return await ctx.read(lambda s: streams.authorize(s, principal, stream))
+    return await streams.authorize_with(ctx.read, principal, stream)
 
 
 def _refused(error: streams.StreamRefused) -> GraphQLError:

@@ -97,6 +97,7 @@ class AgendaMutations:
                 p,
                 agenda_item_id=decode(agenda_item_id, "AgendaItem", "agendaItemId"),
                 action=action.value,
+                clock=info.context.services.clock,
             ),
         )
         if item is not None:

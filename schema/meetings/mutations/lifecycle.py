@@ -116,6 +116,7 @@ class LifecycleMutations:
                 meeting_id=decode(meeting_id, "Meeting", "meetingId"),
                 sealer=info.context.services.extras.get("sealer"),
                 ballots=info.context.services.extras.get("ballots"),
+                clock=info.context.services.clock,
             ),
         )
         return meeting_payload(meeting, errors)
