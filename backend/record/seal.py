@@ -40,7 +40,7 @@ from rfc3161_client import (
 from rfc3161_client.tsp import PKIStatus
 
 from backend.record import sm2
-from realtime.log import ChainCheck, LoggedEvent, Verification
+from realtime.log import SEALED_TYPE, ChainCheck, LoggedEvent, Verification
 
 log = logging.getLogger(__name__)
 
@@ -413,7 +413,7 @@ def verify_export(
         if not check.feed(_event(e, tenant_id, stream)):
             break
     problems: list[str] = []
-    sealed_event = events[-1] if events and events[-1].get("type") == "record.sealed" else None
+    sealed_event = events[-1] if events and events[-1].get("type") == SEALED_TYPE else None
     chain = check.finish(head_seq=None, head_hash=None, sealed=True, expect=expect)
     if sealed_event is None:
         problems.append("记录未封存")
