@@ -193,7 +193,8 @@ async def driver_connection(session: AsyncSession) -> Any:
     await session.flush()
     connection = await session.connection()
     raw = (await connection.get_raw_connection()).driver_connection
-    if not raw.is_in_transaction():  # a statement here would run and commit on its own
+    # Outside a transaction, a statement here would run and commit on its own.
+    if raw is None or not raw.is_in_transaction():
         raise RuntimeError("driver_connection needs a transaction that has begun")
     return raw
 

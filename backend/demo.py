@@ -87,6 +87,7 @@ async def seed(db: Database) -> list[DemoLogin]:
         admin_id = await session.scalar(
             select(User.id).where(User.phone == people.normalise_phone(PEOPLE[0][1]))
         )
+        assert admin_id is not None  # created with the county above
         _, name, grants = await people.load_grants(session, admin_id)
         admin = Principal(tenant_id=tenant_id, user_id=admin_id, grants=grants, display_name=name)
         units = {u.name: u for u in (await session.scalars(select(OrgUnit))).all()}
@@ -98,9 +99,9 @@ async def seed(db: Database) -> list[DemoLogin]:
                     session, admin, parent_id=parent.id, kind=kind, name=unit_name
                 )
         venue_names = set((await session.scalars(select(Venue.name))).all())
-        for unit_name, level, venue_name in VENUES:
+        for venue_unit, level, venue_name in VENUES:
             if venue_name not in venue_names:
-                unit = units[unit_name] if unit_name else root
+                unit = units[venue_unit] if venue_unit else root
                 await tenants.create_venue(
                     session, admin, org_unit_id=unit.id, level=level, name=venue_name
                 )

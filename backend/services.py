@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from backend.db import Database
 from backend.limits import RateLimits, SizedLRU
 from backend.settings import Settings
 from tenants import service as tenants
 from tenants.models import Tenant
+
+if TYPE_CHECKING:
+    from backend.meetings.scoring import BallotMixer
+    from backend.meetings.service import MeetingDirectory
+    from backend.meetings.timers import TimerScheduler
+    from backend.people.principals import PrincipalResolver
+    from backend.record.seal import Sealer
+    from realtime.hub import Hub
+    from realtime.writer import StreamWriter
+    from realtime.ws.admission import SocketCounts
 
 
 @dataclass(slots=True)
@@ -56,13 +66,30 @@ class TenantDirectory:
 
 @dataclass(slots=True)
 class AppServices:
+    """What a request, a socket or a command reaches beyond its own transaction: built once
+    by the app's lifespan (`backend.app.create_app`), stopped when it ends."""
+
     settings: Settings
     db: Database
     tenants: TenantDirectory
-    extras: dict[str, Any] = field(default_factory=dict)
+    #: Who a token or a county name is (cached accounts and grants, kept fresh by NOTIFY).
+    principals: PrincipalResolver
+    #: Pub/sub of committed events to this process's feeds (realtime.hub).
+    hub: Hub
+    #: Group commit of appended events, one batch per stream at a time (realtime.writer).
+    writer: StreamWriter
+    #: Pending 测评票 of this process, committed in shuffled batches of at least k.
+    ballots: BallotMixer
+    #: Poll/sheet → meeting, cached (that link never changes).
+    meetings: MeetingDirectory
+    #: Signs and timestamps seals of records (unsigned for a county without a key).
+    sealer: Sealer
+    #: Speech timers' warnings and ends, from their server-side deadlines.
+    timers: TimerScheduler
+    #: Open websockets per client address and per account (the socket limits).
+    ws_sockets: SocketCounts
     #: Rate limits of votes, comments, sign-in and registration (this process's budgets).
-    limits: RateLimits = field(default=None)  # type: ignore[assignment]
+    limits: RateLimits = field(init=False)
 
     def __post_init__(self) -> None:
-        if self.limits is None:
-            self.limits = RateLimits.from_settings(self.settings)
+        self.limits = RateLimits.from_settings(self.settings)

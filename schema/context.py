@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,9 +20,10 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from backend.db import set_scope
-from backend.people.principals import Credentials, Loader, PrincipalResolver, Resolved
+from backend.people.principals import Credentials, Loader, Resolved
 from backend.security import Principal
 from backend.services import AppServices
+from schema.loaders import Loaders
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -126,12 +127,11 @@ class Context:
     _credentials: Credentials | None = None
     _principal: Principal | None = None
     _reader: Reader | None = None
-    _loaders: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    _loaders: Loaders | None = None
 
     def for_operation(self) -> Context:
         """A context for one operation on a long-lived connection: the same services,
-        request and resolved principal; its own loaders, reads and extras."""
+        request and resolved principal; its own loaders and reads."""
         return Context(
             services=self.services,
             request=self.request,
@@ -169,10 +169,9 @@ class Context:
             await self._reader.close()
 
     @property
-    def loaders(self) -> Any:
+    def loaders(self) -> Loaders:
+        """This request's (this pushed event's) dataloaders, made on first use."""
         if self._loaders is None:
-            from schema.loaders import Loaders
-
             self._loaders = Loaders(self)
         return self._loaders
 
@@ -215,18 +214,6 @@ def credentials_from_headers(request: Request | WebSocket) -> Credentials:
     return Credentials.parse(headers.get("authorization"), county)
 
 
-def principals(services: AppServices) -> PrincipalResolver:
-    """The app's principal resolver (installed by the lifespan; a bare one, which caches
-    nothing, for services built without it)."""
-    resolver = services.extras.get("principals")
-    if resolver is None:
-        resolver = PrincipalResolver(
-            services.db, services.tenants, secret=services.settings.jwt_secret.get_secret_value()
-        )
-        services.extras["principals"] = resolver
-    return resolver  # type: ignore[no-any-return]
-
-
 async def resolve_principal(
     services: AppServices,
     credentials: Credentials,
@@ -235,4 +222,4 @@ async def resolve_principal(
     load: Loader[Any] | None = None,
 ) -> Resolved:
     """The one way a principal is made, for /graphql, websockets and plain HTTP routes."""
-    return await principals(services).resolve(credentials, request_id=request_id, load=load)
+    return await services.principals.resolve(credentials, request_id=request_id, load=load)

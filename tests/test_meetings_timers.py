@@ -156,7 +156,7 @@ async def test_time_up_fires_after_the_scheduler_was_down(server, gql, owner_db)
     county = await make_county(server)
     meeting = await make_meeting(gql, county)
     item = (await add_item(gql, county, meeting, duration=5))["id"]
-    scheduler: TimerScheduler = server.services.extras["timers"]
+    scheduler: TimerScheduler = server.services.timers
     await scheduler.stop()
     try:
         await ok(gql, TIMER, {"a": item, "x": "START"}, county.admin.token)

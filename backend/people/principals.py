@@ -205,6 +205,7 @@ class PrincipalResolver:
         def fn(session: AsyncSession) -> Awaitable[people.Account | None]:
             return people.load_account(session, user_id)
 
+        account: people.Account | None
         if load is not None:
             account = await load(fn, tenant_id, user_id)
         else:

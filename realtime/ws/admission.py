@@ -11,7 +11,6 @@ from typing import Any
 from backend.errors import AccessError
 from backend.people.principals import Credentials
 from backend.security import CredentialsRefused
-from backend.services import AppServices
 
 # Close codes besides graphql-transport-ws's own (docs/realtime.md lists them all):
 CLOSE_BAD_REQUEST = 4400  # a malformed message or connection_init payload; the reason says
@@ -45,13 +44,6 @@ class SocketCounts:
             counts[key] = left
         else:
             counts.pop(key, None)
-
-
-def socket_counts(services: AppServices) -> SocketCounts:
-    counts = services.extras.get("ws_sockets")
-    if counts is None:
-        counts = services.extras["ws_sockets"] = SocketCounts()
-    return counts  # type: ignore[no-any-return]
 
 
 class InitRefused(Exception):

@@ -251,7 +251,7 @@ async def _cast_vote(
     try:
         pid = _id(poll_id, "Poll", "pollId")
         tenant_id = principal.require_tenant()
-        directory: service.MeetingDirectory = ctx.services.extras["meetings"]
+        directory = ctx.services.meetings
         meeting_id = directory.cached_poll_meeting(tenant_id, pid)
         if meeting_id is None:
             meeting_id = await ctx.reader.run(
@@ -264,7 +264,7 @@ async def _cast_vote(
             # never get a connection to commit them.
             await ctx.release_reader()
         outcome = await service.cast_vote(
-            ctx.services.extras["writer"],
+            ctx.services.writer,
             meeting_id,
             principal,
             poll_id=pid,
@@ -346,7 +346,7 @@ class MeetingMutations:
                 s,
                 p,
                 meeting_id=_id(meeting_id, "Meeting", "meetingId"),
-                sealer=info.context.services.extras.get("sealer"),
+                sealer=info.context.services.sealer,
             ),
         )
         return _meeting(meeting, errors)
@@ -515,7 +515,7 @@ class MeetingMutations:
             ),
         )
         if item is not None:
-            info.context.services.extras["timers"].wake()
+            info.context.services.timers.wake()
         return AgendaItemPayload(
             agenda_item=AgendaItem.from_model(item) if item else None, errors=_errors(errors)
         )
@@ -655,8 +655,8 @@ class MeetingMutations:
         try:
             sid = _id(sheet_id, "ScoringSheet", "sheetId")
             tenant_id = principal.require_tenant()
-            directory = ctx.services.extras["meetings"]
-            mixer = ctx.services.extras["ballots"]
+            directory = ctx.services.meetings
+            mixer = ctx.services.ballots
 
             async def run(s):  # type: ignore[no-untyped-def]
                 meeting_id = await directory.sheet_meeting(s, tenant_id, sid)

@@ -28,56 +28,70 @@ from schema.relay import (
 )
 from schema.tenants.types import OrgUnit, Venue
 
-MeetingKind = strawberry.enum(
-    models.MeetingKind,
+# The domain's enums, marked as GraphQL enums in place (strawberry.enum returns the class
+# it is given): the names stay plain aliases, so annotations using them are types to mypy.
+MeetingKind = models.MeetingKind
+strawberry.enum(
+    MeetingKind,
     description=(
         "民意恳谈会 CONSULTATION_TALK, 述职报告会 WORK_REPORT, 专题协商会 THEMATIC_CONSULTATION, "
         "座谈会 FORUM, 听证会 HEARING, 形势通报会 SITUATION_BRIEFING, 对口协商 "
         "COUNTERPART_CONSULTATION, 网络问政 ONLINE_INQUIRY, 云视频会议 VIDEO_MEETING."
     ),
 )
-MeetingMode = strawberry.enum(models.MeetingMode, description="In person, online, or both.")
-MeetingState = strawberry.enum(
-    models.MeetingState,
+MeetingMode = models.MeetingMode
+strawberry.enum(MeetingMode, description="In person, online, or both.")
+MeetingState = models.MeetingState
+strawberry.enum(
+    MeetingState,
     description=("DRAFT → ANNOUNCED → LIVE → CLOSED (record sealed) → RECORD_PUBLISHED."),
 )
-ParticipantRole = strawberry.enum(
-    models.ParticipantRole,
+ParticipantRole = models.ParticipantRole
+strawberry.enum(
+    ParticipantRole,
     description=(
         "HOST 主持, SPEAKER 发言/述职人, DEPUTY 人大代表/政协委员, EXPERT 专家, REPRESENTATIVE "
         "群众/市民/听证代表, ATTENDEE 参会群众."
     ),
 )
-TimerStatus = strawberry.enum(models.TimerStatus, description="State of a speech timer.")
-PollKind = strawberry.enum(models.PollKind, description="Single or multiple choice.")
-PollState = strawberry.enum(models.PollState, description="DRAFT, OPEN (voting) or CLOSED.")
-Eligibility = strawberry.enum(
-    models.Eligibility,
+TimerStatus = models.TimerStatus
+strawberry.enum(TimerStatus, description="State of a speech timer.")
+PollKind = models.PollKind
+strawberry.enum(PollKind, description="Single or multiple choice.")
+PollState = models.PollState
+strawberry.enum(PollState, description="DRAFT, OPEN (voting) or CLOSED.")
+Eligibility = models.Eligibility
+strawberry.enum(
+    Eligibility,
     description=(
         "Who may vote or score: ATTENDEES (checked in), REGISTERED (invited or signed up), "
         "REPRESENTATIVES (代表委员、专家、群众代表 among the participants)."
     ),
 )
-ScoringScale = strawberry.enum(
-    models.ScoringScale,
+ScoringScale = models.ScoringScale
+strawberry.enum(
+    ScoringScale,
     description=(
         "SATISFACTION: 满意/基本满意/不满意 per target; SCORE_100: a 0–100 score per target."
     ),
 )
-BallotStatus = strawberry.enum(
-    scoring.BallotStatus,
+BallotStatus = scoring.BallotStatus
+strawberry.enum(
+    BallotStatus,
     description=(
         "Where your 测评票 is: NOT_CAST; PENDING (accepted, waiting for its mixing batch of "
         "at least k ballots); COUNTED (written with its batch); WITHHELD (you took part but "
         "fewer than k scored, so no ballot was kept and no result published)."
     ),
 )
-ScoringState = strawberry.enum(
-    models.ScoringState, description="OPEN or CLOSED (results published)."
-)
-CommentKind = strawberry.enum(models.CommentKind, description="A comment or a question.")
-SpeakingState = strawberry.enum(models.SpeakingState, description="State of a raised hand.")
-MeetingErrorCode = strawberry.enum(_Code, description="Why a meeting action was refused.")
+ScoringState = models.ScoringState
+strawberry.enum(ScoringState, description="OPEN or CLOSED (results published).")
+CommentKind = models.CommentKind
+strawberry.enum(CommentKind, description="A comment or a question.")
+SpeakingState = models.SpeakingState
+strawberry.enum(SpeakingState, description="State of a raised hand.")
+MeetingErrorCode = _Code
+strawberry.enum(MeetingErrorCode, description="Why a meeting action was refused.")
 
 
 @strawberry.enum(description="Which warning a timer event carries: 1 minute left, or time is up.")
@@ -214,7 +228,7 @@ class ScoringSheet(DatabaseNode, relay.Node):
     )
     async def my_ballot(self, info: Info) -> BallotStatus:  # type: ignore[valid-type]
         principal = await info.context.principal()
-        mixer = info.context.services.extras.get("ballots")
+        mixer = info.context.services.ballots
 
         async def run(session):  # type: ignore[no-untyped-def]
             sheet = await session.get(models.ScoringSheet, self.id)
@@ -228,7 +242,7 @@ class ScoringSheet(DatabaseNode, relay.Node):
     )
     async def turnout(self, info: Info) -> ScoringTurnoutInfo | None:
         principal = await info.context.principal()
-        mixer = info.context.services.extras.get("ballots")
+        mixer = info.context.services.ballots
 
         async def run(session):  # type: ignore[no-untyped-def]
             sheet = await session.get(models.ScoringSheet, self.id)

@@ -54,7 +54,7 @@ class StreamEvent:
             type=e.type,
             at=e.created_at,
             actor_id=e.actor_user_id,
-            payload=e.payload,
+            payload=JSON(e.payload),
             hash=e.hash,
         )
 
