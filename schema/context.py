@@ -12,12 +12,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
+from strawberry.types import Info as StrawberryInfo
 
 from backend.db import set_scope
 from backend.people.principals import Credentials, Loader, Resolved
@@ -204,6 +205,10 @@ class Context:
         self, fn: Callable[[AsyncSession], Awaitable[T]], tenant_id: int, user_id: int
     ) -> T:
         return await self.reader.run(fn, tenant_id=tenant_id, user_id=user_id)
+
+
+#: What a resolver's `info` is here: `info.context` is a Context (typed, so are its loaders).
+Info: TypeAlias = StrawberryInfo[Context, None]
 
 
 def credentials_from_headers(request: Request | WebSocket) -> Credentials:

@@ -17,9 +17,9 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.errors import DomainError, InvalidArgument
+from schema.context import Info
 
 N = TypeVar("N")
 R = TypeVar("R")

@@ -9,9 +9,9 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
 from backend.audit import models, service
+from schema.context import Info
 from schema.relay import (
     Connection,
     DatabaseNode,

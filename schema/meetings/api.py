@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.errors import DomainError, PermissionDenied
 from backend.limits import Action
@@ -17,7 +16,7 @@ from backend.meetings import models, scoring, service
 from backend.meetings.errors import MeetingErrorCode as Code
 from realtime.log import LoggedEvent
 from realtime.ws import Plan, direct_mutation, multiplexed
-from schema.context import Context
+from schema.context import Context, Info
 from schema.limits import refuse_if_rate_limited
 from schema.meetings.types import (
     AgendaItem,

@@ -11,11 +11,11 @@ import strawberry
 from sqlalchemy import select
 from strawberry import relay
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
 from backend.meetings import models, scoring
 from backend.meetings.errors import MeetingErrorCode as _Code
 from realtime.log import LoggedEvent
+from schema.context import Info
 from schema.errors import UserError
 from schema.relay import (
     Connection,

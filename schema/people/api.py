@@ -7,13 +7,13 @@ from typing import Annotated
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.errors import DomainError
 from backend.limits import Action
 from backend.people import models, service
 from backend.people.errors import PeopleErrorCode as Code
 from backend.security import Principal
+from schema.context import Info
 from schema.limits import refuse_if_rate_limited
 from schema.mutations import mutate, user_errors
 from schema.people.types import (

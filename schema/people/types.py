@@ -7,11 +7,11 @@ from datetime import datetime
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.people import models
 from backend.people.errors import PeopleErrorCode as _PeopleErrorCode
 from backend.people.service import mask_phone
+from schema.context import Info
 from schema.errors import UserError
 from schema.relay import DatabaseNode, resolve_by_ids
 from schema.tenants.types import County, OrgUnit

@@ -7,10 +7,10 @@ from typing import Annotated
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.errors import DomainError
 from backend.security import Principal
+from schema.context import Info
 from schema.mutations import mutate, user_errors
 from schema.relay import (
     Connection,

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
+from schema.context import Info
 from schema.errors import UserError
 from schema.relay import DatabaseNode, resolve_by_ids
 from tenants import models
