@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, overload
 
 import strawberry
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.scalars import JSON
 
@@ -100,6 +101,10 @@ class TimerWarning(enum.Enum):
     TIME_UP = "TIME_UP"
 
 
+@overload
+def gid(type_name: str, db_id: int) -> strawberry.ID: ...
+@overload
+def gid(type_name: str, db_id: int | None) -> strawberry.ID | None: ...
 def gid(type_name: str, db_id: int | None) -> strawberry.ID | None:
     return None if db_id is None else strawberry.ID(to_global_id(type_name, db_id))
 
@@ -141,7 +146,9 @@ class AgendaItem(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[AgendaItem | None]:
         return await _nodes(info, "AgendaItem", models.AgendaItem, cls.from_model, node_ids)
 
 
@@ -172,7 +179,9 @@ class Poll(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Poll | None]:
         return await _nodes(info, "Poll", models.Poll, cls.from_model, node_ids)
 
 
@@ -219,18 +228,18 @@ class ScoringSheet(DatabaseNode, relay.Node):
             targets=list(s.targets),
             state=s.state,
             min_ballots=s.min_ballots,
-            results=s.results if s.state is models.ScoringState.CLOSED else None,
+            results=JSON(s.results) if s.state is models.ScoringState.CLOSED else None,
         )
 
     @strawberry.field(
         description="Your own 测评票: PENDING until its batch is written, then COUNTED. "
         "Ask again when a `scoring.counted` event or a turnout update arrives."
     )
-    async def my_ballot(self, info: Info) -> BallotStatus:  # type: ignore[valid-type]
+    async def my_ballot(self, info: Info) -> BallotStatus:
         principal = await info.context.principal()
         mixer = info.context.services.ballots
 
-        async def run(session):  # type: ignore[no-untyped-def]
+        async def run(session: AsyncSession) -> scoring.BallotStatus:
             sheet = await session.get(models.ScoringSheet, self.id)
             return await scoring.my_ballot(session, mixer, principal, sheet)
 
@@ -244,7 +253,7 @@ class ScoringSheet(DatabaseNode, relay.Node):
         principal = await info.context.principal()
         mixer = info.context.services.ballots
 
-        async def run(session):  # type: ignore[no-untyped-def]
+        async def run(session: AsyncSession) -> scoring.Turnout | None:
             sheet = await session.get(models.ScoringSheet, self.id)
             return await scoring.turnout(session, mixer, principal, sheet)
 
@@ -262,7 +271,9 @@ class ScoringSheet(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ScoringSheet | None]:
         return await _nodes(info, "ScoringSheet", models.ScoringSheet, cls.from_model, node_ids)
 
 
@@ -300,7 +311,9 @@ class MeetingComment(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[MeetingComment | None]:
         return await _nodes(
             info,
             "MeetingComment",
@@ -380,7 +393,9 @@ class Meeting(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Meeting | None]:
         return await _nodes(info, "Meeting", models.Meeting, cls.from_model, node_ids)
 
     @strawberry.field(description="The venue (说事场所), if any.")
@@ -482,7 +497,7 @@ class Meeting(DatabaseNode, relay.Node):
         size, after_id = page_size(first), decode_cursor(after)
         principal = await info.context.principal()
 
-        async def run(s):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession) -> tuple[bool, list[models.Comment]]:
             meeting = await service.get_meeting(s, self.id)
             host = await service.is_host(s, principal, meeting)
             query = select(models.Comment).where(models.Comment.meeting_id == self.id)
@@ -508,7 +523,7 @@ async def _hosts(info: Info, meeting_id: int) -> bool:
 
 
 async def _rows(info: Info, query: Any) -> list[Any]:
-    async def run(s):  # type: ignore[no-untyped-def]
+    async def run(s: AsyncSession) -> list[Any]:
         return list((await s.execute(query)).scalars().all())
 
     return await info.context.read(run)

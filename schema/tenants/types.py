@@ -125,7 +125,9 @@ class Venue(DatabaseNode, relay.Node):
 
     @strawberry.field(description="The org unit the venue belongs to.")
     async def org_unit(self, info: Info) -> OrgUnit:
-        return OrgUnit.from_model(await info.context.loaders.org_unit.load(self.org_unit_db_id))
+        unit = await info.context.loaders.org_unit.load(self.org_unit_db_id)
+        assert unit is not None, "a venue's org unit exists (foreign key, same county)"
+        return OrgUnit.from_model(unit)
 
     @classmethod
     def from_model(cls, v: models.Venue) -> Venue:
