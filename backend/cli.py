@@ -213,18 +213,18 @@ def tenants_create(
     admin_password: Annotated[str | None, typer.Option(help="First admin's password.")] = None,
 ) -> None:
     """Register a county (as the platform)."""
+    from backend.people import counties
     from backend.security import Principal
-    from tenants import service
 
     admin = None
     if admin_phone:
-        admin = service.AdminAccount(
+        admin = counties.AdminAccount(
             display_name=admin_name or "管理员", phone=admin_phone, password=admin_password or ""
         )
 
     async def work(db: Database) -> None:
         async with db.platform_transaction() as session:
-            tenant = await service.create_tenant(
+            tenant = await counties.create_county(
                 session,
                 Principal(tenant_id=None, operator_id=0),
                 name=name,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.db import Database
+from backend.people import counties
 from backend.people import service as people
 from backend.people.models import Membership, Role, User
 from backend.security import Principal
@@ -72,13 +73,13 @@ async def seed(db: Database) -> list[DemoLogin]:
         tenant = await session.scalar(select(Tenant).where(Tenant.slug == DEMO_SLUG))
         if tenant is None:
             admin_name, admin_phone, _, _ = PEOPLE[0]
-            tenant = await tenants.create_tenant(
+            tenant = await counties.create_county(
                 session,
                 Principal(tenant_id=None, operator_id=operator.id),
                 name="城口县",
                 slug=DEMO_SLUG,
                 division_code="500229",
-                admin=tenants.AdminAccount(
+                admin=counties.AdminAccount(
                     display_name=admin_name, phone=admin_phone, password=DEMO_PASSWORD
                 ),
             )

@@ -7,6 +7,7 @@ same rules.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import secrets
 import time
@@ -18,7 +19,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from backend.errors import PermissionDenied, Unauthenticated
-from backend.people.models import Role
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("yishi-timing-equaliser")
@@ -45,6 +45,20 @@ def new_opaque_token() -> tuple[str, str]:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Role(enum.Enum):
+    """What a member may do in a county, optionally scoped to an org unit and its subtree."""
+
+    TENANT_ADMIN = "TENANT_ADMIN"  # 县级管理员
+    DEPARTMENT_STAFF = "DEPARTMENT_STAFF"  # 承办/责任单位工作人员
+    MEDIATOR = "MEDIATOR"  # 解事员
+    COLLECTOR = "COLLECTOR"  # 民情收集员/网格员
+    NPC_DEPUTY = "NPC_DEPUTY"  # 人大代表
+    CPPCC_MEMBER = "CPPCC_MEMBER"  # 政协委员
+    OBSERVER = "OBSERVER"  # 民意观察员
+    EXPERT = "EXPERT"  # 专家
+    CITIZEN = "CITIZEN"  # 群众
 
 
 @dataclass(frozen=True, slots=True)

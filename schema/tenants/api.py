@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from backend.errors import DomainError
+from backend.people import counties
 from backend.security import Principal
 from schema.context import Info
 from schema.mutations import mutate, user_errors
@@ -196,7 +197,7 @@ class TenantMutations:
         ],
     ) -> CreateCountyPayload:
         admin = (
-            service.AdminAccount(
+            counties.AdminAccount(
                 display_name=input.admin.display_name,
                 phone=input.admin.phone,
                 password=input.admin.password,
@@ -206,7 +207,7 @@ class TenantMutations:
         )
         tenant, errors = await mutate(
             info,
-            lambda s, p: service.create_tenant(
+            lambda s, p: counties.create_county(
                 s,
                 p,
                 name=input.name,
