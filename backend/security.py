@@ -1,4 +1,5 @@
-"""Who is acting (Principal), password hashing and access tokens.
+"""Who is acting (Principal, from the Credentials a client presents), password hashing and
+access tokens.
 
 Every service function takes a `Principal` and checks it: authorisation lives in the
 service layer, so a CLI command, a data-channel message and a mutation are held to the
@@ -251,3 +252,35 @@ def decode_access_token(token: str, *, secret: str) -> TokenClaims:
         expires_at=expires_at,
         session_epoch=epoch,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a client presented: a bearer token and/or a county slug (both optional)."""
+
+    token: str | None = None
+    county: str | None = None
+
+    @classmethod
+    def parse(cls, authorization: str | None, county: str | None) -> Credentials:
+        """From an `Authorization` value ("Bearer <token>"; a bare token is refused, as
+        any other scheme) and a county slug (trimmed, lower-cased)."""
+        token: str | None = None
+        if authorization:
+            scheme, _, value = authorization.strip().partition(" ")
+            if scheme.lower() != "bearer" or not value.strip():
+                raise CredentialsRefused(
+                    "Authorization 应为 “Bearer <令牌>”", reason=BAD_AUTHORIZATION
+                )
+            token = value.strip()
+        slug = county.strip().lower() if county and county.strip() else None
+        return cls(token=token, county=slug)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A principal with what a long-lived connection needs to keep checking it."""
+
+    principal: Principal
+    expires_at: int | None = None  # unix seconds; None: anonymous, nothing expires
+    credentials_version: int | None = None  # a member's, when resolved

@@ -21,8 +21,8 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from backend.db import set_scope
-from backend.people.principals import Credentials, Loader, Resolved
-from backend.security import Principal
+from backend.people.principals import Loader
+from backend.security import Credentials, Principal, Resolved
 from backend.services import AppServices
 from schema.loaders import Loaders
 

@@ -27,7 +27,6 @@ import functools
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
@@ -41,12 +40,13 @@ from backend.people import service as people
 from backend.people.models import Membership, User
 from backend.security import (
     ACCOUNT_DISABLED,
-    BAD_AUTHORIZATION,
     COUNTY_MISMATCH,
     TOKEN_REVOKED,
     UNKNOWN_COUNTY,
+    Credentials,
     CredentialsRefused,
     Principal,
+    Resolved,
     decode_access_token,
 )
 
@@ -61,38 +61,6 @@ AccountKey = tuple[int, int]  # (tenant id, user id)
 # HTTP (no extra connection), a short transaction of its own otherwise.
 Loader = Callable[[Callable[[AsyncSession], Awaitable[T]], int, int], Awaitable[T]]
 Watcher = Callable[[int | None], None]  # called with the new credentials version (None: unknown)
-
-
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    """What a client presented: a bearer token and/or a county slug (both optional)."""
-
-    token: str | None = None
-    county: str | None = None
-
-    @classmethod
-    def parse(cls, authorization: str | None, county: str | None) -> Credentials:
-        """From an `Authorization` value ("Bearer <token>"; a bare token is refused, as
-        any other scheme) and a county slug (trimmed, lower-cased)."""
-        token: str | None = None
-        if authorization:
-            scheme, _, value = authorization.strip().partition(" ")
-            if scheme.lower() != "bearer" or not value.strip():
-                raise CredentialsRefused(
-                    "Authorization 应为 “Bearer <令牌>”", reason=BAD_AUTHORIZATION
-                )
-            token = value.strip()
-        slug = county.strip().lower() if county and county.strip() else None
-        return cls(token=token, county=slug)
-
-
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """A principal with what a long-lived connection needs to keep checking it."""
-
-    principal: Principal
-    expires_at: int | None = None  # unix seconds; None: anonymous, nothing expires
-    credentials_version: int | None = None  # a member's, when resolved
 
 
 class PrincipalResolver:

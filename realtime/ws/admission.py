@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from backend.errors import AccessError
-from backend.people.principals import Credentials
-from backend.security import CredentialsRefused
+from backend.security import Credentials, CredentialsRefused
 
 # Close codes besides graphql-transport-ws's own (docs/realtime.md lists them all):
 CLOSE_BAD_REQUEST = 4400  # a malformed message or connection_init payload; the reason says

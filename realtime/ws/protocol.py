@@ -39,8 +39,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.types.arguments import convert_arguments
 
 from backend.errors import AccessError, DomainError, InvalidArgument
-from backend.people.principals import Credentials, Resolved
-from backend.security import CredentialsRefused
+from backend.security import Credentials, CredentialsRefused, Resolved
 from backend.services import AppServices
 from realtime.feeds import Member
 from realtime.log import LoggedEvent
