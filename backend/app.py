@@ -41,7 +41,7 @@ from backend.observability import (
 )
 from backend.people.principals import PrincipalResolver
 from backend.record.seal import Sealer
-from backend.services import AppServices, TenantDirectory
+from backend.services import AppServices
 from backend.settings import Settings, get_settings
 from realtime.hub import Hub, install_hub
 from realtime.writer import StreamWriter
@@ -51,6 +51,7 @@ from schema.context import Context
 from schema.meetings.http import record_docx
 from schema.relay import install_id_key
 from schema.schema import build_schema
+from tenants.directory import TenantDirectory
 
 log = logging.getLogger("yishi")
 

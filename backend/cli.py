@@ -89,7 +89,7 @@ def run_with_database(work: Callable[[Database], Awaitable[T]], *, migrate: bool
 
 async def county_id(db: Database, slug: str) -> int:
     """The id of the county `slug`, or exit 2 naming it."""
-    from backend.services import TenantDirectory
+    from tenants.directory import TenantDirectory
 
     tenant_id = await TenantDirectory(db).resolve(slug)
     if tenant_id is None:

@@ -16,9 +16,9 @@ from pydantic import ValidationError
 
 from backend.limits import Action, Rate, RateLimited, RateLimits, RateSettings, TokenBucket
 from backend.people.models import Role
-from backend.services import TenantDirectory
 from backend.settings import Settings
 from schema.schema import build_schema
+from tenants.directory import TenantDirectory
 from tests.factories.meetings import attend, make_meeting
 from tests.factories.people import PASSWORD, make_user, next_phone
 from tests.factories.tenants import make_county

@@ -52,6 +52,7 @@ from backend.security import (
 
 if TYPE_CHECKING:
     from backend.db import Database
+    from tenants.directory import TenantDirectory
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -69,7 +70,7 @@ class PrincipalResolver:
     def __init__(
         self,
         db: Database,
-        tenants: Any,  # backend.services.TenantDirectory: resolve(slug) -> county id | None
+        tenants: TenantDirectory,
         *,
         secret: str,
         max_accounts: int = 50_000,
