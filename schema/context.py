@@ -20,11 +20,11 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
-from backend.db import set_scope
+from backend.core.db import set_scope
+from backend.core.security import Credentials, Principal, Resolved
 from backend.people.principals import Loader
-from backend.security import Credentials, Principal, Resolved
-from backend.services import AppServices
 from schema.loaders import Loaders
+from schema.services import AppServices
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

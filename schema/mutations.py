@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import DomainError, DomainErrors
-from backend.security import Principal
+from backend.core.errors import DomainError, DomainErrors
+from backend.core.security import Principal
 from schema.context import Info
 
 T = TypeVar("T")

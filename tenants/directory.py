@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from backend.db import Database
-from backend.limits import SizedLRU
+from backend.core.db import Database
+from backend.core.limits import SizedLRU
 from tenants import service as tenants
 from tenants.models import Tenant
 

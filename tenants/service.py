@@ -10,10 +10,10 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
-from backend.db import refusing_duplicates
-from backend.errors import DomainError, Unauthenticated
-from backend.security import Principal, Role
-from backend.validation import clean_text
+from backend.core.db import refusing_duplicates
+from backend.core.errors import DomainError, Unauthenticated
+from backend.core.security import Principal, Role
+from backend.core.validation import clean_text
 from realtime import log as events
 from realtime import streams
 from tenants.errors import TenantErrorCode as Code

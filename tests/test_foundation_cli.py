@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from backend.demo import DEMO_MEETING, DEMO_PASSWORD, DEMO_SLUG, PEOPLE
-from backend.settings import Settings
+from backend.core.settings import Settings
+from backend.server.demo import DEMO_MEETING, DEMO_PASSWORD, DEMO_SLUG, PEOPLE
 
 YISHI = str(Path(sys.executable).with_name("yishi"))
 DEMO_PHONES = [phone for _, phone, _, _ in PEOPLE]

@@ -14,9 +14,9 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from backend.limits import Action, Rate, RateLimited, RateLimits, RateSettings, TokenBucket
+from backend.core.limits import Action, Rate, RateLimited, RateLimits, RateSettings, TokenBucket
+from backend.core.settings import Settings
 from backend.people.models import Role
-from backend.settings import Settings
 from schema.schema import build_schema
 from tenants.directory import TenantDirectory
 from tests.factories.meetings import attend, make_meeting

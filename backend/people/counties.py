@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
+from backend.core.security import Principal
 from backend.people.models import Membership, Role
 from backend.people.service import insert_user
-from backend.security import Principal
 from tenants import service as tenants
 from tenants.models import Tenant
 

@@ -21,10 +21,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.base import Base, TenantOwned, Timestamped, enum_column, id_column
+from backend.core.base import Base, TenantOwned, Timestamped, enum_column, id_column
 
-# Roles are checked by every layer (backend.security's Principal); memberships store them.
-from backend.security import Role as Role
+# Roles are checked by every layer (backend.core.security's Principal); memberships store them.
+from backend.core.security import Role as Role
 
 
 class User(TenantOwned, Timestamped, Base):

@@ -34,11 +34,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import object_session
 
-from backend.db import after_commit
-from backend.observability import note_tenant
-from backend.people import service as people
-from backend.people.models import Membership, User
-from backend.security import (
+from backend.core.db import after_commit
+from backend.core.observability import note_tenant
+from backend.core.security import (
     ACCOUNT_DISABLED,
     COUNTY_MISMATCH,
     TOKEN_REVOKED,
@@ -49,9 +47,11 @@ from backend.security import (
     Resolved,
     decode_access_token,
 )
+from backend.people import service as people
+from backend.people.models import Membership, User
 
 if TYPE_CHECKING:
-    from backend.db import Database
+    from backend.core.db import Database
     from tenants.directory import TenantDirectory
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,18 @@ from sqlalchemy import delete, exists, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
-from backend.db import refusing_duplicates
-from backend.errors import DomainError
+from backend.core.db import refusing_duplicates
+from backend.core.errors import DomainError
+from backend.core.security import (
+    Grant,
+    Principal,
+    encode_access_token,
+    hash_password,
+    new_opaque_token,
+    token_digest,
+    verify_password,
+)
+from backend.core.validation import clean_text
 from backend.people.errors import PeopleErrorCode as Code
 from backend.people.models import (
     LoginThrottle,
@@ -22,16 +32,6 @@ from backend.people.models import (
     Role,
     User,
 )
-from backend.security import (
-    Grant,
-    Principal,
-    encode_access_token,
-    hash_password,
-    new_opaque_token,
-    token_digest,
-    verify_password,
-)
-from backend.validation import clean_text
 from tenants.models import OrgUnit
 
 MIN_PASSWORD_LENGTH = 8

@@ -8,8 +8,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.errors import AccessError
-from backend.security import Credentials, CredentialsRefused
+from backend.core.errors import AccessError
+from backend.core.security import Credentials, CredentialsRefused
 
 # Close codes besides graphql-transport-ws's own (docs/realtime.md lists them all):
 CLOSE_BAD_REQUEST = 4400  # a malformed message or connection_init payload; the reason says

@@ -38,9 +38,8 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.types.arguments import convert_arguments
 
-from backend.errors import AccessError, DomainError, InvalidArgument
-from backend.security import Credentials, CredentialsRefused, Resolved
-from backend.services import AppServices
+from backend.core.errors import AccessError, DomainError, InvalidArgument
+from backend.core.security import Credentials, CredentialsRefused, Resolved
 from realtime.feeds import Member
 from realtime.log import LoggedEvent
 from realtime.ws.admission import (
@@ -65,6 +64,7 @@ from realtime.ws.direct import (
 from realtime.ws.frames import direct_frame_writer, socket_buffer_size
 from schema.context import Context, credentials_from_headers
 from schema.errors import ErrorPolicy
+from schema.services import AppServices
 
 log = logging.getLogger(__name__)
 

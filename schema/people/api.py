@@ -8,11 +8,11 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
-from backend.errors import DomainError
-from backend.limits import Action
+from backend.core.errors import DomainError
+from backend.core.limits import Action
+from backend.core.security import Principal
 from backend.people import models, service
 from backend.people.errors import PeopleErrorCode as Code
-from backend.security import Principal
 from schema.context import Info
 from schema.limits import refuse_if_rate_limited
 from schema.mutations import mutate, user_errors

@@ -10,7 +10,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
 
-from backend.errors import InvalidArgument
+from backend.core.errors import InvalidArgument
 from realtime import log as event_log
 from realtime import streams
 from realtime.log import LoggedEvent

@@ -8,9 +8,9 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
+from backend.core.security import Principal
 from backend.people import counties
-from backend.security import Principal
 from schema.context import Info
 from schema.mutations import mutate, user_errors
 from schema.relay import (

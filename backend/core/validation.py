@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Literal, overload
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
 
 
 @overload

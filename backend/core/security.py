@@ -19,7 +19,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from backend.errors import PermissionDenied, Unauthenticated
+from backend.core.errors import PermissionDenied, Unauthenticated
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("yishi-timing-equaliser")

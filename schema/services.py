@@ -1,18 +1,22 @@
-"""The long-lived objects the app owns for its lifetime (created in the lifespan)."""
+"""The long-lived objects the app owns for its lifetime (created in its lifespan).
+
+Here, in the schema layer, because the GraphQL context (`schema.context.Context.services`)
+holds them; the app wiring (`backend.server`), above, builds them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from backend.db import Database
-from backend.limits import RateLimits
-from backend.settings import Settings
+from backend.core.db import Database
+from backend.core.limits import RateLimits
+from backend.core.settings import Settings
 from tenants.directory import TenantDirectory
 
 if TYPE_CHECKING:
-    from backend.meetings.scoring import BallotMixer
     from backend.meetings.service import MeetingDirectory
+
+    from backend.meetings.scoring import BallotMixer
     from backend.meetings.timers import TimerScheduler
     from backend.people.principals import PrincipalResolver
     from backend.record.seal import Sealer
@@ -24,7 +28,7 @@ if TYPE_CHECKING:
 @dataclass(slots=True)
 class AppServices:
     """What a request, a socket or a command reaches beyond its own transaction: built once
-    by the app's lifespan (`backend.app.create_app`), stopped when it ends."""
+    by the app's lifespan (`backend.server.app.create_app`), stopped when it ends."""
 
     settings: Settings
     db: Database

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
 
 log = logging.getLogger(__name__)
 
