@@ -7,10 +7,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.types import Info
 
 from backend.core.errors import DomainError, DomainErrors
 from backend.core.security import Principal
+from schema.context import Info
 
 T = TypeVar("T")
 E = TypeVar("E")

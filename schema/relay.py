@@ -17,9 +17,9 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.core.errors import DomainError, InvalidArgument
+from schema.context import Info
 
 N = TypeVar("N")
 R = TypeVar("R")
@@ -137,7 +137,12 @@ def from_global_id(gid: relay.GlobalID | strawberry.ID | str, type_name: str) ->
 
 class DatabaseNode:
     """Mixin for Node types whose `id` is a row id: shows it through `encode_node_id`.
-    List it before `relay.Node`: `class Meeting(DatabaseNode, relay.Node)`."""
+    List it before `relay.Node`: `class Meeting(DatabaseNode, relay.Node)`.
+
+    Their `resolve_nodes` return `list[X | None]` whatever `required` says: an id naming no
+    row of this county is null (never an error telling that the row exists), which
+    strawberry's overloads, narrowing the result by `required`, do not allow; hence their
+    `type: ignore[override]`."""
 
     @classmethod
     def resolve_id(cls, root: Any, *, info: Info) -> str:

@@ -16,6 +16,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from backend.core.settings import Settings
 from schema.audit.api import AuditQueries
@@ -73,7 +74,9 @@ class YishiSchema(strawberry.Schema):
     #: that execute without strawberry's extensions (the websocket endpoint, realtime.ws).
     operation_checks: tuple[OperationCheck, ...]
 
-    def process_errors(self, errors, execution_context=None):  # type: ignore[no-untyped-def]
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
         """Client mistakes are not server errors; ErrorPolicy logs the unexpected ones."""
 
 

@@ -28,7 +28,7 @@ from backend.core.settings import Settings
 from backend.server.app import create_app
 from backend.server.migrate import upgrade
 from backend.server.models import metadata
-from backend.server.services import AppServices
+from schema.services import AppServices
 
 
 def with_database(url: str, name: str) -> str:

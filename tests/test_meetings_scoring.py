@@ -439,7 +439,7 @@ async def test_a_shutting_down_server_writes_pools_of_k_or_more_and_loses_only_s
 
     county, voters, _meeting, sheet = await scored_meeting(server, gql, 4, k=3)
     small_county, small_voters, _, small_sheet = await scored_meeting(server, gql, 2, k=3)
-    mixer = scoring.BallotMixer(server.services.extras["writer"])  # a second process's
+    mixer = scoring.BallotMixer(server.services.writer)  # a second process's
 
     async def cast_on(mixer, county_id, voter, sheet_gid) -> None:
         principal = Principal(tenant_id=county_id, user_id=voter.user_id)
@@ -480,7 +480,7 @@ async def test_a_close_that_rolls_back_gives_the_pending_ballots_back(server, gq
     county, voters, _meeting, sheet = await scored_meeting(server, gql, 3, k=3)
     for voter in voters:
         assert await cast(gql, voter, sheet, ["满意", "不满意"]) == PENDING
-    mixer = server.services.extras["ballots"]
+    mixer = server.services.ballots
     late = await make_user(server, county, roles=[(Role.CITIZEN, None)])
     await attend(gql, county, _meeting, [late.gid])
 

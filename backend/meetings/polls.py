@@ -207,7 +207,10 @@ async def cast_vote(
         )
         return [], outcome
 
-    return await writer.submit(tenant_id=tenant_id, stream=stream_of(meeting_id), op=op)
+    outcome: VoteOutcome = await writer.submit(
+        tenant_id=tenant_id, stream=stream_of(meeting_id), op=op
+    )
+    return outcome
 
 
 # The vote batch's statements, as plain SQL on the batch's connection (see

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import phonenumbers
 from sqlalchemy import delete, exists, func, or_, select, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
+from backend.core.db import refusing_duplicates
 from backend.core.errors import DomainError
 from backend.core.security import (
     Grant,
@@ -37,24 +35,6 @@ from backend.people.models import (
 from tenants.models import OrgUnit
 
 MIN_PASSWORD_LENGTH = 8
-
-
-@asynccontextmanager
-async def refusing_duplicates(
-    session: AsyncSession, errors: dict[str, DomainError]
-) -> AsyncIterator[None]:
-    """Run the block (an insert) in a savepoint. The existence checks before an insert
-    cannot see a concurrent request's uncommitted row, so two requests may both pass them;
-    the loser then breaks a unique constraint, which becomes the DomainError named for it
-    in `errors` instead of a server error."""
-    try:
-        async with session.begin_nested():
-            yield
-    except IntegrityError as exc:
-        for constraint, error in errors.items():
-            if constraint in str(exc.orig):
-                raise error from None
-        raise
 
 
 def normalise_phone(raw: str, *, field: str = "phone") -> str:

@@ -43,14 +43,16 @@ from backend.meetings.timers import TimerScheduler
 from backend.people.principals import PrincipalResolver
 from backend.record.seal import Sealer
 from backend.server.graphiql import ASSETS, graphiql_html
-from backend.server.services import AppServices, TenantDirectory
 from realtime.hub import Hub, install_hub
 from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
+from realtime.ws.admission import SocketCounts
 from schema.context import Context
 from schema.meetings.http import record_docx
 from schema.relay import install_id_key
 from schema.schema import build_schema
+from schema.services import AppServices
+from tenants.directory import TenantDirectory
 
 log = logging.getLogger("yishi")
 
@@ -133,7 +135,7 @@ class YishiGraphQL(GraphQL[Context, None]):
         state["yishi_context"] = ctx
         return ctx
 
-    async def execute_single(  # type: ignore[override]
+    async def execute_single(
         self,
         request: Request,
         request_adapter: Any,
@@ -220,14 +222,10 @@ def create_app(
             platform_role=settings.platform_role,
             pool_size=settings.db_pool_size,
         )
-        services = AppServices(
-            settings=settings, db=db, tenants=TenantDirectory(db), clock=clock or SYSTEM_CLOCK
-        )
-        principals = PrincipalResolver(
-            db, services.tenants, secret=settings.jwt_secret.get_secret_value()
-        )
+        directory = TenantDirectory(db)
+        principals = PrincipalResolver(db, directory, secret=settings.jwt_secret.get_secret_value())
+        the_clock = clock or SYSTEM_CLOCK
         await principals.start()
-        services.extras["principals"] = principals
         namespace = settings.broadcast_namespace or f"yishi:{urlsplit(url).path.lstrip('/')}"
         hub = Hub(
             settings.broadcast_url,
@@ -237,25 +235,35 @@ def create_app(
         )
         await hub.start()
         install_hub(hub)
-        services.extras["hub"] = hub
         writer = StreamWriter(db)
-        services.extras["writer"] = writer
         ballots = BallotMixer(writer)  # pending 测评票, in this process's memory only
         install_mixer(ballots)
-        services.extras["ballots"] = ballots
         if settings.workers > 1:
             log.warning(
                 "测评 with %d workers: each mixes its own ballots, and closing a sheet counts "
                 "only those pending on the worker that closes it (docs/meetings.md)",
                 settings.workers,
             )
-        services.extras["meetings"] = MeetingDirectory()
-        services.extras["sealer"] = Sealer(
-            settings.record_keys_dir, settings.record_tsa_url, settings.record_tsa_timeout_seconds
-        )
-        timers = TimerScheduler(db, clock=services.clock)
+        timers = TimerScheduler(db, clock=the_clock)
         timers.start()
-        services.extras["timers"] = timers
+        services = AppServices(
+            settings=settings,
+            db=db,
+            tenants=directory,
+            principals=principals,
+            hub=hub,
+            writer=writer,
+            ballots=ballots,
+            meetings=MeetingDirectory(),
+            sealer=Sealer(
+                settings.record_keys_dir,
+                settings.record_tsa_url,
+                settings.record_tsa_timeout_seconds,
+            ),
+            timers=timers,
+            ws_sockets=SocketCounts(),
+            clock=the_clock,
+        )
         app.state.services = services
         tune_gc(settings.gc_threshold)
         log.info(

@@ -90,7 +90,7 @@ def run_with_database(work: Callable[[Database], Awaitable[T]], *, migrate: bool
 
 async def county_id(db: Database, slug: str) -> int:
     """The id of the county `slug`, or exit 2 naming it."""
-    from backend.server.services import TenantDirectory
+    from tenants.directory import TenantDirectory
 
     tenant_id = await TenantDirectory(db).resolve(slug)
     if tenant_id is None:
@@ -215,17 +215,17 @@ def tenants_create(
 ) -> None:
     """Register a county (as the platform)."""
     from backend.core.security import Principal
-    from tenants import service
+    from backend.people import counties
 
     admin = None
     if admin_phone:
-        admin = service.AdminAccount(
+        admin = counties.AdminAccount(
             display_name=admin_name or "管理员", phone=admin_phone, password=admin_password or ""
         )
 
     async def work(db: Database) -> None:
         async with db.platform_transaction() as session:
-            tenant = await service.create_tenant(
+            tenant = await counties.create_county(
                 session,
                 Principal(tenant_id=None, operator_id=0),
                 name=name,

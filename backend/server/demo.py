@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.db import Database
 from backend.core.security import Principal
+from backend.people import counties
 from backend.people import service as people
 from backend.people.models import Membership, Role, User
 from tenants import service as tenants
@@ -72,13 +73,13 @@ async def seed(db: Database) -> list[DemoLogin]:
         tenant = await session.scalar(select(Tenant).where(Tenant.slug == DEMO_SLUG))
         if tenant is None:
             admin_name, admin_phone, _, _ = PEOPLE[0]
-            tenant = await tenants.create_tenant(
+            tenant = await counties.create_county(
                 session,
                 Principal(tenant_id=None, operator_id=operator.id),
                 name="城口县",
                 slug=DEMO_SLUG,
                 division_code="500229",
-                admin=tenants.AdminAccount(
+                admin=counties.AdminAccount(
                     display_name=admin_name, phone=admin_phone, password=DEMO_PASSWORD
                 ),
             )
@@ -87,6 +88,7 @@ async def seed(db: Database) -> list[DemoLogin]:
         admin_id = await session.scalar(
             select(User.id).where(User.phone == people.normalise_phone(PEOPLE[0][1]))
         )
+        assert admin_id is not None  # created with the county above
         _, name, grants = await people.load_grants(session, admin_id)
         admin = Principal(tenant_id=tenant_id, user_id=admin_id, grants=grants, display_name=name)
         units = {u.name: u for u in (await session.scalars(select(OrgUnit))).all()}
@@ -98,9 +100,9 @@ async def seed(db: Database) -> list[DemoLogin]:
                     session, admin, parent_id=parent.id, kind=kind, name=unit_name
                 )
         venue_names = set((await session.scalars(select(Venue.name))).all())
-        for unit_name, level, venue_name in VENUES:
+        for venue_unit, level, venue_name in VENUES:
             if venue_name not in venue_names:
-                unit = units[unit_name] if unit_name else root
+                unit = units[venue_unit] if venue_unit else root
                 await tenants.create_venue(
                     session, admin, org_unit_id=unit.id, level=level, name=venue_name
                 )

@@ -61,7 +61,7 @@ def direct_frame_writer(websocket: WebSocket) -> Callable[[bytes], bool] | None:
     the caller then sends through ASGI (which reports a closed connection its own way)."""
     protocol = _server_protocol(websocket)
     conn = getattr(protocol, "conn", None)
-    if type(protocol).__name__ != "WebSocketsSansIOProtocol" or conn is None:
+    if protocol is None or type(protocol).__name__ != "WebSocketsSansIOProtocol" or conn is None:
         return None
     from websockets.protocol import State
 

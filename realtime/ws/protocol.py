@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Hashable
@@ -37,8 +38,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.types.arguments import convert_arguments
 
 from backend.core.errors import AccessError, DomainError, InvalidArgument
-from backend.people.principals import Credentials, Resolved
-from backend.server.services import AppServices
+from backend.core.security import Credentials, Resolved
 from realtime.feeds import Member
 from realtime.log import LoggedEvent
 from realtime.ws.admission import (
@@ -52,7 +52,6 @@ from realtime.ws.admission import (
     TokenBucket,
     credentials_from_init,
     refusal,
-    socket_counts,
     upgrade_credentials,
 )
 from realtime.ws.direct import (
@@ -64,8 +63,9 @@ from realtime.ws.direct import (
 )
 from realtime.ws.frames import direct_frame_writer, socket_buffer_size
 from realtime.ws.joining import subscription_arguments
-from schema.context import Context, principals
+from schema.context import Context
 from schema.errors import ErrorPolicy
+from schema.services import AppServices
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def _error_payload(error: GraphQLError | Exception, code: str | None = None) -> 
         if code:
             # a code the error carries (BAD_USER_INPUT of an input check) is kept
             formatted["extensions"] = {"code": code, **(formatted.get("extensions") or {})}
-        return formatted
+        return dict(formatted)
     return {"message": str(error), "extensions": {"code": code or "INTERNAL_SERVER_ERROR"}}
 
 
@@ -212,7 +212,7 @@ class GraphQLWebSocket:
             self._expiry.cancel()
         if self._unwatch is not None:
             self._unwatch()
-        counts = socket_counts(self.services)
+        counts = self.services.ws_sockets
         if self._account is not None:
             counts.give_back(counts.by_account, self._account)
             self._account = None
@@ -252,7 +252,7 @@ class GraphQLWebSocket:
         if payload is not None and not isinstance(payload, dict):
             await self.close(CLOSE_BAD_REQUEST, "Invalid connection init payload")
             return False
-        resolver = principals(self.services)
+        resolver = self.services.principals
         changes = resolver.changes
         try:
             credentials = credentials_from_init(payload or {}, self._header_credentials())
@@ -270,7 +270,7 @@ class GraphQLWebSocket:
         if principal.user_id is not None:
             assert principal.tenant_id is not None
             account = (principal.tenant_id, principal.user_id)
-            counts = socket_counts(self.services)
+            counts = self.services.ws_sockets
             limit = self.services.settings.ws_max_sockets_per_user
             if not counts.take(counts.by_account, account, limit):
                 await self.close(CLOSE_TOO_MANY, "Too many sockets for this account")
@@ -346,7 +346,7 @@ class GraphQLWebSocket:
         while not self.closing:
             credentials = self.ctx.credentials()
             try:
-                resolved = await principals(self.services).resolve(
+                resolved = await self.services.principals.resolve(
                     credentials, request_id=self.ctx.request_id
                 )
             except AccessError as exc:
@@ -417,7 +417,7 @@ class GraphQLWebSocket:
             return True
         task = asyncio.create_task(self.run_operation(op_id, payload))
         self.operations[op_id] = task
-        task.add_done_callback(lambda _t, i=op_id: self._forget(i, _t))
+        task.add_done_callback(functools.partial(self._forget, op_id))
         return True
 
     def _forget(self, op_id: str, task: asyncio.Task[None]) -> None:
@@ -595,7 +595,7 @@ class GraphQLWebSocket:
             query, variable_values=variables, context_value=self.ctx, operation_name=operation_name
         )
         if isinstance(result, ExecutionResult):
-            await self.send_error(op_id, [e.formatted for e in result.errors or []])
+            await self.send_error(op_id, [dict(e.formatted) for e in result.errors or []])
             return
         async for item in result:
             await self.send_next(op_id, _formatted(item))
@@ -612,7 +612,7 @@ class GraphQLWebSocket:
     ) -> None:
         args = subscription_arguments(self.schema._schema, query, operation, variables, field_name)
         plan = await _MULTIPLEXED[field_name](self.ctx, args)
-        hub = self.services.extras["hub"]
+        hub = self.services.hub
         feed = await hub.feed(plan.tenant_id, plan.stream)
         if plan.after is not None and plan.after > feed.last_seq:
             raise InvalidArgument(f"参数 after 超出了流的最新序号 {feed.last_seq}")
@@ -671,7 +671,7 @@ class GraphQLWebSocket:
                 gql_schema, document, root_value=root, context_value=ctx, variable_values=exec_vars
             )
             if asyncio.iscoroutine(result) or isinstance(result, Awaitable):
-                result = await result  # type: ignore[misc]
+                result = await result
             return orjson.dumps(_formatted(result)).decode()
 
         return render
@@ -687,7 +687,7 @@ async def websocket_endpoint(websocket: WebSocket, schema: Any) -> None:
         return
     services: AppServices = websocket.app.state.services
     await websocket.accept(subprotocol=protocol)
-    counts = socket_counts(services)
+    counts = services.ws_sockets
     address = websocket.client.host if websocket.client else ""
     if not counts.take(counts.by_address, address, services.settings.ws_max_sockets_per_address):
         await websocket.close(code=CLOSE_TOO_MANY, reason="Too many sockets from this address")

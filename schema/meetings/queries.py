@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
-from strawberry.types import Info
+from strawberry.scalars import JSON
 
 from backend.core.errors import DomainError
 from backend.meetings import access, visibility
+from schema.context import Info
 from schema.meetings.types import Meeting, MeetingState
 from schema.relay import Connection, build_connection, decode_cursor, decode_id_argument, page_size
 
@@ -55,13 +57,13 @@ class MeetingQueries:
         mid = decode_id_argument(meeting_id, "Meeting", field="meetingId")
         principal = await info.context.principal()
 
-        async def run(s):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession) -> dict[str, Any]:
             await access.require_record_access(s, principal, await access.get_meeting(s, mid))
             view = await visibility.view_of(s, principal, mid)
             return visibility.record_for(await build_record(s, mid), view)
 
         try:
-            return await info.context.read(run)
+            return JSON(await info.context.read(run))
         except DomainError as error:
             from backend.core.errors import InvalidArgument
 

@@ -7,14 +7,13 @@ from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.stream import stream_of
 from backend.meetings.visibility import HOST_VIEW
 from realtime.log import LoggedEvent
 from realtime.ws import Plan, multiplexed
-from schema.context import Context
+from schema.context import Context, Info
 from schema.meetings.types import MeetingLiveEvent, live_data
 from schema.realtime.api import _authorized, _check_after
 from schema.relay import decode_id

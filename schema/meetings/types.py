@@ -5,17 +5,18 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, overload
 
 import strawberry
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
 from backend.meetings import models, scoring
 from backend.meetings.errors import MeetingErrorCode as _Code
 from realtime.log import LoggedEvent
+from schema.context import Info
 from schema.errors import UserError
 from schema.relay import (
     Connection,
@@ -28,56 +29,70 @@ from schema.relay import (
 )
 from schema.tenants.types import OrgUnit, Venue
 
-MeetingKind = strawberry.enum(
-    models.MeetingKind,
+# The domain's enums, marked as GraphQL enums in place (strawberry.enum returns the class
+# it is given): the names stay plain aliases, so annotations using them are types to mypy.
+MeetingKind = models.MeetingKind
+strawberry.enum(
+    MeetingKind,
     description=(
         "民意恳谈会 CONSULTATION_TALK, 述职报告会 WORK_REPORT, 专题协商会 THEMATIC_CONSULTATION, "
         "座谈会 FORUM, 听证会 HEARING, 形势通报会 SITUATION_BRIEFING, 对口协商 "
         "COUNTERPART_CONSULTATION, 网络问政 ONLINE_INQUIRY, 云视频会议 VIDEO_MEETING."
     ),
 )
-MeetingMode = strawberry.enum(models.MeetingMode, description="In person, online, or both.")
-MeetingState = strawberry.enum(
-    models.MeetingState,
+MeetingMode = models.MeetingMode
+strawberry.enum(MeetingMode, description="In person, online, or both.")
+MeetingState = models.MeetingState
+strawberry.enum(
+    MeetingState,
     description=("DRAFT → ANNOUNCED → LIVE → CLOSED (record sealed) → RECORD_PUBLISHED."),
 )
-ParticipantRole = strawberry.enum(
-    models.ParticipantRole,
+ParticipantRole = models.ParticipantRole
+strawberry.enum(
+    ParticipantRole,
     description=(
         "HOST 主持, SPEAKER 发言/述职人, DEPUTY 人大代表/政协委员, EXPERT 专家, REPRESENTATIVE "
         "群众/市民/听证代表, ATTENDEE 参会群众."
     ),
 )
-TimerStatus = strawberry.enum(models.TimerStatus, description="State of a speech timer.")
-PollKind = strawberry.enum(models.PollKind, description="Single or multiple choice.")
-PollState = strawberry.enum(models.PollState, description="DRAFT, OPEN (voting) or CLOSED.")
-Eligibility = strawberry.enum(
-    models.Eligibility,
+TimerStatus = models.TimerStatus
+strawberry.enum(TimerStatus, description="State of a speech timer.")
+PollKind = models.PollKind
+strawberry.enum(PollKind, description="Single or multiple choice.")
+PollState = models.PollState
+strawberry.enum(PollState, description="DRAFT, OPEN (voting) or CLOSED.")
+Eligibility = models.Eligibility
+strawberry.enum(
+    Eligibility,
     description=(
         "Who may vote or score: ATTENDEES (checked in), REGISTERED (invited or signed up), "
         "REPRESENTATIVES (代表委员、专家、群众代表 among the participants)."
     ),
 )
-ScoringScale = strawberry.enum(
-    models.ScoringScale,
+ScoringScale = models.ScoringScale
+strawberry.enum(
+    ScoringScale,
     description=(
         "SATISFACTION: 满意/基本满意/不满意 per target; SCORE_100: a 0–100 score per target."
     ),
 )
-BallotStatus = strawberry.enum(
-    scoring.BallotStatus,
+BallotStatus = scoring.BallotStatus
+strawberry.enum(
+    BallotStatus,
     description=(
         "Where your 测评票 is: NOT_CAST; PENDING (accepted, waiting for its mixing batch of "
         "at least k ballots); COUNTED (written with its batch); WITHHELD (you took part but "
         "fewer than k scored, so no ballot was kept and no result published)."
     ),
 )
-ScoringState = strawberry.enum(
-    models.ScoringState, description="OPEN or CLOSED (results published)."
-)
-CommentKind = strawberry.enum(models.CommentKind, description="A comment or a question.")
-SpeakingState = strawberry.enum(models.SpeakingState, description="State of a raised hand.")
-MeetingErrorCode = strawberry.enum(_Code, description="Why a meeting action was refused.")
+ScoringState = models.ScoringState
+strawberry.enum(ScoringState, description="OPEN or CLOSED (results published).")
+CommentKind = models.CommentKind
+strawberry.enum(CommentKind, description="A comment or a question.")
+SpeakingState = models.SpeakingState
+strawberry.enum(SpeakingState, description="State of a raised hand.")
+MeetingErrorCode = _Code
+strawberry.enum(MeetingErrorCode, description="Why a meeting action was refused.")
 
 
 @strawberry.enum(description="Which warning a timer event carries: 1 minute left, or time is up.")
@@ -86,6 +101,10 @@ class TimerWarning(enum.Enum):
     TIME_UP = "TIME_UP"
 
 
+@overload
+def gid(type_name: str, db_id: int) -> strawberry.ID: ...
+@overload
+def gid(type_name: str, db_id: int | None) -> strawberry.ID | None: ...
 def gid(type_name: str, db_id: int | None) -> strawberry.ID | None:
     return None if db_id is None else strawberry.ID(to_global_id(type_name, db_id))
 
@@ -127,7 +146,9 @@ class AgendaItem(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[AgendaItem | None]:
         return await _nodes(info, "AgendaItem", models.AgendaItem, cls.from_model, node_ids)
 
 
@@ -158,7 +179,9 @@ class Poll(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Poll | None]:
         return await _nodes(info, "Poll", models.Poll, cls.from_model, node_ids)
 
 
@@ -205,18 +228,18 @@ class ScoringSheet(DatabaseNode, relay.Node):
             targets=list(s.targets),
             state=s.state,
             min_ballots=s.min_ballots,
-            results=s.results if s.state is models.ScoringState.CLOSED else None,
+            results=JSON(s.results) if s.state is models.ScoringState.CLOSED else None,
         )
 
     @strawberry.field(
         description="Your own 测评票: PENDING until its batch is written, then COUNTED. "
         "Ask again when a `scoring.counted` event or a turnout update arrives."
     )
-    async def my_ballot(self, info: Info) -> BallotStatus:  # type: ignore[valid-type]
+    async def my_ballot(self, info: Info) -> BallotStatus:
         principal = await info.context.principal()
-        mixer = info.context.services.extras.get("ballots")
+        mixer = info.context.services.ballots
 
-        async def run(session):  # type: ignore[no-untyped-def]
+        async def run(session: AsyncSession) -> scoring.BallotStatus:
             sheet = await session.get(models.ScoringSheet, self.id)
             return await scoring.my_ballot(session, mixer, principal, sheet)
 
@@ -228,9 +251,9 @@ class ScoringSheet(DatabaseNode, relay.Node):
     )
     async def turnout(self, info: Info) -> ScoringTurnoutInfo | None:
         principal = await info.context.principal()
-        mixer = info.context.services.extras.get("ballots")
+        mixer = info.context.services.ballots
 
-        async def run(session):  # type: ignore[no-untyped-def]
+        async def run(session: AsyncSession) -> scoring.Turnout | None:
             sheet = await session.get(models.ScoringSheet, self.id)
             return await scoring.turnout(session, mixer, principal, sheet)
 
@@ -248,7 +271,9 @@ class ScoringSheet(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ScoringSheet | None]:
         return await _nodes(info, "ScoringSheet", models.ScoringSheet, cls.from_model, node_ids)
 
 
@@ -286,7 +311,9 @@ class MeetingComment(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[MeetingComment | None]:
         return await _nodes(
             info,
             "MeetingComment",
@@ -366,7 +393,9 @@ class Meeting(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Meeting | None]:
         return await _nodes(info, "Meeting", models.Meeting, cls.from_model, node_ids)
 
     @strawberry.field(description="The venue (说事场所), if any.")
@@ -468,7 +497,7 @@ class Meeting(DatabaseNode, relay.Node):
         size, after_id = page_size(first), decode_cursor(after)
         principal = await info.context.principal()
 
-        async def run(s):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession) -> tuple[bool, list[models.Comment]]:
             meeting = await access.get_meeting(s, self.id)
             host = await access.is_host(s, principal, meeting)
             query = select(models.Comment).where(models.Comment.meeting_id == self.id)
@@ -494,7 +523,7 @@ async def _hosts(info: Info, meeting_id: int) -> bool:
 
 
 async def _rows(info: Info, query: Any) -> list[Any]:
-    async def run(s):  # type: ignore[no-untyped-def]
+    async def run(s: AsyncSession) -> list[Any]:
         return list((await s.execute(query)).scalars().all())
 
     return await info.context.read(run)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.core.errors import DomainError
 from backend.core.limits import Action
-from backend.people import service
+from backend.core.security import Principal
+from backend.people import models, service
 from backend.people.errors import PeopleErrorCode as Code
+from schema.context import Info
 from schema.limits import refuse_if_rate_limited
 from schema.mutations import mutate, user_errors
 from schema.people.types import (
@@ -27,7 +29,7 @@ from schema.relay import Connection, build_connection, decode_cursor, decode_id,
 from schema.tenants.types import County
 
 
-def _errors(errors):  # type: ignore[no-untyped-def]
+def _errors(errors: list[DomainError]) -> list[PeopleError]:
     return user_errors(errors, PeopleError, PeopleErrorCode)
 
 
@@ -179,7 +181,7 @@ class PeopleMutations:
         if refused is not None:
             return AuthPayload(tokens=None, user=None, errors=_errors([refused]))
 
-        async def run(s, p):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession, p: Principal) -> service.Tokens:
             return await service.login(
                 s,
                 tenant_id=p.require_tenant(),
@@ -275,7 +277,7 @@ class PeopleMutations:
         if refused is not None:
             return AuthPayload(tokens=None, user=None, errors=_errors([refused]))
 
-        async def run(s, p):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession, p: Principal) -> service.Tokens:
             await service.register_citizen(
                 s, p, display_name=display_name, phone=phone, password=password
             )
@@ -360,7 +362,7 @@ class PeopleMutations:
             CreateUserInput, strawberry.argument(description="The account and its roles.")
         ],
     ) -> UserPayload:
-        async def run(s, p):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession, p: Principal) -> models.User:
             roles = [
                 (
                     g.role,
@@ -397,7 +399,7 @@ class PeopleMutations:
             GrantRoleInput, strawberry.argument(description="The user, the role and its scope.")
         ],
     ) -> MembershipPayload:
-        async def run(s, p):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession, p: Principal) -> models.Membership:
             user_id = decode_id(input.user_id, "User", field="userId", code=Code.NOT_FOUND)
             unit_id = (
                 decode_id(
@@ -423,7 +425,7 @@ class PeopleMutations:
             relay.GlobalID, strawberry.argument(description="The membership.")
         ],
     ) -> MembershipPayload:
-        async def run(s, p):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession, p: Principal) -> models.Membership:
             mid = decode_id(membership_id, "Membership", field="membershipId", code=Code.NOT_FOUND)
             return await service.revoke_role(s, p, membership_id=mid)
 

@@ -9,14 +9,13 @@ from typing import Annotated, Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
 from backend.core.errors import InvalidArgument
 from realtime import log as event_log
 from realtime import streams
 from realtime.log import LoggedEvent
 from realtime.ws import Plan, multiplexed
-from schema.context import Context
+from schema.context import Context, Info
 from schema.relay import MAX_PAGE, from_global_id
 
 
@@ -54,7 +53,7 @@ class StreamEvent:
             type=e.type,
             at=e.created_at,
             actor_id=e.actor_user_id,
-            payload=e.payload,
+            payload=JSON(e.payload),
             hash=e.hash,
         )
 

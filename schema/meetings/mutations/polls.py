@@ -7,13 +7,12 @@ from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.core.errors import DomainError, PermissionDenied
 from backend.core.limits import Action
-from backend.meetings import access, models, polls
+from backend.meetings import models, polls
 from realtime.ws import direct_mutation
-from schema.context import Context
+from schema.context import Context, Info
 from schema.limits import refuse_if_rate_limited
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import Eligibility, MeetingError, Poll, PollKind
@@ -55,7 +54,7 @@ async def _cast_vote(
     try:
         pid = decode(poll_id, "Poll", "pollId")
         tenant_id = principal.require_tenant()
-        directory: access.MeetingDirectory = ctx.services.extras["meetings"]
+        directory = ctx.services.meetings
         meeting_id = directory.cached_poll_meeting(tenant_id, pid)
         if meeting_id is None:
             meeting_id = await ctx.reader.run(
@@ -68,7 +67,7 @@ async def _cast_vote(
             # never get a connection to commit them.
             await ctx.release_reader()
         outcome = await polls.cast_vote(
-            ctx.services.extras["writer"],
+            ctx.services.writer,
             meeting_id,
             principal,
             poll_id=pid,

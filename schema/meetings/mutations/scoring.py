@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.core.errors import DomainError
 from backend.meetings import models, scoring
-from schema.context import Context
+from schema.context import Context, Info
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import (
     BallotStatus,
@@ -28,7 +28,7 @@ class ScoringPayload:
     accepted: bool = strawberry.field(
         description="True when the change is recorded, or the ballot accepted (see status)."
     )
-    status: BallotStatus | None = strawberry.field(  # type: ignore[valid-type]
+    status: BallotStatus | None = strawberry.field(
         default=None,
         description="For a ballot: PENDING, it waits for its mixing batch (ScoringSheet."
         "myBallot says when it is COUNTED). Null for sheet changes and refusals.",
@@ -102,10 +102,10 @@ class ScoringMutations:
         try:
             sid = decode(sheet_id, "ScoringSheet", "sheetId")
             tenant_id = principal.require_tenant()
-            directory = ctx.services.extras["meetings"]
-            mixer = ctx.services.extras["ballots"]
+            directory = ctx.services.meetings
+            mixer = ctx.services.ballots
 
-            async def run(s):  # type: ignore[no-untyped-def]
+            async def run(s: AsyncSession) -> scoring.BallotStatus:
                 meeting_id = await directory.sheet_meeting(s, tenant_id, sid)
                 return await scoring.cast_ballot(
                     s, mixer, principal, meeting_id=meeting_id, sheet_id=sid, answers=answers
