@@ -268,6 +268,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
             await hub.stop()
             await principals.stop()
             await db.dispose()
+            services.passwords.close()
             worker_exited()
 
     graphql = YishiGraphQL(

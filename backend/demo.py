@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.db import Database
 from backend.people import service as people
 from backend.people.models import Membership, Role, User
+from backend.people.passwords import Passwords
 from backend.security import Principal
 from tenants import service as tenants
 from tenants.models import OrgUnit, OrgUnitKind, Tenant, Venue, VenueLevel
@@ -65,10 +66,23 @@ class DemoLogin:
     role: Role
 
 
-async def seed(db: Database) -> list[DemoLogin]:
-    """Create what is missing of the demo county; running it again changes nothing."""
+async def seed(db: Database, passwords: Passwords | None = None) -> list[DemoLogin]:
+    """Create what is missing of the demo county; running it again changes nothing.
+    Passwords are hashed in `passwords`' pool (one of its own for the command if None)."""
+    own = passwords is None
+    pool = passwords or Passwords(threads=1)
+    try:
+        return await _seed(db, pool)
+    finally:
+        if own:
+            pool.close()
+
+
+async def _seed(db: Database, passwords: Passwords) -> list[DemoLogin]:
     async with db.platform_transaction() as session:
-        operator = await people.ensure_operator(session, username=OPERATOR[0], password=OPERATOR[1])
+        operator = await people.ensure_operator(
+            session, passwords, username=OPERATOR[0], password=OPERATOR[1]
+        )
         tenant = await session.scalar(select(Tenant).where(Tenant.slug == DEMO_SLUG))
         if tenant is None:
             admin_name, admin_phone, _, _ = PEOPLE[0]
@@ -81,6 +95,7 @@ async def seed(db: Database) -> list[DemoLogin]:
                 admin=tenants.AdminAccount(
                     display_name=admin_name, phone=admin_phone, password=DEMO_PASSWORD
                 ),
+                passwords=passwords,
             )
     tenant_id = tenant.id
     async with db.transaction(tenant_id=tenant_id) as session:
@@ -116,6 +131,7 @@ async def seed(db: Database) -> list[DemoLogin]:
                 display_name=person,
                 phone=phone,
                 password=DEMO_PASSWORD,
+                passwords=passwords,
                 roles=roles,
             )
         assert await session.scalar(select(Membership.id).limit(1)) is not None

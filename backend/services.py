@@ -8,6 +8,7 @@ from typing import Any
 
 from backend.db import Database
 from backend.limits import RateLimits, SizedLRU
+from backend.people.passwords import Passwords
 from backend.settings import Settings
 from tenants import service as tenants
 from tenants.models import Tenant
@@ -62,7 +63,13 @@ class AppServices:
     extras: dict[str, Any] = field(default_factory=dict)
     #: Rate limits of votes, comments, sign-in and registration (this process's budgets).
     limits: RateLimits = field(default=None)  # type: ignore[assignment]
+    #: argon2 off the event loop (a thread pool sized by the settings; closed at shutdown).
+    passwords: Passwords = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.limits is None:
             self.limits = RateLimits.from_settings(self.settings)
+        if self.passwords is None:
+            self.passwords = Passwords(
+                threads=self.settings.password_hash_threads, nice=self.settings.password_hash_nice
+            )

@@ -145,10 +145,12 @@ async def seed_county(url: str) -> County:
     import asyncpg
 
     from backend.db import Database
+    from backend.people.passwords import Passwords
     from backend.security import Principal
     from tenants import service as tenants
 
     db = Database(owner_url=url, pool_size=2)
+    passwords = Passwords(threads=1)
     try:
         async with db.platform_transaction() as session:
             tenant = await tenants.create_tenant(
@@ -160,8 +162,10 @@ async def seed_county(url: str) -> County:
                 admin=tenants.AdminAccount(
                     display_name="压测管理员", phone="13900000001", password="bench-password-1"
                 ),
+                passwords=passwords,
             )
     finally:
+        passwords.close()
         await db.dispose()
     conn = await asyncpg.connect(pg_dsn(url))
     try:

@@ -14,6 +14,7 @@ from backend.audit import service as audit
 from backend.errors import DomainError, Unauthenticated
 from backend.people import service as people
 from backend.people.models import Membership, Role
+from backend.people.passwords import Passwords
 from backend.security import Principal
 from backend.validation import clean_text
 from realtime import log as events
@@ -76,9 +77,11 @@ async def create_tenant(
     division_code: str,
     timezone: str = "Asia/Shanghai",
     admin: AdminAccount | None = None,
+    passwords: Passwords | None = None,
 ) -> Tenant:
     """Register a county with its root org unit (县), an online 说事处 and, when given, its
-    first county-wide admin. Operators only; `session` is a platform transaction."""
+    first county-wide admin (whose password is hashed in `passwords`' pool, off the event
+    loop). Operators only; `session` is a platform transaction."""
     require_operator(principal)
     clean_name = clean_text(name, field="name", code=Code.INVALID, label="县名称", max_length=100)
     slug = (slug or "").strip().lower()
@@ -131,6 +134,7 @@ async def create_tenant(
                 display_name=admin.display_name,
                 phone=admin.phone,
                 password=admin.password,
+                passwords=passwords,
             )
         except DomainError as exc:  # name the nested input field: admin.phone, …
             exc.field = f"admin.{exc.field}" if exc.field else "admin"

@@ -11,7 +11,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from backend.errors import DomainError, PermissionDenied
+from backend.errors import DomainError
 from backend.limits import Action
 from backend.meetings import models, scoring, service
 from backend.meetings.errors import MeetingErrorCode as Code
@@ -42,7 +42,7 @@ from schema.meetings.types import (
     gid,
     live_data,
 )
-from schema.mutations import mutate, user_errors
+from schema.mutations import StreamUnit, mutate, mutate_on_stream, user_errors
 from schema.realtime.api import _authorized, _check_after
 from schema.relay import (
     Connection,
@@ -236,45 +236,31 @@ async def _cast_vote(
     ctx: Context, poll_id: relay.GlobalID, choices: list[int], idempotency_key: str
 ) -> VotePayload:
     """castVote, over HTTP (the resolver) and over the meeting socket (`cast_vote_direct`)."""
-    principal = await ctx.principal()
-    if principal.is_operator:
-        raise PermissionDenied("只有县内用户可以投票")
-    # Before any read: a flood of votes from one user or address costs next to nothing.
-    refused = refuse_if_rate_limited(
-        ctx, Action.VOTE, user=(principal.tenant_id, principal.user_id)
-    )
-    if refused is not None:
-        return VotePayload(accepted=False, duplicate=False, errors=_errors([refused]))
-    # A vote is authorised in its own group-commit transaction (the participant list, the
-    # account's status): no read connection may be held while it waits for the writer.
-    await ctx.release_reader()
-    try:
+
+    async def work(unit: StreamUnit) -> service.VoteOutcome:
         pid = _id(poll_id, "Poll", "pollId")
-        tenant_id = principal.require_tenant()
+        tenant_id = unit.principal.require_tenant()
         directory: service.MeetingDirectory = ctx.services.extras["meetings"]
         meeting_id = directory.cached_poll_meeting(tenant_id, pid)
         if meeting_id is None:
-            meeting_id = await ctx.reader.run(
-                lambda s: directory.poll_meeting(s, tenant_id, pid),
-                tenant_id=tenant_id,
-                user_id=principal.user_id,
-            )
-            # Give the read connection back before queueing for the writer: held while
-            # waiting, concurrent votes would take the whole pool and the writer could
-            # never get a connection to commit them.
-            await ctx.release_reader()
+            meeting_id = await unit.read(lambda s: directory.poll_meeting(s, tenant_id, pid))
         outcome = await service.cast_vote(
-            ctx.services.extras["writer"],
+            unit.writer,
             meeting_id,
-            principal,
+            unit.principal,
             poll_id=pid,
             choices=choices,
             idempotency_key=idempotency_key,
         )
-    except DomainError as error:
-        return VotePayload(accepted=False, duplicate=False, errors=_errors([error]))
-    if outcome.error is not None:
-        return VotePayload(accepted=False, duplicate=False, errors=_errors([outcome.error]))
+        if outcome.error is not None:
+            raise outcome.error
+        return outcome
+
+    outcome, errors = await mutate_on_stream(
+        ctx, work, action=Action.VOTE, operator_refusal="只有县内用户可以投票"
+    )
+    if outcome is None:
+        return VotePayload(accepted=False, duplicate=False, errors=_errors(errors))
     return VotePayload(accepted=True, duplicate=outcome.duplicate, errors=[])
 
 
@@ -650,23 +636,25 @@ class MeetingMutations:
             strawberry.argument(description="满意/基本满意/不满意, or 0–100, per target."),
         ],
     ) -> ScoringPayload:
-        ctx: Context = info.context
-        principal = await ctx.principal()
-        try:
+        async def work(unit: StreamUnit) -> scoring.BallotStatus:
             sid = _id(sheet_id, "ScoringSheet", "sheetId")
-            tenant_id = principal.require_tenant()
-            directory = ctx.services.extras["meetings"]
-            mixer = ctx.services.extras["ballots"]
+            tenant_id = unit.principal.require_tenant()
+            directory = unit.services.extras["meetings"]
+            mixer = unit.services.extras["ballots"]
 
             async def run(s):  # type: ignore[no-untyped-def]
                 meeting_id = await directory.sheet_meeting(s, tenant_id, sid)
                 return await scoring.cast_ballot(
-                    s, mixer, principal, meeting_id=meeting_id, sheet_id=sid, answers=answers
+                    s, mixer, unit.principal, meeting_id=meeting_id, sheet_id=sid, answers=answers
                 )
 
-            status = await ctx.read(run)
-        except DomainError as error:
-            return ScoringPayload(sheet=None, accepted=False, errors=_errors([error]))
+            return await unit.read(run)
+
+        status, errors = await mutate_on_stream(
+            info.context, work, action=Action.VOTE, operator_refusal="只有县内用户可以参加测评"
+        )
+        if status is None:
+            return ScoringPayload(sheet=None, accepted=False, errors=_errors(errors))
         return ScoringPayload(sheet=None, accepted=True, status=status, errors=[])
 
     @strawberry.mutation(
