@@ -307,3 +307,39 @@ async def test_scoring_ballots_spend_the_vote_budget_before_anything_is_read(ser
     assert (second["accepted"], second["status"]) == (False, None)
     assert [e["code"] for e in second["errors"]] == ["RATE_LIMITED"]
     assert [e["code"] for e in vote["data"]["castVote"]["errors"]] == ["RATE_LIMITED"]
+
+
+async def test_a_storm_of_sign_ins_waits_its_turn_and_leaves_the_connections_to_others(server, gql):
+    # given: 20 accounts, and every argon2 thread busy
+    county = await make_county(server)
+    members = [await make_user(server, county) for _ in range(20)]
+    db = server.services.db
+    in_use = db.app_engine.pool.checkedout()
+
+    async with held_password_pool(server) as passwords:
+        # when: all 20 sign in at once
+        storm = [
+            asyncio.create_task(
+                gql.data(LOGIN, {"phone": m.phone, "password": PASSWORD}, tenant=county.slug)
+            )
+            for m in members
+        ]
+        await wait_for_pending(passwords, passwords.turns)
+        await asyncio.sleep(0.2)  # would any more get past their turn?
+
+        # then: only `turns` of them got as far as the password check; the others wait
+        # holding nothing, and a write of someone else's goes through meanwhile
+        assert passwords.pending == passwords.turns < len(members)
+        assert db.app_engine.pool.checkedout() == in_use
+        created = await ok(
+            gql,
+            "mutation($p: ID!) { createOrgUnit(input: {parentId: $p, kind: TOWNSHIP, "
+            'name: "北屏乡"}) { orgUnit { id } errors { code } } }',
+            {"p": county.root_gid},
+            county.admin.token,
+        )
+        assert created["orgUnit"]["id"]
+        assert not any(task.done() for task in storm)
+    # …and every sign-in goes through once the pool is free
+    results = await asyncio.gather(*storm)
+    assert all(r["login"]["errors"] == [] and r["login"]["tokens"] for r in results)

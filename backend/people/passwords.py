@@ -9,7 +9,10 @@ by the app for its lifetime (`AppServices.passwords`), or by the CLI for a comma
 The pool's threads run at a lower CPU priority than the event loop (`nice`, Linux): on a
 busy machine a sign-in waits a little longer rather than delaying a live meeting. Callers
 hold no database connection while they wait (people.service.sign_in fetches the hash,
-gives the connection back, checks, then writes the outcome).
+gives the connection back, checks, then writes the outcome), and a whole sign-in runs in
+one of `turns` (`turn()`): 200 sign-ins at once would otherwise all queue for database
+connections first, and a live meeting's writes would wait behind them in the pool's queue
+(measured: 19 s, and 21 of the sign-ins timed out, bench/login_storm.py).
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ import asyncio
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
@@ -65,6 +69,11 @@ class Passwords:
 
     def __init__(self, *, threads: int = 2, nice: int = 10) -> None:
         self.threads = threads
+        #: Workflows (a sign-in, a password change) that may be under way at once: enough
+        #: to keep the threads busy while others read or write, few enough that they never
+        #: take more than this many of the database pool's connections.
+        self.turns = 2 * threads
+        self._turns = asyncio.Semaphore(self.turns)
         #: Hashes and checks queued or running now (a burst shows here, not on the loop).
         self.pending = 0
         self._pool = ThreadPoolExecutor(
@@ -73,6 +82,13 @@ class Passwords:
             initializer=_lower_priority,
             initargs=(nice,),
         )
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """Wait (holding nothing) until fewer than `turns` password workflows are under
+        way, then run the block as one of them."""
+        async with self._turns:
+            yield
 
     async def hash(self, password: str) -> str:
         """The argon2 hash of `password`, computed in the pool."""

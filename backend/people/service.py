@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Concatenate, ParamSpec, TypeVar
 
 import phonenumbers
 from sqlalchemy import delete, exists, func, or_, select, text, update
@@ -38,6 +40,25 @@ from backend.validation import clean_text
 from tenants.models import OrgUnit
 
 MIN_PASSWORD_LENGTH = 8
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _in_a_turn(
+    workflow: Callable[Concatenate[Database, Passwords, P], Awaitable[T]],
+) -> Callable[Concatenate[Database, Passwords, P], Awaitable[T]]:
+    """Run a password workflow in one of `Passwords.turns`: a storm of sign-ins waits there,
+    holding nothing, instead of queueing 200 deep for database connections that a live
+    meeting's writes then wait behind."""
+
+    @functools.wraps(workflow)
+    async def in_a_turn(db: Database, passwords: Passwords, *args: P.args, **kw: P.kwargs) -> T:
+        async with passwords.turn():
+            return await workflow(db, passwords, *args, **kw)
+
+    return in_a_turn
 
 
 @asynccontextmanager
@@ -504,6 +525,7 @@ async def _count_attempt(
         )
 
 
+@_in_a_turn
 async def sign_in(
     db: Database,
     passwords: Passwords,
@@ -571,6 +593,7 @@ async def new_password(passwords: Passwords, password: str, *, field: str = "pas
     return await passwords.hash(password)
 
 
+@_in_a_turn
 async def register(
     db: Database,
     passwords: Passwords,
@@ -656,6 +679,7 @@ async def logout(session: AsyncSession, *, refresh_token: str) -> None:
     )
 
 
+@_in_a_turn
 async def change_password(
     db: Database,
     passwords: Passwords,
@@ -736,6 +760,7 @@ WHERE username = :username AND (locked_until IS NULL OR locked_until <= now())
 RETURNING id, password_hash""")
 
 
+@_in_a_turn
 async def operator_sign_in(
     db: Database, passwords: Passwords, *, username: str, password: str, rules: SignInRules
 ) -> Tokens:
