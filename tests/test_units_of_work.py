@@ -213,7 +213,8 @@ async def wait_for_pending(passwords, n: int) -> None:
 async def test_password_work_waits_for_the_pool_with_the_loop_free_and_no_connection_held(
     server, gql, mutation
 ):
-    # given: a county member and an operator, and connections in use counted
+    # given: a county member and an operator, and the connections in use (a previous
+    # test's may still be going back to the pool)
     county = await make_county(server)
     member = await make_user(server, county)
     username, operator_password = await make_operator(server)
@@ -243,7 +244,8 @@ async def test_password_work_waits_for_the_pool_with_the_loop_free_and_no_connec
         # without a connection of either pool
         assert not sent.done()
         assert await gql.data("{ __typename }") == {"__typename": "Query"}
-        assert (db.app_engine.pool.checkedout(), db.platform_engine.pool.checkedout()) == in_use
+        assert db.app_engine.pool.checkedout() <= in_use[0]
+        assert db.platform_engine.pool.checkedout() <= in_use[1]
     # …and goes through once the pool is free
     payload = (await sent)[mutation]
     assert payload["errors"] == [] and payload["tokens"]["accessToken"]
@@ -330,7 +332,7 @@ async def test_a_storm_of_sign_ins_waits_its_turn_and_leaves_the_connections_to_
         # then: only `turns` of them got as far as the password check; the others wait
         # holding nothing, and a write of someone else's goes through meanwhile
         assert passwords.pending == passwords.turns < len(members)
-        assert db.app_engine.pool.checkedout() == in_use
+        assert db.app_engine.pool.checkedout() <= in_use
         created = await ok(
             gql,
             "mutation($p: ID!) { createOrgUnit(input: {parentId: $p, kind: TOWNSHIP, "

@@ -713,7 +713,8 @@ async def change_password(
     new_hash = await passwords.hash(new_password)
 
     async def write(session: AsyncSession) -> Tokens:
-        # In SQL, not `user.session_epoch + 1`: two changes at once must both count.
+        # Only while the hash is still the one checked: of two changes at once, one wins and
+        # the other is refused (the epoch in SQL, so it moves on from the stored value).
         changed = await session.scalar(
             update(User)
             .where(User.id == user_id, User.password_hash == stored)
@@ -727,8 +728,7 @@ async def change_password(
             .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
             .values(revoked_at=func.now())
         )
-        user = await get_user(session, user_id)
-        await session.refresh(user)
+        user = await get_user(session, user_id)  # this session's first load: the new epoch
         return await _issue(
             session,
             tenant_id=tenant_id,
