@@ -61,7 +61,7 @@ LOGIN = (
 
 async def seed_accounts(url: str, county: County, n: int) -> list[str]:
     """`n` citizens of the county sharing one password hash (hashed once, here)."""
-    from backend.db import Database
+    from backend.core.db import Database
     from backend.people.models import Membership, Role, User
     from backend.people.passwords import hash_now
 

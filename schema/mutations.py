@@ -21,10 +21,10 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from backend.db import Database
-from backend.errors import DomainError, DomainErrors, PermissionDenied
-from backend.limits import Action
-from backend.security import Principal
+from backend.core.db import Database
+from backend.core.errors import DomainError, DomainErrors, PermissionDenied
+from backend.core.limits import Action
+from backend.core.security import Principal
 from realtime.writer import StreamWriter
 from schema.context import Context
 from schema.limits import refuse_if_rate_limited

@@ -11,8 +11,8 @@ import uuid
 
 import pytest
 
-from backend.errors import DomainError
-from backend.limits import Action, Rate
+from backend.core.errors import DomainError
+from backend.core.limits import Action, Rate
 from backend.people import service as people
 from backend.people.models import Role
 from tests.factories.meetings import attend, make_meeting

@@ -16,8 +16,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
-from backend.db import Database
-from backend.errors import DomainError
+from backend.core.db import Database
+from backend.core.errors import DomainError
+from backend.core.security import (
+    Grant,
+    Principal,
+    encode_access_token,
+    new_opaque_token,
+    token_digest,
+)
+from backend.core.settings import Settings
+from backend.core.validation import clean_text
 from backend.people.errors import PeopleErrorCode as Code
 from backend.people.models import (
     LoginThrottle,
@@ -28,15 +37,6 @@ from backend.people.models import (
     User,
 )
 from backend.people.passwords import Passwords
-from backend.security import (
-    Grant,
-    Principal,
-    encode_access_token,
-    new_opaque_token,
-    token_digest,
-)
-from backend.settings import Settings
-from backend.validation import clean_text
 from tenants.models import OrgUnit
 
 MIN_PASSWORD_LENGTH = 8

@@ -7,9 +7,9 @@ import functools
 import itertools
 import random
 
+from backend.core.security import encode_access_token
 from backend.people.models import Membership, Role, User
 from backend.people.passwords import hash_now
-from backend.security import encode_access_token
 from tests.conftest import LiveServer
 from tests.factories.tenants import Account, County
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import jwt
 
-from backend.errors import PermissionDenied, Unauthenticated
+from backend.core.errors import PermissionDenied, Unauthenticated
 from backend.people.models import Role
 
 JWT_ALGORITHM = "HS256"
