@@ -147,8 +147,10 @@ async def seed_county(url: str) -> County:
     from backend.core.db import Database
     from backend.core.security import Principal
     from backend.people import counties
+    from backend.people.passwords import Passwords
 
     db = Database(owner_url=url, pool_size=2)
+    passwords = Passwords(threads=1)
     try:
         async with db.platform_transaction() as session:
             tenant = await counties.create_county(
@@ -160,8 +162,10 @@ async def seed_county(url: str) -> County:
                 admin=counties.AdminAccount(
                     display_name="压测管理员", phone="13900000001", password="bench-password-1"
                 ),
+                passwords=passwords,
             )
     finally:
+        passwords.close()
         await db.dispose()
     conn = await asyncpg.connect(pg_dsn(url))
     try:

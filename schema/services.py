@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from backend.meetings.access import MeetingDirectory
     from backend.meetings.scoring import BallotMixer
     from backend.meetings.timers import TimerScheduler
+    from backend.people.passwords import Passwords
     from backend.people.principals import PrincipalResolver
     from backend.record.seal import Sealer
     from realtime.hub import Hub
@@ -49,6 +50,8 @@ class AppServices:
     timers: TimerScheduler
     #: Open websockets per client address and per account (the socket limits).
     ws_sockets: SocketCounts
+    #: argon2 off the event loop (a thread pool sized by the settings; closed at shutdown).
+    passwords: Passwords
     #: The time meeting timers read and wait on (backend/core/clock.py); tests inject a ManualClock.
     clock: Clock = SYSTEM_CLOCK
     #: Rate limits of votes, comments, sign-in and registration (this process's budgets).

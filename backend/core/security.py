@@ -1,5 +1,5 @@
-"""Who is acting (Principal, from the Credentials a client presents), password hashing and
-access tokens.
+"""Who is acting (Principal, from the Credentials a client presents) and access tokens
+(passwords: backend.people.passwords).
 
 Every service function takes a `Principal` and checks it: authorisation lives in the
 service layer, so a CLI command, a data-channel message and a mutation are held to the
@@ -16,26 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from backend.core.errors import PermissionDenied, Unauthenticated
 
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("yishi-timing-equaliser")
 JWT_ALGORITHM = "HS256"
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str | None, password: str) -> bool:
-    """Constant-ish time: a missing account still costs one argon2 verification."""
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def new_opaque_token() -> tuple[str, str]:

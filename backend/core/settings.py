@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     # lock that number for the window (people.service.login).
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_lock_seconds: int = Field(default=900, ge=10, le=86400)
+    # argon2 hashing and checking run in this many threads per worker, below the event
+    # loop's CPU priority by `password_hash_nice` (backend.people.passwords): a burst of
+    # sign-ins waits for the pool instead of stalling live meetings.
+    password_hash_threads: int = Field(default=2, ge=1, le=64)
+    password_hash_nice: int = Field(default=10, ge=0, le=19)
     log_json: bool | None = None
     log_level: str = "INFO"
     max_query_depth: int = Field(default=12, ge=2, le=50)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.core.errors import DomainError
 from backend.core.security import Principal
 from backend.people.models import Membership, Role
+from backend.people.passwords import Passwords
 from backend.people.service import insert_user
 from tenants import service as tenants
 from tenants.models import Tenant
@@ -33,9 +34,11 @@ async def create_county(
     division_code: str,
     timezone: str = "Asia/Shanghai",
     admin: AdminAccount | None = None,
+    passwords: Passwords | None = None,
 ) -> Tenant:
     """Register a county (`tenants.service.create_tenant`) and, when given, its first
-    county-wide admin, in the caller's platform transaction. Operators only. An error of
+    county-wide admin (its password hashed in `passwords`' pool, off the event loop), in the
+    caller's platform transaction. Operators only. An error of
     the admin's account names the nested input field (`admin.phone`, …)."""
     tenant = await tenants.create_tenant(
         session,
@@ -53,6 +56,7 @@ async def create_county(
                 display_name=admin.display_name,
                 phone=admin.phone,
                 password=admin.password,
+                passwords=passwords,
             )
         except DomainError as exc:
             exc.field = f"admin.{exc.field}" if exc.field else "admin"

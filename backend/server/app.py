@@ -40,6 +40,7 @@ from backend.core.settings import Settings, get_settings
 from backend.meetings.access import MeetingDirectory
 from backend.meetings.scoring import BallotMixer, install_mixer
 from backend.meetings.timers import TimerScheduler
+from backend.people.passwords import Passwords
 from backend.people.principals import PrincipalResolver
 from backend.record.seal import Sealer
 from backend.server.graphiql import ASSETS, graphiql_html
@@ -262,6 +263,9 @@ def create_app(
             ),
             timers=timers,
             ws_sockets=SocketCounts(),
+            passwords=Passwords(
+                threads=settings.password_hash_threads, nice=settings.password_hash_nice
+            ),
             clock=the_clock,
         )
         app.state.services = services
@@ -282,6 +286,7 @@ def create_app(
             await hub.stop()
             await principals.stop()
             await db.dispose()
+            services.passwords.close()
             worker_exited()
 
     graphql = YishiGraphQL(

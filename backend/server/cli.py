@@ -18,6 +18,7 @@ import schema as schema_package
 from backend.core.db import Database
 from backend.core.settings import Settings
 from backend.people.models import Role
+from backend.people.passwords import Passwords
 from backend.record import sm2
 from backend.record.seal import ExportCheck
 
@@ -56,6 +57,11 @@ def resolve_database(settings: Settings) -> tuple[str, bool]:
     from backend.server.embedded import start_embedded
 
     return start_embedded(settings.data_dir), True
+
+
+def command_passwords(settings: Settings) -> Passwords:
+    """A password pool for one command (argon2 off the loop, as in the service)."""
+    return Passwords(threads=1, nice=settings.password_hash_nice)
 
 
 def run_with_database(work: Callable[[Database], Awaitable[T]], *, migrate: bool = False) -> T:
@@ -223,6 +229,8 @@ def tenants_create(
             display_name=admin_name or "管理员", phone=admin_phone, password=admin_password or ""
         )
 
+    passwords = command_passwords(load_settings())
+
     async def work(db: Database) -> None:
         async with db.platform_transaction() as session:
             tenant = await counties.create_county(
@@ -232,6 +240,7 @@ def tenants_create(
                 slug=slug,
                 division_code=division_code,
                 admin=admin,
+                passwords=passwords,
             )
         typer.echo(f"created county {tenant.id} {tenant.slug} {tenant.name}")
 
@@ -265,11 +274,19 @@ def users_create(
     from backend.people import service
     from backend.people.models import Membership
 
+    passwords = command_passwords(load_settings())
+
     async def work(db: Database) -> None:
         tenant_id = await county_id(db, tenant)
+        password_hash = await service.new_password(passwords, password)
         async with db.platform_transaction() as session:
             user = await service.insert_user(
-                session, tenant_id=tenant_id, display_name=name, phone=phone, password=password
+                session,
+                tenant_id=tenant_id,
+                display_name=name,
+                phone=phone,
+                password=None,
+                password_hash=password_hash,
             )
             for r in role:
                 session.add(Membership(tenant_id=tenant_id, user_id=user.id, role=r))
@@ -283,9 +300,11 @@ def operator_create(username: str, password: str) -> None:
     """Create or reset a platform operator."""
     from backend.people import service
 
+    passwords = command_passwords(load_settings())
+
     async def work(db: Database) -> None:
         async with db.platform_transaction() as session:
-            await service.ensure_operator(session, username=username, password=password)
+            await service.ensure_operator(session, passwords, username=username, password=password)
         typer.echo(f"operator {username} ready")
 
     run_with_database(work)

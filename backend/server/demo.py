@@ -13,6 +13,7 @@ from backend.core.security import Principal
 from backend.people import counties
 from backend.people import service as people
 from backend.people.models import Membership, Role, User
+from backend.people.passwords import Passwords
 from tenants import service as tenants
 from tenants.models import OrgUnit, OrgUnitKind, Tenant, Venue, VenueLevel
 
@@ -66,10 +67,23 @@ class DemoLogin:
     role: Role
 
 
-async def seed(db: Database) -> list[DemoLogin]:
-    """Create what is missing of the demo county; running it again changes nothing."""
+async def seed(db: Database, passwords: Passwords | None = None) -> list[DemoLogin]:
+    """Create what is missing of the demo county; running it again changes nothing.
+    Passwords are hashed in `passwords`' pool (one of its own for the command if None)."""
+    own = passwords is None
+    pool = passwords or Passwords(threads=1)
+    try:
+        return await _seed(db, pool)
+    finally:
+        if own:
+            pool.close()
+
+
+async def _seed(db: Database, passwords: Passwords) -> list[DemoLogin]:
     async with db.platform_transaction() as session:
-        operator = await people.ensure_operator(session, username=OPERATOR[0], password=OPERATOR[1])
+        operator = await people.ensure_operator(
+            session, passwords, username=OPERATOR[0], password=OPERATOR[1]
+        )
         tenant = await session.scalar(select(Tenant).where(Tenant.slug == DEMO_SLUG))
         if tenant is None:
             admin_name, admin_phone, _, _ = PEOPLE[0]
@@ -82,6 +96,7 @@ async def seed(db: Database) -> list[DemoLogin]:
                 admin=counties.AdminAccount(
                     display_name=admin_name, phone=admin_phone, password=DEMO_PASSWORD
                 ),
+                passwords=passwords,
             )
     tenant_id = tenant.id
     async with db.transaction(tenant_id=tenant_id) as session:
@@ -118,6 +133,7 @@ async def seed(db: Database) -> list[DemoLogin]:
                 display_name=person,
                 phone=phone,
                 password=DEMO_PASSWORD,
+                passwords=passwords,
                 roles=roles,
             )
         assert await session.scalar(select(Membership.id).limit(1)) is not None

@@ -15,7 +15,7 @@ from backend.people import models, service
 from backend.people.errors import PeopleErrorCode as Code
 from schema.context import Info
 from schema.limits import refuse_if_rate_limited
-from schema.mutations import mutate, user_errors
+from schema.mutations import mutate, mutate_workflow, user_errors
 from schema.people.types import (
     AuthTokens,
     Membership,
@@ -181,28 +181,18 @@ class PeopleMutations:
         if refused is not None:
             return AuthPayload(tokens=None, user=None, errors=_errors([refused]))
 
-        async def run(s: AsyncSession, p: Principal) -> service.Tokens:
-            return await service.login(
-                s,
+        rules = service.SignInRules.from_settings(settings)
+        tokens, errors = await mutate_workflow(
+            info,
+            lambda db, p: service.sign_in(
+                db,
+                info.context.services.passwords,
                 tenant_id=p.require_tenant(),
                 phone=input.phone,
                 password=input.password,
-                secret=settings.jwt_secret.get_secret_value(),
-                access_ttl=settings.jwt_access_ttl_seconds,
-                refresh_ttl=settings.jwt_refresh_ttl_seconds,
-            )
-
-        tokens, errors = await mutate(info, run)
-        if any(e.code is Code.INVALID_CREDENTIALS and e.field == "password" for e in errors):
-            tenant_id = (await info.context.principal()).require_tenant()
-            async with info.context.services.db.transaction(tenant_id=tenant_id) as session:
-                await service.record_login_failure(
-                    session,
-                    tenant_id=tenant_id,
-                    phone=input.phone,
-                    max_failures=settings.login_max_failures,
-                    window_seconds=settings.login_lock_seconds,
-                )
+                rules=rules,
+            ),
+        )
         return AuthPayload(
             tokens=_tokens(tokens),
             errors=_errors(errors),
@@ -277,21 +267,19 @@ class PeopleMutations:
         if refused is not None:
             return AuthPayload(tokens=None, user=None, errors=_errors([refused]))
 
-        async def run(s: AsyncSession, p: Principal) -> service.Tokens:
-            await service.register_citizen(
-                s, p, display_name=display_name, phone=phone, password=password
-            )
-            return await service.login(
-                s,
-                tenant_id=p.require_tenant(),
+        rules = service.SignInRules.from_settings(settings)
+        tokens, errors = await mutate_workflow(
+            info,
+            lambda db, p: service.register(
+                db,
+                info.context.services.passwords,
+                p,
+                display_name=display_name,
                 phone=phone,
                 password=password,
-                secret=settings.jwt_secret.get_secret_value(),
-                access_ttl=settings.jwt_access_ttl_seconds,
-                refresh_ttl=settings.jwt_refresh_ttl_seconds,
-            )
-
-        tokens, errors = await mutate(info, run)
+                rules=rules,
+            ),
+        )
         return AuthPayload(
             tokens=_tokens(tokens),
             errors=_errors(errors),
@@ -308,16 +296,15 @@ class PeopleMutations:
         ],
     ) -> ChangePasswordPayload:
         settings = info.context.services.settings
-        tokens, errors = await mutate(
+        tokens, errors = await mutate_workflow(
             info,
-            lambda s, p: service.change_password(
-                s,
+            lambda db, p: service.change_password(
+                db,
+                info.context.services.passwords,
                 p,
                 old_password=old_password,
                 new_password=new_password,
-                secret=settings.jwt_secret.get_secret_value(),
-                access_ttl=settings.jwt_access_ttl_seconds,
-                refresh_ttl=settings.jwt_refresh_ttl_seconds,
+                rules=service.SignInRules.from_settings(settings),
             ),
         )
         return ChangePasswordPayload(ok=not errors, tokens=_tokens(tokens), errors=_errors(errors))
@@ -333,25 +320,16 @@ class PeopleMutations:
         refused = refuse_if_rate_limited(info.context, Action.LOGIN, user=("operator", username))
         if refused is not None:
             return AuthPayload(tokens=None, user=None, errors=_errors([refused]))
-        tokens, errors = await mutate(
+        tokens, errors = await mutate_workflow(
             info,
-            lambda s, p: service.operator_login(
-                s,
+            lambda db, p: service.operator_sign_in(
+                db,
+                info.context.services.passwords,
                 username=username,
                 password=password,
-                secret=settings.jwt_secret.get_secret_value(),
-                access_ttl=settings.jwt_access_ttl_seconds,
+                rules=service.SignInRules.from_settings(settings),
             ),
-            platform=True,
         )
-        if any(e.code is Code.INVALID_CREDENTIALS for e in errors):
-            async with info.context.services.db.platform_transaction() as session:
-                await service.record_operator_failure(
-                    session,
-                    username=username,
-                    max_failures=settings.login_max_failures,
-                    window_seconds=settings.login_lock_seconds,
-                )
         return AuthPayload(tokens=_tokens(tokens), user=None, errors=_errors(errors))
 
     @strawberry.mutation(description="Create an account with optional roles. Tenant admins.")
@@ -383,6 +361,7 @@ class PeopleMutations:
                 display_name=input.display_name,
                 phone=input.phone,
                 password=input.password,
+                passwords=info.context.services.passwords,
                 roles=roles,
             )
 

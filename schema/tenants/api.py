@@ -215,6 +215,7 @@ class TenantMutations:
                 division_code=input.division_code,
                 timezone=input.timezone,
                 admin=admin,
+                passwords=info.context.services.passwords,
             ),
             platform=True,
         )

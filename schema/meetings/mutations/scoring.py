@@ -8,9 +8,9 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
-from backend.core.errors import DomainError
+from backend.core.limits import Action
 from backend.meetings import models, scoring
-from schema.context import Context, Info
+from schema.context import Info
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import (
     BallotStatus,
@@ -19,7 +19,7 @@ from schema.meetings.types import (
     ScoringScale,
     ScoringSheet,
 )
-from schema.mutations import mutate
+from schema.mutations import StreamUnit, mutate, mutate_on_stream
 
 
 @strawberry.type(description="Result of a scoring change or ballot.")
@@ -97,23 +97,25 @@ class ScoringMutations:
             strawberry.argument(description="满意/基本满意/不满意, or 0–100, per target."),
         ],
     ) -> ScoringPayload:
-        ctx: Context = info.context
-        principal = await ctx.principal()
-        try:
+        async def work(unit: StreamUnit) -> scoring.BallotStatus:
             sid = decode(sheet_id, "ScoringSheet", "sheetId")
-            tenant_id = principal.require_tenant()
-            directory = ctx.services.meetings
-            mixer = ctx.services.ballots
+            tenant_id = unit.principal.require_tenant()
+            directory = unit.services.meetings
+            mixer = unit.services.ballots
 
             async def run(s: AsyncSession) -> scoring.BallotStatus:
                 meeting_id = await directory.sheet_meeting(s, tenant_id, sid)
                 return await scoring.cast_ballot(
-                    s, mixer, principal, meeting_id=meeting_id, sheet_id=sid, answers=answers
+                    s, mixer, unit.principal, meeting_id=meeting_id, sheet_id=sid, answers=answers
                 )
 
-            status = await ctx.read(run)
-        except DomainError as error:
-            return ScoringPayload(sheet=None, accepted=False, errors=payload_errors([error]))
+            return await unit.read(run)
+
+        status, errors = await mutate_on_stream(
+            info.context, work, action=Action.VOTE, operator_refusal="只有县内用户可以参加测评"
+        )
+        if status is None:
+            return ScoringPayload(sheet=None, accepted=False, errors=payload_errors(errors))
         return ScoringPayload(sheet=None, accepted=True, status=status, errors=[])
 
     @strawberry.mutation(
