@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     rate_login_address: str = "600/60s"
     rate_register_user: str = "5/60s"
     rate_register_address: str = "120/60s"
+    # Voting-code redemptions per county and per address (a hall of 500 behind one NAT).
+    rate_redeem_user: str = "2000/60s"
+    rate_redeem_address: str = "600/60s"
     rate_max_keys: int = Field(default=100_000, ge=100)
     app_role: str = "yishi_app"
     platform_role: str = "yishi_platform"
@@ -142,6 +145,8 @@ class Settings(BaseSettings):
         "rate_login_address",
         "rate_register_user",
         "rate_register_address",
+        "rate_redeem_user",
+        "rate_redeem_address",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

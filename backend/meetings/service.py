@@ -169,6 +169,15 @@ async def require_record_access(
         await require_host(session, principal, meeting)
 
 
+async def require_meeting_scope(
+    session: AsyncSession, principal: Principal, meeting_id: int
+) -> None:
+    """A voting-code account acts in its own meeting only (backend.meetings.codes)."""
+    from backend.meetings import codes
+
+    await codes.require_meeting_scope(session, principal, meeting_id)
+
+
 def _require_state(meeting: Meeting, *states: MeetingState, action: str) -> None:
     if meeting.state not in states:
         if meeting.sealed_at is not None:
@@ -444,6 +453,7 @@ async def register(session: AsyncSession, principal: Principal, *, meeting_id: i
     """Sign up to attend, within the meeting's capacity."""
     user_id = principal.require_user()
     meeting = await get_meeting(session, meeting_id, lock=True)  # serialises capacity checks
+    await require_meeting_scope(session, principal, meeting.id)
     _require_state(meeting, MeetingState.ANNOUNCED, MeetingState.LIVE, action="报名")
     if await _participant(session, meeting.id, user_id) is not None:
         raise DomainError(
@@ -1219,6 +1229,7 @@ async def post_comment(
 ) -> Comment:
     user_id = principal.require_user()
     meeting = await get_meeting(session, meeting_id)
+    await require_meeting_scope(session, principal, meeting.id)
     if meeting.sealed_at is not None:
         raise DomainError(
             Code.RECORD_SEALED, "会议已结束，记录已封存，不能再留言", field="meetingId"
