@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     record_keys_dir: Path | None = None
     record_tsa_url: str | None = None
     record_tsa_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # verifyStream (backend.record.verify): the TSA root certificates (PEM file) a seal's
+    # timestamp must chain to, and how long a verification is reused for viewers who are
+    # not hosts (keyed by the stream's head; hosts always recompute).
+    record_tsa_certs: Path | None = None
+    record_verify_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
     # Websocket limits (realtime.ws; docs/realtime.md "Limits"). 0 means no limit.
     ws_max_size: int = Field(
         default=64 * 1024,

@@ -12,11 +12,12 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from backend.errors import InvalidArgument
-from realtime import log as event_log
 from realtime import streams
 from realtime.log import LoggedEvent
 from realtime.ws import Plan, multiplexed
 from schema.context import Context
+from schema.realtime import verification
+from schema.realtime.verification import ChainVerification
 from schema.relay import MAX_PAGE, from_global_id
 
 
@@ -57,21 +58,6 @@ class StreamEvent:
             payload=e.payload,
             hash=e.hash,
         )
-
-
-@strawberry.type(description="Result of recomputing a stream's hash chain.")
-class ChainVerification:
-    stream: str = strawberry.field(description="The stream checked.")
-    events: int = strawberry.field(description="Events checked.")
-    valid: bool = strawberry.field(description="True when every link holds.")
-    head_hash: str = strawberry.field(description="Hash of the last valid event.")
-    first_broken_seq: int | None = strawberry.field(
-        description="First event that fails, if any (for viewers who see the whole stream, "
-        "e.g. a meeting's hosts; null for others)."
-    )
-    reason: str | None = strawberry.field(
-        description="Why it fails, in Chinese (same viewers as firstBrokenSeq)."
-    )
 
 
 @strawberry.type(
@@ -190,8 +176,12 @@ class RealtimeQueries:
         )
 
     @strawberry.field(
-        description="Recompute a stream's hash chain and report the first broken link "
-        "(where and why only to viewers who see the whole stream)."
+        description="Verify a stream as `yishi record verify` does: its hash chain and, "
+        "for a sealed meeting, the county's SM2 signature, the RFC 3161 timestamp and every "
+        "section of the record against the digests sealed in the chain (where a chain "
+        "breaks and why only to viewers who see the whole stream). Hosts always recompute; "
+        "others may get the verification of the same stream head made up to "
+        "RECORD_VERIFY_CACHE_SECONDS ago."
     )
     async def verify_stream(
         self,
@@ -205,16 +195,7 @@ class RealtimeQueries:
             kind, view = await _authorized(info.context, stream)
         except streams.StreamRefused as error:
             raise _refused(error) from error
-        result = await info.context.read(lambda s: event_log.verify_stream(s, stream=stream))
-        full = kind.sees_chain(view)
-        return ChainVerification(
-            stream=result.stream,
-            events=result.events,
-            valid=result.valid,
-            head_hash=result.head_hash,
-            first_broken_seq=result.first_broken_seq if full else None,
-            reason=result.reason if full else None,
-        )
+        return await verification.verify(info.context, stream, full=kind.sees_chain(view))
 
 
 @multiplexed("events")
