@@ -294,3 +294,37 @@ async def test_turnout_names_code_accounts_by_number_only(server, gql):
     names = [p["name"] for p in turnout["notCounted"]]
     assert all(n.startswith("群众代表 ") and n.endswith("号") for n in names)
     assert not any(c["code"] in str(turnout) for c in issued)
+
+
+async def test_one_code_redeemed_twice_at_once_gives_one_session(server, gql, owner_db):
+    # given
+    county = await make_county(server)
+    meeting = await make_meeting(gql, county)
+    (code,) = (await issue(gql, county, meeting, [{"role": "ATTENDEE", "count": 1}]))["codes"]
+
+    # when two phones send it at the same moment
+    import asyncio
+
+    first, second = await asyncio.gather(
+        redeem(gql, county, code["code"]), redeem(gql, county, code["code"])
+    )
+
+    # then exactly one gets a session; one check-in, one refresh token
+    outcomes = sorted(bool(p["tokens"]) for p in (first, second))
+    assert outcomes == [False, True]
+    assert [e["code"] for p in (first, second) for e in p["errors"]] == ["INVALID_CODE"]
+    assert (
+        await owner_db.fetchval(
+            "SELECT count(*) FROM events WHERE tenant_id = $1 AND type = 'participant.checkedIn'",
+            county.id,
+        )
+        == 1
+    )
+    assert (
+        await owner_db.fetchval(
+            "SELECT count(*) FROM refresh_tokens r JOIN voting_codes v ON v.user_id = r.user_id "
+            "WHERE r.tenant_id = $1",
+            county.id,
+        )
+        == 1
+    )
