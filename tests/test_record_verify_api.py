@@ -115,11 +115,22 @@ async def test_a_rechained_record_fails_on_its_signature(
     finally:
         await conn.close()
 
-    # then the chain recomputes, but the signature (and the content) give it away
+    # then the chain recomputes, but the signature gives it away, and so does the hash
+    # printed in the document
     broken = await verify(gql, stream, token=county.admin.token)
     assert broken["valid"] is False and broken["headHash"] == new_head
     assert broken["signed"] is False
     assert broken["problems"] == ["封存：封存签名无效（记录被改动后重新封存？）"]
+    printed = (
+        await gql.data(
+            "query($s: String!, $e: String) { verifyStream(stream: $s, expect: $e) "
+            "{ valid problems } }",
+            {"s": stream, "e": _hash},
+            tenant=county.slug,
+        )
+    )["verifyStream"]
+    assert printed["valid"] is False
+    assert printed["problems"][-1] == "记录链哈希与给定的哈希不一致"
 
 
 async def test_an_unsigned_seal_fails_when_the_county_has_a_key(

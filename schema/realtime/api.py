@@ -189,13 +189,22 @@ class RealtimeQueries:
         stream: Annotated[
             str, strawberry.argument(description="Stream name, e.g. `Meeting.stream`.")
         ],
+        expect: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A head hash from outside, e.g. the 记录链哈希 printed in the "
+                "record document: verification fails unless the chain ends there."
+            ),
+        ] = None,
     ) -> ChainVerification:
         stream = internal_stream(stream)
         try:
             kind, view = await _authorized(info.context, stream)
         except streams.StreamRefused as error:
             raise _refused(error) from error
-        return await verification.verify(info.context, stream, full=kind.sees_chain(view))
+        return await verification.verify(
+            info.context, stream, full=kind.sees_chain(view), expect=expect
+        )
 
 
 @multiplexed("events")

@@ -65,12 +65,21 @@ class ChainVerification:
     )
 
 
-def to_type(check: RecordCheck, *, full: bool) -> ChainVerification:
+EXPECT_MISMATCH = "记录链哈希与给定的哈希不一致"
+
+
+def to_type(check: RecordCheck, *, full: bool, expect: str | None = None) -> ChainVerification:
+    """The verification as `full` viewers (or others) see it; with `expect`, the chain must
+    end at that hash (checked here: the cached verification does not depend on it)."""
     chain = check.chain
+    problems = check.problems(full=full)
+    mismatch = expect is not None and expect.strip().lower() != chain.head_hash
+    if mismatch:
+        problems.append(EXPECT_MISMATCH)
     return ChainVerification(
         stream=chain.stream,
         events=chain.events,
-        valid=check.valid,
+        valid=check.valid and not mismatch,
         head_hash=chain.head_hash,
         first_broken_seq=chain.first_broken_seq if full else None,
         reason=chain.reason if full else None,
@@ -79,7 +88,7 @@ def to_type(check: RecordCheck, *, full: bool) -> ChainVerification:
         timestamp=check.timestamp,
         timestamp_trusted=check.timestamp_trusted,
         content_differs=check.content_differs,
-        problems=check.problems(full=full),
+        problems=problems,
         checked_at=check.checked_at,
     )
 
@@ -118,7 +127,9 @@ def _tsa_roots(ctx: Context) -> list[x509.Certificate]:
         return []
 
 
-async def verify(ctx: Context, stream: str, *, full: bool) -> ChainVerification:
+async def verify(
+    ctx: Context, stream: str, *, full: bool, expect: str | None = None
+) -> ChainVerification:
     """Verify `stream` (already authorised) as the caller may see it: hosts (`full`) always
     recompute; others get the cached verification of the same head while it is fresh."""
     principal = await ctx.principal()
@@ -143,4 +154,4 @@ async def verify(ctx: Context, stream: str, *, full: bool) -> ChainVerification:
 
         return await cache.verify(key, compute, fresh=full)
 
-    return to_type(await ctx.read(run), full=full)
+    return to_type(await ctx.read(run), full=full, expect=expect)
