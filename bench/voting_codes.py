@@ -45,8 +45,8 @@ async def main() -> None:
     import httpx
     import uvicorn
 
-    from backend.app import create_app
-    from backend.settings import Settings
+    from backend.core.settings import Settings
+    from backend.server.app import create_app
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--codes", type=int, default=500)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 
 from backend.meetings.codes import ROLE_NAMES, IssuedCodes
-from backend.meetings.export import _new_document, _table
+from backend.meetings.record.docx import _new_document, _table
 
 SLIPS_PER_ROW = 3
 

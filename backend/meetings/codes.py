@@ -39,13 +39,14 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
-from backend.errors import DomainError, PermissionDenied
-from backend.meetings import service as meetings
+from backend.core.errors import DomainError, PermissionDenied
+from backend.core.security import Principal
+from backend.meetings import access
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import MeetingState, Participant, ParticipantRole, VotingCode
+from backend.meetings.stream import append_event
 from backend.people import service as people
 from backend.people.models import User
-from backend.security import Principal
 
 # Crockford's base32: no I, L, O, U (read as 1, 1, 0 and V when typed back).
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -135,9 +136,9 @@ async def issue_codes(
     """Issue codes for a meeting (its hosts, before it closes): per batch `count` accounts
     invited in `role`, each with a code. One `participant.invited` event for all of them;
     one audit entry. The codes are returned here and nowhere else, ever."""
-    meeting = await meetings.get_meeting(session, meeting_id)
-    await meetings.require_host(session, principal, meeting)
-    meetings._require_state(
+    meeting = await access.get_meeting(session, meeting_id)
+    await access.require_host(session, principal, meeting)
+    access.require_state(
         meeting, MeetingState.DRAFT, MeetingState.ANNOUNCED, MeetingState.LIVE, action="发放投票码"
     )
     if not batches:
@@ -206,7 +207,7 @@ async def issue_codes(
             for user_id, (role, _), code in zip(user_ids, rows, codes, strict=True)
         ],
     )
-    await meetings._append(
+    await append_event(
         session,
         principal,
         meeting,
@@ -279,7 +280,7 @@ async def redeem_code(
     )
     if row is None or row.redeemed_at is not None or row.revoked_at is not None:
         raise DomainError(Code.INVALID_CODE, _INVALID, field="code")
-    meeting = await meetings.get_meeting(session, row.meeting_id)
+    meeting = await access.get_meeting(session, row.meeting_id)
     if meeting.state not in (MeetingState.ANNOUNCED, MeetingState.LIVE):
         if meeting.sealed_at is not None:
             raise DomainError(Code.RECORD_SEALED, "会议已结束，记录已封存", field="code")
@@ -300,7 +301,7 @@ async def redeem_code(
         participant.checked_in_at, participant.check_in_mode = at, "CODE"
         await session.flush()
         actor = Principal(tenant_id=tenant_id, user_id=user.id, request_id=principal.request_id)
-        await meetings._append(
+        await append_event(
             session,
             actor,
             meeting,
@@ -336,8 +337,8 @@ async def code_counts(
     session: AsyncSession, principal: Principal, *, meeting_id: int
 ) -> CodeCounts:
     """For the meeting's hosts."""
-    meeting = await meetings.get_meeting(session, meeting_id)
-    await meetings.require_host(session, principal, meeting)
+    meeting = await access.get_meeting(session, meeting_id)
+    await access.require_host(session, principal, meeting)
     issued, redeemed, revoked = (
         await session.execute(
             select(
@@ -362,8 +363,8 @@ async def revoke_codes(
     """Revoke the given codes of the meeting (a lost slip), or every code not yet
     redeemed. A revoked code that was already redeemed deactivates its account: its
     sessions end at once (a ballot it cast stays counted). Returns how many were revoked."""
-    meeting = await meetings.get_meeting(session, meeting_id)
-    await meetings.require_host(session, principal, meeting)
+    meeting = await access.get_meeting(session, meeting_id)
+    await access.require_host(session, principal, meeting)
     if not codes and not all_unredeemed:
         raise DomainError(Code.INVALID, "请指定要撤销的投票码", field="codes")
     tenant_id = meeting.tenant_id

@@ -101,7 +101,7 @@ async def verify_record(
     """Check a stream of the session's county as described in the module docstring.
     `require_signature` False accepts an unsigned seal (reported as not signed) when no
     public key is given: the service itself has no key for the county."""
-    from backend.meetings.export import build_record
+    from backend.meetings.record.build import build_record
 
     chain = await event_log.verify_stream(session, stream=stream, expect=expect)
     if not (chain.valid and chain.sealed and stream.startswith("meeting:")):

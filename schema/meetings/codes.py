@@ -9,7 +9,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from backend.limits import Action
+from backend.core.limits import Action
 from backend.meetings import codes as voting_codes
 from backend.meetings.code_sheet import render_code_sheet
 from backend.meetings.errors import MeetingErrorCode as Code
