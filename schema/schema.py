@@ -29,6 +29,7 @@ from schema.limits import (
     list_length_rule,
     oversize_variable,
 )
+from schema.meetings.codes import VotingCodeMutations, VotingCodeQueries
 from schema.meetings.mutations import MeetingMutations
 from schema.meetings.queries import MeetingQueries
 from schema.meetings.subscriptions import MeetingSubscriptions
@@ -39,7 +40,9 @@ from schema.tenants.api import TenantMutations, TenantQueries
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(TenantQueries, PeopleQueries, AuditQueries, RealtimeQueries, MeetingQueries):
+class Query(
+    TenantQueries, PeopleQueries, AuditQueries, RealtimeQueries, MeetingQueries, VotingCodeQueries
+):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
         # The cap is refused before execution (schema.input_checks, on every path).
@@ -51,7 +54,7 @@ class Query(TenantQueries, PeopleQueries, AuditQueries, RealtimeQueries, Meeting
     description="Everything that can be changed. Each mutation is one transaction: "
     "it either applies fully or returns errors and changes nothing."
 )
-class Mutation(TenantMutations, PeopleMutations, MeetingMutations):
+class Mutation(TenantMutations, PeopleMutations, MeetingMutations, VotingCodeMutations):
     pass
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from backend.people.passwords import Passwords
     from backend.people.principals import PrincipalResolver
     from backend.record.seal import Sealer
+    from backend.record.verify import VerificationCache
     from realtime.hub import Hub
     from realtime.writer import StreamWriter
     from realtime.ws.admission import SocketCounts
@@ -50,6 +51,8 @@ class AppServices:
     timers: TimerScheduler
     #: Open websockets per client address and per account (the socket limits).
     ws_sockets: SocketCounts
+    #: Recent record verifications (`verifyStream` for viewers who are not hosts).
+    verifications: VerificationCache
     #: argon2 off the event loop (a thread pool sized by the settings; closed at shutdown).
     passwords: Passwords
     #: The time meeting timers read and wait on (backend/core/clock.py); tests inject a ManualClock.

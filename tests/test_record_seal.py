@@ -422,10 +422,12 @@ async def test_a_rechained_record_fails_against_the_county_signature(
     finally:
         await conn.close()
 
-    # then the chain itself recomputes (the hashes have no key) ...
+    # then the chain itself recomputes (the hashes have no key), but the API's verification
+    # fails on the county's signature ...
     verified = (await gql.data(VERIFY, {"s": stream}, token=county.admin.token))["verifyStream"]
-    assert (verified["valid"], verified["headHash"]) == (True, new_head)
-    # ... but the export fails against the county's public key, and against the printed hash
+    assert (verified["valid"], verified["headHash"]) == (False, new_head)
+    assert (verified["firstBrokenSeq"], verified["reason"]) == (None, None)
+    # ... and so does the export against the county's public key, and the printed hash
     await export_to(gql, county, meeting, tmp_path / "record.json")
     done = yishi(
         "record", "verify-export", str(tmp_path / "record.json"),

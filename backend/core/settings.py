@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     record_keys_dir: Path | None = None
     record_tsa_url: str | None = None
     record_tsa_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # verifyStream (backend.record.verify): the TSA root certificates (PEM file) a seal's
+    # timestamp must chain to, and how long a verification is reused for viewers who are
+    # not hosts (keyed by the stream's head; hosts always recompute).
+    record_tsa_certs: Path | None = None
+    record_verify_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
     # Websocket limits (realtime.ws; docs/realtime.md "Limits"). 0 means no limit.
     ws_max_size: int = Field(
         default=64 * 1024,
@@ -118,6 +123,9 @@ class Settings(BaseSettings):
     rate_login_address: str = "600/60s"
     rate_register_user: str = "5/60s"
     rate_register_address: str = "120/60s"
+    # Voting-code redemptions per county and per address (a hall of 500 behind one NAT).
+    rate_redeem_user: str = "2000/60s"
+    rate_redeem_address: str = "600/60s"
     rate_max_keys: int = Field(default=100_000, ge=100)
     app_role: str = "yishi_app"
     platform_role: str = "yishi_platform"
@@ -147,6 +155,8 @@ class Settings(BaseSettings):
         "rate_login_address",
         "rate_register_user",
         "rate_register_address",
+        "rate_redeem_user",
+        "rate_redeem_address",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

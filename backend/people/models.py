@@ -33,7 +33,8 @@ class User(TenantOwned, Timestamped, Base):
 
     id: Mapped[int] = id_column()
     display_name: Mapped[str] = mapped_column(String(50))
-    phone: Mapped[str] = mapped_column(String(20))  # E.164, e.g. +8613800000000
+    # E.164, e.g. +8613800000000; None for an account made for one meeting's voting code.
+    phone: Mapped[str | None] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     # Bumped by a trigger (migration 0007) when the password, the active flag, the session

@@ -70,8 +70,11 @@ def normalise_phone(raw: str, *, field: str = "phone") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def mask_phone(e164: str) -> str:
-    """`+8613812345678` → `138****5678`: enough to recognise, not enough to call."""
+def mask_phone(e164: str | None) -> str:
+    """`+8613812345678` → `138****5678`: enough to recognise, not enough to call. An
+    account without a number (a meeting's voting code) shows ""."""
+    if not e164:
+        return ""
     national = e164[3:] if e164.startswith("+86") else e164.lstrip("+")
     if len(national) < 7:
         return "*" * len(national)

@@ -43,6 +43,7 @@ from backend.meetings.timers import TimerScheduler
 from backend.people.passwords import Passwords
 from backend.people.principals import PrincipalResolver
 from backend.record.seal import Sealer
+from backend.record.verify import VerificationCache
 from backend.server.graphiql import ASSETS, graphiql_html
 from realtime.hub import Hub, install_hub
 from realtime.writer import StreamWriter
@@ -263,6 +264,7 @@ def create_app(
             ),
             timers=timers,
             ws_sockets=SocketCounts(),
+            verifications=VerificationCache(ttl_seconds=settings.record_verify_cache_seconds),
             passwords=Passwords(
                 threads=settings.password_hash_threads, nice=settings.password_hash_nice
             ),

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 import schema as schema_package
 from backend.core.db import Database
 from backend.core.settings import Settings
+from backend.meetings.record.build import RECORD_BUILDERS
 from backend.people.models import Role
 from backend.people.passwords import Passwords
 from backend.record import sm2
@@ -435,9 +436,8 @@ def record_verify(
     """Recompute a stream's hash chain; exit 1 and name the first broken link if any. A
     sealed stream must end with its seal; for a meeting, every section of the record must
     match the digests sealed in the chain and the county's signature must verify."""
-    from backend.meetings.record.build import build_record
-    from backend.record.seal import load_key, verify_export
-    from realtime.log import verify_stream
+    from backend.record.seal import load_key
+    from backend.record.verify import verify_record
 
     settings = load_settings()
     key = _read_public_key(public_key)
@@ -449,10 +449,17 @@ def record_verify(
     async def work(db: Database) -> bool:
         tenant_id = await county_id(db, tenant)
         async with db.transaction(tenant_id=tenant_id, read_only=True) as session:
-            result = await verify_stream(session, stream=stream, expect=expect)
-            record = None
-            if result.valid and result.sealed and stream.startswith("meeting:"):
-                record = await build_record(session, int(stream.split(":", 1)[1]))
+            # The same check as the API's verifyStream (which accepts an unsigned seal only
+            # when the service has no key for the county; here a signature is required).
+            check = await verify_record(
+                session,
+                stream=stream,
+                public_key=key,
+                tsa_roots=roots,
+                expect=expect,
+                builders=RECORD_BUILDERS,
+            )
+        result = check.chain
         if not result.valid:
             typer.secho(
                 f"BROKEN {stream} at seq {result.first_broken_seq}: {result.reason} "
@@ -460,10 +467,10 @@ def record_verify(
                 fg="red",
             )
             return False
-        if record is None:
+        if check.export is None:
             typer.echo(f"OK {stream}: {result.events} events, head {result.head_hash}")
             return True
-        return _report_export(verify_export(record, public_key=key, tsa_roots=roots))
+        return _report_export(check.export)
 
     if not run_with_database(work):
         raise typer.Exit(1)

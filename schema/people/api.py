@@ -128,7 +128,7 @@ class PeopleQueries:
             user = User.from_model(row) if row else None
             # The account's own number is shown unmasked to its owner.
             if row is not None and user is not None:
-                user.phone = row.phone
+                user.phone = row.phone or ""
         if principal.tenant_id is not None:
             t = await info.context.loaders.tenant.load(principal.tenant_id)
             county = County.from_model(t) if t else None
