@@ -170,7 +170,7 @@ async def test_anonymous_verification_is_cached_by_head_and_hosts_recompute(
     await ok(gql, CLOSE, {"m": meeting}, county.admin.token)
     stream = stream_of(meeting)
     first = await verify(gql, stream, tenant=county.slug)
-    cache = server.services.extras["record_verifications"]
+    cache = server.services.verifications
     computed = cache.computed
 
     # when the public asks 20 more times
