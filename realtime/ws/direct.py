@@ -1,11 +1,11 @@
 """Operations over the socket without graphql-core's executor: the cached, validated
-documents, and the plans of registered hot mutations (a vote) projected onto their
-selection."""
+documents, and the plans of direct hot mutations (a vote; `realtime.ws.fields`)
+projected onto their selection."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,24 +29,7 @@ from graphql import (
 )
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
-from schema.context import Context
-
-DirectHandler = Callable[[Context, dict[str, Any]], Awaitable[Any]]
-_DIRECT: dict[str, DirectHandler] = {}
-
-
-def direct_mutation(field_name: str) -> Callable[[DirectHandler], DirectHandler]:
-    """Register a hot mutation field (by its GraphQL name) to run without graphql-core's
-    executor when it comes over the socket: `handler(context, arguments)` gets the
-    arguments as strawberry gives them to the resolver (Python names and types) and returns
-    the payload object, which is projected onto the selection (see `_DirectPlan`). The
-    handler must do exactly what the field's resolver does (share the code)."""
-
-    def register(handler: DirectHandler) -> DirectHandler:
-        _DIRECT[field_name] = handler
-        return handler
-
-    return register
+from realtime.ws.fields import DirectHandler, socket_fields
 
 
 @functools.lru_cache(maxsize=512)
@@ -98,7 +81,8 @@ def _direct_plan(
     max_depth: int,
     max_aliases: int,
 ) -> _DirectPlan | None:
-    """A plan when the document is a mutation of one registered direct field whose
+    """A plan when the document is a mutation of one direct field (`direct_mutation`
+    in its metadata, `realtime.ws.fields`) whose
     selection is plain: fields only (no fragments, directives or arguments below the
     root), each a stored attribute of a strawberry object (no resolver, no extension),
     scalars and enums serialised by their GraphQL types, `__typename` on object types.
@@ -109,7 +93,8 @@ def _direct_plan(
     if operation.operation is not OperationType.MUTATION or len(selections) != 1:
         return None
     node = selections[0]
-    if not isinstance(node, FieldNode) or node.directives or node.name.value not in _DIRECT:
+    handlers = socket_fields(schema).direct
+    if not isinstance(node, FieldNode) or node.directives or node.name.value not in handlers:
         return None
     field_def = schema._schema.mutation_type.fields[node.name.value]
     project = _projector(field_def.type, node.selection_set)
@@ -117,7 +102,7 @@ def _direct_plan(
         return None
     key = node.alias.value if node.alias else node.name.value
     arguments = list(field_def.extensions["strawberry-definition"].arguments)
-    return _DirectPlan(_DIRECT[node.name.value], field_def, node, key, project, arguments)
+    return _DirectPlan(handlers[node.name.value], field_def, node, key, project, arguments)
 
 
 def _projector(

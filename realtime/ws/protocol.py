@@ -2,12 +2,12 @@
 
 strawberry's own websocket handler executes every subscription once per watcher per
 event; with thousands of watchers that is the bottleneck (see DESIGN §3). This endpoint
-speaks both protocols itself and, for subscription fields registered as *multiplexed*,
-joins each watcher to a `realtime.feeds.Group`: the event is executed once per group
-and every member gets the same pre-encoded payload. Queries and mutations over the socket
-(a vote cast from the live view) are executed directly by graphql-core on the cached
-document with the connection's principal: far cheaper than an HTTP request each. Other
-subscriptions go through strawberry as usual.
+speaks both protocols itself and, for subscription fields declared *multiplexed* in their
+metadata (`realtime.ws.fields`), joins each watcher to a `realtime.feeds.Group`: the event
+is executed once per group and every member gets the same pre-encoded payload. Queries
+and mutations over the socket (a vote cast from the live view) are executed directly by
+graphql-core on the cached document with the connection's principal: far cheaper than an
+HTTP request each. Other subscriptions go through strawberry as usual.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,6 +61,7 @@ from realtime.ws.direct import (
     _operation,
     _parse_and_validate,
 )
+from realtime.ws.fields import Plan, socket_fields
 from realtime.ws.frames import direct_frame_writer, socket_buffer_size
 from schema.context import Context, credentials_from_headers, principals
 from schema.errors import ErrorPolicy
@@ -71,31 +71,6 @@ log = logging.getLogger(__name__)
 TRANSPORT_WS = "graphql-transport-ws"
 LEGACY_WS = "graphql-ws"
 INIT_TIMEOUT_SECONDS = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """Where a multiplexed subscription reads from and what its watcher may see."""
-
-    tenant_id: int
-    stream: str
-    after: int | None
-    visibility: Hashable
-    to_root: Callable[[LoggedEvent], Any | None]  # event → root object (None: skip)
-
-
-Prepare = Callable[[Context, dict[str, Any]], Awaitable[Plan]]
-_MULTIPLEXED: dict[str, Prepare] = {}
-
-
-def multiplexed(field_name: str) -> Callable[[Prepare], Prepare]:
-    """Register how to plan a subscription field (by its GraphQL name) for multiplexing."""
-
-    def register(prepare: Prepare) -> Prepare:
-        _MULTIPLEXED[field_name] = prepare
-        return prepare
-
-    return register
 
 
 def _error_payload(error: GraphQLError | Exception, code: str | None = None) -> dict[str, Any]:
@@ -117,6 +92,7 @@ class GraphQLWebSocket:
         self.ws = websocket
         self.services = services
         self.schema = schema  # strawberry.Schema
+        self.fields = socket_fields(schema)  # direct and multiplexed fields (metadata)
         self.protocol = protocol
         self.legacy = protocol == LEGACY_WS
         self.ctx = Context(
@@ -474,7 +450,7 @@ class GraphQLWebSocket:
                 return
             field = operation.selection_set.selections[0]
             name = field.name.value  # type: ignore[attr-defined]
-            if name in _MULTIPLEXED:
+            if name in self.fields.multiplexed:
                 await self.join_group(op_id, query, document, operation, variables, name)
                 return
             await self.run_plain_subscription(op_id, query, variables, operation_name)
@@ -618,7 +594,7 @@ class GraphQLWebSocket:
         if isinstance(coerced, list):  # variables that do not fit their definitions
             raise coerced[0]
         args = get_argument_values(field_def, operation.selection_set.selections[0], coerced)
-        plan = await _MULTIPLEXED[field_name](self.ctx, args)
+        plan = await self.fields.multiplexed[field_name](self.ctx, args)
         hub = self.services.extras["hub"]
         feed = await hub.feed(plan.tenant_id, plan.stream)
         if plan.after is not None and plan.after > feed.last_seq:

@@ -278,7 +278,6 @@ async def _cast_vote(
     return VotePayload(accepted=True, duplicate=outcome.duplicate, errors=[])
 
 
-@direct_mutation("castVote")
 async def cast_vote_direct(ctx: Context, args: dict[str, Any]) -> VotePayload:
     """castVote sent over the socket, run without graphql-core's executor (realtime.ws)."""
     return await _cast_vote(ctx, **args)
@@ -576,7 +575,8 @@ class MeetingMutations:
 
     @strawberry.mutation(
         description="Vote. One vote per person per poll (enforced by the "
-        "database); retrying with the same idempotencyKey is harmless."
+        "database); retrying with the same idempotencyKey is harmless.",
+        metadata=direct_mutation(cast_vote_direct),  # over the socket: realtime.ws.fields
     )
     async def cast_vote(
         self,
@@ -839,7 +839,6 @@ async def _transition(info: Info, meeting_id: relay.GlobalID, action: str) -> Me
     return _meeting(result[0] if result else None, errors, result[1] if result else None)
 
 
-@multiplexed("meetingLive")
 async def plan_meeting_live(ctx: Context, args: dict[str, Any]) -> Plan:
     mid = decode_id(args["meetingId"], "Meeting", field="meetingId", code=Code.NOT_FOUND)
     stream = service.stream_of(mid)
@@ -871,7 +870,8 @@ class MeetingSubscriptions:
         description="Everything a client needs to render a meeting live: "
         "state, attendance, timers and warnings, polls and live tallies, "
         "scoring, comments, the speaking queue, minutes. With `after`, "
-        "replays what was missed first."
+        "replays what was missed first.",
+        metadata=multiplexed(plan_meeting_live),  # realtime.ws.fields
     )
     async def meeting_live(
         self,
