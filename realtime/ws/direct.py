@@ -30,9 +30,9 @@ from graphql import (
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
 from realtime.ws.fields import DirectHandler, socket_fields
+from schema.limits import DocumentCache
 
 
-@functools.lru_cache(maxsize=512)
 def _parse_and_validate(
     schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
 ) -> DocumentNode:
@@ -44,20 +44,37 @@ def _parse_and_validate(
     return document
 
 
-@functools.lru_cache(maxsize=512)
 def _validated(
     schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
-) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
-    document = parse(query, max_tokens=max_tokens)
-    # The schema's own limit rules (depth, aliases, list lengths), as over HTTP.
-    limit_rules = getattr(schema, "limit_rules", None)
-    if limit_rules is None:
-        limit_rules = (
-            *QueryDepthLimiter(max_depth=max_depth).validation_rules,
-            *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
-        )
-    rules = (*specified_rules, *limit_rules)
-    return document, tuple(validate(schema._schema, document, rules))
+) -> tuple[DocumentNode, list[GraphQLError]]:
+    """Parsed and validated as over HTTP, and kept in the schema's own bounded document
+    cache (schema.limits.DocumentCache: by entries and characters; a long text is never
+    kept), beside the HTTP path's entries."""
+    cache = _document_cache(schema)
+    key = (query, ("socket", max_tokens, max_depth, max_aliases))
+    document = cache.documents.get(key)
+    if document is None:
+        document = parse(query, max_tokens=max_tokens)
+        cache.documents.put(key, document, len(query))
+    errors = cache.validations.get(key)
+    if errors is None:
+        # The schema's own limit rules (depth, aliases, list lengths), as over HTTP.
+        limit_rules = getattr(schema, "limit_rules", None)
+        if limit_rules is None:
+            limit_rules = (
+                *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+                *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+            )
+        errors = validate(schema._schema, document, (*specified_rules, *limit_rules))
+        cache.validations.put(key, errors, len(query))
+    return document, errors
+
+
+@functools.lru_cache(maxsize=8)
+def _document_cache(schema: Any) -> DocumentCache:
+    """The schema's document cache, or one of the same bounds for a schema without."""
+    cache = getattr(schema, "document_cache", None)
+    return cache if cache is not None else DocumentCache()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +87,11 @@ class _DirectPlan:
     key: str  # the response key (alias or name)
     project: Callable[[Any], Any]  # payload object → the selected JSON value
     arguments: list[Any]  # the field's strawberry arguments (computed on each access)
+
+
+#: Longest document planned as direct: a vote's document is a few hundred characters, and
+#: the plans (cached per query text, by entries only) hold their text.
+DIRECT_MAX_CHARS = 4096
 
 
 @functools.lru_cache(maxsize=512)

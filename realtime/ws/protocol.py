@@ -55,6 +55,7 @@ from realtime.ws.admission import (
     socket_counts,
 )
 from realtime.ws.direct import (
+    DIRECT_MAX_CHARS,
     _direct_plan,
     _DirectPlan,
     _formatted,
@@ -65,6 +66,7 @@ from realtime.ws.fields import Plan, socket_fields
 from realtime.ws.frames import direct_frame_writer, socket_buffer_size
 from schema.context import Context, credentials_from_headers, principals
 from schema.errors import ErrorPolicy
+from schema.limits import query_too_long
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +112,7 @@ class GraphQLWebSocket:
         settings = services.settings
         self._limits = (settings.max_tokens, settings.max_query_depth, settings.max_aliases)
         self._max_size = settings.ws_max_size
+        self._max_query_chars = settings.max_query_chars
         self._max_operations = settings.ws_max_operations
         self._bucket = TokenBucket(settings.ws_message_rate, settings.ws_message_burst)
         # The principal, and what keeps it true for the socket's lifetime (on_init):
@@ -435,12 +438,19 @@ class GraphQLWebSocket:
         try:
             if not isinstance(query, str) or not isinstance(variables, dict):
                 raise GraphQLError("query must be a string and variables an object")
+            too_long = query_too_long(query, self._max_query_chars)  # as over HTTP
+            if too_long is not None:
+                raise too_long
             document = self.parse_and_validate(query)
             for check in getattr(self.schema, "operation_checks", ()):
                 check(query, document, operation_name, variables)  # as over HTTP
             operation = _operation(document, operation_name)
             if operation.operation is not OperationType.SUBSCRIPTION:
-                plan = _direct_plan(self.schema, query, operation_name, *self._limits)
+                plan = (
+                    _direct_plan(self.schema, query, operation_name, *self._limits)
+                    if len(query) <= DIRECT_MAX_CHARS
+                    else None
+                )
                 if plan is not None:
                     result = await self.execute_direct(plan, operation, variables)
                 else:
