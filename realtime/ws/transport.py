@@ -34,7 +34,8 @@ class YishiWebSockets(WebSocketsSansIOProtocol):
         # The scope is made for this connection in handle_connect, which then starts this
         # task: the app sees the key from its first line.
         self.buffered = self.transport.get_write_buffer_size
-        self.scope["extensions"][TRANSPORT_EXTENSION] = self  # type: ignore[index]
+        extensions: dict[str, object] = self.scope["extensions"]  # type: ignore[assignment]
+        extensions[TRANSPORT_EXTENSION] = self
         await super().run_asgi()
 
     def write_text(self, payload: bytes) -> bool:
