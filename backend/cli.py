@@ -135,7 +135,6 @@ def serve(
     import uvicorn
 
     from backend.migrate import upgrade
-    from realtime.ws.transport import WS_PROTOCOL
 
     settings = load_settings()
     _exit_normally_on_sigterm()
@@ -159,8 +158,9 @@ def serve(
             port=port or settings.port,
             workers=n_workers,
             # uvicorn's sans-I/O websockets, offering the app each connection's transport
-            # through the ASGI scope (live frames are written straight to it).
-            ws=WS_PROTOCOL,
+            # through the ASGI scope (live frames are written straight to it). A string
+            # (realtime.ws.transport.WS_PROTOCOL): the supervisor never imports the app.
+            ws="realtime.ws.transport:YishiWebSockets",
             # Frames are small JSON (~300 bytes); per-connection compression of every copy
             # cost more CPU than the whole fan-out (bench/results, fanout --no-deflate).
             ws_per_message_deflate=False,

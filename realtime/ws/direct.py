@@ -103,12 +103,12 @@ def _direct_plan(
     max_depth: int,
     max_aliases: int,
 ) -> _DirectPlan | None:
-    """A plan when the document is a mutation of one direct field (`direct_mutation`
-    in its metadata, `realtime.ws.fields`) whose
-    selection is plain: fields only (no fragments, directives or arguments below the
-    root), each a stored attribute of a strawberry object (no resolver, no extension),
-    scalars and enums serialised by their GraphQL types, `__typename` on object types.
-    Anything else returns None and runs on graphql-core as usual."""
+    """A plan when the document is a mutation of one direct field (`direct_mutation` in
+    its metadata, `realtime.ws.fields`) whose selection is plain: fields only (no
+    fragments, directives or arguments below the root), each a stored attribute of a
+    strawberry object (no resolver, no extension), scalars and enums serialised by their
+    GraphQL types, `__typename` on object types. Anything else returns None and runs on
+    graphql-core as usual."""
     document = _parse_and_validate(schema, query, max_tokens, max_depth, max_aliases)
     operation = _operation(document, operation_name)
     selections = operation.selection_set.selections
