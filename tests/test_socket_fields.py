@@ -9,7 +9,8 @@ import pytest
 import strawberry
 
 from realtime.ws import direct_mutation, multiplexed, socket_fields
-from schema.meetings import api as meetings_api
+from schema.meetings import subscriptions as meetings_subscriptions
+from schema.meetings.mutations import polls as meetings_polls
 from schema.realtime import api as realtime_api
 from schema.schema import build_schema
 
@@ -23,10 +24,10 @@ def test_the_schema_declares_which_fields_the_socket_serves_its_own_way(server):
 
     # then: castVote runs direct, meetingLive and events are multiplexed, with the
     # handlers the fields name
-    assert dict(fields.direct) == {"castVote": meetings_api.cast_vote_direct}
+    assert dict(fields.direct) == {"castVote": meetings_polls.cast_vote_direct}
     assert dict(fields.multiplexed) == {
         "events": realtime_api.plan_events,
-        "meetingLive": meetings_api.plan_meeting_live,
+        "meetingLive": meetings_subscriptions.plan_meeting_live,
     }
 
 
