@@ -165,7 +165,10 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             workers=n_workers,
-            ws="websockets-sansio",
+            # uvicorn's sans-I/O websockets, offering the app each connection's transport
+            # through the ASGI scope (live frames are written straight to it). A string
+            # (realtime.ws.transport.WS_PROTOCOL): the supervisor never imports the app.
+            ws="realtime.ws.transport:YishiWebSockets",
             # Frames are small JSON (~300 bytes); per-connection compression of every copy
             # cost more CPU than the whole fan-out (bench/results, fanout --no-deflate).
             ws_per_message_deflate=False,

@@ -2,12 +2,12 @@
 
 strawberry's own websocket handler executes every subscription once per watcher per
 event; with thousands of watchers that is the bottleneck (see DESIGN §3). This endpoint
-speaks both protocols itself and, for subscription fields registered as *multiplexed*,
-joins each watcher to a `realtime.feeds.Group`: the event is executed once per group
-and every member gets the same pre-encoded payload. Queries and mutations over the socket
-(a vote cast from the live view) are executed directly by graphql-core on the cached
-document with the connection's principal: far cheaper than an HTTP request each. Other
-subscriptions go through strawberry as usual.
+speaks both protocols itself and, for subscription fields declared *multiplexed* in their
+metadata (`realtime.ws.fields`), joins each watcher to a `realtime.feeds.Group`: the event
+is executed once per group and every member gets the same pre-encoded payload. Queries
+and mutations over the socket (a vote cast from the live view) are executed directly by
+graphql-core on the cached document with the connection's principal: far cheaper than an
+HTTP request each. Other subscriptions go through strawberry as usual.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ import contextlib
 import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,16 +54,19 @@ from realtime.ws.admission import (
     upgrade_credentials,
 )
 from realtime.ws.direct import (
+    DIRECT_MAX_CHARS,
     _direct_plan,
     _DirectPlan,
     _formatted,
     _operation,
     _parse_and_validate,
 )
+from realtime.ws.fields import Plan, socket_fields
 from realtime.ws.frames import direct_frame_writer, socket_buffer_size
 from realtime.ws.joining import subscription_arguments
 from schema.context import Context
 from schema.errors import ErrorPolicy
+from schema.limits import query_too_long
 from schema.services import AppServices
 
 log = logging.getLogger(__name__)
@@ -72,31 +74,6 @@ log = logging.getLogger(__name__)
 TRANSPORT_WS = "graphql-transport-ws"
 LEGACY_WS = "graphql-ws"
 INIT_TIMEOUT_SECONDS = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """Where a multiplexed subscription reads from and what its watcher may see."""
-
-    tenant_id: int
-    stream: str
-    after: int | None
-    visibility: Hashable
-    to_root: Callable[[LoggedEvent], Any | None]  # event → root object (None: skip)
-
-
-Prepare = Callable[[Context, dict[str, Any]], Awaitable[Plan]]
-_MULTIPLEXED: dict[str, Prepare] = {}
-
-
-def multiplexed(field_name: str) -> Callable[[Prepare], Prepare]:
-    """Register how to plan a subscription field (by its GraphQL name) for multiplexing."""
-
-    def register(prepare: Prepare) -> Prepare:
-        _MULTIPLEXED[field_name] = prepare
-        return prepare
-
-    return register
 
 
 def _error_payload(error: GraphQLError | Exception, code: str | None = None) -> dict[str, Any]:
@@ -118,6 +95,7 @@ class GraphQLWebSocket:
         self.ws = websocket
         self.services = services
         self.schema = schema  # strawberry.Schema
+        self.fields = socket_fields(schema)  # direct and multiplexed fields (metadata)
         self.protocol = protocol
         self.legacy = protocol == LEGACY_WS
         self.ctx = Context(
@@ -135,6 +113,7 @@ class GraphQLWebSocket:
         settings = services.settings
         self._limits = (settings.max_tokens, settings.max_query_depth, settings.max_aliases)
         self._max_size = settings.ws_max_size
+        self._max_query_chars = settings.max_query_chars
         self._max_operations = settings.ws_max_operations
         self._bucket = TokenBucket(settings.ws_message_rate, settings.ws_message_burst)
         # The principal, and what keeps it true for the socket's lifetime (on_init):
@@ -457,12 +436,19 @@ class GraphQLWebSocket:
         try:
             if not isinstance(query, str) or not isinstance(variables, dict):
                 raise GraphQLError("query must be a string and variables an object")
+            too_long = query_too_long(query, self._max_query_chars)  # as over HTTP
+            if too_long is not None:
+                raise too_long
             document = self.parse_and_validate(query)
             for check in getattr(self.schema, "operation_checks", ()):
                 check(query, document, operation_name, variables)  # as over HTTP
             operation = _operation(document, operation_name)
             if operation.operation is not OperationType.SUBSCRIPTION:
-                plan = _direct_plan(self.schema, query, operation_name, *self._limits)
+                plan = (
+                    _direct_plan(self.schema, query, operation_name, *self._limits)
+                    if len(query) <= DIRECT_MAX_CHARS
+                    else None
+                )
                 if plan is not None:
                     result = await self.execute_direct(plan, operation, variables)
                 else:
@@ -472,7 +458,7 @@ class GraphQLWebSocket:
                 return
             field = operation.selection_set.selections[0]
             name = field.name.value  # type: ignore[attr-defined]
-            if name in _MULTIPLEXED:
+            if name in self.fields.multiplexed:
                 await self.join_group(op_id, query, document, operation, variables, name)
                 return
             await self.run_plain_subscription(op_id, query, variables, operation_name)
@@ -611,7 +597,7 @@ class GraphQLWebSocket:
         field_name: str,
     ) -> None:
         args = subscription_arguments(self.schema._schema, query, operation, variables, field_name)
-        plan = await _MULTIPLEXED[field_name](self.ctx, args)
+        plan = await self.fields.multiplexed[field_name](self.ctx, args)
         hub = self.services.hub
         feed = await hub.feed(plan.tenant_id, plan.stream)
         if plan.after is not None and plan.after > feed.last_seq:

@@ -19,7 +19,6 @@ from schema.realtime.api import _authorized, _check_after
 from schema.relay import decode_id
 
 
-@multiplexed("meetingLive")
 async def plan_meeting_live(ctx: Context, args: dict[str, Any]) -> Plan:
     mid = decode_id(args["meetingId"], "Meeting", field="meetingId", code=Code.NOT_FOUND)
     stream = stream_of(mid)
@@ -51,7 +50,8 @@ class MeetingSubscriptions:
         description="Everything a client needs to render a meeting live: "
         "state, attendance, timers and warnings, polls and live tallies, "
         "scoring, comments, the speaking queue, minutes. With `after`, "
-        "replays what was missed first."
+        "replays what was missed first.",
+        metadata=multiplexed(plan_meeting_live),  # realtime.ws.fields
     )
     async def meeting_live(
         self,

@@ -206,7 +206,6 @@ class RealtimeQueries:
         )
 
 
-@multiplexed("events")
 async def plan_events(ctx: Context, args: dict[str, Any]) -> Plan:
     stream = internal_stream(args["stream"])
     after = _check_after(args.get("after"))
@@ -231,7 +230,8 @@ class RealtimeSubscriptions:
     @strawberry.subscription(
         description="Every event of a stream as it is recorded. With "
         "`after`, first replays what was missed from the log; no gap, "
-        "no duplicate."
+        "no duplicate.",
+        metadata=multiplexed(plan_events),  # realtime.ws.fields
     )
     async def events(
         self,

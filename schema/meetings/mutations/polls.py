@@ -65,7 +65,6 @@ async def _cast_vote(
     return VotePayload(accepted=True, duplicate=outcome.duplicate, errors=[])
 
 
-@direct_mutation("castVote")
 async def cast_vote_direct(ctx: Context, args: dict[str, Any]) -> VotePayload:
     """castVote sent over the socket, run without graphql-core's executor (realtime.ws)."""
     return await _cast_vote(ctx, **args)
@@ -135,7 +134,8 @@ class PollMutations:
 
     @strawberry.mutation(
         description="Vote. One vote per person per poll (enforced by the "
-        "database); retrying with the same idempotencyKey is harmless."
+        "database); retrying with the same idempotencyKey is harmless.",
+        metadata=direct_mutation(cast_vote_direct),  # over the socket: realtime.ws.fields
     )
     async def cast_vote(
         self,
