@@ -46,11 +46,8 @@ from schema.mutations import mutate, user_errors
 from schema.realtime.api import _authorized, _check_after
 from schema.relay import (
     Connection,
-    build_connection,
-    decode_cursor,
     decode_id,
     decode_id_argument,
-    page_size,
 )
 
 
@@ -194,15 +191,9 @@ class MeetingQueries:
             str | None, strawberry.argument(description="Cursor to start after.")
         ] = None,
     ) -> Connection[Meeting]:
-        size, after_id = page_size(first), decode_cursor(after)
-        principal = await info.context.principal()
-        principal.require_tenant()
-        rows = await info.context.read(
-            lambda s: service.list_meetings(
-                s, principal, states=states, after_id=after_id, limit=size + 1
-            )
-        )
-        return build_connection(rows, first=size, to_node=Meeting.from_model, key=lambda r: r.id)
+        from schema.meetings.pages import meetings_page
+
+        return await meetings_page(info, states=states, first=first, after=after)
 
     @strawberry.field(
         description="The consultation record of a meeting (JSON export: meeting, "

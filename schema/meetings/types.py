@@ -17,6 +17,7 @@ from backend.meetings import models, scoring
 from backend.meetings.errors import MeetingErrorCode as _Code
 from realtime.log import LoggedEvent
 from schema.errors import UserError
+from schema.pages import MISSING, plain, prefetched, prefetched_value
 from schema.relay import (
     Connection,
     DatabaseNode,
@@ -343,6 +344,7 @@ class Meeting(DatabaseNode, relay.Node):
         description="The meeting's stream for `streamEvents`, `verifyStream` and `events`: "
         "meeting:<this meeting's global id>."
     )
+    @plain
     def stream(self) -> str:
         return f"meeting:{to_global_id('Meeting', self.id)}"
 
@@ -370,14 +372,20 @@ class Meeting(DatabaseNode, relay.Node):
         return await _nodes(info, "Meeting", models.Meeting, cls.from_model, node_ids)
 
     @strawberry.field(description="The venue (说事场所), if any.")
+    @prefetched("venue")  # by a page of meetings (schema.meetings.pages)
     async def venue(self, info: Info) -> Venue | None:
+        if (value := prefetched_value(self, "venue")) is not MISSING:
+            return value  # type: ignore[no-any-return]
         if self.venue_db_id is None:
             return None
         row = await info.context.loaders.venue.load(self.venue_db_id)
         return Venue.from_model(row) if row else None
 
     @strawberry.field(description="The host unit (主办单位).")
+    @prefetched("hostUnit")
     async def host_unit(self, info: Info) -> OrgUnit | None:
+        if (value := prefetched_value(self, "hostUnit")) is not MISSING:
+            return value  # type: ignore[no-any-return]
         row = await info.context.loaders.org_unit.load(self.host_unit_db_id)
         return OrgUnit.from_model(row) if row else None
 
@@ -431,10 +439,9 @@ class Meeting(DatabaseNode, relay.Node):
         ] = None,
     ) -> Connection[Participant]:
         size, after_id = page_size(first), decode_cursor(after)
-        query = select(models.Participant).where(models.Participant.meeting_id == self.id)
-        if after_id is not None:
-            query = query.where(models.Participant.id > after_id)
-        rows = await _rows(info, query.order_by(models.Participant.id).limit(size + 1))
+        rows = await info.context.loaders.participants_page.load(
+            self.id, first=size, after=after_id
+        )
         host = await _hosts(info, self.id)
         return build_connection(
             rows,
@@ -463,21 +470,9 @@ class Meeting(DatabaseNode, relay.Node):
             str | None, strawberry.argument(description="Cursor to start after.")
         ] = None,
     ) -> Connection[MeetingComment]:
-        from backend.meetings import service
-
         size, after_id = page_size(first), decode_cursor(after)
-        principal = await info.context.principal()
-
-        async def run(s):  # type: ignore[no-untyped-def]
-            meeting = await service.get_meeting(s, self.id)
-            host = await service.is_host(s, principal, meeting)
-            query = select(models.Comment).where(models.Comment.meeting_id == self.id)
-            if after_id is not None:
-                query = query.where(models.Comment.id < after_id)
-            rows = (await s.scalars(query.order_by(models.Comment.id.desc()).limit(size + 1))).all()
-            return host, list(rows)
-
-        host, rows = await info.context.read(run)
+        rows = await info.context.loaders.comments_page.load(self.id, first=size, after=after_id)
+        host = await _hosts(info, self.id)
         return build_connection(
             rows,
             first=size,
