@@ -57,7 +57,7 @@ from strawberry.types import Info
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
 from backend.limits import SizedLRU
-from schema.relay import DatabaseNode
+from schema.relay import DatabaseNode, to_global_id
 
 F = TypeVar("F", bound=Callable[..., Any])
 _MISSING = object()
@@ -511,12 +511,15 @@ def _relay_id(parent_type: GraphQLObjectType) -> Callable[[Any], Any] | None:
     ):
         return None
     type_name = parent_type.name
-    resolve_id = origin.resolve_id
+    if origin.__strawberry_definition__.name != type_name:  # type: ignore[attr-defined]
+        return None
 
     def get(s: Any) -> Any:
         if type(s) is not origin:
             raise _NotPlain
-        return relay.GlobalID(type_name=type_name, node_id=str(resolve_id(s, info=None)))  # type: ignore[arg-type]
+        # `DatabaseNode.resolve_id`'s node id in a GlobalID, as the string the ID scalar
+        # makes of it (`serialize_id` is `str`), cached per row
+        return to_global_id(type_name, s.id)
 
     return get
 
