@@ -27,10 +27,17 @@ from tenants import models as tenant_models
 _M = models.Meeting.__table__
 _V = tenant_models.Venue.__table__
 _U = tenant_models.OrgUnit.__table__
-_VENUE = {"id": _V.c.id, "level": _V.c.level, "name": _V.c.name, "address": _V.c.address}
-_VENUE["org_unit_id"] = _V.c.org_unit_id
-_UNIT = {"id": _U.c.id, "kind": _U.c.kind, "name": _U.c.name, "code": _U.c.code}
-_UNIT["parent_id"] = _U.c.parent_id
+# Columns in a fixed order: nodes are built from row tuples by position (a SQLAlchemy
+# Row's attribute access costs ~0.5 µs, 50 rows × 24 columns of it a third of the page).
+_MEETING = [
+    _M.c[name]
+    for name in (
+        "id kind mode state title description starts_at ends_at capacity minutes "
+        "sealed_hash sealed_at venue_id host_unit_id"
+    ).split()
+]
+_VENUE = [_V.c[name] for name in "id level name address org_unit_id".split()]
+_UNIT = [_U.c[name] for name in "id kind name code parent_id".split()]
 
 # Statements by (visibility, states, cursor?, joins): a caller's page is built once.
 _statements: SizedLRU[tuple[Any, ...], Select[Any]] = SizedLRU(max_entries=2048)
@@ -49,13 +56,13 @@ def _statement(
     found = _statements.get(key)
     if found is not None:
         return found
-    columns: list[Any] = list(_M.c)
+    columns: list[Any] = list(_MEETING)
     source: Any = _M
     if venue:
-        columns += [c.label(f"v_{name}") for name, c in _VENUE.items()]
+        columns += [c.label(f"v_{c.name}") for c in _VENUE]
         source = source.outerjoin(_V, _V.c.id == _M.c.venue_id)
     if unit:
-        columns += [c.label(f"u_{name}") for name, c in _UNIT.items()]
+        columns += [c.label(f"u_{c.name}") for c in _UNIT]
         source = source.join(_U, _U.c.id == _M.c.host_unit_id)
     query = (
         select(*columns)
@@ -72,32 +79,47 @@ def _statement(
     return query
 
 
-def _node(row: Any, venue: bool, unit: bool) -> Meeting:
-    node = Meeting.from_model(row)
+def _node(t: tuple[Any, ...], venue: bool, unit: bool) -> Meeting:
+    """A page's node from a row tuple (`_MEETING`, then `_VENUE` if joined, then `_UNIT`
+    if joined): the fields `Meeting.from_model` gives, and the relations attached."""
+    node = Meeting(
+        id=t[0],
+        kind=t[1],
+        mode=t[2],
+        state=t[3],
+        title=t[4],
+        description=t[5],
+        starts_at=t[6],
+        ends_at=t[7],
+        capacity=t[8],
+        minutes=t[9],
+        sealed_hash=t[10],
+        sealed_at=t[11],
+        venue_db_id=t[12],
+        host_unit_db_id=t[13],
+    )
+    at = 14
     if venue:
         attach(
             node,
             "venue",
             None
-            if row.v_id is None
+            if t[at] is None
             else Venue(
-                id=row.v_id,
-                level=row.v_level,
-                name=row.v_name,
-                address=row.v_address,
-                org_unit_db_id=row.v_org_unit_id,
+                id=t[at],
+                level=t[at + 1],
+                name=t[at + 2],
+                address=t[at + 3],
+                org_unit_db_id=t[at + 4],
             ),
         )
+        at += 5
     if unit:
         attach(
             node,
             "hostUnit",
             OrgUnit(
-                id=row.u_id,
-                kind=row.u_kind,
-                name=row.u_name,
-                code=row.u_code,
-                parent_db_id=row.u_parent_id,
+                id=t[at], kind=t[at + 1], name=t[at + 2], code=t[at + 3], parent_db_id=t[at + 4]
             ),
         )
     return node
@@ -119,10 +141,10 @@ async def meetings_page(
     query = _statement(principal, tuple(states or ()), after_id is not None, venue, unit)
     params = {"limit": size + 1, **({"after": after_id} if after_id is not None else {})}
 
-    async def run(session: AsyncSession) -> list[Any]:
-        return list((await session.execute(query, params)).all())
+    async def run(session: AsyncSession) -> list[tuple[Any, ...]]:
+        return [tuple(row) for row in await session.execute(query, params)]
 
     rows = await info.context.read(run)
     return build_connection(
-        rows, first=size, to_node=lambda r: _node(r, venue, unit), key=lambda r: r.id
+        rows, first=size, to_node=lambda t: _node(t, venue, unit), key=lambda t: t[0]
     )
