@@ -64,11 +64,11 @@ PAGE_SIZE = 50
 async def seed(url: str, meetings: int, townships: int) -> dict[str, Any]:
     """A county with `townships` 乡镇 (each with a 说事处 venue) and `meetings` announced
     meetings hosted by them in turn, every third one without a venue."""
-    from backend.db import Database
-    from backend.meetings import service as meeting_service
+    from backend.core.db import Database
+    from backend.core.security import Principal
+    from backend.meetings import lifecycle as meeting_service
     from backend.meetings.models import MeetingKind, MeetingMode
     from backend.people import service as people
-    from backend.security import Principal
     from tenants import service as tenants
     from tenants.models import OrgUnitKind, VenueLevel
 

@@ -56,7 +56,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import Info
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
 
-from backend.limits import SizedLRU
+from backend.core.limits import SizedLRU
 from schema.relay import DatabaseNode, to_global_id
 
 F = TypeVar("F", bound=Callable[..., Any])

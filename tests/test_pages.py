@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import event
 
-from backend.meetings import service as meetings
+from backend.meetings import lifecycle as meetings
 from backend.meetings.models import MeetingKind, MeetingMode
 from tests.factories.tenants import County, county_admin_principal, make_county
 from tests.realtime_client import GraphQLWS

@@ -15,9 +15,9 @@ from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from backend.limits import SizedLRU
-from backend.meetings import models, service
-from backend.security import Principal
+from backend.core.limits import SizedLRU
+from backend.core.security import Principal
+from backend.meetings import access, models
 from schema.meetings.types import Meeting
 from schema.pages import attach, selection
 from schema.relay import Connection, build_connection, decode_cursor, page_size
@@ -50,7 +50,7 @@ def _statement(
     venue: bool,
     unit: bool,
 ) -> Select[Any]:
-    """As `service.list_meetings` selects (its visibility, states, cursor and order), with
+    """As `access.list_meetings` selects (its visibility, states, cursor and order), with
     the venue and host unit joined when the page shows them; `:after` and `:limit` bound."""
     key = (principal.tenant_id, principal.user_id, principal.grants, states, after, venue, unit)
     found = _statements.get(key)
@@ -67,7 +67,7 @@ def _statement(
     query = (
         select(*columns)
         .select_from(source)
-        .where(service.visible_to(principal))
+        .where(access.visible_to(principal))
         .order_by(_M.c.id.desc())
         .limit(bindparam("limit"))
     )

@@ -499,15 +499,15 @@ async def _nodes(
     info: Info, type_name: str, model: Any, convert: Any, node_ids: Iterable[str]
 ) -> list[Any]:
     """Rows of a meeting, or meetings, by node id; those of a meeting the caller may not
-    see (a draft: `service.visible_to`) are null, as if they did not exist."""
-    from backend.meetings import service
+    see (a draft: `access.visible_to`) are null, as if they did not exist."""
+    from backend.meetings import access
 
     ids = decode_node_ids(type_name, node_ids)
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return [None] * len(ids)
     principal = await info.context.principal()
-    query = select(model).where(model.id.in_(wanted), service.visible_to(principal))
+    query = select(model).where(model.id.in_(wanted), access.visible_to(principal))
     if model is not models.Meeting:
         query = query.join(models.Meeting, models.Meeting.id == model.meeting_id)
     rows = {r.id: r for r in await _rows(info, query)}
