@@ -411,8 +411,9 @@ class Meeting(DatabaseNode, relay.Node):
 
     @strawberry.field(description="Waiting and speaking hands, in order.")
     async def speaking_queue(self, info: Info) -> list[SpeakingRequest]:
+        view = _view(info, self.id)  # asked with the rows: one batch for the page
         rows = await info.context.loaders.queue_by_meeting.load(self.id)
-        host = await _hosts(info, self.id)
+        host = await _hosts(view)
         return [
             SpeakingRequest(
                 id=gid("SpeakingRequest", r.id),
@@ -439,10 +440,11 @@ class Meeting(DatabaseNode, relay.Node):
         ] = None,
     ) -> Connection[Participant]:
         size, after_id = page_size(first), decode_cursor(after)
+        view = _view(info, self.id)  # asked with the rows: one batch for the page
         rows = await info.context.loaders.participants_page.load(
             self.id, first=size, after=after_id
         )
-        host = await _hosts(info, self.id)
+        host = await _hosts(view)
         return build_connection(
             rows,
             first=size,
@@ -471,8 +473,9 @@ class Meeting(DatabaseNode, relay.Node):
         ] = None,
     ) -> Connection[MeetingComment]:
         size, after_id = page_size(first), decode_cursor(after)
+        view = _view(info, self.id)  # asked with the rows: one batch for the page
         rows = await info.context.loaders.comments_page.load(self.id, first=size, after=after_id)
-        host = await _hosts(info, self.id)
+        host = await _hosts(view)
         return build_connection(
             rows,
             first=size,
@@ -481,11 +484,17 @@ class Meeting(DatabaseNode, relay.Node):
         )
 
 
-async def _hosts(info: Info, meeting_id: int) -> bool:
+def _view(info: Info, meeting_id: int) -> Any:
+    """The caller's view of the meeting, as a future: ask it before awaiting anything else,
+    so that every meeting of a page is in the same batch (one statement)."""
+    return info.context.loaders.meeting_view.load(meeting_id)
+
+
+async def _hosts(view: Any) -> bool:
     """Whether the caller sees the meeting as its host (user ids are for hosts only)."""
     from backend.meetings import visibility
 
-    return await info.context.loaders.meeting_view.load(meeting_id) == visibility.HOST_VIEW
+    return await view == visibility.HOST_VIEW
 
 
 async def _rows(info: Info, query: Any) -> list[Any]:
