@@ -13,6 +13,7 @@ from strawberry.dataloader import DataLoader
 
 from backend.meetings import models as m
 from backend.people.models import Membership, User
+from schema.pages import NestedPages
 from tenants.models import OrgUnit, Tenant, Venue
 
 if TYPE_CHECKING:
@@ -64,6 +65,13 @@ class Loaders:
         )
         self.attendance_by_meeting = DataLoader(self._attendance)
         self.meeting_view = DataLoader(self._meeting_views)
+        # Paged lists of a meeting: one statement for a page of meetings (schema.pages).
+        self.comments_page = NestedPages(
+            ctx.read, m.Comment, m.Comment.meeting_id, m.Comment.id, descending=True
+        )
+        self.participants_page = NestedPages(
+            ctx.read, m.Participant, m.Participant.meeting_id, m.Participant.id
+        )
 
     def _by_id(self, model: type[R]) -> Load[R | None]:
         async def load(ids: Sequence[int]) -> list[R | None]:

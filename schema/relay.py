@@ -47,6 +47,7 @@ class IdCodec:
         # Pages and live events name the same rows again and again.
         self.encode = functools.lru_cache(maxsize=65536)(self._encode)
         self.decode = functools.lru_cache(maxsize=65536)(self._decode)
+        self.global_id = functools.lru_cache(maxsize=65536)(self._global_id)
 
     def _f(self, tweak: bytes, half: int) -> int:
         digest = hashlib.blake2b(
@@ -66,6 +67,9 @@ class IdCodec:
         for tweak in self._tweaks(type_name):
             left, right = right, left ^ self._f(tweak, right)
         return (left << _HALF) | right
+
+    def _global_id(self, type_name: str, db_id: int) -> str:
+        return str(relay.GlobalID(type_name, str(self.encode(type_name, db_id))))
 
     def _decode(self, type_name: str, value: int) -> int:
         left, right = value >> _HALF, value & _MASK
@@ -117,7 +121,9 @@ def decode_node_id(type_name: str, node_id: str) -> int | None:
 
 def to_global_id(type_name: str, db_id: int) -> str:
     """The global id of row `db_id` of `type_name` (as a Node type's `id` shows it)."""
-    return str(relay.GlobalID(type_name, encode_node_id(type_name, db_id)))
+    if not (isinstance(db_id, int) and 0 <= db_id < 2**64):
+        raise ValueError(f"no global id for row {db_id!r}")
+    return _id_codec().global_id(type_name, db_id)
 
 
 def from_global_id(gid: relay.GlobalID | strawberry.ID | str, type_name: str) -> int | None:

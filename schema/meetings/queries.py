@@ -13,7 +13,7 @@ from backend.core.errors import DomainError
 from backend.meetings import access, visibility
 from schema.context import Info
 from schema.meetings.types import Meeting, MeetingState
-from schema.relay import Connection, build_connection, decode_cursor, decode_id_argument, page_size
+from schema.relay import Connection, decode_id_argument
 
 
 @strawberry.type
@@ -32,15 +32,9 @@ class MeetingQueries:
             str | None, strawberry.argument(description="Cursor to start after.")
         ] = None,
     ) -> Connection[Meeting]:
-        size, after_id = page_size(first), decode_cursor(after)
-        principal = await info.context.principal()
-        principal.require_tenant()
-        rows = await info.context.read(
-            lambda s: access.list_meetings(
-                s, principal, states=states, after_id=after_id, limit=size + 1
-            )
-        )
-        return build_connection(rows, first=size, to_node=Meeting.from_model, key=lambda r: r.id)
+        from schema.meetings.pages import meetings_page
+
+        return await meetings_page(info, states=states, first=first, after=after)
 
     @strawberry.field(
         description="The consultation record of a meeting (JSON export: meeting, "

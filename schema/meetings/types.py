@@ -18,6 +18,7 @@ from backend.meetings.errors import MeetingErrorCode as _Code
 from realtime.log import LoggedEvent
 from schema.context import Info
 from schema.errors import UserError
+from schema.pages import MISSING, plain, prefetched, prefetched_value
 from schema.relay import (
     Connection,
     DatabaseNode,
@@ -370,6 +371,7 @@ class Meeting(DatabaseNode, relay.Node):
         description="The meeting's stream for `streamEvents`, `verifyStream` and `events`: "
         "meeting:<this meeting's global id>."
     )
+    @plain
     def stream(self) -> str:
         return f"meeting:{to_global_id('Meeting', self.id)}"
 
@@ -399,14 +401,20 @@ class Meeting(DatabaseNode, relay.Node):
         return await _nodes(info, "Meeting", models.Meeting, cls.from_model, node_ids)
 
     @strawberry.field(description="The venue (说事场所), if any.")
+    @prefetched("venue")  # by a page of meetings (schema.meetings.pages)
     async def venue(self, info: Info) -> Venue | None:
+        if (value := prefetched_value(self, "venue")) is not MISSING:
+            return value  # type: ignore[no-any-return]
         if self.venue_db_id is None:
             return None
         row = await info.context.loaders.venue.load(self.venue_db_id)
         return Venue.from_model(row) if row else None
 
     @strawberry.field(description="The host unit (主办单位).")
+    @prefetched("hostUnit")
     async def host_unit(self, info: Info) -> OrgUnit | None:
+        if (value := prefetched_value(self, "hostUnit")) is not MISSING:
+            return value  # type: ignore[no-any-return]
         row = await info.context.loaders.org_unit.load(self.host_unit_db_id)
         return OrgUnit.from_model(row) if row else None
 
@@ -432,8 +440,9 @@ class Meeting(DatabaseNode, relay.Node):
 
     @strawberry.field(description="Waiting and speaking hands, in order.")
     async def speaking_queue(self, info: Info) -> list[SpeakingRequest]:
+        view = _view(info, self.id)  # asked with the rows: one batch for the page
         rows = await info.context.loaders.queue_by_meeting.load(self.id)
-        host = await _hosts(info, self.id)
+        host = await _hosts(view)
         return [
             SpeakingRequest(
                 id=gid("SpeakingRequest", r.id),
@@ -460,11 +469,11 @@ class Meeting(DatabaseNode, relay.Node):
         ] = None,
     ) -> Connection[Participant]:
         size, after_id = page_size(first), decode_cursor(after)
-        query = select(models.Participant).where(models.Participant.meeting_id == self.id)
-        if after_id is not None:
-            query = query.where(models.Participant.id > after_id)
-        rows = await _rows(info, query.order_by(models.Participant.id).limit(size + 1))
-        host = await _hosts(info, self.id)
+        view = _view(info, self.id)  # asked with the rows: one batch for the page
+        rows = await info.context.loaders.participants_page.load(
+            self.id, first=size, after=after_id
+        )
+        host = await _hosts(view)
         return build_connection(
             rows,
             first=size,
@@ -492,21 +501,10 @@ class Meeting(DatabaseNode, relay.Node):
             str | None, strawberry.argument(description="Cursor to start after.")
         ] = None,
     ) -> Connection[MeetingComment]:
-        from backend.meetings import access
-
         size, after_id = page_size(first), decode_cursor(after)
-        principal = await info.context.principal()
-
-        async def run(s: AsyncSession) -> tuple[bool, list[models.Comment]]:
-            meeting = await access.get_meeting(s, self.id)
-            host = await access.is_host(s, principal, meeting)
-            query = select(models.Comment).where(models.Comment.meeting_id == self.id)
-            if after_id is not None:
-                query = query.where(models.Comment.id < after_id)
-            rows = (await s.scalars(query.order_by(models.Comment.id.desc()).limit(size + 1))).all()
-            return host, list(rows)
-
-        host, rows = await info.context.read(run)
+        view = _view(info, self.id)  # asked with the rows: one batch for the page
+        rows = await info.context.loaders.comments_page.load(self.id, first=size, after=after_id)
+        host = await _hosts(view)
         return build_connection(
             rows,
             first=size,
@@ -515,11 +513,18 @@ class Meeting(DatabaseNode, relay.Node):
         )
 
 
-async def _hosts(info: Info, meeting_id: int) -> bool:
+def _view(info: Info, meeting_id: int) -> Any:
+    """The caller's view of the meeting, as a future: ask it before awaiting anything else,
+    so that every meeting of a page is in the same batch (one statement)."""
+    return info.context.loaders.meeting_view.load(meeting_id)
+
+
+async def _hosts(view: Any) -> bool:
     """Whether the caller sees the meeting as its host (user ids are for hosts only)."""
     from backend.meetings import visibility
 
-    return await info.context.loaders.meeting_view.load(meeting_id) == visibility.HOST_VIEW
+    seen: Any = await view
+    return bool(seen == visibility.HOST_VIEW)
 
 
 async def _rows(info: Info, query: Any) -> list[Any]:
