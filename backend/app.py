@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,7 +31,7 @@ from backend.db import Database, describe_url
 from backend.graphiql import ASSETS, graphiql_html
 from backend.limits import RequestLimits
 from backend.meetings.scoring import BallotMixer, install_mixer
-from backend.meetings.service import MeetingDirectory
+from backend.meetings.service import VOTE_OPERATION, MeetingDirectory, run_vote
 from backend.meetings.timers import TimerScheduler
 from backend.observability import (
     RequestMiddleware,
@@ -44,6 +45,7 @@ from backend.record.seal import Sealer
 from backend.services import AppServices, TenantDirectory
 from backend.settings import Settings, get_settings
 from realtime.hub import Hub, install_hub
+from realtime.owners import StreamOwners, relay_for
 from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
 from schema.context import Context
@@ -232,17 +234,21 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         await hub.start()
         install_hub(hub)
         services.extras["hub"] = hub
-        writer = StreamWriter(db)
+        # One owner per hot stream across workers and hosts (realtime.owners): the others
+        # hand it their votes and 测评票, so one writer batches them and one mixer holds a
+        # sheet's pending ballots.
+        owners = StreamOwners(
+            db.app_engine.url.set(drivername="postgresql").render_as_string(hide_password=False),
+            relay_for(settings.broadcast_url),
+            namespace=namespace,
+        )
+        await owners.start()
+        writer = StreamWriter(db, owners=owners)
+        writer.register(VOTE_OPERATION, functools.partial(run_vote, writer))
         services.extras["writer"] = writer
-        ballots = BallotMixer(writer)  # pending 测评票, in this process's memory only
+        ballots = BallotMixer(writer)  # pending 测评票, in the stream owner's memory only
         install_mixer(ballots)
         services.extras["ballots"] = ballots
-        if settings.workers > 1:
-            log.warning(
-                "测评 with %d workers: each mixes its own ballots, and closing a sheet counts "
-                "only those pending on the worker that closes it (docs/meetings.md)",
-                settings.workers,
-            )
         services.extras["meetings"] = MeetingDirectory()
         services.extras["sealer"] = Sealer(
             settings.record_keys_dir, settings.record_tsa_url, settings.record_tsa_timeout_seconds
