@@ -239,7 +239,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         # sheet's pending ballots.
         owners = StreamOwners(
             db.app_engine.url.set(drivername="postgresql").render_as_string(hide_password=False),
-            relay_for(settings.broadcast_url),
+            relay_for(settings.broadcast_url, settings.jwt_secret.get_secret_value()),
             namespace=namespace,
         )
         await owners.start()

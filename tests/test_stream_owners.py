@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis.asyncio as aioredis
 
 from backend.people.models import Role
 from tests.factories.meetings import attend, make_meeting
@@ -42,10 +43,23 @@ TURNOUT = "query($id: ID!) { node(id: $id) { ... on ScoringSheet { turnout { pen
 
 
 @contextlib.asynccontextmanager
-async def cluster(database_url: str, log_dir: Path) -> AsyncIterator[tuple[YishiProcess, ...]]:
-    """Redis and two workers, each its own process, on the test database."""
+async def cluster(
+    database_url: str, log_dir: Path, heard: list[bytes] | None = None
+) -> AsyncIterator[tuple[YishiProcess, ...]]:
+    """Redis and two workers, each its own process, on the test database; with `heard`,
+    every message published on the owner relay's channels is kept there as Redis saw it."""
     redis = RedisProcess(log_dir)
     await redis.start()
+    listener = aioredis.Redis.from_url(redis.url)
+    sniffer = listener.pubsub()
+    await sniffer.psubscribe("*:owner*")
+
+    async def sniff() -> None:
+        async for message in sniffer.listen():
+            if message["type"] == "pmessage" and heard is not None:
+                heard.append(message["data"])
+
+    sniffing = asyncio.create_task(sniff())
     workers = (
         YishiProcess(database_url, redis.url, log_dir),
         YishiProcess(database_url, redis.url, log_dir),
@@ -56,6 +70,11 @@ async def cluster(database_url: str, log_dir: Path) -> AsyncIterator[tuple[Yishi
     finally:
         for w in workers:
             w.stop()
+        sniffing.cancel()
+        with contextlib.suppress(BaseException):
+            await sniffing
+        await sniffer.aclose()
+        await listener.aclose()
         redis.stop()
 
 
@@ -133,9 +152,10 @@ async def test_votes_on_two_workers_count_once_and_a_close_on_one_counts_ballots
         county.admin.token,
     )
     sheet = opened["sheet"]["id"]
+    heard: list[bytes] = []
 
     async with (
-        cluster(database_url, tmp_path) as (a, b),
+        cluster(database_url, tmp_path, heard) as (a, b),
         httpx.AsyncClient(base_url=a.base_url, timeout=60) as on_a,
         httpx.AsyncClient(base_url=b.base_url, timeout=60) as on_b,
     ):
@@ -182,6 +202,11 @@ async def test_votes_on_two_workers_count_once_and_a_close_on_one_counts_ballots
         "SELECT count(*) FROM scoring_receipts WHERE sheet_id = $1", db_id(sheet)
     )
     assert receipts == 5
+    # and: Redis carried the votes and ballots B handed to A, sealed: a reader of Redis
+    # finds no answer, no operation name, no voter id in them
+    assert len(heard) >= 4
+    plain = [b"\xe6\xbb\xa1\xe6\x84\x8f", b"scoring.add", b"meetings.vote", b"k-1"]
+    assert [m for m in heard if any(p in m for p in plain)] == []
 
 
 async def test_when_the_owner_dies_the_other_worker_takes_over_and_loses_no_acknowledged_vote(
