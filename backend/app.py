@@ -244,7 +244,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         )
         await owners.start()
         writer = StreamWriter(db, owners=owners)
-        writer.register(VOTE_OPERATION, functools.partial(run_vote, writer))
+        writer.register(VOTE_OPERATION, functools.partial(run_vote, writer), anywhere=True)
         services.extras["writer"] = writer
         ballots = BallotMixer(writer)  # pending 测评票, in the stream owner's memory only
         install_mixer(ballots)

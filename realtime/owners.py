@@ -190,6 +190,8 @@ class RedisRelay:
         self._receive = receive
         await self._client.ping()
         self._task = asyncio.create_task(self._listen(), name="owner-relay")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._ready.wait(), 5)
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -207,8 +209,12 @@ class RedisRelay:
 
     async def subscribe(self, channel: str) -> None:
         self._channels.add(channel)
-        await self._ready.wait()
-        await self._pubsub.subscribe(channel)
+        if self._pubsub is None or not self._ready.is_set():
+            return  # the listener subscribes every channel when it (re)connects
+        try:
+            await self._pubsub.subscribe(channel)
+        except Exception as exc:
+            log.warning("owner relay subscribe failed (%s); done at reconnect", exc)
 
     async def unsubscribe(self, channel: str) -> None:
         self._channels.discard(channel)
@@ -283,6 +289,7 @@ class StreamOwners:
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.reply_channel = f"{namespace}:owner-reply:{self.worker}"
         self.handlers: dict[str, Handler] = {}
+        self._anywhere: set[str] = set()
         self.owned: dict[StreamKey, str] = {}  # stream → its request channel
         self._by_channel: dict[str, StreamKey] = {}
         self._elsewhere: set[StreamKey] = set()  # streams another worker was found to own
@@ -301,9 +308,15 @@ class StreamOwners:
         self.forwarded = 0
         self.served = 0
         self.takeovers = 0
+        self.local_fallbacks = 0
 
-    def register(self, kind: str, handler: Handler) -> None:
+    def register(self, kind: str, handler: Handler, *, anywhere: bool = False) -> None:
+        """`anywhere`: while the relay is down, this worker may run the operation itself
+        (a vote: any writer may append, the head lock keeps the log right) rather than
+        wait for the owner."""
         self.handlers[kind] = handler
+        if anywhere:
+            self._anywhere.add(kind)
 
     def owns(self, tenant_id: int, stream: str) -> bool:
         return (tenant_id, stream) in self.owned
@@ -365,6 +378,9 @@ class StreamOwners:
                     return await self.handlers[kind](payload)
                 future = self._waiting[request_id] = asyncio.get_running_loop().create_future()
                 receivers = await self._send(channel, [request_id, kind, payload])
+                if receivers < 0 and kind in self._anywhere:  # the relay is down
+                    self.local_fallbacks += 1
+                    return await self.handlers[kind](payload)
                 if receivers == 0:  # nobody listens: no owner, or one still subscribing
                     if not acquire:
                         return default

@@ -71,12 +71,13 @@ class StreamWriter:
         if owners is not None:
             owners.drain = self.drain
 
-    def register(self, kind: str, handler: Handler) -> None:
+    def register(self, kind: str, handler: Handler, *, anywhere: bool = False) -> None:
         """Name an operation that `call` may run on a stream's owner: the handler takes
-        and returns JSON values (they may cross Redis) and runs on the owner."""
+        and returns JSON values (they may cross Redis) and runs on the owner (or, with
+        `anywhere`, here while the relay is down)."""
         self._handlers[kind] = handler
         if self.owners is not None:
-            self.owners.register(kind, handler)
+            self.owners.register(kind, handler, anywhere=anywhere)
 
     def owns(self, tenant_id: int, stream: str) -> bool:
         """Does this process own the stream (always, without owners)?"""

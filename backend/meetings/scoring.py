@@ -50,6 +50,7 @@ from backend.security import Principal
 from backend.validation import clean_text
 from realtime import log as events
 from realtime.log import EventDraft
+from realtime.owners import OwnerUnavailable
 from realtime.writer import StreamWriter
 
 log = logging.getLogger(__name__)
@@ -290,19 +291,25 @@ class BallotMixer:
 
     async def add(self, sheet: ScoringSheet, user_id: int, answers: list[Any]) -> None:
         """Queue a checked ballot in the owner's pool; starts a batch once 2k wait there."""
-        refused = await self.writer.call(
-            tenant_id=sheet.tenant_id,
-            stream=f"meeting:{sheet.meeting_id}",
-            kind=ADD_BALLOT,
-            payload=[
-                sheet.tenant_id,
-                sheet.meeting_id,
-                sheet.id,
-                sheet.min_ballots,
-                user_id,
-                answers,
-            ],
-        )
+        try:
+            refused = await self.writer.call(
+                tenant_id=sheet.tenant_id,
+                stream=f"meeting:{sheet.meeting_id}",
+                kind=ADD_BALLOT,
+                payload=[
+                    sheet.tenant_id,
+                    sheet.meeting_id,
+                    sheet.id,
+                    sheet.min_ballots,
+                    user_id,
+                    answers,
+                ],
+            )
+        except OwnerUnavailable as exc:
+            # Not kept here instead: a second pool would be one the close cannot see.
+            raise DomainError(
+                Code.INVALID_STATE, "测评票暂时无法提交，请稍后重试", field="sheetId"
+            ) from exc
         if refused is not None:
             code, message = refused
             raise DomainError(Code(code), message, field="sheetId")
