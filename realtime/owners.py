@@ -402,7 +402,8 @@ class StreamOwners:
                             return value
                         if status == "failed":
                             raise RemoteFailure(value)
-                        # "moved": the owner let go meanwhile; find the next one
+                        # "moved": the owner is letting go; find the next one
+                        await asyncio.sleep(0.01)
                 if time.monotonic() > give_up:
                     raise OwnerUnavailable(f"no owner of {key[1]} answered")
         finally:
