@@ -393,7 +393,9 @@ class StreamOwners:
                         status, value = await asyncio.wait_for(future, self.request_timeout)
                     except TimeoutError:
                         # A slow owner, a lost message, or a dead owner: its lock says which.
-                        if acquire and await self._acquire(key):
+                        # (A read takes the stream too: a new owner holds nothing yet, so
+                        # its answer is the right one, and it comes now, not at the deadline.)
+                        if await self._acquire(key):
                             self.takeovers += 1
                             log.warning("took over %s from an owner that did not answer", key)
                             return await self.handlers[kind](payload)
