@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -284,3 +285,55 @@ async def node_on(http: httpx.AsyncClient, query: str, global_id: str, token: st
 
 async def my_ballot(gql, voter, sheet) -> str:
     return (await node(gql, MY_BALLOT, sheet, voter.token))["myBallot"]
+
+
+async def test_owners_in_one_process_meet_through_the_memory_relay_and_a_lost_lease_moves_the_stream(
+    server, owner_db
+):
+    """Two apps in one process (BROADCAST_URL memory://) find each other's streams through
+    the in-process relay; when the owner's lease connection ends (its worker died, or the
+    database dropped it), the owner stops answering and the next caller takes over."""
+    from realtime.owners import MemoryRelay, StreamOwners
+
+    namespace = f"owners-test-{uuid.uuid4().hex[:8]}"
+    ran: dict[str, list[int]] = {"a": [], "b": []}
+
+    def make(name: str) -> StreamOwners:
+        owners = StreamOwners(
+            server.owner_url, MemoryRelay(), namespace=namespace, request_timeout=0.5
+        )
+
+        async def echo(payload: int) -> list:
+            ran[name].append(payload)
+            return [name, payload]
+
+        owners.register("echo", echo)
+        return owners
+
+    a, b = make("a"), make("b")
+    await a.start()
+    await b.start()
+    try:
+        # given: a writes first and owns the stream; b hands its call to a
+        assert await a.call(1, "meeting:1", "echo", 1) == ["a", 1]
+        assert await b.call(1, "meeting:1", "echo", 2) == ["a", 2]
+        # and: a read of a stream nobody owns takes nothing and answers the default
+        assert await b.call(1, "meeting:2", "echo", 3, acquire=False, default="none") == "none"
+        assert not b.owns(1, "meeting:2")
+
+        # when: a's lease connection is ended by the database
+        pid = a._lease.get_server_pid()
+        await owner_db.execute("SELECT pg_terminate_backend($1)", pid)
+        for _ in range(200):
+            if not a.owns(1, "meeting:1"):
+                break
+            await asyncio.sleep(0.01)
+
+        # then: a no longer answers for the stream; b takes it, and a hands its calls to b
+        assert not a.owns(1, "meeting:1")
+        assert await b.call(1, "meeting:1", "echo", 4) == ["b", 4]
+        assert await a.call(1, "meeting:1", "echo", 5) == ["b", 5]
+        assert ran == {"a": [1, 2], "b": [4, 5]}
+    finally:
+        await a.stop()
+        await b.stop()
