@@ -296,12 +296,14 @@ class StreamOwners:
         self._lease: asyncpg.Connection | None = None
         self._lease_lock = asyncio.Lock()  # one statement at a time on the lease connection
         self._ids = itertools.count(1)
-        self._waiting: dict[str, asyncio.Future[Any]] = {}
+        # request id → (its answer, when it was sent)
+        self._waiting: dict[str, tuple[asyncio.Future[Any], float]] = {}
+        self._sweeper: asyncio.Task[None] | None = None
         # (what, channel) → requests ("o") or replies ("res") to send in the next message
         self._outbox: dict[tuple[str, str], list[Any]] = {}
-        self._sent: dict[tuple[str, str], list[asyncio.Future[int]]] = {}
         self._flushing: set[tuple[str, str]] = set()
-        self._recent: dict[str, tuple[float, asyncio.Future[Any]]] = {}  # handled requests
+        # requests handed to this owner: id → (when, its run), kept `remember_seconds`
+        self._recent: dict[str, tuple[float, asyncio.Future[Any]]] = {}
         self._tasks: set[asyncio.Future[Any]] = set()
         self._stopping = False
         # what crossed the relay, for tests and benches
@@ -309,6 +311,7 @@ class StreamOwners:
         self.served = 0
         self.takeovers = 0
         self.local_fallbacks = 0
+        self.messages = 0  # published (each carries a batch of requests or replies)
 
     def register(self, kind: str, handler: Handler, *, anywhere: bool = False) -> None:
         """`anywhere`: while the relay is down, this worker may run the operation itself
@@ -324,22 +327,26 @@ class StreamOwners:
     async def start(self) -> None:
         await self.relay.start(self._receive)
         await self.relay.subscribe(self.reply_channel)
+        self._sweeper = asyncio.create_task(self._sweep(), name="owner-sweeper")
 
     async def stop(self) -> None:
         """Stop taking requests, let the writer finish what it holds, then let go."""
         self._stopping = True
         for key in list(self.owned):
             await self._release(key)
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=10)
+        running = {t for _, t in self._recent.values() if not t.done()} | self._tasks
+        if running:
+            await asyncio.wait(running, timeout=10)
         await self._flush_all()
         if self._lease is not None:
             with contextlib.suppress(Exception):
                 await self._lease.close(timeout=2)
             self._lease = None
-        for future in self._waiting.values():
+        for future, _ in self._waiting.values():
             if not future.done():
                 future.set_exception(OwnerUnavailable("worker stopping"))
+        if self._sweeper is not None:
+            self._sweeper.cancel()
         await self.relay.stop()
 
     # -- calling -----------------------------------------------------------------------
@@ -372,44 +379,53 @@ class StreamOwners:
         request_id = f"{self.worker}:{next(self._ids)}"
         channel = self._channel(key)
         give_up = time.monotonic() + self.deadline
+        loop = asyncio.get_running_loop()
         try:
             while True:
                 if key in self.owned:
                     return await self.handlers[kind](payload)
-                future = self._waiting[request_id] = asyncio.get_running_loop().create_future()
-                receivers = await self._send(channel, [request_id, kind, payload])
-                if receivers < 0 and kind in self._anywhere:  # the relay is down
+                # One future per attempt, resolved by the answer, or by the flush ("nobody"
+                # listens, the relay is "down") or the sweeper ("timeout"): no timer per call.
+                future = loop.create_future()
+                self._waiting[request_id] = (future, time.monotonic())
+                self._send(channel, [request_id, kind, payload])
+                status, value = await future
+                if status == "ok":
+                    return value
+                if status == "failed":
+                    raise RemoteFailure(value)
+                if status == "down" and kind in self._anywhere:
                     self.local_fallbacks += 1
                     return await self.handlers[kind](payload)
-                if receivers == 0:  # nobody listens: no owner, or one still subscribing
+                if status == "nobody":  # no owner, or one still subscribing
                     if not acquire:
                         return default
                     if await self._acquire(key):
                         return await self.handlers[kind](payload)
                     await asyncio.sleep(0.02)
-                else:
-                    self.forwarded += 1
-                    try:
-                        status, value = await asyncio.wait_for(future, self.request_timeout)
-                    except TimeoutError:
-                        # A slow owner, a lost message, or a dead owner: its lock says which.
-                        # (A read takes the stream too: a new owner holds nothing yet, so
-                        # its answer is the right one, and it comes now, not at the deadline.)
-                        if await self._acquire(key):
-                            self.takeovers += 1
-                            log.warning("took over %s from an owner that did not answer", key)
-                            return await self.handlers[kind](payload)
-                    else:
-                        if status == "ok":
-                            return value
-                        if status == "failed":
-                            raise RemoteFailure(value)
-                        # "moved": the owner is letting go; find the next one
-                        await asyncio.sleep(0.01)
+                elif status == "timeout":
+                    # A slow owner, a lost message, or a dead owner: its lock says which.
+                    # (A read takes the stream too: a new owner holds nothing yet, so its
+                    # answer is the right one, and it comes now, not at the deadline.)
+                    if await self._acquire(key):
+                        self.takeovers += 1
+                        log.warning("took over %s:%s from an owner that did not answer", *key)
+                        return await self.handlers[kind](payload)
+                else:  # "moved" (the owner is letting go) or "down": ask again shortly
+                    await asyncio.sleep(0.01 if status == "moved" else 0.1)
                 if time.monotonic() > give_up:
                     raise OwnerUnavailable(f"no owner of {key[1]} answered")
         finally:
             self._waiting.pop(request_id, None)
+
+    async def _sweep(self) -> None:
+        """Answer "timeout" to requests waiting longer than `request_timeout`."""
+        while True:
+            await asyncio.sleep(self.request_timeout / 4)
+            horizon = time.monotonic() - self.request_timeout
+            for future, at in list(self._waiting.values()):
+                if at < horizon and not future.done():
+                    future.set_result(("timeout", None))
 
     def _channel(self, key: StreamKey) -> str:
         return f"{self.namespace}:owner:{key[0]}:{key[1]}"
@@ -479,14 +495,11 @@ class StreamOwners:
 
     # -- the relay -----------------------------------------------------------------------
 
-    async def _send(self, channel: str, item: Any) -> int:
-        """Queue `item` for `channel`; returns the receivers of the message that took it."""
-        sent: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    def _send(self, channel: str, item: Any) -> None:
+        """Queue a request for `channel`'s next message."""
         box = ("o", channel)
         self._outbox.setdefault(box, []).append(item)
-        self._sent.setdefault(box, []).append(sent)
         self._start_flush(box)
-        return await sent
 
     def _reply(self, channel: str, item: Any) -> None:
         box = ("res", channel)
@@ -502,19 +515,25 @@ class StreamOwners:
         what, channel = box
         try:
             while items := self._outbox.pop(box, None):
-                waiters = self._sent.pop(box, [])
                 if what == "res":
                     message = orjson.dumps({"res": items})
                 else:
                     message = orjson.dumps({"r": self.reply_channel, "o": items})
+                self.messages += 1
                 try:
                     receivers = await self.relay.publish(channel, message)
                 except Exception as exc:
                     log.warning("owner relay publish failed (%s)", exc)
-                    receivers = -1  # as if sent: the wait for its answer times out
-                for waiter in waiters:
-                    if not waiter.done():
-                        waiter.set_result(receivers)
+                    receivers = -1
+                if what == "o":
+                    if receivers > 0:
+                        self.forwarded += len(items)
+                    else:
+                        status = "nobody" if receivers == 0 else "down"
+                        for request_id, _, _ in items:
+                            waiting = self._waiting.get(request_id)
+                            if waiting is not None and not waiting[0].done():
+                                waiting[0].set_result((status, None))
         finally:
             self._flushing.discard(box)
 
@@ -532,15 +551,16 @@ class StreamOwners:
             return
         if channel == self.reply_channel:
             for request_id, status, value in message.get("res", ()):
-                future = self._waiting.get(request_id)
-                if future is not None and not future.done():
-                    future.set_result((status, value))
+                waiting = self._waiting.get(request_id)
+                if waiting is not None and not waiting[0].done():
+                    waiting[0].set_result((status, value))
             return
         key = self._by_channel.get(channel)
         reply_to = message.get("r")
         if not isinstance(reply_to, str):
             return
-        self._forget_old()
+        now = time.monotonic()
+        self._forget_old(now)
         for request_id, kind, payload in message.get("o", ()):
             if key is None or key not in self.owned or self._stopping:
                 self._reply(reply_to, [request_id, "moved", None])
@@ -555,9 +575,7 @@ class StreamOwners:
                 continue
             self.served += 1
             task = asyncio.ensure_future(handler(payload))
-            self._recent[request_id] = (time.monotonic(), task)
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._recent[request_id] = (now, task)
             task.add_done_callback(functools.partial(self._answer, reply_to, request_id))
 
     def _answer(self, reply_to: str, request_id: str, task: asyncio.Future[Any]) -> None:
@@ -569,15 +587,14 @@ class StreamOwners:
         else:
             self._reply(reply_to, [request_id, "ok", task.result()])
 
-    def _forget_old(self) -> None:
-        if not self._recent:
-            return
-        horizon = time.monotonic() - self.remember_seconds
-        for request_id, (at, task) in list(self._recent.items()):
-            if at > horizon:
-                break  # insertion order is time order
-            if task.done():
-                del self._recent[request_id]
+    def _forget_old(self, now: float) -> None:
+        horizon = now - self.remember_seconds
+        while self._recent:
+            request_id = next(iter(self._recent))  # insertion order is time order
+            at, task = self._recent[request_id]
+            if at > horizon or not task.done():
+                return
+            del self._recent[request_id]
 
     def _spawn(self, work: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(work)
