@@ -1,1 +1,2 @@
-"""Yishi (议事) domain layer: models, services and the application wiring."""
+"""Yishi (议事) backend: `core/` (what every domain stands on), one package per domain
+(`meetings/`, `people/`, `audit/`, `record/`), and `server/` (the app wiring)."""

@@ -96,11 +96,12 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
     record is as the service writes it), then the voters in bulk with SQL."""
     import asyncpg
 
-    from backend.db import Database
-    from backend.meetings import service as meetings
+    from backend.core.db import Database
+    from backend.core.security import Principal
+    from backend.meetings import lifecycle
+    from backend.meetings import polls as meeting_polls
     from backend.meetings.models import Eligibility, MeetingKind, MeetingMode, PollKind
     from backend.people import service as people
-    from backend.security import Principal
 
     county = await seed_county(url)
     db = Database(owner_url=url, pool_size=2)
@@ -113,7 +114,7 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
         from datetime import UTC, datetime
 
         async with db.transaction(tenant_id=county.tenant_id, user_id=county.admin_id) as session:
-            meeting = await meetings.create_meeting(
+            meeting = await lifecycle.create_meeting(
                 session,
                 principal,
                 kind=MeetingKind.WORK_REPORT,
@@ -127,9 +128,9 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
                 capacity=None,
             )
         async with db.transaction(tenant_id=county.tenant_id, user_id=county.admin_id) as session:
-            await meetings.change_state(session, principal, meeting_id=meeting.id, action="start")
+            await lifecycle.change_state(session, principal, meeting_id=meeting.id, action="start")
             measured = [
-                await meetings.create_poll(
+                await meeting_polls.create_poll(
                     session,
                     principal,
                     meeting_id=meeting.id,
@@ -141,7 +142,7 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
                 )
                 for i in range(polls)
             ]
-            warmup = await meetings.create_poll(  # warms connections and caches, not measured
+            warmup = await meeting_polls.create_poll(  # warms connections and caches, not measured
                 session,
                 principal,
                 meeting_id=meeting.id,
@@ -153,8 +154,8 @@ async def seed(url: str, voters: int, polls: int = 1) -> dict[str, Any]:
             )
         async with db.transaction(tenant_id=county.tenant_id, user_id=county.admin_id) as session:
             for poll in measured:
-                await meetings.open_poll(session, principal, poll_id=poll.id)
-            await meetings.open_poll(session, principal, poll_id=warmup.id)
+                await meeting_polls.open_poll(session, principal, poll_id=poll.id)
+            await meeting_polls.open_poll(session, principal, poll_id=warmup.id)
     finally:
         await db.dispose()
 
@@ -511,7 +512,7 @@ async def _vote(
     import httpx
     import orjson
 
-    from backend.security import encode_access_token
+    from backend.core.security import encode_access_token
 
     tokens = {
         uid: encode_access_token(secret=secret, ttl_seconds=3600, tenant_id=tenant_id, user_id=uid)[
@@ -741,7 +742,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     import httpx
     import psutil
 
-    from backend.security import encode_access_token
+    from backend.core.security import encode_access_token
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     over_ws = args.vote_via == "ws"

@@ -94,7 +94,7 @@ class FreshDatabase:
     async def create(self) -> FreshDatabase:
         import asyncpg
 
-        from backend.migrate import upgrade
+        from backend.server.migrate import upgrade
 
         if not self.server_url:
             import pgserver
@@ -144,8 +144,8 @@ async def seed_county(url: str) -> County:
     """A county with its root unit and one county-wide admin (through the services)."""
     import asyncpg
 
-    from backend.db import Database
-    from backend.security import Principal
+    from backend.core.db import Database
+    from backend.core.security import Principal
     from tenants import service as tenants
 
     db = Database(owner_url=url, pool_size=2)
@@ -201,7 +201,7 @@ async def open_subscription(
 
 
 def mint_token(secret: str, county: County, ttl: int = 86400) -> str:
-    from backend.security import encode_access_token
+    from backend.core.security import encode_access_token
 
     return encode_access_token(
         secret=secret, ttl_seconds=ttl, tenant_id=county.tenant_id, user_id=county.admin_id

@@ -22,10 +22,10 @@ from typing import Any
 
 from realtime_common import RESULTS, FreshDatabase, log, pg_dsn, seed_county
 
-from backend.db import Database
+from backend.core.db import Database
+from backend.core.security import Principal
 from backend.meetings import scoring
 from backend.meetings.models import ScoringSheet
-from backend.security import Principal
 from realtime import log as events
 from realtime.writer import StreamWriter
 
@@ -115,9 +115,9 @@ async def run(url: str, n: int, k: int, window: float) -> dict[str, Any]:
         await asyncio.sleep(max(0.0, start + window + 1.0 - time.perf_counter()))
         host = Principal(tenant_id=tenant_id, user_id=admin_id)
         async with db.transaction(tenant_id=tenant_id, user_id=admin_id) as s:
-            from backend.meetings import service
+            from backend.meetings import access
 
-            meeting = await service.get_meeting(s, meeting_id)
+            meeting = await access.get_meeting(s, meeting_id)
             await events.lock_head(s, tenant_id=tenant_id, stream=f"meeting:{meeting_id}")
             sheet = await s.get(ScoringSheet, sheet_id)
             await scoring.close_sheet(s, host, meeting, sheet)

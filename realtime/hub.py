@@ -26,7 +26,7 @@ from realtime import metrics
 from realtime.log import LoggedEvent
 
 if TYPE_CHECKING:
-    from backend.db import Database
+    from backend.core.db import Database
     from realtime.feeds import StreamFeed
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ import rfc8785
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import after_commit, driver_connection
+from backend.core.db import after_commit, driver_connection
 from backend.people.models import User
 from realtime.models import Event, StreamHead
 

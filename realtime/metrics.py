@@ -2,7 +2,7 @@
 
 from prometheus_client import Counter, Gauge, Histogram
 
-# With several workers (backend.observability.metrics_text) a gauge is the sum over the live
+# With several workers (backend.core.observability.metrics_text) a gauge is the sum over the live
 # worker processes.
 SUBSCRIBERS = Gauge(
     "yishi_subscribers", "Connected subscription operations", multiprocess_mode="livesum"

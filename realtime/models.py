@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, DateTime, SmallInteger, String, UniqueConstra
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.base import Base, TenantOwned, id_column
+from backend.core.base import Base, TenantOwned, id_column
 
 
 class Event(TenantOwned, Base):

@@ -28,8 +28,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.errors import DomainError
-from backend.security import Principal
+from backend.core.errors import DomainError
+from backend.core.security import Principal
 from realtime.log import LoggedEvent, fill_labels, head_of
 from realtime.models import Event
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import Database
+from backend.core.db import Database
 from realtime.log import EventDraft, append_locked, lock_head
 from realtime.owners import Handler, StreamOwners
 

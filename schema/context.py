@@ -19,10 +19,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
-from backend.db import set_scope
+from backend.core.db import set_scope
+from backend.core.security import Principal
 from backend.people.principals import Credentials, Loader, PrincipalResolver, Resolved
-from backend.security import Principal
-from backend.services import AppServices
+from backend.server.services import AppServices
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import SchemaExtension
 
-from backend.errors import AccessError, DomainError
+from backend.core.errors import AccessError, DomainError
 
 log = logging.getLogger("yishi.graphql")
 

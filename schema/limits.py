@@ -7,7 +7,7 @@
 - `InputListLimits` refuses any list argument or variable longer than `max_list_items`
   (smaller domain caps per argument, `LIST_CAPS`) before graphql-core coerces a single item:
   coercing a 5,000,000-item `choices` blocked the loop 5 s.
-- `refuse_if_rate_limited` applies `backend.limits.RateLimits` in a mutation and sets
+- `refuse_if_rate_limited` applies `backend.core.limits.RateLimits` in a mutation and sets
   `Retry-After` on the HTTP response.
 """
 
@@ -30,7 +30,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from backend.limits import Action, RateLimited, SizedLRU, client_address
+from backend.core.limits import Action, RateLimited, SizedLRU, client_address
 from schema.context import Context
 
 #: Domain caps smaller than the general one, per top-level field and argument; the service

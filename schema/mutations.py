@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from backend.errors import DomainError, DomainErrors
-from backend.security import Principal
+from backend.core.errors import DomainError, DomainErrors
+from backend.core.security import Principal
 
 T = TypeVar("T")
 E = TypeVar("E")

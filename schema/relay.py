@@ -19,7 +19,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from backend.errors import DomainError, InvalidArgument
+from backend.core.errors import DomainError, InvalidArgument
 
 N = TypeVar("N")
 R = TypeVar("R")
@@ -86,7 +86,7 @@ def install_id_key(key: str) -> None:
 
 def _id_codec() -> IdCodec:
     if _codec is None:
-        from backend.settings import get_settings
+        from backend.core.settings import get_settings
 
         install_id_key(get_settings().id_key.get_secret_value())
     assert _codec is not None

@@ -17,7 +17,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-from backend.settings import Settings
+from backend.core.settings import Settings
 from schema.audit.api import AuditQueries
 from schema.errors import ErrorPolicy
 from schema.input_checks import InputChecks, refuse_bad_input
@@ -28,7 +28,9 @@ from schema.limits import (
     list_length_rule,
     oversize_variable,
 )
-from schema.meetings.api import MeetingMutations, MeetingQueries, MeetingSubscriptions
+from schema.meetings.mutations import MeetingMutations
+from schema.meetings.queries import MeetingQueries
+from schema.meetings.subscriptions import MeetingSubscriptions
 from schema.people.api import PeopleMutations, PeopleQueries
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
 from schema.relay import MAX_NODES

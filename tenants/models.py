@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.base import Base, TenantOwned, Timestamped, enum_column, id_column
+from backend.core.base import Base, TenantOwned, Timestamped, enum_column, id_column
 
 
 class Tenant(Timestamped, Base):

@@ -11,11 +11,11 @@ from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
-from backend.errors import DomainError, Unauthenticated
+from backend.core.errors import DomainError, Unauthenticated
+from backend.core.security import Principal
+from backend.core.validation import clean_text
 from backend.people import service as people
 from backend.people.models import Membership, Role
-from backend.security import Principal
-from backend.validation import clean_text
 from realtime import log as events
 from realtime import streams
 from tenants.errors import TenantErrorCode as Code

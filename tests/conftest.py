@@ -22,12 +22,12 @@ import httpx
 import pytest
 import uvicorn
 
-from backend.app import create_app
-from backend.db import async_url
-from backend.migrate import upgrade
-from backend.models import metadata
-from backend.services import AppServices
-from backend.settings import Settings
+from backend.core.db import async_url
+from backend.core.settings import Settings
+from backend.server.app import create_app
+from backend.server.migrate import upgrade
+from backend.server.models import metadata
+from backend.server.services import AppServices
 
 
 def with_database(url: str, name: str) -> str:

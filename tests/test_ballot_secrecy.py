@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from backend.meetings.export import build_record
+from backend.meetings.record.build import build_record
 from tests.meetings_api import CLOSE, CLOSE_SCORING, db_id, ok, snapshot
 from tests.test_meetings_scoring import PENDING, cast, counted, my_ballot, rows, scored_meeting
 

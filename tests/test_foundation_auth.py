@@ -10,9 +10,9 @@ import uuid
 import asyncpg
 import jwt
 
+from backend.core.security import JWT_ALGORITHM
 from backend.people import service as people
 from backend.people.models import Role
-from backend.security import JWT_ALGORITHM
 from tests.conftest import county_rows
 from tests.factories.people import PASSWORD, make_user, next_phone, token_for
 from tests.factories.tenants import make_county

@@ -289,7 +289,7 @@ async def test_log_lines_of_a_request_carry_its_county(server, gql, monkeypatch)
     # (GraphQL runs fields in tasks of their own: the county must reach them)
     import logging
 
-    from backend.observability import ContextFilter
+    from backend.core.observability import ContextFilter
     from tenants import service as tenant_service
 
     county = await make_county(server)

@@ -15,8 +15,8 @@ from graphql import (
     specified_scalar_types,
 )
 
-from backend.migrate import pending_model_changes
-from backend.settings import Settings
+from backend.core.settings import Settings
+from backend.server.migrate import pending_model_changes
 from schema.schema import build_schema
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"

@@ -8,16 +8,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import time
 
 import httpx
 import pytest
 from pydantic import ValidationError
 
-from backend.limits import Action, Rate, RateLimited, RateLimits, RateSettings, TokenBucket
+from backend.core.limits import Action, Rate, RateLimited, RateLimits, RateSettings, TokenBucket
+from backend.core.settings import Settings
 from backend.people.models import Role
-from backend.services import TenantDirectory
-from backend.settings import Settings
+from backend.server.services import TenantDirectory
 from schema.schema import build_schema
 from tests.factories.meetings import attend, make_meeting
 from tests.factories.people import PASSWORD, make_user, next_phone
@@ -307,7 +306,6 @@ async def test_a_user_over_the_vote_budget_is_refused_and_another_users_vote_is_
     county, (flooder, neighbour), _, poll = await voters_and_poll(server, gql, 2)
     with budgets(server, Action.VOTE, per_user=Rate(3, 3600), per_address=None):
         # when: the flooder sends 40 votes at once while the neighbour votes
-        started = time.perf_counter()
         flood = [
             gql.http.post(
                 "/graphql",
@@ -319,16 +317,17 @@ async def test_a_user_over_the_vote_budget_is_refused_and_another_users_vote_is_
 
         async def neighbour_vote():
             result = await gql.data(VOTE, {"p": poll, "c": [1], "k": key()}, token=neighbour.token)
-            return result["castVote"], time.perf_counter() - started
+            return result["castVote"]
 
-        *responses, (theirs, latency) = await asyncio.gather(*flood, neighbour_vote())
+        *responses, theirs = await asyncio.gather(*flood, neighbour_vote())
         # …and once more over the meeting socket (the same check)
         async with GraphQLWS(server.ws_url) as ws:
             await ws.open(flooder.token)
             over_ws = await ws.execute(VOTE, {"p": poll, "c": [0], "k": key()})
 
     # then: the flooder got 1 vote in, 2 refusals as a repeat, then RATE_LIMITED with a
-    # Retry-After; the neighbour's vote counted, quickly
+    # Retry-After; the neighbour's vote counted (how much a flood delays others is measured
+    # by bench/floods.py, not asserted here)
     payloads = [r.json()["data"]["castVote"] for r in responses]
     limited = [p for p in payloads if p["errors"] and p["errors"][0]["code"] == "RATE_LIMITED"]
     assert len(limited) == 37
@@ -340,7 +339,6 @@ async def test_a_user_over_the_vote_budget_is_refused_and_another_users_vote_is_
     assert all(1100 <= int(r.headers["retry-after"]) <= 1200 for r in limited_responses)
     assert over_ws["data"]["castVote"]["errors"][0]["code"] == "RATE_LIMITED"
     assert theirs == {"accepted": True, "duplicate": False, "errors": []}
-    assert latency < 2.0
     assert await vote_count(owner_db, county, poll) == 2
 
 

@@ -14,9 +14,7 @@ from datetime import UTC, datetime, timedelta
 import docx
 import pytest
 
-from backend.errors import DomainError
-from backend.meetings import export as export_module
-from backend.meetings.export import FORMAT, KIND_LABELS, build_record, render_docx
+from backend.core.errors import DomainError
 from backend.meetings.models import (
     AgendaItem,
     Comment,
@@ -40,6 +38,9 @@ from backend.meetings.models import (
     SpeakingState,
     TimerStatus,
 )
+from backend.meetings.record import docx as record_docx
+from backend.meetings.record.build import FORMAT, build_record
+from backend.meetings.record.docx import KIND_LABELS, render_docx
 from realtime.log import EventDraft, append
 from tenants.models import VenueLevel
 from tests.conftest import LiveServer
@@ -409,18 +410,18 @@ async def test_docx_reports_a_broken_chain(server: LiveServer):
 
 def test_every_enum_value_has_a_chinese_label():
     pairs = [
-        (export_module.KIND_LABELS, MeetingKind),
-        (export_module.MODE_LABELS, MeetingMode),
-        (export_module.STATE_LABELS, MeetingState),
-        (export_module.ROLE_LABELS, ParticipantRole),
-        (export_module.TIMER_LABELS, TimerStatus),
-        (export_module.POLL_KIND_LABELS, PollKind),
-        (export_module.POLL_STATE_LABELS, PollState),
-        (export_module.ELIGIBILITY_LABELS, Eligibility),
-        (export_module.SCALE_LABELS, ScoringScale),
-        (export_module.SCORING_STATE_LABELS, ScoringState),
-        (export_module.COMMENT_KIND_LABELS, CommentKind),
-        (export_module.SPEAKING_STATE_LABELS, SpeakingState),
+        (record_docx.KIND_LABELS, MeetingKind),
+        (record_docx.MODE_LABELS, MeetingMode),
+        (record_docx.STATE_LABELS, MeetingState),
+        (record_docx.ROLE_LABELS, ParticipantRole),
+        (record_docx.TIMER_LABELS, TimerStatus),
+        (record_docx.POLL_KIND_LABELS, PollKind),
+        (record_docx.POLL_STATE_LABELS, PollState),
+        (record_docx.ELIGIBILITY_LABELS, Eligibility),
+        (record_docx.SCALE_LABELS, ScoringScale),
+        (record_docx.SCORING_STATE_LABELS, ScoringState),
+        (record_docx.COMMENT_KIND_LABELS, CommentKind),
+        (record_docx.SPEAKING_STATE_LABELS, SpeakingState),
     ]
     for labels, enum_cls in pairs:
         assert set(labels) == set(enum_cls), enum_cls

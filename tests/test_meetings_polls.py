@@ -419,8 +419,8 @@ async def test_a_retry_batched_behind_a_different_second_vote_is_still_a_duplica
     """Given a recorded vote, a second vote (new key) and a retry of the first (same key)
     that land in one group-commit batch: the second vote is ALREADY_VOTED, the retry a
     duplicate — the second vote's refusal must not spill onto the retry."""
-    from backend.meetings import service
-    from backend.security import Principal
+    from backend.core.security import Principal
+    from backend.meetings import polls
 
     county = await make_county(server)
     (voter,) = await citizens(server, county, 1)
@@ -433,7 +433,7 @@ async def test_a_retry_batched_behind_a_different_second_vote_is_still_a_duplica
     writer = server.services.extras["writer"]
     principal = Principal(tenant_id=county.id, user_id=voter.user_id)
     second, retry = await asyncio.gather(
-        service.cast_vote(
+        polls.cast_vote(
             writer,
             db_id(meeting),
             principal,
@@ -441,7 +441,7 @@ async def test_a_retry_batched_behind_a_different_second_vote_is_still_a_duplica
             choices=[1],
             idempotency_key="second",
         ),
-        service.cast_vote(
+        polls.cast_vote(
             writer,
             db_id(meeting),
             principal,

@@ -434,8 +434,8 @@ async def test_a_shutting_down_server_writes_pools_of_k_or_more_and_loses_only_s
 ):
     """A restart during a meeting: a process's pool of k or more is written as a last batch;
     a pool under k is lost (its voters were only ever told PENDING)."""
+    from backend.core.security import Principal
     from backend.meetings import scoring
-    from backend.security import Principal
 
     county, voters, _meeting, sheet = await scored_meeting(server, gql, 4, k=3)
     small_county, small_voters, _, small_sheet = await scored_meeting(server, gql, 2, k=3)

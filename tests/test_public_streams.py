@@ -24,7 +24,7 @@ import docx
 import httpx
 import pytest
 
-from backend.db import async_url
+from backend.core.db import async_url
 from backend.meetings import visibility
 from backend.people.models import Role
 from tests.conftest import asyncpg_dsn
@@ -420,9 +420,9 @@ def _secrets(world: World, viewer: str) -> list[str]:
 
 
 def _event_types_in_code() -> set[str]:
-    """Every event type backend/meetings can append: the type argument of each `_append`
+    """Every event type backend/meetings can append: the type argument of each `append_event`
     and `EventDraft` call (f-strings expanded over the timer actions)."""
-    from schema.meetings.api import TimerAction
+    from schema.meetings.mutations.agenda import TimerAction
 
     types: set[str] = set()
     for path in Path(visibility.__file__).parent.glob("*.py"):
@@ -430,7 +430,7 @@ def _event_types_in_code() -> set[str]:
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", getattr(node.func, "attr", None))
-            index = {"_append": 3, "EventDraft": 0}.get(name)
+            index = {"append_event": 3, "EventDraft": 0}.get(name)
             if index is None or len(node.args) <= index:
                 continue
             arg = node.args[index]

@@ -16,7 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeout
 
-from backend.db import Database
+from backend.core.db import Database
 from realtime import log as event_log
 from realtime import metrics
 from realtime.coalesce import Coalescer

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from backend.db import async_url
+from backend.core.db import async_url
 from realtime import log as event_log
 from realtime.log import EventDraft
 from tests.conftest import asyncpg_dsn

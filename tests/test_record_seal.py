@@ -27,7 +27,7 @@ import pytest
 import rfc8785
 from docx import Document
 
-from backend.db import async_url
+from backend.core.db import async_url
 from backend.record import sm2
 from backend.record.seal import Sealer, generate_key, statement_bytes
 from realtime.log import GENESIS, _orjson_is_jcs, canonical_event, chain_hash, jcs

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from backend.models import metadata
 from backend.people.models import Role
+from backend.server.models import metadata
 from tenants.models import OrgUnitKind, VenueLevel
 from tests.factories.meetings import attend, make_meeting
 from tests.factories.people import PASSWORD, make_user

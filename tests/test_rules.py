@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backend.rules import (
+from backend.core.rules import (
     RULES,
     RuleUnit,
     add_working_days,

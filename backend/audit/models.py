@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.base import Base, TenantOwned, Timestamped, id_column
+from backend.core.base import Base, TenantOwned, Timestamped, id_column
 
 
 class AuditEntry(TenantOwned, Timestamped, Base):

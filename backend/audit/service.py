@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit.models import AuditEntry
-from backend.security import Principal
+from backend.core.security import Principal
 
 
 async def record(

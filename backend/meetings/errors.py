@@ -25,4 +25,4 @@ class MeetingErrorCode(enum.Enum):
     COMMENT_TOO_LONG = "COMMENT_TOO_LONG"
     ALREADY_HIDDEN = "ALREADY_HIDDEN"
     RECORD_SEALED = "RECORD_SEALED"
-    RATE_LIMITED = "RATE_LIMITED"  # too many actions too fast (backend.limits)
+    RATE_LIMITED = "RATE_LIMITED"  # too many actions too fast (backend.core.limits)

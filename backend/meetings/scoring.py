@@ -31,8 +31,11 @@ import orjson
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import driver_connection
-from backend.errors import DomainError
+from backend.core.db import driver_connection
+from backend.core.errors import DomainError
+from backend.core.security import Principal
+from backend.core.validation import clean_text
+from backend.meetings.access import get_meeting, is_host, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import (
     Eligibility,
@@ -45,9 +48,9 @@ from backend.meetings.models import (
     ScoringSheet,
     ScoringState,
 )
+from backend.meetings.participants import is_eligible
+from backend.meetings.stream import append_event, now, stream_of
 from backend.people.models import User
-from backend.security import Principal
-from backend.validation import clean_text
 from realtime import log as events
 from realtime.log import EventDraft
 from realtime.owners import OwnerUnavailable
@@ -83,11 +86,9 @@ async def open_scoring(
     eligibility: Eligibility,
     min_ballots: int = DEFAULT_MIN_BALLOTS,
 ) -> ScoringSheet:
-    from backend.meetings import service
-
-    meeting = await service.get_meeting(session, meeting_id)
-    await service.require_host(session, principal, meeting)
-    service._require_state(meeting, MeetingState.LIVE, action="开始测评")
+    meeting = await get_meeting(session, meeting_id)
+    await require_host(session, principal, meeting)
+    require_state(meeting, MeetingState.LIVE, action="开始测评")
     clean_targets = [t.strip() for t in targets]
     if not 1 <= len(clean_targets) <= 100 or any(not t or len(t) > 100 for t in clean_targets):
         raise DomainError(Code.INVALID, "测评对象须为1到100个，每个1到100个字", field="targets")
@@ -115,7 +116,7 @@ async def open_scoring(
     )
     session.add(sheet)
     await session.flush()
-    await service._append(session, principal, meeting, "scoring.opened", sheet_snapshot(sheet))
+    await append_event(session, principal, meeting, "scoring.opened", sheet_snapshot(sheet))
     return sheet
 
 
@@ -636,15 +637,13 @@ async def cast_ballot(
 
 
 async def _require_eligible(session: AsyncSession, sheet: ScoringSheet, user_id: int) -> None:
-    from backend.meetings import service
-
     p = await session.scalar(
         select(Participant).where(
             Participant.meeting_id == sheet.meeting_id, Participant.user_id == user_id
         )
     )
     checked_in = p is not None and p.checked_in_at is not None
-    if p is not None and service._is_eligible(sheet.eligibility, p.role, checked_in):
+    if p is not None and is_eligible(sheet.eligibility, p.role, checked_in):
         return
     if p is not None and sheet.eligibility is Eligibility.ATTENDEES and not checked_in:
         raise DomainError(Code.NOT_CHECKED_IN, "请先签到，签到后才能参加测评", field="sheetId")
@@ -654,16 +653,12 @@ async def _require_eligible(session: AsyncSession, sheet: ScoringSheet, user_id:
 async def close_scoring(
     session: AsyncSession, principal: Principal, *, sheet_id: int
 ) -> ScoringSheet:
-    from backend.meetings import service
-
     sheet = await session.get(ScoringSheet, sheet_id)
     if sheet is None:
         raise DomainError(Code.NOT_FOUND, "测评不存在", field="sheetId")
-    meeting = await service.get_meeting(session, sheet.meeting_id)
-    await service.require_host(session, principal, meeting)
-    await events.lock_head(
-        session, tenant_id=meeting.tenant_id, stream=service.stream_of(meeting.id)
-    )
+    meeting = await get_meeting(session, sheet.meeting_id)
+    await require_host(session, principal, meeting)
+    await events.lock_head(session, tenant_id=meeting.tenant_id, stream=stream_of(meeting.id))
     await session.refresh(sheet)
     if sheet.state is not ScoringState.OPEN:
         raise DomainError(Code.SCORING_CLOSED, "测评已结束", field="sheetId")
@@ -676,8 +671,6 @@ async def close_sheet(
 ) -> None:
     """Close under the stream's head lock (the caller holds it): the ballots still pending
     in this process are the last batch (k or more, or none are kept), then the results."""
-    from backend.meetings import service
-
     mixer = current_mixer()
     taken = await mixer.take_for_close(session, sheet) if mixer else []
     conn = await driver_connection(session)
@@ -692,7 +685,7 @@ async def close_sheet(
             mixer.batch_sizes.append(len(fresh))
         # Recorded as every batch is (no actor: a batch is nobody's ballot), so the record
         # lists each batch the same way whether it was written open or at the close.
-        await service._append(
+        await append_event(
             session,
             Principal(tenant_id=sheet.tenant_id),
             meeting,
@@ -716,9 +709,9 @@ async def close_sheet(
         sheet.results = withheld_results(sheet, took_part)
     else:
         sheet.results = tally_scores(sheet, list(answers))
-    sheet.state, sheet.closed_at = ScoringState.CLOSED, service.now()
+    sheet.state, sheet.closed_at = ScoringState.CLOSED, now()
     await session.flush()
-    await service._append(session, principal, meeting, "scoring.closed", sheet_snapshot(sheet))
+    await append_event(session, principal, meeting, "scoring.closed", sheet_snapshot(sheet))
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -767,12 +760,10 @@ async def turnout(
     principal: Principal,
     sheet: ScoringSheet | None,
 ) -> Turnout | None:
-    from backend.meetings import service
-
     if sheet is None:
         return None
-    meeting = await service.get_meeting(session, sheet.meeting_id)
-    if not await service.is_host(session, principal, meeting):
+    meeting = await get_meeting(session, sheet.meeting_id)
+    if not await is_host(session, principal, meeting):
         return None
     people = (
         await session.execute(
@@ -787,7 +778,7 @@ async def turnout(
     eligible = [
         (p.user_id, p.display_name)
         for p in people
-        if service._is_eligible(sheet.eligibility, p.role, p.checked_in_at is not None)
+        if is_eligible(sheet.eligibility, p.role, p.checked_in_at is not None)
     ]
     counted_ids = set(
         (

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from backend.db import Database
-from backend.meetings import service
+from backend.core.db import Database
+from backend.meetings import agenda
 from backend.meetings.models import AgendaItem, TimerStatus
 
 log = logging.getLogger(__name__)
@@ -74,12 +74,12 @@ class TimerScheduler:
                 )
             ).all()
         next_due = self.max_sleep
-        warn = timedelta(seconds=service.SPEECH_WARNING_SECONDS)
+        warn = timedelta(seconds=agenda.SPEECH_WARNING_SECONDS)
         for tenant_id, item_id, deadline, warned in rows:
             due = deadline if warned else deadline - warn
             if due <= now:
                 async with self.db.transaction(tenant_id=tenant_id) as session:
-                    await service.fire_due_warnings(session, item_id=item_id, at=now)
+                    await agenda.fire_due_warnings(session, item_id=item_id, at=now)
                 # the time-up warning may follow right after the one-minute one
                 next_due = min(
                     next_due,

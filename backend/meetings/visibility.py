@@ -27,8 +27,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.core.security import Principal
 from backend.meetings.models import Comment, Meeting, MeetingState, Participant, ParticipantRole
-from backend.security import Principal
 from realtime import streams
 from realtime.log import LoggedEvent
 from tenants.models import OrgUnit
@@ -62,7 +62,7 @@ async def views_of(
 ) -> dict[int, Hashable]:
     """The caller's view of each meeting of this county among `meeting_ids` (absent: not
     found), in one query: a crowd joining a meeting, or a page of meetings, comes here."""
-    from backend.meetings import service
+    from backend.meetings import access
 
     rows = (
         await session.execute(
@@ -81,12 +81,12 @@ async def views_of(
     for meeting_id, path, role, state in rows:
         if principal.user_id is None:
             view: Hashable = PUBLIC_VIEW
-        elif service._hosts_by_role(principal, path) or role is ParticipantRole.HOST:
+        elif access.hosts_by_role(principal, path) or role is ParticipantRole.HOST:
             view = HOST_VIEW
         else:
             view = PARTICIPANT_VIEW if role is not None else PUBLIC_VIEW
         if state is MeetingState.DRAFT and view is not HOST_VIEW and role is None:
-            continue  # a draft is not public (`service.visible_to`): as if it did not exist
+            continue  # a draft is not public (`access.visible_to`): as if it did not exist
         views[meeting_id] = view
     return views
 
@@ -232,7 +232,7 @@ streams.register_kind(
 
 
 def record_for(record: dict[str, Any], view: Hashable) -> dict[str, Any]:
-    """The exported record (`export.build_record`) as `view` may see it: hosts get it
+    """The exported record (`record.build.build_record`) as `view` may see it: hosts get it
     whole; anyone else (the record is readable by the county once published) gets the
     events through `project` and the other sections without user ids, hidden text, hiding
     reasons or the names of people other than the agenda's speakers (and, for

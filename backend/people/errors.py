@@ -15,4 +15,4 @@ class PeopleErrorCode(enum.Enum):
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
     INVALID_REFRESH_TOKEN = "INVALID_REFRESH_TOKEN"
     LAST_ADMIN = "LAST_ADMIN"
-    RATE_LIMITED = "RATE_LIMITED"  # too many actions too fast (backend.limits)
+    RATE_LIMITED = "RATE_LIMITED"  # too many actions too fast (backend.core.limits)

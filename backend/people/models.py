@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.base import Base, TenantOwned, Timestamped, enum_column, id_column
+from backend.core.base import Base, TenantOwned, Timestamped, enum_column, id_column
 
 
 class Role(enum.Enum):

@@ -35,11 +35,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import object_session
 
-from backend.db import after_commit
-from backend.observability import note_tenant
-from backend.people import service as people
-from backend.people.models import Membership, User
-from backend.security import (
+from backend.core.db import after_commit
+from backend.core.observability import note_tenant
+from backend.core.security import (
     ACCOUNT_DISABLED,
     BAD_AUTHORIZATION,
     COUNTY_MISMATCH,
@@ -49,9 +47,11 @@ from backend.security import (
     Principal,
     decode_access_token,
 )
+from backend.people import service as people
+from backend.people.models import Membership, User
 
 if TYPE_CHECKING:
-    from backend.db import Database
+    from backend.core.db import Database
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -101,7 +101,7 @@ class PrincipalResolver:
     def __init__(
         self,
         db: Database,
-        tenants: Any,  # backend.services.TenantDirectory: resolve(slug) -> county id | None
+        tenants: Any,  # backend.server.services.TenantDirectory: resolve(slug) -> county id | None
         *,
         secret: str,
         max_accounts: int = 50_000,

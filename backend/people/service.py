@@ -14,7 +14,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
-from backend.errors import DomainError
+from backend.core.errors import DomainError
+from backend.core.security import (
+    Grant,
+    Principal,
+    encode_access_token,
+    hash_password,
+    new_opaque_token,
+    token_digest,
+    verify_password,
+)
+from backend.core.validation import clean_text
 from backend.people.errors import PeopleErrorCode as Code
 from backend.people.models import (
     LoginThrottle,
@@ -24,16 +34,6 @@ from backend.people.models import (
     Role,
     User,
 )
-from backend.security import (
-    Grant,
-    Principal,
-    encode_access_token,
-    hash_password,
-    new_opaque_token,
-    token_digest,
-    verify_password,
-)
-from backend.validation import clean_text
 from tenants.models import OrgUnit
 
 MIN_PASSWORD_LENGTH = 8

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on a connection handed in by `backend.migrate`, or opens one."""
+"""Alembic environment: runs on a connection handed in by `backend.server.migrate`, or opens one."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from backend.db import async_url
-from backend.models import metadata
+from backend.core.db import async_url
+from backend.server.models import metadata
 
 config = context.config
 

@@ -8,10 +8,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.errors import AccessError
+from backend.core.errors import AccessError
+from backend.core.security import CredentialsRefused
 from backend.people.principals import Credentials
-from backend.security import CredentialsRefused
-from backend.services import AppServices
+from backend.server.services import AppServices
 
 # Close codes besides graphql-transport-ws's own (docs/realtime.md lists them all):
 CLOSE_BAD_REQUEST = 4400  # a malformed message or connection_init payload; the reason says

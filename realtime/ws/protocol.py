@@ -36,10 +36,10 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.types.arguments import convert_arguments
 
-from backend.errors import AccessError, DomainError, InvalidArgument
+from backend.core.errors import AccessError, DomainError, InvalidArgument
+from backend.core.security import CredentialsRefused
 from backend.people.principals import Credentials, Resolved
-from backend.security import CredentialsRefused
-from backend.services import AppServices
+from backend.server.services import AppServices
 from realtime.feeds import Member
 from realtime.log import LoggedEvent
 from realtime.ws.admission import (

@@ -7,8 +7,8 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from backend.errors import AccessError, DomainError
-from backend.meetings import service
+from backend.core.errors import AccessError, DomainError
+from backend.meetings import access
 from backend.meetings.errors import MeetingErrorCode as Code
 from schema.context import credentials_from_headers, resolve_principal
 from schema.relay import decode_id
@@ -18,7 +18,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 async def record_docx(request: Request) -> Response:
     """Same access as the meetingRecord query (Authorization / X-Tenant headers)."""
-    from backend.meetings import export, visibility
+    from backend.meetings import visibility
+    from backend.meetings.record.build import build_record
+    from backend.meetings.record.docx import render_docx
 
     services = request.app.state.services
     try:
@@ -34,10 +36,10 @@ async def record_docx(request: Request) -> Response:
         async with services.db.transaction(
             tenant_id=principal.tenant_id, user_id=principal.user_id, read_only=True
         ) as s:
-            meeting = await service.get_meeting(s, meeting_id)
-            await service.require_record_access(s, principal, meeting)
+            meeting = await access.get_meeting(s, meeting_id)
+            await access.require_record_access(s, principal, meeting)
             view = await visibility.view_of(s, principal, meeting_id)
-            record = visibility.record_for(await export.build_record(s, meeting_id), view)
+            record = visibility.record_for(await build_record(s, meeting_id), view)
     except AccessError as exc:
         status = 401 if exc.code == "UNAUTHENTICATED" else 403
         return JSONResponse(
@@ -49,7 +51,7 @@ async def record_docx(request: Request) -> Response:
         )
     filename = quote(f"{meeting.title}-协商记录.docx")
     return Response(
-        export.render_docx(record),
+        render_docx(record),
         media_type=DOCX,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
     )

@@ -463,14 +463,14 @@ class Meeting(DatabaseNode, relay.Node):
             str | None, strawberry.argument(description="Cursor to start after.")
         ] = None,
     ) -> Connection[MeetingComment]:
-        from backend.meetings import service
+        from backend.meetings import access
 
         size, after_id = page_size(first), decode_cursor(after)
         principal = await info.context.principal()
 
         async def run(s):  # type: ignore[no-untyped-def]
-            meeting = await service.get_meeting(s, self.id)
-            host = await service.is_host(s, principal, meeting)
+            meeting = await access.get_meeting(s, self.id)
+            host = await access.is_host(s, principal, meeting)
             query = select(models.Comment).where(models.Comment.meeting_id == self.id)
             if after_id is not None:
                 query = query.where(models.Comment.id < after_id)
@@ -504,15 +504,15 @@ async def _nodes(
     info: Info, type_name: str, model: Any, convert: Any, node_ids: Iterable[str]
 ) -> list[Any]:
     """Rows of a meeting, or meetings, by node id; those of a meeting the caller may not
-    see (a draft: `service.visible_to`) are null, as if they did not exist."""
-    from backend.meetings import service
+    see (a draft: `access.visible_to`) are null, as if they did not exist."""
+    from backend.meetings import access
 
     ids = decode_node_ids(type_name, node_ids)
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return [None] * len(ids)
     principal = await info.context.principal()
-    query = select(model).where(model.id.in_(wanted), service.visible_to(principal))
+    query = select(model).where(model.id.in_(wanted), access.visible_to(principal))
     if model is not models.Meeting:
         query = query.join(models.Meeting, models.Meeting.id == model.meeting_id)
     rows = {r.id: r for r in await _rows(info, query)}

@@ -8,8 +8,8 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from backend.errors import DomainError
-from backend.limits import Action
+from backend.core.errors import DomainError
+from backend.core.limits import Action
 from backend.people import service
 from backend.people.errors import PeopleErrorCode as Code
 from schema.limits import refuse_if_rate_limited

@@ -11,7 +11,7 @@ from graphql import GraphQLError
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from backend.errors import InvalidArgument
+from backend.core.errors import InvalidArgument
 from realtime import log as event_log
 from realtime import streams
 from realtime.log import LoggedEvent

@@ -7,8 +7,8 @@ import functools
 import itertools
 import random
 
+from backend.core.security import encode_access_token, hash_password
 from backend.people.models import Membership, Role, User
-from backend.security import encode_access_token, hash_password
 from tests.conftest import LiveServer
 from tests.factories.tenants import Account, County
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from strawberry import relay
 
+from backend.core.security import Principal
 from backend.people.models import Role
-from backend.security import Principal
 from schema.relay import from_global_id, to_global_id
 from tenants import service
 from tenants.models import OrgUnitKind, VenueLevel

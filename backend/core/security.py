@@ -17,7 +17,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from backend.errors import PermissionDenied, Unauthenticated
+from backend.core.errors import PermissionDenied, Unauthenticated
 from backend.people.models import Role
 
 _hasher = PasswordHasher()

@@ -1,7 +1,7 @@
 """Every table, imported in one place so Alembic and the RLS test see the whole schema."""
 
 from backend.audit.models import AuditEntry
-from backend.base import Base
+from backend.core.base import Base
 from backend.meetings.models import (
     AgendaItem,
     Comment,

@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
 
 if TYPE_CHECKING:
-    from backend.settings import Settings
+    from backend.core.settings import Settings
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")

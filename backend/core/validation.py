@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from backend.errors import DomainError
+from backend.core.errors import DomainError
 
 
 def clean_text(

@@ -14,11 +14,12 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import ValidationError
 
-from backend.db import Database
+import schema as schema_package
+from backend.core.db import Database
+from backend.core.settings import Settings
 from backend.people.models import Role
 from backend.record import sm2
 from backend.record.seal import ExportCheck
-from backend.settings import Settings
 
 T = TypeVar("T")
 
@@ -52,7 +53,7 @@ def resolve_database(settings: Settings) -> tuple[str, bool]:
     """(owner URL, embedded?) — starts the embedded PostgreSQL when no DATABASE_URL is set."""
     if settings.database_url:
         return settings.database_url, False
-    from backend.embedded import start_embedded
+    from backend.server.embedded import start_embedded
 
     return start_embedded(settings.data_dir), True
 
@@ -60,8 +61,8 @@ def resolve_database(settings: Settings) -> tuple[str, bool]:
 def run_with_database(work: Callable[[Database], Awaitable[T]], *, migrate: bool = False) -> T:
     """Run `work` against the configured database (embedded when DATABASE_URL is unset),
     migrated first if asked; a DomainError is printed with its field and exits 1."""
-    from backend.errors import DomainError
-    from backend.migrate import upgrade
+    from backend.core.errors import DomainError
+    from backend.server.migrate import upgrade
 
     settings = load_settings()
     url, _ = resolve_database(settings)
@@ -89,7 +90,7 @@ def run_with_database(work: Callable[[Database], Awaitable[T]], *, migrate: bool
 
 async def county_id(db: Database, slug: str) -> int:
     """The id of the county `slug`, or exit 2 naming it."""
-    from backend.services import TenantDirectory
+    from backend.server.services import TenantDirectory
 
     tenant_id = await TenantDirectory(db).resolve(slug)
     if tenant_id is None:
@@ -101,7 +102,7 @@ async def county_id(db: Database, slug: str) -> int:
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Apply migrations (as the owner role in DATABASE_URL)."""
-    from backend.migrate import upgrade
+    from backend.server.migrate import upgrade
 
     settings = load_settings()
     url, _ = resolve_database(settings)
@@ -134,7 +135,7 @@ def serve(
     """Run the service (embedded PostgreSQL when DATABASE_URL is unset)."""
     import uvicorn
 
-    from backend.migrate import upgrade
+    from backend.server.migrate import upgrade
 
     settings = load_settings()
     _exit_normally_on_sigterm()
@@ -152,7 +153,7 @@ def serve(
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     try:
         uvicorn.run(
-            "backend.app:create_app",
+            "backend.server.app:create_app",
             factory=True,
             host=host or settings.host,
             port=port or settings.port,
@@ -179,7 +180,7 @@ def demo(
     port: Annotated[int | None, typer.Option(help="Port (with --serve).")] = None,
 ) -> None:
     """Seed the demo county (城口县) idempotently and print how to sign in."""
-    from backend import demo as demo_data
+    from backend.server import demo as demo_data
 
     settings = load_settings()
     logins = run_with_database(demo_data.seed, migrate=True)
@@ -213,7 +214,7 @@ def tenants_create(
     admin_password: Annotated[str | None, typer.Option(help="First admin's password.")] = None,
 ) -> None:
     """Register a county (as the platform)."""
-    from backend.security import Principal
+    from backend.core.security import Principal
     from tenants import service
 
     admin = None
@@ -290,7 +291,8 @@ def operator_create(username: str, password: str) -> None:
     run_with_database(work)
 
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "schema.graphql"
+# Found through the `schema` package, not this file's folder, so it holds wherever the CLI lives.
+SCHEMA_FILE = Path(schema_package.__file__).resolve().parent / "schema.graphql"
 
 
 @schema_app.command("export")
@@ -414,7 +416,7 @@ def record_verify(
     """Recompute a stream's hash chain; exit 1 and name the first broken link if any. A
     sealed stream must end with its seal; for a meeting, every section of the record must
     match the digests sealed in the chain and the county's signature must verify."""
-    from backend.meetings.export import build_record
+    from backend.meetings.record.build import build_record
     from backend.record.seal import load_key, verify_export
     from realtime.log import verify_stream
 
@@ -455,7 +457,7 @@ def record_seal(
 ) -> None:
     """Complete a sealed stream's seal: sign it if it was sealed before the county had a key,
     timestamp it if the TSA was unavailable. Refuses a chain or record that does not verify."""
-    from backend.meetings.export import build_record
+    from backend.meetings.record.build import build_record
     from backend.record.seal import Sealer, content_differences
     from realtime import log as event_log
 

@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=4000, ge=100)
     db_pool_size: int = Field(default=10, ge=1, le=200)
     # Young-generation threshold of the cyclic garbage collector (0: Python's default, 700).
-    # See backend.observability.tune_gc.
+    # See backend.core.observability.tune_gc.
     gc_threshold: int = Field(default=20_000, ge=0)
     # Coalesced live frames (tallies) a host sends per second at most, shared by its workers:
     # with 5,000 watchers, one tally a second (realtime.feeds.StreamFeed.offer_live).
@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     ws_message_burst: int = Field(
         default=200, ge=1, description="Messages a socket may send at once above the rate."
     )
-    # Request sizes (backend.limits.RequestLimits): a larger body is refused with 413, a
+    # Request sizes (backend.core.limits.RequestLimits): a larger body is refused with 413, a
     # larger header value with 431, before anything parses them.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     max_header_bytes: int = Field(default=8 * 1024, ge=256)
@@ -103,7 +103,7 @@ class Settings(BaseSettings):
     max_list_items: int = Field(default=1000, ge=1)
     # Rate limits, "actions/seconds" (burst, refilled evenly), "0" for none: per user (or
     # per account for sign-in) and per client address, in each worker process
-    # (backend.limits.RateLimits). Per-address budgets are generous: a meeting hall or a
+    # (backend.core.limits.RateLimits). Per-address budgets are generous: a meeting hall or a
     # village office may put hundreds of people behind one address.
     rate_vote_user: str = "20/1s"
     rate_vote_address: str = "10000/1s"
@@ -145,7 +145,7 @@ class Settings(BaseSettings):
     )
     @classmethod
     def _rate(cls, value: str) -> str:
-        from backend.limits import Rate
+        from backend.core.limits import Rate
 
         Rate.parse(value)  # raises ValueError with the expected form
         return value

@@ -9,8 +9,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from backend.db import async_url
-from backend.models import metadata
+from backend.core.db import async_url
+from backend.server.models import metadata
 
 
 def alembic_config(url: str) -> Config:

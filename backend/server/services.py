@@ -6,9 +6,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.db import Database
-from backend.limits import RateLimits, SizedLRU
-from backend.settings import Settings
+from backend.core.db import Database
+from backend.core.limits import RateLimits, SizedLRU
+from backend.core.settings import Settings
 from tenants import service as tenants
 from tenants.models import Tenant
 

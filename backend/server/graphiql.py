@@ -1,5 +1,5 @@
 """GraphiQL without the internet: strawberry's page with its CDN addresses pointed at the
-copies shipped in `backend/static/graphiql` (county intranets cannot reach a CDN)."""
+copies shipped in `backend/server/static/graphiql` (county intranets cannot reach a CDN)."""
 
 from __future__ import annotations
 

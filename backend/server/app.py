@@ -27,23 +27,24 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from backend.db import Database, describe_url
-from backend.graphiql import ASSETS, graphiql_html
-from backend.limits import RequestLimits
-from backend.meetings.scoring import BallotMixer, install_mixer
-from backend.meetings.service import VOTE_OPERATION, MeetingDirectory, run_vote
-from backend.meetings.timers import TimerScheduler
-from backend.observability import (
+from backend.core.db import Database, describe_url
+from backend.core.limits import RequestLimits
+from backend.core.observability import (
     RequestMiddleware,
     configure_logging,
     metrics_text,
     tune_gc,
     worker_exited,
 )
+from backend.core.settings import Settings, get_settings
+from backend.meetings.access import MeetingDirectory
+from backend.meetings.polls import VOTE_OPERATION, run_vote
+from backend.meetings.scoring import BallotMixer, install_mixer
+from backend.meetings.timers import TimerScheduler
 from backend.people.principals import PrincipalResolver
 from backend.record.seal import Sealer
-from backend.services import AppServices, TenantDirectory
-from backend.settings import Settings, get_settings
+from backend.server.graphiql import ASSETS, graphiql_html
+from backend.server.services import AppServices, TenantDirectory
 from realtime.hub import Hub, install_hub
 from realtime.owners import StreamOwners, relay_for
 from realtime.writer import StreamWriter
@@ -192,7 +193,7 @@ class YishiGraphQL(GraphQL[Context, None]):
 def database_url(settings: Settings) -> str:
     if settings.database_url:
         return settings.database_url
-    from backend.embedded import start_embedded
+    from backend.server.embedded import start_embedded
 
     return start_embedded(settings.data_dir)
 
@@ -208,7 +209,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         url = database_url(settings)
         if migrate if migrate is not None else settings.database_url is None:
-            from backend.migrate import upgrade
+            from backend.server.migrate import upgrade
 
             await upgrade(url)
         db = Database(

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.db import Database
+from backend.core.db import Database
+from backend.core.security import Principal
 from backend.people import service as people
 from backend.people.models import Membership, Role, User
-from backend.security import Principal
 from tenants import service as tenants
 from tenants.models import OrgUnit, OrgUnitKind, Tenant, Venue, VenueLevel
 
@@ -129,7 +129,7 @@ DEMO_MEETING = "2026年度县级部门“三民”述职报告会"
 async def _seed_meeting(session: AsyncSession, admin: Principal, units: dict[str, OrgUnit]) -> None:
     """An announced 述职报告会 with speakers, invited 代表委员 and a draft poll, so the live
     features can be tried at once (start it with startMeeting)."""
-    from backend.meetings import service as meetings
+    from backend.meetings import agenda, lifecycle, participants, polls
     from backend.meetings.models import (
         Eligibility,
         Meeting,
@@ -143,7 +143,7 @@ async def _seed_meeting(session: AsyncSession, admin: Principal, units: dict[str
         return
     root = await tenants.root_unit(session)
     center = await session.scalar(select(Venue.id).where(Venue.level == VenueLevel.CENTER))
-    meeting = await meetings.create_meeting(
+    meeting = await lifecycle.create_meeting(
         session,
         admin,
         kind=MeetingKind.WORK_REPORT,
@@ -157,7 +157,7 @@ async def _seed_meeting(session: AsyncSession, admin: Principal, units: dict[str
         capacity=500,
     )
     for unit_name, speaker in (("县住房城乡建委", "住建委主任"), ("县司法局", "司法局局长")):
-        await meetings.add_agenda_item(
+        await agenda.add_agenda_item(
             session,
             admin,
             meeting_id=meeting.id,
@@ -180,10 +180,10 @@ async def _seed_meeting(session: AsyncSession, admin: Principal, units: dict[str
             )
         )
     ).all()
-    await meetings.invite(
+    await participants.invite(
         session, admin, meeting_id=meeting.id, user_ids=list(guests), role=ParticipantRole.DEPUTY
     )
-    await meetings.create_poll(
+    await polls.create_poll(
         session,
         admin,
         meeting_id=meeting.id,
@@ -193,4 +193,4 @@ async def _seed_meeting(session: AsyncSession, admin: Principal, units: dict[str
         max_choices=None,
         eligibility=Eligibility.REGISTERED,
     )
-    await meetings.change_state(session, admin, meeting_id=meeting.id, action="announce")
+    await lifecycle.change_state(session, admin, meeting_id=meeting.id, action="announce")
