@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,6 +39,7 @@ from backend.core.observability import (
 )
 from backend.core.settings import Settings, get_settings
 from backend.meetings.access import MeetingDirectory
+from backend.meetings.polls import VOTE_OPERATION, run_vote
 from backend.meetings.scoring import BallotMixer, install_mixer
 from backend.meetings.timers import TimerScheduler
 from backend.people.passwords import Passwords
@@ -46,6 +48,7 @@ from backend.record.seal import Sealer
 from backend.record.verify import VerificationCache
 from backend.server.graphiql import ASSETS, graphiql_html
 from realtime.hub import Hub, install_hub
+from realtime.owners import StreamOwners, relay_for
 from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
 from realtime.ws.admission import SocketCounts
@@ -241,15 +244,19 @@ def create_app(
         )
         await hub.start()
         install_hub(hub)
-        writer = StreamWriter(db)
-        ballots = BallotMixer(writer)  # pending 测评票, in this process's memory only
+        # One owner per hot stream across workers and hosts (realtime.owners): the others
+        # hand it their votes and 测评票, so one writer batches them and one mixer holds a
+        # sheet's pending ballots.
+        owners = StreamOwners(
+            db.app_engine.url.set(drivername="postgresql").render_as_string(hide_password=False),
+            relay_for(settings.broadcast_url, settings.jwt_secret.get_secret_value()),
+            namespace=namespace,
+        )
+        await owners.start()
+        writer = StreamWriter(db, owners=owners)
+        writer.register(VOTE_OPERATION, functools.partial(run_vote, writer), anywhere=True)
+        ballots = BallotMixer(writer)  # pending 测评票, in the stream owner's memory only
         install_mixer(ballots)
-        if settings.workers > 1:
-            log.warning(
-                "测评 with %d workers: each mixes its own ballots, and closing a sheet counts "
-                "only those pending on the worker that closes it (docs/meetings.md)",
-                settings.workers,
-            )
         timers = TimerScheduler(db, clock=the_clock)
         timers.start()
         services = AppServices(
