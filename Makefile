@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v p
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test fuzz lint schema bench-fanout clean
+.PHONY: run test check fuzz lint schema bench-fanout clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -35,6 +35,12 @@ fuzz: $(BIN)/.installed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# What CI checks before the suite: ruff, mypy (backend schema realtime tenants; options in
+# pyproject.toml) and the import contracts of the layers (docs/architecture.md).
+check: lint
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 schema: $(BIN)/.installed
 	$(BIN)/yishi schema export

@@ -146,22 +146,26 @@ async def seed_county(url: str) -> County:
 
     from backend.core.db import Database
     from backend.core.security import Principal
-    from tenants import service as tenants
+    from backend.people import counties
+    from backend.people.passwords import Passwords
 
     db = Database(owner_url=url, pool_size=2)
+    passwords = Passwords(threads=1)
     try:
         async with db.platform_transaction() as session:
-            tenant = await tenants.create_tenant(
+            tenant = await counties.create_county(
                 session,
                 Principal(tenant_id=None, operator_id=0),
                 name="压测县",
                 slug=f"bench{uuid.uuid4().hex[:8]}",
                 division_code=f"{random.randint(100000, 999999)}",
-                admin=tenants.AdminAccount(
+                admin=counties.AdminAccount(
                     display_name="压测管理员", phone="13900000001", password="bench-password-1"
                 ),
+                passwords=passwords,
             )
     finally:
+        passwords.close()
         await db.dispose()
     conn = await asyncpg.connect(pg_dsn(url))
     try:

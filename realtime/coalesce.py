@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Callable, Coroutine, Hashable
 from typing import Any
 
-Emit = Callable[[Hashable, Any], Awaitable[None]]
+Emit = Callable[[Hashable, Any], Coroutine[Any, Any, None]]
 
 
 class Coalescer:

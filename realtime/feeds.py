@@ -22,11 +22,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import operator
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -108,7 +109,7 @@ class StreamFeed:
         self._live.update((type, key), version, value)
 
     async def _emit_live(self, type_key: Hashable, value: Any) -> None:
-        type_, _ = type_key  # type: ignore[misc]
+        type_, _ = cast(tuple[str, str], type_key)  # the key `offer_live` gave
         event = LoggedEvent(
             tenant_id=self.tenant_id,
             stream=self.stream,
@@ -124,7 +125,8 @@ class StreamFeed:
             if group.members:
                 payload = await group.render_uncached(event)
                 if payload is not None:
-                    await _to_each(group.members, lambda m, p=payload: m.deliver_live(p), pace=True)
+                    deliver = operator.methodcaller("deliver_live", payload)
+                    await _to_each(group.members, deliver, pace=True)
 
     def request_catch_up(self) -> None:
         if not self._catch_up_requested:

@@ -65,12 +65,13 @@ class ResilientRedisBackend(RedisBackend):
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # connection reset, timeouts…
-            await self._queue.put(HubMessage(channel="", message=TransportLost(str(exc))))
+            # No channel is named "": the listener's end, with its reason.
+            await self._queue.put(HubMessage(channel="", message=str(exc)))
 
     async def next_published(self) -> HubMessage:
         event = await self._queue.get()
-        if isinstance(event.message, TransportLost):
-            raise event.message
+        if not event.channel:
+            raise TransportLost(event.message)
         return event
 
     async def ping(self) -> None:

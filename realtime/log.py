@@ -23,11 +23,10 @@ from typing import Any
 
 import orjson
 import rfc8785
-from sqlalchemy import select
+from sqlalchemy import BigInteger, String, column, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.db import PUBLISHER, Publisher, after_commit, driver_connection
-from backend.people.models import User
 from realtime.models import Event, StreamHead
 
 GENESIS = "0" * 64
@@ -38,6 +37,9 @@ SEALED_TYPE = "record.sealed"  # the last event of a sealed stream
 # In a payload object, the member named by the value is the display name of the person whose
 # id is the member named by the key: a label kept beside the chain (version 2), not in it.
 PERSON_LABELS: dict[str, str] = {"userId": "name", "authorId": "authorName"}
+#: Where the labels come from: the people domain's accounts, read by table name (as SQL
+#: would) so the log, below the domains, imports none of them.
+_PEOPLE = table("users", column("id", BigInteger), column("display_name", String))
 
 
 def strip_labels(value: Any) -> Any:
@@ -86,7 +88,9 @@ async def fill_labels(session: AsyncSession, payloads: Sequence[dict[str, Any]])
         _person_ids(p, ids)
     if not ids:
         return list(payloads)
-    rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    rows = await session.execute(
+        select(_PEOPLE.c.id, _PEOPLE.c.display_name).where(_PEOPLE.c.id.in_(ids))
+    )
     names: dict[int, str | None] = {uid: name for uid, name in rows.all()}
     return [_with_labels(p, names) for p in payloads]
 

@@ -194,7 +194,10 @@ async def authorize_with(
     kind, ident = parse_stream(stream)
     if kind.view_of is not None:
         return kind, kind.view_of(principal, ident)
-    return await read(lambda session: authorize(session, principal, stream))
+    decided: tuple[StreamKind, Hashable] = await read(
+        lambda session: authorize(session, principal, stream)
+    )
+    return decided
 
 
 async def load_state(session: AsyncSession, kind: StreamKind, stream: str) -> Any:

@@ -13,6 +13,12 @@ that function may return more events (and complete results the operations return
 must not leave the session unusable: expected refusals (duplicate vote, closed poll) are
 results, not exceptions. If a batch fails anyway, each operation is retried alone so one
 bad operation fails only its own request.
+
+Across workers, each hot stream has one owner (`realtime.owners`): operations that must
+be batched by the stream's writer are registered by name (`register`) and sent with
+`call`, which runs them here when this process owns the stream (a dictionary lookup on
+the one-worker path) and hands them to the owner otherwise, so one writer batches every
+worker's votes. `submit` always writes from this process.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.db import Database
 from realtime.log import EventDraft, append_locked, lock_head
+from realtime.owners import Handler, StreamOwners
 
 log = logging.getLogger(__name__)
 
@@ -38,16 +45,69 @@ class _Queue:
     items: list[tuple[Operation, asyncio.Future[Any]]] = field(default_factory=list)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    busy: bool = False  # a batch is being written
 
 
 class StreamWriter:
-    def __init__(self, db: Database, *, max_batch: int = 1000, idle_seconds: float = 30.0) -> None:
+    """The group-commit writer of this process; with `owners`, also the way to the owner
+    of a stream in another process (without, this process writes every stream itself)."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        max_batch: int = 1000,
+        idle_seconds: float = 30.0,
+        owners: StreamOwners | None = None,
+    ) -> None:
         self.db = db
         self.max_batch = max_batch
         self.idle_seconds = idle_seconds
+        self.owners = owners
+        self._handlers: dict[str, Handler] = {}
         self._queues: dict[tuple[int, str], _Queue] = {}
         self.batches = 0
         self.operations = 0
+        if owners is not None:
+            owners.drain = self.drain
+
+    def register(self, kind: str, handler: Handler, *, anywhere: bool = False) -> None:
+        """Name an operation that `call` may run on a stream's owner: the handler takes
+        and returns JSON values (they may cross Redis) and runs on the owner (or, with
+        `anywhere`, here while the relay is down)."""
+        self._handlers[kind] = handler
+        if self.owners is not None:
+            self.owners.register(kind, handler, anywhere=anywhere)
+
+    def owns(self, tenant_id: int, stream: str) -> bool:
+        """Does this process own the stream (always, without owners)?"""
+        return self.owners is None or self.owners.owns(tenant_id, stream)
+
+    async def call(
+        self,
+        *,
+        tenant_id: int,
+        stream: str,
+        kind: str,
+        payload: Any,
+        acquire: bool = True,
+        default: Any = None,
+    ) -> Any:
+        """Run the registered operation `kind` on the stream's owner (see
+        `StreamOwners.call`; `acquire=False` is for reads, answered `default` when nobody
+        owns the stream)."""
+        if self.owners is None:
+            return await self._handlers[kind](payload)
+        return await self.owners.call(
+            tenant_id, stream, kind, payload, acquire=acquire, default=default
+        )
+
+    async def drain(self, key: tuple[int, str]) -> None:
+        """Wait until everything queued on the stream has been committed and answered."""
+        queue = self._queues.get(key)
+        # Once per stream at shutdown or hand-over: a poll costs nothing on the hot path.
+        while queue is not None and (queue.items or queue.busy):  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
 
     async def submit(self, *, tenant_id: int, stream: str, op: Operation) -> Any:
         """Run `op` in the stream's next batch; returns its result once committed."""
@@ -63,6 +123,9 @@ class StreamWriter:
         return await future
 
     async def close(self) -> None:
+        """Hand the owned streams over (after their queued work is written), then stop."""
+        if self.owners is not None:
+            await self.owners.stop()
         for queue in self._queues.values():
             if queue.task:
                 queue.task.cancel()
@@ -79,30 +142,36 @@ class StreamWriter:
                         self._queues.pop(key, None)
                         return
             batch, queue.items = queue.items[: self.max_batch], queue.items[self.max_batch :]
+            queue.busy = True
             try:
-                results = await self._commit(tenant_id, stream, [op for op, _ in batch])
-            except Exception:
-                log.warning(
-                    "batch of %d on %s failed; retrying one by one",
-                    len(batch),
-                    stream,
-                    exc_info=True,
-                )
-                for op, future in batch:
-                    try:
-                        (result,) = await self._commit(tenant_id, stream, [op])
-                    except Exception as exc:
-                        if not future.done():
-                            future.set_exception(exc)
-                    else:
-                        if not future.done():
-                            future.set_result(result)
-                continue
-            self.batches += 1
-            self.operations += len(batch)
-            for (_, future), result in zip(batch, results, strict=True):
-                if not future.done():
-                    future.set_result(result)
+                await self._write(tenant_id, stream, batch)
+            finally:
+                queue.busy = False
+
+    async def _write(
+        self, tenant_id: int, stream: str, batch: list[tuple[Operation, asyncio.Future[Any]]]
+    ) -> None:
+        try:
+            results = await self._commit(tenant_id, stream, [op for op, _ in batch])
+        except Exception:
+            log.warning(
+                "batch of %d on %s failed; retrying one by one", len(batch), stream, exc_info=True
+            )
+            for op, future in batch:
+                try:
+                    (result,) = await self._commit(tenant_id, stream, [op])
+                except Exception as exc:
+                    if not future.done():
+                        future.set_exception(exc)
+                else:
+                    if not future.done():
+                        future.set_result(result)
+            return
+        self.batches += 1
+        self.operations += len(batch)
+        for (_, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                future.set_result(result)
 
     async def _commit(self, tenant_id: int, stream: str, ops: list[Operation]) -> list[Any]:
         async with self.db.transaction(tenant_id=tenant_id) as session:

@@ -11,18 +11,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeAlias, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
+from strawberry.types import Info as StrawberryInfo
 
 from backend.core.db import set_scope
-from backend.core.security import Principal
-from backend.people.principals import Credentials, Loader, PrincipalResolver, Resolved
-from backend.server.services import AppServices
+from backend.core.security import Credentials, Principal, Resolved
+from backend.people.principals import Loader
+from schema.loaders import Loaders
+from schema.services import AppServices
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -126,12 +128,11 @@ class Context:
     _credentials: Credentials | None = None
     _principal: Principal | None = None
     _reader: Reader | None = None
-    _loaders: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    _loaders: Loaders | None = None
 
     def for_operation(self) -> Context:
         """A context for one operation on a long-lived connection: the same services,
-        request and resolved principal; its own loaders, reads and extras."""
+        request and resolved principal; its own loaders and reads."""
         return Context(
             services=self.services,
             request=self.request,
@@ -169,10 +170,9 @@ class Context:
             await self._reader.close()
 
     @property
-    def loaders(self) -> Any:
+    def loaders(self) -> Loaders:
+        """This request's (this pushed event's) dataloaders, made on first use."""
         if self._loaders is None:
-            from schema.loaders import Loaders
-
             self._loaders = Loaders(self)
         return self._loaders
 
@@ -207,24 +207,16 @@ class Context:
         return await self.reader.run(fn, tenant_id=tenant_id, user_id=user_id)
 
 
+#: What a resolver's `info` is here: `info.context` is a Context (typed, so are its loaders).
+Info: TypeAlias = StrawberryInfo[Context, None]
+
+
 def credentials_from_headers(request: Request | WebSocket) -> Credentials:
     """Credentials from HTTP headers: `Authorization: Bearer <token>` and the county in
     `X-Tenant` (or the `tenant` query parameter)."""
     headers = request.headers
     county = headers.get("x-tenant") or request.query_params.get("tenant")
     return Credentials.parse(headers.get("authorization"), county)
-
-
-def principals(services: AppServices) -> PrincipalResolver:
-    """The app's principal resolver (installed by the lifespan; a bare one, which caches
-    nothing, for services built without it)."""
-    resolver = services.extras.get("principals")
-    if resolver is None:
-        resolver = PrincipalResolver(
-            services.db, services.tenants, secret=services.settings.jwt_secret.get_secret_value()
-        )
-        services.extras["principals"] = resolver
-    return resolver  # type: ignore[no-any-return]
 
 
 async def resolve_principal(
@@ -235,4 +227,4 @@ async def resolve_principal(
     load: Loader[Any] | None = None,
 ) -> Resolved:
     """The one way a principal is made, for /graphql, websockets and plain HTTP routes."""
-    return await principals(services).resolve(credentials, request_id=request_id, load=load)
+    return await services.principals.resolve(credentials, request_id=request_id, load=load)

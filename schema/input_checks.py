@@ -142,7 +142,7 @@ class _NodeIds(Visitor):
     def enter_field(self, node: FieldNode, *_: Any) -> None:
         if node.name.value != "nodes":
             return
-        for argument in node.arguments:
+        for argument in node.arguments or ():
             if argument.name.value != "ids":
                 continue
             value = argument.value

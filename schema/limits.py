@@ -58,6 +58,17 @@ class DocumentCache:
         )
 
 
+def query_too_long(query: str, max_query_chars: int) -> GraphQLError | None:
+    """The refusal of a query text above `max_query_chars`, before it is parsed (over HTTP
+    and on the socket); None when it is short enough."""
+    if len(query) <= max_query_chars:
+        return None
+    return GraphQLError(
+        f"查询文本过长（{len(query)}个字符，上限{max_query_chars}）",
+        extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
+    )
+
+
 class CachedDocuments(SchemaExtension):
     """Parse and validate through `cache`, refusing query texts above `max_query_chars`."""
 
@@ -69,11 +80,9 @@ class CachedDocuments(SchemaExtension):
         ec = self.execution_context
         query = ec.query
         if query is not None and ec.graphql_document is None:
-            if len(query) > self.max_query_chars:
-                raise GraphQLError(
-                    f"查询文本过长（{len(query)}个字符，上限{self.max_query_chars}）",
-                    extensions={"code": "GRAPHQL_VALIDATION_FAILED"},
-                )
+            too_long = query_too_long(query, self.max_query_chars)
+            if too_long is not None:
+                raise too_long
             options = ec.parse_options
             key = (query, tuple(sorted(options.items())))
             document = self.cache.documents.get(key)

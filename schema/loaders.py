@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 from strawberry.dataloader import DataLoader
 
 from backend.meetings import models as m
 from backend.people.models import Membership, User
+from schema.pages import NestedPages
 from tenants.models import OrgUnit, Tenant, Venue
 
 if TYPE_CHECKING:
     from schema.context import Context
+
+R = TypeVar("R")  # a mapped class with an integer `id`
+T = TypeVar("T")
+Load = Callable[[Sequence[int]], Awaitable[list[T]]]
 
 
 def _all(query: Any) -> Any:
@@ -59,27 +65,41 @@ class Loaders:
         )
         self.attendance_by_meeting = DataLoader(self._attendance)
         self.meeting_view = DataLoader(self._meeting_views)
+        # Paged lists of a meeting: one statement for a page of meetings (schema.pages).
+        self.comments_page = NestedPages(
+            ctx.read, m.Comment, m.Comment.meeting_id, m.Comment.id, descending=True
+        )
+        self.participants_page = NestedPages(
+            ctx.read, m.Participant, m.Participant.meeting_id, m.Participant.id
+        )
 
-    def _by_id(self, model: Any) -> Any:
-        async def load(ids: Sequence[int]) -> list[Any]:
-            rows = await self._ctx.read(_all(select(model).where(model.id.in_(ids))))
+    def _by_id(self, model: type[R]) -> Load[R | None]:
+        async def load(ids: Sequence[int]) -> list[R | None]:
+            row_id: InstrumentedAttribute[int] = model.id  # type: ignore[attr-defined]
+            rows = await self._ctx.read(_all(select(model).where(row_id.in_(ids))))
             found = {row.id: row for row in rows}
             return [found.get(i) for i in ids]
 
         return load
 
-    def _grouped(self, model: Any, column: Any, order: Any, *where: Any) -> Any:
-        async def load(keys: Sequence[int]) -> list[list[Any]]:
+    def _grouped(
+        self,
+        model: type[R],
+        column: InstrumentedAttribute[Any],
+        order: InstrumentedAttribute[Any],
+        *where: ColumnElement[bool],
+    ) -> Load[list[R]]:
+        async def load(keys: Sequence[int]) -> list[list[R]]:
             query = select(model).where(column.in_(keys), *where).order_by(order)
             rows = await self._ctx.read(_all(query))
-            groups: dict[int, list[Any]] = defaultdict(list)
+            groups: dict[int, list[R]] = defaultdict(list)
             for row in rows:
                 groups[getattr(row, column.key)].append(row)
             return [groups.get(k, []) for k in keys]
 
         return load
 
-    async def _meeting_views(self, meeting_ids: Sequence[int]) -> list[Any]:
+    async def _meeting_views(self, meeting_ids: Sequence[int]) -> list[Hashable]:
         """The caller's view (host, participant, public) of each meeting."""
         from backend.meetings import visibility
 

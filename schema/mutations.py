@@ -1,16 +1,32 @@
-"""The one place a mutation's transaction is opened, committed, and its failures mapped."""
+"""The one place a mutation's unit of work is opened, committed, and its failures mapped.
+
+Three shapes, one sequence of steps (principal, release of the request's read connection,
+the work, `DomainError` → payload errors):
+- `mutate`: the work runs in one transaction as the caller (almost every mutation);
+- `mutate_workflow`: the work opens its own transactions (sign-in, registration, password
+  change: argon2 runs between them with no connection held, and a failed sign-in is
+  counted although the sign-in is refused);
+- `mutate_on_stream`: a hot mutation whose write joins a stream's group-commit batch
+  (castVote, castScoringBallot), over HTTP and over the meeting socket; it also refuses
+  operators and spends the action's rate limit before anything is read.
+"""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.types import Info
 
-from backend.core.errors import DomainError, DomainErrors
+from backend.core.db import Database
+from backend.core.errors import DomainError, DomainErrors, PermissionDenied
+from backend.core.limits import Action
 from backend.core.security import Principal
+from realtime.writer import StreamWriter
+from schema.context import Context, Info
+from schema.limits import refuse_if_rate_limited
 
 T = TypeVar("T")
 E = TypeVar("E")
@@ -29,22 +45,104 @@ async def mutate(
     errors are returned as data. Access errors and bugs propagate (top-level errors).
     `tenant_id` scopes an anonymous transaction to a county named by the input itself
     (refresh tokens carry their county)."""
-    ctx = info.context
+
+    async def unit(db: Database, principal: Principal) -> T:
+        if platform:
+            return await db.run_platform(lambda session: fn(session, principal))
+        return await db.run(
+            lambda session: fn(session, principal),
+            tenant_id=principal.tenant_id,
+            user_id=principal.user_id,
+        )
+
+    return await mutate_workflow(info, unit, tenant_id=tenant_id)
+
+
+async def mutate_workflow(
+    info: Info,
+    fn: Callable[[Database, Principal], Awaitable[T]],
+    *,
+    tenant_id: int | None = None,
+) -> tuple[T | None, list[DomainError]]:
+    """Run `fn`, a workflow that opens its own transactions (`Database.run`), as the caller.
+
+    For the few services that must not do their work in one transaction (people.service
+    `sign_in`, `register`, `change_password`, `operator_sign_in`). The request's read
+    connection is given back first; a DomainError becomes data, as in `mutate` (whatever
+    the workflow committed before it stays committed: that is why it owns them)."""
+    ctx: Context = info.context
     principal = (
         Principal(tenant_id=tenant_id, request_id=ctx.request_id)
         if tenant_id is not None
         else await ctx.principal()
     )
     await ctx.release_reader()
-    db = ctx.services.db
     try:
-        if platform:
-            return await db.run_platform(lambda session: fn(session, principal)), []
-        return await db.run(
-            lambda session: fn(session, principal),
-            tenant_id=principal.tenant_id,
-            user_id=principal.user_id,
-        ), []
+        return await fn(ctx.services.db, principal), []
+    except DomainError as error:
+        return None, [error]
+    except DomainErrors as errors:
+        return None, errors.errors
+
+
+@dataclass(frozen=True, slots=True)
+class StreamUnit:
+    """What the work of a batched mutation (`mutate_on_stream`) is given: the caller, short
+    reads that give their connection back, and the stream writer to submit to."""
+
+    principal: Principal
+    writer: StreamWriter
+    _ctx: Context
+
+    @property
+    def services(self) -> Any:
+        return self._ctx.services
+
+    async def read(self, fn: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """`fn` in a read of the caller's county; the read connection goes back to the pool
+        before this returns, so the work never holds one while it waits for the writer
+        (held by every queued vote, they would take the whole pool and the writer could
+        never get a connection to commit them)."""
+        try:
+            return await self._ctx.reader.run(
+                fn, tenant_id=self.principal.tenant_id, user_id=self.principal.user_id
+            )
+        finally:
+            await self._ctx.release_reader()
+
+
+async def mutate_on_stream(
+    ctx: Context,
+    fn: Callable[[StreamUnit], Awaitable[T]],
+    *,
+    action: Action,
+    operator_refusal: str,
+) -> tuple[T | None, list[DomainError]]:
+    """The unit of work of a hot mutation written by a stream's group-commit writer.
+
+    Takes the Context, not Info, so the meeting socket's direct operations (realtime.ws,
+    no graphql-core executor) go through it as the HTTP resolvers do. In order:
+    1. the principal (resolved once per request or socket); a platform operator is refused
+       (PermissionDenied, `operator_refusal`: a top-level FORBIDDEN, nothing done);
+    2. `action`'s rate limit for the caller and the client's address, before anything is
+       read: a flood costs next to nothing (RATE_LIMITED in the payload, `Retry-After`);
+    3. the request's read connection goes back to the pool;
+    4. `fn(unit)`: it reads through `unit.read` (each read released at once) and writes by
+       `unit.writer.submit` (one transaction, one head lock and one commit for the whole
+       batch; the service builds the operation, e.g. meetings.service.cast_vote);
+    5. a DomainError it raises (a refusal an operation returned is raised by `fn`) comes
+       back as data, to be mapped to payload errors (`user_errors`).
+    Access errors and bugs propagate (top-level errors)."""
+    principal = await ctx.principal()
+    if principal.is_operator:
+        raise PermissionDenied(operator_refusal)
+    refused = refuse_if_rate_limited(ctx, action, user=(principal.tenant_id, principal.user_id))
+    if refused is not None:
+        return None, [refused]
+    await ctx.release_reader()
+    unit = StreamUnit(principal=principal, writer=ctx.services.writer, _ctx=ctx)
+    try:
+        return await fn(unit), []
     except DomainError as error:
         return None, [error]
     except DomainErrors as errors:

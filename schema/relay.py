@@ -13,13 +13,15 @@ import enum
 import functools
 import hashlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.core.errors import DomainError, InvalidArgument
+
+if TYPE_CHECKING:  # schema.context imports the loaders, which import this module
+    from schema.context import Info
 
 N = TypeVar("N")
 R = TypeVar("R")
@@ -47,6 +49,7 @@ class IdCodec:
         # Pages and live events name the same rows again and again.
         self.encode = functools.lru_cache(maxsize=65536)(self._encode)
         self.decode = functools.lru_cache(maxsize=65536)(self._decode)
+        self.global_id = functools.lru_cache(maxsize=65536)(self._global_id)
 
     def _f(self, tweak: bytes, half: int) -> int:
         digest = hashlib.blake2b(
@@ -66,6 +69,9 @@ class IdCodec:
         for tweak in self._tweaks(type_name):
             left, right = right, left ^ self._f(tweak, right)
         return (left << _HALF) | right
+
+    def _global_id(self, type_name: str, db_id: int) -> str:
+        return str(relay.GlobalID(type_name, str(self.encode(type_name, db_id))))
 
     def _decode(self, type_name: str, value: int) -> int:
         left, right = value >> _HALF, value & _MASK
@@ -130,7 +136,9 @@ def decode_node_id(type_name: str, node_id: str) -> int | None:
 
 def to_global_id(type_name: str, db_id: int) -> str:
     """The global id of row `db_id` of `type_name` (as a Node type's `id` shows it)."""
-    return str(relay.GlobalID(type_name, encode_node_id(type_name, db_id)))
+    if not (isinstance(db_id, int) and 0 <= db_id < 2**64):
+        raise ValueError(f"no global id for row {db_id!r}")
+    return _id_codec().global_id(type_name, db_id)
 
 
 def from_global_id(gid: relay.GlobalID | strawberry.ID | str, type_name: str) -> int | None:
@@ -150,7 +158,12 @@ def from_global_id(gid: relay.GlobalID | strawberry.ID | str, type_name: str) ->
 
 class DatabaseNode:
     """Mixin for Node types whose `id` is a row id: shows it through `encode_node_id`.
-    List it before `relay.Node`: `class Meeting(DatabaseNode, relay.Node)`."""
+    List it before `relay.Node`: `class Meeting(DatabaseNode, relay.Node)`.
+
+    Their `resolve_nodes` return `list[X | None]` whatever `required` says: an id naming no
+    row of this county is null (never an error telling that the row exists), which
+    strawberry's overloads, narrowing the result by `required`, do not allow; hence their
+    `type: ignore[override]`."""
 
     @classmethod
     def resolve_id(cls, root: Any, *, info: Info) -> str:

@@ -16,6 +16,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from backend.core.settings import Settings
 from schema.audit.api import AuditQueries
@@ -28,9 +29,11 @@ from schema.limits import (
     list_length_rule,
     oversize_variable,
 )
+from schema.meetings.codes import VotingCodeMutations, VotingCodeQueries
 from schema.meetings.mutations import MeetingMutations
 from schema.meetings.queries import MeetingQueries
 from schema.meetings.subscriptions import MeetingSubscriptions
+from schema.pages import PageExecutor
 from schema.people.api import PeopleMutations, PeopleQueries
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
 from schema.relay import MAX_NODES
@@ -38,7 +41,9 @@ from schema.tenants.api import TenantMutations, TenantQueries
 
 
 @strawberry.type(description="Everything that can be read.")
-class Query(TenantQueries, PeopleQueries, AuditQueries, RealtimeQueries, MeetingQueries):
+class Query(
+    TenantQueries, PeopleQueries, AuditQueries, RealtimeQueries, MeetingQueries, VotingCodeQueries
+):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
         # The cap is refused before execution (schema.input_checks, on every path).
@@ -50,7 +55,7 @@ class Query(TenantQueries, PeopleQueries, AuditQueries, RealtimeQueries, Meeting
     description="Everything that can be changed. Each mutation is one transaction: "
     "it either applies fully or returns errors and changes nothing."
 )
-class Mutation(TenantMutations, PeopleMutations, MeetingMutations):
+class Mutation(TenantMutations, PeopleMutations, MeetingMutations, VotingCodeMutations):
     pass
 
 
@@ -73,7 +78,9 @@ class YishiSchema(strawberry.Schema):
     #: that execute without strawberry's extensions (the websocket endpoint, realtime.ws).
     operation_checks: tuple[OperationCheck, ...]
 
-    def process_errors(self, errors, execution_context=None):  # type: ignore[no-untyped-def]
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
         """Client mistakes are not server errors; ErrorPolicy logs the unexpected ones."""
 
 
@@ -107,6 +114,9 @@ def _schema(
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(auto_camel_case=True, relay_max_results=100),
+        # Plain fields (attributes, ids, prefetched relations) without graphql-core's
+        # per-field machinery: a page of 50 costs what its rows cost (schema.pages).
+        execution_context_class=PageExecutor,
         extensions=[
             # Factories: strawberry builds extensions per request; the parse and validation
             # cache (bounded by entries and characters) is this schema's, shared.

@@ -5,18 +5,15 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
-from backend.core.db import CHECK_EVENTS
+from backend.core.db import CHECK_EVENTS, refusing_duplicates
 from backend.core.errors import DomainError, Unauthenticated
-from backend.core.security import Principal
+from backend.core.security import Principal, Role
 from backend.core.validation import clean_text
-from backend.people import service as people
-from backend.people.models import Membership, Role
 from realtime import log as events
 from realtime import streams
 from tenants.errors import TenantErrorCode as Code
@@ -30,14 +27,6 @@ from tenants.models import (
     Venue,
     VenueLevel,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class AdminAccount:
-    display_name: str
-    phone: str
-    password: str
-
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 DIVISION_RE = re.compile(r"^\d{6}$")
@@ -77,10 +66,9 @@ async def create_tenant(
     slug: str,
     division_code: str,
     timezone: str = "Asia/Shanghai",
-    admin: AdminAccount | None = None,
 ) -> Tenant:
-    """Register a county with its root org unit (县), an online 说事处 and, when given, its
-    first county-wide admin. Operators only; `session` is a platform transaction."""
+    """Register a county with its root org unit (县) and an online 说事处. Operators only;
+    `session` is a platform transaction. Its first admin: `backend.people.counties`."""
     require_operator(principal)
     clean_name = clean_text(name, field="name", code=Code.INVALID, label="县名称", max_length=100)
     slug = (slug or "").strip().lower()
@@ -103,7 +91,7 @@ async def create_tenant(
             field="divisionCode",
         )
     tenant = Tenant(name=clean_name, slug=slug, division_code=division_code, timezone=timezone)
-    async with people.refusing_duplicates(
+    async with refusing_duplicates(
         session,
         {
             "uq_tenants_slug": DomainError(
@@ -125,19 +113,6 @@ async def create_tenant(
     session.add(
         Venue(tenant_id=tenant.id, org_unit_id=root.id, level=VenueLevel.ONLINE, name="线上说事处")
     )
-    if admin is not None:
-        try:
-            user = await people.insert_user(
-                session,
-                tenant_id=tenant.id,
-                display_name=admin.display_name,
-                phone=admin.phone,
-                password=admin.password,
-            )
-        except DomainError as exc:  # name the nested input field: admin.phone, …
-            exc.field = f"admin.{exc.field}" if exc.field else "admin"
-            raise
-        session.add(Membership(tenant_id=tenant.id, user_id=user.id, role=Role.TENANT_ADMIN))
     await audit.record(
         session,
         principal,
@@ -296,7 +271,7 @@ async def create_venue(
         name=clean_name,
         address=clean_address,
     )
-    async with people.refusing_duplicates(
+    async with refusing_duplicates(
         session,
         {
             "uq_venues_org_unit_id_name": DomainError(

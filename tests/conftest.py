@@ -7,6 +7,7 @@ keeps them apart, so tests commit for real (as clients do) and never share state
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import os
 import socket
@@ -28,7 +29,8 @@ from backend.core.settings import Settings
 from backend.server.app import create_app
 from backend.server.migrate import upgrade
 from backend.server.models import metadata
-from backend.server.services import AppServices
+from realtime.ws.transport import YishiWebSockets
+from schema.services import AppServices
 
 
 def with_database(url: str, name: str) -> str:
@@ -87,6 +89,7 @@ class LiveServer:
     owner_url: str
     #: The meeting timers' clock: it stands still until a test calls `clock.advance(s)`.
     clock: ManualClock
+    app: Any = None
 
     @property
     def ws_url(self) -> str:
@@ -105,7 +108,7 @@ async def server(database_url: str) -> AsyncIterator[LiveServer]:
         host="127.0.0.1",
         port=port,
         log_level="warning",
-        ws="websockets-sansio",
+        ws=YishiWebSockets,  # as `yishi serve`: the transport reaches the app in the scope
         lifespan="on",
         ws_per_message_deflate=False,
         ws_max_size=settings.ws_max_size,
@@ -126,6 +129,39 @@ async def server(database_url: str) -> AsyncIterator[LiveServer]:
             services=app.state.services,
             owner_url=database_url,
             clock=clock,
+            app=app,
+        )
+    finally:
+        uv.should_exit = True
+        await task
+
+
+@contextlib.asynccontextmanager
+async def served_also(server: LiveServer, **config: Any) -> AsyncIterator[LiveServer]:
+    """The session's app (its services, its database) served by one more uvicorn on a free
+    port with other options (`ws=`, `ws_per_message_deflate=`…); no lifespan of its own."""
+    port = free_port()
+    options: dict[str, Any] = {
+        "host": "127.0.0.1",
+        "port": port,
+        "log_level": "warning",
+        "lifespan": "off",
+        "ws_max_size": server.services.settings.ws_max_size,
+        **config,
+    }
+    uv = uvicorn.Server(uvicorn.Config(server.app, **options))
+    task = asyncio.create_task(uv.serve())
+    while not uv.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    try:
+        yield LiveServer(
+            base_url=f"http://127.0.0.1:{port}",
+            services=server.services,
+            owner_url=server.owner_url,
+            app=server.app,
+            clock=server.clock,
         )
     finally:
         uv.should_exit = True

@@ -66,7 +66,7 @@ async def test_the_wal_shows_each_batch_as_one_transaction_in_shuffled_order(ser
         # PostgreSQL (TEST_DATABASE_URL), which has it.
         pytest.skip("pg_walinspect is not installed in this PostgreSQL")
     await owner_db.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect")
-    mixer = server.services.extras["ballots"]
+    mixer = server.services.ballots
     order = batch_order(SEED, K)
     assert order != list(range(K))
     county, voters, _meeting, sheet = await scored_meeting(

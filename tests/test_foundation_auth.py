@@ -82,7 +82,9 @@ async def unused_division_code(owner_db: asyncpg.Connection) -> str:
 async def make_operator(server) -> tuple[str, str]:
     username, password = f"op-{uuid.uuid4().hex[:10]}", "operator-pass-123"
     async with server.services.db.platform_transaction() as session:
-        await people.ensure_operator(session, username=username, password=password)
+        await people.ensure_operator(
+            session, server.services.passwords, username=username, password=password
+        )
     return username, password
 
 

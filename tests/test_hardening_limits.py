@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from backend.core.limits import Action, Rate, RateLimited, RateLimits, RateSettings, TokenBucket
 from backend.core.settings import Settings
 from backend.people.models import Role
-from backend.server.services import TenantDirectory
 from schema.schema import build_schema
+from tenants.directory import TenantDirectory
 from tests.factories.meetings import attend, make_meeting
 from tests.factories.people import PASSWORD, make_user, next_phone
 from tests.factories.tenants import make_county

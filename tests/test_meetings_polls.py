@@ -430,7 +430,7 @@ async def test_a_retry_batched_behind_a_different_second_vote_is_still_a_duplica
     assert await vote(gql, voter, poll, [0], "first") == ACCEPTED
 
     # when: both reach the stream's writer in the same tick, so they share a batch
-    writer = server.services.extras["writer"]
+    writer = server.services.writer
     principal = Principal(tenant_id=county.id, user_id=voter.user_id)
     second, retry = await asyncio.gather(
         polls.cast_vote(
@@ -625,7 +625,7 @@ async def test_the_tally_frame_budget_counts_every_poll_changing_at_once(server,
     changing together — two polls voted on at once each get half of it."""
     from realtime.hub import channel_name
 
-    hub = server.services.extras["hub"]
+    hub = server.services.hub
     monkeypatch.setattr(hub, "live_budget", 4.0)  # frames a second, for this test
     county = await make_county(server)
     voters = await citizens(server, county, 2)

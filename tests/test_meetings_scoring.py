@@ -439,7 +439,10 @@ async def test_a_shutting_down_server_writes_pools_of_k_or_more_and_loses_only_s
 
     county, voters, _meeting, sheet = await scored_meeting(server, gql, 4, k=3)
     small_county, small_voters, _, small_sheet = await scored_meeting(server, gql, 2, k=3)
-    mixer = scoring.BallotMixer(server.services.extras["writer"])  # a second process's
+    from realtime.writer import StreamWriter
+
+    # A second process's mixer (its own writer: it owns what it writes)
+    mixer = scoring.BallotMixer(StreamWriter(server.services.db))
 
     async def cast_on(mixer, county_id, voter, sheet_gid) -> None:
         principal = Principal(tenant_id=county_id, user_id=voter.user_id)
@@ -477,17 +480,20 @@ async def test_a_close_that_rolls_back_gives_the_pending_ballots_back(server, gq
     """The close takes the pool for its transaction; if that transaction fails, the ballots
     are pending again (and refused as a second cast meanwhile), and the next close counts
     them."""
+    from backend.meetings import scoring
+
     county, voters, _meeting, sheet = await scored_meeting(server, gql, 3, k=3)
     for voter in voters:
         assert await cast(gql, voter, sheet, ["满意", "不满意"]) == PENDING
-    mixer = server.services.extras["ballots"]
+    mixer = server.services.ballots
     late = await make_user(server, county, roles=[(Role.CITIZEN, None)])
     await attend(gql, county, _meeting, [late.gid])
 
     failed = None
     try:
         async with server.services.db.transaction(tenant_id=county.id) as s:
-            assert len(mixer.take_for_close(s, county.id, db_id(sheet))) == 3
+            sheet_row = await s.get(scoring.ScoringSheet, db_id(sheet))
+            assert len(await mixer.take_for_close(s, sheet_row)) == 3
             during = await cast(gql, late, sheet, ["满意", "满意"])
             raise RuntimeError("the closing transaction fails")
     except RuntimeError as exc:

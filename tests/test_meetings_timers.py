@@ -88,7 +88,7 @@ async def test_time_up_is_pushed_once_and_stops_the_timer(server, gql, owner_db)
         assert started["agendaItem"]["timer"]["status"] == "RUNNING"
         assert started["agendaItem"]["timer"]["remainingSeconds"] == 5.0
         server.clock.advance(4.9)
-        await server.services.extras["timers"].tick()  # a look the test waits for: not yet
+        await server.services.timers.tick()  # a look the test waits for: not yet
         assert "timer.timeUp" not in await event_types(owner_db, county, meeting)
         server.clock.advance(0.1)
         seen = await collect_until(ws, op, lambda e: e["type"] == "timer.timeUp")
@@ -163,7 +163,7 @@ async def test_time_up_fires_after_the_scheduler_was_down(server, gql, owner_db)
     county = await make_county(server)
     meeting = await make_meeting(gql, county)
     item = (await add_item(gql, county, meeting, duration=5))["id"]
-    scheduler: TimerScheduler = server.services.extras["timers"]
+    scheduler: TimerScheduler = server.services.timers
     await scheduler.stop()
     try:
         await ok(gql, TIMER, {"a": item, "x": "START"}, county.admin.token)
@@ -231,7 +231,7 @@ async def test_a_paused_timer_does_not_run_out(server, gql, owner_db):
 
     # Well past the original deadline; the scheduler looks (a tick the test waits for).
     server.clock.advance(7)
-    await server.services.extras["timers"].tick()
+    await server.services.timers.tick()
     assert "timer.timeUp" not in await event_types(owner_db, county, meeting)
     timer = (await node(gql, MEETING, meeting, county.admin.token))["agenda"][0]["timer"]
     assert (timer["status"], timer["remainingSeconds"]) == ("PAUSED", remaining)

@@ -43,7 +43,7 @@ async def append_one(server, county, n: int) -> None:
 
 async def test_a_lagging_subscriber_catches_up_from_the_log_once_and_in_order(server):
     county = await make_county(server)
-    hub = server.services.extras["hub"]
+    hub = server.services.hub
     feed = await hub.feed(county.id, "org")
     rendered: list[int] = []
 
@@ -91,7 +91,7 @@ async def test_a_lagging_subscriber_catches_up_from_the_log_once_and_in_order(se
 
 async def test_two_members_of_a_group_get_the_same_rendering_once(server):
     county = await make_county(server)
-    feed = await server.services.extras["hub"].feed(county.id, "org")
+    feed = await server.services.hub.feed(county.id, "org")
     rendered: list[int] = []
 
     async def render(event):
@@ -170,7 +170,7 @@ async def test_the_coalescer_keeps_keys_apart():
 
 async def test_live_values_reach_watchers_coalesced_and_end_exact(server):
     county = await make_county(server)
-    hub = server.services.extras["hub"]
+    hub = server.services.hub
     async with GraphQLWS(server.ws_url) as client:
         await client.open(county.admin.token)
         op = await client.subscribe(EVENTS_SUBSCRIPTION, {"stream": "org", "after": 0})
@@ -336,7 +336,7 @@ async def test_a_tally_is_not_lost_while_the_client_is_not_reading(server):
     """The final derived value reaches a member that lagged when it came; superseded ones
     are skipped."""
     county = await make_county(server)
-    hub = server.services.extras["hub"]
+    hub = server.services.hub
     feed = await hub.feed(county.id, "org")
     socket = {"buffered": 0}
     sent: list[str] = []
@@ -373,7 +373,7 @@ async def test_a_feed_far_behind_drops_hub_messages_and_reads_the_log(server):
     from realtime import feeds
 
     county = await make_county(server)
-    hub = server.services.extras["hub"]
+    hub = server.services.hub
     feed = await hub.feed(county.id, "org")
     sent: list[int] = []
 

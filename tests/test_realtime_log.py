@@ -57,7 +57,7 @@ async def three_units(gql, county) -> None:
 
 async def test_concurrent_appends_and_group_commits_are_gap_free_and_chained(server, owner_db):
     county = await make_county(server)
-    writer = server.services.extras["writer"]
+    writer = server.services.writer
 
     async def direct(task: int) -> list[int]:
         seqs = []

@@ -44,17 +44,9 @@ def tallies(got: list[dict[str, Any]]) -> list[int]:
     return [e["payload"]["totalVotes"] for e in got if e["type"] == MeetingEvent.POLL_TALLY]
 
 
-async def test_two_apps_in_one_process_publish_on_their_own_hubs(server, gql, database_url):
-    """Two apps (two AppServices, two hubs) over one database in one process: a vote
-    through app A reaches A's watchers live and not B's; one through B reaches B's only.
-    (With a process-wide "current hub", the app started last received both.)"""
-    county = await make_county(server)
-    voters = [
-        await make_user(server, county, roles=[(Role.CITIZEN, None)], name=f"群众{i}")
-        for i in range(2)
-    ]
+async def open_meeting_poll(gql: Any, county: Any, voter: Any) -> tuple[str, str]:
     meeting = await make_meeting(gql, county)
-    await attend(gql, county, meeting, [v.gid for v in voters])
+    await attend(gql, county, meeting, [voter.gid])
     poll = (
         await ok(
             gql,
@@ -64,36 +56,53 @@ async def test_two_apps_in_one_process_publish_on_their_own_hubs(server, gql, da
         )
     )["poll"]["id"]
     await ok(gql, OPEN_POLL, {"p": poll}, county.admin.token)
+    return meeting, poll
+
+
+async def test_two_apps_in_one_process_publish_on_their_own_hubs(server, gql, database_url):
+    """Two apps (two AppServices, two hubs) over one database in one process, each voted on
+    for its own meeting (each app's writer owns that meeting's stream): a tally reaches
+    the watchers of the app that committed it and not the other app's. (With a
+    process-wide "current hub", the app started last published both.)"""
+    county = await make_county(server)
+    voters = [
+        await make_user(server, county, roles=[(Role.CITIZEN, None)], name=f"群众{i}")
+        for i in range(2)
+    ]
+    meeting_a, poll_a = await open_meeting_poll(gql, county, voters[0])
+    meeting_b, poll_b = await open_meeting_poll(gql, county, voters[1])
 
     settings = Settings(environment="test", database_url=database_url, db_pool_size=2)
     other = create_app(settings, migrate=False)
     async with other.router.lifespan_context(other):
         a, b = server.services, other.state.services
-        assert a.extras["hub"] is not b.extras["hub"]
-        assert a.db.publisher is a.extras["hub"] and b.db.publisher is b.extras["hub"]
-        stream = stream_of(meeting)
-        seen_a = watch(await a.extras["hub"].feed(county.id, stream))
-        seen_b = watch(await b.extras["hub"].feed(county.id, stream))
+        assert a.hub is not b.hub
+        assert a.db.publisher is a.hub and b.db.publisher is b.hub
+        seen = {
+            (app, m): watch(await services.hub.feed(county.id, stream_of(m)))
+            for app, services in (("a", a), ("b", b))
+            for m in (meeting_a, meeting_b)
+        }
 
-        voted = await gql.data(VOTE, {"p": poll, "c": [0], "k": key()}, token=voters[0].token)
+        voted = await gql.data(VOTE, {"p": poll_a, "c": [0], "k": key()}, token=voters[0].token)
         assert voted["castVote"]["accepted"] is True, voted
-        await wait_until(lambda: tallies(seen_a) == [1], "app A's watcher got A's tally")
+        await wait_until(lambda: tallies(seen["a", meeting_a]) == [1], "A's watcher, A's tally")
 
         outcome = await polls.cast_vote(
-            b.extras["writer"],
-            db_id(meeting),
+            b.writer,
+            db_id(meeting_b),
             Principal(tenant_id=county.id, user_id=voters[1].user_id),
-            poll_id=db_id(poll),
+            poll_id=db_id(poll_b),
             choices=[1],
             idempotency_key=key(),
         )
         assert outcome.error is None and outcome.vote_id is not None
-        await wait_until(lambda: tallies(seen_b) == [2], "app B's watcher got B's tally")
+        await wait_until(lambda: tallies(seen["b", meeting_b]) == [1], "B's watcher, B's tally")
 
-    # B never heard of A's vote live, nor A of B's (the log still has both votes: a
-    # watcher of either app catches up on logged events through its own feed).
-    assert tallies(seen_b) == [2]
-    assert tallies(seen_a) == [1]
+    # Neither app's hub carried the other's live values (the log still has both votes).
+    assert tallies(seen["b", meeting_a]) == []
+    assert tallies(seen["a", meeting_b]) == []
+    assert tallies(seen["a", meeting_a]) == [1]
 
 
 async def test_a_payload_that_does_not_fit_its_declaration_is_refused_where_events_are_checked(

@@ -30,7 +30,7 @@ def unit_name() -> str:
 
 
 def org_feed(server, county):
-    hub = server.services.extras["hub"]
+    hub = server.services.hub
     return hub.feeds.get(channel_name(hub.namespace, county.id, "org"))
 
 

@@ -266,12 +266,12 @@ def sealing(server, tsa, tmp_path: Path) -> Iterator[Path]:
     """The service as configured with a key directory and the local TSA; yields the dir."""
     url, _root = tsa
     keys = tmp_path / "keys"
-    before = server.services.extras.get("sealer")
-    server.services.extras["sealer"] = Sealer(keys, url, 10.0)
+    before = server.services.sealer
+    server.services.sealer = Sealer(keys, url, 10.0)
     try:
         yield keys
     finally:
-        server.services.extras["sealer"] = before
+        server.services.sealer = before
 
 
 def yishi(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -422,10 +422,12 @@ async def test_a_rechained_record_fails_against_the_county_signature(
     finally:
         await conn.close()
 
-    # then the chain itself recomputes (the hashes have no key) ...
+    # then the chain itself recomputes (the hashes have no key), but the API's verification
+    # fails on the county's signature ...
     verified = (await gql.data(VERIFY, {"s": stream}, token=county.admin.token))["verifyStream"]
-    assert (verified["valid"], verified["headHash"]) == (True, new_head)
-    # ... but the export fails against the county's public key, and against the printed hash
+    assert (verified["valid"], verified["headHash"]) == (False, new_head)
+    assert (verified["firstBrokenSeq"], verified["reason"]) == (None, None)
+    # ... and so does the export against the county's public key, and the printed hash
     await export_to(gql, county, meeting, tmp_path / "record.json")
     done = yishi(
         "record", "verify-export", str(tmp_path / "record.json"),
@@ -671,14 +673,14 @@ async def test_a_tsa_that_is_down_does_not_stop_the_close_and_record_seal_comple
     # given a county with a key whose TSA refuses connections at closing time
     url, root = tsa
     keys = tmp_path / "keys"
-    before = server.services.extras.get("sealer")
-    server.services.extras["sealer"] = Sealer(keys, "http://127.0.0.1:9/tsa", 2.0)
+    before = server.services.sealer
+    server.services.sealer = Sealer(keys, "http://127.0.0.1:9/tsa", 2.0)
     try:
         county, _people, meeting, _ids, sealed_hash = await sealed_meeting(
             server, gql, keys, tmp_path
         )
     finally:
-        server.services.extras["sealer"] = before
+        server.services.sealer = before
     record = await export_to(gql, county, meeting, tmp_path / "record.json")
     assert record["meeting"]["state"] == "CLOSED"
     assert record["seal"]["signature"] and record["seal"]["timestamp"] is None
@@ -712,13 +714,13 @@ async def test_a_broken_key_file_seals_unsigned_and_says_why(server, gql, tmp_pa
     keys = tmp_path / "keys"
     keys.mkdir()
     (keys / f"{county.slug}.sm2.pem").write_text("not a key")
-    before = server.services.extras.get("sealer")
-    server.services.extras["sealer"] = Sealer(keys, None, 1.0)
+    before = server.services.sealer
+    server.services.sealer = Sealer(keys, None, 1.0)
     try:
         # when the meeting is closed
         closed = await ok(gql, CLOSE, {"m": meeting}, county.admin.token)
     finally:
-        server.services.extras["sealer"] = before
+        server.services.sealer = before
 
     # then it is sealed, unsigned, and the record and the document say why
     assert closed["meeting"]["state"] == "CLOSED"

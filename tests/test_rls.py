@@ -135,6 +135,13 @@ async def populate_meeting(server, gql, county, member) -> None:
         token=county.admin.token,
     )
     assert closed["closeScoring"]["errors"] == [], closed
+    issued = await gql.data(
+        "mutation($m: ID!) { issueVotingCodes(input: {meetingId: $m, batches: "
+        "[{role: ATTENDEE, count: 1}]}) { errors { code } } }",
+        {"m": meeting},
+        token=county.admin.token,
+    )
+    assert issued["issueVotingCodes"]["errors"] == [], issued
 
 
 async def test_unfiltered_queries_as_county_a_see_nothing_of_county_b(server, gql, owner_db):

@@ -20,7 +20,7 @@ from tests.realtime_client import EVENTS_SUBSCRIPTION, GraphQLWS, wait_until
 
 
 def joined_members(server) -> int:
-    hub = server.services.extras["hub"]
+    hub = server.services.hub
     return sum(len(g.members) for f in hub.feeds.values() for g in f.groups.values())
 
 
@@ -52,7 +52,7 @@ async def test_a_socket_runs_at_most_100_operations_and_releases_them_when_close
     assert (await client.execute("{ __typename }"))["data"] == {"__typename": "Query"}
 
     # and when the socket closes, every membership goes with it, and its memory
-    hub = server.services.extras["hub"]
+    hub = server.services.hub
     members = [
         weakref.ref(m)
         for f in hub.feeds.values()
@@ -133,7 +133,7 @@ async def test_a_message_just_under_ws_max_size_is_served(server):
 
 async def test_sockets_per_address_are_capped_with_4429(server, monkeypatch):
     # given: room for three more sockets from this address
-    counts = server.services.extras["ws_sockets"]
+    counts = server.services.ws_sockets
     open_now = counts.by_address.get("127.0.0.1", 0)
     monkeypatch.setattr(server.services.settings, "ws_max_sockets_per_address", open_now + 3)
     county = await make_county(server)
@@ -251,7 +251,7 @@ def test_the_socket_applies_every_input_check_the_schema_declares(server):
     from schema.input_checks import InputChecks
     from schema.limits import InputListLimits
 
-    schema = server.services.extras.get("schema") or _app_schema(server)
+    schema = _app_schema(server)
     checking = {InputChecks, InputListLimits}
     declared = {
         type(e()) if callable(e) and not isinstance(e, type) else e for e in schema.extensions

@@ -198,7 +198,7 @@ async def test_sockets_keep_checking_after_the_listener_reconnects(server, owner
     # given: a watcher, and the worker's credentials listener cut off by the database
     county = await make_county(server)
     member = await make_user(server, county, roles=[(Role.TENANT_ADMIN, None)])
-    resolver = server.services.extras["principals"]
+    resolver = server.services.principals
     async with GraphQLWS(server.ws_url) as client:
         await client.connect()
         await client.init(member.token)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Clock(Protocol):
@@ -74,9 +74,10 @@ class ManualClock:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         self._sleepers.append((when, future))
-        woken = asyncio.ensure_future(wake.wait())
+        woken: asyncio.Future[bool] = asyncio.ensure_future(wake.wait())
         try:
-            await asyncio.wait({future, woken}, return_when=asyncio.FIRST_COMPLETED)
+            waits: set[asyncio.Future[Any]] = {future, woken}
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         finally:
             woken.cancel()
             future.cancel()

@@ -171,6 +171,7 @@ class Action(enum.Enum):
     COMMENT = "comment"
     LOGIN = "login"
     REGISTER = "register"
+    REDEEM = "redeem"  # voting codes: the "user" key is the county (backend.meetings.codes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,7 +137,8 @@ class RequestMiddleware:
             await send(message)
 
         try:
-            # Websocket sends go straight to the server (realtime.ws reads its buffer size).
+            # Websocket sends go straight to the server (realtime.ws writes frames to the
+            # transport it offers in the scope, and reads its buffer size).
             await self.app(scope, receive, send_wrapper if scope["type"] == "http" else send)
         finally:
             if scope["type"] == "http":

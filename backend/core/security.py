@@ -1,4 +1,5 @@
-"""Who is acting (Principal), password hashing and access tokens.
+"""Who is acting (Principal, from the Credentials a client presents) and access tokens
+(passwords: backend.people.passwords).
 
 Every service function takes a `Principal` and checks it: authorisation lives in the
 service layer, so a CLI command, a data-channel message and a mutation are held to the
@@ -7,6 +8,7 @@ same rules.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import secrets
 import time
@@ -14,27 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from backend.core.errors import PermissionDenied, Unauthenticated
-from backend.people.models import Role
 
-_hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("yishi-timing-equaliser")
 JWT_ALGORITHM = "HS256"
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str | None, password: str) -> bool:
-    """Constant-ish time: a missing account still costs one argon2 verification."""
-    try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
-    except (VerificationError, InvalidHashError):
-        return False
 
 
 def new_opaque_token() -> tuple[str, str]:
@@ -45,6 +30,20 @@ def new_opaque_token() -> tuple[str, str]:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Role(enum.Enum):
+    """What a member may do in a county, optionally scoped to an org unit and its subtree."""
+
+    TENANT_ADMIN = "TENANT_ADMIN"  # 县级管理员
+    DEPARTMENT_STAFF = "DEPARTMENT_STAFF"  # 承办/责任单位工作人员
+    MEDIATOR = "MEDIATOR"  # 解事员
+    COLLECTOR = "COLLECTOR"  # 民情收集员/网格员
+    NPC_DEPUTY = "NPC_DEPUTY"  # 人大代表
+    CPPCC_MEMBER = "CPPCC_MEMBER"  # 政协委员
+    OBSERVER = "OBSERVER"  # 民意观察员
+    EXPERT = "EXPERT"  # 专家
+    CITIZEN = "CITIZEN"  # 群众
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,3 +241,35 @@ def decode_access_token(token: str, *, secret: str) -> TokenClaims:
         expires_at=expires_at,
         session_epoch=epoch,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a client presented: a bearer token and/or a county slug (both optional)."""
+
+    token: str | None = None
+    county: str | None = None
+
+    @classmethod
+    def parse(cls, authorization: str | None, county: str | None) -> Credentials:
+        """From an `Authorization` value ("Bearer <token>"; a bare token is refused, as
+        any other scheme) and a county slug (trimmed, lower-cased)."""
+        token: str | None = None
+        if authorization:
+            scheme, _, value = authorization.strip().partition(" ")
+            if scheme.lower() != "bearer" or not value.strip():
+                raise CredentialsRefused(
+                    "Authorization 应为 “Bearer <令牌>”", reason=BAD_AUTHORIZATION
+                )
+            token = value.strip()
+        slug = county.strip().lower() if county and county.strip() else None
+        return cls(token=token, county=slug)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A principal with what a long-lived connection needs to keep checking it."""
+
+    principal: Principal
+    expires_at: int | None = None  # unix seconds; None: anonymous, nothing expires
+    credentials_version: int | None = None  # a member's, when resolved

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     # lock that number for the window (people.service.login).
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_lock_seconds: int = Field(default=900, ge=10, le=86400)
+    # argon2 hashing and checking run in this many threads per worker, below the event
+    # loop's CPU priority by `password_hash_nice` (backend.people.passwords): a burst of
+    # sign-ins waits for the pool instead of stalling live meetings.
+    password_hash_threads: int = Field(default=2, ge=1, le=64)
+    password_hash_nice: int = Field(default=10, ge=0, le=19)
     log_json: bool | None = None
     log_level: str = "INFO"
     max_query_depth: int = Field(default=12, ge=2, le=50)
@@ -71,6 +76,11 @@ class Settings(BaseSettings):
     record_keys_dir: Path | None = None
     record_tsa_url: str | None = None
     record_tsa_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # verifyStream (backend.record.verify): the TSA root certificates (PEM file) a seal's
+    # timestamp must chain to, and how long a verification is reused for viewers who are
+    # not hosts (keyed by the stream's head; hosts always recompute).
+    record_tsa_certs: Path | None = None
+    record_verify_cache_seconds: float = Field(default=60.0, ge=0, le=3600)
     # Websocket limits (realtime.ws; docs/realtime.md "Limits"). 0 means no limit.
     ws_max_size: int = Field(
         default=64 * 1024,
@@ -116,6 +126,9 @@ class Settings(BaseSettings):
     rate_login_address: str = "600/60s"
     rate_register_user: str = "5/60s"
     rate_register_address: str = "120/60s"
+    # Voting-code redemptions per county and per address (a hall of 500 behind one NAT).
+    rate_redeem_user: str = "2000/60s"
+    rate_redeem_address: str = "600/60s"
     rate_max_keys: int = Field(default=100_000, ge=100)
     app_role: str = "yishi_app"
     platform_role: str = "yishi_platform"
@@ -145,6 +158,8 @@ class Settings(BaseSettings):
         "rate_login_address",
         "rate_register_user",
         "rate_register_address",
+        "rate_redeem_user",
+        "rate_redeem_address",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import enum
+from typing import Literal, overload
 
 from backend.core.errors import DomainError
 
 
+@overload
+def clean_text(
+    value: str | None,
+    *,
+    field: str,
+    code: enum.Enum,
+    label: str,
+    max_length: int,
+    required: Literal[True] = True,
+) -> str: ...
+@overload
+def clean_text(
+    value: str | None, *, field: str, code: enum.Enum, label: str, max_length: int, required: bool
+) -> str | None: ...
 def clean_text(
     value: str | None,
     *,

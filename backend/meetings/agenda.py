@@ -72,6 +72,7 @@ async def add_agenda_item(
                 AgendaItem.meeting_id == meeting.id
             )
         )
+        or 0  # coalesce: never None, but scalar() cannot know it
     ) + 1
     item = AgendaItem(
         tenant_id=meeting.tenant_id,

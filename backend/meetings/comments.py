@@ -13,6 +13,7 @@ from backend.core.errors import DomainError
 from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host
+from backend.meetings.codes import require_meeting_scope
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.events import MeetingEvent
 from backend.meetings.models import Comment, CommentKind, Meeting, MeetingState
@@ -49,6 +50,7 @@ async def post_comment(
 ) -> Comment:
     user_id = principal.require_user()
     meeting = await get_meeting(session, meeting_id)
+    await require_meeting_scope(session, principal, meeting.id)
     if meeting.sealed_at is not None:
         raise DomainError(
             Code.RECORD_SEALED, "会议已结束，记录已封存，不能再留言", field="meetingId"

@@ -25,4 +25,5 @@ class MeetingErrorCode(enum.Enum):
     COMMENT_TOO_LONG = "COMMENT_TOO_LONG"
     ALREADY_HIDDEN = "ALREADY_HIDDEN"
     RECORD_SEALED = "RECORD_SEALED"
+    INVALID_CODE = "INVALID_CODE"  # a voting code that is unknown, used or revoked
     RATE_LIMITED = "RATE_LIMITED"  # too many actions too fast (backend.core.limits)

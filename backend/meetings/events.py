@@ -99,6 +99,7 @@ class InvitedPerson(TypedDict):
 @shape
 class ParticipantsInvited(TypedDict):
     participants: list[InvitedPerson]
+    votingCodes: NotRequired[bool]  # invited with one-time voting codes (backend/meetings/codes)
 
 
 @shape

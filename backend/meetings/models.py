@@ -286,3 +286,22 @@ class SpeakingRequest(TenantOwned, Timestamped, Base):
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
     state: Mapped[SpeakingState] = mapped_column(enum_column(SpeakingState))
     topic: Mapped[str | None] = mapped_column(String(200))
+
+
+class VotingCode(TenantOwned, Timestamped, Base):
+    """A one-time voting code (一次性投票码) of a meeting, for a participant account made
+    when it was issued (no phone, no password; it acts only in that meeting). Only a keyed
+    hash of the code is stored (`code_hash`, HMAC-SHA-256 under a key derived from
+    JWT_SECRET; backend.meetings.codes): the code itself is shown once, to the host who
+    issued it."""
+
+    __tablename__ = "voting_codes"
+    __table_args__ = (UniqueConstraint("tenant_id", "code_hash"),)
+
+    id: Mapped[int] = id_column()
+    meeting_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("meetings.id"), index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), unique=True)
+    role: Mapped[ParticipantRole] = mapped_column(enum_column(ParticipantRole))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    redeemed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.core.errors import DomainError
 from backend.core.security import Principal
 from backend.meetings.access import get_meeting, is_host, require_host, require_state
+from backend.meetings.codes import require_meeting_scope
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.events import MeetingEvent
 from backend.meetings.models import (
@@ -90,6 +91,7 @@ async def register(session: AsyncSession, principal: Principal, *, meeting_id: i
     """Sign up to attend, within the meeting's capacity."""
     user_id = principal.require_user()
     meeting = await get_meeting(session, meeting_id, lock=True)  # serialises capacity checks
+    await require_meeting_scope(session, principal, meeting.id)
     require_state(meeting, MeetingState.ANNOUNCED, MeetingState.LIVE, action="报名")
     if await find_participant(session, meeting.id, user_id) is not None:
         raise DomainError(

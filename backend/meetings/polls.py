@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -142,6 +143,24 @@ class VoteOutcome:
     duplicate: bool = False
     error: DomainError | None = None
 
+    def to_wire(self) -> dict[str, Any]:
+        """As JSON, for the worker that handed the vote to the stream's owner."""
+        e = self.error
+        return {
+            "id": self.vote_id,
+            "dup": self.duplicate,
+            "err": None if e is None else [e.code.value, e.message, e.field],
+        }
+
+    @classmethod
+    def from_wire(cls, wire: dict[str, Any]) -> VoteOutcome:
+        err = wire["err"]
+        return cls(
+            vote_id=wire["id"],
+            duplicate=wire["dup"],
+            error=None if err is None else DomainError(Code(err[0]), err[1], field=err[2]),
+        )
+
 
 @dataclass
 class _PendingVote:
@@ -171,6 +190,9 @@ def validate_choices(poll: Poll | _PollRow, choices: Sequence[int]) -> None:
         raise DomainError(Code.INVALID_CHOICE, f"最多可选{poll.max_choices}项", field="choices")
 
 
+VOTE_OPERATION = "meetings.vote"  # run by the meeting stream's owner (realtime.owners)
+
+
 async def cast_vote(
     writer: StreamWriter,
     meeting_id: int,
@@ -180,10 +202,12 @@ async def cast_vote(
     choices: list[int],
     idempotency_key: str,
 ) -> VoteOutcome:
-    """One durable vote, written by the meeting stream's group-commit writer.
+    """One durable vote, written by the group-commit writer of the meeting stream's owner
+    (this worker's, or the one another worker hands it to: `run_vote` there).
 
     The database's unique (poll, user) makes a second vote impossible; a retry with the
-    same idempotency key returns the first vote's outcome instead of an error. Within a
+    same idempotency key returns the first vote's outcome instead of an error (which is
+    also what makes a vote safe to send again to a new owner when one dies). Within a
     batch the votes of a poll are checked and written together (`_write_votes`): a few
     statements per batch rather than per vote, since batches serialise on the stream."""
     user_id = principal.require_user()
@@ -191,6 +215,19 @@ async def cast_vote(
     key = (idempotency_key or "").strip()
     if not 1 <= len(key) <= 64:
         raise DomainError(Code.INVALID, "幂等键须为1到64个字符", field="idempotencyKey")
+    result = await writer.call(
+        tenant_id=tenant_id,
+        stream=stream_of(meeting_id),
+        kind=VOTE_OPERATION,
+        payload=[tenant_id, meeting_id, poll_id, user_id, list(choices), key],
+    )
+    return VoteOutcome.from_wire(result)
+
+
+async def run_vote(writer: StreamWriter, wire: list[Any]) -> dict[str, Any]:
+    """On the stream's owner: queue one vote (as `cast_vote` sent it) for the writer's next
+    batch; answers once that batch has committed."""
+    tenant_id, meeting_id, poll_id, user_id, choices, key = wire
 
     async def op(session: AsyncSession) -> tuple[list[EventDraft], VoteOutcome]:
         # Queued only: the batch's votes on this poll are checked and written together,
@@ -207,7 +244,10 @@ async def cast_vote(
         )
         return [], outcome
 
-    return await writer.submit(tenant_id=tenant_id, stream=stream_of(meeting_id), op=op)
+    outcome: VoteOutcome = await writer.submit(
+        tenant_id=tenant_id, stream=stream_of(meeting_id), op=op
+    )
+    return outcome.to_wire()
 
 
 # The vote batch's statements, as plain SQL on the batch's connection (see

@@ -2,8 +2,10 @@
 
 Who has scored (a receipt) and what they scored (a ballot) must never be linkable, not even
 by whoever reads the database, its WAL, a replica or a backup (docs/meetings.md, "Secret
-ballots"). So nothing is written when a person casts: the ballot waits in this process's
-memory (`BallotMixer`), and ballots are written only in batches of at least k (the sheet's
+ballots"). So nothing is written when a person casts: the ballot waits in memory, in the
+mixer (`BallotMixer`) of the worker that owns the meeting's stream (`realtime.owners`:
+other workers hand it their ballots, so one pool holds every pending ballot of a sheet and
+its close counts them all), and ballots are written only in batches of at least k (the sheet's
 `min_ballots`), in one transaction with the batch's receipts, ballots in a random order
 with random ids, receipts sorted by user id, all sharing one transaction id and one time.
 
@@ -52,6 +54,7 @@ from backend.meetings.stream import append_event, draft, now, stream_of
 from backend.people.models import User
 from realtime import log as events
 from realtime.log import EventDraft
+from realtime.owners import OwnerUnavailable
 from realtime.writer import StreamWriter
 
 log = logging.getLogger(__name__)
@@ -221,54 +224,119 @@ class _Pool:
     closing: bool = False
     draining: bool = False
     version: int = 0
+    restore: Any = None  # taken by another worker's close: puts the ballots back
+
+
+ADD_BALLOT = "scoring.add"
+BALLOT_PENDING = "scoring.pending"
+TAKE_FOR_CLOSE = "scoring.take"
+CLOSE_SETTLED = "scoring.settled"
 
 
 class BallotMixer:
-    """This process's pending 测评票, per sheet, in memory only (never in the database,
-    never logged), and the batches that write them through the meeting's stream writer.
+    """The pending 测评票 of the sheets whose meeting stream this process owns, per sheet,
+    in memory only (never in the database, never logged), and the batches that write them
+    through the stream's writer. Workers that do not own the stream reach these pools
+    through the writer's `call` (`ADD_BALLOT`, `BALLOT_PENDING`, `TAKE_FOR_CLOSE`).
 
     A crash loses the pending ballots: their voters were told PENDING, never COUNTED, and
-    may cast again. `rng` shuffles each batch; tests may seed it, production uses the
-    system's randomness."""
+    may cast again (the next owner takes new ones). `rng` shuffles each batch; tests may
+    seed it, production uses the system's randomness."""
 
-    def __init__(self, writer: StreamWriter, *, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        writer: StreamWriter,
+        *,
+        rng: random.Random | None = None,
+        settle_seconds: float = 60.0,
+    ) -> None:
         self.writer = writer
         self.rng: random.Random = rng or random.SystemRandom()
+        #: how long a pool taken by another worker's close waits to hear how it ended
+        self.settle_seconds = settle_seconds
         self._pools: dict[tuple[int, int], _Pool] = {}
         self._tasks: set[asyncio.Task[Any]] = set()  # referenced until done
+        self._timers: set[asyncio.Task[Any]] = set()  # pools lent to another worker's close
         self.batches = 0
         self.batch_sizes: list[int] = []
+        writer.register(ADD_BALLOT, self._add_here)
+        writer.register(BALLOT_PENDING, self._pending_here)
+        writer.register(TAKE_FOR_CLOSE, self._take_here)
+        writer.register(CLOSE_SETTLED, self._settled_here)
 
-    def status(self, tenant_id: int, sheet_id: int, user_id: int) -> bool:
-        """Is this person's ballot pending here?"""
+    async def status(self, sheet: ScoringSheet, user_id: int) -> bool:
+        """Is this person's ballot pending (on the stream's owner)?"""
+        users = await self._ask(sheet, BALLOT_PENDING, [sheet.tenant_id, sheet.id, user_id])
+        return bool(users)
+
+    async def pending(self, sheet: ScoringSheet) -> int:
+        """How many ballots of the sheet are pending (on the stream's owner)."""
+        return int(await self._ask(sheet, BALLOT_PENDING, [sheet.tenant_id, sheet.id, None]))
+
+    async def _ask(self, sheet: ScoringSheet, kind: str, payload: Any) -> Any:
+        # A read: nobody owns the stream means nobody holds a ballot of it.
+        return await self.writer.call(
+            tenant_id=sheet.tenant_id,
+            stream=f"meeting:{sheet.meeting_id}",
+            kind=kind,
+            payload=payload,
+            acquire=False,
+            default=0,
+        )
+
+    async def _pending_here(self, payload: list[Any]) -> int:
+        tenant_id, sheet_id, user_id = payload
         pool = self._pools.get((tenant_id, sheet_id))
-        return pool is not None and user_id in pool.users
+        if pool is None:
+            return 0
+        if user_id is None:
+            return len(pool.users)
+        return int(user_id in pool.users)
 
-    def pending(self, tenant_id: int, sheet_id: int) -> int:
-        pool = self._pools.get((tenant_id, sheet_id))
-        return 0 if pool is None else len(pool.users)
+    async def add(self, sheet: ScoringSheet, user_id: int, answers: list[Any]) -> None:
+        """Queue a checked ballot in the owner's pool; starts a batch once 2k wait there."""
+        try:
+            refused = await self.writer.call(
+                tenant_id=sheet.tenant_id,
+                stream=f"meeting:{sheet.meeting_id}",
+                kind=ADD_BALLOT,
+                payload=[
+                    sheet.tenant_id,
+                    sheet.meeting_id,
+                    sheet.id,
+                    sheet.min_ballots,
+                    user_id,
+                    answers,
+                ],
+            )
+        except OwnerUnavailable as exc:
+            # Not kept here instead: a second pool would be one the close cannot see.
+            raise DomainError(
+                Code.INVALID_STATE, "测评票暂时无法提交，请稍后重试", field="sheetId"
+            ) from exc
+        if refused is not None:
+            code, message = refused
+            raise DomainError(Code(code), message, field="sheetId")
 
-    def add(self, sheet: ScoringSheet, user_id: int, answers: list[Any]) -> None:
-        """Queue a checked ballot; starts a batch once 2k wait."""
-        key = (sheet.tenant_id, sheet.id)
+    async def _add_here(self, payload: list[Any]) -> list[str] | None:
+        tenant_id, meeting_id, sheet_id, k, user_id, answers = payload
+        key = (tenant_id, sheet_id)
         pool = self._pools.get(key)
         if pool is None:
             pool = self._pools[key] = _Pool(
-                tenant_id=sheet.tenant_id,
-                meeting_id=sheet.meeting_id,
-                sheet_id=sheet.id,
-                k=sheet.min_ballots,
+                tenant_id=tenant_id, meeting_id=meeting_id, sheet_id=sheet_id, k=k
             )
         if pool.closing:
-            raise DomainError(Code.SCORING_CLOSED, "测评已结束", field="sheetId")
+            return [Code.SCORING_CLOSED.value, "测评已结束"]
         if user_id in pool.users:
-            raise DomainError(Code.ALREADY_SCORED, "您已提交过测评票", field="sheetId")
+            return [Code.ALREADY_SCORED.value, "您已提交过测评票"]
         pool.users.add(user_id)
         pool.waiting.append(PendingBallot(user_id=user_id, answers=answers))
         self._publish_turnout(pool, counted=None)
         if not pool.draining and len(pool.waiting) >= 2 * pool.k:
             pool.draining = True
             self._spawn(self._drain(pool))
+        return None
 
     async def _drain(self, pool: _Pool) -> None:
         try:
@@ -341,13 +409,56 @@ class BallotMixer:
         ]
         return drafts, ("counted", (counted, batch.ballots))
 
-    def take_for_close(self, session: AsyncSession, tenant_id: int, sheet_id: int) -> list[Any]:
+    async def take_for_close(self, session: AsyncSession, sheet: ScoringSheet) -> list[Any]:
         """Everything pending on the sheet, for the closing transaction (which holds the
         stream's head lock: batches not yet running are taken, running ones are done).
-        Put back if that transaction rolls back; forgotten once it commits."""
+        Put back if that transaction rolls back; forgotten once it commits. The pool is
+        where the stream's owner keeps it, in this process or another."""
+        stream = f"meeting:{sheet.meeting_id}"
+        if self.writer.owns(sheet.tenant_id, stream):
+            taken, restore = self._take(sheet.tenant_id, sheet.id)
+            if restore is None:
+                return []
+
+            def committed(*_: Any) -> None:
+                self._pools.pop((sheet.tenant_id, sheet.id), None)
+
+            event.listen(session.sync_session, "after_commit", committed, once=True)
+            event.listen(session.sync_session, "after_rollback", lambda *_: restore(), once=True)
+            return taken
+        wire = await self.writer.call(
+            tenant_id=sheet.tenant_id,
+            stream=stream,
+            kind=TAKE_FOR_CLOSE,
+            payload=[sheet.tenant_id, sheet.id],
+            acquire=False,
+            default=[],
+        )
+        if not wire:
+            return []
+        # The owner keeps what it gave until it hears how this close ended; it then reads
+        # the sheet's state itself, so the message says only "look now".
+        settled = [sheet.tenant_id, sheet.id]
+
+        def ended(*_: Any) -> None:
+            self._spawn(
+                self.writer.call(
+                    tenant_id=sheet.tenant_id,
+                    stream=stream,
+                    kind=CLOSE_SETTLED,
+                    payload=settled,
+                    acquire=False,
+                )
+            )
+
+        event.listen(session.sync_session, "after_commit", ended, once=True)
+        event.listen(session.sync_session, "after_rollback", ended, once=True)
+        return [PendingBallot(user_id=u, answers=a) for u, a in wire]
+
+    def _take(self, tenant_id: int, sheet_id: int) -> tuple[list[PendingBallot], Any]:
         pool = self._pools.get((tenant_id, sheet_id))
         if pool is None:
-            return []
+            return [], None
         pool.closing = True
         taken = list(pool.waiting)
         claimed = [b for b in pool.in_flight if b.claimed_by is None]
@@ -356,16 +467,47 @@ class BallotMixer:
             taken.extend(batch.ballots)
         pool.waiting = []
 
-        def committed(*_: Any) -> None:
-            self._pools.pop((tenant_id, sheet_id), None)
-
-        def rolled_back(*_: Any) -> None:
+        def restore() -> None:
             pool.closing = False
             pool.waiting[:0] = taken
 
-        event.listen(session.sync_session, "after_commit", committed, once=True)
-        event.listen(session.sync_session, "after_rollback", rolled_back, once=True)
-        return taken
+        return taken, restore
+
+    async def _take_here(self, payload: list[Any]) -> list[Any]:
+        """Another worker closes the sheet: give it the pool; keep it aside until that
+        close has ended (`_settled_here`), or `settle_seconds` have passed."""
+        tenant_id, sheet_id = payload
+        taken, restore = self._take(tenant_id, sheet_id)
+        if restore is None:
+            return []
+        pool = self._pools[(tenant_id, sheet_id)]
+        pool.restore = restore
+
+        async def give_up_waiting() -> None:
+            await asyncio.sleep(self.settle_seconds)
+            await self._settled_here(payload)
+
+        timer = asyncio.get_running_loop().create_task(give_up_waiting())
+        self._timers.add(timer)
+        timer.add_done_callback(self._timers.discard)
+        return [[b.user_id, b.answers] for b in taken]
+
+    async def _settled_here(self, payload: list[Any]) -> None:
+        """The close that took the pool has ended: committed if the sheet is closed, rolled
+        back if it is still open (the ballots are pending again)."""
+        tenant_id, sheet_id = payload
+        pool = self._pools.get((tenant_id, sheet_id))
+        if pool is None or pool.restore is None:
+            return
+        async with self.writer.db.transaction(tenant_id=tenant_id, read_only=True) as session:
+            state = await session.scalar(
+                select(ScoringSheet.state).where(ScoringSheet.id == sheet_id)
+            )
+        restore, pool.restore = pool.restore, None
+        if state is ScoringState.OPEN:
+            restore()
+        else:
+            self._pools.pop((tenant_id, sheet_id), None)
 
     def _publish_turnout(self, pool: _Pool, *, counted: int | None) -> None:
         pool.version += 1
@@ -397,6 +539,8 @@ class BallotMixer:
         """At shutdown (before the writer stops): finish the batches under way and write
         every pool that holds k or more as a last batch, so a restart loses only pools of
         fewer than k (their voters were never told COUNTED)."""
+        for timer in list(self._timers):
+            timer.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         for pool in list(self._pools.values()):
@@ -479,7 +623,7 @@ async def cast_ballot(
     )
     if counted is not None:
         raise DomainError(Code.ALREADY_SCORED, "您已提交过测评票", field="sheetId")
-    mixer.add(sheet, user_id, values)
+    await mixer.add(sheet, user_id, values)
     return BallotStatus.PENDING
 
 
@@ -528,8 +672,9 @@ async def close_sheet(
 ) -> None:
     """Close under the stream's head lock (the caller holds it): the ballots still pending
     in `mixer` (the app's; None: none pending, e.g. from the CLI) are the last batch (k or
-    more, or none are kept), then the results."""
-    taken = mixer.take_for_close(session, sheet.tenant_id, sheet.id) if mixer else []
+    more, or none are kept), then the results. The pool is where the stream's owner keeps
+    it, in this process or another (`BallotMixer.take_for_close`)."""
+    taken = await mixer.take_for_close(session, sheet) if mixer else []
     conn = await driver_connection(session)
     fresh = await _not_yet_counted(conn, sheet.id, taken) if taken else []
     already = int(await conn.fetchval(_RECEIPT_COUNT, sheet.id))
@@ -587,7 +732,7 @@ async def my_ballot(
     if (
         sheet.state is ScoringState.OPEN
         and mixer is not None
-        and mixer.status(sheet.tenant_id, sheet.id, principal.user_id)
+        and await mixer.status(sheet, principal.user_id)
     ):
         return BallotStatus.PENDING  # (once closed, a ballot left here was never counted)
     counted = await session.scalar(
@@ -649,6 +794,6 @@ async def turnout(
     return Turnout(
         eligible=len(eligible),
         counted=len(counted_ids),
-        pending=mixer.pending(sheet.tenant_id, sheet.id) if mixer else 0,
+        pending=await mixer.pending(sheet) if mixer else 0,
         not_counted=[(uid, name) for uid, name in eligible if uid not in counted_ids],
     )

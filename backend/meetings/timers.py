@@ -91,6 +91,7 @@ class TimerScheduler:
         next_due = self.max_sleep
         warn = timedelta(seconds=agenda.SPEECH_WARNING_SECONDS)
         for tenant_id, item_id, deadline, warned in rows:
+            assert deadline is not None  # selected so
             due = deadline if warned else deadline - warn
             if due <= now:
                 async with self.db.transaction(tenant_id=tenant_id) as session:

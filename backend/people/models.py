@@ -6,7 +6,6 @@ that holds them (PIPL), so a person active in two counties has an account in eac
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import (
@@ -24,19 +23,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.base import Base, TenantOwned, Timestamped, enum_column, id_column
 
-
-class Role(enum.Enum):
-    """What a member may do in a county, optionally scoped to an org unit and its subtree."""
-
-    TENANT_ADMIN = "TENANT_ADMIN"  # 县级管理员
-    DEPARTMENT_STAFF = "DEPARTMENT_STAFF"  # 承办/责任单位工作人员
-    MEDIATOR = "MEDIATOR"  # 解事员
-    COLLECTOR = "COLLECTOR"  # 民情收集员/网格员
-    NPC_DEPUTY = "NPC_DEPUTY"  # 人大代表
-    CPPCC_MEMBER = "CPPCC_MEMBER"  # 政协委员
-    OBSERVER = "OBSERVER"  # 民意观察员
-    EXPERT = "EXPERT"  # 专家
-    CITIZEN = "CITIZEN"  # 群众
+# Roles are checked by every layer (backend.core.security's Principal); memberships store them.
+from backend.core.security import Role as Role
 
 
 class User(TenantOwned, Timestamped, Base):
@@ -45,7 +33,8 @@ class User(TenantOwned, Timestamped, Base):
 
     id: Mapped[int] = id_column()
     display_name: Mapped[str] = mapped_column(String(50))
-    phone: Mapped[str] = mapped_column(String(20))  # E.164, e.g. +8613800000000
+    # E.164, e.g. +8613800000000; None for an account made for one meeting's voting code.
+    phone: Mapped[str | None] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     # Bumped by a trigger (migration 0007) when the password, the active flag, the session

@@ -28,7 +28,6 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
@@ -40,12 +39,13 @@ from backend.core.db import after_commit
 from backend.core.observability import note_tenant
 from backend.core.security import (
     ACCOUNT_DISABLED,
-    BAD_AUTHORIZATION,
     COUNTY_MISMATCH,
     TOKEN_REVOKED,
     UNKNOWN_COUNTY,
+    Credentials,
     CredentialsRefused,
     Principal,
+    Resolved,
     TokenClaims,
     decode_access_token,
     token_expired,
@@ -55,6 +55,7 @@ from backend.people.models import Membership, User
 
 if TYPE_CHECKING:
     from backend.core.db import Database
+    from tenants.directory import TenantDirectory
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -66,45 +67,13 @@ Loader = Callable[[Callable[[AsyncSession], Awaitable[T]], int, int], Awaitable[
 Watcher = Callable[[int | None], None]  # called with the new credentials version (None: unknown)
 
 
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    """What a client presented: a bearer token and/or a county slug (both optional)."""
-
-    token: str | None = None
-    county: str | None = None
-
-    @classmethod
-    def parse(cls, authorization: str | None, county: str | None) -> Credentials:
-        """From an `Authorization` value ("Bearer <token>"; a bare token is refused, as
-        any other scheme) and a county slug (trimmed, lower-cased)."""
-        token: str | None = None
-        if authorization:
-            scheme, _, value = authorization.strip().partition(" ")
-            if scheme.lower() != "bearer" or not value.strip():
-                raise CredentialsRefused(
-                    "Authorization 应为 “Bearer <令牌>”", reason=BAD_AUTHORIZATION
-                )
-            token = value.strip()
-        slug = county.strip().lower() if county and county.strip() else None
-        return cls(token=token, county=slug)
-
-
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """A principal with what a long-lived connection needs to keep checking it."""
-
-    principal: Principal
-    expires_at: int | None = None  # unix seconds; None: anonymous, nothing expires
-    credentials_version: int | None = None  # a member's, when resolved
-
-
 class PrincipalResolver:
     """Resolves credentials to principals, with each account's grants cached (see module)."""
 
     def __init__(
         self,
         db: Database,
-        tenants: Any,  # backend.server.services.TenantDirectory: resolve(slug) -> county id | None
+        tenants: TenantDirectory,
         *,
         secret: str,
         max_accounts: int = 50_000,
@@ -230,6 +199,7 @@ class PrincipalResolver:
         def fn(session: AsyncSession) -> Awaitable[people.Account | None]:
             return people.load_account(session, user_id)
 
+        account: people.Account | None
         if load is not None:
             account = await load(fn, tenant_id, user_id)
         else:

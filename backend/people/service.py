@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Concatenate, ParamSpec, TypeVar
 
 import phonenumbers
 from sqlalchemy import delete, exists, func, or_, select, text, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
+from backend.core.db import Database, refusing_duplicates
 from backend.core.errors import DomainError
 from backend.core.security import (
     Grant,
     Principal,
     encode_access_token,
-    hash_password,
     new_opaque_token,
     token_digest,
-    verify_password,
 )
+from backend.core.settings import Settings
 from backend.core.validation import clean_text
 from backend.people.errors import PeopleErrorCode as Code
 from backend.people.models import (
@@ -34,27 +34,29 @@ from backend.people.models import (
     Role,
     User,
 )
+from backend.people.passwords import Passwords
 from tenants.models import OrgUnit
 
 MIN_PASSWORD_LENGTH = 8
 
 
-@asynccontextmanager
-async def refusing_duplicates(
-    session: AsyncSession, errors: dict[str, DomainError]
-) -> AsyncIterator[None]:
-    """Run the block (an insert) in a savepoint. The existence checks before an insert
-    cannot see a concurrent request's uncommitted row, so two requests may both pass them;
-    the loser then breaks a unique constraint, which becomes the DomainError named for it
-    in `errors` instead of a server error."""
-    try:
-        async with session.begin_nested():
-            yield
-    except IntegrityError as exc:
-        for constraint, error in errors.items():
-            if constraint in str(exc.orig):
-                raise error from None
-        raise
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _in_a_turn(
+    workflow: Callable[Concatenate[Database, Passwords, P], Awaitable[T]],
+) -> Callable[Concatenate[Database, Passwords, P], Awaitable[T]]:
+    """Run a password workflow in one of `Passwords.turns`: a storm of sign-ins waits there,
+    holding nothing, instead of queueing 200 deep for database connections that a live
+    meeting's writes then wait behind."""
+
+    @functools.wraps(workflow)
+    async def in_a_turn(db: Database, passwords: Passwords, *args: P.args, **kw: P.kwargs) -> T:
+        async with passwords.turn():
+            return await workflow(db, passwords, *args, **kw)
+
+    return in_a_turn
 
 
 def normalise_phone(raw: str, *, field: str = "phone") -> str:
@@ -68,8 +70,11 @@ def normalise_phone(raw: str, *, field: str = "phone") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def mask_phone(e164: str) -> str:
-    """`+8613812345678` → `138****5678`: enough to recognise, not enough to call."""
+def mask_phone(e164: str | None) -> str:
+    """`+8613812345678` → `138****5678`: enough to recognise, not enough to call. An
+    account without a number (a meeting's voting code) shows ""."""
+    if not e164:
+        return ""
     national = e164[3:] if e164.startswith("+86") else e164.lstrip("+")
     if len(national) < 7:
         return "*" * len(national)
@@ -88,8 +93,19 @@ def user_snapshot(u: User) -> dict[str, object]:
 
 
 async def insert_user(
-    session: AsyncSession, *, tenant_id: int, display_name: str, phone: str, password: str | None
+    session: AsyncSession,
+    *,
+    tenant_id: int,
+    display_name: str,
+    phone: str,
+    password: str | None,
+    passwords: Passwords | None = None,
+    password_hash: str | None = None,
 ) -> User:
+    """Add an account to the county. Its password is either given in clear (`password`,
+    checked against the policy and hashed in `passwords`' pool: the caller's transaction
+    waits, so this is for administrators' low-volume paths) or already hashed
+    (`password_hash`, from `new_password`, hashed before any transaction opened)."""
     name = clean_text(
         display_name, field="displayName", code=Code.INVALID, label="姓名", max_length=50
     )
@@ -99,11 +115,15 @@ async def insert_user(
     taken = select(exists().where(User.tenant_id == tenant_id, User.phone == e164))
     if await session.scalar(taken):
         raise DomainError(Code.DUPLICATE_PHONE, "该手机号码已注册", field="phone")
+    if password is not None:
+        if passwords is None:
+            raise TypeError("insert_user needs `passwords` to hash a password")
+        password_hash = await passwords.hash(password)
     user = User(
         tenant_id=tenant_id,
         display_name=name,
         phone=e164,
-        password_hash=hash_password(password) if password else None,
+        password_hash=password_hash,
     )
     async with refusing_duplicates(
         session,
@@ -125,9 +145,11 @@ async def create_user(
     display_name: str,
     phone: str,
     password: str | None,
+    passwords: Passwords,
     roles: list[tuple[Role, int | None]] = (),  # type: ignore[assignment]
 ) -> User:
-    """Create an account in the county, with optional initial roles. Tenant admins only."""
+    """Create an account in the county, with optional initial roles. Tenant admins only
+    (checked before the password is hashed, off the loop in `passwords`)."""
     principal.require(Role.TENANT_ADMIN)
     user = await insert_user(
         session,
@@ -135,6 +157,7 @@ async def create_user(
         display_name=display_name,
         phone=phone,
         password=password,
+        passwords=passwords,
     )
     await audit.record(
         session,
@@ -154,12 +177,23 @@ async def create_user(
 
 
 async def register_citizen(
-    session: AsyncSession, principal: Principal, *, display_name: str, phone: str, password: str
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    display_name: str,
+    phone: str,
+    password_hash: str,
 ) -> User:
-    """Self-registration of a citizen (群众) in the county of the request."""
+    """Self-registration of a citizen (群众) in the county of the request, with a password
+    hashed beforehand (`new_password`)."""
     tenant_id = principal.require_tenant()
     user = await insert_user(
-        session, tenant_id=tenant_id, display_name=display_name, phone=phone, password=password
+        session,
+        tenant_id=tenant_id,
+        display_name=display_name,
+        phone=phone,
+        password=None,
+        password_hash=password_hash,
     )
     session.add(Membership(tenant_id=tenant_id, user_id=user.id, role=Role.CITIZEN))
     await session.flush()
@@ -385,86 +419,26 @@ async def _issue(
     )
 
 
-async def login(
-    session: AsyncSession,
-    *,
-    tenant_id: int,
-    phone: str,
-    password: str,
-    secret: str,
-    access_ttl: int,
-    refresh_ttl: int,
-) -> Tokens:
-    """Tokens for a county account; one message for every failure (no account probing).
+@dataclass(frozen=True, slots=True)
+class SignInRules:
+    """What signing in takes from the settings: the token secret and lifetimes, and the
+    lockout (`max_failures` wrong passwords within `lock_seconds` lock for `lock_seconds`)."""
 
-    A phone number locked by too many wrong passwords (`record_login_failure`) is refused
-    before its password is even checked; a successful sign-in clears its failures."""
-    failure = DomainError(Code.INVALID_CREDENTIALS, "手机号码或密码错误", field="password")
-    key = login_key(phone)
-    locked_until = await session.scalar(
-        select(LoginThrottle.locked_until).where(LoginThrottle.key_hash == key)
-    )
-    if locked_until is not None:
-        _refuse_if_locked(locked_until, field="phone")
-    try:
-        e164 = normalise_phone(phone)
-    except DomainError:
-        verify_password(None, password)
-        raise failure from None
-    user = await session.scalar(select(User).where(User.phone == e164))
-    if not verify_password(user.password_hash if user else None, password) or user is None:
-        raise failure
-    if not user.is_active:
-        raise DomainError(Code.INVALID_CREDENTIALS, "该账号已停用", field="phone")
-    await session.execute(delete(LoginThrottle).where(LoginThrottle.key_hash == key))
-    return await _issue(
-        session,
-        tenant_id=tenant_id,
-        user=user,
-        secret=secret,
-        access_ttl=access_ttl,
-        refresh_ttl=refresh_ttl,
-    )
+    secret: str
+    access_ttl: int
+    refresh_ttl: int
+    max_failures: int
+    lock_seconds: int
 
-
-def _refuse_if_locked(locked_until: datetime, *, field: str) -> None:
-    now = datetime.now(UTC)
-    if locked_until > now:
-        minutes = max(1, -int(-(locked_until - now).total_seconds() // 60))
-        raise DomainError(
-            Code.TOO_MANY_ATTEMPTS, f"密码错误次数过多，请{minutes}分钟后再试", field=field
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SignInRules:
+        return cls(
+            secret=settings.jwt_secret.get_secret_value(),
+            access_ttl=settings.jwt_access_ttl_seconds,
+            refresh_ttl=settings.jwt_refresh_ttl_seconds,
+            max_failures=settings.login_max_failures,
+            lock_seconds=settings.login_lock_seconds,
         )
-
-
-_RECORD_OPERATOR_FAILURE = text("""
-UPDATE platform_operators SET
-  failed_logins = CASE
-    WHEN failures_since IS NULL OR failures_since < now() - CAST(:window AS interval) THEN 1
-    ELSE failed_logins + 1 END,
-  failures_since = CASE
-    WHEN failures_since IS NULL OR failures_since < now() - CAST(:window AS interval) THEN now()
-    ELSE failures_since END,
-  locked_until = CASE
-    WHEN (CASE
-            WHEN failures_since IS NULL OR failures_since < now() - CAST(:window AS interval)
-            THEN 1 ELSE failed_logins + 1 END) >= :max
-    THEN now() + CAST(:window AS interval)
-    ELSE locked_until END
-WHERE username = :username""")
-
-
-async def record_operator_failure(
-    session: AsyncSession, *, username: str, max_failures: int, window_seconds: int
-) -> None:
-    """Count a wrong password for an operator (platform transaction of its own)."""
-    await session.execute(
-        _RECORD_OPERATOR_FAILURE,
-        {
-            "username": (username or "").strip(),
-            "max": max_failures,
-            "window": timedelta(seconds=window_seconds),
-        },
-    )
 
 
 def login_key(phone: str) -> str:
@@ -477,7 +451,21 @@ def login_key(phone: str) -> str:
     return hashlib.sha256(number.encode()).hexdigest()
 
 
-_RECORD_FAILURE = text("""
+def _refuse_if_locked(locked_until: datetime | None, *, field: str) -> None:
+    now = datetime.now(UTC)
+    if locked_until is not None and locked_until > now:
+        minutes = max(1, -int(-(locked_until - now).total_seconds() // 60))
+        raise DomainError(
+            Code.TOO_MANY_ATTEMPTS, f"密码错误次数过多，请{minutes}分钟后再试", field=field
+        )
+
+
+# Count a sign-in attempt against a number before its password is checked; returns nothing
+# when the number is locked (the attempt is then refused, and not counted). The attempt
+# that reaches `max` sets the lock at once: it is still checked, and a right password
+# (`_CLEAR_ATTEMPTS`) lifts it. Counting first means concurrent guesses cannot all pass a
+# lock check that the earlier failures have not yet written.
+_COUNT_ATTEMPT = text("""
 INSERT INTO login_throttles AS t (tenant_id, key_hash, failures, window_started_at, locked_until)
 VALUES (:tenant, :key, 1, now(),
         CASE WHEN :max <= 1 THEN now() + CAST(:window AS interval) END)
@@ -492,24 +480,132 @@ ON CONFLICT (tenant_id, key_hash) DO UPDATE SET
     WHEN (CASE
             WHEN t.window_started_at < now() - CAST(:window AS interval) THEN 1
             ELSE t.failures + 1 END) >= :max
-    THEN now() + CAST(:window AS interval)
-    ELSE t.locked_until END""")
+    THEN now() + CAST(:window AS interval) END
+WHERE t.locked_until IS NULL OR t.locked_until <= now()
+RETURNING t.failures""")
 
 
-async def record_login_failure(
-    session: AsyncSession, *, tenant_id: int, phone: str, max_failures: int, window_seconds: int
+async def _count_attempt(
+    session: AsyncSession, *, tenant_id: int, key: str, rules: SignInRules
 ) -> None:
-    """Count a wrong password for this number (in its own transaction: the sign-in's was
-    rolled back); the `max_failures`-th within the window locks the number for a window."""
-    await session.execute(
-        _RECORD_FAILURE,
+    """Count one attempt for the number `key`, or refuse it (TOO_MANY_ATTEMPTS) if the
+    number is locked."""
+    counted = await session.scalar(
+        _COUNT_ATTEMPT,
         {
             "tenant": tenant_id,
-            "key": login_key(phone),
-            "max": max_failures,
-            "window": timedelta(seconds=window_seconds),
+            "key": key,
+            "max": rules.max_failures,
+            "window": timedelta(seconds=rules.lock_seconds),
         },
     )
+    if counted is None:
+        _refuse_if_locked(
+            await session.scalar(
+                select(LoginThrottle.locked_until).where(LoginThrottle.key_hash == key)
+            ),
+            field="phone",
+        )
+
+
+@_in_a_turn
+async def sign_in(
+    db: Database,
+    passwords: Passwords,
+    *,
+    tenant_id: int,
+    phone: str,
+    password: str,
+    rules: SignInRules,
+) -> Tokens:
+    """Tokens for a county account; one message for every failure (no account probing).
+
+    The one place sign-in is throttled, whoever calls it (a mutation, the CLI, a data
+    channel). It owns its transactions, so that no connection is held while argon2 runs:
+    (1) the attempt is counted against the number (refused at once while the number is
+    locked: `_COUNT_ATTEMPT`) and the account's hash fetched; (2) the password is checked
+    in `passwords`' pool, off the event loop; (3) a right one clears the number's count and
+    issues tokens, a wrong one stays counted (the `max_failures`-th locked the number for
+    `lock_seconds`)."""
+    failure = DomainError(Code.INVALID_CREDENTIALS, "手机号码或密码错误", field="password")
+    key = login_key(phone)
+    try:
+        e164: str | None = normalise_phone(phone)
+    except DomainError:
+        e164 = None
+
+    async def attempt(session: AsyncSession) -> tuple[int | None, str | None]:
+        await _count_attempt(session, tenant_id=tenant_id, key=key, rules=rules)
+        if e164 is None:
+            return None, None
+        row = (
+            await session.execute(select(User.id, User.password_hash).where(User.phone == e164))
+        ).first()
+        return (row.id, row.password_hash) if row is not None else (None, None)
+
+    user_id, stored = await db.run(attempt, tenant_id=tenant_id)
+    if not await passwords.check(stored, password) or user_id is None:
+        raise failure  # counted in step 1
+
+    async def succeed(session: AsyncSession) -> Tokens | DomainError:
+        user = await session.get(User, user_id)
+        if user is None or user.password_hash != stored:
+            return failure  # the password changed (or the account went) while checked
+        await session.execute(delete(LoginThrottle).where(LoginThrottle.key_hash == key))
+        if not user.is_active:  # the right password: no failure, but no tokens either
+            return DomainError(Code.INVALID_CREDENTIALS, "该账号已停用", field="phone")
+        return await _issue(
+            session,
+            tenant_id=tenant_id,
+            user=user,
+            secret=rules.secret,
+            access_ttl=rules.access_ttl,
+            refresh_ttl=rules.refresh_ttl,
+        )
+
+    outcome = await db.run(succeed, tenant_id=tenant_id, user_id=user_id)
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
+
+
+async def new_password(passwords: Passwords, password: str, *, field: str = "password") -> str:
+    """The argon2 hash of a new password that meets the policy (WEAK_PASSWORD otherwise),
+    hashed in `passwords`' pool: call it before opening the transaction that stores it."""
+    _check_password(password, field=field)
+    return await passwords.hash(password)
+
+
+@_in_a_turn
+async def register(
+    db: Database,
+    passwords: Passwords,
+    principal: Principal,
+    *,
+    display_name: str,
+    phone: str,
+    password: str,
+    rules: SignInRules,
+) -> Tokens:
+    """Create a citizen (群众) account in the county of the request and sign it in. The
+    password is hashed before the transaction opens (no connection waits for argon2)."""
+    tenant_id = principal.require_tenant()
+    password_hash = await new_password(passwords, password)
+
+    async def run(session: AsyncSession) -> Tokens:
+        user = await register_citizen(
+            session, principal, display_name=display_name, phone=phone, password_hash=password_hash
+        )
+        return await _issue(
+            session,
+            tenant_id=tenant_id,
+            user=user,
+            secret=rules.secret,
+            access_ttl=rules.access_ttl,
+            refresh_ttl=rules.refresh_ttl,
+        )
+
+    return await db.run(run, tenant_id=tenant_id, user_id=principal.user_id)
 
 
 MAX_DB_ID = 2**63 - 1  # PostgreSQL bigint
@@ -566,60 +662,134 @@ async def logout(session: AsyncSession, *, refresh_token: str) -> None:
     )
 
 
+@_in_a_turn
 async def change_password(
-    session: AsyncSession,
+    db: Database,
+    passwords: Passwords,
     principal: Principal,
     *,
     old_password: str,
     new_password: str,
-    secret: str,
-    access_ttl: int,
-    refresh_ttl: int,
+    rules: SignInRules,
 ) -> Tokens:
     """Set a new password and end every other session of the account: its refresh tokens
     are revoked and its session epoch bumped, so every access token issued before (on any
     device) is refused from the commit on, over HTTP and on open sockets
     (people.principals). The session that changed it goes on with the new tokens returned
-    (issued in the new epoch)."""
-    user = await get_user(session, principal.require_user())
-    if not verify_password(user.password_hash, old_password):
-        raise DomainError(Code.INVALID_CREDENTIALS, "原密码错误", field="oldPassword")
+    (issued in the new epoch).
+
+    Owns its transactions, as `sign_in` does: the stored hash is read, the old password
+    checked and the new one hashed with no connection held, then the change is written
+    only if the stored hash is still the one checked (a concurrent change wins, and this
+    one is refused as a wrong old password)."""
+    user_id = principal.require_user()
+    tenant_id = principal.require_tenant()
+
+    async def read_hash(session: AsyncSession) -> str | None:
+        return (await get_user(session, user_id)).password_hash
+
+    stored = await db.run(read_hash, tenant_id=tenant_id, user_id=user_id, read_only=True)
+    wrong = DomainError(Code.INVALID_CREDENTIALS, "原密码错误", field="oldPassword")
+    if not await passwords.check(stored, old_password):
+        raise wrong
     _check_password(new_password, field="newPassword")
-    user.password_hash = hash_password(new_password)
-    # In SQL, not `user.session_epoch + 1`: two changes at once must both count.
-    user.session_epoch = User.session_epoch + 1
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=func.now())
-    )
-    await session.flush()
-    await session.refresh(user, ["session_epoch"])
-    return await _issue(
-        session,
-        tenant_id=user.tenant_id,
-        user=user,
-        secret=secret,
-        access_ttl=access_ttl,
-        refresh_ttl=refresh_ttl,
-    )
+    new_hash = await passwords.hash(new_password)
+
+    async def write(session: AsyncSession) -> Tokens:
+        # Only while the hash is still the one checked: of two changes at once, one wins and
+        # the other is refused (the epoch in SQL, so it moves on from the stored value).
+        changed = await session.scalar(
+            update(User)
+            .where(User.id == user_id, User.password_hash == stored)
+            .values(password_hash=new_hash, session_epoch=User.session_epoch + 1)
+            .returning(User.id)
+        )
+        if changed is None:
+            raise wrong
+        await session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=func.now())
+        )
+        user = await get_user(session, user_id)  # this session's first load: the new epoch
+        return await _issue(
+            session,
+            tenant_id=tenant_id,
+            user=user,
+            secret=rules.secret,
+            access_ttl=rules.access_ttl,
+            refresh_ttl=rules.refresh_ttl,
+        )
+
+    return await db.run(write, tenant_id=tenant_id, user_id=user_id)
 
 
-async def operator_login(
-    session: AsyncSession, *, username: str, password: str, secret: str, access_ttl: int
+# As `_COUNT_ATTEMPT`, for an operator (platform_operators keeps the count in its row):
+# returns the operator's id and hash, or nothing when the name is unknown or locked.
+_COUNT_OPERATOR_ATTEMPT = text("""
+UPDATE platform_operators SET
+  failed_logins = CASE
+    WHEN failures_since IS NULL OR failures_since < now() - CAST(:window AS interval) THEN 1
+    ELSE failed_logins + 1 END,
+  failures_since = CASE
+    WHEN failures_since IS NULL OR failures_since < now() - CAST(:window AS interval) THEN now()
+    ELSE failures_since END,
+  locked_until = CASE
+    WHEN (CASE
+            WHEN failures_since IS NULL OR failures_since < now() - CAST(:window AS interval)
+            THEN 1 ELSE failed_logins + 1 END) >= :max
+    THEN now() + CAST(:window AS interval) END
+WHERE username = :username AND (locked_until IS NULL OR locked_until <= now())
+RETURNING id, password_hash""")
+
+
+@_in_a_turn
+async def operator_sign_in(
+    db: Database, passwords: Passwords, *, username: str, password: str, rules: SignInRules
 ) -> Tokens:
-    """Access token for a platform operator (platform transaction). Locked, like a county
-    account, by too many wrong passwords (`record_operator_failure`)."""
-    operator = await session.scalar(
-        select(PlatformOperator).where(PlatformOperator.username == (username or "").strip())
-    )
-    if operator is not None and operator.locked_until is not None:
-        _refuse_if_locked(operator.locked_until, field="username")
-    if not verify_password(operator.password_hash if operator else None, password) or not operator:
-        raise DomainError(Code.INVALID_CREDENTIALS, "用户名或密码错误", field="password")
-    operator.failed_logins, operator.failures_since, operator.locked_until = 0, None, None
+    """Access token for a platform operator. Throttled and checked as `sign_in` is (the
+    attempt counted in the operator's row first, the password checked with no connection
+    held, a right one clearing the count), in platform transactions."""
+    name = (username or "").strip()
+    failure = DomainError(Code.INVALID_CREDENTIALS, "用户名或密码错误", field="password")
+
+    async def attempt(session: AsyncSession) -> tuple[int | None, str | None]:
+        row = (
+            await session.execute(
+                _COUNT_OPERATOR_ATTEMPT,
+                {
+                    "username": name,
+                    "max": rules.max_failures,
+                    "window": timedelta(seconds=rules.lock_seconds),
+                },
+            )
+        ).first()
+        if row is not None:
+            return row.id, row.password_hash
+        _refuse_if_locked(
+            await session.scalar(
+                select(PlatformOperator.locked_until).where(PlatformOperator.username == name)
+            ),
+            field="username",
+        )
+        return None, None  # no such operator
+
+    operator_id, stored = await db.run_platform(attempt)
+    if not await passwords.check(stored, password) or operator_id is None:
+        raise failure
+
+    async def succeed(session: AsyncSession) -> PlatformOperator | None:
+        operator = await session.get(PlatformOperator, operator_id)
+        if operator is None or operator.password_hash != stored:
+            return None
+        operator.failed_logins, operator.failures_since, operator.locked_until = 0, None, None
+        return operator
+
+    operator = await db.run_platform(succeed)
+    if operator is None:
+        raise failure
     access, exp = encode_access_token(
-        secret=secret, ttl_seconds=access_ttl, tenant_id=None, operator_id=operator.id
+        secret=rules.secret, ttl_seconds=rules.access_ttl, tenant_id=None, operator_id=operator.id
     )
     return Tokens(
         access_token=access,
@@ -630,18 +800,18 @@ async def operator_login(
 
 
 async def ensure_operator(
-    session: AsyncSession, *, username: str, password: str
+    session: AsyncSession, passwords: Passwords, *, username: str, password: str
 ) -> PlatformOperator:
     """Create or reset a platform operator (CLI; platform transaction)."""
     operator = await session.scalar(
         select(PlatformOperator).where(PlatformOperator.username == username)
     )
-    _check_password(password)
+    password_hash = await new_password(passwords, password)
     if operator is None:
-        operator = PlatformOperator(username=username, password_hash=hash_password(password))
+        operator = PlatformOperator(username=username, password_hash=password_hash)
         session.add(operator)
     else:
-        operator.password_hash = hash_password(password)
+        operator.password_hash = password_hash
     await session.flush()
     return operator
 

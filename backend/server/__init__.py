@@ -1,4 +1,5 @@
-"""App wiring: the ASGI app and what it owns for its lifetime (`app`, `services`), the
+"""App wiring: the ASGI app, which builds what it owns for its lifetime
+(`schema.services.AppServices`) in its lifespan (`app`), the
 CLI (`cli`, `demo`), migrations (`migrate`), every table in one place for Alembic
 (`models`), the embedded PostgreSQL (`embedded`) and the offline GraphiQL (`graphiql`,
 `static/`)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,19 +39,26 @@ from backend.core.observability import (
 )
 from backend.core.settings import Settings, get_settings
 from backend.meetings.access import MeetingDirectory
+from backend.meetings.polls import VOTE_OPERATION, run_vote
 from backend.meetings.scoring import BallotMixer
 from backend.meetings.timers import TimerScheduler
+from backend.people.passwords import Passwords
 from backend.people.principals import PrincipalResolver
 from backend.record.seal import Sealer
+from backend.record.verify import VerificationCache
 from backend.server.graphiql import ASSETS, graphiql_html
-from backend.server.services import AppServices, TenantDirectory
 from realtime.hub import Hub
+from realtime.owners import StreamOwners, relay_for
 from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
+from realtime.ws.admission import SocketCounts
 from schema.context import Context
 from schema.meetings.http import record_docx
+from schema.pages import encode_json
 from schema.relay import install_id_key
 from schema.schema import build_schema
+from schema.services import AppServices
+from tenants.directory import TenantDirectory
 
 log = logging.getLogger("yishi")
 
@@ -113,6 +121,9 @@ class YishiGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, "请求体须为一个 JSON 对象（含 query）")
         return value
 
+    def encode_json(self, data: object) -> bytes:
+        return encode_json(data)  # orjson (schema.pages)
+
     def parse_json(self, data: str | bytes) -> object:
         try:
             return self.decode_json(data)
@@ -133,7 +144,7 @@ class YishiGraphQL(GraphQL[Context, None]):
         state["yishi_context"] = ctx
         return ctx
 
-    async def execute_single(  # type: ignore[override]
+    async def execute_single(
         self,
         request: Request,
         request_adapter: Any,
@@ -221,14 +232,10 @@ def create_app(
             pool_size=settings.db_pool_size,
             check_events=settings.checks_events,
         )
-        services = AppServices(
-            settings=settings, db=db, tenants=TenantDirectory(db), clock=clock or SYSTEM_CLOCK
-        )
-        principals = PrincipalResolver(
-            db, services.tenants, secret=settings.jwt_secret.get_secret_value()
-        )
+        directory = TenantDirectory(db)
+        principals = PrincipalResolver(db, directory, secret=settings.jwt_secret.get_secret_value())
+        the_clock = clock or SYSTEM_CLOCK
         await principals.start()
-        services.extras["principals"] = principals
         namespace = settings.broadcast_namespace or f"yishi:{urlsplit(url).path.lstrip('/')}"
         hub = Hub(
             settings.broadcast_url,
@@ -238,24 +245,42 @@ def create_app(
         )
         await hub.start()
         db.publisher = hub  # every session of this app's Database publishes on its hub
-        services.extras["hub"] = hub
-        writer = StreamWriter(db)
-        services.extras["writer"] = writer
-        ballots = BallotMixer(writer)  # pending 测评票, in this process's memory only
-        services.extras["ballots"] = ballots
-        if settings.workers > 1:
-            log.warning(
-                "测评 with %d workers: each mixes its own ballots, and closing a sheet counts "
-                "only those pending on the worker that closes it (docs/meetings.md)",
-                settings.workers,
-            )
-        services.extras["meetings"] = MeetingDirectory()
-        services.extras["sealer"] = Sealer(
-            settings.record_keys_dir, settings.record_tsa_url, settings.record_tsa_timeout_seconds
+        # One owner per hot stream across workers and hosts (realtime.owners): the others
+        # hand it their votes and 测评票, so one writer batches them and one mixer holds a
+        # sheet's pending ballots.
+        owners = StreamOwners(
+            db.app_engine.url.set(drivername="postgresql").render_as_string(hide_password=False),
+            relay_for(settings.broadcast_url, settings.jwt_secret.get_secret_value()),
+            namespace=namespace,
         )
-        timers = TimerScheduler(db, clock=services.clock)
+        await owners.start()
+        writer = StreamWriter(db, owners=owners)
+        writer.register(VOTE_OPERATION, functools.partial(run_vote, writer), anywhere=True)
+        ballots = BallotMixer(writer)  # pending 测评票, in the stream owner's memory only
+        timers = TimerScheduler(db, clock=the_clock)
         timers.start()
-        services.extras["timers"] = timers
+        services = AppServices(
+            settings=settings,
+            db=db,
+            tenants=directory,
+            principals=principals,
+            hub=hub,
+            writer=writer,
+            ballots=ballots,
+            meetings=MeetingDirectory(),
+            sealer=Sealer(
+                settings.record_keys_dir,
+                settings.record_tsa_url,
+                settings.record_tsa_timeout_seconds,
+            ),
+            timers=timers,
+            ws_sockets=SocketCounts(),
+            verifications=VerificationCache(ttl_seconds=settings.record_verify_cache_seconds),
+            passwords=Passwords(
+                threads=settings.password_hash_threads, nice=settings.password_hash_nice
+            ),
+            clock=the_clock,
+        )
         app.state.services = services
         tune_gc(settings.gc_threshold)
         log.info(
@@ -273,6 +298,7 @@ def create_app(
             await hub.stop()
             await principals.stop()
             await db.dispose()
+            services.passwords.close()
             worker_exited()
 
     graphql = YishiGraphQL(

@@ -17,7 +17,9 @@ from pydantic import ValidationError
 import schema as schema_package
 from backend.core.db import Database
 from backend.core.settings import Settings
+from backend.meetings.record.build import RECORD_BUILDERS
 from backend.people.models import Role
+from backend.people.passwords import Passwords
 from backend.record import sm2
 from backend.record.seal import ExportCheck
 
@@ -58,6 +60,11 @@ def resolve_database(settings: Settings) -> tuple[str, bool]:
     return start_embedded(settings.data_dir), True
 
 
+def command_passwords(settings: Settings) -> Passwords:
+    """A password pool for one command (argon2 off the loop, as in the service)."""
+    return Passwords(threads=1, nice=settings.password_hash_nice)
+
+
 def run_with_database(work: Callable[[Database], Awaitable[T]], *, migrate: bool = False) -> T:
     """Run `work` against the configured database (embedded when DATABASE_URL is unset),
     migrated first if asked; a DomainError is printed with its field and exits 1."""
@@ -90,7 +97,7 @@ def run_with_database(work: Callable[[Database], Awaitable[T]], *, migrate: bool
 
 async def county_id(db: Database, slug: str) -> int:
     """The id of the county `slug`, or exit 2 naming it."""
-    from backend.server.services import TenantDirectory
+    from tenants.directory import TenantDirectory
 
     tenant_id = await TenantDirectory(db).resolve(slug)
     if tenant_id is None:
@@ -158,7 +165,10 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             workers=n_workers,
-            ws="websockets-sansio",
+            # uvicorn's sans-I/O websockets, offering the app each connection's transport
+            # through the ASGI scope (live frames are written straight to it). A string
+            # (realtime.ws.transport.WS_PROTOCOL): the supervisor never imports the app.
+            ws="realtime.ws.transport:YishiWebSockets",
             # Frames are small JSON (~300 bytes); per-connection compression of every copy
             # cost more CPU than the whole fan-out (bench/results, fanout --no-deflate).
             ws_per_message_deflate=False,
@@ -215,23 +225,26 @@ def tenants_create(
 ) -> None:
     """Register a county (as the platform)."""
     from backend.core.security import Principal
-    from tenants import service
+    from backend.people import counties
 
     admin = None
     if admin_phone:
-        admin = service.AdminAccount(
+        admin = counties.AdminAccount(
             display_name=admin_name or "管理员", phone=admin_phone, password=admin_password or ""
         )
 
+    passwords = command_passwords(load_settings())
+
     async def work(db: Database) -> None:
         async with db.platform_transaction() as session:
-            tenant = await service.create_tenant(
+            tenant = await counties.create_county(
                 session,
                 Principal(tenant_id=None, operator_id=0),
                 name=name,
                 slug=slug,
                 division_code=division_code,
                 admin=admin,
+                passwords=passwords,
             )
         typer.echo(f"created county {tenant.id} {tenant.slug} {tenant.name}")
 
@@ -265,11 +278,19 @@ def users_create(
     from backend.people import service
     from backend.people.models import Membership
 
+    passwords = command_passwords(load_settings())
+
     async def work(db: Database) -> None:
         tenant_id = await county_id(db, tenant)
+        password_hash = await service.new_password(passwords, password)
         async with db.platform_transaction() as session:
             user = await service.insert_user(
-                session, tenant_id=tenant_id, display_name=name, phone=phone, password=password
+                session,
+                tenant_id=tenant_id,
+                display_name=name,
+                phone=phone,
+                password=None,
+                password_hash=password_hash,
             )
             for r in role:
                 session.add(Membership(tenant_id=tenant_id, user_id=user.id, role=r))
@@ -283,9 +304,11 @@ def operator_create(username: str, password: str) -> None:
     """Create or reset a platform operator."""
     from backend.people import service
 
+    passwords = command_passwords(load_settings())
+
     async def work(db: Database) -> None:
         async with db.platform_transaction() as session:
-            await service.ensure_operator(session, username=username, password=password)
+            await service.ensure_operator(session, passwords, username=username, password=password)
         typer.echo(f"operator {username} ready")
 
     run_with_database(work)
@@ -416,9 +439,8 @@ def record_verify(
     """Recompute a stream's hash chain; exit 1 and name the first broken link if any. A
     sealed stream must end with its seal; for a meeting, every section of the record must
     match the digests sealed in the chain and the county's signature must verify."""
-    from backend.meetings.record.build import build_record
-    from backend.record.seal import load_key, verify_export
-    from realtime.log import verify_stream
+    from backend.record.seal import load_key
+    from backend.record.verify import verify_record
 
     settings = load_settings()
     key = _read_public_key(public_key)
@@ -430,10 +452,17 @@ def record_verify(
     async def work(db: Database) -> bool:
         tenant_id = await county_id(db, tenant)
         async with db.transaction(tenant_id=tenant_id, read_only=True) as session:
-            result = await verify_stream(session, stream=stream, expect=expect)
-            record = None
-            if result.valid and result.sealed and stream.startswith("meeting:"):
-                record = await build_record(session, int(stream.split(":", 1)[1]))
+            # The same check as the API's verifyStream (which accepts an unsigned seal only
+            # when the service has no key for the county; here a signature is required).
+            check = await verify_record(
+                session,
+                stream=stream,
+                public_key=key,
+                tsa_roots=roots,
+                expect=expect,
+                builders=RECORD_BUILDERS,
+            )
+        result = check.chain
         if not result.valid:
             typer.secho(
                 f"BROKEN {stream} at seq {result.first_broken_seq}: {result.reason} "
@@ -441,10 +470,10 @@ def record_verify(
                 fg="red",
             )
             return False
-        if record is None:
+        if check.export is None:
             typer.echo(f"OK {stream}: {result.events} events, head {result.head_hash}")
             return True
-        return _report_export(verify_export(record, public_key=key, tsa_roots=roots))
+        return _report_export(check.export)
 
     if not run_with_database(work):
         raise typer.Exit(1)

@@ -10,8 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.db import Database
 from backend.core.security import Principal
+from backend.people import counties
 from backend.people import service as people
 from backend.people.models import Membership, Role, User
+from backend.people.passwords import Passwords
 from tenants import service as tenants
 from tenants.models import OrgUnit, OrgUnitKind, Tenant, Venue, VenueLevel
 
@@ -65,28 +67,43 @@ class DemoLogin:
     role: Role
 
 
-async def seed(db: Database) -> list[DemoLogin]:
-    """Create what is missing of the demo county; running it again changes nothing."""
+async def seed(db: Database, passwords: Passwords | None = None) -> list[DemoLogin]:
+    """Create what is missing of the demo county; running it again changes nothing.
+    Passwords are hashed in `passwords`' pool (one of its own for the command if None)."""
+    own = passwords is None
+    pool = passwords or Passwords(threads=1)
+    try:
+        return await _seed(db, pool)
+    finally:
+        if own:
+            pool.close()
+
+
+async def _seed(db: Database, passwords: Passwords) -> list[DemoLogin]:
     async with db.platform_transaction() as session:
-        operator = await people.ensure_operator(session, username=OPERATOR[0], password=OPERATOR[1])
+        operator = await people.ensure_operator(
+            session, passwords, username=OPERATOR[0], password=OPERATOR[1]
+        )
         tenant = await session.scalar(select(Tenant).where(Tenant.slug == DEMO_SLUG))
         if tenant is None:
             admin_name, admin_phone, _, _ = PEOPLE[0]
-            tenant = await tenants.create_tenant(
+            tenant = await counties.create_county(
                 session,
                 Principal(tenant_id=None, operator_id=operator.id),
                 name="城口县",
                 slug=DEMO_SLUG,
                 division_code="500229",
-                admin=tenants.AdminAccount(
+                admin=counties.AdminAccount(
                     display_name=admin_name, phone=admin_phone, password=DEMO_PASSWORD
                 ),
+                passwords=passwords,
             )
     tenant_id = tenant.id
     async with db.transaction(tenant_id=tenant_id) as session:
         admin_id = await session.scalar(
             select(User.id).where(User.phone == people.normalise_phone(PEOPLE[0][1]))
         )
+        assert admin_id is not None  # created with the county above
         _, name, grants = await people.load_grants(session, admin_id)
         admin = Principal(tenant_id=tenant_id, user_id=admin_id, grants=grants, display_name=name)
         units = {u.name: u for u in (await session.scalars(select(OrgUnit))).all()}
@@ -98,9 +115,9 @@ async def seed(db: Database) -> list[DemoLogin]:
                     session, admin, parent_id=parent.id, kind=kind, name=unit_name
                 )
         venue_names = set((await session.scalars(select(Venue.name))).all())
-        for unit_name, level, venue_name in VENUES:
+        for venue_unit, level, venue_name in VENUES:
             if venue_name not in venue_names:
-                unit = units[unit_name] if unit_name else root
+                unit = units[venue_unit] if venue_unit else root
                 await tenants.create_venue(
                     session, admin, org_unit_id=unit.id, level=level, name=venue_name
                 )
@@ -116,6 +133,7 @@ async def seed(db: Database) -> list[DemoLogin]:
                 display_name=person,
                 phone=phone,
                 password=DEMO_PASSWORD,
+                passwords=passwords,
                 roles=roles,
             )
         assert await session.scalar(select(Membership.id).limit(1)) is not None

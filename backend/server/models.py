@@ -14,6 +14,7 @@ from backend.meetings.models import (
     ScoringSheet,
     SpeakingRequest,
     Vote,
+    VotingCode,
 )
 from backend.people.models import (
     LoginThrottle,
@@ -50,5 +51,6 @@ __all__ = [
     "User",
     "Venue",
     "Vote",
+    "VotingCode",
     "metadata",
 ]

@@ -1,33 +1,52 @@
 """GraphQL over websockets (graphql-transport-ws, and legacy graphql-ws), multiplexed.
 
 - `protocol`: one connection (both protocols), multiplexed subscriptions, the endpoint;
+- `fields`: the field metadata that makes a mutation direct or a subscription multiplexed;
 - `admission`: connection_init's credentials, refusals and the socket limits;
 - `direct`: cached documents and the executor-free plan of hot mutations;
-- `frames`: frames written straight to the transport, and its buffer size.
+- `frames`: frames written straight to the transport the server offers in the ASGI scope;
+- `transport`: the uvicorn protocol subclass that offers it (imported by the server's
+  starter, never by the app).
 """
 
-from realtime.ws.direct import DirectHandler, _direct_plan, direct_mutation
-from realtime.ws.frames import direct_frame_writer, socket_buffer_size, text_frame
+from realtime.ws.direct import _direct_plan
+from realtime.ws.fields import (
+    DirectHandler,
+    Plan,
+    SocketFields,
+    direct_mutation,
+    multiplexed,
+    socket_fields,
+)
+from realtime.ws.frames import (
+    TRANSPORT_EXTENSION,
+    FrameTransport,
+    direct_frame_writer,
+    socket_buffer_size,
+    text_frame,
+)
 from realtime.ws.protocol import (
     LEGACY_WS,
     TRANSPORT_WS,
     GraphQLWebSocket,
-    Plan,
-    multiplexed,
     websocket_endpoint,
 )
 
 __all__ = [
     "LEGACY_WS",
+    "TRANSPORT_EXTENSION",
     "TRANSPORT_WS",
     "DirectHandler",
+    "FrameTransport",
     "GraphQLWebSocket",
     "Plan",
+    "SocketFields",
     "_direct_plan",
     "direct_frame_writer",
     "direct_mutation",
     "multiplexed",
     "socket_buffer_size",
+    "socket_fields",
     "text_frame",
     "websocket_endpoint",
 ]

@@ -11,9 +11,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from backend.core.errors import AccessError
-from backend.core.security import CredentialsRefused
-from backend.people.principals import Credentials
-from backend.server.services import AppServices
+from backend.core.security import Credentials, CredentialsRefused
 
 # Close codes besides graphql-transport-ws's own (docs/realtime.md lists them all):
 CLOSE_BAD_REQUEST = 4400  # a malformed message or connection_init payload; the reason says
@@ -47,13 +45,6 @@ class SocketCounts:
             counts[key] = left
         else:
             counts.pop(key, None)
-
-
-def socket_counts(services: AppServices) -> SocketCounts:
-    counts = services.extras.get("ws_sockets")
-    if counts is None:
-        counts = services.extras["ws_sockets"] = SocketCounts()
-    return counts  # type: ignore[no-any-return]
 
 
 class InitRefused(Exception):

@@ -1,11 +1,11 @@
 """Operations over the socket without graphql-core's executor: the cached, validated
-documents, and the plans of registered hot mutations (a vote) projected onto their
-selection."""
+documents, and the plans of direct hot mutations (a vote; `realtime.ws.fields`)
+projected onto their selection."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,27 +29,10 @@ from graphql import (
 )
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
-from schema.context import Context
-
-DirectHandler = Callable[[Context, dict[str, Any]], Awaitable[Any]]
-_DIRECT: dict[str, DirectHandler] = {}
+from realtime.ws.fields import DirectHandler, socket_fields
+from schema.limits import DocumentCache
 
 
-def direct_mutation(field_name: str) -> Callable[[DirectHandler], DirectHandler]:
-    """Register a hot mutation field (by its GraphQL name) to run without graphql-core's
-    executor when it comes over the socket: `handler(context, arguments)` gets the
-    arguments as strawberry gives them to the resolver (Python names and types) and returns
-    the payload object, which is projected onto the selection (see `_DirectPlan`). The
-    handler must do exactly what the field's resolver does (share the code)."""
-
-    def register(handler: DirectHandler) -> DirectHandler:
-        _DIRECT[field_name] = handler
-        return handler
-
-    return register
-
-
-@functools.lru_cache(maxsize=512)
 def _parse_and_validate(
     schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
 ) -> DocumentNode:
@@ -61,20 +44,37 @@ def _parse_and_validate(
     return document
 
 
-@functools.lru_cache(maxsize=512)
 def _validated(
     schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
-) -> tuple[DocumentNode, tuple[GraphQLError, ...]]:
-    document = parse(query, max_tokens=max_tokens)
-    # The schema's own limit rules (depth, aliases, list lengths), as over HTTP.
-    limit_rules = getattr(schema, "limit_rules", None)
-    if limit_rules is None:
-        limit_rules = (
-            *QueryDepthLimiter(max_depth=max_depth).validation_rules,
-            *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
-        )
-    rules = (*specified_rules, *limit_rules)
-    return document, tuple(validate(schema._schema, document, rules))
+) -> tuple[DocumentNode, list[GraphQLError]]:
+    """Parsed and validated as over HTTP, and kept in the schema's own bounded document
+    cache (schema.limits.DocumentCache: by entries and characters; a long text is never
+    kept), beside the HTTP path's entries."""
+    cache = _document_cache(schema)
+    key = (query, ("socket", max_tokens, max_depth, max_aliases))
+    document = cache.documents.get(key)
+    if document is None:
+        document = parse(query, max_tokens=max_tokens)
+        cache.documents.put(key, document, len(query))
+    errors = cache.validations.get(key)
+    if errors is None:
+        # The schema's own limit rules (depth, aliases, list lengths), as over HTTP.
+        limit_rules = getattr(schema, "limit_rules", None)
+        if limit_rules is None:
+            limit_rules = (
+                *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+                *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+            )
+        errors = validate(schema._schema, document, (*specified_rules, *limit_rules))
+        cache.validations.put(key, errors, len(query))
+    return document, errors
+
+
+@functools.lru_cache(maxsize=8)
+def _document_cache(schema: Any) -> DocumentCache:
+    """The schema's document cache, or one of the same bounds for a schema without."""
+    cache = getattr(schema, "document_cache", None)
+    return cache if cache is not None else DocumentCache()
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +89,11 @@ class _DirectPlan:
     arguments: list[Any]  # the field's strawberry arguments (computed on each access)
 
 
+#: Longest document planned as direct: a vote's document is a few hundred characters, and
+#: the plans (cached per query text, by entries only) hold their text.
+DIRECT_MAX_CHARS = 4096
+
+
 @functools.lru_cache(maxsize=512)
 def _direct_plan(
     schema: Any,
@@ -98,18 +103,20 @@ def _direct_plan(
     max_depth: int,
     max_aliases: int,
 ) -> _DirectPlan | None:
-    """A plan when the document is a mutation of one registered direct field whose
-    selection is plain: fields only (no fragments, directives or arguments below the
-    root), each a stored attribute of a strawberry object (no resolver, no extension),
-    scalars and enums serialised by their GraphQL types, `__typename` on object types.
-    Anything else returns None and runs on graphql-core as usual."""
+    """A plan when the document is a mutation of one direct field (`direct_mutation` in
+    its metadata, `realtime.ws.fields`) whose selection is plain: fields only (no
+    fragments, directives or arguments below the root), each a stored attribute of a
+    strawberry object (no resolver, no extension), scalars and enums serialised by their
+    GraphQL types, `__typename` on object types. Anything else returns None and runs on
+    graphql-core as usual."""
     document = _parse_and_validate(schema, query, max_tokens, max_depth, max_aliases)
     operation = _operation(document, operation_name)
     selections = operation.selection_set.selections
     if operation.operation is not OperationType.MUTATION or len(selections) != 1:
         return None
     node = selections[0]
-    if not isinstance(node, FieldNode) or node.directives or node.name.value not in _DIRECT:
+    handlers = socket_fields(schema).direct
+    if not isinstance(node, FieldNode) or node.directives or node.name.value not in handlers:
         return None
     field_def = schema._schema.mutation_type.fields[node.name.value]
     project = _projector(field_def.type, node.selection_set)
@@ -117,7 +124,7 @@ def _direct_plan(
         return None
     key = node.alias.value if node.alias else node.name.value
     arguments = list(field_def.extensions["strawberry-definition"].arguments)
-    return _DirectPlan(_DIRECT[node.name.value], field_def, node, key, project, arguments)
+    return _DirectPlan(handlers[node.name.value], field_def, node, key, project, arguments)
 
 
 def _projector(

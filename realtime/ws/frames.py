@@ -1,42 +1,47 @@
-"""Writing frames to a socket's transport directly, and reading how much it holds unsent."""
+"""Writing frames to a socket's transport directly, and reading how much it holds unsent.
+
+The server hands the app its connection's transport through the ASGI scope:
+`scope["extensions"][TRANSPORT_EXTENSION]`, a `FrameTransport`, which uvicorn's protocol
+subclass `realtime.ws.transport.YishiWebSockets` provides (`yishi serve`, the tests and
+the benches serve with it). Under a server that does not, the key is absent and every
+frame goes through ASGI."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import Protocol
 
 from starlette.websockets import WebSocket
 
+#: The ASGI scope extension under which a server offers a connection's `FrameTransport`.
+TRANSPORT_EXTENSION = "yishi.websocket.transport"
 
-def _server_protocol(websocket: WebSocket) -> Any | None:
-    """The server's protocol object behind a starlette WebSocket (the one holding the
-    transport), found under the wrappers starlette puts around its send; None when a
-    server does not expose one."""
-    pending: list[Any] = [websocket._send]
-    seen: set[int] = set()
-    while pending and len(seen) < 32:
-        candidate = pending.pop()
-        if id(candidate) in seen:
-            continue
-        seen.add(id(candidate))
-        owner = getattr(candidate, "__self__", None)
-        if getattr(owner, "transport", None) is not None:
-            return owner
-        for cell in getattr(candidate, "__closure__", None) or ():
-            with contextlib.suppress(ValueError):  # an empty cell
-                if callable(cell.cell_contents):
-                    pending.append(cell.cell_contents)
-    return None
+
+class FrameTransport(Protocol):
+    """What a server offers the app of one websocket connection."""
+
+    #: Bytes written to the client and not yet taken by the kernel.
+    buffered: Callable[[], int]
+
+    def write_text(self, payload: bytes) -> bool:
+        """Write `payload` as one text frame now; False when it cannot (closing, or an
+        extension such as permessage-deflate negotiated): then send it through ASGI."""
+        ...
+
+
+def frame_transport(websocket: WebSocket) -> FrameTransport | None:
+    """The transport the server offers in the scope, or None under another server."""
+    extensions = websocket.scope.get("extensions") or {}
+    return extensions.get(TRANSPORT_EXTENSION)
 
 
 def socket_buffer_size(websocket: WebSocket) -> Callable[[], int]:
     """Bytes written to this client and not yet taken by the kernel. uvicorn's send only
     appends to the transport's buffer, so this is the one measure of a client that does
-    not keep up (a test asserts it is found); 0 when a server does not expose it."""
-    protocol = _server_protocol(websocket)
-    size = getattr(getattr(protocol, "transport", None), "get_write_buffer_size", None)
-    return size if callable(size) else (lambda: 0)
+    not keep up (a test asserts it is found); always 0 under a server that does not offer
+    its transport (no lag is detected there)."""
+    transport = frame_transport(websocket)
+    return transport.buffered if transport is not None else (lambda: 0)
 
 
 def text_frame(payload: bytes) -> bytes:
@@ -54,29 +59,8 @@ def direct_frame_writer(websocket: WebSocket) -> Callable[[bytes], bool] | None:
 
     Pushing a tally to 5,000 watchers went through starlette's send, uvicorn's send and
     the websockets library's frame builder for each of them; the frame is a two-byte
-    header and the payload. This does what uvicorn's sans-I/O websocket protocol does for
-    a `websocket.send`, for that protocol only, while the connection is open and without
-    extensions (permessage-deflate frames depend on each connection's compressor, so a
-    compressed connection keeps the ASGI path). Returns False when it cannot write, and
-    the caller then sends through ASGI (which reports a closed connection its own way)."""
-    protocol = _server_protocol(websocket)
-    conn = getattr(protocol, "conn", None)
-    if type(protocol).__name__ != "WebSocketsSansIOProtocol" or conn is None:
-        return None
-    from websockets.protocol import State
-
-    transport = protocol.transport
-
-    def write(payload: bytes) -> bool:
-        if (
-            conn.state is not State.OPEN
-            or conn.extensions
-            or protocol.close_sent
-            or protocol.initial_response is not None
-            or transport.is_closing()
-        ):
-            return False
-        transport.write(text_frame(payload))
-        return True
-
-    return write
+    header and the payload. None when the server offers no transport; the writer returns
+    False for a frame it cannot write (a compressed or closing connection), which the
+    caller then sends through ASGI."""
+    transport = frame_transport(websocket)
+    return transport.write_text if transport is not None else None

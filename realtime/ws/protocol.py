@@ -2,22 +2,22 @@
 
 strawberry's own websocket handler executes every subscription once per watcher per
 event; with thousands of watchers that is the bottleneck (see DESIGN §3). This endpoint
-speaks both protocols itself and, for subscription fields registered as *multiplexed*,
-joins each watcher to a `realtime.feeds.Group`: the event is executed once per group
-and every member gets the same pre-encoded payload. Queries and mutations over the socket
-(a vote cast from the live view) are executed directly by graphql-core on the cached
-document with the connection's principal: far cheaper than an HTTP request each. Other
-subscriptions go through strawberry as usual.
+speaks both protocols itself and, for subscription fields declared *multiplexed* in their
+metadata (`realtime.ws.fields`), joins each watcher to a `realtime.feeds.Group`: the event
+is executed once per group and every member gets the same pre-encoded payload. Queries
+and mutations over the socket (a vote cast from the live view) are executed directly by
+graphql-core on the cached document with the connection's principal: far cheaper than an
+HTTP request each. Other subscriptions go through strawberry as usual.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,8 +37,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.types.arguments import convert_arguments
 
 from backend.core.errors import AccessError, DomainError, InvalidArgument
-from backend.people.principals import Credentials, Resolved
-from backend.server.services import AppServices
+from backend.core.security import Credentials, Resolved
 from realtime.feeds import Member
 from realtime.log import LoggedEvent
 from realtime.streams import RESYNC_TYPE
@@ -53,20 +52,23 @@ from realtime.ws.admission import (
     TokenBucket,
     credentials_from_init,
     refusal,
-    socket_counts,
     upgrade_credentials,
 )
 from realtime.ws.direct import (
+    DIRECT_MAX_CHARS,
     _direct_plan,
     _DirectPlan,
     _formatted,
     _operation,
     _parse_and_validate,
 )
+from realtime.ws.fields import Plan, socket_fields
 from realtime.ws.frames import direct_frame_writer, socket_buffer_size
 from realtime.ws.joining import subscription_arguments
-from schema.context import Context, principals
+from schema.context import Context
 from schema.errors import ErrorPolicy
+from schema.limits import query_too_long
+from schema.services import AppServices
 
 log = logging.getLogger(__name__)
 
@@ -75,38 +77,13 @@ LEGACY_WS = "graphql-ws"
 INIT_TIMEOUT_SECONDS = 10
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """Where a multiplexed subscription reads from and what its watcher may see."""
-
-    tenant_id: int
-    stream: str
-    after: int | None
-    visibility: Hashable
-    to_root: Callable[[LoggedEvent], Any | None]  # event → root object (None: skip)
-
-
-Prepare = Callable[[Context, dict[str, Any]], Awaitable[Plan]]
-_MULTIPLEXED: dict[str, Prepare] = {}
-
-
-def multiplexed(field_name: str) -> Callable[[Prepare], Prepare]:
-    """Register how to plan a subscription field (by its GraphQL name) for multiplexing."""
-
-    def register(prepare: Prepare) -> Prepare:
-        _MULTIPLEXED[field_name] = prepare
-        return prepare
-
-    return register
-
-
 def _error_payload(error: GraphQLError | Exception, code: str | None = None) -> dict[str, Any]:
     if isinstance(error, GraphQLError):
         formatted = error.formatted
         if code:
             # a code the error carries (BAD_USER_INPUT of an input check) is kept
             formatted["extensions"] = {"code": code, **(formatted.get("extensions") or {})}
-        return formatted
+        return dict(formatted)
     return {"message": str(error), "extensions": {"code": code or "INTERNAL_SERVER_ERROR"}}
 
 
@@ -119,6 +96,7 @@ class GraphQLWebSocket:
         self.ws = websocket
         self.services = services
         self.schema = schema  # strawberry.Schema
+        self.fields = socket_fields(schema)  # direct and multiplexed fields (metadata)
         self.protocol = protocol
         self.legacy = protocol == LEGACY_WS
         self.ctx = Context(
@@ -136,6 +114,7 @@ class GraphQLWebSocket:
         settings = services.settings
         self._limits = (settings.max_tokens, settings.max_query_depth, settings.max_aliases)
         self._max_size = settings.ws_max_size
+        self._max_query_chars = settings.max_query_chars
         self._max_operations = settings.ws_max_operations
         self._bucket = TokenBucket(settings.ws_message_rate, settings.ws_message_burst)
         # The principal, and what keeps it true for the socket's lifetime (on_init):
@@ -213,7 +192,7 @@ class GraphQLWebSocket:
             self._expiry.cancel()
         if self._unwatch is not None:
             self._unwatch()
-        counts = socket_counts(self.services)
+        counts = self.services.ws_sockets
         if self._account is not None:
             counts.give_back(counts.by_account, self._account)
             self._account = None
@@ -253,7 +232,7 @@ class GraphQLWebSocket:
         if payload is not None and not isinstance(payload, dict):
             await self.close(CLOSE_BAD_REQUEST, "Invalid connection init payload")
             return False
-        resolver = principals(self.services)
+        resolver = self.services.principals
         changes = resolver.changes
         try:
             credentials = credentials_from_init(payload or {}, self._header_credentials())
@@ -271,7 +250,7 @@ class GraphQLWebSocket:
         if principal.user_id is not None:
             assert principal.tenant_id is not None
             account = (principal.tenant_id, principal.user_id)
-            counts = socket_counts(self.services)
+            counts = self.services.ws_sockets
             limit = self.services.settings.ws_max_sockets_per_user
             if not counts.take(counts.by_account, account, limit):
                 await self.close(CLOSE_TOO_MANY, "Too many sockets for this account")
@@ -347,7 +326,7 @@ class GraphQLWebSocket:
         while not self.closing:
             credentials = self.ctx.credentials()
             try:
-                resolved = await principals(self.services).resolve(
+                resolved = await self.services.principals.resolve(
                     credentials, request_id=self.ctx.request_id
                 )
             except AccessError as exc:
@@ -418,7 +397,7 @@ class GraphQLWebSocket:
             return True
         task = asyncio.create_task(self.run_operation(op_id, payload))
         self.operations[op_id] = task
-        task.add_done_callback(lambda _t, i=op_id: self._forget(i, _t))
+        task.add_done_callback(functools.partial(self._forget, op_id))
         return True
 
     def _forget(self, op_id: str, task: asyncio.Task[None]) -> None:
@@ -458,12 +437,19 @@ class GraphQLWebSocket:
         try:
             if not isinstance(query, str) or not isinstance(variables, dict):
                 raise GraphQLError("query must be a string and variables an object")
+            too_long = query_too_long(query, self._max_query_chars)  # as over HTTP
+            if too_long is not None:
+                raise too_long
             document = self.parse_and_validate(query)
             for check in getattr(self.schema, "operation_checks", ()):
                 check(query, document, operation_name, variables)  # as over HTTP
             operation = _operation(document, operation_name)
             if operation.operation is not OperationType.SUBSCRIPTION:
-                plan = _direct_plan(self.schema, query, operation_name, *self._limits)
+                plan = (
+                    _direct_plan(self.schema, query, operation_name, *self._limits)
+                    if len(query) <= DIRECT_MAX_CHARS
+                    else None
+                )
                 if plan is not None:
                     result = await self.execute_direct(plan, operation, variables)
                 else:
@@ -473,7 +459,7 @@ class GraphQLWebSocket:
                 return
             field = operation.selection_set.selections[0]
             name = field.name.value  # type: ignore[attr-defined]
-            if name in _MULTIPLEXED:
+            if name in self.fields.multiplexed:
                 await self.join_group(op_id, query, document, operation, variables, name)
                 return
             await self.run_plain_subscription(op_id, query, variables, operation_name)
@@ -596,7 +582,7 @@ class GraphQLWebSocket:
             query, variable_values=variables, context_value=self.ctx, operation_name=operation_name
         )
         if isinstance(result, ExecutionResult):
-            await self.send_error(op_id, [e.formatted for e in result.errors or []])
+            await self.send_error(op_id, [dict(e.formatted) for e in result.errors or []])
             return
         async for item in result:
             await self.send_next(op_id, _formatted(item))
@@ -612,8 +598,8 @@ class GraphQLWebSocket:
         field_name: str,
     ) -> None:
         args = subscription_arguments(self.schema._schema, query, operation, variables, field_name)
-        plan = await _MULTIPLEXED[field_name](self.ctx, args)
-        hub = self.services.extras["hub"]
+        plan = await self.fields.multiplexed[field_name](self.ctx, args)
+        hub = self.services.hub
         feed = await hub.feed(plan.tenant_id, plan.stream)
         if plan.after is not None and plan.after > feed.last_seq:
             raise InvalidArgument(f"参数 after 超出了流的最新序号 {feed.last_seq}")
@@ -672,7 +658,7 @@ class GraphQLWebSocket:
                 gql_schema, document, root_value=root, context_value=ctx, variable_values=exec_vars
             )
             if asyncio.iscoroutine(result) or isinstance(result, Awaitable):
-                result = await result  # type: ignore[misc]
+                result = await result
             return orjson.dumps(_formatted(result)).decode()
 
         return render
@@ -688,7 +674,7 @@ async def websocket_endpoint(websocket: WebSocket, schema: Any) -> None:
         return
     services: AppServices = websocket.app.state.services
     await websocket.accept(subprotocol=protocol)
-    counts = socket_counts(services)
+    counts = services.ws_sockets
     address = websocket.client.host if websocket.client else ""
     if not counts.take(counts.by_address, address, services.settings.ws_max_sockets_per_address):
         await websocket.close(code=CLOSE_TOO_MANY, reason="Too many sockets from this address")

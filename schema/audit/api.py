@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated
 
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
 from backend.audit import models, service
+from schema.context import Info
 from schema.relay import (
     Connection,
     DatabaseNode,
@@ -44,14 +45,16 @@ class AuditEntry(DatabaseNode, relay.Node):
             actor=e.actor_label,
             target_type=e.target_type,
             target_id=e.target_id,
-            before=e.before,
-            after=e.after,
+            before=JSON(e.before),
+            after=JSON(e.after),
             request_id=e.request_id,
             created_at=e.created_at,
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[AuditEntry | None]:
         principal = await info.context.principal()
 
         async def load_many(ids: list[int]) -> list[models.AuditEntry | None]:

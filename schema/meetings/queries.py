@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
-from strawberry.types import Info
+from strawberry.scalars import JSON
 
 from backend.core.errors import DomainError
 from backend.meetings import access, visibility
+from schema.context import Info
 from schema.meetings.types import Meeting, MeetingState
-from schema.relay import Connection, build_connection, decode_cursor, decode_id_argument, page_size
+from schema.relay import Connection, decode_id_argument
 
 
 @strawberry.type
@@ -30,15 +32,9 @@ class MeetingQueries:
             str | None, strawberry.argument(description="Cursor to start after.")
         ] = None,
     ) -> Connection[Meeting]:
-        size, after_id = page_size(first), decode_cursor(after)
-        principal = await info.context.principal()
-        principal.require_tenant()
-        rows = await info.context.read(
-            lambda s: access.list_meetings(
-                s, principal, states=states, after_id=after_id, limit=size + 1
-            )
-        )
-        return build_connection(rows, first=size, to_node=Meeting.from_model, key=lambda r: r.id)
+        from schema.meetings.pages import meetings_page
+
+        return await meetings_page(info, states=states, first=first, after=after)
 
     @strawberry.field(
         description="The consultation record of a meeting (JSON export: meeting, "
@@ -55,13 +51,13 @@ class MeetingQueries:
         mid = decode_id_argument(meeting_id, "Meeting", field="meetingId")
         principal = await info.context.principal()
 
-        async def run(s):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession) -> dict[str, Any]:
             await access.require_record_access(s, principal, await access.get_meeting(s, mid))
             view = await visibility.view_of(s, principal, mid)
             return visibility.record_for(await build_record(s, mid), view)
 
         try:
-            return await info.context.read(run)
+            return JSON(await info.context.read(run))
         except DomainError as error:
             from backend.core.errors import InvalidArgument
 

@@ -7,20 +7,18 @@ from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.stream import stream_of
 from backend.meetings.visibility import HOST_VIEW
 from realtime.log import LoggedEvent
 from realtime.ws import Plan, multiplexed
-from schema.context import Context
+from schema.context import Context, Info
 from schema.meetings.types import MeetingLiveEvent, live_data
 from schema.realtime.api import _authorized, _check_after
 from schema.relay import decode_id
 
 
-@multiplexed("meetingLive")
 async def plan_meeting_live(ctx: Context, args: dict[str, Any]) -> Plan:
     mid = decode_id(args["meetingId"], "Meeting", field="meetingId", code=Code.NOT_FOUND)
     stream = stream_of(mid)
@@ -52,7 +50,8 @@ class MeetingSubscriptions:
         description="Everything a client needs to render a meeting live: "
         "state, attendance, timers and warnings, polls and live tallies, "
         "scoring, comments, the speaking queue, minutes. With `after`, "
-        "replays what was missed first."
+        "replays what was missed first.",
+        metadata=multiplexed(plan_meeting_live),  # realtime.ws.fields
     )
     async def meeting_live(
         self,

@@ -5,20 +5,22 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, overload
 
 import strawberry
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
 from backend.meetings import models, scoring
 from backend.meetings.errors import MeetingErrorCode as _Code
 from backend.meetings.events import MeetingEvent
 from realtime.log import LoggedEvent
 from realtime.streams import RESYNC_TYPE
+from schema.context import Info
 from schema.errors import UserError
+from schema.pages import MISSING, plain, prefetched, prefetched_value
 from schema.relay import (
     Connection,
     DatabaseNode,
@@ -30,56 +32,70 @@ from schema.relay import (
 )
 from schema.tenants.types import OrgUnit, Venue
 
-MeetingKind = strawberry.enum(
-    models.MeetingKind,
+# The domain's enums, marked as GraphQL enums in place (strawberry.enum returns the class
+# it is given): the names stay plain aliases, so annotations using them are types to mypy.
+MeetingKind = models.MeetingKind
+strawberry.enum(
+    MeetingKind,
     description=(
         "民意恳谈会 CONSULTATION_TALK, 述职报告会 WORK_REPORT, 专题协商会 THEMATIC_CONSULTATION, "
         "座谈会 FORUM, 听证会 HEARING, 形势通报会 SITUATION_BRIEFING, 对口协商 "
         "COUNTERPART_CONSULTATION, 网络问政 ONLINE_INQUIRY, 云视频会议 VIDEO_MEETING."
     ),
 )
-MeetingMode = strawberry.enum(models.MeetingMode, description="In person, online, or both.")
-MeetingState = strawberry.enum(
-    models.MeetingState,
+MeetingMode = models.MeetingMode
+strawberry.enum(MeetingMode, description="In person, online, or both.")
+MeetingState = models.MeetingState
+strawberry.enum(
+    MeetingState,
     description=("DRAFT → ANNOUNCED → LIVE → CLOSED (record sealed) → RECORD_PUBLISHED."),
 )
-ParticipantRole = strawberry.enum(
-    models.ParticipantRole,
+ParticipantRole = models.ParticipantRole
+strawberry.enum(
+    ParticipantRole,
     description=(
         "HOST 主持, SPEAKER 发言/述职人, DEPUTY 人大代表/政协委员, EXPERT 专家, REPRESENTATIVE "
         "群众/市民/听证代表, ATTENDEE 参会群众."
     ),
 )
-TimerStatus = strawberry.enum(models.TimerStatus, description="State of a speech timer.")
-PollKind = strawberry.enum(models.PollKind, description="Single or multiple choice.")
-PollState = strawberry.enum(models.PollState, description="DRAFT, OPEN (voting) or CLOSED.")
-Eligibility = strawberry.enum(
-    models.Eligibility,
+TimerStatus = models.TimerStatus
+strawberry.enum(TimerStatus, description="State of a speech timer.")
+PollKind = models.PollKind
+strawberry.enum(PollKind, description="Single or multiple choice.")
+PollState = models.PollState
+strawberry.enum(PollState, description="DRAFT, OPEN (voting) or CLOSED.")
+Eligibility = models.Eligibility
+strawberry.enum(
+    Eligibility,
     description=(
         "Who may vote or score: ATTENDEES (checked in), REGISTERED (invited or signed up), "
         "REPRESENTATIVES (代表委员、专家、群众代表 among the participants)."
     ),
 )
-ScoringScale = strawberry.enum(
-    models.ScoringScale,
+ScoringScale = models.ScoringScale
+strawberry.enum(
+    ScoringScale,
     description=(
         "SATISFACTION: 满意/基本满意/不满意 per target; SCORE_100: a 0–100 score per target."
     ),
 )
-BallotStatus = strawberry.enum(
-    scoring.BallotStatus,
+BallotStatus = scoring.BallotStatus
+strawberry.enum(
+    BallotStatus,
     description=(
         "Where your 测评票 is: NOT_CAST; PENDING (accepted, waiting for its mixing batch of "
         "at least k ballots); COUNTED (written with its batch); WITHHELD (you took part but "
         "fewer than k scored, so no ballot was kept and no result published)."
     ),
 )
-ScoringState = strawberry.enum(
-    models.ScoringState, description="OPEN or CLOSED (results published)."
-)
-CommentKind = strawberry.enum(models.CommentKind, description="A comment or a question.")
-SpeakingState = strawberry.enum(models.SpeakingState, description="State of a raised hand.")
-MeetingErrorCode = strawberry.enum(_Code, description="Why a meeting action was refused.")
+ScoringState = models.ScoringState
+strawberry.enum(ScoringState, description="OPEN or CLOSED (results published).")
+CommentKind = models.CommentKind
+strawberry.enum(CommentKind, description="A comment or a question.")
+SpeakingState = models.SpeakingState
+strawberry.enum(SpeakingState, description="State of a raised hand.")
+MeetingErrorCode = _Code
+strawberry.enum(MeetingErrorCode, description="Why a meeting action was refused.")
 
 
 @strawberry.enum(description="Which warning a timer event carries: 1 minute left, or time is up.")
@@ -88,6 +104,10 @@ class TimerWarning(enum.Enum):
     TIME_UP = "TIME_UP"
 
 
+@overload
+def gid(type_name: str, db_id: int) -> strawberry.ID: ...
+@overload
+def gid(type_name: str, db_id: int | None) -> strawberry.ID | None: ...
 def gid(type_name: str, db_id: int | None) -> strawberry.ID | None:
     return None if db_id is None else strawberry.ID(to_global_id(type_name, db_id))
 
@@ -129,7 +149,9 @@ class AgendaItem(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[AgendaItem | None]:
         return await _nodes(info, "AgendaItem", models.AgendaItem, cls.from_model, node_ids)
 
 
@@ -160,7 +182,9 @@ class Poll(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Poll | None]:
         return await _nodes(info, "Poll", models.Poll, cls.from_model, node_ids)
 
 
@@ -207,18 +231,18 @@ class ScoringSheet(DatabaseNode, relay.Node):
             targets=list(s.targets),
             state=s.state,
             min_ballots=s.min_ballots,
-            results=s.results if s.state is models.ScoringState.CLOSED else None,
+            results=JSON(s.results) if s.state is models.ScoringState.CLOSED else None,
         )
 
     @strawberry.field(
         description="Your own 测评票: PENDING until its batch is written, then COUNTED. "
         "Ask again when a `scoring.counted` event or a turnout update arrives."
     )
-    async def my_ballot(self, info: Info) -> BallotStatus:  # type: ignore[valid-type]
+    async def my_ballot(self, info: Info) -> BallotStatus:
         principal = await info.context.principal()
-        mixer = info.context.services.extras.get("ballots")
+        mixer = info.context.services.ballots
 
-        async def run(session):  # type: ignore[no-untyped-def]
+        async def run(session: AsyncSession) -> scoring.BallotStatus:
             sheet = await session.get(models.ScoringSheet, self.id)
             return await scoring.my_ballot(session, mixer, principal, sheet)
 
@@ -230,9 +254,9 @@ class ScoringSheet(DatabaseNode, relay.Node):
     )
     async def turnout(self, info: Info) -> ScoringTurnoutInfo | None:
         principal = await info.context.principal()
-        mixer = info.context.services.extras.get("ballots")
+        mixer = info.context.services.ballots
 
-        async def run(session):  # type: ignore[no-untyped-def]
+        async def run(session: AsyncSession) -> scoring.Turnout | None:
             sheet = await session.get(models.ScoringSheet, self.id)
             return await scoring.turnout(session, mixer, principal, sheet)
 
@@ -250,7 +274,9 @@ class ScoringSheet(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ScoringSheet | None]:
         return await _nodes(info, "ScoringSheet", models.ScoringSheet, cls.from_model, node_ids)
 
 
@@ -288,7 +314,9 @@ class MeetingComment(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[MeetingComment | None]:
         return await _nodes(
             info,
             "MeetingComment",
@@ -345,6 +373,7 @@ class Meeting(DatabaseNode, relay.Node):
         description="The meeting's stream for `streamEvents`, `verifyStream` and `events`: "
         "meeting:<this meeting's global id>."
     )
+    @plain
     def stream(self) -> str:
         return f"meeting:{to_global_id('Meeting', self.id)}"
 
@@ -368,18 +397,26 @@ class Meeting(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):  # type: ignore[no-untyped-def]
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Meeting | None]:
         return await _nodes(info, "Meeting", models.Meeting, cls.from_model, node_ids)
 
     @strawberry.field(description="The venue (说事场所), if any.")
+    @prefetched("venue")  # by a page of meetings (schema.meetings.pages)
     async def venue(self, info: Info) -> Venue | None:
+        if (value := prefetched_value(self, "venue")) is not MISSING:
+            return value  # type: ignore[no-any-return]
         if self.venue_db_id is None:
             return None
         row = await info.context.loaders.venue.load(self.venue_db_id)
         return Venue.from_model(row) if row else None
 
     @strawberry.field(description="The host unit (主办单位).")
+    @prefetched("hostUnit")
     async def host_unit(self, info: Info) -> OrgUnit | None:
+        if (value := prefetched_value(self, "hostUnit")) is not MISSING:
+            return value  # type: ignore[no-any-return]
         row = await info.context.loaders.org_unit.load(self.host_unit_db_id)
         return OrgUnit.from_model(row) if row else None
 
@@ -405,8 +442,9 @@ class Meeting(DatabaseNode, relay.Node):
 
     @strawberry.field(description="Waiting and speaking hands, in order.")
     async def speaking_queue(self, info: Info) -> list[SpeakingRequest]:
+        view = _view(info, self.id)  # asked with the rows: one batch for the page
         rows = await info.context.loaders.queue_by_meeting.load(self.id)
-        host = await _hosts(info, self.id)
+        host = await _hosts(view)
         return [
             SpeakingRequest(
                 id=gid("SpeakingRequest", r.id),
@@ -433,11 +471,11 @@ class Meeting(DatabaseNode, relay.Node):
         ] = None,
     ) -> Connection[Participant]:
         size, after_id = page_size(first), decode_cursor(after)
-        query = select(models.Participant).where(models.Participant.meeting_id == self.id)
-        if after_id is not None:
-            query = query.where(models.Participant.id > after_id)
-        rows = await _rows(info, query.order_by(models.Participant.id).limit(size + 1))
-        host = await _hosts(info, self.id)
+        view = _view(info, self.id)  # asked with the rows: one batch for the page
+        rows = await info.context.loaders.participants_page.load(
+            self.id, first=size, after=after_id
+        )
+        host = await _hosts(view)
         return build_connection(
             rows,
             first=size,
@@ -465,21 +503,10 @@ class Meeting(DatabaseNode, relay.Node):
             str | None, strawberry.argument(description="Cursor to start after.")
         ] = None,
     ) -> Connection[MeetingComment]:
-        from backend.meetings import access
-
         size, after_id = page_size(first), decode_cursor(after)
-        principal = await info.context.principal()
-
-        async def run(s):  # type: ignore[no-untyped-def]
-            meeting = await access.get_meeting(s, self.id)
-            host = await access.is_host(s, principal, meeting)
-            query = select(models.Comment).where(models.Comment.meeting_id == self.id)
-            if after_id is not None:
-                query = query.where(models.Comment.id < after_id)
-            rows = (await s.scalars(query.order_by(models.Comment.id.desc()).limit(size + 1))).all()
-            return host, list(rows)
-
-        host, rows = await info.context.read(run)
+        view = _view(info, self.id)  # asked with the rows: one batch for the page
+        rows = await info.context.loaders.comments_page.load(self.id, first=size, after=after_id)
+        host = await _hosts(view)
         return build_connection(
             rows,
             first=size,
@@ -488,15 +515,22 @@ class Meeting(DatabaseNode, relay.Node):
         )
 
 
-async def _hosts(info: Info, meeting_id: int) -> bool:
+def _view(info: Info, meeting_id: int) -> Any:
+    """The caller's view of the meeting, as a future: ask it before awaiting anything else,
+    so that every meeting of a page is in the same batch (one statement)."""
+    return info.context.loaders.meeting_view.load(meeting_id)
+
+
+async def _hosts(view: Any) -> bool:
     """Whether the caller sees the meeting as its host (user ids are for hosts only)."""
     from backend.meetings import visibility
 
-    return await info.context.loaders.meeting_view.load(meeting_id) == visibility.HOST_VIEW
+    seen: Any = await view
+    return bool(seen == visibility.HOST_VIEW)
 
 
 async def _rows(info: Info, query: Any) -> list[Any]:
-    async def run(s):  # type: ignore[no-untyped-def]
+    async def run(s: AsyncSession) -> list[Any]:
         return list((await s.execute(query)).scalars().all())
 
     return await info.context.read(run)

@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.core.errors import DomainError
 from backend.core.limits import Action
-from backend.people import service
+from backend.core.security import Principal
+from backend.people import models, service
 from backend.people.errors import PeopleErrorCode as Code
+from schema.context import Info
 from schema.limits import refuse_if_rate_limited
-from schema.mutations import mutate, user_errors
+from schema.mutations import mutate, mutate_workflow, user_errors
 from schema.people.types import (
     AuthTokens,
     Membership,
@@ -27,7 +29,7 @@ from schema.relay import Connection, build_connection, decode_cursor, decode_id,
 from schema.tenants.types import County
 
 
-def _errors(errors):  # type: ignore[no-untyped-def]
+def _errors(errors: list[DomainError]) -> list[PeopleError]:
     return user_errors(errors, PeopleError, PeopleErrorCode)
 
 
@@ -126,7 +128,7 @@ class PeopleQueries:
             user = User.from_model(row) if row else None
             # The account's own number is shown unmasked to its owner.
             if row is not None and user is not None:
-                user.phone = row.phone
+                user.phone = row.phone or ""
         if principal.tenant_id is not None:
             t = await info.context.loaders.tenant.load(principal.tenant_id)
             county = County.from_model(t) if t else None
@@ -179,28 +181,18 @@ class PeopleMutations:
         if refused is not None:
             return AuthPayload(tokens=None, user=None, errors=_errors([refused]))
 
-        async def run(s, p):  # type: ignore[no-untyped-def]
-            return await service.login(
-                s,
+        rules = service.SignInRules.from_settings(settings)
+        tokens, errors = await mutate_workflow(
+            info,
+            lambda db, p: service.sign_in(
+                db,
+                info.context.services.passwords,
                 tenant_id=p.require_tenant(),
                 phone=input.phone,
                 password=input.password,
-                secret=settings.jwt_secret.get_secret_value(),
-                access_ttl=settings.jwt_access_ttl_seconds,
-                refresh_ttl=settings.jwt_refresh_ttl_seconds,
-            )
-
-        tokens, errors = await mutate(info, run)
-        if any(e.code is Code.INVALID_CREDENTIALS and e.field == "password" for e in errors):
-            tenant_id = (await info.context.principal()).require_tenant()
-            async with info.context.services.db.transaction(tenant_id=tenant_id) as session:
-                await service.record_login_failure(
-                    session,
-                    tenant_id=tenant_id,
-                    phone=input.phone,
-                    max_failures=settings.login_max_failures,
-                    window_seconds=settings.login_lock_seconds,
-                )
+                rules=rules,
+            ),
+        )
         return AuthPayload(
             tokens=_tokens(tokens),
             errors=_errors(errors),
@@ -275,21 +267,19 @@ class PeopleMutations:
         if refused is not None:
             return AuthPayload(tokens=None, user=None, errors=_errors([refused]))
 
-        async def run(s, p):  # type: ignore[no-untyped-def]
-            await service.register_citizen(
-                s, p, display_name=display_name, phone=phone, password=password
-            )
-            return await service.login(
-                s,
-                tenant_id=p.require_tenant(),
+        rules = service.SignInRules.from_settings(settings)
+        tokens, errors = await mutate_workflow(
+            info,
+            lambda db, p: service.register(
+                db,
+                info.context.services.passwords,
+                p,
+                display_name=display_name,
                 phone=phone,
                 password=password,
-                secret=settings.jwt_secret.get_secret_value(),
-                access_ttl=settings.jwt_access_ttl_seconds,
-                refresh_ttl=settings.jwt_refresh_ttl_seconds,
-            )
-
-        tokens, errors = await mutate(info, run)
+                rules=rules,
+            ),
+        )
         return AuthPayload(
             tokens=_tokens(tokens),
             errors=_errors(errors),
@@ -306,16 +296,15 @@ class PeopleMutations:
         ],
     ) -> ChangePasswordPayload:
         settings = info.context.services.settings
-        tokens, errors = await mutate(
+        tokens, errors = await mutate_workflow(
             info,
-            lambda s, p: service.change_password(
-                s,
+            lambda db, p: service.change_password(
+                db,
+                info.context.services.passwords,
                 p,
                 old_password=old_password,
                 new_password=new_password,
-                secret=settings.jwt_secret.get_secret_value(),
-                access_ttl=settings.jwt_access_ttl_seconds,
-                refresh_ttl=settings.jwt_refresh_ttl_seconds,
+                rules=service.SignInRules.from_settings(settings),
             ),
         )
         return ChangePasswordPayload(ok=not errors, tokens=_tokens(tokens), errors=_errors(errors))
@@ -331,25 +320,16 @@ class PeopleMutations:
         refused = refuse_if_rate_limited(info.context, Action.LOGIN, user=("operator", username))
         if refused is not None:
             return AuthPayload(tokens=None, user=None, errors=_errors([refused]))
-        tokens, errors = await mutate(
+        tokens, errors = await mutate_workflow(
             info,
-            lambda s, p: service.operator_login(
-                s,
+            lambda db, p: service.operator_sign_in(
+                db,
+                info.context.services.passwords,
                 username=username,
                 password=password,
-                secret=settings.jwt_secret.get_secret_value(),
-                access_ttl=settings.jwt_access_ttl_seconds,
+                rules=service.SignInRules.from_settings(settings),
             ),
-            platform=True,
         )
-        if any(e.code is Code.INVALID_CREDENTIALS for e in errors):
-            async with info.context.services.db.platform_transaction() as session:
-                await service.record_operator_failure(
-                    session,
-                    username=username,
-                    max_failures=settings.login_max_failures,
-                    window_seconds=settings.login_lock_seconds,
-                )
         return AuthPayload(tokens=_tokens(tokens), user=None, errors=_errors(errors))
 
     @strawberry.mutation(description="Create an account with optional roles. Tenant admins.")
@@ -360,7 +340,7 @@ class PeopleMutations:
             CreateUserInput, strawberry.argument(description="The account and its roles.")
         ],
     ) -> UserPayload:
-        async def run(s, p):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession, p: Principal) -> models.User:
             roles = [
                 (
                     g.role,
@@ -381,6 +361,7 @@ class PeopleMutations:
                 display_name=input.display_name,
                 phone=input.phone,
                 password=input.password,
+                passwords=info.context.services.passwords,
                 roles=roles,
             )
 
@@ -397,7 +378,7 @@ class PeopleMutations:
             GrantRoleInput, strawberry.argument(description="The user, the role and its scope.")
         ],
     ) -> MembershipPayload:
-        async def run(s, p):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession, p: Principal) -> models.Membership:
             user_id = decode_id(input.user_id, "User", field="userId", code=Code.NOT_FOUND)
             unit_id = (
                 decode_id(
@@ -423,7 +404,7 @@ class PeopleMutations:
             relay.GlobalID, strawberry.argument(description="The membership.")
         ],
     ) -> MembershipPayload:
-        async def run(s, p):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession, p: Principal) -> models.Membership:
             mid = decode_id(membership_id, "Membership", field="membershipId", code=Code.NOT_FOUND)
             return await service.revoke_role(s, p, membership_id=mid)
 

@@ -7,22 +7,26 @@ from datetime import datetime
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.people import models
 from backend.people.errors import PeopleErrorCode as _PeopleErrorCode
 from backend.people.service import mask_phone
+from schema.context import Info
 from schema.errors import UserError
 from schema.relay import DatabaseNode, resolve_by_ids
 from schema.tenants.types import County, OrgUnit
 
-Role = strawberry.enum(
-    models.Role,
+# The domain's enums, marked as GraphQL enums in place (strawberry.enum returns the class
+# it is given): the names stay plain aliases, so annotations using them are types to mypy.
+Role = models.Role
+strawberry.enum(
+    Role,
     description="Roles in a county: TENANT_ADMIN 县级管理员, DEPARTMENT_STAFF 承办单位工作人员, "
     "MEDIATOR 解事员, COLLECTOR 民情收集员/网格员, NPC_DEPUTY 人大代表, CPPCC_MEMBER 政协委员, "
     "OBSERVER 民意观察员, EXPERT 专家, CITIZEN 群众.",
 )
-PeopleErrorCode = strawberry.enum(_PeopleErrorCode, description="Why an account change failed.")
+PeopleErrorCode = _PeopleErrorCode
+strawberry.enum(PeopleErrorCode, description="Why an account change failed.")
 
 
 @strawberry.type(description="A failure of an account, role or sign-in request.")
@@ -52,7 +56,7 @@ class Membership(DatabaseNode, relay.Node):
         return cls(id=m.id, role=m.role, org_unit_db_id=m.org_unit_id)
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Membership | None]:
         return await resolve_by_ids(
@@ -79,7 +83,7 @@ class User(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[User | None]:
         return await resolve_by_ids(

@@ -9,14 +9,14 @@ from typing import Annotated, Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
 from backend.core.errors import InvalidArgument
-from realtime import log as event_log
 from realtime import streams
 from realtime.log import LoggedEvent
 from realtime.ws import Plan, multiplexed
-from schema.context import Context
+from schema.context import Context, Info
+from schema.realtime import verification
+from schema.realtime.verification import ChainVerification
 from schema.relay import MAX_PAGE, from_global_id
 
 
@@ -54,24 +54,9 @@ class StreamEvent:
             type=e.type,
             at=e.created_at,
             actor_id=e.actor_user_id,
-            payload=e.payload,
+            payload=JSON(e.payload),
             hash=e.hash,
         )
-
-
-@strawberry.type(description="Result of recomputing a stream's hash chain.")
-class ChainVerification:
-    stream: str = strawberry.field(description="The stream checked.")
-    events: int = strawberry.field(description="Events checked.")
-    valid: bool = strawberry.field(description="True when every link holds.")
-    head_hash: str = strawberry.field(description="Hash of the last valid event.")
-    first_broken_seq: int | None = strawberry.field(
-        description="First event that fails, if any (for viewers who see the whole stream, "
-        "e.g. a meeting's hosts; null for others)."
-    )
-    reason: str | None = strawberry.field(
-        description="Why it fails, in Chinese (same viewers as firstBrokenSeq)."
-    )
 
 
 @strawberry.type(
@@ -190,8 +175,12 @@ class RealtimeQueries:
         )
 
     @strawberry.field(
-        description="Recompute a stream's hash chain and report the first broken link "
-        "(where and why only to viewers who see the whole stream)."
+        description="Verify a stream as `yishi record verify` does: its hash chain and, "
+        "for a sealed meeting, the county's SM2 signature, the RFC 3161 timestamp and every "
+        "section of the record against the digests sealed in the chain (where a chain "
+        "breaks and why only to viewers who see the whole stream). Hosts always recompute; "
+        "others may get the verification of the same stream head made up to "
+        "RECORD_VERIFY_CACHE_SECONDS ago."
     )
     async def verify_stream(
         self,
@@ -199,25 +188,24 @@ class RealtimeQueries:
         stream: Annotated[
             str, strawberry.argument(description="Stream name, e.g. `Meeting.stream`.")
         ],
+        expect: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A head hash from outside, e.g. the 记录链哈希 printed in the "
+                "record document: verification fails unless the chain ends there."
+            ),
+        ] = None,
     ) -> ChainVerification:
         stream = internal_stream(stream)
         try:
             kind, view = await _authorized(info.context, stream)
         except streams.StreamRefused as error:
             raise _refused(error) from error
-        result = await info.context.read(lambda s: event_log.verify_stream(s, stream=stream))
-        full = kind.sees_chain(view)
-        return ChainVerification(
-            stream=result.stream,
-            events=result.events,
-            valid=result.valid,
-            head_hash=result.head_hash,
-            first_broken_seq=result.first_broken_seq if full else None,
-            reason=result.reason if full else None,
+        return await verification.verify(
+            info.context, stream, full=kind.sees_chain(view), expect=expect
         )
 
 
-@multiplexed("events")
 async def plan_events(ctx: Context, args: dict[str, Any]) -> Plan:
     stream = internal_stream(args["stream"])
     after = _check_after(args.get("after"))
@@ -242,7 +230,8 @@ class RealtimeSubscriptions:
     @strawberry.subscription(
         description="Every event of a stream as it is recorded. With "
         "`after`, first replays what was missed from the log; no gap, "
-        "no duplicate."
+        "no duplicate.",
+        metadata=multiplexed(plan_events),  # realtime.ws.fields
     )
     async def events(
         self,

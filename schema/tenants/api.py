@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
-from strawberry.types import Info
 
+from backend.core.errors import DomainError
+from backend.core.security import Principal
+from backend.people import counties
+from schema.context import Info
 from schema.mutations import mutate, user_errors
 from schema.relay import (
     Connection,
@@ -26,11 +30,11 @@ from schema.tenants.types import (
     Venue,
     VenueLevel,
 )
-from tenants import service
+from tenants import models, service
 from tenants.errors import TenantErrorCode as Code
 
 
-def _errors(errors):  # type: ignore[no-untyped-def]
+def _errors(errors: list[DomainError]) -> list[TenantError]:
     return user_errors(errors, TenantError, TenantErrorCode)
 
 
@@ -171,7 +175,7 @@ class TenantQueries:
         principal = await info.context.principal()
         service.require_operator(principal)
 
-        async def run(session):  # type: ignore[no-untyped-def]
+        async def run(session: AsyncSession) -> list[models.Tenant]:
             return await service.list_tenants(session, principal, after_id=after_id, limit=size + 1)
 
         async with info.context.services.db.platform_transaction() as session:
@@ -193,7 +197,7 @@ class TenantMutations:
         ],
     ) -> CreateCountyPayload:
         admin = (
-            service.AdminAccount(
+            counties.AdminAccount(
                 display_name=input.admin.display_name,
                 phone=input.admin.phone,
                 password=input.admin.password,
@@ -203,7 +207,7 @@ class TenantMutations:
         )
         tenant, errors = await mutate(
             info,
-            lambda s, p: service.create_tenant(
+            lambda s, p: counties.create_county(
                 s,
                 p,
                 name=input.name,
@@ -211,6 +215,7 @@ class TenantMutations:
                 division_code=input.division_code,
                 timezone=input.timezone,
                 admin=admin,
+                passwords=info.context.services.passwords,
             ),
             platform=True,
         )
@@ -227,7 +232,7 @@ class TenantMutations:
         info: Info,
         input: Annotated[CreateOrgUnitInput, strawberry.argument(description="The unit to add.")],
     ) -> OrgUnitPayload:
-        async def run(s, p):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession, p: Principal) -> models.OrgUnit:
             parent = decode_id(input.parent_id, "OrgUnit", field="parentId", code=Code.INVALID)
             return await service.create_org_unit(
                 s, p, parent_id=parent, kind=input.kind, name=input.name, code=input.code
@@ -246,7 +251,7 @@ class TenantMutations:
             UpdateOrgUnitInput, strawberry.argument(description="The unit and what to change.")
         ],
     ) -> OrgUnitPayload:
-        async def run(s, p):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession, p: Principal) -> models.OrgUnit:
             unit_id = decode_id(input.id, "OrgUnit", field="id", code=Code.INVALID)
             return await service.update_org_unit(
                 s, p, unit_id=unit_id, name=input.name, code=input.code
@@ -263,7 +268,7 @@ class TenantMutations:
         info: Info,
         input: Annotated[CreateVenueInput, strawberry.argument(description="The venue to attach.")],
     ) -> VenuePayload:
-        async def run(s, p):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession, p: Principal) -> models.Venue:
             unit_id = decode_id(input.org_unit_id, "OrgUnit", field="orgUnitId", code=Code.INVALID)
             return await service.create_venue(
                 s, p, org_unit_id=unit_id, level=input.level, name=input.name, address=input.address

@@ -7,24 +7,29 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
+from schema.context import Info
 from schema.errors import UserError
 from schema.relay import DatabaseNode, resolve_by_ids
 from tenants import models
 from tenants.errors import TenantErrorCode as _TenantErrorCode
 
-OrgUnitKind = strawberry.enum(
-    models.OrgUnitKind,
+# The domain's enums, marked as GraphQL enums in place (strawberry.enum returns the class
+# it is given): the names stay plain aliases, so annotations using them are types to mypy.
+OrgUnitKind = models.OrgUnitKind
+strawberry.enum(
+    OrgUnitKind,
     description="Level of an org unit: 县/区 COUNTY, 乡镇 TOWNSHIP, 街道 SUBDISTRICT, 村 VILLAGE, "
     "社区 COMMUNITY, 网格 GRID, or a government DEPARTMENT/unit (部门/单位).",
 )
-VenueLevel = strawberry.enum(
-    models.VenueLevel,
+VenueLevel = models.VenueLevel
+strawberry.enum(
+    VenueLevel,
     description="说事 venue level: 说事中心 CENTER (县), 说事处 OFFICE (乡镇/街道), 说事站 STATION "
     "(村/社区), 说事点 POINT (网格), 线上说事处 ONLINE.",
 )
-TenantErrorCode = strawberry.enum(_TenantErrorCode, description="Why a county/org change failed.")
+TenantErrorCode = _TenantErrorCode
+strawberry.enum(TenantErrorCode, description="Why a county/org change failed.")
 
 
 @strawberry.type(description="A failure of a county, org-unit or venue change.")
@@ -47,7 +52,7 @@ class County(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[County | None]:
         """Only the caller's own county (platform operators: any): another county's id,
@@ -100,7 +105,7 @@ class OrgUnit(DatabaseNode, relay.Node):
         return cls(id=u.id, kind=u.kind, name=u.name, code=u.code, parent_db_id=u.parent_id)
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[OrgUnit | None]:
         return await resolve_by_ids(
@@ -120,7 +125,9 @@ class Venue(DatabaseNode, relay.Node):
 
     @strawberry.field(description="The org unit the venue belongs to.")
     async def org_unit(self, info: Info) -> OrgUnit:
-        return OrgUnit.from_model(await info.context.loaders.org_unit.load(self.org_unit_db_id))
+        unit = await info.context.loaders.org_unit.load(self.org_unit_db_id)
+        assert unit is not None, "a venue's org unit exists (foreign key, same county)"
+        return OrgUnit.from_model(unit)
 
     @classmethod
     def from_model(cls, v: models.Venue) -> Venue:
@@ -129,7 +136,7 @@ class Venue(DatabaseNode, relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Venue | None]:
         return await resolve_by_ids(

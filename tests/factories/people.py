@@ -7,8 +7,9 @@ import functools
 import itertools
 import random
 
-from backend.core.security import encode_access_token, hash_password
+from backend.core.security import encode_access_token
 from backend.people.models import Membership, Role, User
+from backend.people.passwords import hash_now
 from tests.conftest import LiveServer
 from tests.factories.tenants import Account, County
 
@@ -18,7 +19,7 @@ _phones = itertools.count(random.randint(0, 10_000_000))
 
 @functools.cache
 def password_hash() -> str:
-    return hash_password(PASSWORD)
+    return hash_now(PASSWORD)
 
 
 def next_phone() -> str:

@@ -406,3 +406,7 @@ async def record_sections(session: AsyncSession, meeting: Meeting) -> dict[str, 
             "updated_at": _iso(minutes_updated_at),
         },
     }
+
+
+#: The record builders by stream kind, for `backend.record.verify.verify_record`.
+RECORD_BUILDERS = {"meeting": build_record}

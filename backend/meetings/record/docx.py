@@ -237,7 +237,7 @@ def _table(doc: DocxDocument, header: Sequence[str] | None, rows: Sequence[Seque
     tbl = table._tbl
     for tr in list(fragment):
         tbl.append(tr)
-    return table
+    return table  # type: ignore[no-any-return]  # python-docx's add_table is untyped
 
 
 class _Sections:

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.meetings import agenda
+from schema.context import Info
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import AgendaItem, MeetingError
 from schema.mutations import mutate
@@ -101,7 +101,7 @@ class AgendaMutations:
             ),
         )
         if item is not None:
-            info.context.services.extras["timers"].wake()
+            info.context.services.timers.wake()
         return AgendaItemPayload(
             agenda_item=AgendaItem.from_model(item) if item else None, errors=payload_errors(errors)
         )

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.core.limits import Action
 from backend.meetings import comments, models
+from schema.context import Info
 from schema.limits import refuse_if_rate_limited
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import CommentKind, MeetingComment, MeetingError

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from strawberry import relay
 
+from backend.core.errors import DomainError
 from backend.meetings.errors import MeetingErrorCode as Code
 from schema.meetings.types import MeetingError, MeetingErrorCode
 from schema.mutations import user_errors
 from schema.relay import decode_id
 
 
-def payload_errors(errors):  # type: ignore[no-untyped-def]
+def payload_errors(errors: list[DomainError]) -> list[MeetingError]:
     return user_errors(errors, MeetingError, MeetingErrorCode)
 
 

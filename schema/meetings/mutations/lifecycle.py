@@ -7,11 +7,13 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.core.errors import DomainError
+from backend.core.security import Principal
 from backend.meetings import lifecycle, models
+from schema.context import Info
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import Meeting, MeetingError, MeetingKind, MeetingMode
 from schema.mutations import mutate
@@ -62,7 +64,7 @@ class LifecycleMutations:
         info: Info,
         input: Annotated[CreateMeetingInput, strawberry.argument(description="The meeting.")],
     ) -> MeetingPayload:
-        async def run(s, p):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession, p: Principal) -> models.Meeting:
             return await lifecycle.create_meeting(
                 s,
                 p,
@@ -114,8 +116,8 @@ class LifecycleMutations:
                 s,
                 p,
                 meeting_id=decode(meeting_id, "Meeting", "meetingId"),
-                sealer=info.context.services.extras.get("sealer"),
-                ballots=info.context.services.extras.get("ballots"),
+                sealer=info.context.services.sealer,
+                ballots=info.context.services.ballots,
                 clock=info.context.services.clock,
             ),
         )

@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
-from strawberry.types import Info
 
-from backend.meetings import access, materials
+from backend.core.security import Principal
+from backend.meetings import access, materials, models
+from schema.context import Info
 from schema.meetings.mutations.common import decode
 from schema.meetings.mutations.lifecycle import MeetingPayload, meeting_payload
 from schema.mutations import mutate
@@ -31,7 +33,7 @@ class MaterialMutations:
             datetime | None, strawberry.argument(description="When it reached participants.")
         ] = None,
     ) -> MeetingPayload:
-        async def run(s, p):  # type: ignore[no-untyped-def]
+        async def run(s: AsyncSession, p: Principal) -> tuple[models.Meeting, list[str]]:
             mid = decode(meeting_id, "Meeting", "meetingId")
             _, warnings = await materials.add_material(
                 s, p, meeting_id=mid, title=title, url=url, distributed_at=distributed_at

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.meetings import minutes
+from schema.context import Info
 from schema.meetings.mutations.common import decode
 from schema.meetings.mutations.lifecycle import MeetingPayload, meeting_payload
 from schema.mutations import mutate

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.core.errors import DomainError
 from backend.meetings import models, participants
+from schema.context import Info
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import MeetingError, Participant, ParticipantRole, gid
 from schema.mutations import mutate

@@ -7,17 +7,14 @@ from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
-from backend.core.errors import DomainError, PermissionDenied
 from backend.core.limits import Action
-from backend.meetings import access, models, polls
+from backend.meetings import models, polls
 from realtime.ws import direct_mutation
-from schema.context import Context
-from schema.limits import refuse_if_rate_limited
+from schema.context import Context, Info
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import Eligibility, MeetingError, Poll, PollKind
-from schema.mutations import mutate
+from schema.mutations import StreamUnit, mutate, mutate_on_stream
 
 
 @strawberry.type(description="Result of a poll change.")
@@ -40,49 +37,34 @@ async def _cast_vote(
     ctx: Context, poll_id: relay.GlobalID, choices: list[int], idempotency_key: str
 ) -> VotePayload:
     """castVote, over HTTP (the resolver) and over the meeting socket (`cast_vote_direct`)."""
-    principal = await ctx.principal()
-    if principal.is_operator:
-        raise PermissionDenied("只有县内用户可以投票")
-    # Before any read: a flood of votes from one user or address costs next to nothing.
-    refused = refuse_if_rate_limited(
-        ctx, Action.VOTE, user=(principal.tenant_id, principal.user_id)
-    )
-    if refused is not None:
-        return VotePayload(accepted=False, duplicate=False, errors=payload_errors([refused]))
-    # A vote is authorised in its own group-commit transaction (the participant list, the
-    # account's status): no read connection may be held while it waits for the writer.
-    await ctx.release_reader()
-    try:
+
+    async def work(unit: StreamUnit) -> polls.VoteOutcome:
         pid = decode(poll_id, "Poll", "pollId")
-        tenant_id = principal.require_tenant()
-        directory: access.MeetingDirectory = ctx.services.extras["meetings"]
+        tenant_id = unit.principal.require_tenant()
+        directory = ctx.services.meetings
         meeting_id = directory.cached_poll_meeting(tenant_id, pid)
         if meeting_id is None:
-            meeting_id = await ctx.reader.run(
-                lambda s: directory.poll_meeting(s, tenant_id, pid),
-                tenant_id=tenant_id,
-                user_id=principal.user_id,
-            )
-            # Give the read connection back before queueing for the writer: held while
-            # waiting, concurrent votes would take the whole pool and the writer could
-            # never get a connection to commit them.
-            await ctx.release_reader()
+            meeting_id = await unit.read(lambda s: directory.poll_meeting(s, tenant_id, pid))
         outcome = await polls.cast_vote(
-            ctx.services.extras["writer"],
+            unit.writer,
             meeting_id,
-            principal,
+            unit.principal,
             poll_id=pid,
             choices=choices,
             idempotency_key=idempotency_key,
         )
-    except DomainError as error:
-        return VotePayload(accepted=False, duplicate=False, errors=payload_errors([error]))
-    if outcome.error is not None:
-        return VotePayload(accepted=False, duplicate=False, errors=payload_errors([outcome.error]))
+        if outcome.error is not None:
+            raise outcome.error
+        return outcome
+
+    outcome, errors = await mutate_on_stream(
+        ctx, work, action=Action.VOTE, operator_refusal="只有县内用户可以投票"
+    )
+    if outcome is None:
+        return VotePayload(accepted=False, duplicate=False, errors=payload_errors(errors))
     return VotePayload(accepted=True, duplicate=outcome.duplicate, errors=[])
 
 
-@direct_mutation("castVote")
 async def cast_vote_direct(ctx: Context, args: dict[str, Any]) -> VotePayload:
     """castVote sent over the socket, run without graphql-core's executor (realtime.ws)."""
     return await _cast_vote(ctx, **args)
@@ -152,7 +134,8 @@ class PollMutations:
 
     @strawberry.mutation(
         description="Vote. One vote per person per poll (enforced by the "
-        "database); retrying with the same idempotencyKey is harmless."
+        "database); retrying with the same idempotencyKey is harmless.",
+        metadata=direct_mutation(cast_vote_direct),  # over the socket: realtime.ws.fields
     )
     async def cast_vote(
         self,

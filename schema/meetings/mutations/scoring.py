@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
-from strawberry.types import Info
 
-from backend.core.errors import DomainError
+from backend.core.limits import Action
 from backend.meetings import models, scoring
-from schema.context import Context
+from schema.context import Info
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import (
     BallotStatus,
@@ -19,7 +19,7 @@ from schema.meetings.types import (
     ScoringScale,
     ScoringSheet,
 )
-from schema.mutations import mutate
+from schema.mutations import StreamUnit, mutate, mutate_on_stream
 
 
 @strawberry.type(description="Result of a scoring change or ballot.")
@@ -28,7 +28,7 @@ class ScoringPayload:
     accepted: bool = strawberry.field(
         description="True when the change is recorded, or the ballot accepted (see status)."
     )
-    status: BallotStatus | None = strawberry.field(  # type: ignore[valid-type]
+    status: BallotStatus | None = strawberry.field(
         default=None,
         description="For a ballot: PENDING, it waits for its mixing batch (ScoringSheet."
         "myBallot says when it is COUNTED). Null for sheet changes and refusals.",
@@ -97,23 +97,25 @@ class ScoringMutations:
             strawberry.argument(description="满意/基本满意/不满意, or 0–100, per target."),
         ],
     ) -> ScoringPayload:
-        ctx: Context = info.context
-        principal = await ctx.principal()
-        try:
+        async def work(unit: StreamUnit) -> scoring.BallotStatus:
             sid = decode(sheet_id, "ScoringSheet", "sheetId")
-            tenant_id = principal.require_tenant()
-            directory = ctx.services.extras["meetings"]
-            mixer = ctx.services.extras["ballots"]
+            tenant_id = unit.principal.require_tenant()
+            directory = unit.services.meetings
+            mixer = unit.services.ballots
 
-            async def run(s):  # type: ignore[no-untyped-def]
+            async def run(s: AsyncSession) -> scoring.BallotStatus:
                 meeting_id = await directory.sheet_meeting(s, tenant_id, sid)
                 return await scoring.cast_ballot(
-                    s, mixer, principal, meeting_id=meeting_id, sheet_id=sid, answers=answers
+                    s, mixer, unit.principal, meeting_id=meeting_id, sheet_id=sid, answers=answers
                 )
 
-            status = await ctx.read(run)
-        except DomainError as error:
-            return ScoringPayload(sheet=None, accepted=False, errors=payload_errors([error]))
+            return await unit.read(run)
+
+        status, errors = await mutate_on_stream(
+            info.context, work, action=Action.VOTE, operator_refusal="只有县内用户可以参加测评"
+        )
+        if status is None:
+            return ScoringPayload(sheet=None, accepted=False, errors=payload_errors(errors))
         return ScoringPayload(sheet=None, accepted=True, status=status, errors=[])
 
     @strawberry.mutation(
@@ -131,7 +133,7 @@ class ScoringMutations:
                 s,
                 p,
                 sheet_id=decode(sheet_id, "ScoringSheet", "sheetId"),
-                mixer=info.context.services.extras.get("ballots"),
+                mixer=info.context.services.ballots,
             ),
         )
         return ScoringPayload(

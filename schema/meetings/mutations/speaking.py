@@ -6,9 +6,9 @@ from typing import Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.types import Info
 
 from backend.meetings import speaking
+from schema.context import Info
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import MeetingError, SpeakingState, gid
 from schema.mutations import mutate

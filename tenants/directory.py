@@ -1,15 +1,13 @@
-"""The long-lived objects the app owns for its lifetime (created in the lifespan)."""
+"""slug → county id for every request that names its county (`X-Tenant`, a socket's
+connection_init): a small cache in front of the registry."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
-from backend.core.clock import SYSTEM_CLOCK, Clock
 from backend.core.db import Database
-from backend.core.limits import RateLimits, SizedLRU
-from backend.core.settings import Settings
+from backend.core.limits import SizedLRU
 from tenants import service as tenants
 from tenants.models import Tenant
 
@@ -53,19 +51,3 @@ class TenantDirectory:
         expires = now + (self.ttl if tenant_id is not None else self.negative_ttl)
         self._by_slug.put(slug, (expires, tenant_id))
         return tenant_id
-
-
-@dataclass(slots=True)
-class AppServices:
-    settings: Settings
-    db: Database
-    tenants: TenantDirectory
-    extras: dict[str, Any] = field(default_factory=dict)
-    #: Rate limits of votes, comments, sign-in and registration (this process's budgets).
-    limits: RateLimits = field(default=None)  # type: ignore[assignment]
-    #: The time meeting timers read and wait on (backend/core/clock.py); tests inject a ManualClock.
-    clock: Clock = SYSTEM_CLOCK
-
-    def __post_init__(self) -> None:
-        if self.limits is None:
-            self.limits = RateLimits.from_settings(self.settings)
