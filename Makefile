@@ -16,7 +16,8 @@ $(BIN)/.installed: pyproject.toml
 run: $(BIN)/.installed
 	$(BIN)/yishi demo --serve
 
-test: $(BIN)/.installed
+# The checks first (ruff, mypy, import contracts: a few seconds), then the suite.
+test: check
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The fuzzers alone, with a larger budget than `make test` gives them (override any of these,

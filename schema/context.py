@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
@@ -23,8 +23,12 @@ from strawberry.types import Info as StrawberryInfo
 from backend.core.db import set_scope
 from backend.core.security import Credentials, Principal, Resolved
 from backend.people.principals import Loader
-from schema.loaders import Loaders
 from schema.services import AppServices
+
+if TYPE_CHECKING:
+    # The loaders stand on the page machinery, which stands on the relay types, which name
+    # this module's Info: imported when first used, not at import time.
+    from schema.loaders import Loaders
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -173,6 +177,8 @@ class Context:
     def loaders(self) -> Loaders:
         """This request's (this pushed event's) dataloaders, made on first use."""
         if self._loaders is None:
+            from schema.loaders import Loaders
+
             self._loaders = Loaders(self)
         return self._loaders
 

@@ -285,7 +285,12 @@ async def test_an_operator_cannot_cast_a_scoring_ballot(server, gql):
     # then: refused as castVote refuses operators, and nothing is pending
     assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
     assert body["errors"][0]["message"] == "只有县内用户可以参加测评"
-    assert server.services.ballots.pending(county.id, db_id(sheet)) == 0
+    from backend.meetings.models import ScoringSheet
+
+    async with server.services.db.transaction(tenant_id=county.id) as session:
+        row = await session.get(ScoringSheet, db_id(sheet))
+    assert row is not None
+    assert await server.services.ballots.pending(row) == 0
 
 
 async def test_scoring_ballots_spend_the_vote_budget_before_anything_is_read(server, gql):
