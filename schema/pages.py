@@ -178,6 +178,10 @@ def _generate(type_name: str, steps: list[Step], attrs: list[str | None]) -> Cal
     lines = ["def fields(value):"]
     for i, ((_key, _details, get, done), attr) in enumerate(zip(steps, attrs, strict=True)):
         scope[f"g{i}"], scope[f"d{i}"] = get, done
+        # Only the schema's own Python attribute names reach the source; the response keys
+        # (aliases, from the client) go in as repr() literals below.
+        if attr is not None and not attr.isidentifier():
+            raise ValueError(f"not an attribute name: {attr!r}")
         read = f"value.{attr}" if attr is not None else f"g{i}(value)"
         native = getattr(done, "native", None)
         memo = getattr(done, "memo", None)
