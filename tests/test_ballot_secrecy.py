@@ -8,6 +8,7 @@ them may link a person to a ballot beyond the batch of at least k they were coun
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import random
@@ -37,6 +38,12 @@ async def heap_inserts(owner_db, start: int, end: int, table: str) -> list[tuple
     order: what a replica or an archived WAL segment shows."""
     if end <= start:  # nothing at all was written to the WAL (of any database) meanwhile
         return []
+    # pg_get_wal_records_info reads only what is flushed; the insert position may run ahead
+    # of it (other databases' writes on a shared server), so wait for the flush to catch up.
+    for _ in range(100):
+        if await owner_db.fetchval("SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn", end):
+            break
+        await asyncio.sleep(0.05)
     filenode = str(await owner_db.fetchval("SELECT pg_relation_filenode($1::regclass)", table))
     records = await owner_db.fetch(
         "SELECT xid::text AS xid, description, block_ref FROM pg_get_wal_records_info($1, $2) "
