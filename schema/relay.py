@@ -13,7 +13,7 @@ import enum
 import functools
 import hashlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -214,6 +214,11 @@ def decode_cursor(cursor: str | None) -> int | None:
         return key
     except ValueError as exc:
         raise InvalidArgument("参数 after 不是有效的游标") from exc
+
+
+#: A connection's `first` and `after` arguments, the same on every list field.
+PageFirst = Annotated[int | None, strawberry.argument(description="Page size, 1–100 (20).")]
+PageAfter = Annotated[str | None, strawberry.argument(description="Cursor to start after.")]
 
 
 def page_size(first: int | None) -> int:

@@ -15,6 +15,8 @@ from schema.context import Info
 from schema.relay import (
     Connection,
     DatabaseNode,
+    PageAfter,
+    PageFirst,
     build_connection,
     decode_cursor,
     page_size,
@@ -76,12 +78,8 @@ class AuditQueries:
         self,
         info: Info,
         action: Annotated[str | None, strawberry.argument(description="Only this action.")] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size, 1–100 (20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to start after.")
-        ] = None,
+        first: PageFirst = None,
+        after: PageAfter = None,
     ) -> Connection[AuditEntry]:
         size = page_size(first)
         after_id = decode_cursor(after)

@@ -13,7 +13,7 @@ from backend.core.errors import DomainError
 from backend.meetings import access, visibility
 from schema.context import Info
 from schema.meetings.types import Meeting, MeetingState
-from schema.relay import Connection, decode_id_argument
+from schema.relay import Connection, PageAfter, PageFirst, decode_id_argument
 
 
 @strawberry.type
@@ -25,12 +25,8 @@ class MeetingQueries:
         states: Annotated[
             list[MeetingState] | None, strawberry.argument(description="Only these states.")
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size, 1–100 (20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to start after.")
-        ] = None,
+        first: PageFirst = None,
+        after: PageAfter = None,
     ) -> Connection[Meeting]:
         from schema.meetings.pages import meetings_page
 

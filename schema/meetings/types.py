@@ -24,6 +24,8 @@ from schema.pages import MISSING, plain, prefetched, prefetched_value
 from schema.relay import (
     Connection,
     DatabaseNode,
+    PageAfter,
+    PageFirst,
     build_connection,
     decode_cursor,
     decode_node_ids,
@@ -463,12 +465,8 @@ class Meeting(DatabaseNode, relay.Node):
     async def participants(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size, 1–100 (20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to start after.")
-        ] = None,
+        first: PageFirst = None,
+        after: PageAfter = None,
     ) -> Connection[Participant]:
         size, after_id = page_size(first), decode_cursor(after)
         view = _view(info, self.id)  # asked with the rows: one batch for the page
@@ -496,12 +494,8 @@ class Meeting(DatabaseNode, relay.Node):
     async def comments(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size, 1–100 (20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to start after.")
-        ] = None,
+        first: PageFirst = None,
+        after: PageAfter = None,
     ) -> Connection[MeetingComment]:
         size, after_id = page_size(first), decode_cursor(after)
         view = _view(info, self.id)  # asked with the rows: one batch for the page

@@ -25,7 +25,15 @@ from schema.people.types import (
     User,
     Viewer,
 )
-from schema.relay import Connection, build_connection, decode_cursor, decode_id, page_size
+from schema.relay import (
+    Connection,
+    PageAfter,
+    PageFirst,
+    build_connection,
+    decode_cursor,
+    decode_id,
+    page_size,
+)
 from schema.tenants.types import County
 
 
@@ -147,12 +155,8 @@ class PeopleQueries:
             Role | None, strawberry.argument(description="Only holders of this role.")
         ] = None,
         search: Annotated[str | None, strawberry.argument(description="Part of the name.")] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size, 1–100 (20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to start after.")
-        ] = None,
+        first: PageFirst = None,
+        after: PageAfter = None,
     ) -> Connection[User]:
         size = page_size(first)
         after_id = decode_cursor(after)

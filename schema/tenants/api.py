@@ -15,6 +15,8 @@ from schema.context import Info
 from schema.mutations import mutate, user_errors
 from schema.relay import (
     Connection,
+    PageAfter,
+    PageFirst,
     build_connection,
     decode_cursor,
     decode_id,
@@ -118,12 +120,8 @@ class TenantQueries:
         kinds: Annotated[
             list[OrgUnitKind] | None, strawberry.argument(description="Only units of these levels.")
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size, 1–100 (20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to start after.")
-        ] = None,
+        first: PageFirst = None,
+        after: PageAfter = None,
     ) -> Connection[OrgUnit]:
         size = page_size(first)
         after_id = decode_cursor(after)
@@ -142,12 +140,8 @@ class TenantQueries:
         org_unit_id: Annotated[
             relay.GlobalID | None, strawberry.argument(description="Only venues of this unit.")
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size, 1–100 (20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to start after.")
-        ] = None,
+        first: PageFirst = None,
+        after: PageAfter = None,
     ) -> Connection[Venue]:
         size = page_size(first)
         after_id = decode_cursor(after)
@@ -163,12 +157,8 @@ class TenantQueries:
     async def counties(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size, 1–100 (20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to start after.")
-        ] = None,
+        first: PageFirst = None,
+        after: PageAfter = None,
     ) -> Connection[County]:
         size = page_size(first)
         after_id = decode_cursor(after)
