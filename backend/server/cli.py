@@ -117,6 +117,41 @@ def db_upgrade(revision: str = "head") -> None:
     typer.echo(f"database at {revision}")
 
 
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="Backup file to write (pg_dump custom format).")],
+) -> None:
+    """Dump the whole database (every county, the event log, the seals) to FILE."""
+    from backend.server.backup import BackupError, backup
+
+    settings = load_settings()
+    url, _ = resolve_database(settings)
+    try:
+        asyncio.run(backup(url, file))
+    except BackupError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"backup written to {file} ({file.stat().st_size} bytes)")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="Backup file written by `yishi db backup`.")],
+) -> None:
+    """Restore FILE into the database of DATABASE_URL, which must be empty; then run
+    `yishi record verify-all` against it (the restore drill, docs/operations.md)."""
+    from backend.server.backup import BackupError, restore
+
+    settings = load_settings()
+    url, _ = resolve_database(settings)
+    try:
+        asyncio.run(restore(file, url))
+    except BackupError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"restored {file}; now check it: yishi record verify-all")
+
+
 def _exit_normally_on_sigterm() -> None:
     """uvicorn shuts down gracefully on SIGTERM and then re-raises the signal; dying by it
     would skip the atexit handlers, which stop the embedded PostgreSQL. Leave through
@@ -477,6 +512,52 @@ def record_verify(
 
     if not run_with_database(work):
         raise typer.Exit(1)
+
+
+@record_app.command("verify-all")
+def record_verify_all(
+    tsa_cert: Annotated[list[Path], typer.Option(help="Trusted TSA (root) certificate, PEM.")] = [],  # noqa: B006
+) -> None:
+    """Recheck every sealed stream of every county (after a restore, or on a schedule):
+    chain, seal, record sections, and the signature where RECORD_KEYS_DIR holds the
+    county's key. One line per stream; exit 1 if any fails."""
+    from backend.record.seal import load_key
+    from backend.server.backup import verify_sealed
+
+    settings = load_settings()
+    roots = _read_certificates(tsa_cert)
+
+    async def work(db: Database) -> bool:
+        slugs = await db.run_platform(_county_slugs)
+        keys: dict[str, sm2.PublicKey | None] = {}
+        for slug in slugs:
+            private = load_key(settings.record_keys_dir, slug) if settings.record_keys_dir else None
+            keys[slug] = private.public if private is not None else None
+        checks = await verify_sealed(
+            db, public_keys=keys, builders=RECORD_BUILDERS, tsa_roots=roots
+        )
+        for c in checks:
+            if c.valid:
+                signed = "signed" if keys.get(c.county) else "no key: signature not checked"
+                typer.echo(
+                    f"OK {c.county} {c.stream}: {c.events} events, head {c.head_hash} ({signed})"
+                )
+            else:
+                typer.secho(f"FAILED {c.county} {c.stream}: {'; '.join(c.problems)}", fg="red")
+        failed = sum(not c.valid for c in checks)
+        typer.echo(f"{len(checks)} sealed streams checked, {failed} failed")
+        return failed == 0
+
+    if not run_with_database(work):
+        raise typer.Exit(1)
+
+
+async def _county_slugs(session: Any) -> list[str]:
+    from sqlalchemy import select
+
+    from tenants.models import Tenant
+
+    return list((await session.execute(select(Tenant.slug))).scalars())
 
 
 @record_app.command("seal")
