@@ -243,11 +243,12 @@ async def test_the_audit_log_is_kept_six_months_then_purged_and_exports_as_csv(
     )
 
 
-async def test_a_citizen_of_another_county_cannot_reach_this_county_s_people(server, gql):
+async def test_a_citizen_of_another_county_cannot_reach_this_county_s_people(server, gql, owner_db):
     # given two counties
     county, people, _m, _i = await run_a_meeting(server, gql)
     other, _p, _m2, _i2 = await run_a_meeting(server, gql)
     stranger = await make_user(server, other, roles=[(Role.TENANT_ADMIN, None)])
+    before = await county_rows(owner_db, county.id)
 
     # when the other county's admin names this county's citizen
     body = await gql.execute(EXPORT, {"u": people[0].gid}, token=stranger.token)
@@ -257,3 +258,4 @@ async def test_a_citizen_of_another_county_cannot_reach_this_county_s_people(ser
     assert body["data"]["exportPersonalData"]["data"] is None
     assert body["data"]["exportPersonalData"]["errors"][0]["code"] == "NOT_FOUND"
     assert erase["data"]["erasePerson"]["errors"][0]["code"] == "NOT_FOUND"
+    assert await county_rows(owner_db, county.id) == before
