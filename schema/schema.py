@@ -35,6 +35,7 @@ from schema.meetings.queries import MeetingQueries
 from schema.meetings.subscriptions import MeetingSubscriptions
 from schema.pages import PageExecutor
 from schema.people.api import PeopleMutations, PeopleQueries
+from schema.people.personal_data import PersonalDataMutations
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
 from schema.relay import MAX_NODES
 from schema.tenants.api import TenantMutations, TenantQueries
@@ -55,7 +56,9 @@ class Query(
     description="Everything that can be changed. Each mutation is one transaction: "
     "it either applies fully or returns errors and changes nothing."
 )
-class Mutation(TenantMutations, PeopleMutations, MeetingMutations, VotingCodeMutations):
+class Mutation(
+    TenantMutations, PeopleMutations, PersonalDataMutations, MeetingMutations, VotingCodeMutations
+):
     pass
 
 
