@@ -74,6 +74,8 @@ class EventKey(str, Generic[P]):
         self.owner, self.name = owner.__name__, name
 
     def __repr__(self) -> str:
+        if not self.owner:  # made outside a namespace class
+            return f"{type(self).__name__}({self.value!r})"
         return f"<{self.owner}.{self.name}: {self.value!r}>"
 
     def __reduce__(self) -> tuple[type[str], tuple[str]]:
