@@ -73,7 +73,9 @@ async def producers(
 
 def _error_lines(output: str, path: Path) -> dict[int, str]:
     found: dict[int, str] = {}
-    for match in re.finditer(rf"^{re.escape(str(path))}:(\d+): error: (.*)$", output, re.M):
+    # mypy names the file as it was given, or relative to the working directory
+    pattern = rf"^(?:.*/)?{re.escape(path.name)}:(\d+): error: (.*)$"
+    for match in re.finditer(pattern, output, re.M):
         found.setdefault(int(match[1]), match[2])
     return found
 
