@@ -399,7 +399,42 @@ async def _watchers(conn: Any, ws_url: str, plan: dict[str, Any]) -> None:
                     continue
                 record(result, poll, plan["voter_ids"][i], choice, time.perf_counter() - t0)
 
-        await asyncio.gather(*(lane() for _ in range(vote["concurrency"])))
+        async def one(item: tuple[str, int]) -> None:
+            poll, i = item
+            choice = random.randrange(len(OPTIONS))
+            t0 = time.perf_counter()
+            try:
+                result = await cast(i, poll, choice)
+            except Exception as exc:
+                outcomes[f"transport:{type(exc).__name__}"] += 1
+                return
+            record(result, poll, plan["voter_ids"][i], choice, time.perf_counter() - t0)
+
+        async def paced(rate: float) -> None:
+            """Open loop: a vote starts every 1/rate s whether or not earlier ones are done
+            (at most 20 × concurrency outstanding: beyond, the offer is counted as missed)."""
+            running: set[asyncio.Task[None]] = set()
+            at = time.time()
+            while at < end:
+                await asyncio.sleep(max(0.0, at - time.time()))
+                at += 1 / rate
+                if len(running) >= 20 * vote["concurrency"]:
+                    outcomes["offer_missed"] += 1
+                    continue
+                item = next(work, None)
+                if item is None:
+                    outcomes["polls_exhausted"] += 1
+                    break
+                task = asyncio.create_task(one(item))
+                running.add(task)
+                task.add_done_callback(running.discard)
+            if running:
+                await asyncio.wait(running)
+
+        if vote.get("rate"):
+            await paced(vote["rate"])
+        else:
+            await asyncio.gather(*(lane() for _ in range(vote["concurrency"])))
         conn.send(("voted", report()))
     # Wait for the main process to close the polls (bounded).
     while not conn.poll() and time.monotonic() < deadline + 600:
@@ -751,6 +786,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     if over_ws:  # the watchers are the voters: one vote each per poll
         voters = args.watchers
         n_polls = args.polls or math.ceil(args.duration * 4000 / max(1, args.watchers)) + 1
+        if args.rate and not args.polls:
+            n_polls = math.ceil(args.duration * args.rate / max(1, args.watchers)) + 1
     else:
         voters = args.voters or int(args.duration * 4000)
         n_polls = 1
@@ -811,6 +848,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     "concurrency": args.concurrency,
                     "duration": args.duration,
                     "warmup": warmup,
+                    "rate": args.rate * (hi - lo) / args.watchers if args.rate else None,
                 }
                 if over_ws
                 else None,
@@ -866,6 +904,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         for pipe in vote_pipes:
             pipe.send(start_at)
         await asyncio.sleep(max(0.0, start_at - time.time()))
+        relay_before = await relay_counters(base_url)
         load_before = os.getloadavg()
         cpu_before, t_cpu = cpu_snapshot(), time.time()
         worker_pids = serving_pids(proc)
@@ -887,6 +926,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 results.append(message[1] if over_ws else message)
         cpu_after = cpu_snapshot()
         roles = await worker_roles(url, worker_pids)
+        relay_after = await relay_counters(base_url)
         server_pids = {
             proc.pid,
             *(c.pid for c in psutil.Process(proc.pid).children(recursive=True)),
@@ -998,6 +1038,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "vote_clients": 0 if over_ws else args.clients,
             "concurrency_per_client": args.concurrency,
             "votes_in_flight": args.concurrency * len(vote_pipes),
+            "offered_votes_per_s": args.rate or None,
             "http_client": None if over_ws else args.http,
             "ws_compression": args.ws_compression,
             "watcher_procs": args.watcher_procs,
@@ -1081,6 +1122,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             }
         )
     report["cpu"]["per_process"] = per_worker
+    if relay_before is not None and relay_after is not None:
+        relay = {k: relay_after.get(k, 0) - relay_before.get(k, 0) for k in relay_after}
+        handed = relay.get("yishi_owner_handed_over_total", 0)
+        requests = relay.get('yishi_owner_relay_messages_total{what="request"}', 0)
+        replies = relay.get('yishi_owner_relay_messages_total{what="reply"}', 0)
+        report["relay"] = {
+            "handed_over": handed,
+            "share_of_votes_handed_over": round(handed / acked_count, 3) if acked_count else None,
+            "request_messages": requests,
+            "reply_messages": replies,
+            "votes_per_request_message": round(handed / requests, 1) if requests else None,
+            "votes_per_reply_message": round(handed / replies, 1) if replies else None,
+        }
     if profiles:
         report["profile"] = {
             str(pid): {
@@ -1092,6 +1146,32 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             if out.exists()
         }
     return report
+
+
+RELAY_COUNTERS = (
+    "yishi_owner_handed_over_total",
+    "yishi_owner_served_total",
+    'yishi_owner_relay_messages_total{what="request"}',
+    'yishi_owner_relay_messages_total{what="reply"}',
+)
+
+
+async def relay_counters(base_url: str) -> dict[str, float] | None:
+    """The owner relay's counters, summed over the workers (/metrics); None if the code
+    under test has none."""
+    import httpx
+
+    try:
+        async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+            text = (await http.get("/metrics")).text
+    except httpx.HTTPError:
+        return None
+    found = {}
+    for line in text.splitlines():
+        name, _, value = line.rpartition(" ")
+        if name in RELAY_COUNTERS:
+            found[name] = float(value)
+    return found or None
 
 
 async def worker_roles(url: str, pids: list[int]) -> dict[int, str]:
@@ -1139,6 +1219,14 @@ def main() -> None:
         "http: separate client processes POST castVote to /graphql",
     )
     parser.add_argument("--polls", type=int, default=0, help="ws: polls (default: enough)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="ws: offer this many votes/s in all, open loop (default: closed loop, "
+        "--concurrency in flight); at a rate every configuration sustains, CPU per vote "
+        "compares the same work (the tallies' frames are paced per second, not per vote)",
+    )
     parser.add_argument("--voters", type=int, default=0, help="http: voters (4000 × duration)")
     parser.add_argument("--clients", type=int, default=2, help="http: vote client processes")
     parser.add_argument(
@@ -1213,6 +1301,8 @@ def main() -> None:
             f"  CPU {row['role']:<30} {row['cpu_s']:>7} s   "
             f"{row['cpu_s_per_1000_votes']} s per 1,000 votes"
         )
+    if "relay" in report:
+        print(f"relay:               {report['relay']}")
     for pid, prof in report.get("profile", {}).items():
         print(f"worker {pid} ({prof['role']}) CPU (py-spy, {prof['file']}):")
         for label, share in prof["share_of_worker_cpu_percent"].items():
