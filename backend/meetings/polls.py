@@ -4,6 +4,7 @@ stream's group-commit writer (`realtime.writer`), where thousands of votes arriv
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -224,9 +225,11 @@ async def cast_vote(
     return VoteOutcome.from_wire(result)
 
 
-async def run_vote(writer: StreamWriter, wire: list[Any]) -> dict[str, Any]:
+def run_vote(writer: StreamWriter, wire: list[Any]) -> asyncio.Future[dict[str, Any]]:
     """On the stream's owner: queue one vote (as `cast_vote` sent it) for the writer's next
-    batch; answers once that batch has committed."""
+    batch; the future is answered (the outcome as JSON) once that batch has committed. A
+    future, not a coroutine: a vote handed over from another worker costs the owner no
+    task (`realtime.owners` answers from the future)."""
     tenant_id, meeting_id, poll_id, user_id, choices, key = wire
 
     async def op(session: AsyncSession) -> tuple[list[EventDraft], VoteOutcome]:
@@ -244,10 +247,9 @@ async def run_vote(writer: StreamWriter, wire: list[Any]) -> dict[str, Any]:
         )
         return [], outcome
 
-    outcome: VoteOutcome = await writer.submit(
-        tenant_id=tenant_id, stream=stream_of(meeting_id), op=op
+    return writer.enqueue(
+        tenant_id=tenant_id, stream=stream_of(meeting_id), op=op, then=VoteOutcome.to_wire
     )
-    return outcome.to_wire()
 
 
 # The vote batch's statements, as plain SQL on the batch's connection (see
