@@ -536,6 +536,7 @@ async def test_votes_and_watchers_survive_redis_postgres_and_a_worker_going_down
     settings = Settings(environment="test")  # the workers' defaults: the same secrets
     install_id_key(settings.id_key.get_secret_value())
     run = Run()
+    clock = {"start": time.monotonic()}
     quiet, stop = asyncio.Event(), asyncio.Event()  # speakers and probers, then watchers
     tasks: list[asyncio.Task[Any]] = []
     async with own_servers(tmp_path) as (pg, redis, url):
@@ -578,12 +579,14 @@ async def test_votes_and_watchers_survive_redis_postgres_and_a_worker_going_down
             )
 
             # when: Redis, then PostgreSQL, then the stream's owner go down mid-vote
+            clock["faults"] = time.monotonic()
             await scenario.phase("redis", scenario.redis_fault)
             await scenario.phase("postgres", scenario.postgres_fault)
             await scenario.phase("worker", scenario.worker_fault)
 
             # then (waited for): every watcher reaches the end of the log it may read
             run.phase = "end"
+            clock["end"] = time.monotonic()
             quiet.set()  # the last comment is posted: the log ends where it ends now
             await asyncio.wait_for(asyncio.gather(*talk), WAIT)
             reader = GraphQLClient(cluster.http[alive_other(cluster, 0)])
@@ -623,6 +626,11 @@ async def test_votes_and_watchers_survive_redis_postgres_and_a_worker_going_down
             "ends": dict(w.ends),
         }
         for w in watchers
+    }
+    report["seconds"] = {
+        "setup": round(clock["faults"] - clock["start"], 1),
+        "faults": round(clock["end"] - clock["faults"], 1),
+        "total": round(time.monotonic() - clock["start"], 1),
     }
     print("\nfault figures:", json.dumps(report, ensure_ascii=False))
 
