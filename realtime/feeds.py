@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from backend.core import outages
 from realtime import log as event_log
 from realtime import metrics, streams
 from realtime.coalesce import Coalescer
@@ -163,8 +164,11 @@ class StreamFeed:
                         await self._deliver(event)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("feed %s failed to deliver; will retry from the log", self.stream)
+            except Exception as exc:
+                if outages.is_outage(exc):  # PostgreSQL restarting: nothing is lost meanwhile
+                    log.warning("feed %s cannot read the log (%r); retrying", self.stream, exc)
+                else:
+                    log.exception("feed %s failed to deliver; will retry from the log", self.stream)
                 await asyncio.sleep(0.5)
                 self.request_catch_up()
 

@@ -60,6 +60,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from backend.core.db import CONNECT_TIMEOUT_SECONDS
+from backend.core.outages import DependencyDown, is_outage
 from realtime import metrics
 from realtime.publisher import Publisher
 
@@ -72,8 +74,9 @@ Handler = Callable[[Any], Awaitable[Any]]
 StreamKey = tuple[int, str]
 
 
-class OwnerUnavailable(Exception):
-    """No owner answered and none could be taken over before the deadline."""
+class OwnerUnavailable(DependencyDown):
+    """No owner answered and none could be taken over before the deadline (clients are
+    told SERVICE_UNAVAILABLE: `backend.core.outages`)."""
 
 
 class RemoteFailure(Exception):
@@ -406,6 +409,8 @@ class StreamOwners:
                     return value
                 if status == "failed":
                     raise RemoteFailure(value)
+                if status == "unavailable":
+                    raise OwnerUnavailable(f"the owner of {key[1]} failed: {value}")
                 if status == "down" and kind in self._anywhere:
                     self.local_fallbacks += 1
                     return await self.handlers[kind](payload)
@@ -468,7 +473,9 @@ class StreamOwners:
     async def _lease_connection(self) -> asyncpg.Connection:
         if self._lease is None or self._lease.is_closed():
             conn = await asyncpg.connect(
-                self.dsn, server_settings={"application_name": "yishi-stream-owner"}
+                self.dsn,
+                server_settings={"application_name": "yishi-stream-owner"},
+                timeout=CONNECT_TIMEOUT_SECONDS,  # a vote fails fast while PG is down
             )
             conn.add_termination_listener(functools.partial(self._lease_lost, conn))
             self._lease = conn
@@ -610,7 +617,10 @@ class StreamOwners:
             self._reply(reply_to, [request_id, "moved", None])
         elif (exc := task.exception()) is not None:
             log.warning("owner operation failed: %r", exc)
-            self._reply(reply_to, [request_id, "failed", type(exc).__name__])
+            # The database gone from under the owner is no bug of the operation's: the
+            # caller tells its client to retry (SERVICE_UNAVAILABLE), as for its own.
+            status = "unavailable" if is_outage(exc) else "failed"
+            self._reply(reply_to, [request_id, status, type(exc).__name__])
         else:
             self._reply(reply_to, [request_id, "ok", task.result()])
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.core import outages
 from backend.core.db import Database
 from realtime.log import EventDraft, append_locked, lock_head
 from realtime.owners import Handler, StreamOwners
@@ -164,13 +165,31 @@ class StreamWriter:
             queue.busy = True
             try:
                 await self._write(tenant_id, stream, batch)
+            except Exception as exc:
+                # A failure of the writer itself (not of an operation: those are answered
+                # in _write) must not end this task with callers waiting forever.
+                log.exception("writer of %s failed; its batch is answered failed", stream)
+                for _, future, _ in batch:
+                    if not future.done():
+                        future.set_exception(exc)
             finally:
                 queue.busy = False
 
     async def _write(self, tenant_id: int, stream: str, batch: list[_Item]) -> None:
         try:
             results = await self._commit(tenant_id, stream, [op for op, _, _ in batch])
-        except Exception:
+        except Exception as exc:
+            if outages.is_outage(exc):
+                # The database is unreachable: every operation of the batch would fail
+                # alone too. Each caller is told now (never acknowledged: nothing it
+                # reported was committed) and may send it again; a commit that did reach
+                # the database before the connection broke is found by that retry (a
+                # vote's idempotency key) instead of being written twice.
+                log.warning("batch of %d on %s failed: %r", len(batch), stream, exc)
+                for _, future, _ in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                return
             log.warning(
                 "batch of %d on %s failed; retrying one by one", len(batch), stream, exc_info=True
             )

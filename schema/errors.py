@@ -4,6 +4,9 @@
   message (see `schema.mutations.mutate`).
 - Access failures are top-level GraphQL errors with `extensions.code` FORBIDDEN or
   UNAUTHENTICATED; bad arguments (cursors, page sizes) get BAD_USER_INPUT.
+- A dependency that is down (PostgreSQL restarting, no owner of a stream reachable) is
+  SERVICE_UNAVAILABLE with `retryAfter` seconds (`backend.core.outages`); over HTTP the
+  response is a 503 with `Retry-After`. Logged as a warning, not as a bug.
 - Anything else is a bug: logged with the request id, masked for the client.
 """
 
@@ -18,6 +21,7 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.extensions import SchemaExtension
 
+from backend.core import outages
 from backend.core.errors import AccessError, DomainError
 
 log = logging.getLogger("yishi.graphql")
@@ -96,6 +100,18 @@ class ErrorPolicy(SchemaExtension):
             if not original.extensions and "code" not in (error.extensions or {}):
                 error.extensions = {**(error.extensions or {}), "code": "BAD_USER_INPUT"}
             return error
+        if outages.is_outage(original):
+            log.warning("%s unavailable: %r (request %s)", error.path, original, request_id)
+            return GraphQLError(
+                outages.MESSAGE,
+                nodes=error.nodes,
+                path=error.path,
+                extensions={
+                    "code": outages.CODE,
+                    "retryAfter": outages.RETRY_AFTER_SECONDS,
+                    "requestId": request_id,
+                },
+            )
         log.error(
             "unexpected error in %s (request %s)",
             error.path,

@@ -11,10 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import shutil
-import signal
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -27,8 +23,15 @@ from realtime import log as event_log
 from realtime.feeds import Member
 from realtime.hub import Hub, channel_name
 from realtime.log import EventDraft, LoggedEvent
-from tests.conftest import GraphQLClient, free_port
+from tests.conftest import GraphQLClient
 from tests.factories.tenants import make_county
+from tests.processes import (  # noqa: F401 (tests/test_stream_owners.py imports them here)
+    REDIS_SERVER,
+    START_TIMEOUT,
+    RedisProcess,
+    YishiProcess,
+    wait_for_port,
+)
 from tests.realtime_client import (
     EVENTS_SUBSCRIPTION,
     GraphQLWS,
@@ -37,10 +40,6 @@ from tests.realtime_client import (
     wait_until,
 )
 
-REDIS_SERVER = shutil.which("redis-server")
-YISHI = Path(sys.executable).with_name("yishi")
-START_TIMEOUT = 60.0
-
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
@@ -48,112 +47,6 @@ pytestmark = [
         reason="needs redis-server on PATH or REDIS_URL",
     ),
 ]
-
-
-class RedisProcess:
-    """A private, memory-only redis-server on 127.0.0.1 that can be killed and restarted."""
-
-    def __init__(self, log_dir: Path) -> None:
-        self.port = free_port()
-        self.log = (log_dir / f"redis-{self.port}.log").open("ab")
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    async def start(self) -> None:
-        assert REDIS_SERVER
-        self.proc = subprocess.Popen(  # noqa: ASYNC220 (Popen does not wait)
-            [
-                REDIS_SERVER,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        await wait_for_port(self.port, self.proc)
-
-    def kill(self) -> None:
-        """kill -9: no goodbye to the connected clients."""
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.kill()
-        self.log.close()
-
-
-async def wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
-    async def poll() -> None:
-        while True:
-            assert proc.poll() is None, f"process exited with {proc.returncode}"
-            with contextlib.suppress(OSError):
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.close()
-                await writer.wait_closed()
-                return
-            await asyncio.sleep(0.05)
-
-    await asyncio.wait_for(poll(), START_TIMEOUT)
-
-
-class YishiProcess:
-    """`yishi serve` in its own process, on the test database and the given pub/sub."""
-
-    def __init__(
-        self, database_url: str, broadcast_url: str, log_dir: Path, *, workers: int = 1
-    ) -> None:
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.ws_url = f"ws://127.0.0.1:{self.port}/graphql"
-        self.log_path = log_dir / f"yishi-{self.port}.log"
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url,
-            "BROADCAST_URL": broadcast_url,
-            "ENVIRONMENT": "test",
-            "LOG_LEVEL": "INFO",
-            "DATA_DIR": str(log_dir / "unused"),
-        }
-        with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen(
-                [str(YISHI), "serve", "--port", str(self.port), "--workers", str(workers)],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    async def ready(self) -> None:
-        async with httpx.AsyncClient(base_url=self.base_url, timeout=5) as http:
-
-            async def poll() -> None:
-                while True:
-                    assert self.proc.poll() is None, self.log_path.read_text()[-3000:]
-                    with contextlib.suppress(httpx.HTTPError):
-                        if (await http.get("/readyz")).status_code == 200:
-                            return
-                    await asyncio.sleep(0.1)
-
-            await asyncio.wait_for(poll(), START_TIMEOUT)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
 
 
 @pytest.fixture

@@ -85,6 +85,11 @@ def describe_url(url: str) -> str:
     return f"{parts.scheme}://{parts.username or ''}@{host}{parts.path}"
 
 
+#: How long opening a connection may take before the request fails (asyncpg's default is
+#: 60 s): an unreachable server must fail requests fast, not hold them (docs/operations.md).
+CONNECT_TIMEOUT_SECONDS = 5.0
+
+
 def make_engine(
     url: str, *, role: str | None = None, pool_size: int = 10, pre_ping: bool = False
 ) -> AsyncEngine:
@@ -102,7 +107,7 @@ def make_engine(
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=pre_ping,
-        connect_args={"server_settings": server_settings},
+        connect_args={"server_settings": server_settings, "timeout": CONNECT_TIMEOUT_SECONDS},
     )
 
 

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from backend.core import outages
 from backend.core.clock import SYSTEM_CLOCK, Clock
 from backend.core.db import Database
 from backend.meetings import agenda
@@ -64,8 +65,11 @@ class TimerScheduler:
                 sleep = await self.tick(now)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("timer scheduler tick failed")
+            except Exception as exc:
+                if outages.is_outage(exc):  # PostgreSQL restarting: look again shortly
+                    log.warning("timer scheduler tick failed: %r", exc)
+                else:
+                    log.exception("timer scheduler tick failed")
                 sleep = self.max_sleep
             # Measured from the look's own `now`, so time that passed while it ran counts.
             await self.clock.wait_until(now + timedelta(seconds=max(MIN_SLEEP, sleep)), self._wake)

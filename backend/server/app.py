@@ -27,6 +27,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from backend.core import outages
 from backend.core.clock import SYSTEM_CLOCK, Clock
 from backend.core.db import Database, describe_url
 from backend.core.limits import RequestLimits
@@ -154,10 +155,11 @@ class YishiGraphQL(GraphQL[Context, None]):
         request_data: Any,
     ) -> ExecutionResult:
         """As strawberry executes one operation, except that a subscription (only a
-        websocket carries one) is a client error with a code, not an executor failure."""
+        websocket carries one) is a client error with a code, not an executor failure,
+        and that an answer with SERVICE_UNAVAILABLE is a 503 with `Retry-After`."""
         allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
         try:
-            return await self.schema.execute(
+            result = await self.schema.execute(
                 request_data.query,
                 root_value=root_value,
                 variable_values=request_data.variables,
@@ -178,6 +180,12 @@ class YishiGraphQL(GraphQL[Context, None]):
             raise HTTPException(400, exc.as_http_error_reason()) from exc
         except MissingQueryError as exc:
             raise HTTPException(400, "No GraphQL query found in the request") from exc
+        if any((e.extensions or {}).get("code") == outages.CODE for e in result.errors or ()):
+            # A dependency is down (backend.core.outages): a 503 that proxies and clients
+            # know to retry, after the delay the error's `retryAfter` also says.
+            sub_response.status_code = 503
+            sub_response.headers["Retry-After"] = str(outages.RETRY_AFTER_SECONDS)
+        return result
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:

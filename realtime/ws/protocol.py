@@ -40,6 +40,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.types.arguments import convert_arguments
 
+from backend.core import outages
 from backend.core.errors import AccessError, DomainError, InvalidArgument
 from backend.core.security import Credentials, Resolved
 from realtime.feeds import Member
@@ -178,7 +179,11 @@ class GraphQLWebSocket:
                         return
                 except (WebSocketDisconnect, asyncio.CancelledError):
                     raise
-                except Exception:  # a bug or a lost database: a clear close, not a drop
+                except Exception as exc:  # a bug or a lost database: a clear close, not a drop
+                    if outages.is_outage(exc):  # e.g. connection_init while PostgreSQL restarts
+                        log.warning("websocket message %r: %r", message.get("type"), exc)
+                        await self.close(outages.CLOSE_TRY_AGAIN_LATER, "Service unavailable")
+                        return
                     log.exception("websocket message %r failed", message.get("type"))
                     await self.close(1011, "Internal error")
                     return
@@ -491,7 +496,19 @@ class GraphQLWebSocket:
             raise
         except (WebSocketDisconnect, RuntimeError):
             return
-        except Exception:
+        except Exception as exc:
+            if outages.is_outage(exc):  # e.g. a watcher joining while PostgreSQL restarts
+                log.warning("websocket operation %s: %r", op_id, exc)
+                unavailable = {
+                    "message": outages.MESSAGE,
+                    "extensions": {
+                        "code": outages.CODE,
+                        "retryAfter": outages.RETRY_AFTER_SECONDS,
+                        "requestId": self.ctx.request_id,
+                    },
+                }
+                await self._safe(self.send_error(op_id, [unavailable]))
+                return
             log.exception("websocket operation %s failed", op_id)
             await self._safe(
                 self.send_error(
