@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, ge=2, le=50)
     max_aliases: int = Field(default=30, ge=1, le=1000)
     max_tokens: int = Field(default=4000, ge=100)
+    # Estimated cost of one operation (schema.limits.query_cost_rule: fields resolved,
+    # connections' `first` multiplying what is under their edges), refused above this.
+    max_query_cost: int = Field(default=20_000, ge=100)
     db_pool_size: int = Field(default=10, ge=1, le=200)
     # Young-generation threshold of the cyclic garbage collector (0: Python's default, 700).
     # See backend.core.observability.tune_gc.
