@@ -339,13 +339,15 @@ class InputListLimits(SchemaExtension):
         yield
 
 
-def refuse_if_rate_limited(
+async def refuse_if_rate_limited(
     ctx: Context, action: Action, *, user: Hashable | None
 ) -> RateLimited | None:
     """Spend one of `action`'s tokens for this user and the client's address, or return the
     refusal (a payload error, RATE_LIMITED) and set `Retry-After` on the HTTP response."""
     try:
-        ctx.services.limits.check(action, user=user, address=client_address(ctx.request.scope))
+        await ctx.services.limits.check(
+            action, user=user, address=client_address(ctx.request.scope)
+        )
     except RateLimited as error:
         if ctx.response is not None:
             ctx.response.headers["Retry-After"] = str(error.retry_after)

@@ -335,7 +335,7 @@ def test_the_cost_of_fragments_is_counted_once_per_use_and_computed_in_linear_ti
 # -- rate limits -------------------------------------------------------------------------------
 
 
-def test_a_token_bucket_refills_evenly_and_keeps_a_bounded_number_of_keys():
+async def test_a_token_bucket_refills_evenly_and_keeps_a_bounded_number_of_keys():
     # given: 2 actions per second, at most 3 keys, a clock we move
     now = [0.0]
     limits = RateLimits(
@@ -345,14 +345,14 @@ def test_a_token_bucket_refills_evenly_and_keeps_a_bounded_number_of_keys():
     bucket = TokenBucket(Rate(2, 1.0), max_keys=3, clock=lambda: now[0])
 
     # when / then: two at once, the third waits half a second
-    limits.check(Action.VOTE, user="a", address=None)
-    limits.check(Action.VOTE, user="a", address=None)
+    await limits.check(Action.VOTE, user="a", address=None)
+    await limits.check(Action.VOTE, user="a", address=None)
     with pytest.raises(RateLimited) as refused:
-        limits.check(Action.VOTE, user="a", address=None)
+        await limits.check(Action.VOTE, user="a", address=None)
     assert (refused.value.code.value, refused.value.retry_after) == ("RATE_LIMITED", 1)
     assert refused.value.message == "操作过于频繁，请1秒后再试"
     now[0] = 0.5
-    limits.check(Action.VOTE, user="a", address=None)
+    await limits.check(Action.VOTE, user="a", address=None)
     # keys beyond the bound push out the least recently used
     for k in "abcdef":
         bucket.take(k)
