@@ -118,10 +118,11 @@ class Settings(BaseSettings):
     max_query_chars: int = Field(default=100_000, ge=1000)
     max_list_items: int = Field(default=1000, ge=1)
     # Rate limits, "actions/seconds" (burst, refilled evenly), "0" for none: per user (or
-    # per account for sign-in) and per client address, shared by every worker through Redis
-    # when BROADCAST_URL is redis:// (else, and while Redis is away, per worker process:
-    # backend.core.limits.RateLimits, SharedBuckets). Per-address budgets are generous: a meeting hall or a
-    # village office may put hundreds of people behind one address.
+    # per account for sign-in) and per client address, shared by every worker through
+    # Redis when BROADCAST_URL is redis:// (else, and while Redis is away, per worker
+    # process: backend.core.limits.RateLimits, SharedBuckets). Per-address budgets are
+    # generous: a meeting hall or a village office may put hundreds of people behind one
+    # address.
     rate_vote_user: str = "20/1s"
     rate_vote_address: str = "10000/1s"
     rate_comment_user: str = "10/10s"
