@@ -5,6 +5,9 @@ mutations must be added (with an argument builder) before its branch is green.
 
 Actors (`ACTORS`):
 - each `Role`, held county-wide in county A, where every call is aimed;
+- `TOWNSHIP_ADMIN`: TENANT_ADMIN and DEPARTMENT_STAFF of one township of A only (every row
+  the builders make is at the county root or in another unit, so scoped grants must not
+  reach it);
 - `ANONYMOUS`: no token, `X-Tenant` of county A;
 - `OTHER_COUNTY`: a county-wide TENANT_ADMIN of county B, with B's token, sending A's ids;
 - `OPERATOR`: a platform operator's token (and `X-Tenant` of county A).
@@ -59,17 +62,19 @@ from tests.meetings_api import (
 from tests.meetings_api import START as START_MEETING
 
 ROLES = [r.value for r in Role]
+TOWNSHIP_ADMIN = "TOWNSHIP_ADMIN"
 ANONYMOUS = "ANONYMOUS"
 OTHER_COUNTY = "OTHER_COUNTY"
 OPERATOR = "OPERATOR"
-ACTORS = [*ROLES, ANONYMOUS, OTHER_COUNTY, OPERATOR]
+ACTORS = [*ROLES, TOWNSHIP_ADMIN, ANONYMOUS, OTHER_COUNTY, OPERATOR]
 
 #: Who is allowed, by name.
 ADMIN = frozenset({Role.TENANT_ADMIN.value})
 #: Hosts of every meeting of the county: tenant admins and department staff whose grant
 #: covers the host unit (backend.meetings.access.is_host; here county-wide).
 HOSTS = frozenset({Role.TENANT_ADMIN.value, Role.DEPARTMENT_STAFF.value})
-MEMBERS = frozenset(ROLES)
+#: Any member of the county, whatever their roles.
+MEMBERS = frozenset([*ROLES, TOWNSHIP_ADMIN])
 EVERYONE = frozenset(ACTORS)
 
 
@@ -460,7 +465,14 @@ MATRIX: dict[str, Row] = {
     ),
     "updateOrgUnit": Row(ADMIN, update_org_unit, {"audit_entries": 1, **EVENT}, **ID_ROW),
     "createVenue": Row(ADMIN, create_venue, {"venues": 1, "audit_entries": 1, **EVENT}),
-    "createUser": Row(ADMIN, create_user, {"users": 1, "audit_entries": 1}, other_county=OWN),
+    # an account without roles: any tenant admin, a township's too (it then grants roles
+    # within its township)
+    "createUser": Row(
+        ADMIN | {TOWNSHIP_ADMIN},
+        create_user,
+        {"users": 1, "audit_entries": 1},
+        other_county=OWN,
+    ),
     "grantRole": Row(ADMIN, grant_role, {"memberships": 1, "audit_entries": 1}),
     "revokeRole": Row(ADMIN, revoke_role, {"memberships": -1, "audit_entries": 1}),
     # signing in and accounts: the credentials sent are what authorises

@@ -19,11 +19,12 @@ from tests.authz_matrix import (
     OPERATOR,
     OTHER_COUNTY,
     ROLES,
+    TOWNSHIP_ADMIN,
     World,
 )
 from tests.conftest import COUNTY_TABLES
 from tests.factories.people import make_user
-from tests.factories.tenants import make_county
+from tests.factories.tenants import make_county, make_unit
 
 INTROSPECT_MUTATIONS = "{ __schema { mutationType { fields { name } } } }"
 
@@ -109,6 +110,11 @@ async def test_the_matrix(server, gql, owner_db, operator_token, mutation, actor
     if actor in ROLES:
         member = await make_user(server, county, roles=[(Role(actor), None)])
         auth: dict[str, Any] = {"token": member.token}
+    elif actor == TOWNSHIP_ADMIN:
+        township = await make_unit(server, county)
+        grants = [(Role.TENANT_ADMIN, township), (Role.DEPARTMENT_STAFF, township)]
+        member = await make_user(server, county, roles=grants)
+        auth = {"token": member.token}
     elif actor == ANONYMOUS:
         auth = {"tenant": county.slug}
     elif actor == OTHER_COUNTY:
