@@ -210,6 +210,8 @@ class Row:
     anonymous: str = UNAUTHENTICATED
     other_county: str = NOT_FOUND
     operator: str = UNAUTHENTICATED  # an operator's principal belongs to no county
+    #: `effects` of particular actors, where they differ (e.g. one with two memberships).
+    actor_effects: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def expected(self, actor: str) -> str:
         if actor in self.allowed:
@@ -440,6 +442,22 @@ async def revoke_voting_codes(w: World) -> dict[str, Any]:
     return {"input": {"meetingId": meeting, "allUnredeemed": True}}
 
 
+async def export_personal_data(w: World) -> dict[str, Any]:
+    """Someone else's data: a county-wide administrator answering a request (one's own
+    data is everyone's to take)."""
+    person = await w.account(Role.CITIZEN)
+    return {"userId": person.gid}
+
+
+async def erase_person(w: World) -> dict[str, Any]:
+    person = await w.account(Role.CITIZEN)
+    return {"userId": person.gid, "reason": "本人书面申请（2026-001号）"}
+
+
+async def erase_my_account(w: World) -> dict[str, Any]:
+    return {"password": PASSWORD}
+
+
 # -- the matrix -------------------------------------------------------------------------------
 
 #: A meeting change: the row itself and its event on the meeting's stream.
@@ -491,6 +509,17 @@ MATRIX: dict[str, Row] = {
         other_county=OWN,
     ),
     "changePassword": Row(MEMBERS, change_password, {"refresh_tokens": 1}, other_county=OWN),
+    # personal data (PIPL): one's own, or a county-wide administrator for someone else
+    "exportPersonalData": Row(ADMIN, export_personal_data, {"audit_entries": 1}),
+    "erasePerson": Row(ADMIN, erase_person, {"memberships": -1, "audit_entries": 1}),
+    "eraseMyAccount": Row(
+        MEMBERS,
+        erase_my_account,
+        {"memberships": -1, "audit_entries": 1},
+        actor_effects={TOWNSHIP_ADMIN: {"memberships": -2, "audit_entries": 1}},
+        # B's admin is B's last one: refused there
+        other_county=in_own_county(payload("LAST_ADMIN")),
+    ),
     "redeemVotingCode": Row(
         MEMBERS | {ANONYMOUS},
         redeem_voting_code,
