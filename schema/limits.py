@@ -7,6 +7,9 @@
 - `InputListLimits` refuses any list argument or variable longer than `max_list_items`
   (smaller domain caps per argument, `LIST_CAPS`) before graphql-core coerces a single item:
   coercing a 5,000,000-item `choices` blocked the loop 5 s.
+- `query_cost_rule` estimates what an operation asks for before it runs (every field
+  counts 1; a connection's page multiplies what is under its `edges`, an unpaged list of
+  objects multiplies by `LIST_FACTOR`) and refuses it above the budget.
 - `refuse_if_rate_limited` applies `backend.core.limits.RateLimits` in a mutation and sets
   `Retry-After` on the HTTP response.
 """
@@ -20,11 +23,23 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     FieldNode,
+    FragmentSpreadNode,
     GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    IntValueNode,
     ListValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
     ValidationRule,
+    ValueNode,
     VariableNode,
+    get_named_type,
+    get_nullable_type,
     get_operation_ast,
+    is_composite_type,
+    is_list_type,
     parse,
 )
 from strawberry.extensions import SchemaExtension
@@ -32,6 +47,7 @@ from strawberry.schema.schema import validate_document
 
 from backend.core.limits import Action, RateLimited, SizedLRU, client_address
 from schema.context import Context
+from schema.relay import DEFAULT_PAGE, MAX_NODES, MAX_PAGE
 
 #: Domain caps smaller than the general one, per top-level field and argument; the service
 #: checks the exact rule (e.g. the poll's own option count), this only stops floods early.
@@ -133,6 +149,132 @@ def list_length_rule(max_items: int) -> type[ValidationRule]:
     return ListLengthRule
 
 
+#: What an unpaged list of objects (a meeting's agenda, a unit's children) is assumed to
+#: hold, for the cost estimate.
+LIST_FACTOR = 10
+
+
+def query_cost_rule(max_cost: int) -> type[ValidationRule]:
+    """A validation rule (cached with the document, so it runs once per query text) that
+    refuses an operation whose estimated cost is above `max_cost`.
+
+    The estimate is an upper bound of the fields the operation resolves: every field counts
+    1, times the number of objects it is resolved for. A connection resolves what is under
+    its `edges` `first` times (a literal, a variable's default, else the largest page,
+    100, for a variable: the value is not known when the document is validated; 20 when
+    `first` is left out), `nodes(ids:)` once per id (100 for a variable), an unpaged list
+    of objects `LIST_FACTOR` times. Both branches of fragments on different types count.
+    Introspection fields count 1 each and are not looked into. Fragments are costed once
+    per page size, so a document of fragments spreading fragments costs time linear in
+    its size."""
+
+    class QueryCostRule(ValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            root = self.context.schema.get_root_type(node.operation)
+            if root is None:
+                return
+            defaults = {
+                v.variable.name.value: v.default_value for v in node.variable_definitions or ()
+            }
+            memo: dict[tuple[str, int | None], int] = {}
+            cost = _selection_cost(self, root, node.selection_set, None, defaults, memo, ())
+            if cost > max_cost:
+                name = f"操作 {node.name.value} " if node.name else "查询"
+                self.report_error(
+                    GraphQLError(
+                        f"{name}的估算代价为{cost}，超过上限{max_cost}"
+                        "（分页的 first 与嵌套列表相乘；请减小 first 或拆分查询）",
+                        node,
+                        extensions={
+                            "code": "GRAPHQL_VALIDATION_FAILED",
+                            "cost": cost,
+                            "maxCost": max_cost,
+                        },
+                    )
+                )
+
+    return QueryCostRule
+
+
+def _page_value(value: ValueNode | None, defaults: dict[str, Any], absent: int, cap: int) -> int:
+    """The size a `first` / `ids` argument asks for, as far as the document tells."""
+    if isinstance(value, VariableNode):
+        value = defaults.get(value.name.value)
+        if value is None:
+            return cap
+    if isinstance(value, IntValueNode):
+        try:
+            return max(0, min(int(value.value), cap))
+        except ValueError:
+            return cap
+    if isinstance(value, ListValueNode):
+        return min(len(value.values), cap)
+    return absent
+
+
+def _selection_cost(
+    rule: ValidationRule,
+    parent: Any,
+    selection_set: SelectionSetNode,
+    page: int | None,
+    defaults: dict[str, Any],
+    memo: dict[tuple[str, int | None], int],
+    spreading: tuple[str, ...],
+) -> int:
+    """The cost of `selection_set` on type `parent`, once; `page` is the `first` of the
+    connection `parent` is (None when it is none)."""
+    total = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            total += 1
+            name = selection.name.value
+            if name.startswith("__") or selection.selection_set is None:
+                continue
+            if not isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)):
+                continue
+            field = parent.fields.get(name)
+            if field is None:  # reported by graphql-core's own rules
+                continue
+            named = get_named_type(field.type)
+            if not is_composite_type(named):
+                continue
+            arguments = {a.name.value: a.value for a in selection.arguments or ()}
+            factor = 1
+            if is_list_type(get_nullable_type(field.type)):
+                if page is not None and parent.name.endswith("Connection"):
+                    factor = page
+                elif name == "nodes" and "ids" in field.args:
+                    factor = _page_value(arguments.get("ids"), defaults, MAX_NODES, MAX_NODES)
+                else:
+                    factor = LIST_FACTOR
+            child_page = None
+            if "first" in field.args and named.name.endswith("Connection"):
+                child_page = _page_value(arguments.get("first"), defaults, DEFAULT_PAGE, MAX_PAGE)
+            total += factor * _selection_cost(
+                rule, named, selection.selection_set, child_page, defaults, memo, spreading
+            )
+        elif isinstance(selection, InlineFragmentNode):
+            on = parent
+            if selection.type_condition is not None:
+                on = rule.context.schema.get_type(selection.type_condition.name.value) or parent
+            total += _selection_cost(
+                rule, on, selection.selection_set, page, defaults, memo, spreading
+            )
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = rule.context.get_fragment(name)
+            if fragment is None or name in spreading:  # unknown or a cycle: reported elsewhere
+                continue
+            key = (name, page)
+            if key not in memo:
+                on = rule.context.schema.get_type(fragment.type_condition.name.value) or parent
+                memo[key] = _selection_cost(
+                    rule, on, fragment.selection_set, page, defaults, memo, (*spreading, name)
+                )
+            total += memo[key]
+    return total
+
+
 def oversize_variable(
     document: DocumentNode,
     operation_name: str | None,
@@ -197,13 +339,15 @@ class InputListLimits(SchemaExtension):
         yield
 
 
-def refuse_if_rate_limited(
+async def refuse_if_rate_limited(
     ctx: Context, action: Action, *, user: Hashable | None
 ) -> RateLimited | None:
     """Spend one of `action`'s tokens for this user and the client's address, or return the
     refusal (a payload error, RATE_LIMITED) and set `Retry-After` on the HTTP response."""
     try:
-        ctx.services.limits.check(action, user=user, address=client_address(ctx.request.scope))
+        await ctx.services.limits.check(
+            action, user=user, address=client_address(ctx.request.scope)
+        )
     except RateLimited as error:
         if ctx.response is not None:
             ctx.response.headers["Retry-After"] = str(error.retry_after)

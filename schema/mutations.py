@@ -136,7 +136,9 @@ async def mutate_on_stream(
     principal = await ctx.principal()
     if principal.is_operator:
         raise PermissionDenied(operator_refusal)
-    refused = refuse_if_rate_limited(ctx, action, user=(principal.tenant_id, principal.user_id))
+    refused = await refuse_if_rate_limited(
+        ctx, action, user=(principal.tenant_id, principal.user_id)
+    )
     if refused is not None:
         return None, [refused]
     await ctx.release_reader()

@@ -29,6 +29,7 @@ from schema.limits import (
     InputListLimits,
     list_length_rule,
     oversize_variable,
+    query_cost_rule,
     query_too_long,
 )
 from schema.meetings.codes import VotingCodeMutations, VotingCodeQueries
@@ -96,12 +97,18 @@ def build_schema(settings: Settings) -> YishiSchema:
         settings.max_tokens,
         settings.max_query_chars,
         settings.max_list_items,
+        settings.max_query_cost,
     )
 
 
 @functools.cache
 def _schema(
-    max_depth: int, max_aliases: int, max_tokens: int, max_query_chars: int, max_list_items: int
+    max_depth: int,
+    max_aliases: int,
+    max_tokens: int,
+    max_query_chars: int,
+    max_list_items: int,
+    max_cost: int,
 ) -> YishiSchema:
     # The limits' validation rules are classes made by each limiter: made once here, not per
     # request, so that the validation cache (keyed on the rules) hits instead of validating
@@ -110,6 +117,7 @@ def _schema(
         *QueryDepthLimiter(max_depth=max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
         list_length_rule(max_list_items),
+        query_cost_rule(max_cost),
     ]
     documents = DocumentCache(max_entries=1000, max_chars=4_000_000)
     schema = YishiSchema(

@@ -57,7 +57,8 @@ class AppServices:
     passwords: Passwords
     #: The time meeting timers read and wait on (backend/core/clock.py); tests inject a ManualClock.
     clock: Clock = SYSTEM_CLOCK
-    #: Rate limits of votes, comments, sign-in and registration (this process's budgets).
+    #: Rate limits of votes, comments, sign-in and registration (shared through Redis when
+    #: the app gives them `shared`, else this process's budgets).
     limits: RateLimits = field(init=False)
 
     def __post_init__(self) -> None:

@@ -448,31 +448,66 @@ def lookup(value: Any, path: str) -> Any:
 
 
 # Everything a county's admin can read of the county, nested: after a fuzz, A's own state
-# must hold no reference to B (a B user invited to A's meeting, a B unit hosting it…).
-_MEETINGS = """
-  meetings(first: 100) { edges { node {
+# must hold no reference to B (a B user invited to A's meeting, a B unit hosting it…). Read
+# in several documents, each within the query cost budget (MAX_QUERY_COST): the meetings
+# page by page, each meeting's paged lists by its id, the org tree, the people and the log
+# (`read_county`).
+MEETINGS_PAGE = """
+query Everything($after: String) { meetings(first: 50, after: $after) {
+  pageInfo { hasNextPage endCursor }
+  edges { node {
     id title state minutes sealedHash hostUnit { id name } venue { id name orgUnit { id } }
     agenda { id title speakerName } polls { id question options counts totalVotes }
     scoringSheets { id title targets results } materials { title url }
     speakingQueue { id userId topic } attendance
-    participants(first: 100) { edges { node { userId role } } }
-    comments(first: 100) { edges { node {
-      id body authorId parentId hiddenReason handedOverUnitId } } }
-  } } }
+  } }
+} }"""
+MEETING_LISTS = """
+query Everything($id: ID!) { node(id: $id) { ... on Meeting {
+  participants(first: 100) { edges { node { userId role } } }
+  comments(first: 100) { edges { node {
+    id body authorId parentId hiddenReason handedOverUnitId } } }
+} } }"""
+COUNTY_VIEW = """
+query Everything {
   orgUnits(first: 100) { edges { node { id name code parent { id name } children { id } venues { id name } } } }
   venues(first: 100) { edges { node { id name address orgUnit { id name } } } }
   county { id name slug }
-"""
-PUBLIC_VIEW = "query Everything {" + _MEETINGS + "}"
-EVERYTHING = (
-    "query Everything {"
-    + _MEETINGS
-    + """
+}"""
+ADMIN_VIEW = """
+query Everything {
   viewer { user { id displayName memberships { id role orgUnit { id name } } } roles }
   users(first: 100) { edges { node { id displayName phone memberships { id role orgUnit { id name } } } } }
   auditLog(first: 100) { edges { node { id action actor targetType targetId before after } } }
 }"""
-)
+
+
+async def read_county(
+    gql: Any, slug: str, token: str | None, *, admin: bool
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every document of the county's full read (the admin's parts too when `admin`), as
+    (request body, answer) pairs; the answers are returned whatever they hold, so the
+    caller checks them."""
+    reads: list[tuple[dict[str, Any], dict[str, Any]]] = []
+
+    async def read(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        answer = await gql.execute(query, variables, tenant=slug, token=token)
+        reads.append(({"query": query, "variables": variables}, answer))
+        return answer
+
+    after: str | None = None
+    while True:
+        page = await read(MEETINGS_PAGE, {"after": after})
+        meetings = ((page.get("data") or {}).get("meetings")) or {}
+        for edge in meetings.get("edges") or ():
+            await read(MEETING_LISTS, {"id": edge["node"]["id"]})
+        if not (meetings.get("pageInfo") or {}).get("hasNextPage"):
+            break
+        after = meetings["pageInfo"]["endCursor"]
+    await read(COUNTY_VIEW, {})
+    if admin:
+        await read(ADMIN_VIEW, {})
+    return reads
 
 
 # -- pools of values the generator draws from ---------------------------------------------

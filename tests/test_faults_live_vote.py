@@ -77,7 +77,7 @@ CLEAR = {  # the failures a client may see, and what they mean
     "worker dropped",  # the connection broke mid-request (the worker died)
 }
 MEETING_STATE = "query($id: ID!) { node(id: $id) { ... on Meeting { state } } }"
-LIVE_TYPES = {t.value for t, spec in MEETING_EVENTS.specs.items() if spec.live}
+LIVE_TYPES = {str(t) for t in MEETING_EVENTS.live}
 HUB_RECONNECTS = re.compile(r"^yishi_hub_reconnects_total (\S+)$", re.M)
 
 

@@ -1,5 +1,6 @@
-"""Who may administer a county: every role (and an anonymous client) against every
-administrative operation, and the rules of granting and revoking roles."""
+"""Who may administer a county: every role (and an anonymous client) against the county's
+reads, a role scoped to a unit against every administrative operation, and the rules of
+granting and revoking roles (every mutation × every actor: tests/test_authz_matrix.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from backend.people.models import Membership, Role, User
 from tenants import service as tenants
 from tenants.models import OrgUnitKind
-from tests.conftest import COUNTY_TABLES, county_rows
+from tests.conftest import county_rows
 from tests.factories.people import make_user, next_phone
 from tests.factories.tenants import County, county_admin_principal, gid, make_county, make_unit
 
@@ -140,24 +141,16 @@ OPERATIONS: dict[str, Operation] = {
     "auditLog": lambda s: ("{ auditLog(first: 100) { edges { node { action } } } }", {}),
 }
 
-# What the allowed call (a county-wide admin) changes: table → rows added (or removed).
-ALLOWED_EFFECTS: dict[str, dict[str, int]] = {
-    "createOrgUnit": {"org_units": 1, "audit_entries": 1},
-    "updateOrgUnit": {"audit_entries": 1},
-    "createVenue": {"venues": 1, "audit_entries": 1},
-    "createUser": {"users": 1, "audit_entries": 1},
-    "grantRole": {"memberships": 1, "audit_entries": 1},
-    "revokeRole": {"memberships": -1, "audit_entries": 1},
-    "users": {},
-    "auditLog": {},
-}
-
 ACTORS = [*Role, None]
 
+#: The mutations above are rows of the authorisation matrix too (tests/authz_matrix.py, every
+#: mutation × every actor); the reads are checked here.
+READS = ["users", "auditLog"]
 
-@pytest.mark.parametrize("operation", list(OPERATIONS))
+
+@pytest.mark.parametrize("operation", READS)
 @pytest.mark.parametrize("role", ACTORS, ids=[r.value if r else "ANONYMOUS" for r in ACTORS])
-async def test_only_a_tenant_admin_may_administer_the_county(
+async def test_only_a_tenant_admin_may_read_the_countys_people_and_audit_log(
     server, gql, owner_db, role, operation
 ):
     # given
@@ -177,17 +170,12 @@ async def test_only_a_tenant_admin_may_administer_the_county(
     after = await county_rows(owner_db, county.id)
     if role is Role.TENANT_ADMIN:
         assert "errors" not in body, body
-        result = body["data"][operation]
-        assert result.get("errors", []) == []
-        changes = {t: after[t] - before[t] for t in COUNTY_TABLES if after[t] != before[t]}
-        # changes to the org tree are also published on the county's event stream
-        changes = {t: n for t, n in changes.items() if t not in ("events", "event_streams")}
-        assert changes == ALLOWED_EFFECTS[operation]
+        assert body["data"][operation]["edges"]
     else:
         assert body["data"] is None
         assert error_codes(body) == ["UNAUTHENTICATED" if role is None else "FORBIDDEN"]
         assert body["errors"][0]["path"] == [operation]
-        assert after == before
+    assert after == before
 
 
 async def test_a_role_scoped_to_a_unit_does_not_make_an_admin_either(server, gql, owner_db):

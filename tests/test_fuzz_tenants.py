@@ -29,9 +29,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from tests.factories.tenants import gid
 from tests.fuzz_support import (
-    EVERYTHING,
     INTROSPECTION,
-    PUBLIC_VIEW,
     Budget,
     Finding,
     Findings,
@@ -47,6 +45,7 @@ from tests.fuzz_support import (
     error_class,
     fuzz_each,
     outcome_of,
+    read_county,
     run_in_loop,
     seed_county,
 )
@@ -209,13 +208,15 @@ async def test_callers_of_one_county_never_see_or_change_another_county(
     # then: nothing of B came back, nothing of B changed, and A's own state, read in full
     # (its log too), refers to nothing of B
     after = await county_fingerprint(owner_db, b.county.id)
-    views = [("TENANT_ADMIN", EVERYTHING), ("CITIZEN", PUBLIC_VIEW), ("anonymous", PUBLIC_VIEW)]
-    for role, query in views:
-        body = {"query": query, "variables": {}}
+    for role in ("TENANT_ADMIN", "CITIZEN", "anonymous"):
         token = a.accounts[role].token if role in a.accounts else None
-        read = await gql.execute(query, tenant=a.county.slug, token=token)
-        assert read.get("data") and read["data"]["meetings"]["edges"], read
-        run.check(f"{role} reading A after the fuzz", "Everything", body, read)
+        reads = await read_county(gql, a.county.slug, token, admin=role == "TENANT_ADMIN")
+        first_page = reads[0][1]
+        assert first_page.get("data") and first_page["data"]["meetings"]["edges"], first_page
+        for body, read in reads:
+            codes = {e.get("extensions", {}).get("code") for e in read.get("errors", [])}
+            assert "GRAPHQL_VALIDATION_FAILED" not in codes, read  # each part within limits
+            run.check(f"{role} reading A after the fuzz", "Everything", body, read)
     for stream in sorted(await county_streams(owner_db, a.county.id)):
         query = (
             "query($s: String!) { streamEvents(stream: $s, first: 100) { seq type payload hash } }"

@@ -18,6 +18,7 @@ from backend.core.settings import Settings
 from backend.people.models import Role
 from schema.schema import build_schema
 from tenants.directory import TenantDirectory
+from tests.conftest import county_rows
 from tests.factories.meetings import attend, make_meeting
 from tests.factories.people import PASSWORD, make_user, next_phone
 from tests.factories.tenants import make_county
@@ -264,10 +265,77 @@ async def test_lists_longer_than_their_cap_are_refused_before_execution(server, 
     assert fine["castVote"]["accepted"] is True
 
 
+# -- query cost -------------------------------------------------------------------------------
+
+#: 100 meetings × 100 comments × 3 fields: 2 + 100 × (3 + 100 × 3) = 30,302.
+NESTED_PAGES = """
+query($inner: Int = 100) { meetings(first: 100) { edges { node {
+  comments(first: $inner) { edges { node { id body } } }
+} } } }"""
+
+
+async def test_an_operation_above_the_cost_budget_is_refused_before_it_runs(server, gql, owner_db):
+    # given: a mutation that would write, with a payload that lists children five deep
+    # (every unpaged list counts 10 times what is under it)
+    county = await make_county(server)
+    budget = server.services.settings.max_query_cost
+    deep = "children { " * 4 + "id name" + " }" * 4
+    create = (
+        'mutation($p: ID!) { createOrgUnit(input: {parentId: $p, kind: TOWNSHIP, name: "贵乡"}) '
+        "{ orgUnit { " + deep + " } errors { code } } }"
+    )
+    before = await county_rows(owner_db, county.id)
+
+    # when
+    nested = await gql.execute(NESTED_PAGES, token=county.admin.token)
+    smaller = await gql.execute(NESTED_PAGES, {"inner": 10}, token=county.admin.token)
+    halved = await gql.execute(
+        NESTED_PAGES.replace("$inner: Int = 100", "$inner: Int = 50"), token=county.admin.token
+    )
+    written = await gql.execute(create, {"p": county.root_gid}, token=county.admin.token)
+
+    # then: refused with the cost and the budget named; a variable counts as its default
+    # (or the largest page) whatever value it is given, since the document is judged once
+    assert budget == 20_000
+    assert nested == smaller
+    (error,) = nested["errors"]
+    assert nested["data"] is None
+    assert error["extensions"] == {
+        "code": "GRAPHQL_VALIDATION_FAILED",
+        "cost": 30_302,
+        "maxCost": budget,
+    }
+    assert error["message"] == (
+        "查询的估算代价为30302，超过上限20000（分页的 first 与嵌套列表相乘；请减小 first 或拆分查询）"
+    )
+    assert "errors" not in halved, halved  # 2 + 100 × (3 + 50 × 3) = 15,302
+    assert codes(written) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert written["errors"][0]["extensions"]["cost"] > budget
+    assert await county_rows(owner_db, county.id) == before
+
+
+def test_the_cost_of_fragments_is_counted_once_per_use_and_computed_in_linear_time():
+    # given: fragments that each spread the one before twice, 2**40 uses in all
+    from graphql import parse, validate
+
+    from schema.limits import query_cost_rule
+
+    schema = build_schema(Settings(environment="test", database_url="postgresql://x/y"))
+    chain = ["fragment F0 on Query { viewer { roles } }"]
+    chain += [f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, 41)]
+    document = parse("{ ...F40 } " + " ".join(chain))
+
+    # when
+    (error,) = validate(schema._schema, document, [query_cost_rule(1000)])
+
+    # then: each use costs viewer + roles (2), 2**40 uses
+    assert error.extensions["cost"] == 2 * 2**40
+
+
 # -- rate limits -------------------------------------------------------------------------------
 
 
-def test_a_token_bucket_refills_evenly_and_keeps_a_bounded_number_of_keys():
+async def test_a_token_bucket_refills_evenly_and_keeps_a_bounded_number_of_keys():
     # given: 2 actions per second, at most 3 keys, a clock we move
     now = [0.0]
     limits = RateLimits(
@@ -277,14 +345,14 @@ def test_a_token_bucket_refills_evenly_and_keeps_a_bounded_number_of_keys():
     bucket = TokenBucket(Rate(2, 1.0), max_keys=3, clock=lambda: now[0])
 
     # when / then: two at once, the third waits half a second
-    limits.check(Action.VOTE, user="a", address=None)
-    limits.check(Action.VOTE, user="a", address=None)
+    await limits.check(Action.VOTE, user="a", address=None)
+    await limits.check(Action.VOTE, user="a", address=None)
     with pytest.raises(RateLimited) as refused:
-        limits.check(Action.VOTE, user="a", address=None)
+        await limits.check(Action.VOTE, user="a", address=None)
     assert (refused.value.code.value, refused.value.retry_after) == ("RATE_LIMITED", 1)
     assert refused.value.message == "操作过于频繁，请1秒后再试"
     now[0] = 0.5
-    limits.check(Action.VOTE, user="a", address=None)
+    await limits.check(Action.VOTE, user="a", address=None)
     # keys beyond the bound push out the least recently used
     for k in "abcdef":
         bucket.take(k)

@@ -118,6 +118,14 @@ async def validation_rules(server, gql, monkeypatch) -> None:
     aliases = " ".join(f"a{i}: __typename" for i in range(settings.max_aliases + 1))
     errors = await same_on_both_paths(server, gql, "{ " + aliases + " }")
     assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    # cost: 100 meetings × 100 comments
+    nested = (
+        "{ meetings(first: 100) { edges { node { "
+        "comments(first: 100) { edges { node { id body } } } } } } }"
+    )
+    errors = await same_on_both_paths(server, gql, nested)
+    assert errors[0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert errors[0]["extensions"]["cost"] == 30_302
     # a list literal longer than its argument's cap (castVote choices: 20)
     choices = ", ".join("0" for _ in range(21))
     query = (

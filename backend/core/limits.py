@@ -5,8 +5,10 @@
   The body is counted while it streams, so a request without Content-Length is cut off at
   the limit too.
 - `RateLimits` holds one token bucket per key (a user, an address) for each limited action
-  (votes, comments, sign-in, registration). It lives in the process: with several workers
-  or hosts each has its own budget (documented in docs/operations.md).
+  (votes, comments, sign-in, registration). With Redis (`SharedBuckets`, when the service's
+  BROADCAST_URL is redis://) the buckets are Redis hashes that every worker and host
+  spends from, checked and spent atomically by one Lua script on Redis's clock; while
+  Redis cannot be reached each process falls back to its own buckets (docs/operations.md).
 - `SizedLRU` is the bounded cache both use, and the GraphQL document cache.
 
 No strawberry here: a CLI command or the websocket path can use all of it.
@@ -14,16 +16,18 @@ No strawberry here: a CLI command or the websocket path can use all of it.
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import hashlib
 import json
+import logging
 import math
 import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,6 +35,8 @@ from backend.core.errors import DomainError
 
 if TYPE_CHECKING:
     from backend.core.settings import Settings
+
+log = logging.getLogger(__name__)
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -183,12 +189,110 @@ class RateSettings:
     max_keys: int = 100_000
 
 
+#: One check of a limited action against Redis, atomically: for each bucket key (KEYS) with
+#: its burst and refill per second (ARGV, in pairs), the tokens now (a missing key is full);
+#: if any has less than one, nothing is spent and the longest wait (seconds) is returned;
+#: else one token of each is spent and "0" is returned. Time is Redis's (TIME), so workers
+#: on hosts whose clocks differ share one refill. A key expires once it would be full
+#: again, so idle keys cost no memory. Numbers go back as strings: Lua numbers returned as
+#: replies are truncated to integers.
+_TAKE_SCRIPT = """
+local now = redis.call('TIME')
+now = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local levels = {}
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local burst = tonumber(ARGV[2 * i - 1])
+  local rate = tonumber(ARGV[2 * i])
+  local bucket = redis.call('HMGET', key, 'tokens', 'at')
+  local tokens = burst
+  if bucket[1] then
+    tokens = math.min(burst, tonumber(bucket[1]) + math.max(0, now - tonumber(bucket[2])) * rate)
+  end
+  levels[i] = tokens
+  if tokens < 1 then
+    wait = math.max(wait, (1 - tokens) / rate)
+  end
+end
+if wait > 0 then
+  return tostring(wait)
+end
+for i, key in ipairs(KEYS) do
+  local burst = tonumber(ARGV[2 * i - 1])
+  local rate = tonumber(ARGV[2 * i])
+  redis.call('HSET', key, 'tokens', tostring(levels[i] - 1), 'at', tostring(now))
+  redis.call('PEXPIRE', key, math.ceil((burst - levels[i] + 1) / rate * 1000) + 1000)
+end
+return '0'
+"""
+
+
+class SharedBuckets:
+    """Token buckets in Redis shared by every process on it (keys under
+    `{<namespace>:rate}`, one hash slot, so one script may touch a user's and an address's
+    bucket on a Redis Cluster too).
+
+    `take` answers None when Redis cannot be reached (or did not answer within `timeout`
+    seconds): the caller falls back to its process's buckets. After a failure Redis is not
+    asked again for `retry_after_failure` seconds, so an outage costs each request nothing."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        namespace: str,
+        timeout: float = 0.25,
+        retry_after_failure: float = 2.0,
+        client: Any = None,
+    ) -> None:
+        import redis.asyncio as aioredis
+
+        self.prefix = f"{{{namespace}:rate}}"
+        self.timeout = timeout
+        self.retry_after_failure = retry_after_failure
+        self._client = client or aioredis.Redis.from_url(
+            url, socket_timeout=timeout, socket_connect_timeout=timeout
+        )
+        self._script = self._client.register_script(_TAKE_SCRIPT)
+        self._down_until = 0.0
+        self.failures = 0
+
+    def key(self, action: Action, kind: str, key: Hashable) -> str:
+        digest = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
+        return f"{self.prefix}:{action.value}:{kind}:{digest}"
+
+    async def take(self, buckets: list[tuple[str, Rate]]) -> float | None:
+        """Seconds to wait (0.0: one token of each bucket was spent), or None when Redis is
+        unavailable (nothing was spent there)."""
+        if time.monotonic() < self._down_until:
+            return None
+        args: list[float] = []
+        for _, rate in buckets:
+            args += [float(rate.burst), rate.per_second]
+        try:
+            answer = await asyncio.wait_for(
+                self._script(keys=[k for k, _ in buckets], args=args), self.timeout * 2
+            )
+        except Exception as exc:  # any failure of Redis: fall back, never refuse for it
+            self.failures += 1
+            if time.monotonic() >= self._down_until + self.retry_after_failure:
+                log.warning("shared rate limits unavailable (%s); using this process's", exc)
+            self._down_until = time.monotonic() + self.retry_after_failure
+            return None
+        return float(answer)
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+
 class RateLimits:
     """Every action's budgets. `check` either spends one token from each bucket the action
-    has (the user's and the address's) or raises RateLimited and spends nothing."""
+    has (the user's and the address's) or raises RateLimited and spends nothing; in Redis
+    when `shared` is set and reachable, else in this process."""
 
     def __init__(self, config: RateSettings, *, clock: Callable[[], float] = time.monotonic):
         self.config = config
+        self.shared: SharedBuckets | None = None
         self._user = {
             a: TokenBucket(r, max_keys=config.max_keys, clock=clock)
             for a, r in config.per_user.items()
@@ -211,23 +315,42 @@ class RateLimits:
             )
         )
 
-    def check(self, action: Action, *, user: Hashable | None, address: str | None) -> None:
-        buckets: list[tuple[TokenBucket, Hashable]] = []
+    async def check(self, action: Action, *, user: Hashable | None, address: str | None) -> None:
+        buckets: list[tuple[str, TokenBucket, Hashable]] = []
         if user is not None and len(text := repr(user)) > 128:
             # Keys may hold client text (an operator name): kept small whatever was sent.
             user = hashlib.blake2b(text.encode(), digest_size=16).digest()
         if user is not None and action in self._user:
-            buckets.append((self._user[action], user))
+            buckets.append(("user", self._user[action], user))
         if address is not None and action in self._address:
-            buckets.append((self._address[action], address))
-        wait = max((bucket.wait(key) for bucket, key in buckets), default=0.0)
+            buckets.append(("address", self._address[action], address))
+        buckets = [b for b in buckets if b[1].rate is not None]
+        if not buckets:
+            return
+        if self.shared is not None:
+            items: list[tuple[str, Rate]] = []
+            for kind, bucket, key in buckets:
+                assert bucket.rate is not None
+                items.append((self.shared.key(action, kind, key), bucket.rate))
+            wait = await self.shared.take(items)
+            if wait is not None:
+                if wait > 0.0:
+                    raise RateLimited(wait)
+                return
+        self.check_here(buckets)
+
+    @staticmethod
+    def check_here(buckets: list[tuple[str, TokenBucket, Hashable]]) -> None:
+        """The process's own buckets: all spent, or RateLimited and none."""
+        wait = max((bucket.wait(key) for _, bucket, key in buckets), default=0.0)
         if wait > 0.0:
             raise RateLimited(wait)
-        for bucket, key in buckets:
+        for _, bucket, key in buckets:
             bucket.take(key)
 
     def replace(self, action: Action, *, per_user: Rate | None, per_address: Rate | None) -> None:
-        """New budgets for one action, starting full (operations, tests)."""
+        """New budgets for one action, starting full in this process (operations, tests;
+        buckets already in Redis keep their level)."""
         self._user[action] = TokenBucket(per_user, max_keys=self.config.max_keys)
         self._address[action] = TokenBucket(per_address, max_keys=self.config.max_keys)
 

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, ge=2, le=50)
     max_aliases: int = Field(default=30, ge=1, le=1000)
     max_tokens: int = Field(default=4000, ge=100)
+    # Estimated cost of one operation (schema.limits.query_cost_rule: fields resolved,
+    # connections' `first` multiplying what is under their edges), refused above this.
+    max_query_cost: int = Field(default=20_000, ge=100)
     db_pool_size: int = Field(default=10, ge=1, le=200)
     # The audit log is kept this many days, then `yishi audit purge` may remove older entries
     # (at least 183: six months, 网络安全法第二十一条; the database refuses younger deletions).
@@ -118,9 +121,11 @@ class Settings(BaseSettings):
     max_query_chars: int = Field(default=100_000, ge=1000)
     max_list_items: int = Field(default=1000, ge=1)
     # Rate limits, "actions/seconds" (burst, refilled evenly), "0" for none: per user (or
-    # per account for sign-in) and per client address, in each worker process
-    # (backend.core.limits.RateLimits). Per-address budgets are generous: a meeting hall or a
-    # village office may put hundreds of people behind one address.
+    # per account for sign-in) and per client address, shared by every worker through
+    # Redis when BROADCAST_URL is redis:// (else, and while Redis is away, per worker
+    # process: backend.core.limits.RateLimits, SharedBuckets). Per-address budgets are
+    # generous: a meeting hall or a village office may put hundreds of people behind one
+    # address.
     rate_vote_user: str = "20/1s"
     rate_vote_address: str = "10000/1s"
     rate_comment_user: str = "10/10s"

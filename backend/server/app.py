@@ -30,7 +30,7 @@ from strawberry.types.graphql import OperationType
 from backend.core import outages
 from backend.core.clock import SYSTEM_CLOCK, Clock
 from backend.core.db import Database, describe_url
-from backend.core.limits import RequestLimits
+from backend.core.limits import RequestLimits, SharedBuckets
 from backend.core.observability import (
     RequestMiddleware,
     configure_logging,
@@ -289,6 +289,10 @@ def create_app(
             ),
             clock=the_clock,
         )
+        if not settings.broadcast_url.startswith("memory://"):
+            # Rate budgets shared by every worker and host on this Redis (falling back to
+            # each process's own while Redis is away).
+            services.limits.shared = SharedBuckets(settings.broadcast_url, namespace=namespace)
         app.state.services = services
         tune_gc(settings.gc_threshold)
         log.info(
@@ -304,6 +308,8 @@ def create_app(
             await ballots.close()
             await writer.close()
             await hub.stop()
+            if services.limits.shared is not None:
+                await services.limits.shared.close()
             await principals.stop()
             await db.dispose()
             services.passwords.close()

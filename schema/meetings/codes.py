@@ -177,7 +177,7 @@ class VotingCodeMutations:
     ) -> RedeemVotingCodePayload:
         settings = info.context.services.settings
         county = (await info.context.principal()).tenant_id
-        refused = refuse_if_rate_limited(info.context, Action.REDEEM, user=("redeem", county))
+        refused = await refuse_if_rate_limited(info.context, Action.REDEEM, user=("redeem", county))
         if refused is not None:
             return RedeemVotingCodePayload(
                 tokens=None, meeting_id=None, role=None, errors=_errors([refused])

@@ -179,7 +179,7 @@ class PeopleMutations:
     ) -> AuthPayload:
         settings = info.context.services.settings
         county = (await info.context.principal()).tenant_id
-        refused = refuse_if_rate_limited(
+        refused = await refuse_if_rate_limited(
             info.context, Action.LOGIN, user=("login", county, service.login_key(input.phone))
         )
         if refused is not None:
@@ -265,7 +265,7 @@ class PeopleMutations:
     ) -> AuthPayload:
         settings = info.context.services.settings
         county = (await info.context.principal()).tenant_id
-        refused = refuse_if_rate_limited(
+        refused = await refuse_if_rate_limited(
             info.context, Action.REGISTER, user=(county, service.login_key(phone))
         )
         if refused is not None:
@@ -321,7 +321,9 @@ class PeopleMutations:
         password: Annotated[str, strawberry.argument(description="Password.")],
     ) -> AuthPayload:
         settings = info.context.services.settings
-        refused = refuse_if_rate_limited(info.context, Action.LOGIN, user=("operator", username))
+        refused = await refuse_if_rate_limited(
+            info.context, Action.LOGIN, user=("operator", username)
+        )
         if refused is not None:
             return AuthPayload(tokens=None, user=None, errors=_errors([refused]))
         tokens, errors = await mutate_workflow(

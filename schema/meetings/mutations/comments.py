@@ -40,7 +40,7 @@ class CommentMutations:
         ] = None,
     ) -> CommentPayload:
         principal = await info.context.principal()
-        refused = refuse_if_rate_limited(
+        refused = await refuse_if_rate_limited(
             info.context, Action.COMMENT, user=(principal.tenant_id, principal.user_id)
         )
         if refused is not None:

@@ -1,0 +1,176 @@
+"""Rate budgets shared across workers (issue 9, abuse limits): with Redis every process
+spends from the same bucket per user and per address (backend.core.limits.SharedBuckets),
+so two workers do not give a client twice its budget; without Redis each process falls
+back to its own buckets and nobody is refused for Redis being away."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from backend.core.limits import Action, Rate, RateLimited, RateLimits, RateSettings, SharedBuckets
+from backend.people.models import Role
+from tests.factories.meetings import attend, make_meeting
+from tests.factories.people import make_user, next_phone
+from tests.factories.tenants import make_county
+from tests.meetings_api import CREATE_POLL, OPEN_POLL, VOTE, ok
+from tests.test_realtime_cluster import REDIS_SERVER, RedisProcess, YishiProcess
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not REDIS_SERVER, reason="starts its own redis-server"),
+]
+
+LOGIN = """
+mutation($phone: String!, $password: String!) {
+  login(input: {phone: $phone, password: $password}) { tokens { accessToken } errors { code } }
+}"""
+
+
+def two_processes(redis_url: str) -> tuple[RateLimits, RateLimits]:
+    """Two RateLimits as two workers would hold them: 3 votes per user a minute."""
+    config = RateSettings(per_user={Action.VOTE: Rate(3, 60.0)}, per_address={})
+    limits = (RateLimits(config), RateLimits(config))
+    for each in limits:
+        each.shared = SharedBuckets(redis_url, namespace="yishi:test-shared")
+    return limits
+
+
+async def spend(limits: RateLimits, user: str) -> float:
+    """0.0 if the vote may go ahead, else the Retry-After it was refused with."""
+    try:
+        await limits.check(Action.VOTE, user=user, address="10.0.0.1")
+    except RateLimited as refused:
+        return refused.retry_after
+    return 0.0
+
+
+async def test_two_processes_on_one_redis_spend_one_budget_and_fall_back_without_it(tmp_path):
+    # given: a private redis-server and two processes' limits on it
+    redis = RedisProcess(tmp_path)
+    await redis.start()
+    first, second = two_processes(redis.url)
+    try:
+        # when: one user alternates between the processes; another user votes once
+        spent = [await spend(first if i % 2 == 0 else second, "voter") for i in range(5)]
+        neighbour = await spend(second, "neighbour")
+
+        # then: three in all, not three each; the refusal says when to come back (a token
+        # every 20 s)
+        assert spent[:3] == [0.0, 0.0, 0.0]
+        assert all(0 < wait <= 20 for wait in spent[3:]), spent
+        assert neighbour == 0.0
+
+        # when: Redis goes away
+        redis.kill()
+        alone = [await spend(first, "voter") for _ in range(4)]
+
+        # then: the process answers from its own buckets (3 here), without an error
+        assert alone[:3] == [0.0, 0.0, 0.0]
+        assert 0 < alone[3] <= 20
+        assert first.shared is not None and first.shared.failures == 1  # asked once, then not
+    finally:
+        for each in (first, second):
+            if each.shared is not None:
+                await each.shared.close()
+        redis.stop()
+
+
+@contextlib.asynccontextmanager
+async def workers_on_redis(
+    database_url: str, log_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[RedisProcess, YishiProcess, YishiProcess]]:
+    """A private Redis and two `yishi serve` processes on it, with small budgets: 4 votes
+    per user and 3 sign-ins per number per 10 minutes."""
+    monkeypatch.setenv("RATE_VOTE_USER", "4/600s")
+    monkeypatch.setenv("RATE_LOGIN_USER", "3/600s")
+    redis = RedisProcess(log_dir)
+    await redis.start()
+    workers = (
+        YishiProcess(database_url, redis.url, log_dir),
+        YishiProcess(database_url, redis.url, log_dir),
+    )
+    try:
+        await asyncio.gather(*(w.ready() for w in workers))
+        yield redis, *workers
+    finally:
+        for w in workers:
+            w.stop()
+        redis.stop()
+
+
+async def post(http: httpx.AsyncClient, query: str, variables: dict, **headers: str):
+    response = await http.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    (payload,) = body["data"].values()
+    return payload, response.headers.get("Retry-After")
+
+
+async def test_a_users_vote_and_sign_in_budgets_are_spent_across_two_workers(
+    server, gql, database_url, tmp_path, monkeypatch
+):
+    # given: a live meeting with an open poll, a voter and a neighbour checked in, and an
+    # account whose number is tried
+    county = await make_county(server)
+    meeting = await make_meeting(gql, county)
+    voter = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    neighbour = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    await attend(gql, county, meeting, [voter.gid, neighbour.gid])
+    created = await ok(
+        gql, CREATE_POLL, {"m": meeting, "q": "是否同意", "o": ["同意", "反对"]}, county.admin.token
+    )
+    poll = created["poll"]["id"]
+    await ok(gql, OPEN_POLL, {"p": poll}, county.admin.token)
+    tried = next_phone()
+
+    async with (
+        workers_on_redis(database_url, tmp_path, monkeypatch) as (_, a, b),
+        httpx.AsyncClient(base_url=a.base_url, timeout=60) as on_a,
+        httpx.AsyncClient(base_url=b.base_url, timeout=60) as on_b,
+    ):
+        # when: the voter sends one vote (and retries of it) to A and B in turn, six times
+        bearer = {"Authorization": f"Bearer {voter.token}"}
+        votes = [
+            await post(
+                on_a if i % 2 == 0 else on_b, VOTE, {"p": poll, "c": [0], "k": "v-1"}, **bearer
+            )
+            for i in range(6)
+        ]
+        other = await post(
+            on_b, VOTE, {"p": poll, "c": [1], "k": "n-1"}, Authorization=f"Bearer {neighbour.token}"
+        )
+        # and: one number is tried with a wrong password on A and B in turn, five times
+        tenant = {"X-Tenant": county.slug}
+        sign_ins = [
+            await post(
+                on_b if i % 2 == 0 else on_a,
+                LOGIN,
+                {"phone": tried, "password": "wrong-pass-1"},
+                **tenant,
+            )
+            for i in range(5)
+        ]
+
+    # then: four votes in all (one accepted, three duplicates), then refused on both workers
+    # with Retry-After (a token every 150 s); the neighbour's vote was not held back
+    assert [(p["accepted"], p["duplicate"]) for p, _ in votes[:4]] == [(True, False)] + [
+        (True, True)
+    ] * 3
+    assert [[e["code"] for e in p["errors"]] for p, _ in votes] == [[]] * 4 + [["RATE_LIMITED"]] * 2
+    assert [after for _, after in votes[:4]] == [None] * 4
+    assert all(0 < int(after) <= 150 for _, after in votes[4:]), votes
+    assert other[0]["accepted"] is True and other[1] is None
+    # and: three sign-in attempts in all, then refused on both workers (a token every 200 s)
+    codes = [[e["code"] for e in p["errors"]] for p, _ in sign_ins]
+    assert codes == [["INVALID_CREDENTIALS"]] * 3 + [["RATE_LIMITED"]] * 2
+    assert [after for _, after in sign_ins[:3]] == [None] * 3
+    assert all(0 < int(after) <= 200 for _, after in sign_ins[3:]), sign_ins
