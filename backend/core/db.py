@@ -33,7 +33,7 @@ from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import Select, text
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -42,6 +42,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.util import greenlet_spawn
 
 from backend.core.errors import DomainError
 
@@ -143,10 +145,6 @@ class Database:
             owner_url, role=platform_role, pool_size=2, pre_ping=True
         )
         self._app_sessions = async_sessionmaker(self.app_engine, expire_on_commit=False)
-        # The same pool, with SQLAlchemy's own transaction handling off: a ReadTransaction
-        # begins and ends its transaction itself (and the pool's reset on return is a no-op
-        # for these connections, so `ReadTransaction.end` always rolls back or invalidates).
-        self._read_engine = self.app_engine.execution_options(isolation_level="AUTOCOMMIT")
         self._platform_sessions = async_sessionmaker(self.platform_engine, expire_on_commit=False)
         # Work that `complete` keeps running after its caller was cancelled.
         self._detached: set[asyncio.Future[Any]] = set()
@@ -230,8 +228,7 @@ class Database:
         """A read-only transaction scoped to a county and user on a pooled connection; the
         caller ends it with `ReadTransaction.end` (through `complete`, so that it ends even
         if the caller is cancelled)."""
-        connection = await self._read_engine.connect()
-        read = ReadTransaction(self, connection)
+        read = ReadTransaction(self, await self.app_engine.raw_connection())
         try:
             await read.begin(tenant_id=tenant_id, user_id=user_id)
         except BaseException:
@@ -363,32 +360,38 @@ class ReadTransaction:
     BEGIN and the county scope go in one simple-query round trip, so no statement of the
     transaction runs before its county is set (row-level security); `rows` runs a
     `ReadStatement` on the driver (one round trip, a prepared statement after the first);
-    `session()` is an ORM session on the same transaction, made when first asked for;
-    `end` rolls back and gives the connection back, or invalidates it if it cannot be
-    rolled back, so a connection never goes back to the pool inside a transaction.
+    `session()` is an ORM session on the same transaction, made when first asked for (the
+    connection's SQLAlchemy adapter is in autocommit meanwhile, so it begins no transaction
+    of its own inside this one); `end` rolls back and gives the connection back, or
+    invalidates it if it cannot be rolled back, so a connection never goes back to the
+    pool inside a transaction.
 
     Statements run on the driver are reported to the engine's `before_cursor_execute`
     listeners (cursor and context None) when it has any, so statement counts see them."""
 
-    def __init__(self, db: Database, connection: AsyncConnection) -> None:
+    def __init__(self, db: Database, fairy: PoolProxiedConnection) -> None:
         self._db = db
-        self._connection = connection
-        self._dialect = connection.dialect
-        self._raw: Any = None
+        self._fairy = fairy
+        self._adapted: Any = fairy.dbapi_connection
+        self._raw: Any = fairy.driver_connection
+        self._engine = db.app_engine
+        self._dialect = db.app_engine.dialect
+        self._connection: AsyncConnection | None = None
         self._session: AsyncSession | None = None
 
     def _report(self, sql: str, args: Any) -> None:
-        sync = self._connection.sync_connection
-        if sync is not None and sync.dispatch.before_cursor_execute:
-            sync.dispatch.before_cursor_execute(sync, None, sql, args, None, False)
+        listeners = self._engine.sync_engine.dispatch.before_cursor_execute
+        if listeners:
+            sync = self._connection.sync_connection if self._connection is not None else None
+            listeners(sync, None, sql, args, None, False)
 
     async def begin(self, *, tenant_id: int | None, user_id: int | None) -> None:
-        fairy = await self._connection.get_raw_connection()
-        raw = self._raw = fairy.driver_connection
+        raw = self._raw
         if raw is None or raw.is_in_transaction():
             # Never expected (every end rolls back or invalidates): refuse the connection
             # rather than read in a transaction that is not this one.
             raise RuntimeError("a pooled connection was handed out inside a transaction")
+        self._adapted.autocommit = True
         sql = f"BEGIN READ ONLY; {scope_sql(tenant_id, user_id)}"
         self._report(sql, ())
         await raw.execute(sql)
@@ -409,6 +412,9 @@ class ReadTransaction:
     def session(self) -> AsyncSession:
         """An ORM session in this transaction (it never commits: reads only)."""
         if self._session is None:
+            if self._connection is None:
+                sync = Connection(self._engine.sync_engine, connection=self._fairy)
+                self._connection = AsyncConnection(self._engine, sync)
             self._session = AsyncSession(
                 bind=self._connection, info=self._db.session_info(), expire_on_commit=False
             )
@@ -423,18 +429,22 @@ class ReadTransaction:
             if session is not None:
                 await session.close()
             raw = self._raw
-            if raw is not None and raw.is_closed():
-                await self._connection.invalidate()
-            elif raw is not None and raw.is_in_transaction():
+            if raw is None or raw.is_closed():
+                await greenlet_spawn(self._fairy.invalidate)
+            elif raw.is_in_transaction():
                 await raw.execute("ROLLBACK")
+            self._adapted.autocommit = False
         except Exception:
             log.warning("read connection could not be reset; discarding it", exc_info=True)
             try:
-                await self._connection.invalidate()
+                await greenlet_spawn(self._fairy.invalidate)
             except Exception:
                 log.warning("read connection could not be invalidated", exc_info=True)
         finally:
-            await self._connection.close()
+            if self._connection is not None:
+                await self._connection.close()  # gives the pooled connection back
+            else:
+                await greenlet_spawn(self._fairy.close)
 
 
 async def driver_connection(session: AsyncSession) -> Any:
