@@ -9,7 +9,6 @@ live long). Mutations never use it: each owns its transaction (`schema.mutations
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
@@ -20,7 +19,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
-from backend.core.db import set_scope
+from backend.core.db import ReadStatement, ReadTransaction
 from backend.core.security import Credentials, Principal, Resolved
 from backend.people.principals import Loader
 from schema.services import AppServices
@@ -31,25 +30,25 @@ if TYPE_CHECKING:
     from schema.loaders import Loaders
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
 
 
 class Reader:
     """Serialised read access for one request.
 
-    HTTP requests share one read-only transaction, taken on the first read and ended by
-    `release` (before a mutation waits for its own) or `close` (when the response is done).
-    Each read runs to completion even if its field is cancelled (`Database.complete`), and
-    `close` waits for the read in progress, so the connection always goes back to the pool
-    at a statement boundary; reads after `close` (a sibling field still finishing) get a
-    short transaction of their own."""
+    HTTP requests share one read-only transaction (`Database.begin_read`: BEGIN and the
+    county scope in one round trip), taken on the first read and ended by `release` (before
+    a mutation waits for its own) or `close` (when the response is done). Each read runs to
+    completion even if its field is cancelled (`Database.complete`), and `close` waits for
+    the read in progress, so the connection always goes back to the pool at a statement
+    boundary; reads after `close` (a sibling field still finishing) get a short transaction
+    of their own."""
 
     def __init__(self, services: AppServices, *, persistent: bool) -> None:
         self._services = services
         self._persistent = persistent
         self._closed = False
         self._lock = asyncio.Lock()
-        self._session: AsyncSession | None = None
+        self._read: ReadTransaction | None = None
         self._scope: tuple[int | None, int | None] = (None, None)
 
     async def run(
@@ -59,68 +58,73 @@ class Reader:
         tenant_id: int | None,
         user_id: int | None,
     ) -> T:
+        """`fn` with an ORM session in the request's read transaction."""
         db = self._services.db
         if not self._persistent:
             return await db.run(fn, tenant_id=tenant_id, user_id=user_id, read_only=True)
-        return await db.complete(self._shared(fn, tenant_id=tenant_id, user_id=user_id))
+        return await db.complete(
+            self._shared(lambda read: fn(read.session()), tenant_id=tenant_id, user_id=user_id)
+        )
+
+    async def rows(
+        self,
+        statement: ReadStatement,
+        params: dict[str, Any],
+        *,
+        tenant_id: int | None,
+        user_id: int | None,
+    ) -> list[tuple[Any, ...]]:
+        """The rows of a Core SELECT compiled once (`ReadStatement`), in the request's read
+        transaction, without an ORM session (a list page's one statement)."""
+        db = self._services.db
+        if not self._persistent:
+            return await db.read_rows(statement, params, tenant_id=tenant_id, user_id=user_id)
+        return await db.complete(
+            self._shared(
+                lambda read: read.rows(statement, params), tenant_id=tenant_id, user_id=user_id
+            )
+        )
 
     async def _shared(
         self,
-        fn: Callable[[AsyncSession], Awaitable[T]],
+        fn: Callable[[ReadTransaction], Awaitable[T]],
         *,
         tenant_id: int | None,
         user_id: int | None,
     ) -> T:
         async with self._lock:
-            if self._closed and self._session is None:
+            db = self._services.db
+            if self._closed and self._read is None:
                 # A read still finishing after the request ended (a cancelled sibling's): a
                 # transaction of its own, so no connection is taken that nobody releases.
                 # While the request's transaction is still open it is used: waiting for a
                 # second connection while holding one would deadlock a busy pool.
-                return await self._services.db.run(
-                    fn, tenant_id=tenant_id, user_id=user_id, read_only=True
-                )
-            if self._session is None:
-                session = self._services.db.app_session()
+                read = await db.begin_read(tenant_id=tenant_id, user_id=user_id)
                 try:
-                    await session.begin()
-                    await set_scope(session, tenant_id=tenant_id, user_id=user_id)
-                except BaseException:
-                    await _discard(session)
-                    raise
-                self._session = session
+                    return await fn(read)
+                finally:
+                    await read.end()
+            if self._read is None:
+                self._read = await db.begin_read(tenant_id=tenant_id, user_id=user_id)
                 self._scope = (tenant_id, user_id)
             elif self._scope != (tenant_id, user_id):
-                await set_scope(self._session, tenant_id=tenant_id, user_id=user_id)
+                await self._read.rescope(tenant_id=tenant_id, user_id=user_id)
                 self._scope = (tenant_id, user_id)
-            return await fn(self._session)
+            return await fn(self._read)
 
     async def release(self) -> None:
         """End the read transaction and return its connection to the pool once the read in
         progress (if any) is done; a later read opens a new one."""
         async with self._lock:
-            if self._session is not None:
-                session, self._session = self._session, None
-                await _discard(session)
+            if self._read is not None:
+                read, self._read = self._read, None
+                # run to its end even if this task is cancelled meanwhile
+                await self._services.db.complete(read.end())
 
     async def close(self) -> None:
         """`release`, for good: the request is over."""
         self._closed = True
         await self.release()
-
-
-async def _discard(session: AsyncSession) -> None:
-    """Roll back and close `session`; a connection that cannot be rolled back (broken, or
-    lost by the server) is invalidated, so the pool replaces it instead of losing it."""
-    try:
-        await session.rollback()
-        await session.close()
-    except Exception:
-        log.warning("read connection could not be reset; discarding it", exc_info=True)
-        try:
-            await session.invalidate()
-        except Exception:
-            log.warning("read connection could not be invalidated", exc_info=True)
 
 
 @dataclass
@@ -160,6 +164,16 @@ class Context:
         """Run `fn` with a read session scoped to the caller's county (RLS)."""
         principal = await self.principal()
         return await self.reader.run(fn, tenant_id=principal.tenant_id, user_id=principal.user_id)
+
+    async def read_rows(
+        self, statement: ReadStatement, params: dict[str, Any]
+    ) -> list[tuple[Any, ...]]:
+        """The rows of a Core SELECT compiled once (a list page's statement), read in the
+        caller's county (RLS) without an ORM session: see `Reader.rows`."""
+        principal = await self.principal()
+        return await self.reader.rows(
+            statement, params, tenant_id=principal.tenant_id, user_id=principal.user_id
+        )
 
     async def release_reader(self) -> None:
         """Give the read connection back before waiting on other work (a mutation's own

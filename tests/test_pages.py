@@ -187,3 +187,58 @@ async def test_the_page_executor_answers_what_graphql_cores_executor_answers(ser
         assert await gql.execute(query, {"ids": ids}, token=county.admin.token) == (
             await ws.execute(query, {"ids": ids})
         )
+
+
+STATES_PAGE = """
+query($states: [MeetingState!], $first: Int, $after: String) {
+  meetings(states: $states, first: $first, after: $after) {
+    edges { node { title state kind startsAt venue { name } hostUnit { name } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+async def test_a_page_filtered_by_states_shows_those_states_to_whom_may_see_them(
+    server, gql, owner_db
+):
+    # given: six meetings, two announced, one live, the rest drafts
+    county = await make_county(server)
+    ids = await seed_meetings(server, owner_db, county, 6)
+    await owner_db.execute(
+        "UPDATE meetings SET state = 'ANNOUNCED' WHERE id = ANY($1)", [ids[0], ids[2]]
+    )
+    await owner_db.execute("UPDATE meetings SET state = 'LIVE' WHERE id = $1", ids[4])
+
+    async def titles(states: list[str] | None, **who: Any) -> list[tuple[str, str]]:
+        data = await gql.data(STATES_PAGE, {"states": states, "first": 10}, **who)
+        return [(e["node"]["title"], e["node"]["state"]) for e in data["meetings"]["edges"]]
+
+    admin = {"token": county.admin.token}
+    # when / then: the admin gets what each filter names, newest first, enums as names
+    assert await titles(["ANNOUNCED"], **admin) == [
+        ("第3次座谈会", "ANNOUNCED"),
+        ("第1次座谈会", "ANNOUNCED"),
+    ]
+    assert await titles(["LIVE", "ANNOUNCED"], **admin) == [
+        ("第5次座谈会", "LIVE"),
+        ("第3次座谈会", "ANNOUNCED"),
+        ("第1次座谈会", "ANNOUNCED"),
+    ]
+    assert [s for _, s in await titles(["DRAFT"], **admin)] == ["DRAFT"] * 3
+    assert len(await titles(None, **admin)) == 6
+    # ... an anonymous caller of the county never sees the drafts, filtered or not
+    assert await titles(["DRAFT"], tenant=county.slug) == []
+    assert [s for _, s in await titles(None, tenant=county.slug)] == [
+        "LIVE",
+        "ANNOUNCED",
+        "ANNOUNCED",
+    ]
+    # ... and the next page follows the cursor under the same filter
+    first = await gql.data(STATES_PAGE, {"states": ["DRAFT"], "first": 2}, **admin)
+    info = first["meetings"]["pageInfo"]
+    assert info["hasNextPage"] is True
+    rest = await gql.data(
+        STATES_PAGE, {"states": ["DRAFT"], "first": 2, "after": info["endCursor"]}, **admin
+    )
+    assert [e["node"]["title"] for e in rest["meetings"]["edges"]] == ["第2次座谈会"]
+    assert rest["meetings"]["pageInfo"]["hasNextPage"] is False

@@ -9,6 +9,12 @@ Two pools over the same database:
 Services never commit: `Database.transaction()` opens one transaction, and runs the
 after-commit callbacks (event publication) only once it has committed.
 
+Reads of a request take a `ReadTransaction` (`Database.begin_read`): a pooled connection in
+a read-only transaction whose county scope is set in the same round trip as its BEGIN, and
+Core SELECTs compiled once (`ReadStatement`) run on the driver without SQLAlchemy's
+per-execution work; an ORM session on the same transaction is there for the reads that
+need one (docs/performance.md, "List pages").
+
 The app's `Publisher` (the realtime hub) is given to the Database when the app starts, and
 every session the Database opens carries it in `session.info` (`PUBLISHER`), with the
 app's choice of checking event payloads (`CHECK_EVENTS`): the event log publishes after
@@ -26,14 +32,18 @@ from contextlib import asynccontextmanager
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from sqlalchemy import text
+from sqlalchemy import Select, text
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.util import greenlet_spawn
 
 from backend.core.errors import DomainError
 
@@ -219,6 +229,37 @@ class Database:
                 yield session
             await run_after_commit(session)
 
+    async def begin_read(self, *, tenant_id: int | None, user_id: int | None) -> ReadTransaction:
+        """A read-only transaction scoped to a county and user on a pooled connection; the
+        caller ends it with `ReadTransaction.end` (through `complete`, so that it ends even
+        if the caller is cancelled)."""
+        read = ReadTransaction(self, await self.app_engine.raw_connection())
+        try:
+            await read.begin(tenant_id=tenant_id, user_id=user_id)
+        except BaseException:
+            await read.end()
+            raise
+        return read
+
+    async def read_rows(
+        self,
+        statement: ReadStatement,
+        params: dict[str, Any],
+        *,
+        tenant_id: int | None,
+        user_id: int | None,
+    ) -> list[tuple[Any, ...]]:
+        """`statement`'s rows in a read transaction of their own, run to completion."""
+
+        async def unit() -> list[tuple[Any, ...]]:
+            read = await self.begin_read(tenant_id=tenant_id, user_id=user_id)
+            try:
+                return await read.rows(statement, params)
+            finally:
+                await read.end()
+
+        return await self.complete(unit())
+
     @asynccontextmanager
     async def platform_transaction(self) -> AsyncIterator[AsyncSession]:
         """A transaction as the platform operator role (across counties)."""
@@ -235,6 +276,180 @@ class Database:
         """What each session of this Database carries in `session.info`: the app's
         publisher and whether event payloads are checked."""
         return {PUBLISHER: self.publisher, CHECK_EVENTS: self.check_events}
+
+
+def scope_sql(tenant_id: int | None, user_id: int | None) -> str:
+    """`set_config` of the county and user for the current transaction, as literal SQL
+    (for a simple-query batch: one round trip with its BEGIN). Only integers reach it."""
+    tenant = "" if tenant_id is None else str(int(tenant_id))
+    user = "" if user_id is None else str(int(user_id))
+    return (
+        f"SELECT set_config('app.tenant_id', '{tenant}', true), "
+        f"set_config('app.user_id', '{user}', true)"
+    )
+
+
+class ReadStatement:
+    """A Core SELECT, compiled once per dialect for `ReadTransaction.rows`: its SQL, where
+    each bound parameter goes, their bind processors and the columns' result processors
+    (the values are what SQLAlchemy would give: enum members, not their strings). The
+    statement's own bound values are fixed at compile time; the caller gives the others
+    by name (`bindparam("limit")`). Expanding parameters (`in_()` of a bound list) render
+    per execution and are refused: bind the values in the statement instead."""
+
+    __slots__ = ("_compiled", "statement")
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self.statement = statement
+        self._compiled: _Compiled | None = None
+
+    def compiled(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled
+        if found is None or found.dialect is not dialect:
+            found = self._compiled = _Compiled(self.statement, dialect)
+        return found
+
+
+class _Compiled:
+    __slots__ = ("dialect", "fixed", "given", "processors", "sql")
+
+    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        if compiled.post_compile_params or compiled.literal_execute_params:
+            raise ValueError("a ReadStatement cannot have expanding or literal parameters")
+        self.dialect = dialect
+        self.sql = compiled.string
+        # Per position: the caller's parameter (position, name, bind processor), or the
+        # statement's own value, processed once.
+        self.given: list[tuple[int, str, Any]] = []
+        fixed: list[Any] = []
+        for i, name in enumerate(compiled.positiontup or ()):
+            bind = compiled.binds[name]
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            fixed.append(None)
+            if bind.required:
+                self.given.append((i, bind.key, process))
+            else:
+                value = bind.effective_value
+                fixed[i] = process(value) if process is not None else value
+        self.fixed = tuple(fixed)
+        self.processors = [
+            (i, process)
+            for i, column in enumerate(statement.selected_columns)
+            if (process := column.type.dialect_impl(dialect).result_processor(dialect, None))
+            is not None
+        ]
+
+    def arguments(self, params: dict[str, Any]) -> list[Any]:
+        args = list(self.fixed)
+        for i, name, process in self.given:
+            value = params[name]
+            args[i] = process(value) if process is not None else value
+        return args
+
+    def rows(self, records: list[Any]) -> list[tuple[Any, ...]]:
+        if not self.processors:
+            return [tuple(r) for r in records]
+        out = []
+        for record in records:
+            row = list(record)
+            for i, process in self.processors:
+                row[i] = process(row[i])
+            out.append(tuple(row))
+        return out
+
+
+class ReadTransaction:
+    """One read-only transaction on a pooled connection (`Database.begin_read`).
+
+    BEGIN and the county scope go in one simple-query round trip, so no statement of the
+    transaction runs before its county is set (row-level security); `rows` runs a
+    `ReadStatement` on the driver (one round trip, a prepared statement after the first);
+    `session()` is an ORM session on the same transaction, made when first asked for (the
+    connection's SQLAlchemy adapter is in autocommit meanwhile, so it begins no transaction
+    of its own inside this one); `end` rolls back and gives the connection back, or
+    invalidates it if it cannot be rolled back, so a connection never goes back to the
+    pool inside a transaction.
+
+    Statements run on the driver are reported to the engine's `before_cursor_execute`
+    listeners (cursor and context None) when it has any, so statement counts see them."""
+
+    def __init__(self, db: Database, fairy: PoolProxiedConnection) -> None:
+        self._db = db
+        self._fairy = fairy
+        self._adapted: Any = fairy.dbapi_connection
+        self._raw: Any = fairy.driver_connection
+        self._engine = db.app_engine
+        self._dialect = db.app_engine.dialect
+        self._connection: AsyncConnection | None = None
+        self._session: AsyncSession | None = None
+
+    def _report(self, sql: str, args: Any) -> None:
+        listeners = self._engine.sync_engine.dispatch.before_cursor_execute
+        if listeners:
+            sync = self._connection.sync_connection if self._connection is not None else None
+            listeners(sync, None, sql, args, None, False)
+
+    async def begin(self, *, tenant_id: int | None, user_id: int | None) -> None:
+        raw = self._raw
+        if raw is None or raw.is_in_transaction():
+            # Never expected (every end rolls back or invalidates): refuse the connection
+            # rather than read in a transaction that is not this one.
+            raise RuntimeError("a pooled connection was handed out inside a transaction")
+        self._adapted.autocommit = True
+        sql = f"BEGIN READ ONLY; {scope_sql(tenant_id, user_id)}"
+        self._report(sql, ())
+        await raw.execute(sql)
+
+    async def rescope(self, *, tenant_id: int | None, user_id: int | None) -> None:
+        """Another county or user for the rest of the transaction."""
+        sql = scope_sql(tenant_id, user_id)
+        self._report(sql, ())
+        await self._raw.execute(sql)
+
+    async def rows(self, statement: ReadStatement, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """The rows of `statement` (values processed as SQLAlchemy would), as tuples."""
+        compiled = statement.compiled(self._dialect)
+        args = compiled.arguments(params)
+        self._report(compiled.sql, args)
+        return compiled.rows(await self._raw.fetch(compiled.sql, *args))
+
+    def session(self) -> AsyncSession:
+        """An ORM session in this transaction (it never commits: reads only)."""
+        if self._session is None:
+            if self._connection is None:
+                sync = Connection(self._engine.sync_engine, connection=self._fairy)
+                self._connection = AsyncConnection(self._engine, sync)
+            self._session = AsyncSession(
+                bind=self._connection, info=self._db.session_info(), expire_on_commit=False
+            )
+        return self._session
+
+    async def end(self) -> None:
+        """Roll back and give the connection back to the pool; a connection that cannot be
+        rolled back (broken, or lost by the server) is invalidated, so the pool replaces it
+        instead of handing it out inside a transaction."""
+        session, self._session = self._session, None
+        try:
+            if session is not None:
+                await session.close()
+            raw = self._raw
+            if raw is None or raw.is_closed():
+                await greenlet_spawn(self._fairy.invalidate)
+            elif raw.is_in_transaction():
+                await raw.execute("ROLLBACK")
+            self._adapted.autocommit = False
+        except Exception:
+            log.warning("read connection could not be reset; discarding it", exc_info=True)
+            try:
+                await greenlet_spawn(self._fairy.invalidate)
+            except Exception:
+                log.warning("read connection could not be invalidated", exc_info=True)
+        finally:
+            if self._connection is not None:
+                await self._connection.close()  # gives the pooled connection back
+            else:
+                await greenlet_spawn(self._fairy.close)
 
 
 async def driver_connection(session: AsyncSession) -> Any:

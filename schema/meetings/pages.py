@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, or_, select
 from strawberry.types import Info
 
+from backend.core.db import ReadStatement
 from backend.core.limits import SizedLRU
 from backend.core.security import Principal
 from backend.meetings import access, models
@@ -40,7 +40,7 @@ _VENUE = [_V.c[name] for name in "id level name address org_unit_id".split()]
 _UNIT = [_U.c[name] for name in "id kind name code parent_id".split()]
 
 # Statements by (visibility, states, cursor?, joins): a caller's page is built once.
-_statements: SizedLRU[tuple[Any, ...], Select[Any]] = SizedLRU(max_entries=2048)
+_statements: SizedLRU[tuple[Any, ...], ReadStatement] = SizedLRU(max_entries=2048)
 
 
 def _statement(
@@ -49,9 +49,11 @@ def _statement(
     after: bool,
     venue: bool,
     unit: bool,
-) -> Select[Any]:
+) -> ReadStatement:
     """As `access.list_meetings` selects (its visibility, states, cursor and order), with
-    the venue and host unit joined when the page shows them; `:after` and `:limit` bound."""
+    the venue and host unit joined when the page shows them; `:after` and `:limit` bound,
+    the rest fixed in the statement (the states too: it is built per set of states), so it
+    is compiled once and run on the driver (`backend.core.db.ReadStatement`)."""
     key = (principal.tenant_id, principal.user_id, principal.grants, states, after, venue, unit)
     found = _statements.get(key)
     if found is not None:
@@ -72,11 +74,12 @@ def _statement(
         .limit(bindparam("limit"))
     )
     if states:
-        query = query.where(_M.c.state.in_(states))
+        query = query.where(or_(*(_M.c.state == state for state in states)))
     if after:
         query = query.where(_M.c.id < bindparam("after"))
-    _statements.put(key, query)
-    return query
+    found = ReadStatement(query)
+    _statements.put(key, found)
+    return found
 
 
 def _node(t: tuple[Any, ...], venue: bool, unit: bool) -> Meeting:
@@ -141,10 +144,7 @@ async def meetings_page(
     query = _statement(principal, tuple(states or ()), after_id is not None, venue, unit)
     params = {"limit": size + 1, **({"after": after_id} if after_id is not None else {})}
 
-    async def run(session: AsyncSession) -> list[tuple[Any, ...]]:
-        return [tuple(row) for row in await session.execute(query, params)]
-
-    rows = await info.context.read(run)
+    rows = await info.context.read_rows(query, params)
     return build_connection(
         rows, first=size, to_node=lambda t: _node(t, venue, unit), key=lambda t: t[0]
     )
