@@ -17,7 +17,13 @@ from tests.factories.tenants import gid, make_county, make_unit, make_venue
 
 # Tables that belong to the platform, not to a county. A new table must either carry
 # tenant_id (and get policies) or be listed here deliberately.
-GLOBAL_TABLES = {"tenants", "platform_operators"}
+GLOBAL_TABLES = {
+    "tenants",
+    "platform_operators",
+    "calendar_years",
+    "calendar_days",
+    "calendar_state",
+}
 
 
 def tenant_tables() -> list[str]:
