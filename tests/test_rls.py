@@ -90,6 +90,12 @@ async def populate(server, gql) -> object:
         {"p": gid("OrgUnit", township)},
         token=county.admin.token,
     )
+    closed = await gql.data(
+        'mutation { addLocalClosure(input: {date: "2098-07-01", reason: "防汛"}) '
+        "{ errors { code } } }",
+        token=county.admin.token,
+    )
+    assert closed["addLocalClosure"]["errors"] == [], closed
     await populate_meeting(server, gql, county, member)
     return county
 

@@ -28,19 +28,6 @@ def closure_snapshot(closure: LocalClosure) -> ClosureChanged:
     return {"date": closure.day.isoformat(), "reason": closure.reason}
 
 
-async def closures_in(session: AsyncSession, *, year: int) -> list[LocalClosure]:
-    """The county's closures in ``year`` (the session's county: RLS)."""
-    return list(
-        (
-            await session.scalars(
-                select(LocalClosure)
-                .where(LocalClosure.day >= date(year, 1, 1), LocalClosure.day <= date(year, 12, 31))
-                .order_by(LocalClosure.day)
-            )
-        ).all()
-    )
-
-
 async def add_local_closure(
     session: AsyncSession, principal: Principal, *, day: date, reason: str
 ) -> LocalClosure:

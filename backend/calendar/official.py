@@ -21,7 +21,7 @@ from backend.calendar.errors import CalendarErrorCode as Code
 from backend.calendar.events import CalendarEvent, YearPublished
 from backend.calendar.hooks import calendar_changed
 from backend.calendar.loading import bump_version
-from backend.calendar.models import CalendarDay, CalendarYear, DayKind
+from backend.calendar.models import CalendarDay, CalendarYear, DayKind, LocalClosure
 from backend.calendar.stream import append_event
 from backend.core.errors import DomainError, DomainErrors
 from backend.core.security import Principal
@@ -227,15 +227,12 @@ async def publish_calendar_year(
     revision.published_at = datetime.now(UTC)
     revision.published_by_operator_id = operator_id
     await session.flush()
-    counts = dict(
-        (
-            await session.execute(
-                select(CalendarDay.kind, func.count())
-                .where(CalendarDay.calendar_year_id == revision.id)
-                .group_by(CalendarDay.kind)
-            )
-        ).tuples()
+    rows = await session.execute(
+        select(CalendarDay.kind, func.count())
+        .where(CalendarDay.calendar_year_id == revision.id)
+        .group_by(CalendarDay.kind)
     )
+    counts = {kind: int(n) for kind, n in rows.tuples()}
     payload: YearPublished = {
         "year": year,
         "revision": revision.revision,
@@ -254,3 +251,43 @@ async def publish_calendar_year(
         )
     await calendar_changed(session, frozenset({year}))
     return revision
+
+
+@dataclass(frozen=True, slots=True)
+class YearView:
+    """What a caller sees of a year: its published table, its draft (operators only) and
+    the caller's county's closures in it."""
+
+    year: int
+    official: tuple[CalendarYear, list[CalendarDay]] | None
+    draft: tuple[CalendarYear, list[CalendarDay]] | None
+    closures: list[LocalClosure]
+
+
+async def read_year(session: AsyncSession, principal: Principal, *, year: int) -> YearView:
+    """Anyone may read the published table; a draft only platform operators; closures
+    are the session's county's (none without a county)."""
+    check_year(year)
+    published = await published_revision(session, year)
+    official = (published, await days_of(session, published.id)) if published else None
+    draft = None
+    if principal.is_operator:
+        latest = await latest_revision(session, year)
+        if latest is not None and not latest.published:
+            draft = (latest, await days_of(session, latest.id))
+    closures: list[LocalClosure] = []
+    if principal.tenant_id is not None:
+        closures = list(
+            (
+                await session.scalars(
+                    select(LocalClosure)
+                    .where(
+                        LocalClosure.tenant_id == principal.tenant_id,
+                        LocalClosure.day >= date(year, 1, 1),
+                        LocalClosure.day <= date(year, 12, 31),
+                    )
+                    .order_by(LocalClosure.day)
+                )
+            ).all()
+        )
+    return YearView(year=year, official=official, draft=draft, closures=closures)

@@ -229,9 +229,37 @@ class WorkCalendar:
         official = self.official.days.get(d)
         return official.kind is DayKind.WORKDAY if official else d.weekday() < 5
 
+    def cite(self, deadline: Deadline) -> str:
+        """The rule a deadline followed, in Chinese: the counting rule, the tables it
+        counted on, the local closures it skipped and, when provisional, why."""
+        first, last = sorted((deadline.start, deadline.due))
+        sources = sorted(
+            {
+                source
+                for year in range(first.year, last.year + 1)
+                if (source := self.official.sources.get(year))
+            }
+        )
+        text = f"依据{CIVIL_CODE_COUNTING}"
+        if sources:
+            text += f"；工作日按{'、'.join(sources)}计算"
+        if deadline.closures:
+            days = "、".join(
+                f"{_chinese_date(d)}（{self.closures.get(d, '')}）" for d in deadline.closures
+            )
+            text += f"；已扣除本县停止办公日{days}"
+        if deadline.provisional:
+            years = "、".join(f"{y}年" for y in deadline.assumed_years)
+            text += f"；{years}的法定节假日安排尚未发布，暂按周一至周五计算，期限为暂定"
+        return text + "。"
+
     def with_closures(self, closures: Mapping[date, str], tenant_id: int | None) -> WorkCalendar:
         """The same official tables with a county's local closures."""
         return WorkCalendar(self.official, _frozen(closures), tenant_id)
+
+
+def _chinese_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _days(first: date, last: date) -> Iterator[date]:
