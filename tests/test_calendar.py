@@ -61,6 +61,8 @@ mutation($date: Date!) {
   removeLocalClosure(date: $date) { localClosure { date reason } errors { field code message } }
 }"""
 
+STREAM = "query($s: String!) { streamEvents(stream: $s) { seq type payload } }"
+
 NOTICE_2027 = "《国务院办公厅关于2027年部分节假日安排的通知》（国办发明电〔2026〕N号）（示例）"
 
 
@@ -255,6 +257,13 @@ async def test_2027_end_to_end(server, gql, owner_db):
             "localClosure.added",
             "localClosure.removed",
         ]
+        # The stream is public within the county: an anonymous reader sees the same log.
+        public = await gql.data(STREAM, {"s": "calendar"}, tenant=county.slug)
+        assert [e["type"] for e in public["streamEvents"]] == [t["type"] for t in types]
+        assert public["streamEvents"][1]["payload"] == {
+            "date": "2027-01-05",
+            "reason": "防汛应急响应，全县停止办公",
+        }
         assert len(seen) == 3
     finally:
         unregister()

@@ -18,7 +18,7 @@ from backend.core.rules import (
     rulebook,
     validate_overrides,
 )
-from backend.core.workdays import package_calendar
+from backend.core.workdays import PACKAGE_SOURCE, DayKind, OfficialDay, package_calendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CAL = package_calendar()
@@ -267,6 +267,56 @@ def test_negative_counts_are_refused():
         subtract_working_days(date(2025, 10, 9), -1)
     with pytest.raises(ValueError):
         add_working_days(date(2025, 10, 9), -1)
+
+
+def test_the_package_seed_covers_2004_to_2026_with_chinese_names():
+    assert CAL.official.published_years == frozenset(range(2004, 2027))
+    assert CAL.official.days[date(2026, 2, 17)] == OfficialDay(
+        date(2026, 2, 17), DayKind.HOLIDAY, "春节"
+    )
+    assert CAL.official.days[date(2026, 2, 14)].kind is DayKind.WORKDAY
+
+
+def test_a_deadline_counting_an_unpublished_year_is_provisional():
+    # From Friday 2026-12-25: 12-28..12-31 are published 2026 days, 2027 is not.
+    inside = CAL.add_working_days(date(2026, 12, 18), 5)
+    across = CAL.add_working_days(date(2026, 12, 25), 10)
+
+    assert (inside.due, inside.provisional, inside.assumed_years) == (date(2026, 12, 25), False, ())
+    assert (across.due, across.provisional, across.assumed_years) == (
+        date(2027, 1, 8),
+        True,
+        (2027,),
+    )
+    # 2 working days before Monday 2027-01-04: Friday 01-01 (2027: assumed a working day),
+    # then Thursday 12-31 on 2026's table.
+    back = CAL.subtract_working_days(date(2027, 1, 4), 2)
+    assert (back.due, back.provisional) == (date(2026, 12, 31), True)
+    assert CAL.add_working_days(date(2027, 3, 1), 0).provisional is False  # nothing counted
+
+
+def test_a_local_closure_is_no_working_day_even_on_a_tiaoxiu_saturday():
+    closures = {date(2026, 2, 14): "防汛", date(2026, 3, 7): "周六停电"}
+    county = CAL.with_closures(closures, tenant_id=1)
+
+    assert CAL.is_working_day(date(2026, 2, 14)) and not county.is_working_day(date(2026, 2, 14))
+    # 2 working days from Friday 02-13: 02-14 (调休) is closed, 02-15..02-23 holidays, so
+    # 02-24 and 02-25. The Saturday 03-07 closure is no working day anyway: not "skipped".
+    deadline = county.add_working_days(date(2026, 2, 13), 2)
+    assert (deadline.due, deadline.closures) == (date(2026, 2, 25), (date(2026, 2, 14),))
+    assert county.add_working_days(date(2026, 3, 6), 1).closures == ()
+    assert "已扣除本县停止办公日2026年2月14日（防汛）" in county.cite(deadline)
+    assert CAL.add_working_days(date(2026, 2, 13), 2).due == date(2026, 2, 24)
+
+
+def test_the_citation_names_the_counting_rule_the_tables_and_why_provisional():
+    deadline = CAL.add_working_days(date(2026, 12, 25), 10)
+
+    assert CAL.cite(deadline) == (
+        "依据《中华人民共和国民法典》第二百零一条（开始的当日不计入，自下一日开始计算）；"
+        f"工作日按{PACKAGE_SOURCE}计算；"
+        "2027年的法定节假日安排尚未发布，暂按周一至周五计算，期限为暂定。"
+    )
 
 
 # -- lead times ------------------------------------------------------------------------------
