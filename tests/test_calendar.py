@@ -22,7 +22,7 @@ from backend.calendar import load_calendar, on_calendar_changed
 from backend.people.models import Role
 from tests.conftest import county_rows
 from tests.factories.people import make_operator, make_user
-from tests.factories.tenants import make_county
+from tests.factories.tenants import make_county, make_unit
 from tests.meetings_api import ADD_MATERIAL, ANNOUNCE, CREATE_MEETING, ok
 
 DEADLINE = """
@@ -348,6 +348,8 @@ async def test_only_county_admins_add_and_remove_local_closures(server, gql, own
     county = await make_county(server)
     citizen = await make_user(server, county, roles=[(Role.CITIZEN, None)])
     staff = await make_user(server, county, roles=[(Role.DEPARTMENT_STAFF, None)])
+    township = await make_unit(server, county)
+    township_admin = await make_user(server, county, roles=[(Role.TENANT_ADMIN, township)])
     operator = await make_operator(server)
     closure = {"date": "2093-06-01", "reason": "防汛"}
     before = await county_rows(owner_db, county.id), await calendar_rows(owner_db)
@@ -355,6 +357,7 @@ async def test_only_county_admins_add_and_remove_local_closures(server, gql, own
     for token, code in (
         (citizen.token, "FORBIDDEN"),
         (staff.token, "FORBIDDEN"),
+        (township_admin.token, "FORBIDDEN"),  # a closure is county-wide
         (operator.token, "UNAUTHENTICATED"),
     ):
         body = await gql.execute(ADD_CLOSURE, {"input": closure}, token=token)
