@@ -33,6 +33,7 @@ _STATE = text(
 _BUMP = text(
     "UPDATE calendar_state SET version = nextval('calendar_version') WHERE id = 1 RETURNING version"
 )
+_LOCK = text("SELECT version FROM calendar_state WHERE id = 1 FOR UPDATE")
 # The newest published revision of every year, with its days (none for an empty table).
 _PUBLISHED = text(
     """SELECT y.year, y.source, d.day, d.kind, d.name
@@ -106,6 +107,12 @@ async def bump_version(session: AsyncSession) -> int:
     """Mark the calendar changed, in the caller's transaction: every process reloads its
     snapshots at its next load after this commits."""
     return int((await session.execute(_BUMP)).scalar_one())
+
+
+async def lock_calendar(session: AsyncSession) -> None:
+    """Take the version row without changing it (an edit that no snapshot shows yet):
+    calendar changes then run one after the other."""
+    await session.execute(_LOCK)
 
 
 def clear_cache() -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.calendar.errors import CalendarErrorCode as Code
 from backend.calendar.events import CalendarEvent, YearPublished
 from backend.calendar.hooks import calendar_changed
-from backend.calendar.loading import bump_version
+from backend.calendar.loading import bump_version, lock_calendar
 from backend.calendar.models import CalendarDay, CalendarYear, DayKind, LocalClosure
 from backend.calendar.stream import append_event
 from backend.core.errors import DomainError, DomainErrors
@@ -176,6 +176,9 @@ async def set_calendar_year(
         problems += errors.errors
     if problems:
         raise DomainErrors(problems)
+    # Edits and publications of the calendar take its version row first, one at a time:
+    # two operators entering one year make revisions one after the other.
+    await lock_calendar(session)
     now = datetime.now(UTC)
     revision = await latest_revision(session, year)
     if revision is not None and not revision.published:
@@ -211,6 +214,11 @@ async def publish_calendar_year(
     only; NOTHING_TO_PUBLISH when the year has no draft."""
     operator_id = principal.require_operator()
     check_year(year)
+    # The version first: every calendar change takes this row before anything else (a
+    # second publication of the year waits here, then finds nothing to publish), and
+    # before any stream head, so a publication and a county's closure never wait on each
+    # other in a cycle.
+    await bump_version(session)
     revision = await latest_revision(session, year)
     if revision is None:
         raise DomainError(Code.NOT_FOUND, f"{year}年尚未录入节假日安排", field="year")
@@ -220,9 +228,6 @@ async def publish_calendar_year(
             f"{year}年的节假日安排（第{revision.revision}版）已发布，没有待发布的修订",
             field="year",
         )
-    # The version first: every calendar change takes this row before any stream head, so
-    # a publication and a county's closure never wait on each other in a cycle.
-    await bump_version(session)
     previous = await published_revision(session, year)
     revision.published_at = datetime.now(UTC)
     revision.published_by_operator_id = operator_id
