@@ -5,17 +5,9 @@ local closure to its county's only."""
 
 from __future__ import annotations
 
-import enum
-
 from typing_extensions import TypedDict
 
-from realtime.event_types import EventSpec, EventTypes, shape
-
-
-class CalendarEvent(enum.StrEnum):
-    YEAR_PUBLISHED = "calendarYear.published"
-    CLOSURE_ADDED = "localClosure.added"
-    CLOSURE_REMOVED = "localClosure.removed"
+from realtime.event_types import EventNames, EventTypes, Logged, shape
 
 
 @shape
@@ -34,12 +26,10 @@ class ClosureChanged(TypedDict):
     reason: str
 
 
-CALENDAR_EVENTS = EventTypes(
-    kind="calendar",
-    names=CalendarEvent,
-    specs={
-        CalendarEvent.YEAR_PUBLISHED: EventSpec(YearPublished, "发布年度节假日安排"),
-        CalendarEvent.CLOSURE_ADDED: EventSpec(ClosureChanged, "新增本县停止办公日"),
-        CalendarEvent.CLOSURE_REMOVED: EventSpec(ClosureChanged, "撤销本县停止办公日"),
-    },
-)
+class CalendarEvent(EventNames):
+    YEAR_PUBLISHED = Logged("calendarYear.published", YearPublished, "发布年度节假日安排")
+    CLOSURE_ADDED = Logged("localClosure.added", ClosureChanged, "新增本县停止办公日")
+    CLOSURE_REMOVED = Logged("localClosure.removed", ClosureChanged, "撤销本县停止办公日")
+
+
+CALENDAR_EVENTS = EventTypes("calendar", CalendarEvent)

@@ -3,19 +3,20 @@ the county: holidays and closures are public notices)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.calendar.events import CALENDAR_EVENTS, CalendarEvent
+from backend.calendar.events import CALENDAR_EVENTS
 from backend.core.db import CHECK_EVENTS
 from backend.core.errors import DomainError
 from backend.core.security import Principal
 from realtime import log as events
 from realtime import streams
+from realtime.event_types import Logged
 
 CALENDAR_STREAM = "calendar"
+P = TypeVar("P")
 
 
 async def append_event(
@@ -23,10 +24,11 @@ async def append_event(
     principal: Principal,
     *,
     tenant_id: int,
-    type: CalendarEvent,
-    payload: Mapping[str, Any],
+    type: Logged[P],
+    payload: P,
 ) -> None:
-    """Append one event to the county's calendar stream in the caller's transaction."""
+    """Append one event to the county's calendar stream in the caller's transaction (the
+    payload typed by its type: `backend.calendar.events`)."""
     if session.info.get(CHECK_EVENTS):
         CALENDAR_EVENTS.check(type, payload)
     await events.append(

@@ -4,8 +4,6 @@ to the responsible unit.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,7 +13,13 @@ from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host
 from backend.meetings.codes import require_meeting_scope
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.meetings.events import MeetingEvent
+from backend.meetings.events import (
+    CommentHandedOver,
+    CommentHidden,
+    CommentPosted,
+    CommentRef,
+    MeetingEvent,
+)
 from backend.meetings.models import Comment, CommentKind, Meeting, MeetingState
 from backend.meetings.stream import append_event, now
 from tenants.models import OrgUnit, Tenant
@@ -23,7 +27,7 @@ from tenants.models import OrgUnit, Tenant
 COMMENT_MAX_LENGTH = 500
 
 
-def comment_snapshot(c: Comment, author: str | None) -> dict[str, Any]:
+def comment_snapshot(c: Comment, author: str | None) -> CommentPosted:
     return {
         "id": c.id,
         "kind": c.kind.value,
@@ -127,7 +131,7 @@ async def hide_comment(
         principal,
         meeting,
         MeetingEvent.COMMENT_HIDDEN,
-        {"id": comment.id, "reason": clean_reason, "by": principal.user_id},
+        CommentHidden(id=comment.id, reason=clean_reason, by=principal.user_id),
     )
     return comment
 
@@ -142,7 +146,11 @@ async def answer_comment(
         comment.answered_live_at = now()
         await session.flush()
         await append_event(
-            session, principal, meeting, MeetingEvent.COMMENT_ANSWERED_LIVE, {"id": comment.id}
+            session,
+            principal,
+            meeting,
+            MeetingEvent.COMMENT_ANSWERED_LIVE,
+            CommentRef(id=comment.id),
         )
         return comment
     unit = await session.get(OrgUnit, hand_over_unit_id)
@@ -155,6 +163,6 @@ async def answer_comment(
         principal,
         meeting,
         MeetingEvent.COMMENT_HANDED_OVER,
-        {"id": comment.id, "unitId": unit.id, "unitName": unit.name, "caseId": None},
+        CommentHandedOver(id=comment.id, unitId=unit.id, unitName=unit.name, caseId=None),
     )
     return comment

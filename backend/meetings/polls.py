@@ -17,7 +17,7 @@ from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.meetings.events import MeetingEvent, PollChanged, PollTally
+from backend.meetings.events import MeetingEvent, PollChanged, PollTally, VoteCast
 from backend.meetings.models import (
     Eligibility,
     Meeting,
@@ -385,13 +385,13 @@ async def _write_votes(
         head = first[vote.user_id]
         if vote is head and vote.user_id in inserted:
             vote.outcome.vote_id = inserted[vote.user_id]
+            payload: VoteCast = {
+                "pollId": poll_id,
+                "voteId": vote.outcome.vote_id,
+                "choices": vote.choices,
+            }
             drafts.append(
-                draft(
-                    session,
-                    MeetingEvent.VOTE_CAST,
-                    {"pollId": poll_id, "voteId": vote.outcome.vote_id, "choices": vote.choices},
-                    actor_user_id=vote.user_id,
-                )
+                draft(session, MeetingEvent.VOTE_CAST, payload, actor_user_id=vote.user_id)
             )
             continue
         recorded = (

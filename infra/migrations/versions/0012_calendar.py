@@ -1,7 +1,7 @@
 """the editable official calendar (法定节假日与调休) and each county"s local closures
 
-Revision ID: 0011_calendar
-Revises: 0010_codes
+Revision ID: 0012_calendar
+Revises: 0011_personal_data
 Create Date: 2026-12-01
 
 The official tables (`calendar_years` revisions and their `calendar_days`) and the version
@@ -20,8 +20,8 @@ from alembic import op
 from backend.core.workdays import PACKAGE_SOURCE, package_tables
 from tenants import rls
 
-revision: str = "0011_calendar"
-down_revision: str | None = "0010_codes"
+revision: str = "0012_calendar"
+down_revision: str | None = "0011_personal_data"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
