@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 from backend.core.settings import Settings
 from realtime.ws.wiring import OperationCheck, SocketGraphQL
 from schema.audit.api import AuditQueries
+from schema.calendar.api import CalendarMutations, CalendarQueries
 from schema.context import socket_context
 from schema.errors import ErrorPolicy
 from schema.input_checks import InputChecks, refuse_bad_input
@@ -46,7 +47,13 @@ from schema.tenants.api import TenantMutations, TenantQueries
 
 @strawberry.type(description="Everything that can be read.")
 class Query(
-    TenantQueries, PeopleQueries, AuditQueries, RealtimeQueries, MeetingQueries, VotingCodeQueries
+    TenantQueries,
+    PeopleQueries,
+    AuditQueries,
+    RealtimeQueries,
+    MeetingQueries,
+    VotingCodeQueries,
+    CalendarQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -60,7 +67,12 @@ class Query(
     "it either applies fully or returns errors and changes nothing."
 )
 class Mutation(
-    TenantMutations, PeopleMutations, PersonalDataMutations, MeetingMutations, VotingCodeMutations
+    TenantMutations,
+    PeopleMutations,
+    PersonalDataMutations,
+    MeetingMutations,
+    VotingCodeMutations,
+    CalendarMutations,
 ):
     pass
 

@@ -17,7 +17,13 @@ from tests.factories.tenants import gid, make_county, make_unit, make_venue
 
 # Tables that belong to the platform, not to a county. A new table must either carry
 # tenant_id (and get policies) or be listed here deliberately.
-GLOBAL_TABLES = {"tenants", "platform_operators"}
+GLOBAL_TABLES = {
+    "tenants",
+    "platform_operators",
+    "calendar_years",
+    "calendar_days",
+    "calendar_state",
+}
 
 
 def tenant_tables() -> list[str]:
@@ -84,6 +90,12 @@ async def populate(server, gql) -> object:
         {"p": gid("OrgUnit", township)},
         token=county.admin.token,
     )
+    closed = await gql.data(
+        'mutation { addLocalClosure(input: {date: "2098-07-01", reason: "防汛"}) '
+        "{ errors { code } } }",
+        token=county.admin.token,
+    )
+    assert closed["addLocalClosure"]["errors"] == [], closed
     await populate_meeting(server, gql, county, member)
     return county
 

@@ -1,5 +1,6 @@
 """The county rulebook: defaults with their legal sources, overrides, citations, and working
-days on the official calendar (调休 included) with real 2025/2026 dates."""
+days on the official calendar (调休 included) with real 2025/2026 dates: the pure snapshot of
+the `chinese_calendar` package (`backend.core.workdays`), which seeds the platform's tables."""
 
 from __future__ import annotations
 
@@ -11,18 +12,26 @@ import pytest
 from backend.core.rules import (
     RULES,
     RuleUnit,
-    add_working_days,
     cite,
     effective_rule,
-    is_working_day,
     lead_time_check,
     rulebook,
-    subtract_working_days,
     validate_overrides,
-    working_days_between,
 )
+from backend.core.workdays import PACKAGE_SOURCE, DayKind, OfficialDay, package_calendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+CAL = package_calendar()
+is_working_day = CAL.is_working_day
+working_days_between = CAL.working_days_between
+
+
+def add_working_days(d: date, n: int) -> date:
+    return CAL.add_working_days(d, n).due
+
+
+def subtract_working_days(d: date, n: int) -> date:
+    return CAL.subtract_working_days(d, n).due
 
 
 def at(y: int, mo: int, d: int, h: int = 9, mi: int = 0) -> datetime:
@@ -260,13 +269,63 @@ def test_negative_counts_are_refused():
         add_working_days(date(2025, 10, 9), -1)
 
 
+def test_the_package_seed_covers_2004_to_2026_with_chinese_names():
+    assert CAL.official.published_years == frozenset(range(2004, 2027))
+    assert CAL.official.days[date(2026, 2, 17)] == OfficialDay(
+        date(2026, 2, 17), DayKind.HOLIDAY, "春节"
+    )
+    assert CAL.official.days[date(2026, 2, 14)].kind is DayKind.WORKDAY
+
+
+def test_a_deadline_counting_an_unpublished_year_is_provisional():
+    # From Friday 2026-12-25: 12-28..12-31 are published 2026 days, 2027 is not.
+    inside = CAL.add_working_days(date(2026, 12, 18), 5)
+    across = CAL.add_working_days(date(2026, 12, 25), 10)
+
+    assert (inside.due, inside.provisional, inside.assumed_years) == (date(2026, 12, 25), False, ())
+    assert (across.due, across.provisional, across.assumed_years) == (
+        date(2027, 1, 8),
+        True,
+        (2027,),
+    )
+    # 2 working days before Monday 2027-01-04: Friday 01-01 (2027: assumed a working day),
+    # then Thursday 12-31 on 2026's table.
+    back = CAL.subtract_working_days(date(2027, 1, 4), 2)
+    assert (back.due, back.provisional) == (date(2026, 12, 31), True)
+    assert CAL.add_working_days(date(2027, 3, 1), 0).provisional is False  # nothing counted
+
+
+def test_a_local_closure_is_no_working_day_even_on_a_tiaoxiu_saturday():
+    closures = {date(2026, 2, 14): "防汛", date(2026, 3, 7): "周六停电"}
+    county = CAL.with_closures(closures, tenant_id=1)
+
+    assert CAL.is_working_day(date(2026, 2, 14)) and not county.is_working_day(date(2026, 2, 14))
+    # 2 working days from Friday 02-13: 02-14 (调休) is closed, 02-15..02-23 holidays, so
+    # 02-24 and 02-25. The Saturday 03-07 closure is no working day anyway: not "skipped".
+    deadline = county.add_working_days(date(2026, 2, 13), 2)
+    assert (deadline.due, deadline.closures) == (date(2026, 2, 25), (date(2026, 2, 14),))
+    assert county.add_working_days(date(2026, 3, 6), 1).closures == ()
+    assert "已扣除本县停止办公日2026年2月14日（防汛）" in county.cite(deadline)
+    assert CAL.add_working_days(date(2026, 2, 13), 2).due == date(2026, 2, 24)
+
+
+def test_the_citation_names_the_counting_rule_the_tables_and_why_provisional():
+    deadline = CAL.add_working_days(date(2026, 12, 25), 10)
+
+    assert CAL.cite(deadline) == (
+        "依据《中华人民共和国民法典》第二百零一条（开始的当日不计入，自下一日开始计算）；"
+        f"工作日按{PACKAGE_SOURCE}计算；"
+        "2027年的法定节假日安排尚未发布，暂按周一至周五计算，期限为暂定。"
+    )
+
+
 # -- lead times ------------------------------------------------------------------------------
 
 
 def test_forum_materials_on_tiaoxiu_sunday_are_in_time_for_thursday_after_national_day():
     rule = effective_rule({}, "meeting.forum_materials_lead")
 
-    check = lead_time_check(at(2025, 9, 28, 17), at(2025, 10, 9), rule, "Asia/Shanghai")
+    check = lead_time_check(at(2025, 9, 28, 17), at(2025, 10, 9), rule, "Asia/Shanghai", CAL)
 
     assert (check.ok, check.required, check.actual) == (True, 3, 3)
     assert check.latest_allowed.date() == date(2025, 9, 28)
@@ -279,7 +338,7 @@ def test_forum_materials_on_tiaoxiu_sunday_are_in_time_for_thursday_after_nation
 def test_forum_materials_a_day_late_fail_with_a_cited_message():
     rule = effective_rule({}, "meeting.forum_materials_lead")
 
-    check = lead_time_check(at(2025, 9, 29, 8), at(2025, 10, 9), rule, "Asia/Shanghai")
+    check = lead_time_check(at(2025, 9, 29, 8), at(2025, 10, 9), rule, "Asia/Shanghai", CAL)
 
     assert (check.ok, check.actual) == (False, 2)
     assert "不符合规定" in check.message and "第七条" in check.message
@@ -289,7 +348,7 @@ def test_holidays_do_not_count_as_lead_time():
     rule = effective_rule({}, "meeting.forum_materials_lead")
 
     # Sent on 10-01 for Friday 10-10: 10-01..10-08 are holidays, so only 10-09 counts.
-    check = lead_time_check(at(2025, 10, 1), at(2025, 10, 10), rule, "Asia/Shanghai")
+    check = lead_time_check(at(2025, 10, 1), at(2025, 10, 10), rule, "Asia/Shanghai", CAL)
 
     assert (check.ok, check.actual) == (False, 1)
 
@@ -298,9 +357,11 @@ def test_hearing_notice_counts_calendar_days_in_the_county_time_zone():
     rule = effective_rule({}, "meeting.hearing_notice")
     starts = at(2026, 3, 20, 9)
 
-    on_time = lead_time_check(at(2026, 3, 10, 23, 30), starts, rule, "Asia/Shanghai")
+    on_time = lead_time_check(at(2026, 3, 10, 23, 30), starts, rule, "Asia/Shanghai", CAL)
     # 2026-03-10 16:30 UTC is already 03-11 00:30 in Beijing: one day late.
-    late = lead_time_check(datetime(2026, 3, 10, 16, 30, tzinfo=UTC), starts, rule, "Asia/Shanghai")
+    late = lead_time_check(
+        datetime(2026, 3, 10, 16, 30, tzinfo=UTC), starts, rule, "Asia/Shanghai", CAL
+    )
 
     assert (on_time.ok, on_time.actual) == (True, 10)
     assert (late.ok, late.actual) == (False, 9)
@@ -313,15 +374,15 @@ def test_same_instant_is_a_different_local_day_in_another_time_zone():
     sent = datetime(2026, 3, 10, 17, 0, tzinfo=UTC)  # 03-11 01:00 Beijing, 03-10 23:00 Urumqi
     starts = datetime(2026, 3, 20, 3, 0, tzinfo=UTC)  # 03-20 in both
 
-    assert lead_time_check(sent, starts, rule, "Asia/Shanghai").ok is False
-    assert lead_time_check(sent, starts, rule, "Asia/Urumqi").ok is True
+    assert lead_time_check(sent, starts, rule, "Asia/Shanghai", CAL).ok is False
+    assert lead_time_check(sent, starts, rule, "Asia/Urumqi", CAL).ok is True
 
 
 def test_outside_the_official_calendar_falls_back_to_monday_to_friday_and_says_so():
     rule = effective_rule({}, "meeting.forum_materials_lead")
 
     # Thursday 2027-03-04: 3 working days before is Monday 2027-03-01 on Mon–Fri.
-    check = lead_time_check(at(2027, 3, 1), at(2027, 3, 4), rule, "Asia/Shanghai")
+    check = lead_time_check(at(2027, 3, 1), at(2027, 3, 4), rule, "Asia/Shanghai", CAL)
 
     assert (check.ok, check.actual, check.calendar_fallback) == (True, 3, True)
     assert check.latest_allowed.date() == date(2027, 3, 1)
@@ -332,7 +393,7 @@ def test_outside_the_official_calendar_falls_back_to_monday_to_friday_and_says_s
 def test_sent_after_the_meeting_day_is_negative_and_fails():
     rule = effective_rule({}, "meeting.hearing_notice")
 
-    check = lead_time_check(at(2026, 3, 21), at(2026, 3, 20), rule, "Asia/Shanghai")
+    check = lead_time_check(at(2026, 3, 21), at(2026, 3, 20), rule, "Asia/Shanghai", CAL)
 
     assert (check.ok, check.actual) == (False, -1)
 
@@ -344,6 +405,7 @@ def test_lead_time_check_refuses_non_day_rules_and_naive_datetimes():
             at(2026, 3, 20),
             effective_rule({}, "meeting.hearing_min_representatives"),
             "Asia/Shanghai",
+            CAL,
         )
     with pytest.raises(ValueError):
         lead_time_check(
@@ -351,6 +413,7 @@ def test_lead_time_check_refuses_non_day_rules_and_naive_datetimes():
             at(2026, 3, 20),
             effective_rule({}, "meeting.hearing_notice"),
             "Asia/Shanghai",
+            CAL,
         )
 
 
@@ -363,7 +426,7 @@ def test_lead_time_check_with_a_county_override_cites_the_county_rule():
     )
     rule = effective_rule(settings, "meeting.forum_materials_lead")
 
-    check = lead_time_check(at(2025, 11, 9), at(2025, 11, 13), rule, "Asia/Shanghai")
+    check = lead_time_check(at(2025, 11, 9), at(2025, 11, 13), rule, "Asia/Shanghai", CAL)
 
     assert (check.ok, check.actual, check.required) == (False, 4, 5)
     assert "依据《某省某厅重大行政决策公众参与办法》第八条（5日）" in check.message

@@ -11,17 +11,13 @@ article. A county overrides a rule in ``Tenant.settings["rules"][key]``::
 binding minimum needs a non-empty reason, which is kept with the rule and printed wherever
 the rule is cited.
 
-Working days follow the official Chinese calendar including 调休 (``chinese_calendar``).
-Counting conventions (民法典第二百零一条: the day a period starts from is not counted):
-
-- forward periods ("自印发之日起20个工作日内"): the anchor day is not counted, the last day
-  is; :func:`working_days_between` counts working days ``d`` with ``start < d <= end``.
-- lead times ("座谈会召开的3个工作日前", "听证会举行10日前"): the meeting day is not
-  counted, the day of sending is; the latest allowed day is the n-th working (or calendar)
-  day before the meeting, see :func:`subtract_working_days` and :func:`lead_time_check`.
-
-For dates outside the calendar's data (``chinese_calendar`` raises ``NotImplementedError``),
-Monday to Friday are taken as working days; :func:`lead_time_check` says so.
+Working days are counted on a county's `backend.core.workdays.WorkCalendar` (the official
+calendar with 调休 and the county's local closures), with its conventions (民法典第二百零一条:
+the day a period starts from is not counted). For lead times ("座谈会召开的3个工作日前",
+"听证会举行10日前") the meeting day is not counted and the day of sending is: the latest
+allowed day is the n-th working (or calendar) day before the meeting, see
+:func:`lead_time_check`, which also says when a year without a published table was counted
+Monday to Friday.
 
 Everything here is pure: no database, no clock.
 """
@@ -36,7 +32,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import chinese_calendar
+from backend.core.workdays import WorkCalendar
 
 __all__ = [
     "RULES",
@@ -44,16 +40,12 @@ __all__ = [
     "RuleDefinition",
     "RuleUnit",
     "RuleValue",
-    "add_working_days",
     "cite",
     "effective_rule",
     "format_amount",
-    "is_working_day",
     "lead_time_check",
     "rulebook",
-    "subtract_working_days",
     "validate_overrides",
-    "working_days_between",
 ]
 
 
@@ -411,88 +403,6 @@ def cite(rule: RuleValue) -> str:
 
 
 # ---------------------------------------------------------------------------------------
-# Working days
-
-
-class _Calendar:
-    """Official working days with a Monday–Friday fallback; remembers any fallback used."""
-
-    __slots__ = ("fallback_years",)
-
-    def __init__(self) -> None:
-        self.fallback_years: set[int] = set()
-
-    def is_working_day(self, d: date) -> bool:
-        try:
-            return bool(chinese_calendar.is_workday(d))
-        except NotImplementedError:
-            self.fallback_years.add(d.year)
-            return d.weekday() < 5
-
-
-def is_working_day(d: date) -> bool:
-    """Whether ``d`` is a working day: official calendar with 调休 (a 调休 Saturday or
-    Sunday is one, a weekday holiday is not); Monday–Friday outside the calendar's data."""
-    return _Calendar().is_working_day(d)
-
-
-def _count_working(cal: _Calendar, start: date, end: date) -> int:
-    """Working days d with start < d <= end; the negative count of end < d <= start when
-    end < start."""
-    if end < start:
-        return -_count_working(cal, end, start)
-    count, d = 0, start
-    while d < end:
-        d += timedelta(days=1)
-        if cal.is_working_day(d):
-            count += 1
-    return count
-
-
-def working_days_between(start: date, end: date) -> int:
-    """The number of working days strictly after ``start`` up to and including ``end``
-    (the anchor day is not counted, 民法典第二百零一条).
-
-    ``working_days_between(d, d) == 0``; antisymmetric: ``(end, start)`` gives the negative.
-    E.g. from Friday 2025-09-26 to Thursday 2025-10-09 it is 4: Saturday 09-27 is a rest
-    day, Sunday 09-28 a 调休 working day, 09-29 and 09-30 working days, 10-01..10-08 the
-    National Day holidays, and 10-09 counts.
-    """
-    return _count_working(_Calendar(), start, end)
-
-
-def _step_working(cal: _Calendar, d: date, n: int, step: int) -> date:
-    remaining = n
-    while remaining > 0:
-        d += timedelta(days=step)
-        if cal.is_working_day(d):
-            remaining -= 1
-    return d
-
-
-def add_working_days(d: date, n: int) -> date:
-    """The n-th working day after ``d`` (``d`` not counted): the last day of a period of
-    n working days from ``d``. Guarantees ``working_days_between(d, result) == n`` and,
-    for n ≥ 1, that the result is a working day. ``n == 0`` gives ``d``."""
-    if n < 0:
-        raise ValueError("n 不能为负数")
-    return _step_working(_Calendar(), d, n, +1)
-
-
-def subtract_working_days(d: date, n: int) -> date:
-    """The n-th working day before ``d`` (``d`` not counted): the latest day on which
-    something due "n个工作日前" of ``d`` may be done.
-
-    Guarantees, for n ≥ 1: the result is a working day and exactly n working days lie in
-    ``[result, d)``. ``n == 0`` gives ``d``. E.g. 3 working days before Thursday 2025-10-09
-    is Sunday 2025-09-28 (a 调休 working day), since 10-01..10-08 are holidays.
-    """
-    if n < 0:
-        raise ValueError("n 不能为负数")
-    return _step_working(_Calendar(), d, n, -1)
-
-
-# ---------------------------------------------------------------------------------------
 # Lead times
 
 
@@ -504,7 +414,7 @@ class LeadTimeCheck:
     the event day (negative when sent after the event's day). ``latest_allowed`` is the
     last moment of the latest allowed day in the county's time zone; ``ok`` is
     ``sent_at <= latest_allowed``. ``calendar_fallback`` is true when a working-day count
-    touched a year outside the official calendar's data (Monday–Friday were used).
+    touched a year without a published official table (Monday–Friday were used).
     """
 
     ok: bool
@@ -521,10 +431,10 @@ def _chinese_date(d: date) -> str:
 
 
 def lead_time_check(
-    sent_at: datetime, starts_at: datetime, rule: RuleValue, tz: str
+    sent_at: datetime, starts_at: datetime, rule: RuleValue, tz: str, calendar: WorkCalendar
 ) -> LeadTimeCheck:
     """Check that ``sent_at`` is at least ``rule`` before ``starts_at``, by calendar or
-    working days counted on dates in the county's time zone ``tz``.
+    working days (on the county's ``calendar``) counted on dates in its time zone ``tz``.
 
     The event's day is not counted and the sending day is: for a hearing on the 20th,
     "10日前" allows the 10th; for a forum on Thursday 2025-10-09, "3个工作日前" allows
@@ -538,15 +448,20 @@ def lead_time_check(
     zone = ZoneInfo(tz)
     sent_day = sent_at.astimezone(zone).date()
     event_day = starts_at.astimezone(zone).date()
-    cal = _Calendar()
+    fallback_years: tuple[int, ...] = ()
     if rule.unit == RuleUnit.CALENDAR_DAYS:
         latest_day = event_day - timedelta(days=rule.value)
         actual = (event_day - sent_day).days
     else:
-        latest_day = _step_working(cal, event_day, rule.value, -1)
+        latest_day = calendar.subtract_working_days(event_day, rule.value).due
         # Working days in [sent_day, event_day): shift the half-open interval by a day.
         one = timedelta(days=1)
-        actual = _count_working(cal, sent_day - one, event_day - one)
+        actual = calendar.working_days_between(sent_day - one, event_day - one)
+        # The days either count looked at: a year among them without a published table
+        # was counted Monday to Friday.
+        first = min(latest_day, sent_day)
+        last = max(event_day - one, sent_day - one)
+        fallback_years = calendar.assumed_years(first, last)
     latest_allowed = datetime.combine(latest_day, time.max, tzinfo=zone)
     ok = sent_at <= latest_allowed
     what = rule.default.action or f"{rule.title}相关事项"
@@ -558,8 +473,8 @@ def lead_time_check(
         f"{rule.title}：{cite(rule)}，应于{_chinese_date(latest_day)}（含）前{what}；"
         f"{lead}，{verdict}。"
     )
-    if cal.fallback_years:
-        years = "、".join(str(y) for y in sorted(cal.fallback_years))
+    if fallback_years:
+        years = "、".join(str(y) for y in fallback_years)
         message += f"（注：{years}年的法定节假日安排尚无官方数据，工作日暂按周一至周五计算。）"
     return LeadTimeCheck(
         ok=ok,
@@ -568,5 +483,5 @@ def lead_time_check(
         unit=rule.unit,
         latest_allowed=latest_allowed,
         message=message,
-        calendar_fallback=bool(cal.fallback_years),
+        calendar_fallback=bool(fallback_years),
     )

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.calendar import load_calendar
 from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host, require_state
@@ -58,7 +59,8 @@ async def add_material(
 
 async def material_warnings(session: AsyncSession, meeting: Meeting) -> list[str]:
     """For a 座谈会: materials must reach participants N working days before (county rule,
-    default 3 working days, seed 002 第七条), on the official calendar with 调休."""
+    default 3 working days, seed 002 第七条), on the county's working-day calendar (the
+    official tables with 调休 and its local closures, `backend.calendar`)."""
     if meeting.kind is not MeetingKind.FORUM:
         return []
     from backend.core import rules
@@ -72,12 +74,13 @@ async def material_warnings(session: AsyncSession, meeting: Meeting) -> list[str
     if not materials:
         return [f"尚未向与会代表送达会议材料（{rules.cite(rule)}）"]
     warnings = []
+    calendar = await load_calendar(session, meeting.tenant_id)
     for m in materials:
         if m.distributed_at is None:
             warnings.append(f"材料“{m.title}”尚未送达与会代表（{rules.cite(rule)}）")
             continue
         check = rules.lead_time_check(
-            m.distributed_at, meeting.starts_at, rule, timezone or "Asia/Shanghai"
+            m.distributed_at, meeting.starts_at, rule, timezone or "Asia/Shanghai", calendar
         )
         if not check.ok:
             warnings.append(f"材料“{m.title}”：{check.message}")

@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and the RLS test see the whole schema."""
 
 from backend.audit.models import AuditEntry
+from backend.calendar.models import CalendarDay, CalendarState, CalendarYear, LocalClosure
 from backend.core.base import Base
 from backend.meetings.models import (
     AgendaItem,
@@ -31,8 +32,12 @@ metadata = Base.metadata
 __all__ = [
     "AgendaItem",
     "AuditEntry",
+    "CalendarDay",
+    "CalendarState",
+    "CalendarYear",
     "Comment",
     "Event",
+    "LocalClosure",
     "LoginThrottle",
     "Material",
     "Meeting",

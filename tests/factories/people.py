@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 import itertools
 import random
+from dataclasses import dataclass
 
 from backend.core.security import encode_access_token
-from backend.people.models import Membership, Role, User
+from backend.people.models import Membership, PlatformOperator, Role, User
 from backend.people.passwords import hash_now
 from tests.conftest import LiveServer
 from tests.factories.tenants import Account, County
@@ -58,3 +59,25 @@ async def make_user(
     return Account(
         user_id=user.id, token=token_for(server, county.id, user.id), phone=phone, county=county
     )
+
+
+@dataclass
+class Operator:
+    id: int
+    token: str
+
+
+async def make_operator(server: LiveServer) -> Operator:
+    """A platform operator (inserted directly) with an access token minted for it."""
+    async with server.services.db.platform_transaction() as session:
+        operator = PlatformOperator(
+            username=f"op-{next(_phones) % 100_000_000:08d}-{random.randint(0, 9999)}",
+            password_hash=password_hash(),
+        )
+        session.add(operator)
+        await session.flush()
+    secret = server.services.settings.jwt_secret.get_secret_value()
+    token = encode_access_token(
+        secret=secret, ttl_seconds=900, tenant_id=None, operator_id=operator.id
+    )[0]
+    return Operator(id=operator.id, token=token)
