@@ -85,7 +85,56 @@ async def populate(server, gql) -> object:
         token=county.admin.token,
     )
     await populate_meeting(server, gql, county, member)
+    await populate_cases(server, county, township)
     return county
+
+
+async def populate_cases(server, county, township: int) -> None:
+    """One row in each cases table (written directly until the cases API exists)."""
+    from datetime import UTC, datetime
+
+    from backend.cases import models as cases
+
+    async with server.services.db.transaction(tenant_id=county.id) as session:
+        case = cases.Case(
+            tenant_id=county.id,
+            number="2026-000001",
+            channel=cases.CaseChannel.ONLINE,
+            kind=cases.CaseKind.DEMAND,
+            title="路灯不亮",
+            body="村口路灯坏了",
+            state=cases.CaseState.RECEIVED,
+            accountable_unit_id=township,
+            received_at=datetime.now(UTC),
+        )
+        session.add(case)
+        await session.flush()
+        session.add_all(
+            [
+                cases.CaseAssignment(
+                    tenant_id=county.id,
+                    case_id=case.id,
+                    unit_id=township,
+                    role=cases.AssignmentRole.LEAD,
+                    state=cases.AssignmentState.PENDING,
+                ),
+                cases.CaseReply(
+                    tenant_id=county.id, case_id=case.id, kind=cases.ReplyKind.NOTE, body="备注"
+                ),
+                cases.TopicRule(
+                    tenant_id=county.id, included=False, topic="涉诉事项", keywords=["诉讼"]
+                ),
+                cases.CaseAttachment(
+                    tenant_id=county.id,
+                    case_id=case.id,
+                    file_name="a.txt",
+                    content_type="text/plain",
+                    size_bytes=1,
+                    sha256="0" * 64,
+                    data=b"a",
+                ),
+            ]
+        )
 
 
 MEETING_ROWS = """

@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and the RLS test see the whole schema."""
 
 from backend.audit.models import AuditEntry
+from backend.cases.models import Case, CaseAssignment, CaseAttachment, CaseReply, TopicRule
 from backend.core.base import Base
 from backend.meetings.models import (
     AgendaItem,
@@ -31,6 +32,10 @@ metadata = Base.metadata
 __all__ = [
     "AgendaItem",
     "AuditEntry",
+    "Case",
+    "CaseAssignment",
+    "CaseAttachment",
+    "CaseReply",
     "Comment",
     "Event",
     "LoginThrottle",
@@ -48,6 +53,7 @@ __all__ = [
     "SpeakingRequest",
     "StreamHead",
     "Tenant",
+    "TopicRule",
     "User",
     "Venue",
     "Vote",
