@@ -18,7 +18,7 @@ import enum
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -131,8 +131,12 @@ UNION ALL
 SELECT 'place', place_unit_id::text, count(*) FILTER (WHERE cur), count(*) FILTER (WHERE NOT cur)
   FROM c WHERE place_unit_id IS NOT NULL GROUP BY place_unit_id
 UNION ALL
-SELECT 'keyword', k, count(DISTINCT id) FILTER (WHERE cur), count(DISTINCT id) FILTER (WHERE NOT cur)
-  FROM c, unnest(c.keywords) AS k GROUP BY k
+SELECT 'keyword', coalesce(s.canonical, k), count(DISTINCT id) FILTER (WHERE cur),
+       count(DISTINCT id) FILTER (WHERE NOT cur)
+  FROM c CROSS JOIN LATERAL unnest(c.keywords) AS k
+  LEFT JOIN unnest(CAST(:variants AS text[]), CAST(:canonicals AS text[])) AS s(variant, canonical)
+    ON s.variant = k
+  GROUP BY 2
 """
 
 
@@ -158,13 +162,21 @@ async def hot_topics(
     tz = await county_timezone(session)
     lo, hi = bounds(start, end, tz)
     prev_lo, _ = bounds(prev_start, prev_end, tz)
+    vocabulary = await county_vocabulary(session)
+    variants = sorted(vocabulary.synonyms)
     rows = (
         await session.execute(
             text(_BOARD),
-            {"start": lo, "end": hi, "prev_start": prev_lo, "all_cases": staff},
+            {
+                "start": lo,
+                "end": hi,
+                "prev_start": prev_lo,
+                "all_cases": staff,
+                "variants": variants,
+                "canonicals": [vocabulary.synonyms[v] for v in variants],
+            },
         )
     ).tuples()
-    vocabulary = await county_vocabulary(session)
     total = previous_total = 0
     dims: dict[str, list[tuple[str, int, int]]] = {"kind": [], "class": [], "place": []}
     words_cur: Counter[str] = Counter()
@@ -173,18 +185,20 @@ async def hot_topics(
         if dim == "total":
             total, previous_total = cur, prev
         elif dim == "keyword":
-            # Folding two variants into one canonical word may count a case twice (a case
-            # with both 装电梯 and 加装电梯); the board's counts are of keyword mentions by
-            # case, as 民意热度表 print them.
-            folded = vocabulary.fold(key)
-            if folded is not None:
-                words_cur[folded] += cur
-                words_prev[folded] += prev
+            # Synonyms are folded in the statement (a case that says both 装电梯 and 加装电梯
+            # counts once); stop words are dropped here.
+            if vocabulary.fold(key) is not None:
+                words_cur[key] += cur
+                words_prev[key] += prev
         else:
             dims[dim].append((key, cur, prev))
     minimum = 1 if staff else PUBLIC_MIN_COUNT
     keywords = sorted(
-        (Count(key=w, label=w, count=n, previous=words_prev[w]) for w, n in words_cur.items() if n >= minimum),
+        (
+            Count(key=w, label=w, count=n, previous=words_prev[w])
+            for w, n in words_cur.items()
+            if n >= minimum
+        ),
         key=lambda c: (-c.count, -c.previous, c.key),
     )[:limit]
     place_names: dict[str, str] = {}
@@ -193,7 +207,7 @@ async def hot_topics(
         names = await session.execute(
             text("SELECT id::text, name FROM org_units WHERE id = ANY(:ids)"), {"ids": place_ids}
         )
-        place_names = dict(names.tuples())
+        place_names = {k: v for k, v in names.tuples()}
 
     def counts(dim: str, labels: dict[str, str], floor: int = 1) -> list[Count]:
         return sorted(
@@ -276,8 +290,8 @@ async def set_vocabulary(
             put(word, canonical, False, f"synonyms.{i}.variants.{j}")
     for i, raw in enumerate(stop_words):
         put(_term(raw, f"stopWords.{i}"), None, True, f"stopWords.{i}")
-    for word, (canonical, _) in rows.items():
-        if canonical is not None and word in canonicals:
+    for word, (of, _) in rows.items():
+        if of is not None and word in canonicals:
             raise DomainError(
                 CaseErrorCode.INVALID,
                 f"“{word}”已是标准词，不能再作为其他词的同义词",
@@ -298,3 +312,62 @@ def synonym_groups(vocabulary: Vocabulary) -> list[SynonymGroup]:
     for variant, canonical in sorted(vocabulary.synonyms.items()):
         groups.setdefault(canonical, []).append(variant)
     return [SynonymGroup(canonical=c, variants=v) for c, v in sorted(groups.items())]
+
+
+@dataclass(frozen=True)
+class GoldenIdea:
+    """An adopted suggestion (金点子) as the bank lists it: no contact details."""
+
+    case_id: int
+    number: str
+    title: str
+    body: str
+    received_at: datetime
+    closed_at: datetime | None
+    unit_id: int
+    unit_name: str
+    place_name: str | None
+    keywords: list[str]
+    published: bool
+
+
+_GOLDEN = """
+SELECT c.id, c.number, c.title, c.body, c.received_at, c.closed_at, c.accountable_unit_id,
+       u.name AS unit_name, p.name AS place_name, c.keywords, c.published_at IS NOT NULL
+FROM cases c
+JOIN org_units u ON u.id = c.accountable_unit_id
+LEFT JOIN org_units p ON p.id = c.place_unit_id
+WHERE c.adopted AND c.kind = 'SUGGESTION' AND c.state <> 'MERGED'
+  AND (:all_cases OR (NOT c.is_private AND c.published_at IS NOT NULL))
+  AND (CAST(:after AS bigint) IS NULL OR c.id < :after)
+ORDER BY c.id DESC
+LIMIT :limit
+"""
+
+
+async def golden_ideas(
+    session: AsyncSession, principal: Principal, *, after: int | None, limit: int
+) -> list[GoldenIdea]:
+    """The 金点子 bank: adopted suggestions, newest first, `limit` of them after the case id
+    `after`. Staff see every adopted suggestion; anyone else those published and not
+    private (点对点)."""
+    principal.require_tenant()
+    rows = await session.execute(
+        text(_GOLDEN), {"all_cases": is_staff(principal), "after": after, "limit": limit}
+    )
+    return [
+        GoldenIdea(
+            case_id=r[0],
+            number=r[1],
+            title=r[2],
+            body=r[3],
+            received_at=r[4],
+            closed_at=r[5],
+            unit_id=r[6],
+            unit_name=r[7],
+            place_name=r[8],
+            keywords=list(r[9] or []),
+            published=bool(r[10]),
+        )
+        for r in rows.tuples()
+    ]

@@ -23,10 +23,22 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from backend.cases.models import CaseChannel, CaseKind, CaseState, Satisfaction
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.cases.errors import CaseErrorCode
+from backend.cases.events import CASE_EVENTS, CaseEvent, CaseReceived
+from backend.cases.models import Case, CaseChannel, CaseKind, CaseState, Satisfaction
+from backend.cases.text import keywords
+from backend.core.db import CHECK_EVENTS
+from backend.core.errors import DomainError
+from backend.core.security import Principal
+from realtime import log as events
+from realtime.log import EventDraft
+from tenants.models import OrgUnit
 
 #: At most this many data rows per ledger (a bigger one is split by the county).
 MAX_ROWS = 5000
@@ -364,7 +376,8 @@ def check_row(
 
     title, body = cell(ColumnKey.TITLE), cell(ColumnKey.BODY)
     if not title and not body:
-        problem(ColumnKey.TITLE if ColumnKey.TITLE in raw.index else ColumnKey.BODY, "标题和内容不能都为空")
+        missing = ColumnKey.TITLE if ColumnKey.TITLE in raw.index else ColumnKey.BODY
+        problem(missing, "标题和内容不能都为空")
     if len(title) > MAX_TITLE:
         problem(ColumnKey.TITLE, f"标题不能超过{MAX_TITLE}个字")
     if len(body) > MAX_BODY:
@@ -378,7 +391,11 @@ def check_row(
     if text := cell(ColumnKey.CHANNEL):
         found = CHANNELS.get(text.replace(" ", ""))
         if found is None:
-            problem(ColumnKey.CHANNEL, f"未知的来源渠道“{text[:20]}”（可填：网上、现场、网格员代录、网络问政、会议、12345热线）")
+            problem(
+                ColumnKey.CHANNEL,
+                f"未知的来源渠道“{text[:20]}”"
+                "（可填：网上、现场、网格员代录、网络问政、会议、12345热线）",
+            )
         else:
             channel = found
 
@@ -403,7 +420,10 @@ def check_row(
     if text := cell(ColumnKey.STATE):
         found_state = STATES.get(text.replace(" ", ""))
         if found_state is None:
-            problem(ColumnKey.STATE, f"未知的办理状态“{text[:20]}”（可填：已受理、办理中、已答复、已办结）")
+            problem(
+                ColumnKey.STATE,
+                f"未知的办理状态“{text[:20]}”（可填：已受理、办理中、已答复、已办结）",
+            )
         else:
             state = found_state
 
@@ -424,7 +444,10 @@ def check_row(
     if text := cell(ColumnKey.SATISFACTION):
         satisfaction = SATISFACTIONS.get(text.replace(" ", ""))
         if satisfaction is None:
-            problem(ColumnKey.SATISFACTION, f"未知的满意度“{text[:20]}”（可填：满意、基本满意、不满意）")
+            problem(
+                ColumnKey.SATISFACTION,
+                f"未知的满意度“{text[:20]}”（可填：满意、基本满意、不满意）",
+            )
         elif state is not CaseState.CLOSED:
             problem(ColumnKey.SATISFACTION, "未办结的事项不能有满意度评价")
 
@@ -463,3 +486,247 @@ def check_row(
         number=number,
         headers=raw.headers,
     )
+
+
+# -- writing a ledger ------------------------------------------------------------------------
+
+
+class RowStatus(enum.Enum):
+    CREATED = "CREATED"  # a new case (or, in a dry run, one would be)
+    DUPLICATE = "DUPLICATE"  # imported before (this file or an earlier one): nothing new
+    REJECTED = "REJECTED"  # not imported: see its problems
+
+
+@dataclass
+class RowReport:
+    line: int
+    status: RowStatus
+    case_id: int | None = None
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+@dataclass
+class LedgerReport:
+    rows: list[RowReport]
+    unknown_columns: list[str]
+
+    def count(self, status: RowStatus) -> int:
+        return sum(1 for r in self.rows if r.status is status)
+
+
+#: Kinds of unit a matter's place (所属村社) may be.
+PLACE_KINDS = ("VILLAGE", "COMMUNITY", "GRID", "TOWNSHIP", "SUBDISTRICT")
+
+
+async def import_ledger(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    file_name: str,
+    data: bytes,
+    dry_run: bool = False,
+    now: datetime | None = None,
+) -> LedgerReport:
+    """Import a ledger (county admins): each row becomes a case in a savepoint of its own
+    (`channel` from 来源渠道, IMPORT when the ledger has none), or is reported DUPLICATE or
+    REJECTED. `dry_run` checks every row and writes nothing. A file that is no ledger at all
+    is a DomainError (field `fileName` or `contentBase64`)."""
+    principal.require_county_admin()
+    tenant_id = principal.require_tenant()
+    try:
+        raw = read_ledger(file_name, data)
+    except LedgerError as exc:
+        unsupported = exc.message.startswith("只支持")
+        raise DomainError(
+            CaseErrorCode.INVALID,
+            exc.message,
+            field="fileName" if unsupported else "contentBase64",
+        ) from exc
+    from backend.cases.statistics import county_timezone
+
+    tz = await county_timezone(session)
+    now = now or datetime.now(UTC)
+    units = await _units_by_name(session)
+    root_id = await session.scalar(
+        select(OrgUnit.id).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id).limit(1)
+    )
+    assert root_id is not None  # every county has its root unit
+    checked: list[tuple[int, LedgerRow | list[RowProblem]]] = [
+        (line, check_row(raw, line, cells, tz=tz, now=now)) for line, cells in raw.rows
+    ]
+    keys = [r.client_key for _, r in checked if isinstance(r, LedgerRow)]
+    existing: dict[str, tuple[int, str | None]] = {}
+    if keys:
+        found = await session.execute(
+            select(Case.client_key, Case.id, Case.content_digest).where(Case.client_key.in_(keys))
+        )
+        existing = {k: (i, d) for k, i, d in found.tuples() if k is not None}
+    if not dry_run:
+        # One import at a time per county: numbers are allocated in memory below.
+        await session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext('cases.ledger_import'), :t)"),
+            {"t": tenant_id},
+        )
+    numbers = _Numbers(session, now.astimezone(tz).year)
+    reports: list[RowReport] = []
+    for line, result in checked:
+        if not isinstance(result, LedgerRow):
+            reports.append(RowReport(line=line, status=RowStatus.REJECTED, problems=result))
+            continue
+        row = result
+        problems: list[RowProblem] = []
+        unit_id = _lookup(units, row.unit_name, None, row, ColumnKey.UNIT, "承办单位", problems)
+        place_id = _lookup(
+            units, row.place_name, PLACE_KINDS, row, ColumnKey.PLACE, "村社", problems
+        )
+        seen = existing.get(row.client_key)
+        if seen is not None and seen[1] not in (None, row.content_digest):
+            problems.append(
+                RowProblem(
+                    column=row.column(ColumnKey.NUMBER),
+                    reason=f"受理编号“{row.number}”已导入过，但内容与之前不同",
+                )
+            )
+        if problems:
+            reports.append(RowReport(line=line, status=RowStatus.REJECTED, problems=problems))
+            continue
+        if seen is not None:
+            reports.append(RowReport(line=line, status=RowStatus.DUPLICATE, case_id=seen[0]))
+            continue
+        if dry_run:
+            existing[row.client_key] = (0, row.content_digest)
+            reports.append(RowReport(line=line, status=RowStatus.CREATED))
+            continue
+        async with session.begin_nested():
+            case = await write_case(
+                session,
+                principal,
+                tenant_id=tenant_id,
+                number=await numbers.next(),
+                row=row,
+                unit_id=unit_id or root_id,
+                place_id=place_id,
+            )
+        existing[row.client_key] = (case.id, row.content_digest)
+        reports.append(RowReport(line=line, status=RowStatus.CREATED, case_id=case.id))
+    if dry_run:
+        for r in reports:
+            if r.status is RowStatus.DUPLICATE and r.case_id == 0:
+                r.case_id = None
+    return LedgerReport(rows=reports, unknown_columns=raw.unknown_headers)
+
+
+async def _units_by_name(session: AsyncSession) -> dict[str, list[tuple[int, str]]]:
+    rows = await session.execute(select(OrgUnit.name, OrgUnit.id, OrgUnit.kind))
+    out: dict[str, list[tuple[int, str]]] = {}
+    for name, unit_id, kind in rows.tuples():
+        out.setdefault(name, []).append((unit_id, kind.value))
+    return out
+
+
+def _lookup(
+    units: dict[str, list[tuple[int, str]]],
+    name: str | None,
+    kinds: tuple[str, ...] | None,
+    row: LedgerRow,
+    key: ColumnKey,
+    noun: str,
+    problems: list[RowProblem],
+) -> int | None:
+    if not name:
+        return None
+    found = [u for u, kind in units.get(name, []) if kinds is None or kind in kinds]
+    if len(found) == 1:
+        return found[0]
+    reason = f"未找到{noun}“{name[:30]}”" if not found else f"有多个名为“{name[:30]}”的{noun}"
+    problems.append(RowProblem(column=row.column(key), reason=reason))
+    return None
+
+
+class _Numbers:
+    """受理编号 of imported cases: `I<year>-<sequence>` per county (apart from intake's)."""
+
+    def __init__(self, session: AsyncSession, year: int) -> None:
+        self._session = session
+        self._prefix = f"I{year}-"
+        self._last: int | None = None
+
+    async def next(self) -> str:
+        if self._last is None:
+            top = await self._session.scalar(
+                select(func.max(Case.number)).where(Case.number.like(self._prefix + "%"))
+            )
+            self._last = int(top.removeprefix(self._prefix)) if top else 0
+        self._last += 1
+        return f"{self._prefix}{self._last:06d}"
+
+
+async def write_case(
+    session: AsyncSession,
+    principal: Principal | None,
+    *,
+    tenant_id: int,
+    number: str,
+    row: LedgerRow,
+    unit_id: int,
+    place_id: int | None,
+    client_key: str | None = None,
+    adopted: bool = False,
+) -> Case:
+    """Insert a case as a ledger recorded it (any state, its own times) with its
+    `case.received` event; no deadline is computed for a past case (`due_on` stays null,
+    so it counts as on time: the ledger has no deadline to hold it to)."""
+    case = Case(
+        tenant_id=tenant_id,
+        number=number,
+        channel=row.channel,
+        kind=row.kind,
+        title=row.title,
+        body=row.body,
+        is_private=row.is_private,
+        state=row.state,
+        contact_name=row.contact_name,
+        contact_phone=row.contact_phone,
+        entered_by_user_id=principal.user_id if principal else None,
+        place_unit_id=place_id,
+        accountable_unit_id=unit_id,
+        received_at=row.received_at,
+        closed_at=row.closed_at,
+        satisfaction=row.satisfaction,
+        rated_at=row.closed_at if row.satisfaction else None,
+        client_key=client_key or row.client_key,
+        content_digest=row.content_digest,
+        keywords=keywords(f"{row.title}\n{row.body}"),
+        adopted=adopted,
+    )
+    session.add(case)
+    await session.flush()
+    payload: CaseReceived = {
+        "id": case.id,
+        "number": case.number,
+        "channel": case.channel.value,
+        "kind": case.kind.value,
+        "title": case.title,
+        "state": case.state.value,
+        "isPrivate": case.is_private,
+        "accountableUnitId": case.accountable_unit_id,
+        "placeUnitId": case.place_unit_id,
+        "submitterId": None,
+        "meetingId": None,
+        "meetingCommentId": None,
+    }
+    if session.info.get(CHECK_EVENTS):
+        CASE_EVENTS.check(CaseEvent.CASE_RECEIVED, payload)
+    await events.append(
+        session,
+        tenant_id=tenant_id,
+        stream=f"case:{case.id}",
+        drafts=[
+            EventDraft(
+                type=CaseEvent.CASE_RECEIVED.value,
+                payload=cast(dict[str, Any], payload),
+                actor_user_id=principal.user_id if principal else None,
+            )
+        ],
+    )
+    return case

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Enum,
@@ -24,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.base import Base, TenantOwned, Timestamped, enum_column, id_column
@@ -255,3 +257,32 @@ class CaseAttachment(TenantOwned, Timestamped, Base):
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CaseTerm(TenantOwned, Timestamped, Base):
+    """A county's own word for the hot-topic board and the suggester (`backend.cases.board`):
+    a variant counted as `canonical` (装电梯 → 加装电梯), or a stop word (`stop`)."""
+
+    __tablename__ = "case_terms"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "term"),
+        CheckConstraint("stop OR canonical IS NOT NULL", name="role"),
+    )
+
+    id: Mapped[int] = id_column()
+    term: Mapped[str] = mapped_column(String(50))
+    canonical: Mapped[str | None] = mapped_column(String(50))
+    stop: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+
+
+class CaseSuggester(TenantOwned, Base):
+    """A county's classification model (`backend.cases.suggest`): the counts of its naive
+    Bayes over the keywords of `trained_on` closed cases."""
+
+    __tablename__ = "case_suggesters"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    id: Mapped[int] = id_column()
+    trained_on: Mapped[int] = mapped_column(Integer)
+    trained_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    model: Mapped[dict[str, Any]] = mapped_column(JSONB)

@@ -235,15 +235,11 @@ def check_period(start: date, end: date) -> None:
     if end < start:
         raise DomainError(CaseErrorCode.INVALID, "统计结束日期不能早于开始日期", field="period.to")
     if (end - start).days > MAX_PERIOD_DAYS:
-        raise DomainError(
-            CaseErrorCode.INVALID, "统计时段不能超过十年", field="period.to"
-        )
+        raise DomainError(CaseErrorCode.INVALID, "统计时段不能超过十年", field="period.to")
 
 
 async def county_timezone(session: AsyncSession) -> ZoneInfo:
-    tz = await session.scalar(
-        text("SELECT timezone FROM tenants WHERE id = app_tenant_id()")
-    )
+    tz = await session.scalar(text("SELECT timezone FROM tenants WHERE id = app_tenant_id()"))
     try:
         return ZoneInfo(tz or "Asia/Shanghai")
     except (KeyError, ValueError):
@@ -338,7 +334,9 @@ async def unit_ranking(
         session, principal, start=start, end=end, group_by=GroupBy.UNIT, today=today
     )
     scored = [(ranking_score(g), g) for g in stats.groups if g.key.isdigit()]
-    scored.sort(key=lambda sg: (sg[0] is None, -(sg[0] or 0), -sg[1].received, stats.label(sg[1].key)))
+    scored.sort(
+        key=lambda sg: (sg[0] is None, -(sg[0] or 0), -sg[1].received, stats.label(sg[1].key))
+    )
     return [
         RankedUnit(rank=i, unit_id=int(g.key), name=stats.label(g.key), score=s, figures=g)
         for i, (s, g) in enumerate(scored, start=1)

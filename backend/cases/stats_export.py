@@ -59,7 +59,8 @@ def statistics_xlsx(
     sheet = book.active
     assert sheet is not None
     sheet.title = "办理情况统计"
-    title = f"{county}群众诉求办理情况统计表（{stats.start.isoformat()} 至 {stats.end.isoformat()}）"
+    period = f"{stats.start.isoformat()} 至 {stats.end.isoformat()}"
+    title = f"{county}群众诉求办理情况统计表（{period}）"
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([f"导出时间：{made_at.strftime('%Y-%m-%d %H:%M')}"])
@@ -100,12 +101,13 @@ def statistics_xlsx(
     sheet.freeze_panes = "B4"
     if ranking is not None:
         ranks = book.create_sheet("单位排名")
-        ranks.append(["排名", "承办单位", "综合得分", "响应率(%)", "解决率(%)", "满意率(%)", "受理数"])
+        ranks.append(
+            ["排名", "承办单位", "综合得分", "响应率(%)", "解决率(%)", "满意率(%)", "受理数"]
+        )
         for r in ranking:
             f = r.figures
-            ranks.append(
-                [r.rank, r.name, r.score, f.response_rate, f.resolution_rate, f.satisfaction_rate, f.received]
-            )
+            rates = [f.response_rate, f.resolution_rate, f.satisfaction_rate]
+            ranks.append([r.rank, r.name, r.score, *rates, f.received])
         ranks.column_dimensions["B"].width = 24
     out = io.BytesIO()
     book.save(out)

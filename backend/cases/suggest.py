@@ -23,6 +23,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.core.errors import DomainError
+from backend.core.security import Principal, Role
+
 #: No suggestion from fewer closed cases than this.
 MIN_TRAINING_CASES = 5
 #: Train again after this many more closed cases (or a tenth more, whichever is larger).
@@ -186,3 +189,47 @@ def suggest(model: Suggester, words: Sequence[str]) -> Suggestion:
         units=[(int(u), p) for u, p in model.unit.rank(words)],
         trained_on=model.trained_on,
     )
+
+
+async def suggest_for_case(
+    session: AsyncSession, principal: Principal, *, case_id: int
+) -> Suggestion | None:
+    """Suggest a kind and a responsible unit for a case (staff who handle cases: the county
+    office, the units' staff, collectors), and keep the best of each on the case
+    (`suggested_kind`, `suggested_unit_id`) for the staff who confirm it. None while the
+    county has too few closed cases to learn from."""
+    from backend.cases.board import county_vocabulary
+    from backend.cases.errors import CaseErrorCode
+    from backend.cases.models import Case, CaseKind
+
+    principal.require(Role.DEPARTMENT_STAFF, Role.COLLECTOR)
+    tenant_id = principal.require_tenant()
+    case = await session.get(Case, case_id)
+    if case is None:
+        raise DomainError(CaseErrorCode.NOT_FOUND, "未找到该事项", field="caseId")
+    model = await county_suggester(session, tenant_id)
+    if model is None:
+        return None
+    vocabulary = await county_vocabulary(session)
+    words = vocabulary.fold_all(case.keywords or [])
+    suggestion = suggest(model, words)
+    # Units that no longer exist are not suggested.
+    if suggestion.units:
+        from tenants.models import OrgUnit
+
+        alive = set(
+            (
+                await session.scalars(
+                    select(OrgUnit.id).where(OrgUnit.id.in_([u for u, _ in suggestion.units]))
+                )
+            ).all()
+        )
+        suggestion = Suggestion(
+            kinds=suggestion.kinds,
+            units=[(u, p) for u, p in suggestion.units if u in alive],
+            trained_on=suggestion.trained_on,
+        )
+    case.suggested_kind = CaseKind(suggestion.kinds[0][0]) if suggestion.kinds else None
+    case.suggested_unit_id = suggestion.units[0][0] if suggestion.units else None
+    await session.flush()
+    return suggestion

@@ -52,6 +52,7 @@ from realtime.owners import StreamOwners, relay_for
 from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
 from realtime.ws.admission import SocketCounts
+from schema.cases.http import case_statistics_xlsx
 from schema.context import Context
 from schema.meetings.http import record_docx
 from schema.pages import encode_json
@@ -335,6 +336,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             Route("/meetings/{meeting_id}/record.docx", record_docx),
+            Route("/exports/case-statistics.xlsx", case_statistics_xlsx),
             Mount("/static/graphiql", StaticFiles(directory=ASSETS), name="graphiql-assets"),
         ],
         lifespan=lifespan,

@@ -1,7 +1,15 @@
 """Every table, imported in one place so Alembic and the RLS test see the whole schema."""
 
 from backend.audit.models import AuditEntry
-from backend.cases.models import Case, CaseAssignment, CaseAttachment, CaseReply, TopicRule
+from backend.cases.models import (
+    Case,
+    CaseAssignment,
+    CaseAttachment,
+    CaseReply,
+    CaseSuggester,
+    CaseTerm,
+    TopicRule,
+)
 from backend.core.base import Base
 from backend.meetings.models import (
     AgendaItem,
@@ -36,6 +44,8 @@ __all__ = [
     "CaseAssignment",
     "CaseAttachment",
     "CaseReply",
+    "CaseSuggester",
+    "CaseTerm",
     "Comment",
     "Event",
     "LoginThrottle",
