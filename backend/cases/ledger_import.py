@@ -19,7 +19,6 @@ import enum
 import hashlib
 import io
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -271,11 +270,22 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
         raise LedgerError("无法读取 .xlsx 文件（文件损坏或不是 Excel 工作簿）") from exc
     try:
+        if not book.worksheets:
+            raise LedgerError("台账为空：工作簿中没有工作表")
         sheet = book.worksheets[0]
-        for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        rows = sheet.iter_rows(values_only=True)
+        line = 0
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # a damaged sheet inside a readable archive
+                raise LedgerError(f".xlsx 文件第{line + 1}行无法读取（文件已损坏）") from exc
+            line += 1
             yield line, list(row)
     finally:
         book.close()

@@ -231,7 +231,18 @@ def require_statistics_reader(principal: Principal) -> None:
     principal.require(Role.DEPARTMENT_STAFF, Role.OBSERVER)
 
 
+#: Periods are of dates between these years (cases are of this century).
+YEARS = (2000, 2100)
+
+
 def check_period(start: date, end: date) -> None:
+    for name, day in (("period.from", start), ("period.to", end)):
+        if not YEARS[0] <= day.year <= YEARS[1]:
+            raise DomainError(
+                CaseErrorCode.INVALID,
+                f"统计日期须在{YEARS[0]}年至{YEARS[1]}年之间",
+                field=name,
+            )
     if end < start:
         raise DomainError(CaseErrorCode.INVALID, "统计结束日期不能早于开始日期", field="period.to")
     if (end - start).days > MAX_PERIOD_DAYS:
@@ -329,6 +340,7 @@ async def unit_ranking(
     """The units ranked for the cases received in `month` (any day of it), best first; units
     with nothing to score come last, by name."""
     start = month.replace(day=1)
+    check_period(start, start)
     end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     stats = await case_statistics(
         session, principal, start=start, end=end, group_by=GroupBy.UNIT, today=today
