@@ -20,6 +20,9 @@ from strawberry.types import ExecutionContext
 
 from backend.core.settings import Settings
 from schema.audit.api import AuditQueries
+from schema.cases.mutations import CaseMutations
+from schema.cases.queries import CaseQueries
+from schema.cases.subscriptions import CaseSubscriptions
 from schema.errors import ErrorPolicy
 from schema.input_checks import InputChecks, refuse_bad_input
 from schema.limits import (
@@ -42,7 +45,13 @@ from schema.tenants.api import TenantMutations, TenantQueries
 
 @strawberry.type(description="Everything that can be read.")
 class Query(
-    TenantQueries, PeopleQueries, AuditQueries, RealtimeQueries, MeetingQueries, VotingCodeQueries
+    TenantQueries,
+    PeopleQueries,
+    AuditQueries,
+    RealtimeQueries,
+    MeetingQueries,
+    VotingCodeQueries,
+    CaseQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -55,12 +64,14 @@ class Query(
     description="Everything that can be changed. Each mutation is one transaction: "
     "it either applies fully or returns errors and changes nothing."
 )
-class Mutation(TenantMutations, PeopleMutations, MeetingMutations, VotingCodeMutations):
+class Mutation(
+    TenantMutations, PeopleMutations, MeetingMutations, VotingCodeMutations, CaseMutations
+):
     pass
 
 
 @strawberry.type(description="Live feeds, over websockets at /graphql.")
-class Subscription(RealtimeSubscriptions, MeetingSubscriptions):
+class Subscription(RealtimeSubscriptions, MeetingSubscriptions, CaseSubscriptions):
     pass
 
 
