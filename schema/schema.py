@@ -22,6 +22,8 @@ from backend.core.settings import Settings
 from schema.audit.api import AuditQueries
 from schema.cases.analytics import CaseAnalyticsQueries
 from schema.cases.mutations import CaseMutations
+from schema.cases.queries import CaseQueries
+from schema.cases.subscriptions import CaseSubscriptions
 from schema.errors import ErrorPolicy
 from schema.input_checks import InputChecks, refuse_bad_input
 from schema.limits import (
@@ -50,6 +52,7 @@ class Query(
     RealtimeQueries,
     MeetingQueries,
     VotingCodeQueries,
+    CaseQueries,
     CaseAnalyticsQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
@@ -70,7 +73,7 @@ class Mutation(
 
 
 @strawberry.type(description="Live feeds, over websockets at /graphql.")
-class Subscription(RealtimeSubscriptions, MeetingSubscriptions):
+class Subscription(RealtimeSubscriptions, MeetingSubscriptions, CaseSubscriptions):
     pass
 
 

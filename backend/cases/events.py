@@ -202,3 +202,48 @@ CASE_EVENTS = EventTypes(
     },
 )
 del E
+
+
+class InboxEvent(enum.StrEnum):
+    """The types of a unit's inbox stream (`caseinbox:<unit>`): what reaches its staff."""
+
+    RECEIVED = "inbox.received"  # a case raised at this unit (首接)
+    DISPATCHED = "inbox.dispatched"  # a case dispatched to this unit (待签收)
+    SIGNED = "inbox.signed"  # this unit signed for it
+    RETURNED = "inbox.returned"  # a unit returned it (to the county office's inbox)
+    ESCALATED = "inbox.escalated"  # asked for help (吹哨) or handed down
+    SUPERVISED = "inbox.supervised"  # 督办
+    REOPENED = "inbox.reopened"  # the submitter was not satisfied
+    DUE_SOON = "inbox.dueSoon"
+    OVERDUE = "inbox.overdue"
+
+
+@shape
+class InboxItem(TypedDict):
+    caseId: int
+    number: str
+    title: str
+    state: str
+    assignmentId: int | None
+    role: str | None
+    dueOn: str | None
+    note: str | None
+
+
+B = InboxEvent
+INBOX_EVENTS = EventTypes(
+    kind="caseinbox",
+    names=InboxEvent,
+    specs={
+        B.RECEIVED: EventSpec(InboxItem, "新受理"),
+        B.DISPATCHED: EventSpec(InboxItem, "新派单"),
+        B.SIGNED: EventSpec(InboxItem, "已签收"),
+        B.RETURNED: EventSpec(InboxItem, "退单待重派"),
+        B.ESCALATED: EventSpec(InboxItem, "上报/下派"),
+        B.SUPERVISED: EventSpec(InboxItem, "督办"),
+        B.REOPENED: EventSpec(InboxItem, "不满意重办"),
+        B.DUE_SOON: EventSpec(InboxItem, "临期提醒"),
+        B.OVERDUE: EventSpec(InboxItem, "超期提醒"),
+    },
+)
+del B

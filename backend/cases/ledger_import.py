@@ -22,21 +22,20 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.cases.errors import CaseErrorCode
-from backend.cases.events import CASE_EVENTS, CaseEvent, CaseReceived
+from backend.cases.events import CaseEvent
+from backend.cases.intake import next_number, received_snapshot
 from backend.cases.models import Case, CaseChannel, CaseKind, CaseState, Satisfaction
+from backend.cases.stream import append_event
 from backend.cases.text import keywords
-from backend.core.db import CHECK_EVENTS
 from backend.core.errors import DomainError
 from backend.core.security import Principal
-from realtime import log as events
-from realtime.log import EventDraft
 from tenants.models import OrgUnit
 
 #: At most this many data rows per ledger (a bigger one is split by the county).
@@ -572,12 +571,12 @@ async def import_ledger(
         )
         existing = {k: (i, d) for k, i, d in found.tuples() if k is not None}
     if not dry_run:
-        # One import at a time per county: numbers are allocated in memory below.
+        # One import at a time per county: two imports of one ledger at once would both
+        # find its rows new.
         await session.execute(
             text("SELECT pg_advisory_xact_lock(hashtext('cases.ledger_import'), :t)"),
-            {"t": tenant_id},
+            {"t": tenant_id % 2_147_483_647},
         )
-    numbers = _Numbers(session, now.astimezone(tz).year)
     reports: list[RowReport] = []
     for line, result in checked:
         if not isinstance(result, LedgerRow):
@@ -612,7 +611,7 @@ async def import_ledger(
                 session,
                 principal,
                 tenant_id=tenant_id,
-                number=await numbers.next(),
+                number=await next_number(session, tenant_id, row.received_at.astimezone(tz).year),
                 row=row,
                 unit_id=unit_id or root_id,
                 place_id=place_id,
@@ -653,24 +652,6 @@ def _lookup(
     return None
 
 
-class _Numbers:
-    """受理编号 of imported cases: `I<year>-<sequence>` per county (apart from intake's)."""
-
-    def __init__(self, session: AsyncSession, year: int) -> None:
-        self._session = session
-        self._prefix = f"I{year}-"
-        self._last: int | None = None
-
-    async def next(self) -> str:
-        if self._last is None:
-            top = await self._session.scalar(
-                select(func.max(Case.number)).where(Case.number.like(self._prefix + "%"))
-            )
-            self._last = int(top.removeprefix(self._prefix)) if top else 0
-        self._last += 1
-        return f"{self._prefix}{self._last:06d}"
-
-
 async def write_case(
     session: AsyncSession,
     principal: Principal | None,
@@ -683,9 +664,11 @@ async def write_case(
     client_key: str | None = None,
     adopted: bool = False,
 ) -> Case:
-    """Insert a case as a ledger recorded it (any state, its own times) with its
-    `case.received` event; no deadline is computed for a past case (`due_on` stays null,
-    so it counts as on time: the ledger has no deadline to hold it to)."""
+    """Insert a case as a ledger recorded it (any state, its own times), numbered and
+    announced (`case.received`) as intake does (`backend.cases.intake`), but not through
+    `raise_case`: a ledger's case is past intake (it may be closed and rated already), so
+    neither the 议事内容清单 nor a deadline applies to it (`due_on` stays null, so it counts
+    as on time: the ledger has no deadline to hold it to)."""
     case = Case(
         tenant_id=tenant_id,
         number=number,
@@ -711,32 +694,5 @@ async def write_case(
     )
     session.add(case)
     await session.flush()
-    payload: CaseReceived = {
-        "id": case.id,
-        "number": case.number,
-        "channel": case.channel.value,
-        "kind": case.kind.value,
-        "title": case.title,
-        "state": case.state.value,
-        "isPrivate": case.is_private,
-        "accountableUnitId": case.accountable_unit_id,
-        "placeUnitId": case.place_unit_id,
-        "submitterId": None,
-        "meetingId": None,
-        "meetingCommentId": None,
-    }
-    if session.info.get(CHECK_EVENTS):
-        CASE_EVENTS.check(CaseEvent.CASE_RECEIVED, payload)
-    await events.append(
-        session,
-        tenant_id=tenant_id,
-        stream=f"case:{case.id}",
-        drafts=[
-            EventDraft(
-                type=CaseEvent.CASE_RECEIVED.value,
-                payload=cast(dict[str, Any], payload),
-                actor_user_id=principal.user_id if principal else None,
-            )
-        ],
-    )
+    await append_event(session, principal, case, CaseEvent.CASE_RECEIVED, received_snapshot(case))
     return case

@@ -14,7 +14,8 @@ from backend.cases.errors import CaseErrorCode as Code
 from backend.cases.text import Vocabulary
 from backend.core.security import Principal
 from schema.cases.analytics import CaseVocabulary, vocabulary_type
-from schema.cases.errors import CaseError, case_errors
+from schema.cases.mutations.common import payload_errors as case_errors
+from schema.cases.types import CaseError
 from schema.context import Info
 from schema.mutations import mutate
 from schema.relay import decode_id, to_global_id

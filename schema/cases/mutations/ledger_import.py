@@ -17,7 +17,8 @@ from backend.cases import ledger_import
 from backend.cases.errors import CaseErrorCode as Code
 from backend.core.errors import DomainError
 from backend.core.security import Principal
-from schema.cases.errors import CaseError, case_errors
+from schema.cases.mutations.common import payload_errors as case_errors
+from schema.cases.types import CaseError
 from schema.context import Info
 from schema.mutations import mutate
 from schema.relay import to_global_id
