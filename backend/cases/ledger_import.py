@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.cases import access  # noqa: F401  (first: intake imports it, and it intake)
 from backend.cases.errors import CaseErrorCode
 from backend.cases.events import CaseEvent
 from backend.cases.intake import next_number, received_snapshot
