@@ -100,7 +100,7 @@ async def page(request: Request) -> Response:
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     global pool
     dsn = os.environ["DATABASE_URL"].replace("postgresql+asyncpg://", "postgresql://", 1)
-    pool = await asyncpg.create_pool(dsn, min_size=2, max_size=10)
+    pool = await asyncpg.create_pool(dsn, min_size=2, max_size=5)
     try:
         yield
     finally:
