@@ -133,6 +133,10 @@ async def populate_cases(server, county, township: int) -> None:
                     sha256="0" * 64,
                     data=b"a",
                 ),
+                cases.CaseTerm(tenant_id=county.id, term="装电梯", canonical="加装电梯"),
+                cases.CaseSuggester(
+                    tenant_id=county.id, trained_on=0, trained_at=case.received_at, model={}
+                ),
             ]
         )
 

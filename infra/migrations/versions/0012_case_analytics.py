@@ -37,12 +37,6 @@ def upgrade() -> None:
             server_default=sa.text("now()"),
             nullable=False,
         ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
         sa.ForeignKeyConstraint(
             ["tenant_id"],
             ["tenants.id"],
@@ -70,6 +64,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_suggesters")),
         sa.UniqueConstraint("tenant_id", name=op.f("uq_case_suggesters_tenant_id")),
     )
+    op.create_index(
+        op.f("ix_case_suggesters_tenant_id"), "case_suggesters", ["tenant_id"], unique=False
+    )
     for statement in [
         *rls.tenant_table("case_terms"),
         *rls.tenant_table("case_suggesters", app_privileges="SELECT, INSERT, UPDATE"),
@@ -79,6 +76,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_case_suggesters_tenant_id"), table_name="case_suggesters")
     op.drop_table("case_suggesters")
     op.drop_index(op.f("ix_case_terms_tenant_id"), table_name="case_terms")
     op.drop_table("case_terms")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -102,7 +103,11 @@ class LedgerImportMutations:
         "DUPLICATE and creates nothing."
     )
     async def import_case_ledger(
-        self, info: Info, input: ImportCaseLedgerInput
+        self,
+        info: Info,
+        input: Annotated[
+            ImportCaseLedgerInput, strawberry.argument(description="The file and how to import it.")
+        ],
     ) -> ImportCaseLedgerPayload:
 
         async def work(s: AsyncSession, p: Principal) -> ledger_import.LedgerReport:
