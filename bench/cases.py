@@ -210,7 +210,9 @@ async def seed(url: str, n_cases: int) -> dict[str, Any]:
     return {"county": county, "admin": admin, "cases": total, "bulk_s": round(bulk_s, 2)}
 
 
-INDEX = re.compile(r"(?:Index|Bitmap Index|Index Only) Scan (?:Backward )?using (\S+)")
+INDEX = re.compile(
+    r"(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\S+)"
+)
 
 
 async def time_statistics(url: str, admin: Any, repeat: int) -> dict[str, Any]:
@@ -226,6 +228,19 @@ async def time_statistics(url: str, admin: Any, repeat: int) -> dict[str, Any]:
     start = end - timedelta(days=364)
     out: dict[str, Any] = {"period": [start.isoformat(), end.isoformat()], "groupings": {}}
     try:
+        # How fast this machine is now: the same county's cases merely counted (a shared,
+        # loaded machine slows every figure below alike).
+        times = []
+        for i in range(repeat + 1):
+            async with db.transaction(
+                tenant_id=admin.tenant_id, user_id=admin.user_id, read_only=True
+            ) as s:
+                t0 = time.perf_counter()
+                await s.execute(text("SELECT count(*) FROM cases"))
+                if i:
+                    times.append((time.perf_counter() - t0) * 1000)
+        out["count_all_ms"] = round(stats.median(times), 1)
+        log(f"reference: SELECT count(*) FROM cases, median {out['count_all_ms']} ms")
         for group_by in statistics.GroupBy:
             times = []
             for i in range(repeat + 1):
@@ -438,7 +453,9 @@ def main() -> None:
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     s = result["statistics"]["groupings"]
     print(
-        "statistics over {} cases: ".format(result["cases"])
+        "statistics over {} cases (count(*) {} ms): ".format(
+            result["cases"], result["statistics"]["count_all_ms"]
+        )
         + ", ".join(f"{k} {v['median_ms']} ms" for k, v in s.items())
         + f"; UNIT over 30 days {result['statistics']['unit_last_30_days']['median_ms']} ms"
         + f" (indexes: year {', '.join(result['statistics']['indexes_year']) or 'none'}; "
