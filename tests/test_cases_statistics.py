@@ -359,3 +359,12 @@ async def test_a_period_ending_before_it_starts_is_refused(gql, fixture):
     )
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "不能早于" in body["errors"][0]["message"]
+
+
+async def test_a_month_out_of_range_is_refused(gql, fixture):
+    county, _, _ = fixture
+    body = await gql.execute(
+        RANKING, {"m": "0001-01-01"}, tenant=county.slug, token=county.admin.token
+    )
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "2000" in body["errors"][0]["message"]

@@ -264,7 +264,10 @@ class CaseAnalyticsQueries:
                 s, principal, start=start, end=end, group_by=group_by
             )
 
-        stats = await info.context.read(run)
+        try:
+            stats = await info.context.read(run)
+        except DomainError as error:
+            raise InvalidArgument(error.message) from error
         return CaseStatistics(
             group_by=group_by,
             period_from=start,
@@ -288,7 +291,10 @@ class CaseAnalyticsQueries:
         async def run(s: AsyncSession) -> list[statistics.RankedUnit]:
             return await statistics.unit_ranking(s, principal, month=month)
 
-        ranked = await info.context.read(run)
+        try:
+            ranked = await info.context.read(run)
+        except DomainError as error:
+            raise InvalidArgument(error.message) from error
         return [
             CaseUnitRank(
                 rank=r.rank,
