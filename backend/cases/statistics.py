@@ -165,7 +165,9 @@ _CASE_KEY = {
     GroupBy.UNIT: "c.accountable_unit_id::text",
     GroupBy.CHANNEL: "c.channel",
     GroupBy.KIND: "c.kind",
-    GroupBy.MONTH: "to_char(c.received_at AT TIME ZONE :tz, 'YYYY-MM')",
+    # A date (the month's first day), formatted YYYY-MM on the few result rows: to_char on
+    # every case cost twice as much as date_trunc.
+    GroupBy.MONTH: "date_trunc('month', c.received_at AT TIME ZONE :tz)::date",
 }
 
 # One statement: the cohort's counts per group, and its 转办件 per group (by the unit they
@@ -287,6 +289,9 @@ async def case_statistics(
         },
     )
     groups = [_figures(row._mapping) for row in rows]
+    if group_by is GroupBy.MONTH:
+        for g in groups:
+            g.key = g.key[:7]  # 2026-03-01 → 2026-03
     total = Figures(key="合计")
     for g in groups:
         total.add(g)
