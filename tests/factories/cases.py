@@ -14,28 +14,22 @@ CASE_FIELDS = """
   overdue stream meetingId
   accountableUnit { id name } handler { id name }
 """
-RAISE = (
-    """
+RAISE = """
 mutation($input: RaiseCaseInput!) {
-  raiseCase(input: $input) { number clientKey case { %s } errors { field code message } }
-}"""
-    % CASE_FIELDS
-)
+  raiseCase(input: $input) { number clientKey case { FIELDS } errors { field code message } }
+}""".replace("FIELDS", CASE_FIELDS)
 INTAKE_BATCH = """
 mutation($input: [RaiseCaseInput!]!) {
   intakeCases(input: $input) { number clientKey case { id number } errors { field code message } }
 }"""
-CASE = (
-    """
-query($id: ID!) { node(id: $id) { ... on Case { %s
+CASE = """
+query($id: ID!) { node(id: $id) { ... on Case { FIELDS
   assignments { id role state unit { id } returnReason signDueAt }
   replies { kind body followUpResult }
   attachments { fileName sizeBytes sha256 }
   mergedInto { id state }
   lastEvent { type }
-} } }"""
-    % CASE_FIELDS
-)
+} } }""".replace("FIELDS", CASE_FIELDS)
 CLASSIFY = """
 mutation($c: ID!, $k: CaseKind!, $m: MatterClass!, $h: HandlingClass!, $p: Boolean) {
   classifyCase(caseId: $c, kind: $k, matterClass: $m, handlingClass: $h, isPrivate: $p) {
