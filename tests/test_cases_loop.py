@@ -186,7 +186,7 @@ async def test_overdue_and_soon_due_lists_and_reminders(server, gql, owner_db):
 
     async with server.services.db.transaction(tenant_id=w.county.id) as session:
         sent = await sweep_reminders(session, tenant_id=w.county.id, today=day)
-    assert sent == 2
+    assert sent <= 2  # the app's own periodic sweep may have come first
     async with server.services.db.transaction(tenant_id=w.county.id) as session:
         assert await sweep_reminders(session, tenant_id=w.county.id, today=day) == 0  # once
     inbox = await owner_db.fetch(
@@ -194,7 +194,10 @@ async def test_overdue_and_soon_due_lists_and_reminders(server, gql, owner_db):
         w.county.id,
         f"caseinbox:{w.village}",
     )
-    assert [r["type"] for r in inbox][-2:] == ["inbox.overdue", "inbox.dueSoon"]
+    assert sorted(r["type"] for r in inbox if r["type"] != "inbox.received") == [
+        "inbox.dueSoon",
+        "inbox.overdue",
+    ]
     assert (await case_events(owner_db, w.county, db_id(late["id"])))[-1] == "case.reminded"
     # the soon-due case, once overdue, is reminded again
     async with server.services.db.transaction(tenant_id=w.county.id) as session:
@@ -245,3 +248,19 @@ async def test_publication_masks_personal_data_and_citizens_see_their_own(server
     )
     types = [e["type"] for e in history["streamEvents"]]
     assert "case.answered" in types and "case.published" in types
+
+
+async def test_the_apps_periodic_sweep_reminds_every_county(server, gql, owner_db):
+    from backend.cases.reminders import ReminderSweep
+
+    w = await make_world(server)
+    late = (await raise_case(gql, w.citizen.token, online(placeUnitId=w.unit(w.village))))["case"]
+    await owner_db.execute(
+        "UPDATE cases SET due_on = $2 WHERE id = $1", db_id(late["id"]), today() - timedelta(days=1)
+    )
+    await ReminderSweep(server.services.db, interval=0).tick()
+    assert (await case_events(owner_db, w.county, db_id(late["id"])))[-1] == "case.reminded"
+    level = await owner_db.fetchval(
+        "SELECT reminded_level FROM cases WHERE id = $1", db_id(late["id"])
+    )
+    assert level == 2

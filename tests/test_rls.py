@@ -85,56 +85,40 @@ async def populate(server, gql) -> object:
         token=county.admin.token,
     )
     await populate_meeting(server, gql, county, member)
-    await populate_cases(server, county, township)
+    await populate_cases(server, gql, county, township)
     return county
 
 
-async def populate_cases(server, county, township: int) -> None:
-    """One row in each cases table (written directly until the cases API exists)."""
-    from datetime import UTC, datetime
+async def populate_cases(server, gql, county, township: int) -> None:
+    """One row in each cases table, through the API: a case with an attachment, an
+    assignment, a reply, and a line of the 议事内容清单."""
+    from tests.factories.cases import DISPATCH, REPLY, SAVE_TOPIC, act, online, raise_case
 
-    from backend.cases import models as cases
-
-    async with server.services.db.transaction(tenant_id=county.id) as session:
-        case = cases.Case(
-            tenant_id=county.id,
-            number="2026-000001",
-            channel=cases.CaseChannel.ONLINE,
-            kind=cases.CaseKind.DEMAND,
-            title="路灯不亮",
-            body="村口路灯坏了",
-            state=cases.CaseState.RECEIVED,
-            accountable_unit_id=township,
-            received_at=datetime.now(UTC),
-        )
-        session.add(case)
-        await session.flush()
-        session.add_all(
-            [
-                cases.CaseAssignment(
-                    tenant_id=county.id,
-                    case_id=case.id,
-                    unit_id=township,
-                    role=cases.AssignmentRole.LEAD,
-                    state=cases.AssignmentState.PENDING,
-                ),
-                cases.CaseReply(
-                    tenant_id=county.id, case_id=case.id, kind=cases.ReplyKind.NOTE, body="备注"
-                ),
-                cases.TopicRule(
-                    tenant_id=county.id, included=False, topic="涉诉事项", keywords=["诉讼"]
-                ),
-                cases.CaseAttachment(
-                    tenant_id=county.id,
-                    case_id=case.id,
-                    file_name="a.txt",
-                    content_type="text/plain",
-                    size_bytes=1,
-                    sha256="0" * 64,
-                    data=b"a",
-                ),
-            ]
-        )
+    citizen = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    case = await raise_case(
+        gql,
+        citizen.token,
+        online(
+            placeUnitId=gid("OrgUnit", township),
+            attachments=[{"fileName": "a.txt", "contentType": "text/plain", "dataBase64": "YQ=="}],
+        ),
+    )
+    c = case["case"]["id"]
+    await act(gql, DISPATCH, {"c": c, "u": gid("OrgUnit", township)}, county.admin.token)
+    await act(gql, REPLY, {"c": c, "k": "NOTE", "b": "备注"}, county.admin.token)
+    await act(
+        gql,
+        SAVE_TOPIC,
+        {
+            "input": {
+                "included": False,
+                "topic": "涉诉事项",
+                "keywords": ["诉讼"],
+                "redirect": "法院",
+            }
+        },
+        county.admin.token,
+    )
 
 
 MEETING_ROWS = """
