@@ -89,6 +89,7 @@ async def classify_case(
     await require_handler(session, principal, case)
     require_open(case, action="分类定性")
     due_on, provisional = await deadline_for(session, case, handling_class)
+    previous = (case.due_on, case.due_provisional)
     case.kind, case.matter_class, case.handling_class = kind, matter_class, handling_class
     if is_private is not None:
         case.is_private = is_private
@@ -99,7 +100,23 @@ async def classify_case(
     await append_event(
         session, principal, case, CaseEvent.CASE_CLASSIFIED, classified_snapshot(case)
     )
+    if previous[0] is not None and previous != (due_on, provisional):
+        await deadline_changed(session, principal, case)
     return case
+
+
+async def deadline_changed(session: AsyncSession, principal: Principal | None, case: Case) -> None:
+    """`case.deadlineChanged`: a reclassification (or, later, the county calendar) moved it."""
+    await append_event(
+        session,
+        principal,
+        case,
+        CaseEvent.CASE_DEADLINE_CHANGED,
+        {
+            "dueOn": case.due_on.isoformat() if case.due_on else None,
+            "dueProvisional": case.due_provisional,
+        },
+    )
 
 
 async def mark_out_of_scope(

@@ -149,7 +149,7 @@ async def _replayed(session: AsyncSession, tenant_id: int, key: str, digest: str
 
 async def _attachment_cap(session: AsyncSession, tenant_id: int) -> int:
     settings = await session.scalar(select(Tenant.settings).where(Tenant.id == tenant_id))
-    return int(rules.effective_rule(settings or {}, "case.attachment_max_size").value) * 1024 * 1024
+    return int(rules.effective_rule(settings or {}, "case.attachment_max_size").value) * 1024
 
 
 def received_snapshot(case: Case) -> dict[str, Any]:
@@ -253,7 +253,7 @@ async def raise_case(session: AsyncSession, principal: Principal, draft: CaseDra
         if len(upload.data) > cap:
             raise DomainError(
                 Code.ATTACHMENT_TOO_LARGE,
-                f"附件“{upload.file_name[:50]}”超过{cap // (1024 * 1024)}MiB",
+                f"附件“{upload.file_name[:50]}”超过{cap // 1024}KiB",
                 field=f"attachments.{i}",
             )
         if not upload.data:

@@ -238,6 +238,7 @@ async def close_case(session: AsyncSession, principal: Principal, *, case_id: in
 
 
 SOON, OVERDUE = 1, 2
+OPEN_FOR_REMINDERS = (CaseState.RECEIVED, CaseState.DISPATCHED, CaseState.IN_PROGRESS)
 
 
 async def sweep_reminders(session: AsyncSession, *, tenant_id: int, today: date) -> int:
@@ -250,7 +251,7 @@ async def sweep_reminders(session: AsyncSession, *, tenant_id: int, today: date)
         await session.scalars(
             select(Case)
             .where(
-                Case.state.in_((CaseState.RECEIVED, CaseState.DISPATCHED, CaseState.IN_PROGRESS)),
+                Case.state.in_(OPEN_FOR_REMINDERS),
                 Case.due_on.is_not(None),
                 Case.due_on <= horizon,
                 Case.reminded_level < OVERDUE,

@@ -49,7 +49,7 @@ from backend.core.validation import clean_text
 from tenants.models import OrgUnit
 
 
-class Direction(enum.Enum):
+class EscalationDirection(enum.Enum):
     UP = "UP"  # to the parent unit (吹哨)
     DOWN = "DOWN"  # to a unit below (下派)
     COUNTY = "COUNTY"  # to the county office, to arbitrate
@@ -301,7 +301,7 @@ async def escalate_case(
     principal: Principal,
     *,
     case_id: int,
-    direction: Direction,
+    direction: EscalationDirection,
     unit_id: int | None,
     reason: str | None,
 ) -> Case:
@@ -319,7 +319,7 @@ async def escalate_case(
     lead = active_lead(existing)
     from_unit = lead.unit_id if lead is not None else current.id
     source = await get_unit(session, from_unit, field="caseId")
-    if direction is Direction.COUNTY:
+    if direction is EscalationDirection.COUNTY:
         target_id = await _root_id(session)
         if lead is not None:
             lead.state = AssignmentState.WITHDRAWN
@@ -339,7 +339,7 @@ async def escalate_case(
         )
         await notify_inbox(session, principal, case, target_id, InboxEvent.ESCALATED, note=text)
         return case
-    if direction is Direction.UP:
+    if direction is EscalationDirection.UP:
         if source.parent_id is None:
             raise DomainError(Code.INVALID, "本单位没有上级单位，请提请县级协调", field="direction")
         target = await get_unit(session, source.parent_id, field="direction")
@@ -453,7 +453,7 @@ async def follow_up_case(
 
 
 __all__ = [
-    "Direction",
+    "EscalationDirection",
     "dispatch_case",
     "escalate_case",
     "follow_up_case",

@@ -250,11 +250,11 @@ RULES: Mapping[str, RuleDefinition] = _definitions(
     RuleDefinition(
         key="case.attachment_max_size",
         title="附件大小上限",
-        value=10,
+        value=10240,
         unit=RuleUnit.COUNT,
         source=PRODUCT_DEFAULT,
-        noun="MiB",
-        note="每个附件不超过该大小。",
+        noun="KiB",
+        note="每个附件不超过该大小（10 MiB）；经 GraphQL 上传时另受请求体大小上限约束。",
     ),
 )
 

@@ -133,6 +133,8 @@ class Settings(BaseSettings):
     # (a village office's collector enters a queue of cases at once: one batch item each).
     rate_case_intake_user: str = "30/60s"
     rate_case_intake_address: str = "120/60s"
+    # How often each process sweeps for case deadlines to remind of (0: never).
+    case_reminder_seconds: float = Field(default=600.0, ge=0)
     rate_max_keys: int = Field(default=100_000, ge=100)
     app_role: str = "yishi_app"
     platform_role: str = "yishi_platform"

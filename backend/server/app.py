@@ -27,6 +27,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from backend.cases.reminders import ReminderSweep
 from backend.core.clock import SYSTEM_CLOCK, Clock
 from backend.core.db import Database, describe_url
 from backend.core.limits import RequestLimits
@@ -260,6 +261,8 @@ def create_app(
         ballots = BallotMixer(writer)  # pending 测评票, in the stream owner's memory only
         timers = TimerScheduler(db, clock=the_clock)
         timers.start()
+        reminders = ReminderSweep(db, interval=settings.case_reminder_seconds)
+        reminders.start()
         services = AppServices(
             settings=settings,
             db=db,
@@ -294,6 +297,7 @@ def create_app(
         finally:
             db.publisher = None  # what commits from now on is caught up from the log
             await timers.stop()
+            await reminders.stop()
             await ballots.close()
             await writer.close()
             await hub.stop()

@@ -16,7 +16,7 @@ from strawberry import relay
 from backend.cases import models, visibility
 from backend.cases.errors import CaseErrorCode as _Code
 from backend.cases.masking import mask_name, mask_phone, mask_text
-from backend.cases.routing import Direction as _Direction
+from backend.cases.routing import EscalationDirection as _Direction
 from backend.core.security import Principal, Role
 from schema.context import Info
 from schema.errors import UserError
@@ -389,7 +389,18 @@ class Case(DatabaseNode, relay.Node):
         ]
 
     @strawberry.field(
-        description="The primary case this one was merged into (its answer is this one's)."
+        description="Where the matter stands: a merged case's primary's state (its answer is "
+        "this one's), else `state`."
+    )
+    async def effective_state(self, info: Info) -> CaseState:
+        if self.merged_into_db_id is None:
+            return self.state
+        row = await info.context.loaders.case.load(self.merged_into_db_id)
+        return row.state if row is not None else self.state
+
+    @strawberry.field(
+        description="The primary case this one was merged into, as the caller may see it "
+        "(null for a submitter of another case: its replies reach them on their own case)."
     )
     async def merged_into(self, info: Info) -> Case | None:
         if self.merged_into_db_id is None:
