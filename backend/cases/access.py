@@ -76,8 +76,9 @@ async def unit_path(session: AsyncSession, unit_id: int | None) -> str | None:
 
 
 async def handles(session: AsyncSession, principal: Principal, case: Case) -> bool:
-    """Whether `principal` is staff of a unit handling `case` (accountable now, or holding
-    an active assignment), or the county office."""
+    """Whether `principal` may act on `case`: the county office, staff of the accountable
+    unit, or of a unit that signed an assignment of it (a unit that has not signed may
+    only sign or return: `routing`)."""
     if principal.user_id is None:
         return False
     if is_county_office(principal):
@@ -90,7 +91,7 @@ async def handles(session: AsyncSession, principal: Principal, case: Case) -> bo
             .join(CaseAssignment, CaseAssignment.unit_id == OrgUnit.id)
             .where(
                 CaseAssignment.case_id == case.id,
-                CaseAssignment.state.in_(ACTIVE_ASSIGNMENT),
+                CaseAssignment.state == AssignmentState.SIGNED,
             )
         )
     ).all()
