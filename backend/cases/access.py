@@ -167,6 +167,7 @@ def visible_to(principal: Principal) -> ColumnElement[bool]:
 
 # The `case` and `caseinbox` stream kinds are registered by backend.cases.visibility;
 # importing access (which every workflow does) registers them.
+from backend.cases import personal_data as _personal_data  # noqa: E402,F401  (its section)
 from backend.cases import visibility  # noqa: E402,F401
 
 
