@@ -29,7 +29,9 @@ What it does, everything on 127.0.0.1 and bounded in time:
    checked anyway), whether each poll's counters equal its vote rows, and whether every
    watcher's last PollTally/PollUpdate of every poll equals the stored counts;
 7. says where the machine's CPU went (server workers, clients, PostgreSQL) and, with
-   --profile, samples one worker with py-spy and sorts its CPU time into categories.
+   --profile, samples one worker (--profile-all: every worker) with py-spy and sorts its
+   CPU time into categories; per process, CPU seconds per 1,000 acknowledged votes (which
+   worker owns the meeting stream found from its lease connection).
 
 Results are printed and saved as JSON in bench/results/.
 """
@@ -397,7 +399,42 @@ async def _watchers(conn: Any, ws_url: str, plan: dict[str, Any]) -> None:
                     continue
                 record(result, poll, plan["voter_ids"][i], choice, time.perf_counter() - t0)
 
-        await asyncio.gather(*(lane() for _ in range(vote["concurrency"])))
+        async def one(item: tuple[str, int]) -> None:
+            poll, i = item
+            choice = random.randrange(len(OPTIONS))
+            t0 = time.perf_counter()
+            try:
+                result = await cast(i, poll, choice)
+            except Exception as exc:
+                outcomes[f"transport:{type(exc).__name__}"] += 1
+                return
+            record(result, poll, plan["voter_ids"][i], choice, time.perf_counter() - t0)
+
+        async def paced(rate: float) -> None:
+            """Open loop: a vote starts every 1/rate s whether or not earlier ones are done
+            (at most 20 × concurrency outstanding: beyond, the offer is counted as missed)."""
+            running: set[asyncio.Task[None]] = set()
+            at = time.time()
+            while at < end:
+                await asyncio.sleep(max(0.0, at - time.time()))
+                at += 1 / rate
+                if len(running) >= 20 * vote["concurrency"]:
+                    outcomes["offer_missed"] += 1
+                    continue
+                item = next(work, None)
+                if item is None:
+                    outcomes["polls_exhausted"] += 1
+                    break
+                task = asyncio.create_task(one(item))
+                running.add(task)
+                task.add_done_callback(running.discard)
+            if running:
+                await asyncio.wait(running)
+
+        if vote.get("rate"):
+            await paced(vote["rate"])
+        else:
+            await asyncio.gather(*(lane() for _ in range(vote["concurrency"])))
         conn.send(("voted", report()))
     # Wait for the main process to close the polls (bounded).
     while not conn.poll() and time.monotonic() < deadline + 600:
@@ -749,6 +786,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     if over_ws:  # the watchers are the voters: one vote each per poll
         voters = args.watchers
         n_polls = args.polls or math.ceil(args.duration * 4000 / max(1, args.watchers)) + 1
+        if args.rate and not args.polls:
+            n_polls = math.ceil(args.duration * args.rate / max(1, args.watchers)) + 1
     else:
         voters = args.voters or int(args.duration * 4000)
         n_polls = 1
@@ -809,6 +848,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     "concurrency": args.concurrency,
                     "duration": args.duration,
                     "warmup": warmup,
+                    "rate": args.rate * (hi - lo) / args.watchers if args.rate else None,
                 }
                 if over_ws
                 else None,
@@ -863,23 +903,30 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         start_at = time.time() + 0.5
         for pipe in vote_pipes:
             pipe.send(start_at)
-        profile_out = None
-        spy = None
         await asyncio.sleep(max(0.0, start_at - time.time()))
+        relay_before = await relay_counters(base_url)
         load_before = os.getloadavg()
         cpu_before, t_cpu = cpu_snapshot(), time.time()
+        worker_pids = serving_pids(proc)
+        profiles: dict[int, Path] = {}
+        spies: list[subprocess.Popen[bytes]] = []
         if args.profile:
-            pids = serving_pids(proc)
-            profile_out = RESULTS / f"live_vote-profile-{time.strftime('%Y%m%d-%H%M%S')}.txt"
+            stamp = time.strftime("%Y%m%d-%H%M%S")
             await asyncio.sleep(1.0)  # into the steady state
-            spy = start_profiler(pids[0], args.duration - 3, profile_out)
-            log(f"py-spy sampling worker {pids[0]} (of {pids})")
+            for n, pid in enumerate(worker_pids if args.profile_all else worker_pids[:1]):
+                profiles[pid] = RESULTS / f"live_vote-profile-{stamp}-w{n}.txt"
+                spy = start_profiler(pid, args.duration - 3, profiles[pid])
+                if spy is not None:
+                    spies.append(spy)
+            log(f"py-spy sampling worker(s) {list(profiles)} (of {worker_pids})")
         results = []
         for pipe in vote_pipes:
             if pipe.poll(args.duration + 120 + voters / 10000):
                 message = pipe.recv()
                 results.append(message[1] if over_ws else message)
         cpu_after = cpu_snapshot()
+        roles = await worker_roles(url, worker_pids)
+        relay_after = await relay_counters(base_url)
         server_pids = {
             proc.pid,
             *(c.pid for c in psutil.Process(proc.pid).children(recursive=True)),
@@ -923,7 +970,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         for pipe in watcher_pipes:
             if pipe.poll(120):
                 watch_reports.append(pipe.recv()[1])
-        if spy is not None:
+        for spy in spies:
             spy.wait(60)
         db = await stored(url, seeded["tenant_id"], seeded["poll_ids"])
     finally:
@@ -991,6 +1038,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "vote_clients": 0 if over_ws else args.clients,
             "concurrency_per_client": args.concurrency,
             "votes_in_flight": args.concurrency * len(vote_pipes),
+            "offered_votes_per_s": args.rate or None,
             "http_client": None if over_ws else args.http,
             "ws_compression": args.ws_compression,
             "watcher_procs": args.watcher_procs,
@@ -1042,12 +1090,118 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "errors": [e for r in watch_reports for e in r["errors"]][:5],
         },
     }
-    if profile_out is not None and profile_out.exists():
+    # CPU seconds per process over the voting window, per 1,000 acknowledged votes: what a
+    # vote costs each worker (the owner writes every vote; another worker hands its
+    # sockets' votes over), robust to a shared machine's noise in a way votes/s is not.
+    per_worker = []
+    for pid in worker_pids:
+        seconds = max(0.0, cpu_after.get(pid, ("", 0.0))[1] - cpu_before.get(pid, ("", 0.0))[1])
+        per_worker.append(
+            {
+                "pid": pid,
+                "role": roles.get(pid, "worker"),
+                "cpu_s": round(seconds, 2),
+                "cpu_s_per_1000_votes": round(1000 * seconds / acked_count, 3)
+                if acked_count
+                else None,
+            }
+        )
+    groups = {"watcher clients (voting too)" if over_ws else "watcher clients": watcher_pids}
+    for label, pids in groups.items():
+        seconds = sum(
+            max(0.0, cpu_after.get(p, ("", 0.0))[1] - cpu_before.get(p, ("", 0.0))[1]) for p in pids
+        )
+        per_worker.append(
+            {
+                "pid": None,
+                "role": label,
+                "cpu_s": round(seconds, 2),
+                "cpu_s_per_1000_votes": round(1000 * seconds / acked_count, 3)
+                if acked_count
+                else None,
+            }
+        )
+    report["cpu"]["per_process"] = per_worker
+    if relay_before is not None and relay_after is not None:
+        relay = {k: relay_after.get(k, 0) - relay_before.get(k, 0) for k in relay_after}
+        handed = relay.get("yishi_owner_handed_over_total", 0)
+        requests = relay.get('yishi_owner_relay_messages_total{what="request"}', 0)
+        replies = relay.get('yishi_owner_relay_messages_total{what="reply"}', 0)
+        report["relay"] = {
+            "handed_over": handed,
+            "share_of_votes_handed_over": round(handed / acked_count, 3) if acked_count else None,
+            "request_messages": requests,
+            "reply_messages": replies,
+            "votes_per_request_message": round(handed / requests, 1) if requests else None,
+            "votes_per_reply_message": round(handed / replies, 1) if replies else None,
+        }
+    if profiles:
         report["profile"] = {
-            "file": str(profile_out.relative_to(ROOT)),
-            "share_of_worker_cpu_percent": summarize_profile(profile_out),
+            str(pid): {
+                "role": roles.get(pid, "worker"),
+                "file": str(out.relative_to(ROOT)),
+                "share_of_worker_cpu_percent": summarize_profile(out),
+            }
+            for pid, out in profiles.items()
+            if out.exists()
         }
     return report
+
+
+RELAY_COUNTERS = (
+    "yishi_owner_handed_over_total",
+    "yishi_owner_served_total",
+    'yishi_owner_relay_messages_total{what="request"}',
+    'yishi_owner_relay_messages_total{what="reply"}',
+)
+
+
+async def relay_counters(base_url: str) -> dict[str, float] | None:
+    """The owner relay's counters, summed over the workers (/metrics); None if the code
+    under test has none."""
+    import httpx
+
+    try:
+        async with httpx.AsyncClient(base_url=base_url, timeout=30) as http:
+            text = (await http.get("/metrics")).text
+    except httpx.HTTPError:
+        return None
+    found = {}
+    for line in text.splitlines():
+        name, _, value = line.rpartition(" ")
+        if name in RELAY_COUNTERS:
+            found[name] = float(value)
+    return found or None
+
+
+async def worker_roles(url: str, pids: list[int]) -> dict[int, str]:
+    """Which serving process owns the meeting's stream: the one whose lease connection
+    (application_name yishi-stream-owner) holds an advisory lock, found by its local port."""
+    import asyncpg
+    import psutil
+
+    if len(pids) < 2:
+        return {pid: "only worker" for pid in pids}
+    conn = await asyncpg.connect(pg_dsn(url))
+    try:
+        ports = {
+            r["client_port"]
+            for r in await conn.fetch(
+                "SELECT a.client_port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.granted "
+                "AND a.application_name = 'yishi-stream-owner'"
+            )
+        }
+    finally:
+        await conn.close()
+    roles = {}
+    for pid in pids:
+        try:
+            local = {c.laddr.port for c in psutil.Process(pid).net_connections("tcp") if c.laddr}
+        except psutil.Error:
+            local = set()
+        roles[pid] = "owner" if local & ports else "non-owner"
+    return roles
 
 
 def main() -> None:
@@ -1065,6 +1219,14 @@ def main() -> None:
         "http: separate client processes POST castVote to /graphql",
     )
     parser.add_argument("--polls", type=int, default=0, help="ws: polls (default: enough)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="ws: offer this many votes/s in all, open loop (default: closed loop, "
+        "--concurrency in flight); at a rate every configuration sustains, CPU per vote "
+        "compares the same work (the tallies' frames are paced per second, not per vote)",
+    )
     parser.add_argument("--voters", type=int, default=0, help="http: voters (4000 × duration)")
     parser.add_argument("--clients", type=int, default=2, help="http: vote client processes")
     parser.add_argument(
@@ -1089,6 +1251,9 @@ def main() -> None:
     parser.add_argument("--redis-db", type=int, default=11, help="Redis database for --workers > 1")
     parser.add_argument("--pool-size", type=int, default=20, help="DB_POOL_SIZE of each worker")
     parser.add_argument("--profile", action="store_true", help="py-spy one worker while voting")
+    parser.add_argument(
+        "--profile-all", action="store_true", help="with --profile: py-spy every worker"
+    )
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
     args = parser.parse_args()
     report = asyncio.run(run(args))
@@ -1131,9 +1296,16 @@ def main() -> None:
     )
     if c["other_processes"]:
         print(f"  not ours:          {c['other_processes']}")
-    if "profile" in report:
-        print("worker CPU (py-spy):")
-        for label, share in report["profile"]["share_of_worker_cpu_percent"].items():
+    for row in c["per_process"]:
+        print(
+            f"  CPU {row['role']:<30} {row['cpu_s']:>7} s   "
+            f"{row['cpu_s_per_1000_votes']} s per 1,000 votes"
+        )
+    if "relay" in report:
+        print(f"relay:               {report['relay']}")
+    for pid, prof in report.get("profile", {}).items():
+        print(f"worker {pid} ({prof['role']}) CPU (py-spy, {prof['file']}):")
+        for label, share in prof["share_of_worker_cpu_percent"].items():
             print(f"  {share:>6}  {label}")
     out = RESULTS / f"live_vote-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2))

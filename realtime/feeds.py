@@ -57,7 +57,8 @@ class StreamFeed:
         self.state: Any = None  # the kind's projection state, kept current by _deliver
         self.last_seq = 0
         self.groups: dict[Hashable, Group] = {}
-        self._inbox: asyncio.Queue[list[LoggedEvent] | None] = asyncio.Queue()
+        # hub messages: events, or the sequence number of a record-only one (`_pass`)
+        self._inbox: asyncio.Queue[list[LoggedEvent | int] | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._catch_up_requested = False
         self._live = Coalescer(self._emit_live, rate=hub.live_rate)
@@ -86,9 +87,10 @@ class StreamFeed:
             for member in list(group.members):
                 member.close()
 
-    def offer(self, events: list[LoggedEvent]) -> None:
+    def offer(self, events: list[LoggedEvent | int]) -> None:
         """Called by the hub for each message; never blocks the hub's listener. A feed that
-        falls far behind drops messages (bounded memory) and reads the log instead."""
+        falls far behind drops messages (bounded memory) and reads the log instead. A bare
+        sequence number stands for an event of a record-only type (`realtime.hub`)."""
         if self._inbox.qsize() >= MAX_INBOX:
             self.request_catch_up()
             return
@@ -150,11 +152,15 @@ class StreamFeed:
                     await self._catch_up()
                     continue
                 for event in batch:
-                    if event.seq <= self.last_seq:
+                    seq = event if isinstance(event, int) else event.seq
+                    if seq <= self.last_seq:
                         continue
-                    if event.seq > self.last_seq + 1:
-                        await self._catch_up(until=event.seq - 1)
-                    await self._deliver(event)
+                    if seq > self.last_seq + 1:
+                        await self._catch_up(until=seq - 1)
+                    if isinstance(event, int):
+                        self._pass(seq)
+                    else:
+                        await self._deliver(event)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -185,6 +191,14 @@ class StreamFeed:
         for group in list(self.groups.values()):
             await group.on_event(event)
         metrics.DELIVERY_LAG.observe(max(0.0, time.time() - event.created_at.timestamp()))
+
+    def _pass(self, seq: int) -> None:
+        """An event no view sees (a record-only type): the sequence moves, nothing is
+        rendered, observed or sent (as `_deliver` would find for every group)."""
+        self.last_seq = seq
+        for group in self.groups.values():
+            if group.members:
+                group.watermark = seq
 
     def group(self, key: Hashable, render: Render, *, view: Hashable = None) -> Group:
         """The group for `key`, created with `render` if new. `view` is the members'

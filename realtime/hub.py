@@ -8,6 +8,11 @@ We use only its transports (memory, Redis) and add what a durable feed needs:
   reconnect loop with backoff after which every feed catches up from the log;
 - a periodic head check per active feed, since Redis pub/sub is at-most-once.
 The log, not the hub, is the truth: a message only says "the stream moved".
+
+An event of a type its stream kind keeps for the record only (`StreamKind.record_only`: a
+vote's `vote.cast`, seen by no view) crosses the hub as its sequence number alone: every
+process's feed must see the sequence move, none renders it, and its payload (who voted
+what) does not cross Redis.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from broadcaster._backends.memory import MemoryBackend
 from broadcaster._backends.redis import RedisBackend
 from broadcaster._base import Event as HubMessage
 
-from realtime import metrics
+from realtime import metrics, streams
 from realtime.log import LoggedEvent
+from realtime.publisher import Publisher
 
 if TYPE_CHECKING:
     from backend.core.db import Database
@@ -44,6 +50,19 @@ class ResilientRedisBackend(RedisBackend):
     subscribed, so the listener finds nothing to listen to, goes back to sleep and never
     reads a message (every event then waited for the head check). Here the listener is
     woken only once the channel is recorded."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self._publisher = Publisher(url)  # PUBLISH without redis-py (realtime.publisher)
+
+    async def publish(self, channel: str, message: Any) -> None:
+        await self._publisher.publish(channel, message)
+
+    async def disconnect(self) -> None:
+        try:
+            await super().disconnect()
+        finally:
+            await self._publisher.close()
 
     async def subscribe(self, channel: str) -> None:
         await self._pubsub.subscribe(channel)
@@ -165,9 +184,13 @@ class Hub:
         """Publish committed events, one message per stream (a group commit is one batch)."""
         metrics.EVENTS_APPENDED.inc(len(events))
         by_channel: dict[str, list[bytes]] = {}
+        record_only: dict[str, frozenset[str]] = {}  # per stream of this publication
         for e in events:
+            hidden = record_only.get(e.stream)
+            if hidden is None:
+                hidden = record_only[e.stream] = _record_only(e.stream)
             by_channel.setdefault(channel_name(self.namespace, e.tenant_id, e.stream), []).append(
-                e.to_message()
+                b"%d" % e.seq if e.type in hidden else e.to_message()
             )
         backend = self._backend
         if backend is None or not self.connected.is_set():
@@ -267,8 +290,8 @@ class Hub:
                 parsed = orjson.loads(message.message)
                 if isinstance(parsed, dict):
                     feed.offer_live(parsed["live"], parsed["k"], parsed["ver"], parsed["val"])
-                else:
-                    feed.offer([LoggedEvent.from_dict(d) for d in parsed])
+                else:  # events, and the bare sequence numbers of record-only ones
+                    feed.offer([d if type(d) is int else LoggedEvent.from_dict(d) for d in parsed])
             except (orjson.JSONDecodeError, KeyError, TypeError):
                 log.warning("malformed hub message on %s ignored", message.channel)
 
@@ -300,3 +323,12 @@ class Hub:
             await asyncio.sleep(self.head_check_seconds)
             for feed in list(self.feeds.values()):
                 feed.request_catch_up()
+
+
+def _record_only(stream: str) -> frozenset[str]:
+    """The types of `stream` that cross the hub as their sequence number alone."""
+    try:
+        kind, _ = streams.parse_stream(stream)
+    except streams.StreamRefused:
+        return frozenset()
+    return kind.record_only

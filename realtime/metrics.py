@@ -25,3 +25,15 @@ DELIVERY_LAG = Histogram(
     "Commit to hand-off to the websocket",
     buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
+OWNER_HANDED_OVER = Counter(
+    "yishi_owner_handed_over_total",
+    "Operations this worker handed to the owner of a stream in another worker",
+)
+OWNER_SERVED = Counter(
+    "yishi_owner_served_total", "Operations other workers handed to this worker as an owner"
+)
+OWNER_MESSAGES = Counter(
+    "yishi_owner_relay_messages_total",
+    "Sealed relay messages published (requests to an owner, replies from one)",
+    ["what"],
+)

@@ -60,9 +60,14 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from realtime import metrics
+from realtime.publisher import Publisher
+
 log = logging.getLogger(__name__)
 
-#: A handler runs one operation of its kind on the owner; payload and result are JSON.
+#: A handler runs one operation of its kind on the owner; payload and result are JSON. It
+#: may return a coroutine, or (better for an operation handed over by the thousand, such as
+#: a vote) a future it has queued the operation under: then no task is made per operation.
 Handler = Callable[[Any], Awaitable[Any]]
 StreamKey = tuple[int, str]
 
@@ -179,7 +184,8 @@ class RedisRelay:
 
         self.url = url
         self._sealer = Sealer(key)
-        self._client = aioredis.Redis.from_url(url)
+        self._client = aioredis.Redis.from_url(url)  # the listener (pub/sub) and ping
+        self._publisher = Publisher(url)  # PUBLISH, pipelined (realtime.publisher)
         self._pubsub: Any = None
         self._channels: set[str] = set()
         self._receive: Receive | None = None
@@ -203,9 +209,10 @@ class RedisRelay:
                 await self._pubsub.aclose()
         with contextlib.suppress(Exception):
             await self._client.aclose()
+        await self._publisher.close()
 
     async def publish(self, channel: str, data: bytes) -> int:
-        return int(await self._client.publish(channel, self._sealer.seal(channel, data)))
+        return await self._publisher.publish(channel, self._sealer.seal(channel, data))
 
     async def subscribe(self, channel: str) -> None:
         self._channels.add(channel)
@@ -277,6 +284,7 @@ class StreamOwners:
         deadline: float = 30.0,
         remember_seconds: float = 60.0,
         drain: Callable[[StreamKey], Awaitable[None]] | None = None,
+        request_tick: float = 0.002,
     ) -> None:
         self.dsn = dsn
         self.relay = relay
@@ -286,6 +294,10 @@ class StreamOwners:
         self.remember_seconds = remember_seconds
         #: waits until the writer has finished a stream's queued work (before letting go)
         self.drain = drain
+        #: how long a request waits for others to the same owner before its message goes
+        #: (votes from many sockets arrive a few at a time; the owner's writer batches them
+        #: every commit anyway, so a tick costs their latency little and saves messages)
+        self.request_tick = request_tick
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.reply_channel = f"{namespace}:owner-reply:{self.worker}"
         self.handlers: dict[str, Handler] = {}
@@ -514,12 +526,15 @@ class StreamOwners:
     async def _flush(self, box: tuple[str, str]) -> None:
         what, channel = box
         try:
+            if what == "o" and self.request_tick > 0:
+                await asyncio.sleep(self.request_tick)  # one message for this tick's requests
             while items := self._outbox.pop(box, None):
                 if what == "res":
                     message = orjson.dumps({"res": items})
                 else:
                     message = orjson.dumps({"r": self.reply_channel, "o": items})
                 self.messages += 1
+                metrics.OWNER_MESSAGES.labels("request" if what == "o" else "reply").inc()
                 try:
                     receivers = await self.relay.publish(channel, message)
                 except Exception as exc:
@@ -528,6 +543,7 @@ class StreamOwners:
                 if what == "o":
                     if receivers > 0:
                         self.forwarded += len(items)
+                        metrics.OWNER_HANDED_OVER.inc(len(items))
                     else:
                         status = "nobody" if receivers == 0 else "down"
                         for request_id, _, _ in items:
@@ -561,6 +577,7 @@ class StreamOwners:
             return
         now = time.monotonic()
         self._forget_old(now)
+        served = 0
         for request_id, kind, payload in message.get("o", ()):
             if key is None or key not in self.owned or self._stopping:
                 self._reply(reply_to, [request_id, "moved", None])
@@ -574,9 +591,19 @@ class StreamOwners:
                 self._reply(reply_to, [request_id, "failed", f"unknown operation {kind}"])
                 continue
             self.served += 1
-            task = asyncio.ensure_future(handler(payload))
+            served += 1
+            try:
+                run = handler(payload)
+            except Exception as exc:  # a queuing handler refused before it queued
+                log.warning("owner operation failed: %r", exc)
+                self._reply(reply_to, [request_id, "failed", type(exc).__name__])
+                continue
+            # A queuing handler's future is answered from directly (no task per operation).
+            task = run if asyncio.isfuture(run) else asyncio.ensure_future(run)
             self._recent[request_id] = (now, task)
             task.add_done_callback(functools.partial(self._answer, reply_to, request_id))
+        if served:
+            metrics.OWNER_SERVED.inc(served)
 
     def _answer(self, reply_to: str, request_id: str, task: asyncio.Future[Any]) -> None:
         if task.cancelled():

@@ -85,7 +85,9 @@ class StreamKind:
     load_state: LoadState
     observe: Observe
     # Types no read path of the stream shows to anyone (they are in the full record only);
-    # reads skip them in SQL so a page is not spent on them.
+    # reads skip them in SQL so a page is not spent on them, and the hub carries them as
+    # their sequence number alone (`realtime.hub`: live feeds neither render nor observe
+    # them, so `observe` must not depend on them).
     record_only: frozenset[str]
     # Whether a view may see everything about the stream's chain (where a verification
     # failed and why); other views learn the head hash and the count only.

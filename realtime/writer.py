@@ -40,9 +40,14 @@ log = logging.getLogger(__name__)
 Operation = Callable[[AsyncSession], Awaitable[tuple[list[EventDraft], Any]]]
 
 
+# An operation, the future its request waits on, and what maps its committed result (None:
+# the result as the operation returned it).
+_Item = tuple[Operation, asyncio.Future[Any], Callable[[Any], Any] | None]
+
+
 @dataclass
 class _Queue:
-    items: list[tuple[Operation, asyncio.Future[Any]]] = field(default_factory=list)
+    items: list[_Item] = field(default_factory=list)
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
     busy: bool = False  # a batch is being written
@@ -111,6 +116,20 @@ class StreamWriter:
 
     async def submit(self, *, tenant_id: int, stream: str, op: Operation) -> Any:
         """Run `op` in the stream's next batch; returns its result once committed."""
+        return await self.enqueue(tenant_id=tenant_id, stream=stream, op=op)
+
+    def enqueue(
+        self,
+        *,
+        tenant_id: int,
+        stream: str,
+        op: Operation,
+        then: Callable[[Any], Any] | None = None,
+    ) -> asyncio.Future[Any]:
+        """Queue `op` for the stream's next batch: the future gets its result once the
+        batch has committed (mapped by `then`, e.g. to the JSON an owner answers with). No
+        coroutine or task is made per operation: what an owner uses for operations that
+        other workers hand it (a registered handler may return this future)."""
         key = (tenant_id, stream)
         queue = self._queues.get(key)
         if queue is None:
@@ -118,9 +137,9 @@ class StreamWriter:
         if queue.task is None or queue.task.done():
             queue.task = asyncio.create_task(self._run(key, queue), name=f"writer:{stream}")
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        queue.items.append((op, future))
+        queue.items.append((op, future, then))
         queue.wake.set()
-        return await future
+        return future
 
     async def close(self) -> None:
         """Hand the owned streams over (after their queued work is written), then stop."""
@@ -148,30 +167,26 @@ class StreamWriter:
             finally:
                 queue.busy = False
 
-    async def _write(
-        self, tenant_id: int, stream: str, batch: list[tuple[Operation, asyncio.Future[Any]]]
-    ) -> None:
+    async def _write(self, tenant_id: int, stream: str, batch: list[_Item]) -> None:
         try:
-            results = await self._commit(tenant_id, stream, [op for op, _ in batch])
+            results = await self._commit(tenant_id, stream, [op for op, _, _ in batch])
         except Exception:
             log.warning(
                 "batch of %d on %s failed; retrying one by one", len(batch), stream, exc_info=True
             )
-            for op, future in batch:
+            for op, future, then in batch:
                 try:
                     (result,) = await self._commit(tenant_id, stream, [op])
                 except Exception as exc:
                     if not future.done():
                         future.set_exception(exc)
                 else:
-                    if not future.done():
-                        future.set_result(result)
+                    _resolve(future, then, result)
             return
         self.batches += 1
         self.operations += len(batch)
-        for (_, future), result in zip(batch, results, strict=True):
-            if not future.done():
-                future.set_result(result)
+        for (_, future, then), result in zip(batch, results, strict=True):
+            _resolve(future, then, result)
 
     async def _commit(self, tenant_id: int, stream: str, ops: list[Operation]) -> list[Any]:
         async with self.db.transaction(tenant_id=tenant_id) as session:
@@ -189,3 +204,15 @@ class StreamWriter:
             if drafts:  # a batch of refusals appends nothing (and may meet a sealed stream)
                 await append_locked(session, head, drafts)
         return results
+
+
+def _resolve(future: asyncio.Future[Any], then: Callable[[Any], Any] | None, result: Any) -> None:
+    if future.done():
+        return
+    if then is None:
+        future.set_result(result)
+        return
+    try:
+        future.set_result(then(result))
+    except Exception as exc:
+        future.set_exception(exc)

@@ -188,9 +188,9 @@ class Context:
         self._loaders = None
 
     def credentials(self) -> Credentials:
-        """What the client presented: the websocket's (set from its connection_init by
-        `realtime.ws`), else the request's headers (`Authorization`, `X-Tenant` or
-        `?tenant=`)."""
+        """What the client presented: the websocket's (from its connection_init, given by
+        `realtime.ws` to `socket_context`), else the request's headers (`Authorization`,
+        `X-Tenant` or `?tenant=`)."""
         if self._credentials is None:
             self._credentials = credentials_from_headers(self.request)
         return self._credentials
@@ -215,6 +215,26 @@ class Context:
 
 #: What a resolver's `info` is here: `info.context` is a Context (typed, so are its loaders).
 Info: TypeAlias = StrawberryInfo[Context, None]
+
+
+def socket_context(
+    websocket: WebSocket,
+    *,
+    request_id: str,
+    credentials: Credentials | None,
+    principal: Principal | None,
+) -> Context:
+    """The context of a websocket (`realtime.ws.wiring.ContextFactory`, handed to the socket
+    with the schema): the app's services, as over HTTP, the credentials of its
+    connection_init and, once resolved, its principal."""
+    return Context(
+        services=websocket.app.state.services,
+        request=websocket,
+        response=None,
+        request_id=request_id,
+        _credentials=credentials,
+        _principal=principal,
+    )
 
 
 def credentials_from_headers(request: Request | WebSocket) -> Credentials:

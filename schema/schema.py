@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Any
 
 import strawberry
@@ -19,11 +18,13 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from backend.core.settings import Settings
+from realtime.ws.wiring import OperationCheck, SocketGraphQL
 from schema.audit.api import AuditQueries
 from schema.cases.analytics import CaseAnalyticsQueries
 from schema.cases.mutations import CaseMutations
 from schema.cases.queries import CaseQueries
 from schema.cases.subscriptions import CaseSubscriptions
+from schema.context import socket_context
 from schema.errors import ErrorPolicy
 from schema.input_checks import InputChecks, refuse_bad_input
 from schema.limits import (
@@ -32,6 +33,7 @@ from schema.limits import (
     InputListLimits,
     list_length_rule,
     oversize_variable,
+    query_too_long,
 )
 from schema.meetings.codes import VotingCodeMutations, VotingCodeQueries
 from schema.meetings.mutations import MeetingMutations
@@ -39,6 +41,7 @@ from schema.meetings.queries import MeetingQueries
 from schema.meetings.subscriptions import MeetingSubscriptions
 from schema.pages import PageExecutor
 from schema.people.api import PeopleMutations, PeopleQueries
+from schema.people.personal_data import PersonalDataMutations
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
 from schema.relay import MAX_NODES
 from schema.tenants.api import TenantMutations, TenantQueries
@@ -67,7 +70,12 @@ class Query(
     "it either applies fully or returns errors and changes nothing."
 )
 class Mutation(
-    TenantMutations, PeopleMutations, MeetingMutations, VotingCodeMutations, CaseMutations
+    TenantMutations,
+    PeopleMutations,
+    PersonalDataMutations,
+    MeetingMutations,
+    VotingCodeMutations,
+    CaseMutations,
 ):
     pass
 
@@ -75,11 +83,6 @@ class Mutation(
 @strawberry.type(description="Live feeds, over websockets at /graphql.")
 class Subscription(RealtimeSubscriptions, MeetingSubscriptions, CaseSubscriptions):
     pass
-
-
-#: A check of an operation before it runs: (query, document, operationName, variables);
-#: raises a GraphQLError with a code to refuse it.
-OperationCheck = Callable[[str, DocumentNode, str | None, dict[str, Any]], None]
 
 
 class YishiSchema(strawberry.Schema):
@@ -90,6 +93,9 @@ class YishiSchema(strawberry.Schema):
     #: What the input-checking extensions (InputChecks, InputListLimits) refuse, for paths
     #: that execute without strawberry's extensions (the websocket endpoint, realtime.ws).
     operation_checks: tuple[OperationCheck, ...]
+    #: What the websocket endpoint needs of this schema (realtime.ws.wiring): the context
+    #: factory, the error policy and the limits above, handed to it by the app.
+    socket: SocketGraphQL
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -155,4 +161,18 @@ def _schema(
             raise error
 
     schema.operation_checks = (check_input,)
+
+    def check_text(query: str) -> GraphQLError | None:
+        # on every operation over the socket: the length test inline, as over HTTP
+        return None if len(query) <= max_query_chars else query_too_long(query, max_query_chars)
+
+    schema.socket = SocketGraphQL(
+        schema=schema,
+        new_context=socket_context,
+        classify_error=ErrorPolicy._classify,
+        check_text=check_text,
+        documents=documents,
+        limit_rules=schema.limit_rules,
+        operation_checks=schema.operation_checks,
+    )
     return schema

@@ -1,20 +1,12 @@
 """The event types of a county's `org` stream (its org-unit tree and venues, watched by
-its admins): the enum the producers (`tenants.service`) use, each payload's shape and its
-label (`realtime.event_types`)."""
+its admins): the names the producers (`tenants.service`) use, each with its payload's
+shape and its label (`realtime.event_types`)."""
 
 from __future__ import annotations
 
-import enum
-
 from typing_extensions import TypedDict
 
-from realtime.event_types import EventSpec, EventTypes, shape
-
-
-class OrgEvent(enum.StrEnum):
-    ORG_UNIT_CREATED = "orgUnit.created"
-    ORG_UNIT_UPDATED = "orgUnit.updated"
-    VENUE_CREATED = "venue.created"
+from realtime.event_types import EventNames, EventTypes, Logged, shape
 
 
 @shape
@@ -34,12 +26,10 @@ class VenueCreated(TypedDict):
     orgUnitId: int
 
 
-ORG_EVENTS = EventTypes(
-    kind="org",
-    names=OrgEvent,
-    specs={
-        OrgEvent.ORG_UNIT_CREATED: EventSpec(OrgUnitChanged, "新建组织单元"),
-        OrgEvent.ORG_UNIT_UPDATED: EventSpec(OrgUnitChanged, "修改组织单元"),
-        OrgEvent.VENUE_CREATED: EventSpec(VenueCreated, "新建说事场所"),
-    },
-)
+class OrgEvent(EventNames):
+    ORG_UNIT_CREATED = Logged("orgUnit.created", OrgUnitChanged, "新建组织单元")
+    ORG_UNIT_UPDATED = Logged("orgUnit.updated", OrgUnitChanged, "修改组织单元")
+    VENUE_CREATED = Logged("venue.created", VenueCreated, "新建说事场所")
+
+
+ORG_EVENTS = EventTypes("org", OrgEvent)

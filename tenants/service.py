@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections.abc import Sequence
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,8 +17,9 @@ from backend.core.security import Principal, Role
 from backend.core.validation import clean_text
 from realtime import log as events
 from realtime import streams
+from realtime.event_types import Logged
 from tenants.errors import TenantErrorCode as Code
-from tenants.events import ORG_EVENTS, OrgEvent
+from tenants.events import ORG_EVENTS, OrgEvent, OrgUnitChanged, VenueCreated
 from tenants.models import (
     ALLOWED_PARENTS,
     VENUE_UNIT_KINDS,
@@ -30,6 +32,7 @@ from tenants.models import (
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,39}$")
 DIVISION_RE = re.compile(r"^\d{6}$")
+P = TypeVar("P")  # an org event's payload (tenants.events)
 
 ORG_KIND_LABELS = {
     OrgUnitKind.COUNTY: "县/区",
@@ -197,9 +200,7 @@ async def create_org_unit(
         target_id=unit.id,
         after=unit_snapshot(unit),
     )
-    await _org_event(
-        session, principal, OrgEvent.ORG_UNIT_CREATED, {"id": unit.id, **unit_snapshot(unit)}
-    )
+    await _org_event(session, principal, OrgEvent.ORG_UNIT_CREATED, _unit_changed(unit))
     return unit
 
 
@@ -230,9 +231,7 @@ async def update_org_unit(
         before=before,
         after=unit_snapshot(unit),
     )
-    await _org_event(
-        session, principal, OrgEvent.ORG_UNIT_UPDATED, {"id": unit.id, **unit_snapshot(unit)}
-    )
+    await _org_event(session, principal, OrgEvent.ORG_UNIT_UPDATED, _unit_changed(unit))
     return unit
 
 
@@ -293,7 +292,7 @@ async def create_venue(
         session,
         principal,
         OrgEvent.VENUE_CREATED,
-        {"id": venue.id, "name": venue.name, "level": level.value, "orgUnitId": unit.id},
+        VenueCreated(id=venue.id, name=venue.name, level=level.value, orgUnitId=unit.id),
     )
     return venue
 
@@ -331,10 +330,17 @@ async def list_venues(
 ORG_STREAM = "org"
 
 
+def _unit_changed(u: OrgUnit) -> OrgUnitChanged:
+    return OrgUnitChanged(
+        id=u.id, name=u.name, kind=u.kind.value, code=u.code, parentId=u.parent_id
+    )
+
+
 async def _org_event(
-    session: AsyncSession, principal: Principal, type: OrgEvent, payload: dict[str, object]
+    session: AsyncSession, principal: Principal, type: Logged[P], payload: P
 ) -> None:
-    """Changes to the org tree are watchable on the county's `org` stream."""
+    """Changes to the org tree are watchable on the county's `org` stream (the payload
+    typed by its type: `tenants.events`)."""
     if session.info.get(CHECK_EVENTS):
         ORG_EVENTS.check(type, payload)
     await events.append(
@@ -342,7 +348,11 @@ async def _org_event(
         tenant_id=principal.require_tenant(),
         stream=ORG_STREAM,
         drafts=[
-            events.EventDraft(type=type.value, payload=payload, actor_user_id=principal.user_id)
+            events.EventDraft(
+                type=type.value,
+                payload=cast(dict[str, Any], payload),
+                actor_user_id=principal.user_id,
+            )
         ],
     )
 

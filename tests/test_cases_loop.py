@@ -264,3 +264,22 @@ async def test_the_apps_periodic_sweep_reminds_every_county(server, gql, owner_d
         "SELECT reminded_level FROM cases WHERE id = $1", db_id(late["id"])
     )
     assert level == 2
+
+
+async def test_a_persons_copy_holds_their_cases_and_erasure_blanks_their_contact(
+    server, gql, owner_db
+):
+    from tests.test_personal_data import ERASE, EXPORT, section
+
+    w = await make_world(server)
+    case = await answered_case(gql, w)
+    mine = await act(gql, EXPORT, {}, w.citizen.token)
+    (held,) = section(mine["data"], "cases")["cases"]
+    assert held["number"] == case["number"] and held["contactPhone"] == "+8613812345678"
+    assert [r["kind"] for r in held["replies"]] == ["INITIAL", "RESULT"]  # no internal note
+    await act(gql, ERASE, {"u": w.citizen.gid, "r": "本人申请注销"}, w.admin.token)
+    row = await owner_db.fetchrow(
+        "SELECT contact_name, contact_phone, body FROM cases WHERE id = $1", db_id(case["id"])
+    )
+    assert row["contact_name"] is None and row["contact_phone"] is None
+    assert row["body"]  # what the case is about stays on the county's record

@@ -181,7 +181,7 @@ async def test_each_view_sees_each_type_as_declared(server, gql, owner_db):
     for seen, table in ((mine, visibility.SUBMITTER), (public, visibility.PUBLIC)):
         shown_types = {e["type"] for e in seen}
         for event in staff:
-            type_ = CaseEvent(event["type"])
+            type_ = CASE_EVENTS.key(event["type"])
             decided = table[type_] is not None
             if type_ in (
                 CaseEvent.CASE_REPLIED,

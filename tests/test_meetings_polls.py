@@ -598,7 +598,8 @@ async def test_a_vote_over_the_socket_answers_exactly_as_over_http(server, gql, 
     schema = build_schema(settings)
     limits = (settings.max_tokens, settings.max_query_depth, settings.max_aliases)
     plans = [
-        realtime_ws._direct_plan(schema, d, None, *limits) is not None for d in DIRECT_DOCUMENTS
+        realtime_ws._direct_plan(schema.socket, d, None, *limits) is not None
+        for d in DIRECT_DOCUMENTS
     ]
     assert plans == [True, True, False, False]
 

@@ -145,7 +145,8 @@ async def test_a_payload_that_does_not_fit_its_declaration_is_refused_where_even
 
 async def test_without_the_check_a_payload_is_appended_as_given(database_url):
     """Production does not pay for the check (`check_events` off): the draft is built as
-    given, and only the declared type names remain enforced (by the enum)."""
+    given; the declared types and their payload shapes stay enforced where the code is
+    written, by mypy (tests/test_event_types_static.py)."""
     from backend.core.db import Database
 
     db = Database(owner_url=database_url, pool_size=1)

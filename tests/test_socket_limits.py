@@ -259,6 +259,11 @@ def test_the_socket_applies_every_input_check_the_schema_declares(server):
     assert checking <= declared
     assert len(schema.operation_checks) == 1
     assert schema.limit_rules
+    # and what the app hands the socket (realtime.ws.wiring) is exactly the schema's
+    socket = schema.socket
+    assert socket.schema is schema and socket.documents is schema.document_cache
+    assert socket.operation_checks == schema.operation_checks
+    assert socket.limit_rules == schema.limit_rules
 
 
 def _app_schema(server):  # type: ignore[no-untyped-def]

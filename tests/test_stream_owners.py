@@ -45,20 +45,28 @@ TURNOUT = "query($id: ID!) { node(id: $id) { ... on ScoringSheet { turnout { pen
 
 @contextlib.asynccontextmanager
 async def cluster(
-    database_url: str, log_dir: Path, heard: list[bytes] | None = None
+    database_url: str,
+    log_dir: Path,
+    heard: list[bytes] | None = None,
+    hub_heard: list[bytes] | None = None,
 ) -> AsyncIterator[tuple[YishiProcess, ...]]:
     """Redis and two workers, each its own process, on the test database; with `heard`,
-    every message published on the owner relay's channels is kept there as Redis saw it."""
+    every message published on the owner relay's channels is kept there as Redis saw it
+    (with `hub_heard`, every other message: the hub's events and live values)."""
     redis = RedisProcess(log_dir)
     await redis.start()
     listener = aioredis.Redis.from_url(redis.url)
     sniffer = listener.pubsub()
-    await sniffer.psubscribe("*:owner*")
+    await sniffer.psubscribe("*")
 
     async def sniff() -> None:
         async for message in sniffer.listen():
-            if message["type"] == "pmessage" and heard is not None:
-                heard.append(message["data"])
+            if message["type"] != "pmessage":
+                continue
+            relay = b":owner" in message["channel"]
+            kept = heard if relay else hub_heard
+            if kept is not None:
+                kept.append(message["data"])
 
     sniffing = asyncio.create_task(sniff())
     workers = (
@@ -154,9 +162,10 @@ async def test_votes_on_two_workers_count_once_and_a_close_on_one_counts_ballots
     )
     sheet = opened["sheet"]["id"]
     heard: list[bytes] = []
+    hub_heard: list[bytes] = []
 
     async with (
-        cluster(database_url, tmp_path, heard) as (a, b),
+        cluster(database_url, tmp_path, heard, hub_heard) as (a, b),
         httpx.AsyncClient(base_url=a.base_url, timeout=60) as on_a,
         httpx.AsyncClient(base_url=b.base_url, timeout=60) as on_b,
     ):
@@ -208,6 +217,10 @@ async def test_votes_on_two_workers_count_once_and_a_close_on_one_counts_ballots
     assert len(heard) >= 4
     plain = [b"\xe6\xbb\xa1\xe6\x84\x8f", b"scoring.add", b"meetings.vote", b"k-1"]
     assert [m for m in heard if any(p in m for p in plain)] == []
+    # and: the hub told both workers of every vote by its sequence number alone (a
+    # record-only event): no vote.cast, voter or choice crossed Redis in the clear
+    assert any(b"poll.tally" in m for m in hub_heard)
+    assert [m for m in hub_heard if b"vote.cast" in m or b"voteId" in m] == []
 
 
 async def test_when_the_owner_dies_the_other_worker_takes_over_and_loses_no_acknowledged_vote(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit.models import AuditEntry
@@ -62,3 +63,36 @@ async def get_entries(
 ) -> list[AuditEntry]:
     principal.require_county_admin()
     return list((await session.scalars(select(AuditEntry).where(AuditEntry.id.in_(ids)))).all())
+
+
+#: The shortest retention the database allows (migration 0011's trigger): six months.
+MIN_RETENTION_DAYS = 183
+
+
+async def purge(session: AsyncSession, *, retention_days: int, dry_run: bool = False) -> int:
+    """Delete the entries of every county older than `retention_days` (≥ 183); the number
+    deleted (or that would be, with `dry_run`). Runs in a platform transaction (CLI)."""
+    if retention_days < MIN_RETENTION_DAYS:
+        raise ValueError(f"retention below {MIN_RETENTION_DAYS} days")
+    cutoff = func.now() - timedelta(days=retention_days)
+    if dry_run:
+        return int(
+            await session.scalar(
+                select(func.count()).select_from(AuditEntry).where(AuditEntry.created_at < cutoff)
+            )
+            or 0
+        )
+    result = await session.execute(delete(AuditEntry).where(AuditEntry.created_at < cutoff))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def entries_between(
+    session: AsyncSession, *, since: datetime | None, until: datetime | None
+) -> list[AuditEntry]:
+    """The county's entries in [since, until), oldest first (the CSV export)."""
+    query = select(AuditEntry).order_by(AuditEntry.id)
+    if since is not None:
+        query = query.where(AuditEntry.created_at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.created_at < until)
+    return list((await session.scalars(query)).all())

@@ -76,8 +76,9 @@ async def unit_path(session: AsyncSession, unit_id: int | None) -> str | None:
 
 
 async def handles(session: AsyncSession, principal: Principal, case: Case) -> bool:
-    """Whether `principal` is staff of a unit handling `case` (accountable now, or holding
-    an active assignment), or the county office."""
+    """Whether `principal` may act on `case`: the county office, staff of the accountable
+    unit, or of a unit that signed an assignment of it (a unit that has not signed may
+    only sign or return: `routing`)."""
     if principal.user_id is None:
         return False
     if is_county_office(principal):
@@ -90,7 +91,7 @@ async def handles(session: AsyncSession, principal: Principal, case: Case) -> bo
             .join(CaseAssignment, CaseAssignment.unit_id == OrgUnit.id)
             .where(
                 CaseAssignment.case_id == case.id,
-                CaseAssignment.state.in_(ACTIVE_ASSIGNMENT),
+                CaseAssignment.state == AssignmentState.SIGNED,
             )
         )
     ).all()
@@ -166,6 +167,7 @@ def visible_to(principal: Principal) -> ColumnElement[bool]:
 
 # The `case` and `caseinbox` stream kinds are registered by backend.cases.visibility;
 # importing access (which every workflow does) registers them.
+from backend.cases import personal_data as _personal_data  # noqa: E402,F401  (its section)
 from backend.cases import visibility  # noqa: E402,F401
 
 

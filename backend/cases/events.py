@@ -4,43 +4,16 @@ share (`realtime.event_types`).
 
 No payload carries a person's name or phone number: people appear as ids only where the
 view decides (`submitterId` is dropped outside staff views). Times are ISO 8601 strings,
-dates `YYYY-MM-DD`. To add a type: a member here, its payload and label in `CASE_EVENTS`,
+dates `YYYY-MM-DD`. To add a type: a `Logged` member of `CaseEvent` (name, payload, label),
 its view in `visibility.PUBLIC_VIEW`, and the case of `tests/test_cases_visibility.py`
 must append it.
 """
 
 from __future__ import annotations
 
-import enum
-
 from typing_extensions import TypedDict
 
-from realtime.event_types import EventSpec, EventTypes, shape
-
-
-class CaseEvent(enum.StrEnum):
-    """The types of the case stream's events (`noun.pastTense`)."""
-
-    CASE_RECEIVED = "case.received"
-    CASE_CLASSIFIED = "case.classified"
-    CASE_OUT_OF_SCOPE = "case.outOfScope"
-    CASE_DISPATCHED = "case.dispatched"
-    CASE_SIGNED = "case.signed"
-    CASE_RETURNED = "case.returned"
-    CASE_REDISPATCHED = "case.redispatched"
-    CASE_ESCALATED = "case.escalated"
-    CASE_REPLIED = "case.replied"
-    CASE_SUPERVISED = "case.supervised"
-    CASE_FOLLOWED_UP = "case.followedUp"
-    CASE_ANSWERED = "case.answered"
-    CASE_RATED = "case.rated"
-    CASE_REOPENED = "case.reopened"
-    CASE_CLOSED = "case.closed"
-    CASE_MERGED = "case.merged"
-    CASE_PUBLISHED = "case.published"
-    CASE_DEADLINE_CHANGED = "case.deadlineChanged"
-    CASE_REMINDED = "case.reminded"
-
+from realtime.event_types import EventNames, EventTypes, Logged, shape
 
 # -- payloads ------------------------------------------------------------------------------
 
@@ -175,49 +148,6 @@ class CaseReminded(TypedDict):
     dueOn: str
 
 
-E = CaseEvent
-CASE_EVENTS = EventTypes(
-    kind="case",
-    names=CaseEvent,
-    specs={
-        E.CASE_RECEIVED: EventSpec(CaseReceived, "受理"),
-        E.CASE_CLASSIFIED: EventSpec(CaseClassified, "分类定性"),
-        E.CASE_OUT_OF_SCOPE: EventSpec(CaseOutOfScope, "不予受理"),
-        E.CASE_DISPATCHED: EventSpec(CaseDispatched, "派单"),
-        E.CASE_SIGNED: EventSpec(CaseSigned, "签收"),
-        E.CASE_RETURNED: EventSpec(CaseReturned, "退单"),
-        E.CASE_REDISPATCHED: EventSpec(CaseDispatched, "重派"),
-        E.CASE_ESCALATED: EventSpec(CaseEscalated, "吹哨报到/上报下派"),
-        E.CASE_REPLIED: EventSpec(CaseReplied, "答复"),
-        E.CASE_SUPERVISED: EventSpec(CaseReplied, "督办"),
-        E.CASE_FOLLOWED_UP: EventSpec(CaseFollowedUp, "回访"),
-        E.CASE_ANSWERED: EventSpec(CaseReplied, "办结答复"),
-        E.CASE_RATED: EventSpec(CaseRated, "满意度评价"),
-        E.CASE_REOPENED: EventSpec(CaseReopened, "重新办理"),
-        E.CASE_CLOSED: EventSpec(CaseClosed, "办结"),
-        E.CASE_MERGED: EventSpec(CaseMerged, "合并"),
-        E.CASE_PUBLISHED: EventSpec(CasePublished, "公开"),
-        E.CASE_DEADLINE_CHANGED: EventSpec(CaseDeadlineChanged, "办理时限变更"),
-        E.CASE_REMINDED: EventSpec(CaseReminded, "到期提醒"),
-    },
-)
-del E
-
-
-class InboxEvent(enum.StrEnum):
-    """The types of a unit's inbox stream (`caseinbox:<unit>`): what reaches its staff."""
-
-    RECEIVED = "inbox.received"  # a case raised at this unit (首接)
-    DISPATCHED = "inbox.dispatched"  # a case dispatched to this unit (待签收)
-    SIGNED = "inbox.signed"  # this unit signed for it
-    RETURNED = "inbox.returned"  # a unit returned it (to the county office's inbox)
-    ESCALATED = "inbox.escalated"  # asked for help (吹哨) or handed down
-    SUPERVISED = "inbox.supervised"  # 督办
-    REOPENED = "inbox.reopened"  # the submitter was not satisfied
-    DUE_SOON = "inbox.dueSoon"
-    OVERDUE = "inbox.overdue"
-
-
 @shape
 class InboxItem(TypedDict):
     caseId: int
@@ -230,20 +160,45 @@ class InboxItem(TypedDict):
     note: str | None
 
 
-B = InboxEvent
-INBOX_EVENTS = EventTypes(
-    kind="caseinbox",
-    names=InboxEvent,
-    specs={
-        B.RECEIVED: EventSpec(InboxItem, "新受理"),
-        B.DISPATCHED: EventSpec(InboxItem, "新派单"),
-        B.SIGNED: EventSpec(InboxItem, "已签收"),
-        B.RETURNED: EventSpec(InboxItem, "退单待重派"),
-        B.ESCALATED: EventSpec(InboxItem, "上报/下派"),
-        B.SUPERVISED: EventSpec(InboxItem, "督办"),
-        B.REOPENED: EventSpec(InboxItem, "不满意重办"),
-        B.DUE_SOON: EventSpec(InboxItem, "临期提醒"),
-        B.OVERDUE: EventSpec(InboxItem, "超期提醒"),
-    },
-)
-del B
+class CaseEvent(EventNames):
+    """The types of the case stream's events (`noun.pastTense`): name, payload, label."""
+
+    CASE_RECEIVED = Logged("case.received", CaseReceived, "受理")
+    CASE_CLASSIFIED = Logged("case.classified", CaseClassified, "分类定性")
+    CASE_OUT_OF_SCOPE = Logged("case.outOfScope", CaseOutOfScope, "不予受理")
+    CASE_DISPATCHED = Logged("case.dispatched", CaseDispatched, "派单")
+    CASE_SIGNED = Logged("case.signed", CaseSigned, "签收")
+    CASE_RETURNED = Logged("case.returned", CaseReturned, "退单")
+    CASE_REDISPATCHED = Logged("case.redispatched", CaseDispatched, "重派")
+    CASE_ESCALATED = Logged("case.escalated", CaseEscalated, "吹哨报到/上报下派")
+    CASE_REPLIED = Logged("case.replied", CaseReplied, "答复")
+    CASE_SUPERVISED = Logged("case.supervised", CaseReplied, "督办")
+    CASE_FOLLOWED_UP = Logged("case.followedUp", CaseFollowedUp, "回访")
+    CASE_ANSWERED = Logged("case.answered", CaseReplied, "办结答复")
+    CASE_RATED = Logged("case.rated", CaseRated, "满意度评价")
+    CASE_REOPENED = Logged("case.reopened", CaseReopened, "重新办理")
+    CASE_CLOSED = Logged("case.closed", CaseClosed, "办结")
+    CASE_MERGED = Logged("case.merged", CaseMerged, "合并")
+    CASE_PUBLISHED = Logged("case.published", CasePublished, "公开")
+    CASE_DEADLINE_CHANGED = Logged("case.deadlineChanged", CaseDeadlineChanged, "办理时限变更")
+    CASE_REMINDED = Logged("case.reminded", CaseReminded, "到期提醒")
+
+
+CASE_EVENTS = EventTypes("case", CaseEvent)
+
+
+class InboxEvent(EventNames):
+    """The types of a unit's inbox stream (`caseinbox:<unit>`): what reaches its staff."""
+
+    RECEIVED = Logged("inbox.received", InboxItem, "新受理")
+    DISPATCHED = Logged("inbox.dispatched", InboxItem, "新派单")
+    SIGNED = Logged("inbox.signed", InboxItem, "已签收")
+    RETURNED = Logged("inbox.returned", InboxItem, "退单待重派")
+    ESCALATED = Logged("inbox.escalated", InboxItem, "上报/下派")
+    SUPERVISED = Logged("inbox.supervised", InboxItem, "督办")
+    REOPENED = Logged("inbox.reopened", InboxItem, "不满意重办")
+    DUE_SOON = Logged("inbox.dueSoon", InboxItem, "临期提醒")
+    OVERDUE = Logged("inbox.overdue", InboxItem, "超期提醒")
+
+
+INBOX_EVENTS = EventTypes("caseinbox", InboxEvent)

@@ -49,6 +49,7 @@ from backend.cases.stream import append_event, local_day, notify_inbox, now
 from backend.core.errors import DomainError
 from backend.core.security import Principal
 from backend.core.validation import clean_text
+from realtime.event_types import Logged
 
 REPLY_KINDS = (ReplyKind.INITIAL, ReplyKind.RESULT, ReplyKind.NOTE)
 
@@ -68,7 +69,7 @@ async def _mirror(
     session: AsyncSession,
     principal: Principal | None,
     case: Case,
-    type: CaseEvent,
+    type: Logged[Any],
     payload: dict[str, Any],
 ) -> None:
     await append_event(session, principal, case, type, payload)

@@ -10,11 +10,12 @@ from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.cases.events import CASE_EVENTS, INBOX_EVENTS, CaseEvent, InboxEvent
+from backend.cases.events import CASE_EVENTS, INBOX_EVENTS
 from backend.cases.models import Case
 from backend.core.db import CHECK_EVENTS
 from backend.core.security import Principal
 from realtime import log as events
+from realtime.event_types import Logged
 from realtime.log import EventDraft
 
 #: Dates of cases (received day, deadlines) are county dates: China Standard Time.
@@ -46,7 +47,7 @@ async def append_event(
     session: AsyncSession,
     principal: Principal | None,
     case: Case,
-    type: CaseEvent,
+    type: Logged[Any],
     payload: Mapping[str, Any],
 ) -> events.LoggedEvent:
     if session.info.get(CHECK_EVENTS):
@@ -71,7 +72,7 @@ async def notify_inbox(
     principal: Principal | None,
     case: Case,
     unit_id: int,
-    type: InboxEvent,
+    type: Logged[Any],
     *,
     assignment_id: int | None = None,
     role: str | None = None,

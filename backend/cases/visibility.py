@@ -34,6 +34,7 @@ from backend.cases.masking import mask_text
 from backend.cases.models import AssignmentState, Case, CaseAssignment
 from backend.core.security import Principal, Role
 from realtime import streams
+from realtime.event_types import EventKey
 from realtime.log import LoggedEvent
 from tenants.models import OrgUnit
 
@@ -176,7 +177,7 @@ def _reply(*, public: bool) -> Shown:
 
 _RECEIVED_PUBLIC = ("id", "number", "channel", "kind", "title", "state", "isPrivate")
 E = CaseEvent
-SUBMITTER: dict[CaseEvent, Shown | None] = {
+SUBMITTER: dict[EventKey[Any], Shown | None] = {
     E.CASE_RECEIVED: _as_recorded,
     E.CASE_CLASSIFIED: _as_recorded,
     E.CASE_OUT_OF_SCOPE: _as_recorded,  # the reason is told to the person
@@ -197,7 +198,7 @@ SUBMITTER: dict[CaseEvent, Shown | None] = {
     E.CASE_DEADLINE_CHANGED: _as_recorded,
     E.CASE_REMINDED: None,
 }
-PUBLIC: dict[CaseEvent, Shown | None] = {
+PUBLIC: dict[EventKey[Any], Shown | None] = {
     E.CASE_RECEIVED: _only(*_RECEIVED_PUBLIC),
     E.CASE_CLASSIFIED: _only("kind", "matterClass", "handlingClass", "dueOn"),
     E.CASE_OUT_OF_SCOPE: None,

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1, le=1000)
     max_tokens: int = Field(default=4000, ge=100)
     db_pool_size: int = Field(default=10, ge=1, le=200)
+    # The audit log is kept this many days, then `yishi audit purge` may remove older entries
+    # (at least 183: six months, 网络安全法第二十一条; the database refuses younger deletions).
+    audit_retention_days: int = Field(default=365, ge=183, le=36500)
     # Young-generation threshold of the cyclic garbage collector (0: Python's default, 700).
     # See backend.core.observability.tune_gc.
     gc_threshold: int = Field(default=20_000, ge=0)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import DomainError
 from backend.core.security import Principal
+from backend.meetings import personal_data as _personal_data  # noqa: F401  (registers the section)
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import (
     Meeting,

@@ -13,7 +13,7 @@ from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.meetings.events import TIMER_ACTIONS, MeetingEvent, TimerChanged
+from backend.meetings.events import TIMER_ACTIONS, AgendaItemAdded, MeetingEvent, TimerChanged
 from backend.meetings.models import AgendaItem, Meeting, MeetingState, TimerStatus
 from backend.meetings.stream import append_event
 from backend.people.models import User
@@ -99,13 +99,13 @@ async def add_agenda_item(
         principal,
         meeting,
         MeetingEvent.AGENDA_ITEM_ADDED,
-        {
-            "id": item.id,
-            "position": position,
-            "title": item.title,
-            "speakerName": item.speaker_name,
-            "durationSeconds": duration_seconds,
-        },
+        AgendaItemAdded(
+            id=item.id,
+            position=position,
+            title=item.title,
+            speakerName=item.speaker_name,
+            durationSeconds=duration_seconds,
+        ),
     )
     return item
 
@@ -205,16 +205,11 @@ async def fire_due_warnings(session: AsyncSession, *, item_id: int, at: datetime
         seconds=SPEECH_WARNING_SECONDS
     ):
         item.warned_one_minute = True
-        await append_event(
-            session,
-            system,
-            meeting,
-            MeetingEvent.TIMER_ONE_MINUTE_LEFT,
-            {
-                **timer_snapshot(item),
-                "remainingSeconds": max(0.0, (item.deadline - at).total_seconds()),
-            },
-        )
+        warning: TimerChanged = {
+            **timer_snapshot(item),
+            "remainingSeconds": max(0.0, (item.deadline - at).total_seconds()),
+        }
+        await append_event(session, system, meeting, MeetingEvent.TIMER_ONE_MINUTE_LEFT, warning)
         fired = True
     if not item.warned_time_up and at >= item.deadline:
         item.warned_time_up = True

@@ -43,7 +43,7 @@ from backend.core.errors import DomainError, PermissionDenied
 from backend.core.security import Principal
 from backend.meetings import access
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.meetings.events import MeetingEvent
+from backend.meetings.events import MeetingEvent, ParticipantCheckedIn, ParticipantsInvited
 from backend.meetings.models import MeetingState, Participant, ParticipantRole, VotingCode
 from backend.meetings.stream import append_event
 from backend.people import service as people
@@ -213,13 +213,13 @@ async def issue_codes(
         principal,
         meeting,
         MeetingEvent.PARTICIPANT_INVITED,
-        {
-            "participants": [
+        ParticipantsInvited(
+            participants=[
                 {"userId": user_id, "name": name, "role": role.value}
                 for user_id, (role, name) in zip(user_ids, rows, strict=True)
             ],
-            "votingCodes": True,
-        },
+            votingCodes=True,
+        ),
     )
     await audit.record(
         session,
@@ -307,12 +307,12 @@ async def redeem_code(
             actor,
             meeting,
             MeetingEvent.PARTICIPANT_CHECKED_IN,
-            {
-                "userId": user.id,
-                "name": user.display_name,
-                "mode": "CODE",
-                "role": participant.role.value,
-            },
+            ParticipantCheckedIn(
+                userId=user.id,
+                name=user.display_name,
+                mode="CODE",
+                role=participant.role.value,
+            ),
         )
     tokens = await people._issue(
         session,

@@ -5,7 +5,6 @@ to the responsible unit.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +15,13 @@ from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host
 from backend.meetings.codes import require_meeting_scope
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.meetings.events import MeetingEvent
+from backend.meetings.events import (
+    CommentHandedOver,
+    CommentHidden,
+    CommentPosted,
+    CommentRef,
+    MeetingEvent,
+)
 from backend.meetings.models import Comment, CommentKind, Meeting, MeetingState
 from backend.meetings.stream import append_event, now
 from tenants.models import OrgUnit, Tenant
@@ -36,7 +41,7 @@ def on_hand_over(hook: HandOverHook) -> HandOverHook:
     return hook
 
 
-def comment_snapshot(c: Comment, author: str | None) -> dict[str, Any]:
+def comment_snapshot(c: Comment, author: str | None) -> CommentPosted:
     return {
         "id": c.id,
         "kind": c.kind.value,
@@ -140,7 +145,7 @@ async def hide_comment(
         principal,
         meeting,
         MeetingEvent.COMMENT_HIDDEN,
-        {"id": comment.id, "reason": clean_reason, "by": principal.user_id},
+        CommentHidden(id=comment.id, reason=clean_reason, by=principal.user_id),
     )
     return comment
 
@@ -156,7 +161,11 @@ async def answer_comment(
         comment.answered_live_at = now()
         await session.flush()
         await append_event(
-            session, principal, meeting, MeetingEvent.COMMENT_ANSWERED_LIVE, {"id": comment.id}
+            session,
+            principal,
+            meeting,
+            MeetingEvent.COMMENT_ANSWERED_LIVE,
+            CommentRef(id=comment.id),
         )
         return comment
     unit = await session.get(OrgUnit, hand_over_unit_id)
@@ -175,6 +184,6 @@ async def answer_comment(
         principal,
         meeting,
         MeetingEvent.COMMENT_HANDED_OVER,
-        {"id": comment.id, "unitId": unit.id, "unitName": unit.name, "caseId": case_id},
+        CommentHandedOver(id=comment.id, unitId=unit.id, unitName=unit.name, caseId=case_id),
     )
     return comment

@@ -6,66 +6,22 @@ record (`backend.meetings.record`) share (`realtime.event_types`).
 Payloads are as appended: person labels (`name` beside `userId`, `authorName` beside
 `authorId`) included. The log stores them without the labels and every read fills them
 in again from the person's current name (None for an unknown id), hence `str | None`.
-Times are ISO 8601 strings. To add a type: a member here, its payload and label in
-`MEETING_EVENTS`, its view in `visibility.OUTSIDE_HOST`, its live member in `live_data`
-(or the list of types not shown live), and the meeting of `tests/test_public_streams.py`
-must append it.
+Times are ISO 8601 strings. To add a type: its payload here and one line in `MeetingEvent`
+(`Logged`, `Live` or `Legacy`: its name, payload and label), its view in
+`visibility.OUTSIDE_HOST`, its live member in `live_data` (or the list of types not shown
+live), and the meeting of `tests/test_public_streams.py` must append it. Each member is an
+`EventKey` of its payload (`realtime.event_types`): mypy refuses a payload of another shape
+where it is appended (`backend.meetings.stream`).
 """
 
 from __future__ import annotations
 
-import enum
 from typing import Any, NotRequired
 
 from typing_extensions import TypedDict
 
-from realtime.event_types import EventSpec, EventTypes, shape
+from realtime.event_types import EventNames, EventTypes, Legacy, Live, Logged, shape
 from realtime.log import SEALED_TYPE
-
-
-class MeetingEvent(enum.StrEnum):
-    """The types of the meeting stream's events and live values (`noun.pastTense`)."""
-
-    MEETING_CREATED = "meeting.created"
-    MEETING_STATE_CHANGED = "meeting.stateChanged"
-    PARTICIPANT_INVITED = "participant.invited"
-    PARTICIPANT_REGISTERED = "participant.registered"
-    PARTICIPANT_CHECKED_IN = "participant.checkedIn"
-    MATERIAL_ADDED = "material.added"
-    AGENDA_ITEM_ADDED = "agenda.itemAdded"
-    TIMER_START = "timer.start"
-    TIMER_PAUSE = "timer.pause"
-    TIMER_RESUME = "timer.resume"
-    TIMER_STOP = "timer.stop"
-    TIMER_ONE_MINUTE_LEFT = "timer.oneMinuteLeft"
-    TIMER_TIME_UP = "timer.timeUp"
-    POLL_CREATED = "poll.created"
-    POLL_OPENED = "poll.opened"
-    POLL_CLOSED = "poll.closed"
-    VOTE_CAST = "vote.cast"
-    POLL_TALLY = "poll.tally"
-    SCORING_OPENED = "scoring.opened"
-    SCORING_CLOSED = "scoring.closed"
-    SCORING_COUNTED = "scoring.counted"
-    SCORING_TURNOUT = "scoring.turnout"
-    SCORE_CAST = "score.cast"
-    COMMENT_POSTED = "comment.posted"
-    COMMENT_HIDDEN = "comment.hidden"
-    COMMENT_ANSWERED_LIVE = "comment.answeredLive"
-    COMMENT_HANDED_OVER = "comment.handedOver"
-    QUEUE_CHANGED = "queue.changed"
-    MINUTES_UPDATED = "minutes.updated"
-    RECORD_SEALED = SEALED_TYPE
-
-
-#: The timer events a host's action appends (`agenda.set_timer`), by action.
-TIMER_ACTIONS: dict[str, MeetingEvent] = {
-    "start": MeetingEvent.TIMER_START,
-    "pause": MeetingEvent.TIMER_PAUSE,
-    "resume": MeetingEvent.TIMER_RESUME,
-    "stop": MeetingEvent.TIMER_STOP,
-}
-
 
 # -- payloads ------------------------------------------------------------------------------
 
@@ -262,42 +218,52 @@ class RecordSealed(TypedDict):
     content: dict[str, Any]
 
 
-E = MeetingEvent
-MEETING_EVENTS = EventTypes(
-    kind="meeting",
-    names=MeetingEvent,
-    specs={
-        E.MEETING_CREATED: EventSpec(MeetingCreated, "创建会议"),
-        E.MEETING_STATE_CHANGED: EventSpec(MeetingStateChanged, "会议状态变更"),
-        E.PARTICIPANT_INVITED: EventSpec(ParticipantsInvited, "邀请参会人"),
-        E.PARTICIPANT_REGISTERED: EventSpec(ParticipantRegistered, "报名参会"),
-        E.PARTICIPANT_CHECKED_IN: EventSpec(ParticipantCheckedIn, "签到"),
-        E.MATERIAL_ADDED: EventSpec(MaterialAdded, "添加会议材料"),
-        E.AGENDA_ITEM_ADDED: EventSpec(AgendaItemAdded, "添加议程"),
-        E.TIMER_START: EventSpec(TimerChanged, "开始计时"),
-        E.TIMER_PAUSE: EventSpec(TimerChanged, "暂停计时"),
-        E.TIMER_RESUME: EventSpec(TimerChanged, "继续计时"),
-        E.TIMER_STOP: EventSpec(TimerChanged, "停止计时"),
-        E.TIMER_ONE_MINUTE_LEFT: EventSpec(TimerChanged, "剩余1分钟提醒"),
-        E.TIMER_TIME_UP: EventSpec(TimerChanged, "时间到提醒"),
-        E.POLL_CREATED: EventSpec(PollChanged, "创建表决"),
-        E.POLL_OPENED: EventSpec(PollChanged, "开始表决"),
-        E.POLL_CLOSED: EventSpec(PollChanged, "结束表决"),
-        E.VOTE_CAST: EventSpec(VoteCast, "投票"),
-        E.POLL_TALLY: EventSpec(PollTally, "表决实时计票", live=True),
-        E.SCORING_OPENED: EventSpec(ScoringChanged, "开始测评"),
-        E.SCORING_CLOSED: EventSpec(ScoringChanged, "结束测评"),
-        E.SCORING_COUNTED: EventSpec(ScoringCounted, "计入一批测评票"),
-        E.SCORING_TURNOUT: EventSpec(ScoringTurnout, "测评实时进度", live=True),
-        # records before mixing batches (migration 0009): one per ballot, never appended now
-        E.SCORE_CAST: EventSpec(ScoreCast, "提交测评票", legacy=True),
-        E.COMMENT_POSTED: EventSpec(CommentPosted, "发表留言"),
-        E.COMMENT_HIDDEN: EventSpec(CommentHidden, "屏蔽留言"),
-        E.COMMENT_ANSWERED_LIVE: EventSpec(CommentRef, "现场答复"),
-        E.COMMENT_HANDED_OVER: EventSpec(CommentHandedOver, "转交办理"),
-        E.QUEUE_CHANGED: EventSpec(QueueChanged, "发言排队变更"),
-        E.MINUTES_UPDATED: EventSpec(MinutesUpdated, "更新会议纪要"),
-        E.RECORD_SEALED: EventSpec(RecordSealed, "封存记录"),
-    },
-)
-del E
+# -- the types ----------------------------------------------------------------------------
+
+
+class MeetingEvent(EventNames):
+    """The types of the meeting stream's events and live values (`noun.pastTense`): per
+    type its name in the log, its payload and its label in the record."""
+
+    MEETING_CREATED = Logged("meeting.created", MeetingCreated, "创建会议")
+    MEETING_STATE_CHANGED = Logged("meeting.stateChanged", MeetingStateChanged, "会议状态变更")
+    PARTICIPANT_INVITED = Logged("participant.invited", ParticipantsInvited, "邀请参会人")
+    PARTICIPANT_REGISTERED = Logged("participant.registered", ParticipantRegistered, "报名参会")
+    PARTICIPANT_CHECKED_IN = Logged("participant.checkedIn", ParticipantCheckedIn, "签到")
+    MATERIAL_ADDED = Logged("material.added", MaterialAdded, "添加会议材料")
+    AGENDA_ITEM_ADDED = Logged("agenda.itemAdded", AgendaItemAdded, "添加议程")
+    TIMER_START = Logged("timer.start", TimerChanged, "开始计时")
+    TIMER_PAUSE = Logged("timer.pause", TimerChanged, "暂停计时")
+    TIMER_RESUME = Logged("timer.resume", TimerChanged, "继续计时")
+    TIMER_STOP = Logged("timer.stop", TimerChanged, "停止计时")
+    TIMER_ONE_MINUTE_LEFT = Logged("timer.oneMinuteLeft", TimerChanged, "剩余1分钟提醒")
+    TIMER_TIME_UP = Logged("timer.timeUp", TimerChanged, "时间到提醒")
+    POLL_CREATED = Logged("poll.created", PollChanged, "创建表决")
+    POLL_OPENED = Logged("poll.opened", PollChanged, "开始表决")
+    POLL_CLOSED = Logged("poll.closed", PollChanged, "结束表决")
+    VOTE_CAST = Logged("vote.cast", VoteCast, "投票")
+    POLL_TALLY = Live("poll.tally", PollTally, "表决实时计票")
+    SCORING_OPENED = Logged("scoring.opened", ScoringChanged, "开始测评")
+    SCORING_CLOSED = Logged("scoring.closed", ScoringChanged, "结束测评")
+    SCORING_COUNTED = Logged("scoring.counted", ScoringCounted, "计入一批测评票")
+    SCORING_TURNOUT = Live("scoring.turnout", ScoringTurnout, "测评实时进度")
+    # records before mixing batches (migration 0009): one per ballot, never appended now
+    SCORE_CAST = Legacy("score.cast", ScoreCast, "提交测评票")
+    COMMENT_POSTED = Logged("comment.posted", CommentPosted, "发表留言")
+    COMMENT_HIDDEN = Logged("comment.hidden", CommentHidden, "屏蔽留言")
+    COMMENT_ANSWERED_LIVE = Logged("comment.answeredLive", CommentRef, "现场答复")
+    COMMENT_HANDED_OVER = Logged("comment.handedOver", CommentHandedOver, "转交办理")
+    QUEUE_CHANGED = Logged("queue.changed", QueueChanged, "发言排队变更")
+    MINUTES_UPDATED = Logged("minutes.updated", MinutesUpdated, "更新会议纪要")
+    RECORD_SEALED = Logged(SEALED_TYPE, RecordSealed, "封存记录")
+
+
+#: The timer events a host's action appends (`agenda.set_timer`), by action.
+TIMER_ACTIONS: dict[str, Logged[TimerChanged]] = {
+    "start": MeetingEvent.TIMER_START,
+    "pause": MeetingEvent.TIMER_PAUSE,
+    "resume": MeetingEvent.TIMER_RESUME,
+    "stop": MeetingEvent.TIMER_STOP,
+}
+
+MEETING_EVENTS = EventTypes("meeting", MeetingEvent)

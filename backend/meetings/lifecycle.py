@@ -23,7 +23,7 @@ from backend.meetings.access import (
 )
 from backend.meetings.agenda import set_timer
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.meetings.events import MeetingCreated, MeetingEvent
+from backend.meetings.events import MeetingCreated, MeetingEvent, MeetingStateChanged, RecordSealed
 from backend.meetings.materials import material_warnings
 from backend.meetings.minutes import sha256_of
 from backend.meetings.models import (
@@ -144,7 +144,11 @@ async def change_state(
     meeting.state = target
     await session.flush()
     await append_event(
-        session, principal, meeting, MeetingEvent.MEETING_STATE_CHANGED, {"state": target.value}
+        session,
+        principal,
+        meeting,
+        MeetingEvent.MEETING_STATE_CHANGED,
+        MeetingStateChanged(state=target.value),
     )
     return meeting, await material_warnings(session, meeting)
 
@@ -194,7 +198,11 @@ async def close_meeting(
         await scoring.close_sheet(session, principal, meeting, sheet, mixer=ballots)
     meeting.state = MeetingState.CLOSED
     await append_event(
-        session, principal, meeting, MeetingEvent.MEETING_STATE_CHANGED, {"state": "CLOSED"}
+        session,
+        principal,
+        meeting,
+        MeetingEvent.MEETING_STATE_CHANGED,
+        MeetingStateChanged(state="CLOSED"),
     )
     head = await events.lock_head(  # already ours: this reads where the stream now ends
         session, tenant_id=meeting.tenant_id, stream=stream_of(meeting.id)
@@ -207,11 +215,11 @@ async def close_meeting(
         principal,
         meeting,
         MeetingEvent.RECORD_SEALED,
-        {
-            "events": head.last_seq + 1,
-            "minutesSha256": sha256_of(meeting.minutes),
-            "content": content,
-        },
+        RecordSealed(
+            events=head.last_seq + 1,
+            minutesSha256=sha256_of(meeting.minutes),
+            content=content,
+        ),
     )
     await events.seal(session, head, sealed.created_at)
     tenant = await session.get(Tenant, meeting.tenant_id)

@@ -11,7 +11,7 @@ from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.meetings.events import MeetingEvent
+from backend.meetings.events import MaterialAdded, MeetingEvent
 from backend.meetings.models import Material, Meeting, MeetingKind, MeetingState
 from backend.meetings.stream import append_event
 from tenants.models import Tenant
@@ -47,11 +47,11 @@ async def add_material(
         principal,
         meeting,
         MeetingEvent.MATERIAL_ADDED,
-        {
-            "id": material.id,
-            "title": material.title,
-            "distributedAt": distributed_at.isoformat() if distributed_at else None,
-        },
+        MaterialAdded(
+            id=material.id,
+            title=material.title,
+            distributedAt=distributed_at.isoformat() if distributed_at else None,
+        ),
     )
     return material, await material_warnings(session, meeting)
 

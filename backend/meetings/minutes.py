@@ -12,7 +12,7 @@ from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.meetings.events import MeetingEvent
+from backend.meetings.events import MeetingEvent, MinutesUpdated
 from backend.meetings.models import Meeting, MeetingState
 from backend.meetings.stream import append_event
 
@@ -32,7 +32,7 @@ async def set_minutes(
         principal,
         meeting,
         MeetingEvent.MINUTES_UPDATED,
-        {"length": len(meeting.minutes or ""), "sha256": sha256_of(meeting.minutes)},
+        MinutesUpdated(length=len(meeting.minutes or ""), sha256=sha256_of(meeting.minutes)),
     )
     return meeting
 

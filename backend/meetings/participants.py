@@ -14,7 +14,12 @@ from backend.core.security import Principal
 from backend.meetings.access import get_meeting, is_host, require_host, require_state
 from backend.meetings.codes import require_meeting_scope
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.meetings.events import MeetingEvent
+from backend.meetings.events import (
+    MeetingEvent,
+    ParticipantCheckedIn,
+    ParticipantRegistered,
+    ParticipantsInvited,
+)
 from backend.meetings.models import (
     Eligibility,
     MeetingMode,
@@ -77,12 +82,12 @@ async def invite(
         principal,
         meeting,
         MeetingEvent.PARTICIPANT_INVITED,
-        {
-            "participants": [
+        ParticipantsInvited(
+            participants=[
                 {"userId": p.user_id, "name": users[p.user_id].display_name, "role": role.value}
                 for p in invited
             ]
-        },
+        ),
     )
     return invited
 
@@ -120,7 +125,7 @@ async def register(session: AsyncSession, principal: Principal, *, meeting_id: i
         principal,
         meeting,
         MeetingEvent.PARTICIPANT_REGISTERED,
-        {"userId": user_id, "name": principal.display_name},
+        ParticipantRegistered(userId=user_id, name=principal.display_name),
     )
     return p
 
@@ -154,7 +159,7 @@ async def check_in(
             principal,
             meeting,
             MeetingEvent.PARTICIPANT_CHECKED_IN,
-            {"userId": user_id, "name": name, "mode": mode, "role": p.role.value},
+            ParticipantCheckedIn(userId=user_id, name=name, mode=mode, role=p.role.value),
         )
     return p
 

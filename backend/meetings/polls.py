@@ -4,6 +4,7 @@ stream's group-commit writer (`realtime.writer`), where thousands of votes arriv
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.meetings.events import MeetingEvent, PollChanged, PollTally
+from backend.meetings.events import MeetingEvent, PollChanged, PollTally, VoteCast
 from backend.meetings.models import (
     Eligibility,
     Meeting,
@@ -224,9 +225,11 @@ async def cast_vote(
     return VoteOutcome.from_wire(result)
 
 
-async def run_vote(writer: StreamWriter, wire: list[Any]) -> dict[str, Any]:
+def run_vote(writer: StreamWriter, wire: list[Any]) -> asyncio.Future[dict[str, Any]]:
     """On the stream's owner: queue one vote (as `cast_vote` sent it) for the writer's next
-    batch; answers once that batch has committed."""
+    batch; the future is answered (the outcome as JSON) once that batch has committed. A
+    future, not a coroutine: a vote handed over from another worker costs the owner no
+    task (`realtime.owners` answers from the future)."""
     tenant_id, meeting_id, poll_id, user_id, choices, key = wire
 
     async def op(session: AsyncSession) -> tuple[list[EventDraft], VoteOutcome]:
@@ -244,10 +247,9 @@ async def run_vote(writer: StreamWriter, wire: list[Any]) -> dict[str, Any]:
         )
         return [], outcome
 
-    outcome: VoteOutcome = await writer.submit(
-        tenant_id=tenant_id, stream=stream_of(meeting_id), op=op
+    return writer.enqueue(
+        tenant_id=tenant_id, stream=stream_of(meeting_id), op=op, then=VoteOutcome.to_wire
     )
-    return outcome.to_wire()
 
 
 # The vote batch's statements, as plain SQL on the batch's connection (see
@@ -385,13 +387,13 @@ async def _write_votes(
         head = first[vote.user_id]
         if vote is head and vote.user_id in inserted:
             vote.outcome.vote_id = inserted[vote.user_id]
+            payload: VoteCast = {
+                "pollId": poll_id,
+                "voteId": vote.outcome.vote_id,
+                "choices": vote.choices,
+            }
             drafts.append(
-                draft(
-                    session,
-                    MeetingEvent.VOTE_CAST,
-                    {"pollId": poll_id, "voteId": vote.outcome.vote_id, "choices": vote.choices},
-                    actor_user_id=vote.user_id,
-                )
+                draft(session, MeetingEvent.VOTE_CAST, payload, actor_user_id=vote.user_id)
             )
             continue
         recorded = (

@@ -37,7 +37,13 @@ from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, is_host, require_host, require_state
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.meetings.events import MEETING_EVENTS, MeetingEvent, ScoringChanged, ScoringTurnout
+from backend.meetings.events import (
+    MEETING_EVENTS,
+    MeetingEvent,
+    ScoringChanged,
+    ScoringCounted,
+    ScoringTurnout,
+)
 from backend.meetings.models import (
     Eligibility,
     Meeting,
@@ -404,7 +410,7 @@ class BallotMixer:
             draft(
                 session,
                 MeetingEvent.SCORING_COUNTED,
-                {"sheetId": pool.sheet_id, "ballots": len(fresh), "counted": counted},
+                ScoringCounted(sheetId=pool.sheet_id, ballots=len(fresh), counted=counted),
             )
         ]
         return drafts, ("counted", (counted, batch.ballots))
@@ -692,7 +698,7 @@ async def close_sheet(
             Principal(tenant_id=sheet.tenant_id),
             meeting,
             MeetingEvent.SCORING_COUNTED,
-            {"sheetId": sheet.id, "ballots": len(fresh), "counted": counted},
+            ScoringCounted(sheetId=sheet.id, ballots=len(fresh), counted=counted),
         )
     elif fresh:
         # Fewer than k left: written alone they would be linkable. With holding back this

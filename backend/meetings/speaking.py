@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,14 +10,14 @@ from backend.core.security import Principal
 from backend.core.validation import clean_text
 from backend.meetings.access import get_meeting, require_host
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.meetings.events import MeetingEvent
+from backend.meetings.events import MeetingEvent, QueueChanged, QueueEntry
 from backend.meetings.models import MeetingState, SpeakingRequest, SpeakingState
 from backend.meetings.participants import find_participant
 from backend.meetings.stream import append_event
 from backend.people.models import User
 
 
-async def _queue_snapshot(session: AsyncSession, meeting_id: int) -> list[dict[str, Any]]:
+async def _queue_snapshot(session: AsyncSession, meeting_id: int) -> list[QueueEntry]:
     rows = (
         await session.execute(
             select(SpeakingRequest, User.display_name)
@@ -76,11 +74,11 @@ async def raise_hand(
         principal,
         meeting,
         MeetingEvent.QUEUE_CHANGED,
-        {
-            "queue": await _queue_snapshot(session, meeting.id),
-            "change": "raised",
-            "requestId": request.id,
-        },
+        QueueChanged(
+            queue=await _queue_snapshot(session, meeting.id),
+            change="raised",
+            requestId=request.id,
+        ),
     )
     return request
 
@@ -106,10 +104,10 @@ async def manage_queue(
         principal,
         meeting,
         MeetingEvent.QUEUE_CHANGED,
-        {
-            "queue": await _queue_snapshot(session, meeting.id),
-            "change": state.value.lower(),
-            "requestId": request.id,
-        },
+        QueueChanged(
+            queue=await _queue_snapshot(session, meeting.id),
+            change=state.value.lower(),
+            requestId=request.id,
+        ),
     )
     return request

@@ -2,16 +2,20 @@
 events are stamped with, appending one event to it in the caller's transaction, and the
 live values published once that transaction commits.
 
-Types are `MeetingEvent` members (backend/meetings/events.py), never bare strings; where the
-app checks events (`Database.check_events`: development and tests) each payload is checked
-against its declaration before it is appended or published.
+Types are `MeetingEvent` members (backend/meetings/events.py), never bare strings, and each
+carries its payload's shape: `draft` and `append_event` take a `Logged[P]` and a `P`,
+`publish_live` a `Live[P]` and a `P`, so mypy refuses a payload of another shape, a live
+value appended as an event (or the reverse) and a bare string. Build a payload with its
+snapshot function or its TypedDict (`CommentRef(id=comment.id)`): a bare dict literal has
+no shape for mypy to infer (`Cannot infer value of type parameter "P"`). Where the app
+checks events (`Database.check_events`: development and tests) each payload is also
+checked against its declaration at run time before it is appended or published.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,10 +23,14 @@ from backend.core.db import CHECK_EVENTS
 from backend.core.errors import DomainError
 from backend.core.security import Principal
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.meetings.events import MEETING_EVENTS, MeetingEvent
+from backend.meetings.events import MEETING_EVENTS
 from backend.meetings.models import Meeting
 from realtime import log as events
+from realtime.event_types import Live, Logged
 from realtime.log import EventDraft, StreamSealed
+
+#: The payload of the type given (a TypedDict of backend/meetings/events.py).
+P = TypeVar("P")
 
 
 def stream_of(meeting_id: int) -> str:
@@ -35,8 +43,8 @@ def now() -> datetime:
 
 def draft(
     session: AsyncSession,
-    type: MeetingEvent,
-    payload: Mapping[str, Any],
+    type: Logged[P],
+    payload: P,
     *,
     actor_user_id: int | None = None,
 ) -> EventDraft:
@@ -53,8 +61,8 @@ async def append_event(
     session: AsyncSession,
     principal: Principal,
     meeting: Meeting,
-    type: MeetingEvent,
-    payload: Mapping[str, Any],
+    type: Logged[P],
+    payload: P,
 ) -> events.LoggedEvent:
     try:
         (event,) = await events.append(
@@ -75,10 +83,10 @@ def publish_live(
     *,
     tenant_id: int,
     meeting_id: int,
-    type: MeetingEvent,
+    type: Live[P],
     key: str,
     version: int,
-    value: Mapping[str, Any],
+    value: P,
 ) -> None:
     """Once the session's transaction commits, a live value of the meeting (a tally)
     goes to its watchers, coalesced (`realtime.log.publish_live_after_commit`)."""

@@ -32,6 +32,7 @@ from backend.core.security import Principal
 from backend.meetings.events import MEETING_EVENTS, MeetingEvent
 from backend.meetings.models import Comment, Meeting, MeetingState, Participant, ParticipantRole
 from realtime import streams
+from realtime.event_types import EventKey
 from realtime.log import LoggedEvent
 from tenants.models import OrgUnit
 
@@ -169,7 +170,7 @@ _MEETING_FIELDS = (
 E = MeetingEvent
 #: What a viewer outside the host view (participant, public) sees of each type: the payload
 #: reduced, or None (hosts only). Every type is decided (checked below, at import).
-OUTSIDE_HOST: dict[MeetingEvent, Shown | None] = {
+OUTSIDE_HOST: dict[EventKey[Any], Shown | None] = {
     E.MEETING_CREATED: _only(*_MEETING_FIELDS),
     E.MEETING_STATE_CHANGED: _as_recorded,
     E.PARTICIPANT_INVITED: _participants,

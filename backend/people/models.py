@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -29,7 +30,13 @@ from backend.core.security import Role as Role
 
 class User(TenantOwned, Timestamped, Base):
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("tenant_id", "phone"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "phone"),
+        CheckConstraint(
+            "erased_at IS NULL OR (phone IS NULL AND password_hash IS NULL AND NOT is_active)",
+            name="erased_stays_blank",
+        ),
+    )
 
     id: Mapped[int] = id_column()
     display_name: Mapped[str] = mapped_column(String(50))
@@ -42,6 +49,9 @@ class User(TenantOwned, Timestamped, Base):
     credentials_version: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     # Bumped by a password change: access tokens of an older epoch are refused.
     session_epoch: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    # Set when the account is erased at the person's request (backend.people.personal_data):
+    # its name and number are blanked and it can never sign in or be reactivated again.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Membership(TenantOwned, Timestamped, Base):

@@ -313,6 +313,12 @@ def create_app(
         subscription_protocols=(),
     )
 
+    async def graphql_socket(websocket: WebSocket) -> None:
+        # The socket gets what it needs of the schema and of the app from here
+        # (realtime.ws.wiring); mypy checks that AppServices is what it needs.
+        services: AppServices = websocket.app.state.services
+        await websocket_endpoint(websocket, schema.socket, services)
+
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
@@ -335,7 +341,7 @@ def create_app(
         routes=[
             Route("/", home),
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", lambda ws: websocket_endpoint(ws, schema)),
+            WebSocketRoute("/graphql", graphql_socket),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),

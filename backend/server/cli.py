@@ -8,8 +8,10 @@ import shutil
 import signal
 import tempfile
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import typer
 from pydantic import ValidationError
@@ -33,11 +35,13 @@ tenants_app = typer.Typer(help="Counties (tenants).")
 users_app = typer.Typer(help="Accounts in a county.")
 schema_app = typer.Typer(help="The GraphQL schema file.")
 record_app = typer.Typer(help="Consultation records (event streams).")
+audit_app = typer.Typer(help="The audit log: export and retention.")
 app.add_typer(db_app, name="db")
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(users_app, name="users")
 app.add_typer(schema_app, name="schema")
 app.add_typer(record_app, name="record")
+app.add_typer(audit_app, name="audit")
 
 
 def load_settings() -> Settings:
@@ -115,6 +119,41 @@ def db_upgrade(revision: str = "head") -> None:
     url, _ = resolve_database(settings)
     asyncio.run(upgrade(url, revision))
     typer.echo(f"database at {revision}")
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="Backup file to write (pg_dump custom format).")],
+) -> None:
+    """Dump the whole database (every county, the event log, the seals) to FILE."""
+    from backend.server.backup import BackupError, backup
+
+    settings = load_settings()
+    url, _ = resolve_database(settings)
+    try:
+        asyncio.run(backup(url, file))
+    except BackupError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"backup written to {file} ({file.stat().st_size} bytes)")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="Backup file written by `yishi db backup`.")],
+) -> None:
+    """Restore FILE into the database of DATABASE_URL, which must be empty; then run
+    `yishi record verify-all` against it (the restore drill, docs/operations.md)."""
+    from backend.server.backup import BackupError, restore
+
+    settings = load_settings()
+    url, _ = resolve_database(settings)
+    try:
+        asyncio.run(restore(file, url))
+    except BackupError as exc:
+        typer.secho(str(exc), fg="red", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"restored {file}; now check it: yishi record verify-all")
 
 
 def _exit_normally_on_sigterm() -> None:
@@ -479,6 +518,52 @@ def record_verify(
         raise typer.Exit(1)
 
 
+@record_app.command("verify-all")
+def record_verify_all(
+    tsa_cert: Annotated[list[Path], typer.Option(help="Trusted TSA (root) certificate, PEM.")] = [],  # noqa: B006
+) -> None:
+    """Recheck every sealed stream of every county (after a restore, or on a schedule):
+    chain, seal, record sections, and the signature where RECORD_KEYS_DIR holds the
+    county's key. One line per stream; exit 1 if any fails."""
+    from backend.record.seal import load_key
+    from backend.server.backup import verify_sealed
+
+    settings = load_settings()
+    roots = _read_certificates(tsa_cert)
+
+    async def work(db: Database) -> bool:
+        slugs = await db.run_platform(_county_slugs)
+        keys: dict[str, sm2.PublicKey | None] = {}
+        for slug in slugs:
+            private = load_key(settings.record_keys_dir, slug) if settings.record_keys_dir else None
+            keys[slug] = private.public if private is not None else None
+        checks = await verify_sealed(
+            db, public_keys=keys, builders=RECORD_BUILDERS, tsa_roots=roots
+        )
+        for c in checks:
+            if c.valid:
+                signed = "signed" if keys.get(c.county) else "no key: signature not checked"
+                typer.echo(
+                    f"OK {c.county} {c.stream}: {c.events} events, head {c.head_hash} ({signed})"
+                )
+            else:
+                typer.secho(f"FAILED {c.county} {c.stream}: {'; '.join(c.problems)}", fg="red")
+        failed = sum(not c.valid for c in checks)
+        typer.echo(f"{len(checks)} sealed streams checked, {failed} failed")
+        return failed == 0
+
+    if not run_with_database(work):
+        raise typer.Exit(1)
+
+
+async def _county_slugs(session: Any) -> list[str]:
+    from sqlalchemy import select
+
+    from tenants.models import Tenant
+
+    return list((await session.execute(select(Tenant.slug))).scalars())
+
+
 @record_app.command("seal")
 def record_seal(
     tenant: Annotated[str, typer.Option(help="County slug.")],
@@ -564,3 +649,64 @@ def record_verify_export(
         raise typer.Exit(2) from None
     if not _report_export(check):
         raise typer.Exit(1)
+
+
+@audit_app.command("purge")
+def audit_purge(
+    dry_run: Annotated[bool, typer.Option(help="Only count what would be removed.")] = False,
+) -> None:
+    """Remove audit entries older than AUDIT_RETENTION_DAYS (default 365, at least 183) in
+    every county; the database itself refuses to delete younger ones."""
+    from backend.audit import service as audit
+
+    settings = load_settings()
+    days = settings.audit_retention_days
+
+    async def work(db: Database) -> int:
+        return await db.run_platform(lambda s: audit.purge(s, retention_days=days, dry_run=dry_run))
+
+    count = run_with_database(work)
+    verb = "would remove" if dry_run else "removed"
+    typer.echo(f"{verb} {count} audit entries older than {days} days")
+
+
+@audit_app.command("export")
+def audit_export(
+    tenant: Annotated[str, typer.Option(help="County slug.")],
+    out: Annotated[Path, typer.Argument(help="CSV file to write (UTF-8 with BOM, for Excel).")],
+    since: Annotated[
+        datetime | None, typer.Option(help="From this time (inclusive), e.g. 2026-06-01.")
+    ] = None,
+    until: Annotated[datetime | None, typer.Option(help="Until this time (exclusive).")] = None,
+) -> None:
+    """Write one county's audit log (oldest first) to a CSV file."""
+    import csv
+    import json
+
+    from backend.audit import service as audit
+
+    def aware(value: datetime | None) -> datetime | None:
+        if value is None or value.tzinfo is not None:
+            return value
+        return value.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    async def work(db: Database) -> int:
+        tenant_id = await county_id(db, tenant)
+        async with db.transaction(tenant_id=tenant_id, read_only=True) as session:
+            rows = await audit.entries_between(session, since=aware(since), until=aware(until))
+        with out.open("w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["id", "时间", "操作人", "操作", "对象类型", "对象ID", "变更前", "变更后",
+                        "请求ID"])  # fmt: skip
+            for e in rows:
+                w.writerow([
+                    e.id, e.created_at.isoformat(), e.actor_label, e.action, e.target_type,
+                    e.target_id if e.target_id is not None else "",
+                    json.dumps(e.before, ensure_ascii=False) if e.before is not None else "",
+                    json.dumps(e.after, ensure_ascii=False) if e.after is not None else "",
+                    e.request_id or "",
+                ])  # fmt: skip
+        return len(rows)
+
+    count = run_with_database(work)
+    typer.echo(f"{count} audit entries written to {out}")

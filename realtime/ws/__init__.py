@@ -1,6 +1,9 @@
 """GraphQL over websockets (graphql-transport-ws, and legacy graphql-ws), multiplexed.
 
 - `protocol`: one connection (both protocols), multiplexed subscriptions, the endpoint;
+- `wiring`: what the endpoint needs of the schema and of the app, as Protocols the app's
+  objects fit (`SocketGraphQL`, per schema; `SocketServices`, per app), handed in by the
+  app: nothing here imports the schema layer;
 - `fields`: the field metadata that makes a mutation direct or a subscription multiplexed;
 - `admission`: connection_init's credentials, refusals and the socket limits;
 - `direct`: cached documents and the executor-free plan of hot mutations;
@@ -31,6 +34,7 @@ from realtime.ws.protocol import (
     GraphQLWebSocket,
     websocket_endpoint,
 )
+from realtime.ws.wiring import SocketContext, SocketGraphQL, SocketServices
 
 __all__ = [
     "LEGACY_WS",
@@ -40,7 +44,10 @@ __all__ = [
     "FrameTransport",
     "GraphQLWebSocket",
     "Plan",
+    "SocketContext",
     "SocketFields",
+    "SocketGraphQL",
+    "SocketServices",
     "_direct_plan",
     "direct_frame_writer",
     "direct_mutation",

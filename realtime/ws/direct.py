@@ -1,6 +1,7 @@
 """Operations over the socket without graphql-core's executor: the cached, validated
 documents, and the plans of direct hot mutations (a vote; `realtime.ws.fields`)
-projected onto their selection."""
+projected onto their selection. The schema, its document cache and its limit rules come
+from the app (`realtime.ws.wiring.SocketGraphQL`)."""
 
 from __future__ import annotations
 
@@ -27,30 +28,30 @@ from graphql import (
     specified_rules,
     validate,
 )
-from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 
 from realtime.ws.fields import DirectHandler, socket_fields
-from schema.limits import DocumentCache
+from realtime.ws.wiring import SocketGraphQL
 
 
 def _parse_and_validate(
-    schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
+    graphql: SocketGraphQL, query: str, max_tokens: int, max_depth: int, max_aliases: int
 ) -> DocumentNode:
     """The parsed document, or its first validation error; cached per query text (a crowd
     joining a meeting sends the same document thousands of times)."""
-    document, errors = _validated(schema, query, max_tokens, max_depth, max_aliases)
+    document, errors = _validated(graphql, query, max_tokens, max_depth, max_aliases)
     if errors:
         raise errors[0]
     return document
 
 
 def _validated(
-    schema: Any, query: str, max_tokens: int, max_depth: int, max_aliases: int
+    graphql: SocketGraphQL, query: str, max_tokens: int, max_depth: int, max_aliases: int
 ) -> tuple[DocumentNode, list[GraphQLError]]:
     """Parsed and validated as over HTTP, and kept in the schema's own bounded document
-    cache (schema.limits.DocumentCache: by entries and characters; a long text is never
-    kept), beside the HTTP path's entries."""
-    cache = _document_cache(schema)
+    cache (`graphql.documents`: by entries and characters; a long text is never kept),
+    beside the HTTP path's entries. `max_depth` and `max_aliases` are enforced by the
+    schema's limit rules; they key the entry with the token limit, as they did."""
+    cache = graphql.documents
     key = (query, ("socket", max_tokens, max_depth, max_aliases))
     document = cache.documents.get(key)
     if document is None:
@@ -59,22 +60,10 @@ def _validated(
     errors = cache.validations.get(key)
     if errors is None:
         # The schema's own limit rules (depth, aliases, list lengths), as over HTTP.
-        limit_rules = getattr(schema, "limit_rules", None)
-        if limit_rules is None:
-            limit_rules = (
-                *QueryDepthLimiter(max_depth=max_depth).validation_rules,
-                *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
-            )
-        errors = validate(schema._schema, document, (*specified_rules, *limit_rules))
+        rules = (*specified_rules, *graphql.limit_rules)
+        errors = validate(graphql.schema._schema, document, rules)
         cache.validations.put(key, errors, len(query))
     return document, errors
-
-
-@functools.lru_cache(maxsize=8)
-def _document_cache(schema: Any) -> DocumentCache:
-    """The schema's document cache, or one of the same bounds for a schema without."""
-    cache = getattr(schema, "document_cache", None)
-    return cache if cache is not None else DocumentCache()
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +85,7 @@ DIRECT_MAX_CHARS = 4096
 
 @functools.lru_cache(maxsize=512)
 def _direct_plan(
-    schema: Any,
+    graphql: SocketGraphQL,
     query: str,
     operation_name: str | None,
     max_tokens: int,
@@ -109,12 +98,13 @@ def _direct_plan(
     strawberry object (no resolver, no extension), scalars and enums serialised by their
     GraphQL types, `__typename` on object types. Anything else returns None and runs on
     graphql-core as usual."""
-    document = _parse_and_validate(schema, query, max_tokens, max_depth, max_aliases)
+    document = _parse_and_validate(graphql, query, max_tokens, max_depth, max_aliases)
     operation = _operation(document, operation_name)
     selections = operation.selection_set.selections
     if operation.operation is not OperationType.MUTATION or len(selections) != 1:
         return None
     node = selections[0]
+    schema = graphql.schema
     handlers = socket_fields(schema).direct
     if not isinstance(node, FieldNode) or node.directives or node.name.value not in handlers:
         return None

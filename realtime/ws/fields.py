@@ -10,6 +10,7 @@ A schema field says so in its strawberry metadata, and the socket reads the sche
 
 - `direct_mutation(handler)`: a hot mutation run without graphql-core's executor when its
   selection is plain (`realtime.ws.direct`); `handler(context, arguments)` gets the
+  socket's context (the app's, made by its factory: `realtime.ws.wiring`) and the
   arguments as strawberry gives them to the resolver (Python names and types) and returns
   the payload object. It must do exactly what the resolver does (share the code).
 - `multiplexed(prepare)`: a subscription whose watchers share one execution per event
@@ -27,16 +28,21 @@ import functools
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from realtime.log import LoggedEvent
-from schema.context import Context
+from realtime.ws.wiring import SocketContext
 
 #: Keys of the strawberry field metadata the socket reads.
 DIRECT_METADATA = "yishi.ws.direct_mutation"
 MULTIPLEXED_METADATA = "yishi.ws.multiplexed"
 
-DirectHandler = Callable[[Context, dict[str, Any]], Awaitable[Any]]
+#: The app's context class (`SocketContext` is what the socket needs of it): a handler
+#: or a planner is declared with the app's own, and mypy checks that class fits.
+C = TypeVar("C", bound=SocketContext)
+
+#: A direct mutation's handler, as the socket calls it: (context, arguments) → payload.
+DirectHandler = Callable[[Any, dict[str, Any]], Awaitable[Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +56,18 @@ class Plan:
     to_root: Callable[[LoggedEvent], Any | None]  # event → root object (None: skip)
 
 
-Prepare = Callable[[Context, dict[str, Any]], Awaitable[Plan]]
+#: A multiplexed subscription's planner, as the socket calls it: (context, arguments) → Plan.
+Prepare = Callable[[Any, dict[str, Any]], Awaitable[Plan]]
 
 
-def direct_mutation(handler: DirectHandler) -> Mapping[str, Any]:
+def direct_mutation(handler: Callable[[C, dict[str, Any]], Awaitable[Any]]) -> Mapping[str, Any]:
     """Field metadata for a mutation the socket runs without graphql-core's executor."""
     if not callable(handler):
         raise TypeError(f"direct_mutation takes the field's handler, not {handler!r}")
     return {DIRECT_METADATA: handler}
 
 
-def multiplexed(prepare: Prepare) -> Mapping[str, Any]:
+def multiplexed(prepare: Callable[[C, dict[str, Any]], Awaitable[Plan]]) -> Mapping[str, Any]:
     """Field metadata for a subscription the socket multiplexes."""
     if not callable(prepare):
         raise TypeError(f"multiplexed takes the field's planner, not {prepare!r}")

@@ -8,6 +8,10 @@ is executed once per group and every member gets the same pre-encoded payload. Q
 and mutations over the socket (a vote cast from the live view) are executed directly by
 graphql-core on the cached document with the connection's principal: far cheaper than an
 HTTP request each. Other subscriptions go through strawberry as usual.
+
+What it needs of the schema layer above (the context, the error policy, the limits and
+the document cache) and of the app (its services) is handed in by the app through the
+Protocols of `realtime.ws.wiring`; nothing here imports the schema.
 """
 
 from __future__ import annotations
@@ -65,10 +69,7 @@ from realtime.ws.direct import (
 from realtime.ws.fields import Plan, socket_fields
 from realtime.ws.frames import direct_frame_writer, socket_buffer_size
 from realtime.ws.joining import subscription_arguments
-from schema.context import Context
-from schema.errors import ErrorPolicy
-from schema.limits import query_too_long
-from schema.services import AppServices
+from realtime.ws.wiring import SocketContext, SocketGraphQL, SocketServices
 
 log = logging.getLogger(__name__)
 
@@ -91,19 +92,23 @@ class GraphQLWebSocket:
     """One websocket connection, speaking `protocol`."""
 
     def __init__(
-        self, websocket: WebSocket, services: AppServices, schema: Any, protocol: str
+        self,
+        websocket: WebSocket,
+        services: SocketServices,
+        graphql: SocketGraphQL,
+        protocol: str,
     ) -> None:
         self.ws = websocket
         self.services = services
-        self.schema = schema  # strawberry.Schema
-        self.fields = socket_fields(schema)  # direct and multiplexed fields (metadata)
+        self.graphql = graphql
+        self.schema = graphql.schema  # strawberry.Schema
+        self.fields = socket_fields(self.schema)  # direct and multiplexed fields (metadata)
         self.protocol = protocol
         self.legacy = protocol == LEGACY_WS
-        self.ctx = Context(
-            services=services,
-            request=websocket,
-            response=None,
-            request_id=websocket.scope.get("state", {}).get("request_id", "-"),
+        self.request_id: str = websocket.scope.get("state", {}).get("request_id", "-")
+        self._credentials: Credentials | None = None  # from connection_init
+        self.ctx: SocketContext = graphql.new_context(
+            websocket, request_id=self.request_id, credentials=None, principal=None
         )
         self.acked = False
         self.init_received = False
@@ -114,7 +119,6 @@ class GraphQLWebSocket:
         settings = services.settings
         self._limits = (settings.max_tokens, settings.max_query_depth, settings.max_aliases)
         self._max_size = settings.ws_max_size
-        self._max_query_chars = settings.max_query_chars
         self._max_operations = settings.ws_max_operations
         self._bucket = TokenBucket(settings.ws_message_rate, settings.ws_message_burst)
         # The principal, and what keeps it true for the socket's lifetime (on_init):
@@ -236,8 +240,8 @@ class GraphQLWebSocket:
         changes = resolver.changes
         try:
             credentials = credentials_from_init(payload or {}, self._header_credentials())
-            self.ctx._credentials = credentials
-            resolved = await resolver.resolve(credentials, request_id=self.ctx.request_id)
+            self._credentials = credentials
+            resolved = await resolver.resolve(credentials, request_id=self.request_id)
         except InitRefused as exc:
             await self.close(CLOSE_BAD_REQUEST, str(exc))
             return False
@@ -288,15 +292,12 @@ class GraphQLWebSocket:
         """Operations from now on run as `resolved`. A new context, not the old one
         changed: groups keep rendering with the context they were made with."""
         self.resolved = resolved
-        ctx = Context(
-            services=self.services,
-            request=self.ws,
-            response=None,
-            request_id=self.ctx.request_id,
-            _credentials=self.ctx._credentials,
-            _principal=resolved.principal,
+        self.ctx = self.graphql.new_context(
+            self.ws,
+            request_id=self.request_id,
+            credentials=self._credentials,
+            principal=resolved.principal,
         )
-        self.ctx = ctx
 
     # -- keeping the principal true ------------------------------------------------------
 
@@ -324,10 +325,11 @@ class GraphQLWebSocket:
         reason; roles changed → its subscriptions end with PERMISSIONS_CHANGED (they were
         authorised with the old roles; the client subscribes again)."""
         while not self.closing:
-            credentials = self.ctx.credentials()
+            credentials = self._credentials
+            assert credentials is not None  # set by connection_init, before any re-check
             try:
                 resolved = await self.services.principals.resolve(
-                    credentials, request_id=self.ctx.request_id
+                    credentials, request_id=self.request_id
                 )
             except AccessError as exc:
                 await self.close(*refusal(exc))
@@ -437,16 +439,16 @@ class GraphQLWebSocket:
         try:
             if not isinstance(query, str) or not isinstance(variables, dict):
                 raise GraphQLError("query must be a string and variables an object")
-            too_long = query_too_long(query, self._max_query_chars)  # as over HTTP
+            too_long = self.graphql.check_text(query)  # as over HTTP, before parsing
             if too_long is not None:
                 raise too_long
             document = self.parse_and_validate(query)
-            for check in getattr(self.schema, "operation_checks", ()):
+            for check in self.graphql.operation_checks:
                 check(query, document, operation_name, variables)  # as over HTTP
             operation = _operation(document, operation_name)
             if operation.operation is not OperationType.SUBSCRIPTION:
                 plan = (
-                    _direct_plan(self.schema, query, operation_name, *self._limits)
+                    _direct_plan(self.graphql, query, operation_name, *self._limits)
                     if len(query) <= DIRECT_MAX_CHARS
                     else None
                 )
@@ -499,7 +501,7 @@ class GraphQLWebSocket:
                             "message": "服务器内部错误，请稍后重试",
                             "extensions": {
                                 "code": "INTERNAL_SERVER_ERROR",
-                                "requestId": self.ctx.request_id,
+                                "requestId": self.request_id,
                             },
                         }
                     ],
@@ -530,7 +532,8 @@ class GraphQLWebSocket:
         if isinstance(result, Awaitable):
             result = await result
         if result.errors:
-            result.errors = [ErrorPolicy._classify(e, ctx.request_id) for e in result.errors]
+            classify = self.graphql.classify_error
+            result.errors = [classify(e, ctx.request_id) for e in result.errors]
         return _formatted(result)
 
     async def execute_direct(
@@ -544,7 +547,8 @@ class GraphQLWebSocket:
         gql_schema = self.schema._schema
         coerced = get_variable_values(gql_schema, operation.variable_definitions or (), variables)
         if isinstance(coerced, list):  # variables that do not fit their definitions
-            errors = [ErrorPolicy._classify(e, ctx.request_id).formatted for e in coerced]
+            classify = self.graphql.classify_error
+            errors = [classify(e, ctx.request_id).formatted for e in coerced]
             return {"data": None, "errors": errors}
         try:
             args = get_argument_values(plan.field_def, plan.node, coerced)
@@ -557,7 +561,7 @@ class GraphQLWebSocket:
             )
             value = plan.project(await plan.handler(ctx, kwargs))
         except Exception as exc:  # as graphql-core reports a failing root field
-            error = ErrorPolicy._classify(
+            error = self.graphql.classify_error(
                 located_error(exc, [plan.node], [plan.key]), ctx.request_id
             )
             data = None if is_non_null_type(plan.field_def.type) else {plan.key: None}
@@ -573,7 +577,7 @@ class GraphQLWebSocket:
             await coro
 
     def parse_and_validate(self, query: str) -> DocumentNode:
-        return _parse_and_validate(self.schema, query, *self._limits)
+        return _parse_and_validate(self.graphql, query, *self._limits)
 
     async def run_plain_subscription(
         self, op_id: str, query: str, variables: dict[str, Any], operation_name: str | None
@@ -664,7 +668,11 @@ class GraphQLWebSocket:
         return render
 
 
-async def websocket_endpoint(websocket: WebSocket, schema: Any) -> None:
+async def websocket_endpoint(
+    websocket: WebSocket, graphql: SocketGraphQL, services: SocketServices
+) -> None:
+    """One websocket at /graphql: what the socket needs of the schema (`graphql`) and of
+    the app (`services`) is handed in by the app (`realtime.ws.wiring`)."""
     offered = websocket.scope.get("subprotocols") or []
     protocol = (
         TRANSPORT_WS if TRANSPORT_WS in offered else LEGACY_WS if LEGACY_WS in offered else None
@@ -672,7 +680,6 @@ async def websocket_endpoint(websocket: WebSocket, schema: Any) -> None:
     if protocol is None:
         await websocket.close(code=4406, reason="Subprotocol not acceptable")
         return
-    services: AppServices = websocket.app.state.services
     await websocket.accept(subprotocol=protocol)
     counts = services.ws_sockets
     address = websocket.client.host if websocket.client else ""
@@ -680,7 +687,7 @@ async def websocket_endpoint(websocket: WebSocket, schema: Any) -> None:
         await websocket.close(code=CLOSE_TOO_MANY, reason="Too many sockets from this address")
         return
     try:
-        connection = GraphQLWebSocket(websocket, services, schema, protocol)
+        connection = GraphQLWebSocket(websocket, services, graphql, protocol)
         await connection.run()
     finally:
         counts.give_back(counts.by_address, address)

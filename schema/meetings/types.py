@@ -783,6 +783,14 @@ _TIMER_TYPES = frozenset(
 #: The meeting's event types `meetingLive` does not show (the `events` subscription and the
 #: record do); every other type has a member of `MeetingLiveData`.
 NOT_IN_MEETING_LIVE = frozenset({E.MEETING_CREATED, E.VOTE_CAST, E.SCORE_CAST})
+_PARTICIPANT_CHANGES: dict[str, str] = {
+    E.PARTICIPANT_INVITED: "INVITED",
+    E.PARTICIPANT_REGISTERED: "REGISTERED",
+}
+_TIMER_WARNINGS: dict[str, TimerWarning] = {
+    E.TIMER_ONE_MINUTE_LEFT: TimerWarning.ONE_MINUTE_LEFT,
+    E.TIMER_TIME_UP: TimerWarning.TIME_UP,
+}
 
 
 def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
@@ -793,9 +801,7 @@ def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
     if t in (E.PARTICIPANT_INVITED, E.PARTICIPANT_REGISTERED, E.PARTICIPANT_CHECKED_IN):
         people = p.get("participants") or [p]
         return ParticipantUpdate(
-            change={E.PARTICIPANT_INVITED: "INVITED", E.PARTICIPANT_REGISTERED: "REGISTERED"}.get(
-                E(t), "CHECKED_IN"
-            ),
+            change=_PARTICIPANT_CHANGES.get(t, "CHECKED_IN"),
             participants=[
                 ParticipantBrief(
                     user_id=gid("User", x.get("userId")),
@@ -815,11 +821,7 @@ def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
             duration_seconds=p["durationSeconds"],
         )
     if t in _TIMER_TYPES:
-        warning = {
-            E.TIMER_ONE_MINUTE_LEFT: TimerWarning.ONE_MINUTE_LEFT,
-            E.TIMER_TIME_UP: TimerWarning.TIME_UP,
-        }.get(E(t))
-        return _timer(p, warning)
+        return _timer(p, _TIMER_WARNINGS.get(t))
     if t in (E.POLL_CREATED, E.POLL_OPENED, E.POLL_CLOSED):
         return PollUpdate(change=t.split(".")[1].upper(), poll=_poll_from_payload(p))
     if t == E.POLL_TALLY:

@@ -112,9 +112,7 @@ SPEAKING_STATE_LABELS: dict[SpeakingState, str] = {
 }
 CHECK_IN_MODE_LABELS: dict[str, str] = {"IN_PERSON": "现场签到", "ONLINE": "线上签到"}
 # Each logged type's label is declared with the type (backend/meetings/events.py).
-EVENT_TYPE_LABELS: dict[str, str] = {
-    t.value: MEETING_EVENTS.specs[t].label for t in MEETING_EVENTS.logged
-}
+EVENT_TYPE_LABELS: dict[str, str] = {t.value: t.label for t in MEETING_EVENTS.logged}
 SECTION_LABELS: dict[str, str] = {
     "county": "所属县（区）",
     "meeting": "基本信息",

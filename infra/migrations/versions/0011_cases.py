@@ -1,7 +1,7 @@
 """cases (件): intake, routing, replies, the 议事内容清单, attachments
 
 Revision ID: 0011_cases
-Revises: 0010_codes
+Revises: 0011_personal_data (renumber at merge if needed: the id stays 0011_cases)
 Create Date: 2026-12-01
 
 A case's accountable unit (首接负责), its assignments (转办件/转阅件), replies (答复, 回访,
@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql
 from tenants import rls
 
 revision: str = "0011_cases"
-down_revision: str | None = "0010_codes"
+down_revision: str | None = "0011_personal_data"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
