@@ -7,7 +7,7 @@ as good as a query, so it is no wider."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from urllib.parse import quote
 
 from sqlalchemy import text
@@ -54,13 +54,14 @@ async def case_statistics_xlsx(request: Request) -> Response:
             one_month = start.day == 1 and (start.year, start.month) == (end.year, end.month)
             if group_by is statistics.GroupBy.UNIT and one_month:
                 ranking = await statistics.unit_ranking(s, principal, month=start)
+            tz = await statistics.county_timezone(s)
             county = await s.scalar(text("SELECT name FROM tenants WHERE id = app_tenant_id()"))
     except AccessError as exc:
         status = 401 if exc.code == "UNAUTHENTICATED" else 403
         return _refusal(status, exc.code, exc.message)
     except DomainError as exc:
         return _refusal(400, exc.code.value, exc.message)
-    body = statistics_xlsx(stats, county=county or "", made_at=datetime.now(UTC), ranking=ranking)
+    body = statistics_xlsx(stats, county=county or "", made_at=datetime.now(tz), ranking=ranking)
     filename = quote(f"{county}办理情况统计-{start.isoformat()}-{end.isoformat()}.xlsx")
     return Response(
         body,
