@@ -262,11 +262,11 @@ async def set_vocabulary(
     synonyms: Sequence[SynonymGroup],
     stop_words: Sequence[str],
 ) -> Vocabulary:
-    """Replace the county's vocabulary (county admins only). A word is in one role only: a
+    """Replace the county's vocabulary (county-wide admins only). A word is in one role only: a
     variant of one canonical word, or a stop word; a canonical word is nobody's variant."""
     from backend.cases.models import CaseTerm
 
-    principal.require(Role.TENANT_ADMIN)
+    principal.require_county_admin()
     tenant_id = principal.require_tenant()
     rows: dict[str, tuple[str | None, bool]] = {}
     canonicals: set[str] = set()
