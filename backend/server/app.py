@@ -27,8 +27,8 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from backend.core import outages
 from backend.cases.reminders import ReminderSweep
+from backend.core import outages
 from backend.core.clock import SYSTEM_CLOCK, Clock
 from backend.core.db import Database, describe_url
 from backend.core.limits import RequestLimits, SharedBuckets

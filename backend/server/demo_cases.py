@@ -29,11 +29,13 @@ from backend.cases.models import (
     MatterClass,
     Satisfaction,
 )
-from backend.core.rules import add_working_days
 from backend.core.security import Principal
+from backend.core.workdays import package_calendar
 from tenants.models import OrgUnit
 
 DEMO_CASES = 240
+#: Demo deadlines are counted on the package's official tables (no county closures).
+_CALENDAR = package_calendar()
 CHINA = ZoneInfo("Asia/Shanghai")
 
 #: Departments the demo cases are handled by, beside those of the demo's org tree.
@@ -287,7 +289,7 @@ async def seed_cases(session: AsyncSession, admin: Principal, now: datetime | No
             if kind is CaseKind.CONSULTATION
             else rng.choice([HandlingClass.TIME_LIMITED] * 4 + [HandlingClass.RESEARCH])
         )
-        due = add_working_days(received.date(), HANDLING_DAYS[handling])
+        due = _CALENDAR.add_working_days(received.date(), HANDLING_DAYS[handling]).due
         state, closed_at, satisfaction = _outcome(rng, received, due, age_days, now)
         row = LedgerRow(
             line=n,

@@ -110,7 +110,7 @@ def _draft(item: RaiseCaseInput) -> intake.CaseDraft:
 
 async def _raise(info: Info, item: RaiseCaseInput) -> RaiseCasePayload:
     principal = await info.context.principal()
-    refused = refuse_if_rate_limited(
+    refused = await refuse_if_rate_limited(
         info.context, Action.CASE_INTAKE, user=(principal.tenant_id, principal.user_id)
     )
     if refused is not None:
