@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from backend.cases.replies import sweep_reminders, today
-from backend.core.rules import add_working_days
 from tests.cases_world import make_world
 from tests.conftest import county_rows
 from tests.factories.cases import (
@@ -25,6 +24,7 @@ from tests.factories.cases import (
     act,
     case_events,
     case_node,
+    official_due,
     online,
     raise_case,
     refused,
@@ -167,8 +167,8 @@ async def test_overdue_and_soon_due_lists_and_reminders(server, gql, owner_db):
     day = today()
     for case, due in (
         (late, day - timedelta(days=3)),
-        (soon, add_working_days(day, 1)),
-        (later, add_working_days(day, 20)),
+        (soon, official_due(day, 1)),
+        (later, official_due(day, 20)),
     ):
         await owner_db.execute("UPDATE cases SET due_on = $2 WHERE id = $1", db_id(case["id"]), due)
     unit = w.unit(w.village)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from backend.core.rules import add_working_days
 from tenants.models import OrgUnitKind
 from tests.cases_world import make_world
 from tests.conftest import county_rows
@@ -28,6 +27,7 @@ from tests.factories.cases import (
     act,
     case_events,
     case_node,
+    official_due,
     online,
     raise_case,
     refused,
@@ -55,7 +55,7 @@ async def test_classification_sets_the_deadline_from_the_rulebook(server, gql, o
             {"c": case["id"], "k": "DEMAND", "m": "PUBLIC_INTEREST", "h": handling},
             w.admin.token,
         )
-        assert done["case"]["dueOn"] == add_working_days(received, days).isoformat(), handling
+        assert done["case"]["dueOn"] == official_due(received, days).isoformat(), handling
     personal = await act(
         gql,
         CLASSIFY,

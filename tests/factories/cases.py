@@ -147,3 +147,11 @@ async def case_events(owner_db: Any, county: County, case_db_id: int) -> list[st
         f"case:{case_db_id}",
     )
     return [r["type"] for r in rows]
+
+
+def official_due(day, n: int):
+    """The due day `n` working days after `day` on the official tables the migration seeds
+    (no county closure; Monday to Friday in years without a table)."""
+    from backend.core.workdays import package_calendar
+
+    return package_calendar().add_working_days(day, n).due
