@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from strawberry.dataloader import DataLoader
 
+from backend.cases import models as c
 from backend.meetings import models as m
 from backend.people.models import Membership, User
 from schema.pages import NestedPages
@@ -72,6 +73,18 @@ class Loaders:
         self.participants_page = NestedPages(
             ctx.read, m.Participant, m.Participant.meeting_id, m.Participant.id
         )
+        # Cases (schema/cases): rows, the caller's view of each, and their lists.
+        self.case = DataLoader(self._by_id(c.Case))
+        self.case_view = DataLoader(self._case_views)
+        self.case_assignment = DataLoader(self._by_id(c.CaseAssignment))
+        self.case_assignments = DataLoader(
+            self._grouped(c.CaseAssignment, c.CaseAssignment.case_id, c.CaseAssignment.id)
+        )
+        self.case_replies = DataLoader(
+            self._grouped(c.CaseReply, c.CaseReply.case_id, c.CaseReply.id)
+        )
+        self.case_attachments = DataLoader(self._case_attachments)
+        self.case_last_event = DataLoader(self._case_last_events)
 
     def _by_id(self, model: type[R]) -> Load[R | None]:
         async def load(ids: Sequence[int]) -> list[R | None]:
@@ -106,6 +119,38 @@ class Loaders:
         principal = await self._ctx.principal()
         views = await self._ctx.read(lambda s: visibility.views_of(s, principal, meeting_ids))
         return [views.get(i, visibility.PUBLIC_VIEW) for i in meeting_ids]
+
+    async def _case_views(self, case_ids: Sequence[int]) -> list[Hashable | None]:
+        """The caller's view (staff, submitter, public) of each case; None: not visible."""
+        from backend.cases import visibility
+
+        principal = await self._ctx.principal()
+        views = await self._ctx.read(lambda s: visibility.views_of(s, principal, case_ids))
+        return [views.get(i) for i in case_ids]
+
+    async def _case_attachments(self, case_ids: Sequence[int]) -> list[list[Any]]:
+        """Attachment metadata per case (never the content)."""
+        a = c.CaseAttachment
+        query = (
+            select(a.id, a.case_id, a.file_name, a.content_type, a.size_bytes, a.sha256)
+            .where(a.case_id.in_(case_ids))
+            .order_by(a.id)
+        )
+
+        async def run(session: AsyncSession) -> list[Any]:
+            return list((await session.execute(query)).all())
+
+        groups: dict[int, list[Any]] = defaultdict(list)
+        for row in await self._ctx.read(run):
+            groups[row.case_id].append(row)
+        return [groups.get(k, []) for k in case_ids]
+
+    async def _case_last_events(self, case_ids: Sequence[int]) -> list[Any]:
+        """The head event of each case's stream (`schema.cases.types.CaseEventSummary`)."""
+        from schema.cases.pages import last_events
+
+        found = await self._ctx.read(lambda s: last_events(s, case_ids))
+        return [found.get(i) for i in case_ids]
 
     async def _attendance(self, meeting_ids: Sequence[int]) -> list[int]:
         """Checked-in participants per meeting."""

@@ -21,6 +21,10 @@ from backend.core.settings import Settings
 from realtime.ws.wiring import OperationCheck, SocketGraphQL
 from schema.audit.api import AuditQueries
 from schema.calendar.api import CalendarMutations, CalendarQueries
+from schema.cases.analytics import CaseAnalyticsQueries
+from schema.cases.mutations import CaseMutations
+from schema.cases.queries import CaseQueries
+from schema.cases.subscriptions import CaseSubscriptions
 from schema.context import socket_context
 from schema.errors import ErrorPolicy
 from schema.input_checks import InputChecks, refuse_bad_input
@@ -54,6 +58,8 @@ class Query(
     MeetingQueries,
     VotingCodeQueries,
     CalendarQueries,
+    CaseQueries,
+    CaseAnalyticsQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -73,12 +79,13 @@ class Mutation(
     MeetingMutations,
     VotingCodeMutations,
     CalendarMutations,
+    CaseMutations,
 ):
     pass
 
 
 @strawberry.type(description="Live feeds, over websockets at /graphql.")
-class Subscription(RealtimeSubscriptions, MeetingSubscriptions):
+class Subscription(RealtimeSubscriptions, MeetingSubscriptions, CaseSubscriptions):
     pass
 
 

@@ -566,3 +566,38 @@ MATRIX: dict[str, Row] = {
     "castVote": Row(MEMBERS, cast_vote, {"votes": 1, **EVENT}, operator=FORBIDDEN),
     "castScoringBallot": Row(MEMBERS, cast_scoring_ballot, {}, operator=FORBIDDEN),
 }
+
+
+#: Mutations not yet in the one table, each with the test file that checks who may call it
+#: today (its refusals and that they write nothing). They landed in the same session as the
+#: matrix; folding them in (a builder per mutation, as above) is open in issue 9. The matrix
+#: test fails for a mutation in neither, and for a name here that its file does not use.
+PENDING: dict[str, tuple[str, str]] = {
+    # calendar (operators enter and publish the official tables; county admins close days)
+    "setCalendarYear": ("test_calendar.py", "setCalendarYear"),
+    "publishCalendarYear": ("test_calendar.py", "publishCalendarYear"),
+    "addLocalClosure": ("test_calendar.py", "addLocalClosure"),
+    "removeLocalClosure": ("test_calendar.py", "removeLocalClosure"),
+    # cases: the role matrix of the case workflows
+    "classifyCase": ("test_cases_roles.py", "classifyCase"),
+    "closeCase": ("test_cases_roles.py", "closeCase"),
+    "dispatchCase": ("test_cases_roles.py", "dispatchCase"),
+    "escalateCase": ("test_cases_roles.py", "escalateCase"),
+    "followUpCase": ("test_cases_roles.py", "followUpCase"),
+    "markCaseOutOfScope": ("test_cases_roles.py", "markCaseOutOfScope"),
+    "mergeCases": ("test_cases_roles.py", "mergeCases"),
+    "publishCase": ("test_cases_roles.py", "publishCase"),
+    "rateCase": ("test_cases_roles.py", "rateCase"),
+    "redispatchCase": ("test_cases_roles.py", "redispatchCase"),
+    "replyCase": ("test_cases_roles.py", "replyCase"),
+    "returnCaseAssignment": ("test_cases_roles.py", "returnCaseAssignment"),
+    "saveCaseTopicRule": ("test_cases_roles.py", "saveCaseTopicRule"),
+    "signCaseAssignment": ("test_cases_roles.py", "signCaseAssignment"),
+    "superviseCase": ("test_cases_roles.py", "superviseCase"),
+    "raiseCase": ("test_cases_intake.py", "RAISE"),
+    "intakeCases": ("test_cases_intake.py", "intakeCases"),
+    "deleteCaseTopicRule": ("test_cases_intake.py", "DELETE_TOPIC"),
+    "importCaseLedger": ("test_cases_import.py", "importCaseLedger"),
+    "setCaseVocabulary": ("test_cases_board.py", "setCaseVocabulary"),
+    "suggestCaseClassification": ("test_cases_suggest.py", "suggestCaseClassification"),
+}

@@ -97,6 +97,9 @@ mutation($input: CreateMeetingInput!) {
 }"""
 ANSWER_LIVE = """
 mutation($c: ID!) { answerQuestion(commentId: $c) { comment { id } errors { field code message } } }"""
+HAND_OVER = """
+mutation($c: ID!, $u: ID) { answerQuestion(commentId: $c, unitId: $u) {
+  comment { id } errors { field code message } } }"""
 
 SCOPED_ROLES: dict[Role, str | None] = {
     Role.DEPARTMENT_STAFF: "department",
@@ -126,6 +129,7 @@ class World:
     agenda: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
     voters: list[Account] = field(default_factory=list)
+    cases: list[str] = field(default_factory=list)
 
     @property
     def admin(self) -> Account:
@@ -277,7 +281,86 @@ async def seed_county(server: LiveServer, gql: Any, label: str) -> World:
     await ok(gql, CLOSE, {"m": published}, admin)
     await ok(gql, PUBLISH, {"m": published}, admin)
     world.meetings["RECORD_PUBLISHED"] = published
+    await _seed_cases(gql, world)
     return world
+
+
+async def _seed_cases(gql: Any, world: World) -> None:
+    """Cases in every state the workflows reach, so the fuzzers meet real case ids: one
+    received, one dispatched (pending), one returned, one in progress with a CO unit, one
+    answered, one closed and published, one out of scope, one merged; a line of the
+    议事内容清单; and the handed-over question of the live meeting."""
+    from tests.factories import cases as c
+
+    m, admin, units = world.marker, world.admin.token, world.units
+    citizen = world.accounts["CITIZEN"].token
+    staff = world.accounts["DEPARTMENT_STAFF"].token
+
+    async def new(title: str, **extra: Any) -> str:
+        payload = await c.raise_case(
+            gql,
+            citizen,
+            c.online(
+                title=f"{m}{title}",
+                body=f"{m}{title}：村口路面坑洼，电话13812345678",
+                placeUnitId=units["village"],
+                contactPhone="13812345678",
+                clientKey=f"{m}{title}",
+                **extra,
+            ),
+        )
+        return str(payload["case"]["id"])
+
+    received = await new("待分类")
+    dispatched = await new("待签收")
+    await c.act(gql, c.DISPATCH, {"c": dispatched, "u": units["department"]}, admin)
+    returned = await new("已退单")
+    sent = await c.act(gql, c.DISPATCH, {"c": returned, "u": units["department"]}, admin)
+    await c.act(gql, c.RETURN, {"a": sent["assignment"]["id"], "r": f"{m}退单理由"}, staff)
+    working = await new("办理中")
+    await c.act(
+        gql,
+        c.CLASSIFY,
+        {"c": working, "k": "DEMAND", "m": "PUBLIC_INTEREST", "h": "TIME_LIMITED"},
+        admin,
+    )
+    lead = await c.act(gql, c.DISPATCH, {"c": working, "u": units["department"]}, admin)
+    await c.act(gql, c.SIGN, {"a": lead["assignment"]["id"]}, staff)
+    await c.act(gql, c.DISPATCH, {"c": working, "u": units["township"], "r": "CO"}, admin)
+    await c.act(gql, c.REPLY, {"c": working, "k": "NOTE", "b": f"{m}内部备注"}, staff)
+    answered = await new("已答复")
+    await c.act(gql, c.REPLY, {"c": answered, "k": "RESULT", "b": f"{m}办理结果"}, admin)
+    closed = await new("已办结")
+    await c.act(gql, c.REPLY, {"c": closed, "k": "RESULT", "b": f"{m}已修复"}, admin)
+    await c.act(gql, c.RATE, {"c": closed, "s": "SATISFIED"}, citizen)
+    await c.act(gql, c.PUBLISH, {"c": closed}, admin)
+    out = await new("涉诉")
+    await c.act(gql, c.OUT_OF_SCOPE, {"c": out, "f": "IN_LITIGATION", "r": f"{m}已起诉"}, admin)
+    merged = await new("重复件")
+    await c.act(gql, c.MERGE, {"p": working, "c": [merged]}, admin)
+    await c.act(
+        gql,
+        c.SAVE_TOPIC,
+        {
+            "input": {
+                "included": False,
+                "topic": f"{m}涉法涉诉",
+                "keywords": [f"{m}诉讼"],
+                "redirect": f"{m}请通过诉讼渠道解决",
+            }
+        },
+        admin,
+    )
+    question = (
+        await ok(
+            gql,
+            POST_COMMENT,
+            {"m": world.meetings["LIVE"], "b": f"{m}路灯谁来修", "k": "QUESTION"},
+            world.voters[0].token,
+        )
+    )["comment"]["id"]
+    await ok(gql, HAND_OVER, {"c": question, "u": units["department"]}, admin)
+    world.cases = [received, dispatched, returned, working, answered, closed, out, merged]
 
 
 # -- what another county must never see ---------------------------------------------------
@@ -290,6 +373,9 @@ NODE_TABLES = {
     "scoring_sheets": "ScoringSheet",
     "meeting_comments": "MeetingComment",
     "speaking_requests": "SpeakingRequest",
+    "cases": "Case",
+    "case_assignments": "CaseAssignment",
+    "case_topic_rules": "CaseTopicRule",
     "audit_entries": "AuditEntry",
     "users": "User",
     "memberships": "Membership",

@@ -247,11 +247,15 @@ async def test_questions_are_answered_live_or_handed_over_to_a_unit(server, gql,
         county.id,
         f"meeting:{db_id(meeting)}",
     )
+    case_id = await owner_db.fetchval(
+        "SELECT handed_over_case_id FROM meeting_comments WHERE id = $1", db_id(second)
+    )
+    assert case_id is not None  # the cases domain made it a case (tests/test_cases_intake.py)
     assert json.loads(payload) == {
         "id": db_id(second),
         "unitId": unit,
         "unitName": "县交通局",
-        "caseId": None,
+        "caseId": case_id,
     }
 
     before = await snapshot(owner_db, county, meeting)

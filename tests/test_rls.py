@@ -3,6 +3,8 @@ county B's rows — for every county-owned table in the metadata."""
 
 from __future__ import annotations
 
+import base64
+
 import asyncpg
 import pytest
 from sqlalchemy import text
@@ -97,7 +99,74 @@ async def populate(server, gql) -> object:
     )
     assert closed["addLocalClosure"]["errors"] == [], closed
     await populate_meeting(server, gql, county, member)
+    await populate_cases(server, gql, county, township)
     return county
+
+
+async def populate_cases(server, gql, county, township: int) -> None:
+    """One row in each cases table, through the API: a case with an attachment, an
+    assignment, a reply, and a line of the 议事内容清单."""
+    from tests.factories.cases import DISPATCH, REPLY, SAVE_TOPIC, act, online, raise_case
+
+    citizen = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    case = await raise_case(
+        gql,
+        citizen.token,
+        online(
+            placeUnitId=gid("OrgUnit", township),
+            attachments=[{"fileName": "a.txt", "contentType": "text/plain", "dataBase64": "YQ=="}],
+        ),
+    )
+    c = case["case"]["id"]
+    await act(gql, DISPATCH, {"c": c, "u": gid("OrgUnit", township)}, county.admin.token)
+    await act(gql, REPLY, {"c": c, "k": "NOTE", "b": "备注"}, county.admin.token)
+    await act(
+        gql,
+        SAVE_TOPIC,
+        {
+            "input": {
+                "included": False,
+                "topic": "涉诉事项",
+                "keywords": ["诉讼"],
+                "redirect": "法院",
+            }
+        },
+        county.admin.token,
+    )
+    # The analytics tables: the county's vocabulary, and its suggester (trained on a
+    # ledger of five closed cases, when a suggestion is first asked for).
+    await act(
+        gql,
+        SET_VOCABULARY,
+        {"s": [{"canonical": "加装电梯", "variants": ["装电梯"]}], "w": []},
+        county.admin.token,
+    )
+    ledger = "受理时间,事项类型,标题,承办单位,办理状态,办结时间\n" + "".join(
+        f"2026-03-0{i},诉求,路灯不亮{i},,已办结,2026-03-0{i + 1}\n" for i in range(1, 6)
+    )
+    await act(
+        gql,
+        IMPORT_LEDGER,
+        {
+            "input": {
+                "fileName": "台账.csv",
+                "contentBase64": base64.b64encode(ledger.encode()).decode(),
+            }
+        },
+        county.admin.token,
+    )
+    await act(gql, SUGGEST, {"c": c}, county.admin.token)
+
+
+SET_VOCABULARY = """
+mutation($s: [CaseSynonymGroupInput!]!, $w: [String!]!) {
+  setCaseVocabulary(synonyms: $s, stopWords: $w) { errors { field code message } } }"""
+IMPORT_LEDGER = """
+mutation($input: ImportCaseLedgerInput!) {
+  importCaseLedger(input: $input) { report { created } errors { field code message } } }"""
+SUGGEST = """
+mutation($c: ID!) { suggestCaseClassification(caseId: $c) {
+  suggestion { trainedOn } errors { field code message } } }"""
 
 
 MEETING_ROWS = """

@@ -178,6 +178,7 @@ class Action(enum.Enum):
     LOGIN = "login"
     REGISTER = "register"
     REDEEM = "redeem"  # voting codes: the "user" key is the county (backend.meetings.codes)
+    CASE_INTAKE = "case_intake"  # raising a case (件), signed in or anonymous
 
 
 @dataclass(frozen=True, slots=True)

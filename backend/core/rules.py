@@ -72,6 +72,10 @@ QINGDAO_WORK_REPORT = (
     "青岛市“三民”活动述职报告会规则，见《关于政务公开工作中推进政民互动常态化的思考》一（二）"
 )
 PRODUCT_DEFAULT = "本系统默认"
+HOTLINE_OPINION = (
+    "《国务院办公厅关于进一步优化地方政务服务便民热线的指导意见》（国办发〔2020〕53号）"
+)
+ZAOYANG_SUGGESTIONS = "枣阳市人民建议征集工作机制（即可办、限期办、研究办分类办理）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +186,67 @@ RULES: Mapping[str, RuleDefinition] = _definitions(
         unit=RuleUnit.WORKING_DAYS,
         source=f"{CHENGKOU_OPINION}三（五）2",
         note="起草部门应当自政策性文件印发之日起20个工作日内进行政策解读（谁起草谁解读）。",
+    ),
+    # Cases (件). 国办发〔2020〕53号 asks for prompt sign-for, handling within a time limit
+    # (限时办结) and follow-up visits (回访) but sets no number of days; 枣阳's mechanism
+    # (seed 003) gives the three handling classes. The numbers are this product's defaults,
+    # said so in each note; a county sets its own with its own document as the source.
+    RuleDefinition(
+        key="case.sign_for",
+        title="派单签收时限",
+        value=1,
+        unit=RuleUnit.WORKING_DAYS,
+        source=PRODUCT_DEFAULT,
+        note=f"{HOTLINE_OPINION}要求承办单位及时签收工单；天数为本系统默认。",
+    ),
+    RuleDefinition(
+        key="case.initial_reply",
+        title="诉求初步答复时限",
+        value=3,
+        unit=RuleUnit.WORKING_DAYS,
+        source=PRODUCT_DEFAULT,
+        note=f"{HOTLINE_OPINION}要求及时答复诉求人；天数为本系统默认。",
+    ),
+    RuleDefinition(
+        key="case.immediate",
+        title="即可办事项办结时限",
+        value=5,
+        unit=RuleUnit.WORKING_DAYS,
+        source=PRODUCT_DEFAULT,
+        note=f"分类见{ZAOYANG_SUGGESTIONS}（即办即结）；天数为本系统默认。",
+    ),
+    RuleDefinition(
+        key="case.time_limited",
+        title="限期办事项办结时限",
+        value=15,
+        unit=RuleUnit.WORKING_DAYS,
+        source=PRODUCT_DEFAULT,
+        note=f"分类见{ZAOYANG_SUGGESTIONS}（限办限结）；天数为本系统默认。",
+    ),
+    RuleDefinition(
+        key="case.research",
+        title="研究办事项办结时限",
+        value=30,
+        unit=RuleUnit.WORKING_DAYS,
+        source=PRODUCT_DEFAULT,
+        note=f"分类见{ZAOYANG_SUGGESTIONS}（商办策援）；天数为本系统默认。",
+    ),
+    RuleDefinition(
+        key="case.due_soon",
+        title="临期提醒提前量",
+        value=2,
+        unit=RuleUnit.WORKING_DAYS,
+        source=PRODUCT_DEFAULT,
+        note="办理期限前若干个工作日起列入临期清单并提醒承办单位。",
+    ),
+    RuleDefinition(
+        key="case.attachment_max_size",
+        title="附件大小上限",
+        value=10240,
+        unit=RuleUnit.COUNT,
+        source=PRODUCT_DEFAULT,
+        noun="KiB",
+        note="每个附件不超过该大小（10 MiB）；经 GraphQL 上传时另受请求体大小上限约束。",
     ),
 )
 

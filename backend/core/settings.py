@@ -137,6 +137,12 @@ class Settings(BaseSettings):
     # Voting-code redemptions per county and per address (a hall of 500 behind one NAT).
     rate_redeem_user: str = "2000/60s"
     rate_redeem_address: str = "600/60s"
+    # Cases raised (backend.cases.intake): per person, and per address for anonymous intake
+    # (a village office's collector enters a queue of cases at once: one batch item each).
+    rate_case_intake_user: str = "30/60s"
+    rate_case_intake_address: str = "120/60s"
+    # How often each process sweeps for case deadlines to remind of (0: never).
+    case_reminder_seconds: float = Field(default=600.0, ge=0)
     rate_max_keys: int = Field(default=100_000, ge=100)
     app_role: str = "yishi_app"
     platform_role: str = "yishi_platform"
@@ -168,6 +174,8 @@ class Settings(BaseSettings):
         "rate_register_address",
         "rate_redeem_user",
         "rate_redeem_address",
+        "rate_case_intake_user",
+        "rate_case_intake_address",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

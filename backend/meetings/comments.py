@@ -4,6 +4,8 @@ to the responsible unit.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +27,18 @@ from backend.meetings.stream import append_event, now
 from tenants.models import OrgUnit, Tenant
 
 COMMENT_MAX_LENGTH = 500
+
+#: What a hand-over also does, in its transaction: a domain above meetings (cases) makes
+#: the case and returns its id (meetings never import it). Registered at import.
+HandOverHook = Callable[[AsyncSession, Principal, Comment, Meeting, OrgUnit], Awaitable[int | None]]
+_HAND_OVER_HOOKS: list[HandOverHook] = []
+
+
+def on_hand_over(hook: HandOverHook) -> HandOverHook:
+    """Register `hook` to run when a question is handed over to a unit (once per hook)."""
+    if hook not in _HAND_OVER_HOOKS:
+        _HAND_OVER_HOOKS.append(hook)
+    return hook
 
 
 def comment_snapshot(c: Comment, author: str | None) -> CommentPosted:
@@ -139,8 +153,9 @@ async def hide_comment(
 async def answer_comment(
     session: AsyncSession, principal: Principal, *, comment_id: int, hand_over_unit_id: int | None
 ) -> Comment:
-    """Mark a question answered live, or hand it to the responsible unit (recorded as an
-    event until the cases capability links it to a case)."""
+    """Mark a question answered live, or hand it to the responsible unit: the hand-over
+    hooks (the cases domain) make it a case in the same transaction, and the event names
+    the case (`caseId`)."""
     comment, meeting = await _comment_for_host(session, principal, comment_id)
     if hand_over_unit_id is None:
         comment.answered_live_at = now()
@@ -156,13 +171,19 @@ async def answer_comment(
     unit = await session.get(OrgUnit, hand_over_unit_id)
     if unit is None:
         raise DomainError(Code.NOT_FOUND, "责任单位不存在", field="unitId")
+    if comment.handed_over_unit_id is not None:
+        raise DomainError(Code.INVALID_STATE, "该留言已转交办理", field="commentId")
     comment.handed_over_unit_id, comment.handed_over_at = unit.id, now()
+    await session.flush()
+    case_id: int | None = None
+    for hook in _HAND_OVER_HOOKS:
+        case_id = await hook(session, principal, comment, meeting, unit) or case_id
     await session.flush()
     await append_event(
         session,
         principal,
         meeting,
         MeetingEvent.COMMENT_HANDED_OVER,
-        CommentHandedOver(id=comment.id, unitId=unit.id, unitName=unit.name, caseId=None),
+        CommentHandedOver(id=comment.id, unitId=unit.id, unitName=unit.name, caseId=case_id),
     )
     return comment

@@ -267,6 +267,11 @@ class Comment(TenantOwned, Timestamped, Base):
     answered_live_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     handed_over_unit_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("org_units.id"))
     handed_over_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The case (件) the hand-over created, when the cases domain took it (set through the
+    # hand-over hooks of backend.meetings.comments; meetings never import cases).
+    handed_over_case_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("cases.id", use_alter=True)
+    )
 
 
 class SpeakingState(enum.Enum):

@@ -27,6 +27,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from backend.cases.reminders import ReminderSweep
 from backend.core import outages
 from backend.core.clock import SYSTEM_CLOCK, Clock
 from backend.core.db import Database, describe_url
@@ -53,6 +54,7 @@ from realtime.owners import StreamOwners, relay_for
 from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
 from realtime.ws.admission import SocketCounts
+from schema.cases.http import case_statistics_xlsx
 from schema.context import Context
 from schema.meetings.http import record_docx
 from schema.pages import encode_json
@@ -267,6 +269,8 @@ def create_app(
         ballots = BallotMixer(writer)  # pending 测评票, in the stream owner's memory only
         timers = TimerScheduler(db, clock=the_clock)
         timers.start()
+        reminders = ReminderSweep(db, interval=settings.case_reminder_seconds)
+        reminders.start()
         services = AppServices(
             settings=settings,
             db=db,
@@ -305,6 +309,7 @@ def create_app(
         finally:
             db.publisher = None  # what commits from now on is caught up from the log
             await timers.stop()
+            await reminders.stop()
             await ballots.close()
             await writer.close()
             await hub.stop()
@@ -355,6 +360,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             Route("/meetings/{meeting_id}/record.docx", record_docx),
+            Route("/exports/case-statistics.xlsx", case_statistics_xlsx),
             Mount("/static/graphiql", StaticFiles(directory=ASSETS), name="graphiql-assets"),
         ],
         lifespan=lifespan,

@@ -14,6 +14,7 @@ from backend.people import counties
 from backend.people import service as people
 from backend.people.models import Membership, Role, User
 from backend.people.passwords import Passwords
+from backend.server.demo_cases import DEPARTMENTS, seed_cases
 from tenants import service as tenants
 from tenants.models import OrgUnit, OrgUnitKind, Tenant, Venue, VenueLevel
 
@@ -35,6 +36,8 @@ UNITS: list[tuple[str | None, OrgUnitKind, str]] = [
     ("南大街社区", OrgUnitKind.GRID, "南大街社区第一网格"),
     ("苍坪村", OrgUnitKind.GRID, "苍坪村第一网格"),
     ("苍坪村", OrgUnitKind.GRID, "苍坪村第二网格"),
+    # The departments that handle the demo cases (backend/server/demo_cases.py).
+    *((None, OrgUnitKind.DEPARTMENT, name) for name in DEPARTMENTS),
 ]
 
 VENUES: list[tuple[str | None, VenueLevel, str]] = [
@@ -138,6 +141,7 @@ async def _seed(db: Database, passwords: Passwords) -> list[DemoLogin]:
             )
         assert await session.scalar(select(Membership.id).limit(1)) is not None
         await _seed_meeting(session, admin, units)
+        await seed_cases(session, admin)
     return [DemoLogin(name=n, phone=p, role=r) for n, p, r, _ in PEOPLE]
 
 

@@ -2,6 +2,15 @@
 
 from backend.audit.models import AuditEntry
 from backend.calendar.models import CalendarDay, CalendarState, CalendarYear, LocalClosure
+from backend.cases.models import (
+    Case,
+    CaseAssignment,
+    CaseAttachment,
+    CaseReply,
+    CaseSuggester,
+    CaseTerm,
+    TopicRule,
+)
 from backend.core.base import Base
 from backend.meetings.models import (
     AgendaItem,
@@ -35,6 +44,12 @@ __all__ = [
     "CalendarDay",
     "CalendarState",
     "CalendarYear",
+    "Case",
+    "CaseAssignment",
+    "CaseAttachment",
+    "CaseReply",
+    "CaseSuggester",
+    "CaseTerm",
     "Comment",
     "Event",
     "LocalClosure",
@@ -53,6 +68,7 @@ __all__ = [
     "SpeakingRequest",
     "StreamHead",
     "Tenant",
+    "TopicRule",
     "User",
     "Venue",
     "Vote",

@@ -78,7 +78,7 @@ class StreamEventPage:
 
 
 #: Stream kinds whose ident a client may give as the global id of their row.
-_KIND_TYPES = {"meeting": "Meeting"}
+_KIND_TYPES = {"meeting": "Meeting", "case": "Case", "caseinbox": "OrgUnit"}
 
 
 def internal_stream(stream: str) -> str:

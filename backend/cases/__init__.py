@@ -1,0 +1,1 @@
+"""Cases (件): intake, routing, the closed loop and publication (docs/cases.md)."""
