@@ -140,11 +140,12 @@ async def verify_sealed(
     public_keys: Mapping[str, sm2.PublicKey | None],
     builders: Mapping[str, RecordBuilder],
     tsa_roots: Sequence[x509.Certificate] = (),
+    only: str | None = None,
 ) -> list[SealedCheck]:
     """Recheck every sealed stream of every county: its chain, its seal and, where the
     county's public key is given (`public_keys[slug]`), its signature and every section of
     its record. A county without a key has its chains and record digests checked, and its
-    signature reported missing."""
+    signature reported missing. `only` limits it to one county (slug)."""
     async with db.platform_transaction() as session:
         rows = (
             await session.execute(
@@ -156,6 +157,8 @@ async def verify_sealed(
         ).all()
     checks: list[SealedCheck] = []
     for tenant_id, slug, stream in rows:
+        if only is not None and slug != only:
+            continue
         key = public_keys.get(slug)
         async with db.transaction(tenant_id=tenant_id, read_only=True) as session:
             check = await verify_record(

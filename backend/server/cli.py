@@ -204,6 +204,9 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             workers=n_workers,
+            # The supervisor restarts a worker that misses its health check; a worker still
+            # importing the app on a busy host needs more than uvicorn's 5 s default.
+            timeout_worker_healthcheck=30,
             # uvicorn's sans-I/O websockets, offering the app each connection's transport
             # through the ASGI scope (live frames are written straight to it). A string
             # (realtime.ws.transport.WS_PROTOCOL): the supervisor never imports the app.
@@ -521,6 +524,9 @@ def record_verify(
 @record_app.command("verify-all")
 def record_verify_all(
     tsa_cert: Annotated[list[Path], typer.Option(help="Trusted TSA (root) certificate, PEM.")] = [],  # noqa: B006
+    tenant: Annotated[
+        str | None, typer.Option(help="Only this county (slug); default: every county.")
+    ] = None,
 ) -> None:
     """Recheck every sealed stream of every county (after a restore, or on a schedule):
     chain, seal, record sections, and the signature where RECORD_KEYS_DIR holds the
@@ -538,7 +544,7 @@ def record_verify_all(
             private = load_key(settings.record_keys_dir, slug) if settings.record_keys_dir else None
             keys[slug] = private.public if private is not None else None
         checks = await verify_sealed(
-            db, public_keys=keys, builders=RECORD_BUILDERS, tsa_roots=roots
+            db, public_keys=keys, builders=RECORD_BUILDERS, tsa_roots=roots, only=tenant
         )
         for c in checks:
             if c.valid:
