@@ -48,7 +48,7 @@ from tenants.models import OrgUnitKind
 from tests.conftest import GraphQLClient, LiveServer
 from tests.factories.meetings import CHECK_IN, INVITE, make_meeting
 from tests.factories.people import PASSWORD, make_user, next_phone
-from tests.factories.tenants import Account, County, gid, make_unit
+from tests.factories.tenants import Account, County, gid, make_unit, next_division_code
 from tests.meetings_api import (
     ADD_AGENDA,
     ANNOUNCE,
@@ -230,7 +230,7 @@ class Row:
 
 async def _unused_division_code(w: World) -> str:
     while True:
-        code = f"{uuid.uuid4().int % 900000 + 100000:06d}"
+        code = next_division_code()  # the factories' counter: never a code they will use
         if not await w.owner_db.fetchval("SELECT 1 FROM tenants WHERE division_code = $1", code):
             return code
 

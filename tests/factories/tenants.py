@@ -18,6 +18,12 @@ from tests.conftest import LiveServer
 _division = itertools.count(100000 + (uuid.uuid4().int % 800000))
 
 
+def next_division_code() -> str:
+    """A 6-digit code no county of this test process has: every test that makes a county
+    (through a factory or through `createCounty`) draws from this one counter."""
+    return f"{next(_division) % 1000000:06d}"
+
+
 def gid(type_name: str, db_id: int) -> str:
     """The global id the API shows for row `db_id` of `type_name`."""
     return to_global_id(type_name, db_id)
@@ -66,7 +72,7 @@ async def make_county(server: LiveServer, *, name: str = "测试县") -> County:
             Principal(tenant_id=None, operator_id=0),
             name=name,
             slug=slug,
-            division_code=f"{next(_division) % 1000000:06d}",
+            division_code=next_division_code(),
         )
     async with server.services.db.transaction(tenant_id=tenant.id) as session:
         root = await service.root_unit(session)
