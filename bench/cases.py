@@ -40,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pages import wrk
+from pages import against_bare, wrk
 from realtime_common import (
     RESULTS,
     VENV_BIN,
@@ -389,29 +389,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             for i in range(args.rounds):
                 wrk(service_url, body, token, args, 2)
                 ours = wrk(service_url, body, token, args, args.duration, serving_pids(service))
-                wrk(bare_url, body, None, args, 2)
-                theirs = wrk(bare_url, body, None, args, args.duration, [bare.pid])
-                ratio = ours["requests_per_s"] / theirs["requests_per_s"]
-                cpu_ratio = theirs["server_cpu_ms_per_request"] / ours["server_cpu_ms_per_request"]
-                log(
-                    f"round {i + 1}: service {ours['requests_per_s']:.0f} req/s "
-                    f"(p50 {ours['latency'].get('50')}, p99 {ours['latency'].get('99')}), "
-                    f"bare {theirs['requests_per_s']:.0f} req/s "
-                    f"(p50 {theirs['latency'].get('50')}, p99 {theirs['latency'].get('99')}): "
-                    f"ratio {ratio:.3f}; server CPU per request "
-                    f"{ours['server_cpu_ms_per_request']} vs {theirs['server_cpu_ms_per_request']}"
-                    f" ms (bare/service {cpu_ratio:.3f})"
-                )
-                if ours["non_2xx"] or theirs["non_2xx"]:
-                    raise SystemExit(f"failed responses: {ours} {theirs}")
-                rounds.append(
-                    {
-                        "service": ours,
-                        "bare": theirs,
-                        "ratio": round(ratio, 4),
-                        "cpu_ratio": round(cpu_ratio, 4),
-                    }
-                )
+                rounds.append(against_bare(i, ours, bare_url, body, args, bare.pid))
         finally:
             stop_process(service)
             stop_process(bare)

@@ -188,6 +188,34 @@ def wrk(
     }
 
 
+def against_bare(
+    i: int, ours: dict[str, Any], bare_url: str, body: str, args: Any, bare_pid: int
+) -> dict[str, Any]:
+    """Round `i`: the bare endpoint measured right after the service (`ours`), the two
+    logged side by side; the round's figures and ratios (also used by bench/cases.py)."""
+    wrk(bare_url, body, None, args, 2)
+    theirs = wrk(bare_url, body, None, args, args.duration, [bare_pid])
+    ratio = ours["requests_per_s"] / theirs["requests_per_s"]
+    cpu_ratio = theirs["server_cpu_ms_per_request"] / ours["server_cpu_ms_per_request"]
+    log(
+        f"round {i + 1}: service {ours['requests_per_s']:.0f} req/s "
+        f"(p50 {ours['latency'].get('50')}, p99 {ours['latency'].get('99')}), "
+        f"bare {theirs['requests_per_s']:.0f} req/s "
+        f"(p50 {theirs['latency'].get('50')}, p99 {theirs['latency'].get('99')}): "
+        f"ratio {ratio:.3f}; server CPU per request "
+        f"{ours['server_cpu_ms_per_request']} vs {theirs['server_cpu_ms_per_request']}"
+        f" ms (bare/service {cpu_ratio:.3f})"
+    )
+    if ours["non_2xx"] or theirs["non_2xx"]:
+        raise SystemExit(f"failed responses: {ours} {theirs}")
+    return {
+        "service": ours,
+        "bare": theirs,
+        "ratio": round(ratio, 4),
+        "cpu_ratio": round(cpu_ratio, 4),
+    }
+
+
 def profile(pid: int, duration: float, out: Path) -> subprocess.Popen[bytes] | None:
     """py-spy (if installed) samples the worker for `duration` s into collapsed stacks."""
     spy = shutil.which("py-spy") or str(VENV_BIN / "py-spy")
@@ -269,29 +297,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 if spy is not None:
                     spy.wait(30)
                     log(f"profile of round 1: {profile_out}\n{summarize(profile_out)}")
-                wrk(bare_url, body, None, args, 2)
-                theirs = wrk(bare_url, body, None, args, args.duration, [bare.pid])
-                ratio = ours["requests_per_s"] / theirs["requests_per_s"]
-                cpu_ratio = theirs["server_cpu_ms_per_request"] / ours["server_cpu_ms_per_request"]
-                log(
-                    f"round {i + 1}: service {ours['requests_per_s']:.0f} req/s "
-                    f"(p50 {ours['latency'].get('50')}, p99 {ours['latency'].get('99')}), "
-                    f"bare {theirs['requests_per_s']:.0f} req/s "
-                    f"(p50 {theirs['latency'].get('50')}, p99 {theirs['latency'].get('99')}): "
-                    f"ratio {ratio:.3f}; server CPU per request "
-                    f"{ours['server_cpu_ms_per_request']} vs {theirs['server_cpu_ms_per_request']}"
-                    f" ms (bare/service {cpu_ratio:.3f})"
-                )
-                if ours["non_2xx"] or theirs["non_2xx"]:
-                    raise SystemExit(f"failed responses: {ours} {theirs}")
-                rounds.append(
-                    {
-                        "service": ours,
-                        "bare": theirs,
-                        "ratio": round(ratio, 4),
-                        "cpu_ratio": round(cpu_ratio, 4),
-                    }
-                )
+                rounds.append(against_bare(i, ours, bare_url, body, args, bare.pid))
         finally:
             stop_process(service)
             stop_process(bare)
