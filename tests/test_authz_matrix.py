@@ -136,7 +136,7 @@ async def test_the_matrix(server, gql, owner_db, operator_token, mutation, actor
     else:
         assert actor == OPERATOR
         auth = {"token": operator_token, "tenant": county.slug}
-    world = World(server, gql, owner_db, county, actor, member)
+    world = World(server, gql, owner_db, county, actor, member, operator_token=operator_token)
     arguments = await row.build(world)
     query = document(mutation, arguments)
     before = await county_state(owner_db, county.id)
