@@ -36,12 +36,14 @@ users_app = typer.Typer(help="Accounts in a county.")
 schema_app = typer.Typer(help="The GraphQL schema file.")
 record_app = typer.Typer(help="Consultation records (event streams).")
 audit_app = typer.Typer(help="The audit log: export and retention.")
+draw_app = typer.Typer(help="Hearing draws (听证代表随机选取): re-run a published draw.")
 app.add_typer(db_app, name="db")
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(users_app, name="users")
 app.add_typer(schema_app, name="schema")
 app.add_typer(record_app, name="record")
 app.add_typer(audit_app, name="audit")
+app.add_typer(draw_app, name="draw")
 
 
 def load_settings() -> Settings:
@@ -716,3 +718,40 @@ def audit_export(
 
     count = run_with_database(work)
     typer.echo(f"{count} audit entries written to {out}")
+
+
+@draw_app.command("verify")
+def draw_verify(
+    published: Annotated[
+        Path, typer.Argument(help="The published draw (JSON, as `drawPublication` gives it).")
+    ],
+) -> None:
+    """Re-run a published hearing draw without the database: check every witness's reveal
+    against their commitment, the pool's hash, the seed and each category's selected and
+    alternates (docs/hearings.md, "The draw"). Prints MATCH, or MISMATCH and why (exit 1)."""
+    from backend.hearings import draw
+
+    try:
+        document = draw.loads(published.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        typer.secho(f"MISMATCH {published}: unreadable ({exc})", fg="red")
+        raise typer.Exit(1) from exc
+    problems = draw.verify_publication(document)
+    if problems:
+        typer.secho(f"MISMATCH {published}:", fg="red")
+        for p in problems:
+            typer.echo(f"  - {p}")
+        raise typer.Exit(1)
+    results = document["results"]
+    selected = sum(len(r["selected"]) for r in results)
+    typer.secho(
+        f"MATCH hearing {document['hearing']}: seed {document['seed']}, "
+        f"{len(document['pool']['applicants'])} applicants, {selected} selected",
+        fg="green",
+    )
+    for r in results:
+        typer.echo(
+            f"  {r['category']}: {r['applicants']} applicants, {r['seats']} seats, "
+            f"p={r['probability']}, selected {' '.join(r['selected']) or '-'}; "
+            f"alternates {' '.join(r['alternates']) or '-'}"
+        )
