@@ -29,7 +29,7 @@ from tests.factories.hearings import (
     quotas,
     representatives,
 )
-from tests.factories.people import make_user
+from tests.factories.people import PASSWORD, make_user
 from tests.factories.tenants import make_county
 
 TRANSCRIPT_V1 = "听证笔录（第一稿）：代表甲认为调价幅度过大；代表乙建议实行阶梯水价。"
@@ -149,14 +149,18 @@ async def test_attending_members_are_drawn_from_earlier_participants_when_oversu
         decision_id=42,
     )
 
-    direct = await call(gql, APPLY, {"h": selection.id, "c": "PUBLIC", "s": "我要列席"}, listed.token)
+    direct = await call(
+        gql, APPLY, {"h": selection.id, "c": "PUBLIC", "s": "我要列席"}, listed.token
+    )
     added = await ok(
         gql,
         ADD_CANDIDATES,
         {"h": selection.id, "c": "PUBLIC", "u": [listed.gid], "f": earlier.id},
         admin,
     )
-    again = await ok(gql, ADD_CANDIDATES, {"h": selection.id, "c": "PUBLIC", "f": earlier.id}, admin)
+    again = await ok(
+        gql, ADD_CANDIDATES, {"h": selection.id, "c": "PUBLIC", "f": earlier.id}, admin
+    )
     await ok(gql, CLOSE, {"h": selection.id}, admin)
     for w in selection.witnesses:
         await ok(gql, REVEAL, {"w": w.id, "s": w.secret}, admin)
@@ -174,3 +178,65 @@ async def test_attending_members_are_drawn_from_earlier_participants_when_oversu
     assert draw.verify_publication(doc) == []
     users = {a["userId"] for a in drawn["applications"]}
     assert users == {listed.gid} | {a.gid for a in earlier.applicants.values()}
+
+
+async def test_every_event_type_is_appended_and_shown_to_the_public_without_its_actor(server, gql):
+    from backend.hearings.events import HearingEvent
+
+    county = await make_county(server)
+    admin = county.admin.token
+    scene = await drawn_hearing(server, gql, county)
+    hearing = (await gql.data(HEARING, {"id": scene.id}, token=admin))["node"]
+    v1 = (await ok(gql, SET_TRANSCRIPT, {"h": scene.id, "t": TRANSCRIPT_V1}, admin))["hearing"]
+    rep = representatives(scene, hearing)[0]
+    await ok(gql, CONFIRM, {"h": scene.id, "s": v1["transcriptSha256"]}, rep.token)
+    views = [{"summary": "实行阶梯水价", "adopted": True}]
+    await ok(gql, REPORT, {"h": scene.id, "c": "建议调价", "v": views}, admin)
+    query = (
+        "query($s: String!) { streamEvents(stream: $s, first: 100) { seq type actorId payload } }"
+    )
+
+    public = (await gql.data(query, {"s": hearing["stream"]}, tenant=county.slug))["streamEvents"]
+    full = (await gql.data(query, {"s": hearing["stream"]}, token=admin))["streamEvents"]
+
+    assert {e["type"] for e in full} == {t.value for t in HearingEvent}
+    assert [(e["seq"], e["type"], e["payload"]) for e in public] == [
+        (e["seq"], e["type"], e["payload"]) for e in full
+    ]
+    assert {e["actorId"] for e in public} == {None}
+    assert {e["actorId"] for e in full if e["type"] == "hearing.transcriptConfirmed"} == {
+        rep.user_id
+    }
+
+
+async def test_a_person_gets_their_applications_and_erasing_blanks_their_statements(
+    server, gql, owner_db
+):
+    county = await make_county(server)
+    scene = await drawn_hearing(server, gql, county)
+    person = next(iter(scene.applicants.values()))
+    export = "mutation { exportPersonalData { data errors { code } } }"
+
+    data = (await gql.data(export, token=person.token))["exportPersonalData"]["data"]
+    (section,) = [s["data"] for s in data["sections"] if s["key"] == "hearings"]
+    (application,) = section["applications"]
+    assert application["hearing"] == "城区供水价格调整听证会"
+    assert application["statement"] == "我是STAKEHOLDER类报名人0"
+    assert application["outcome"] in ("SELECTED", "ALTERNATE", "NOT_SELECTED")
+
+    erased = await gql.data(
+        "mutation($p: String!) { eraseMyAccount(password: $p) { ok errors { code } } }",
+        {"p": PASSWORD},
+        token=person.token,
+    )
+    assert erased["eraseMyAccount"] == {"ok": True, "errors": []}
+    statements = await owner_db.fetch(
+        "SELECT user_id, statement FROM hearing_applications WHERE hearing_id = $1",
+        scene.db_id,
+    )
+    assert {r["user_id"]: r["statement"] for r in statements}[person.user_id] == ""
+    assert sum(1 for r in statements if r["statement"]) == 9
+    pool = await owner_db.fetchval(
+        "SELECT count(*) FROM hearing_applications WHERE hearing_id = $1", scene.db_id
+    )
+    assert pool == 10  # the frozen pool keeps every pseudonym
