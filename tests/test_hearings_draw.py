@@ -195,3 +195,31 @@ def test_yishi_draw_verify_prints_match_or_mismatch(tmp_path):
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == f"MISMATCH {bad}:"
     assert "  - results of STAKEHOLDER differ" in result.stdout.splitlines()
+
+
+def test_yishi_draw_commit_prints_a_secret_and_its_commitment():
+    given = subprocess.run(
+        [YISHI, "draw", "commit", "7", "--secret", SECRETS[0]],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    fresh = subprocess.run(
+        [YISHI, "draw", "commit", "7"], capture_output=True, text=True, timeout=60
+    )
+    short = subprocess.run(
+        [YISHI, "draw", "commit", "7", "--secret", "short"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert given.stdout.splitlines() == [
+        f"secret {SECRETS[0]}",
+        f"commitment {COMMITMENTS[0]['commitment']}",
+    ]
+    secret_line, commitment_line = fresh.stdout.splitlines()
+    secret = secret_line.removeprefix("secret ")
+    assert len(secret) == 32
+    assert commitment_line == f"commitment {draw.commitment(7, secret)}"
+    assert short.returncode == 2

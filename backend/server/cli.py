@@ -720,6 +720,28 @@ def audit_export(
     typer.echo(f"{count} audit entries written to {out}")
 
 
+@draw_app.command("commit")
+def draw_commit(
+    hearing_id: Annotated[int, typer.Argument(help="The hearing's number.")],
+    secret: Annotated[
+        str | None,
+        typer.Option(help="Your secret (16–200 characters); default: a new random one."),
+    ] = None,
+) -> None:
+    """For a witness (公证处, 人大/政协 observer), offline: print a secret and the commitment
+    to hand over before applications open (keep the secret until the draw)."""
+    import secrets as random_secrets
+
+    from backend.hearings import draw
+
+    chosen = secret if secret is not None else random_secrets.token_hex(16)
+    if not draw.MIN_SECRET_LENGTH <= len(chosen) <= 200:
+        typer.secho(f"the secret must have {draw.MIN_SECRET_LENGTH}–200 characters", fg="red")
+        raise typer.Exit(2)
+    typer.echo(f"secret {chosen}")
+    typer.echo(f"commitment {draw.commitment(hearing_id, chosen)}")
+
+
 @draw_app.command("verify")
 def draw_verify(
     published: Annotated[

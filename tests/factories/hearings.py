@@ -94,10 +94,11 @@ def hearing_input(
     kind: str = "HEARING",
     public_randomness_source: str | None = None,
     decision_id: int | None = None,
+    title: str = "城区供水价格调整听证会",
 ) -> dict[str, Any]:
     return {
         "hostUnitId": county.root_gid,
-        "title": "城区供水价格调整听证会",
+        "title": title,
         "matter": "拟将居民生活用水价格由每吨2.5元调整为2.9元，依据《政府制定价格听证办法》。",
         "place": "县政府三楼会议室",
         "startsAt": (datetime.now(UTC) + starts_in).isoformat(),
