@@ -26,9 +26,9 @@ from schema.cases.mutations import CaseMutations
 from schema.cases.queries import CaseQueries
 from schema.cases.subscriptions import CaseSubscriptions
 from schema.context import socket_context
+from schema.errors import ErrorPolicy
 from schema.hearings.mutations import HearingMutations
 from schema.hearings.queries import HearingQueries
-from schema.errors import ErrorPolicy
 from schema.input_checks import InputChecks, refuse_bad_input
 from schema.limits import (
     CachedDocuments,

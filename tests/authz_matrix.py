@@ -552,6 +552,15 @@ async def confirm_hearing_transcript(w: World) -> dict[str, Any]:
     return {"hearingId": scene.id, "sha256": done["hearing"]["transcriptSha256"]}
 
 
+async def seal_hearing_record(w: World) -> dict[str, Any]:
+    scene = await _drawn_hearing(w)
+    views = [{"summary": "实行阶梯水价", "adopted": True}]
+    await hf.ok(
+        w.gql, hf.REPORT, {"h": scene.id, "c": "建议调价", "v": views}, w.county.admin.token
+    )
+    return {"hearingId": scene.id}
+
+
 async def record_hearing_report(w: World) -> dict[str, Any]:
     return {
         "hearingId": (await _drawn_hearing(w)).id,
@@ -690,6 +699,7 @@ MATRIX: dict[str, Row] = {
     "recordHearingReport": Row(
         HOSTS, record_hearing_report, {"hearing_views": 1, **EVENT}, **ID_ROW
     ),
+    "sealHearingRecord": Row(HOSTS, seal_hearing_record, EVENT, **ID_ROW),
     # hot mutations (schema.mutations.mutate_on_stream): operators are refused first; a
     # 测评票 waits in memory for its mixing batch, so nothing is written yet
     "castVote": Row(MEMBERS, cast_vote, {"votes": 1, **EVENT}, operator=FORBIDDEN),

@@ -141,7 +141,8 @@ def test_changing_one_applicant_changes_the_result_and_fails_verification():
     assert redone["seed"] != doc["seed"]
     tampered = json.loads(draw.dumps(doc))
     tampered["pool"]["applicants"][-1]["id"] = "ffffffffffffffff"
-    assert draw.verify_publication(tampered) == ["poolHash does not match the pool"] + [
+    assert draw.verify_publication(tampered) == [
+        "poolHash does not match the pool",
         "seed does not match",
         *[f"results of {c} differ" for c in _differing(doc, redone)],
     ]

@@ -192,6 +192,7 @@ async def test_every_event_type_is_appended_and_shown_to_the_public_without_its_
     await ok(gql, CONFIRM, {"h": scene.id, "s": v1["transcriptSha256"]}, rep.token)
     views = [{"summary": "实行阶梯水价", "adopted": True}]
     await ok(gql, REPORT, {"h": scene.id, "c": "建议调价", "v": views}, admin)
+    await ok(gql, SEAL, {"h": scene.id}, admin)
     query = (
         "query($s: String!) { streamEvents(stream: $s, first: 100) { seq type actorId payload } }"
     )
@@ -240,3 +241,46 @@ async def test_a_person_gets_their_applications_and_erasing_blanks_their_stateme
         "SELECT count(*) FROM hearing_applications WHERE hearing_id = $1", scene.db_id
     )
     assert pool == 10  # the frozen pool keeps every pseudonym
+
+
+SEAL = """mutation($h: ID!) { sealHearingRecord(hearingId: $h) {
+  hearing { state sealedAt sealedHash } errors { field code message } } }"""
+VERIFY = """query($s: String!) { verifyStream(stream: $s) {
+  valid events sealed headHash contentDiffers problems } }"""
+
+
+async def test_the_sealed_hearing_record_verifies_like_a_meetings_and_names_a_tampered_section(
+    server, gql, owner_db
+):
+    county = await make_county(server)
+    admin = county.admin.token
+    scene = await drawn_hearing(server, gql, county)
+    views = [{"summary": "暂缓调价", "adopted": False, "reason": "成本倒挂"}]
+    too_early = await call(gql, SEAL, {"h": scene.id}, admin)
+    await ok(gql, REPORT, {"h": scene.id, "c": "建议调价", "v": views}, admin)
+
+    sealed = (await ok(gql, SEAL, {"h": scene.id}, admin))["hearing"]
+    stream = f"hearing:{scene.db_id}"
+    check = (await gql.data(VERIFY, {"s": stream}, token=admin))["verifyStream"]
+    after = await call(gql, REPORT, {"h": scene.id, "c": "改口", "v": views}, admin)
+
+    assert [e["code"] for e in too_early["errors"]] == ["INVALID_STATE"]
+    assert sealed["sealedHash"] == check["headHash"]
+    assert check == {
+        "valid": True,
+        "events": 21,  # 19 to the draw, the report, the seal
+        "sealed": True,
+        "headHash": sealed["sealedHash"],
+        "contentDiffers": [],
+        "problems": [],
+    }
+    assert [e["code"] for e in after["errors"]] == ["INVALID_STATE"]
+    assert "已封存" in after["errors"][0]["message"]
+
+    # whoever holds the database rewrites a view: the report no longer matches the seal
+    await owner_db.execute(
+        "UPDATE hearing_views SET reason = '无' WHERE hearing_id = $1", scene.db_id
+    )
+    tampered = (await gql.data(VERIFY, {"s": stream}, token=admin))["verifyStream"]
+    assert tampered["valid"] is False
+    assert tampered["contentDiffers"] == ["report"]

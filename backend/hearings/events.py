@@ -7,9 +7,12 @@ secrets of witnesses only once revealed (when they are public by design). Times 
 
 from __future__ import annotations
 
+from typing import Any
+
 from typing_extensions import TypedDict
 
 from realtime.event_types import EventNames, EventTypes, Logged, shape
+from realtime.log import SEALED_TYPE
 
 
 @shape
@@ -127,6 +130,12 @@ class ReportRecorded(TypedDict):
     state: str
 
 
+@shape
+class RecordSealed(TypedDict):
+    events: int
+    content: dict[str, Any]
+
+
 class HearingEvent(EventNames):
     """The types of `hearing:<id>`."""
 
@@ -143,6 +152,7 @@ class HearingEvent(EventNames):
         "hearing.transcriptConfirmed", TranscriptConfirmed, "代表确认笔录"
     )
     REPORT_RECORDED = Logged("hearing.reportRecorded", ReportRecorded, "形成听证报告")
+    RECORD_SEALED = Logged(SEALED_TYPE, RecordSealed, "封存听证记录")
 
 
 HEARING_EVENTS = EventTypes("hearing", HearingEvent)

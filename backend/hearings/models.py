@@ -95,6 +95,8 @@ class Hearing(TenantOwned, Timestamped, Base):
     transcript_sha256: Mapped[str | None] = mapped_column(String(64))
     report_conclusion: Mapped[str | None] = mapped_column(Text)
     reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sealed_hash: Mapped[str | None] = mapped_column(String(64))
+    sealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class HearingWitness(TenantOwned, Timestamped, Base):

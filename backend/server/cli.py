@@ -19,13 +19,17 @@ from pydantic import ValidationError
 import schema as schema_package
 from backend.core.db import Database
 from backend.core.settings import Settings
-from backend.meetings.record.build import RECORD_BUILDERS
+from backend.hearings.record import RECORD_BUILDERS as HEARING_RECORD_BUILDERS
+from backend.meetings.record.build import RECORD_BUILDERS as MEETING_RECORD_BUILDERS
 from backend.people.models import Role
 from backend.people.passwords import Passwords
 from backend.record import sm2
 from backend.record.seal import ExportCheck
 
 T = TypeVar("T")
+
+#: Record builders by stream kind: a meeting's and a hearing's record verify alike.
+RECORD_BUILDERS = {**MEETING_RECORD_BUILDERS, **HEARING_RECORD_BUILDERS}
 
 app = typer.Typer(
     help="Yishi (议事): public participation for county governments.", no_args_is_help=True

@@ -211,6 +211,10 @@ class Hearing(DatabaseNode, relay.Node):
     report_views: list[HearingReportView] = strawberry.field(description="The report's views.")
     reported_at: datetime | None = strawberry.field(description="When the report was recorded.")
     stream: str = strawberry.field(description="Its event stream (the record), hearing:<id>.")
+    sealed_at: datetime | None = strawberry.field(description="When its record was sealed.")
+    sealed_hash: str | None = strawberry.field(
+        description="Head hash of the sealed record (记录链哈希), to verify against."
+    )
 
     @classmethod
     def from_details(cls, d: HearingDetails, *, user_id: int | None) -> Hearing:
@@ -315,6 +319,8 @@ class Hearing(DatabaseNode, relay.Node):
             ],
             reported_at=h.reported_at,
             stream=f"hearing:{h.id}",
+            sealed_at=h.sealed_at,
+            sealed_hash=h.sealed_hash,
         )
 
     @classmethod

@@ -84,6 +84,8 @@ def upgrade() -> None:
         sa.Column("transcript_sha256", sa.String(length=64), nullable=True),
         sa.Column("report_conclusion", sa.Text(), nullable=True),
         sa.Column("reported_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("sealed_hash", sa.String(length=64), nullable=True),
+        sa.Column("sealed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("tenant_id", sa.BigInteger(), nullable=False),
         sa.Column(
             "created_at",

@@ -7,6 +7,7 @@ import strawberry
 from schema.hearings.mutations.applications import HearingApplicationMutations
 from schema.hearings.mutations.drawing import HearingDrawMutations
 from schema.hearings.mutations.notice import HearingNoticeMutations
+from schema.hearings.mutations.record import HearingRecordMutations
 from schema.hearings.mutations.transcript import HearingTranscriptMutations
 
 
@@ -16,5 +17,6 @@ class HearingMutations(
     HearingApplicationMutations,
     HearingDrawMutations,
     HearingTranscriptMutations,
+    HearingRecordMutations,
 ):
     """Every hearing mutation."""
