@@ -552,6 +552,11 @@ async def confirm_hearing_transcript(w: World) -> dict[str, Any]:
     return {"hearingId": scene.id, "sha256": done["hearing"]["transcriptSha256"]}
 
 
+async def invite_drawn_to_meeting(w: World) -> dict[str, Any]:
+    scene = await _drawn_hearing(w)
+    return {"hearingId": scene.id, "meetingId": await w.meeting("ANNOUNCED")}
+
+
 async def seal_hearing_record(w: World) -> dict[str, Any]:
     scene = await _drawn_hearing(w)
     views = [{"summary": "实行阶梯水价", "adopted": True}]
@@ -700,6 +705,11 @@ MATRIX: dict[str, Row] = {
         HOSTS, record_hearing_report, {"hearing_views": 1, **EVENT}, **ID_ROW
     ),
     "sealHearingRecord": Row(HOSTS, seal_hearing_record, EVENT, **ID_ROW),
+    # the drawn representatives (here the acting member) invited to an ANNOUNCED meeting:
+    # their participant row, the meeting's event and the hearing's
+    "inviteDrawnToMeeting": Row(
+        HOSTS, invite_drawn_to_meeting, {"meeting_participants": 1, "events": 2}, **ID_ROW
+    ),
     # hot mutations (schema.mutations.mutate_on_stream): operators are refused first; a
     # 测评票 waits in memory for its mixing batch, so nothing is written yet
     "castVote": Row(MEMBERS, cast_vote, {"votes": 1, **EVENT}, operator=FORBIDDEN),

@@ -29,9 +29,12 @@ from tests.factories.hearings import (
     quotas,
     representatives,
 )
+from tests.factories.meetings import make_meeting
 from tests.factories.people import PASSWORD, make_user
-from tests.factories.tenants import make_county
+from tests.factories.tenants import db_id, gid, make_county
 
+INVITE_DRAWN = """mutation($h: ID!, $m: ID!) { inviteDrawnToMeeting(hearingId: $h, meetingId: $m) {
+  invited errors { field code message } } }"""
 TRANSCRIPT_V1 = "听证笔录（第一稿）：代表甲认为调价幅度过大；代表乙建议实行阶梯水价。"
 TRANSCRIPT_V2 = TRANSCRIPT_V1 + "代表丙要求对低保户减免。"
 
@@ -135,7 +138,7 @@ async def test_a_selection_of_more_than_35_attending_members_is_refused(server, 
 
 
 async def test_attending_members_are_drawn_from_earlier_participants_when_oversubscribed(
-    server, gql
+    server, gql, owner_db
 ):
     county = await make_county(server)
     admin = county.admin.token
@@ -179,6 +182,18 @@ async def test_attending_members_are_drawn_from_earlier_participants_when_oversu
     users = {a["userId"] for a in drawn["applications"]}
     assert users == {listed.gid} | {a.gid for a in earlier.applicants.values()}
 
+    # the five drawn members are invited to the government meeting (县政府常务会议)
+    meeting = await make_meeting(gql, county, kind="THEMATIC_CONSULTATION", live=False)
+    invited = await ok(gql, INVITE_DRAWN, {"h": selection.id, "m": meeting}, admin)
+    assert invited["invited"] == 5
+    rows = await owner_db.fetch(
+        "SELECT user_id, role FROM meeting_participants WHERE meeting_id = $1", db_id(meeting)
+    )
+    by_pool = {a["poolId"]: a["userId"] for a in drawn["applications"]}
+    chosen = {by_pool[p["poolId"]] for p in drawn["pool"] if p["outcome"] == "SELECTED"}
+    assert {gid("User", r["user_id"]) for r in rows} == chosen
+    assert {r["role"] for r in rows} == {"REPRESENTATIVE"}
+
 
 async def test_every_event_type_is_appended_and_shown_to_the_public_without_its_actor(server, gql):
     from backend.hearings.events import HearingEvent
@@ -190,6 +205,8 @@ async def test_every_event_type_is_appended_and_shown_to_the_public_without_its_
     v1 = (await ok(gql, SET_TRANSCRIPT, {"h": scene.id, "t": TRANSCRIPT_V1}, admin))["hearing"]
     rep = representatives(scene, hearing)[0]
     await ok(gql, CONFIRM, {"h": scene.id, "s": v1["transcriptSha256"]}, rep.token)
+    meeting = await make_meeting(gql, county, kind="HEARING", live=False)
+    await ok(gql, INVITE_DRAWN, {"h": scene.id, "m": meeting}, admin)
     views = [{"summary": "实行阶梯水价", "adopted": True}]
     await ok(gql, REPORT, {"h": scene.id, "c": "建议调价", "v": views}, admin)
     await ok(gql, SEAL, {"h": scene.id}, admin)

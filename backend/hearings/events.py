@@ -131,6 +131,12 @@ class ReportRecorded(TypedDict):
 
 
 @shape
+class InvitedToMeeting(TypedDict):
+    meetingId: int
+    poolIds: list[str]
+
+
+@shape
 class RecordSealed(TypedDict):
     events: int
     content: dict[str, Any]
@@ -152,6 +158,7 @@ class HearingEvent(EventNames):
         "hearing.transcriptConfirmed", TranscriptConfirmed, "代表确认笔录"
     )
     REPORT_RECORDED = Logged("hearing.reportRecorded", ReportRecorded, "形成听证报告")
+    INVITED_TO_MEETING = Logged("hearing.invitedToMeeting", InvitedToMeeting, "邀请代表参会")
     RECORD_SEALED = Logged(SEALED_TYPE, RecordSealed, "封存听证记录")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.hearings.mutations.applications import HearingApplicationMutations
+from schema.hearings.mutations.attendance import HearingAttendanceMutations
 from schema.hearings.mutations.drawing import HearingDrawMutations
 from schema.hearings.mutations.notice import HearingNoticeMutations
 from schema.hearings.mutations.record import HearingRecordMutations
@@ -17,6 +18,7 @@ class HearingMutations(
     HearingApplicationMutations,
     HearingDrawMutations,
     HearingTranscriptMutations,
+    HearingAttendanceMutations,
     HearingRecordMutations,
 ):
     """Every hearing mutation."""
