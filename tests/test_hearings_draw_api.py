@@ -139,10 +139,9 @@ async def test_applications_by_category_once_per_person_while_open(server, gql, 
     applied = await ok(
         gql, APPLY, {"h": scene.id, "c": "PUBLIC", "s": "我是城区居民"}, citizen.token
     )
-    before = await county_rows(owner_db, county.id)
-    again = await call(gql, APPLY, {"h": scene.id, "c": "STAKEHOLDER", "s": "再报"}, citizen.token)
     other = await make_user(server, county, roles=[(Role.CITIZEN, None)])
     before = await county_rows(owner_db, county.id)
+    again = await call(gql, APPLY, {"h": scene.id, "c": "STAKEHOLDER", "s": "再报"}, citizen.token)
     unknown = await call(gql, APPLY, {"h": scene.id, "c": "LEGAL", "s": "律师"}, other.token)
 
     assert len(applied["application"]["poolId"]) == 16
