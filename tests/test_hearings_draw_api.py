@@ -393,3 +393,46 @@ async def test_a_draft_is_not_found_to_the_public(server, gql):
     assert node is None
     assert listed == []
     assert [e["node"]["id"] for e in staff] == [scene.id]
+
+
+async def test_the_hearings_page_costs_the_same_statements_for_2_and_6_hearings(server, gql):
+    from sqlalchemy import event
+
+    county = await make_county(server)
+    citizen = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    for _ in range(6):
+        scene = await make_hearing(gql, county)
+        await ok(gql, APPLY, {"h": scene.id, "c": "PUBLIC", "s": "城区居民"}, citizen.token)
+    page = (
+        "query($first: Int) { hearings(first: $first) { edges { node { id title "
+        "witnesses { commitment } pool { poolId } applications { statement } "
+        "myApplication { poolId } confirmations { poolId } reportViews { summary } } } "
+        "pageInfo { hasNextPage } } }"
+    )
+    await gql.data(page, {"first": 1}, token=county.admin.token)  # grants cached
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = server.services.db.app_engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        per_page: dict[int, int] = {}
+        bodies: dict[int, dict] = {}
+        for first in (2, 6):
+            statements.clear()
+            bodies[first] = await gql.data(page, {"first": first}, token=county.admin.token)
+            per_page[first] = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    assert per_page[2] == per_page[6], statements
+    assert per_page[6] <= 10, statements
+    for first, body in bodies.items():
+        edges = body["hearings"]["edges"]
+        assert len(edges) == first
+        assert body["hearings"]["pageInfo"]["hasNextPage"] is (first == 2)
+        for e in edges:
+            assert len(e["node"]["witnesses"]) == 2
+            assert [a["statement"] for a in e["node"]["applications"]] == ["城区居民"]
