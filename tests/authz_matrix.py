@@ -47,6 +47,7 @@ import asyncpg
 from backend.people.models import Role
 from tenants.models import OrgUnitKind
 from tests.conftest import GraphQLClient, LiveServer
+from tests.factories import hearings as hf
 from tests.factories.cases import DISPATCH as DISPATCH_CASE
 from tests.factories.cases import RAISE as RAISE_CASE
 from tests.factories.cases import REPLY as REPLY_CASE
@@ -656,6 +657,121 @@ async def remove_local_closure(w: World) -> dict[str, Any]:
     return {"date": day}
 
 
+# -- hearings (听证会): each builder drives a hearing of A's root to the step the call needs
+
+
+async def _hearing(w: World, *, witnesses: int = 1, **options: Any) -> hf.HearingScene:
+    return await hf.make_hearing(w.gql, w.county, witnesses=witnesses, **options)
+
+
+async def create_hearing(w: World) -> dict[str, Any]:
+    return {"input": hf.hearing_input(w.county)}
+
+
+async def add_hearing_witness(w: World) -> dict[str, Any]:
+    scene = await _hearing(w, witnesses=0, noticed=False)
+    return {
+        "hearingId": scene.id,
+        "name": "县公证处",
+        "commitment": hf.draw.commitment(scene.db_id, "matrix-secret-0123456789"),
+    }
+
+
+async def publish_hearing_notice(w: World) -> dict[str, Any]:
+    return {"hearingId": (await _hearing(w, noticed=False)).id}
+
+
+async def open_hearing_applications(w: World) -> dict[str, Any]:
+    return {"hearingId": (await _hearing(w, opened=False)).id}
+
+
+async def on_open_hearing(w: World) -> dict[str, Any]:
+    return {"hearingId": (await _hearing(w)).id}
+
+
+async def apply_to_hearing(w: World) -> dict[str, Any]:
+    return {"hearingId": (await _hearing(w)).id, "category": "PUBLIC", "statement": "城区居民"}
+
+
+async def add_attendance_candidates(w: World) -> dict[str, Any]:
+    scene = await _hearing(w, kind="ATTENDANCE", seats=hf.quotas(("PUBLIC", 5, 0)))
+    person = await w.account(Role.CITIZEN)
+    return {"hearingId": scene.id, "category": "PUBLIC", "userIds": [person.gid]}
+
+
+async def _frozen_hearing(w: World) -> hf.HearingScene:
+    scene = await _hearing(w)
+    await hf.add_applicants(w.server, w.gql, scene, "PUBLIC", 4)
+    await hf.ok(w.gql, hf.CLOSE, {"h": scene.id}, w.county.admin.token)
+    return scene
+
+
+async def reveal_hearing_secret(w: World) -> dict[str, Any]:
+    scene = await _frozen_hearing(w)
+    (witness,) = scene.witnesses
+    return {"witnessId": witness.id, "secret": witness.secret}
+
+
+async def draw_hearing_representatives(w: World) -> dict[str, Any]:
+    scene = await _frozen_hearing(w)
+    (witness,) = scene.witnesses
+    await hf.ok(w.gql, hf.REVEAL, {"w": witness.id, "s": witness.secret}, w.county.admin.token)
+    return {"hearingId": scene.id}
+
+
+async def _drawn_hearing(w: World) -> hf.HearingScene:
+    """Drawn with everyone selected: the acting member (if any) applied and is a
+    representative, so a refusal is a matter of who the actor is."""
+    scene = await _hearing(w, witnesses=0)
+    if w.member is not None:
+        await hf.ok(
+            w.gql,
+            hf.APPLY,
+            {"h": scene.id, "c": "PUBLIC", "s": "城区居民"},
+            w.member.token,
+        )
+    await hf.ok(w.gql, hf.CLOSE, {"h": scene.id}, w.county.admin.token)
+    await hf.ok(w.gql, hf.DRAW, {"h": scene.id}, w.county.admin.token)
+    return scene
+
+
+async def set_hearing_transcript(w: World) -> dict[str, Any]:
+    return {"hearingId": (await _drawn_hearing(w)).id, "text": "听证笔录：代表发言如下。"}
+
+
+async def confirm_hearing_transcript(w: World) -> dict[str, Any]:
+    scene = await _drawn_hearing(w)
+    done = await hf.ok(
+        w.gql,
+        hf.SET_TRANSCRIPT,
+        {"h": scene.id, "t": "听证笔录：代表发言如下。"},
+        w.county.admin.token,
+    )
+    return {"hearingId": scene.id, "sha256": done["hearing"]["transcriptSha256"]}
+
+
+async def invite_drawn_to_meeting(w: World) -> dict[str, Any]:
+    scene = await _drawn_hearing(w)
+    return {"hearingId": scene.id, "meetingId": await w.meeting("ANNOUNCED")}
+
+
+async def seal_hearing_record(w: World) -> dict[str, Any]:
+    scene = await _drawn_hearing(w)
+    views = [{"summary": "实行阶梯水价", "adopted": True}]
+    await hf.ok(
+        w.gql, hf.REPORT, {"h": scene.id, "c": "建议调价", "v": views}, w.county.admin.token
+    )
+    return {"hearingId": scene.id}
+
+
+async def record_hearing_report(w: World) -> dict[str, Any]:
+    return {
+        "hearingId": (await _drawn_hearing(w)).id,
+        "conclusion": "建议按阶梯水价调整",
+        "views": [{"summary": "实行阶梯水价", "adopted": True}],
+    }
+
+
 # -- the matrix -------------------------------------------------------------------------------
 
 #: A meeting change: the row itself and its event on the meeting's stream.
@@ -837,6 +953,39 @@ MATRIX: dict[str, Row] = {
         remove_local_closure,
         {"local_closures": -1, "audit_entries": 1, **EVENT},
         other_county=in_own_county(NOT_FOUND),  # B has no such closure
+    ),
+    # hearings (听证会): organisers are hosts of A's root; applying and confirming the
+    # transcript are for members (the confirming actor applied and was drawn)
+    "createHearing": Row(
+        HOSTS,
+        create_hearing,
+        {"hearings": 1, "event_streams": 1, **EVENT},
+        other_county=payload("UNKNOWN_UNIT"),
+    ),
+    "addHearingWitness": Row(
+        HOSTS, add_hearing_witness, {"hearing_witnesses": 1, **EVENT}, **ID_ROW
+    ),
+    "publishHearingNotice": Row(HOSTS, publish_hearing_notice, EVENT, **ID_ROW),
+    "openHearingApplications": Row(HOSTS, open_hearing_applications, EVENT, **ID_ROW),
+    "applyToHearing": Row(MEMBERS, apply_to_hearing, {"hearing_applications": 1, **EVENT}),
+    "addAttendanceCandidates": Row(
+        HOSTS, add_attendance_candidates, {"hearing_applications": 1, **EVENT}, **ID_ROW
+    ),
+    "closeHearingApplications": Row(HOSTS, on_open_hearing, EVENT, **ID_ROW),
+    "revealHearingSecret": Row(HOSTS, reveal_hearing_secret, EVENT, **ID_ROW),
+    "drawHearingRepresentatives": Row(HOSTS, draw_hearing_representatives, EVENT, **ID_ROW),
+    "setHearingTranscript": Row(HOSTS, set_hearing_transcript, EVENT, **ID_ROW),
+    "confirmHearingTranscript": Row(
+        MEMBERS, confirm_hearing_transcript, {"hearing_confirmations": 1, **EVENT}
+    ),
+    "recordHearingReport": Row(
+        HOSTS, record_hearing_report, {"hearing_views": 1, **EVENT}, **ID_ROW
+    ),
+    "sealHearingRecord": Row(HOSTS, seal_hearing_record, EVENT, **ID_ROW),
+    # the drawn representatives (here the acting member) invited to an ANNOUNCED meeting:
+    # their participant row, the meeting's event and the hearing's
+    "inviteDrawnToMeeting": Row(
+        HOSTS, invite_drawn_to_meeting, {"meeting_participants": 1, "events": 2}, **ID_ROW
     ),
     # hot mutations (schema.mutations.mutate_on_stream): operators are refused first; a
     # 测评票 waits in memory for its mixing batch, so nothing is written yet
