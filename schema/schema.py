@@ -26,6 +26,8 @@ from schema.cases.mutations import CaseMutations
 from schema.cases.queries import CaseQueries
 from schema.cases.subscriptions import CaseSubscriptions
 from schema.context import socket_context
+from schema.decisions.mutations import DecisionMutations
+from schema.decisions.queries import DecisionQueries
 from schema.errors import ErrorPolicy
 from schema.input_checks import InputChecks, refuse_bad_input
 from schema.limits import (
@@ -60,6 +62,7 @@ class Query(
     CalendarQueries,
     CaseQueries,
     CaseAnalyticsQueries,
+    DecisionQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -80,6 +83,7 @@ class Mutation(
     VotingCodeMutations,
     CalendarMutations,
     CaseMutations,
+    DecisionMutations,
 ):
     pass
 

@@ -33,7 +33,9 @@ async def answer_opinion(
     outcome: OpinionOutcome,
     reason: str | None,
 ) -> Opinion:
-    opinion = await session.scalar(select(Opinion).where(Opinion.id == opinion_id).with_for_update())
+    opinion = await session.scalar(
+        select(Opinion).where(Opinion.id == opinion_id).with_for_update()
+    )
     if opinion is None:
         raise DomainError(Code.NOT_FOUND, "意见不存在", field="opinionId")
     decision = await get_decision(session, opinion.decision_id, lock=True)

@@ -82,12 +82,18 @@ async def publish_comment_period(
     version = await latest_version(session, decision.id)
     if version is None:
         raise DomainError(Code.EMPTY_DRAFT, "尚无决策草案，不能征求意见", field="decisionId")
-    basis_text = clean_text(basis, field="basis", code=Code.INVALID, label="制定依据", max_length=5000)
+    basis_text = clean_text(
+        basis, field="basis", code=Code.INVALID, label="制定依据", max_length=5000
+    )
     reasons_text = clean_text(
         reasons, field="reasons", code=Code.INVALID, label="起草说明（理由）", max_length=5000
     )
     how = clean_text(
-        how_to_comment, field="howToComment", code=Code.INVALID, label="意见提交方式", max_length=2000
+        how_to_comment,
+        field="howToComment",
+        code=Code.INVALID,
+        label="意见提交方式",
+        max_length=2000,
     )
     shortening = clean_text(
         shortening_reason,
@@ -230,7 +236,9 @@ async def comment_on_draft(
     user_id = principal.require_user()
     decision = await get_decision(session, decision_id, lock=True)
     require_not_decided(decision)
-    text = clean_text(body, field="body", code=Code.INVALID, label="意见内容", max_length=MAX_OPINION)
+    text = clean_text(
+        body, field="body", code=Code.INVALID, label="意见内容", max_length=MAX_OPINION
+    )
     if await open_period(session, decision.id) is None:
         raise DomainError(Code.COMMENT_PERIOD_CLOSED, "当前不在征求意见期内", field="decisionId")
     version_id, para = await _anchor(session, decision, paragraph_id)
@@ -271,18 +279,24 @@ async def record_opinion(
     await require_runner(session, principal, decision)
     require_not_decided(decision)
     if channel not in (OpinionChannel.WRITTEN, OpinionChannel.UNIT_CONSULTATION):
-        raise DomainError(
-            Code.INVALID, "网上意见由公众提交，会议意见请从会议导入", field="channel"
-        )
-    text = clean_text(body, field="body", code=Code.INVALID, label="意见内容", max_length=MAX_OPINION)
+        raise DomainError(Code.INVALID, "网上意见由公众提交，会议意见请从会议导入", field="channel")
+    text = clean_text(
+        body, field="body", code=Code.INVALID, label="意见内容", max_length=MAX_OPINION
+    )
     label = clean_text(
-        author_label, field="authorLabel", code=Code.INVALID, label="意见人", max_length=100,
+        author_label,
+        field="authorLabel",
+        code=Code.INVALID,
+        label="意见人",
+        max_length=100,
         required=False,
     )
     unit_id = None
     if channel is OpinionChannel.UNIT_CONSULTATION:
         if source_unit_id is None:
-            raise DomainError(Code.UNKNOWN_UNIT, "书面征询意见须注明征询的单位", field="sourceUnitId")
+            raise DomainError(
+                Code.UNKNOWN_UNIT, "书面征询意见须注明征询的单位", field="sourceUnitId"
+            )
         unit_id = (await get_unit(session, source_unit_id, field="sourceUnitId")).id
     elif source_unit_id is not None:
         unit_id = (await get_unit(session, source_unit_id, field="sourceUnitId")).id

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core import rules
@@ -102,7 +102,9 @@ async def create_decision(
     session.add(decision)
     await session.flush()
     for step in STEP_ORDER:
-        session.add(DecisionStepRow(tenant_id=decision.tenant_id, decision_id=decision.id, step=step))
+        session.add(
+            DecisionStepRow(tenant_id=decision.tenant_id, decision_id=decision.id, step=step)
+        )
     await session.flush()
     await append_event(
         session,
@@ -153,17 +155,26 @@ async def add_version(
     labels: list[str] = []
     for i, alt in enumerate(alternatives):
         label = clean_text(
-            alt.label, field=f"alternatives.{i}.label", code=Code.INVALID, label="方案名称",
+            alt.label,
+            field=f"alternatives.{i}.label",
+            code=Code.INVALID,
+            label="方案名称",
             max_length=50,
         )
         if label in labels:
-            raise DomainError(Code.INVALID, f"方案名称“{label}”重复", field=f"alternatives.{i}.label")
+            raise DomainError(
+                Code.INVALID, f"方案名称“{label}”重复", field=f"alternatives.{i}.label"
+            )
         body = (alt.text or "").strip()
         if len(body) > MAX_DRAFT:
-            raise DomainError(Code.INVALID, f"方案正文不能超过{MAX_DRAFT}字", field=f"alternatives.{i}.text")
+            raise DomainError(
+                Code.INVALID, f"方案正文不能超过{MAX_DRAFT}字", field=f"alternatives.{i}.text"
+            )
         split = split_paragraphs(body)
         if not split:
-            raise DomainError(Code.EMPTY_DRAFT, f"方案“{label}”没有正文", field=f"alternatives.{i}.text")
+            raise DomainError(
+                Code.EMPTY_DRAFT, f"方案“{label}”没有正文", field=f"alternatives.{i}.text"
+            )
         labels.append(label)
         pieces += [(label, p.position, p.label, p.body) for p in split]
     if not pieces:
@@ -274,14 +285,3 @@ async def _carry(
             carried += 1
     await session.flush()
     return carried, removed
-
-
-async def paragraph_counts(session: AsyncSession, version_id: int) -> dict[int, int]:
-    """Opinions anchored now to each paragraph of a version (for the phone's list)."""
-    rows = await session.execute(
-        select(Opinion.current_paragraph_id, func.count())
-        .join(DecisionParagraph, DecisionParagraph.id == Opinion.current_paragraph_id)
-        .where(DecisionParagraph.version_id == version_id)
-        .group_by(Opinion.current_paragraph_id)
-    )
-    return {int(pid): int(n) for pid, n in rows.all()}

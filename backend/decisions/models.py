@@ -89,9 +89,7 @@ class Decision(TenantOwned, Timestamped, Base):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str | None] = mapped_column(Text)
     lead_unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("org_units.id"), index=True)
-    co_unit_ids: Mapped[list[int]] = mapped_column(
-        ARRAY(BigInteger), server_default=text("'{}'")
-    )
+    co_unit_ids: Mapped[list[int]] = mapped_column(ARRAY(BigInteger), server_default=text("'{}'"))
     compare_alternatives: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     state: Mapped[DecisionState] = mapped_column(enum_column(DecisionState))
     current_step: Mapped[DecisionStep | None] = mapped_column(enum_column(DecisionStep))
@@ -111,9 +109,7 @@ class DecisionVersion(TenantOwned, Timestamped, Base):
     decision_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("decisions.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(Text)
-    alternatives: Mapped[list[str]] = mapped_column(
-        ARRAY(String(50)), server_default=text("'{}'")
-    )
+    alternatives: Mapped[list[str]] = mapped_column(ARRAY(String(50)), server_default=text("'{}'"))
     created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
 
 

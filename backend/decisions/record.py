@@ -267,7 +267,9 @@ async def seal_record(
         raise DomainError(Code.INVALID_STATE, "集体讨论决定后才能封存决策记录", field="decisionId")
     if decision.sealed_hash is not None:
         raise DomainError(Code.RECORD_SEALED, "决策记录已封存", field="decisionId")
-    head = await events.lock_head(session, tenant_id=decision.tenant_id, stream=stream_of(decision.id))
+    head = await events.lock_head(
+        session, tenant_id=decision.tenant_id, stream=stream_of(decision.id)
+    )
     await session.flush()
     content = content_digests(await record_sections(session, decision))
     sealed = await append_event(

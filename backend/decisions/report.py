@@ -231,7 +231,9 @@ def report_docx(content: dict[str, Any], *, sha256: str) -> bytes:
         row[0].text, row[1].text = category, str(n)
     doc.add_heading("逐条答复", level=2)
     table = doc.add_table(rows=1, cols=5)
-    for cell, label in zip(table.rows[0].cells, ("序号", "渠道", "条款", "意见", "采纳情况及理由"), strict=True):
+    for cell, label in zip(
+        table.rows[0].cells, ("序号", "渠道", "条款", "意见", "采纳情况及理由"), strict=True
+    ):
         cell.text = label
     for i, o in enumerate(content.get("opinions", []), start=1):
         row = table.add_row().cells

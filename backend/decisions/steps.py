@@ -261,7 +261,11 @@ async def set_step_people(
     if not unique:
         raise DomainError(Code.RESPONSIBLE_REQUIRED, "请至少指定一名负责人", field="userIds")
     found = set(
-        (await session.scalars(select(User.id).where(User.id.in_(unique), User.erased_at.is_(None)))).all()
+        (
+            await session.scalars(
+                select(User.id).where(User.id.in_(unique), User.erased_at.is_(None))
+            )
+        ).all()
     )
     for uid in unique:
         if uid not in found:
@@ -301,11 +305,15 @@ async def add_document(
     content: bytes | None = None
     if content_base64 is not None:
         if sha256 is not None or storage is not None:
-            raise DomainError(Code.INVALID, "上传文件时不能另填摘要或存储位置", field="contentBase64")
+            raise DomainError(
+                Code.INVALID, "上传文件时不能另填摘要或存储位置", field="contentBase64"
+            )
         try:
             content = base64.b64decode(content_base64, validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise DomainError(Code.INVALID, "文件内容不是有效的 base64", field="contentBase64") from exc
+            raise DomainError(
+                Code.INVALID, "文件内容不是有效的 base64", field="contentBase64"
+            ) from exc
         if not content:
             raise DomainError(Code.INVALID, "文件内容为空", field="contentBase64")
         if len(content) > MAX_DOCUMENT_BYTES:
@@ -318,8 +326,12 @@ async def add_document(
     else:
         digest = (sha256 or "").strip().lower()
         if not SHA256.match(digest):
-            raise DomainError(Code.INVALID, "请上传文件，或填写64位十六进制的 SHA-256 摘要", field="sha256")
-        where = clean_text(storage, field="storage", code=Code.INVALID, label="存储位置", max_length=500)
+            raise DomainError(
+                Code.INVALID, "请上传文件，或填写64位十六进制的 SHA-256 摘要", field="sha256"
+            )
+        where = clean_text(
+            storage, field="storage", code=Code.INVALID, label="存储位置", max_length=500
+        )
         size = None
     document = DecisionDocument(
         tenant_id=decision.tenant_id,

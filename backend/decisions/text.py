@@ -60,7 +60,9 @@ def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def match_paragraph(label: str, body: str, candidates: Sequence[tuple[int, str, str]]) -> int | None:
+def match_paragraph(
+    label: str, body: str, candidates: Sequence[tuple[int, str, str]]
+) -> int | None:
     """The id among `candidates` ((id, label, body) of the new version) that the old
     paragraph (`label`, `body`) became, or None when it was removed."""
     best_id, best = None, 0.0

@@ -34,8 +34,8 @@ OWNER_VIEW = "owner"
 
 
 async def authorize(session: AsyncSession, principal: Principal, ident: str | None) -> Hashable:
-    from backend.decisions.access import get_decision, is_staff
     from backend.core.errors import DomainError
+    from backend.decisions.access import get_decision, is_staff
 
     decision_id = streams.numeric_ident(ident, example="decision:<编号>")
     try:
@@ -108,9 +108,7 @@ def answers_view(principal: Principal, ident: str | None) -> Hashable:
     """Only the person whose answers they are."""
     user_id = streams.numeric_ident(ident, example="opinionanswers:<用户编号>")
     if principal.user_id is None or principal.user_id != user_id:
-        raise streams.StreamRefused(
-            streams.StreamErrorCode.FORBIDDEN, "只能查看本人意见的答复"
-        )
+        raise streams.StreamRefused(streams.StreamErrorCode.FORBIDDEN, "只能查看本人意见的答复")
     return OWNER_VIEW
 
 

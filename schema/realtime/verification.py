@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 from cryptography import x509
 
+from backend.decisions.record import RECORD_BUILDERS as DECISION_RECORD_BUILDERS
 from backend.meetings.record.build import RECORD_BUILDERS
 from backend.record import sm2
 from backend.record.seal import SealError, load_key
@@ -143,7 +144,7 @@ async def verify(
                 public_key=public_key,
                 tsa_roots=_tsa_roots(ctx),
                 require_signature=public_key is not None,
-                builders=RECORD_BUILDERS,
+                builders={**RECORD_BUILDERS, **DECISION_RECORD_BUILDERS},
             )
 
         return await cache.verify(key, compute, fresh=full)
