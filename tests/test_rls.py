@@ -100,7 +100,50 @@ async def populate(server, gql) -> object:
     assert closed["addLocalClosure"]["errors"] == [], closed
     await populate_meeting(server, gql, county, member)
     await populate_cases(server, gql, county, township)
+    await populate_decisions(gql, county)
     return county
+
+
+async def populate_decisions(gql, county) -> None:
+    """One row in each decisions table, through the API: a decision with its steps, a
+    version and its paragraphs, a document, a comment period, an answered opinion and the
+    participation report."""
+    from tests.factories.decisions import (
+        ANSWER,
+        DOCUMENT,
+        RECORD_OPINION,
+        REPORT,
+        act,
+        add_version,
+        make_decision,
+        open_consultation,
+    )
+
+    token = county.admin.token
+    d = await make_decision(gql, token, county.root_gid)
+    await add_version(gql, token, d["id"])
+    await open_consultation(gql, token, d["id"])
+    await act(
+        gql,
+        DOCUMENT,
+        {
+            "i": {
+                "decisionId": d["id"],
+                "step": "PUBLIC_PARTICIPATION",
+                "name": "起草说明",
+                "contentBase64": "YQ==",
+            }
+        },
+        token,
+    )
+    given = await act(
+        gql,
+        RECORD_OPINION,
+        {"i": {"decisionId": d["id"], "channel": "WRITTEN", "body": "来信意见"}},
+        token,
+    )
+    await act(gql, ANSWER, {"o": given["opinion"]["id"], "x": "ADOPTED"}, token)
+    await act(gql, REPORT, {"d": d["id"]}, token)
 
 
 async def populate_cases(server, gql, county, township: int) -> None:

@@ -182,7 +182,11 @@ class RecordOpinionInput:
 @strawberry.type
 class DecisionMutations:
     @strawberry.mutation(description="Create a decision project with its five steps.")
-    async def create_decision(self, info: Info, input: CreateDecisionInput) -> DecisionPayload:
+    async def create_decision(
+        self,
+        info: Info,
+        input: Annotated[CreateDecisionInput, strawberry.argument(description="The input.")],
+    ) -> DecisionPayload:
         decision, errors = await mutate(
             info,
             lambda s, p: drafts.create_decision(
@@ -204,7 +208,9 @@ class DecisionMutations:
         "paragraphs are carried to the matching paragraphs (or marked REMOVED)."
     )
     async def add_decision_version(
-        self, info: Info, input: AddDecisionVersionInput
+        self,
+        info: Info,
+        input: Annotated[AddDecisionVersionInput, strawberry.argument(description="The input.")],
     ) -> DecisionVersionPayload:
         from backend.decisions import reads
 
@@ -298,7 +304,9 @@ class DecisionMutations:
 
     @strawberry.mutation(description="Add a document to a step (an upload or a reference).")
     async def add_decision_document(
-        self, info: Info, input: AddDecisionDocumentInput
+        self,
+        info: Info,
+        input: Annotated[AddDecisionDocumentInput, strawberry.argument(description="The input.")],
     ) -> DecisionDocumentPayload:
         document, errors = await mutate(
             info,
@@ -323,7 +331,9 @@ class DecisionMutations:
         "the county's rule only with a published reason (COMMENT_PERIOD_TOO_SHORT)."
     )
     async def publish_comment_period(
-        self, info: Info, input: PublishCommentPeriodInput
+        self,
+        info: Info,
+        input: Annotated[PublishCommentPeriodInput, strawberry.argument(description="The input.")],
     ) -> CommentPeriodPayload:
         period, errors = await mutate(
             info,
@@ -378,7 +388,9 @@ class DecisionMutations:
 
     @strawberry.mutation(description="Record a written opinion or a 书面征询 answer (lead unit).")
     async def record_decision_opinion(
-        self, info: Info, input: RecordOpinionInput
+        self,
+        info: Info,
+        input: Annotated[RecordOpinionInput, strawberry.argument(description="The input.")],
     ) -> OpinionPayload:
         opinion, errors = await mutate(
             info,
