@@ -120,6 +120,50 @@ class AnswerToPerson(TypedDict):
     reason: str | None
 
 
+@shape
+class DecisionPublished(TypedDict):
+    publishedOn: str
+    documentNumber: str | None
+    interpretationDueOn: str
+    interpretationDueProvisional: bool
+
+
+@shape
+class InterpretationSubmitted(TypedDict):
+    interpretationId: int
+    unitId: int
+    title: str
+    late: bool
+
+
+@shape
+class InterpretationDueChanged(TypedDict):
+    interpretationDueOn: str
+    interpretationDueProvisional: bool
+
+
+@shape
+class EvaluationSubmitted(TypedDict):
+    evaluationId: int
+    authorId: int
+    effect: str
+    satisfaction: str
+    operability: str
+    reasonableness: str
+    evaluations: int
+    dissatisfied: int
+
+
+@shape
+class PostEvaluationOpened(TypedDict):
+    postEvaluationId: int
+    unitId: int
+    reason: str
+    evaluations: int
+    dissatisfied: int
+    rule: str
+
+
 class DecisionEvent(EventNames):
     """The types of a decision's stream (`noun.pastTense`): name, payload, label."""
 
@@ -149,3 +193,22 @@ class AnswerEvent(EventNames):
 
 
 ANSWER_EVENTS = EventTypes("opinionanswers", AnswerEvent)
+
+
+class ReviewEvent(EventNames):
+    """The types of a decision's review stream (`decisionreview:<id>`): what happens after
+    the decision, once its record may be sealed — publication, 政策解读, the 群众评议表 and
+    the 后评估 they may open."""
+
+    DECISION_PUBLISHED = Logged("decision.published", DecisionPublished, "决策公布")
+    INTERPRETATION_SUBMITTED = Logged(
+        "interpretation.submitted", InterpretationSubmitted, "政策解读"
+    )
+    INTERPRETATION_DUE_CHANGED = Logged(
+        "interpretation.dueChanged", InterpretationDueChanged, "解读期限变更"
+    )
+    EVALUATION_SUBMITTED = Logged("evaluation.submitted", EvaluationSubmitted, "群众评议")
+    POST_EVALUATION_OPENED = Logged("postEvaluation.opened", PostEvaluationOpened, "启动实施后评估")
+
+
+REVIEW_EVENTS = EventTypes("decisionreview", ReviewEvent)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -97,6 +98,14 @@ class Decision(TenantOwned, Timestamped, Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sealed_hash: Mapped[str | None] = mapped_column(String(64))
     sealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # After the decision (决策后): publication, 政策解读 due on the county calendar.
+    published_on: Mapped[date | None] = mapped_column(Date)
+    document_number: Mapped[str | None] = mapped_column(String(100))  # 文号
+    interpretation_due_on: Mapped[date | None] = mapped_column(Date)
+    interpretation_due_provisional: Mapped[bool] = mapped_column(
+        Boolean, server_default=text("false")
+    )
+    interpreted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class DecisionVersion(TenantOwned, Timestamped, Base):
@@ -244,3 +253,72 @@ class ParticipationReport(TenantOwned, Timestamped, Base):
     sha256: Mapped[str] = mapped_column(String(64))
     opinions: Mapped[int] = mapped_column(Integer)
     generated_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+
+
+class Interpretation(TenantOwned, Timestamped, Base):
+    """A 政策解读 by the drafting (lead) unit: "谁起草、谁解读"."""
+
+    __tablename__ = "decision_interpretations"
+
+    id: Mapped[int] = id_column()
+    decision_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("decisions.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("org_units.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    late: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    submitted_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+
+
+class Rating(enum.Enum):
+    """A 群众评议表 answer on a three-point scale."""
+
+    GOOD = "GOOD"  # 好 / 满意 / 可操作 / 合理
+    FAIR = "FAIR"  # 一般 / 基本满意
+    POOR = "POOR"  # 差 / 不满意 / 难操作 / 不合理
+
+
+def _rating_column(name: str) -> Any:
+    """A Rating column with its own CHECK constraint name (four in one table)."""
+    return Enum(
+        Rating,
+        native_enum=False,
+        length=32,
+        create_constraint=True,
+        validate_strings=True,
+        values_callable=lambda e: [m.value for m in e],
+        name=f"rating_{name}",
+    )
+
+
+class Evaluation(TenantOwned, Timestamped, Base):
+    """One person's 群众评议表 (seed 000 三（五）3): 实施效果, 满意度, 可操作性, 合理性,
+    存在的不足, 存在风险, 改进建议. One per person and decision."""
+
+    __tablename__ = "decision_evaluations"
+    __table_args__ = (UniqueConstraint("decision_id", "author_user_id"),)
+
+    id: Mapped[int] = id_column()
+    decision_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("decisions.id"), index=True)
+    author_user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
+    effect: Mapped[Rating] = mapped_column(_rating_column("effect"))
+    satisfaction: Mapped[Rating] = mapped_column(_rating_column("satisfaction"))
+    operability: Mapped[Rating] = mapped_column(_rating_column("operability"))
+    reasonableness: Mapped[Rating] = mapped_column(_rating_column("reasonableness"))
+    shortcomings: Mapped[str | None] = mapped_column(Text)
+    risks: Mapped[str | None] = mapped_column(Text)
+    suggestions: Mapped[str | None] = mapped_column(Text)
+
+
+class PostEvaluation(TenantOwned, Timestamped, Base):
+    """A 后评估 opened for a decision, a task of its lead unit: automatically when the
+    county's dissatisfaction threshold is crossed (rulebook)."""
+
+    __tablename__ = "decision_post_evaluations"
+    __table_args__ = (UniqueConstraint("decision_id"),)
+
+    id: Mapped[int] = id_column()
+    decision_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("decisions.id"))
+    unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("org_units.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    evaluations: Mapped[int] = mapped_column(Integer)
+    dissatisfied: Mapped[int] = mapped_column(Integer)

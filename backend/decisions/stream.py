@@ -13,7 +13,7 @@ from backend.core.db import CHECK_EVENTS
 from backend.core.errors import DomainError
 from backend.core.security import Principal
 from backend.decisions.errors import DecisionErrorCode as Code
-from backend.decisions.events import ANSWER_EVENTS, DECISION_EVENTS, AnswerToPerson
+from backend.decisions.events import ANSWER_EVENTS, DECISION_EVENTS, REVIEW_EVENTS, AnswerToPerson
 from backend.decisions.models import Decision
 from realtime import log as events
 from realtime.event_types import Logged
@@ -27,6 +27,10 @@ CHINA = timezone(timedelta(hours=8), "CST")
 
 def stream_of(decision_id: int) -> str:
     return f"decision:{decision_id}"
+
+
+def review_of(decision_id: int) -> str:
+    return f"decisionreview:{decision_id}"
 
 
 def answers_of(user_id: int) -> str:
@@ -94,3 +98,28 @@ async def tell_person(
             )
         ],
     )
+
+
+async def append_review(
+    session: AsyncSession,
+    principal: Principal | None,
+    decision: Decision,
+    type: Logged[P],
+    payload: P,
+) -> events.LoggedEvent:
+    """An event of the decision's review stream (after the decision)."""
+    if session.info.get(CHECK_EVENTS):
+        REVIEW_EVENTS.check(type, payload)
+    (event,) = await events.append(
+        session,
+        tenant_id=decision.tenant_id,
+        stream=review_of(decision.id),
+        drafts=[
+            EventDraft(
+                type=type.value,
+                payload=cast(dict[str, Any], payload),
+                actor_user_id=principal.user_id if principal else None,
+            )
+        ],
+    )
+    return event

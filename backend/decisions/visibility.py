@@ -23,7 +23,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.security import Principal
-from backend.decisions.events import ANSWER_EVENTS, DECISION_EVENTS, DecisionEvent
+from backend.decisions.events import (
+    ANSWER_EVENTS,
+    DECISION_EVENTS,
+    REVIEW_EVENTS,
+    DecisionEvent,
+    ReviewEvent,
+)
 from realtime import streams
 from realtime.event_types import EventKey
 from realtime.log import LoggedEvent
@@ -101,6 +107,49 @@ streams.register_kind(
     project=project,
     sees_chain=lambda view: view == STAFF_VIEW,
     events=DECISION_EVENTS,
+)
+
+
+R = ReviewEvent
+REVIEW_PUBLIC: dict[EventKey[Any], Shown | None] = {
+    R.DECISION_PUBLISHED: _as_recorded,
+    R.INTERPRETATION_SUBMITTED: _as_recorded,
+    R.INTERPRETATION_DUE_CHANGED: _as_recorded,
+    R.EVALUATION_SUBMITTED: _without("authorId"),
+    R.POST_EVALUATION_OPENED: _as_recorded,
+}
+del R
+if set(REVIEW_PUBLIC) != set(ReviewEvent):  # pragma: no cover - a new type, undecided
+    raise TypeError(f"undecided views: {sorted(set(ReviewEvent) - set(REVIEW_PUBLIC))}")
+_REVIEW_BY_NAME: dict[str, Shown] = {t.value: f for t, f in REVIEW_PUBLIC.items() if f is not None}
+_REVIEW_BY_NAME[streams.RESYNC_TYPE] = _as_recorded
+
+
+def project_review(event: LoggedEvent, view: Hashable, state: Any) -> LoggedEvent | None:
+    """As `project`, with the review stream's table."""
+    if view == STAFF_VIEW:
+        return event
+    shown = _REVIEW_BY_NAME.get(event.type)
+    if shown is None:
+        return None
+    payload = shown(event.payload)
+    if payload == event.payload and event.actor_user_id is None:
+        return event
+    return replace(event, payload=payload, actor_user_id=None, prev_hash="", hash="")
+
+
+async def authorize_review(
+    session: AsyncSession, principal: Principal, ident: str | None
+) -> Hashable:
+    return await authorize(session, principal, ident)
+
+
+streams.register_kind(
+    "decisionreview",
+    authorize=authorize_review,
+    project=project_review,
+    sees_chain=lambda view: view == STAFF_VIEW,
+    events=REVIEW_EVENTS,
 )
 
 

@@ -10,7 +10,7 @@ import strawberry
 from strawberry import relay
 
 from backend.core.errors import DomainError
-from backend.decisions import answers, consultation, drafts, record, report, steps
+from backend.decisions import aftermath, answers, consultation, drafts, record, report, steps
 from backend.decisions.errors import DecisionErrorCode as Code
 from schema.context import Info
 from schema.decisions.types import (
@@ -25,10 +25,11 @@ from schema.decisions.types import (
     OpinionChannel,
     OpinionOutcome,
     ParticipationReport,
+    Rating,
     decision_node,
 )
 from schema.mutations import mutate, user_errors
-from schema.relay import decode_id
+from schema.relay import decode_id, to_global_id
 
 
 def _errors(errors: list[DomainError]) -> list[DecisionError]:
@@ -177,6 +178,27 @@ class RecordOpinionInput:
     paragraph_id: relay.GlobalID | None = strawberry.field(
         default=None, description="A paragraph of the newest version it is about."
     )
+
+
+@strawberry.type(description="Result of a 群众评议表.")
+class EvaluationPayload:
+    evaluation_id: strawberry.ID | None = strawberry.field(description="The form received.")
+    decision: Decision | None = strawberry.field(
+        description="The decision after it (its summary, and a 后评估 it may have opened)."
+    )
+    errors: list[DecisionError] = strawberry.field(description="Why it was refused.")
+
+
+@strawberry.input(description="A 群众评议表 (seed 000 三（五）3).")
+class EvaluateDecisionInput:
+    decision_id: relay.GlobalID = strawberry.field(description="The decision.")
+    effect: Rating = strawberry.field(description="实施效果.")
+    satisfaction: Rating = strawberry.field(description="满意度 (POOR: 不满意).")
+    operability: Rating = strawberry.field(description="可操作性.")
+    reasonableness: Rating = strawberry.field(description="合理性.")
+    shortcomings: str | None = strawberry.field(default=None, description="存在的不足.")
+    risks: str | None = strawberry.field(default=None, description="存在的风险.")
+    suggestions: str | None = strawberry.field(default=None, description="改进建议.")
 
 
 @strawberry.type
@@ -498,6 +520,91 @@ class DecisionMutations:
         )
         return DecisionPayload(
             decision=await _node(info, decision.id if decision else None), errors=_errors(errors)
+        )
+
+    @strawberry.mutation(
+        description="Publish a decided decision (公布); its 政策解读 falls due on the county "
+        "calendar (policy.interpretation_deadline working days)."
+    )
+    async def publish_decision(
+        self,
+        info: Info,
+        decision_id: _DECISION,
+        published_on: Annotated[
+            date | None,
+            strawberry.argument(description="The day it was published (default today)."),
+        ] = None,
+        document_number: Annotated[
+            str | None, strawberry.argument(description="Its document number (文号).")
+        ] = None,
+    ) -> DecisionPayload:
+        decision, errors = await mutate(
+            info,
+            lambda s, p: aftermath.publish_decision(
+                s,
+                p,
+                decision_id=_id(decision_id, "Decision", "decisionId"),
+                published_on=published_on,
+                document_number=document_number,
+            ),
+        )
+        return DecisionPayload(
+            decision=await _node(info, decision.id if decision else None), errors=_errors(errors)
+        )
+
+    @strawberry.mutation(description="The drafting unit's 政策解读 (谁起草、谁解读).")
+    async def submit_interpretation(
+        self,
+        info: Info,
+        decision_id: _DECISION,
+        title: Annotated[str, strawberry.argument(description="Its title (≤ 200).")],
+        body: Annotated[str, strawberry.argument(description="The interpretation.")],
+    ) -> DecisionPayload:
+        decision_row, errors = await mutate(
+            info,
+            lambda s, p: aftermath.submit_interpretation(
+                s,
+                p,
+                decision_id=_id(decision_id, "Decision", "decisionId"),
+                title=title,
+                body=body,
+            ),
+        )
+        return DecisionPayload(
+            decision=await _node(info, decision_row.decision_id if decision_row else None),
+            errors=_errors(errors),
+        )
+
+    @strawberry.mutation(
+        description="Fill in the 群众评议表 of a published decision (once per person); "
+        "enough 不满意 opens a 后评估 automatically."
+    )
+    async def evaluate_decision(
+        self,
+        info: Info,
+        input: Annotated[EvaluateDecisionInput, strawberry.argument(description="The form.")],
+    ) -> EvaluationPayload:
+        evaluation, errors = await mutate(
+            info,
+            lambda s, p: aftermath.evaluate_decision(
+                s,
+                p,
+                decision_id=_id(input.decision_id, "Decision", "decisionId"),
+                effect=input.effect,
+                satisfaction=input.satisfaction,
+                operability=input.operability,
+                reasonableness=input.reasonableness,
+                shortcomings=input.shortcomings,
+                risks=input.risks,
+                suggestions=input.suggestions,
+            ),
+        )
+        if evaluation is None:
+            return EvaluationPayload(evaluation_id=None, decision=None, errors=_errors(errors))
+        return EvaluationPayload(
+            evaluation_id=strawberry.ID(to_global_id("DecisionEvaluation", evaluation.id)),
+            decision=await _node(info, evaluation.decision_id),
+            errors=[],
         )
 
 

@@ -15,7 +15,7 @@ from strawberry.scalars import JSON
 from backend.core.errors import DomainError, InvalidArgument
 from backend.decisions import answers, models, reads
 from schema.context import Info
-from schema.decisions.types import Decision, Opinion, decision_node
+from schema.decisions.types import Decision, Opinion, PostEvaluation, decision_node
 from schema.relay import (
     Connection,
     PageAfter,
@@ -84,6 +84,34 @@ class DecisionQueries:
             ),
             key=lambda r: r[0].id,
         )
+
+    @strawberry.field(
+        description="Published decisions whose 政策解读 is past due and missing, of the units "
+        "the caller works for (the county office: all), soonest due first."
+    )
+    async def overdue_interpretations(self, info: Info) -> list[Decision]:
+        from backend.decisions.aftermath import overdue_interpretations
+
+        principal = await info.context.principal()
+        principal.require_user()
+
+        async def run(s: AsyncSession) -> list[Decision]:
+            rows = await overdue_interpretations(s, principal)
+            return [Decision.from_model(d, staff=True) for d in rows]
+
+        return await info.context.read(run)
+
+    @strawberry.field(
+        description="The 后评估 tasks of the units the caller works for (the county office: "
+        "all), newest first."
+    )
+    async def post_evaluations(self, info: Info) -> list[PostEvaluation]:
+        from backend.decisions.aftermath import post_evaluations
+
+        principal = await info.context.principal()
+        principal.require_user()
+        rows = await info.context.read(lambda s: post_evaluations(s, principal))
+        return [PostEvaluation.from_model(p) for p in rows]
 
     @strawberry.field(
         description="The decision's record as JSON (its sections, every event and the chain "

@@ -66,6 +66,43 @@ strawberry.enum(
 )
 
 
+Rating = models.Rating
+strawberry.enum(
+    Rating,
+    description="A 群众评议表 answer: GOOD 好/满意/可操作/合理, FAIR 一般/基本满意, "
+    "POOR 差/不满意/难操作/不合理.",
+)
+
+
+@strawberry.type(description="The 群众评议表 collected so far (counts only).")
+class EvaluationSummary:
+    evaluations: int = strawberry.field(description="Forms received.")
+    dissatisfied: int = strawberry.field(description="Forms rating satisfaction POOR (不满意).")
+
+
+@strawberry.type(description="A 后评估 opened for a decision: a task of its lead unit.")
+class PostEvaluation:
+    id: strawberry.ID = strawberry.field(description="Global id.")
+    decision_id: strawberry.ID = strawberry.field(description="The decision.")
+    unit_id: strawberry.ID = strawberry.field(description="The lead unit that must carry it out.")
+    reason: str = strawberry.field(description="Why it opened, citing the rule.")
+    evaluations: int = strawberry.field(description="Forms when it opened.")
+    dissatisfied: int = strawberry.field(description="不满意 forms when it opened.")
+    created_at: datetime = strawberry.field(description="When it opened.")
+
+    @classmethod
+    def from_model(cls, p: models.PostEvaluation) -> PostEvaluation:
+        return cls(
+            id=strawberry.ID(to_global_id("PostEvaluation", p.id)),
+            decision_id=strawberry.ID(to_global_id("Decision", p.decision_id)),
+            unit_id=strawberry.ID(to_global_id("OrgUnit", p.unit_id)),
+            reason=p.reason,
+            evaluations=p.evaluations,
+            dissatisfied=p.dissatisfied,
+            created_at=p.created_at,
+        )
+
+
 @strawberry.type(description="A refused decision action: which field, why, in Chinese.")
 class DecisionError(UserError):
     code: DecisionErrorCode = strawberry.field(description="What kind of refusal.")
@@ -292,7 +329,53 @@ class Decision(DatabaseNode, relay.Node):
     decided_at: datetime | None = strawberry.field(description="When it was decided.")
     sealed_hash: str | None = strawberry.field(description="Head hash of its sealed record.")
     created_at: datetime = strawberry.field(description="When it was created.")
+    published_on: date | None = strawberry.field(description="When it was published (公布).")
+    document_number: str | None = strawberry.field(description="Its document number (文号).")
+    interpretation_due_on: date | None = strawberry.field(
+        description="政策解读 due by (working days after publication, county calendar)."
+    )
+    interpretation_due_provisional: bool = strawberry.field(
+        description="The due date was counted over a year without a published official "
+        "table (Monday–Friday assumed); it moves when the table is published."
+    )
+    interpreted_at: datetime | None = strawberry.field(description="When it was interpreted.")
     staff: strawberry.Private[bool]
+
+    @strawberry.field(description="The 政策解读 is past due and missing.")
+    def interpretation_overdue(self) -> bool:
+        from backend.decisions.stream import today
+
+        return (
+            self.interpretation_due_on is not None
+            and self.interpreted_at is None
+            and today() > self.interpretation_due_on
+        )
+
+    @strawberry.field(
+        description="The review stream after the decision (publication, 解读, 评议, 后评估): "
+        "decisionreview:<this decision's global id>."
+    )
+    def review_stream(self) -> str:
+        return f"decisionreview:{to_global_id('Decision', self.id)}"
+
+    @strawberry.field(description="The 群众评议表 received so far.")
+    async def evaluation_summary(self, info: Info) -> EvaluationSummary:
+        from backend.decisions.aftermath import evaluation_counts
+
+        total, poor = await info.context.read(lambda s: evaluation_counts(s, self.id))
+        return EvaluationSummary(evaluations=total, dissatisfied=poor)
+
+    @strawberry.field(description="The 后评估 opened for it (null: none).")
+    async def post_evaluation(self, info: Info) -> PostEvaluation | None:
+        from sqlalchemy import select
+
+        async def run(s: AsyncSession) -> models.PostEvaluation | None:
+            return await s.scalar(
+                select(models.PostEvaluation).where(models.PostEvaluation.decision_id == self.id)
+            )
+
+        row = await info.context.read(run)
+        return PostEvaluation.from_model(row) if row else None
 
     @strawberry.field(
         description="The decision's stream for `streamEvents` and `verifyStream`: "
@@ -319,6 +402,11 @@ class Decision(DatabaseNode, relay.Node):
             decided_at=d.decided_at,
             sealed_hash=d.sealed_hash,
             created_at=d.created_at,
+            published_on=d.published_on,
+            document_number=d.document_number,
+            interpretation_due_on=d.interpretation_due_on,
+            interpretation_due_provisional=d.interpretation_due_provisional,
+            interpreted_at=d.interpreted_at,
             staff=staff,
         )
 

@@ -83,6 +83,7 @@ _KIND_TYPES = {
     "case": "Case",
     "caseinbox": "OrgUnit",
     "decision": "Decision",
+    "decisionreview": "Decision",
     "opinionanswers": "User",
 }
 

@@ -176,3 +176,52 @@ async def finish_step(gql: Any, token: str, decision: str, step: str, person: st
         token,
     )
     await act(gql, COMPLETE, {"d": decision, "s": step}, token)
+
+
+PUBLISH = f"""
+mutation($d: ID!, $on: Date, $n: String) {{
+  publishDecision(decisionId: $d, publishedOn: $on, documentNumber: $n) {{
+    decision {{ publishedOn documentNumber interpretationDueOn interpretationDueProvisional interpretationOverdue }}
+    {ERR}
+  }}
+}}"""
+INTERPRET = f"""
+mutation($d: ID!, $t: String!, $b: String!) {{
+  submitInterpretation(decisionId: $d, title: $t, body: $b) {{ decision {{ interpretedAt interpretationOverdue }} {ERR} }}
+}}"""
+EVALUATE = f"""
+mutation($i: EvaluateDecisionInput!) {{
+  evaluateDecision(input: $i) {{
+    evaluationId
+    decision {{ evaluationSummary {{ evaluations dissatisfied }} postEvaluation {{ reason evaluations dissatisfied unitId }} }}
+    {ERR}
+  }}
+}}"""
+OVERDUE = "query { overdueInterpretations { id title interpretationDueOn interpretationOverdue } }"
+POST_EVALUATIONS = "query { postEvaluations { decisionId unitId reason evaluations dissatisfied } }"
+
+
+async def decided_decision(gql: Any, token: str, lead_unit: str, person: str) -> str:
+    """A decision taken through the five steps to DECIDED (one answered opinion)."""
+    decision = (await make_decision(gql, token, lead_unit))["id"]
+    await add_version(gql, token, decision)
+    await open_consultation(gql, token, decision)
+    given = await act(
+        gql,
+        RECORD_OPINION,
+        {"i": {"decisionId": decision, "channel": "WRITTEN", "body": "来信"}},
+        token,
+    )
+    await act(gql, ANSWER, {"o": given["opinion"]["id"], "x": "ADOPTED"}, token)
+    await act(gql, REPORT, {"d": decision}, token)
+    for step in (
+        "PUBLIC_PARTICIPATION",
+        "EXPERT_REVIEW",
+        "RISK_ASSESSMENT",
+        "LEGALITY_REVIEW",
+        "COLLECTIVE_DECISION",
+    ):
+        if step != "PUBLIC_PARTICIPATION":
+            await act(gql, START, {"d": decision, "s": step}, token)
+        await finish_step(gql, token, decision, step, person)
+    return decision

@@ -1,5 +1,5 @@
 """decisions (重大行政决策): the project, its draft in versions and paragraphs, the five steps
-and their documents, comment periods, opinions answered one by one, participation reports
+and their documents, comment periods, opinions answered one by one, participation reports; after the decision, 政策解读, 群众评议表 and 后评估
 
 Revision ID: 0019_decisions
 Revises: 0014_case_analytics
@@ -71,6 +71,16 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("sealed_hash", sa.String(length=64), nullable=True),
         sa.Column("sealed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("published_on", sa.Date(), nullable=True),
+        sa.Column("document_number", sa.String(length=100), nullable=True),
+        sa.Column("interpretation_due_on", sa.Date(), nullable=True),
+        sa.Column(
+            "interpretation_due_provisional",
+            sa.Boolean(),
+            server_default=sa.text("false"),
+            nullable=False,
+        ),
+        sa.Column("interpreted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("tenant_id", sa.BigInteger(), nullable=False),
         sa.Column(
             "created_at",
@@ -150,6 +160,205 @@ def upgrade() -> None:
     )
     op.create_index(
         op.f("ix_decision_documents_tenant_id"), "decision_documents", ["tenant_id"], unique=False
+    )
+    op.create_table(
+        "decision_evaluations",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("decision_id", sa.BigInteger(), nullable=False),
+        sa.Column("author_user_id", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "effect",
+            sa.Enum(
+                "GOOD",
+                "FAIR",
+                "POOR",
+                name="rating_effect",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "satisfaction",
+            sa.Enum(
+                "GOOD",
+                "FAIR",
+                "POOR",
+                name="rating_satisfaction",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "operability",
+            sa.Enum(
+                "GOOD",
+                "FAIR",
+                "POOR",
+                name="rating_operability",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "reasonableness",
+            sa.Enum(
+                "GOOD",
+                "FAIR",
+                "POOR",
+                name="rating_reasonableness",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("shortcomings", sa.Text(), nullable=True),
+        sa.Column("risks", sa.Text(), nullable=True),
+        sa.Column("suggestions", sa.Text(), nullable=True),
+        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["author_user_id"],
+            ["users.id"],
+            name=op.f("fk_decision_evaluations_author_user_id_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["decision_id"],
+            ["decisions.id"],
+            name=op.f("fk_decision_evaluations_decision_id_decisions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["tenants.id"],
+            name=op.f("fk_decision_evaluations_tenant_id_tenants"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_decision_evaluations")),
+        sa.UniqueConstraint(
+            "decision_id",
+            "author_user_id",
+            name=op.f("uq_decision_evaluations_decision_id_author_user_id"),
+        ),
+    )
+    op.create_index(
+        op.f("ix_decision_evaluations_decision_id"),
+        "decision_evaluations",
+        ["decision_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_decision_evaluations_tenant_id"),
+        "decision_evaluations",
+        ["tenant_id"],
+        unique=False,
+    )
+    op.create_table(
+        "decision_interpretations",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("decision_id", sa.BigInteger(), nullable=False),
+        sa.Column("unit_id", sa.BigInteger(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("late", sa.Boolean(), server_default=sa.text("false"), nullable=False),
+        sa.Column("submitted_by", sa.BigInteger(), nullable=True),
+        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["decision_id"],
+            ["decisions.id"],
+            name=op.f("fk_decision_interpretations_decision_id_decisions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["submitted_by"],
+            ["users.id"],
+            name=op.f("fk_decision_interpretations_submitted_by_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["tenants.id"],
+            name=op.f("fk_decision_interpretations_tenant_id_tenants"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"],
+            ["org_units.id"],
+            name=op.f("fk_decision_interpretations_unit_id_org_units"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_decision_interpretations")),
+    )
+    op.create_index(
+        op.f("ix_decision_interpretations_decision_id"),
+        "decision_interpretations",
+        ["decision_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_decision_interpretations_tenant_id"),
+        "decision_interpretations",
+        ["tenant_id"],
+        unique=False,
+    )
+    op.create_table(
+        "decision_post_evaluations",
+        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
+        sa.Column("decision_id", sa.BigInteger(), nullable=False),
+        sa.Column("unit_id", sa.BigInteger(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("evaluations", sa.Integer(), nullable=False),
+        sa.Column("dissatisfied", sa.Integer(), nullable=False),
+        sa.Column("tenant_id", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.ForeignKeyConstraint(
+            ["decision_id"],
+            ["decisions.id"],
+            name=op.f("fk_decision_post_evaluations_decision_id_decisions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["tenants.id"],
+            name=op.f("fk_decision_post_evaluations_tenant_id_tenants"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"],
+            ["org_units.id"],
+            name=op.f("fk_decision_post_evaluations_unit_id_org_units"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_decision_post_evaluations")),
+        sa.UniqueConstraint("decision_id", name=op.f("uq_decision_post_evaluations_decision_id")),
+    )
+    op.create_index(
+        op.f("ix_decision_post_evaluations_tenant_id"),
+        "decision_post_evaluations",
+        ["tenant_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_decision_post_evaluations_unit_id"),
+        "decision_post_evaluations",
+        ["unit_id"],
+        unique=False,
     )
     op.create_table(
         "decision_reports",
@@ -527,7 +736,6 @@ def upgrade() -> None:
         unique=True,
         postgresql_where=sa.text("meeting_comment_id IS NOT NULL"),
     )
-
     for table, privileges in (
         ("decisions", "SELECT, INSERT, UPDATE"),
         ("decision_versions", "SELECT, INSERT"),
@@ -537,6 +745,9 @@ def upgrade() -> None:
         ("decision_comment_periods", "SELECT, INSERT"),
         ("decision_opinions", "SELECT, INSERT, UPDATE"),
         ("decision_reports", "SELECT, INSERT"),
+        ("decision_interpretations", "SELECT, INSERT"),
+        ("decision_evaluations", "SELECT, INSERT"),
+        ("decision_post_evaluations", "SELECT, INSERT, UPDATE"),
     ):
         for sql in rls.tenant_table(table, app_privileges=privileges):
             op.execute(sql)
@@ -575,6 +786,23 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_decision_reports_tenant_id"), table_name="decision_reports")
     op.drop_index(op.f("ix_decision_reports_decision_id"), table_name="decision_reports")
     op.drop_table("decision_reports")
+    op.drop_index(
+        op.f("ix_decision_post_evaluations_unit_id"), table_name="decision_post_evaluations"
+    )
+    op.drop_index(
+        op.f("ix_decision_post_evaluations_tenant_id"), table_name="decision_post_evaluations"
+    )
+    op.drop_table("decision_post_evaluations")
+    op.drop_index(
+        op.f("ix_decision_interpretations_tenant_id"), table_name="decision_interpretations"
+    )
+    op.drop_index(
+        op.f("ix_decision_interpretations_decision_id"), table_name="decision_interpretations"
+    )
+    op.drop_table("decision_interpretations")
+    op.drop_index(op.f("ix_decision_evaluations_tenant_id"), table_name="decision_evaluations")
+    op.drop_index(op.f("ix_decision_evaluations_decision_id"), table_name="decision_evaluations")
+    op.drop_table("decision_evaluations")
     op.drop_index(op.f("ix_decision_documents_tenant_id"), table_name="decision_documents")
     op.drop_index(op.f("ix_decision_documents_decision_id"), table_name="decision_documents")
     op.drop_table("decision_documents")
