@@ -606,6 +606,40 @@ async def seal_decision_record(w: World) -> dict[str, Any]:
     return {"decisionId": decision}
 
 
+async def _decided(w: World, *, published: bool) -> str:
+    from tests.factories.decisions import PUBLISH, act, decided_decision
+
+    token = w.county.admin.token
+    decision = await decided_decision(w.gql, token, w.county.root_gid, w.county.admin.gid)
+    if published:
+        await act(w.gql, PUBLISH, {"d": decision}, token)
+    return decision
+
+
+async def publish_decision(w: World) -> dict[str, Any]:
+    return {"decisionId": await _decided(w, published=False), "documentNumber": "某府发〔2026〕1号"}
+
+
+async def submit_interpretation(w: World) -> dict[str, Any]:
+    return {
+        "decisionId": await _decided(w, published=True),
+        "title": "政策解读",
+        "body": "一、背景",
+    }
+
+
+async def evaluate_decision(w: World) -> dict[str, Any]:
+    return {
+        "input": {
+            "decisionId": await _decided(w, published=True),
+            "effect": "GOOD",
+            "satisfaction": "FAIR",
+            "operability": "GOOD",
+            "reasonableness": "GOOD",
+        }
+    }
+
+
 # -- the matrix -------------------------------------------------------------------------------
 
 #: A meeting change: the row itself and its event on the meeting's stream.
@@ -747,6 +781,11 @@ MATRIX: dict[str, Row] = {
         HOSTS, generate_participation_report, {"decision_reports": 1, **EVENT}, **ID_ROW
     ),
     "sealDecisionRecord": Row(HOSTS, seal_decision_record, EVENT, **ID_ROW),
+    "publishDecision": Row(HOSTS, publish_decision, {"event_streams": 1, **EVENT}, **ID_ROW),
+    "submitInterpretation": Row(
+        HOSTS, submit_interpretation, {"decision_interpretations": 1, **EVENT}, **ID_ROW
+    ),
+    "evaluateDecision": Row(MEMBERS, evaluate_decision, {"decision_evaluations": 1, **EVENT}),
 }
 
 

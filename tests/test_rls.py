@@ -100,11 +100,11 @@ async def populate(server, gql) -> object:
     assert closed["addLocalClosure"]["errors"] == [], closed
     await populate_meeting(server, gql, county, member)
     await populate_cases(server, gql, county, township)
-    await populate_decisions(gql, county)
+    await populate_decisions(server, gql, county)
     return county
 
 
-async def populate_decisions(gql, county) -> None:
+async def populate_decisions(server, gql, county) -> None:
     """One row in each decisions table, through the API: a decision with its steps, a
     version and its paragraphs, a document, a comment period, an answered opinion and the
     participation report."""
@@ -144,6 +144,22 @@ async def populate_decisions(gql, county) -> None:
     )
     await act(gql, ANSWER, {"o": given["opinion"]["id"], "x": "ADOPTED"}, token)
     await act(gql, REPORT, {"d": d["id"]}, token)
+    # after a decision: its 政策解读, ten 群众评议表 of which enough 不满意 to open a 后评估
+    from tests.factories.decisions import EVALUATE, INTERPRET, PUBLISH, decided_decision
+
+    decided = await decided_decision(gql, token, county.root_gid, county.admin.gid)
+    await act(gql, PUBLISH, {"d": decided}, token)
+    await act(gql, INTERPRET, {"d": decided, "t": "解读", "b": "内容"}, token)
+    for _ in range(10):
+        person = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+        form = {
+            "decisionId": decided,
+            "effect": "POOR",
+            "satisfaction": "POOR",
+            "operability": "POOR",
+            "reasonableness": "POOR",
+        }
+        await act(gql, EVALUATE, {"i": form}, person.token)
 
 
 async def populate_cases(server, gql, county, township: int) -> None:
