@@ -548,3 +548,63 @@ async def test_who_may_run_a_decision(server, gql, owner_db):
         body = await gql.execute(query, variables, tenant=w.county.slug)
         assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED", (query, body)
     assert await county_rows(owner_db, w.county.id) == before
+
+
+PAGE = """
+query {
+  decisions(first: FIRST) {
+    edges { node {
+      id title staffView
+      latestVersion { number paragraphs { id label opinionCount } }
+      steps { step startedAt responsibleIds documents { name } }
+      commentPeriods { closesOn }
+      opinions(first: 5) { edges { node { body authorId currentParagraphLabel } } pageInfo { hasNextPage } }
+      participationReport { sha256 }
+    } }
+  }
+}"""
+
+
+async def test_a_page_of_decisions_costs_the_same_statements_for_3_and_12(server, gql):
+    from sqlalchemy import event
+
+    w = await make_world(server)
+    staff = w.department_staff.token
+    for i in range(12):
+        d = await make_decision(gql, staff, w.unit(w.department))
+        v = await add_version(gql, staff, d["id"])
+        await open_consultation(gql, staff, d["id"])
+        await act(
+            gql,
+            COMMENT,
+            {"d": d["id"], "b": f"意见{i}", "p": v["paragraphs"][2]["id"]},
+            w.citizen.token,
+        )
+    await gql.data(PAGE.replace("FIRST", "1"), token=staff)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = server.services.db.app_engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        per_page: dict[int, int] = {}
+        pages = {}
+        for first in (3, 12):
+            statements.clear()
+            pages[first] = await gql.data(PAGE.replace("FIRST", str(first)), token=staff)
+            per_page[first] = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert per_page[3] == per_page[12] <= 14, per_page
+    nodes = [e["node"] for e in pages[12]["decisions"]["edges"]]
+    assert len(nodes) == 12 and all(n["staffView"] for n in nodes)
+    assert [n["opinions"]["edges"][0]["node"]["body"] for n in nodes] == [
+        f"意见{i}" for i in reversed(range(12))
+    ]
+    assert all(n["latestVersion"]["paragraphs"][2]["opinionCount"] == 1 for n in nodes)
+    assert all(
+        n["opinions"]["edges"][0]["node"]["currentParagraphLabel"] == "第二条" for n in nodes
+    )
+    assert all(n["opinions"]["edges"][0]["node"]["authorId"] == w.citizen.gid for n in nodes)

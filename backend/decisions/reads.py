@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.security import Principal
-from backend.decisions.access import is_staff
+from backend.decisions.access import is_county_office, is_staff, staff_of
 from backend.decisions.models import (
     CommentPeriod,
     Decision,
@@ -21,6 +21,7 @@ from backend.decisions.models import (
     Opinion,
     ParticipationReport,
 )
+from tenants.models import OrgUnit
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,3 +141,30 @@ async def reports(session: AsyncSession, decision_id: int) -> list[Participation
             )
         ).all()
     )
+
+
+async def staff_views(
+    session: AsyncSession, principal: Principal, decision_ids: Sequence[int]
+) -> dict[int, bool]:
+    """Whether the caller sees each decision's staff view (lead or co-unit staff, the county
+    office), in two statements whatever their number; absent: not in this county."""
+    if not decision_ids:
+        return {}
+    rows = (
+        await session.execute(
+            select(Decision.id, Decision.lead_unit_id, Decision.co_unit_ids).where(
+                Decision.id.in_(list(decision_ids))
+            )
+        )
+    ).all()
+    if principal.user_id is None:
+        return {i: False for i, _, _ in rows}
+    if is_county_office(principal):
+        return {i: True for i, _, _ in rows}
+    unit_ids = {u for _, lead, co in rows for u in (lead, *co)}
+    paths = dict(
+        (
+            await session.execute(select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(unit_ids)))
+        ).all()
+    )
+    return {i: any(staff_of(principal, paths.get(u)) for u in (lead, *co)) for i, lead, co in rows}

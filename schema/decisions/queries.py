@@ -15,7 +15,13 @@ from strawberry.scalars import JSON
 from backend.core.errors import DomainError, InvalidArgument
 from backend.decisions import answers, models, reads
 from schema.context import Info
-from schema.decisions.types import Decision, Opinion, PostEvaluation, decision_node
+from schema.decisions.types import (
+    Decision,
+    Opinion,
+    PostEvaluation,
+    decision_node,
+    decision_nodes,
+)
 from schema.relay import (
     Connection,
     PageAfter,
@@ -47,16 +53,14 @@ class DecisionQueries:
         size = page_size(first)
         key = decode_cursor(after)
 
-        async def run(s: AsyncSession) -> list[Decision]:
-            query = select(models.Decision).order_by(models.Decision.id.desc()).limit(size + 1)
+        async def run(s: AsyncSession) -> list[int]:
+            query = select(models.Decision.id).order_by(models.Decision.id.desc()).limit(size + 1)
             if key is not None:
                 query = query.where(models.Decision.id < key)
-            rows = (await s.scalars(query)).all()
-            from backend.decisions.access import is_staff
+            return list((await s.scalars(query)).all())
 
-            return [Decision.from_model(d, staff=await is_staff(s, principal, d)) for d in rows]
-
-        nodes = await info.context.read(run)
+        ids = await info.context.read(run)
+        nodes = [n for n in await decision_nodes(info, ids) if n is not None]
         return build_connection(nodes, first=size, to_node=lambda d: d, key=lambda d: d.id)
 
     @strawberry.field(description="The caller's own opinions with their answers, newest first.")

@@ -410,19 +410,32 @@ class Decision(DatabaseNode, relay.Node):
             staff=staff,
         )
 
+    async def _versions(self, info: Info) -> list[reads.VersionRead]:
+        loaders = info.context.loaders
+        versions, paragraphs, counts = (
+            await loaders.decision_versions.load(self.id),
+            await loaders.decision_paragraphs.load(self.id),
+            await loaders.decision_paragraph_counts.load(self.id),
+        )
+        by_version: dict[int, list[tuple[models.DecisionParagraph, int]]] = {}
+        for p in sorted(paragraphs, key=lambda p: (p.alternative, p.position)):
+            by_version.setdefault(p.version_id, []).append((p, counts.get(p.id, 0)))
+        return [reads.VersionRead(v, by_version.get(v.id, [])) for v in versions]
+
     @strawberry.field(description="Every version of the draft, oldest first, with paragraphs.")
     async def versions(self, info: Info) -> list[DecisionVersion]:
-        rows = await info.context.read(lambda s: reads.versions(s, self.id))
-        return [DecisionVersion.from_read(r) for r in rows]
+        return [DecisionVersion.from_read(r) for r in await self._versions(info)]
 
     @strawberry.field(description="The newest version of the draft (null: none yet).")
     async def latest_version(self, info: Info) -> DecisionVersion | None:
-        rows = await info.context.read(lambda s: reads.versions(s, self.id))
+        rows = await self._versions(info)
         return DecisionVersion.from_read(rows[-1]) if rows else None
 
     @strawberry.field(description="The five steps in order, with their documents.")
     async def steps(self, info: Info) -> list[DecisionStepInfo]:
-        step_rows, documents = await info.context.read(lambda s: reads.steps(s, self.id))
+        loaders = info.context.loaders
+        step_rows = await loaders.decision_steps.load(self.id)
+        documents = await loaders.decision_documents.load(self.id)
         order = {s: i for i, s in enumerate(models.STEP_ORDER)}
         return [
             DecisionStepInfo(
@@ -442,7 +455,7 @@ class Decision(DatabaseNode, relay.Node):
 
     @strawberry.field(description="The published comment periods, oldest first.")
     async def comment_periods(self, info: Info) -> list[CommentPeriod]:
-        rows = await info.context.read(lambda s: reads.periods(s, self.id))
+        rows = await info.context.loaders.decision_periods.load(self.id)
         return [CommentPeriod.from_model(p) for p in rows]
 
     @strawberry.field(description="Its opinions, oldest first (optionally on one paragraph).")
@@ -458,19 +471,20 @@ class Decision(DatabaseNode, relay.Node):
     ) -> Connection[Opinion]:
         size = page_size(first)
         key = decode_cursor(after)
-        para = None
-        if paragraph_id is not None:
-            (para,) = decode_node_ids("DecisionParagraph", [paragraph_id]) or [None]
-            para = para or 0
-
-        async def run(s: AsyncSession) -> tuple[list[models.Opinion], dict[int, str]]:
-            rows = await reads.opinions(s, self.id, limit=size + 1, after=key, paragraph_id=para)
-            labels = await reads.paragraph_labels(
-                s, [o.current_paragraph_id for o in rows if o.current_paragraph_id]
+        if paragraph_id is None:
+            rows = await info.context.loaders.decision_opinions_page.load(
+                self.id, first=size, after=key
             )
-            return rows, labels
-
-        rows, labels = await info.context.read(run)
+        else:
+            (para,) = decode_node_ids("DecisionParagraph", [paragraph_id])
+            rows = await info.context.read(
+                lambda s: reads.opinions(
+                    s, self.id, limit=size + 1, after=key, paragraph_id=para or 0
+                )
+            )
+        wanted = [o.current_paragraph_id for o in rows if o.current_paragraph_id]
+        found = await info.context.loaders.decision_paragraph_label.load_many(wanted)
+        labels = {i: label for i, label in zip(wanted, found, strict=True) if label is not None}
         return build_connection(
             rows,
             first=size,
@@ -480,7 +494,7 @@ class Decision(DatabaseNode, relay.Node):
 
     @strawberry.field(description="The newest participation report (null: none yet).")
     async def participation_report(self, info: Info) -> ParticipationReport | None:
-        rows = await info.context.read(lambda s: reads.reports(s, self.id))
+        rows = await info.context.loaders.decision_reports.load(self.id)
         return ParticipationReport.from_model(rows[-1]) if rows else None
 
     @strawberry.field(
@@ -502,18 +516,23 @@ class Decision(DatabaseNode, relay.Node):
         cls, *, info: Info, node_ids: Any, required: bool = False
     ) -> list[Decision | None]:
         ids = decode_node_ids("Decision", node_ids)
-        return [await decision_node(info, i) if i is not None else None for i in ids]
+        found = await decision_nodes(info, [i for i in ids if i is not None])
+        it = iter(found)
+        return [next(it) if i is not None else None for i in ids]
 
 
 async def decision_node(info: Info, decision_id: int) -> Decision | None:
     """The decision as the caller may see it (None: not in this county)."""
-    principal = await info.context.principal()
+    (node,) = await decision_nodes(info, [decision_id])
+    return node
 
-    async def run(s: AsyncSession) -> Decision | None:
-        d = await s.get(models.Decision, decision_id)
-        if d is None:
-            return None
-        staff = await reads.staff_view(s, principal, decision_id)
-        return Decision.from_model(d, staff=bool(staff))
 
-    return await info.context.read(run)
+async def decision_nodes(info: Info, decision_ids: list[int]) -> list[Decision | None]:
+    """Decisions by row id as the caller may see them, in two batches whatever their number."""
+    loaders = info.context.loaders
+    rows = await loaders.decision.load_many(decision_ids)
+    staff = await loaders.decision_staff.load_many(decision_ids)
+    return [
+        Decision.from_model(row, staff=seen) if row is not None else None
+        for row, seen in zip(rows, staff, strict=True)
+    ]
