@@ -608,3 +608,23 @@ async def test_a_page_of_decisions_costs_the_same_statements_for_3_and_12(server
         n["opinions"]["edges"][0]["node"]["currentParagraphLabel"] == "第二条" for n in nodes
     )
     assert all(n["opinions"]["edges"][0]["node"]["authorId"] == w.citizen.gid for n in nodes)
+
+
+async def test_a_persons_copy_lists_their_opinions_with_the_answers(server, gql):
+    w = await make_world(server)
+    staff = w.department_staff.token
+    d = await make_decision(gql, staff, w.unit(w.department))
+    await add_version(gql, staff, d["id"])
+    await open_consultation(gql, staff, d["id"])
+    given = await act(gql, COMMENT, {"d": d["id"], "b": "建议夜间免费"}, w.citizen.token)
+    await act(
+        gql, ANSWER, {"o": given["opinion"]["id"], "x": "NOT_ADOPTED", "r": "需收费调节"}, staff
+    )
+    export = await gql.data(
+        "mutation { exportPersonalData { data errors { code } } }", token=w.citizen.token
+    )
+    sections = {s["key"]: s["data"] for s in export["exportPersonalData"]["data"]["sections"]}
+    assert [
+        (o["decision"], o["channel"], o["body"], o["outcome"], o["answer"])
+        for o in sections["decisions"]["opinions"]
+    ] == [("城区停车管理办法", "ONLINE", "建议夜间免费", "NOT_ADOPTED", "需收费调节")]
