@@ -12,6 +12,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from strawberry.dataloader import DataLoader
 
 from backend.cases import models as c
+from backend.decisions import models as d
 from backend.meetings import models as m
 from backend.people.models import Membership, User
 from schema.pages import NestedPages
@@ -85,6 +86,39 @@ class Loaders:
         )
         self.case_attachments = DataLoader(self._case_attachments)
         self.case_last_event = DataLoader(self._case_last_events)
+        # Decisions (schema/decisions): a page of decisions with their lists, one statement
+        # per list.
+        self.decision = DataLoader(self._by_id(d.Decision))
+        self.decision_staff = DataLoader(self._decision_staff)
+        self.decision_versions = DataLoader(
+            self._grouped(
+                d.DecisionVersion, d.DecisionVersion.decision_id, d.DecisionVersion.number
+            )
+        )
+        self.decision_paragraphs = DataLoader(
+            self._grouped(
+                d.DecisionParagraph, d.DecisionParagraph.decision_id, d.DecisionParagraph.position
+            )
+        )
+        self.decision_paragraph_counts = DataLoader(self._decision_paragraph_counts)
+        self.decision_steps = DataLoader(
+            self._grouped(d.DecisionStepRow, d.DecisionStepRow.decision_id, d.DecisionStepRow.id)
+        )
+        self.decision_documents = DataLoader(
+            self._grouped(d.DecisionDocument, d.DecisionDocument.decision_id, d.DecisionDocument.id)
+        )
+        self.decision_periods = DataLoader(
+            self._grouped(d.CommentPeriod, d.CommentPeriod.decision_id, d.CommentPeriod.id)
+        )
+        self.decision_reports = DataLoader(
+            self._grouped(
+                d.ParticipationReport, d.ParticipationReport.decision_id, d.ParticipationReport.id
+            )
+        )
+        self.decision_opinions_page = NestedPages(
+            ctx.read, d.Opinion, d.Opinion.decision_id, d.Opinion.id
+        )
+        self.decision_paragraph_label = DataLoader(self._decision_paragraph_labels)
 
     def _by_id(self, model: type[R]) -> Load[R | None]:
         async def load(ids: Sequence[int]) -> list[R | None]:
@@ -167,3 +201,34 @@ class Loaders:
 
         counts = await self._ctx.read(run)
         return [counts.get(i, 0) for i in meeting_ids]
+
+    async def _decision_staff(self, decision_ids: Sequence[int]) -> list[bool]:
+        """Whether the caller sees each decision's staff view (two statements)."""
+        from backend.decisions.reads import staff_views
+
+        principal = await self._ctx.principal()
+        views = await self._ctx.read(lambda s: staff_views(s, principal, decision_ids))
+        return [views.get(i, False) for i in decision_ids]
+
+    async def _decision_paragraph_counts(self, decision_ids: Sequence[int]) -> list[dict[int, int]]:
+        """Opinions anchored now to each paragraph, per decision."""
+        o = d.Opinion
+        query = (
+            select(o.decision_id, o.current_paragraph_id, func.count())
+            .where(o.decision_id.in_(decision_ids), o.current_paragraph_id.is_not(None))
+            .group_by(o.decision_id, o.current_paragraph_id)
+        )
+
+        async def run(session: AsyncSession) -> list[Any]:
+            return list((await session.execute(query)).all())
+
+        groups: dict[int, dict[int, int]] = defaultdict(dict)
+        for decision_id, paragraph_id, n in await self._ctx.read(run):
+            groups[decision_id][paragraph_id] = int(n)
+        return [groups.get(i, {}) for i in decision_ids]
+
+    async def _decision_paragraph_labels(self, paragraph_ids: Sequence[int]) -> list[str | None]:
+        from backend.decisions.reads import paragraph_labels
+
+        labels = await self._ctx.read(lambda s: paragraph_labels(s, paragraph_ids))
+        return [labels.get(i) for i in paragraph_ids]

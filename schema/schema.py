@@ -26,6 +26,8 @@ from schema.cases.mutations import CaseMutations
 from schema.cases.queries import CaseQueries
 from schema.cases.subscriptions import CaseSubscriptions
 from schema.context import socket_context
+from schema.decisions.mutations import DecisionMutations
+from schema.decisions.queries import DecisionQueries
 from schema.errors import ErrorPolicy
 from schema.hearings.mutations import HearingMutations
 from schema.hearings.queries import HearingQueries
@@ -63,6 +65,7 @@ class Query(
     CaseQueries,
     CaseAnalyticsQueries,
     HearingQueries,
+    DecisionQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -84,6 +87,7 @@ class Mutation(
     CalendarMutations,
     CaseMutations,
     HearingMutations,
+    DecisionMutations,
 ):
     pass
 

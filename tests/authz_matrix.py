@@ -772,6 +772,188 @@ async def record_hearing_report(w: World) -> dict[str, Any]:
     }
 
 
+# -- decisions (backend.decisions): the county office and staff of the lead unit (here the
+# county root, so county-wide DEPARTMENT_STAFF) run a decision; any member comments.
+
+
+async def _decision(w: World, *, version: bool = False, consulting: bool = False) -> str:
+    from tests.factories.decisions import add_version, make_decision, open_consultation
+
+    token = w.county.admin.token
+    decision = (await make_decision(w.gql, token, w.county.root_gid))["id"]
+    if version or consulting:
+        await add_version(w.gql, token, decision)
+    if consulting:
+        await open_consultation(w.gql, token, decision)
+    return decision
+
+
+async def create_decision(w: World) -> dict[str, Any]:
+    return {"input": {"title": "城区停车管理办法", "leadUnitId": w.county.root_gid}}
+
+
+async def add_decision_version(w: World) -> dict[str, Any]:
+    from tests.factories.decisions import DRAFT
+
+    return {"input": {"decisionId": await _decision(w), "text": DRAFT}}
+
+
+async def start_decision_step(w: World) -> dict[str, Any]:
+    return {"decisionId": await _decision(w), "step": "PUBLIC_PARTICIPATION"}
+
+
+async def complete_decision_step(w: World) -> dict[str, Any]:
+    from tests.factories.decisions import DOCUMENT, PEOPLE, START, act
+
+    token = w.county.admin.token
+    decision = await _decision(w)
+    for step in ("PUBLIC_PARTICIPATION", "EXPERT_REVIEW"):
+        await act(w.gql, START, {"d": decision, "s": step}, token)
+    await act(
+        w.gql, PEOPLE, {"d": decision, "s": "EXPERT_REVIEW", "u": [w.county.admin.gid]}, token
+    )
+    await act(
+        w.gql,
+        DOCUMENT,
+        {
+            "i": {
+                "decisionId": decision,
+                "step": "EXPERT_REVIEW",
+                "name": "论证意见",
+                "contentBase64": "YQ==",
+            }
+        },
+        token,
+    )
+    return {"decisionId": decision, "step": "EXPERT_REVIEW"}
+
+
+async def set_decision_step_people(w: World) -> dict[str, Any]:
+    return {
+        "decisionId": await _decision(w),
+        "step": "RISK_ASSESSMENT",
+        "userIds": [w.county.admin.gid],
+    }
+
+
+async def add_decision_document(w: World) -> dict[str, Any]:
+    return {
+        "input": {
+            "decisionId": await _decision(w),
+            "step": "LEGALITY_REVIEW",
+            "name": "合法性审查意见",
+            "contentBase64": "YQ==",
+        }
+    }
+
+
+async def publish_comment_period(w: World) -> dict[str, Any]:
+    from tests.factories.decisions import START, act, period_input
+
+    decision = await _decision(w, version=True)
+    await act(w.gql, START, {"d": decision, "s": "PUBLIC_PARTICIPATION"}, w.county.admin.token)
+    return {"input": period_input(decision, 30)}
+
+
+async def comment_on_decision(w: World) -> dict[str, Any]:
+    return {"decisionId": await _decision(w, consulting=True), "body": "建议夜间免费"}
+
+
+async def record_decision_opinion(w: World) -> dict[str, Any]:
+    return {
+        "input": {
+            "decisionId": await _decision(w, consulting=True),
+            "channel": "WRITTEN",
+            "body": "来信：收费过高",
+        }
+    }
+
+
+async def import_meeting_opinions(w: World) -> dict[str, Any]:
+    decision = await _decision(w, consulting=True)
+    meeting = await w.meeting("LIVE")
+    author = await w.account(Role.CITIZEN)
+    data = await w.gql.data(
+        POST_COMMENT, {"m": meeting, "b": "停车位太少", "k": "COMMENT"}, token=author.token
+    )
+    assert data["postComment"]["errors"] == [], data
+    return {"decisionId": decision, "meetingId": meeting}
+
+
+async def _written_opinion(w: World) -> tuple[str, str]:
+    from tests.factories.decisions import RECORD_OPINION, act
+
+    decision = await _decision(w, consulting=True)
+    given = await act(
+        w.gql,
+        RECORD_OPINION,
+        {"i": {"decisionId": decision, "channel": "WRITTEN", "body": "来信意见"}},
+        w.county.admin.token,
+    )
+    return decision, given["opinion"]["id"]
+
+
+async def answer_opinion(w: World) -> dict[str, Any]:
+    _, opinion = await _written_opinion(w)
+    return {"opinionId": opinion, "outcome": "NOT_ADOPTED", "reason": "与上位法不符"}
+
+
+async def generate_participation_report(w: World) -> dict[str, Any]:
+    from tests.factories.decisions import ANSWER, act
+
+    decision, opinion = await _written_opinion(w)
+    await act(w.gql, ANSWER, {"o": opinion, "x": "ADOPTED"}, w.county.admin.token)
+    return {"decisionId": decision}
+
+
+async def seal_decision_record(w: World) -> dict[str, Any]:
+    from tests.factories.decisions import REPORT, START, act, finish_step
+
+    token = w.county.admin.token
+    decision = await _decision(w, consulting=True)
+    await act(w.gql, REPORT, {"d": decision}, token)
+    steps = ["PUBLIC_PARTICIPATION", "EXPERT_REVIEW", "RISK_ASSESSMENT", "LEGALITY_REVIEW"]
+    for step in [*steps, "COLLECTIVE_DECISION"]:
+        if step != "PUBLIC_PARTICIPATION":
+            await act(w.gql, START, {"d": decision, "s": step}, token)
+        await finish_step(w.gql, token, decision, step, w.county.admin.gid)
+    return {"decisionId": decision}
+
+
+async def _decided(w: World, *, published: bool) -> str:
+    from tests.factories.decisions import PUBLISH, act, decided_decision
+
+    token = w.county.admin.token
+    decision = await decided_decision(w.gql, token, w.county.root_gid, w.county.admin.gid)
+    if published:
+        await act(w.gql, PUBLISH, {"d": decision}, token)
+    return decision
+
+
+async def publish_decision(w: World) -> dict[str, Any]:
+    return {"decisionId": await _decided(w, published=False), "documentNumber": "某府发〔2026〕1号"}
+
+
+async def submit_interpretation(w: World) -> dict[str, Any]:
+    return {
+        "decisionId": await _decided(w, published=True),
+        "title": "政策解读",
+        "body": "一、背景",
+    }
+
+
+async def evaluate_decision(w: World) -> dict[str, Any]:
+    return {
+        "input": {
+            "decisionId": await _decided(w, published=True),
+            "effect": "GOOD",
+            "satisfaction": "FAIR",
+            "operability": "GOOD",
+            "reasonableness": "GOOD",
+        }
+    }
+
+
 # -- the matrix -------------------------------------------------------------------------------
 
 #: A meeting change: the row itself and its event on the meeting's stream.
@@ -987,6 +1169,45 @@ MATRIX: dict[str, Row] = {
     "inviteDrawnToMeeting": Row(
         HOSTS, invite_drawn_to_meeting, {"meeting_participants": 1, "events": 2}, **ID_ROW
     ),
+    # decisions: run by the county office and the lead unit's staff; comments by members
+    "createDecision": Row(
+        HOSTS,
+        create_decision,
+        {"decisions": 1, "decision_steps": 5, "event_streams": 1, **EVENT},
+        other_county=payload("UNKNOWN_UNIT"),
+    ),
+    "addDecisionVersion": Row(
+        HOSTS,
+        add_decision_version,
+        {"decision_versions": 1, "decision_paragraphs": 5, **EVENT},
+        **ID_ROW,
+    ),
+    "startDecisionStep": Row(HOSTS, start_decision_step, EVENT, **ID_ROW),
+    "completeDecisionStep": Row(HOSTS, complete_decision_step, EVENT, **ID_ROW),
+    "setDecisionStepPeople": Row(HOSTS, set_decision_step_people, EVENT, **ID_ROW),
+    "addDecisionDocument": Row(
+        HOSTS, add_decision_document, {"decision_documents": 1, **EVENT}, **ID_ROW
+    ),
+    "publishCommentPeriod": Row(
+        HOSTS, publish_comment_period, {"decision_comment_periods": 1, **EVENT}, **ID_ROW
+    ),
+    "commentOnDecision": Row(MEMBERS, comment_on_decision, {"decision_opinions": 1, **EVENT}),
+    "recordDecisionOpinion": Row(
+        HOSTS, record_decision_opinion, {"decision_opinions": 1, **EVENT}, **ID_ROW
+    ),
+    "importMeetingOpinions": Row(
+        HOSTS, import_meeting_opinions, {"decision_opinions": 1, **EVENT}, **ID_ROW
+    ),
+    "answerOpinion": Row(HOSTS, answer_opinion, EVENT, **ID_ROW),
+    "generateParticipationReport": Row(
+        HOSTS, generate_participation_report, {"decision_reports": 1, **EVENT}, **ID_ROW
+    ),
+    "sealDecisionRecord": Row(HOSTS, seal_decision_record, EVENT, **ID_ROW),
+    "publishDecision": Row(HOSTS, publish_decision, {"event_streams": 1, **EVENT}, **ID_ROW),
+    "submitInterpretation": Row(
+        HOSTS, submit_interpretation, {"decision_interpretations": 1, **EVENT}, **ID_ROW
+    ),
+    "evaluateDecision": Row(MEMBERS, evaluate_decision, {"decision_evaluations": 1, **EVENT}),
     # hot mutations (schema.mutations.mutate_on_stream): operators are refused first; a
     # 测评票 waits in memory for its mixing batch, so nothing is written yet
     "castVote": Row(MEMBERS, cast_vote, {"votes": 1, **EVENT}, operator=FORBIDDEN),

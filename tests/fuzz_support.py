@@ -131,6 +131,7 @@ class World:
     voters: list[Account] = field(default_factory=list)
     cases: list[str] = field(default_factory=list)
     hearings: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
 
     @property
     def admin(self) -> Account:
@@ -284,6 +285,7 @@ async def seed_county(server: LiveServer, gql: Any, label: str) -> World:
     world.meetings["RECORD_PUBLISHED"] = published
     await _seed_cases(gql, world)
     await _seed_hearings(gql, world)
+    await _seed_decisions(gql, world)
     return world
 
 
@@ -388,6 +390,47 @@ async def _seed_cases(gql: Any, world: World) -> None:
     world.cases = [received, dispatched, returned, working, answered, closed, out, merged]
 
 
+async def _seed_decisions(gql: Any, world: World) -> None:
+    """A decision in consultation (a version, a period, an answered comment on a paragraph)
+    and one drafted only, their texts carrying the marker."""
+    from tests.factories import decisions as d
+
+    marker, admin = world.marker, world.admin.token
+    consulting = (
+        await d.act(
+            gql,
+            d.CREATE,
+            {"i": {"title": f"{marker}停车管理办法", "leadUnitId": world.units["department"]}},
+            admin,
+        )
+    )["decision"]["id"]
+    version = await d.add_version(
+        gql, admin, consulting, text=f"第一条 {marker}总则。\n第二条 {marker}收费。"
+    )
+    await d.open_consultation(gql, admin, consulting)
+    given = await d.act(
+        gql,
+        d.COMMENT,
+        {"d": consulting, "b": f"{marker}意见", "p": version["paragraphs"][1]["id"]},
+        world.accounts["CITIZEN"].token,
+    )
+    await d.act(
+        gql,
+        d.ANSWER,
+        {"o": given["opinion"]["id"], "x": "NOT_ADOPTED", "r": f"{marker}理由"},
+        admin,
+    )
+    drafting = (
+        await d.act(
+            gql,
+            d.CREATE,
+            {"i": {"title": f"{marker}养老服务方案", "leadUnitId": world.units["root"]}},
+            admin,
+        )
+    )["decision"]["id"]
+    world.decisions = [consulting, drafting]
+
+
 # -- what another county must never see ---------------------------------------------------
 
 # Tables whose rows are Relay nodes, and the node type of each.
@@ -404,6 +447,7 @@ NODE_TABLES = {
     "hearings": "Hearing",
     "hearing_witnesses": "HearingWitness",
     "hearing_applications": "HearingApplication",
+    "decisions": "Decision",
     "audit_entries": "AuditEntry",
     "users": "User",
     "memberships": "Membership",

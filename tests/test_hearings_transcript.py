@@ -11,6 +11,7 @@ import json
 from backend.hearings import draw
 from backend.people.models import Role
 from tests.conftest import county_rows
+from tests.factories.decisions import make_decision
 from tests.factories.hearings import (
     ADD_CANDIDATES,
     APPLY,
@@ -142,14 +143,15 @@ async def test_attending_members_are_drawn_from_earlier_participants_when_oversu
 ):
     county = await make_county(server)
     admin = county.admin.token
-    earlier = await drawn_hearing(server, gql, county, decision_id=42)  # 10 applicants
+    decision = (await make_decision(gql, admin, county.root_gid))["id"]  # the decision project
+    earlier = await drawn_hearing(server, gql, county, decision_id=decision)  # 10 applicants
     listed = await make_user(server, county, roles=[(Role.CITIZEN, None)], name="座谈会发言人")
     selection = await make_hearing(
         gql,
         county,
         kind="ATTENDANCE",
         seats=quotas(("PUBLIC", 5, 2)),
-        decision_id=42,
+        decision_id=decision,
     )
 
     direct = await call(
@@ -172,7 +174,7 @@ async def test_attending_members_are_drawn_from_earlier_participants_when_oversu
     assert [e["code"] for e in direct["errors"]] == ["INVALID_STATE"]
     assert added["added"] == 11
     assert again["added"] == 0
-    assert drawn["kind"] == "ATTENDANCE" and drawn["decisionId"] == 42
+    assert drawn["kind"] == "ATTENDANCE" and drawn["decisionId"] == decision
     outcomes = sorted(p["outcome"] for p in drawn["pool"])
     assert outcomes == ["ALTERNATE"] * 2 + ["NOT_SELECTED"] * 4 + ["SELECTED"] * 5
     assert {p["probability"] for p in drawn["pool"]} == {"5/11"}

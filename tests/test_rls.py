@@ -101,6 +101,7 @@ async def populate(server, gql) -> object:
     await populate_meeting(server, gql, county, member)
     await populate_cases(server, gql, county, township)
     await populate_hearings(server, gql, county)
+    await populate_decisions(server, gql, county)
     return county
 
 
@@ -117,6 +118,64 @@ async def populate_hearings(server, gql, county) -> None:
     await hf.ok(gql, hf.CONFIRM, {"h": scene.id, "s": v1["hearing"]["transcriptSha256"]}, rep.token)
     views = [{"summary": "实行阶梯水价", "adopted": True}]
     await hf.ok(gql, hf.REPORT, {"h": scene.id, "c": "建议调价", "v": views}, admin)
+
+
+async def populate_decisions(server, gql, county) -> None:
+    """One row in each decisions table, through the API: a decision with its steps, a
+    version and its paragraphs, a document, a comment period, an answered opinion and the
+    participation report."""
+    from tests.factories.decisions import (
+        ANSWER,
+        DOCUMENT,
+        RECORD_OPINION,
+        REPORT,
+        act,
+        add_version,
+        make_decision,
+        open_consultation,
+    )
+
+    token = county.admin.token
+    d = await make_decision(gql, token, county.root_gid)
+    await add_version(gql, token, d["id"])
+    await open_consultation(gql, token, d["id"])
+    await act(
+        gql,
+        DOCUMENT,
+        {
+            "i": {
+                "decisionId": d["id"],
+                "step": "PUBLIC_PARTICIPATION",
+                "name": "起草说明",
+                "contentBase64": "YQ==",
+            }
+        },
+        token,
+    )
+    given = await act(
+        gql,
+        RECORD_OPINION,
+        {"i": {"decisionId": d["id"], "channel": "WRITTEN", "body": "来信意见"}},
+        token,
+    )
+    await act(gql, ANSWER, {"o": given["opinion"]["id"], "x": "ADOPTED"}, token)
+    await act(gql, REPORT, {"d": d["id"]}, token)
+    # after a decision: its 政策解读, ten 群众评议表 of which enough 不满意 to open a 后评估
+    from tests.factories.decisions import EVALUATE, INTERPRET, PUBLISH, decided_decision
+
+    decided = await decided_decision(gql, token, county.root_gid, county.admin.gid)
+    await act(gql, PUBLISH, {"d": decided}, token)
+    await act(gql, INTERPRET, {"d": decided, "t": "解读", "b": "内容"}, token)
+    for _ in range(10):
+        person = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+        form = {
+            "decisionId": decided,
+            "effect": "POOR",
+            "satisfaction": "POOR",
+            "operability": "POOR",
+            "reasonableness": "POOR",
+        }
+        await act(gql, EVALUATE, {"i": form}, person.token)
 
 
 async def populate_cases(server, gql, county, township: int) -> None:

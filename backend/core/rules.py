@@ -187,6 +187,27 @@ RULES: Mapping[str, RuleDefinition] = _definitions(
         source=f"{CHENGKOU_OPINION}三（五）2",
         note="起草部门应当自政策性文件印发之日起20个工作日内进行政策解读（谁起草谁解读）。",
     ),
+    RuleDefinition(
+        key="decision.post_evaluation_dissatisfaction",
+        title="启动实施后评估的群众不满意比例",
+        value=30,
+        unit=RuleUnit.COUNT,
+        source=f"{CHENGKOU_OPINION}三（五）3",
+        noun="%",
+        note=(
+            "群众评议显示明显未达到预期效果的，应当及时启动实施后评估；"
+            "比例为本系统默认（满意度评为“不满意”的评议表所占百分比，达到即启动）。"
+        ),
+    ),
+    RuleDefinition(
+        key="decision.post_evaluation_min_evaluations",
+        title="启动实施后评估所需的最少评议表数",
+        value=10,
+        unit=RuleUnit.COUNT,
+        source=f"{CHENGKOU_OPINION}三（五）3",
+        noun="份",
+        note="评议表少于该数时不按比例启动；份数为本系统默认。",
+    ),
     # Cases (件). 国办发〔2020〕53号 asks for prompt sign-for, handling within a time limit
     # (限时办结) and follow-up visits (回访) but sets no number of days; 枣阳's mechanism
     # (seed 003) gives the three handling classes. The numbers are this product's defaults,

@@ -68,7 +68,9 @@ class Hearing(TenantOwned, Timestamped, Base):
     id: Mapped[int] = id_column()
     kind: Mapped[HearingKind] = mapped_column(enum_column(HearingKind))
     state: Mapped[HearingState] = mapped_column(enum_column(HearingState))
-    decision_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    decision_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("decisions.id"), index=True
+    )
     host_unit_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("org_units.id"))
     created_by: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(200))

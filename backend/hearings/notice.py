@@ -24,6 +24,7 @@ from backend.core import rules
 from backend.core.errors import DomainError
 from backend.core.security import Principal
 from backend.core.validation import clean_text
+from backend.decisions.access import get_decision
 from backend.hearings import draw
 from backend.hearings.access import (
     get_hearing,
@@ -181,8 +182,11 @@ async def create_hearing(
         raise DomainError(Code.INVALID, "时间须带时区", field="startsAt")
     if starts_at <= now():
         raise DomainError(Code.INVALID, "举行时间应在当前时间之后", field="startsAt")
-    if decision_id is not None and decision_id < 1:
-        raise DomainError(Code.INVALID, "决策事项编号无效", field="decisionId")
+    if decision_id is not None:  # a decision of this county (RLS hides the others')
+        try:
+            await get_decision(session, decision_id)
+        except DomainError:
+            raise DomainError(Code.NOT_FOUND, "决策事项不存在", field="decisionId") from None
     checked = await _check_quotas(session, tenant_id, kind, quotas)
     hearing = Hearing(
         tenant_id=tenant_id,

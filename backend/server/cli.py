@@ -19,17 +19,13 @@ from pydantic import ValidationError
 import schema as schema_package
 from backend.core.db import Database
 from backend.core.settings import Settings
-from backend.hearings.record import RECORD_BUILDERS as HEARING_RECORD_BUILDERS
-from backend.meetings.record.build import RECORD_BUILDERS as MEETING_RECORD_BUILDERS
 from backend.people.models import Role
 from backend.people.passwords import Passwords
 from backend.record import sm2
 from backend.record.seal import ExportCheck
+from schema.realtime.verification import RECORD_BUILDERS
 
 T = TypeVar("T")
-
-#: Record builders by stream kind: a meeting's and a hearing's record verify alike.
-RECORD_BUILDERS = {**MEETING_RECORD_BUILDERS, **HEARING_RECORD_BUILDERS}
 
 app = typer.Typer(
     help="Yishi (议事): public participation for county governments.", no_args_is_help=True
@@ -583,7 +579,6 @@ def record_seal(
 ) -> None:
     """Complete a sealed stream's seal: sign it if it was sealed before the county had a key,
     timestamp it if the TSA was unavailable. Refuses a chain or record that does not verify."""
-    from backend.meetings.record.build import build_record
     from backend.record.seal import Sealer, content_differences
     from realtime import log as event_log
 
@@ -603,8 +598,8 @@ def record_seal(
                 problem = "记录尚未封存"
             elif not result.valid:
                 problem = f"事件链未通过校验（第{result.first_broken_seq}条：{result.reason}）"
-            elif stream.startswith("meeting:"):
-                record = await build_record(session, int(stream.split(":", 1)[1]))
+            elif (build := RECORD_BUILDERS.get(stream.split(":", 1)[0])) is not None:
+                record = await build(session, int(stream.split(":", 1)[1]))
                 sealed = record["events"][-1]["payload"].get("content")
                 differs = content_differences(record, sealed)
                 if differs:

@@ -156,8 +156,8 @@ class Hearing(DatabaseNode, relay.Node):
     id: relay.NodeID[int]
     kind: HearingKind = strawberry.field(description="Hearing or 列席 selection.")
     state: HearingState = strawberry.field(description="Where it is.")
-    decision_id: int | None = strawberry.field(
-        description="The decision project (重大行政决策) it belongs to, by number."
+    decision_id: strawberry.ID | None = strawberry.field(
+        description="The decision project (重大行政决策) it belongs to (a Decision's id)."
     )
     host_unit_id: strawberry.ID = strawberry.field(description="The organising unit (承办单位).")
     title: str = strawberry.field(description="Title.")
@@ -232,7 +232,9 @@ class Hearing(DatabaseNode, relay.Node):
             id=h.id,
             kind=h.kind,
             state=h.state,
-            decision_id=h.decision_id,
+            decision_id=None
+            if h.decision_id is None
+            else strawberry.ID(to_global_id("Decision", h.decision_id)),
             host_unit_id=strawberry.ID(to_global_id("OrgUnit", h.host_unit_id)),
             title=h.title,
             matter=h.matter,

@@ -10,6 +10,7 @@ from typing import Any
 import strawberry
 from cryptography import x509
 
+from backend.decisions.record import RECORD_BUILDERS as DECISION_RECORD_BUILDERS
 from backend.hearings.record import RECORD_BUILDERS as HEARING_RECORD_BUILDERS
 from backend.meetings.record.build import RECORD_BUILDERS as MEETING_RECORD_BUILDERS
 from backend.record import sm2
@@ -20,8 +21,13 @@ from schema.context import Context
 
 log = logging.getLogger(__name__)
 
-#: Record builders by stream kind: a meeting's and a hearing's record verify alike.
-RECORD_BUILDERS = {**MEETING_RECORD_BUILDERS, **HEARING_RECORD_BUILDERS}
+#: Record builders by stream kind, of every domain that keeps a record (meetings, hearings,
+#: decisions): their records verify, seal and export alike. The CLI uses this one too.
+RECORD_BUILDERS = {
+    **MEETING_RECORD_BUILDERS,
+    **HEARING_RECORD_BUILDERS,
+    **DECISION_RECORD_BUILDERS,
+}
 
 
 @strawberry.type(

@@ -93,7 +93,7 @@ def hearing_input(
     seats: list[dict[str, Any]] | None = None,
     kind: str = "HEARING",
     public_randomness_source: str | None = None,
-    decision_id: int | None = None,
+    decision_id: str | None = None,
     title: str = "城区供水价格调整听证会",
 ) -> dict[str, Any]:
     return {

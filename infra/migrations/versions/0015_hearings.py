@@ -4,7 +4,7 @@ Revision ID: 0015_hearings
 Revises: 0014_case_analytics
 Create Date: 2026-12-01
 
-`hearings` (听证会 and 列席 selections; `decision_id` without a foreign key until decision
+`hearings` (听证会 and 列席 selections; `decision_id` gets its foreign key in 0016_decisions, as decision
 projects land), `hearing_witnesses` (commitments and reveals), `hearing_applications`
 (报名, with the pseudonymous pool id and the draw's outcome), `hearing_confirmations`
 (代表确认笔录) and `hearing_views` (听证报告的意见). All county-owned, with forced RLS.

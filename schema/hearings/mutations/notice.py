@@ -53,8 +53,8 @@ class CreateHearingInput:
     kind: HearingKind = strawberry.field(
         default=HearingKind.HEARING, description="HEARING (default) or ATTENDANCE (列席)."
     )
-    decision_id: int | None = strawberry.field(
-        default=None, description="The decision project (重大行政决策) by number, if any."
+    decision_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The decision project (重大行政决策) it belongs to, if any."
     )
     public_randomness_source: str | None = strawberry.field(
         default=None,
@@ -86,7 +86,11 @@ class HearingNoticeMutations:
                 how_to_apply=input.how_to_apply,
                 selection_method=input.selection_method,
                 quotas=[notice.QuotaInput(q.category, q.seats, q.alternates) for q in input.quotas],
-                decision_id=input.decision_id,
+                decision_id=None
+                if input.decision_id is None
+                else decode_id(
+                    input.decision_id, "Decision", field="decisionId", code=Code.INVALID
+                ),
                 public_randomness_source=input.public_randomness_source,
             )
 

@@ -1,0 +1,252 @@
+"""The participation report (意见收集和采纳情况, DESIGN §4 and seed 002), generated from the
+data: the comment periods, counts by channel and by category, and every opinion with its
+answer. `generate_report` stores it (JSON and the SHA-256 of its RFC 8785 encoding) and
+appends `decision.reportGenerated` with that digest to the decision's chain; the sealed
+record holds the reports too, so the report is sealed with the record. `report_docx`
+renders it in Word (python-docx, as the meetings record does)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import Any
+
+import rfc8785
+from docx import Document
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.core.errors import DomainError
+from backend.core.security import Principal
+from backend.decisions.access import get_decision, require_not_decided, require_runner
+from backend.decisions.answers import OUTCOME_LABELS
+from backend.decisions.errors import DecisionErrorCode as Code
+from backend.decisions.events import DecisionEvent, ReportGenerated
+from backend.decisions.models import (
+    CommentPeriod,
+    Decision,
+    DecisionParagraph,
+    DecisionVersion,
+    Opinion,
+    OpinionChannel,
+    OpinionOutcome,
+    ParticipationReport,
+)
+from backend.decisions.stream import append_event
+from tenants.models import OrgUnit
+
+FORMAT = "yishi.participation-report/1"
+CHANNEL_LABELS = {
+    OpinionChannel.ONLINE: "网上征求意见",
+    OpinionChannel.MEETING: "座谈会、听证会等会议",
+    OpinionChannel.WRITTEN: "书面意见",
+    OpinionChannel.UNIT_CONSULTATION: "书面征询",
+}
+UNCATEGORISED = "未分类"
+
+
+def digest(content: dict[str, Any]) -> str:
+    return hashlib.sha256(rfc8785.dumps(content)).hexdigest()
+
+
+async def report_content(session: AsyncSession, decision: Decision) -> dict[str, Any]:
+    """The report as it would read now (deterministic: same data, same bytes)."""
+    periods = (
+        await session.scalars(
+            select(CommentPeriod)
+            .where(CommentPeriod.decision_id == decision.id)
+            .order_by(CommentPeriod.id)
+        )
+    ).all()
+    opinions = (
+        await session.scalars(
+            select(Opinion).where(Opinion.decision_id == decision.id).order_by(Opinion.id)
+        )
+    ).all()
+    versions = {
+        v.id: v.number
+        for v in (
+            await session.scalars(
+                select(DecisionVersion).where(DecisionVersion.decision_id == decision.id)
+            )
+        ).all()
+    }
+    paragraphs = {
+        p.id: (p.alternative, p.label)
+        for p in (
+            await session.scalars(
+                select(DecisionParagraph).where(DecisionParagraph.decision_id == decision.id)
+            )
+        ).all()
+    }
+    unit = await session.get(OrgUnit, decision.lead_unit_id)
+    by_channel = {c.value: 0 for c in OpinionChannel}
+    by_category: dict[str, int] = {}
+    outcomes = {o.value: 0 for o in OpinionOutcome}
+    unanswered = 0
+    rows: list[dict[str, Any]] = []
+    for o in opinions:
+        by_channel[o.channel.value] += 1
+        cat = o.category or UNCATEGORISED
+        by_category[cat] = by_category.get(cat, 0) + 1
+        if o.outcome is None:
+            unanswered += 1
+        else:
+            outcomes[o.outcome.value] += 1
+        anchor = paragraphs.get(o.paragraph_id) if o.paragraph_id else None
+        now_at = paragraphs.get(o.current_paragraph_id) if o.current_paragraph_id else None
+        rows.append(
+            {
+                "id": o.id,
+                "channel": o.channel.value,
+                "category": o.category,
+                "version": versions.get(o.version_id) if o.version_id else None,
+                "paragraph": anchor[1] if anchor else None,
+                "alternative": (anchor[0] or None) if anchor else None,
+                "anchor_state": o.anchor_state.value,
+                "paragraph_now": now_at[1] if now_at else None,
+                "meeting_id": o.meeting_id,
+                "body": o.body,
+                "outcome": o.outcome.value if o.outcome else None,
+                "reason": o.answer,
+            }
+        )
+    return {
+        "format": FORMAT,
+        "decision": {
+            "id": decision.id,
+            "title": decision.title,
+            "lead_unit": unit.name if unit else None,
+        },
+        "periods": [
+            {
+                "opens_on": p.opens_on.isoformat(),
+                "closes_on": p.closes_on.isoformat(),
+                "version": versions.get(p.version_id),
+                "basis": p.basis,
+                "reasons": p.reasons,
+                "how_to_comment": p.how_to_comment,
+                "shortening_reason": p.shortening_reason,
+                "rule": p.rule_cited,
+            }
+            for p in periods
+        ],
+        "totals": {"opinions": len(opinions), "unanswered": unanswered, **outcomes},
+        "by_channel": by_channel,
+        "by_category": dict(sorted(by_category.items())),
+        "opinions": rows,
+    }
+
+
+async def latest_report(session: AsyncSession, decision_id: int) -> ParticipationReport | None:
+    return await session.scalar(
+        select(ParticipationReport)
+        .where(ParticipationReport.decision_id == decision_id)
+        .order_by(ParticipationReport.id.desc())
+        .limit(1)
+    )
+
+
+async def report_is_current(session: AsyncSession, decision: Decision) -> bool | None:
+    """None: no report; False: the opinions or answers changed since it was generated."""
+    report = await latest_report(session, decision.id)
+    if report is None:
+        return None
+    return report.sha256 == digest(await report_content(session, decision))
+
+
+async def generate_report(
+    session: AsyncSession, principal: Principal, *, decision_id: int
+) -> ParticipationReport:
+    """Generate and keep the report; every opinion must have been answered."""
+    decision = await get_decision(session, decision_id, lock=True)
+    await require_runner(session, principal, decision)
+    require_not_decided(decision)
+    content = await report_content(session, decision)
+    if not content["periods"]:
+        raise DomainError(
+            Code.INVALID_STATE, "尚未公开征求意见，不能形成意见收集和采纳情况", field="decisionId"
+        )
+    if content["totals"]["unanswered"]:
+        raise DomainError(
+            Code.OPINIONS_UNANSWERED,
+            f"尚有{content['totals']['unanswered']}条意见未逐条答复",
+            field="opinions",
+        )
+    sha = digest(content)
+    report = ParticipationReport(
+        tenant_id=decision.tenant_id,
+        decision_id=decision.id,
+        content=content,
+        sha256=sha,
+        opinions=len(content["opinions"]),
+        generated_by=principal.user_id,
+    )
+    session.add(report)
+    await session.flush()
+    await append_event(
+        session,
+        principal,
+        decision,
+        DecisionEvent.REPORT_GENERATED,
+        ReportGenerated(
+            reportId=report.id,
+            sha256=sha,
+            opinions=report.opinions,
+            byChannel=dict(content["by_channel"]),
+        ),
+    )
+    return report
+
+
+def report_docx(content: dict[str, Any], *, sha256: str) -> bytes:
+    """The report as a Word document (Chinese), with its SHA-256 printed."""
+    doc = Document()
+    decision = content.get("decision") or {}
+    doc.add_heading(f"《{decision.get('title', '')}》意见收集和采纳情况", level=1)
+    doc.add_paragraph(f"承办单位：{decision.get('lead_unit') or ''}")
+    for p in content.get("periods", []):
+        doc.add_paragraph(
+            f"征求意见期：{p['opens_on']} 至 {p['closes_on']}（第{p['version']}稿）；"
+            f"制定依据：{p['basis']}；起草说明：{p['reasons']}；意见提交方式：{p['how_to_comment']}；"
+            f"{p['rule']}"
+        )
+    totals = content.get("totals", {})
+    doc.add_paragraph(
+        f"共收到意见{totals.get('opinions', 0)}条，其中采纳{totals.get('ADOPTED', 0)}条、"
+        f"部分采纳{totals.get('PARTLY_ADOPTED', 0)}条、不予采纳{totals.get('NOT_ADOPTED', 0)}条。"
+    )
+    doc.add_heading("按渠道统计", level=2)
+    table = doc.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "渠道", "条数"
+    for channel, n in content.get("by_channel", {}).items():
+        row = table.add_row().cells
+        row[0].text = CHANNEL_LABELS.get(OpinionChannel(channel), channel)
+        row[1].text = str(n)
+    doc.add_heading("按类别统计", level=2)
+    table = doc.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "类别", "条数"
+    for category, n in content.get("by_category", {}).items():
+        row = table.add_row().cells
+        row[0].text, row[1].text = category, str(n)
+    doc.add_heading("逐条答复", level=2)
+    table = doc.add_table(rows=1, cols=5)
+    for cell, label in zip(
+        table.rows[0].cells, ("序号", "渠道", "条款", "意见", "采纳情况及理由"), strict=True
+    ):
+        cell.text = label
+    for i, o in enumerate(content.get("opinions", []), start=1):
+        row = table.add_row().cells
+        row[0].text = str(i)
+        row[1].text = CHANNEL_LABELS.get(OpinionChannel(o["channel"]), o["channel"])
+        where = o.get("paragraph") or "草案整体"
+        if o.get("anchor_state") == "REMOVED":
+            where += "（该条已在新版本中删除）"
+        row[2].text = where
+        row[3].text = o["body"]
+        outcome = OUTCOME_LABELS[OpinionOutcome(o["outcome"])] if o.get("outcome") else "未答复"
+        row[4].text = outcome + (f"：{o['reason']}" if o.get("reason") else "")
+    doc.add_paragraph(f"报告摘要（SHA-256）：{sha256}")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

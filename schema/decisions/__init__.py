@@ -1,0 +1,1 @@
+"""The GraphQL API of major administrative decisions (backend.decisions)."""
