@@ -28,6 +28,8 @@ from schema.cases.subscriptions import CaseSubscriptions
 from schema.context import socket_context
 from schema.errors import ErrorPolicy
 from schema.input_checks import InputChecks, refuse_bad_input
+from schema.inquiries.mutations import InquiryMutations
+from schema.inquiries.queries import InquiryQueries
 from schema.limits import (
     CachedDocuments,
     DocumentCache,
@@ -60,6 +62,7 @@ class Query(
     CalendarQueries,
     CaseQueries,
     CaseAnalyticsQueries,
+    InquiryQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -80,6 +83,7 @@ class Mutation(
     VotingCodeMutations,
     CalendarMutations,
     CaseMutations,
+    InquiryMutations,
 ):
     pass
 

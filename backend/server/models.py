@@ -12,6 +12,15 @@ from backend.cases.models import (
     TopicRule,
 )
 from backend.core.base import Base
+from backend.inquiries.models import (
+    InquiryGroup,
+    InquiryGroupUnit,
+    InquiryQuestion,
+    InquirySession,
+    Opinion,
+    OpinionCollection,
+    OpinionCollectionUnit,
+)
 from backend.meetings.models import (
     AgendaItem,
     Comment,
@@ -52,11 +61,18 @@ __all__ = [
     "CaseTerm",
     "Comment",
     "Event",
+    "InquiryGroup",
+    "InquiryGroupUnit",
+    "InquiryQuestion",
+    "InquirySession",
     "LocalClosure",
     "LoginThrottle",
     "Material",
     "Meeting",
     "Membership",
+    "Opinion",
+    "OpinionCollection",
+    "OpinionCollectionUnit",
     "OrgUnit",
     "Participant",
     "PlatformOperator",
