@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -384,6 +384,7 @@ async def reschedule_session(
             f"{_chinese(day)}为{day_off_reason(calendar, day)}，请改在工作日",
             field="startsAt",
         )
+    starts_at = starts_at.astimezone(UTC)
     length = row.ends_at - row.starts_at
     row.starts_at, row.ends_at, row.scheduled_on = starts_at, starts_at + length, day
     row.provisional = not calendar.is_published(day.year)
