@@ -35,9 +35,7 @@ async def test_a_group_has_its_departments_in_order_and_its_slot_rule(server, gq
     assert group["units"][0]["leaderId"] == w.housing_leader.gid
     public = (await gql.data(GROUPS, token=w.citizen.token))["inquiryGroups"]
     assert [u["leaderId"] for u in public[0]["units"]] == [None, None]
-    events = (await gql.data(STREAM, {"s": group["stream"]}, token=w.citizen.token))[
-        "streamEvents"
-    ]
+    events = (await gql.data(STREAM, {"s": group["stream"]}, token=w.citizen.token))["streamEvents"]
     assert [e["type"] for e in events] == ["inquiryGroup.created"]
     assert events[0]["payload"]["units"] == [
         {"unitId": w.housing, "position": 0},
@@ -82,9 +80,7 @@ async def test_a_slot_on_a_holiday_moves_to_the_next_working_day_and_says_so(ser
     first, second = january[0], january[1]
     # 2026-01-01 (Thursday) is 元旦; 01-02 and 01-03 too; Sunday 01-04 is a 调休 working day.
     assert (first["plannedOn"], first["scheduledOn"]) == ("2026-01-01", "2026-01-04")
-    assert first["movedReason"] == (
-        "2026年1月1日（周四）元旦放假，顺延至下一个工作日2026年1月4日"
-    )
+    assert first["movedReason"] == ("2026年1月1日（周四）元旦放假，顺延至下一个工作日2026年1月4日")
     assert (first["unit"]["name"], first["startsAt"]) == ("县住建委", "2026-01-04T06:00:00+00:00")
     assert (second["unit"]["name"], second["startsAt"]) == ("县交通局", "2026-01-04T07:00:00+00:00")
     assert first["provisional"] is False
@@ -144,12 +140,16 @@ async def test_monthly_quarterly_and_half_yearly_groups_and_an_unpublished_year(
         },
         w.admin.token,
     )
-    assert half["errors"] == [{"field": "units.0.unitId", "code": "INVALID", "message": "上线单位须为政府部门"}]
+    assert half["errors"] == [
+        {"field": "units.0.unitId", "code": "INVALID", "message": "上线单位须为政府部门"}
+    ]
 
 
 async def test_bad_groups_are_refused_naming_the_field_and_write_nothing(server, gql, owner_db):
     w = await make_inquiry_world(server)
-    await make_group(gql, w, units=[{"unitId": w.unit(w.housing), "leaderId": w.housing_leader.gid}])
+    await make_group(
+        gql, w, units=[{"unitId": w.unit(w.housing), "leaderId": w.housing_leader.gid}]
+    )
     before = await county_rows(owner_db, w.county.id)
     cases = [
         ({"weekday": 6}, "weekday", "INVALID"),
@@ -165,7 +165,10 @@ async def test_bad_groups_are_refused_naming_the_field_and_write_nothing(server,
             "NOT_LEADER",
         ),
         (
-            {"name": "另一组", "units": [{"unitId": w.unit(w.transport), "leaderId": w.citizen.gid}]},
+            {
+                "name": "另一组",
+                "units": [{"unitId": w.unit(w.transport), "leaderId": w.citizen.gid}],
+            },
             "units.0.leaderId",
             "NOT_LEADER",
         ),
