@@ -279,3 +279,46 @@ async def test_counts_per_unit_and_what_the_public_sees(server, gql):
     answered = [e["payload"] for e in public if e["type"] == "opinion.answered"]
     assert answered == [{"id": answered[0]["id"], "unitId": w.housing, "state": "ANSWERED"}]
     assert all(e["actorId"] is None for e in public)
+
+
+EXPORT = "mutation { exportPersonalData { data errors { field code message } } }"
+ERASE = """mutation($u: ID!, $r: String!) { erasePerson(userId: $u, reason: $r) {
+  errors { field code message } } }"""
+
+
+async def test_a_persons_copy_has_their_questions_and_opinions_and_erasing_blanks_contacts(
+    server, gql, owner_db
+):
+    from tests.factories.inquiries import ASK, live_session
+
+    w = await make_inquiry_world(server)
+    session = await live_session(gql, w)
+    await ok(gql, ASK, {"s": session, "b": "加装电梯怎么申请"}, w.citizen.token)
+    _, opened = await open_collection(gql, w)
+    await ok(
+        gql,
+        ENTER_OPINION,
+        opinion(
+            w,
+            opened["collection"]["id"],
+            giver=w.citizen,
+            giverName="王大姐",
+            giverPhone="13812345678",
+        ),
+        w.admin.token,
+    )
+
+    copy = (await ok(gql, EXPORT, {}, w.citizen.token))["data"]
+    await ok(gql, ERASE, {"u": w.citizen.gid, "r": "本人书面申请"}, w.admin.token)
+
+    section = next(s["data"] for s in copy["sections"] if s["key"] == "inquiries")
+    assert [q["body"] for q in section["questions"]] == ["加装电梯怎么申请"]
+    assert [(o["giverName"], o["giverPhone"]) for o in section["opinions"]] == [
+        ("王大姐", "+8613812345678")
+    ]
+    left = await owner_db.fetch(
+        "SELECT giver_name, giver_phone, body FROM opinions WHERE tenant_id = $1", w.county.id
+    )
+    assert [tuple(r) for r in left] == [
+        (None, None, "建议加快老旧小区改造进度，联系电话13812345678")
+    ]

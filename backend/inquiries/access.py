@@ -96,3 +96,6 @@ async def get_opinion(session: AsyncSession, opinion_id: int, *, lock: bool = Tr
     if row is None:
         raise DomainError(Code.NOT_FOUND, "意见建议不存在", field="opinionId")
     return row
+
+
+from backend.inquiries import personal_data as _personal_data  # noqa: E402,F401  (its section)
