@@ -240,3 +240,58 @@ async def test_a_session_is_rescheduled_onto_a_working_day_or_cancelled_with_a_r
     assert events[1]["payload"]["reason"] == "局长出差，改至周五上午"
     refused = await gql.execute(CANCEL, {"s": target, "r": "x"}, token=w.housing_leader.token)
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_publishing_the_years_holidays_moves_the_provisional_sessions(server, gql, owner_db):
+    import random
+    from datetime import date
+
+    from tests.factories.people import make_operator
+    from tests.test_calendar import PUBLISH_YEAR, SET_YEAR, days
+
+    # given a monthly group's sessions in a year no table covers yet (the tests of one
+    # worker share a database: a year of their own)
+    year = random.randint(2040, 2090)
+    w = await make_inquiry_world(server)
+    await make_group(
+        gql,
+        w,
+        name="第二组（每月）",
+        frequency="MONTHLY",
+        weekday=2,
+        units=[{"unitId": w.unit(w.housing), "leaderId": w.housing_leader.gid}],
+    )
+    await ok(gql, GENERATE, {"y": year}, w.admin.token)
+    before = (await gql.data(SESSIONS, {"y": year, "m": 3}, token=w.admin.token))["inquirySessions"]
+    first_tuesday = date.fromisoformat(before[0]["plannedOn"])
+    assert before[0]["provisional"] is True and before[0]["movedReason"] is None
+
+    # when an operator publishes the year with that Tuesday (and the next day) off
+    operator = await make_operator(server)
+    table = days(
+        first_tuesday.isoformat(),
+        first_tuesday.replace(day=first_tuesday.day + 1).isoformat(),
+        "HOLIDAY",
+        "示例假日",
+    )
+    set_ = await gql.data(
+        SET_YEAR,
+        {"input": {"year": year, "source": f"《{year}年节假日安排》（示例）", "days": table}},
+        token=operator.token,
+    )
+    assert set_["setCalendarYear"]["errors"] == [], set_
+    published = await gql.data(PUBLISH_YEAR, {"year": year}, token=operator.token)
+    assert published["publishCalendarYear"]["errors"] == [], published
+
+    # then that session moved two days, the others are final where they were
+    after = (await gql.data(SESSIONS, {"y": year}, token=w.admin.token))["inquirySessions"]
+    march = [s for s in after if s["plannedOn"] == first_tuesday.isoformat()][0]
+    assert march["scheduledOn"] == first_tuesday.replace(day=first_tuesday.day + 2).isoformat()
+    assert "示例假日放假" in march["movedReason"]
+    assert all(s["provisional"] is False for s in after)
+    assert [s["scheduledOn"] for s in after if s["id"] != march["id"]] == [
+        s["plannedOn"] for s in after if s["id"] != march["id"]
+    ]
+    events = (await gql.data(STREAM, {"s": march["stream"]}, token=w.admin.token))["streamEvents"]
+    assert [e["type"] for e in events] == ["inquirySession.scheduled", "inquirySession.rescheduled"]
+    assert events[1]["actorId"] is None

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.calendar import WorkCalendar, load_calendar
+from backend.calendar import WorkCalendar, load_calendar, on_calendar_changed
 from backend.cases.stream import CHINA
 from backend.core.errors import DomainError
 from backend.core.security import Principal, Role
@@ -456,3 +456,60 @@ async def list_sessions(
         query = query.where(InquirySession.org_unit_id == unit_id)
     query = query.order_by(InquirySession.starts_at, InquirySession.id).limit(limit)
     return list((await session.scalars(query)).all())
+
+
+async def recompute_provisional(session: AsyncSession, years: frozenset[int]) -> None:
+    """Recount every scheduled, provisional session of `years` not moved by hand (the
+    calendar hook, in the transaction that publishes a year or changes a closure): its day
+    follows the new table, and a move appends `inquirySession.rescheduled` saying why."""
+    rows = (
+        await session.scalars(
+            select(InquirySession)
+            .where(
+                InquirySession.state == SessionState.SCHEDULED,
+                InquirySession.provisional.is_(True),
+                InquirySession.rescheduled_reason.is_(None),
+                InquirySession.year.in_(sorted(years)),
+            )
+            .order_by(InquirySession.tenant_id, InquirySession.id)
+            .with_for_update()
+        )
+    ).all()
+    calendars: dict[int, WorkCalendar] = {}
+    for row in rows:
+        if row.tenant_id not in calendars:
+            calendars[row.tenant_id] = await load_calendar(session, row.tenant_id)
+        calendar = calendars[row.tenant_id]
+        day = next_working_day(calendar, row.planned_on)
+        provisional = not calendar.is_published(day.year)
+        if (day, provisional) == (row.scheduled_on, row.provisional):
+            continue
+        shift = timedelta(days=(day - row.scheduled_on).days)
+        row.scheduled_on, row.provisional = day, provisional
+        row.starts_at, row.ends_at = row.starts_at + shift, row.ends_at + shift
+        row.moved_reason = (
+            None
+            if day == row.planned_on
+            else (
+                f"{_chinese(row.planned_on)}（{WEEKDAY_NAMES[row.planned_on.isoweekday()]}）"
+                f"{day_off_reason(calendar, row.planned_on)}，顺延至下一个工作日{_chinese(day)}"
+            )
+        )
+        await stream.append_event(
+            session,
+            None,
+            tenant_id=row.tenant_id,
+            stream=stream.session_stream(row.id),
+            type=SessionEvent.RESCHEDULED,
+            payload=SessionRescheduled(
+                scheduledOn=day.isoformat(),
+                startsAt=row.starts_at.isoformat(),
+                endsAt=row.ends_at.isoformat(),
+                reason=row.moved_reason or f"{day.year}年法定节假日安排已发布，按工作日确认",
+                state=row.state.value,
+            ),
+        )
+    await session.flush()
+
+
+on_calendar_changed(recompute_provisional)
