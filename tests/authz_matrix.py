@@ -46,9 +46,9 @@ import asyncpg
 from backend.people.models import Role
 from tenants.models import OrgUnitKind
 from tests.conftest import GraphQLClient, LiveServer
+from tests.factories import inquiries
 from tests.factories.meetings import CHECK_IN, INVITE, make_meeting
 from tests.factories.people import PASSWORD, make_user, next_phone
-from tests.factories import inquiries
 from tests.factories.tenants import Account, County, gid, make_unit, next_division_code
 from tests.meetings_api import (
     ADD_AGENDA,
@@ -464,10 +464,8 @@ async def erase_my_account(w: World) -> dict[str, Any]:
 
 async def _department(w: World) -> tuple[int, Account]:
     """A department of A (not under any township) and its leader's account."""
-    from tests.factories.people import make_user as _make_user
-
     unit = await make_unit(w.server, w.county, kind=OrgUnitKind.DEPARTMENT, name="县住建委")
-    leader = await _make_user(w.server, w.county, roles=[(Role.DEPARTMENT_STAFF, unit)])
+    leader = await make_user(w.server, w.county, roles=[(Role.DEPARTMENT_STAFF, unit)])
     return unit, leader
 
 
@@ -563,10 +561,8 @@ async def enter_inquiry_question(w: World) -> dict[str, Any]:
 
 
 async def assign_inquiry_question(w: World) -> dict[str, Any]:
-    from tests.factories.people import make_user as _make_user
-
     question, unit = await _inquiry_question(w)
-    staff = await _make_user(w.server, w.county, roles=[(Role.DEPARTMENT_STAFF, unit)])
+    staff = await make_user(w.server, w.county, roles=[(Role.DEPARTMENT_STAFF, unit)])
     return {"questionId": question, "responderId": staff.gid}
 
 

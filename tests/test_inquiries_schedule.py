@@ -285,7 +285,7 @@ async def test_publishing_the_years_holidays_moves_the_provisional_sessions(serv
 
     # then that session moved two days, the others are final where they were
     after = (await gql.data(SESSIONS, {"y": year}, token=w.admin.token))["inquirySessions"]
-    march = [s for s in after if s["plannedOn"] == first_tuesday.isoformat()][0]
+    march = next(s for s in after if s["plannedOn"] == first_tuesday.isoformat())
     assert march["scheduledOn"] == first_tuesday.replace(day=first_tuesday.day + 2).isoformat()
     assert "示例假日放假" in march["movedReason"]
     assert all(s["provisional"] is False for s in after)
