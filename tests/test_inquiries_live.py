@@ -288,3 +288,47 @@ async def test_the_session_stream_is_its_live_feed_and_hides_who_asked_from_the_
     }
     assert all(e["actorId"] is None for e in public)
     assert anonymous == public
+
+
+EVENTS = """
+subscription($s: String!, $after: Int) {
+  events(stream: $s, after: $after) { seq type payload actorId }
+}"""
+
+
+async def next_event(ws, op):
+    message = await ws.message(op)
+    assert message["type"] == "next", message
+    assert "errors" not in message["payload"], message
+    return message["payload"]["data"]["events"]
+
+
+async def test_watchers_follow_the_session_live_each_with_their_view(server, gql):
+    from tests.realtime_client import GraphQLWS
+
+    w = await make_inquiry_world(server)
+    session = await live_session(gql, w)
+    stream = f"inquiry:{session}"
+    async with GraphQLWS(server.ws_url) as public, GraphQLWS(server.ws_url) as staff:
+        await public.open(w.other_citizen.token)
+        await staff.open(w.housing_leader.token)
+        seen = await public.subscribe(EVENTS, {"s": stream, "after": 2})
+        handled = await staff.subscribe(EVENTS, {"s": stream, "after": 2})
+        asked = await ok(gql, ASK, {"s": session, "b": "电话13812345678，问电梯"}, w.citizen.token)
+        await ok(gql, ANSWER, {"q": asked["question"]["id"], "a": "可以"}, w.housing_leader.token)
+
+        public_events = [await next_event(public, seen) for _ in range(2)]
+        staff_events = [await next_event(staff, handled) for _ in range(2)]
+
+    assert [(e["seq"], e["type"]) for e in staff_events] == [
+        (3, "inquiryQuestion.asked"),
+        (4, "inquiryQuestion.answered"),
+    ]
+    assert staff_events[0]["payload"]["askerId"] == w.citizen.user_id
+    assert [e["type"] for e in public_events] == [e["type"] for e in staff_events]
+    assert public_events[0]["payload"] == {
+        "id": staff_events[0]["payload"]["id"],
+        "body": "电话138****5678，问电梯",
+        "state": "ASKED",
+    }
+    assert [e["actorId"] for e in public_events] == [None, None]
