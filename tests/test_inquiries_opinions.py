@@ -120,6 +120,7 @@ async def test_an_opinion_goes_from_entry_to_the_givers_rating(server, gql, owne
     )
     rated = await ok(gql, RATE, {"o": item, "s": "BASICALLY_SATISFIED"}, w.citizen.token)
     twice = await call(gql, RATE, {"o": item, "s": "SATISFIED"}, w.citizen.token)
+    answer_again = await call(gql, ANSWER_OPINION, {"o": item, "a": "再答"}, w.housing_staff.token)
 
     assert entered["opinion"]["state"] == "ENTERED"
     assert codes(too_early) == [("opinionId", "NOT_ANSWERED")]
@@ -145,6 +146,7 @@ async def test_an_opinion_goes_from_entry_to_the_givers_rating(server, gql, owne
         True,
     )
     assert codes(twice) == [("opinionId", "ALREADY_RATED")]
+    assert codes(answer_again) == [("opinionId", "INVALID_STATE")]
     mine = (await gql.data(OPINIONS, {"c": collection}, token=w.citizen.token))["opinions"]
     assert [(o["id"], o["giverId"], o["reviewReason"]) for o in mine] == [(item, None, None)]
     others = (await gql.data(OPINIONS, {"c": collection}, token=w.other_citizen.token))["opinions"]

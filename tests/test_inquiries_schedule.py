@@ -115,7 +115,9 @@ async def test_monthly_quarterly_and_half_yearly_groups_and_an_unpublished_year(
         units=[{"unitId": w.unit(w.transport), "leaderId": w.transport_leader.gid}],
     )
 
-    result = await ok(gql, GENERATE, {"y": 2027, "g": [monthly["id"]]}, w.admin.token)
+    result = await ok(
+        gql, GENERATE, {"y": 2027, "g": [monthly["id"], monthly["id"]]}, w.admin.token
+    )
     both = await ok(gql, GENERATE, {"y": 2027}, w.admin.token)
 
     assert (result["created"], both["created"], both["existing"]) == (12, 4, 12)

@@ -333,11 +333,10 @@ async def answer_opinion(
     """归口答复: the unit it was dispatched to answers the giver."""
     principal.require_user()
     opinion = await get_opinion(session, opinion_id)
-    if opinion.state is not OpinionState.DISPATCHED or opinion.dispatched_unit_id is None:
-        if opinion.state in (OpinionState.ENTERED, OpinionState.ACCEPTED, OpinionState.REJECTED):
-            await require_staff_of(session, principal, opinion.unit_id, what="答复意见建议")
+    unit_id = opinion.dispatched_unit_id or opinion.unit_id
+    await require_staff_of(session, principal, unit_id, what="答复意见建议")
+    if opinion.state is not OpinionState.DISPATCHED:
         raise DomainError(Code.INVALID_STATE, "该意见建议尚未分办或已答复", field="opinionId")
-    await require_staff_of(session, principal, opinion.dispatched_unit_id, what="答复意见建议")
     text = clean_text(answer, field="answer", code=Code.INVALID, label="答复", max_length=BODY_MAX)
     opinion.answer, opinion.answered_at = text, stream.now()
     opinion.answered_by_user_id = principal.user_id

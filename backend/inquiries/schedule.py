@@ -280,7 +280,7 @@ async def generate_year(
     if not 2000 <= year <= 2100:
         raise DomainError(Code.INVALID, "年份须在2000–2100之间", field="year")
     if group_ids is not None:
-        groups = [await get_group(session, g, lock=True) for g in group_ids]
+        groups = [await get_group(session, g, lock=True) for g in dict.fromkeys(group_ids)]
     else:
         groups = list(
             (
