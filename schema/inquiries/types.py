@@ -13,13 +13,11 @@ from backend.cases.masking import mask_name, mask_phone, mask_text
 from backend.inquiries import models
 from backend.inquiries.errors import InquiryErrorCode as _Code
 from backend.inquiries.opinions import UnitCounts
-from schema.cases.types import CaseKind, Satisfaction
+from schema.cases.types import Satisfaction
 from schema.context import Info
 from schema.errors import UserError
 from schema.relay import to_global_id
 from schema.tenants.types import OrgUnit
-
-__all__ = ["CaseKind", "Satisfaction"]
 
 Frequency = models.Frequency
 strawberry.enum(
@@ -88,11 +86,11 @@ class InquiryGroupUnit:
         description="The leader's account (首问负责人; county office only)."
     )
 
+    unit_db_id: strawberry.Private[int]
+
     @strawberry.field(description="The department.")
     async def unit(self, info: Info) -> OrgUnit | None:
-        return await _unit(info, int(self.unit_db_id))
-
-    unit_db_id: strawberry.Private[int]
+        return await _unit(info, self.unit_db_id)
 
 
 @strawberry.type(
