@@ -349,7 +349,7 @@ async def answer_opinion(
         OpinionEvent.ANSWERED,
         OpinionAnswered(
             id=opinion.id,
-            unitId=opinion.dispatched_unit_id,
+            unitId=unit_id,
             answer=text,
             state=opinion.state.value,
         ),
