@@ -310,9 +310,9 @@ async def _seed_inquiries(gql: Any, world: World) -> None:
     citizen = world.accounts["CITIZEN"].token
     for body in (f"{m}加装电梯怎么申请", f"{m}物业费标准"):
         await inq.ok(gql, inq.ASK, {"s": session["id"], "b": body}, citizen)
-    questions = (await gql.data(inq.QUESTIONS, {"s": session["id"]}, token=admin))[
-        "inquiryQuestions"
-    ]
+    questions = inq.nodes(
+        (await gql.data(inq.QUESTIONS, {"s": session["id"]}, token=admin))["inquiryQuestions"]
+    )
     await inq.ok(gql, inq.ANSWER, {"q": questions[0]["id"], "a": f"{m}现场答复"}, leader.token)
     meeting = await make_meeting(gql, world.county, live=False, starts_in=timedelta(days=40))
     opened = await inq.ok(

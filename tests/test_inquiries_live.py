@@ -24,6 +24,7 @@ from tests.factories.inquiries import (
     live_session,
     make_group,
     make_inquiry_world,
+    nodes,
     ok,
 )
 
@@ -55,9 +56,9 @@ async def test_a_question_goes_to_the_departments_leader_and_is_answered_live(se
         "ANSWERED",
         "向街道提交申请，住建委统一审核。",
     )
-    public = (await gql.data(QUESTIONS, {"s": session}, token=w.other_citizen.token))[
-        "inquiryQuestions"
-    ]
+    public = nodes(
+        (await gql.data(QUESTIONS, {"s": session}, token=w.other_citizen.token))["inquiryQuestions"]
+    )
     assert [(q["body"], q["askerId"], q["mine"], q["state"]) for q in public] == [
         ("老旧小区加装电梯怎么申请？电话138****5678", None, False, "ANSWERED")
     ]
@@ -142,7 +143,9 @@ async def test_staff_enter_a_callers_question_with_name_and_phone(server, gql, o
     q = entered["question"]
     assert (q["callerName"], q["callerPhone"], q["askerId"]) == ("赵先生", "139****5678", None)
     assert q["responderId"] == w.housing_leader.gid
-    public = (await gql.data(QUESTIONS, {"s": session}, token=w.citizen.token))["inquiryQuestions"]
+    public = nodes(
+        (await gql.data(QUESTIONS, {"s": session}, token=w.citizen.token))["inquiryQuestions"]
+    )
     assert [(x["callerName"], x["callerPhone"]) for x in public] == [(None, None)]
 
 

@@ -21,6 +21,7 @@ from tests.factories.inquiries import (
     STREAM,
     call,
     make_inquiry_world,
+    nodes,
     ok,
 )
 from tests.factories.meetings import make_meeting
@@ -147,11 +148,15 @@ async def test_an_opinion_goes_from_entry_to_the_givers_rating(server, gql, owne
     )
     assert codes(twice) == [("opinionId", "ALREADY_RATED")]
     assert codes(answer_again) == [("opinionId", "INVALID_STATE")]
-    mine = (await gql.data(OPINIONS, {"c": collection}, token=w.citizen.token))["opinions"]
+    mine = nodes((await gql.data(OPINIONS, {"c": collection}, token=w.citizen.token))["opinions"])
     assert [(o["id"], o["giverId"], o["reviewReason"]) for o in mine] == [(item, None, None)]
-    others = (await gql.data(OPINIONS, {"c": collection}, token=w.other_citizen.token))["opinions"]
+    others = nodes(
+        (await gql.data(OPINIONS, {"c": collection}, token=w.other_citizen.token))["opinions"]
+    )
     assert others == []
-    staff = (await gql.data(OPINIONS, {"c": collection}, token=w.housing_staff.token))["opinions"]
+    staff = nodes(
+        (await gql.data(OPINIONS, {"c": collection}, token=w.housing_staff.token))["opinions"]
+    )
     assert [o["giverId"] for o in staff] == [w.citizen.gid]
 
 
@@ -324,3 +329,32 @@ async def test_a_persons_copy_has_their_questions_and_opinions_and_erasing_blank
     assert [tuple(r) for r in left] == [
         (None, None, "建议加快老旧小区改造进度，联系电话13812345678")
     ]
+
+
+async def test_opinions_page_in_order_and_a_units_staff_see_their_units_only(server, gql):
+    w = await make_inquiry_world(server)
+    _, opened = await open_collection(gql, w)
+    c = opened["collection"]["id"]
+    made = []
+    for unit in (w.housing, w.transport, w.housing):
+        entered = await ok(
+            gql, ENTER_OPINION, opinion(w, c, unit=unit, giver=w.citizen), w.admin.token
+        )
+        made.append(entered["opinion"]["id"])
+
+    first = (await gql.data(OPINIONS, {"c": c, "first": 2}, token=w.admin.token))["opinions"]
+    rest = (
+        await gql.data(
+            OPINIONS,
+            {"c": c, "first": 2, "after": first["pageInfo"]["endCursor"]},
+            token=w.admin.token,
+        )
+    )["opinions"]
+    transport = (await gql.data(OPINIONS, {"c": c}, token=w.transport_leader.token))["opinions"]
+
+    assert [o["id"] for o in nodes(first)] == made[:2]
+    assert first["pageInfo"]["hasNextPage"] is True
+    assert [o["id"] for o in nodes(rest)] == made[2:]
+    assert rest["pageInfo"]["hasNextPage"] is False
+    assert [o["id"] for o in nodes(transport)] == [made[1]]
+    assert nodes(transport)[0]["giverId"] == w.citizen.gid

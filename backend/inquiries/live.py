@@ -364,16 +364,25 @@ async def turn_into_case(
 
 
 async def list_questions(
-    session: AsyncSession, principal: Principal, *, session_id: int, limit: int
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    session_id: int,
+    limit: int,
+    after: int | None = None,
 ) -> tuple[InquirySession, list[InquiryQuestion]]:
-    """The session's questions in order (anyone of the county: the session is public;
-    what each caller sees of them is the schema's business)."""
+    """A page of the session's questions in order, after the id `after` (anyone of the
+    county: the session is public; what each caller sees of them is the schema's
+    business)."""
     principal.require_tenant()
     row = await get_session(session, session_id)
     questions = (
         await session.scalars(
             select(InquiryQuestion)
-            .where(InquiryQuestion.session_id == session_id)
+            .where(
+                InquiryQuestion.session_id == session_id,
+                InquiryQuestion.id > (after or 0),
+            )
             .order_by(InquiryQuestion.id)
             .limit(limit)
         )

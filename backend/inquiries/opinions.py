@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import phonenumbers
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.calendar import load_calendar
 from backend.cases.models import Satisfaction
 from backend.core import rules
 from backend.core.errors import DomainError, PermissionDenied
-from backend.core.security import Principal
+from backend.core.security import Principal, Role
 from backend.core.validation import clean_text
 from backend.inquiries import stream
 from backend.inquiries.access import (
@@ -451,24 +451,37 @@ async def list_opinions(
     collection_id: int,
     unit_id: int | None,
     limit: int,
+    after: int | None = None,
 ) -> list[Opinion]:
-    """Opinions of a collection for the county office (all), staff of a unit (those for
-    their unit or dispatched to it), and a giver (their own)."""
+    """A page of a collection's opinions in order, after the id `after`: the county
+    office sees all, staff of a unit those for their unit or dispatched to it, a giver
+    their own (filtered in the statement, so a page is full)."""
     user_id = principal.require_user()
     await get_collection(session, collection_id)
-    query = select(Opinion).where(Opinion.collection_id == collection_id)
+    query = select(Opinion).where(
+        Opinion.collection_id == collection_id, Opinion.id > (after or 0)
+    )
     if unit_id is not None:
         query = query.where((Opinion.unit_id == unit_id) | (Opinion.dispatched_unit_id == unit_id))
-    rows = list((await session.scalars(query.order_by(Opinion.id).limit(limit))).all())
-    if is_office(principal):
-        return rows
-    unit_ids = {u for o in rows for u in (o.unit_id, o.dispatched_unit_id) if u is not None}
-    paths: dict[int, str] = dict(
-        (await session.execute(select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(unit_ids))))
-        .tuples()
-        .all()
-    )
-    return [o for o in rows if o.giver_user_id == user_id or staff_sees(principal, o, paths)]
+    if not is_office(principal):
+        scopes = [
+            g.org_path
+            for g in principal.grants
+            if g.role in (Role.TENANT_ADMIN, Role.DEPARTMENT_STAFF)
+        ]
+        mine = Opinion.giver_user_id == user_id
+        if any(path is None for path in scopes):
+            pass  # county-wide staff: every unit's opinions
+        elif scopes:
+            staffed = select(OrgUnit.id).where(
+                or_(*(OrgUnit.path.startswith(path, autoescape=True) for path in scopes if path))
+            )
+            query = query.where(
+                mine | Opinion.unit_id.in_(staffed) | Opinion.dispatched_unit_id.in_(staffed)
+            )
+        else:
+            query = query.where(mine)
+    return list((await session.scalars(query.order_by(Opinion.id).limit(limit))).all())
 
 
 def staff_sees(principal: Principal, opinion: Opinion, paths: dict[int, str]) -> bool:

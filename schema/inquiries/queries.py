@@ -1,6 +1,7 @@
 """Queries of 网络问政 (the schedule, a session's questions) and of the opinions collected
-before a 述职报告会 (a collection, its opinions, its counts per unit). Lists are bounded
-(sessions: one year, at most `MAX_SESSIONS`; questions and opinions: `MAX_ITEMS`)."""
+before a 述职报告会 (a collection, its opinions, its counts per unit). A session's questions
+and a collection's opinions are pages (`first` ≤ 100, `after`), in id order; sessions are a
+year's (or a month's) list in time order, at most `MAX_SESSIONS`."""
 
 from __future__ import annotations
 
@@ -27,11 +28,18 @@ from schema.inquiries.types import (
     OpinionCollection,
     OpinionUnitCounts,
 )
-from schema.relay import decode_id_argument
+from schema.relay import (
+    Connection,
+    PageAfter,
+    PageFirst,
+    build_connection,
+    decode_cursor,
+    decode_id_argument,
+    page_size,
+)
 from tenants.models import OrgUnit
 
 MAX_SESSIONS = 1000
-MAX_ITEMS = 500
 
 
 @strawberry.type
@@ -85,20 +93,23 @@ class InquiryQueries:
         return [InquirySession.from_model(r) for r in rows]
 
     @strawberry.field(
-        description=f"A session's questions in order (at most {MAX_ITEMS}); staff of its "
-        "department see who asked and the caller's contact."
+        description="A session's questions, oldest first; staff of its department see who "
+        "asked and the caller's contact."
     )
     async def inquiry_questions(
         self,
         info: Info,
         session_id: Annotated[relay.GlobalID, strawberry.argument(description="The session.")],
-    ) -> list[InquiryQuestion]:
+        first: PageFirst = None,
+        after: PageAfter = None,
+    ) -> Connection[InquiryQuestion]:
         row_id = decode_id_argument(session_id, "InquirySession", field="sessionId")
+        size, after_id = page_size(first), decode_cursor(after)
         principal = await info.context.principal()
 
         async def run(session: AsyncSession) -> list[InquiryQuestion]:
             row, questions = await live.list_questions(
-                session, principal, session_id=row_id, limit=MAX_ITEMS
+                session, principal, session_id=row_id, limit=size + 1, after=after_id
             )
             path = await session.scalar(select(OrgUnit.path).where(OrgUnit.id == row.org_unit_id))
             staff = is_office(principal) or is_staff_of(principal, path)
@@ -107,7 +118,8 @@ class InquiryQueries:
                 for q in questions
             ]
 
-        return await info.context.read(run)
+        nodes = await info.context.read(run)
+        return build_connection(nodes, first=size, to_node=lambda n: n, key=lambda n: n.db_id)
 
     @strawberry.field(description="The opinion collection of a 述职报告会, if it was opened.")
     async def opinion_collection(
@@ -130,8 +142,8 @@ class InquiryQueries:
         return await info.context.read(run)
 
     @strawberry.field(
-        description=f"Opinions of a collection (at most {MAX_ITEMS}): the county office "
-        "sees all, a unit's staff those for their unit or dispatched to it, a giver their own."
+        description="Opinions of a collection, oldest first: the county office sees all, a "
+        "unit's staff those for their unit or dispatched to it, a giver their own."
     )
     async def opinions(
         self,
@@ -142,14 +154,22 @@ class InquiryQueries:
         unit_id: Annotated[
             relay.GlobalID | None, strawberry.argument(description="Only this unit's.")
         ] = None,
-    ) -> list[Opinion]:
+        first: PageFirst = None,
+        after: PageAfter = None,
+    ) -> Connection[Opinion]:
         row_id = decode_id_argument(collection_id, "OpinionCollection", field="collectionId")
+        size, after_id = page_size(first), decode_cursor(after)
         unit = decode_id_argument(unit_id, "OrgUnit", field="unitId") if unit_id else None
         principal = await info.context.principal()
 
         async def run(session: AsyncSession) -> list[Opinion]:
             rows = await opinions.list_opinions(
-                session, principal, collection_id=row_id, unit_id=unit, limit=MAX_ITEMS
+                session,
+                principal,
+                collection_id=row_id,
+                unit_id=unit,
+                limit=size + 1,
+                after=after_id,
             )
             ids = {u for o in rows for u in (o.unit_id, o.dispatched_unit_id) if u is not None}
             paths: dict[int, str] = dict(
@@ -166,7 +186,8 @@ class InquiryQueries:
                 for o in rows
             ]
 
-        return await info.context.read(run)
+        nodes = await info.context.read(run)
+        return build_connection(nodes, first=size, to_node=lambda n: n, key=lambda n: n.db_id)
 
     @strawberry.field(
         description="Counts per reporting unit of a collection (anyone of the county)."

@@ -223,6 +223,7 @@ class InquiryQuestion:
     responder_id: strawberry.ID | None = strawberry.field(
         description="Who answers it (首问负责人 by default; staff only)."
     )
+    db_id: strawberry.Private[int]
 
     @classmethod
     def from_model(
@@ -242,6 +243,7 @@ class InquiryQuestion:
             caller_name=q.caller_name if staff else None,
             caller_phone=mask_phone(q.caller_phone) if staff else None,
             responder_id=gid("User", q.responder_user_id) if staff else None,
+            db_id=q.id,
         )
 
 
@@ -296,6 +298,7 @@ class Opinion:
     )
     giver_name: str | None = strawberry.field(description="The giver's name (masked: 王**).")
     giver_phone: str | None = strawberry.field(description="The giver's phone (masked).")
+    db_id: strawberry.Private[int]
 
     @classmethod
     def from_model(cls, o: models.Opinion, *, staff: bool, viewer: int | None) -> Opinion:
@@ -317,6 +320,7 @@ class Opinion:
             giver_id=gid("User", o.giver_user_id) if staff else None,
             giver_name=mask_name(o.giver_name) if staff else None,
             giver_phone=mask_phone(o.giver_phone) if staff else None,
+            db_id=o.id,
         )
 
 

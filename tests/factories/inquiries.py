@@ -79,7 +79,10 @@ mutation($q: ID!, $k: CaseKind!, $t: String!, $r: String) {{
     question {{ {QUESTION_FIELDS} }} {ERRORS} }}
 }}"""
 QUESTIONS = f"""
-query($s: ID!) {{ inquiryQuestions(sessionId: $s) {{ {QUESTION_FIELDS} }} }}"""
+query($s: ID!, $first: Int, $after: String) {{
+  inquiryQuestions(sessionId: $s, first: $first, after: $after) {{
+    edges {{ node {{ {QUESTION_FIELDS} }} cursor }} pageInfo {{ hasNextPage endCursor }} }}
+}}"""
 OPEN_COLLECTION = f"""
 mutation($i: OpenOpinionCollectionInput!) {{
   openOpinionCollection(input: $i) {{
@@ -108,13 +111,20 @@ mutation($o: ID!, $s: Satisfaction!) {{
   rateOpinion(opinionId: $o, satisfaction: $s) {{ opinion {{ {OPINION_FIELDS} }} {ERRORS} }}
 }}"""
 OPINIONS = f"""
-query($c: ID!, $u: ID) {{ opinions(collectionId: $c, unitId: $u) {{ {OPINION_FIELDS} }} }}"""
+query($c: ID!, $u: ID, $first: Int, $after: String) {{
+  opinions(collectionId: $c, unitId: $u, first: $first, after: $after) {{
+    edges {{ node {{ {OPINION_FIELDS} }} }} pageInfo {{ hasNextPage endCursor }} }}
+}}"""
 COUNTS = """
 query($c: ID!) { opinionCounts(collectionId: $c) {
   unitId total pendingReview accepted rejected dispatched answered satisfied
   basicallySatisfied dissatisfied } }"""
 STREAM = """
 query($s: String!) { streamEvents(stream: $s) { type payload actorId } }"""
+
+
+def nodes(connection: dict[str, Any]) -> list[dict[str, Any]]:
+    return [edge["node"] for edge in connection["edges"]]
 
 
 @dataclass
