@@ -458,9 +458,7 @@ async def list_opinions(
     their own (filtered in the statement, so a page is full)."""
     user_id = principal.require_user()
     await get_collection(session, collection_id)
-    query = select(Opinion).where(
-        Opinion.collection_id == collection_id, Opinion.id > (after or 0)
-    )
+    query = select(Opinion).where(Opinion.collection_id == collection_id, Opinion.id > (after or 0))
     if unit_id is not None:
         query = query.where((Opinion.unit_id == unit_id) | (Opinion.dispatched_unit_id == unit_id))
     if not is_office(principal):
