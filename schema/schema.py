@@ -32,6 +32,8 @@ from schema.errors import ErrorPolicy
 from schema.hearings.mutations import HearingMutations
 from schema.hearings.queries import HearingQueries
 from schema.input_checks import InputChecks, refuse_bad_input
+from schema.inquiries.mutations import InquiryMutations
+from schema.inquiries.queries import InquiryQueries
 from schema.limits import (
     CachedDocuments,
     DocumentCache,
@@ -66,6 +68,7 @@ class Query(
     CaseAnalyticsQueries,
     HearingQueries,
     DecisionQueries,
+    InquiryQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -88,6 +91,7 @@ class Mutation(
     CaseMutations,
     HearingMutations,
     DecisionMutations,
+    InquiryMutations,
 ):
     pass
 

@@ -48,6 +48,7 @@ from backend.people.models import Role
 from tenants.models import OrgUnitKind
 from tests.conftest import GraphQLClient, LiveServer
 from tests.factories import hearings as hf
+from tests.factories import inquiries
 from tests.factories.cases import DISPATCH as DISPATCH_CASE
 from tests.factories.cases import RAISE as RAISE_CASE
 from tests.factories.cases import REPLY as REPLY_CASE
@@ -954,6 +955,209 @@ async def evaluate_decision(w: World) -> dict[str, Any]:
     }
 
 
+# -- 网络问政 and opinion collection (backend.inquiries) ------------------------------------
+
+
+async def _department(w: World) -> tuple[int, Account]:
+    """A department of A (not under any township) and its leader's account."""
+    unit = await make_unit(w.server, w.county, kind=OrgUnitKind.DEPARTMENT, name="县住建委")
+    leader = await make_user(w.server, w.county, roles=[(Role.DEPARTMENT_STAFF, unit)])
+    return unit, leader
+
+
+async def _inquiry_group(w: World) -> tuple[str, int, Account]:
+    """A half-yearly group of one department (two sessions a year)."""
+    unit, leader = await _department(w)
+    made = await w.as_admin(
+        inquiries.CREATE_GROUP,
+        {
+            "i": {
+                "name": f"组别{uuid.uuid4().hex[:6]}",
+                "frequency": "HALF_YEARLY",
+                "weekday": 2,
+                "startTime": "09:00",
+                "durationMinutes": 60,
+                "units": [{"unitId": gid("OrgUnit", unit), "leaderId": leader.gid}],
+            }
+        },
+    )
+    return made["group"]["id"], unit, leader
+
+
+async def _inquiry_session(w: World, *, live: bool) -> tuple[str, int, Account]:
+    group, unit, leader = await _inquiry_group(w)
+    await w.as_admin(inquiries.GENERATE, {"y": 2026, "g": [group]})
+    sessions = (
+        await w.gql.data(
+            inquiries.SESSIONS, {"y": 2026, "u": gid("OrgUnit", unit)}, token=w.county.admin.token
+        )
+    )["inquirySessions"]
+    session = sessions[0]["id"]
+    if live:
+        await w.as_admin(inquiries.START, {"s": session})
+    return session, unit, leader
+
+
+async def _inquiry_question(w: World) -> tuple[str, int]:
+    session, unit, _ = await _inquiry_session(w, live=True)
+    asked = await w.as_admin(inquiries.ASK, {"s": session, "b": "加装电梯怎么申请"})
+    return asked["question"]["id"], unit
+
+
+async def create_inquiry_group(w: World) -> dict[str, Any]:
+    unit, leader = await _department(w)
+    return {
+        "input": {
+            "name": "第一组（每周）",
+            "frequency": "WEEKLY",
+            "weekday": 4,
+            "startTime": "14:00",
+            "durationMinutes": 60,
+            "units": [{"unitId": gid("OrgUnit", unit), "leaderId": leader.gid}],
+        }
+    }
+
+
+async def generate_inquiry_sessions(w: World) -> dict[str, Any]:
+    group, _, _ = await _inquiry_group(w)
+    return {"year": 2026, "groupIds": [group]}
+
+
+async def reschedule_inquiry_session(w: World) -> dict[str, Any]:
+    session, _, _ = await _inquiry_session(w, live=False)
+    return {"sessionId": session, "startsAt": "2026-03-06T09:30:00+08:00", "reason": "局长出差"}
+
+
+async def cancel_inquiry_session(w: World) -> dict[str, Any]:
+    session, _, _ = await _inquiry_session(w, live=False)
+    return {"sessionId": session, "reason": "机构调整"}
+
+
+def on_inquiry_session(*, live: bool) -> Builder:
+    async def build(w: World) -> dict[str, Any]:
+        session, _, _ = await _inquiry_session(w, live=live)
+        return {"sessionId": session}
+
+    return build
+
+
+async def ask_inquiry_question(w: World) -> dict[str, Any]:
+    session, _, _ = await _inquiry_session(w, live=True)
+    return {"sessionId": session, "body": "物业费标准是多少"}
+
+
+async def enter_inquiry_question(w: World) -> dict[str, Any]:
+    session, _, _ = await _inquiry_session(w, live=True)
+    return {
+        "sessionId": session,
+        "body": "楼道灯坏了",
+        "callerName": "赵先生",
+        "callerPhone": "13912345678",
+    }
+
+
+async def assign_inquiry_question(w: World) -> dict[str, Any]:
+    question, unit = await _inquiry_question(w)
+    staff = await make_user(w.server, w.county, roles=[(Role.DEPARTMENT_STAFF, unit)])
+    return {"questionId": question, "responderId": staff.gid}
+
+
+async def answer_inquiry_question(w: World) -> dict[str, Any]:
+    question, _ = await _inquiry_question(w)
+    return {"questionId": question, "answer": "向街道提交申请"}
+
+
+async def turn_inquiry_question_into_case(w: World) -> dict[str, Any]:
+    question, _ = await _inquiry_question(w)
+    return {
+        "questionId": question,
+        "kind": "DEMAND",
+        "title": "加装电梯",
+        "initialReply": "已记录，三日内答复",
+    }
+
+
+async def _collection(w: World) -> tuple[str, int]:
+    from datetime import timedelta
+
+    unit, _ = await _department(w)
+    meeting = await make_meeting(w.gql, w.county, live=False, starts_in=timedelta(days=40))
+    opened = await w.as_admin(
+        inquiries.OPEN_COLLECTION,
+        {"i": {"meetingId": meeting, "unitIds": [gid("OrgUnit", unit)], "title": "意见征集"}},
+    )
+    return opened["collection"]["id"], unit
+
+
+async def open_opinion_collection(w: World) -> dict[str, Any]:
+    from datetime import timedelta
+
+    unit, _ = await _department(w)
+    meeting = await make_meeting(w.gql, w.county, live=False, starts_in=timedelta(days=40))
+    return {"input": {"meetingId": meeting, "unitIds": [gid("OrgUnit", unit)], "title": "征集"}}
+
+
+async def enter_report_opinion(w: World) -> dict[str, Any]:
+    collection, unit = await _collection(w)
+    giver = await w.account(Role.CITIZEN)
+    return {
+        "input": {
+            "collectionId": collection,
+            "unitId": gid("OrgUnit", unit),
+            "source": "WECHAT",
+            "body": "建议加快老旧小区改造",
+            "giverId": giver.gid,
+        }
+    }
+
+
+async def _report_opinion(w: World, state: str, giver: Account | None = None) -> str:
+    collection, unit = await _collection(w)
+    giver = giver or await w.account(Role.CITIZEN)
+    entered = await w.as_admin(
+        inquiries.ENTER_OPINION,
+        {
+            "i": {
+                "collectionId": collection,
+                "unitId": gid("OrgUnit", unit),
+                "source": "WECHAT",
+                "body": "建议加快老旧小区改造",
+                "giverId": giver.gid,
+            }
+        },
+    )
+    opinion = entered["opinion"]["id"]
+    steps = ["ACCEPTED", "DISPATCHED", "ANSWERED"]
+    for step in steps[: steps.index(state) + 1 if state in steps else 0]:
+        if step == "ACCEPTED":
+            await w.as_admin(inquiries.REVIEW, {"o": opinion, "a": True})
+        elif step == "DISPATCHED":
+            await w.as_admin(inquiries.DISPATCH, {"o": opinion, "h": "TO_HANDLE"})
+        else:
+            await w.as_admin(inquiries.ANSWER_OPINION, {"o": opinion, "a": "已列入计划"})
+    return opinion
+
+
+async def review_report_opinion(w: World) -> dict[str, Any]:
+    return {"opinionId": await _report_opinion(w, "ENTERED"), "accepted": True}
+
+
+async def dispatch_report_opinion(w: World) -> dict[str, Any]:
+    return {"opinionId": await _report_opinion(w, "ACCEPTED"), "handling": "TO_HANDLE"}
+
+
+async def answer_report_opinion(w: World) -> dict[str, Any]:
+    return {"opinionId": await _report_opinion(w, "DISPATCHED"), "answer": "已列入明年计划"}
+
+
+async def rate_report_opinion(w: World) -> dict[str, Any]:
+    """The acting member gave the opinion (only the giver rates it)."""
+    return {
+        "opinionId": await _report_opinion(w, "ANSWERED", giver=w.member),
+        "satisfaction": "SATISFIED",
+    }
+
+
 # -- the matrix -------------------------------------------------------------------------------
 
 #: A meeting change: the row itself and its event on the meeting's stream.
@@ -1208,6 +1412,42 @@ MATRIX: dict[str, Row] = {
         HOSTS, submit_interpretation, {"decision_interpretations": 1, **EVENT}, **ID_ROW
     ),
     "evaluateDecision": Row(MEMBERS, evaluate_decision, {"decision_evaluations": 1, **EVENT}),
+    # 网络问政 (backend.inquiries): the county office keeps the schedule, the department's
+    # staff run its sessions (a scoped admin of a township is no staff of the department),
+    # any member asks; an opinion is rated by the member who gave it
+    "createInquiryGroup": Row(
+        ADMIN,
+        create_inquiry_group,
+        {"inquiry_groups": 1, "inquiry_group_units": 1, "event_streams": 1, **EVENT},
+        other_county=payload("UNKNOWN_UNIT"),
+    ),
+    "generateInquirySessions": Row(
+        ADMIN, generate_inquiry_sessions, {"inquiry_sessions": 2, "event_streams": 2, "events": 2}
+    ),
+    "rescheduleInquirySession": Row(ADMIN, reschedule_inquiry_session, EVENT),
+    "cancelInquirySession": Row(ADMIN, cancel_inquiry_session, EVENT),
+    "startInquirySession": Row(HOSTS, on_inquiry_session(live=False), EVENT),
+    "endInquirySession": Row(HOSTS, on_inquiry_session(live=True), EVENT),
+    "askInquiryQuestion": Row(MEMBERS, ask_inquiry_question, {"inquiry_questions": 1, **EVENT}),
+    "enterInquiryQuestion": Row(HOSTS, enter_inquiry_question, {"inquiry_questions": 1, **EVENT}),
+    "assignInquiryQuestion": Row(HOSTS, assign_inquiry_question, EVENT),
+    "answerInquiryQuestion": Row(HOSTS, answer_inquiry_question, EVENT),
+    "turnInquiryQuestionIntoCase": Row(
+        HOSTS,
+        turn_inquiry_question_into_case,
+        {"cases": 1, "case_replies": 1, "event_streams": 2, "events": 4},
+    ),
+    # opinions before a 述职报告会: 集中录入—审核分办 by the county office, 归口答复 by the unit
+    "openOpinionCollection": Row(
+        ADMIN,
+        open_opinion_collection,
+        {"opinion_collections": 1, "opinion_collection_units": 1, "event_streams": 1, **EVENT},
+    ),
+    "enterReportOpinion": Row(ADMIN, enter_report_opinion, {"report_opinions": 1, **EVENT}),
+    "reviewReportOpinion": Row(ADMIN, review_report_opinion, EVENT),
+    "dispatchReportOpinion": Row(ADMIN, dispatch_report_opinion, EVENT),
+    "answerReportOpinion": Row(HOSTS, answer_report_opinion, EVENT),
+    "rateReportOpinion": Row(MEMBERS, rate_report_opinion, EVENT),
     # hot mutations (schema.mutations.mutate_on_stream): operators are refused first; a
     # 测评票 waits in memory for its mixing batch, so nothing is written yet
     "castVote": Row(MEMBERS, cast_vote, {"votes": 1, **EVENT}, operator=FORBIDDEN),

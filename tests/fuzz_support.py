@@ -286,6 +286,7 @@ async def seed_county(server: LiveServer, gql: Any, label: str) -> World:
     await _seed_cases(gql, world)
     await _seed_hearings(gql, world)
     await _seed_decisions(gql, world)
+    await _seed_inquiries(gql, world)
     return world
 
 
@@ -310,6 +311,60 @@ async def _seed_hearings(gql: Any, world: World) -> None:
     await h.ok(gql, h.DRAW, {"h": drawn.id}, admin)
     await h.ok(gql, h.SET_TRANSCRIPT, {"h": drawn.id, "t": f"{m}听证笔录"}, admin)
     world.hearings = [draft.id, opened.id, drawn.id]
+
+
+async def _seed_inquiries(gql: Any, world: World) -> None:
+    """网络问政 and opinions with real ids: a half-yearly group of the department, its
+    sessions (one live, with a question answered and one open), and a collection before a
+    述职报告会 with an opinion entered, accepted and dispatched."""
+    from tests.factories import inquiries as inq
+    from tests.factories.meetings import make_meeting
+
+    m, admin, department = world.marker, world.admin.token, world.units["department"]
+    leader = world.accounts["DEPARTMENT_STAFF"]
+    group = {
+        "name": f"{m}第四组",
+        "frequency": "HALF_YEARLY",
+        "weekday": 2,
+        "startTime": "09:00",
+        "durationMinutes": 60,
+        "units": [{"unitId": department, "leaderId": leader.gid}],
+    }
+    await inq.ok(gql, inq.CREATE_GROUP, {"i": group}, admin)
+    await inq.ok(gql, inq.GENERATE, {"y": 2026}, admin)
+    session = (await gql.data(inq.SESSIONS, {"y": 2026}, token=admin))["inquirySessions"][0]
+    await inq.ok(gql, inq.START, {"s": session["id"]}, admin)
+    citizen = world.accounts["CITIZEN"].token
+    for body in (f"{m}加装电梯怎么申请", f"{m}物业费标准"):
+        await inq.ok(gql, inq.ASK, {"s": session["id"], "b": body}, citizen)
+    questions = inq.nodes(
+        (await gql.data(inq.QUESTIONS, {"s": session["id"]}, token=admin))["inquiryQuestions"]
+    )
+    await inq.ok(gql, inq.ANSWER, {"q": questions[0]["id"], "a": f"{m}现场答复"}, leader.token)
+    meeting = await make_meeting(gql, world.county, live=False, starts_in=timedelta(days=40))
+    opened = await inq.ok(
+        gql,
+        inq.OPEN_COLLECTION,
+        {"i": {"meetingId": meeting, "unitIds": [department], "title": f"{m}意见征集"}},
+        admin,
+    )
+    entered = await inq.ok(
+        gql,
+        inq.ENTER_OPINION,
+        {
+            "i": {
+                "collectionId": opened["collection"]["id"],
+                "unitId": department,
+                "source": "WECHAT",
+                "body": f"{m}建议加快老旧小区改造",
+                "giverId": world.accounts["CITIZEN"].gid,
+            }
+        },
+        admin,
+    )
+    opinion = entered["opinion"]["id"]
+    await inq.ok(gql, inq.REVIEW, {"o": opinion, "a": True}, admin)
+    await inq.ok(gql, inq.DISPATCH, {"o": opinion, "h": "TO_HANDLE"}, admin)
 
 
 async def _seed_cases(gql: Any, world: World) -> None:
@@ -453,6 +508,11 @@ NODE_TABLES = {
     "memberships": "Membership",
     "org_units": "OrgUnit",
     "venues": "Venue",
+    "inquiry_groups": "InquiryGroup",
+    "inquiry_sessions": "InquirySession",
+    "inquiry_questions": "InquiryQuestion",
+    "opinion_collections": "OpinionCollection",
+    "report_opinions": "ReportOpinion",
 }
 
 

@@ -74,3 +74,22 @@ async def test_models_and_migrations_agree(database_url):
 
     # then
     assert changes == [], f"the models differ from the migrations; add a migration: {changes}"
+
+
+def test_no_two_domains_declare_the_same_root_field():
+    """`Query`, `Mutation` and `Subscription` combine every domain's classes; a field two
+    of them declare would silently be one of them (the later base is shadowed), so each
+    name must come from one class only (decisions and inquiries both had answerOpinion)."""
+    from collections import defaultdict
+
+    import schema.schema as roots
+
+    for root in (roots.Query, roots.Mutation, roots.Subscription):
+        declared: dict[str, list[str]] = defaultdict(list)
+        for base in root.__mro__[1:]:
+            definition = getattr(base, "__strawberry_definition__", None)
+            for f in definition.fields if definition is not None else ():
+                if f.origin is base:
+                    declared[f.python_name].append(base.__name__)
+        assert {n: c for n, c in declared.items() if len(c) > 1} == {}, root.__name__
+        assert len(declared) >= 3  # the check sees the fields

@@ -102,6 +102,7 @@ async def populate(server, gql) -> object:
     await populate_cases(server, gql, county, township)
     await populate_hearings(server, gql, county)
     await populate_decisions(server, gql, county)
+    await populate_inquiries(server, gql, county)
     return county
 
 
@@ -176,6 +177,46 @@ async def populate_decisions(server, gql, county) -> None:
             "reasonableness": "POOR",
         }
         await act(gql, EVALUATE, {"i": form}, person.token)
+
+
+async def populate_inquiries(server, gql, county) -> None:
+    """One row in each 网络问政 and opinion table: a half-yearly group of one department,
+    its sessions, a question, and an opinion collection with an opinion."""
+    from datetime import timedelta
+
+    from tests.factories import inquiries as inq
+
+    department = await make_unit(server, county, kind=OrgUnitKind.DEPARTMENT, name="县住建委")
+    leader = await make_user(server, county, roles=[(Role.DEPARTMENT_STAFF, department)])
+    admin = county.admin.token
+    group = {
+        "name": "第四组（每半年）",
+        "frequency": "HALF_YEARLY",
+        "weekday": 2,
+        "startTime": "09:00",
+        "durationMinutes": 60,
+        "units": [{"unitId": gid("OrgUnit", department), "leaderId": leader.gid}],
+    }
+    await inq.ok(gql, inq.CREATE_GROUP, {"i": group}, admin)
+    await inq.ok(gql, inq.GENERATE, {"y": 2026}, admin)
+    session = (await gql.data(inq.SESSIONS, {"y": 2026}, token=admin))["inquirySessions"][0]
+    await inq.ok(gql, inq.START, {"s": session["id"]}, admin)
+    await inq.ok(gql, inq.ASK, {"s": session["id"], "b": "加装电梯怎么申请"}, leader.token)
+    meeting = await make_meeting(gql, county, live=False, starts_in=timedelta(days=40))
+    opened = await inq.ok(
+        gql,
+        inq.OPEN_COLLECTION,
+        {"i": {"meetingId": meeting, "unitIds": [gid("OrgUnit", department)], "title": "征集"}},
+        admin,
+    )
+    entry = {
+        "collectionId": opened["collection"]["id"],
+        "unitId": gid("OrgUnit", department),
+        "source": "WECHAT",
+        "body": "建议加快老旧小区改造",
+        "giverId": leader.gid,
+    }
+    await inq.ok(gql, inq.ENTER_OPINION, {"i": entry}, admin)
 
 
 async def populate_cases(server, gql, county, township: int) -> None:

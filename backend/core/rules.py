@@ -145,6 +145,15 @@ RULES: Mapping[str, RuleDefinition] = _definitions(
         note="剩余1分钟时提醒一次，时间到时再提醒一次。",
     ),
     RuleDefinition(
+        key="meeting.opinion_collection_lead",
+        title="述职报告会意见建议征集提前开通",
+        value=30,
+        unit=RuleUnit.CALENDAR_DAYS,
+        source=QINGDAO_WORK_REPORT,
+        action="开通意见建议征集通道",
+        note="述职报告会前一个月开通意见建议征集通道；一个月按30日计。",
+    ),
+    RuleDefinition(
         key="meeting.comment_max_length",
         title="互动留言最大字数",
         value=500,

@@ -32,6 +32,15 @@ from backend.hearings.models import (
     HearingWitness,
     TranscriptConfirmation,
 )
+from backend.inquiries.models import (
+    InquiryGroup,
+    InquiryGroupUnit,
+    InquiryQuestion,
+    InquirySession,
+    OpinionCollection,
+    OpinionCollectionUnit,
+    ReportOpinion,
+)
 from backend.meetings.models import (
     AgendaItem,
     Comment,
@@ -83,6 +92,10 @@ __all__ = [
     "HearingApplication",
     "HearingView",
     "HearingWitness",
+    "InquiryGroup",
+    "InquiryGroupUnit",
+    "InquiryQuestion",
+    "InquirySession",
     "Interpretation",
     "LocalClosure",
     "LoginThrottle",
@@ -90,6 +103,8 @@ __all__ = [
     "Meeting",
     "Membership",
     "Opinion",
+    "OpinionCollection",
+    "OpinionCollectionUnit",
     "OrgUnit",
     "Participant",
     "ParticipationReport",
@@ -97,6 +112,7 @@ __all__ = [
     "Poll",
     "PostEvaluation",
     "RefreshToken",
+    "ReportOpinion",
     "ScoringBallot",
     "ScoringReceipt",
     "ScoringSheet",

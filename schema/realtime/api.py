@@ -85,6 +85,9 @@ _KIND_TYPES = {
     "decision": "Decision",
     "decisionreview": "Decision",
     "opinionanswers": "User",
+    "inquirygroup": "InquiryGroup",
+    "inquiry": "InquirySession",
+    "opinions": "OpinionCollection",
 }
 
 
