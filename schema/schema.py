@@ -43,6 +43,7 @@ from schema.meetings.queries import MeetingQueries
 from schema.meetings.subscriptions import MeetingSubscriptions
 from schema.pages import PageExecutor
 from schema.people.api import PeopleMutations, PeopleQueries
+from schema.people.identity import IdentityMutations, IdentityQueries
 from schema.people.personal_data import PersonalDataMutations
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
 from schema.relay import MAX_NODES
@@ -53,6 +54,7 @@ from schema.tenants.api import TenantMutations, TenantQueries
 class Query(
     TenantQueries,
     PeopleQueries,
+    IdentityQueries,
     AuditQueries,
     RealtimeQueries,
     MeetingQueries,
@@ -75,6 +77,7 @@ class Query(
 class Mutation(
     TenantMutations,
     PeopleMutations,
+    IdentityMutations,
     PersonalDataMutations,
     MeetingMutations,
     VotingCodeMutations,

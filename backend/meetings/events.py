@@ -38,6 +38,7 @@ class MeetingCreated(TypedDict):
     venueId: int | None
     hostUnitId: int
     capacity: int | None
+    requiredVerification: NotRequired[str]  # 实名制 level needed, when not UNVERIFIED
 
 
 @shape
@@ -108,6 +109,7 @@ class PollChanged(TypedDict):
     state: str
     counts: list[int]
     totalVotes: int
+    requiredVerification: NotRequired[str]  # a stricter level than the meeting's
 
 
 @shape

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.clock import SYSTEM_CLOCK, Clock
 from backend.core.errors import DomainError
-from backend.core.security import Principal
+from backend.core.security import Principal, Verification
 from backend.core.validation import clean_text
 from backend.meetings.access import (
     MANAGER_ROLES,
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
 
 def meeting_snapshot(m: Meeting) -> MeetingCreated:
-    return {
+    snapshot: MeetingCreated = {
         "id": m.id,
         "title": m.title,
         "kind": m.kind.value,
@@ -61,6 +61,9 @@ def meeting_snapshot(m: Meeting) -> MeetingCreated:
         "hostUnitId": m.host_unit_id,
         "capacity": m.capacity,
     }
+    if m.required_verification is not Verification.UNVERIFIED:
+        snapshot["requiredVerification"] = m.required_verification.value
+    return snapshot
 
 
 async def create_meeting(
@@ -76,6 +79,7 @@ async def create_meeting(
     starts_at: datetime,
     ends_at: datetime | None,
     capacity: int | None,
+    required_verification: Verification = Verification.UNVERIFIED,
 ) -> Meeting:
     """A draft meeting hosted by an org unit (admins or staff of that unit)."""
     tenant_id = principal.require_tenant()
@@ -116,6 +120,7 @@ async def create_meeting(
         starts_at=starts_at,
         ends_at=ends_at,
         capacity=capacity,
+        required_verification=required_verification,
         created_by=principal.user_id,
     )
     session.add(meeting)

@@ -17,6 +17,7 @@ from schema.context import Info
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import Meeting, MeetingError, MeetingKind, MeetingMode
 from schema.mutations import mutate
+from schema.people.types import Verification
 
 
 @strawberry.input(description="Schedule a meeting (as a draft).")
@@ -32,6 +33,11 @@ class CreateMeetingInput:
     starts_at: datetime = strawberry.field(description="Start, with time zone.")
     ends_at: datetime | None = strawberry.field(default=None, description="End, with time zone.")
     capacity: int | None = strawberry.field(default=None, description="Registration limit.")
+    required_verification: Verification = strawberry.field(
+        default=Verification.UNVERIFIED,
+        description="The verification level (实名制) a person needs to register, check in "
+        "and vote (听证会 often require REAL_NAME_VERIFIED).",
+    )
 
 
 @strawberry.type(description="Result of a meeting change.")
@@ -77,6 +83,7 @@ class LifecycleMutations:
                 starts_at=input.starts_at,
                 ends_at=input.ends_at,
                 capacity=input.capacity,
+                required_verification=input.required_verification,
             )
 
         meeting, errors = await mutate(info, run)
