@@ -13,7 +13,7 @@ from backend.people.errors import PeopleErrorCode as _PeopleErrorCode
 from backend.people.service import mask_phone
 from schema.context import Info
 from schema.errors import UserError
-from schema.relay import DatabaseNode, resolve_by_ids
+from schema.relay import DatabaseNode, resolve_by_ids, to_global_id
 from schema.tenants.types import County, OrgUnit
 
 # The domain's enums, marked as GraphQL enums in place (strawberry.enum returns the class
@@ -157,7 +157,7 @@ class IdentityVerification:
             level=v.level,
             method=v.method,
             source=v.source,
-            verified_by_id=strawberry.ID(relay.to_base64("User", v.verified_by))
+            verified_by_id=strawberry.ID(to_global_id("User", v.verified_by))
             if v.verified_by is not None
             else None,
             note=v.note,
