@@ -284,7 +284,7 @@ async def test_a_provider_adapter_is_loaded_by_name_and_its_failure_is_a_typed_e
     assert isinstance(load_gateway(None), LogGateway)
     adapter = load_gateway("tests.test_identity_sms:FailingGateway")
     assert isinstance(adapter, FailingGateway)
-    with pytest.raises(ValueError, match="package.module:Class"):
+    with pytest.raises(ValueError, match=r"package\.module:Class"):
         load_gateway("tests.test_identity_sms")
     with pytest.raises(TypeError, match="async send"):
         load_gateway("tests.test_identity_sms:SmsRulesHolder")
