@@ -241,7 +241,14 @@ class ProviderConfig:
 def _url(value: str, *, field: str, label: str) -> str:
     text = clean_text(value, field=field, code=Code.INVALID, label=label, max_length=300)
     parts = urlsplit(text)
-    if parts.scheme not in ("https", "http") or not parts.hostname or parts.fragment:
+    # Plain http only to this machine (a provider's local proxy, tests).
+    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if (
+        parts.scheme not in ("https", "http")
+        or (parts.scheme == "http" and not local)
+        or not parts.hostname
+        or parts.fragment
+    ):
         raise DomainError(Code.INVALID, f"{label}须为 https:// 地址", field=field)
     return text
 
