@@ -204,3 +204,30 @@ async def serve() -> AsyncIterator[FakeProvider]:
     finally:
         server.should_exit = True
         await task
+
+
+_shared: list[FakeProvider] = []
+
+
+async def shared() -> FakeProvider:
+    """One provider for the whole test session, started on first use (the authorisation
+    matrix's builders); the session's loop cancels it at the end."""
+    if not _shared:
+        provider = FakeProvider()
+        server = uvicorn.Server(
+            uvicorn.Config(
+                provider.app,
+                host="127.0.0.1",
+                port=provider.port,
+                log_level="warning",
+                lifespan="off",
+            )
+        )
+        task = asyncio.create_task(server.serve())
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.02)
+        provider.task = task  # type: ignore[attr-defined]
+        _shared.append(provider)
+    return _shared[0]

@@ -196,7 +196,7 @@ async def test_a_bad_id_token_is_refused_with_its_own_code_and_makes_no_account(
 async def test_the_provider_refusing_the_code_or_pkce_and_bad_configuration_are_typed_errors(
     server, gql, provider
 ):
-    county, issuer = await configured(server, gql, provider)
+    county, _ = await configured(server, gql, provider)
     started = await start(gql, county)
     _, state = await at_provider(started)
     unknown = await complete(gql, county, state, "a-code-the-provider-never-gave")
