@@ -54,12 +54,6 @@ def _created() -> sa.Column:  # type: ignore[type-arg]
     )
 
 
-def _updated() -> sa.Column:  # type: ignore[type-arg]
-    return sa.Column(
-        "updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
-    )
-
-
 def upgrade() -> None:
     op.add_column(
         "users",
@@ -136,7 +130,6 @@ def upgrade() -> None:
         sa.Column("real_name_claim", sa.String(100), nullable=True),
         sa.Column("enabled", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         _created(),
-        _updated(),
         sa.Column("tenant_id", sa.BigInteger(), nullable=False),
         _tenant_fk("oidc_providers"),
         sa.PrimaryKeyConstraint("id", name="pk_oidc_providers"),
@@ -166,7 +159,6 @@ def upgrade() -> None:
         sa.Column("issuer", sa.String(300), nullable=False),
         sa.Column("subject", sa.String(200), nullable=False),
         _created(),
-        _updated(),
         sa.Column("tenant_id", sa.BigInteger(), nullable=False),
         _tenant_fk("oidc_identities"),
         sa.ForeignKeyConstraint(
