@@ -143,7 +143,7 @@ class Settings(BaseSettings):
     rate_case_intake_address: str = "120/60s"
     # SMS sign-in codes (backend.people.sms): per phone number (resends) and per address.
     rate_sms_code_user: str = "1/60s"
-    rate_sms_code_address: str = "30/60s"
+    rate_sms_code_address: str = "120/60s"
     # The SMS gateway, "package.module:Class" (constructed with no arguments, reading its
     # own configuration from the environment); unset: LogGateway, which writes messages
     # to the log (development, tests: never in production).
