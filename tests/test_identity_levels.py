@@ -14,10 +14,12 @@ from tests.factories.meetings import attend
 from tests.factories.people import make_user
 from tests.factories.tenants import gid, make_county, make_venue
 from tests.meetings_api import (
+    CAST_BALLOT,
     CHECK_IN,
     CLOSE_POLL,
     INVITE,
     OPEN_POLL,
+    OPEN_SCORING,
     REGISTER,
     START,
     VOTE,
@@ -27,6 +29,7 @@ from tests.meetings_api import (
     refused,
     snapshot,
 )
+from tests.realtime_client import GraphQLWS
 
 VIEWER = "{ viewer { user { id verification verifiedAt verificationMethod } } }"
 USERS = "query($s: String) { users(search: $s) { edges { node { id verification verificationMethod } } } }"
@@ -253,3 +256,61 @@ async def test_a_level_reached_meanwhile_lets_the_same_token_vote(server, gql):
     await ok(gql, OPEN_POLL, {"p": poll}, county.admin.token)
     data = await gql.data(VOTE, {"p": poll, "c": [0], "k": key()}, token=voter.token)
     assert data["castVote"] == {"accepted": True, "duplicate": False, "errors": []}
+
+
+async def test_over_a_socket_opened_before_the_check_a_vote_follows_the_new_level(server, gql):
+    # given: a real-name meeting's poll, and a voter whose socket opened while unverified
+    county = await make_county(server)
+    voter = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    room = await meeting(gql, county, kind="HEARING")
+    await attend(gql, county, room, [voter.gid])
+    created = await ok(gql, CREATE_POLL, {"m": room, "r": "REAL_NAME_VERIFIED"}, county.admin.token)
+    poll = created["poll"]["id"]
+    await ok(gql, OPEN_POLL, {"p": poll}, county.admin.token)
+    async with GraphQLWS(server.ws_url) as ws:
+        await ws.open(voter.token)
+        first = await ws.execute(VOTE, {"p": poll, "c": [0], "k": key()})
+        assert [e["code"] for e in first["data"]["castVote"]["errors"]] == ["VERIFICATION_REQUIRED"]
+
+        # when: staff check the voter's ID at the venue
+        await ok(gql, CHECK, {"input": {"userId": voter.gid}}, county.admin.token)
+
+        # then: the same socket's next vote is accepted (its principal was re-checked)
+        again = await ws.execute(VOTE, {"p": poll, "c": [0], "k": key()})
+        assert again["data"]["castVote"] == {"accepted": True, "duplicate": False, "errors": []}
+    closed = await ok(gql, CLOSE_POLL, {"p": poll}, county.admin.token)
+    assert closed["poll"]["totalVotes"] == 1
+
+
+async def test_a_scoring_ballot_below_the_meetings_level_is_refused(server, gql, owner_db):
+    # given: a 述职 meeting for phone-verified people, an invited (not checked-in) voter
+    county = await make_county(server)
+    voter = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    room = await meeting(gql, county, level="PHONE_VERIFIED", kind="WORK_REPORT")
+    await ok(gql, INVITE, {"m": room, "u": [voter.gid], "r": "REPRESENTATIVE"}, county.admin.token)
+    sheet = (
+        await ok(
+            gql,
+            OPEN_SCORING,
+            {"m": room, "t": "述职测评", "g": ["县住建委"], "e": "REGISTERED", "k": 3},
+            county.admin.token,
+        )
+    )["sheet"]["id"]
+
+    # when / then: refused with the level named, nothing written
+    data = await gql.data(CAST_BALLOT, {"s": sheet, "a": ["满意"]}, token=voter.token)
+    payload = data["castScoringBallot"]
+    assert [(e["field"], e["code"]) for e in payload["errors"]] == [
+        ("sheetId", "VERIFICATION_REQUIRED")
+    ]
+    assert payload["accepted"] is False
+    assert (
+        await owner_db.fetchval(
+            "SELECT count(*) FROM scoring_receipts WHERE tenant_id = $1", county.id
+        )
+        == 0
+    )
+    # once checked, the same token's ballot is taken
+    await ok(gql, CHECK, {"input": {"userId": voter.gid}}, county.admin.token)
+    data = await gql.data(CAST_BALLOT, {"s": sheet, "a": ["满意"]}, token=voter.token)
+    assert data["castScoringBallot"]["errors"] == [] and data["castScoringBallot"]["accepted"]

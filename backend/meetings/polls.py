@@ -253,7 +253,9 @@ def run_vote(writer: StreamWriter, wire: list[Any]) -> asyncio.Future[dict[str, 
     batch; the future is answered (the outcome as JSON) once that batch has committed. A
     future, not a coroutine: a vote handed over from another worker costs the owner no
     task (`realtime.owners` answers from the future)."""
-    tenant_id, meeting_id, poll_id, user_id, choices, key, level = wire
+    tenant_id, meeting_id, poll_id, user_id, choices, key = wire[:6]
+    # (a vote handed over by a worker of the previous release carries no level)
+    level = wire[6] if len(wire) > 6 else Verification.UNVERIFIED.value
 
     async def op(session: AsyncSession) -> tuple[list[EventDraft], VoteOutcome]:
         # Queued only: the batch's votes on this poll are checked and written together,
