@@ -327,3 +327,41 @@ async def test_sms_identity_is_personal_data_exported_and_erased(server, gql, ow
             await owner_db.fetchval(f"SELECT count(*) FROM {table} WHERE tenant_id = $1", county.id)
             == 0
         ), table
+
+
+ERASE_ME = """
+mutation($w: String, $c: String) { eraseMyAccount(password: $w, smsCode: $c) { ok errors { field code } } }"""
+
+
+async def test_an_account_made_by_sms_erases_itself_confirmed_by_a_code(server, gql, owner_db):
+    # given: an account made by an SMS sign-in (no password)
+    county = await make_county(server)
+    phone = next_phone()
+    await request(gql, county, phone)
+    signed = await sign_in(gql, county, phone, code_sent_to(server, f"+86{phone}"))
+    token = signed["tokens"]["accessToken"]
+    user_id = signed["user"]["id"]
+
+    # when / then: neither password nor code, a password it has not, a wrong code: refused
+    async def erase(**kw):
+        return (await gql.data(ERASE_ME, kw, token=token))["eraseMyAccount"]
+
+    assert errors(await erase()) == [("password", "INVALID")]
+    assert errors(await erase(w="whatever-password")) == [("password", "INVALID_CREDENTIALS")]
+    with budgets(server, Action.SMS_CODE, per_user=None, per_address=None):
+        await request(gql, county, phone)
+        right = code_sent_to(server, f"+86{phone}")
+        wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+        assert errors(await erase(c=wrong)) == [("smsCode", "INVALID_SMS_CODE")]
+        assert (await gql.data(VIEWER, token=token))["viewer"]["user"]["id"] == user_id
+        # the right code erases the account
+        erased = await erase(c=right)
+    assert erased == {"ok": True, "errors": []}
+    row = await owner_db.fetchrow(
+        "SELECT phone, erased_at, verification FROM users WHERE tenant_id = $1 AND phone IS NULL "
+        "AND erased_at IS NOT NULL",
+        county.id,
+    )
+    assert row is not None and row["verification"] == "UNVERIFIED"
+    body = await gql.execute(VIEWER, token=token)
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -45,6 +45,8 @@ from backend.people.models import (
     User,
 )
 from backend.people.passwords import Passwords
+from backend.people.service import SignInRules
+from backend.people.sms import SmsRules, phone_hash, spend_code
 
 #: The name an erased account shows wherever a name is looked up (records, lists).
 ERASED_NAME = "已注销用户"
@@ -156,8 +158,6 @@ async def _identity(session: AsyncSession, user: User) -> dict[str, Any]:
 async def _erase_identity(session: AsyncSession, user: User) -> int:
     """Drop the verifications, the provider links and any SMS code sent to the number; the
     account's level goes back to UNVERIFIED (with the number gone, nothing is verified)."""
-    from backend.people.sms import phone_hash  # sms imports this module's neighbours
-
     touched = 0
     for table, where in (
         (IdentityVerification, IdentityVerification.user_id == user.id),
@@ -295,13 +295,47 @@ async def erase_person(
 
 
 async def erase_own_account(
-    db: Database, passwords: Passwords, principal: Principal, *, password: str, reason: str
+    db: Database,
+    passwords: Passwords,
+    principal: Principal,
+    *,
+    password: str | None,
+    reason: str,
+    sms_code: str | None = None,
+    sms: tuple[SignInRules, SmsRules] | None = None,
 ) -> None:
     """The person erases their own account, confirming with their password (checked off the
-    event loop with no connection held, as sign-in does), then `erase_person` in one
-    transaction. A wrong password erases nothing."""
+    event loop with no connection held, as sign-in does) or with an SMS code sent to their
+    number (`requestSmsCode`: an account made by SMS or OpenID Connect sign-in has no
+    password), then `erase_person` in one transaction. A wrong password or code erases
+    nothing (a wrong code is counted, as at sign-in)."""
     user_id = principal.require_user()
     tenant_id = principal.require_tenant()
+    if sms_code is not None and password is None:
+        if sms is None:
+            raise TypeError("erase_own_account needs the sign-in and SMS rules for a code")
+        sign_in_rules, sms_rules = sms
+
+        async def erase_with_code(session: AsyncSession) -> DomainError | None:
+            user = await _user(session, user_id, lock=True)
+            if user.phone is None or not await spend_code(
+                session,
+                tenant_id=tenant_id,
+                e164=user.phone,
+                answer=sms_code.strip(),
+                sign_in=sign_in_rules,
+                rules=sms_rules,
+            ):
+                return DomainError(Code.INVALID_SMS_CODE, "验证码错误或已过期", field="smsCode")
+            await erase_person(session, principal, user_id=user_id, reason=reason)
+            return None
+
+        refused = await db.run(erase_with_code, tenant_id=tenant_id, user_id=user_id)
+        if refused is not None:
+            raise refused
+        return
+    if password is None:
+        raise DomainError(Code.INVALID, "请输入密码或短信验证码", field="password")
 
     async def read_hash(session: AsyncSession) -> str | None:
         return (await _user(session, user_id)).password_hash

@@ -196,6 +196,42 @@ def _citizen_name(e164: str) -> str:
     return f"用户{e164[-4:]}"
 
 
+async def spend_code(
+    session: AsyncSession,
+    *,
+    tenant_id: int,
+    e164: str,
+    answer: str,
+    sign_in: service.SignInRules,
+    rules: SmsRules,
+) -> bool:
+    """Check `answer` against the number's live code, in the caller's transaction: counted
+    in the sign-in throttle first (TOO_MANY_ATTEMPTS while the number is locked), then
+    True (the code is spent, the throttle's count cleared) or False (a wrong try counted
+    against the code, which is spent after `max_attempts`; or no live code)."""
+    key = service.login_key(e164)
+    await service.count_sign_in_attempt(session, tenant_id=tenant_id, key=key, rules=sign_in)
+    stored = await session.scalar(
+        select(SmsCode)
+        .where(SmsCode.phone_hash == phone_hash(e164), SmsCode.used_at.is_(None))
+        .order_by(SmsCode.id.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    now = datetime.now(UTC)
+    if stored is None or stored.expires_at <= now or stored.attempts >= rules.max_attempts:
+        return False
+    expected = _code_hash(rules.secret, tenant_id, e164, answer)
+    if not (answer.isdigit() and hmac.compare_digest(stored.code_hash, expected)):
+        stored.attempts += 1
+        if stored.attempts >= rules.max_attempts:
+            stored.used_at = now  # spent: ask for a new code
+        return False
+    stored.used_at = now
+    await session.execute(delete(LoginThrottle).where(LoginThrottle.key_hash == key))
+    return True
+
+
 async def sign_in_with_sms_code(
     db: Database,
     *,
@@ -212,29 +248,13 @@ async def sign_in_with_sms_code(
     it counted commits."""
     failure = DomainError(Code.INVALID_SMS_CODE, "验证码错误或已过期", field="code")
     e164 = service.normalise_phone(phone)
-    key = service.login_key(e164)
     answer = (code or "").strip()
 
     async def attempt(session: AsyncSession) -> service.Tokens | DomainError:
-        await service.count_sign_in_attempt(session, tenant_id=tenant_id, key=key, rules=sign_in)
-        stored = await session.scalar(
-            select(SmsCode)
-            .where(SmsCode.phone_hash == phone_hash(e164), SmsCode.used_at.is_(None))
-            .order_by(SmsCode.id.desc())
-            .limit(1)
-            .with_for_update()
-        )
-        now = datetime.now(UTC)
-        if stored is None or stored.expires_at <= now or stored.attempts >= rules.max_attempts:
+        if not await spend_code(
+            session, tenant_id=tenant_id, e164=e164, answer=answer, sign_in=sign_in, rules=rules
+        ):
             return failure
-        expected = _code_hash(rules.secret, tenant_id, e164, answer)
-        if not (answer.isdigit() and hmac.compare_digest(stored.code_hash, expected)):
-            stored.attempts += 1
-            if stored.attempts >= rules.max_attempts:
-                stored.used_at = now  # spent: ask for a new code
-            return failure
-        stored.used_at = now
-        await session.execute(delete(LoginThrottle).where(LoginThrottle.key_hash == key))
         user = await session.scalar(select(User).where(User.phone == e164).with_for_update())
         if user is None:
             if not rules.sign_up:
