@@ -617,7 +617,7 @@ MATRIX: dict[str, Row] = {
     "signInWithSmsCode": Row(
         MEMBERS | {ANONYMOUS},
         sign_in_with_sms_code,
-        {"refresh_tokens": 1, "identity_verifications": 1},
+        {"refresh_tokens": 1, "identity_verifications": 1, "sms_codes": -1},  # code used up
         # B has sent no code to the number: refused there (the attempt counted in B)
         other_county=in_own_county(payload("INVALID_SMS_CODE")),
     ),

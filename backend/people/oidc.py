@@ -35,7 +35,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 import jwt
-from sqlalchemy import select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.audit import service as audit
@@ -359,6 +359,12 @@ async def start_sign_in(
     expires_at = datetime.now(UTC) + timedelta(seconds=ttl_seconds)
 
     async def store(session: AsyncSession) -> None:
+        # The county's finished and abandoned sign-ins go as a new one starts.
+        await session.execute(
+            delete(OidcLogin).where(
+                or_(OidcLogin.used_at.is_not(None), OidcLogin.expires_at < func.now())
+            )
+        )
         session.add(
             OidcLogin(
                 tenant_id=tenant_id,

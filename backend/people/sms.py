@@ -160,10 +160,8 @@ async def request_sms_code(
             known = await session.scalar(select(User.id).where(User.phone == e164))
             if known is None:
                 return False
-        # One live code per number: a resend replaces the earlier one.
-        await session.execute(
-            delete(SmsCode).where(SmsCode.phone_hash == key, SmsCode.used_at.is_(None))
-        )
+        # One code per number: a resend replaces the earlier one (live or spent).
+        await session.execute(delete(SmsCode).where(SmsCode.phone_hash == key))
         session.add(
             SmsCode(
                 tenant_id=tenant_id,
@@ -227,7 +225,7 @@ async def spend_code(
         if stored.attempts >= rules.max_attempts:
             stored.used_at = now  # spent: ask for a new code
         return False
-    stored.used_at = now
+    await session.delete(stored)  # used once: gone (a table of live codes only)
     await session.execute(delete(LoginThrottle).where(LoginThrottle.key_hash == key))
     return True
 
@@ -286,13 +284,3 @@ async def sign_in_with_sms_code(
     if isinstance(outcome, DomainError):
         raise outcome
     return outcome
-
-
-async def forget_spent_codes(session: AsyncSession) -> int:
-    """Drop the county's expired and used codes (housekeeping)."""
-    result = await session.execute(
-        delete(SmsCode).where(
-            (SmsCode.used_at.is_not(None)) | (SmsCode.expires_at < datetime.now(UTC))
-        )
-    )
-    return result.rowcount or 0  # type: ignore[attr-defined]
