@@ -324,6 +324,10 @@ def on_meeting(state: str) -> Builder:
     return build
 
 
+async def set_meeting_verification(w: World) -> dict[str, Any]:
+    return {"meetingId": await w.meeting("ANNOUNCED"), "requiredVerification": "PHONE_VERIFIED"}
+
+
 async def invite_participants(w: World) -> dict[str, Any]:
     meeting = await w.meeting("ANNOUNCED")
     person = await w.account(Role.CITIZEN)
@@ -651,6 +655,7 @@ MATRIX: dict[str, Row] = {
     "createMeeting": Row(HOSTS, create_meeting, {"meetings": 1, "event_streams": 1, **EVENT}),
     "announceMeeting": Row(HOSTS, on_meeting("DRAFT"), EVENT, **ID_ROW),
     "startMeeting": Row(HOSTS, on_meeting("ANNOUNCED"), EVENT, **ID_ROW),
+    "setMeetingVerification": Row(HOSTS, set_meeting_verification, EVENT, **ID_ROW),
     "closeMeeting": Row(HOSTS, on_meeting("LIVE"), {"events": 2}, **ID_ROW),  # closed, sealed
     "publishMeetingRecord": Row(HOSTS, on_meeting("CLOSED"), {}, **ID_ROW),  # sealed: no event
     "inviteParticipants": Row(

@@ -29,6 +29,7 @@ from tests.meetings_api import (
     refused,
     snapshot,
 )
+from tests.meetings_api import CLOSE as CLOSE_MEETING
 from tests.realtime_client import GraphQLWS
 
 VIEWER = "{ viewer { user { id verification verifiedAt verificationMethod } } }"
@@ -314,3 +315,47 @@ async def test_a_scoring_ballot_below_the_meetings_level_is_refused(server, gql,
     await ok(gql, CHECK, {"input": {"userId": voter.gid}}, county.admin.token)
     data = await gql.data(CAST_BALLOT, {"s": sheet, "a": ["满意"]}, token=voter.token)
     assert data["castScoringBallot"]["errors"] == [] and data["castScoringBallot"]["accepted"]
+
+
+SET_LEVEL = """
+mutation($m: ID!, $r: Verification!) { setMeetingVerification(meetingId: $m, requiredVerification: $r) {
+  meeting { id requiredVerification } errors { field code message } } }"""
+STREAM = "query($s: String!) { streamEvents(stream: $s, first: 100) { type payload } }"
+
+
+async def test_a_host_changes_a_meetings_level_on_its_stream_until_it_closes(server, gql, owner_db):
+    # given: an announced meeting with no requirement, one person registered already
+    county = await make_county(server)
+    early = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    late = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    room = await meeting(gql, county, kind="HEARING")
+    await ok(gql, REGISTER, {"m": room}, early.token)
+
+    # when: the host asks for real names
+    changed = await ok(gql, SET_LEVEL, {"m": room, "r": "REAL_NAME_VERIFIED"}, county.admin.token)
+
+    # then: the meeting says so, its stream has the change (public), the next registration
+    # is held to it, and the one registered before must meet it to check in
+    assert changed["meeting"]["requiredVerification"] == "REAL_NAME_VERIFIED"
+    events = (await gql.data(STREAM, {"s": f"meeting:{db_id(room)}"}, token=late.token))[
+        "streamEvents"
+    ]
+    assert [e["payload"] for e in events if e["type"] == "meeting.verificationChanged"] == [
+        {"requiredVerification": "REAL_NAME_VERIFIED"}
+    ]
+    assert [
+        e["code"] for e in (await refused(gql, REGISTER, {"m": room}, late.token))["errors"]
+    ] == ["VERIFICATION_REQUIRED"]
+    assert [
+        e["code"] for e in (await refused(gql, CHECK_IN, {"m": room}, early.token))["errors"]
+    ] == ["VERIFICATION_REQUIRED"]
+    # the same level again appends nothing; a participant may not change it
+    before = await snapshot(owner_db, county, room)
+    await ok(gql, SET_LEVEL, {"m": room, "r": "REAL_NAME_VERIFIED"}, county.admin.token)
+    body = await gql.execute(SET_LEVEL, {"m": room, "r": "UNVERIFIED"}, token=early.token)
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert await snapshot(owner_db, county, room) == before
+    # a closed meeting's conditions are history
+    await ok(gql, CLOSE_MEETING, {"m": room}, county.admin.token)
+    closed = await refused(gql, SET_LEVEL, {"m": room, "r": "UNVERIFIED"}, county.admin.token)
+    assert [(e["field"], e["code"]) for e in closed["errors"]] == [("meetingId", "RECORD_SEALED")]

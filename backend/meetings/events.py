@@ -47,6 +47,11 @@ class MeetingStateChanged(TypedDict):
 
 
 @shape
+class MeetingVerificationChanged(TypedDict):
+    requiredVerification: str  # 实名制 level now needed to register, check in, vote, score
+
+
+@shape
 class InvitedPerson(TypedDict):
     userId: int
     name: str | None
@@ -229,6 +234,9 @@ class MeetingEvent(EventNames):
 
     MEETING_CREATED = Logged("meeting.created", MeetingCreated, "创建会议")
     MEETING_STATE_CHANGED = Logged("meeting.stateChanged", MeetingStateChanged, "会议状态变更")
+    MEETING_VERIFICATION_CHANGED = Logged(
+        "meeting.verificationChanged", MeetingVerificationChanged, "变更参会实名要求"
+    )
     PARTICIPANT_INVITED = Logged("participant.invited", ParticipantsInvited, "邀请参会人")
     PARTICIPANT_REGISTERED = Logged("participant.registered", ParticipantRegistered, "报名参会")
     PARTICIPANT_CHECKED_IN = Logged("participant.checkedIn", ParticipantCheckedIn, "签到")

@@ -23,7 +23,13 @@ from backend.meetings.access import (
 )
 from backend.meetings.agenda import set_timer
 from backend.meetings.errors import MeetingErrorCode as Code
-from backend.meetings.events import MeetingCreated, MeetingEvent, MeetingStateChanged, RecordSealed
+from backend.meetings.events import (
+    MeetingCreated,
+    MeetingEvent,
+    MeetingStateChanged,
+    MeetingVerificationChanged,
+    RecordSealed,
+)
 from backend.meetings.materials import material_warnings
 from backend.meetings.minutes import sha256_of
 from backend.meetings.models import (
@@ -127,6 +133,35 @@ async def create_meeting(
     await session.flush()
     await append_event(
         session, principal, meeting, MeetingEvent.MEETING_CREATED, meeting_snapshot(meeting)
+    )
+    return meeting
+
+
+async def set_required_verification(
+    session: AsyncSession, principal: Principal, *, meeting_id: int, level: Verification
+) -> Meeting:
+    """Change the verification level (实名制) the meeting asks of those who register, check
+    in, vote and score (hosts; until it closes). Those already registered or checked in
+    stay; the next action of each is held to the new level."""
+    meeting = await get_meeting(session, meeting_id, lock=True)
+    await require_host(session, principal, meeting)
+    require_state(
+        meeting,
+        MeetingState.DRAFT,
+        MeetingState.ANNOUNCED,
+        MeetingState.LIVE,
+        action="变更实名要求",
+    )
+    if meeting.required_verification is level:
+        return meeting
+    meeting.required_verification = level
+    await session.flush()
+    await append_event(
+        session,
+        principal,
+        meeting,
+        MeetingEvent.MEETING_VERIFICATION_CHANGED,
+        MeetingVerificationChanged(requiredVerification=level.value),
     )
     return meeting
 

@@ -100,6 +100,29 @@ class LifecycleMutations:
     ) -> MeetingPayload:
         return await _transition(info, meeting_id, "announce")
 
+    @strawberry.mutation(
+        description="Change the verification level (实名制) the meeting asks of those who "
+        "register, check in, vote and score. Hosts; until the meeting closes."
+    )
+    async def set_meeting_verification(
+        self,
+        info: Info,
+        meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
+        required_verification: Annotated[
+            Verification, strawberry.argument(description="The level now needed.")
+        ],
+    ) -> MeetingPayload:
+        meeting, errors = await mutate(
+            info,
+            lambda s, p: lifecycle.set_required_verification(
+                s,
+                p,
+                meeting_id=decode(meeting_id, "Meeting", "meetingId"),
+                level=required_verification,
+            ),
+        )
+        return meeting_payload(meeting, errors)
+
     @strawberry.mutation(description="Start the meeting (LIVE): polls, comments and timers work.")
     async def start_meeting(
         self,
