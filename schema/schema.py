@@ -49,6 +49,7 @@ from schema.meetings.queries import MeetingQueries
 from schema.meetings.subscriptions import MeetingSubscriptions
 from schema.pages import PageExecutor
 from schema.people.api import PeopleMutations, PeopleQueries
+from schema.people.identity import IdentityMutations, IdentityQueries
 from schema.people.personal_data import PersonalDataMutations
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
 from schema.relay import MAX_NODES
@@ -59,6 +60,7 @@ from schema.tenants.api import TenantMutations, TenantQueries
 class Query(
     TenantQueries,
     PeopleQueries,
+    IdentityQueries,
     AuditQueries,
     RealtimeQueries,
     MeetingQueries,
@@ -84,6 +86,7 @@ class Query(
 class Mutation(
     TenantMutations,
     PeopleMutations,
+    IdentityMutations,
     PersonalDataMutations,
     MeetingMutations,
     VotingCodeMutations,

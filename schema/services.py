@@ -12,6 +12,8 @@ from backend.core.clock import SYSTEM_CLOCK, Clock
 from backend.core.db import Database
 from backend.core.limits import RateLimits
 from backend.core.settings import Settings
+from backend.people.oidc import OidcClient
+from backend.people.sms import LogGateway, SmsGateway
 from tenants.directory import TenantDirectory
 
 if TYPE_CHECKING:
@@ -60,6 +62,10 @@ class AppServices:
     #: Rate limits of votes, comments, sign-in and registration (shared through Redis when
     #: the app gives them `shared`, else this process's budgets).
     limits: RateLimits = field(init=False)
+    #: Sends SMS sign-in codes (SMS_GATEWAY; the LogGateway, with its outbox, by default).
+    sms: SmsGateway = field(default_factory=LogGateway)
+    #: Calls the counties' OpenID Connect providers (discovery and keys cached per issuer).
+    oidc: OidcClient = field(default_factory=OidcClient)
 
     def __post_init__(self) -> None:
         self.limits = RateLimits.from_settings(self.settings)

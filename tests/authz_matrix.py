@@ -341,6 +341,10 @@ def on_meeting(state: str) -> Builder:
     return build
 
 
+async def set_meeting_verification(w: World) -> dict[str, Any]:
+    return {"meetingId": await w.meeting("ANNOUNCED"), "requiredVerification": "PHONE_VERIFIED"}
+
+
 async def invite_participants(w: World) -> dict[str, Any]:
     meeting = await w.meeting("ANNOUNCED")
     person = await w.account(Role.CITIZEN)
@@ -473,6 +477,95 @@ async def erase_person(w: World) -> dict[str, Any]:
 
 async def erase_my_account(w: World) -> dict[str, Any]:
     return {"password": PASSWORD}
+
+
+async def request_sms_code(w: World) -> dict[str, Any]:
+    return {"phone": next_phone()}
+
+
+async def sign_in_with_sms_code(w: World) -> dict[str, Any]:
+    """A citizen of A and the code A sent them (read from the LogGateway's outbox)."""
+    from backend.people.sms import LogGateway
+
+    citizen = await w.account(Role.CITIZEN)
+    sent = await w.gql.data(
+        "mutation($p: String!) { requestSmsCode(phone: $p) { sent errors { code } } }",
+        {"p": citizen.phone},
+        tenant=w.county.slug,
+    )
+    assert sent["requestSmsCode"]["errors"] == [], sent
+    gateway = w.server.services.sms
+    assert isinstance(gateway, LogGateway)
+    message = gateway.last_to(f"+86{citizen.phone}")
+    assert message is not None
+    return {"phone": citizen.phone, "code": message.text.split("验证码为")[1][:6]}
+
+
+async def record_real_name_check(w: World) -> dict[str, Any]:
+    person = await w.account(Role.CITIZEN)
+    return {"input": {"userId": person.gid, "note": "居民身份证"}}
+
+
+def _oidc_input(issuer: str, client_id: str, secret: str) -> dict[str, Any]:
+    return {
+        "input": {
+            "name": "省政务服务网",
+            "issuer": issuer,
+            "clientId": client_id,
+            "clientSecret": secret,
+            "redirectUri": "https://yishi.county.example/oidc/callback",
+            "realNameClaim": "real_name_verified",
+        }
+    }
+
+
+async def configure_oidc_provider(w: World) -> dict[str, Any]:
+    return _oidc_input("https://sso.example.gov.cn", "yishi", "s3cret-value")
+
+
+async def _oidc_county(w: World) -> Any:
+    """County A with a fake provider (tests/oidc_provider, shared by the session)."""
+    from tests import oidc_provider
+
+    provider = await oidc_provider.shared()
+    issuer = provider.issuer()
+    await w.as_admin(
+        "mutation($input: OidcProviderInput!) { configureOidcProvider(input: $input) "
+        "{ errors { code } } }",
+        _oidc_input(issuer.url, issuer.client_id, issuer.client_secret),
+    )
+    return issuer
+
+
+async def start_oidc_sign_in(w: World) -> dict[str, Any]:
+    await _oidc_county(w)
+    return {}
+
+
+async def complete_oidc_sign_in(w: World) -> dict[str, Any]:
+    """A sign-in started in A and answered by the provider: the person is a citizen of A
+    known by their verified number (anonymous callers sign in as them; a signed-in member
+    links the provider account to their own instead)."""
+    import httpx
+
+    issuer = await _oidc_county(w)
+    citizen = await w.account(Role.CITIZEN)
+    issuer.person.claims = {
+        "phone_number": f"+86{citizen.phone}",
+        "phone_number_verified": True,
+        "real_name_verified": True,
+    }
+    started = await w.gql.data(
+        "mutation { startOidcSignIn { authorizationUrl errors { code } } }", tenant=w.county.slug
+    )
+    async with httpx.AsyncClient() as http:
+        answer = await http.get(started["startOidcSignIn"]["authorizationUrl"])
+    query = dict(
+        pair.split("=", 1) for pair in answer.headers["location"].split("?", 1)[1].split("&")
+    )
+    from urllib.parse import unquote
+
+    return {"state": unquote(query["state"]), "code": unquote(query["code"])}
 
 
 # -- cases ----------------------------------------------------------------------------------------
@@ -1227,6 +1320,38 @@ MATRIX: dict[str, Row] = {
         # B's admin is B's last one: refused there
         other_county=in_own_county(payload("LAST_ADMIN")),
     ),
+    # real-name identity (实名制): SMS and OpenID Connect sign-in are open to anyone of the
+    # county (the code or the provider's answer is what authorises); staff record ID checks
+    "requestSmsCode": Row(
+        MEMBERS | {ANONYMOUS}, request_sms_code, {"sms_codes": 1}, other_county=OWN
+    ),
+    "signInWithSmsCode": Row(
+        MEMBERS | {ANONYMOUS},
+        sign_in_with_sms_code,
+        {"refresh_tokens": 1, "identity_verifications": 1, "sms_codes": -1},  # code used up
+        # B has sent no code to the number: refused there (the attempt counted in B)
+        other_county=in_own_county(payload("INVALID_SMS_CODE")),
+    ),
+    "recordRealNameCheck": Row(
+        HOSTS | {TOWNSHIP_ADMIN},
+        record_real_name_check,
+        {"identity_verifications": 1, "audit_entries": 1},
+    ),
+    "configureOidcProvider": Row(
+        ADMIN, configure_oidc_provider, {"oidc_providers": 1, "audit_entries": 1}, other_county=OWN
+    ),
+    "startOidcSignIn": Row(
+        MEMBERS | {ANONYMOUS},
+        start_oidc_sign_in,
+        {"oidc_logins": 1},
+        other_county=in_own_county(payload("OIDC_NOT_CONFIGURED")),
+    ),
+    "completeOidcSignIn": Row(
+        MEMBERS | {ANONYMOUS},
+        complete_oidc_sign_in,
+        {"oidc_identities": 1, "identity_verifications": 1, "refresh_tokens": 1},
+        other_county=in_own_county(payload("OIDC_INVALID_STATE")),
+    ),
     "redeemVotingCode": Row(
         MEMBERS | {ANONYMOUS},
         redeem_voting_code,
@@ -1237,6 +1362,7 @@ MATRIX: dict[str, Row] = {
     "createMeeting": Row(HOSTS, create_meeting, {"meetings": 1, "event_streams": 1, **EVENT}),
     "announceMeeting": Row(HOSTS, on_meeting("DRAFT"), EVENT, **ID_ROW),
     "startMeeting": Row(HOSTS, on_meeting("ANNOUNCED"), EVENT, **ID_ROW),
+    "setMeetingVerification": Row(HOSTS, set_meeting_verification, EVENT, **ID_ROW),
     "closeMeeting": Row(HOSTS, on_meeting("LIVE"), {"events": 2}, **ID_ROW),  # closed, sealed
     "publishMeetingRecord": Row(HOSTS, on_meeting("CLOSED"), {}, **ID_ROW),  # sealed: no event
     "inviteParticipants": Row(

@@ -62,6 +62,8 @@ def document(mutation: str, arguments: dict[str, Any]) -> str:
     field = schema._schema.mutation_type.fields[mutation]
     definitions = ", ".join(f"${a}: {field.args[a].type}" for a in arguments)
     passed = ", ".join(f"{a}: ${a}" for a in arguments)
+    if not arguments:  # (startOidcSignIn takes none)
+        return f"mutation {{ {mutation} {{ __typename errors {{ field code }} }} }}"
     return (
         f"mutation({definitions}) {{ {mutation}({passed}) "
         "{ __typename errors { field code } } }"

@@ -148,7 +148,9 @@ async def test_an_opinion_goes_from_entry_to_the_givers_rating(server, gql, owne
     )
     assert codes(twice) == [("opinionId", "ALREADY_RATED")]
     assert codes(answer_again) == [("opinionId", "INVALID_STATE")]
-    mine = nodes((await gql.data(OPINIONS, {"c": collection}, token=w.citizen.token))["reportOpinions"])
+    mine = nodes(
+        (await gql.data(OPINIONS, {"c": collection}, token=w.citizen.token))["reportOpinions"]
+    )
     assert [(o["id"], o["giverId"], o["reviewReason"]) for o in mine] == [(item, None, None)]
     others = nodes(
         (await gql.data(OPINIONS, {"c": collection}, token=w.other_citizen.token))["reportOpinions"]
@@ -326,7 +328,8 @@ async def test_a_persons_copy_has_their_questions_and_opinions_and_erasing_blank
         ("王大姐", "+8613812345678")
     ]
     left = await owner_db.fetch(
-        "SELECT giver_name, giver_phone, body FROM report_opinions WHERE tenant_id = $1", w.county.id
+        "SELECT giver_name, giver_phone, body FROM report_opinions WHERE tenant_id = $1",
+        w.county.id,
     )
     assert [tuple(r) for r in left] == [
         (None, None, "建议加快老旧小区改造进度，联系电话13812345678")
@@ -352,7 +355,9 @@ async def test_opinions_page_in_order_and_a_units_staff_see_their_units_only(ser
             token=w.admin.token,
         )
     )["reportOpinions"]
-    transport = (await gql.data(OPINIONS, {"c": c}, token=w.transport_leader.token))["reportOpinions"]
+    transport = (await gql.data(OPINIONS, {"c": c}, token=w.transport_leader.token))[
+        "reportOpinions"
+    ]
 
     assert [o["id"] for o in nodes(first)] == made[:2]
     assert first["pageInfo"]["hasNextPage"] is True

@@ -246,6 +246,15 @@ async def world(server, gql, owner_db) -> World:
         "agendaItem"
     ]["id"]
     await ok(gql, ANNOUNCE, {"m": meeting}, host)
+    # 实名制: the host asks for a level and lifts it again (meeting.verificationChanged)
+    for level in ("PHONE_VERIFIED", "UNVERIFIED"):
+        await ok(
+            gql,
+            "mutation($m: ID!, $r: Verification!) { setMeetingVerification(meetingId: $m, "
+            "requiredVerification: $r) { meeting { id } errors { field code message } } }",
+            {"m": meeting, "r": level},
+            host,
+        )
     await ok(gql, INVITE, {"m": meeting, "u": [participant.gid], "r": "REPRESENTATIVE"}, host)
     await ok(gql, REGISTER, {"m": meeting}, people["registrant"].token)
     await ok(gql, START, {"m": meeting}, host)

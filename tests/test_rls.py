@@ -103,6 +103,7 @@ async def populate(server, gql) -> object:
     await populate_hearings(server, gql, county)
     await populate_decisions(server, gql, county)
     await populate_inquiries(server, gql, county)
+    await populate_identity(server, gql, county)
     return county
 
 
@@ -217,6 +218,36 @@ async def populate_inquiries(server, gql, county) -> None:
         "giverId": leader.gid,
     }
     await inq.ok(gql, inq.ENTER_OPINION, {"i": entry}, admin)
+
+
+async def populate_identity(server, gql, county) -> None:
+    """实名制: a staff ID check, an SMS code, and an OpenID Connect provider with a sign-in
+    through it (against the fake provider of tests/oidc_provider)."""
+    from tests import oidc_provider
+    from tests.authz_matrix import World, complete_oidc_sign_in
+
+    citizen = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    checked = await gql.data(
+        "mutation($u: ID!) { recordRealNameCheck(input: {userId: $u}) { errors { code } } }",
+        {"u": citizen.gid},
+        token=county.admin.token,
+    )
+    assert checked["recordRealNameCheck"]["errors"] == [], checked
+    sent = await gql.data(
+        'mutation { requestSmsCode(phone: "13900001111") { errors { code } } }',
+        tenant=county.slug,
+    )
+    assert sent["requestSmsCode"]["errors"] == [], sent
+    await oidc_provider.shared()
+    world = World(server, gql, None, county, "ANONYMOUS", None)  # type: ignore[arg-type]
+    answer = await complete_oidc_sign_in(world)
+    done = await gql.data(
+        "mutation($s: String!, $c: String!) { completeOidcSignIn(state: $s, code: $c) "
+        "{ errors { code } } }",
+        {"s": answer["state"], "c": answer["code"]},
+        tenant=county.slug,
+    )
+    assert done["completeOidcSignIn"]["errors"] == [], done
 
 
 async def populate_cases(server, gql, county, township: int) -> None:

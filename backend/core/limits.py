@@ -179,6 +179,7 @@ class Action(enum.Enum):
     REGISTER = "register"
     REDEEM = "redeem"  # voting codes: the "user" key is the county (backend.meetings.codes)
     CASE_INTAKE = "case_intake"  # raising a case (件), signed in or anonymous
+    SMS_CODE = "sms_code"  # sending a sign-in code: the "user" key is the county and number
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,30 @@ class Role(enum.Enum):
     CITIZEN = "CITIZEN"  # 群众
 
 
+class Verification(enum.Enum):
+    """How surely a person's identity is known (实名制 levels), weakest first: a meeting,
+    poll or hearing may require one (`at_least`)."""
+
+    UNVERIFIED = "UNVERIFIED"  # 未验证
+    PHONE_VERIFIED = "PHONE_VERIFIED"  # 手机号已验证 (an SMS code was answered)
+    REAL_NAME_VERIFIED = "REAL_NAME_VERIFIED"  # 已实名 (OIDC provider or staff ID check)
+
+    @property
+    def rank(self) -> int:
+        return _VERIFICATION_RANK[self]
+
+    def at_least(self, required: Verification) -> bool:
+        return self.rank >= required.rank
+
+
+_VERIFICATION_RANK = {level: i for i, level in enumerate(Verification)}
+VERIFICATION_LABELS: dict[Verification, str] = {
+    Verification.UNVERIFIED: "未验证",
+    Verification.PHONE_VERIFIED: "手机号验证",
+    Verification.REAL_NAME_VERIFIED: "实名认证",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Grant:
     """One role held, scoped to an org unit subtree (`org_path`), or county-wide when None."""
@@ -71,6 +95,9 @@ class Principal:
     display_name: str | None = None
     request_id: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # The account's verification level (实名制), resolved with its grants and cached with
+    # them: checking a meeting's or poll's requirement costs no query.
+    verification: Verification = Verification.UNVERIFIED
 
     @property
     def is_authenticated(self) -> bool:

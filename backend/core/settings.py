@@ -141,6 +141,22 @@ class Settings(BaseSettings):
     # (a village office's collector enters a queue of cases at once: one batch item each).
     rate_case_intake_user: str = "30/60s"
     rate_case_intake_address: str = "120/60s"
+    # SMS sign-in codes (backend.people.sms): per phone number (resends) and per address.
+    rate_sms_code_user: str = "1/60s"
+    rate_sms_code_address: str = "120/60s"
+    # The SMS gateway, "package.module:Class" (constructed with no arguments, reading its
+    # own configuration from the environment); unset: LogGateway, which writes messages
+    # to the log (development, tests: never in production).
+    sms_gateway: str | None = None
+    sms_code_ttl_seconds: int = Field(default=300, ge=30, le=3600)
+    sms_code_max_attempts: int = Field(default=5, ge=1, le=20)
+    # A first SMS sign-in with a number the county does not know creates a citizen (群众)
+    # account for it (docs/identity.md); False: only existing accounts may sign in so.
+    sms_sign_up: bool = True
+    # OpenID Connect sign-in (backend.people.oidc): how long a started sign-in may take,
+    # and the timeout of each call to the county's provider.
+    oidc_login_ttl_seconds: int = Field(default=600, ge=60, le=3600)
+    oidc_http_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     # How often each process sweeps for case deadlines to remind of (0: never).
     case_reminder_seconds: float = Field(default=600.0, ge=0)
     rate_max_keys: int = Field(default=100_000, ge=100)
@@ -176,6 +192,8 @@ class Settings(BaseSettings):
         "rate_redeem_address",
         "rate_case_intake_user",
         "rate_case_intake_address",
+        "rate_sms_code_user",
+        "rate_sms_code_address",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

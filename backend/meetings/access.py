@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import DomainError
-from backend.core.security import Principal
+from backend.core.security import VERIFICATION_LABELS, Principal, Verification
 from backend.meetings import personal_data as _personal_data  # noqa: F401  (registers the section)
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.models import (
@@ -25,6 +25,29 @@ from backend.people.models import Role
 from tenants.models import OrgUnit
 
 MANAGER_ROLES = (Role.TENANT_ADMIN, Role.DEPARTMENT_STAFF)
+
+
+def require_verification(
+    have: Verification, required: Verification, *, field: str, what: str = "参加本次会议"
+) -> None:
+    """The one check of a meeting's or poll's verification requirement (实名制): refused
+    with VERIFICATION_REQUIRED naming the level needed. `have` comes with the principal
+    (or the participant's row, for staff acting for a person): no query of its own."""
+    if not have.at_least(required):
+        raise DomainError(
+            Code.VERIFICATION_REQUIRED,
+            f"{what}须先完成{VERIFICATION_LABELS[required]}（{required.value}）",
+            field=field,
+        )
+
+
+def poll_requirement(
+    meeting_required: Verification, poll_required: Verification | None
+) -> Verification:
+    """What a poll's voters need: the poll's own level when stricter than the meeting's."""
+    if poll_required is None or meeting_required.at_least(poll_required):
+        return meeting_required
+    return poll_required
 
 
 async def get_meeting(session: AsyncSession, meeting_id: int, *, lock: bool = False) -> Meeting:

@@ -26,4 +26,7 @@ class MeetingErrorCode(enum.Enum):
     ALREADY_HIDDEN = "ALREADY_HIDDEN"
     RECORD_SEALED = "RECORD_SEALED"
     INVALID_CODE = "INVALID_CODE"  # a voting code that is unknown, used or revoked
+    # 实名制: the person's verification level is below what the meeting or poll requires;
+    # the message names the level needed.
+    VERIFICATION_REQUIRED = "VERIFICATION_REQUIRED"
     RATE_LIMITED = "RATE_LIMITED"  # too many actions too fast (backend.core.limits)

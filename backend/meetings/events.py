@@ -38,11 +38,17 @@ class MeetingCreated(TypedDict):
     venueId: int | None
     hostUnitId: int
     capacity: int | None
+    requiredVerification: NotRequired[str]  # 实名制 level needed, when not UNVERIFIED
 
 
 @shape
 class MeetingStateChanged(TypedDict):
     state: str
+
+
+@shape
+class MeetingVerificationChanged(TypedDict):
+    requiredVerification: str  # 实名制 level now needed to register, check in, vote, score
 
 
 @shape
@@ -108,6 +114,7 @@ class PollChanged(TypedDict):
     state: str
     counts: list[int]
     totalVotes: int
+    requiredVerification: NotRequired[str]  # a stricter level than the meeting's
 
 
 @shape
@@ -227,6 +234,9 @@ class MeetingEvent(EventNames):
 
     MEETING_CREATED = Logged("meeting.created", MeetingCreated, "创建会议")
     MEETING_STATE_CHANGED = Logged("meeting.stateChanged", MeetingStateChanged, "会议状态变更")
+    MEETING_VERIFICATION_CHANGED = Logged(
+        "meeting.verificationChanged", MeetingVerificationChanged, "变更参会实名要求"
+    )
     PARTICIPANT_INVITED = Logged("participant.invited", ParticipantsInvited, "邀请参会人")
     PARTICIPANT_REGISTERED = Logged("participant.registered", ParticipantRegistered, "报名参会")
     PARTICIPANT_CHECKED_IN = Logged("participant.checkedIn", ParticipantCheckedIn, "签到")

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.base import Base, TenantOwned, Timestamped, enum_column, id_column
+from backend.core.security import Verification as Verification
 
 
 class MeetingKind(enum.Enum):
@@ -70,6 +71,10 @@ class Meeting(TenantOwned, Timestamped, Base):
     minutes: Mapped[str | None] = mapped_column(Text)
     sealed_hash: Mapped[str | None] = mapped_column(String(64))
     sealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # 实名制: the verification level a person needs to register, check in and vote.
+    required_verification: Mapped[Verification] = mapped_column(
+        enum_column(Verification), server_default=text("'UNVERIFIED'")
+    )
 
 
 class ParticipantRole(enum.Enum):
@@ -170,6 +175,8 @@ class Poll(TenantOwned, Timestamped, Base):
     total_votes: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A stricter level than the meeting's for this poll; None: the meeting's.
+    required_verification: Mapped[Verification | None] = mapped_column(enum_column(Verification))
 
 
 class Vote(TenantOwned, Base):

@@ -11,7 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import DomainError
 from backend.core.security import Principal
-from backend.meetings.access import get_meeting, is_host, require_host, require_state
+from backend.meetings.access import (
+    get_meeting,
+    is_host,
+    require_host,
+    require_state,
+    require_verification,
+)
 from backend.meetings.codes import require_meeting_scope
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.events import (
@@ -98,6 +104,7 @@ async def register(session: AsyncSession, principal: Principal, *, meeting_id: i
     meeting = await get_meeting(session, meeting_id, lock=True)  # serialises capacity checks
     await require_meeting_scope(session, principal, meeting.id)
     require_state(meeting, MeetingState.ANNOUNCED, MeetingState.LIVE, action="报名")
+    require_verification(principal.verification, meeting.required_verification, field="meetingId")
     if await find_participant(session, meeting.id, user_id) is not None:
         raise DomainError(
             Code.ALREADY_REGISTERED, "您已报名或已受邀参加本次会议", field="meetingId"
@@ -144,9 +151,17 @@ async def check_in(
         if meeting.mode is MeetingMode.IN_PERSON:
             raise DomainError(Code.INVALID, "现场会议须由工作人员现场签到", field="meetingId")
         mode = "ONLINE"
+        require_verification(
+            principal.verification, meeting.required_verification, field="meetingId"
+        )
     else:
         await require_host(session, principal, meeting)
         mode = "IN_PERSON"
+        # Staff check a person in: the person's own level counts (a staff ID check at the
+        # venue, recordRealNameCheck, raises it first).
+        level = await session.scalar(select(User.verification).where(User.id == user_id))
+        if level is not None:
+            require_verification(level, meeting.required_verification, field="userId")
     p = await find_participant(session, meeting.id, user_id)
     if p is None:
         raise DomainError(Code.NOT_PARTICIPANT, "该用户未受邀也未报名本次会议", field="userId")

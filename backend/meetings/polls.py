@@ -14,9 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.db import driver_connection
 from backend.core.errors import DomainError
-from backend.core.security import Principal
+from backend.core.security import Principal, Verification
 from backend.core.validation import clean_text
-from backend.meetings.access import get_meeting, require_host, require_state
+from backend.meetings.access import (
+    get_meeting,
+    poll_requirement,
+    require_host,
+    require_state,
+    require_verification,
+)
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.events import MeetingEvent, PollChanged, PollTally, VoteCast
 from backend.meetings.models import (
@@ -36,7 +42,7 @@ from realtime.writer import StreamWriter
 
 
 def poll_snapshot(p: Poll) -> PollChanged:
-    return {
+    snapshot: PollChanged = {
         "id": p.id,
         "question": p.question,
         "kind": p.kind.value,
@@ -47,6 +53,9 @@ def poll_snapshot(p: Poll) -> PollChanged:
         "counts": p.counts,
         "totalVotes": p.total_votes,
     }
+    if p.required_verification is not None:
+        snapshot["requiredVerification"] = p.required_verification.value
+    return snapshot
 
 
 async def create_poll(
@@ -59,6 +68,7 @@ async def create_poll(
     options: list[str],
     max_choices: int | None,
     eligibility: Eligibility,
+    required_verification: Verification | None = None,
 ) -> Poll:
     meeting = await get_meeting(session, meeting_id)
     await require_host(session, principal, meeting)
@@ -87,6 +97,7 @@ async def create_poll(
         state=PollState.DRAFT,
         counts=[0] * len(clean_options),
         total_votes=0,
+        required_verification=required_verification,
     )
     session.add(poll)
     await session.flush()
@@ -169,6 +180,7 @@ class _PendingVote:
     choices: list[int]
     key: str
     outcome: VoteOutcome
+    verification: Verification = Verification.UNVERIFIED
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +192,7 @@ class _PollRow:
     options: list[str]
     max_choices: int
     eligibility: Eligibility
+    required: Verification = Verification.UNVERIFIED
 
 
 def validate_choices(poll: Poll | _PollRow, choices: Sequence[int]) -> None:
@@ -220,7 +233,17 @@ async def cast_vote(
         tenant_id=tenant_id,
         stream=stream_of(meeting_id),
         kind=VOTE_OPERATION,
-        payload=[tenant_id, meeting_id, poll_id, user_id, list(choices), key],
+        # The voter's verification level travels with the vote (from the principal, cached
+        # with its grants): the batch checks the poll's requirement without a query per vote.
+        payload=[
+            tenant_id,
+            meeting_id,
+            poll_id,
+            user_id,
+            list(choices),
+            key,
+            principal.verification.value,
+        ],
     )
     return VoteOutcome.from_wire(result)
 
@@ -230,7 +253,9 @@ def run_vote(writer: StreamWriter, wire: list[Any]) -> asyncio.Future[dict[str, 
     batch; the future is answered (the outcome as JSON) once that batch has committed. A
     future, not a coroutine: a vote handed over from another worker costs the owner no
     task (`realtime.owners` answers from the future)."""
-    tenant_id, meeting_id, poll_id, user_id, choices, key = wire
+    tenant_id, meeting_id, poll_id, user_id, choices, key = wire[:6]
+    # (a vote handed over by a worker of the previous release carries no level)
+    level = wire[6] if len(wire) > 6 else Verification.UNVERIFIED.value
 
     async def op(session: AsyncSession) -> tuple[list[EventDraft], VoteOutcome]:
         # Queued only: the batch's votes on this poll are checked and written together,
@@ -243,7 +268,13 @@ def run_vote(writer: StreamWriter, wire: list[Any]) -> asyncio.Future[dict[str, 
             )
         outcome = VoteOutcome()  # filled in by _write_votes before the batch commits
         polls[poll_id].append(
-            _PendingVote(user_id=user_id, choices=list(choices), key=key, outcome=outcome)
+            _PendingVote(
+                user_id=user_id,
+                choices=list(choices),
+                key=key,
+                outcome=outcome,
+                verification=Verification(level),
+            )
         )
         return [], outcome
 
@@ -257,6 +288,8 @@ def run_vote(writer: StreamWriter, wire: list[Any]) -> asyncio.Future[dict[str, 
 # while the batch runs the stream is locked, so it makes two round trips, not one per step.
 _POLL_AND_VOTERS = """
 SELECT p.meeting_id, p.state, p.options::text AS options, p.max_choices, p.eligibility,
+       p.required_verification,
+       (SELECT m.required_verification FROM meetings m WHERE m.id = p.meeting_id) AS meeting_rv,
        v.user_id, v.role, v.checked_in, v.is_active
 FROM polls p
 LEFT JOIN LATERAL (
@@ -318,6 +351,12 @@ async def _write_votes(
         options=orjson.loads(rows[0]["options"]),
         max_choices=rows[0]["max_choices"],
         eligibility=Eligibility(rows[0]["eligibility"]),
+        required=poll_requirement(
+            Verification(rows[0]["meeting_rv"]),
+            Verification(rows[0]["required_verification"])
+            if rows[0]["required_verification"]
+            else None,
+        ),
     )
     if poll.state is not PollState.OPEN:
         return _refuse_all(
@@ -342,6 +381,13 @@ async def _write_votes(
             refused[vote.user_id] = DomainError(
                 Code.NOT_ELIGIBLE, "账号已停用，不能投票", field="pollId"
             )
+        elif not vote.verification.at_least(poll.required):
+            try:
+                require_verification(
+                    vote.verification, poll.required, field="pollId", what="参加本次表决"
+                )
+            except DomainError as error:
+                refused[vote.user_id] = error
         elif voter is not None and is_eligible(
             poll.eligibility, ParticipantRole(voter["role"]), voter["checked_in"]
         ):

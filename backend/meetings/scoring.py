@@ -33,9 +33,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.db import driver_connection
 from backend.core.errors import DomainError
-from backend.core.security import Principal
+from backend.core.security import Principal, Verification
 from backend.core.validation import clean_text
-from backend.meetings.access import get_meeting, is_host, require_host, require_state
+from backend.meetings.access import (
+    get_meeting,
+    is_host,
+    require_host,
+    require_state,
+    require_verification,
+)
 from backend.meetings.errors import MeetingErrorCode as Code
 from backend.meetings.events import (
     MEETING_EVENTS,
@@ -621,7 +627,7 @@ async def cast_ballot(
     if sheet.state is not ScoringState.OPEN:
         raise DomainError(Code.SCORING_CLOSED, "测评已结束", field="sheetId")
     values = validate_answers(sheet, answers)
-    await _require_eligible(session, sheet, user_id)
+    await _require_eligible(session, sheet, user_id, principal.verification)
     counted = await session.scalar(
         select(ScoringReceipt.id).where(
             ScoringReceipt.sheet_id == sheet_id, ScoringReceipt.user_id == user_id
@@ -633,12 +639,26 @@ async def cast_ballot(
     return BallotStatus.PENDING
 
 
-async def _require_eligible(session: AsyncSession, sheet: ScoringSheet, user_id: int) -> None:
-    p = await session.scalar(
-        select(Participant).where(
-            Participant.meeting_id == sheet.meeting_id, Participant.user_id == user_id
-        )
+async def _require_eligible(
+    session: AsyncSession, sheet: ScoringSheet, user_id: int, verification: Verification
+) -> None:
+    """The participant may score (and reaches the meeting's verification level: 实名制,
+    read in the same query)."""
+    required = (
+        select(Meeting.required_verification)
+        .where(Meeting.id == sheet.meeting_id)
+        .scalar_subquery()
     )
+    row = (
+        await session.execute(
+            select(Participant, required).where(
+                Participant.meeting_id == sheet.meeting_id, Participant.user_id == user_id
+            )
+        )
+    ).first()
+    p = row[0] if row is not None else None
+    if row is not None:
+        require_verification(verification, row[1], field="sheetId", what="参加本次测评")
     checked_in = p is not None and p.checked_in_at is not None
     if p is not None and is_eligible(sheet.eligibility, p.role, checked_in):
         return

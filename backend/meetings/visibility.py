@@ -165,7 +165,7 @@ def _queue(p: dict[str, Any], view: Hashable, state: MeetingStreamState) -> dict
 
 _MEETING_FIELDS = (
     "id", "title", "kind", "mode", "state", "startsAt", "endsAt", "venueId", "hostUnitId",
-    "capacity",
+    "capacity", "requiredVerification",
 )  # fmt: skip
 E = MeetingEvent
 #: What a viewer outside the host view (participant, public) sees of each type: the payload
@@ -173,6 +173,7 @@ E = MeetingEvent
 OUTSIDE_HOST: dict[EventKey[Any], Shown | None] = {
     E.MEETING_CREATED: _only(*_MEETING_FIELDS),
     E.MEETING_STATE_CHANGED: _as_recorded,
+    E.MEETING_VERIFICATION_CHANGED: _as_recorded,  # a public condition of taking part
     E.PARTICIPANT_INVITED: _participants,
     E.PARTICIPANT_REGISTERED: _participants,
     E.PARTICIPANT_CHECKED_IN: _participants,

@@ -6,6 +6,7 @@ that holds them (PIPL), so a person active in two counties has an account in eac
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import (
@@ -26,6 +27,15 @@ from backend.core.base import Base, TenantOwned, Timestamped, enum_column, id_co
 
 # Roles are checked by every layer (backend.core.security's Principal); memberships store them.
 from backend.core.security import Role as Role
+from backend.core.security import Verification as Verification
+
+
+class VerificationMethod(enum.Enum):
+    """How a verification level was reached (实名制)."""
+
+    SMS = "SMS"  # an SMS code sent to the account's number was answered
+    OIDC = "OIDC"  # an OpenID Connect provider (政务服务 account) vouched for the person
+    STAFF_CHECK = "STAFF_CHECK"  # staff checked an ID document at a venue (现场核验身份证件)
 
 
 class User(TenantOwned, Timestamped, Base):
@@ -52,6 +62,103 @@ class User(TenantOwned, Timestamped, Base):
     # Set when the account is erased at the person's request (backend.people.personal_data):
     # its name and number are blanked and it can never sign in or be reactivated again.
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # 实名制: the level reached so far and how (the full history: IdentityVerification).
+    # A change bumps credentials_version (trigger of migration 0018): principals carry it.
+    verification: Mapped[Verification] = mapped_column(
+        enum_column(Verification), server_default=text("'UNVERIFIED'")
+    )
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verification_method: Mapped[VerificationMethod | None] = mapped_column(
+        enum_column(VerificationMethod)
+    )
+
+
+class IdentityVerification(TenantOwned, Base):
+    """One verification of a person's identity: the level it proved, how (`method`), by
+    what (`source`: the OIDC issuer, or the venue of a staff check) and by whom (the staff
+    member, for a staff check). Personal data: exported and erased with the account."""
+
+    __tablename__ = "identity_verifications"
+
+    id: Mapped[int] = id_column()
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    level: Mapped[Verification] = mapped_column(enum_column(Verification))
+    method: Mapped[VerificationMethod] = mapped_column(enum_column(VerificationMethod))
+    source: Mapped[str | None] = mapped_column(String(300))
+    venue_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("venues.id"))
+    verified_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(String(200))
+    verified_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()")
+    )
+
+
+class SmsCode(TenantOwned, Base):
+    """A sign-in code sent by SMS (短信验证码): only its keyed hash is stored, with the
+    number's hash; valid for `SMS_CODE_TTL`, single use, `attempts` wrong answers allowed."""
+
+    __tablename__ = "sms_codes"
+
+    id: Mapped[int] = id_column()
+    phone_hash: Mapped[str] = mapped_column(String(64), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("now()")
+    )
+
+
+class OidcProvider(TenantOwned, Timestamped, Base):
+    """A county's OpenID Connect provider (a province's 政务服务 account): one per county.
+    The client secret is write-only through the API."""
+
+    __tablename__ = "oidc_providers"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    id: Mapped[int] = id_column()
+    name: Mapped[str] = mapped_column(String(100))
+    issuer: Mapped[str] = mapped_column(String(300))
+    client_id: Mapped[str] = mapped_column(String(200))
+    client_secret: Mapped[str] = mapped_column(String(500))
+    redirect_uri: Mapped[str] = mapped_column(String(500))
+    scopes: Mapped[str] = mapped_column(String(200), server_default=text("'openid'"))
+    # The ID token claim that says the provider checked the person's real name (e.g.
+    # "real_name_verified": true); None: the provider does not say.
+    real_name_claim: Mapped[str | None] = mapped_column(String(100))
+    enabled: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+
+
+class OidcLogin(TenantOwned, Base):
+    """A sign-in in progress with the county's provider: its `state`'s hash, the nonce and
+    the PKCE verifier, for `OIDC_LOGIN_TTL`; used once."""
+
+    __tablename__ = "oidc_logins"
+
+    id: Mapped[int] = id_column()
+    state_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str] = mapped_column(String(100))
+    code_verifier: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OidcIdentity(TenantOwned, Timestamped, Base):
+    """An account's identity at the county's provider (issuer + subject), so the next
+    sign-in through it finds the same account."""
+
+    __tablename__ = "oidc_identities"
+    __table_args__ = (UniqueConstraint("tenant_id", "issuer", "subject"),)
+
+    id: Mapped[int] = id_column()
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(200))
 
 
 class Membership(TenantOwned, Timestamped, Base):

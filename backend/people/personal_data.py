@@ -33,11 +33,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.audit import service as audit
 from backend.core.db import Database
 from backend.core.errors import DomainError
-from backend.core.security import Principal, Role
+from backend.core.security import Principal, Role, Verification
 from backend.core.validation import clean_text
 from backend.people.errors import PeopleErrorCode as Code
-from backend.people.models import Membership, RefreshToken, User
+from backend.people.models import (
+    IdentityVerification,
+    Membership,
+    OidcIdentity,
+    RefreshToken,
+    SmsCode,
+    User,
+)
 from backend.people.passwords import Passwords
+from backend.people.service import SignInRules
+from backend.people.sms import SmsRules, phone_hash, spend_code
 
 #: The name an erased account shows wherever a name is looked up (records, lists).
 ERASED_NAME = "已注销用户"
@@ -88,6 +97,7 @@ async def _account(session: AsyncSession, user: User) -> dict[str, Any]:
         "displayName": user.display_name,
         "phone": user.phone,
         "isActive": user.is_active,
+        "verification": user.verification.value,
         "createdAt": _iso(user.created_at),
         "erasedAt": _iso(user.erased_at),
         "roles": [
@@ -107,8 +117,70 @@ async def _sessions(session: AsyncSession, user: User) -> list[dict[str, Any]]:
     return [{"signedInAt": _iso(c), "expiresAt": _iso(e), "revokedAt": _iso(r)} for c, e, r in rows]
 
 
+async def _identity(session: AsyncSession, user: User) -> dict[str, Any]:
+    """实名制: every verification, and the provider identities linked to the account."""
+    checks = (
+        await session.scalars(
+            select(IdentityVerification)
+            .where(IdentityVerification.user_id == user.id)
+            .order_by(IdentityVerification.id)
+        )
+    ).all()
+    links = (
+        await session.execute(
+            select(OidcIdentity.issuer, OidcIdentity.subject, OidcIdentity.created_at)
+            .where(OidcIdentity.user_id == user.id)
+            .order_by(OidcIdentity.id)
+        )
+    ).all()
+    return {
+        "level": user.verification.value,
+        "verifiedAt": _iso(user.verified_at),
+        "verifications": [
+            {
+                "level": c.level.value,
+                "method": c.method.value,
+                "source": c.source,
+                "venueId": c.venue_id,
+                "verifiedBy": c.verified_by,
+                "note": c.note,
+                "at": _iso(c.verified_at),
+            }
+            for c in checks
+        ],
+        "providerAccounts": [
+            {"issuer": issuer, "subject": subject, "linkedAt": _iso(at)}
+            for issuer, subject, at in links
+        ],
+    }
+
+
+async def _erase_identity(session: AsyncSession, user: User) -> int:
+    """Drop the verifications, the provider links and any SMS code sent to the number; the
+    account's level goes back to UNVERIFIED (with the number gone, nothing is verified)."""
+    touched = 0
+    for table, where in (
+        (IdentityVerification, IdentityVerification.user_id == user.id),
+        (OidcIdentity, OidcIdentity.user_id == user.id),
+    ):
+        result = await session.execute(delete(table).where(where))
+        touched += result.rowcount or 0  # type: ignore[attr-defined]
+    if user.phone:
+        result = await session.execute(
+            delete(SmsCode).where(SmsCode.phone_hash == phone_hash(user.phone))
+        )
+        touched += result.rowcount or 0  # type: ignore[attr-defined]
+    await session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(verification=Verification.UNVERIFIED, verified_at=None, verification_method=None)
+    )
+    return touched
+
+
 register_section(PersonalDataSection("account", "账户与角色", _account))
 register_section(PersonalDataSection("sessions", "登录会话", _sessions))
+register_section(PersonalDataSection("identity", "实名认证", _identity, _erase_identity))
 
 
 def _may_see(principal: Principal, user_id: int) -> None:
@@ -223,13 +295,47 @@ async def erase_person(
 
 
 async def erase_own_account(
-    db: Database, passwords: Passwords, principal: Principal, *, password: str, reason: str
+    db: Database,
+    passwords: Passwords,
+    principal: Principal,
+    *,
+    password: str | None,
+    reason: str,
+    sms_code: str | None = None,
+    sms: tuple[SignInRules, SmsRules] | None = None,
 ) -> None:
     """The person erases their own account, confirming with their password (checked off the
-    event loop with no connection held, as sign-in does), then `erase_person` in one
-    transaction. A wrong password erases nothing."""
+    event loop with no connection held, as sign-in does) or with an SMS code sent to their
+    number (`requestSmsCode`: an account made by SMS or OpenID Connect sign-in has no
+    password), then `erase_person` in one transaction. A wrong password or code erases
+    nothing (a wrong code is counted, as at sign-in)."""
     user_id = principal.require_user()
     tenant_id = principal.require_tenant()
+    if sms_code is not None and password is None:
+        if sms is None:
+            raise TypeError("erase_own_account needs the sign-in and SMS rules for a code")
+        sign_in_rules, sms_rules = sms
+
+        async def erase_with_code(session: AsyncSession) -> DomainError | None:
+            user = await _user(session, user_id, lock=True)
+            if user.phone is None or not await spend_code(
+                session,
+                tenant_id=tenant_id,
+                e164=user.phone,
+                answer=sms_code.strip(),
+                sign_in=sign_in_rules,
+                rules=sms_rules,
+            ):
+                return DomainError(Code.INVALID_SMS_CODE, "验证码错误或已过期", field="smsCode")
+            await erase_person(session, principal, user_id=user_id, reason=reason)
+            return None
+
+        refused = await db.run(erase_with_code, tenant_id=tenant_id, user_id=user_id)
+        if refused is not None:
+            raise refused
+        return
+    if password is None:
+        raise DomainError(Code.INVALID, "请输入密码或短信验证码", field="password")
 
     async def read_hash(session: AsyncSession) -> str | None:
         return (await _user(session, user_id)).password_hash

@@ -151,6 +151,7 @@ class PrincipalResolver:
             grants=account.grants,
             display_name=account.display_name,
             request_id=request_id,
+            verification=account.verification,
         )
         return Resolved(
             principal,

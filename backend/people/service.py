@@ -19,6 +19,7 @@ from backend.core.errors import DomainError
 from backend.core.security import (
     Grant,
     Principal,
+    Verification,
     encode_access_token,
     new_opaque_token,
     token_digest,
@@ -97,7 +98,7 @@ async def insert_user(
     *,
     tenant_id: int,
     display_name: str,
-    phone: str,
+    phone: str | None,
     password: str | None,
     passwords: Passwords | None = None,
     password_hash: str | None = None,
@@ -105,15 +106,17 @@ async def insert_user(
     """Add an account to the county. Its password is either given in clear (`password`,
     checked against the policy and hashed in `passwords`' pool: the caller's transaction
     waits, so this is for administrators' low-volume paths) or already hashed
-    (`password_hash`, from `new_password`, hashed before any transaction opened)."""
+    (`password_hash`, from `new_password`, hashed before any transaction opened). An
+    account without a number (`phone` None) is one an OpenID Connect provider vouches for
+    (backend.people.oidc) or a meeting's voting code."""
     name = clean_text(
         display_name, field="displayName", code=Code.INVALID, label="姓名", max_length=50
     )
-    e164 = normalise_phone(phone)
+    e164 = normalise_phone(phone) if phone is not None else None
     if password is not None:
         _check_password(password)
     taken = select(exists().where(User.tenant_id == tenant_id, User.phone == e164))
-    if await session.scalar(taken):
+    if e164 is not None and await session.scalar(taken):
         raise DomainError(Code.DUPLICATE_PHONE, "该手机号码已注册", field="phone")
     if password is not None:
         if passwords is None:
@@ -327,6 +330,7 @@ class Account:
     grants: tuple[Grant, ...]
     credentials_version: int
     session_epoch: int
+    verification: Verification = Verification.UNVERIFIED
 
 
 async def load_account(session: AsyncSession, user_id: int) -> Account | None:
@@ -339,6 +343,7 @@ async def load_account(session: AsyncSession, user_id: int) -> Account | None:
                 User.display_name,
                 User.credentials_version,
                 User.session_epoch,
+                User.verification,
                 Membership.role,
                 Membership.org_unit_id,
                 OrgUnit.path,
@@ -363,6 +368,7 @@ async def load_account(session: AsyncSession, user_id: int) -> Account | None:
         grants=grants,
         credentials_version=first.credentials_version,
         session_epoch=first.session_epoch,
+        verification=first.verification,
     )
 
 
@@ -846,3 +852,9 @@ async def list_users(
     if after_id is not None:
         query = query.where(User.id > after_id)
     return list((await session.scalars(query)).all())
+
+
+# The sign-in machinery other ways of signing in share (backend.people.sms, .oidc): one
+# throttle per number, one way of issuing tokens.
+count_sign_in_attempt = _count_attempt
+issue_tokens = _issue

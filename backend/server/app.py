@@ -44,8 +44,10 @@ from backend.meetings.access import MeetingDirectory
 from backend.meetings.polls import VOTE_OPERATION, run_vote
 from backend.meetings.scoring import BallotMixer
 from backend.meetings.timers import TimerScheduler
+from backend.people.oidc import OidcClient
 from backend.people.passwords import Passwords
 from backend.people.principals import PrincipalResolver
+from backend.people.sms import LogGateway, load_gateway
 from backend.record.seal import Sealer
 from backend.record.verify import VerificationCache
 from backend.server.graphiql import ASSETS, graphiql_html
@@ -292,7 +294,11 @@ def create_app(
                 threads=settings.password_hash_threads, nice=settings.password_hash_nice
             ),
             clock=the_clock,
+            sms=load_gateway(settings.sms_gateway),
+            oidc=OidcClient(timeout=settings.oidc_http_timeout_seconds),
         )
+        if settings.environment == "production" and isinstance(services.sms, LogGateway):
+            log.warning("SMS_GATEWAY is not set: sign-in codes go to the log only")
         if not settings.broadcast_url.startswith("memory://"):
             # Rate budgets shared by every worker and host on this Redis (falling back to
             # each process's own while Redis is away).
@@ -318,6 +324,7 @@ def create_app(
             await principals.stop()
             await db.dispose()
             services.passwords.close()
+            await services.oidc.close()
             worker_exited()
 
     graphql = YishiGraphQL(

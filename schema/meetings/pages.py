@@ -33,7 +33,7 @@ _MEETING = [
     _M.c[name]
     for name in (
         "id kind mode state title description starts_at ends_at capacity minutes "
-        "sealed_hash sealed_at venue_id host_unit_id"
+        "sealed_hash sealed_at venue_id host_unit_id required_verification"
     ).split()
 ]
 _VENUE = [_V.c[name] for name in "id level name address org_unit_id".split()]
@@ -100,8 +100,9 @@ def _node(t: tuple[Any, ...], venue: bool, unit: bool) -> Meeting:
         sealed_at=t[11],
         venue_db_id=t[12],
         host_unit_db_id=t[13],
+        required_verification=t[14],
     )
-    at = 14
+    at = 15
     if venue:
         attach(
             node,

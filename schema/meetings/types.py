@@ -21,6 +21,7 @@ from realtime.streams import RESYNC_TYPE
 from schema.context import Info
 from schema.errors import UserError
 from schema.pages import MISSING, plain, prefetched, prefetched_value
+from schema.people.types import Verification
 from schema.relay import (
     Connection,
     DatabaseNode,
@@ -168,6 +169,10 @@ class Poll(DatabaseNode, relay.Node):
     state: PollState = strawberry.field(description="DRAFT, OPEN or CLOSED.")
     counts: list[int] = strawberry.field(description="Votes per option (exact once closed).")
     total_votes: int = strawberry.field(description="Number of voters.")
+    required_verification: Verification | None = strawberry.field(
+        description="The verification level (实名制) voters need when stricter than the "
+        "meeting's; null: the meeting's."
+    )
 
     @classmethod
     def from_model(cls, p: models.Poll) -> Poll:
@@ -181,6 +186,7 @@ class Poll(DatabaseNode, relay.Node):
             state=p.state,
             counts=list(p.counts),
             total_votes=p.total_votes,
+            required_verification=p.required_verification,
         )
 
     @classmethod
@@ -368,6 +374,9 @@ class Meeting(DatabaseNode, relay.Node):
     minutes: str | None = strawberry.field(description="Minutes (会议纪要) written by the host.")
     sealed_hash: str | None = strawberry.field(description="Final hash of the sealed record.")
     sealed_at: datetime | None = strawberry.field(description="When the record was sealed.")
+    required_verification: Verification = strawberry.field(
+        description="The verification level (实名制) needed to register, check in and vote."
+    )
     venue_db_id: strawberry.Private[int | None]
     host_unit_db_id: strawberry.Private[int]
 
@@ -394,6 +403,7 @@ class Meeting(DatabaseNode, relay.Node):
             minutes=m.minutes,
             sealed_hash=m.sealed_hash,
             sealed_at=m.sealed_at,
+            required_verification=m.required_verification,
             venue_db_id=m.venue_id,
             host_unit_db_id=m.host_unit_id,
         )
@@ -729,6 +739,9 @@ def _poll_from_payload(p: dict[str, Any]) -> Poll:
         state=models.PollState(p["state"]),
         counts=p["counts"],
         total_votes=p["totalVotes"],
+        required_verification=models.Verification(p["requiredVerification"])
+        if p.get("requiredVerification")
+        else None,
     )
 
 
@@ -782,7 +795,9 @@ _TIMER_TYPES = frozenset(
 )
 #: The meeting's event types `meetingLive` does not show (the `events` subscription and the
 #: record do); every other type has a member of `MeetingLiveData`.
-NOT_IN_MEETING_LIVE = frozenset({E.MEETING_CREATED, E.VOTE_CAST, E.SCORE_CAST})
+NOT_IN_MEETING_LIVE = frozenset(
+    {E.MEETING_CREATED, E.MEETING_VERIFICATION_CHANGED, E.VOTE_CAST, E.SCORE_CAST}
+)
 _PARTICIPANT_CHANGES: dict[str, str] = {
     E.PARTICIPANT_INVITED: "INVITED",
     E.PARTICIPANT_REGISTERED: "REGISTERED",

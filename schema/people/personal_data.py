@@ -13,6 +13,8 @@ from strawberry.scalars import JSON
 from backend.core.security import Principal
 from backend.people import personal_data
 from backend.people.errors import PeopleErrorCode as Code
+from backend.people.service import SignInRules
+from backend.people.sms import SmsRules
 from schema.context import Info
 from schema.mutations import mutate, mutate_workflow
 from schema.people.api import PeopleResultPayload, UserPayload
@@ -69,15 +71,32 @@ class PersonalDataMutations:
     async def erase_my_account(
         self,
         info: Info,
-        password: Annotated[str, strawberry.argument(description="Your current password.")],
+        password: Annotated[
+            str | None,
+            strawberry.argument(description="Your current password (or give smsCode)."),
+        ] = None,
         reason: Annotated[
             str, strawberry.argument(description="Why (kept in the audit log), ≤ 500 characters.")
         ] = "本人申请注销",
+        sms_code: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Instead of the password: a code sent to your number by "
+                "requestSmsCode (accounts made by SMS or 统一身份认证 sign-in have no password)."
+            ),
+        ] = None,
     ) -> PeopleResultPayload:
+        settings = info.context.services.settings
         _, errors = await mutate_workflow(
             info,
             lambda db, p: personal_data.erase_own_account(
-                db, info.context.services.passwords, p, password=password, reason=reason
+                db,
+                info.context.services.passwords,
+                p,
+                password=password,
+                reason=reason,
+                sms_code=sms_code,
+                sms=(SignInRules.from_settings(settings), SmsRules.from_settings(settings)),
             ),
         )
         return PeopleResultPayload(ok=not errors, errors=people_errors(errors))

@@ -17,6 +17,7 @@ from schema.context import Info
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import Meeting, MeetingError, MeetingKind, MeetingMode
 from schema.mutations import mutate
+from schema.people.types import Verification
 
 
 @strawberry.input(description="Schedule a meeting (as a draft).")
@@ -32,6 +33,11 @@ class CreateMeetingInput:
     starts_at: datetime = strawberry.field(description="Start, with time zone.")
     ends_at: datetime | None = strawberry.field(default=None, description="End, with time zone.")
     capacity: int | None = strawberry.field(default=None, description="Registration limit.")
+    required_verification: Verification = strawberry.field(
+        default=Verification.UNVERIFIED,
+        description="The verification level (实名制) a person needs to register, check in "
+        "and vote (听证会 often require REAL_NAME_VERIFIED).",
+    )
 
 
 @strawberry.type(description="Result of a meeting change.")
@@ -77,6 +83,7 @@ class LifecycleMutations:
                 starts_at=input.starts_at,
                 ends_at=input.ends_at,
                 capacity=input.capacity,
+                required_verification=input.required_verification,
             )
 
         meeting, errors = await mutate(info, run)
@@ -92,6 +99,29 @@ class LifecycleMutations:
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
     ) -> MeetingPayload:
         return await _transition(info, meeting_id, "announce")
+
+    @strawberry.mutation(
+        description="Change the verification level (实名制) the meeting asks of those who "
+        "register, check in, vote and score. Hosts; until the meeting closes."
+    )
+    async def set_meeting_verification(
+        self,
+        info: Info,
+        meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
+        required_verification: Annotated[
+            Verification, strawberry.argument(description="The level now needed.")
+        ],
+    ) -> MeetingPayload:
+        meeting, errors = await mutate(
+            info,
+            lambda s, p: lifecycle.set_required_verification(
+                s,
+                p,
+                meeting_id=decode(meeting_id, "Meeting", "meetingId"),
+                level=required_verification,
+            ),
+        )
+        return meeting_payload(meeting, errors)
 
     @strawberry.mutation(description="Start the meeting (LIVE): polls, comments and timers work.")
     async def start_meeting(

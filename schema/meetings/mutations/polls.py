@@ -15,6 +15,7 @@ from schema.context import Context, Info
 from schema.meetings.mutations.common import decode, payload_errors
 from schema.meetings.types import Eligibility, MeetingError, Poll, PollKind
 from schema.mutations import StreamUnit, mutate, mutate_on_stream
+from schema.people.types import Verification
 
 
 @strawberry.type(description="Result of a poll change.")
@@ -88,6 +89,13 @@ class PollMutations:
         eligibility: Annotated[
             Eligibility, strawberry.argument(description="Who may vote.")
         ] = models.Eligibility.ATTENDEES,
+        required_verification: Annotated[
+            Verification | None,
+            strawberry.argument(
+                description="A stricter verification level (实名制) than the meeting's for "
+                "this poll's voters; null: the meeting's."
+            ),
+        ] = None,
     ) -> PollPayload:
         poll, errors = await mutate(
             info,
@@ -100,6 +108,7 @@ class PollMutations:
                 options=options,
                 max_choices=max_choices,
                 eligibility=eligibility,
+                required_verification=required_verification,
             ),
         )
         return PollPayload(
