@@ -19,6 +19,8 @@ from strawberry.types import ExecutionContext
 
 from backend.core.settings import Settings
 from realtime.ws.wiring import OperationCheck, SocketGraphQL
+from schema.agenda.mutations import AgendaMutations
+from schema.agenda.queries import AgendaQueries
 from schema.audit.api import AuditQueries
 from schema.calendar.api import CalendarMutations, CalendarQueries
 from schema.cases.analytics import CaseAnalyticsQueries
@@ -26,6 +28,8 @@ from schema.cases.mutations import CaseMutations
 from schema.cases.queries import CaseQueries
 from schema.cases.subscriptions import CaseSubscriptions
 from schema.context import socket_context
+from schema.disclosure.mutations import DisclosureMutations
+from schema.disclosure.queries import DisclosureQueries
 from schema.errors import ErrorPolicy
 from schema.input_checks import InputChecks, refuse_bad_input
 from schema.limits import (
@@ -60,6 +64,8 @@ class Query(
     CalendarQueries,
     CaseQueries,
     CaseAnalyticsQueries,
+    AgendaQueries,
+    DisclosureQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -80,6 +86,8 @@ class Mutation(
     VotingCodeMutations,
     CalendarMutations,
     CaseMutations,
+    AgendaMutations,
+    DisclosureMutations,
 ):
     pass
 

@@ -1,5 +1,15 @@
 """Every table, imported in one place so Alembic and the RLS test see the whole schema."""
 
+from backend.agenda.models import (
+    CatalogueAdjustment,
+    CatalogueItem,
+    ConsultationCatalogue,
+    LivelihoodEvaluation,
+    LivelihoodProgress,
+    LivelihoodProject,
+    LivelihoodRound,
+    LivelihoodVote,
+)
 from backend.audit.models import AuditEntry
 from backend.calendar.models import CalendarDay, CalendarState, CalendarYear, LocalClosure
 from backend.cases.models import (
@@ -12,6 +22,7 @@ from backend.cases.models import (
     TopicRule,
 )
 from backend.core.base import Base
+from backend.disclosure.models import InformationRequest, Publication
 from backend.meetings.models import (
     AgendaItem,
     Comment,
@@ -50,8 +61,17 @@ __all__ = [
     "CaseReply",
     "CaseSuggester",
     "CaseTerm",
+    "CatalogueAdjustment",
+    "CatalogueItem",
     "Comment",
+    "ConsultationCatalogue",
     "Event",
+    "InformationRequest",
+    "LivelihoodEvaluation",
+    "LivelihoodProgress",
+    "LivelihoodProject",
+    "LivelihoodRound",
+    "LivelihoodVote",
     "LocalClosure",
     "LoginThrottle",
     "Material",
@@ -61,6 +81,7 @@ __all__ = [
     "Participant",
     "PlatformOperator",
     "Poll",
+    "Publication",
     "RefreshToken",
     "ScoringBallot",
     "ScoringReceipt",
