@@ -82,7 +82,7 @@ async def file_request(
 ) -> InformationRequest:
     """A request, filed by the requester online (received today) or entered by county
     staff from a letter or a visit (`received_on`: the day it was received, not in the
-    future and within the past year)."""
+    future; the register may be filled in late, the clock still runs from receipt)."""
     user_id = principal.require_user()
     tenant_id = principal.require_tenant()
     now = today()
@@ -91,10 +91,8 @@ async def file_request(
             raise DomainError(
                 Code.INVALID, "网上提交的申请以提交当日为收到日期", field="receivedOn"
             )
-        if received_on > now or received_on < now - timedelta(days=366):
-            raise DomainError(
-                Code.INVALID, "收到日期不能晚于今天，也不能早于一年前", field="receivedOn"
-            )
+        if received_on > now or received_on.year < 2000:
+            raise DomainError(Code.INVALID, "收到日期不能晚于今天", field="receivedOn")
     received = received_on or now
     clean_phone = clean_text(
         phone, field="phone", code=Code.INVALID, label="联系电话", max_length=20, required=False

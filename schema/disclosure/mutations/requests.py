@@ -28,7 +28,7 @@ class InformationRequestInput:
     received_on: date | None = strawberry.field(
         default=None,
         description="收到申请之日, for a paper request entered by county staff (not in the "
-        "future, within the past year); null: today.",
+        "future); null: today.",
     )
 
 
