@@ -93,7 +93,7 @@ async def test_a_catalogue_is_drafted_approved_published_and_public_only_then(
     error = await refused(gql, PUBLISH_CATALOGUE, {"c": c}, county.admin.token)
     assert error["code"] == "INVALID_STATE"
     # and every change is on the catalogue's stream
-    assert await _events(owner_db, public["stream"]) == [
+    assert await _events(owner_db, f"catalogue:{db_id(c)}") == [
         "catalogue.created",
         "catalogue.itemAdded",
         "catalogue.itemAdded",
@@ -174,7 +174,7 @@ async def test_an_adjustment_needs_a_reason_and_records_what_changed(server, gql
     assert error["code"] == "INVALID_STATE"
     after = await county_rows(owner_db, county.id)
     assert after["catalogue_adjustments"] == before["catalogue_adjustments"] + 2
-    types = await _events(owner_db, catalogue["stream"])
+    types = await _events(owner_db, f"catalogue:{db_id(catalogue['id'])}")
     assert types[-2:] == ["catalogue.itemAdjusted", "catalogue.itemAdjusted"]
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 
 import strawberry
@@ -10,7 +11,6 @@ import strawberry
 from backend.agenda import models
 from backend.agenda.errors import AgendaErrorCode as _Code
 from backend.agenda.reading import CatalogueView, ProjectView, RoundView
-from backend.agenda.stream import catalogue_stream, livelihood_stream
 from schema.errors import UserError
 from schema.relay import to_global_id
 
@@ -112,7 +112,9 @@ class ConsultationCatalogue:
     approved_at: datetime | None = strawberry.field(description="When it was approved (审定).")
     published_at: datetime | None = strawberry.field(description="When it was published.")
     items: list[CatalogueItem] = strawberry.field(description="Its items, by quarter.")
-    stream: str = strawberry.field(description="Its stream for `events`: catalogue:<id>.")
+    stream: str = strawberry.field(
+        description="Its stream for `streamEvents` and `events`: catalogue:<its global id>."
+    )
 
     @classmethod
     def from_view(cls, view: CatalogueView) -> ConsultationCatalogue:
@@ -150,7 +152,7 @@ class ConsultationCatalogue:
                 )
                 for item, name in view.items
             ],
-            stream=catalogue_stream(c.id),
+            stream=f"catalogue:{to_global_id('ConsultationCatalogue', c.id)}",
         )
 
 
@@ -198,11 +200,14 @@ class LivelihoodProject:
         description="Its own monthly reports, oldest first (a parent's stop counting once "
         "it has children)."
     )
-    children: list[LivelihoodProject] = strawberry.field(description="Its sub-projects.")
+    parent_id: strawberry.ID | None = strawberry.field(
+        description="The project it is a sub-project of (null: a top-level project)."
+    )
+    depth: int = strawberry.field(description="0 for a top-level project, 1 below it, …")
     evaluation: EvaluationSummary = strawberry.field(description="Year-end satisfaction.")
 
     @classmethod
-    def from_view(cls, view: ProjectView) -> LivelihoodProject:
+    def from_view(cls, view: ProjectView, depth: int = 0) -> LivelihoodProject:
         p = view.project
         sat = view.satisfaction
         good = sat.get(models.Satisfaction.SATISFIED, 0)
@@ -230,7 +235,8 @@ class LivelihoodProject:
                 )
                 for r in view.reports
             ],
-            children=[cls.from_view(c) for c in sorted(view.children, key=lambda c: c.project.id)],
+            parent_id=_gid("LivelihoodProject", p.parent_id),
+            depth=depth,
             evaluation=EvaluationSummary(
                 satisfied=good,
                 basically_satisfied=fair,
@@ -241,6 +247,12 @@ class LivelihoodProject:
                 ),
             ),
         )
+
+
+def _tree(views: list[ProjectView], depth: int) -> Iterator[LivelihoodProject]:
+    for view in views:
+        yield LivelihoodProject.from_view(view, depth)
+        yield from _tree(sorted(view.children, key=lambda c: c.project.id), depth + 1)
 
 
 @strawberry.type(description="A year's 民生实事 (people's livelihood projects, 群众开单).")
@@ -257,12 +269,15 @@ class LivelihoodRound:
     vote_closes_at: datetime | None = strawberry.field(description="Voting window end.")
     my_votes: int = strawberry.field(description="How many projects the caller voted for.")
     projects: list[LivelihoodProject] = strawberry.field(
-        description="Top-level projects, most votes first, with their sub-projects."
+        description="Every project in tree order: each top-level project (most votes first) "
+        "followed by its sub-projects, depth first (`parentId`, `depth`)."
     )
     as_of: date | None = strawberry.field(
         description="The month progress is shown as of (null: the latest reports)."
     )
-    stream: str = strawberry.field(description="Its stream for `events`: livelihood:<id>.")
+    stream: str = strawberry.field(
+        description="Its stream for `streamEvents` and `events`: livelihood:<its global id>."
+    )
 
     @classmethod
     def from_view(cls, view: RoundView, as_of: date | None) -> LivelihoodRound:
@@ -276,7 +291,7 @@ class LivelihoodRound:
             vote_opens_at=r.vote_opens_at,
             vote_closes_at=r.vote_closes_at,
             my_votes=view.my_votes,
-            projects=[LivelihoodProject.from_view(p) for p in view.projects],
+            projects=list(_tree(view.projects, 0)),
             as_of=as_of,
-            stream=livelihood_stream(r.id),
+            stream=f"livelihood:{to_global_id('LivelihoodRound', r.id)}",
         )

@@ -11,7 +11,6 @@ import strawberry
 from backend.cases.masking import mask_name, mask_phone
 from backend.disclosure import models
 from backend.disclosure.errors import DisclosureErrorCode as _Code
-from backend.disclosure.stream import publication_stream, request_stream
 from schema.errors import UserError
 from schema.relay import to_global_id
 
@@ -55,7 +54,9 @@ class Publication:
     published_at: datetime | None = strawberry.field(description="When it went out.")
     withdrawn_at: datetime | None = strawberry.field(description="When it was withdrawn.")
     withdrawn_reason: str | None = strawberry.field(description="Why (public).")
-    stream: str = strawberry.field(description="Its stream for `events`: publication:<id>.")
+    stream: str = strawberry.field(
+        description="Its stream for `streamEvents` and `events`: publication:<its global id>."
+    )
 
     @classmethod
     def from_row(cls, row: Any) -> Publication:
@@ -68,7 +69,7 @@ class Publication:
             published_at=row.published_at,
             withdrawn_at=row.withdrawn_at,
             withdrawn_reason=row.withdrawn_reason,
-            stream=publication_stream(row.id),
+            stream=f"publication:{to_global_id('Publication', row.id)}",
         )
 
 
@@ -99,7 +100,9 @@ class InformationRequest:
     overdue: bool = strawberry.field(
         description="Unanswered and past its due day (today, county time), or answered late."
     )
-    stream: str = strawberry.field(description="Its stream for `events`: inforequest:<id>.")
+    stream: str = strawberry.field(
+        description="Its stream for `streamEvents` and `events`: inforequest:<its global id>."
+    )
 
     @classmethod
     def from_row(cls, row: Any, *, mine: bool, today: date) -> InformationRequest:
@@ -122,5 +125,5 @@ class InformationRequest:
             reply_text=row.reply_text,
             answered_on=row.answered_on,
             overdue=(row.answered_on or today) > due,
-            stream=request_stream(row.id),
+            stream=f"inforequest:{to_global_id('InformationRequest', row.id)}",
         )

@@ -37,14 +37,9 @@ mutation($i: ID!, $m: ID!) {{ linkCatalogueItemMeeting(itemId: $i, meetingId: $m
   catalogue {{ {CATALOGUE_FIELDS} }} itemId {ERR} }} }}"""
 
 PROJECT_FIELDS = """id title description status reviewReason voteCount votedByMe weight
-  leadUnitId progress derived reports { month percent milestones note }
+  leadUnitId progress derived parentId depth reports { month percent milestones note }
   evaluation { satisfied basicallySatisfied dissatisfied total satisfactionRate }"""
-# three levels of sub-projects
-TREE = (
-    f"{PROJECT_FIELDS} children {{ {PROJECT_FIELDS} children {{ {PROJECT_FIELDS} "
-    f"children {{ {PROJECT_FIELDS} }} }} }}"
-)
-ROUND_FIELDS = f"id year title state maxVotes voteOpensAt voteClosesAt myVotes asOf stream projects {{ {TREE} }}"
+ROUND_FIELDS = f"id year title state maxVotes voteOpensAt voteClosesAt myVotes asOf stream projects {{ {PROJECT_FIELDS} }}"
 ROUND = f"query($y: Int!, $m: String) {{ livelihoodRound(year: $y, asOfMonth: $m) {{ {ROUND_FIELDS} }} }}"
 OPEN_ROUND = f"""
 mutation($y: Int!, $t: String!) {{ openLivelihoodRound(year: $y, title: $t) {{
