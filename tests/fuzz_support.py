@@ -282,11 +282,11 @@ async def seed_county(server: LiveServer, gql: Any, label: str) -> World:
     await ok(gql, PUBLISH, {"m": published}, admin)
     world.meetings["RECORD_PUBLISHED"] = published
     await _seed_cases(gql, world)
-    await _seed_agenda(gql, world)
+    await _seed_agenda(server, gql, world)
     return world
 
 
-async def _seed_agenda(gql: Any, world: World) -> None:
+async def _seed_agenda(server: LiveServer, gql: Any, world: World) -> None:
     """The annual agenda and 政务公开 in the states the workflows reach: a published
     catalogue with an adjusted item, a 民生实事 round adopted with a weighted sub-project and
     a month's progress (and a proposal not shortlisted), a published, a withdrawn and a
@@ -295,7 +295,12 @@ async def _seed_agenda(gql: Any, world: World) -> None:
 
     m, admin, units = world.marker, world.admin.token, world.units
     citizen = world.accounts["CITIZEN"].token
-    staff = world.accounts["DEPARTMENT_STAFF"].token
+    # 政务公开 is the county's business: its staff hold a county-wide grant
+    staff = (
+        await make_user(
+            server, world.county, roles=[(Role.DEPARTMENT_STAFF, None)], name=f"{m}公开办"
+        )
+    ).token
     made = await ok(gql, a.CREATE_CATALOGUE, {"y": 2027, "t": f"{m}协商目录"}, admin)
     c = made["catalogue"]["id"]
     item = await ok(
