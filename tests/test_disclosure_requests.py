@@ -268,3 +268,16 @@ async def test_a_provisional_period_is_recounted_when_the_county_closes_a_day(
         f"inforequest:{db_id(r['id'])}",
     )
     assert json.loads(payload)["extendedDueOn"] == moved.isoformat()
+
+
+async def test_requests_filed_at_once_get_distinct_numbers(server, gql):
+    import asyncio
+
+    county = await make_county(server)
+    citizens = [await make_user(server, county, roles=[(Role.CITIZEN, None)]) for _ in range(4)]
+    results = await asyncio.gather(
+        *(gql.data(FILE_REQUEST, {"i": request_input()}, token=c.token) for c in citizens)
+    )
+    numbers = sorted(r["fileInformationRequest"]["request"]["number"] for r in results)
+    year = today().year
+    assert numbers == [f"{year}-{i:05d}" for i in range(1, 5)]

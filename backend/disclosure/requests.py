@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.calendar import load_calendar, on_calendar_changed
@@ -101,6 +101,12 @@ async def file_request(
         raise DomainError(Code.INVALID, "联系电话只能包含数字", field="phone")
     rule = await _rule(session, tenant_id, "disclosure.reply_period", "receivedOn")
     due, provisional = await _add(session, tenant_id, received, rule.value)
+    # numbers are drawn one at a time per county (a transaction-scoped lock), so two
+    # requests filed at once never get the same number
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext('information_requests.number'), :t)"),
+        {"t": tenant_id},
+    )
     year_count = await session.scalar(
         select(func.count())
         .select_from(InformationRequest)
