@@ -19,6 +19,8 @@ from strawberry.types import ExecutionContext
 
 from backend.core.settings import Settings
 from realtime.ws.wiring import OperationCheck, SocketGraphQL
+from schema.agenda.mutations import AgendaMutations
+from schema.agenda.queries import AgendaQueries
 from schema.audit.api import AuditQueries
 from schema.calendar.api import CalendarMutations, CalendarQueries
 from schema.cases.analytics import CaseAnalyticsQueries
@@ -28,6 +30,8 @@ from schema.cases.subscriptions import CaseSubscriptions
 from schema.context import socket_context
 from schema.decisions.mutations import DecisionMutations
 from schema.decisions.queries import DecisionQueries
+from schema.disclosure.mutations import DisclosureMutations
+from schema.disclosure.queries import DisclosureQueries
 from schema.errors import ErrorPolicy
 from schema.hearings.mutations import HearingMutations
 from schema.hearings.queries import HearingQueries
@@ -71,6 +75,8 @@ class Query(
     HearingQueries,
     DecisionQueries,
     InquiryQueries,
+    AgendaQueries,
+    DisclosureQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -95,6 +101,8 @@ class Mutation(
     HearingMutations,
     DecisionMutations,
     InquiryMutations,
+    AgendaMutations,
+    DisclosureMutations,
 ):
     pass
 

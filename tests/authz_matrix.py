@@ -1251,6 +1251,177 @@ async def rate_report_opinion(w: World) -> dict[str, Any]:
     }
 
 
+# -- the annual agenda and 政务公开 (tests/factories/agenda.py) ------------------------------
+
+
+async def _catalogue(w: World, *, approved: bool = False) -> dict[str, Any]:
+    from tests.factories.agenda import ADD_ITEM, APPROVE_CATALOGUE, CREATE_CATALOGUE, item_input
+
+    made = await w.as_admin(CREATE_CATALOGUE, {"y": 2027, "t": "2027年度协商目录"})
+    c = made["catalogue"]["id"]
+    added = await w.as_admin(ADD_ITEM, {"c": c, "i": item_input(w.county.root_gid)})
+    if approved:
+        await w.as_admin(APPROVE_CATALOGUE, {"c": c})
+    return {"catalogue": c, "item": added["itemId"]}
+
+
+async def create_consultation_catalogue(w: World) -> dict[str, Any]:
+    return {"year": 2027, "title": "2027年度协商目录"}
+
+
+async def add_catalogue_item(w: World) -> dict[str, Any]:
+    from tests.factories.agenda import CREATE_CATALOGUE, item_input
+
+    made = await w.as_admin(CREATE_CATALOGUE, {"y": 2027, "t": "目录"})
+    return {"catalogueId": made["catalogue"]["id"], "input": item_input(w.county.root_gid)}
+
+
+async def approve_consultation_catalogue(w: World) -> dict[str, Any]:
+    return {"catalogueId": (await _catalogue(w))["catalogue"]}
+
+
+async def publish_consultation_catalogue(w: World) -> dict[str, Any]:
+    return {"catalogueId": (await _catalogue(w, approved=True))["catalogue"]}
+
+
+async def adjust_catalogue_item(w: World) -> dict[str, Any]:
+    item = (await _catalogue(w, approved=True))["item"]
+    return {"itemId": item, "reason": "因防汛推迟", "plannedQuarter": 3}
+
+
+async def link_catalogue_item_meeting(w: World) -> dict[str, Any]:
+    item = (await _catalogue(w, approved=True))["item"]
+    return {"itemId": item, "meetingId": await w.meeting("DRAFT")}
+
+
+async def _round(w: World, stage: str) -> dict[str, Any]:
+    """A 民生实事 round at `stage`: COLLECTING (one proposal), SHORTLISTED, VOTING,
+    VOTE_CLOSED, ADOPTED or EVALUATING."""
+    from tests.factories.agenda import (
+        ADOPT,
+        CLOSE_VOTING,
+        OPEN_EVALUATION,
+        OPEN_ROUND,
+        OPEN_VOTING,
+        PROPOSE,
+        REVIEW,
+        later,
+    )
+
+    r = (await w.as_admin(OPEN_ROUND, {"y": 2027, "t": "2027年民生实事"}))["round"]["id"]
+    p = (await w.as_admin(PROPOSE, {"r": r, "t": "加装电梯", "d": "群众开单"}))["projectId"]
+    stages = ["COLLECTING", "SHORTLISTED", "VOTING", "VOTE_CLOSED", "ADOPTED", "EVALUATING"]
+    steps = [
+        (REVIEW, {"p": p, "s": True}),
+        (OPEN_VOTING, {"r": r, "c": later()}),
+        (CLOSE_VOTING, {"r": r}),
+        (ADOPT, {"r": r, "p": [p]}),
+        (OPEN_EVALUATION, {"r": r}),
+    ]
+    for query, variables in steps[: stages.index(stage)]:
+        await w.as_admin(query, variables)
+    return {"round": r, "project": p}
+
+
+async def open_livelihood_round(w: World) -> dict[str, Any]:
+    return {"year": 2027, "title": "2027年民生实事"}
+
+
+async def propose_livelihood_project(w: World) -> dict[str, Any]:
+    from tests.factories.agenda import OPEN_ROUND
+
+    r = (await w.as_admin(OPEN_ROUND, {"y": 2027, "t": "2027年民生实事"}))["round"]["id"]
+    return {"roundId": r, "title": "修缮村道", "description": "群众开单"}
+
+
+async def review_livelihood_proposal(w: World) -> dict[str, Any]:
+    project = (await _round(w, "COLLECTING"))["project"]
+    return {"projectId": project, "shortlisted": False, "reason": "已列入其他规划"}
+
+
+async def open_livelihood_voting(w: World) -> dict[str, Any]:
+    from tests.factories.agenda import later
+
+    return {"roundId": (await _round(w, "SHORTLISTED"))["round"], "closesAt": later()}
+
+
+async def vote_livelihood_project(w: World) -> dict[str, Any]:
+    return {"projectId": (await _round(w, "VOTING"))["project"]}
+
+
+async def close_livelihood_voting(w: World) -> dict[str, Any]:
+    return {"roundId": (await _round(w, "VOTING"))["round"]}
+
+
+async def adopt_livelihood_projects(w: World) -> dict[str, Any]:
+    made = await _round(w, "VOTE_CLOSED")
+    return {"roundId": made["round"], "projectIds": [made["project"]]}
+
+
+async def add_livelihood_subproject(w: World) -> dict[str, Any]:
+    return {"parentId": (await _round(w, "ADOPTED"))["project"], "title": "一期", "weight": "1"}
+
+
+async def report_livelihood_progress(w: World) -> dict[str, Any]:
+    return {
+        "projectId": (await _round(w, "ADOPTED"))["project"],
+        "month": "2027-03",
+        "percent": "20",
+        "milestones": ["开工"],
+    }
+
+
+async def open_livelihood_evaluation(w: World) -> dict[str, Any]:
+    return {"roundId": (await _round(w, "ADOPTED"))["round"]}
+
+
+async def evaluate_livelihood_project(w: World) -> dict[str, Any]:
+    return {"projectId": (await _round(w, "EVALUATING"))["project"], "satisfaction": "SATISFIED"}
+
+
+async def draft_publication(w: World) -> dict[str, Any]:
+    return {"title": "政务动态", "body": "内容", "category": "NEWS"}
+
+
+async def _publication(w: World, *, published: bool) -> str:
+    """A draft written by a staff member (so that any administrator may review it)."""
+    from tests.factories.agenda import APPROVE, DRAFT
+
+    author = await w.account(Role.DEPARTMENT_STAFF)
+    data = await w.gql.data(DRAFT, {"t": "公告", "b": "内容", "c": "NEWS"}, token=author.token)
+    p = data["draftPublication"]["publication"]["id"]
+    if published:
+        await w.as_admin(APPROVE, {"p": p})
+    return p
+
+
+async def approve_publication(w: World) -> dict[str, Any]:
+    return {"publicationId": await _publication(w, published=False)}
+
+
+async def withdraw_publication(w: World) -> dict[str, Any]:
+    return {"publicationId": await _publication(w, published=True), "reason": "信息有误"}
+
+
+async def file_information_request(w: World) -> dict[str, Any]:
+    return {"input": {"name": "王小明", "phone": "13812345678", "description": "资金明细"}}
+
+
+async def _request(w: World) -> str:
+    from tests.factories.agenda import FILE_REQUEST
+
+    data = await w.as_admin(FILE_REQUEST, {"i": {"name": "王小明", "description": "资金明细"}})
+    return data["request"]["id"]
+
+
+async def extend_information_request(w: World) -> dict[str, Any]:
+    return {"requestId": await _request(w), "workingDays": 10, "reason": "需调取档案"}
+
+
+async def answer_information_request(w: World) -> dict[str, Any]:
+    return {"requestId": await _request(w), "replyType": "DISCLOSED", "text": "见附件"}
+
+
 # -- the matrix -------------------------------------------------------------------------------
 
 #: A meeting change: the row itself and its event on the meeting's stream.
@@ -1574,6 +1745,63 @@ MATRIX: dict[str, Row] = {
     "dispatchReportOpinion": Row(ADMIN, dispatch_report_opinion, EVENT),
     "answerReportOpinion": Row(HOSTS, answer_report_opinion, EVENT),
     "rateReportOpinion": Row(MEMBERS, rate_report_opinion, EVENT),
+    # the annual agenda (协商目录, 民生实事): county staff run it, the county office approves,
+    # publishes and adopts, members propose, vote and evaluate
+    "createConsultationCatalogue": Row(
+        HOSTS,
+        create_consultation_catalogue,
+        {"consultation_catalogues": 1, "event_streams": 1, **EVENT},
+        other_county=OWN,
+    ),
+    "addCatalogueItem": Row(HOSTS, add_catalogue_item, {"catalogue_items": 1, **EVENT}),
+    "approveConsultationCatalogue": Row(ADMIN, approve_consultation_catalogue, EVENT),
+    "publishConsultationCatalogue": Row(ADMIN, publish_consultation_catalogue, EVENT),
+    "adjustCatalogueItem": Row(HOSTS, adjust_catalogue_item, {"catalogue_adjustments": 1, **EVENT}),
+    "linkCatalogueItemMeeting": Row(HOSTS, link_catalogue_item_meeting, EVENT),
+    "openLivelihoodRound": Row(
+        HOSTS,
+        open_livelihood_round,
+        {"livelihood_rounds": 1, "event_streams": 1, **EVENT},
+        other_county=OWN,
+    ),
+    "proposeLivelihoodProject": Row(
+        MEMBERS, propose_livelihood_project, {"livelihood_projects": 1, **EVENT}
+    ),
+    "reviewLivelihoodProposal": Row(HOSTS, review_livelihood_proposal, EVENT),
+    "openLivelihoodVoting": Row(HOSTS, open_livelihood_voting, EVENT),
+    "voteLivelihoodProject": Row(
+        MEMBERS, vote_livelihood_project, {"livelihood_votes": 1, **EVENT}
+    ),
+    "closeLivelihoodVoting": Row(HOSTS, close_livelihood_voting, EVENT),
+    "adoptLivelihoodProjects": Row(ADMIN, adopt_livelihood_projects, EVENT),
+    "addLivelihoodSubproject": Row(
+        HOSTS, add_livelihood_subproject, {"livelihood_projects": 1, **EVENT}
+    ),
+    "reportLivelihoodProgress": Row(
+        HOSTS, report_livelihood_progress, {"livelihood_progress": 1, **EVENT}
+    ),
+    "openLivelihoodEvaluation": Row(HOSTS, open_livelihood_evaluation, EVENT),
+    "evaluateLivelihoodProject": Row(
+        MEMBERS, evaluate_livelihood_project, {"livelihood_evaluations": 1, **EVENT}
+    ),
+    # 政务公开: staff draft and answer; a county-wide administrator reviews, withdraws and
+    # extends; any member files a request
+    "draftPublication": Row(
+        HOSTS,
+        draft_publication,
+        {"publications": 1, "event_streams": 1, **EVENT},
+        other_county=OWN,
+    ),
+    "approvePublication": Row(ADMIN, approve_publication, EVENT),
+    "withdrawPublication": Row(ADMIN, withdraw_publication, EVENT),
+    "fileInformationRequest": Row(
+        MEMBERS,
+        file_information_request,
+        {"information_requests": 1, "event_streams": 1, **EVENT},
+        other_county=OWN,
+    ),
+    "extendInformationRequest": Row(ADMIN, extend_information_request, EVENT),
+    "answerInformationRequest": Row(HOSTS, answer_information_request, EVENT),
     # hot mutations (schema.mutations.mutate_on_stream): operators are refused first; a
     # 测评票 waits in memory for its mixing batch, so nothing is written yet
     "castVote": Row(MEMBERS, cast_vote, {"votes": 1, **EVENT}, operator=FORBIDDEN),

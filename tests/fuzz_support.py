@@ -287,6 +287,7 @@ async def seed_county(server: LiveServer, gql: Any, label: str) -> World:
     await _seed_hearings(gql, world)
     await _seed_decisions(gql, world)
     await _seed_inquiries(gql, world)
+    await _seed_agenda(server, gql, world)
     return world
 
 
@@ -365,6 +366,68 @@ async def _seed_inquiries(gql: Any, world: World) -> None:
     opinion = entered["opinion"]["id"]
     await inq.ok(gql, inq.REVIEW, {"o": opinion, "a": True}, admin)
     await inq.ok(gql, inq.DISPATCH, {"o": opinion, "h": "TO_HANDLE"}, admin)
+
+
+async def _seed_agenda(server: LiveServer, gql: Any, world: World) -> None:
+    """The annual agenda and 政务公开 in the states the workflows reach: a published
+    catalogue with an adjusted item, a 民生实事 round adopted with a weighted sub-project and
+    a month's progress (and a proposal not shortlisted), a published, a withdrawn and a
+    draft publication, and two requests (one extended, one answered)."""
+    from tests.factories import agenda as a
+
+    m, admin, units = world.marker, world.admin.token, world.units
+    citizen = world.accounts["CITIZEN"].token
+    # 政务公开 is the county's business: its staff hold a county-wide grant
+    staff = (
+        await make_user(
+            server, world.county, roles=[(Role.DEPARTMENT_STAFF, None)], name=f"{m}公开办"
+        )
+    ).token
+    made = await ok(gql, a.CREATE_CATALOGUE, {"y": 2027, "t": f"{m}协商目录"}, admin)
+    c = made["catalogue"]["id"]
+    item = await ok(
+        gql, a.ADD_ITEM, {"c": c, "i": a.item_input(units["department"], topic=f"{m}停车难")},
+        admin,
+    )  # fmt: skip
+    await ok(gql, a.APPROVE_CATALOGUE, {"c": c}, admin)
+    await ok(gql, a.PUBLISH_CATALOGUE, {"c": c}, admin)
+    await ok(gql, a.ADJUST_ITEM, {"i": item["itemId"], "r": f"{m}调整理由", "q": 3}, admin)
+    r = (await ok(gql, a.OPEN_ROUND, {"y": 2027, "t": f"{m}民生实事"}, admin))["round"]["id"]
+    chosen = (await ok(gql, a.PROPOSE, {"r": r, "t": f"{m}加装电梯", "d": f"{m}开单"}, citizen))[
+        "projectId"
+    ]
+    dropped = (await ok(gql, a.PROPOSE, {"r": r, "t": f"{m}广场", "d": f"{m}开单"}, citizen))[
+        "projectId"
+    ]
+    await ok(gql, a.REVIEW, {"p": chosen, "s": True}, admin)
+    await ok(gql, a.REVIEW, {"p": dropped, "s": False, "r": f"{m}未入围理由"}, admin)
+    await ok(gql, a.OPEN_VOTING, {"r": r, "c": a.later()}, admin)
+    await ok(gql, a.VOTE, {"p": chosen}, citizen)
+    await ok(gql, a.CLOSE_VOTING, {"r": r}, admin)
+    await ok(gql, a.ADOPT, {"r": r, "p": [chosen]}, admin)
+    sub = (await ok(gql, a.ADD_SUB, {"p": chosen, "t": f"{m}一期", "w": "2"}, admin))["projectId"]
+    await ok(gql, a.REPORT, {"p": sub, "m": "2027-03", "c": "30", "s": [f"{m}开工"]}, admin)
+    for title, state in (("已发布", "PUBLISHED"), ("已撤回", "WITHDRAWN"), ("草稿", "DRAFT")):
+        p = (await ok(gql, a.DRAFT, {"t": f"{m}{title}", "b": f"{m}正文", "c": "NEWS"}, staff))[
+            "publication"
+        ]["id"]
+        if state != "DRAFT":
+            await ok(gql, a.APPROVE, {"p": p}, admin)
+        if state == "WITHDRAWN":
+            await ok(gql, a.WITHDRAW, {"p": p, "r": f"{m}撤回理由"}, admin)
+    for answered in (False, True):
+        request = (
+            await ok(
+                gql,
+                a.FILE_REQUEST,
+                {"i": {"name": f"{m}王", "phone": "13812345678", "description": f"{m}申请"}},
+                citizen,
+            )
+        )["request"]["id"]
+        if answered:
+            await ok(gql, a.ANSWER, {"r": request, "t": "NOT_EXIST", "x": f"{m}答复"}, staff)
+        else:
+            await ok(gql, a.EXTEND, {"r": request, "d": 5, "why": f"{m}延期理由"}, admin)
 
 
 async def _seed_cases(gql: Any, world: World) -> None:
@@ -513,6 +576,12 @@ NODE_TABLES = {
     "inquiry_questions": "InquiryQuestion",
     "opinion_collections": "OpinionCollection",
     "report_opinions": "ReportOpinion",
+    "consultation_catalogues": "ConsultationCatalogue",
+    "catalogue_items": "CatalogueItem",
+    "livelihood_rounds": "LivelihoodRound",
+    "livelihood_projects": "LivelihoodProject",
+    "publications": "Publication",
+    "information_requests": "InformationRequest",
 }
 
 

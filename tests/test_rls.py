@@ -104,6 +104,7 @@ async def populate(server, gql) -> object:
     await populate_decisions(server, gql, county)
     await populate_inquiries(server, gql, county)
     await populate_identity(server, gql, county)
+    await populate_agenda(server, gql, county)
     return county
 
 
@@ -248,6 +249,27 @@ async def populate_identity(server, gql, county) -> None:
         tenant=county.slug,
     )
     assert done["completeOidcSignIn"]["errors"] == [], done
+
+
+async def populate_agenda(server, gql, county) -> None:
+    """One row in each table of the annual agenda and 政务公开, through the API."""
+    from tests.factories import agenda as a
+    from tests.factories.cases import act
+
+    admin = county.admin.token
+    citizen = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    catalogue = await a.approved_catalogue(gql, county)
+    await act(gql, a.ADJUST_ITEM, {"i": catalogue["items"][0]["id"], "r": "推迟", "q": 4}, admin)
+    r, (p,) = await a.round_with_shortlist(gql, county, citizen.token, titles=("甲",))
+    await act(gql, a.OPEN_VOTING, {"r": r, "c": a.later()}, admin)
+    await act(gql, a.VOTE, {"p": p}, citizen.token)
+    await act(gql, a.CLOSE_VOTING, {"r": r}, admin)
+    await act(gql, a.ADOPT, {"r": r, "p": [p]}, admin)
+    await act(gql, a.REPORT, {"p": p, "m": "2027-03", "c": "10", "s": []}, admin)
+    await act(gql, a.OPEN_EVALUATION, {"r": r}, admin)
+    await act(gql, a.EVALUATE, {"p": p, "s": "SATISFIED"}, citizen.token)
+    await act(gql, a.DRAFT, {"t": "公告", "b": "内容", "c": "NEWS"}, admin)
+    await act(gql, a.FILE_REQUEST, {"i": {"name": "王", "description": "申请"}}, citizen.token)
 
 
 async def populate_cases(server, gql, county, township: int) -> None:

@@ -76,6 +76,7 @@ HOTLINE_OPINION = (
     "《国务院办公厅关于进一步优化地方政务服务便民热线的指导意见》（国办发〔2020〕53号）"
 )
 ZAOYANG_SUGGESTIONS = "枣阳市人民建议征集工作机制（即可办、限期办、研究办分类办理）"
+DISCLOSURE_REGULATIONS = "《中华人民共和国政府信息公开条例》"
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +278,35 @@ RULES: Mapping[str, RuleDefinition] = _definitions(
         source=PRODUCT_DEFAULT,
         noun="KiB",
         note="每个附件不超过该大小（10 MiB）；经 GraphQL 上传时另受请求体大小上限约束。",
+    ),
+    # 政务公开 (依申请公开): the national regulation's clock (seed 002 applies it).
+    RuleDefinition(
+        key="disclosure.reply_period",
+        title="依申请公开答复期限",
+        value=20,
+        unit=RuleUnit.WORKING_DAYS,
+        source=f"{DISCLOSURE_REGULATIONS}第三十三条",
+        note="不能当场答复的，应当自收到申请之日起20个工作日内予以答复。",
+    ),
+    RuleDefinition(
+        key="disclosure.extension_max",
+        title="依申请公开延长答复期限上限",
+        value=20,
+        unit=RuleUnit.WORKING_DAYS,
+        source=f"{DISCLOSURE_REGULATIONS}第三十三条",
+        note="需要延长答复期限的，应当经政府信息公开工作机构负责人同意并告知申请人，"
+        "延长的期限最长不得超过20个工作日（只可延长一次）。",
+    ),
+    # 民生实事 (群众开单): how many projects a person may vote for.
+    RuleDefinition(
+        key="livelihood.max_votes",
+        title="民生实事投票每人可选项目数",
+        value=10,
+        unit=RuleUnit.COUNT,
+        source=PRODUCT_DEFAULT,
+        noun="项",
+        note=f"{CHENGKOU_OPINION}要求由群众“开单”形成年度民生实事清单；可选项数为本系统默认，"
+        "以本县当年征集方案为准。",
     ),
 )
 

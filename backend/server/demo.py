@@ -14,6 +14,7 @@ from backend.people import counties
 from backend.people import service as people
 from backend.people.models import Membership, Role, User
 from backend.people.passwords import Passwords
+from backend.server.demo_agenda import seed_agenda
 from backend.server.demo_cases import DEPARTMENTS, seed_cases
 from backend.server.demo_inquiries import seed_inquiries
 from tenants import service as tenants
@@ -144,6 +145,7 @@ async def _seed(db: Database, passwords: Passwords) -> list[DemoLogin]:
         await _seed_meeting(session, admin, units)
         await seed_cases(session, admin)
         await seed_inquiries(session, admin)
+        await seed_agenda(session, admin, units)
     return [DemoLogin(name=n, phone=p, role=r) for n, p, r, _ in PEOPLE]
 
 

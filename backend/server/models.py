@@ -1,5 +1,15 @@
 """Every table, imported in one place so Alembic and the RLS test see the whole schema."""
 
+from backend.agenda.models import (
+    CatalogueAdjustment,
+    CatalogueItem,
+    ConsultationCatalogue,
+    LivelihoodEvaluation,
+    LivelihoodProgress,
+    LivelihoodProject,
+    LivelihoodRound,
+    LivelihoodVote,
+)
 from backend.audit.models import AuditEntry
 from backend.calendar.models import CalendarDay, CalendarState, CalendarYear, LocalClosure
 from backend.cases.models import (
@@ -25,6 +35,7 @@ from backend.decisions.models import (
     ParticipationReport,
     PostEvaluation,
 )
+from backend.disclosure.models import InformationRequest, Publication
 from backend.hearings.models import (
     Hearing,
     HearingApplication,
@@ -79,8 +90,11 @@ __all__ = [
     "CaseReply",
     "CaseSuggester",
     "CaseTerm",
+    "CatalogueAdjustment",
+    "CatalogueItem",
     "Comment",
     "CommentPeriod",
+    "ConsultationCatalogue",
     "Decision",
     "DecisionDocument",
     "DecisionParagraph",
@@ -92,11 +106,17 @@ __all__ = [
     "HearingApplication",
     "HearingView",
     "HearingWitness",
+    "InformationRequest",
     "InquiryGroup",
     "InquiryGroupUnit",
     "InquiryQuestion",
     "InquirySession",
     "Interpretation",
+    "LivelihoodEvaluation",
+    "LivelihoodProgress",
+    "LivelihoodProject",
+    "LivelihoodRound",
+    "LivelihoodVote",
     "LocalClosure",
     "LoginThrottle",
     "Material",
@@ -111,6 +131,7 @@ __all__ = [
     "PlatformOperator",
     "Poll",
     "PostEvaluation",
+    "Publication",
     "RefreshToken",
     "ReportOpinion",
     "ScoringBallot",

@@ -88,6 +88,10 @@ _KIND_TYPES = {
     "inquirygroup": "InquiryGroup",
     "inquiry": "InquirySession",
     "opinions": "OpinionCollection",
+    "catalogue": "ConsultationCatalogue",
+    "livelihood": "LivelihoodRound",
+    "publication": "Publication",
+    "inforequest": "InformationRequest",
 }
 
 

@@ -1,0 +1,1 @@
+"""GraphQL API of the annual agenda (backend.agenda)."""

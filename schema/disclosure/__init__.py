@@ -1,0 +1,1 @@
+"""GraphQL API of 政务公开 (backend.disclosure)."""
