@@ -12,6 +12,13 @@ from backend.cases.models import (
     TopicRule,
 )
 from backend.core.base import Base
+from backend.mediators.models import (
+    Mediator,
+    MediatorAssignment,
+    MediatorAward,
+    MediatorEvaluation,
+    MediatorTraining,
+)
 from backend.meetings.models import (
     AgendaItem,
     Comment,
@@ -25,6 +32,14 @@ from backend.meetings.models import (
     SpeakingRequest,
     Vote,
     VotingCode,
+)
+from backend.oversight.models import (
+    CaseEvaluation,
+    CorrectionEntry,
+    Observer,
+    ReviewPoint,
+    ReviewPointStaff,
+    ReviewRequest,
 )
 from backend.people.models import (
     LoginThrottle,
@@ -47,21 +62,32 @@ __all__ = [
     "Case",
     "CaseAssignment",
     "CaseAttachment",
+    "CaseEvaluation",
     "CaseReply",
     "CaseSuggester",
     "CaseTerm",
     "Comment",
+    "CorrectionEntry",
     "Event",
     "LocalClosure",
     "LoginThrottle",
     "Material",
+    "Mediator",
+    "MediatorAssignment",
+    "MediatorAward",
+    "MediatorEvaluation",
+    "MediatorTraining",
     "Meeting",
     "Membership",
+    "Observer",
     "OrgUnit",
     "Participant",
     "PlatformOperator",
     "Poll",
     "RefreshToken",
+    "ReviewPoint",
+    "ReviewPointStaff",
+    "ReviewRequest",
     "ScoringBallot",
     "ScoringReceipt",
     "ScoringSheet",
