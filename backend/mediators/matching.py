@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.cases import access as case_access
@@ -69,9 +69,9 @@ async def candidates(
     place = await place_of(session, case)
     chain = _ids(place.path)  # root … place
     depth = {unit_id: len(chain) - 1 - i for i, unit_id in enumerate(chain)}
-    where = [Mediator.org_unit_id.in_(chain)]
+    where: list[ColumnElement[bool]] = [Mediator.org_unit_id.in_(chain)]
     if case.venue_id is not None:
-        where.append(Mediator.venue_ids.any(case.venue_id))
+        where.append(Mediator.venue_ids.contains([case.venue_id]))
     query = (
         select(Mediator, OrgUnit.path)
         .join(OrgUnit, OrgUnit.id == Mediator.org_unit_id)
@@ -86,7 +86,7 @@ async def candidates(
         )
     )
     if role is not None:
-        query = query.where(Mediator.roles.any(role.value))
+        query = query.where(Mediator.roles.contains([role.value]))
     matches = [
         Match(
             mediator=m,
@@ -185,13 +185,15 @@ async def assign_to_case(
 
 async def assignments_of(
     session: AsyncSession, case_id: int
-) -> list[tuple[MediatorAssignment, Mediator]]:
+) -> list[tuple[MediatorAssignment, Mediator, str]]:
+    """A case's assignments, oldest first, each with its 解事员 and their unit's path."""
     rows = (
         await session.execute(
-            select(MediatorAssignment, Mediator)
+            select(MediatorAssignment, Mediator, OrgUnit.path)
             .join(Mediator, Mediator.id == MediatorAssignment.mediator_id)
+            .join(OrgUnit, OrgUnit.id == Mediator.org_unit_id)
             .where(MediatorAssignment.case_id == case_id)
             .order_by(MediatorAssignment.id)
         )
     ).all()
-    return [(a, m) for a, m in rows]
+    return [(a, m, path) for a, m, path in rows]

@@ -412,11 +412,11 @@ async def list_mediators(
             return []
         conditions.append(OrgUnit.path.startswith(root, autoescape=True))
     if f.role is not None:
-        conditions.append(Mediator.roles.any(f.role.value))
+        conditions.append(Mediator.roles.contains([f.role.value]))
     if f.skill is not None:
-        conditions.append(Mediator.skills.any(f.skill.strip()))
+        conditions.append(Mediator.skills.contains([f.skill.strip()]))
     if f.venue_id is not None:
-        conditions.append(Mediator.venue_ids.any(f.venue_id))
+        conditions.append(Mediator.venue_ids.contains([f.venue_id]))
     if f.active is not None:
         conditions.append(Mediator.active.is_(f.active))
     if after is not None:
@@ -431,6 +431,25 @@ async def list_mediators(
         )
     ).all()
     return [(m, path) for m, path in rows]
+
+
+async def mediator_rows(
+    session: AsyncSession, mediator_ids: Sequence[int]
+) -> list[tuple[Mediator, str]]:
+    """These 解事员 of the county (in the order asked, unknown ones left out), each with
+    its unit's path."""
+    ids = list(dict.fromkeys(mediator_ids))
+    if not ids:
+        return []
+    rows = (
+        await session.execute(
+            select(Mediator, OrgUnit.path)
+            .join(OrgUnit, OrgUnit.id == Mediator.org_unit_id)
+            .where(Mediator.id.in_(ids))
+        )
+    ).all()
+    found = {m.id: (m, path) for m, path in rows}
+    return [found[i] for i in ids if i in found]
 
 
 @dataclass

@@ -76,6 +76,10 @@ async def appoint_observer(
     return observer
 
 
+async def unit_path(session: AsyncSession, unit_id: int) -> str:
+    return await session.scalar(select(OrgUnit.path).where(OrgUnit.id == unit_id)) or ""
+
+
 @dataclass(frozen=True, slots=True)
 class ObserverFilter:
     org_unit_id: int | None = None  # in this unit's subtree

@@ -50,6 +50,16 @@ async def point_path(session: AsyncSession, point: ReviewPoint) -> str:
     return unit.path
 
 
+async def request_path(session: AsyncSession, request: ReviewRequest) -> str:
+    """The path of the unit of the point that received `request`."""
+    path = await session.scalar(
+        select(OrgUnit.path)
+        .join(ReviewPoint, ReviewPoint.org_unit_id == OrgUnit.id)
+        .where(ReviewPoint.id == request.point_id)
+    )
+    return path or ""
+
+
 async def create_point(
     session: AsyncSession,
     principal: Principal,
