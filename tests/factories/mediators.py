@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.factories.cases import CLOSE, REPLY, act, online, raise_case
+from tests.factories.cases import RATE, REPLY, act, online, raise_case
 from tests.factories.tenants import Account, County
 
 MEDIATOR_FIELDS = """
@@ -121,10 +121,12 @@ async def register(gql: Any, token: str, **input: Any) -> dict[str, Any]:
 
 
 async def closed_case(gql: Any, county: County, citizen: Account, **raise_input: Any) -> str:
-    """A case raised by `citizen`, answered and closed by the county office; its global id."""
+    """A case raised by `citizen`, answered by the county office and closed by the citizen's
+    rating (满意); its global id."""
     case = (await raise_case(gql, citizen.token, online(**raise_input)))["case"]
     await act(gql, REPLY, {"c": case["id"], "k": "RESULT", "b": "已修复"}, county.admin.token)
-    await act(gql, CLOSE, {"c": case["id"]}, county.admin.token)
+    closed = await act(gql, RATE, {"c": case["id"], "s": "SATISFIED"}, citizen.token)
+    assert closed["case"]["state"] == "CLOSED", closed
     return case["id"]
 
 
