@@ -29,6 +29,7 @@ from tests.factories.mediators import (
     REQUESTS,
     SET_OUTCOME,
     closed_case,
+    register,
     stream,
 )
 from tests.factories.people import make_user
@@ -638,3 +639,98 @@ async def test_the_oversight_stream_keeps_the_ledger_and_requests_from_the_publi
     )
     for secret in ("观察员甲", "4321", "王所长", "8765", "张三丰", "2222", "征收补偿", "满意"):
         assert all(secret not in r["p"] for r in raw), secret
+
+
+EXPORT = (
+    """mutation($u: ID) { exportPersonalData(userId: $u) { data errors { field code message } } }"""
+)
+ERASE = """mutation($u: ID!, $r: String!) { erasePerson(userId: $u, reason: $r) {
+  user { id } errors { field code message } } }"""
+
+
+async def test_a_persons_copy_and_erasure_cover_the_pool_and_oversight(server, gql, owner_db):
+    # given: one person who is a 解事员, an observer, a point's staff and an applicant
+    w = await make_world(server)
+    person = await make_user(server, w.county, roles=[(Role.CITIZEN, None)], name="钱多多")
+    await register(
+        gql,
+        w.admin.token,
+        name="钱多多",
+        level="VILLAGE",
+        orgUnitId=w.unit(w.village),
+        phone="13300001111",
+        userId=person.gid,
+    )
+    await act(
+        gql,
+        APPOINT,
+        {
+            "input": {
+                "name": "钱多多",
+                "orgUnitId": w.county.root_gid,
+                "termStart": "2026-01-01",
+                "phone": "13300001111",
+                "userId": person.gid,
+            }
+        },
+        w.admin.token,
+    )
+    point = (
+        await act(
+            gql,
+            CREATE_POINT,
+            {"input": {"orgUnitId": w.unit(w.township), "name": "点"}},
+            w.admin.token,
+        )
+    )["point"]["id"]
+    await act(
+        gql,
+        ADD_STAFF,
+        {
+            "input": {
+                "pointId": point,
+                "name": "钱多多",
+                "phone": "13300001111",
+                "userId": person.gid,
+            }
+        },
+        w.admin.token,
+    )
+    await act(
+        gql,
+        RECORD_REQUEST,
+        {
+            "input": {
+                "pointId": point,
+                "receivedOn": "2026-05-06",
+                "applicantName": "钱多多",
+                "applicantPhone": "13300001111",
+                "applicantUserId": person.gid,
+                "matter": "复议",
+                "forwardedTo": "县复议机构",
+            }
+        },
+        w.admin.token,
+    )
+
+    # when
+    copy = (await gql.data(EXPORT, {}, token=person.token))["exportPersonalData"]["data"]
+    erased = await gql.data(ERASE, {"u": person.gid, "r": "本人申请"}, token=w.admin.token)
+
+    # then
+    text = str(copy)
+    assert "mediators" in text and "oversight" in text
+    assert text.count("+8613300001111") == 4
+    assert erased["erasePerson"]["errors"] == []
+    rows = await owner_db.fetch(
+        """SELECT name, phone FROM mediators WHERE tenant_id = $1
+           UNION ALL SELECT name, phone FROM observers WHERE tenant_id = $1
+           UNION ALL SELECT name, phone FROM review_point_staff WHERE tenant_id = $1
+           UNION ALL SELECT applicant_name, applicant_phone FROM review_requests WHERE tenant_id = $1""",
+        w.county.id,
+    )
+    assert [(r["name"], r["phone"]) for r in rows] == [("（已注销）", None)] * 4
+    active = await owner_db.fetchval(
+        "SELECT active FROM mediators WHERE tenant_id = $1", w.county.id
+    )
+    assert active is False
