@@ -5,9 +5,13 @@ evaluations (staff only) and awards, paged lists with filters, who may manage it
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+
+from sqlalchemy import event
 
 from backend.cases.replies import today
+from backend.mediators import pool
+from backend.mediators.models import MediatorLevel, MediatorRole
 from backend.people.models import Role
 from tenants.models import OrgUnitKind, VenueLevel
 from tests.cases_world import make_world
@@ -24,7 +28,7 @@ from tests.factories.mediators import (
     stream,
 )
 from tests.factories.people import make_user
-from tests.factories.tenants import gid, make_unit, make_venue
+from tests.factories.tenants import county_admin_principal, gid, make_unit, make_venue
 
 
 async def test_a_mediator_is_entered_at_each_level_on_its_unit(server, gql, owner_db):
@@ -453,3 +457,57 @@ async def test_every_change_is_an_event_and_the_public_sees_no_evaluation_nor_as
         w.county.id,
     )
     assert all("老周" not in r["p"] and "3333" not in r["p"] for r in raw)
+
+
+async def test_a_page_of_the_pool_costs_the_same_statements_for_5_and_30(server, gql):
+    # given: 30 解事员 with a training and an award each, entered through the services
+    w = await make_world(server)
+    admin = await county_admin_principal(server, w.county)
+    async with server.services.db.transaction(
+        tenant_id=w.county.id, user_id=w.admin.user_id
+    ) as session:
+        for i in range(30):
+            m = await pool.register_mediator(
+                session,
+                admin,
+                name=f"解事员{i}",
+                level=MediatorLevel.VILLAGE,
+                org_unit_id=w.village,
+                roles=[MediatorRole.GRID_WORKER],
+                venue_ids=[w.venue],
+            )
+            await pool.record_training(
+                session,
+                admin,
+                mediator_id=m.id,
+                course="轮训",
+                trained_on=date(2026, 3, 1),
+                hours=2,
+            )
+            await pool.grant_award(
+                session, admin, mediator_id=m.id, title="优秀", awarded_on=date(2026, 4, 1)
+            )
+    await gql.data(MEDIATORS, {"first": 1}, token=w.admin.token)  # grants cached
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = server.services.db.app_engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        per_page: dict[int, int] = {}
+        pages = {}
+        for first in (5, 30):
+            statements.clear()
+            pages[first] = await gql.data(MEDIATORS, {"first": first}, token=w.admin.token)
+            per_page[first] = len(statements)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    # then
+    assert per_page[5] == per_page[30] and per_page[30] <= 10, per_page
+    nodes = [e["node"] for e in pages[30]["mediators"]["edges"]]
+    assert len(nodes) == 30
+    assert all(len(n["trainings"]) == 1 and len(n["awards"]) == 1 for n in nodes)
+    assert all(n["orgUnit"]["id"] == w.unit(w.village) and len(n["venues"]) == 1 for n in nodes)
