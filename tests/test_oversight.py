@@ -144,7 +144,7 @@ async def test_three_evaluations_of_a_closed_case_are_kept_side_by_side(server, 
                 "text": "满意",
             }
         },
-        w.citizen.token,
+        w.mediator.token,
     )
     await act(
         gql,
@@ -204,6 +204,12 @@ async def test_evaluating_a_case_not_yet_closed_or_out_of_ones_role_is_refused(
     closed = await closed_case(
         gql, w.county, w.citizen, placeUnitId=w.unit(w.village), title="另一件"
     )
+    await act(
+        gql,
+        EVALUATE_CASE,
+        {"input": {"caseId": closed, "kind": "PUBLIC", "grade": "GOOD", "text": "好"}},
+        w.citizen.token,
+    )
     before = await county_rows(owner_db, w.county.id)
 
     # when
@@ -231,7 +237,15 @@ async def test_evaluating_a_case_not_yet_closed_or_out_of_ones_role_is_refused(
         w.admin.token,
     )
 
+    twice = await refused(
+        gql,
+        EVALUATE_CASE,
+        {"input": {"caseId": closed, "kind": "PUBLIC", "grade": "POOR", "text": "改主意了"}},
+        w.citizen.token,
+    )
+
     # then
+    assert (twice["code"], twice["field"]) == ("ALREADY_EVALUATED", "caseId")
     assert (not_closed["code"], not_closed["field"]) == ("CASE_NOT_CLOSED", "caseId")
     assert as_expert["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert (unseen["code"], unseen["field"]) == ("NOT_FOUND", "caseId")

@@ -13,4 +13,5 @@ class OversightErrorCode(enum.Enum):
     FUTURE_DATE = "FUTURE_DATE"
     BAD_DATES = "BAD_DATES"  # an end before its start
     CASE_NOT_CLOSED = "CASE_NOT_CLOSED"  # 三评 of a matter not yet handled
+    ALREADY_EVALUATED = "ALREADY_EVALUATED"  # a second 群众评议 of one case by one person
     ALREADY_CONCLUDED = "ALREADY_CONCLUDED"

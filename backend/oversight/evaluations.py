@@ -25,10 +25,12 @@ KIND_LABELS = {
 }
 
 
-async def _visible_case(session: AsyncSession, principal: Principal, case_id: int) -> Case:
+async def _visible_case(
+    session: AsyncSession, principal: Principal, case_id: int, *, lock: bool = False
+) -> Case:
     """The case, if the caller may see it (the county office and experts see every case
     for 三评; anyone else as the cases domain decides); else NOT_FOUND."""
-    case = await case_access.get_case(session, case_id)
+    case = await case_access.get_case(session, case_id, lock=lock)
     if access.is_county_office(principal) or principal.has(Role.EXPERT):
         return case
     views = await case_visibility.views_of(session, principal, [case.id])
@@ -48,8 +50,8 @@ async def evaluate_case(
     score: int | None = None,
     evaluator: str | None = None,
 ) -> CaseEvaluation:
-    """One evaluation of a closed case: 群众评议 by any member who may see it, 专家评审 by an
-    expert or the county office, 第三方评估 by the county office (entering the agency's
+    """One evaluation of a closed case: 群众评议 by any member who may see it (once per
+    person and case), 专家评审 by an expert or the county office, 第三方评估 by the county office (entering the agency's
     report; `evaluator` names the agency)."""
     principal.require_user()
     if kind is EvaluationKind.EXPERT and not (
@@ -58,7 +60,7 @@ async def evaluate_case(
         raise PermissionDenied("无权执行此操作：专家评审需要专家或县级管理员")
     if kind is EvaluationKind.THIRD_PARTY and not access.is_county_office(principal):
         raise PermissionDenied("无权执行此操作：第三方评估由县级管理员录入")
-    case = await _visible_case(session, principal, case_id)
+    case = await _visible_case(session, principal, case_id, lock=True)
     if case.state is not CaseState.CLOSED:
         raise DomainError(
             Code.CASE_NOT_CLOSED,
@@ -67,6 +69,14 @@ async def evaluate_case(
         )
     if score is not None and not 0 <= score <= 100:
         raise DomainError(Code.INVALID, "分数须在0到100之间", field="score")
+    if kind is EvaluationKind.PUBLIC and await session.scalar(
+        select(CaseEvaluation.id).where(
+            CaseEvaluation.case_id == case.id,
+            CaseEvaluation.kind == EvaluationKind.PUBLIC,
+            CaseEvaluation.author_user_id == principal.user_id,
+        )
+    ):
+        raise DomainError(Code.ALREADY_EVALUATED, "您已对该事项作过群众评议", field="caseId")
     name = clean_text(
         evaluator,
         field="evaluator",

@@ -14,9 +14,11 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -61,6 +63,14 @@ class CaseEvaluation(TenantOwned, Timestamped, Base):
     __tablename__ = "case_evaluations"
     __table_args__ = (
         CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score"),
+        # 群众评议: one per person and case (a retry or a second thought is refused)
+        Index(
+            "uq_case_evaluations_public_author",
+            "case_id",
+            "author_user_id",
+            unique=True,
+            postgresql_where=text("kind = 'PUBLIC'"),
+        ),
     )
 
     id: Mapped[int] = id_column()

@@ -458,6 +458,13 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_case_evaluations_tenant_id"), "case_evaluations", ["tenant_id"], unique=False
     )
+    op.create_index(
+        "uq_case_evaluations_public_author",
+        "case_evaluations",
+        ["case_id", "author_user_id"],
+        unique=True,
+        postgresql_where=sa.text("kind = 'PUBLIC'"),
+    )
     op.create_table(
         "correction_entries",
         sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
@@ -611,6 +618,7 @@ def downgrade() -> None:
     op.drop_table("correction_entries")
     op.drop_index(op.f("ix_case_evaluations_tenant_id"), table_name="case_evaluations")
     op.drop_index(op.f("ix_case_evaluations_case_id"), table_name="case_evaluations")
+    op.drop_index("uq_case_evaluations_public_author", table_name="case_evaluations")
     op.drop_table("case_evaluations")
     op.drop_index(op.f("ix_review_requests_tenant_id"), table_name="review_requests")
     op.drop_index(op.f("ix_review_requests_point_id"), table_name="review_requests")
