@@ -51,8 +51,8 @@ async def evaluate_case(
     evaluator: str | None = None,
 ) -> CaseEvaluation:
     """One evaluation of a closed case: 群众评议 by any member who may see it (once per
-    person and case), 专家评审 by an expert or the county office, 第三方评估 by the county office (entering the agency's
-    report; `evaluator` names the agency)."""
+    person and case), 专家评审 by an expert or the county office, 第三方评估 by the county
+    office (entering the agency's report; `evaluator` names the agency)."""
     principal.require_user()
     if kind is EvaluationKind.EXPERT and not (
         access.is_county_office(principal) or principal.has(Role.EXPERT)
