@@ -511,3 +511,30 @@ async def test_a_page_of_the_pool_costs_the_same_statements_for_5_and_30(server,
     assert len(nodes) == 30
     assert all(len(n["trainings"]) == 1 and len(n["awards"]) == 1 for n in nodes)
     assert all(n["orgUnit"]["id"] == w.unit(w.village) and len(n["venues"]) == 1 for n in nodes)
+
+
+NODE = """query($id: ID!) { node(id: $id) { ... on Mediator { id name phone level } } }"""
+
+
+async def test_a_mediator_is_read_by_its_global_id_in_its_county_only(server, gql):
+    # given
+    w = await make_world(server)
+    other = await make_world(server)
+    m = await register(
+        gql,
+        w.admin.token,
+        name="老周",
+        level="TOWNSHIP",
+        orgUnitId=w.unit(w.township),
+        phone="13900004444",
+    )
+
+    # when
+    mine = (await gql.data(NODE, {"id": m["id"]}, token=w.admin.token))["node"]
+    public = (await gql.data(NODE, {"id": m["id"]}, tenant=w.county.slug))["node"]
+    foreign = (await gql.data(NODE, {"id": m["id"]}, token=other.admin.token))["node"]
+
+    # then
+    assert mine == {"id": m["id"], "name": "老周", "phone": "+8613900004444", "level": "TOWNSHIP"}
+    assert public == {"id": m["id"], "name": "老周", "phone": None, "level": "TOWNSHIP"}
+    assert foreign is None

@@ -4,18 +4,21 @@ only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
 
 from backend.cases.masking import mask_phone
 from backend.core.security import Principal
-from backend.mediators import access, models
+from backend.mediators import access, models, pool
 from backend.mediators.errors import MediatorErrorCode as _Code
 from backend.mediators.pool import MediatorRecords
 from schema.context import Info
 from schema.errors import UserError
-from schema.relay import to_global_id
+from schema.relay import DatabaseNode, decode_node_ids, to_global_id
 from schema.tenants.types import OrgUnit, Venue
 
 MediatorLevel = models.MediatorLevel
@@ -109,10 +112,11 @@ class MediatorAward:
 
 
 @strawberry.type(
-    description="A 解事员 (mediator) of the county's three-level pool (三级解事员人才库)."
+    description="A 解事员 (mediator) of the county's three-level pool (三级解事员人才库); "
+    "also read by `node(id:)`."
 )
-class Mediator:
-    id: strawberry.ID = strawberry.field(description="Global id of the 解事员.")
+class Mediator(DatabaseNode, relay.Node):
+    id: relay.NodeID[int]
     name: str = strawberry.field(description="Name.")
     level: MediatorLevel = strawberry.field(description="The pool: county, township or village.")
     roles: list[MediatorRole] = strawberry.field(description="Who they are (党员干部, 五老…).")
@@ -153,7 +157,7 @@ class Mediator:
         staff = access.sees_evaluations(principal)
         trainings = records.trainings.get(m.id, [])
         return cls(
-            id=strawberry.ID(to_global_id("Mediator", m.id)),
+            id=m.id,
             name=m.name,
             level=m.level,
             roles=[models.MediatorRole(r) for r in m.roles],
@@ -177,6 +181,22 @@ class Mediator:
             org_unit_db_id=m.org_unit_id,
             venue_db_ids=list(m.venue_ids),
         )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # null for ids naming no row: DatabaseNode
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Mediator | None]:
+        ids = decode_node_ids("Mediator", node_ids)
+        wanted = [i for i in ids if i is not None]
+        principal = await info.context.principal()
+
+        async def run(session: AsyncSession) -> dict[int, Mediator]:
+            rows = await pool.mediator_rows(session, wanted)
+            records = await pool.records_of(session, [m.id for m, _ in rows])
+            return {m.id: cls.from_model(m, path, principal, records) for m, path in rows}
+
+        found = await info.context.read(run) if wanted else {}
+        return [found.get(i) if i is not None else None for i in ids]
 
 
 @strawberry.type(description="A 解事员 found for a case, with why they rank where they do.")
