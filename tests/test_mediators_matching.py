@@ -34,6 +34,15 @@ async def make_pool(server, gql, w):
         roles=["LEGAL_ADVISER"],
         skills=["路灯"],
     )
+    m["county_both"] = await register(
+        gql,
+        w.admin.token,
+        name="县司法所长",
+        level="COUNTY",
+        orgUnitId=w.county.root_gid,
+        roles=["LEGAL_SERVICE_WORKER"],
+        skills=["合同", "路灯", "诉求"],
+    )
     m["county_plain"] = await register(
         gql,
         w.admin.token,
@@ -89,7 +98,7 @@ async def make_pool(server, gql, w):
     return m
 
 
-async def test_available_mediators_are_ranked_venue_then_village_township_county_then_skills(
+async def test_available_mediators_are_ranked_village_township_county_then_venue_and_skills(
     server, gql
 ):
     # given
@@ -110,13 +119,14 @@ async def test_available_mediators_are_ranked_venue_then_village_township_county
 
     # then
     assert [(f["mediator"]["name"], f["distance"], f["sameVenue"]) for f in found] == [
-        ("驻站调解员", 1, True),
         ("社区院落长", 0, False),
+        ("驻站调解员", 1, True),  # of the township, serving the case's venue
         ("街道民警", 1, False),
-        ("县法律顾问", 2, False),  # its skill 路灯 is named by the case
+        ("县司法所长", 2, False),  # 路灯 in the title, 诉求 the case's kind
+        ("县法律顾问", 2, False),  # 路灯
         ("县法官", 2, False),
     ]
-    assert found[3]["matchedSkills"] == ["路灯"] and found[4]["matchedSkills"] == []
+    assert [f["matchedSkills"] for f in found[3:]] == [["路灯", "诉求"], ["路灯"], []]
     police = await gql.data(AVAILABLE, {"c": case["id"], "r": "POLICE"}, token=w.admin.token)
     assert [f["mediator"]["id"] for f in police["availableMediators"]] == [m["township"]["id"]]
 
@@ -140,7 +150,12 @@ async def test_assigning_mediators_records_them_and_an_event_each(server, gql, o
     # then
     assert [a["mediator"]["name"] for a in done["assignments"]] == ["社区院落长", "县法律顾问"]
     assert [a["note"] for a in listed["caseMediators"]] == ["上门调解", "上门调解"]
-    assert {f["mediator"]["name"] for f in left} == {"驻站调解员", "街道民警", "县法官"}
+    assert {f["mediator"]["name"] for f in left} == {
+        "驻站调解员",
+        "街道民警",
+        "县司法所长",
+        "县法官",
+    }
     events = [
         e
         for e in await stream(gql, "mediators", w.admin.token, w.county)

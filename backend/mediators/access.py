@@ -56,7 +56,7 @@ def sees_evaluations(principal: Principal) -> bool:
 
 
 def sees_contact(principal: Principal, mediator_user_id: int | None, unit_path: str) -> str:
-    """ "full", "masked" or "none": how the caller sees a 解事员's phone."""
+    """How the caller sees a 解事员's phone: "full", "masked" or "none"."""
     if principal.user_id is None:
         return "none"
     if mediator_user_id is not None and mediator_user_id == principal.user_id:

@@ -4,9 +4,10 @@ seed 000 二(二)3 and (四) "根据……内容选派相应解事员").
 Who is found: active 解事员 of the case's place and of every unit above it (the village's
 pool, then the township's, then the county's), and those who serve the case's venue. The
 place is the case's `place_unit_id`, else its venue's unit, else the accountable unit.
-Ranked: serving the very venue first, then the nearest pool (same village, then township,
-then county), then the most of their skills named by the case (its keywords, title or
-text), then the oldest entry. Those already assigned to the case are left out.
+Ranked: the nearest pool first (same village, then township, then county), within a pool
+those serving the case's venue, then the most of their skills named by the case (its
+keywords, title or text, its category's label), then the oldest entry. Those already
+assigned to the case are left out.
 
 An assignment is recorded in the pool's own `mediators` stream (`mediator.assigned`, with
 the case id; staff view only): the case stream's event types are the cases domain's.
@@ -21,6 +22,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.cases import access as case_access
+from backend.cases.board import KIND_LABELS, MATTER_LABELS
 from backend.cases.models import Case
 from backend.core.errors import DomainError
 from backend.core.security import Principal
@@ -58,7 +60,12 @@ async def place_of(session: AsyncSession, case: Case) -> OrgUnit:
 
 
 def _matched(skills: Sequence[str], case: Case) -> list[str]:
+    """The skills the case names: one of its keywords, words of its title or text, or the
+    label of its category (咨询/建议/诉求, 个人事项/公益事项/行政管理事项)."""
     words = set(case.keywords or ())
+    words.add(KIND_LABELS[case.kind.value])
+    if case.matter_class is not None:
+        words.add(MATTER_LABELS[case.matter_class.value])
     text = f"{case.title}\n{case.body}"
     return [s for s in skills if s in words or s in text]
 
@@ -98,7 +105,7 @@ async def candidates(
         for m, path in (await session.execute(query)).all()
     ]
     matches.sort(
-        key=lambda x: (not x.same_venue, x.distance, -len(x.matched_skills), x.mediator.id)
+        key=lambda x: (x.distance, not x.same_venue, -len(x.matched_skills), x.mediator.id)
     )
     return matches
 

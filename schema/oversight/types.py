@@ -60,7 +60,8 @@ def gid(type_name: str, db_id: int | None) -> strawberry.ID | None:
 
 
 def _contact(principal: Principal, path: str, owner: int | None) -> str:
-    """ "full", "masked" or "none" (a person's own, admins covering the unit: full)."""
+    """How the caller sees a phone: "full" (their own; admins covering the unit), "masked"
+    (other staff) or "none"."""
     if principal.user_id is None:
         return "none"
     if owner is not None and owner == principal.user_id:
