@@ -47,10 +47,14 @@ from schema.limits import (
     query_cost_rule,
     query_too_long,
 )
+from schema.mediators.mutations import MediatorMutations
+from schema.mediators.queries import MediatorQueries
 from schema.meetings.codes import VotingCodeMutations, VotingCodeQueries
 from schema.meetings.mutations import MeetingMutations
 from schema.meetings.queries import MeetingQueries
 from schema.meetings.subscriptions import MeetingSubscriptions
+from schema.oversight.mutations import OversightMutations
+from schema.oversight.queries import OversightQueries
 from schema.pages import PageExecutor
 from schema.people.api import PeopleMutations, PeopleQueries
 from schema.people.identity import IdentityMutations, IdentityQueries
@@ -77,6 +81,8 @@ class Query(
     InquiryQueries,
     AgendaQueries,
     DisclosureQueries,
+    MediatorQueries,
+    OversightQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -103,6 +109,8 @@ class Mutation(
     InquiryMutations,
     AgendaMutations,
     DisclosureMutations,
+    MediatorMutations,
+    OversightMutations,
 ):
     pass
 

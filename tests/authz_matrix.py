@@ -1051,7 +1051,7 @@ async def evaluate_decision(w: World) -> dict[str, Any]:
 # -- 网络问政 and opinion collection (backend.inquiries) ------------------------------------
 
 
-async def _department(w: World) -> tuple[int, Account]:
+async def _led_department(w: World) -> tuple[int, Account]:
     """A department of A (not under any township) and its leader's account."""
     unit = await make_unit(w.server, w.county, kind=OrgUnitKind.DEPARTMENT, name="县住建委")
     leader = await make_user(w.server, w.county, roles=[(Role.DEPARTMENT_STAFF, unit)])
@@ -1060,7 +1060,7 @@ async def _department(w: World) -> tuple[int, Account]:
 
 async def _inquiry_group(w: World) -> tuple[str, int, Account]:
     """A half-yearly group of one department (two sessions a year)."""
-    unit, leader = await _department(w)
+    unit, leader = await _led_department(w)
     made = await w.as_admin(
         inquiries.CREATE_GROUP,
         {
@@ -1098,7 +1098,7 @@ async def _inquiry_question(w: World) -> tuple[str, int]:
 
 
 async def create_inquiry_group(w: World) -> dict[str, Any]:
-    unit, leader = await _department(w)
+    unit, leader = await _led_department(w)
     return {
         "input": {
             "name": "第一组（每周）",
@@ -1173,7 +1173,7 @@ async def turn_inquiry_question_into_case(w: World) -> dict[str, Any]:
 async def _collection(w: World) -> tuple[str, int]:
     from datetime import timedelta
 
-    unit, _ = await _department(w)
+    unit, _ = await _led_department(w)
     meeting = await make_meeting(w.gql, w.county, live=False, starts_in=timedelta(days=40))
     opened = await w.as_admin(
         inquiries.OPEN_COLLECTION,
@@ -1185,7 +1185,7 @@ async def _collection(w: World) -> tuple[str, int]:
 async def open_opinion_collection(w: World) -> dict[str, Any]:
     from datetime import timedelta
 
-    unit, _ = await _department(w)
+    unit, _ = await _led_department(w)
     meeting = await make_meeting(w.gql, w.county, live=False, starts_in=timedelta(days=40))
     return {"input": {"meetingId": meeting, "unitIds": [gid("OrgUnit", unit)], "title": "征集"}}
 
@@ -1420,6 +1420,195 @@ async def extend_information_request(w: World) -> dict[str, Any]:
 
 async def answer_information_request(w: World) -> dict[str, Any]:
     return {"requestId": await _request(w), "replyType": "DISCLOSED", "text": "见附件"}
+
+
+# -- the 解事员 pool and oversight (tests/test_mediators_*.py, tests/test_oversight.py) --------
+
+
+async def _mediator(w: World) -> str:
+    from tests.factories.mediators import REGISTER
+
+    done = await w.as_admin(
+        REGISTER,
+        {
+            "input": {
+                "name": "县级解事员",
+                "level": "COUNTY",
+                "orgUnitId": w.county.root_gid,
+                "roles": ["LEGAL_ADVISER"],
+            }
+        },
+    )
+    return done["mediator"]["id"]
+
+
+async def _raised_case(w: World) -> tuple[str, Account]:
+    """A case raised online by a new citizen of A (accountable: the county root)."""
+    from tests.factories.cases import RAISE, online
+
+    citizen = await w.account(Role.CITIZEN)
+    data = await w.gql.data(RAISE, {"input": online()}, token=citizen.token)
+    assert data["raiseCase"]["errors"] == [], data
+    return data["raiseCase"]["case"]["id"], citizen
+
+
+async def _closed_case(w: World) -> str:
+    from tests.factories.cases import RATE, REPLY
+
+    case, citizen = await _raised_case(w)
+    await w.as_admin(REPLY, {"c": case, "k": "RESULT", "b": "已修复"})
+    data = await w.gql.data(RATE, {"c": case, "s": "SATISFIED"}, token=citizen.token)
+    assert data["rateCase"]["case"]["state"] == "CLOSED", data
+    return case
+
+
+async def _point(w: World) -> str:
+    from tests.factories.mediators import CREATE_POINT
+
+    township = await make_unit(w.server, w.county)
+    done = await w.as_admin(
+        CREATE_POINT, {"input": {"orgUnitId": gid("OrgUnit", township), "name": "便民联系点"}}
+    )
+    return done["point"]["id"]
+
+
+async def _review_request(w: World) -> str:
+    from tests.factories.mediators import RECORD_REQUEST
+
+    done = await w.as_admin(
+        RECORD_REQUEST,
+        {
+            "input": {
+                "pointId": await _point(w),
+                "receivedOn": "2026-05-06",
+                "applicantName": "张三",
+                "matter": "征收补偿",
+                "forwardedTo": "县人民政府行政复议机构",
+            }
+        },
+    )
+    return done["request"]["id"]
+
+
+async def register_mediator(w: World) -> dict[str, Any]:
+    return {
+        "input": {
+            "name": "新解事员",
+            "level": "COUNTY",
+            "orgUnitId": w.county.root_gid,
+            "roles": ["PEOPLES_MEDIATOR"],
+        }
+    }
+
+
+async def update_mediator(w: World) -> dict[str, Any]:
+    return {"input": {"mediatorId": await _mediator(w), "skills": ["土地纠纷"]}}
+
+
+async def record_mediator_training(w: World) -> dict[str, Any]:
+    return {
+        "input": {
+            "mediatorId": await _mediator(w),
+            "course": "人民调解法",
+            "trainedOn": "2026-03-01",
+            "hours": 4.0,
+        }
+    }
+
+
+async def record_mediator_evaluation(w: World) -> dict[str, Any]:
+    return {
+        "input": {
+            "mediatorId": await _mediator(w),
+            "period": "2026年度",
+            "grade": "GOOD",
+            "evaluatedOn": "2026-06-30",
+        }
+    }
+
+
+async def grant_mediator_award(w: World) -> dict[str, Any]:
+    return {
+        "input": {
+            "mediatorId": await _mediator(w),
+            "title": "优秀解事员",
+            "awardedOn": "2026-07-01",
+        }
+    }
+
+
+async def assign_mediators(w: World) -> dict[str, Any]:
+    mediator = await _mediator(w)
+    case, _ = await _raised_case(w)
+    return {"caseId": case, "mediatorIds": [mediator]}
+
+
+async def appoint_observer(w: World) -> dict[str, Any]:
+    return {
+        "input": {"name": "民意观察员", "orgUnitId": w.county.root_gid, "termStart": "2026-01-01"}
+    }
+
+
+async def evaluate_case(w: World) -> dict[str, Any]:
+    """专家评审 (an expert or the county office) of a closed case."""
+    return {
+        "input": {
+            "caseId": await _closed_case(w),
+            "kind": "EXPERT",
+            "grade": "GOOD",
+            "text": "方案可行",
+        }
+    }
+
+
+async def record_correction(w: World) -> dict[str, Any]:
+    unit = await make_unit(w.server, w.county, kind=OrgUnitKind.DEPARTMENT)
+    return {
+        "input": {
+            "direction": "UPWARD",
+            "matter": "罚款有误",
+            "unitId": gid("OrgUnit", unit),
+            "receivedOn": "2026-03-02",
+        }
+    }
+
+
+async def conclude_correction(w: World) -> dict[str, Any]:
+    from tests.factories.mediators import RECORD_CORRECTION
+
+    entry = await w.as_admin(RECORD_CORRECTION, await record_correction(w))
+    return {
+        "input": {
+            "entryId": entry["entry"]["id"],
+            "outcome": "CORRECTED",
+            "concludedOn": "2026-03-10",
+        }
+    }
+
+
+async def create_review_point(w: World) -> dict[str, Any]:
+    township = await make_unit(w.server, w.county)
+    return {"input": {"orgUnitId": gid("OrgUnit", township), "name": "便民联系点"}}
+
+
+async def add_review_point_staff(w: World) -> dict[str, Any]:
+    return {"input": {"pointId": await _point(w), "name": "司法所小王"}}
+
+
+async def record_review_request(w: World) -> dict[str, Any]:
+    return {
+        "input": {
+            "pointId": await _point(w),
+            "receivedOn": "2026-05-06",
+            "applicantName": "李四",
+            "matter": "对处罚决定不服",
+            "forwardedTo": "县人民政府行政复议机构",
+        }
+    }
+
+
+async def set_review_request_outcome(w: World) -> dict[str, Any]:
+    return {"requestId": await _review_request(w), "outcome": "ACCEPTED"}
 
 
 # -- the matrix -------------------------------------------------------------------------------
@@ -1802,6 +1991,53 @@ MATRIX: dict[str, Row] = {
     ),
     "extendInformationRequest": Row(ADMIN, extend_information_request, EVENT),
     "answerInformationRequest": Row(HOSTS, answer_information_request, EVENT),
+    # the 解事员 pool: tenant admins covering the unit (here the county root); a 解事员 is
+    # assigned by whoever may handle the case (accountable: the county root); the first
+    # event of the county's `mediators` / `oversight` stream makes its head
+    "registerMediator": Row(
+        ADMIN,
+        register_mediator,
+        {"mediators": 1, "event_streams": 1, **EVENT},
+        other_county=payload("UNKNOWN_UNIT"),
+    ),
+    "updateMediator": Row(ADMIN, update_mediator, EVENT),
+    "recordMediatorTraining": Row(
+        ADMIN, record_mediator_training, {"mediator_trainings": 1, **EVENT}
+    ),
+    "recordMediatorEvaluation": Row(
+        ADMIN, record_mediator_evaluation, {"mediator_evaluations": 1, **EVENT}
+    ),
+    "grantMediatorAward": Row(ADMIN, grant_mediator_award, {"mediator_awards": 1, **EVENT}),
+    "assignMediators": Row(HOSTS, assign_mediators, {"mediator_assignments": 1, **EVENT}),
+    # oversight: observers by the county office; 专家评审 by experts and the county office;
+    # the ledger and review requests by staff covering the unit; points by admins
+    "appointObserver": Row(
+        ADMIN,
+        appoint_observer,
+        {"observers": 1, "event_streams": 1, **EVENT},
+        other_county=payload("UNKNOWN_UNIT"),
+    ),
+    "evaluateCase": Row(
+        ADMIN | {Role.EXPERT.value},
+        evaluate_case,
+        {"case_evaluations": 1, "event_streams": 1, **EVENT},
+    ),
+    "recordCorrection": Row(
+        HOSTS,
+        record_correction,
+        {"correction_entries": 1, "event_streams": 1, **EVENT},
+        other_county=payload("UNKNOWN_UNIT"),
+    ),
+    "concludeCorrection": Row(HOSTS, conclude_correction, EVENT),
+    "createReviewPoint": Row(
+        ADMIN,
+        create_review_point,
+        {"review_points": 1, "event_streams": 1, **EVENT},
+        other_county=payload("UNKNOWN_UNIT"),
+    ),
+    "addReviewPointStaff": Row(ADMIN, add_review_point_staff, {"review_point_staff": 1, **EVENT}),
+    "recordReviewRequest": Row(HOSTS, record_review_request, {"review_requests": 1, **EVENT}),
+    "setReviewRequestOutcome": Row(HOSTS, set_review_request_outcome, EVENT),
     # hot mutations (schema.mutations.mutate_on_stream): operators are refused first; a
     # 测评票 waits in memory for its mixing batch, so nothing is written yet
     "castVote": Row(MEMBERS, cast_vote, {"votes": 1, **EVENT}, operator=FORBIDDEN),

@@ -288,6 +288,7 @@ async def seed_county(server: LiveServer, gql: Any, label: str) -> World:
     await _seed_decisions(gql, world)
     await _seed_inquiries(gql, world)
     await _seed_agenda(server, gql, world)
+    await _seed_mediators(gql, world)
     return world
 
 
@@ -549,6 +550,122 @@ async def _seed_decisions(gql: Any, world: World) -> None:
     world.decisions = [consulting, drafting]
 
 
+async def _seed_mediators(gql: Any, world: World) -> None:
+    """The 解事员 pool and oversight, so the fuzzers meet their ids: a village 解事员 with a
+    training, an evaluation and an award, assigned to the first (open) case; an observer; a
+    三评 of the closed case; a ledger entry; a contact point with staff and a request."""
+    from tests.factories import cases as c
+    from tests.factories import mediators as md
+
+    m, admin, units = world.marker, world.admin.token, world.units
+    mediator = await md.register(
+        gql,
+        admin,
+        name=f"{m}解事员",
+        level="VILLAGE",
+        orgUnitId=units["village"],
+        skills=[f"{m}土地"],
+        venueIds=[world.venues[1]],
+        phone="13912345678",
+    )
+    mid, day = mediator["id"], "2026-03-02"
+    await c.act(
+        gql,
+        md.TRAIN,
+        {"input": {"mediatorId": mid, "course": f"{m}调解课", "trainedOn": day, "hours": 2}},
+        admin,
+    )
+    await c.act(
+        gql,
+        md.EVALUATE,
+        {
+            "input": {
+                "mediatorId": mid,
+                "period": "2026",
+                "grade": "GOOD",
+                "comment": f"{m}评语",
+                "evaluatedOn": day,
+            }
+        },
+        admin,
+    )
+    await c.act(
+        gql,
+        md.AWARD,
+        {"input": {"mediatorId": mid, "title": f"{m}优秀解事员", "awardedOn": day}},
+        admin,
+    )
+    await c.act(gql, md.ASSIGN, {"c": world.cases[0], "m": [mid], "n": f"{m}上门"}, admin)
+    await c.act(
+        gql,
+        md.APPOINT,
+        {
+            "input": {
+                "name": f"{m}观察员",
+                "orgUnitId": units["village"],
+                "termStart": day,
+                "phone": "13712345678",
+            }
+        },
+        admin,
+    )
+    await c.act(
+        gql,
+        md.EVALUATE_CASE,
+        {
+            "input": {
+                "caseId": world.cases[5],
+                "kind": "THIRD_PARTY",
+                "grade": "GOOD",
+                "text": f"{m}第三方意见",
+                "evaluator": f"{m}评估公司",
+            }
+        },
+        admin,
+    )
+    await c.act(
+        gql,
+        md.RECORD_CORRECTION,
+        {
+            "input": {
+                "direction": "UPWARD",
+                "matter": f"{m}纠错",
+                "unitId": units["department"],
+                "receivedOn": day,
+            }
+        },
+        admin,
+    )
+    point = await c.act(
+        gql,
+        md.CREATE_POINT,
+        {"input": {"orgUnitId": units["township"], "name": f"{m}联系点"}},
+        admin,
+    )
+    pid = point["point"]["id"]
+    await c.act(
+        gql,
+        md.ADD_STAFF,
+        {"input": {"pointId": pid, "name": f"{m}所长", "phone": "13612345678"}},
+        admin,
+    )
+    await c.act(
+        gql,
+        md.RECORD_REQUEST,
+        {
+            "input": {
+                "pointId": pid,
+                "receivedOn": day,
+                "applicantName": f"{m}申请人",
+                "applicantPhone": "13512345678",
+                "matter": f"{m}复议事项",
+                "forwardedTo": f"{m}复议机构",
+            }
+        },
+        admin,
+    )
+
+
 # -- what another county must never see ---------------------------------------------------
 
 # Tables whose rows are Relay nodes, and the node type of each.
@@ -567,6 +684,13 @@ NODE_TABLES = {
     "hearing_applications": "HearingApplication",
     "decisions": "Decision",
     "audit_entries": "AuditEntry",
+    "mediators": "Mediator",
+    "mediator_assignments": "MediatorAssignment",
+    "observers": "Observer",
+    "case_evaluations": "CaseEvaluation",
+    "correction_entries": "CorrectionEntry",
+    "review_points": "ReviewPoint",
+    "review_requests": "ReviewRequest",
     "users": "User",
     "memberships": "Membership",
     "org_units": "OrgUnit",

@@ -171,3 +171,13 @@ async def test_the_matrix(server, gql, owner_db, operator_token, mutation, actor
     assert after == before
     if other is not None and not judged_at_home:
         assert await county_state(owner_db, other.id) == before_other
+
+
+def test_no_builder_is_defined_twice():
+    """Each domain adds its builders to one module: a second `def` of a name would
+    silently replace the first domain's (two `_department`s once did)."""
+    import ast
+
+    tree = ast.parse((Path(__file__).parent / "authz_matrix.py").read_text(encoding="utf-8"))
+    names = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    assert sorted({n for n in names if names.count(n) > 1}) == []

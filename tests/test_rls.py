@@ -105,7 +105,83 @@ async def populate(server, gql) -> object:
     await populate_inquiries(server, gql, county)
     await populate_identity(server, gql, county)
     await populate_agenda(server, gql, county)
+    await populate_mediators(server, gql, county, township)
     return county
+
+
+async def populate_mediators(server, gql, county, township: int) -> None:
+    """One row in each table of the 解事员 pool and of oversight, through the API."""
+    from tests.factories.cases import act, online, raise_case
+    from tests.factories.mediators import (
+        ADD_STAFF,
+        APPOINT,
+        ASSIGN,
+        AWARD,
+        CREATE_POINT,
+        EVALUATE,
+        EVALUATE_CASE,
+        RECORD_CORRECTION,
+        RECORD_REQUEST,
+        TRAIN,
+        closed_case,
+        register,
+    )
+
+    token = county.admin.token
+    unit = gid("OrgUnit", township)
+    m = await register(gql, token, name="解事员", level="TOWNSHIP", orgUnitId=unit)
+    day = "2026-03-02"
+    await act(
+        gql,
+        TRAIN,
+        {"input": {"mediatorId": m["id"], "course": "调解", "trainedOn": day, "hours": 2}},
+        token,
+    )
+    await act(
+        gql,
+        EVALUATE,
+        {"input": {"mediatorId": m["id"], "period": "2026", "grade": "GOOD", "evaluatedOn": day}},
+        token,
+    )
+    await act(
+        gql, AWARD, {"input": {"mediatorId": m["id"], "title": "优秀", "awardedOn": day}}, token
+    )
+    citizen = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    case = await raise_case(gql, citizen.token, online(placeUnitId=unit, title="纠纷"))
+    await act(gql, ASSIGN, {"c": case["case"]["id"], "m": [m["id"]]}, token)
+    await act(
+        gql, APPOINT, {"input": {"name": "观察员", "orgUnitId": unit, "termStart": day}}, token
+    )
+    closed = await closed_case(gql, county, citizen, title="已办结")
+    await act(
+        gql,
+        EVALUATE_CASE,
+        {"input": {"caseId": closed, "kind": "PUBLIC", "grade": "GOOD", "text": "满意"}},
+        citizen.token,
+    )
+    await act(
+        gql,
+        RECORD_CORRECTION,
+        {"input": {"direction": "UPWARD", "matter": "某事", "unitId": unit, "receivedOn": day}},
+        token,
+    )
+    point = await act(gql, CREATE_POINT, {"input": {"orgUnitId": unit, "name": "联系点"}}, token)
+    p = point["point"]["id"]
+    await act(gql, ADD_STAFF, {"input": {"pointId": p, "name": "王所长"}}, token)
+    await act(
+        gql,
+        RECORD_REQUEST,
+        {
+            "input": {
+                "pointId": p,
+                "receivedOn": day,
+                "applicantName": "张三",
+                "matter": "复议",
+                "forwardedTo": "县复议机构",
+            }
+        },
+        token,
+    )
 
 
 async def populate_hearings(server, gql, county) -> None:

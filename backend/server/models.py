@@ -52,6 +52,13 @@ from backend.inquiries.models import (
     OpinionCollectionUnit,
     ReportOpinion,
 )
+from backend.mediators.models import (
+    Mediator,
+    MediatorAssignment,
+    MediatorAward,
+    MediatorEvaluation,
+    MediatorTraining,
+)
 from backend.meetings.models import (
     AgendaItem,
     Comment,
@@ -65,6 +72,14 @@ from backend.meetings.models import (
     SpeakingRequest,
     Vote,
     VotingCode,
+)
+from backend.oversight.models import (
+    CaseEvaluation,
+    CorrectionEntry,
+    Observer,
+    ReviewPoint,
+    ReviewPointStaff,
+    ReviewRequest,
 )
 from backend.people.models import (
     LoginThrottle,
@@ -87,6 +102,7 @@ __all__ = [
     "Case",
     "CaseAssignment",
     "CaseAttachment",
+    "CaseEvaluation",
     "CaseReply",
     "CaseSuggester",
     "CaseTerm",
@@ -95,6 +111,7 @@ __all__ = [
     "Comment",
     "CommentPeriod",
     "ConsultationCatalogue",
+    "CorrectionEntry",
     "Decision",
     "DecisionDocument",
     "DecisionParagraph",
@@ -120,8 +137,14 @@ __all__ = [
     "LocalClosure",
     "LoginThrottle",
     "Material",
+    "Mediator",
+    "MediatorAssignment",
+    "MediatorAward",
+    "MediatorEvaluation",
+    "MediatorTraining",
     "Meeting",
     "Membership",
+    "Observer",
     "Opinion",
     "OpinionCollection",
     "OpinionCollectionUnit",
@@ -134,6 +157,9 @@ __all__ = [
     "Publication",
     "RefreshToken",
     "ReportOpinion",
+    "ReviewPoint",
+    "ReviewPointStaff",
+    "ReviewRequest",
     "ScoringBallot",
     "ScoringReceipt",
     "ScoringSheet",

@@ -1,0 +1,1 @@
+"""The 解事员 (mediator) pool: see docs/mediators.md."""

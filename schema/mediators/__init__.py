@@ -1,0 +1,1 @@
+"""GraphQL API of the 解事员 pool (backend/mediators)."""

@@ -1,0 +1,1 @@
+"""GraphQL API of oversight (backend/oversight)."""
