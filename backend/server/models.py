@@ -33,6 +33,15 @@ from backend.people.models import (
     RefreshToken,
     User,
 )
+from backend.representatives.models import (
+    ConsultationRecipient,
+    CounterpartSession,
+    Proposal,
+    ProposalUnit,
+    Representative,
+    RepresentativePlace,
+    WrittenConsultation,
+)
 from realtime.models import Event, StreamHead
 from tenants.models import OrgUnit, Tenant, Venue
 
@@ -51,6 +60,8 @@ __all__ = [
     "CaseSuggester",
     "CaseTerm",
     "Comment",
+    "ConsultationRecipient",
+    "CounterpartSession",
     "Event",
     "LocalClosure",
     "LoginThrottle",
@@ -61,7 +72,11 @@ __all__ = [
     "Participant",
     "PlatformOperator",
     "Poll",
+    "Proposal",
+    "ProposalUnit",
     "RefreshToken",
+    "Representative",
+    "RepresentativePlace",
     "ScoringBallot",
     "ScoringReceipt",
     "ScoringSheet",
@@ -73,5 +88,6 @@ __all__ = [
     "Venue",
     "Vote",
     "VotingCode",
+    "WrittenConsultation",
     "metadata",
 ]
