@@ -46,6 +46,8 @@ from schema.people.api import PeopleMutations, PeopleQueries
 from schema.people.personal_data import PersonalDataMutations
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
 from schema.relay import MAX_NODES
+from schema.representatives.mutations import RepresentativeMutations
+from schema.representatives.queries import RepresentativeQueries
 from schema.tenants.api import TenantMutations, TenantQueries
 
 
@@ -60,6 +62,7 @@ class Query(
     CalendarQueries,
     CaseQueries,
     CaseAnalyticsQueries,
+    RepresentativeQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -80,6 +83,7 @@ class Mutation(
     VotingCodeMutations,
     CalendarMutations,
     CaseMutations,
+    RepresentativeMutations,
 ):
     pass
 

@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+# The proposer rates as a case's submitter does: 满意/基本满意/不满意 (one GraphQL enum).
+from backend.cases.models import Satisfaction as Satisfaction
 from backend.core.base import Base, TenantOwned, Timestamped, enum_column, id_column
 
 
@@ -111,12 +113,6 @@ class ProposalState(enum.Enum):
     ASSIGNED = "ASSIGNED"  # 已交办
     REPLIED = "REPLIED"  # 已答复(待评价)
     RATED = "RATED"  # 已评价
-
-
-class Satisfaction(enum.Enum):
-    SATISFIED = "SATISFIED"  # 满意
-    BASICALLY_SATISFIED = "BASICALLY_SATISFIED"  # 基本满意
-    DISSATISFIED = "DISSATISFIED"  # 不满意
 
 
 class Proposal(TenantOwned, Timestamped, Base):
