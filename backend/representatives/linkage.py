@@ -157,7 +157,7 @@ async def link_place(
     representative and place must not overlap."""
     access.require_county_office(principal)
     if (org_unit_id is None) == (venue_id is None):
-        raise DomainError(Code.INVALID, "须指定一个村（社区）或一个联系点", field="orgUnitId")
+        raise DomainError(Code.INVALID, "须指定一个村（社区）或一个联系点", field="placeId")
     # Serialises links of one representative: two concurrent overlapping links cannot
     # both pass the check below.
     rep = await access.get_representative(
@@ -166,14 +166,14 @@ async def link_place(
     if org_unit_id is not None:
         unit = await session.get(OrgUnit, org_unit_id)
         if unit is None:
-            raise DomainError(Code.NOT_FOUND, "村（社区）不存在或不属于本县", field="orgUnitId")
+            raise DomainError(Code.NOT_FOUND, "村（社区）不存在或不属于本县", field="placeId")
         if unit.kind not in PLACE_KINDS:
             raise DomainError(
-                Code.INVALID, "代表委员联系的须是乡镇（街道）、村（社区）或网格", field="orgUnitId"
+                Code.INVALID, "代表委员联系的须是乡镇（街道）、村（社区）或网格", field="placeId"
             )
     else:
         assert venue_id is not None
-        await access.get_venue(session, venue_id, field="venueId")
+        await access.get_venue(session, venue_id, field="placeId")
     if ends_on is not None and ends_on < starts_on:
         raise DomainError(Code.INVALID, "结束日期不能早于开始日期", field="endsOn")
     same_place = (
