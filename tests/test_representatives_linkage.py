@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from backend.people.models import Role
+from tenants.models import OrgUnitKind
 from tests.cases_world import make_world
 from tests.conftest import county_rows
 from tests.factories.people import make_user
@@ -26,7 +27,6 @@ from tests.factories.representatives import (
     register,
 )
 from tests.factories.tenants import gid, make_county, make_unit
-from tenants.models import OrgUnitKind
 
 
 async def test_a_deputy_and_a_member_are_registered_with_level_and_sector(server, gql):
