@@ -109,3 +109,91 @@ async def link(
         county.admin.token,
     )
     return payload["place"]
+
+
+PROPOSAL_FIELDS = """
+  id number kind state title assignedOn dueOn dueProvisional leaderId leaderNote meetingId
+  reply onTime overdue satisfaction ratingText stream
+  units { role unit { id } } representative { id name }
+"""
+REGISTER_PROPOSAL = f"""
+mutation($r: ID!, $t: String!, $b: String!) {{
+  registerProposal(representativeId: $r, title: $t, body: $b) {{
+    proposal {{ {PROPOSAL_FIELDS} }} errors {{ field code message }}
+  }}
+}}"""
+ASSIGN = f"""
+mutation($p: ID!, $l: ID!, $c: [ID!]) {{
+  assignProposal(proposalId: $p, leadUnitId: $l, coUnitIds: $c) {{
+    proposal {{ {PROPOSAL_FIELDS} }} errors {{ field code message }}
+  }}
+}}"""
+TAKE = f"""
+mutation($p: ID!, $u: ID!, $n: String) {{
+  takeProposal(proposalId: $p, leaderId: $u, note: $n) {{
+    proposal {{ {PROPOSAL_FIELDS} }} errors {{ field code message }}
+  }}
+}}"""
+FACE_TO_FACE = f"""
+mutation($p: ID!, $m: ID!) {{
+  linkProposalMeeting(proposalId: $p, meetingId: $m) {{
+    proposal {{ {PROPOSAL_FIELDS} }} errors {{ field code message }}
+  }}
+}}"""
+REPLY = f"""
+mutation($p: ID!, $b: String!) {{
+  replyProposal(proposalId: $p, body: $b) {{
+    proposal {{ {PROPOSAL_FIELDS} }} errors {{ field code message }}
+  }}
+}}"""
+RATE = f"""
+mutation($p: ID!, $s: Satisfaction!, $t: String) {{
+  rateProposal(proposalId: $p, satisfaction: $s, text: $t) {{
+    proposal {{ {PROPOSAL_FIELDS} }} errors {{ field code message }}
+  }}
+}}"""
+PROPOSALS = f"""
+query($filter: ProposalsFilter, $first: Int, $after: String) {{
+  proposals(filter: $filter, first: $first, after: $after) {{
+    edges {{ node {{ {PROPOSAL_FIELDS} }} }} pageInfo {{ hasNextPage endCursor }}
+  }}
+}}"""
+STATISTICS = """
+query($y: Int) {
+  proposalStatistics(year: $y) {
+    unit { id } assigned coAssigned replied onTime overdue satisfied basicallySatisfied
+    dissatisfied
+  }
+}"""
+SEND = """
+mutation($input: SendWrittenConsultationInput!) {
+  sendWrittenConsultation(input: $input) {
+    consultation { id title dueOn dueProvisional overdue stream senderUnit { id }
+      recipients { id committee representativeId reply repliedAt unit { id } } }
+    errors { field code message }
+  }
+}"""
+ANSWER = """
+mutation($r: ID!, $b: String!) {
+  replyWrittenConsultation(recipientId: $r, body: $b) {
+    recipient { id reply repliedAt } errors { field code message }
+  }
+}"""
+CONSULTATIONS = """
+query($o: Boolean) {
+  writtenConsultations(first: 50, overdue: $o) {
+    edges { node { id title overdue dueOn recipients { id reply } } }
+  }
+}"""
+RECORD_COUNTERPART = """
+mutation($input: RecordCounterpartSessionInput!) {
+  recordCounterpartSession(input: $input) {
+    session { id committee title heldOn topics minutes department { id }
+      participants { name role representativeId } }
+    errors { field code message }
+  }
+}"""
+COUNTERPARTS = """
+query($d: ID) {
+  counterpartSessions(first: 50, departmentId: $d) { edges { node { id title committee } } }
+}"""

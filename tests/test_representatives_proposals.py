@@ -1,0 +1,236 @@
+"""建议提案办理 over the API: a deputy's suggestion and a member's proposal registered,
+assigned to a lead unit and co-units of the county (a unit of another county, or none:
+UNKNOWN_UNIT naming `leadUnitId`), taken by a leader (领办), handled face to face (a
+meeting), replied by the lead unit within the county rule `proposal.reply` (working days
+on the county calendar), rated by the proposer only after a reply; per-unit figures; and
+every change on the proposal's stream."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from backend.cases.replies import today
+from backend.people.models import Role
+from tenants.models import OrgUnitKind
+from tests.cases_world import make_world
+from tests.conftest import county_rows
+from tests.factories.cases import official_due
+from tests.factories.meetings import make_meeting
+from tests.factories.people import make_user
+from tests.factories.representatives import (
+    ASSIGN,
+    FACE_TO_FACE,
+    PARTICIPATION,
+    PROPOSALS,
+    RATE,
+    REGISTER_PROPOSAL,
+    REPLY,
+    STATISTICS,
+    TAKE,
+    deputy,
+    member,
+    ok,
+    payload_of,
+    register,
+)
+from tests.factories.tenants import db_id, gid, make_county, make_unit
+
+
+async def _proposer(server, gql, w, *, kind="deputy"):  # type: ignore[no-untyped-def]
+    role = Role.NPC_DEPUTY if kind == "deputy" else Role.CPPCC_MEMBER
+    account = await make_user(server, w.county, roles=[(role, None)], name="代表委员")
+    input = deputy(userId=account.gid) if kind == "deputy" else member(userId=account.gid)
+    return account, await register(gql, w.county, input)
+
+
+async def _register(gql, w, rep, title="关于改善北街照明的建议", token=None):  # type: ignore[no-untyped-def]
+    payload = await ok(
+        gql,
+        REGISTER_PROPOSAL,
+        {"r": rep["id"], "t": title, "b": "北街路灯老化，建议年内更换。"},
+        token or w.admin.token,
+    )
+    return payload["proposal"]
+
+
+def _errors(payload):  # type: ignore[no-untyped-def]
+    return [(e["field"], e["code"]) for e in payload["errors"]]
+
+
+async def test_the_whole_handling_of_a_suggestion(server, gql, owner_db):
+    w = await make_world(server)
+    account, rep = await _proposer(server, gql, w)
+    co = await make_unit(server, w.county, kind=OrgUnitKind.DEPARTMENT, name="县财政局")
+    # a deputy registers their own suggestion; its number says 建议
+    proposal = await _register(gql, w, rep, token=account.token)
+    assert (proposal["kind"], proposal["state"]) == ("SUGGESTION", "REGISTERED")
+    assert proposal["number"].startswith(f"JY{today().year}-")
+    assert proposal["representative"] == {"id": rep["id"], "name": "人大代表老李"}
+
+    assigned = await ok(
+        gql,
+        ASSIGN,
+        {"p": proposal["id"], "l": w.unit(w.department), "c": [gid("OrgUnit", co)]},
+        w.admin.token,
+    )
+    p = assigned["proposal"]
+    assert p["state"] == "ASSIGNED"
+    assert p["units"] == [
+        {"role": "LEAD", "unit": {"id": w.unit(w.department)}},
+        {"role": "CO", "unit": {"id": gid("OrgUnit", co)}},
+    ]
+    assert p["assignedOn"] == today().isoformat()
+    assert p["dueOn"] == official_due(today(), 60).isoformat()  # rule proposal.reply
+
+    leader = await make_user(server, w.county, roles=[(Role.TENANT_ADMIN, None)], name="副县长")
+    taken = await ok(
+        gql, TAKE, {"p": proposal["id"], "u": leader.gid, "n": "副县长领办"}, w.admin.token
+    )
+    assert (taken["proposal"]["leaderId"], taken["proposal"]["leaderNote"]) == (
+        leader.gid,
+        "副县长领办",
+    )
+    meeting = await make_meeting(gql, w.county, live=False)
+    face = await ok(
+        gql, FACE_TO_FACE, {"p": proposal["id"], "m": meeting}, w.department_staff.token
+    )
+    assert face["proposal"]["meetingId"] == meeting
+
+    # rating before the reply is refused, and writes nothing
+    before = await county_rows(owner_db, w.county.id)
+    early = await payload_of(gql, RATE, {"p": proposal["id"], "s": "SATISFIED"}, account.token)
+    assert _errors(early) == [("proposalId", "NOT_REPLIED")]
+    assert await county_rows(owner_db, w.county.id) == before
+
+    replied = await ok(
+        gql,
+        REPLY,
+        {"p": proposal["id"], "b": "已列入年度计划，10月底前完成更换。"},
+        w.department_staff.token,
+    )
+    assert (replied["proposal"]["state"], replied["proposal"]["onTime"]) == ("REPLIED", True)
+    twice = await payload_of(gql, REPLY, {"p": proposal["id"], "b": "再答"}, w.admin.token)
+    assert _errors(twice) == [("proposalId", "ALREADY_REPLIED")]
+
+    # only the proposer rates; 不满意 needs a reason
+    other = await payload_of(gql, RATE, {"p": proposal["id"], "s": "SATISFIED"}, w.citizen.token)
+    assert _errors(other) == [("proposalId", "NOT_PROPOSER")]
+    bare = await payload_of(gql, RATE, {"p": proposal["id"], "s": "DISSATISFIED"}, account.token)
+    assert _errors(bare) == [("text", "INVALID")]
+    rated = await ok(gql, RATE, {"p": proposal["id"], "s": "BASICALLY_SATISFIED"}, account.token)
+    assert (rated["proposal"]["state"], rated["proposal"]["satisfaction"]) == (
+        "RATED",
+        "BASICALLY_SATISFIED",
+    )
+
+    rows = await owner_db.fetch(
+        "SELECT type FROM events WHERE tenant_id = $1 AND stream = $2 ORDER BY seq",
+        w.county.id,
+        p["stream"],
+    )
+    assert [r["type"] for r in rows] == [
+        "proposal.registered",
+        "proposal.assigned",
+        "proposal.taken",
+        "proposal.meetingLinked",
+        "proposal.replied",
+        "proposal.rated",
+    ]
+    figures = await gql.data(PARTICIPATION, {"y": today().year}, token=account.token)
+    assert figures["representativeParticipation"][0]["proposalsFiled"] == 1
+
+
+async def test_assigning_to_a_unit_that_is_not_the_countys_is_refused_naming_it(
+    server, gql, owner_db
+):
+    w = await make_world(server)
+    _, rep = await _proposer(server, gql, w, kind="member")
+    proposal = await _register(gql, w, rep)
+    assert proposal["kind"] == "PROPOSAL" and proposal["number"].startswith("TA")
+    other = await make_county(server, name="邻县")
+    foreign = await make_unit(server, other, kind=OrgUnitKind.DEPARTMENT)
+    stranger = await make_user(server, w.county, roles=[(Role.NPC_DEPUTY, None)])
+    before = await county_rows(owner_db, w.county.id)
+    for variables, error in (
+        ({"l": gid("OrgUnit", foreign)}, ("leadUnitId", "UNKNOWN_UNIT")),
+        ({"l": gid("OrgUnit", 10**9)}, ("leadUnitId", "UNKNOWN_UNIT")),
+        ({"l": w.county.root_gid}, ("leadUnitId", "UNKNOWN_UNIT")),
+        (
+            {"l": w.unit(w.department), "c": [gid("OrgUnit", foreign)]},
+            ("coUnitIds", "UNKNOWN_UNIT"),
+        ),
+        ({"l": w.unit(w.department), "c": [w.unit(w.department)]}, ("coUnitIds", "INVALID")),
+    ):
+        payload = await payload_of(gql, ASSIGN, {"p": proposal["id"], **variables}, w.admin.token)
+        assert _errors(payload) == [error]
+        assert payload["proposal"] is None
+    assert await county_rows(owner_db, w.county.id) == before
+
+    # a deputy cannot register in someone else's name; staff cannot assign
+    body = await gql.execute(
+        REGISTER_PROPOSAL, {"r": rep["id"], "t": "代提", "b": "内容"}, token=stranger.token
+    )
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    body = await gql.execute(
+        ASSIGN, {"p": proposal["id"], "l": w.unit(w.department)}, token=w.department_staff.token
+    )
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert await county_rows(owner_db, w.county.id) == before
+
+
+async def test_only_the_lead_units_staff_reply_and_a_late_reply_is_counted_overdue(
+    server, gql, owner_db
+):
+    w = await make_world(server)
+    account, rep = await _proposer(server, gql, w)
+    first = await _register(gql, w, rep, "甲建议")
+    second = await _register(gql, w, rep, "乙建议")
+    third = await _register(gql, w, rep, "丙建议")
+    for p in (first, second, third):
+        await ok(gql, ASSIGN, {"p": p["id"], "l": w.unit(w.department)}, w.admin.token)
+    body = await gql.execute(REPLY, {"p": first["id"], "b": "答复"}, token=w.township_staff.token)
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    # the second was due yesterday (as if assigned long ago) and is replied late; the third
+    # is past due without a reply
+    await owner_db.execute(
+        "UPDATE proposals SET due_on = $1 WHERE id = ANY($2::bigint[])",
+        date.fromordinal(today().toordinal() - 1),
+        [db_id(second["id"]), db_id(third["id"])],
+    )
+    await ok(gql, REPLY, {"p": first["id"], "b": "按期答复"}, w.department_staff.token)
+    late = await ok(gql, REPLY, {"p": second["id"], "b": "迟复"}, w.department_staff.token)
+    assert late["proposal"]["onTime"] is False
+    await ok(gql, RATE, {"p": first["id"], "s": "SATISFIED"}, account.token)
+    await ok(gql, RATE, {"p": second["id"], "s": "DISSATISFIED", "t": "答复敷衍"}, account.token)
+
+    data = await gql.data(STATISTICS, {"y": today().year}, token=w.admin.token)
+    assert data["proposalStatistics"] == [
+        {
+            "unit": {"id": w.unit(w.department)},
+            "assigned": 3,
+            "coAssigned": 0,
+            "replied": 2,
+            "onTime": 1,
+            "overdue": 2,
+            "satisfied": 1,
+            "basicallySatisfied": 0,
+            "dissatisfied": 1,
+        }
+    ]
+    listed = await gql.data(
+        PROPOSALS, {"filter": {"state": "ASSIGNED"}}, token=w.department_staff.token
+    )
+    assert [(e["node"]["title"], e["node"]["overdue"]) for e in listed["proposals"]["edges"]] == [
+        ("丙建议", True)
+    ]
+    page = await gql.data(PROPOSALS, {"first": 2}, token=account.token)
+    assert [e["node"]["title"] for e in page["proposals"]["edges"]] == ["丙建议", "乙建议"]
+    rest = await gql.data(
+        PROPOSALS,
+        {"first": 2, "after": page["proposals"]["pageInfo"]["endCursor"]},
+        token=account.token,
+    )
+    assert [e["node"]["title"] for e in rest["proposals"]["edges"]] == ["甲建议"]
+    body = await gql.execute(PROPOSALS, {}, token=w.citizen.token)
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
