@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from backend.cases.replies import today
 from backend.people.models import Role
+from tenants.models import OrgUnitKind
 from tests.cases_world import make_world
 from tests.conftest import county_rows
 from tests.factories.cases import official_due
@@ -27,7 +28,6 @@ from tests.factories.representatives import (
     register,
 )
 from tests.factories.tenants import db_id, gid, make_county, make_unit
-from tenants.models import OrgUnitKind
 
 
 def _errors(payload):  # type: ignore[no-untyped-def]
@@ -112,10 +112,14 @@ async def test_bad_consultations_are_refused_and_write_nothing(server, gql, owne
     for extra, error in (
         ({}, ("unitIds", "INVALID")),
         ({"unitIds": [gid("OrgUnit", foreign)]}, ("unitIds", "UNKNOWN_UNIT")),
-        ({"committees": ["县政协"], "dueOn": (earliest - timedelta(days=1)).isoformat()},
-         ("dueOn", "INVALID")),
-        ({"committees": ["县政协"], "senderUnitId": gid("OrgUnit", foreign)},
-         ("senderUnitId", "UNKNOWN_UNIT")),
+        (
+            {"committees": ["县政协"], "dueOn": (earliest - timedelta(days=1)).isoformat()},
+            ("dueOn", "INVALID"),
+        ),
+        (
+            {"committees": ["县政协"], "senderUnitId": gid("OrgUnit", foreign)},
+            ("senderUnitId", "UNKNOWN_UNIT"),
+        ),
     ):
         payload = await payload_of(gql, SEND, {"input": {**base, **extra}}, w.admin.token)
         assert _errors(payload) == [error]
@@ -154,7 +158,10 @@ async def test_a_counterpart_session_is_recorded_with_participants_topics_and_mi
         {"name": "委员老赵", "role": "政协委员", "representativeId": rep["id"]},
         {"name": "住建委主任", "role": "部门负责人", "representativeId": None},
     ]
-    assert (s["topics"], s["department"]) == (["改造资金", "加装电梯"], {"id": w.unit(w.department)})
+    assert (s["topics"], s["department"]) == (
+        ["改造资金", "加装电梯"],
+        {"id": w.unit(w.department)},
+    )
     listed = await gql.data(COUNTERPARTS, {"d": w.unit(w.department)}, token=account.token)
     assert [e["node"]["id"] for e in listed["counterpartSessions"]["edges"]] == [s["id"]]
     figures = await gql.data(PARTICIPATION, {"y": today().year}, token=account.token)
