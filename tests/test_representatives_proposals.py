@@ -234,3 +234,58 @@ async def test_only_the_lead_units_staff_reply_and_a_late_reply_is_counted_overd
     assert [e["node"]["title"] for e in rest["proposals"]["edges"]] == ["甲建议"]
     body = await gql.execute(PROPOSALS, {}, token=w.citizen.token)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_provisional_reply_deadline_is_recounted_when_its_year_is_published(
+    server, gql, owner_db
+):
+    import json
+    import random
+
+    from tests.factories.people import make_operator
+    from tests.test_calendar import PUBLISH_YEAR, SET_YEAR, days
+
+    # given a proposal assigned on 1 December of a year no table covers yet (its own year:
+    # the tests of one worker share a database)
+    year = random.randint(2040, 2090)
+    w = await make_world(server)
+    _, rep = await _proposer(server, gql, w)
+    proposal = await _register(gql, w, rep)
+    await ok(gql, ASSIGN, {"p": proposal["id"], "l": w.unit(w.department)}, w.admin.token)
+    start = date(year, 12, 1)
+    await owner_db.execute(
+        "UPDATE proposals SET assigned_on = $2, due_on = $3, due_provisional = true WHERE id = $1",
+        db_id(proposal["id"]), start, official_due(start, 60),
+    )  # fmt: skip
+
+    # when an operator publishes both years' tables (a holiday week at the turn of the year)
+    operator = await make_operator(server)
+    for y, table in (
+        (year, days(f"{year}-12-28", f"{year}-12-31", "HOLIDAY", "示例假日")),
+        (year + 1, days(f"{year + 1}-01-01", f"{year + 1}-01-03", "HOLIDAY", "元旦")),
+    ):
+        set_ = await gql.data(
+            SET_YEAR,
+            {"input": {"year": y, "source": f"《{y}年节假日安排》（示例）", "days": table}},
+            token=operator.token,
+        )
+        assert set_["setCalendarYear"]["errors"] == [], set_
+        published = await gql.data(PUBLISH_YEAR, {"year": y}, token=operator.token)
+        assert published["publishCalendarYear"]["errors"] == [], published
+
+    # then the deadline moved past the holidays, is final, and the change is on the stream
+    after = await owner_db.fetchrow(
+        "SELECT due_on, due_provisional FROM proposals WHERE id = $1", db_id(proposal["id"])
+    )
+    assert after["due_provisional"] is False
+    assert after["due_on"] > official_due(start, 60)
+    last = await owner_db.fetchrow(
+        "SELECT type, payload FROM events WHERE tenant_id = $1 AND stream = $2 "
+        "ORDER BY seq DESC LIMIT 1",
+        w.county.id, proposal["stream"],
+    )  # fmt: skip
+    assert last["type"] == "proposal.deadlineChanged"
+    assert json.loads(last["payload"]) == {
+        "dueOn": after["due_on"].isoformat(),
+        "dueProvisional": False,
+    }

@@ -125,6 +125,8 @@ def active_on(day: date) -> ColumnElement[bool]:
     )
 
 
-# The stream kinds and the personal-data section are registered on import.
+# The stream kinds, the personal-data section and the calendar hook are registered on
+# import.
+from backend.representatives import deadlines as _deadlines  # noqa: E402,F401
 from backend.representatives import personal_data as _personal_data  # noqa: E402,F401
 from backend.representatives import visibility as _visibility  # noqa: E402,F401

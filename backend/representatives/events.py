@@ -91,6 +91,12 @@ class ProposalRated(TypedDict):
     state: str
 
 
+@shape
+class DeadlineChanged(TypedDict):
+    dueOn: str
+    dueProvisional: bool
+
+
 class ProposalEvent(EventNames):
     REGISTERED = Logged("proposal.registered", ProposalRegistered, "登记")
     ASSIGNED = Logged("proposal.assigned", ProposalAssigned, "交办")
@@ -98,6 +104,7 @@ class ProposalEvent(EventNames):
     MEETING_LINKED = Logged("proposal.meetingLinked", ProposalMeetingLinked, "面对面办理")
     REPLIED = Logged("proposal.replied", ProposalReplied, "答复")
     RATED = Logged("proposal.rated", ProposalRated, "满意度评价")
+    DEADLINE_CHANGED = Logged("proposal.deadlineChanged", DeadlineChanged, "答复时限变更")
 
 
 PROPOSAL_EVENTS = EventTypes("proposal", ProposalEvent)
@@ -123,6 +130,7 @@ class ConsultationReplied(TypedDict):
 class ConsultationEvent(EventNames):
     SENT = Logged("wconsultation.sent", ConsultationSent, "书面征询")
     REPLIED = Logged("wconsultation.replied", ConsultationReplied, "书面反馈")
+    DEADLINE_CHANGED = Logged("wconsultation.deadlineChanged", DeadlineChanged, "反馈时限变更")
 
 
 CONSULTATION_EVENTS = EventTypes("wconsultation", ConsultationEvent)
