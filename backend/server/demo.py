@@ -15,6 +15,7 @@ from backend.people import service as people
 from backend.people.models import Membership, Role, User
 from backend.people.passwords import Passwords
 from backend.server.demo_cases import DEPARTMENTS, seed_cases
+from backend.server.demo_representatives import seed_representatives
 from tenants import service as tenants
 from tenants.models import OrgUnit, OrgUnitKind, Tenant, Venue, VenueLevel
 
@@ -142,6 +143,7 @@ async def _seed(db: Database, passwords: Passwords) -> list[DemoLogin]:
         assert await session.scalar(select(Membership.id).limit(1)) is not None
         await _seed_meeting(session, admin, units)
         await seed_cases(session, admin)
+        await seed_representatives(session, admin, units)
     return [DemoLogin(name=n, phone=p, role=r) for n, p, r, _ in PEOPLE]
 
 
