@@ -221,7 +221,7 @@ class RepresentativeQueries:
         )
         principal = await info.context.principal()
 
-        async def load(session: Any) -> tuple[Any, Any]:
+        async def load(session: Any) -> tuple[Any, Any, Any, Any]:
             rows = await proposals.list_proposals(
                 session,
                 principal,
@@ -232,13 +232,24 @@ class RepresentativeQueries:
                 after_id=after_id,
                 limit=size + 1,
             )
-            return rows, await units_of(session, [r.id for r in rows])
+            rep_ids = sorted({r.representative_id for r in rows})
+            return (
+                rows,
+                await units_of(session, [r.id for r in rows]),
+                await linkage.representatives_by_ids(session, rep_ids),
+                await linkage.places_of(session, rep_ids),
+            )
 
-        rows, units = await info.context.read(load)
+        rows, units, reps, links = await info.context.read(load)
+        full = access.is_county_office(principal)
+        nodes = {
+            i: Representative.from_model(r, links.get(i, []), full_phone=full)
+            for i, r in reps.items()
+        }
         return build_connection(
             rows,
             first=size,
-            to_node=lambda p: Proposal.from_model(p, units[p.id]),
+            to_node=lambda p: Proposal.from_model(p, units[p.id], nodes.get(p.representative_id)),
             key=lambda p: p.id,
         )
 

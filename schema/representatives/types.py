@@ -216,6 +216,8 @@ class Proposal(DatabaseNode, relay.Node):
     rating_text: str | None = strawberry.field(description="The proposer's words (不满意: why).")
     units: list[ProposalUnit] = strawberry.field(description="Lead unit first, then co-units.")
     representative_db_id: strawberry.Private[int]
+    #: The representative when the page read it with the proposals (no statement per node).
+    prefetched_representative: strawberry.Private[Representative | None] = None
 
     @strawberry.field(description="The stream of its handling (`proposal:<id>`).")
     def stream(self) -> str:
@@ -223,11 +225,18 @@ class Proposal(DatabaseNode, relay.Node):
 
     @strawberry.field(description="The representative who filed it.")
     async def representative(self, info: Info) -> Representative | None:
+        if self.prefetched_representative is not None:
+            return self.prefetched_representative
         (node,) = await representative_nodes(info, [self.representative_db_id])
         return node
 
     @classmethod
-    def from_model(cls, p: models.Proposal, units: Iterable[models.ProposalUnit]) -> Proposal:
+    def from_model(
+        cls,
+        p: models.Proposal,
+        units: Iterable[models.ProposalUnit],
+        representative: Representative | None = None,
+    ) -> Proposal:
         ordered = sorted(units, key=lambda u: (u.role is not models.ProposalUnitRole.LEAD, u.id))
         return cls(
             id=p.id,
@@ -251,6 +260,7 @@ class Proposal(DatabaseNode, relay.Node):
             rating_text=p.rating_text,
             units=[ProposalUnit(role=u.role, unit_db_id=u.unit_id) for u in ordered],
             representative_db_id=p.representative_id,
+            prefetched_representative=representative,
         )
 
     @classmethod
