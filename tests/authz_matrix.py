@@ -738,13 +738,15 @@ MATRIX: dict[str, Row] = {
     "registerRepresentative": Row(
         ADMIN,
         register_representative,
-        {"representatives": 1, "event_streams": 1, **EVENT},
+        {"representatives": 1, "event_streams": 1, "audit_entries": 1, **EVENT},
         other_county=OWN,
     ),
     "linkRepresentativePlace": Row(
-        ADMIN, link_representative_place, {"representative_places": 1, **EVENT}
+        ADMIN,
+        link_representative_place,
+        {"representative_places": 1, "audit_entries": 1, **EVENT},
     ),
-    "endRepresentativePlace": Row(ADMIN, end_representative_place, EVENT),
+    "endRepresentativePlace": Row(ADMIN, end_representative_place, {"audit_entries": 1, **EVENT}),
     "inviteRepresentatives": Row(
         HOSTS, invite_representatives, {"meeting_participants": 1, **EVENT}, **ID_ROW
     ),

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.audit import service as audit
 from backend.cases.stream import local_day, now
 from backend.core.errors import DomainError
 from backend.core.security import Principal
@@ -125,6 +126,15 @@ async def register_representative(
         type=RepresentativeEvent.REGISTERED,
         payload=payload,
     )
+    # An administrative act on a person's data (the phone is not copied into the log).
+    await audit.record(
+        session,
+        principal,
+        action="representative.registered",
+        target_type="Representative",
+        target_id=rep.id,
+        after={**payload, "hasPhone": phone is not None},
+    )
     return rep
 
 
@@ -218,6 +228,14 @@ async def link_place(
         type=RepresentativeEvent.PLACE_LINKED,
         payload=_link_payload(link),
     )
+    await audit.record(
+        session,
+        principal,
+        action="representative.placeLinked",
+        target_type="Representative",
+        target_id=rep.id,
+        after=dict(_link_payload(link)),
+    )
     return link
 
 
@@ -239,6 +257,7 @@ async def end_place(
             f"该联系已于 {link.ends_on.isoformat()} 结束，只能提前",
             field="endsOn",
         )
+    before = link.ends_on
     link.ends_on = ends_on
     await session.flush()
     await append_event(
@@ -249,6 +268,15 @@ async def end_place(
         row_id=link.representative_id,
         type=RepresentativeEvent.PLACE_ENDED,
         payload=_link_payload(link),
+    )
+    await audit.record(
+        session,
+        principal,
+        action="representative.placeEnded",
+        target_type="Representative",
+        target_id=link.representative_id,
+        before={"endsOn": before.isoformat() if before else None},
+        after=dict(_link_payload(link)),
     )
     return link
 
