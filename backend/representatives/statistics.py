@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.cases.models import Case
 from backend.cases.stream import CHINA, local_day, now
+from backend.core.errors import InvalidArgument
 from backend.core.security import Principal
 from backend.meetings.models import Comment, Participant
 from backend.representatives import access
@@ -45,6 +46,9 @@ class UnitFigures:
     dissatisfied: int
 
 
+#: The years a figure may be asked for (those of the county calendar).
+FIRST_YEAR, LAST_YEAR = 1949, 2199
+
 _FIGURES = (
     "assigned",
     "co_assigned",
@@ -58,6 +62,8 @@ _FIGURES = (
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InvalidArgument(f"参数 year 须在 {FIRST_YEAR} 到 {LAST_YEAR} 之间")
     start = datetime(year, 1, 1, tzinfo=CHINA).astimezone(UTC)
     return start, datetime(year + 1, 1, 1, tzinfo=CHINA).astimezone(UTC)
 
@@ -129,7 +135,7 @@ async def participation(
     ).all()
     if not principal.has(*access.STAFF_ROLES):
         reps = [r for r in reps if r.user_id == user_id]
-    start, end = _year_bounds(year)
+    start, end = _year_bounds(year)  # before anything: a bad year is the caller's error
     out: list[Participation] = []
     for rep in reps:
         attended = opinions = 0
