@@ -61,6 +61,8 @@ from schema.people.identity import IdentityMutations, IdentityQueries
 from schema.people.personal_data import PersonalDataMutations
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
 from schema.relay import MAX_NODES
+from schema.representatives.mutations import RepresentativeMutations
+from schema.representatives.queries import RepresentativeQueries
 from schema.tenants.api import TenantMutations, TenantQueries
 
 
@@ -83,6 +85,7 @@ class Query(
     DisclosureQueries,
     MediatorQueries,
     OversightQueries,
+    RepresentativeQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -111,6 +114,7 @@ class Mutation(
     DisclosureMutations,
     MediatorMutations,
     OversightMutations,
+    RepresentativeMutations,
 ):
     pass
 

@@ -45,7 +45,7 @@ from typing import Any
 import asyncpg
 
 from backend.people.models import Role
-from tenants.models import OrgUnitKind
+from tenants.models import OrgUnitKind, VenueLevel
 from tests.conftest import GraphQLClient, LiveServer
 from tests.factories import hearings as hf
 from tests.factories import inquiries
@@ -57,7 +57,14 @@ from tests.factories.cases import SAVE_TOPIC as SAVE_TOPIC_RULE
 from tests.factories.cases import online
 from tests.factories.meetings import CHECK_IN, INVITE, make_meeting
 from tests.factories.people import PASSWORD, make_user, next_phone
-from tests.factories.tenants import Account, County, gid, make_unit, next_division_code
+from tests.factories.tenants import (
+    Account,
+    County,
+    gid,
+    make_unit,
+    make_venue,
+    next_division_code,
+)
 from tests.meetings_api import (
     ADD_AGENDA,
     ANNOUNCE,
@@ -1611,6 +1618,168 @@ async def set_review_request_outcome(w: World) -> dict[str, Any]:
     return {"requestId": await _review_request(w), "outcome": "ACCEPTED"}
 
 
+# -- representatives (两代表一委员, 建议提案办理, 书面征询, 对口协商) ----------------------------
+
+
+async def _representative(w: World, user: Account | None = None, kind: str = "NPC_DEPUTY") -> str:
+    from tests.factories.representatives import REGISTER, deputy, member
+
+    input = deputy() if kind == "NPC_DEPUTY" else member()
+    if user is not None:
+        input["userId"] = user.gid
+    return (await w.as_admin(REGISTER, {"input": input}))["representative"]["id"]
+
+
+async def _village(w: World) -> int:
+    township = await make_unit(w.server, w.county)
+    return await make_unit(w.server, w.county, parent_id=township, kind=OrgUnitKind.VILLAGE)
+
+
+async def _department_id(w: World) -> int:
+    return await make_unit(w.server, w.county, kind=OrgUnitKind.DEPARTMENT)
+
+
+async def register_representative(w: World) -> dict[str, Any]:
+    from tests.factories.representatives import deputy
+
+    return {"input": deputy()}
+
+
+async def link_representative_place(w: World) -> dict[str, Any]:
+    rep = await _representative(w)
+    village = await _village(w)
+    return {
+        "input": {
+            "representativeId": rep,
+            "placeId": gid("OrgUnit", village),
+            "startsOn": "2026-01-01",
+        }
+    }
+
+
+async def end_representative_place(w: World) -> dict[str, Any]:
+    from tests.factories.representatives import LINK
+
+    arguments = await link_representative_place(w)
+    linked = await w.as_admin(LINK, arguments)
+    return {"linkId": linked["place"]["id"], "endsOn": "2026-06-30"}
+
+
+async def invite_representatives(w: World) -> dict[str, Any]:
+    """A meeting at a village's 说事站 whose deputy (with an account) serves the village."""
+    from tests.factories.meetings import CREATE_MEETING
+    from tests.factories.representatives import LINK
+    from tests.meetings_api import ANNOUNCE
+
+    village = await _village(w)
+    venue = await make_venue(w.server, w.county, unit_id=village, level=VenueLevel.STATION)
+    rep = await _representative(w, await w.account(Role.NPC_DEPUTY))
+    link = {"representativeId": rep, "placeId": gid("OrgUnit", village), "startsOn": "2020-01-01"}
+    await w.as_admin(LINK, {"input": link})
+    created = await w.as_admin(
+        CREATE_MEETING,
+        {
+            "input": {
+                "kind": "CONSULTATION_TALK",
+                "mode": "IN_PERSON",
+                "title": "村民恳谈会",
+                "hostUnitId": w.county.root_gid,
+                "venueId": gid("Venue", venue),
+                "startsAt": "2030-01-01T09:00:00+08:00",
+            }
+        },
+    )
+    meeting = created["meeting"]["id"]
+    await w.as_admin(ANNOUNCE, {"m": meeting})
+    return {"meetingId": meeting}
+
+
+async def register_proposal(w: World) -> dict[str, Any]:
+    return {"representativeId": await _representative(w), "title": "建议", "body": "内容"}
+
+
+async def _proposal(w: World, *, user: Account | None = None, stage: str = "REGISTERED") -> str:
+    """A proposal of a representative (linked to `user`), assigned to a department at the
+    county root when `stage` is ASSIGNED or REPLIED, replied when REPLIED."""
+    from tests.factories.representatives import ASSIGN, REGISTER_PROPOSAL, REPLY
+
+    rep = await _representative(w, user, kind="CPPCC_MEMBER")
+    registered = await w.as_admin(REGISTER_PROPOSAL, {"r": rep, "t": "提案", "b": "内容"})
+    proposal = registered["proposal"]["id"]
+    if stage in ("ASSIGNED", "REPLIED"):
+        await w.as_admin(ASSIGN, {"p": proposal, "l": gid("OrgUnit", await _department_id(w))})
+    if stage == "REPLIED":
+        await w.as_admin(REPLY, {"p": proposal, "b": "答复"})
+    return proposal
+
+
+async def assign_proposal(w: World) -> dict[str, Any]:
+    return {"proposalId": await _proposal(w), "leadUnitId": gid("OrgUnit", await _department_id(w))}
+
+
+async def take_proposal(w: World) -> dict[str, Any]:
+    leader = await w.account(Role.TENANT_ADMIN)
+    return {"proposalId": await _proposal(w), "leaderId": leader.gid}
+
+
+async def link_proposal_meeting(w: World) -> dict[str, Any]:
+    return {
+        "proposalId": await _proposal(w, stage="ASSIGNED"),
+        "meetingId": await w.meeting("ANNOUNCED"),
+    }
+
+
+async def reply_proposal(w: World) -> dict[str, Any]:
+    return {"proposalId": await _proposal(w, stage="ASSIGNED"), "body": "已办理"}
+
+
+async def rate_proposal(w: World) -> dict[str, Any]:
+    """The acting member is the proposer (a member of another county, or nobody, is not)."""
+    proposal = await _proposal(w, user=w.member, stage="REPLIED")
+    return {"proposalId": proposal, "satisfaction": "SATISFIED"}
+
+
+async def send_written_consultation(w: World) -> dict[str, Any]:
+    return {
+        "input": {
+            "senderUnitId": gid("OrgUnit", await _department_id(w)),
+            "title": "征询",
+            "draft": "征求意见稿",
+            "committees": ["县政协经济委"],
+        }
+    }
+
+
+async def reply_written_consultation(w: World) -> dict[str, Any]:
+    from tests.factories.representatives import SEND
+
+    sent = await w.as_admin(
+        SEND,
+        {
+            "input": {
+                "senderUnitId": gid("OrgUnit", await _department_id(w)),
+                "title": "征询",
+                "draft": "征求意见稿",
+                "unitIds": [gid("OrgUnit", await _department_id(w))],
+            }
+        },
+    )
+    return {"recipientId": sent["consultation"]["recipients"][0]["id"], "body": "无意见"}
+
+
+async def record_counterpart_session(w: World) -> dict[str, Any]:
+    return {
+        "input": {
+            "departmentId": gid("OrgUnit", await _department_id(w)),
+            "committee": "县人大农委",
+            "title": "对口协商",
+            "heldOn": "2026-01-05",
+            "topics": ["高标准农田"],
+            "participants": [{"name": "主任", "role": "部门负责人"}],
+        }
+    }
+
+
 # -- the matrix -------------------------------------------------------------------------------
 
 #: A meeting change: the row itself and its event on the meeting's stream.
@@ -2038,6 +2207,47 @@ MATRIX: dict[str, Row] = {
     "addReviewPointStaff": Row(ADMIN, add_review_point_staff, {"review_point_staff": 1, **EVENT}),
     "recordReviewRequest": Row(HOSTS, record_review_request, {"review_requests": 1, **EVENT}),
     "setReviewRequestOutcome": Row(HOSTS, set_review_request_outcome, EVENT),
+    # representatives: the county office registers and links; hosts invite to 列席
+    "registerRepresentative": Row(
+        ADMIN,
+        register_representative,
+        {"representatives": 1, "event_streams": 1, "audit_entries": 1, **EVENT},
+        other_county=OWN,
+    ),
+    "linkRepresentativePlace": Row(
+        ADMIN,
+        link_representative_place,
+        {"representative_places": 1, "audit_entries": 1, **EVENT},
+    ),
+    "endRepresentativePlace": Row(ADMIN, end_representative_place, {"audit_entries": 1, **EVENT}),
+    "inviteRepresentatives": Row(
+        HOSTS, invite_representatives, {"meeting_participants": 1, **EVENT}, **ID_ROW
+    ),
+    # 建议提案办理: the county office registers and assigns; the lead unit replies (here a
+    # department at the root: county-wide staff); the proposer rates
+    "registerProposal": Row(
+        ADMIN, register_proposal, {"proposals": 1, "event_streams": 1, **EVENT}
+    ),
+    "assignProposal": Row(ADMIN, assign_proposal, {"proposal_units": 1, **EVENT}),
+    "takeProposal": Row(ADMIN, take_proposal, EVENT),
+    "linkProposalMeeting": Row(HOSTS, link_proposal_meeting, EVENT, **ID_ROW),
+    "replyProposal": Row(HOSTS, reply_proposal, EVENT, **ID_ROW),
+    "rateProposal": Row(MEMBERS, rate_proposal, EVENT),
+    # 书面征询 and 对口协商: the unit's staff or the county office; another county's unit is
+    # unknown (UNKNOWN_UNIT), a recipient of A not found
+    "sendWrittenConsultation": Row(
+        HOSTS,
+        send_written_consultation,
+        {"written_consultations": 1, "consultation_recipients": 1, "event_streams": 1, **EVENT},
+        other_county=payload("UNKNOWN_UNIT"),
+    ),
+    "replyWrittenConsultation": Row(HOSTS, reply_written_consultation, EVENT),
+    "recordCounterpartSession": Row(
+        HOSTS,
+        record_counterpart_session,
+        {"counterpart_sessions": 1, "event_streams": 1, **EVENT},
+        other_county=payload("UNKNOWN_UNIT"),
+    ),
     # hot mutations (schema.mutations.mutate_on_stream): operators are refused first; a
     # 测评票 waits in memory for its mixing batch, so nothing is written yet
     "castVote": Row(MEMBERS, cast_vote, {"votes": 1, **EVENT}, operator=FORBIDDEN),

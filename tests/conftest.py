@@ -99,7 +99,15 @@ class LiveServer:
 @pytest.fixture(scope="session")
 async def server(database_url: str) -> AsyncIterator[LiveServer]:
     """The whole service (create_app) served by uvicorn on 127.0.0.1 in this event loop."""
-    settings = Settings(environment="test", database_url=database_url, db_pool_size=5)
+    # Every request of the suite comes from 127.0.0.1: the per-address budget of case intake
+    # (sized for one venue's collectors) would be the whole suite's, shared by the xdist
+    # workers through Redis. Tests of the limits set their own budgets (`budgets(...)`).
+    settings = Settings(
+        environment="test",
+        database_url=database_url,
+        db_pool_size=5,
+        rate_case_intake_address="100000/60s",
+    )
     clock = ManualClock()
     app = create_app(settings, migrate=False, clock=clock)
     port = free_port()

@@ -289,7 +289,62 @@ async def seed_county(server: LiveServer, gql: Any, label: str) -> World:
     await _seed_inquiries(gql, world)
     await _seed_agenda(server, gql, world)
     await _seed_mediators(gql, world)
+    await _seed_representatives(gql, world)
     return world
+
+
+async def _seed_representatives(gql: Any, world: World) -> None:
+    """The deputy of the county (NPC_DEPUTY's account) serving the village, a proposal
+    replied by the department, a written consultation of the department and a 对口协商."""
+    from tests.factories import representatives as r
+
+    m, admin, units = world.marker, world.admin.token, world.units
+    staff = world.accounts["DEPARTMENT_STAFF"].token
+    rep = await r.register(
+        gql,
+        world.county,
+        r.deputy(f"{m}代表", userId=world.accounts["NPC_DEPUTY"].gid, phone="13812345678"),
+    )
+    await r.link(gql, world.county, rep["id"], units["village"], "2020-01-01")
+    await r.link(gql, world.county, rep["id"], world.venues[1], "2020-01-01", "2020-12-31")
+    member = await r.register(gql, world.county, r.member(f"{m}委员"))
+    for rep_id, title in ((rep["id"], "建议"), (member["id"], "提案")):
+        p = (await ok(gql, r.REGISTER_PROPOSAL, {"r": rep_id, "t": f"{m}{title}", "b": m}, admin))[
+            "proposal"
+        ]["id"]
+        await ok(gql, r.ASSIGN, {"p": p, "l": units["department"], "c": [units["township"]]}, admin)
+    await ok(gql, r.REPLY, {"p": p, "b": f"{m}答复"}, staff)
+    await ok(
+        gql,
+        r.SEND,
+        {
+            "input": {
+                "senderUnitId": units["department"],
+                "title": f"{m}征询",
+                "draft": f"{m}征求意见稿",
+                "unitIds": [units["township"]],
+                "committees": [f"{m}专委会"],
+                "representativeIds": [rep["id"]],
+            }
+        },
+        admin,
+    )
+    await ok(
+        gql,
+        r.RECORD_COUNTERPART,
+        {
+            "input": {
+                "departmentId": units["department"],
+                "committee": f"{m}对口委员会",
+                "title": f"{m}对口协商",
+                "heldOn": "2026-01-05",
+                "topics": [f"{m}议题"],
+                "participants": [{"representativeId": rep["id"]}, {"name": f"{m}主任"}],
+                "minutes": f"{m}纪要",
+            }
+        },
+        admin,
+    )
 
 
 async def _seed_hearings(gql: Any, world: World) -> None:
@@ -685,6 +740,12 @@ NODE_TABLES = {
     "decisions": "Decision",
     "audit_entries": "AuditEntry",
     "mediators": "Mediator",
+    "representatives": "Representative",
+    "representative_places": "RepresentativePlace",
+    "proposals": "Proposal",
+    "written_consultations": "WrittenConsultation",
+    "consultation_recipients": "ConsultationRecipient",
+    "counterpart_sessions": "CounterpartSession",
     "mediator_assignments": "MediatorAssignment",
     "observers": "Observer",
     "case_evaluations": "CaseEvaluation",

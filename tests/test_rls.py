@@ -106,7 +106,42 @@ async def populate(server, gql) -> object:
     await populate_identity(server, gql, county)
     await populate_agenda(server, gql, county)
     await populate_mediators(server, gql, county, township)
+    await populate_representatives(server, gql, county, township)
     return county
+
+
+async def populate_representatives(server, gql, county, township: int) -> None:
+    """One row in each representatives table, through the API: a deputy serving the
+    township, a proposal assigned to a department, a written consultation and a 对口协商."""
+    from tests.factories.representatives import (
+        ASSIGN,
+        RECORD_COUNTERPART,
+        REGISTER_PROPOSAL,
+        SEND,
+        deputy,
+        link,
+        ok,
+        register,
+    )
+
+    department = await make_unit(server, county, kind=OrgUnitKind.DEPARTMENT)
+    rep = await register(gql, county, deputy())
+    await link(gql, county, rep["id"], gid("OrgUnit", township), "2026-01-01")
+    token = county.admin.token
+    proposal = await ok(gql, REGISTER_PROPOSAL, {"r": rep["id"], "t": "建议", "b": "内容"}, token)
+    await ok(gql, ASSIGN, {"p": proposal["proposal"]["id"], "l": gid("OrgUnit", department)}, token)
+    unit = gid("OrgUnit", department)
+    consultation = {"senderUnitId": unit, "title": "征询", "draft": "稿", "unitIds": [unit]}
+    await ok(gql, SEND, {"input": consultation}, token)
+    session = {
+        "departmentId": unit,
+        "committee": "县人大农委",
+        "title": "对口协商",
+        "heldOn": "2026-01-05",
+        "topics": ["农田"],
+        "participants": [{"representativeId": rep["id"]}],
+    }
+    await ok(gql, RECORD_COUNTERPART, {"input": session}, token)
 
 
 async def populate_mediators(server, gql, county, township: int) -> None:

@@ -77,6 +77,9 @@ HOTLINE_OPINION = (
 )
 ZAOYANG_SUGGESTIONS = "枣阳市人民建议征集工作机制（即可办、限期办、研究办分类办理）"
 DISCLOSURE_REGULATIONS = "《中华人民共和国政府信息公开条例》"
+NPC_SUGGESTIONS = "《全国人民代表大会代表建议、批评和意见办理办法》"
+CPPCC_PROPOSALS = "《中国人民政治协商会议全国委员会提案工作条例》"
+TONGLIAO_CONSULTATION = "通辽市政府协商工作（书面征询协商、建议提案办理协商）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +272,29 @@ RULES: Mapping[str, RuleDefinition] = _definitions(
         unit=RuleUnit.WORKING_DAYS,
         source=PRODUCT_DEFAULT,
         note="办理期限前若干个工作日起列入临期清单并提醒承办单位。",
+    ),
+    # Representatives' suggestions and proposals (建议提案办理, seed 004): the national
+    # rules give three months from 交办 for the reply (办复); the rulebook counts working
+    # days on the county calendar, so the default is 60 working days (about three months,
+    # never later than the national limit). A county enters its own 办理办法 as the source.
+    RuleDefinition(
+        key="proposal.reply",
+        title="代表建议、政协提案答复时限",
+        value=60,
+        unit=RuleUnit.WORKING_DAYS,
+        source=f"{NPC_SUGGESTIONS}；{CPPCC_PROPOSALS}",
+        note=(
+            "两者均要求自交办之日起三个月内答复（办复）；本系统按60个工作日计（约三个月）。"
+            f"交办、领办和“面对面”办理见{TONGLIAO_CONSULTATION}。"
+        ),
+    ),
+    RuleDefinition(
+        key="consultation.written_reply",
+        title="书面征询意见反馈时限",
+        value=10,
+        unit=RuleUnit.WORKING_DAYS,
+        source=PRODUCT_DEFAULT,
+        note=f"{TONGLIAO_CONSULTATION}要求征询部门以书面形式反馈，未定天数；天数为本系统默认。",
     ),
     RuleDefinition(
         key="case.attachment_max_size",

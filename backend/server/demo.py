@@ -18,6 +18,7 @@ from backend.server.demo_agenda import seed_agenda
 from backend.server.demo_cases import DEPARTMENTS, seed_cases
 from backend.server.demo_inquiries import seed_inquiries
 from backend.server.demo_mediators import seed_mediators
+from backend.server.demo_representatives import seed_representatives
 from tenants import service as tenants
 from tenants.models import OrgUnit, OrgUnitKind, Tenant, Venue, VenueLevel
 
@@ -148,6 +149,7 @@ async def _seed(db: Database, passwords: Passwords) -> list[DemoLogin]:
         await seed_inquiries(session, admin)
         await seed_agenda(session, admin, units)
         await seed_mediators(session, admin)
+        await seed_representatives(session, admin, units)
     return [DemoLogin(name=n, phone=p, role=r) for n, p, r, _ in PEOPLE]
 
 

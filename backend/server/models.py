@@ -88,6 +88,15 @@ from backend.people.models import (
     RefreshToken,
     User,
 )
+from backend.representatives.models import (
+    ConsultationRecipient,
+    CounterpartSession,
+    Proposal,
+    ProposalUnit,
+    Representative,
+    RepresentativePlace,
+    WrittenConsultation,
+)
 from realtime.models import Event, StreamHead
 from tenants.models import OrgUnit, Tenant, Venue
 
@@ -111,7 +120,9 @@ __all__ = [
     "Comment",
     "CommentPeriod",
     "ConsultationCatalogue",
+    "ConsultationRecipient",
     "CorrectionEntry",
+    "CounterpartSession",
     "Decision",
     "DecisionDocument",
     "DecisionParagraph",
@@ -154,9 +165,13 @@ __all__ = [
     "PlatformOperator",
     "Poll",
     "PostEvaluation",
+    "Proposal",
+    "ProposalUnit",
     "Publication",
     "RefreshToken",
     "ReportOpinion",
+    "Representative",
+    "RepresentativePlace",
     "ReviewPoint",
     "ReviewPointStaff",
     "ReviewRequest",
@@ -172,5 +187,6 @@ __all__ = [
     "Venue",
     "Vote",
     "VotingCode",
+    "WrittenConsultation",
     "metadata",
 ]

@@ -1,0 +1,1 @@
+"""GraphQL API of 两代表一委员: representatives, places, proposals, consultations."""
