@@ -47,6 +47,8 @@ from schema.people.personal_data import PersonalDataMutations
 from schema.realtime.api import RealtimeQueries, RealtimeSubscriptions
 from schema.relay import MAX_NODES
 from schema.tenants.api import TenantMutations, TenantQueries
+from schema.video.mutations import VideoMutations
+from schema.video.queries import VideoQueries
 
 
 @strawberry.type(description="Everything that can be read.")
@@ -60,6 +62,7 @@ class Query(
     CalendarQueries,
     CaseQueries,
     CaseAnalyticsQueries,
+    VideoQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -80,6 +83,7 @@ class Mutation(
     VotingCodeMutations,
     CalendarMutations,
     CaseMutations,
+    VideoMutations,
 ):
     pass
 

@@ -93,16 +93,16 @@ class VideoClient:
     async def accept(self, sdp: str) -> None:
         await self.pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="answer"))
 
-    async def send(self, message: dict[str, Any], *, timeout: float = 10) -> dict[str, Any]:
+    async def send(self, message: dict[str, Any], *, wait: float = 10) -> dict[str, Any]:
         """Send a message on the data channel and wait for its reply (matched by id)."""
-        for _ in range(int(timeout * 20)):
+        for _ in range(int(wait * 20)):
             if self.channel.readyState == "open":
                 break
             await asyncio.sleep(0.05)
         waiter: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._reply_waiters[message["id"]] = waiter
         self.channel.send(json.dumps(message))
-        return await asyncio.wait_for(waiter, timeout)
+        return await asyncio.wait_for(waiter, wait)
 
     def frames_of(self, kind: str) -> int:
         return sum(n for mid, n in self.received.items() if self.kinds.get(mid) == kind)

@@ -51,6 +51,7 @@ from backend.record.verify import VerificationCache
 from backend.server.graphiql import ASSETS, graphiql_html
 from realtime.hub import Hub
 from realtime.owners import StreamOwners, relay_for
+from realtime.video.server import VideoServer
 from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
 from realtime.ws.admission import SocketCounts
@@ -61,6 +62,7 @@ from schema.pages import encode_json
 from schema.relay import install_id_key
 from schema.schema import build_schema
 from schema.services import AppServices
+from schema.video.channel import DataChannelBridge
 from tenants.directory import TenantDirectory
 
 log = logging.getLogger("yishi")
@@ -293,6 +295,15 @@ def create_app(
             ),
             clock=the_clock,
         )
+        services.video_channel = DataChannelBridge(db)
+        services.video = video = VideoServer(
+            ice_addresses=settings.video_ice_addresses,
+            storage_dir=settings.video_storage_dir,
+            disconnect_timeout=settings.video_disconnect_timeout_seconds,
+            keyframe_interval=settings.video_keyframe_interval_seconds,
+            on_closed=services.video_channel.on_closed,
+            on_message=services.video_channel.on_message,
+        )
         if not settings.broadcast_url.startswith("memory://"):
             # Rate budgets shared by every worker and host on this Redis (falling back to
             # each process's own while Redis is away).
@@ -307,6 +318,8 @@ def create_app(
         try:
             yield
         finally:
+            # Peers first, while the database is up: their departures go into the record.
+            await video.close()
             db.publisher = None  # what commits from now on is caught up from the log
             await timers.stop()
             await reminders.stop()

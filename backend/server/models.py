@@ -33,6 +33,7 @@ from backend.people.models import (
     RefreshToken,
     User,
 )
+from backend.video.models import VideoAttendance, VideoGrant, VideoRecording, VideoRoom
 from realtime.models import Event, StreamHead
 from tenants.models import OrgUnit, Tenant, Venue
 
@@ -71,6 +72,10 @@ __all__ = [
     "TopicRule",
     "User",
     "Venue",
+    "VideoAttendance",
+    "VideoGrant",
+    "VideoRecording",
+    "VideoRoom",
     "Vote",
     "VotingCode",
     "metadata",

@@ -41,12 +41,14 @@ async def start_recording(
         raise DomainError(Code.MEETING_NOT_LIVE, "会议未在进行中，不能录像", field="roomId")
     if await current_recording(session, room.id) is not None:
         raise DomainError(Code.ALREADY_RECORDING, "该会议室正在录像", field="roomId")
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    started = datetime.now(UTC)
+    stamp = started.strftime("%Y%m%dT%H%M%S%fZ")
     recording = VideoRecording(
         tenant_id=room.tenant_id,
         room_id=room.id,
         file_name=f"{room.tenant_id}-room{room.id}-{stamp}.webm",
         started_by=principal.require_user(),
+        created_at=started,
     )
     session.add(recording)
     await session.flush()
@@ -55,7 +57,9 @@ async def start_recording(
         principal,
         meeting,
         MeetingEvent.VIDEO_RECORDING_STARTED,
-        VideoRecordingStarted(recordingId=recording.id, roomId=room.id, fileName=recording.file_name),
+        VideoRecordingStarted(
+            recordingId=recording.id, roomId=room.id, fileName=recording.file_name
+        ),
     )
     return recording
 

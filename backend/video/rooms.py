@@ -59,7 +59,9 @@ async def open_room(
     meeting = await get_meeting(session, meeting_id, lock=True)
     await require_host(session, principal, meeting)
     if meeting.state in (MeetingState.CLOSED, MeetingState.RECORD_PUBLISHED):
-        raise DomainError(Code.MEETING_NOT_LIVE, "会议已结束，不能开通视频会议室", field="meetingId")
+        raise DomainError(
+            Code.MEETING_NOT_LIVE, "会议已结束，不能开通视频会议室", field="meetingId"
+        )
     if not 2 <= participant_limit <= MAX_PARTICIPANT_LIMIT:
         raise DomainError(
             Code.INVALID,
@@ -141,12 +143,18 @@ async def admit(
         )
         if (inside or 0) >= room.participant_limit:
             raise DomainError(
-                Code.ROOM_FULL, f"视频会议室已满（上限 {room.participant_limit} 人）", field="roomId"
+                Code.ROOM_FULL,
+                f"视频会议室已满（上限 {room.participant_limit} 人）",
+                field="roomId",
             )
     else:
         await _record_left(session, principal, room, previous, "replaced")
     attendance = VideoAttendance(
-        tenant_id=room.tenant_id, room_id=room.id, user_id=user_id, publishing=publish
+        tenant_id=room.tenant_id,
+        room_id=room.id,
+        user_id=user_id,
+        publishing=publish,
+        created_at=datetime.now(UTC),
     )
     session.add(attendance)
     await session.flush()

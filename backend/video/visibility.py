@@ -54,12 +54,11 @@ _PUBLIC[streams.RESYNC_TYPE] = _as_recorded
 
 
 async def authorize(session: AsyncSession, principal: Principal, ident: str | None) -> Hashable:
-    if ident is None or not ident.isdigit() or int(ident) > streams.MAX_IDENT:
-        raise streams.StreamRefused(streams.StreamErrorCode.BAD_USER_INPUT, "视频会议室编号无效")
+    room_id = streams.numeric_ident(ident, example="video:<编号>")
     found = await session.scalar(
         select(VideoRoom.id)
         .join(Meeting, Meeting.id == VideoRoom.meeting_id)
-        .where(VideoRoom.id == int(ident), visible_to(principal))
+        .where(VideoRoom.id == room_id, visible_to(principal))
     )
     if found is None:
         raise streams.StreamRefused(streams.StreamErrorCode.NOT_FOUND, "视频会议室不存在")

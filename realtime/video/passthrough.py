@@ -12,9 +12,9 @@ track's `recv()` returns encoded frames, and nothing is decoded.
 `receive()` looks the worker up by name when the receiver starts (after the "track" event,
 where the server marks the track), so a receiver started before `install()` decodes as
 before. The hook depends on these internals of aiortc `PINNED_AIORTC`: the function name
-and signature `decoder_worker(loop, input_q, output_q, decode_error)`, the `(codec, JitterFrame)` tasks
-and `None` to stop, and `RemoteStreamTrack._queue` being the `output_q`. `install()`
-refuses another version (`tests/test_video_forwarding.py` checks the hook end to end).
+and signature `decoder_worker(loop, input_q, output_q, decode_error)`, the
+`(codec, JitterFrame)` tasks and `None` to stop, and `RemoteStreamTrack._queue` being the
+`output_q`. `install()` refuses another version (`tests/test_video_forwarding.py` checks the hook end to end).
 """
 
 from __future__ import annotations
@@ -73,7 +73,9 @@ def vp8_size(data: bytes) -> tuple[int, int] | None:
     """Width and height of a VP8 key frame (RFC 6386 §9.1), else None."""
     if len(data) < 10 or data[0] & 0x01 or data[3:6] != b"\x9d\x01\x2a":
         return None
-    return int.from_bytes(data[6:8], "little") & 0x3FFF, int.from_bytes(data[8:10], "little") & 0x3FFF
+    return int.from_bytes(data[6:8], "little") & 0x3FFF, int.from_bytes(
+        data[8:10], "little"
+    ) & 0x3FFF
 
 
 def _worker(
@@ -108,7 +110,7 @@ def install() -> None:
             f"realtime.video.passthrough is tested with aiortc {PINNED_AIORTC}, "
             f"not {aiortc.__version__}: check the hook (docs/video.md) and pin the new version"
         )
-    rtcrtpreceiver.decoder_worker = _worker  # type: ignore[assignment]  # the documented hook
+    rtcrtpreceiver.decoder_worker = _worker  # the documented hook
 
 
 def mark_passthrough(track: Any) -> None:

@@ -101,7 +101,7 @@ def inspect_offer(sdp: str) -> OfferSummary:
     if not media and not any(m.kind == "application" for m in parsed.media):
         raise InvalidOffer("no media")
     for m in parsed.media:
-        if m.ice.usernameFragment is None or m.dtls is None or not m.dtls.fingerprints:
+        if m.ice is None or not m.ice.usernameFragment or m.dtls is None or not m.dtls.fingerprints:
             raise InvalidOffer("no ICE credentials or DTLS fingerprint")
     return OfferSummary(
         sends_media=any(m.direction in ("sendonly", "sendrecv") for m in media),
@@ -241,15 +241,17 @@ class VideoServer:
             for t in peer.forwards.values()
             if t.readyState == "live" and not t.publication.done
         }
-        waiting = [
-            p for p in peer.room.publications() if id(p) not in mine and id(p) not in taken
-        ]
+        waiting = [p for p in peer.room.publications() if id(p) not in mine and id(p) not in taken]
         for transceiver in peer.pc.getTransceivers():
             mid = transceiver.mid
             if mid is None or transceiver._offerDirection not in ("sendonly", "sendrecv"):
                 continue  # the client does not receive on this m-line
             current = peer.forwards.get(mid)
-            if current is not None and current.readyState == "live" and not current.publication.done:
+            if (
+                current is not None
+                and current.readyState == "live"
+                and not current.publication.done
+            ):
                 continue
             pick = next((p for p in waiting if p.kind == transceiver.kind), None)
             if pick is None:
@@ -270,9 +272,7 @@ class VideoServer:
         @pc.on("track")
         def on_track(track: Any) -> None:
             passthrough.mark_passthrough(track)  # the server never decodes what it relays
-            receiver = next(
-                t.receiver for t in pc.getTransceivers() if t.receiver.track is track
-            )
+            receiver = next(t.receiver for t in pc.getTransceivers() if t.receiver.track is track)
             self._order += 1
             publication = Publication(
                 user_id=peer.info.user_id,

@@ -78,7 +78,12 @@ class StreamEventPage:
 
 
 #: Stream kinds whose ident a client may give as the global id of their row.
-_KIND_TYPES = {"meeting": "Meeting", "case": "Case", "caseinbox": "OrgUnit"}
+_KIND_TYPES = {
+    "meeting": "Meeting",
+    "case": "Case",
+    "caseinbox": "OrgUnit",
+    "video": "VideoRoom",
+}
 
 
 def internal_stream(stream: str) -> str:
