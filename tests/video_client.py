@@ -57,9 +57,11 @@ class VideoClient:
         if publish:
             self.pc.addTransceiver(camera or Camera(), direction="sendonly")
             self.pc.addTransceiver(AudioStreamTrack(), direction="sendonly")
+        self.add_slots(slots)
+        # after the transceivers: with max-bundle, aiortc bundles the data channel onto
+        # the first transceiver's transport only if one exists when the channel is made
         self.channel = self.pc.createDataChannel("meeting")
         self.channel.on("message", self._on_reply)
-        self.add_slots(slots)
 
         @self.pc.on("track")
         def on_track(track: Any) -> None:

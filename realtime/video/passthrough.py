@@ -14,7 +14,8 @@ where the server marks the track), so a receiver started before `install()` deco
 before. The hook depends on these internals of aiortc `PINNED_AIORTC`: the function name
 and signature `decoder_worker(loop, input_q, output_q, decode_error)`, the
 `(codec, JitterFrame)` tasks and `None` to stop, and `RemoteStreamTrack._queue` being the
-`output_q`. `install()` refuses another version (`tests/test_video_forwarding.py` checks the hook end to end).
+`output_q`. `install()` refuses another version (`tests/test_video_forwarding.py` checks
+the hook end to end).
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ m-lines: slots, filled with the room's publications in the order people started
 publishing; `Answer.slots` says whose track each mid carries). When someone starts
 publishing, the others learn it from the room's stream and renegotiate with more slots.
 
-A peer is closed on leave, on failure (ICE/DTLS failed), after `disconnect_timeout`
-seconds disconnected, when its owner joins again (`replaced`) and at shutdown (`close`);
+A peer is closed on leave, on failure (ICE/DTLS failed), when the client closes its side
+(DTLS close: `closed`), when it is not connected `disconnect_timeout` seconds after its
+answer (`timeout`; a client that vanishes later fails its ICE consent checks: `failed`), when its owner joins again (`replaced`) and at shutdown (`close`);
 each close but leave and replacement calls `on_closed`, which the app uses to write the
 departure into the room's record. Every task the server starts is tracked, and `close`
 awaits them: none outlives the server (`tests/test_video_rooms.py`, the leak test).
@@ -79,7 +80,8 @@ class PeerInfo:
     attendance_id: int
 
 
-#: Called when the server ends a peer by itself: (who, "failed" | "timeout" | "shutdown").
+#: Called when the server ends a peer by itself: (who, "failed" | "closed" | "timeout" |
+#: "shutdown").
 OnClosed = Callable[[PeerInfo, str], Awaitable[None]]
 #: A data-channel message (parsed JSON object) → the reply object sent back on it.
 OnMessage = Callable[[PeerInfo, dict[str, Any]], Awaitable[dict[str, Any]]]
@@ -198,6 +200,7 @@ class VideoServer:
         previous = self.peers.get((tenant_id, user_id))
         if previous is not None:
             await self._close(previous, "replaced", notify=False)
+        self._arm_timeout(peer)
         self.rooms[(tenant_id, room_id)] = room
         room.peers[user_id] = peer
         self.peers[(tenant_id, user_id)] = peer
@@ -299,16 +302,28 @@ class VideoServer:
         @pc.on("connectionstatechange")
         def on_state() -> None:
             state = pc.connectionState
-            if peer.disconnect_timer is not None:
-                peer.disconnect_timer.cancel()
-                peer.disconnect_timer = None
             if state == "failed":
                 self._spawn(self._close(peer, "failed"))
-            elif state == "disconnected":
-                peer.disconnect_timer = asyncio.get_running_loop().call_later(
-                    self.disconnect_timeout,
-                    lambda: self._spawn(self._close(peer, "timeout")),
-                )
+            elif state == "closed" and not peer.closing:  # the client closed its side
+                self._spawn(self._close(peer, "closed"))
+            elif state == "disconnected":  # not emitted by aiortc 1.16; a browser's word
+                self._arm_timeout(peer)
+
+    def _arm_timeout(self, peer: Peer) -> None:
+        """Close the peer unless it is connected `disconnect_timeout` seconds from now: a
+        client that got its answer and never connected (aiortc has no "disconnected"
+        state; a client that vanishes later fails its ICE consent checks instead)."""
+
+        def check() -> None:
+            peer.disconnect_timer = None
+            if peer.pc.connectionState != "connected":
+                self._spawn(self._close(peer, "timeout"))
+
+        if peer.disconnect_timer is not None:
+            peer.disconnect_timer.cancel()
+        peer.disconnect_timer = asyncio.get_running_loop().call_later(
+            self.disconnect_timeout, check
+        )
 
     async def _handle_message(self, peer: Peer, channel: RTCDataChannel, message: Any) -> None:
         reply: dict[str, Any]
