@@ -12,8 +12,9 @@ publishing, the others learn it from the room's stream and renegotiate with more
 
 A peer is closed on leave, on failure (ICE/DTLS failed), when the client closes its side
 (DTLS close: `closed`), when it is not connected `disconnect_timeout` seconds after its
-answer (`timeout`; a client that vanishes later fails its ICE consent checks: `failed`), when its owner joins again (`replaced`) and at shutdown (`close`);
-each close but leave and replacement calls `on_closed`, which the app uses to write the
+answer (`timeout`; a client that vanishes later fails its ICE consent checks: `failed`),
+when its owner joins again (`replaced`) and at shutdown (`close`); each close but leave
+and replacement calls `on_closed`, which the app uses to write the
 departure into the room's record. Every task the server starts is tracked, and `close`
 awaits them: none outlives the server (`tests/test_video_rooms.py`, the leak test).
 """
