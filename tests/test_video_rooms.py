@@ -20,39 +20,16 @@ from tests.factories.video import (
     GRANT,
     JOIN,
     LEAVE,
-    RENEGOTIATE,
     REVOKE,
     ROOM,
+    WAIT,
+    join,
     make_video_world,
     open_room,
+    renegotiate,
+    until,
 )
 from tests.video_client import VideoClient
-
-WAIT = 20.0
-
-
-async def until(predicate: Any, what: str, limit: float = WAIT) -> None:
-    deadline = time.monotonic() + limit
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
-async def join(gql: Any, room: str, client: VideoClient, token: str) -> dict[str, Any]:
-    data = await gql.data(JOIN, {"r": room, "sdp": await client.offer()}, token=token)
-    payload = data["joinVideoRoom"]
-    if payload["sdpAnswer"]:
-        await client.accept(payload["sdpAnswer"])
-    return payload
-
-
-async def renegotiate(gql: Any, room: str, client: VideoClient, token: str) -> dict[str, Any]:
-    data = await gql.data(RENEGOTIATE, {"r": room, "sdp": await client.offer()}, token=token)
-    payload = data["renegotiateVideo"]
-    if payload["sdpAnswer"]:
-        await client.accept(payload["sdpAnswer"])
-    return payload
 
 
 async def video_events(owner_db: Any, county_id: int, room: str) -> list[tuple[str, dict]]:

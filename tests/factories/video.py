@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +11,7 @@ from backend.people.models import Role
 from tests.factories.meetings import attend, make_meeting
 from tests.factories.people import make_user
 from tests.factories.tenants import Account, County, make_county
+from tests.video_client import VideoClient
 
 ROOM_FIELDS = "id meetingId participantLimit isOpen stream participants { userId name publishing } recording { id fileName sha256 bytes }"
 OPEN_ROOM = f"""
@@ -76,3 +79,30 @@ async def make_video_world(server: Any, gql: Any, *, limit: int = 16) -> VideoWo
     assert data["registerForMeeting"]["errors"] == [], data
     room = await open_room(gql, county, meeting, limit)
     return VideoWorld(county, meeting, room, speaker, viewer, outsider)
+
+
+WAIT = 20.0
+
+
+async def until(predicate: Any, what: str, limit: float = WAIT) -> None:
+    deadline = time.monotonic() + limit
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+async def join(gql: Any, room: str, client: VideoClient, token: str) -> dict[str, Any]:
+    data = await gql.data(JOIN, {"r": room, "sdp": await client.offer()}, token=token)
+    payload = data["joinVideoRoom"]
+    if payload["sdpAnswer"]:
+        await client.accept(payload["sdpAnswer"])
+    return payload
+
+
+async def renegotiate(gql: Any, room: str, client: VideoClient, token: str) -> dict[str, Any]:
+    data = await gql.data(RENEGOTIATE, {"r": room, "sdp": await client.offer()}, token=token)
+    payload = data["renegotiateVideo"]
+    if payload["sdpAnswer"]:
+        await client.accept(payload["sdpAnswer"])
+    return payload
