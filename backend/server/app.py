@@ -6,6 +6,7 @@ import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,7 +17,13 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
@@ -65,6 +72,8 @@ from schema.services import AppServices
 from schema.video.channel import DataChannelBridge
 from tenants.directory import TenantDirectory
 
+#: The meeting page's files (/meet/<meeting>), served from the package.
+MEET_ASSETS = Path(__file__).parent / "static" / "meet"
 log = logging.getLogger("yishi")
 
 
@@ -361,6 +370,10 @@ def create_app(
     async def metrics(request: Request) -> Response:
         return PlainTextResponse(metrics_text(), media_type=CONTENT_TYPE_LATEST)
 
+    async def meet_page(request: Request) -> Response:
+        # The meeting page (plain HTML + JS from this package, no CDN): docs/video.md.
+        return FileResponse(MEET_ASSETS / "index.html", media_type="text/html; charset=utf-8")
+
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")
 
@@ -374,7 +387,9 @@ def create_app(
             Route("/metrics", metrics),
             Route("/meetings/{meeting_id}/record.docx", record_docx),
             Route("/exports/case-statistics.xlsx", case_statistics_xlsx),
+            Route("/meet/{meeting_id}", meet_page),
             Mount("/static/graphiql", StaticFiles(directory=ASSETS), name="graphiql-assets"),
+            Mount("/static/meet", StaticFiles(directory=MEET_ASSETS), name="meet-assets"),
         ],
         lifespan=lifespan,
     )
