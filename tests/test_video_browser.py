@@ -106,7 +106,11 @@ async def test_a_browser_and_a_python_client_see_each_other_and_the_page_votes(
             await page.click("#signin-form button[type=submit]")
             await page.wait_for_selector("#join-publish:not([disabled])", timeout=15000)
             await page.click("#join-publish")
-            await page.wait_for_selector("#leave:not([hidden])", timeout=20000)
+            try:
+                await page.wait_for_selector("#leave:not([hidden])", timeout=20000)
+            except Exception as exc:
+                error = await page.inner_text("#action-error")
+                raise AssertionError(f"the page did not join: {error!r} {messages}") from exc
 
             # then: the page receives the Python client's video
             deadline = time.monotonic() + 30

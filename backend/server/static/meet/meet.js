@@ -101,7 +101,9 @@ function renderTimer() {
 function renderRoom() {
   const room = state.room;
   $("#room-card").hidden = false;
-  if (!room) { $("#room-status").textContent = "本会议未开通云视频会议室"; $("#join-publish").disabled = $("#join-watch").disabled = true; return; }
+  const off = !room || state.meeting.state !== "LIVE";
+  $("#join-publish").disabled = $("#join-watch").disabled = off;
+  if (!room) { $("#room-status").textContent = "本会议未开通云视频会议室"; return; }
   $("#participant-count").textContent = `${room.participants.length}/${room.participantLimit}`;
   $("#participants").replaceChildren(...room.participants.map((p) => el("li", `${p.name || "参会人"}${p.publishing ? " 🎥" : "（观看）"}`)));
   for (const [mid, slot] of state.slots) {
@@ -165,8 +167,9 @@ async function join(publish) {
     addSlots(Math.max(1, otherPublishers()));
     state.channel = state.pc.createDataChannel("meeting");
     state.pc.ontrack = (ev) => attach(ev);
+    const roomId = state.room.id;
     const p = payloadOf(await gql(`mutation($r: ID!, $sdp: String!) { joinVideoRoom(roomId: $r, sdpOffer: $sdp) { room { ${ROOM_FIELDS} } sdpAnswer slots { mid userId kind } publishing errors { field code message } } }`,
-      { r: state.room.id, sdp: await offer() }));
+      { r: roomId, sdp: await offer() }));
     await applyAnswer(p);
     $("#join-publish").hidden = $("#join-watch").hidden = true; $("#leave").hidden = false;
     $("#room-status").textContent = state.publishing ? "您正在发言（摄像头和麦克风已开启）" : "您正在观看";
