@@ -137,3 +137,25 @@ async def test_a_recording_muxes_the_forwarded_packets_and_its_hash_is_in_the_re
     assert recorded[1][1]["bytes"] == len(data)
     again = await gql.data(STOP_RECORDING, {"r": w.room}, token=w.host.token)
     assert [e["code"] for e in again["stopVideoRecording"]["errors"]] == ["NOT_RECORDING"]
+
+
+async def test_a_persons_copy_of_their_data_lists_the_rooms_they_were_in(server, gql, clients):
+    w = await make_video_world(server, gql)
+    viewer = VideoClient(publish=False, slots=1)
+    clients.append(viewer)
+    await join(gql, w.room, viewer, w.viewer.token)
+    await gql.data(
+        "mutation($r: ID!) { leaveVideoRoom(roomId: $r) { errors { code } } }",
+        {"r": w.room},
+        token=w.viewer.token,
+    )
+    data = await gql.data(
+        "mutation { exportPersonalData { data errors { code } } }", token=w.viewer.token
+    )
+    (video,) = [
+        s["data"] for s in data["exportPersonalData"]["data"]["sections"] if s["key"] == "video"
+    ]
+    assert [(r["meetingId"], r["leftReason"], r["publishing"]) for r in video["rooms"]] == [
+        (db_id(w.meeting), "left", False)
+    ]
+    assert video["floor"] == [] and video["recordingsStarted"] == []

@@ -9,6 +9,7 @@ from backend.core.errors import DomainError
 from backend.core.security import Principal
 from backend.meetings.access import get_meeting, is_host
 from backend.meetings.models import Meeting, Participant, ParticipantRole
+from backend.video import personal_data as _personal_data  # noqa: F401  (registers the section)
 from backend.video import visibility as _visibility  # noqa: F401  (registers the kind)
 from backend.video.errors import VideoErrorCode as Code
 from backend.video.models import VideoGrant, VideoRoom
