@@ -15,9 +15,10 @@ tests/test_video_*.py; here only media is measured).
     .venv/bin/python bench/video_room.py --sizes 2,4,6 --seconds 8 [--mode both]
 
 Prints per size: server CPU (% of one core, total and per participant), the slowest
-receiver's video fps, audio packets per second (50 expected), and for `both` the ratio of
-the re-encoding server's CPU to the forwarding server's. The room is "served" at a size
-when every receiver gets ≥ 15 fps... of the 15 sent: ≥ 14 in practice (one keyframe wait).
+receiver's video fps (of 15 sent), audio packets per second (50 sent), the participants'
+own CPU and the machine's load (a shared machine: a run under load says little), and for
+`both` the ratio of the re-encoding server's CPU to the forwarding server's. A room is
+served at a size when every receiver gets ≥ 15 fps and 50 audio packets per second.
 """
 
 from __future__ import annotations
@@ -289,17 +290,20 @@ def run(size: int, seconds: float, mode: str) -> dict[str, Any]:
     )
     clients.start()
     proc = psutil.Process(server.pid)
-    cpu0 = None
+    cproc = psutil.Process(clients.pid)
+    cpu0 = c0 = None
     t0 = 0.0
-    cpu = 0.0
+    cpu = ccpu = load0 = 0.0
     while True:
         user, sdp, first = client_end.recv()
         if user == "measure":
-            cpu0, t0 = proc.cpu_times(), time.monotonic()
+            cpu0, c0, t0 = proc.cpu_times(), cproc.cpu_times(), time.monotonic()
+            load0 = os.getloadavg()[0]
             continue
         if user == "measured":
-            c1, elapsed = proc.cpu_times(), time.monotonic() - t0
+            c1, cc1, elapsed = proc.cpu_times(), cproc.cpu_times(), time.monotonic() - t0
             cpu = ((c1.user - cpu0.user) + (c1.system - cpu0.system)) / elapsed * 100
+            ccpu = ((cc1.user - c0.user) + (cc1.system - c0.system)) / elapsed * 100
             break
         server_end.send((user, sdp, first))
         client_end.send(server_end.recv())
@@ -313,6 +317,8 @@ def run(size: int, seconds: float, mode: str) -> dict[str, Any]:
         "mode": mode,
         "server_cpu_pct": cpu,
         "cpu_per_participant": cpu / size,
+        "clients_cpu_pct": ccpu,
+        "load": load0,
         **out,
     }
 
@@ -334,7 +340,8 @@ def main() -> None:
                 f"N={size:3d} {mode:8s} server CPU {r['server_cpu_pct']:6.1f}% "
                 f"({r['cpu_per_participant']:5.1f}%/participant) "
                 f"video fps min {r['video_fps_min']:5.1f} mean {r['video_fps_mean']:5.1f} "
-                f"audio pps min {r['audio_pps_min']:5.1f}",
+                f"audio pps min {r['audio_pps_min']:5.1f} | participants' CPU "
+                f"{r['clients_cpu_pct']:5.1f}%, machine load {r['load']:.1f}",
                 flush=True,
             )
         if len(by_mode) == 2 and by_mode["forward"]["server_cpu_pct"] > 0:
