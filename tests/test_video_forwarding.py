@@ -110,3 +110,31 @@ async def test_a_receivers_keyframe_request_reaches_the_publisher_rate_limited(
     await asyncio.sleep(0.1)
     assert video_pub().keyframe_requests == counted + 1
     assert db_id(w.room) in {r for _, r in server.services.video.rooms}
+
+
+async def test_a_receiver_that_only_takes_h264_gets_the_vp8_publisher_decoded_once_and_encoded(
+    server, gql, clients
+):
+    from aiortc import RTCRtpReceiver
+
+    w = await make_video_world(server, gql)
+    speaker = VideoClient(publish=True)
+    clients.append(speaker)
+    await join(gql, w.room, speaker, w.speaker.token)
+    video = server.services.video
+    pubs = video.peer_of(w.county.id, w.speaker.user_id).publications
+    await until(lambda: any(p.kind == "video" and p.mime_type for p in pubs), "the VP8 publication")
+    h264 = [c for c in RTCRtpReceiver.getCapabilities("video").codecs if c.mimeType == "video/H264"]
+    viewer = VideoClient(publish=False, slots=1)
+    clients.append(viewer)
+    for t in viewer.pc.getTransceivers():
+        if t.kind == "video":
+            t.setCodecPreferences(h264)
+
+    await join(gql, w.room, viewer, w.viewer.token)
+
+    await until(lambda: viewer.frames_of("video") >= 5, "H.264 frames decoded by the viewer", 40)
+    forwards = video.peer_of(w.county.id, w.viewer.user_id).forwards
+    kinds = sorted((t.kind, type(t).__name__) for t in forwards.values())
+    # the video is re-encoded for this receiver only; the audio (Opus both sides) is forwarded
+    assert kinds == [("audio", "ForwardTrack"), ("video", "ReencodeTrack")]

@@ -4,7 +4,10 @@ A `Publication` reads a publisher's remote track (marked passthrough, so it yiel
 `EncodedFrame`s) and hands each frame, as one `av.Packet`, to every sink: a
 `ForwardTrack` per receiving peer (aiortc's `RTCRtpSender` packetises pre-encoded
 packets with its encoder's `pack()`, the path `MediaPlayer(decode=False)` uses) and the
-room's recorder. No frame is decoded or encoded on the way.
+room's recorder. No frame is decoded or encoded on the way, except for a receiver whose
+negotiated codec is not the publisher's: it gets a `ReencodeTrack`, fed by the publication
+decoded once (`DecodedPublication`, shared by all such receivers), and its sender encodes
+(the decode-once-and-encode fallback, only where needed).
 
 Keyframes: on the packet path aiortc's sender ignores a receiver's PLI/FIR (it would
 only force its own encoder), so `attach_sender` points the sender's `_send_keyframe` at
@@ -69,6 +72,7 @@ class Publication:
         self.started_order = 0
         self._last_request = float("-inf")
         self._on_ended = on_ended
+        self._decoded: DecodedPublication | None = None
         self._task = asyncio.create_task(self._pump(), name=f"video-publication-{user_id}-{kind}")
 
     async def _pump(self) -> None:
@@ -113,6 +117,12 @@ class Publication:
             # RTCRtpReceiver._send_rtcp_pli (aiortc PINNED_AIORTC): the receiver's own PLI.
             task = asyncio.ensure_future(self.receiver._send_rtcp_pli(source.source))
             task.add_done_callback(_log_failure)
+
+    def reencoded(self) -> ReencodeTrack:
+        """A track of this publication decoded once (shared) for a receiver to encode."""
+        if self._decoded is None or self._decoded not in self.sinks:
+            self._decoded = DecodedPublication(self)
+        return ReencodeTrack(self._decoded)
 
     def attach(self, sink: Sink) -> None:
         self.sinks.add(sink)
@@ -196,3 +206,96 @@ def attach_sender(sender: RTCRtpSender, track: ForwardTrack) -> None:
     # RTCRtpSender._send_keyframe (aiortc PINNED_AIORTC) only sets a flag for its own
     # encoder, which the packet path does not have.
     sender._send_keyframe = track.publication.request_keyframe  # type: ignore[method-assign]
+
+
+class DecodedPublication:
+    """The fallback: a publication decoded once (on the event loop, frame by frame) for
+    the receivers that cannot take its codec; each such receiver's sender then encodes
+    what it is given (`ReencodeTrack`), so only they cost an encoder."""
+
+    def __init__(self, publication: Publication) -> None:
+        from aiortc.codecs import get_decoder
+        from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+
+        self._get_decoder = get_decoder
+        self._parameters = RTCRtpCodecParameters
+        self.publication = publication
+        self.tracks: set[ReencodeTrack] = set()
+        self.decoded = 0
+        self._decoder: Any = None
+        self._mime: str | None = None
+        self._waiting_keyframe = publication.kind == "video"
+        publication.attach(self)
+
+    def push(self, frame: EncodedFrame, packet: av.Packet) -> None:
+        from aiortc.jitterbuffer import JitterFrame
+
+        if not self.tracks:
+            return
+        if self._waiting_keyframe:
+            if not frame.keyframe:
+                return
+            self._waiting_keyframe = False
+        if self._decoder is None or self._mime != frame.mime_type:
+            self._mime = frame.mime_type
+            self._decoder = self._get_decoder(
+                self._parameters(
+                    mimeType=frame.mime_type,
+                    clockRate=frame.clock_rate,
+                    channels=2 if frame.mime_type.lower() == "audio/opus" else None,
+                )
+            )
+        try:
+            decoded = self._decoder.decode(JitterFrame(data=frame.data, timestamp=frame.timestamp))
+        except av.FFmpegError:
+            self._waiting_keyframe = self.publication.kind == "video"
+            self.publication.request_keyframe()
+            return
+        for out in decoded:
+            self.decoded += 1
+            for track in list(self.tracks):
+                track.offer(out)
+
+    def end(self) -> None:
+        for track in list(self.tracks):
+            track.finish()
+        self.publication.detach(self)
+
+
+class ReencodeTrack(MediaStreamTrack):
+    """What one receiver that cannot take the publisher's codec gets: decoded frames, for
+    its sender to encode (its own keyframe requests then work as aiortc's do)."""
+
+    def __init__(self, decoded: DecodedPublication) -> None:
+        super().__init__()
+        self.kind = decoded.publication.kind
+        self.publication = decoded.publication
+        self.decoded = decoded
+        self.forwarded = 0
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        decoded.tracks.add(self)
+        self.publication.request_keyframe()
+
+    def offer(self, frame: Any) -> None:
+        if self.readyState != "live":
+            return
+        if self._queue.qsize() >= FORWARD_QUEUE:
+            self._queue.get_nowait()  # behind: the oldest decoded frame goes
+        self.forwarded += 1
+        self._queue.put_nowait(frame)
+
+    def finish(self) -> None:
+        self._queue.put_nowait(None)
+
+    async def recv(self) -> Any:
+        if self.readyState != "live":
+            raise MediaStreamError
+        frame = await self._queue.get()
+        if frame is None:
+            self.stop()
+            raise MediaStreamError
+        return frame
+
+    def stop(self) -> None:
+        super().stop()
+        self.decoded.tracks.discard(self)

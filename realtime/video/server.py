@@ -37,7 +37,7 @@ from aiortc.sdp import SessionDescription
 
 from realtime.video import ice, passthrough
 from realtime.video.recorder import RoomRecorder
-from realtime.video.relay import ForwardTrack, Publication, attach_sender
+from realtime.video.relay import ForwardTrack, Publication, ReencodeTrack, attach_sender
 
 log = logging.getLogger(__name__)
 
@@ -119,8 +119,8 @@ class Peer:
     publishing: bool
     room: Room
     publications: list[Publication] = field(default_factory=list)
-    #: mid → what that receiving slot forwards.
-    forwards: dict[str, ForwardTrack] = field(default_factory=dict)
+    #: mid → what that receiving slot forwards (re-encoded where its codec differs).
+    forwards: dict[str, ForwardTrack | ReencodeTrack] = field(default_factory=dict)
     channels: list[RTCDataChannel] = field(default_factory=list)
     disconnect_timer: asyncio.TimerHandle | None = None
     closing: bool = False
@@ -261,9 +261,15 @@ class VideoServer:
             if pick is None:
                 continue
             waiting.remove(pick)
-            track = ForwardTrack(pick)
+            sends = transceiver._codecs[0].mimeType.lower() if transceiver._codecs else None
+            track: ForwardTrack | ReencodeTrack
+            if pick.mime_type is not None and sends is not None and sends != pick.mime_type.lower():
+                track = pick.reencoded()  # this receiver cannot take the publisher's codec
+                transceiver.sender.replaceTrack(track)
+            else:
+                track = ForwardTrack(pick)
+                attach_sender(transceiver.sender, track)
             peer.forwards[mid] = track
-            attach_sender(transceiver.sender, track)
             transceiver.direction = (
                 "sendrecv" if transceiver._offerDirection == "sendrecv" else "sendonly"
             )
