@@ -221,7 +221,11 @@ class VideoMutations:
             room = await rooms.leave_room(s, p, room_id=rid)
             server = info.context.services.video
             if server is not None:
+                peer = server.peer_of(room.tenant_id, p.require_user())
                 await server.leave(room.tenant_id, rid, p.require_user())
+                bridge = info.context.services.video_channel
+                if peer is not None and bridge is not None:
+                    bridge.forget(peer.info)
             return await load_room(s, room)
 
         room, errors = await mutate(info, run)
