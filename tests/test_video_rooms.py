@@ -325,3 +325,32 @@ async def test_no_peer_task_or_socket_is_left_after_leave_and_shutdown(server, g
         if not t.done() and t is not asyncio.current_task()
     ]
     assert [t for t in leftover if "aiortc" in repr(t.get_coro()) or "video" in repr(t)] == []
+
+
+async def test_joining_again_replaces_the_connection_and_counts_once(
+    server, gql, owner_db, clients
+):
+    w = await make_video_world(server, gql, limit=2)
+    speaker = VideoClient(publish=True)
+    first = VideoClient(publish=False, slots=1)
+    clients += [speaker, first]
+    await join(gql, w.room, speaker, w.speaker.token)
+    await join(gql, w.room, first, w.viewer.token)
+    old = server.services.video.peer_of(w.county.id, w.viewer.user_id)
+
+    # the same person again (a reloaded page) in a full room of two
+    second = VideoClient(publish=False, slots=1)
+    clients.append(second)
+    again = await join(gql, w.room, second, w.viewer.token)
+
+    assert again["errors"] == []
+    assert [p["userId"] for p in again["room"]["participants"]] == [w.speaker.gid, w.viewer.gid]
+    assert server.services.video.peer_of(w.county.id, w.viewer.user_id) is not old
+    assert old.pc.connectionState == "closed"
+    await until(lambda: second.frames_of("video") >= 3, "media on the new connection")
+    left = [
+        p["reason"]
+        for t, p in await video_events(owner_db, w.county.id, w.room)
+        if t.endswith("left")
+    ]
+    assert left == ["replaced"]

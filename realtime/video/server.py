@@ -200,7 +200,9 @@ class VideoServer:
             raise InvalidOffer(f"cannot answer: {exc!r}"[:200]) from exc
         previous = self.peers.get((tenant_id, user_id))
         if previous is not None:
-            await self._close(previous, "replaced", notify=False)
+            # in the same room the caller recorded the replacement; from another room the
+            # departure is recorded through on_closed
+            await self._close(previous, "replaced", notify=previous.info.room_id != room_id)
         self._arm_timeout(peer)
         self.rooms[(tenant_id, room_id)] = room
         room.peers[user_id] = peer
@@ -239,13 +241,14 @@ class VideoServer:
     def _fill_slots(self, peer: Peer) -> None:
         """Give each receiving m-line of the peer a publication of its kind it does not
         get yet (its own excepted); a slot whose publication ended is given again."""
-        mine = {id(p) for p in peer.publications}
+        me = peer.info.user_id
         taken = {
             id(t.publication)
             for t in peer.forwards.values()
             if t.readyState == "live" and not t.publication.done
         }
-        waiting = [p for p in peer.room.publications() if id(p) not in mine and id(p) not in taken]
+        # not one's own, nor those of one's connection being replaced
+        waiting = [p for p in peer.room.publications() if p.user_id != me and id(p) not in taken]
         for transceiver in peer.pc.getTransceivers():
             mid = transceiver.mid
             if mid is None or transceiver._offerDirection not in ("sendonly", "sendrecv"):
