@@ -469,13 +469,15 @@ async def _video_room(w: World) -> tuple[str, str]:
 
 
 async def _offer(w: World) -> str:
-    """An SDP offer of a watching aiortc client (kept for the test's lifetime; nobody
-    applies the answer, so the server closes the peer after its connect timeout)."""
+    """An SDP offer of a watching aiortc client, closed once it has offered (nobody
+    applies the answer: the server closes the peer after its connect timeout)."""
     from tests.video_client import VideoClient
 
     client = VideoClient(publish=False, slots=1)
-    w.notes.setdefault("video_clients", []).append(client)
-    return await client.offer()
+    try:
+        return await client.offer()
+    finally:
+        await client.close()
 
 
 async def _joined(w: World) -> str:

@@ -131,40 +131,35 @@ async def test_the_matrix(server, gql, owner_db, operator_token, mutation, actor
         assert actor == OPERATOR
         auth = {"token": operator_token, "tenant": county.slug}
     world = World(server, gql, owner_db, county, actor, member)
-    try:
-        arguments = await row.build(world)
-        query = document(mutation, arguments)
-        before = await county_state(owner_db, county.id)
-        before_other = await county_state(owner_db, other.id) if other else None
+    arguments = await row.build(world)
+    query = document(mutation, arguments)
+    before = await county_state(owner_db, county.id)
+    before_other = await county_state(owner_db, other.id) if other else None
 
-        # when
-        body = await gql.execute(query, arguments, **auth)
+    # when
+    body = await gql.execute(query, arguments, **auth)
 
-        # then
-        after = await county_state(owner_db, county.id)
-        expected = row.expected(actor)
-        judged_at_home = expected.startswith("own:")
-        expected = expected.removeprefix("own:")
-        if expected == "allowed":
-            assert "errors" not in body, body
-            assert body["data"][mutation]["errors"] == [], body
-            if not judged_at_home:
-                assert counts_changed(before, after) == row.actor_effects.get(actor, row.effects)
-                return
-        elif expected.startswith("top:"):
-            assert body["data"] is None, body
-            assert [e["extensions"]["code"] for e in body["errors"]] == [expected[4:]], body
-            assert body["errors"][0]["path"] == [mutation]
-        else:
-            assert expected.startswith("payload:"), expected
-            assert "errors" not in body, body
-            codes = [e["code"] for e in body["data"][mutation]["errors"]]
-            assert codes == [expected[8:]], body
-        # nothing changed in county A, nor in the other county unless judged there
-        assert after == before
-        if other is not None and not judged_at_home:
-            assert await county_state(owner_db, other.id) == before_other
-    finally:
-        # what a builder left open (the aiortc clients of the video rows)
-        for client in world.notes.get("video_clients", []):
-            await client.close()
+    # then
+    after = await county_state(owner_db, county.id)
+    expected = row.expected(actor)
+    judged_at_home = expected.startswith("own:")
+    expected = expected.removeprefix("own:")
+    if expected == "allowed":
+        assert "errors" not in body, body
+        assert body["data"][mutation]["errors"] == [], body
+        if not judged_at_home:
+            assert counts_changed(before, after) == row.actor_effects.get(actor, row.effects)
+            return
+    elif expected.startswith("top:"):
+        assert body["data"] is None, body
+        assert [e["extensions"]["code"] for e in body["errors"]] == [expected[4:]], body
+        assert body["errors"][0]["path"] == [mutation]
+    else:
+        assert expected.startswith("payload:"), expected
+        assert "errors" not in body, body
+        codes = [e["code"] for e in body["data"][mutation]["errors"]]
+        assert codes == [expected[8:]], body
+    # nothing changed in county A, nor in the other county unless judged there
+    assert after == before
+    if other is not None and not judged_at_home:
+        assert await county_state(owner_db, other.id) == before_other
