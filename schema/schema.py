@@ -27,6 +27,8 @@ from schema.cases.queries import CaseQueries
 from schema.cases.subscriptions import CaseSubscriptions
 from schema.context import socket_context
 from schema.errors import ErrorPolicy
+from schema.hearings.mutations import HearingMutations
+from schema.hearings.queries import HearingQueries
 from schema.input_checks import InputChecks, refuse_bad_input
 from schema.limits import (
     CachedDocuments,
@@ -62,6 +64,7 @@ class Query(
     CalendarQueries,
     CaseQueries,
     CaseAnalyticsQueries,
+    HearingQueries,
     VideoQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
@@ -83,6 +86,7 @@ class Mutation(
     VotingCodeMutations,
     CalendarMutations,
     CaseMutations,
+    HearingMutations,
     VideoMutations,
 ):
     pass

@@ -130,6 +130,7 @@ class World:
     requests: list[str] = field(default_factory=list)
     voters: list[Account] = field(default_factory=list)
     cases: list[str] = field(default_factory=list)
+    hearings: list[str] = field(default_factory=list)
 
     @property
     def admin(self) -> Account:
@@ -282,7 +283,31 @@ async def seed_county(server: LiveServer, gql: Any, label: str) -> World:
     await ok(gql, PUBLISH, {"m": published}, admin)
     world.meetings["RECORD_PUBLISHED"] = published
     await _seed_cases(gql, world)
+    await _seed_hearings(gql, world)
     return world
+
+
+async def _seed_hearings(gql: Any, world: World) -> None:
+    """Hearings at three steps: a draft, one open with an application, one drawn with a
+    transcript (no witnesses: its pool is within the seats)."""
+    from tests.factories import hearings as h
+
+    m, county, admin = world.marker, world.county, world.admin.token
+    draft = await h.make_hearing(gql, county, noticed=False, title=f"{m}草稿听证会")
+    opened = await h.make_hearing(gql, county, title=f"{m}水价听证会")
+    await h.ok(
+        gql,
+        h.APPLY,
+        {"h": opened.id, "c": "PUBLIC", "s": f"{m}报名说明"},
+        world.accounts["CITIZEN"].token,
+    )
+    drawn = await h.make_hearing(gql, county, witnesses=0, title=f"{m}已抽选听证会")
+    for voter in world.voters[:2]:
+        await h.ok(gql, h.APPLY, {"h": drawn.id, "c": "EXPERT", "s": f"{m}专家"}, voter.token)
+    await h.ok(gql, h.CLOSE, {"h": drawn.id}, admin)
+    await h.ok(gql, h.DRAW, {"h": drawn.id}, admin)
+    await h.ok(gql, h.SET_TRANSCRIPT, {"h": drawn.id, "t": f"{m}听证笔录"}, admin)
+    world.hearings = [draft.id, opened.id, drawn.id]
 
 
 async def _seed_cases(gql: Any, world: World) -> None:
@@ -376,6 +401,9 @@ NODE_TABLES = {
     "cases": "Case",
     "case_assignments": "CaseAssignment",
     "case_topic_rules": "CaseTopicRule",
+    "hearings": "Hearing",
+    "hearing_witnesses": "HearingWitness",
+    "hearing_applications": "HearingApplication",
     "audit_entries": "AuditEntry",
     "users": "User",
     "memberships": "Membership",

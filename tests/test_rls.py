@@ -100,7 +100,23 @@ async def populate(server, gql) -> object:
     assert closed["addLocalClosure"]["errors"] == [], closed
     await populate_meeting(server, gql, county, member)
     await populate_cases(server, gql, county, township)
+    await populate_hearings(server, gql, county)
     return county
+
+
+async def populate_hearings(server, gql, county) -> None:
+    """One row in each hearings table: a hearing with a witness, applicants, a drawn pool, a
+    confirmed transcript and a report."""
+    from tests.factories import hearings as hf
+
+    scene = await hf.drawn_hearing(server, gql, county, witnesses=1)
+    admin = county.admin.token
+    node = (await gql.data(hf.HEARING, {"id": scene.id}, token=admin))["node"]
+    v1 = await hf.ok(gql, hf.SET_TRANSCRIPT, {"h": scene.id, "t": "听证笔录"}, admin)
+    rep = hf.representatives(scene, node)[0]
+    await hf.ok(gql, hf.CONFIRM, {"h": scene.id, "s": v1["hearing"]["transcriptSha256"]}, rep.token)
+    views = [{"summary": "实行阶梯水价", "adopted": True}]
+    await hf.ok(gql, hf.REPORT, {"h": scene.id, "c": "建议调价", "v": views}, admin)
 
 
 async def populate_cases(server, gql, county, township: int) -> None:

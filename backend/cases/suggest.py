@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.core.errors import DomainError
+from backend.core.errors import DomainError, PermissionDenied
 from backend.core.security import Principal, Role
 
 #: No suggestion from fewer closed cases than this.
@@ -198,6 +198,7 @@ async def suggest_for_case(
     office, the units' staff, collectors), and keep the best of each on the case
     (`suggested_kind`, `suggested_unit_id`) for the staff who confirm it. None while the
     county has too few closed cases to learn from."""
+    from backend.cases.access import handles
     from backend.cases.board import county_vocabulary
     from backend.cases.errors import CaseErrorCode
     from backend.cases.models import Case, CaseKind
@@ -207,6 +208,10 @@ async def suggest_for_case(
     case = await session.get(Case, case_id)
     if case is None:
         raise DomainError(CaseErrorCode.NOT_FOUND, "未找到该事项", field="caseId")
+    # The suggestion is kept on the case: only those who handle it, or the collector who
+    # entered it, may ask (a township's staff may not for a county department's case).
+    if case.entered_by_user_id != principal.user_id and not await handles(session, principal, case):
+        raise PermissionDenied("无权为此事项生成建议：需要承办单位工作人员或录入该事项的民情收集员")
     model = await county_suggester(session, tenant_id)
     if model is None:
         return None

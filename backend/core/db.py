@@ -32,6 +32,7 @@ from contextlib import asynccontextmanager
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
+import asyncpg
 from sqlalchemy import Select, text
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import IntegrityError
@@ -233,13 +234,25 @@ class Database:
         """A read-only transaction scoped to a county and user on a pooled connection; the
         caller ends it with `ReadTransaction.end` (through `complete`, so that it ends even
         if the caller is cancelled)."""
-        read = ReadTransaction(self, await self.app_engine.raw_connection())
-        try:
-            await read.begin(tenant_id=tenant_id, user_id=user_id)
-        except BaseException:
-            await read.end()
-            raise
-        return read
+        for attempt in (1, 2):
+            read = ReadTransaction(self, await self.app_engine.raw_connection())
+            try:
+                await read.begin(tenant_id=tenant_id, user_id=user_id)
+            except asyncpg.exceptions.InternalClientError:
+                # The connection was busy before this transaction's first statement: the
+                # server was telling it something while it idled in the pool (the FATAL of a
+                # shutdown, seen while PostgreSQL restarts: "cannot switch to state 15;
+                # another operation (2) is in progress"). Nothing was sent: discard it and
+                # try a fresh one, which then reads or fails as an outage (refused).
+                await read.discard()
+                if attempt == 2:
+                    raise
+                continue
+            except BaseException:
+                await read.end()
+                raise
+            return read
+        raise AssertionError("unreachable")
 
     async def read_rows(
         self,
@@ -424,6 +437,15 @@ class ReadTransaction:
                 bind=self._connection, info=self._db.session_info(), expire_on_commit=False
             )
         return self._session
+
+    async def discard(self) -> None:
+        """Close the connection instead of giving it back: the pool replaces it."""
+        try:
+            await greenlet_spawn(self._fairy.invalidate)
+        except Exception:
+            log.warning("read connection could not be invalidated", exc_info=True)
+        finally:
+            await greenlet_spawn(self._fairy.close)
 
     async def end(self) -> None:
         """Roll back and give the connection back to the pool; a connection that cannot be

@@ -37,6 +37,10 @@ _ASYNCPG_OUTAGES: tuple[type[BaseException], ...] = (
 )
 
 
+#: asyncpg's refusal while its protocol consumes an error the server sent (PROTOCOL_ERROR_CONSUME).
+_ERROR_CONSUME = "another operation (2) is in progress"
+
+
 def is_outage(error: BaseException) -> bool:
     """Did `error` come from a dependency being unreachable (connection refused, reset or
     closed, the server shutting down or starting, a connect or pool timeout)? Looks
@@ -56,6 +60,11 @@ def is_outage(error: BaseException) -> bool:
         if isinstance(e, sa_exc.DBAPIError) and e.connection_invalidated:
             return True
         if isinstance(e, asyncpg.exceptions.InterfaceError) and "connection is closed" in str(e):
+            return True
+        if isinstance(e, asyncpg.exceptions.InternalClientError) and _ERROR_CONSUME in str(e):
+            # The server's FATAL (a shutdown) arrived on an idle pooled connection, which
+            # is then busy reading it until the socket closes: a statement started in
+            # between is refused so (read transactions retry on a fresh connection first).
             return True
         todo.extend((getattr(e, "orig", None), e.__cause__))
     return False

@@ -19,13 +19,17 @@ from pydantic import ValidationError
 import schema as schema_package
 from backend.core.db import Database
 from backend.core.settings import Settings
-from backend.meetings.record.build import RECORD_BUILDERS
+from backend.hearings.record import RECORD_BUILDERS as HEARING_RECORD_BUILDERS
+from backend.meetings.record.build import RECORD_BUILDERS as MEETING_RECORD_BUILDERS
 from backend.people.models import Role
 from backend.people.passwords import Passwords
 from backend.record import sm2
 from backend.record.seal import ExportCheck
 
 T = TypeVar("T")
+
+#: Record builders by stream kind: a meeting's and a hearing's record verify alike.
+RECORD_BUILDERS = {**MEETING_RECORD_BUILDERS, **HEARING_RECORD_BUILDERS}
 
 app = typer.Typer(
     help="Yishi (议事): public participation for county governments.", no_args_is_help=True
@@ -36,12 +40,14 @@ users_app = typer.Typer(help="Accounts in a county.")
 schema_app = typer.Typer(help="The GraphQL schema file.")
 record_app = typer.Typer(help="Consultation records (event streams).")
 audit_app = typer.Typer(help="The audit log: export and retention.")
+draw_app = typer.Typer(help="Hearing draws (听证代表随机选取): re-run a published draw.")
 app.add_typer(db_app, name="db")
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(users_app, name="users")
 app.add_typer(schema_app, name="schema")
 app.add_typer(record_app, name="record")
 app.add_typer(audit_app, name="audit")
+app.add_typer(draw_app, name="draw")
 
 
 def load_settings() -> Settings:
@@ -716,3 +722,62 @@ def audit_export(
 
     count = run_with_database(work)
     typer.echo(f"{count} audit entries written to {out}")
+
+
+@draw_app.command("commit")
+def draw_commit(
+    hearing_id: Annotated[int, typer.Argument(help="The hearing's number.")],
+    secret: Annotated[
+        str | None,
+        typer.Option(help="Your secret (16–200 characters); default: a new random one."),
+    ] = None,
+) -> None:
+    """For a witness (公证处, 人大/政协 observer), offline: print a secret and the commitment
+    to hand over before applications open (keep the secret until the draw)."""
+    import secrets as random_secrets
+
+    from backend.hearings import draw
+
+    chosen = secret if secret is not None else random_secrets.token_hex(16)
+    if not draw.MIN_SECRET_LENGTH <= len(chosen) <= 200:
+        typer.secho(f"the secret must have {draw.MIN_SECRET_LENGTH}–200 characters", fg="red")
+        raise typer.Exit(2)
+    typer.echo(f"secret {chosen}")
+    typer.echo(f"commitment {draw.commitment(hearing_id, chosen)}")
+
+
+@draw_app.command("verify")
+def draw_verify(
+    published: Annotated[
+        Path, typer.Argument(help="The published draw (JSON, as `drawPublication` gives it).")
+    ],
+) -> None:
+    """Re-run a published hearing draw without the database: check every witness's reveal
+    against their commitment, the pool's hash, the seed and each category's selected and
+    alternates (docs/hearings.md, "The draw"). Prints MATCH, or MISMATCH and why (exit 1)."""
+    from backend.hearings import draw
+
+    try:
+        document = draw.loads(published.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        typer.secho(f"MISMATCH {published}: unreadable ({exc})", fg="red")
+        raise typer.Exit(1) from exc
+    problems = draw.verify_publication(document)
+    if problems:
+        typer.secho(f"MISMATCH {published}:", fg="red")
+        for p in problems:
+            typer.echo(f"  - {p}")
+        raise typer.Exit(1)
+    results = document["results"]
+    selected = sum(len(r["selected"]) for r in results)
+    typer.secho(
+        f"MATCH hearing {document['hearing']}: seed {document['seed']}, "
+        f"{len(document['pool']['applicants'])} applicants, {selected} selected",
+        fg="green",
+    )
+    for r in results:
+        typer.echo(
+            f"  {r['category']}: {r['applicants']} applicants, {r['seats']} seats, "
+            f"p={r['probability']}, selected {' '.join(r['selected']) or '-'}; "
+            f"alternates {' '.join(r['alternates']) or '-'}"
+        )

@@ -12,6 +12,13 @@ from backend.cases.models import (
     TopicRule,
 )
 from backend.core.base import Base
+from backend.hearings.models import (
+    Hearing,
+    HearingApplication,
+    HearingView,
+    HearingWitness,
+    TranscriptConfirmation,
+)
 from backend.meetings.models import (
     AgendaItem,
     Comment,
@@ -53,6 +60,10 @@ __all__ = [
     "CaseTerm",
     "Comment",
     "Event",
+    "Hearing",
+    "HearingApplication",
+    "HearingView",
+    "HearingWitness",
     "LocalClosure",
     "LoginThrottle",
     "Material",
@@ -70,6 +81,7 @@ __all__ = [
     "StreamHead",
     "Tenant",
     "TopicRule",
+    "TranscriptConfirmation",
     "User",
     "Venue",
     "VideoAttendance",

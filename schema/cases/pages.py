@@ -6,18 +6,20 @@ relations attached, so the page executor answers the page without resolver calls
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, cast, exists, func, literal, or_, select, true
 from sqlalchemy import String as SAString
+from sqlalchemy import and_, bindparam, cast, exists, func, literal, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.cases import access, models, visibility
 from backend.cases.publication import published
+from backend.core.db import ReadStatement
 from backend.core.limits import SizedLRU
 from backend.core.security import Principal
 from realtime.models import Event, StreamHead
@@ -52,11 +54,25 @@ class CaseFilter:
     mine: bool = False
 
 
-_statements: SizedLRU[tuple[Any, ...], Select[Any]] = SizedLRU(max_entries=2048)
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """A page's statement, compiled once and run on the driver (`ReadStatement`), and the
+    type its row tuples become: named like the columns, as `Case.from_model` reads them."""
+
+    statement: ReadStatement
+    row: Any
+
+
+_statements: SizedLRU[tuple[Any, ...], _Page] = SizedLRU(max_entries=2048)
 _OPEN = (models.CaseState.RECEIVED, models.CaseState.DISPATCHED, models.CaseState.IN_PROGRESS)
 
 
-def _statement(principal: Principal, f: CaseFilter, *, public: bool, after: bool) -> Select[Any]:
+def _one_of(column: Any, values: Sequence[str]) -> Any:
+    """`column IN (…)` with the values in the statement (a `ReadStatement` binds no list)."""
+    return or_(*(column == v for v in values))
+
+
+def _statement(principal: Principal, f: CaseFilter, *, public: bool, after: bool) -> _Page:
     key = (principal.tenant_id, principal.user_id, principal.grants, f, public, after)
     found = _statements.get(key)
     if found is not None:
@@ -66,12 +82,13 @@ def _statement(principal: Principal, f: CaseFilter, *, public: bool, after: bool
         .where(
             _A.c.case_id == _C.c.id,
             _A.c.role == models.AssignmentRole.LEAD.value,
-            _A.c.state.in_(
+            _one_of(
+                _A.c.state,
                 [
                     models.AssignmentState.PENDING.value,
                     models.AssignmentState.SIGNED.value,
                     models.AssignmentState.DONE.value,
-                ]
+                ],
             ),
         )
         .order_by(_A.c.id.desc())
@@ -121,7 +138,7 @@ def _statement(principal: Principal, f: CaseFilter, *, public: bool, after: bool
     else:
         query = query.where(access.visible_to(principal))
     if f.states:
-        query = query.where(_C.c.state.in_([s.value for s in f.states]))
+        query = query.where(_one_of(_C.c.state, [s.value for s in f.states]))
     if f.unit_id is not None:
         query = query.where(
             or_(
@@ -129,8 +146,9 @@ def _statement(principal: Principal, f: CaseFilter, *, public: bool, after: bool
                 exists().where(
                     _A.c.case_id == _C.c.id,
                     _A.c.unit_id == f.unit_id,
-                    _A.c.state.in_(
-                        [models.AssignmentState.PENDING.value, models.AssignmentState.SIGNED.value]
+                    _one_of(
+                        _A.c.state,
+                        [models.AssignmentState.PENDING.value, models.AssignmentState.SIGNED.value],
                     ),
                 ),
             )
@@ -140,11 +158,11 @@ def _statement(principal: Principal, f: CaseFilter, *, public: bool, after: bool
     if f.kind is not None:
         query = query.where(_C.c.kind == f.kind.value)
     if f.overdue is not None:
-        late = and_(_C.c.state.in_([s.value for s in _OPEN]), _C.c.due_on < bindparam("today"))
+        late = and_(_one_of(_C.c.state, [s.value for s in _OPEN]), _C.c.due_on < bindparam("today"))
         query = query.where(late if f.overdue else ~late)
     if f.due_soon:
         query = query.where(
-            _C.c.state.in_([s.value for s in _OPEN]),
+            _one_of(_C.c.state, [s.value for s in _OPEN]),
             _C.c.due_on >= bindparam("today"),
             _C.c.due_on <= bindparam("horizon"),
         )
@@ -157,8 +175,10 @@ def _statement(principal: Principal, f: CaseFilter, *, public: bool, after: bool
         )
     if after:
         query = query.where(_C.c.id < bindparam("after"))
-    _statements.put(key, query)
-    return query
+    names = [str(c.key) for c in query.selected_columns]
+    found = _Page(ReadStatement(query), namedtuple("CaseRow", names))
+    _statements.put(key, found)
+    return found
 
 
 def _unit(row: Any, prefix: str) -> OrgUnit | None:
@@ -223,7 +243,7 @@ async def cases_page(
     if f.mine:
         principal.require_user()
     selection(info, "edges", "node")  # the relations are cheap: always joined
-    query = _statement(principal, f, public=public, after=after_id is not None)
+    page = _statement(principal, f, public=public, after=after_id is not None)
     day = today()
     params: dict[str, Any] = {"limit": size + 1}
     if after_id is not None:
@@ -231,13 +251,15 @@ async def cases_page(
     if f.overdue is not None or f.due_soon:
         params["today"] = day
 
-    async def run(session: AsyncSession) -> list[Any]:
-        if f.due_soon:
-            days = await county_rule(session, tenant_id, "case.due_soon", field="filter")
-            params["horizon"], _ = await due_date(session, tenant_id, day, days)
-        return list((await session.execute(query, params)).all())
+    if f.due_soon:  # the county's horizon first (its rule and calendar)
 
-    rows = await info.context.read(run)
+        async def horizon(session: AsyncSession) -> date:
+            days = await county_rule(session, tenant_id, "case.due_soon", field="filter")
+            return (await due_date(session, tenant_id, day, days))[0]
+
+        params["horizon"] = await info.context.read(horizon)
+    make = page.row._make
+    rows = [make(t) for t in await info.context.read_rows(page.statement, params)]
     nodes = [(r.id, _node(r, principal, public=public)) for r in rows]
     return build_connection(
         [(i, n) for i, n in nodes if n is not None],

@@ -10,7 +10,8 @@ from typing import Any
 import strawberry
 from cryptography import x509
 
-from backend.meetings.record.build import RECORD_BUILDERS
+from backend.hearings.record import RECORD_BUILDERS as HEARING_RECORD_BUILDERS
+from backend.meetings.record.build import RECORD_BUILDERS as MEETING_RECORD_BUILDERS
 from backend.record import sm2
 from backend.record.seal import SealError, load_key
 from backend.record.verify import RecordCheck, VerificationCache, verify_record
@@ -18,6 +19,9 @@ from realtime import log as event_log
 from schema.context import Context
 
 log = logging.getLogger(__name__)
+
+#: Record builders by stream kind: a meeting's and a hearing's record verify alike.
+RECORD_BUILDERS = {**MEETING_RECORD_BUILDERS, **HEARING_RECORD_BUILDERS}
 
 
 @strawberry.type(

@@ -1,7 +1,7 @@
 """video: 云视频 rooms of meetings, floor grants, attendance and recordings
 
 Revision ID: 0022_video
-Revises: 0014_case_analytics
+Revises: 0015_hearings
 Create Date: 2026-12-01
 
 `video_rooms` (one per meeting, its participant limit), `video_grants` (the floor given
@@ -16,7 +16,7 @@ from alembic import op
 from tenants import rls
 
 revision: str = "0022_video"
-down_revision: str | None = "0014_case_analytics"
+down_revision: str | None = "0015_hearings"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
