@@ -64,6 +64,8 @@ from schema.relay import MAX_NODES
 from schema.representatives.mutations import RepresentativeMutations
 from schema.representatives.queries import RepresentativeQueries
 from schema.tenants.api import TenantMutations, TenantQueries
+from schema.video.mutations import VideoMutations
+from schema.video.queries import VideoQueries
 
 
 @strawberry.type(description="Everything that can be read.")
@@ -86,6 +88,7 @@ class Query(
     MediatorQueries,
     OversightQueries,
     RepresentativeQueries,
+    VideoQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -115,6 +118,7 @@ class Mutation(
     MediatorMutations,
     OversightMutations,
     RepresentativeMutations,
+    VideoMutations,
 ):
     pass
 

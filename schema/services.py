@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from backend.record.seal import Sealer
     from backend.record.verify import VerificationCache
     from realtime.hub import Hub
+    from realtime.video.server import VideoServer
     from realtime.writer import StreamWriter
     from realtime.ws.admission import SocketCounts
+    from schema.video.channel import DataChannelBridge
 
 
 @dataclass(slots=True)
@@ -59,6 +61,10 @@ class AppServices:
     passwords: Passwords
     #: The time meeting timers read and wait on (backend/core/clock.py); tests inject a ManualClock.
     clock: Clock = SYSTEM_CLOCK
+    #: The 云视频 media server (realtime.video) and its data channels' bridge to the
+    #: services (schema.video.channel); None where the app runs without media.
+    video: VideoServer | None = None
+    video_channel: DataChannelBridge | None = None
     #: Rate limits of votes, comments, sign-in and registration (shared through Redis when
     #: the app gives them `shared`, else this process's budgets).
     limits: RateLimits = field(init=False)

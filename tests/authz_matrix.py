@@ -1780,6 +1780,84 @@ async def record_counterpart_session(w: World) -> dict[str, Any]:
     }
 
 
+async def _video_room(w: World) -> tuple[str, str]:
+    """A LIVE meeting with its 云视频 room; the acting member is a participant."""
+    from tests.factories.video import OPEN_ROOM
+
+    meeting = await w.meeting("LIVE")
+    await w.join(meeting)
+    opened = await w.as_admin(OPEN_ROOM, {"m": meeting, "n": 8})
+    return meeting, opened["room"]["id"]
+
+
+async def _offer(w: World) -> str:
+    """An SDP offer of a watching aiortc client, closed once it has offered (nobody
+    applies the answer: the server closes the peer after its connect timeout)."""
+    from tests.video_client import VideoClient
+
+    client = VideoClient(publish=False, slots=1)
+    try:
+        return await client.offer()
+    finally:
+        await client.close()
+
+
+async def _joined(w: World) -> str:
+    """A room the acting member (if any) has joined through the API."""
+    from tests.factories.video import JOIN
+
+    _, room = await _video_room(w)
+    if w.member is not None:
+        data = await w.gql.data(JOIN, {"r": room, "sdp": await _offer(w)}, token=w.member.token)
+        assert data["joinVideoRoom"]["errors"] == [], data
+    return room
+
+
+async def open_video_room(w: World) -> dict[str, Any]:
+    return {"meetingId": await w.meeting("LIVE"), "participantLimit": 8}
+
+
+async def join_video_room(w: World) -> dict[str, Any]:
+    _, room = await _video_room(w)
+    return {"roomId": room, "sdpOffer": await _offer(w)}
+
+
+async def renegotiate_video(w: World) -> dict[str, Any]:
+    return {"roomId": await _joined(w), "sdpOffer": await _offer(w)}
+
+
+async def leave_video_room(w: World) -> dict[str, Any]:
+    return {"roomId": await _joined(w)}
+
+
+async def grant_video_floor(w: World) -> dict[str, Any]:
+    meeting, room = await _video_room(w)
+    attendee = await w.account(Role.CITIZEN)
+    await w.join(meeting, attendee)
+    return {"roomId": room, "userId": attendee.gid}
+
+
+async def revoke_video_floor(w: World) -> dict[str, Any]:
+    from tests.factories.video import GRANT
+
+    args = await grant_video_floor(w)
+    await w.as_admin(GRANT, {"r": args["roomId"], "u": args["userId"]})
+    return args
+
+
+async def start_video_recording(w: World) -> dict[str, Any]:
+    _, room = await _video_room(w)
+    return {"roomId": room}
+
+
+async def stop_video_recording(w: World) -> dict[str, Any]:
+    from tests.factories.video import START_RECORDING
+
+    _, room = await _video_room(w)
+    await w.as_admin(START_RECORDING, {"r": room})
+    return {"roomId": room}
+
+
 # -- the matrix -------------------------------------------------------------------------------
 
 #: A meeting change: the row itself and its event on the meeting's stream.
@@ -2248,6 +2326,20 @@ MATRIX: dict[str, Row] = {
         {"counterpart_sessions": 1, "event_streams": 1, **EVENT},
         other_county=payload("UNKNOWN_UNIT"),
     ),
+    # 云视频 rooms (backend/video): hosts open, grant the floor and record; participants
+    # join, renegotiate and leave (a refused join writes nothing and opens no peer)
+    "openVideoRoom": Row(
+        HOSTS, open_video_room, {"video_rooms": 1, "event_streams": 1, **EVENT}, **ID_ROW
+    ),
+    "joinVideoRoom": Row(MEMBERS, join_video_room, {"video_attendance": 1, **EVENT}),
+    "renegotiateVideo": Row(MEMBERS, renegotiate_video, {}),
+    "leaveVideoRoom": Row(MEMBERS, leave_video_room, EVENT),
+    "grantVideoFloor": Row(HOSTS, grant_video_floor, {"video_grants": 1, **EVENT}, **ID_ROW),
+    "revokeVideoFloor": Row(HOSTS, revoke_video_floor, EVENT, **ID_ROW),
+    "startVideoRecording": Row(
+        HOSTS, start_video_recording, {"video_recordings": 1, **EVENT}, **ID_ROW
+    ),
+    "stopVideoRecording": Row(HOSTS, stop_video_recording, EVENT, **ID_ROW),
     # hot mutations (schema.mutations.mutate_on_stream): operators are refused first; a
     # 测评票 waits in memory for its mixing batch, so nothing is written yet
     "castVote": Row(MEMBERS, cast_vote, {"votes": 1, **EVENT}, operator=FORBIDDEN),

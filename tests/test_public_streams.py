@@ -37,6 +37,7 @@ from tests.conftest import asyncpg_dsn
 from tests.factories.meetings import make_meeting
 from tests.factories.people import make_user
 from tests.factories.tenants import Account, County, make_county
+from tests.factories.video import OPEN_ROOM, START_RECORDING, STOP_RECORDING
 from tests.meetings_api import (
     ADD_AGENDA,
     ADD_MATERIAL,
@@ -327,6 +328,10 @@ async def world(server, gql, owner_db) -> World:
             assert cast["castScoringBallot"]["accepted"] is True, cast
         await ok(gql, CLOSE_SCORING, {"s": sheet}, host)
         await ok(gql, SET_MINUTES, {"m": meeting, "t": MINUTES}, host)
+        # a 云视频 room recorded (nobody publishing: an empty file, its hash in the record)
+        room = (await ok(gql, OPEN_ROOM, {"m": meeting, "n": 4}, host))["room"]["id"]
+        await ok(gql, START_RECORDING, {"r": room}, host)
+        await ok(gql, STOP_RECORDING, {"r": room}, host)
         await ok(gql, TIMER, {"a": long_item, "x": "START"}, host)
         server.clock.advance(1)  # a 61 s speech: 1 minute left
         await wait_for_db(lambda: _logged(owner_db, w, "timer.oneMinuteLeft"), "1 minute left")

@@ -503,6 +503,32 @@ async def populate_meeting(server, gql, county, member) -> None:
         token=county.admin.token,
     )
     assert issued["issueVotingCodes"]["errors"] == [], issued
+    await populate_video(gql, county, meeting, member)
+
+
+async def populate_video(gql, county, meeting, member) -> None:
+    """One row in each video table: a room, a floor grant, a recording, an attendance
+    (joined with an aiortc offer, then left: no peer stays open)."""
+    from tests.factories.video import GRANT, JOIN, LEAVE, START_RECORDING, STOP_RECORDING, open_room
+    from tests.video_client import VideoClient
+
+    room = await open_room(gql, county, meeting)
+    host = county.admin.token
+    for query, variables, token in [
+        (GRANT, {"r": room, "u": member.gid}, host),
+        (START_RECORDING, {"r": room}, host),
+        (STOP_RECORDING, {"r": room}, host),
+    ]:
+        (payload,) = (await gql.data(query, variables, token=token)).values()
+        assert payload["errors"] == [], payload
+    client = VideoClient(publish=False, slots=1)
+    try:
+        joined = await gql.data(JOIN, {"r": room, "sdp": await client.offer()}, token=member.token)
+        assert joined["joinVideoRoom"]["errors"] == [], joined
+        left = await gql.data(LEAVE, {"r": room}, token=member.token)
+        assert left["leaveVideoRoom"]["errors"] == [], left
+    finally:
+        await client.close()
 
 
 async def test_unfiltered_queries_as_county_a_see_nothing_of_county_b(server, gql, owner_db):

@@ -80,6 +80,15 @@ class Settings(BaseSettings):
     # an RFC 3161 time-stamping authority timestamps each seal. Unset: seals are unsigned /
     # untimestamped, and the service never calls out.
     record_keys_dir: Path | None = None
+    # 云视频 rooms (realtime.video, docs/video.md): where recordings are written, the
+    # addresses the media server offers as ICE host candidates (no STUN, no TURN: county
+    # intranets; list the server's intranet address in production), how long a peer whose
+    # connection dropped is kept before it is closed, and the fewest seconds between two
+    # keyframe requests forwarded to a publisher.
+    video_storage_dir: Path = Path(".yishi/video")
+    video_ice_addresses: list[str] = ["127.0.0.1"]
+    video_disconnect_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    video_keyframe_interval_seconds: float = Field(default=0.5, ge=0, le=10)
     record_tsa_url: str | None = None
     record_tsa_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     # verifyStream (backend.record.verify): the TSA root certificates (PEM file) a seal's

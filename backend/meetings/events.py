@@ -219,6 +219,22 @@ class MinutesUpdated(TypedDict):
 
 
 @shape
+class VideoRecordingStarted(TypedDict):
+    recordingId: int
+    roomId: int
+    fileName: str
+
+
+@shape
+class VideoRecordingStopped(TypedDict):
+    recordingId: int
+    roomId: int
+    fileName: str
+    sha256: str
+    bytes: int
+
+
+@shape
 class RecordSealed(TypedDict):
     events: int
     minutesSha256: str | None
@@ -265,6 +281,9 @@ class MeetingEvent(EventNames):
     COMMENT_HANDED_OVER = Logged("comment.handedOver", CommentHandedOver, "转交办理")
     QUEUE_CHANGED = Logged("queue.changed", QueueChanged, "发言排队变更")
     MINUTES_UPDATED = Logged("minutes.updated", MinutesUpdated, "更新会议纪要")
+    # 云视频 recordings (backend/video/recording.py): the file and its sha256 in the record
+    VIDEO_RECORDING_STARTED = Logged("videoRecording.started", VideoRecordingStarted, "开始录像")
+    VIDEO_RECORDING_STOPPED = Logged("videoRecording.stopped", VideoRecordingStopped, "停止录像")
     RECORD_SEALED = Logged(SEALED_TYPE, RecordSealed, "封存记录")
 
 

@@ -201,6 +201,8 @@ OUTSIDE_HOST: dict[EventKey[Any], Shown | None] = {
     E.COMMENT_HANDED_OVER: _only("id", "unitId", "unitName", "caseId"),
     E.QUEUE_CHANGED: _queue,
     E.MINUTES_UPDATED: _only("length", "sha256"),
+    E.VIDEO_RECORDING_STARTED: _as_recorded,
+    E.VIDEO_RECORDING_STOPPED: _as_recorded,
     E.RECORD_SEALED: _as_recorded,
 }
 del E

@@ -6,6 +6,7 @@ import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,7 +17,13 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import (
+    FileResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
@@ -53,6 +60,7 @@ from backend.record.verify import VerificationCache
 from backend.server.graphiql import ASSETS, graphiql_html
 from realtime.hub import Hub
 from realtime.owners import StreamOwners, relay_for
+from realtime.video.server import VideoServer
 from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
 from realtime.ws.admission import SocketCounts
@@ -63,8 +71,11 @@ from schema.pages import encode_json
 from schema.relay import install_id_key
 from schema.schema import build_schema
 from schema.services import AppServices
+from schema.video.channel import DataChannelBridge
 from tenants.directory import TenantDirectory
 
+#: The meeting page's files (/meet/<meeting>), served from the package.
+MEET_ASSETS = Path(__file__).parent / "static" / "meet"
 log = logging.getLogger("yishi")
 
 
@@ -299,6 +310,15 @@ def create_app(
         )
         if settings.environment == "production" and isinstance(services.sms, LogGateway):
             log.warning("SMS_GATEWAY is not set: sign-in codes go to the log only")
+        services.video_channel = DataChannelBridge(db)
+        services.video = video = VideoServer(
+            ice_addresses=settings.video_ice_addresses,
+            storage_dir=settings.video_storage_dir,
+            disconnect_timeout=settings.video_disconnect_timeout_seconds,
+            keyframe_interval=settings.video_keyframe_interval_seconds,
+            on_closed=services.video_channel.on_closed,
+            on_message=services.video_channel.on_message,
+        )
         if not settings.broadcast_url.startswith("memory://"):
             # Rate budgets shared by every worker and host on this Redis (falling back to
             # each process's own while Redis is away).
@@ -313,6 +333,8 @@ def create_app(
         try:
             yield
         finally:
+            # Peers first, while the database is up: their departures go into the record.
+            await video.close()
             db.publisher = None  # what commits from now on is caught up from the log
             await timers.stop()
             await reminders.stop()
@@ -355,6 +377,10 @@ def create_app(
     async def metrics(request: Request) -> Response:
         return PlainTextResponse(metrics_text(), media_type=CONTENT_TYPE_LATEST)
 
+    async def meet_page(request: Request) -> Response:
+        # The meeting page (plain HTML + JS from this package, no CDN): docs/video.md.
+        return FileResponse(MEET_ASSETS / "index.html", media_type="text/html; charset=utf-8")
+
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")
 
@@ -368,7 +394,9 @@ def create_app(
             Route("/metrics", metrics),
             Route("/meetings/{meeting_id}/record.docx", record_docx),
             Route("/exports/case-statistics.xlsx", case_statistics_xlsx),
+            Route("/meet/{meeting_id}", meet_page),
             Mount("/static/graphiql", StaticFiles(directory=ASSETS), name="graphiql-assets"),
+            Mount("/static/meet", StaticFiles(directory=MEET_ASSETS), name="meet-assets"),
         ],
         lifespan=lifespan,
     )

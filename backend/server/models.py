@@ -97,6 +97,7 @@ from backend.representatives.models import (
     RepresentativePlace,
     WrittenConsultation,
 )
+from backend.video.models import VideoAttendance, VideoGrant, VideoRecording, VideoRoom
 from realtime.models import Event, StreamHead
 from tenants.models import OrgUnit, Tenant, Venue
 
@@ -185,6 +186,10 @@ __all__ = [
     "TranscriptConfirmation",
     "User",
     "Venue",
+    "VideoAttendance",
+    "VideoGrant",
+    "VideoRecording",
+    "VideoRoom",
     "Vote",
     "VotingCode",
     "WrittenConsultation",

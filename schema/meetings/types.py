@@ -796,7 +796,15 @@ _TIMER_TYPES = frozenset(
 #: The meeting's event types `meetingLive` does not show (the `events` subscription and the
 #: record do); every other type has a member of `MeetingLiveData`.
 NOT_IN_MEETING_LIVE = frozenset(
-    {E.MEETING_CREATED, E.MEETING_VERIFICATION_CHANGED, E.VOTE_CAST, E.SCORE_CAST}
+    {
+        E.MEETING_CREATED,
+        E.MEETING_VERIFICATION_CHANGED,
+        E.VOTE_CAST,
+        E.SCORE_CAST,
+        # 云视频 recordings: in the record; the room's own stream is the live view
+        E.VIDEO_RECORDING_STARTED,
+        E.VIDEO_RECORDING_STOPPED,
+    }
 )
 _PARTICIPANT_CHANGES: dict[str, str] = {
     E.PARTICIPANT_INVITED: "INVITED",

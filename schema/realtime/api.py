@@ -92,6 +92,7 @@ _KIND_TYPES = {
     "livelihood": "LivelihoodRound",
     "publication": "Publication",
     "inforequest": "InformationRequest",
+    "video": "VideoRoom",
 }
 
 

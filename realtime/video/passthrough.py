@@ -1,0 +1,120 @@
+"""The hook that lets aiortc forward media without decoding it (pinned aiortc version).
+
+aiortc's `RTCRtpReceiver` has no encoded-frame API: each complete frame the jitter buffer
+assembles is put on a queue read by a thread running `aiortc.rtcrtpreceiver.decoder_worker`,
+which decodes it and puts the decoded frame on the remote track's queue. `install()`
+replaces that module function with `_worker`, which does the same for every receiver
+except those whose track was marked with `mark_passthrough` (the media server marks the
+tracks of its own peers): for them it puts an `EncodedFrame` (codec, depayloaded bytes,
+RTP timestamp mapped to start at 0, keyframe or not) on the track's queue instead, so the
+track's `recv()` returns encoded frames, and nothing is decoded.
+
+`receive()` looks the worker up by name when the receiver starts (after the "track" event,
+where the server marks the track), so a receiver started before `install()` decodes as
+before. The hook depends on these internals of aiortc `PINNED_AIORTC`: the function name
+and signature `decoder_worker(loop, input_q, output_q, decode_error)`, the
+`(codec, JitterFrame)` tasks and `None` to stop, and `RemoteStreamTrack._queue` being the
+`output_q`. `install()` refuses another version (`tests/test_video_forwarding.py` checks
+the hook end to end).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import aiortc
+from aiortc import rtcrtpreceiver
+
+PINNED_AIORTC = "1.16.0"
+_MARK = "_yishi_passthrough"
+_original_worker = rtcrtpreceiver.decoder_worker
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedFrame:
+    """One encoded frame as received: its codec's MIME type and clock rate, the payload
+    without RTP packetisation (a VP8 frame, an Opus packet), its RTP timestamp (mapped
+    to start at 0) and whether a decoder can start from it."""
+
+    mime_type: str
+    clock_rate: int
+    data: bytes
+    timestamp: int
+    keyframe: bool
+
+    @property
+    def time_base(self) -> Fraction:
+        return Fraction(1, self.clock_rate)
+
+
+def is_keyframe(mime_type: str, data: bytes) -> bool:
+    """Whether a decoder can start from this frame: a VP8 key frame (RFC 6386 §9.1: bit 0
+    of the frame tag is 0), an H.264 access unit with an IDR slice or SPS; audio always."""
+    if not data:
+        return False
+    mime = mime_type.lower()
+    if mime == "video/vp8":
+        return data[0] & 0x01 == 0
+    if mime == "video/h264":
+        i = 0
+        while (i := data.find(b"\x00\x00\x01", i)) != -1 and i + 3 < len(data):
+            if data[i + 3] & 0x1F in (5, 7):
+                return True
+            i += 3
+        return False
+    return not mime.startswith("video/")
+
+
+def vp8_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height of a VP8 key frame (RFC 6386 §9.1), else None."""
+    if len(data) < 10 or data[0] & 0x01 or data[3:6] != b"\x9d\x01\x2a":
+        return None
+    return int.from_bytes(data[6:8], "little") & 0x3FFF, int.from_bytes(
+        data[8:10], "little"
+    ) & 0x3FFF
+
+
+def _worker(
+    loop: asyncio.AbstractEventLoop,
+    input_q: queue.Queue[Any],
+    output_q: Any,
+    decode_error: threading.Event,
+) -> None:
+    if not getattr(output_q, _MARK, False):
+        _original_worker(loop, input_q, output_q, decode_error)
+        return
+    while True:
+        task = input_q.get()
+        if task is None:
+            asyncio.run_coroutine_threadsafe(output_q.put(None), loop)
+            break
+        codec, jitter_frame = task
+        frame = EncodedFrame(
+            mime_type=codec.mimeType,
+            clock_rate=codec.clockRate,
+            data=jitter_frame.data,
+            timestamp=jitter_frame.timestamp,
+            keyframe=is_keyframe(codec.mimeType, jitter_frame.data),
+        )
+        asyncio.run_coroutine_threadsafe(output_q.put(frame), loop)
+
+
+def install() -> None:
+    """Put the hook in place (idempotent); refuses an aiortc other than PINNED_AIORTC."""
+    if aiortc.__version__ != PINNED_AIORTC:
+        raise RuntimeError(
+            f"realtime.video.passthrough is tested with aiortc {PINNED_AIORTC}, "
+            f"not {aiortc.__version__}: check the hook (docs/video.md) and pin the new version"
+        )
+    rtcrtpreceiver.decoder_worker = _worker  # the documented hook
+
+
+def mark_passthrough(track: Any) -> None:
+    """Make a remote track of the server's own peers yield `EncodedFrame`s, not decoded
+    frames. Call it in the peer's "track" handler (before its receiver starts)."""
+    setattr(track._queue, _MARK, True)

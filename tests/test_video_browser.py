@@ -1,0 +1,155 @@
+"""A real browser in a 云视频 room: Debian's headless Chromium (driven by Playwright, with
+fake camera and microphone) signs in on the meeting page and joins with a Python aiortc
+client. Each side must receive the other's media frames, a vote cast in the page must
+reach the Python client's subscription, and both (the joins and the vote) must be in the
+record. Chromium is installed with apt when missing; the test skips, saying why, only when
+it cannot be installed. No browser is ever downloaded by Playwright."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+import time
+from typing import Any
+
+import pytest
+
+from tests.factories.people import PASSWORD
+from tests.factories.tenants import db_id
+from tests.factories.video import join, make_video_world, renegotiate, until
+from tests.meetings_api import CREATE_POLL, OPEN_POLL
+from tests.realtime_client import EVENTS_SUBSCRIPTION, GraphQLWS
+from tests.video_client import VideoClient
+
+FLAGS = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium() -> str:
+    """Debian's chromium, installed with apt-get if it is missing (or a skip, with why)."""
+    found = shutil.which("chromium")
+    if found:
+        return found
+    if shutil.which("apt-get") is None:
+        pytest.skip("chromium is not installed and there is no apt-get to install it")
+    for command in (
+        ["apt-get", "update"],
+        ["apt-get", "install", "-y", "chromium", "chromium-driver"],
+    ):
+        done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+        if done.returncode != 0 and command[1] == "install":
+            pytest.skip(f"chromium could not be installed: {done.stderr[-300:]}")
+    found = shutil.which("chromium")
+    if not found:
+        pytest.skip("apt-get installed no chromium executable")
+    return found
+
+
+async def frames_decoded(page: Any) -> int:
+    """Video frames the page's peer connection decoded (its inbound-rtp statistics)."""
+    return await page.evaluate(
+        """async () => {
+          const pc = window.yishiMeet && window.yishiMeet.pc;
+          if (!pc) return 0;
+          let n = 0;
+          (await pc.getStats()).forEach((s) => {
+            if (s.type === "inbound-rtp" && s.kind === "video") n += s.framesDecoded || 0;
+          });
+          return n;
+        }"""
+    )
+
+
+async def test_a_browser_and_a_python_client_see_each_other_and_the_page_votes(
+    server, gql, owner_db
+):
+    executable = chromium()
+    from playwright.async_api import async_playwright
+
+    w = await make_video_world(server, gql)
+    poll = (
+        await gql.data(
+            CREATE_POLL,
+            {"m": w.meeting, "q": "是否同意停车收费方案", "o": ["同意", "反对"]},
+            token=w.host.token,
+        )
+    )["createPoll"]["poll"]["id"]
+    await gql.data(OPEN_POLL, {"p": poll}, token=w.host.token)
+
+    # the Python participant (the host) publishes and watches the meeting's stream
+    python = VideoClient(publish=True, slots=1)
+    watcher = await GraphQLWS(server.ws_url).open(w.host.token)
+    op = await watcher.subscribe(EVENTS_SUBSCRIPTION, {"stream": f"meeting:{w.meeting}"})
+    joined = await join(gql, w.room, python, w.host.token)
+    assert joined["errors"] == []
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=executable, args=FLAGS, headless=True)
+        try:
+            page = await browser.new_page()
+            messages: list[str] = []
+            page.on("console", lambda m: messages.append(m.text))
+            await page.goto(f"{server.base_url}/meet/{w.meeting}?county={w.county.slug}")
+            # when: the speaker signs in on the page and joins with camera and microphone
+            await page.fill("#phone", w.speaker.phone)
+            await page.fill("#password", PASSWORD)
+            await page.click("#signin-form button[type=submit]")
+            await page.wait_for_selector("#join-publish:not([disabled])", timeout=15000)
+            await page.click("#join-publish")
+            try:
+                await page.wait_for_selector("#leave:not([hidden])", timeout=20000)
+            except Exception as exc:
+                error = await page.inner_text("#action-error")
+                raise AssertionError(f"the page did not join: {error!r} {messages}") from exc
+
+            # then: the page receives the Python client's video
+            deadline = time.monotonic() + 30
+            while await frames_decoded(page) < 10:
+                assert time.monotonic() < deadline, ("no frames in the page", messages)
+                await asyncio.sleep(0.25)
+            # and the Python client, renegotiating for the new publisher, gets the browser's
+            again = await renegotiate(gql, w.room, python, w.host.token)
+            assert [s["userId"] for s in again["slots"] if s["kind"] == "video"] == [w.speaker.gid]
+            await until(lambda: python.frames_of("video") >= 10, "the browser's video", 30)
+
+            # a vote in the page reaches the Python client's subscription
+            await page.click(f'.poll[data-poll="{poll}"] button[data-choice="0"]')
+            deadline = time.monotonic() + 20
+            tally = None
+            while tally is None:
+                assert time.monotonic() < deadline, "no tally on the subscription"
+                event = await watcher.event(op)
+                if event["type"] == "poll.tally" and event["payload"]["totalVotes"] == 1:
+                    tally = event["payload"]
+            assert tally["counts"] == [1, 0]
+            await page.wait_for_selector(
+                f'.poll[data-poll="{poll}"] .tally:text("共 1 票")', timeout=10000
+            )
+        finally:
+            await browser.close()
+            await python.close()
+            await watcher.close()
+
+    # both are in the record: the vote in the meeting's, the joins in the room's
+    rows = await owner_db.fetch(
+        "SELECT stream, type, payload, actor_user_id FROM events WHERE tenant_id = $1 ORDER BY id",
+        w.county.id,
+    )
+    votes = [r for r in rows if r["type"] == "vote.cast"]
+    assert len(votes) == 1 and votes[0]["stream"] == f"meeting:{db_id(w.meeting)}"
+    joins = [
+        json.loads(r["payload"])["userId"]
+        for r in rows
+        if r["type"] == "videoParticipant.joined" and r["stream"] == f"video:{db_id(w.room)}"
+    ]
+    assert joins == [w.host.user_id, w.speaker.user_id]
