@@ -198,7 +198,8 @@ async def test_the_published_draw_is_exactly_what_yishi_draw_verify_reproduces(
 
     # one applicant changed, or one secret: the command says MISMATCH
     changed = json.loads(text)
-    changed["pool"]["applicants"][0]["category"] = "PUBLIC"
+    first = changed["pool"]["applicants"][0]  # moved to another category than its own
+    first["category"] = "EXPERT" if first["category"] != "EXPERT" else "PUBLIC"
     (tmp_path / "applicant.json").write_text(json.dumps(changed), encoding="utf-8")
     assert run_verify(tmp_path / "applicant.json").returncode == 1
     secret = json.loads(text)
