@@ -83,12 +83,19 @@ async def _everything(server: Any, gql: Any) -> dict[str, Any]:
     await act(gql, WITHDRAW, {"p": publication["id"], "r": "有误"}, admin)
     request = (await act(gql, FILE_REQUEST, {"i": request_input()}, citizen.token))["request"]
     await act(gql, EXTEND, {"r": request["id"], "d": 20, "why": "需调档"}, admin)
-    first = due(today(), 20)
-    if due(first.due, 20).provisional:  # a closure recounts the provisional extension
+    first = await due(gql, county, today(), 20)
+    if (
+        await due(gql, county, first.due, 20)
+    ).provisional:  # a closure recounts the provisional extension
         closed = await gql.data(
             "mutation($i: AddLocalClosureInput!) { addLocalClosure(input: $i) "
             "{ errors { code } } }",
-            {"i": {"date": due(first.due, 1).due.isoformat(), "reason": "防汛"}},
+            {
+                "i": {
+                    "date": (await due(gql, county, first.due, 1)).due.isoformat(),
+                    "reason": "防汛",
+                }
+            },
             token=admin,
         )
         assert closed["addLocalClosure"]["errors"] == []

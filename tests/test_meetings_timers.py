@@ -281,3 +281,33 @@ async def test_timers_only_run_in_a_live_meeting(server, gql, owner_db):
     payload = await refused(gql, TIMER, {"a": item, "x": "START"}, county.admin.token)
     assert payload["errors"][0]["code"] == "INVALID_STATE"
     assert await snapshot(owner_db, county, meeting) == before
+
+
+async def test_one_broken_stream_does_not_stop_other_countys_timers(server, gql, owner_db):
+    # given two counties' running speeches, and county A's meeting stream left by a database
+    # administrator with its head behind its last event (its next append must fail)
+    broken, fine = await make_county(server), await make_county(server, name="邻县")
+    stuck = await make_meeting(gql, broken)
+    stuck_item = (await add_item(gql, broken, stuck, duration=5))["id"]
+    meeting = await make_meeting(gql, fine)
+    item = (await add_item(gql, fine, meeting, duration=5))["id"]
+    await ok(gql, TIMER, {"a": stuck_item, "x": "START"}, broken.admin.token)
+    await ok(gql, TIMER, {"a": item, "x": "START"}, fine.admin.token)
+    await owner_db.execute(
+        "UPDATE event_streams SET last_seq = last_seq - 1 WHERE tenant_id = $1 AND stream = $2",
+        broken.id,
+        f"meeting:{db_id(stuck)}",
+    )
+
+    # when time is up for both and the scheduler looks
+    server.clock.advance(6)
+    await server.services.timers.tick()
+
+    # then county B's speech is stopped as due, and A's failure is A's alone
+    assert "timer.timeUp" in await event_types(owner_db, fine, meeting)
+    assert "timer.timeUp" not in await event_types(owner_db, broken, stuck)
+    await owner_db.execute(  # put A's head back, as the record's verification would demand
+        "UPDATE event_streams SET last_seq = last_seq + 1 WHERE tenant_id = $1 AND stream = $2",
+        broken.id,
+        f"meeting:{db_id(stuck)}",
+    )

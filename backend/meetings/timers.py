@@ -40,6 +40,8 @@ class TimerScheduler:
         self.clock = clock
         self.max_sleep = max_sleep
         self._wake = asyncio.Event()
+        #: Agenda items whose last firing failed (logged once each until one succeeds).
+        self._failed: set[int] = set()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -98,8 +100,22 @@ class TimerScheduler:
             assert deadline is not None  # selected so
             due = deadline if warned else deadline - warn
             if due <= now:
-                async with self.db.transaction(tenant_id=tenant_id) as session:
-                    await agenda.fire_due_warnings(session, item_id=item_id, at=now)
+                try:
+                    async with self.db.transaction(tenant_id=tenant_id) as session:
+                        await agenda.fire_due_warnings(session, item_id=item_id, at=now)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    if outages.is_outage(exc):
+                        raise  # PostgreSQL restarting: the whole look is retried shortly
+                    # One item's failure (a bug, a stream in a state it should never be
+                    # in) must not stop every other county's timers: it is logged, once
+                    # per item, and the look goes on; the item is tried again next look.
+                    if item_id not in self._failed:
+                        self._failed.add(item_id)
+                        log.exception("timer of agenda item %s could not fire", item_id)
+                    continue
+                self._failed.discard(item_id)
                 # the time-up warning may follow right after the one-minute one
                 next_due = min(
                     next_due,
