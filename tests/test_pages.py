@@ -98,10 +98,17 @@ async def test_a_meeting_page_with_its_nested_lists_costs_the_same_statements_fo
         # when
         per_page: dict[int, list[str]] = {}
         pages: dict[int, dict[str, Any]] = {}
+        # The listener also hears the service's background work (timer looks, reminder
+        # sweeps) on the same engine, which only ever adds statements: the fewest of three
+        # tries is the page's own count.
         for first in (5, 50):
-            statements.clear()
-            pages[first] = await gql.data(MEETING_PAGE, {"first": first}, token=county.admin.token)
-            per_page[first] = list(statements)
+            for _ in range(3):
+                statements.clear()
+                pages[first] = await gql.data(
+                    MEETING_PAGE, {"first": first}, token=county.admin.token
+                )
+                if first not in per_page or len(statements) < len(per_page[first]):
+                    per_page[first] = list(statements)
     finally:
         event.remove(engine, "before_cursor_execute", count)
 
