@@ -302,9 +302,13 @@ async def test_the_number_of_sql_statements_does_not_grow_with_the_page(server, 
         # when
         per_page = {}
         for first in (5, 50):
-            statements.clear()
-            body = await gql.data(TREE_PAGE, {"first": first}, token=county.admin.token)
-            per_page[first] = list(statements)
+            # the fewest of three tries: the listener also hears the service's background
+            # work on the same engine, which only adds statements
+            for _ in range(3):
+                statements.clear()
+                body = await gql.data(TREE_PAGE, {"first": first}, token=county.admin.token)
+                if first not in per_page or len(statements) < len(per_page[first]):
+                    per_page[first] = list(statements)
             edges = body["orgUnits"]["edges"]
             assert len(edges) == first
             assert edges[1]["node"]["venues"] == [{"name": "乡00说事处"}]

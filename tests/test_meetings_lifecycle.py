@@ -387,9 +387,12 @@ async def test_a_page_of_meetings_costs_the_same_statements_whatever_its_size(se
     try:
         per_page = {}
         for first in (3, 12):
-            statements.clear()
-            body = await gql.data(MEETINGS_PAGE, {"first": first}, token=county.admin.token)
-            per_page[first] = len(statements)
+            # the fewest of three tries: the listener also hears the service's background
+            # work on the same engine, which only adds statements
+            for _ in range(3):
+                statements.clear()
+                body = await gql.data(MEETINGS_PAGE, {"first": first}, token=county.admin.token)
+                per_page[first] = min(per_page.get(first, len(statements)), len(statements))
             nodes = [e["node"] for e in body["meetings"]["edges"]]
             assert len(nodes) == first
             assert all(n["agenda"] == [{"title": "述职"}] for n in nodes)
