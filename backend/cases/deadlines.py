@@ -33,11 +33,21 @@ async def recompute_provisional(session: AsyncSession, years: frozenset[int]) ->
     from backend.cases.events import CaseDeadlineChanged, CaseEvent
     from backend.cases.models import Case, CaseState
 
+    if not years:
+        return
     open_states = (CaseState.CLOSED, CaseState.OUT_OF_SCOPE, CaseState.MERGED)
+    # A count from its start to its deadline consults only the days up to that deadline, so
+    # a deadline before the first changed year cannot move: only the rest are read (and
+    # locked), not every provisional case of every county.
+    first_changed = date(min(years), 1, 1)
     cases = (
         await session.scalars(
             select(Case)
-            .where(Case.due_provisional.is_(True), Case.state.not_in(open_states))
+            .where(
+                Case.due_provisional.is_(True),
+                Case.state.not_in(open_states),
+                Case.due_on >= first_changed,
+            )
             .order_by(Case.tenant_id, Case.id)
             .with_for_update()
         )

@@ -336,6 +336,11 @@ async def post_evaluations(session: AsyncSession, principal: Principal) -> list[
 
 async def recompute_provisional(session: AsyncSession, years: frozenset[int]) -> None:
     """Recount every provisional 政策解读 due date not yet met (the calendar hook)."""
+    if not years:
+        return
+    # Days after a due date are never counted for it: one before the first changed year
+    # cannot move, so only the others are read and locked.
+    first_changed = date(min(years), 1, 1)
     decisions = (
         await session.scalars(
             select(Decision)
@@ -343,6 +348,7 @@ async def recompute_provisional(session: AsyncSession, years: frozenset[int]) ->
                 Decision.interpretation_due_provisional.is_(True),
                 Decision.interpreted_at.is_(None),
                 Decision.published_on.is_not(None),
+                Decision.interpretation_due_on >= first_changed,
             )
             .order_by(Decision.tenant_id, Decision.id)
             .with_for_update()

@@ -258,6 +258,11 @@ async def answer(
 async def recompute_provisional(session: AsyncSession, years: frozenset[int]) -> None:
     """Recount every open request whose period was provisional (the calendar hook), in the
     changing transaction, each move an `inforequest.deadlineChanged` event."""
+    if not years:
+        return
+    # Days after the last due date are never counted: a request whose (extended) period ends
+    # before the first changed year cannot move, so only the others are read and locked.
+    first_changed = date(min(years), 1, 1)
     requests = (
         await session.scalars(
             select(InformationRequest)
@@ -265,6 +270,8 @@ async def recompute_provisional(session: AsyncSession, years: frozenset[int]) ->
                 InformationRequest.state == RequestState.RECEIVED,
                 InformationRequest.due_provisional.is_(True)
                 | InformationRequest.extended_provisional.is_(True),
+                func.coalesce(InformationRequest.extended_due_on, InformationRequest.due_on)
+                >= first_changed,
             )
             .order_by(InformationRequest.tenant_id, InformationRequest.id)
             .with_for_update()
