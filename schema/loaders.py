@@ -119,6 +119,16 @@ class Loaders:
             ctx.read, d.Opinion, d.Opinion.decision_id, d.Opinion.id
         )
         self.decision_paragraph_label = DataLoader(self._decision_paragraph_labels)
+        # 民意调查 and 座谈 sessions of a decision (schema/decisions/surveys.py)
+        self.decision_surveys = DataLoader(
+            self._grouped(d.Survey, d.Survey.decision_id, d.Survey.id)
+        )
+        self.decision_survey_questions = DataLoader(
+            self._grouped(d.SurveyQuestion, d.SurveyQuestion.survey_id, d.SurveyQuestion.position)
+        )
+        self.decision_sessions = DataLoader(
+            self._grouped(d.DecisionSession, d.DecisionSession.decision_id, d.DecisionSession.id)
+        )
 
     def _by_id(self, model: type[R]) -> Load[R | None]:
         async def load(ids: Sequence[int]) -> list[R | None]:

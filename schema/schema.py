@@ -30,6 +30,7 @@ from schema.cases.subscriptions import CaseSubscriptions
 from schema.context import socket_context
 from schema.decisions.mutations import DecisionMutations
 from schema.decisions.queries import DecisionQueries
+from schema.decisions.surveys import SurveyMutations, SurveyQueries
 from schema.disclosure.mutations import DisclosureMutations
 from schema.disclosure.queries import DisclosureQueries
 from schema.errors import ErrorPolicy
@@ -82,6 +83,7 @@ class Query(
     CaseAnalyticsQueries,
     HearingQueries,
     DecisionQueries,
+    SurveyQueries,
     InquiryQueries,
     AgendaQueries,
     DisclosureQueries,
@@ -112,6 +114,7 @@ class Mutation(
     CaseMutations,
     HearingMutations,
     DecisionMutations,
+    SurveyMutations,
     InquiryMutations,
     AgendaMutations,
     DisclosureMutations,

@@ -1055,6 +1055,82 @@ async def evaluate_decision(w: World) -> dict[str, Any]:
     }
 
 
+# -- 民意调查 and 座谈 sessions of a decision (backend.decisions.surveys, .sessions): the lead
+# unit (here the county root) drafts, publishes, closes and reports; any member answers
+
+
+async def _draft_survey(w: World, *, published: bool = False, closed: bool = False) -> str:
+    from tests.factories.decisions import CLOSE_SURVEY, act, make_survey
+
+    token = w.county.admin.token
+    survey = await make_survey(w.gql, token, await _decision(w), publish=published or closed)
+    if closed:
+        await act(w.gql, CLOSE_SURVEY, {"s": survey["id"]}, token)
+    return survey["id"]
+
+
+async def create_decision_survey(w: World) -> dict[str, Any]:
+    from tests.factories.decisions import QUESTIONS
+
+    return {
+        "input": {"decisionId": await _decision(w), "title": "停车民意调查", "questions": QUESTIONS}
+    }
+
+
+async def update_decision_survey(w: World) -> dict[str, Any]:
+    from tests.factories.decisions import QUESTIONS
+
+    return {
+        "input": {
+            "surveyId": await _draft_survey(w),
+            "title": "停车民意调查（修改）",
+            "questions": QUESTIONS[:2],
+        }
+    }
+
+
+async def publish_decision_survey(w: World) -> dict[str, Any]:
+    from datetime import timedelta
+
+    from backend.decisions.stream import today
+
+    return {
+        "surveyId": await _draft_survey(w),
+        "opensOn": today().isoformat(),
+        "closesOn": (today() + timedelta(days=5)).isoformat(),
+    }
+
+
+async def close_decision_survey(w: World) -> dict[str, Any]:
+    return {"surveyId": await _draft_survey(w, published=True)}
+
+
+async def answer_decision_survey(w: World) -> dict[str, Any]:
+    from tests.factories.decisions import SURVEY, sheet
+
+    survey_id = await _draft_survey(w, published=True)
+    survey = (await w.gql.data(SURVEY, {"id": survey_id}, token=w.county.admin.token))[
+        "decisionSurvey"
+    ]
+    return {"input": sheet(survey, uuid.uuid4().hex, [0], [1], 4, "多设泊位")["i"]}
+
+
+async def submit_decision_survey_report(w: World) -> dict[str, Any]:
+    return {
+        "surveyId": await _draft_survey(w, closed=True),
+        "summary": "多数受访者赞成",
+        "adoption": "已采纳",
+    }
+
+
+async def link_decision_session(w: World) -> dict[str, Any]:
+    decision = await _decision(w, version=True)
+    meeting = await make_meeting(w.gql, w.county, kind="FORUM", live=False)
+    expert = await w.account(Role.EXPERT)
+    await w.as_admin(INVITE, {"m": meeting, "u": [expert.gid], "r": "EXPERT"})
+    return {"input": {"decisionId": decision, "meetingId": meeting, "explanation": "起草说明"}}
+
+
 # -- 网络问政 and opinion collection (backend.inquiries) ------------------------------------
 
 
@@ -2145,6 +2221,24 @@ MATRIX: dict[str, Row] = {
         HOSTS, submit_interpretation, {"decision_interpretations": 1, **EVENT}, **ID_ROW
     ),
     "evaluateDecision": Row(MEMBERS, evaluate_decision, {"decision_evaluations": 1, **EVENT}),
+    # 民意调查 and 座谈 sessions: the lead unit runs them; any member answers, appending no
+    # event (an answer names nobody on any stream)
+    "createDecisionSurvey": Row(
+        HOSTS,
+        create_decision_survey,
+        {"decision_surveys": 1, "decision_survey_questions": 4, **EVENT},
+        **ID_ROW,
+    ),
+    "updateDecisionSurvey": Row(
+        HOSTS, update_decision_survey, {"decision_survey_questions": -2, **EVENT}, **ID_ROW
+    ),
+    "publishDecisionSurvey": Row(HOSTS, publish_decision_survey, EVENT, **ID_ROW),
+    "closeDecisionSurvey": Row(HOSTS, close_decision_survey, EVENT, **ID_ROW),
+    "answerDecisionSurvey": Row(MEMBERS, answer_decision_survey, {"decision_survey_responses": 1}),
+    "submitDecisionSurveyReport": Row(HOSTS, submit_decision_survey_report, EVENT, **ID_ROW),
+    "linkDecisionSession": Row(
+        HOSTS, link_decision_session, {"decision_sessions": 1, **EVENT}, **ID_ROW
+    ),
     # 网络问政 (backend.inquiries): the county office keeps the schedule, the department's
     # staff run its sessions (a scoped admin of a township is no staff of the department),
     # any member asks; an opinion is rated by the member who gave it

@@ -602,6 +602,39 @@ async def _seed_decisions(gql: Any, world: World) -> None:
             admin,
         )
     )["decision"]["id"]
+    # a 民意调查 on it with answers (free text carrying the marker) and a 座谈 session
+    from datetime import timedelta
+
+    from tests.factories.meetings import INVITE as INVITE_PARTICIPANTS
+    from tests.factories.meetings import make_meeting
+
+    questions = [
+        {"kind": "SINGLE_CHOICE", "prompt": f"{marker}是否赞成", "options": ["赞成", "反对"]},
+        {"kind": "TEXT", "prompt": f"{marker}其他意见"},
+    ]
+    survey = await d.make_survey(gql, admin, consulting, anonymous=True, questions=questions)
+    await d.act(
+        gql,
+        d.ANSWER_SURVEY,
+        d.sheet(survey, f"{marker}-answer", [0], f"{marker}答卷意见"),
+        world.accounts["CITIZEN"].token,
+    )
+    await d.make_survey(gql, admin, consulting, publish=False, questions=questions)
+    forum = await make_meeting(
+        gql, world.county, kind="FORUM", live=False, starts_in=timedelta(days=30)
+    )
+    await d.act(
+        gql,
+        INVITE_PARTICIPANTS,
+        {"m": forum, "u": [world.accounts["EXPERT"].gid], "r": "EXPERT"},
+        admin,
+    )
+    await d.act(
+        gql,
+        d.LINK_SESSION,
+        {"i": {"decisionId": consulting, "meetingId": forum, "explanation": f"{marker}起草说明"}},
+        admin,
+    )
     world.decisions = [consulting, drafting]
 
 

@@ -274,6 +274,21 @@ async def populate_decisions(server, gql, county) -> None:
     )
     await act(gql, ANSWER, {"o": given["opinion"]["id"], "x": "ADOPTED"}, token)
     await act(gql, REPORT, {"d": d["id"]}, token)
+    # a 民意调查 with an answer, and a 座谈 session with its materials record
+    from tests.factories.decisions import ANSWER_SURVEY, LINK_SESSION, make_survey, sheet
+    from tests.factories.meetings import INVITE, make_meeting
+
+    survey = await make_survey(gql, token, d["id"])
+    respondent = await make_user(server, county, roles=[(Role.CITIZEN, None)])
+    await act(gql, ANSWER_SURVEY, sheet(survey, "rls", [0], None, 3), respondent.token)
+    forum = await make_meeting(gql, county, kind="FORUM", live=False)
+    await act(gql, INVITE, {"m": forum, "u": [respondent.gid], "r": "REPRESENTATIVE"}, token)
+    await act(
+        gql,
+        LINK_SESSION,
+        {"i": {"decisionId": d["id"], "meetingId": forum, "explanation": "起草说明"}},
+        token,
+    )
     # after a decision: its 政策解读, ten 群众评议表 of which enough 不满意 to open a 后评估
     from tests.factories.decisions import EVALUATE, INTERPRET, PUBLISH, decided_decision
 

@@ -180,6 +180,7 @@ class Action(enum.Enum):
     REDEEM = "redeem"  # voting codes: the "user" key is the county (backend.meetings.codes)
     CASE_INTAKE = "case_intake"  # raising a case (件), signed in or anonymous
     SMS_CODE = "sms_code"  # sending a sign-in code: the "user" key is the county and number
+    SURVEY_ANSWER = "survey_answer"  # answering a 民意调查, signed in or anonymous
 
 
 @dataclass(frozen=True, slots=True)

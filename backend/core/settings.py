@@ -150,6 +150,10 @@ class Settings(BaseSettings):
     # (a village office's collector enters a queue of cases at once: one batch item each).
     rate_case_intake_user: str = "30/60s"
     rate_case_intake_address: str = "120/60s"
+    # 民意调查 answers (backend.decisions.surveys): per person, and per address (anonymous
+    # answers where a questionnaire allows them: a village office may answer for many).
+    rate_survey_answer_user: str = "10/60s"
+    rate_survey_answer_address: str = "600/60s"
     # SMS sign-in codes (backend.people.sms): per phone number (resends) and per address.
     rate_sms_code_user: str = "1/60s"
     rate_sms_code_address: str = "120/60s"
@@ -203,6 +207,8 @@ class Settings(BaseSettings):
         "rate_case_intake_address",
         "rate_sms_code_user",
         "rate_sms_code_address",
+        "rate_survey_answer_user",
+        "rate_survey_answer_address",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

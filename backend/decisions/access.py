@@ -87,4 +87,5 @@ def require_not_decided(decision: Decision) -> None:
 # backend.decisions.visibility; importing access (which every workflow does) registers them.
 from backend.decisions import aftermath as _aftermath  # noqa: E402,F401  (its calendar hook)
 from backend.decisions import personal_data as _personal_data  # noqa: E402,F401
+from backend.decisions import sessions as _sessions  # noqa: E402,F401  (its meeting start hook)
 from backend.decisions import visibility  # noqa: E402,F401

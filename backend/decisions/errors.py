@@ -28,3 +28,16 @@ class DecisionErrorCode(enum.Enum):
     DOCUMENT_TOO_LARGE = "DOCUMENT_TOO_LARGE"
     RECORD_SEALED = "RECORD_SEALED"
     ALREADY_EVALUATED = "ALREADY_EVALUATED"  # one 群众评议表 per person
+    # 民意调查 (surveys): the questionnaire and its answers
+    SURVEY_CLOSED = "SURVEY_CLOSED"  # not open for answers (before, after or closed)
+    UNKNOWN_QUESTION = "UNKNOWN_QUESTION"  # an answer to no question of this questionnaire
+    ANSWER_REQUIRED = "ANSWER_REQUIRED"  # a required question left unanswered
+    CHOICE_OUT_OF_RANGE = "CHOICE_OUT_OF_RANGE"  # an option number the question does not have
+    TOO_MANY_CHOICES = "TOO_MANY_CHOICES"  # more choices than the question allows
+    SCALE_OUT_OF_RANGE = "SCALE_OUT_OF_RANGE"  # a scale answer outside 1–5
+    TEXT_TOO_LONG = "TEXT_TOO_LONG"  # a free-text answer over the limit
+    IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"  # the key names someone else's answers
+    SURVEY_REPORT_MISSING = "SURVEY_REPORT_MISSING"  # the gate: 民意调查报告 not written (第八条)
+    # 座谈/协商 materials (第七条)
+    MATERIALS_TOO_LATE = "MATERIALS_TOO_LATE"  # 决策方案及起草说明 sent < 3 working days before
+    RATE_LIMITED = "RATE_LIMITED"  # too many answers too fast (backend.core.limits)

@@ -164,6 +164,51 @@ class PostEvaluationOpened(TypedDict):
     rule: str
 
 
+@shape
+class SurveyDrafted(TypedDict):
+    surveyId: int
+    title: str
+    questions: int
+    allowAnonymous: bool
+
+
+@shape
+class SurveyOpened(TypedDict):
+    surveyId: int
+    title: str
+    opensOn: str
+    closesOn: str
+    questions: int
+    allowAnonymous: bool
+
+
+@shape
+class SurveyClosed(TypedDict):
+    surveyId: int
+    respondents: int
+
+
+@shape
+class SurveyReported(TypedDict):
+    surveyId: int
+    respondents: int
+    summary: str
+    adoption: str
+
+
+@shape
+class SessionLinked(TypedDict):
+    sessionId: int
+    meetingId: int
+    meetingKind: str
+    startsAt: str
+    versionId: int
+    materialsSentAt: str
+    recipientIds: list[int]  # the invited participants (staff view only)
+    recipients: int
+    rule: str
+
+
 class DecisionEvent(EventNames):
     """The types of a decision's stream (`noun.pastTense`): name, payload, label."""
 
@@ -180,6 +225,11 @@ class DecisionEvent(EventNames):
     OPINION_ANSWERED = Logged("opinion.answered", OpinionAnswered, "意见答复")
     REPORT_GENERATED = Logged("decision.reportGenerated", ReportGenerated, "意见收集和采纳情况")
     DECISION_DECIDED = Logged("decision.decided", DecisionDecided, "集体讨论决定")
+    SURVEY_DRAFTED = Logged("survey.drafted", SurveyDrafted, "民意调查问卷草稿")
+    SURVEY_OPENED = Logged("survey.opened", SurveyOpened, "民意调查开始")
+    SURVEY_CLOSED = Logged("survey.closed", SurveyClosed, "民意调查结束")
+    SURVEY_REPORTED = Logged("survey.reported", SurveyReported, "民意调查报告")
+    SESSION_LINKED = Logged("decision.sessionLinked", SessionLinked, "座谈协商会及材料送达")
     RECORD_SEALED = Logged(SEALED_TYPE, DecisionRecordSealed, "封存记录")
 
 

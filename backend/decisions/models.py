@@ -322,3 +322,110 @@ class PostEvaluation(TenantOwned, Timestamped, Base):
     reason: Mapped[str] = mapped_column(Text)
     evaluations: Mapped[int] = mapped_column(Integer)
     dissatisfied: Mapped[int] = mapped_column(Integer)
+
+
+class SurveyState(enum.Enum):
+    """A questionnaire (民意调查问卷) of a decision: drafted, published for a period, closed."""
+
+    DRAFT = "DRAFT"  # 草稿: the lead unit edits it
+    OPEN = "OPEN"  # 已发布: answered between its opening and closing days
+    CLOSED = "CLOSED"  # 已结束: closed early or after its period, then reported
+
+
+class QuestionKind(enum.Enum):
+    SINGLE_CHOICE = "SINGLE_CHOICE"  # 单选
+    MULTIPLE_CHOICE = "MULTIPLE_CHOICE"  # 多选 (at most `max_choices`, if set)
+    SCALE = "SCALE"  # 1–5 分量表
+    TEXT = "TEXT"  # 文字
+
+
+class Survey(TenantOwned, Timestamped, Base):
+    """A public opinion survey (民意调查, seed 002 第五条、第八条) on a decision: its
+    questionnaire, its period and its written report (书面报告: summary and how it was
+    adopted, 采纳情况)."""
+
+    __tablename__ = "decision_surveys"
+
+    id: Mapped[int] = id_column()
+    decision_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("decisions.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    intro: Mapped[str | None] = mapped_column(Text)
+    allow_anonymous: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    state: Mapped[SurveyState] = mapped_column(enum_column(SurveyState))
+    opens_on: Mapped[date | None] = mapped_column(Date)
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    report_summary: Mapped[str | None] = mapped_column(Text)  # 调查结论
+    report_adoption: Mapped[str | None] = mapped_column(Text)  # 采纳情况
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reported_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+
+
+class SurveyQuestion(TenantOwned, Base):
+    """One question of a questionnaire, in order (`position` from 1)."""
+
+    __tablename__ = "decision_survey_questions"
+    __table_args__ = (UniqueConstraint("survey_id", "position"),)
+
+    id: Mapped[int] = id_column()
+    survey_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("decision_surveys.id"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind))
+    prompt: Mapped[str] = mapped_column(String(500))
+    options: Mapped[list[str]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    max_choices: Mapped[int | None] = mapped_column(Integer)
+    required: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+
+
+class SurveyResponse(TenantOwned, Timestamped, Base):
+    """One respondent's answers (答卷): one per person (or per anonymous idempotency key);
+    answering again replaces it (`revision` counts the changes). Read only as counts, and
+    the free text by the lead unit, never with who gave it."""
+
+    __tablename__ = "decision_survey_responses"
+    __table_args__ = (
+        UniqueConstraint("survey_id", "idempotency_key"),
+        Index(
+            "uq_decision_survey_responses_respondent",
+            "survey_id",
+            "respondent_user_id",
+            unique=True,
+            postgresql_where=text("respondent_user_id IS NOT NULL"),
+        ),
+        Index("ix_decision_survey_responses_respondent_user_id", "respondent_user_id"),
+    )
+
+    id: Mapped[int] = id_column()
+    survey_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("decision_surveys.id"), index=True
+    )
+    respondent_user_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
+    idempotency_key: Mapped[str] = mapped_column(String(80))
+    # {"<question id>": [option indexes] | scale 1–5 | "text"}
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    revision: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DecisionSession(TenantOwned, Timestamped, Base):
+    """A meeting linked to a decision as a 座谈/协商 session (seed 002 第七条), with the
+    record of its materials: the draft version and the drafting explanation (决策方案及起草
+    说明) sent to the invited participants, when, and to whom."""
+
+    __tablename__ = "decision_sessions"
+    __table_args__ = (UniqueConstraint("decision_id", "meeting_id"),)
+
+    id: Mapped[int] = id_column()
+    decision_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("decisions.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("meetings.id"), index=True)
+    version_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("decision_versions.id"))
+    explanation: Mapped[str] = mapped_column(Text)  # 起草说明
+    materials_sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # [{"userId": …, "role": "DEPUTY" | "EXPERT" | …}]: the meeting's invited participants
+    recipients: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    rule_cited: Mapped[str] = mapped_column(Text)
+    linked_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))

@@ -76,6 +76,7 @@ async def record_sections(session: AsyncSession, decision: Decision) -> dict[str
     periods = await rows(CommentPeriod, (CommentPeriod.id,))
     opinions = await rows(Opinion, (Opinion.id,))
     reports = await rows(ParticipationReport, (ParticipationReport.id,))
+    extra = await _surveys_and_sessions(session, d)
     return {
         "county": {"id": d.tenant_id, "name": tenant.name if tenant else None},
         "decision": {
@@ -166,7 +167,43 @@ async def record_sections(session: AsyncSession, decision: Decision) -> dict[str
             {"id": r.id, "sha256": r.sha256, "opinions": r.opinions, "content": r.content}
             for r in reports
         ],
+        **extra,
     }
+
+
+async def _surveys_and_sessions(session: AsyncSession, decision: Decision) -> dict[str, Any]:
+    """The 民意调查 (their results as counts, never who answered) and the 座谈 sessions with
+    their materials record: sections present only for a decision that has them, so that
+    records sealed before they existed still verify."""
+    from backend.decisions.sessions import sessions_of
+    from backend.decisions.surveys import result_content, results, surveys_of
+
+    out: dict[str, Any] = {}
+    published = await surveys_of(session, decision.id, drafts=False)
+    if published:
+        out["surveys"] = [
+            {
+                **result_content(s, await results(session, s)),
+                "reported_at": _iso(s.reported_at),
+                "closed_at": _iso(s.closed_at),
+            }
+            for s in published
+        ]
+    linked = await sessions_of(session, decision.id)
+    if linked:
+        out["sessions"] = [
+            {
+                "id": x.id,
+                "meeting_id": x.meeting_id,
+                "version_id": x.version_id,
+                "explanation": x.explanation,
+                "materials_sent_at": _iso(x.materials_sent_at),
+                "recipients": list(x.recipients),
+                "rule": x.rule_cited,
+            }
+            for x in linked
+        ]
+    return out
 
 
 def _event_dict(e: LoggedEvent) -> dict[str, Any]:

@@ -43,6 +43,19 @@ CHANNEL_LABELS = {
     OpinionChannel.UNIT_CONSULTATION: "书面征询",
 }
 UNCATEGORISED = "未分类"
+#: The survey's respondents in `by_channel` (not an opinion channel: answers are counted,
+#: not answered one by one).
+SURVEY_CHANNEL = "SURVEY"
+CHANNEL_NAMES = {
+    **{c.value: label for c, label in CHANNEL_LABELS.items()},
+    SURVEY_CHANNEL: "民意调查（答卷份数）",
+}
+KIND_LABELS = {
+    "SINGLE_CHOICE": "单选",
+    "MULTIPLE_CHOICE": "多选",
+    "SCALE": "1至5分评分",
+    "TEXT": "文字",
+}
 
 
 def digest(content: dict[str, Any]) -> str:
@@ -111,7 +124,7 @@ async def report_content(session: AsyncSession, decision: Decision) -> dict[str,
                 "reason": o.answer,
             }
         )
-    return {
+    content: dict[str, Any] = {
         "format": FORMAT,
         "decision": {
             "id": decision.id,
@@ -136,6 +149,16 @@ async def report_content(session: AsyncSession, decision: Decision) -> dict[str,
         "by_category": dict(sorted(by_category.items())),
         "opinions": rows,
     }
+    # 民意调查 (第八条): only for a decision that published one, so that reports of
+    # decisions without a survey read (and hash) as they always did
+    from backend.decisions.surveys import result_content, results, surveys_of
+
+    published = await surveys_of(session, decision.id, drafts=False)
+    if published:
+        sections = [result_content(s, await results(session, s)) for s in published]
+        by_channel[SURVEY_CHANNEL] = sum(s["respondents"] for s in sections)
+        content["surveys"] = sections
+    return content
 
 
 async def latest_report(session: AsyncSession, decision_id: int) -> ParticipationReport | None:
@@ -221,7 +244,7 @@ def report_docx(content: dict[str, Any], *, sha256: str) -> bytes:
     table.rows[0].cells[0].text, table.rows[0].cells[1].text = "渠道", "条数"
     for channel, n in content.get("by_channel", {}).items():
         row = table.add_row().cells
-        row[0].text = CHANNEL_LABELS.get(OpinionChannel(channel), channel)
+        row[0].text = CHANNEL_NAMES.get(channel, channel)
         row[1].text = str(n)
     doc.add_heading("按类别统计", level=2)
     table = doc.add_table(rows=1, cols=2)
@@ -246,7 +269,45 @@ def report_docx(content: dict[str, Any], *, sha256: str) -> bytes:
         row[3].text = o["body"]
         outcome = OUTCOME_LABELS[OpinionOutcome(o["outcome"])] if o.get("outcome") else "未答复"
         row[4].text = outcome + (f"：{o['reason']}" if o.get("reason") else "")
+    _surveys_docx(doc, content.get("surveys") or [])
     doc.add_paragraph(f"报告摘要（SHA-256）：{sha256}")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def _surveys_docx(doc: Any, surveys: list[dict[str, Any]]) -> None:
+    """The 民意调查 section: each questionnaire, its results and its written report."""
+    if not surveys:
+        return
+    doc.add_heading("民意调查", level=2)
+    for s in surveys:
+        doc.add_heading(f"《{s['title']}》", level=3)
+        doc.add_paragraph(
+            f"调查期：{s['opens_on']} 至 {s['closes_on']}；有效答卷{s['respondents']}份；"
+            f"依据：{s['rule']}"
+        )
+        if s.get("intro"):
+            doc.add_paragraph(s["intro"])
+        for q in s["questions"]:
+            kind = KIND_LABELS.get(q["kind"], q["kind"])
+            doc.add_paragraph(f"{q['position']}. {q['prompt']}（{kind}，作答{q['answered']}人）")
+            if q["kind"] in ("SINGLE_CHOICE", "MULTIPLE_CHOICE"):
+                labels = list(q["options"])
+            elif q["kind"] == "SCALE":
+                labels = [f"{n}分" for n in range(1, 6)]
+            else:
+                continue
+            table = doc.add_table(rows=1, cols=2)
+            table.rows[0].cells[0].text, table.rows[0].cells[1].text = "选项", "人数"
+            for label, n in zip(labels, q["counts"], strict=True):
+                row = table.add_row().cells
+                row[0].text, row[1].text = label, str(n)
+            if q.get("mean") is not None:
+                doc.add_paragraph(f"平均分：{q['mean']}")
+        report = s.get("report")
+        if report:
+            doc.add_paragraph(f"调查报告：{report['summary']}")
+            doc.add_paragraph(f"采纳情况：{report['adoption']}")
+        else:
+            doc.add_paragraph("调查报告：尚未形成")

@@ -9,8 +9,9 @@ participation report (意见收集和采纳情况) that is up to date.
 starting 集体讨论决定 is refused, with one error per missing item, while any earlier step
 is not completed (`STEP_INCOMPLETE`, field `steps.<STEP>`), there is no participation
 report (`REPORT_MISSING`), the report no longer matches the opinions and answers
-(`REPORT_OUTDATED`), or an opinion is unanswered (`OPINIONS_UNANSWERED`). Completing
-集体讨论决定 records the decision (DECIDED).
+(`REPORT_OUTDATED`), an opinion is unanswered (`OPINIONS_UNANSWERED`), or a published
+民意调查 has no written report (`SURVEY_REPORT_MISSING`, field `surveys`, seed 002
+第八条). Completing 集体讨论决定 records the decision (DECIDED).
 """
 
 from __future__ import annotations
@@ -102,6 +103,17 @@ async def gate_problems(session: AsyncSession, decision: Decision) -> list[Domai
                 Code.OPINIONS_UNANSWERED,
                 f"尚有{unanswered}条意见未逐条答复",
                 field="opinions",
+            )
+        )
+    from backend.decisions.surveys import RULE_SOURCE, unreported
+
+    for survey in await unreported(session, decision.id):
+        problems.append(
+            DomainError(
+                Code.SURVEY_REPORT_MISSING,
+                f"民意调查“{survey.title}”尚未形成书面报告（{RULE_SOURCE}：民意调查应当形成"
+                "书面报告，连同决策草案一并提交审议），不能进入集体讨论决定",
+                field="surveys",
             )
         )
     current = await report_is_current(session, decision)

@@ -78,6 +78,13 @@ PUBLIC: dict[EventKey[Any], Shown | None] = {
     E.OPINION_ANSWERED: _without("authorId"),
     E.REPORT_GENERATED: _as_recorded,
     E.DECISION_DECIDED: _as_recorded,
+    # a draft questionnaire is the lead unit's until published; no survey event names a
+    # respondent (answers append no event: who answered when is nobody's to watch)
+    E.SURVEY_DRAFTED: None,
+    E.SURVEY_OPENED: _as_recorded,
+    E.SURVEY_CLOSED: _as_recorded,
+    E.SURVEY_REPORTED: _as_recorded,
+    E.SESSION_LINKED: _without("recipientIds"),
     E.RECORD_SEALED: _as_recorded,
 }
 del E

@@ -30,3 +30,5 @@ class MeetingErrorCode(enum.Enum):
     # the message names the level needed.
     VERIFICATION_REQUIRED = "VERIFICATION_REQUIRED"
     RATE_LIMITED = "RATE_LIMITED"  # too many actions too fast (backend.core.limits)
+    # a 座谈/协商 session of a decision started before its materials could be on time
+    MATERIALS_TOO_LATE = "MATERIALS_TOO_LATE"

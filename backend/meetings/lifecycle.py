@@ -4,6 +4,7 @@ the record.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -172,6 +173,20 @@ _TRANSITIONS = {
 }
 
 
+#: Checks run before a meeting starts, in the starting transaction (a domain above meetings,
+#: e.g. decisions' 座谈 materials rule, registers one; meetings never import it). A check
+#: raises `DomainError` to refuse the start.
+StartHook = Callable[[AsyncSession, Meeting], Awaitable[None]]
+_START_HOOKS: list[StartHook] = []
+
+
+def on_start(hook: StartHook) -> StartHook:
+    """Register `hook` (once) to run before every meeting start."""
+    if hook not in _START_HOOKS:
+        _START_HOOKS.append(hook)
+    return hook
+
+
 async def change_state(
     session: AsyncSession, principal: Principal, *, meeting_id: int, action: str
 ) -> tuple[Meeting, list[str]]:
@@ -181,6 +196,9 @@ async def change_state(
     await require_host(session, principal, meeting)
     allowed, target, label = _TRANSITIONS[action]
     require_state(meeting, *allowed, action=label)
+    if action == "start":
+        for hook in _START_HOOKS:
+            await hook(session, meeting)
     meeting.state = target
     await session.flush()
     await append_event(

@@ -16,6 +16,7 @@ from backend.people.models import Membership, Role, User
 from backend.people.passwords import Passwords
 from backend.server.demo_agenda import seed_agenda
 from backend.server.demo_cases import DEPARTMENTS, seed_cases
+from backend.server.demo_decisions import seed_decisions
 from backend.server.demo_inquiries import seed_inquiries
 from backend.server.demo_mediators import seed_mediators
 from backend.server.demo_representatives import seed_representatives
@@ -150,6 +151,7 @@ async def _seed(db: Database, passwords: Passwords) -> list[DemoLogin]:
         await seed_agenda(session, admin, units)
         await seed_mediators(session, admin)
         await seed_representatives(session, admin, units)
+        await seed_decisions(session, admin, units)
     return [DemoLogin(name=n, phone=p, role=r) for n, p, r, _ in PEOPLE]
 
 

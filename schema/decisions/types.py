@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date, datetime
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,9 @@ from schema.relay import (
     page_size,
     to_global_id,
 )
+
+if TYPE_CHECKING:
+    from schema.decisions.surveys import DecisionSession, DecisionSurvey
 
 DecisionErrorCode = _Code
 strawberry.enum(
@@ -491,6 +494,27 @@ class Decision(DatabaseNode, relay.Node):
             to_node=lambda o: Opinion.from_model(o, names_shown=self.staff, labels=labels),
             key=lambda o: o.id,
         )
+
+    @strawberry.field(
+        description="Its 民意调查 questionnaires, oldest first (drafts: the staff view only)."
+    )
+    async def surveys(
+        self, info: Info
+    ) -> list[Annotated[DecisionSurvey, strawberry.lazy("schema.decisions.surveys")]]:
+        from schema.decisions.surveys import survey_nodes
+
+        return await survey_nodes(info, self.id, staff=self.staff)
+
+    @strawberry.field(
+        description="Its 座谈/协商 sessions with their materials records (第七条), oldest first."
+    )
+    async def sessions(
+        self, info: Info
+    ) -> list[Annotated[DecisionSession, strawberry.lazy("schema.decisions.surveys")]]:
+        from schema.decisions.surveys import DecisionSession
+
+        rows = await info.context.loaders.decision_sessions.load(self.id)
+        return [DecisionSession.from_model(r, staff=self.staff) for r in rows]
 
     @strawberry.field(description="The newest participation report (null: none yet).")
     async def participation_report(self, info: Info) -> ParticipationReport | None:

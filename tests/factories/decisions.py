@@ -225,3 +225,122 @@ async def decided_decision(gql: Any, token: str, lead_unit: str, person: str) ->
             await act(gql, START, {"d": decision, "s": step}, token)
         await finish_step(gql, token, decision, step, person)
     return decision
+
+
+# -- 民意调查 (surveys) and 座谈 sessions ------------------------------------------------------
+
+SURVEY_FIELDS = (
+    "id state title allowAnonymous opensOn closesOn acceptingAnswers "
+    "questions { id position kind prompt options maxChoices required } "
+    "report { summary adoption } "
+    "results { respondents questions { position answered counts mean "
+    "textAnswers(first: 50) { edges { node { text } } } } }"
+)
+CREATE_SURVEY = f"""
+mutation($i: CreateDecisionSurveyInput!) {{
+  createDecisionSurvey(input: $i) {{ survey {{ {SURVEY_FIELDS} }} {ERR} }}
+}}"""
+UPDATE_SURVEY = f"""
+mutation($i: UpdateDecisionSurveyInput!) {{
+  updateDecisionSurvey(input: $i) {{ survey {{ {SURVEY_FIELDS} }} {ERR} }}
+}}"""
+PUBLISH_SURVEY = f"""
+mutation($s: ID!, $o: Date!, $c: Date!) {{
+  publishDecisionSurvey(surveyId: $s, opensOn: $o, closesOn: $c) {{ survey {{ {SURVEY_FIELDS} }} {ERR} }}
+}}"""
+CLOSE_SURVEY = f"""
+mutation($s: ID!) {{ closeDecisionSurvey(surveyId: $s) {{ survey {{ {SURVEY_FIELDS} }} {ERR} }} }}"""
+ANSWER_SURVEY = f"""
+mutation($i: AnswerDecisionSurveyInput!) {{
+  answerDecisionSurvey(input: $i) {{ accepted revision replaced {ERR} }}
+}}"""
+SURVEY_REPORT = f"""
+mutation($s: ID!, $m: String!, $a: String!) {{
+  submitDecisionSurveyReport(surveyId: $s, summary: $m, adoption: $a) {{ survey {{ {SURVEY_FIELDS} }} {ERR} }}
+}}"""
+SURVEY = f"query($id: ID!) {{ decisionSurvey(id: $id) {{ {SURVEY_FIELDS} }} }}"
+LINK_SESSION = f"""
+mutation($i: LinkDecisionSessionInput!) {{
+  linkDecisionSession(input: $i) {{
+    session {{ id meetingId versionId explanation materialsSentAt recipients recipientIds recipientRoles rule }}
+    {ERR}
+  }}
+}}"""
+SESSIONS = """
+query($id: ID!) { decision(id: $id) { sessions { meetingId recipients recipientIds recipientRoles rule } } }"""
+
+QUESTIONS: list[dict[str, Any]] = [
+    {
+        "kind": "SINGLE_CHOICE",
+        "prompt": "您是否赞成道路停车分时段收费？",
+        "options": ["赞成", "反对", "无所谓"],
+        "required": True,
+    },
+    {
+        "kind": "MULTIPLE_CHOICE",
+        "prompt": "您最关心哪些方面？（最多选两项）",
+        "options": ["收费标准", "泊位数量", "夜间停车", "残疾人车位"],
+        "maxChoices": 2,
+    },
+    {"kind": "SCALE", "prompt": "您对现行停车秩序的满意程度（1至5分）", "required": True},
+    {"kind": "TEXT", "prompt": "其他意见和建议"},
+]
+
+
+async def make_survey(
+    gql: Any,
+    token: str,
+    decision: str,
+    *,
+    anonymous: bool = False,
+    publish: bool = True,
+    questions: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A questionnaire on the decision, published from today for 10 days unless not."""
+    survey = (
+        await act(
+            gql,
+            CREATE_SURVEY,
+            {
+                "i": {
+                    "decisionId": decision,
+                    "title": "城区停车管理民意调查",
+                    "intro": "本次调查不记名，结果将作为决策参考。",
+                    "allowAnonymous": anonymous,
+                    "questions": questions or QUESTIONS,
+                }
+            },
+            token,
+        )
+    )["survey"]
+    if publish:
+        opens = today()
+        survey = (
+            await act(
+                gql,
+                PUBLISH_SURVEY,
+                {
+                    "s": survey["id"],
+                    "o": opens.isoformat(),
+                    "c": (opens + timedelta(days=10)).isoformat(),
+                },
+                token,
+            )
+        )["survey"]
+    return survey
+
+
+def sheet(survey: dict[str, Any], key: str, *values: Any) -> dict[str, Any]:
+    """An answer sheet giving `values` to the questions in order (None: left out): a list
+    for a choice question, an int for a scale, a str for text."""
+    answers = []
+    for q, v in zip(survey["questions"], values, strict=False):
+        if v is None:
+            continue
+        if isinstance(v, list):
+            answers.append({"questionId": q["id"], "choices": v})
+        elif isinstance(v, int):
+            answers.append({"questionId": q["id"], "scale": v})
+        else:
+            answers.append({"questionId": q["id"], "text": v})
+    return {"i": {"surveyId": survey["id"], "idempotencyKey": key, "answers": answers}}
