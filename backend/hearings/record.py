@@ -19,7 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.security import Principal
-from backend.hearings.access import get_hearing, require_organiser, require_state
+from backend.hearings.access import (
+    get_hearing,
+    require_organiser,
+    require_record_access,
+    require_state,
+)
 from backend.hearings.events import HearingEvent, RecordSealed
 from backend.hearings.models import (
     Hearing,
@@ -210,6 +215,21 @@ async def build_record(session: AsyncSession, hearing_id: int) -> dict[str, Any]
         row=hearing,
         omit=CHAIN_OMITS,
     )
+
+
+async def readable_record(
+    session: AsyncSession, principal: Principal, *, hearing_id: int
+) -> tuple[dict[str, Any], Hearing]:
+    """The record as the caller may read it, with its hearing (the `hearingRecord` query and
+    GET /hearings/<id>/record.docx): organisers whole at any time; anyone signed in to the
+    county once sealed, each event as the stream shows it to them (`access.
+    require_record_access`, `visibility.record_for`)."""
+    from backend.hearings import visibility
+
+    hearing = await get_hearing(session, hearing_id)
+    organiser = await require_record_access(session, principal, hearing)
+    view = visibility.ORGANISER_VIEW if organiser else visibility.PUBLIC_VIEW
+    return visibility.record_for(await build_record(session, hearing_id), view), hearing
 
 
 #: The record builders of this domain by stream kind, for `backend.record.verify`.
