@@ -243,6 +243,11 @@ async def test_the_json_record_verifies_from_the_export_alone_as_the_document_sa
     assert "内容 content: OK every section matches the sealed digests" in done.stdout
     assert done.stdout.strip().endswith("OK")
     assert record["chain"]["sealed_hash"] == sealed["sealedHash"]
+    # the chain section as hearings have always exported it (backend.hearings.record.CHAIN_OMITS)
+    assert list(record["chain"]) == [
+        "stream", "hash_version", "valid", "events", "head_hash", "sealed_hash",
+        "sealed_hash_matches", "content_matches", "content_differs", "seal_problems",
+    ]  # fmt: skip
     anonymous = await gql.execute(RECORD, {"h": scene.id}, tenant=county.slug)
     foreign = await gql.execute(RECORD, {"h": scene.id}, token=other.admin.token)
     assert anonymous["data"] is None
