@@ -31,10 +31,9 @@ from backend.decisions.models import (
     ParticipationReport,
 )
 from backend.decisions.stream import append_event, stream_of
-from backend.record import sm2
-from backend.record.seal import Sealer, content_differences, content_digests, verify_seal
+from backend.record.chain import export_record, seal_head
+from backend.record.seal import Sealer, content_digests
 from realtime import log as events
-from realtime.log import SEALED_TYPE, LoggedEvent, head_of, read_after, verify_stream
 from tenants.models import Tenant
 
 FORMAT = "yishi.decision-record/1"
@@ -206,88 +205,19 @@ async def _surveys_and_sessions(session: AsyncSession, decision: Decision) -> di
     return out
 
 
-def _event_dict(e: LoggedEvent) -> dict[str, Any]:
-    return {
-        "seq": e.seq,
-        "type": e.type,
-        "at": e.created_at.isoformat(),
-        "actor_user_id": e.actor_user_id,
-        "payload": e.payload,
-        "prev_hash": e.prev_hash,
-        "hash": e.hash,
-    }
-
-
-async def _events(session: AsyncSession, stream: str, until: int | None) -> list[LoggedEvent]:
-    out: list[LoggedEvent] = []
-    while True:
-        after = out[-1].seq if out else 0
-        batch = await read_after(session, stream=stream, after=after, limit=5000, until=until)
-        if not batch:
-            return out
-        out.extend(batch)
-
-
 async def build_record(session: AsyncSession, decision_id: int) -> dict[str, Any]:
     """The decision's record as JSON-ready data (see the meetings record for the
     guarantees: the events are exactly those the chain check verified; `chain` says
     whether every section still matches the digests sealed in the chain)."""
     decision = await get_decision(session, decision_id)
-    stream = stream_of(decision.id)
-    head = await head_of(session, stream=stream)
-    verification = await verify_stream(session, stream=stream)
-    logged = await _events(session, stream, verification.events if verification.valid else None)
-    record: dict[str, Any] = {
-        "format": FORMAT,
-        "generated_at": datetime.now(UTC).isoformat(),
-        **await record_sections(session, decision),
-        "events": [_event_dict(e) for e in logged],
-    }
-    seal = head.seal if head is not None else None
-    sealed_event = logged[-1] if logged and logged[-1].type == SEALED_TYPE else None
-    differs: list[str] | None = None
-    if sealed_event is not None and "content" in sealed_event.payload:
-        differs = content_differences(record, sealed_event.payload["content"])
-    embedded_key = None
-    if seal and seal.get("public_key"):
-        try:
-            embedded_key = sm2.PublicKey.from_pem(seal["public_key"])
-        except ValueError:
-            embedded_key = None
-    seal_check = (
-        verify_seal(
-            seal,
-            tenant_id=decision.tenant_id,
-            stream=stream,
-            seq=verification.events,
-            head_hash=verification.head_hash,
-            hash_version=verification.hash_version,
-            public_key=embedded_key,
-        )
-        if seal is not None and verification.valid
-        else None
+    return await export_record(
+        session,
+        format=FORMAT,
+        tenant_id=decision.tenant_id,
+        stream=stream_of(decision.id),
+        sections=lambda: record_sections(session, decision),
+        row=decision,
     )
-    record["chain"] = {
-        "stream": stream,
-        "hash_version": verification.hash_version,
-        "valid": verification.valid,
-        "events": verification.events,
-        "head_hash": verification.head_hash,
-        "first_broken_seq": verification.first_broken_seq,
-        "reason": verification.reason,
-        "sealed_hash": decision.sealed_hash,
-        "sealed_at": _iso(decision.sealed_at),
-        "sealed_hash_matches": (
-            decision.sealed_hash == verification.head_hash
-            if decision.sealed_hash is not None
-            else None
-        ),
-        "content_matches": (not differs) if differs is not None else None,
-        "content_differs": differs or [],
-        "seal_problems": seal_check.problems if seal_check is not None else [],
-    }
-    record["seal"] = seal
-    return record
 
 
 async def seal_record(
@@ -316,18 +246,7 @@ async def seal_record(
         DecisionEvent.RECORD_SEALED,
         DecisionRecordSealed(events=head.last_seq + 1, content=content),
     )
-    await events.seal(session, head, sealed.created_at)
-    tenant = await session.get(Tenant, decision.tenant_id)
-    seal = await (sealer or Sealer(None)).seal(
-        tenant_id=decision.tenant_id,
-        county_slug=tenant.slug if tenant is not None else str(decision.tenant_id),
-        stream=head.stream,
-        seq=sealed.seq,
-        head_hash=sealed.hash,
-        hash_version=head.hash_version,
-        sealed_at=sealed.created_at,
-    )
-    await events.store_seal(session, head, seal)
+    await seal_head(session, head=head, sealed=sealed, sealer=sealer)
     decision.sealed_hash = sealed.hash
     decision.sealed_at = sealed.created_at
     await session.flush()

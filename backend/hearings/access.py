@@ -63,6 +63,20 @@ async def require_organiser(session: AsyncSession, principal: Principal, hearing
         raise PermissionDenied("无权管理此听证会：需要县级管理员或承办单位工作人员")
 
 
+async def require_record_access(
+    session: AsyncSession, principal: Principal, hearing: Hearing
+) -> bool:
+    """Organisers may export a hearing's record at any time; anyone signed in to the county
+    once it is sealed (听证会公开举行: the sealed record is the public's). True for an
+    organiser (who sees the record whole, `visibility.record_for`)."""
+    principal.require_user()
+    if await is_organiser(session, principal, hearing):
+        return True
+    if hearing.sealed_at is None:
+        raise PermissionDenied("听证记录封存前只有承办单位可以导出")
+    return False
+
+
 def require_state(hearing: Hearing, *states: HearingState, action: str) -> None:
     if hearing.state not in states:
         raise DomainError(

@@ -12,14 +12,19 @@ Sections: `county`, `hearing` (notice, quotas, algorithm, pool hash, seed), `wit
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.security import Principal
-from backend.hearings.access import get_hearing, require_organiser, require_state
+from backend.hearings.access import (
+    get_hearing,
+    require_organiser,
+    require_record_access,
+    require_state,
+)
 from backend.hearings.events import HearingEvent, RecordSealed
 from backend.hearings.models import (
     Hearing,
@@ -30,10 +35,9 @@ from backend.hearings.models import (
     TranscriptConfirmation,
 )
 from backend.hearings.stream import append_event, stream_of
-from backend.record import sm2
-from backend.record.seal import Sealer, content_differences, content_digests, verify_seal
+from backend.record.chain import export_record, seal_head
+from backend.record.seal import Sealer, content_digests
 from realtime import log as events
-from realtime.log import SEALED_TYPE, head_of, verify_stream
 from tenants.models import Tenant
 
 FORMAT = "yishi.hearing-record/1"
@@ -185,99 +189,47 @@ async def seal_record(
         HearingEvent.RECORD_SEALED,
         RecordSealed(events=head.last_seq + 1, content=content),
     )
-    await events.seal(session, head, sealed.created_at)
-    tenant = await session.get(Tenant, hearing.tenant_id)
-    seal = await (sealer or Sealer(None)).seal(
-        tenant_id=hearing.tenant_id,
-        county_slug=tenant.slug if tenant is not None else str(hearing.tenant_id),
-        stream=head.stream,
-        seq=sealed.seq,
-        head_hash=sealed.hash,
-        hash_version=head.hash_version,
-        sealed_at=sealed.created_at,
-    )
-    await events.store_seal(session, head, seal)
+    await seal_head(session, head=head, sealed=sealed, sealer=sealer)
     hearing.sealed_hash = sealed.hash
     hearing.sealed_at = sealed.created_at
     await session.flush()
     return hearing
 
 
-def _event_dict(e: events.LoggedEvent) -> dict[str, Any]:
-    return {
-        "seq": e.seq,
-        "type": e.type,
-        "at": e.created_at.isoformat(),
-        "actor_user_id": e.actor_user_id,
-        "payload": e.payload,
-        "prev_hash": e.prev_hash,
-        "hash": e.hash,
-    }
+#: The chain members a hearing's export has never had (a meeting's and a decision's have):
+#: left out so the exports stay as they were. Where the chain breaks is in `verifyStream`.
+CHAIN_OMITS = ("first_broken_seq", "reason", "sealed_at")
 
 
 async def build_record(session: AsyncSession, hearing_id: int) -> dict[str, Any]:
     """The hearing's record as JSON-ready data, in the shape `verify_export` checks (as a
     meeting's `build_record`): its sections, every event the chain verified, the chain
-    check and the seal."""
+    check and the seal (`backend.record.chain.export_record`)."""
     hearing = await get_hearing(session, hearing_id)
-    stream = stream_of(hearing.id)
-    head = await head_of(session, stream=stream)
-    verification = await verify_stream(session, stream=stream)
-    until = verification.events if verification.valid else None
-    logged: list[events.LoggedEvent] = []
-    while True:
-        batch = await events.read_after(
-            session, stream=stream, after=logged[-1].seq if logged else 0, limit=5000, until=until
-        )
-        if not batch:
-            break
-        logged.extend(batch)
-    record: dict[str, Any] = {
-        "format": FORMAT,
-        "generated_at": datetime.now(UTC).isoformat(),
-        **await record_sections(session, hearing.id),
-        "events": [_event_dict(e) for e in logged],
-    }
-    seal = head.seal if head is not None else None
-    sealed_event = logged[-1] if logged and logged[-1].type == SEALED_TYPE else None
-    differs: list[str] | None = None
-    if sealed_event is not None and "content" in sealed_event.payload:
-        differs = content_differences(record, sealed_event.payload["content"])
-    embedded_key = None
-    if seal and seal.get("public_key"):
-        try:
-            embedded_key = sm2.PublicKey.from_pem(seal["public_key"])
-        except ValueError:
-            embedded_key = None
-    seal_check = (
-        verify_seal(
-            seal,
-            tenant_id=hearing.tenant_id,
-            stream=stream,
-            seq=verification.events,
-            head_hash=verification.head_hash,
-            hash_version=verification.hash_version,
-            public_key=embedded_key,
-        )
-        if seal is not None and verification.valid
-        else None
+    return await export_record(
+        session,
+        format=FORMAT,
+        tenant_id=hearing.tenant_id,
+        stream=stream_of(hearing.id),
+        sections=lambda: record_sections(session, hearing.id),
+        row=hearing,
+        omit=CHAIN_OMITS,
     )
-    record["chain"] = {
-        "stream": stream,
-        "hash_version": verification.hash_version,
-        "valid": verification.valid,
-        "events": verification.events,
-        "head_hash": verification.head_hash,
-        "sealed_hash": hearing.sealed_hash,
-        "sealed_hash_matches": (
-            hearing.sealed_hash == verification.head_hash if hearing.sealed_hash else None
-        ),
-        "content_matches": (not differs) if differs is not None else None,
-        "content_differs": differs or [],
-        "seal_problems": seal_check.problems if seal_check is not None else [],
-    }
-    record["seal"] = seal
-    return record
+
+
+async def readable_record(
+    session: AsyncSession, principal: Principal, *, hearing_id: int
+) -> tuple[dict[str, Any], Hearing]:
+    """The record as the caller may read it, with its hearing (the `hearingRecord` query and
+    GET /hearings/<id>/record.docx): organisers whole at any time; anyone signed in to the
+    county once sealed, each event as the stream shows it to them (`access.
+    require_record_access`, `visibility.record_for`)."""
+    from backend.hearings import visibility
+
+    hearing = await get_hearing(session, hearing_id)
+    organiser = await require_record_access(session, principal, hearing)
+    view = visibility.ORGANISER_VIEW if organiser else visibility.PUBLIC_VIEW
+    return visibility.record_for(await build_record(session, hearing_id), view), hearing
 
 
 #: The record builders of this domain by stream kind, for `backend.record.verify`.

@@ -59,6 +59,22 @@ def project(event: LoggedEvent, view: Hashable, state: Any) -> LoggedEvent | Non
     return replace(event, actor_user_id=None, prev_hash="", hash="")
 
 
+def record_for(record: dict[str, Any], view: Hashable) -> dict[str, Any]:
+    """The exported record (`record.build_record`) as `view` may see it: organisers get it
+    whole; anyone else gets each event as `project` shows it (no actor; an event that had
+    one loses its hashes, as on the stream). The sections name no person (pool ids only)
+    and the chain figures stay."""
+    if view == ORGANISER_VIEW:
+        return record
+    events = [
+        e
+        if e.get("actor_user_id") is None
+        else {**e, "actor_user_id": None, "prev_hash": "", "hash": ""}
+        for e in record.get("events") or []
+    ]
+    return {**record, "events": events}
+
+
 streams.register_kind(
     "hearing",
     authorize=authorize,

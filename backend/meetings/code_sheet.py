@@ -4,17 +4,15 @@ the response that issued them; nothing of it is stored."""
 
 from __future__ import annotations
 
-import io
-
 from backend.meetings.codes import ROLE_NAMES, IssuedCodes
-from backend.meetings.record.docx import _new_document, _table
+from backend.record.docx import new_document, table, to_bytes
 
 SLIPS_PER_ROW = 3
 
 
 def render_code_sheet(issued: IssuedCodes) -> bytes:
     """Slips of (county, meeting, role, code), three to a row, and how to use them."""
-    doc = _new_document()
+    doc = new_document()
     doc.add_heading(f"{issued.meeting_title} 一次性投票码", level=1)
     doc.add_paragraph(
         f"{issued.county_name}（县标识 {issued.county_slug}）。共{len(issued.codes)}个，"
@@ -30,7 +28,5 @@ def render_code_sheet(issued: IssuedCodes) -> bytes:
         slips[i : i + SLIPS_PER_ROW] + [""] * (SLIPS_PER_ROW - len(slips[i : i + SLIPS_PER_ROW]))
         for i in range(0, len(slips), SLIPS_PER_ROW)
     ]
-    _table(doc, None, rows)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    table(doc, None, rows)
+    return to_bytes(doc)

@@ -47,9 +47,10 @@ from backend.meetings.models import (
 )
 from backend.meetings.polls import close_open_poll
 from backend.meetings.stream import append_event, stream_of
+from backend.record.chain import seal_head
 from backend.record.seal import Sealer
 from realtime import log as events
-from tenants.models import Tenant, Venue
+from tenants.models import Venue
 
 if TYPE_CHECKING:
     from backend.meetings.scoring import BallotMixer
@@ -279,18 +280,7 @@ async def close_meeting(
             content=content,
         ),
     )
-    await events.seal(session, head, sealed.created_at)
-    tenant = await session.get(Tenant, meeting.tenant_id)
-    seal = await (sealer or Sealer(None)).seal(
-        tenant_id=meeting.tenant_id,
-        county_slug=tenant.slug if tenant is not None else str(meeting.tenant_id),
-        stream=head.stream,
-        seq=sealed.seq,
-        head_hash=sealed.hash,
-        hash_version=head.hash_version,
-        sealed_at=sealed.created_at,
-    )
-    await events.store_seal(session, head, seal)
+    await seal_head(session, head=head, sealed=sealed, sealer=sealer)
     meeting.sealed_hash = sealed.hash
     meeting.sealed_at = sealed.created_at
     await session.flush()

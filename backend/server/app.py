@@ -66,6 +66,7 @@ from realtime.ws import websocket_endpoint
 from realtime.ws.admission import SocketCounts
 from schema.cases.http import case_statistics_xlsx
 from schema.context import Context
+from schema.hearings.http import record_docx as hearing_record_docx
 from schema.meetings.http import record_docx
 from schema.pages import encode_json
 from schema.relay import install_id_key
@@ -393,6 +394,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             Route("/meetings/{meeting_id}/record.docx", record_docx),
+            Route("/hearings/{hearing_id}/record.docx", hearing_record_docx),
             Route("/exports/case-statistics.xlsx", case_statistics_xlsx),
             Route("/meet/{meeting_id}", meet_page),
             Mount("/static/graphiql", StaticFiles(directory=ASSETS), name="graphiql-assets"),

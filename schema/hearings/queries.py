@@ -1,9 +1,15 @@
-"""Queries of hearings: the list (a single hearing is `node(id:)`)."""
+"""Queries of hearings: the list (a single hearing is `node(id:)`) and the record."""
 
 from __future__ import annotations
 
-import strawberry
+from typing import Annotated, Any
 
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from backend.core.errors import DomainError, InvalidArgument
 from backend.hearings import reading
 from schema.context import Info
 from schema.hearings.types import Hearing
@@ -13,6 +19,7 @@ from schema.relay import (
     PageFirst,
     build_connection,
     decode_cursor,
+    decode_id_argument,
     page_size,
 )
 
@@ -36,3 +43,29 @@ class HearingQueries:
             to_node=lambda d: Hearing.from_details(d, user_id=principal.user_id),
             key=lambda d: d.hearing.id,
         )
+
+    @strawberry.field(
+        description="The record of a hearing (听证记录) as JSON: its sections (notice and "
+        "quotas, witnesses, pool by pool id, the published draw, transcript, confirmations, "
+        "report), every event, the chain check and the county's seal; `yishi record "
+        "verify-export` checks it alone. Organisers at any time; anyone signed in to the "
+        "county once it is sealed. A Word version is at /hearings/<id>/record.docx."
+    )
+    async def hearing_record(
+        self,
+        info: Info,
+        hearing_id: Annotated[relay.GlobalID, strawberry.argument(description="The hearing.")],
+    ) -> JSON:
+        from backend.hearings.record import readable_record
+
+        hid = decode_id_argument(hearing_id, "Hearing", field="hearingId")
+        principal = await info.context.principal()
+
+        async def run(s: AsyncSession) -> dict[str, Any]:
+            record, _hearing = await readable_record(s, principal, hearing_id=hid)
+            return record
+
+        try:
+            return JSON(await info.context.read(run))
+        except DomainError as error:
+            raise InvalidArgument(error.message) from error

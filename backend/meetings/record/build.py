@@ -39,9 +39,8 @@ from backend.meetings.models import (
 )
 from backend.meetings.stream import stream_of
 from backend.people.models import User
-from backend.record import sm2
-from backend.record.seal import content_differences, content_digests, verify_seal
-from realtime.log import SEALED_TYPE, LoggedEvent, head_of, read_after, verify_stream
+from backend.record.chain import export_record
+from backend.record.seal import content_digests
 from realtime.models import Event
 from tenants.models import OrgUnit, Tenant, Venue
 
@@ -57,18 +56,6 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat() if value is not None else None
 
 
-def _event_dict(e: LoggedEvent) -> dict[str, Any]:
-    return {
-        "seq": e.seq,
-        "type": e.type,
-        "at": e.created_at.isoformat(),
-        "actor_user_id": e.actor_user_id,
-        "payload": e.payload,
-        "prev_hash": e.prev_hash,
-        "hash": e.hash,
-    }
-
-
 async def _names(session: AsyncSession, user_ids: set[int]) -> dict[int, str]:
     """Display names only (never phone numbers) of the given users of this county."""
     if not user_ids:
@@ -82,16 +69,6 @@ async def _unit_names(session: AsyncSession, unit_ids: set[int]) -> dict[int, st
         return {}
     rows = await session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(unit_ids)))
     return {uid: name for uid, name in rows.all()}
-
-
-async def _events(session: AsyncSession, stream: str, until: int | None) -> list[LoggedEvent]:
-    events: list[LoggedEvent] = []
-    while True:
-        after = events[-1].seq if events else 0
-        batch = await read_after(session, stream=stream, after=after, limit=5000, until=until)
-        if not batch:
-            return events
-        events.extend(batch)
 
 
 async def build_record(session: AsyncSession, meeting_id: int) -> dict[str, Any]:
@@ -112,63 +89,14 @@ async def build_record(session: AsyncSession, meeting_id: int) -> dict[str, Any]
     REPEATABLE READ transaction — or export after the record is sealed.
     """
     meeting: Meeting = await get_meeting(session, meeting_id)
-    stream = stream_of(meeting.id)
-    head = await head_of(session, stream=stream)
-    verification = await verify_stream(session, stream=stream)
-    events = await _events(session, stream, verification.events if verification.valid else None)
-    record: dict[str, Any] = {
-        "format": FORMAT,
-        "generated_at": datetime.now(UTC).isoformat(),
-        **await record_sections(session, meeting),
-        "events": [_event_dict(e) for e in events],
-    }
-    seal = head.seal if head is not None else None
-    sealed_event = events[-1] if events and events[-1].type == SEALED_TYPE else None
-    differs: list[str] | None = None
-    if sealed_event is not None and "content" in sealed_event.payload:
-        differs = content_differences(record, sealed_event.payload["content"])
-    embedded_key = None
-    if seal and seal.get("public_key"):
-        try:
-            embedded_key = sm2.PublicKey.from_pem(seal["public_key"])
-        except ValueError:
-            embedded_key = None
-    # Checked against the key the seal names: proves the seal is whole, not whose it is; the
-    # document prints the key's fingerprint to compare with the county's published key.
-    seal_check = (
-        verify_seal(
-            seal,
-            tenant_id=meeting.tenant_id,
-            stream=stream,
-            seq=verification.events,
-            head_hash=verification.head_hash,
-            hash_version=verification.hash_version,
-            public_key=embedded_key,
-        )
-        if seal is not None and verification.valid
-        else None
+    return await export_record(
+        session,
+        format=FORMAT,
+        tenant_id=meeting.tenant_id,
+        stream=stream_of(meeting.id),
+        sections=lambda: record_sections(session, meeting),
+        row=meeting,
     )
-    record["chain"] = {
-        "stream": stream,
-        "hash_version": verification.hash_version,
-        "valid": verification.valid,
-        "events": verification.events,
-        "head_hash": verification.head_hash,
-        "first_broken_seq": verification.first_broken_seq,
-        "reason": verification.reason,
-        "sealed_hash": meeting.sealed_hash,
-        "sealed_at": _iso(meeting.sealed_at),
-        "sealed_hash_matches": (
-            meeting.sealed_hash == verification.head_hash
-            if meeting.sealed_hash is not None
-            else None
-        ),
-        "content_matches": (not differs) if differs is not None else None,
-        "content_differs": differs or [],
-        "seal_problems": seal_check.problems if seal_check is not None else [],
-    }
-    record["seal"] = seal
-    return record
 
 
 async def sealed_content(session: AsyncSession, meeting: Meeting) -> dict[str, Any]:
