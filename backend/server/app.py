@@ -238,11 +238,15 @@ class YishiGraphQL(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             if scope["type"] == "http":
+                request = Request(scope=scope, receive=receive)
                 try:
-                    response = await self.run(Request(scope=scope, receive=receive))
-                except HTTPException as exc:
-                    response = refusal_response(exc.status_code, exc.reason)
-                await response(scope, receive, send)
+                    try:
+                        response = await self.run(request)
+                    except HTTPException as exc:
+                        response = refusal_response(exc.status_code, exc.reason)
+                    await response(scope, receive, send)
+                finally:
+                    await request.close()  # a multipart form's spooled files, at once
             else:
                 await super().__call__(scope, receive, send)
         finally:
