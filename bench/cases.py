@@ -155,6 +155,15 @@ async def seed(url: str, n_cases: int) -> dict[str, Any]:
         try:
             await conn.execute(BULK, county.tenant_id, unit_ids, n_cases, now - timedelta(hours=2))
             await conn.execute(ASSIGN, county.tenant_id)
+            # A county in its steady state has sent each reminder as its case came due; left
+            # unsent, the service's first ReminderSweep (at start) would append thousands of
+            # catch-up reminders in the measured worker during the page rounds.
+            reminded = await conn.execute(
+                "UPDATE cases SET reminded_level = 2 WHERE tenant_id = $1 AND due_on IS NOT NULL "
+                "AND state IN ('RECEIVED', 'DISPATCHED', 'IN_PROGRESS')",
+                county.tenant_id,
+            )
+            log(f"open cases with deadlines marked as already reminded: {reminded.split()[-1]}")
         finally:
             await conn.close()
         bulk_s = time.perf_counter() - t0
