@@ -205,3 +205,26 @@ async def test_a_body_above_the_multipart_cap_is_refused_before_parsing(server, 
     (error,) = response.json()["data"]["raiseCase"]["errors"]
     assert (error["field"], error["code"]) == ("attachments.0", "ATTACHMENT_TOO_LARGE")
     assert await county_rows(owner_db, w.county.id) == before
+
+
+async def test_operations_with_too_many_values_are_refused_before_they_are_parsed(
+    server, gql, owner_db
+):
+    w = await make_world(server)
+    before = await county_rows(owner_db, w.county.id)
+    operations = {
+        "query": UPLOAD,
+        "variables": {"input": {**online(), "attachments": [{"file": None}]}, "pad": [0] * 25_000},
+    }
+    response = await gql.http.post(
+        "/graphql",
+        data={
+            "operations": json.dumps(operations),
+            "map": json.dumps({"0": ["variables.input.attachments.0.file"]}),
+        },
+        files={"0": ("a.txt", b"abc", "text/plain")},
+        headers={**PREFLIGHT, "Authorization": f"Bearer {w.citizen.token}"},
+    )
+    assert response.status_code == 400
+    assert "operations 包含的值过多" in response.json()["errors"][0]["message"]
+    assert await county_rows(owner_db, w.county.id) == before
