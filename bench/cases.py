@@ -155,6 +155,15 @@ async def seed(url: str, n_cases: int) -> dict[str, Any]:
         try:
             await conn.execute(BULK, county.tenant_id, unit_ids, n_cases, now - timedelta(hours=2))
             await conn.execute(ASSIGN, county.tenant_id)
+            # A county in its steady state has sent each reminder as its case came due; left
+            # unsent, the service's first ReminderSweep (at start) would append thousands of
+            # catch-up reminders in the measured worker during the page rounds.
+            reminded = await conn.execute(
+                "UPDATE cases SET reminded_level = 2 WHERE tenant_id = $1 AND due_on IS NOT NULL "
+                "AND state IN ('RECEIVED', 'DISPATCHED', 'IN_PROGRESS')",
+                county.tenant_id,
+            )
+            log(f"open cases with deadlines marked as already reminded: {reminded.split()[-1]}")
         finally:
             await conn.close()
         bulk_s = time.perf_counter() - t0
@@ -298,9 +307,35 @@ async def time_statistics(url: str, admin: Any, repeat: int) -> dict[str, Any]:
                 plan = list((await s.execute(text(sql), params)).scalars().all())
             out[f"explain_unit_{label}"] = plan
             out[f"indexes_{label}"] = sorted(set(INDEX.findall("\n".join(plan))))
+            out[f"plan_summary_{label}"] = plan_summary(plan)
     finally:
         await db.dispose()
     return out
+
+
+def plan_summary(plan: list[str]) -> dict[str, Any]:
+    """What a reader wants of a plan: how each table is read (scan nodes with their actual
+    rows), the top node, the buffers and the execution time."""
+    scans = [
+        re.sub(r"\s+\(cost=[^)]*\)", "", line.strip().removeprefix("->").strip())
+        for line in plan
+        if "Scan" in line and "CTE Scan" not in line
+    ]
+    timing = [line.strip() for line in plan if line.startswith(("Planning Time", "Execution Time"))]
+    top = re.sub(r"\s+\(cost=[^)]*\)", "", plan[0].strip()) if plan else ""
+    buffers = next((line.strip() for line in plan if "Buffers:" in line), "")
+    return {"top": top, "scans": scans, "buffers": buffers, "timing": timing}
+
+
+def machine_load() -> dict[str, Any]:
+    """`uptime` as the machine says it (other helpers share it), and the load averages."""
+    import subprocess
+
+    try:
+        uptime = subprocess.run(["uptime"], capture_output=True, text=True, timeout=5).stdout
+    except OSError:
+        uptime = ""
+    return {"uptime": uptime.strip(), "loadavg": [round(x, 2) for x in os.getloadavg()]}
 
 
 async def time_statistics_http(service_url: str, token: str, repeat: int) -> dict[str, Any]:
@@ -350,6 +385,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         raise SystemExit("wrk is not installed (apt-get install wrk)")
     secret = new_secret()
     os.environ.setdefault("ID_KEY", new_secret())
+    load_before = machine_load()
+    log(f"machine before: {load_before['uptime']}")
     async with FreshDatabase() as database:
         log(f"database on {database.where}; seeding {args.cases} cases")
         seeded = await seed(database.url, args.cases)
@@ -361,6 +398,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             )
             indexes = ", ".join(statistics_figures[f"indexes_{label}"]) or "none"
             log(f"indexes used ({label}): {indexes}")
+            summary = statistics_figures[f"plan_summary_{label}"]
+            log(
+                f"plan summary ({label}): {summary['top']}; "
+                + " | ".join(summary["scans"])
+                + f"; {summary['buffers']}; "
+                + "; ".join(summary["timing"])
+            )
         token = mint_token(secret, seeded["county"])
         port, bare_port = free_port(), free_port()
         service = start_yishi(
@@ -394,7 +438,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             stop_process(service)
             stop_process(bare)
     ratios = [r["ratio"] for r in rounds]
+    load_after = machine_load()
+    log(f"machine after: {load_after['uptime']}")
     return {
+        "machine": {"before": load_before, "after": load_after},
         "bench": "cases",
         "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "cases": seeded["cases"],

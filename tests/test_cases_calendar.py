@@ -13,7 +13,7 @@ from tests.cases_world import make_world
 from tests.factories.cases import CLASSIFY, act, official_due
 from tests.factories.people import make_operator
 from tests.factories.tenants import db_id
-from tests.test_calendar import PUBLISH_YEAR, SET_YEAR, days
+from tests.test_calendar import ADD_CLOSURE, PUBLISH_YEAR, SET_YEAR, days
 from tests.test_cases_routing import new_case
 
 
@@ -75,3 +75,42 @@ async def test_a_provisional_deadline_is_recounted_when_its_year_is_published(
         "dueOn": after["due_on"].isoformat(),
         "dueProvisional": False,
     }
+
+
+async def test_a_county_closure_lengthens_the_deadlines_it_falls_in(server, gql, owner_db):
+    # given a case received today, and the county's calendar before any closure
+    w = await make_world(server)
+    case = await new_case(gql, w)
+    received = await owner_db.fetchval(
+        "SELECT (received_at AT TIME ZONE 'Asia/Shanghai')::date FROM cases WHERE id = $1",
+        db_id(case["id"]),
+    )
+    classify = {"c": case["id"], "k": "DEMAND", "m": "PUBLIC_INTEREST", "h": "IMMEDIATE"}
+    before = (await act(gql, CLASSIFY, classify, w.admin.token))["case"]["dueOn"]
+    # when the county closes its offices on a working day inside the 5-working-day window
+    # (a 防汛 emergency) and the case is classified again
+    closed_day = official_due(received, 2)
+    await act(
+        gql,
+        ADD_CLOSURE,
+        {"input": {"date": closed_day.isoformat(), "reason": "防汛应急响应，全县停止办公"}},
+        w.admin.token,
+    )
+    await act(gql, CLASSIFY, {**classify, "h": "TIME_LIMITED"}, w.admin.token)
+    after = (await act(gql, CLASSIFY, classify, w.admin.token))["case"]["dueOn"]
+    # then the deadline is one working day later, as the county's calendar counts it, and
+    # another county's calendar is untouched
+    expected = await gql.data(
+        "query($f: Date!, $d: Int!) { workingDeadline(from: $f, days: $d) { due } }",
+        {"f": received.isoformat(), "d": 5},
+        tenant=w.county.slug,
+    )
+    assert after == expected["workingDeadline"]["due"]
+    assert date.fromisoformat(after) > date.fromisoformat(before)
+    other = await make_world(server)
+    untouched = await gql.data(
+        "query($f: Date!, $d: Int!) { workingDeadline(from: $f, days: $d) { due } }",
+        {"f": received.isoformat(), "d": 5},
+        tenant=other.county.slug,
+    )
+    assert untouched["workingDeadline"]["due"] == before

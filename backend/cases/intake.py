@@ -24,23 +24,23 @@ import phonenumbers
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.cases import attachments as files
 from backend.cases import text as case_text
 from backend.cases.access import get_unit, is_county_office
+from backend.cases.attachments import Upload
 from backend.cases.errors import CaseErrorCode as Code
 from backend.cases.events import CaseEvent, InboxEvent
-from backend.cases.models import Case, CaseAttachment, CaseChannel, CaseKind, CaseState
+from backend.cases.models import Case, CaseChannel, CaseKind, CaseState
 from backend.cases.stream import append_event, local_day, notify_inbox, now
 from backend.cases.topics import check_topic
-from backend.core import rules
 from backend.core.errors import DomainError, PermissionDenied
 from backend.core.security import Principal, Role
 from backend.core.validation import clean_text
 from backend.meetings.models import Comment, Meeting, MeetingKind
-from tenants.models import OrgUnit, Tenant, Venue
+from tenants.models import OrgUnit, Venue
 
 TITLE_MAX = 200
 BODY_MAX = 5000
-MAX_ATTACHMENTS = 5
 #: Channels a person or app may raise a case through here (IMPORT: `ledger_import`;
 #: MEETING: a comment's hand-over, `hand_over_comment`).
 INTAKE_CHANNELS = (
@@ -52,13 +52,6 @@ INTAKE_CHANNELS = (
 )
 #: Who enters a case on someone's behalf, by channel.
 ON_BEHALF_ROLES = (Role.COLLECTOR, Role.MEDIATOR, Role.DEPARTMENT_STAFF, Role.TENANT_ADMIN)
-
-
-@dataclass(frozen=True, slots=True)
-class Upload:
-    file_name: str
-    content_type: str
-    data: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +69,7 @@ class CaseDraft:
     client_key: str | None = None
     attachments: Sequence[Upload] = field(default_factory=tuple)
 
-    def digest(self) -> str:
+    def digest(self, measured: Sequence[files.Measured]) -> str:
         """What a replayed key must match: every field but the key, attachments by hash."""
         content: dict[str, Any] = {
             "channel": self.channel.value,
@@ -89,10 +82,7 @@ class CaseDraft:
             "meetingId": self.meeting_id,
             "contactName": self.contact_name,
             "contactPhone": self.contact_phone,
-            "attachments": [
-                [a.file_name, a.content_type, hashlib.sha256(a.data).hexdigest()]
-                for a in self.attachments
-            ],
+            "attachments": [[m.file_name, m.content_type, m.sha256] for m in measured],
         }
         encoded = json.dumps(content, ensure_ascii=False, sort_keys=True).encode()
         return hashlib.sha256(encoded).hexdigest()
@@ -147,11 +137,6 @@ async def _replayed(session: AsyncSession, tenant_id: int, key: str, digest: str
     return case
 
 
-async def _attachment_cap(session: AsyncSession, tenant_id: int) -> int:
-    settings = await session.scalar(select(Tenant.settings).where(Tenant.id == tenant_id))
-    return int(rules.effective_rule(settings or {}, "case.attachment_max_size").value) * 1024
-
-
 def received_snapshot(case: Case) -> dict[str, Any]:
     return {
         "id": case.id,
@@ -178,12 +163,16 @@ async def raise_case(session: AsyncSession, principal: Principal, draft: CaseDra
             "会议中的留言请由主持人转交办理；台账请通过导入功能录入",
             field="channel",
         )
+    # Files are measured (size against the county's cap, SHA-256) before anything else:
+    # a replay is recognised by their hashes, and an oversize file is refused unread.
+    measured = await files.measure(session, tenant_id, list(draft.attachments))
+    digest = draft.digest(measured)
     key = None
     if draft.client_key is not None:
         key = clean_text(
             draft.client_key, field="clientKey", code=Code.INVALID, label="提交编号", max_length=80
         )
-        replayed = await _replayed(session, tenant_id, key, draft.digest())
+        replayed = await _replayed(session, tenant_id, key, digest)
         if replayed is not None:
             return replayed
     title = clean_text(
@@ -245,27 +234,6 @@ async def raise_case(session: AsyncSession, principal: Principal, draft: CaseDra
             raise PermissionDenied("只能代录本场所、本辖区的事项")
     await check_topic(session, (place or receiving).path, f"{title}\n{body}")
 
-    uploads = list(draft.attachments)
-    if len(uploads) > MAX_ATTACHMENTS:
-        raise DomainError(Code.INVALID, f"附件不能超过{MAX_ATTACHMENTS}个", field="attachments")
-    cap = await _attachment_cap(session, tenant_id)
-    for i, upload in enumerate(uploads):
-        if len(upload.data) > cap:
-            raise DomainError(
-                Code.ATTACHMENT_TOO_LARGE,
-                f"附件“{upload.file_name[:50]}”超过{cap // 1024}KiB",
-                field=f"attachments.{i}",
-            )
-        if not upload.data:
-            raise DomainError(Code.INVALID, "附件不能为空", field=f"attachments.{i}")
-        clean_text(
-            upload.file_name,
-            field=f"attachments.{i}.fileName",
-            code=Code.INVALID,
-            label="文件名",
-            max_length=200,
-        )
-
     received_at = now()
     case = Case(
         tenant_id=tenant_id,
@@ -286,24 +254,12 @@ async def raise_case(session: AsyncSession, principal: Principal, draft: CaseDra
         accountable_unit_id=receiving.id,
         received_at=received_at,
         client_key=key,
-        content_digest=draft.digest() if key else None,
+        content_digest=digest if key else None,
         keywords=case_text.keywords(f"{title}\n{body}"),
     )
     session.add(case)
     await session.flush()
-    for upload in uploads:
-        session.add(
-            CaseAttachment(
-                tenant_id=tenant_id,
-                case_id=case.id,
-                file_name=upload.file_name.strip(),
-                content_type=(upload.content_type or "application/octet-stream")[:100],
-                size_bytes=len(upload.data),
-                sha256=hashlib.sha256(upload.data).hexdigest(),
-                data=upload.data,
-            )
-        )
-    await session.flush()
+    await files.store(session, tenant_id, case.id, measured)
     await append_event(session, principal, case, CaseEvent.CASE_RECEIVED, received_snapshot(case))
     await notify_inbox(session, principal, case, receiving.id, InboxEvent.RECEIVED)
     return case

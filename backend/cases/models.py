@@ -256,6 +256,18 @@ class CaseAttachment(TenantOwned, Timestamped, Base):
     content_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
+
+
+class CaseAttachmentChunk(TenantOwned, Base):
+    """One piece (`backend.cases.attachments.CHUNK_BYTES`) of an attachment's content, so
+    a file is written and read without ever being held whole."""
+
+    __tablename__ = "case_attachment_chunks"
+
+    attachment_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("case_attachments.id"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 

@@ -3,7 +3,8 @@
 - `RequestLimits` (pure ASGI) refuses a request whose header values or body are too large
   before anything reads or parses them: 431 for a header, 413 for a body, with a JSON error.
   The body is counted while it streams, so a request without Content-Length is cut off at
-  the limit too.
+  the limit too. A multipart/form-data body (file uploads) has its own, larger limit
+  (`multipart_limit`), and is spooled to a temporary file rather than held in memory.
 - `RateLimits` holds one token bucket per key (a user, an address) for each limited action
   (votes, comments, sign-in, registration). With Redis (`SharedBuckets`, when the service's
   BROADCAST_URL is redis://) the buckets are Redis hashes that every worker and host
@@ -23,9 +24,10 @@ import json
 import logging
 import math
 import re
+import tempfile
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -386,7 +388,17 @@ class RequestLimits:
     without Content-Length is cut off at the limit too) and handed on whole. Parsing a
     1 MiB JSON body of half a million small values took ~75 ms of the event loop (every
     other request waited); counting its `,` `[` `{` bytes, an upper bound on its values,
-    takes well under a millisecond."""
+    takes well under a millisecond.
+
+    A multipart/form-data POST (the GraphQL multipart request spec) is limited instead by
+    `multipart_limit(scope)` (the app derives it from the county rules, capped): announced
+    above it, it is refused before a byte is read; else it is written to a temporary file
+    (in memory up to `SPOOL_MEMORY_BYTES`) as it streams, refused at the limit, and handed
+    on in `REPLAY_CHUNK_BYTES` pieces once whole, so nothing parses a body that is too
+    large and no upload is ever held whole in memory here."""
+
+    SPOOL_MEMORY_BYTES = 1024 * 1024
+    REPLAY_CHUNK_BYTES = 64 * 1024
 
     def __init__(
         self,
@@ -395,11 +407,13 @@ class RequestLimits:
         max_body_bytes: int,
         max_header_bytes: int,
         max_json_values: int | None = None,
+        multipart_limit: Callable[[Scope], Awaitable[int]] | None = None,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_header_bytes = max_header_bytes
         self.max_json_values = max_json_values
+        self.multipart_limit = multipart_limit
         # A client still sending when refused sees a reset instead of the 413 unless the
         # rest is read first: up to this much is read (and dropped) before answering.
         self.drain_bytes = 8 * max_body_bytes
@@ -425,6 +439,9 @@ class RequestLimits:
                 return
         if scope["type"] == "websocket":
             await self.app(scope, receive, send)
+            return
+        if self.multipart_limit is not None and _is_multipart(scope):
+            await self._multipart(scope, receive, send, await self.multipart_limit(scope))
             return
         body = await self._read_body(scope, receive)
         if body is None:  # refused as too large, or the client went away
@@ -469,20 +486,54 @@ class RequestLimits:
             chunk = message.get("body", b"")
             received += len(chunk)
             if received > limit:
-                await _drain(receive, self.drain_bytes - received)
+                if message.get("more_body", False):  # the last piece may be the one over
+                    await _drain(receive, self.drain_bytes - received)
                 return None
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    async def _refuse_body(self, send: Send) -> None:
+    async def _refuse_body(self, send: Send, limit: int | None = None) -> None:
+        limit = self.max_body_bytes if limit is None else limit
         await self._refuse(
-            send,
-            413,
-            f"请求体过大（上限 {self.max_body_bytes} 字节）",
-            "PAYLOAD_TOO_LARGE",
-            limit=self.max_body_bytes,
+            send, 413, f"请求体过大（上限 {limit} 字节）", "PAYLOAD_TOO_LARGE", limit=limit
         )
+
+    async def _multipart(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        length = _content_length(scope)
+        if length is not None and length > limit:
+            if length <= 2 * limit:  # read the rest, so the client sees the 413
+                await _drain(receive, 2 * limit)
+            await self._refuse_body(send, limit)
+            return
+        with tempfile.SpooledTemporaryFile(max_size=self.SPOOL_MEMORY_BYTES) as spool:
+            received = 0
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away
+                chunk = message.get("body", b"")
+                received += len(chunk)
+                if received > limit:
+                    if message.get("more_body", False):  # else nothing more is coming
+                        await _drain(receive, 2 * limit - received)
+                    await self._refuse_body(send, limit)
+                    return
+                spool.write(chunk)
+                if not message.get("more_body", False):
+                    break
+            spool.seek(0)
+            done = False
+
+            async def replay() -> Message:
+                nonlocal done
+                if done:
+                    return await receive()
+                piece = spool.read(self.REPLAY_CHUNK_BYTES)
+                done = spool.tell() >= received
+                return {"type": "http.request", "body": piece, "more_body": not done}
+
+            await self.app(scope, replay, send)
 
     @staticmethod
     async def _refuse(send: Send, status: int, message: str, code: str, **extra: object) -> None:
@@ -516,6 +567,15 @@ def _is_json(scope: Scope) -> bool:
     for name, value in scope.get("headers") or ():
         if name == b"content-type":
             return b"json" in value.lower()
+    return False
+
+
+def _is_multipart(scope: Scope) -> bool:
+    if scope.get("method") != "POST":
+        return False
+    for name, value in scope.get("headers") or ():
+        if name == b"content-type":
+            return bytes(value).lower().lstrip().startswith(b"multipart/form-data")
     return False
 
 

@@ -121,6 +121,10 @@ class Settings(BaseSettings):
     # Request sizes (backend.core.limits.RequestLimits): a larger body is refused with 413, a
     # larger header value with 431, before anything parses them.
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # Multipart bodies (file uploads, the GraphQL multipart request spec) have their own
+    # limit: 5 attachments of the largest county's `case.attachment_max_size` plus 1 MiB,
+    # never above this (backend.cases.attachments.UploadBodyLimit).
+    max_upload_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1024 * 1024)
     max_header_bytes: int = Field(default=8 * 1024, ge=256)
     # A JSON body with more values than this (counted as its `,` `[` `{` bytes) gets 413
     # before it is parsed: parsing half a million values blocked the loop ~75 ms.

@@ -34,6 +34,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from backend.cases.attachments import UploadBodyLimit
 from backend.cases.reminders import ReminderSweep
 from backend.core import outages
 from backend.core.clock import SYSTEM_CLOCK, Clock
@@ -64,7 +65,7 @@ from realtime.video.server import VideoServer
 from realtime.writer import StreamWriter
 from realtime.ws import websocket_endpoint
 from realtime.ws.admission import SocketCounts
-from schema.cases.http import case_statistics_xlsx
+from schema.cases.http import case_attachment, case_statistics_xlsx
 from schema.context import Context
 from schema.hearings.http import record_docx as hearing_record_docx
 from schema.meetings.http import record_docx
@@ -83,7 +84,11 @@ log = logging.getLogger("yishi")
 # strawberry's refusals of a request (English, plain text) and what we answer instead.
 _REFUSALS = {
     "Batching is not enabled": "不支持批量请求：请求体须为一个 JSON 对象",
-    "Unsupported content type": "不支持的 Content-Type：请使用 application/json",
+    "Unsupported content type": (
+        "不支持的 Content-Type：请使用 application/json（上传文件用 multipart/form-data）"
+    ),
+    "Unable to parse the multipart body": "multipart 请求体无法解析",
+    "File(s) missing in form data": "multipart 请求中缺少 map 所指的文件",
     "No GraphQL query found in the request": "请求中没有 GraphQL 查询（query）",
     "mutations are not allowed when using GET": "GET 请求不能执行变更（mutation），请使用 POST",
     "The GraphQL operation's `query` must be a string or null, if provided.": (
@@ -129,9 +134,37 @@ class YishiGraphQL(GraphQL[Context, None]):
     Request bodies are parsed by orjson: invalid UTF-8, lone surrogates and nesting deeper
     than 1,024 are refused by the parser itself (no recursion in Python), and a body that
     is JSON but not an object (null, a string, a number) is refused too; every refusal is a
-    JSON error with a code (`refusal_response`), never a 500."""
+    JSON error with a code (`refusal_response`), never a 500.
+
+    File uploads follow the GraphQL multipart request spec (`multipart_uploads_enabled`;
+    cases' attachments). A browser sends a multipart form cross-site without a preflight,
+    so a multipart request must carry a non-empty `Apollo-Require-Preflight` (or
+    `X-Apollo-Operation-Name`) header, as Apollo Server's CSRF prevention asks: a header a
+    cross-site form cannot set. Its `operations` part is JSON like a body, and is refused
+    above `max_json_values` values as a body is (`RequestLimits`)."""
+
+    PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
+
+    def __init__(self, *args: Any, max_json_values: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_json_values = max_json_values
+
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        if not any(request.headers.get(h, "").strip() for h in self.PREFLIGHT_HEADERS):
+            raise HTTPException(
+                400,
+                "multipart 上传须带请求头 Apollo-Require-Preflight（防跨站请求伪造）",
+            )
+        return await super().parse_multipart(request)
 
     def decode_json(self, data: str | bytes) -> object:
+        if isinstance(data, str) and self.max_json_values is not None:
+            # a multipart request's `operations` (a body's values are counted upstream)
+            values = data.count(",") + data.count("[") + data.count("{")
+            if values > self.max_json_values:
+                raise HTTPException(
+                    400, f"operations 包含的值过多（{values}个以上，上限 {self.max_json_values}）"
+                )
         value = orjson.loads(data)
         if isinstance(data, bytes) and not isinstance(value, dict | list):
             # The body (query parameters arrive as str and are checked by strawberry)
@@ -206,11 +239,15 @@ class YishiGraphQL(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             if scope["type"] == "http":
+                request = Request(scope=scope, receive=receive)
                 try:
-                    response = await self.run(Request(scope=scope, receive=receive))
-                except HTTPException as exc:
-                    response = refusal_response(exc.status_code, exc.reason)
-                await response(scope, receive, send)
+                    try:
+                        response = await self.run(request)
+                    except HTTPException as exc:
+                        response = refusal_response(exc.status_code, exc.reason)
+                    await response(scope, receive, send)
+                finally:
+                    await request.close()  # a multipart form's spooled files, at once
             else:
                 await super().__call__(scope, receive, send)
         finally:
@@ -285,6 +322,7 @@ def create_app(
         timers.start()
         reminders = ReminderSweep(db, interval=settings.case_reminder_seconds)
         reminders.start()
+        app.state.upload_limit = UploadBodyLimit(db, hard_cap=settings.max_upload_body_bytes)
         services = AppServices(
             settings=settings,
             db=db,
@@ -355,7 +393,13 @@ def create_app(
         graphql_ide="graphiql",
         allow_queries_via_get=True,
         subscription_protocols=(),
+        multipart_uploads_enabled=True,
+        max_json_values=settings.max_json_values,
     )
+
+    async def multipart_limit(scope: Scope) -> int:
+        upload_limit: UploadBodyLimit = scope["app"].state.upload_limit
+        return await upload_limit.bytes()
 
     async def graphql_socket(websocket: WebSocket) -> None:
         # The socket gets what it needs of the schema and of the app from here
@@ -396,6 +440,7 @@ def create_app(
             Route("/meetings/{meeting_id}/record.docx", record_docx),
             Route("/hearings/{hearing_id}/record.docx", hearing_record_docx),
             Route("/exports/case-statistics.xlsx", case_statistics_xlsx),
+            Route("/cases/attachments/{attachment_id}", case_attachment),
             Route("/meet/{meeting_id}", meet_page),
             Mount("/static/graphiql", StaticFiles(directory=ASSETS), name="graphiql-assets"),
             Mount("/static/meet", StaticFiles(directory=MEET_ASSETS), name="meet-assets"),
@@ -407,6 +452,7 @@ def create_app(
         max_body_bytes=settings.max_body_bytes,
         max_header_bytes=settings.max_header_bytes,
         max_json_values=settings.max_json_values,
+        multipart_limit=multipart_limit,
     )
     app.add_middleware(RequestMiddleware)  # outermost: refusals get an id and metrics too
     return app

@@ -1,4 +1,6 @@
-"""GET /exports/case-statistics.xlsx?from=YYYY-MM-DD&to=YYYY-MM-DD&groupBy=UNIT: the
+"""HTTP routes of cases beside the GraphQL endpoint.
+
+GET /exports/case-statistics.xlsx?from=YYYY-MM-DD&to=YYYY-MM-DD&groupBy=UNIT: the
 statistics table (the caseStatistics query's figures) as an Excel workbook, with the month's
 unit ranking as a second sheet when grouped by unit over one month.
 
@@ -12,12 +14,13 @@ from urllib.parse import quote
 
 from sqlalchemy import text
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from backend.cases import statistics
+from backend.cases import attachments, models, statistics, visibility
 from backend.cases.stats_export import XLSX, statistics_xlsx
 from backend.core.errors import AccessError, DomainError
 from schema.context import credentials_from_headers, resolve_principal
+from schema.relay import from_global_id
 
 
 def _refusal(status: int, code: str, message: str) -> Response:
@@ -67,4 +70,55 @@ async def case_statistics_xlsx(request: Request) -> Response:
         body,
         media_type=XLSX,
         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
+    )
+
+
+async def case_attachment(request: Request) -> Response:
+    """GET /cases/attachments/{global id}: an attachment's content, streamed chunk by chunk
+    (`backend.cases.attachments`), to those who see the case's attachments in the API —
+    staff of the case and its submitter (`Case.attachments`); 404 for anyone else, as for
+    a case they may not see, or one of another county."""
+    services = request.app.state.services
+    try:
+        found = from_global_id(request.path_params["attachment_id"], "CaseAttachment")
+    except ValueError:
+        return _refusal(400, "BAD_REQUEST", "附件编号无效")
+    if found is None:
+        return _refusal(404, "NOT_FOUND", "附件不存在")
+    attachment_id = found
+    try:
+        resolved = await resolve_principal(
+            services,
+            credentials_from_headers(request),
+            request_id=request.scope.get("state", {}).get("request_id", "-"),
+        )
+    except AccessError as exc:
+        status = 401 if exc.code == "UNAUTHENTICATED" else 403
+        return _refusal(status, exc.code, exc.message)
+    principal = resolved.principal
+    if principal.tenant_id is None:
+        return _refusal(404, "NOT_FOUND", "附件不存在")
+    async with services.db.transaction(
+        tenant_id=principal.tenant_id, user_id=principal.user_id, read_only=True
+    ) as s:
+        row = await s.get(models.CaseAttachment, attachment_id)
+        view = None
+        if row is not None:
+            view = (await visibility.views_of(s, principal, [row.case_id])).get(row.case_id)
+        count = await attachments.chunk_count(s, attachment_id) if row is not None else 0
+    if row is None or view not in (visibility.STAFF_VIEW, visibility.SUBMITTER_VIEW):
+        return _refusal(404, "NOT_FOUND", "附件不存在")
+    filename = quote(row.file_name)
+    return StreamingResponse(
+        attachments.iterate(
+            services.db, tenant_id=principal.tenant_id, attachment_id=row.id, count=count
+        ),
+        media_type=row.content_type,
+        headers={
+            "Content-Length": str(row.size_bytes),
+            "Content-Disposition": f"attachment; filename*=UTF-8''{filename}",
+            "X-Content-SHA256": row.sha256,
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
     )

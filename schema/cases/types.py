@@ -184,7 +184,10 @@ class CaseReply:
         )
 
 
-@strawberry.type(description="A file attached to a case (its metadata; content by `dataBase64`).")
+@strawberry.type(
+    description="A file attached to a case: its metadata; the content by `downloadUrl` "
+    "(streamed), or `dataBase64` for small files."
+)
 class CaseAttachment:
     id: strawberry.ID = strawberry.field(description="Global id of the attachment.")
     file_name: str = strawberry.field(description="File name.")
@@ -193,15 +196,22 @@ class CaseAttachment:
     sha256: str = strawberry.field(description="SHA-256 of the content, hex.")
     db_id: strawberry.Private[int]
 
-    @strawberry.field(description="The content, base64 (staff and the submitter only).")
-    async def data_base64(self, info: Info) -> str | None:
-        async def run(session: AsyncSession) -> bytes | None:
-            return await session.scalar(
-                select(models.CaseAttachment.data).where(models.CaseAttachment.id == self.db_id)
-            )
+    @strawberry.field(
+        description="Where to GET the content (same `Authorization` and `X-Tenant` headers; "
+        "staff and the submitter only), streamed with its SHA-256 in `X-Content-SHA256`."
+    )
+    def download_url(self) -> str:
+        return f"/cases/attachments/{self.id}"
 
-        data = await info.context.read(run)
-        return base64.b64encode(data).decode() if data is not None else None
+    @strawberry.field(
+        description="Deprecated for large files (the whole file, base64, in the JSON "
+        "answer): the content (staff and the submitter only). Prefer `downloadUrl`."
+    )
+    async def data_base64(self, info: Info) -> str | None:
+        from backend.cases.attachments import content
+
+        data = await info.context.read(lambda s: content(s, self.db_id))
+        return base64.b64encode(data).decode()
 
 
 #: Which replies each view sees.

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
+from strawberry.file_uploads import Upload
 
-from backend.cases import intake
+from backend.cases import attachments, intake
 from backend.cases.errors import CaseErrorCode as Code
 from backend.core.errors import DomainError
 from backend.core.limits import Action
@@ -25,11 +26,29 @@ from schema.mutations import mutate
 MAX_BATCH = 50
 
 
-@strawberry.input(description="A file to attach (at most the county's size cap, 10 MiB).")
+@strawberry.input(
+    description="A file to attach, at most the county's cap (`case.attachment_max_size`, "
+    "10 MiB by default): `file` in a multipart request (the GraphQL multipart request spec, "
+    "with an `Apollo-Require-Preflight` header), or `dataBase64` for a small file. Exactly "
+    "one of the two."
+)
 class CaseAttachmentInput:
-    file_name: str = strawberry.field(description="File name.")
-    content_type: str = strawberry.field(description="MIME type, e.g. image/jpeg.")
-    data_base64: str = strawberry.field(description="The content, base64.")
+    file: Upload | None = strawberry.field(
+        default=None,
+        description="The file, as a part of a multipart request (`map` points it here). "
+        "Its part's file name and type are used unless `fileName`/`contentType` are given.",
+    )
+    file_name: str | None = strawberry.field(
+        default=None, description="File name (required with `dataBase64`)."
+    )
+    content_type: str | None = strawberry.field(
+        default=None, description="MIME type, e.g. image/jpeg."
+    )
+    data_base64: str | None = strawberry.field(
+        default=None,
+        description="Deprecated for anything but small files: the content, base64, inside "
+        "the JSON body, which is limited to 1 MiB (so files up to about 700 KiB). Use `file`.",
+    )
 
 
 @strawberry.input(description="A case to receive (受理).")
@@ -80,16 +99,38 @@ class RaiseCasePayload:
     errors: list[CaseError] = strawberry.field(description="Why it was refused.")
 
 
-def _draft(item: RaiseCaseInput) -> intake.CaseDraft:
-    uploads = []
-    for i, a in enumerate(item.attachments or []):
-        try:
-            data = base64.b64decode(a.data_base64, validate=True)
-        except (binascii.Error, ValueError) as exc:
+def _upload(i: int, a: CaseAttachmentInput) -> attachments.Upload:
+    """One attachment of the input: a multipart part (starlette's `UploadFile`, spooled to a
+    temporary file, read in chunks by the service) or base64 in the JSON body."""
+    if (a.file is None) == (a.data_base64 is None):
+        raise DomainError(
+            Code.INVALID, "每个附件须且只能提供 file 或 dataBase64 之一", field=f"attachments.{i}"
+        )
+    if a.file is not None:
+        part: Any = a.file
+        if not (hasattr(part, "read") and hasattr(part, "seek")):
             raise DomainError(
-                Code.INVALID, "附件内容不是有效的 base64", field=f"attachments.{i}"
-            ) from exc
-        uploads.append(intake.Upload(file_name=a.file_name, content_type=a.content_type, data=data))
+                Code.INVALID,
+                "附件 file 须以 multipart 请求上传（GraphQL multipart request）",
+                field=f"attachments.{i}",
+            )
+        return attachments.Upload(
+            file_name=a.file_name or getattr(part, "filename", None) or "",
+            content_type=a.content_type or getattr(part, "content_type", None) or "",
+            source=part,
+            declared_size=getattr(part, "size", None),
+        )
+    try:
+        data = base64.b64decode(a.data_base64 or "", validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise DomainError(
+            Code.INVALID, "附件内容不是有效的 base64", field=f"attachments.{i}"
+        ) from exc
+    return attachments.Upload.of_bytes(a.file_name or "", a.content_type or "", data)
+
+
+def _draft(item: RaiseCaseInput) -> intake.CaseDraft:
+    uploads = [_upload(i, a) for i, a in enumerate(item.attachments or [])]
     return intake.CaseDraft(
         channel=item.channel,
         kind=item.kind,
