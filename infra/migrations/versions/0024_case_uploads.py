@@ -1,7 +1,7 @@
 """case uploads: attachments stored in chunks
 
-Revision ID: 0025_case_uploads
-Revises: 0022_video
+Revision ID: 0024_case_uploads
+Revises: 0023_surveys
 Create Date: 2026-12-01
 
 `case_attachment_chunks` (county-owned, RLS) holds an attachment's content in pieces of
@@ -16,8 +16,8 @@ from alembic import op
 
 from tenants import rls
 
-revision: str = "0025_case_uploads"
-down_revision: str | None = "0022_video"
+revision: str = "0024_case_uploads"
+down_revision: str | None = "0023_surveys"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
