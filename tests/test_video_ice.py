@@ -14,7 +14,9 @@ import psutil
 import pytest
 from aioice import ice as aioice_ice
 from aioice import turn
+from pydantic import ValidationError
 
+from backend.core.settings import Settings
 from realtime.video import ice
 from realtime.video.server import _ice_transports
 from tests.factories.video import JOIN, join, make_video_world, until
@@ -60,6 +62,12 @@ def test_offers_lose_their_candidates_outside_the_allowed_networks():
     assert "10.0.0.7" not in kept and ".local" not in kept
     assert "a=end-of-candidates" in kept
     assert ice.filter_offer(sdp, []) == sdp  # no networks configured: any
+
+
+def test_the_remote_networks_setting_refuses_what_is_not_a_network():
+    assert Settings(video_ice_remote_networks=["127.0.0.0/8", "10.1.2.3"]).video_ice_remote_networks
+    with pytest.raises(ValidationError, match="is not an IP network"):
+        Settings(video_ice_remote_networks=["intranet"])
 
 
 async def test_the_servers_ice_sockets_get_the_configured_receive_buffer(server, gql, clients):

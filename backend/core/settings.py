@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -183,6 +184,16 @@ class Settings(BaseSettings):
             ("postgresql://", "postgresql+asyncpg://", "postgres://")
         ):
             raise ValueError("must be a postgresql:// URL")
+        return value
+
+    @field_validator("video_ice_remote_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{network!r} is not an IP network (e.g. 10.0.0.0/8)") from exc
         return value
 
     @field_validator("record_tsa_url")
