@@ -1,24 +1,37 @@
 """How large a 云视频 room this machine forwards at 360p, and what forwarding saves over
 re-encoding per receiver (issue 15).
 
-Two processes on loopback: the media server (`realtime.video.server.VideoServer`, as the
-service runs it, or with `--mode reencode` a plain aiortc relay that decodes each
+On loopback: the media server in its own process (`realtime.video.server.VideoServer`, as
+the service runs it, or with mode `reencode` a plain aiortc relay that decodes each
 publisher once and encodes once per receiver, aiortc's `MediaRelay` way) and N synthetic
-participants. Each participant publishes a 640×360 VP8 camera at 15 fps and an Opus
+participants spread over several processes (`--per-process`, 4 by default: one Python
+process cannot receive 16 rooms' worth of streams, and its stalls would be counted as the
+server's). Each participant publishes a 640×360 VP8 camera at 15 fps and a 20 ms Opus
 microphone and receives everyone else. To leave the machine's CPU to the server, the
-participants send pre-encoded frames (one second of VP8 encoded once, looped, a keyframe
-every second and on request) and count what they receive without decoding it (the
-passthrough hook on their receivers too): a receiver's rate is its received frames per
-second per remote publisher. Signalling goes over a pipe (the GraphQL path is tested in
+participants send pre-encoded frames (one second of VP8 encoded once and looped, a keyframe
+each second) and read what they receive without decoding it (the passthrough hook on their
+receivers too). Signalling goes over pipes (the GraphQL path is tested in
 tests/test_video_*.py; here only media is measured).
 
-    .venv/bin/python bench/video_room.py --sizes 2,4,6 --seconds 8 [--mode both]
+    .venv/bin/python bench/video_room.py --sizes 4,8,12,16 --seconds 10 --mode both
 
-Prints per size: server CPU (% of one core, total and per participant), the slowest
-receiver's video fps (of 15 sent), audio packets per second (50 sent), the participants'
-own CPU and the machine's load (a shared machine: a run under load says little), and for
-`both` the ratio of the re-encoding server's CPU to the forwarding server's. A room is
-served at a size when every receiver gets ≥ 15 fps and 50 audio packets per second.
+Per size and mode it measures, over `--seconds` after a warm-up:
+
+- video: each (receiver, publisher) pair's **decodable** frames per second — a frame counts
+  only from a keyframe on and until a frame is missing (a lost VP8 frame makes the next ones
+  undecodable until the next keyframe) — and their distribution (min, p5, median);
+- audio: each pair's packets per second, lost packets (holes in the RTP timestamps) and
+  gaps: a hole of 3 or more packets (60 ms) or a pause of more than 120 ms between arrivals;
+- CPU (% of one core, user + system) of the server process, its event-loop thread, per
+  participant, and of all the participants' processes together;
+- packet loss: the kernel's UDP receive-buffer drops of the server's and the participants'
+  sockets (`/proc/net/udp`), the machine's UDP RcvbufErrors (`/proc/net/snmp`, what
+  `netstat -su` shows), and the receivers' RTCP packetsLost;
+- the machine's load (`uptime`) before and after.
+
+A room is **served** at a size when every pair gets ≥ 14.5 decodable fps (15 sent, counting
+resolution one frame in the window) and no audio gap. Results are printed as a table and
+saved to bench/results/video_room-<UTC time>.json and .txt (`--out` to choose).
 """
 
 from __future__ import annotations
@@ -26,11 +39,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import fractions
+import json
+import logging
 import multiprocessing as mp
 import os
+import random
+import statistics
+import subprocess
 import sys
+import threading
 import time
-from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -38,21 +57,49 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 FPS = 15
 WIDTH, HEIGHT = 640, 360
+VIDEO_TICKS = 90000 // FPS  # RTP clock ticks per video frame
+AUDIO_TICKS = 960  # 20 ms at 48 kHz
+SERVED_FPS = 14.5
+GAP_PACKETS = 3  # a hole of 60 ms of audio
+GAP_PAUSE = 0.120  # seconds between two audio packets
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _now() -> str:
+    return time.strftime("%H:%M:%S", time.gmtime())
+
+
+def _phase(what: str) -> None:
+    print(f"{_now()} {what}", file=sys.stderr, flush=True)
 
 
 # -- the server process ----------------------------------------------------------------------
 
 
-def serve(conn: Any, mode: str) -> None:
-    asyncio.run(_serve(conn, mode))
+def serve(conn: Any, mode: str, socket_buffer: int | None) -> None:
+    asyncio.run(_serve(conn, mode, socket_buffer))
 
 
-async def _serve(conn: Any, mode: str) -> None:
+async def _serve(conn: Any, mode: str, socket_buffer: int | None) -> None:
     loop = asyncio.get_running_loop()
+    closes: list[dict[str, Any]] = []  # the server's peers that ended, and why
     if mode == "forward":
         from realtime.video.server import VideoServer
 
-        server = VideoServer(ice_addresses=["127.0.0.1"], storage_dir=Path("/tmp/yishi-bench"))
+        kwargs: dict[str, Any] = {}
+        if socket_buffer is not None:
+            kwargs["socket_buffer"] = socket_buffer
+
+        async def closed(info: Any, reason: str) -> None:
+            closes.append({"at": time.time(), "user": info.user_id, "reason": reason})
+
+        server = VideoServer(
+            ice_addresses=["127.0.0.1"],
+            storage_dir=Path("/tmp/yishi-bench"),
+            disconnect_timeout=60.0,  # a loaded machine connects slowly
+            on_closed=closed,
+            **kwargs,
+        )
 
         async def answer(user: int, sdp: str, first: bool) -> str:
             if first:
@@ -67,7 +114,8 @@ async def _serve(conn: Any, mode: str) -> None:
 
         close = server.close
     else:
-        answer, close = _reencoding_server()
+        answer, close = _reencoding_server(socket_buffer)
+    conn.send(("ready", threading.get_native_id()))
     while True:
         message = await loop.run_in_executor(None, conn.recv)
         if message is None:
@@ -75,16 +123,18 @@ async def _serve(conn: Any, mode: str) -> None:
         user, sdp, first = message
         conn.send(await answer(user, sdp, first))
     await close()
-    conn.send("closed")
+    conn.send(("closed", closes))
 
 
-def _reencoding_server() -> tuple[Any, Any]:
+def _reencoding_server(socket_buffer: int | None) -> tuple[Any, Any]:
     """A relay that decodes each publisher once (MediaRelay) and encodes per receiver."""
-    from aioice import ice
     from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
     from aiortc.contrib.media import MediaRelay
 
-    ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+    from realtime.video import ice
+
+    ice.use_host_addresses(["127.0.0.1"])
+    ice.use_socket_buffer(socket_buffer or ice.DEFAULT_SOCKET_BUFFER)
     relay = MediaRelay()
     peers: dict[int, Any] = {}
     published: dict[int, list[Any]] = {}
@@ -127,43 +177,124 @@ def _reencoding_server() -> tuple[Any, Any]:
     return answer, close
 
 
-# -- the participants process ----------------------------------------------------------------
+# -- the participants' processes -------------------------------------------------------------
 
 
 def _encoded_second() -> list[bytes]:
+    """One second of 360p VP8 at 15 fps, the first frame a keyframe (encoded once)."""
     import av
 
     codec = av.CodecContext.create("libvpx", "w")
     codec.width, codec.height, codec.pix_fmt = WIDTH, HEIGHT, "yuv420p"
     codec.time_base = fractions.Fraction(1, 90000)
     codec.bit_rate = 500_000
-    codec.options = {"g": str(FPS), "deadline": "realtime", "cpu-used": "8"}
+    codec.options = {"g": str(FPS), "deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0"}
     codec.open()
     out: list[bytes] = []
     for i in range(FPS):
         frame = av.VideoFrame(WIDTH, HEIGHT, "yuv420p")
+        noise = random.Random(i)
         for n, plane in enumerate(frame.planes):
-            plane.update(bytes([(i * 16 + n * 40) % 256]) * plane.buffer_size)
-        frame.pts = i * 6000
+            # a gradient with a moving patch of noise: about a camera's 0.5 Mbit/s
+            rows = [
+                bytearray((x + y + n * 40) % 256 for x in range(plane.line_size))
+                for y in range(plane.buffer_size // plane.line_size)
+            ]
+            for y in range(len(rows) // 4):
+                start = (i * 8 + y) % (plane.line_size // 2)
+                rows[y + len(rows) // 3][start : start + 24] = noise.randbytes(24)
+            plane.update(b"".join(rows))
+        frame.pts = i * VIDEO_TICKS
         frame.time_base = fractions.Fraction(1, 90000)
         out += [bytes(p) for p in codec.encode(frame)]
+    out += [bytes(p) for p in codec.encode(None)]
+    assert len(out) == FPS and out[0][0] & 1 == 0, "expected 15 frames, a keyframe first"
     return out
 
 
-def participants(conn: Any, size: int, seconds: float, results: Any) -> None:
-    results.put(asyncio.run(_participants(conn, size, seconds)))
+def participants(conn: Any, users: list[int], size: int, socket_buffer: int | None) -> None:
+    asyncio.run(_participants(conn, users, size, socket_buffer))
 
 
-async def _participants(conn: Any, size: int, seconds: float) -> dict[str, Any]:
+class _ConsentExpiries(logging.Handler):
+    """Counts aioice's "Consent to send expired" (RFC 7675: no answer to a consent check
+    within its 0.5 s, six times in a row), after which the peer closes itself."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "Consent to send expired" in record.getMessage():
+            self.count += 1
+
+
+class _Pair:
+    """What one receiver got of one remote track during the window."""
+
+    __slots__ = (
+        "decodable",
+        "frames",
+        "gaps",
+        "kind",
+        "last_arrival",
+        "last_ts",
+        "lost",
+        "max_pause",
+        "ok",
+    )
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.frames = 0
+        self.decodable = 0
+        self.ok = False
+        self.last_ts: int | None = None
+        self.lost = 0
+        self.gaps = 0
+        self.last_arrival: float | None = None
+        self.max_pause = 0.0
+
+    def add(self, timestamp: int, keyframe: bool, counting: bool) -> None:
+        now = time.monotonic()
+        step = VIDEO_TICKS if self.kind == "video" else AUDIO_TICKS
+        missing = 0
+        if self.last_ts is not None:
+            missing = max(0, round(((timestamp - self.last_ts) % (1 << 32)) / step) - 1)
+            if missing > 10_000:  # a reordered or repeated packet: not a hole
+                missing = 0
+        if self.kind == "video":
+            if keyframe:
+                self.ok = True
+            elif missing:
+                self.ok = False  # the next frames depend on the lost one
+        if counting:
+            self.frames += 1
+            if self.kind == "video":
+                self.decodable += self.ok
+            else:
+                self.lost += missing
+                pause = now - self.last_arrival if self.last_arrival is not None else 0.0
+                self.max_pause = max(self.max_pause, pause)
+                if missing >= GAP_PACKETS or pause > GAP_PAUSE:
+                    self.gaps += 1
+        self.last_ts = timestamp
+        self.last_arrival = now
+
+
+async def _participants(conn: Any, users: list[int], size: int, socket_buffer: int | None) -> None:
     import av
-    from aioice import ice
     from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
-    from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, MediaStreamTrack
+    from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
-    from realtime.video import passthrough
+    from realtime.video import ice, passthrough
 
     passthrough.install()
-    ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+    ice.use_host_addresses(["127.0.0.1"])
+    ice.use_socket_buffer(socket_buffer or ice.DEFAULT_SOCKET_BUFFER)  # as the server's
+    consent = _ConsentExpiries()
+    logging.getLogger("aioice.ice").addHandler(consent)
+    logging.getLogger("aioice.ice").setLevel(logging.INFO)
     second = _encoded_second()
     loop = asyncio.get_running_loop()
 
@@ -181,7 +312,7 @@ async def _participants(conn: Any, size: int, seconds: float) -> dict[str, Any]:
             if wait > 0:
                 await asyncio.sleep(wait)
             packet = av.Packet(second[self.n % len(second)])
-            packet.pts = self.n * 6000
+            packet.pts = self.n * VIDEO_TICKS
             packet.time_base = fractions.Fraction(1, 90000)
             return packet
 
@@ -200,7 +331,7 @@ async def _participants(conn: Any, size: int, seconds: float) -> dict[str, Any]:
             if wait > 0:
                 await asyncio.sleep(wait)
             packet = av.Packet(self.payload)
-            packet.pts = self.n * 960
+            packet.pts = self.n * AUDIO_TICKS
             packet.time_base = fractions.Fraction(1, 48000)
             return packet
 
@@ -211,142 +342,515 @@ async def _participants(conn: Any, size: int, seconds: float) -> dict[str, Any]:
     silence.planes[0].update(bytes(silence.planes[0].buffer_size))
     silence.sample_rate, silence.pts = 48000, 0
     opus_payload = next(bytes(p) for _ in range(5) for p in opus.encode(silence))
-    del AudioStreamTrack
 
-    counts: list[Counter[str]] = [Counter() for _ in range(size)]
-    pcs: list[Any] = []
+    pairs: dict[int, list[_Pair]] = {u: [] for u in users}
+    pcs: dict[int, Any] = {}
     tasks: list[asyncio.Task[None]] = []
+    counting = False
 
-    async def count(i: int, track: Any) -> None:
+    async def count(pair: _Pair, track: Any) -> None:
         try:
             while True:
-                await track.recv()
-                if counting:
-                    counts[i][track.kind] += 1
+                frame = await track.recv()
+                pair.add(frame.timestamp, frame.keyframe, counting)
         except (MediaStreamError, asyncio.CancelledError):
             pass
 
     def negotiate(user: int, sdp: str, first: bool) -> str:
         conn.send((user, sdp, first))
-        return conn.recv()
+        answer: str = conn.recv()
+        return answer
 
-    counting = False
-    for i in range(size):
-        pc = RTCPeerConnection(
-            RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
-        )
-        pc.addTransceiver(Camera(), direction="sendonly")
-        pc.addTransceiver(Microphone(opus_payload), direction="sendonly")
-        for _ in range(size - 1):
-            pc.addTransceiver("video", direction="recvonly")
-            pc.addTransceiver("audio", direction="recvonly")
+    async def command() -> Any:
+        return await loop.run_in_executor(None, conn.recv)
 
-        def on_track(track: Any, i: int = i) -> None:
-            passthrough.mark_passthrough(track)  # count, do not decode
-            tasks.append(asyncio.create_task(count(i, track)))
+    async def losses() -> dict[str, int]:
+        received = lost = 0
+        for pc in pcs.values():
+            for stat in (await pc.getStats()).values():
+                if stat.type == "inbound-rtp":
+                    received += stat.packetsReceived
+                    lost += stat.packetsLost
+        return {"received": received, "lost": lost}
 
-        pc.on("track", on_track)
-        pcs.append(pc)
-        await pc.setLocalDescription(await pc.createOffer())
-        answer = await loop.run_in_executor(None, negotiate, i + 1, pc.localDescription.sdp, True)
-        await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
-    # everyone renegotiates once so that each receives everyone who joined after them
-    for i, pc in enumerate(pcs):
-        await pc.setLocalDescription(await pc.createOffer())
-        answer = await loop.run_in_executor(None, negotiate, i + 1, pc.localDescription.sdp, False)
-        await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
-    await asyncio.sleep(3)  # connect, first keyframes
-    conn.send(("measure", None, None))
+    async def _join_all() -> None:
+        assert await command() == "join"
+        for user in users:
+            pc = RTCPeerConnection(
+                RTCConfiguration(iceServers=[], bundlePolicy=RTCBundlePolicy.MAX_BUNDLE)
+            )
+            pc.addTransceiver(Camera(), direction="sendonly")
+            pc.addTransceiver(Microphone(opus_payload), direction="sendonly")
+            for _ in range(size - 1):
+                pc.addTransceiver("video", direction="recvonly")
+                pc.addTransceiver("audio", direction="recvonly")
+
+            def on_track(track: Any, user: int = user, pc: Any = pc) -> None:
+                receiver = next(
+                    t.receiver for t in pc.getTransceivers() if t.receiver.track is track
+                )
+                passthrough.mark_passthrough(track, receiver)  # count, do not decode
+                pair = _Pair(track.kind)
+                pairs[user].append(pair)
+                tasks.append(asyncio.create_task(count(pair, track)))
+
+            pc.on("track", on_track)
+            pcs[user] = pc
+            await pc.setLocalDescription(await pc.createOffer())
+            answer = await loop.run_in_executor(
+                None, negotiate, user, pc.localDescription.sdp, True
+            )
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+        await _connected(pcs.values())
+        conn.send(("joined", None, None))
+        # once everyone is in, each renegotiates to receive those who joined after them
+        assert await command() == "renegotiate"
+        for user, pc in pcs.items():
+            await pc.setLocalDescription(await pc.createOffer())
+            answer = await loop.run_in_executor(
+                None, negotiate, user, pc.localDescription.sdp, False
+            )
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
+        await _connected(pcs.values())
+        conn.send(("renegotiated", None, None))
+
+    try:
+        await _join_all()
+    except Exception as exc:  # a peer closed or failed before the window: the room collapsed
+        reason = f"{exc!r}"[:200]
+        conn.send(("failed", f"{reason}; ICE consent expired on {consent.count} peers", None))
+        return
+    assert await command() == "start"
+    before = await losses()
     counting = True
-    await asyncio.sleep(seconds)
+    conn.send(("started", None, None))
+    assert await command() == "stop"
     counting = False
-    conn.send(("measured", None, None))
+    after = await losses()
+    conn.send(
+        {
+            "pairs": {
+                u: [
+                    {
+                        "kind": p.kind,
+                        "frames": p.frames,
+                        "decodable": p.decodable,
+                        "lost": p.lost,
+                        "gaps": p.gaps,
+                        "max_pause": p.max_pause,
+                    }
+                    for p in ps
+                ]
+                for u, ps in pairs.items()
+            },
+            "consent_expired": consent.count,
+            "not_connected": sum(pc.connectionState != "connected" for pc in pcs.values()),
+            "rtcp_received": after["received"] - before["received"],
+            "rtcp_lost": after["lost"] - before["lost"],
+        }
+    )
+    assert await command() == "close"
     for t in tasks:
         t.cancel()
-    for pc in pcs:
+    for pc in pcs.values():
         await pc.close()
-    others = max(1, size - 1)
-    return {
-        "video_fps_min": min(c["video"] for c in counts) / seconds / others,
-        "video_fps_mean": sum(c["video"] for c in counts) / seconds / others / size,
-        "audio_pps_min": min(c["audio"] for c in counts) / seconds / others,
-    }
+    conn.send("closed")
 
 
-# -- the run ---------------------------------------------------------------------------------
+async def _connected(pcs: Iterable[Any], limit: float = 60.0) -> None:
+    deadline = time.monotonic() + limit
+    while any(pc.connectionState != "connected" for pc in pcs):
+        states = sorted(pc.connectionState for pc in pcs)
+        if time.monotonic() > deadline or "failed" in states or "closed" in states:
+            raise RuntimeError(f"participants not connected: {states}")
+        await asyncio.sleep(0.1)
 
 
-def run(size: int, seconds: float, mode: str) -> dict[str, Any]:
+# -- measuring from outside ------------------------------------------------------------------
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    return inodes
+
+
+def udp_drops(pids: Iterable[int]) -> dict[str, int]:
+    """Datagrams the kernel dropped (receive buffer full) on each of these processes' UDP
+    sockets, by socket inode."""
+    inodes: set[str] = set()
+    for pid in pids:
+        inodes |= _socket_inodes(pid)
+    drops = {}
+    for name in ("/proc/net/udp", "/proc/net/udp6"):
+        with open(name) as f:
+            next(f)
+            for line in f:
+                cols = line.split()
+                if cols[9] in inodes:
+                    drops[cols[9]] = int(cols[12])
+    return drops
+
+
+def _new_drops(before: dict[str, int], after: dict[str, int]) -> int:
+    return sum(n - before.get(inode, 0) for inode, n in after.items())
+
+
+def run_queue_wait(pid: int, tid: int | None = None) -> float:
+    """Seconds the process (or one thread) was runnable but waiting for a CPU
+    (/proc/.../schedstat): the machine's other load, not its own work or the GIL."""
+    tids = [str(tid)] if tid is not None else os.listdir(f"/proc/{pid}/task")
+    total = 0
+    for t in tids:
+        try:
+            with open(f"/proc/{pid}/task/{t}/schedstat") as f:
+                total += int(f.read().split()[1])
+        except OSError:
+            continue
+    return total / 1e9
+
+
+def udp_counters() -> dict[str, int]:
+    """The machine's UDP counters (`netstat -su`), from /proc/net/snmp."""
+    with open("/proc/net/snmp") as f:
+        rows = [line.split() for line in f if line.startswith("Udp:")]
+    return {k: int(v) for k, v in zip(rows[0][1:], rows[1][1:], strict=True)}
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def _cpu(times: Any) -> float:
+    return float(times.user + times.system)
+
+
+def _thread_cpu(proc: Any, tid: int) -> float:
+    for t in proc.threads():
+        if t.id == tid:
+            return float(t.user_time + t.system_time)
+    return 0.0
+
+
+def _percentile(values: list[float], p: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+# -- one run ---------------------------------------------------------------------------------
+
+
+def run(
+    size: int,
+    seconds: float,
+    mode: str,
+    per_process: int,
+    warmup: float,
+    socket_buffer: int | None,
+    profile: Path | None = None,
+) -> dict[str, Any]:
     import psutil
 
     ctx = mp.get_context("spawn")
     server_end, server_conn = ctx.Pipe()
-    results: Any = ctx.Queue()
-    server = ctx.Process(target=serve, args=(server_conn, mode), daemon=True)
+    server = ctx.Process(target=serve, args=(server_conn, mode, socket_buffer), daemon=True)
     server.start()
-    client_end, client_conn = ctx.Pipe()
-    clients = ctx.Process(
-        target=participants, args=(client_conn, size, seconds, results), daemon=True
+    _ready, loop_tid = server_end.recv()
+    users = list(range(1, size + 1))
+    groups = [users[i : i + per_process] for i in range(0, size, per_process)]
+    ends = []
+    clients = []
+    for group in groups:
+        end, conn = ctx.Pipe()
+        p = ctx.Process(target=participants, args=(conn, group, size, socket_buffer), daemon=True)
+        p.start()
+        ends.append(end)
+        clients.append(p)
+
+    def relay_until(end: Any, done: str) -> None:
+        while True:
+            message = end.recv()
+            if message[0] == done:
+                return
+            if message[0] == "failed":
+                raise RuntimeError(message[1])
+            server_end.send(message)
+            end.send(server_end.recv())
+
+    _phase(f"N={size} {mode}: joining")
+    t_join = time.monotonic()
+    try:
+        for end in ends:  # in order, so each joins after the previous group
+            end.send("join")
+            relay_until(end, "joined")
+        for end in ends:
+            end.send("renegotiate")
+            relay_until(end, "renegotiated")
+    except (RuntimeError, EOFError) as exc:
+        # the room collapsed before it could be measured: say how, and end the processes
+        load = uptime()
+        for p in [*clients, server]:
+            p.terminate()
+            p.join(10)
+        return {
+            "size": size,
+            "mode": mode,
+            "served": False,
+            "error": f"participants could not all connect: {exc}",
+            "setup_seconds": time.monotonic() - t_join,
+            "load_before": load,
+            "load_after": load,
+        }
+    setup = time.monotonic() - t_join
+    _phase("connected; warming up")
+    time.sleep(warmup)  # connected, first keyframes
+
+    sproc = psutil.Process(server.pid)
+    cprocs = [psutil.Process(p.pid) for p in clients]
+    client_pids = [p.pid for p in clients]
+    load_before = uptime()
+    snmp0 = udp_counters()
+    sdrop0, cdrop0 = udp_drops([server.pid]), udp_drops(client_pids)
+    w0 = run_queue_wait(server.pid, loop_tid)
+    cw0 = [run_queue_wait(pid) for pid in client_pids]
+    for end in ends:
+        end.send("start")
+    for end in ends:
+        assert end.recv()[0] == "started"
+    t0 = time.monotonic()
+    s0, l0, c0 = (
+        _cpu(sproc.cpu_times()),
+        _thread_cpu(sproc, loop_tid),
+        sum(_cpu(c.cpu_times()) for c in cprocs),
     )
-    clients.start()
-    proc = psutil.Process(server.pid)
-    cproc = psutil.Process(clients.pid)
-    cpu0 = c0 = None
-    t0 = 0.0
-    cpu = ccpu = load0 = 0.0
-    while True:
-        user, sdp, first = client_end.recv()
-        if user == "measure":
-            cpu0, c0, t0 = proc.cpu_times(), cproc.cpu_times(), time.monotonic()
-            load0 = os.getloadavg()[0]
-            continue
-        if user == "measured":
-            c1, cc1, elapsed = proc.cpu_times(), cproc.cpu_times(), time.monotonic() - t0
-            cpu = ((c1.user - cpu0.user) + (c1.system - cpu0.system)) / elapsed * 100
-            ccpu = ((cc1.user - c0.user) + (cc1.system - c0.system)) / elapsed * 100
-            break
-        server_end.send((user, sdp, first))
-        client_end.send(server_end.recv())
-    out = results.get(timeout=120)
+    spy = None
+    if profile is not None:
+        spy = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "py-spy"),
+                "record",
+                "--pid",
+                str(server.pid),
+                "--duration",
+                str(int(seconds)),
+                "--format",
+                "speedscope" if profile.suffix == ".json" else "flamegraph",
+                "--output",
+                str(profile),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    time.sleep(seconds)
+    elapsed = time.monotonic() - t0
+    s1, l1, c1 = (
+        _cpu(sproc.cpu_times()),
+        _thread_cpu(sproc, loop_tid),
+        sum(_cpu(c.cpu_times()) for c in cprocs),
+    )
+    w1 = run_queue_wait(server.pid, loop_tid)
+    cw1 = [run_queue_wait(pid) for pid in client_pids]
+    sdrop1, cdrop1 = udp_drops([server.pid]), udp_drops(client_pids)
+    snmp1 = udp_counters()
+    _phase("window over")
+    window_end = time.time()
+    for end in ends:
+        end.send("stop")
+    outs = [end.recv() for end in ends]
+    load_after = uptime()
+    for end in ends:
+        end.send("close")
+        end.recv()
     server_end.send(None)
-    server_end.recv()
-    server.join(10)
-    clients.join(10)
+    _, closes = server_end.recv()
+    ended_in_window = [c for c in closes if c["at"] < window_end]
+    if spy is not None:
+        spy.wait(30)
+    for p in [*clients, server]:
+        p.join(10)
+
+    video: list[float] = []
+    audio_pps: list[float] = []
+    audio_lost = audio_gaps = 0
+    max_pause = 0.0
+    per_receiver_min: list[float] = []
+    for out in outs:
+        for ps in out["pairs"].values():
+            v = [p["decodable"] / elapsed for p in ps if p["kind"] == "video"]
+            a = [p for p in ps if p["kind"] == "audio"]
+            v += [0.0] * (size - 1 - len(v))  # a slot that never got a track
+            video += v
+            per_receiver_min.append(min(v) if v else 0.0)
+            audio_pps += [p["frames"] / elapsed for p in a] + [0.0] * (size - 1 - len(a))
+            audio_lost += sum(p["lost"] for p in a)
+            audio_gaps += sum(p["gaps"] for p in a) + (size - 1 - len(a))
+            max_pause = max([max_pause, *(p["max_pause"] for p in a)])
+    audio_sent = size * (size - 1) * elapsed * 50
+    delivered = sum(p["frames"] for out in outs for ps in out["pairs"].values() for p in ps)
+    needed = size * (size - 1) * (FPS + 50)  # frames and audio packets per second to deliver
+    served = bool(video) and min(video) >= SERVED_FPS and audio_gaps == 0 and not ended_in_window
+    rtcp_received = sum(o["rtcp_received"] for o in outs)
+    rtcp_lost = sum(o["rtcp_lost"] for o in outs)
     return {
         "size": size,
         "mode": mode,
-        "server_cpu_pct": cpu,
-        "cpu_per_participant": cpu / size,
-        "clients_cpu_pct": ccpu,
-        "load": load0,
-        **out,
+        "seconds": elapsed,
+        "setup_seconds": setup,
+        "peers_ended_before_window_end": [c["reason"] for c in ended_in_window],
+        "participants_not_connected": sum(o["not_connected"] for o in outs),
+        "participants_consent_expired": sum(o["consent_expired"] for o in outs),
+        "client_processes": len(clients),
+        "socket_buffer": socket_buffer,
+        "served": served,
+        "video_fps_min": min(video, default=0.0),
+        "video_fps_p5": _percentile(video, 5),
+        "video_fps_median": statistics.median(video) if video else 0.0,
+        "receivers_below_served": sum(1 for m in per_receiver_min if m < SERVED_FPS),
+        "audio_pps_min": min(audio_pps, default=0.0),
+        "audio_lost_pct": 100 * audio_lost / audio_sent if audio_sent else 0.0,
+        "audio_gaps": audio_gaps,
+        "audio_max_pause_ms": 1000 * max_pause,
+        "server_cpu_pct": 100 * (s1 - s0) / elapsed,
+        "server_loop_thread_pct": 100 * (l1 - l0) / elapsed,
+        "cpu_per_participant_pct": 100 * (s1 - s0) / elapsed / size,
+        "clients_cpu_pct": 100 * (c1 - c0) / elapsed,
+        "server_loop_runqueue_wait_pct": 100 * (w1 - w0) / elapsed,
+        "clients_runqueue_wait_pct": 100
+        * sum(b - a for a, b in zip(cw0, cw1, strict=True))
+        / elapsed,
+        "delivered_per_s": delivered / elapsed,
+        "needed_per_s": needed,
+        # what one delivered frame (video frame or audio packet, at one receiver) cost the
+        # server: with a backlog the server is always busy, so this holds under load too
+        "server_us_per_delivered": 1e6 * (s1 - s0) / delivered if delivered else 0.0,
+        # the cores the server would need to deliver everything at that cost
+        "server_cores_needed": (s1 - s0) / delivered * needed if delivered else 0.0,
+        "server_udp_drops": _new_drops(sdrop0, sdrop1),
+        "clients_udp_drops": _new_drops(cdrop0, cdrop1),
+        "udp_drops_before_window": sum(sdrop0.values()) + sum(cdrop0.values()),
+        "machine_udp_rcvbuf_errors": snmp1.get("RcvbufErrors", 0) - snmp0.get("RcvbufErrors", 0),
+        "machine_udp_sndbuf_errors": snmp1.get("SndbufErrors", 0) - snmp0.get("SndbufErrors", 0),
+        "rtcp_packets_received": rtcp_received,
+        "rtcp_packets_lost": rtcp_lost,
+        "load_before": load_before,
+        "load_after": load_after,
+        "profile": str(profile) if profile else None,
     }
 
 
+# -- the table -------------------------------------------------------------------------------
+
+
+HEADER = (
+    " N  mode      served  fps min   p5  med  <15  audio pps  lost%  gaps  pause ms | "
+    "server CPU  loop  /partic. waited µs/fr needs | clients CPU waited | "
+    "UDP drops srv/cli  RTCP lost/recvd"
+)
+
+
+def row(r: dict[str, Any]) -> str:
+    if "error" in r:
+        return f"{r['size']:2d}  {r['mode']:8s}  NO    collapsed: {r['error']}"
+    ended = r["peers_ended_before_window_end"]
+    note = f"  {len(ended)} peers ended ({', '.join(sorted(set(ended)))})" if ended else ""
+    if r.get("participants_consent_expired"):
+        note += f", ICE consent expired on {r['participants_consent_expired']}"
+    return note.join(
+        (
+            f"{r['size']:2d}  {r['mode']:8s}  {'yes' if r['served'] else 'NO ':3s}   "
+            f"{r['video_fps_min']:5.1f} {r['video_fps_p5']:5.1f} {r['video_fps_median']:4.1f} "
+            f"{r['receivers_below_served']:4d}   {r['audio_pps_min']:6.1f}  "
+            f"{r['audio_lost_pct']:5.1f} {r['audio_gaps']:5d} {r['audio_max_pause_ms']:8.0f} | "
+            f"{r['server_cpu_pct']:8.1f}% {r['server_loop_thread_pct']:4.0f}% "
+            f"{r['cpu_per_participant_pct']:6.1f}% {r['server_loop_runqueue_wait_pct']:5.0f}% "
+            f"{r['server_us_per_delivered']:5.0f} {r['server_cores_needed']:4.2f} | "
+            f"{r['clients_cpu_pct']:9.1f}% {r['clients_runqueue_wait_pct']:5.0f}% | "
+            f"{r['server_udp_drops']:8d}/{r['clients_udp_drops']:<8d} "
+            f"{r['rtcp_packets_lost']:6d}/{r['rtcp_packets_received']}",
+            "",
+        )
+    )
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="2,4", help="room sizes, comma-separated")
-    parser.add_argument("--seconds", type=float, default=8.0)
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--sizes", default="4,8,12,16", help="room sizes, comma-separated")
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured window per run")
+    parser.add_argument("--warmup", type=float, default=4.0, help="seconds before measuring")
     parser.add_argument("--mode", choices=["forward", "reencode", "both"], default="both")
+    parser.add_argument("--per-process", type=int, default=4, help="participants per process")
+    parser.add_argument(
+        "--socket-buffer",
+        type=int,
+        default=None,
+        help="SO_RCVBUF of every ICE socket, bytes (default: the media server's, 4 MiB; "
+        "aioice's own is 262144)",
+    )
+    parser.add_argument("--profile", action="store_true", help="py-spy the server (forward)")
+    parser.add_argument("--out", default=None, help="result file stem (default: timestamped)")
     args = parser.parse_args()
     modes = ["forward", "reencode"] if args.mode == "both" else [args.mode]
-    print(f"cores: {os.cpu_count()}, {WIDTH}x{HEIGHT} VP8 at {FPS} fps, {args.seconds:g} s per run")
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    stem = RESULTS / (args.out or f"video_room-{stamp}")
+    lines = [
+        f"bench/video_room.py {' '.join(sys.argv[1:])}",
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
+        f"{WIDTH}x{HEIGHT} VP8 {FPS} fps + Opus 50 pps per publisher, "
+        f"{args.per_process} participants per process, {args.seconds:g} s measured",
+        f"load before: {uptime()}",
+        HEADER,
+    ]
+    print("\n".join(lines), flush=True)
+    results: list[dict[str, Any]] = []
     for size in (int(s) for s in args.sizes.split(",")):
         by_mode = {}
         for mode in modes:
-            r = run(size, args.seconds, mode)
-            by_mode[mode] = r
-            print(
-                f"N={size:3d} {mode:8s} server CPU {r['server_cpu_pct']:6.1f}% "
-                f"({r['cpu_per_participant']:5.1f}%/participant) "
-                f"video fps min {r['video_fps_min']:5.1f} mean {r['video_fps_mean']:5.1f} "
-                f"audio pps min {r['audio_pps_min']:5.1f} | participants' CPU "
-                f"{r['clients_cpu_pct']:5.1f}%, machine load {r['load']:.1f}",
-                flush=True,
+            profile = None
+            if args.profile and mode == "forward":
+                profile = stem.parent / f"{stem.name}-profile-{size}.svg"
+            r = run(
+                size,
+                args.seconds,
+                mode,
+                args.per_process,
+                args.warmup,
+                args.socket_buffer,
+                profile,
             )
-        if len(by_mode) == 2 and by_mode["forward"]["server_cpu_pct"] > 0:
-            ratio = by_mode["reencode"]["server_cpu_pct"] / by_mode["forward"]["server_cpu_pct"]
-            print(f"N={size:3d} re-encoding / forwarding CPU: {ratio:.1f}×", flush=True)
+            results.append(r)
+            by_mode[mode] = r
+            lines.append(row(r))
+            print(
+                lines[-1], f"  (load {r['load_before'].split('average:')[-1].strip()})", flush=True
+            )
+        if (
+            len(by_mode) == 2
+            and by_mode["forward"].get("server_cpu_pct", 0) > 0
+            and by_mode["reencode"].get("server_cpu_pct", 0) > 0
+        ):
+            ratio = (
+                by_mode["reencode"].get("server_cpu_pct", 0) / by_mode["forward"]["server_cpu_pct"]
+            )
+            note = "" if by_mode["reencode"]["served"] else " (re-encoding did not serve the room)"
+            lines.append(f"N={size}: re-encoding / forwarding server CPU = {ratio:.1f}×{note}")
+            print(lines[-1], flush=True)
+    lines.append(f"load after: {uptime()}")
+    print(lines[-1], flush=True)
+    RESULTS.mkdir(exist_ok=True)
+    stem.with_suffix(".json").write_text(
+        json.dumps({"argv": sys.argv[1:], "results": results}, indent=2, ensure_ascii=False)
+    )
+    stem.with_suffix(".txt").write_text("\n".join(lines) + "\n")
+    print(f"saved {stem}.json and .txt", flush=True)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from realtime.video import ice
+from realtime.video.server import _ice_transports
 from tests.factories.people import PASSWORD
 from tests.factories.tenants import db_id
 from tests.factories.video import join, make_video_world, renegotiate, until
@@ -32,6 +34,10 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # loopback only: Chromium gathers no loopback candidate unless told to, and offers its
+    # eth0 address as a plain IP (not an mDNS name) so the server can refuse it
+    "--allow-loopback-in-peer-connection",
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
 ]
 
 
@@ -70,12 +76,53 @@ async def frames_decoded(page: Any) -> int:
     )
 
 
+async def candidate_pairs(page: Any) -> list[dict[str, Any]]:
+    """The candidate pairs the page's peer connection uses (each transport's selected
+    pair, and any nominated pair that succeeded), with both ends' addresses."""
+    return await page.evaluate(
+        """async () => {
+          const pc = window.yishiMeet && window.yishiMeet.pc;
+          if (!pc) return [];
+          const stats = await pc.getStats();
+          const byId = new Map();
+          stats.forEach((s) => byId.set(s.id, s));
+          const used = new Set();
+          stats.forEach((s) => {
+            if (s.type === "transport" && s.selectedCandidatePairId)
+              used.add(s.selectedCandidatePairId);
+            if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded")
+              used.add(s.id);
+          });
+          const end = (id) => {
+            const c = byId.get(id) || {};
+            return c.address || c.ip || null;
+          };
+          return [...used].map((id) => {
+            const p = byId.get(id);
+            return { local: end(p.localCandidateId), remote: end(p.remoteCandidateId) };
+          });
+        }"""
+    )
+
+
+def nominated_hosts(pc: Any) -> list[tuple[str, str]]:
+    """The (local, remote) hosts of an aiortc peer's nominated ICE pairs (aioice's
+    Connection._nominated, behind aiortc's RTCIceTransport._connection)."""
+    return [
+        (pair.local_candidate.host, pair.remote_candidate.host)
+        for conn in (t._connection for t in _ice_transports(pc))
+        for pair in conn._nominated.values()
+    ]
+
+
 async def test_a_browser_and_a_python_client_see_each_other_and_the_page_votes(
-    server, gql, owner_db
+    server, gql, owner_db, monkeypatch
 ):
     executable = chromium()
     from playwright.async_api import async_playwright
 
+    # the media server refuses remote candidates off loopback (Chromium also offers eth0)
+    monkeypatch.setattr(server.services.video, "remote_networks", ice.networks(["127.0.0.0/8"]))
     w = await make_video_world(server, gql)
     poll = (
         await gql.data(
@@ -121,6 +168,15 @@ async def test_a_browser_and_a_python_client_see_each_other_and_the_page_votes(
             again = await renegotiate(gql, w.room, python, w.host.token)
             assert [s["userId"] for s in again["slots"] if s["kind"] == "video"] == [w.speaker.gid]
             await until(lambda: python.frames_of("video") >= 10, "the browser's video", 30)
+
+            # every candidate pair in use is on loopback, in the page and in the server
+            pairs = await candidate_pairs(page)
+            assert pairs and all(
+                p == {"local": "127.0.0.1", "remote": "127.0.0.1"} for p in pairs
+            ), pairs
+            speaker_peer = server.services.video.peer_of(w.county.id, w.speaker.user_id)
+            used = nominated_hosts(speaker_peer.pc) + nominated_hosts(python.pc)
+            assert used and set(used) == {("127.0.0.1", "127.0.0.1")}, used
 
             # a vote in the page reaches the Python client's subscription
             await page.click(f'.poll[data-poll="{poll}"] button[data-choice="0"]')

@@ -14,7 +14,7 @@ from aiortc import rtcrtpreceiver
 from realtime.video import passthrough
 from realtime.video.passthrough import PINNED_AIORTC, EncodedFrame, is_keyframe, vp8_size
 from tests.factories.tenants import db_id
-from tests.factories.video import join, make_video_world, until
+from tests.factories.video import LEAVE, join, make_video_world, until
 from tests.video_client import VideoClient
 
 
@@ -73,6 +73,45 @@ async def test_the_server_forwards_encoded_frames_and_never_decodes(server, gql,
         for t in viewer.pc.getTransceivers()
         if t.receiver.track is not None
     )
+
+
+async def test_encoded_frames_are_handed_over_on_the_event_loop_without_a_thread(
+    server, gql, clients
+):
+    """A marked receiver's decoder thread ends at once: its frames reach the track on
+    the event loop (one thread per received track, and a thread handoff per frame, was
+    the media server's largest cost; docs/video.md "Performance")."""
+    w = await make_video_world(server, gql)
+    speaker = VideoClient(publish=True)
+    viewer = VideoClient(publish=False, slots=1)
+    clients += [speaker, viewer]
+    await join(gql, w.room, speaker, w.speaker.token)
+    await join(gql, w.room, viewer, w.viewer.token)
+    await until(lambda: viewer.frames_of("video") >= 5, "frames at the viewer")
+
+    peer = server.services.video.peer_of(w.county.id, w.speaker.user_id)
+    publications = {p.kind: p for p in peer.publications}
+    assert set(publications) == {"audio", "video"}
+    for publication in publications.values():
+        # RTCRtpReceiver.__decoder_thread (aiortc PINNED_AIORTC)
+        thread = publication.receiver._RTCRtpReceiver__decoder_thread
+        assert thread is not None and not thread.is_alive()
+    # the frames keep coming, so they did not go through that thread
+    before = {k: p.frames for k, p in publications.items()}
+    await until(
+        lambda: all(p.frames >= before[k] + 5 for k, p in publications.items()),
+        "more frames read by both publications",
+    )
+    # the viewer's own receivers (unmarked) still decode on their threads
+    decoding = [
+        t.receiver._RTCRtpReceiver__decoder_thread
+        for t in viewer.pc.getTransceivers()
+        if t.receiver.track is not None
+    ]
+    assert decoding and all(t is not None and t.is_alive() for t in decoding)
+    # and a publication stops cleanly: its track ends, nothing waits on a thread
+    await gql.data(LEAVE, {"r": w.room}, token=w.speaker.token)
+    await until(lambda: all(p.done for p in publications.values()), "the publications' end")
 
 
 async def test_a_receivers_keyframe_request_reaches_the_publisher_rate_limited(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -84,9 +85,13 @@ class Settings(BaseSettings):
     # addresses the media server offers as ICE host candidates (no STUN, no TURN: county
     # intranets; list the server's intranet address in production), how long a peer whose
     # connection dropped is kept before it is closed, and the fewest seconds between two
-    # keyframe requests forwarded to a publisher.
+    # keyframe requests forwarded to a publisher. The UDP receive buffer of each ICE
+    # socket (the kernel caps it at net.core.rmem_max) and the networks remote candidates
+    # may come from (empty: any; realtime/video/ice.py).
     video_storage_dir: Path = Path(".yishi/video")
     video_ice_addresses: list[str] = ["127.0.0.1"]
+    video_socket_buffer_bytes: int = Field(default=4 * 1024 * 1024, ge=65536, le=1 << 28)
+    video_ice_remote_networks: list[str] = []
     video_disconnect_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     video_keyframe_interval_seconds: float = Field(default=0.5, ge=0, le=10)
     record_tsa_url: str | None = None
@@ -187,6 +192,16 @@ class Settings(BaseSettings):
             ("postgresql://", "postgresql+asyncpg://", "postgres://")
         ):
             raise ValueError("must be a postgresql:// URL")
+        return value
+
+    @field_validator("video_ice_remote_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for network in value:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"{network!r} is not an IP network (e.g. 10.0.0.0/8)") from exc
         return value
 
     @field_validator("record_tsa_url")

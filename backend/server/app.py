@@ -355,6 +355,8 @@ def create_app(
             storage_dir=settings.video_storage_dir,
             disconnect_timeout=settings.video_disconnect_timeout_seconds,
             keyframe_interval=settings.video_keyframe_interval_seconds,
+            socket_buffer=settings.video_socket_buffer_bytes,
+            remote_networks=settings.video_ice_remote_networks,
             on_closed=services.video_channel.on_closed,
             on_message=services.video_channel.on_message,
         )

@@ -1,21 +1,28 @@
 """The hook that lets aiortc forward media without decoding it (pinned aiortc version).
 
 aiortc's `RTCRtpReceiver` has no encoded-frame API: each complete frame the jitter buffer
-assembles is put on a queue read by a thread running `aiortc.rtcrtpreceiver.decoder_worker`,
-which decodes it and puts the decoded frame on the remote track's queue. `install()`
-replaces that module function with `_worker`, which does the same for every receiver
-except those whose track was marked with `mark_passthrough` (the media server marks the
-tracks of its own peers): for them it puts an `EncodedFrame` (codec, depayloaded bytes,
-RTP timestamp mapped to start at 0, keyframe or not) on the track's queue instead, so the
-track's `recv()` returns encoded frames, and nothing is decoded.
+assembles is put on a `queue.Queue` read by a thread running
+`aiortc.rtcrtpreceiver.decoder_worker`, which decodes it and puts the decoded frame on the
+remote track's queue. For the receivers of the media server's own peers (and the bench's
+synthetic participants) nothing is to be decoded, so `mark_passthrough(track, receiver)`,
+called in the peer's "track" handler (before the receiver starts), replaces that queue's
+`put` with one that builds an `EncodedFrame` (codec, depayloaded bytes, RTP timestamp
+mapped to start at 0, keyframe or not) and puts it on the track's queue at once, on the
+event loop that received the packet: the track's `recv()` returns encoded frames.
+`install()` replaces the module function with `_worker`, which decodes as aiortc's does for
+every other receiver and ends at once for a marked one (its frames never pass a thread).
 
-`receive()` looks the worker up by name when the receiver starts (after the "track" event,
-where the server marks the track), so a receiver started before `install()` decodes as
-before. The hook depends on these internals of aiortc `PINNED_AIORTC`: the function name
-and signature `decoder_worker(loop, input_q, output_q, decode_error)`, the
-`(codec, JitterFrame)` tasks and `None` to stop, and `RemoteStreamTrack._queue` being the
-`output_q`. `install()` refuses another version (`tests/test_video_forwarding.py` checks
-the hook end to end).
+Why not the thread: handing each frame to a thread and back (`Queue.put`, a thread woken,
+`run_coroutine_threadsafe`, the loop woken through its self-pipe) cost the media server
+about 30 % of its event loop at 8 participants (py-spy, docs/video.md "Performance"), and
+one thread per received track makes N × (N − 1) threads in a room's receivers.
+
+The hook depends on these internals of aiortc `PINNED_AIORTC`: the function name and
+signature `decoder_worker(loop, input_q, output_q, decode_error)`, the receiver's queue
+`RTCRtpReceiver.__decoder_queue` and its `(codec, JitterFrame)` tasks (the timestamp
+already mapped) and `None` to stop, put from the event loop in `_handle_rtp_packet` and
+`__stop_decoder`, and `RemoteStreamTrack._queue` being the `output_q`. `install()` refuses
+another version (`tests/test_video_forwarding.py` checks the hook end to end).
 """
 
 from __future__ import annotations
@@ -85,23 +92,9 @@ def _worker(
     output_q: Any,
     decode_error: threading.Event,
 ) -> None:
-    if not getattr(output_q, _MARK, False):
-        _original_worker(loop, input_q, output_q, decode_error)
-        return
-    while True:
-        task = input_q.get()
-        if task is None:
-            asyncio.run_coroutine_threadsafe(output_q.put(None), loop)
-            break
-        codec, jitter_frame = task
-        frame = EncodedFrame(
-            mime_type=codec.mimeType,
-            clock_rate=codec.clockRate,
-            data=jitter_frame.data,
-            timestamp=jitter_frame.timestamp,
-            keyframe=is_keyframe(codec.mimeType, jitter_frame.data),
-        )
-        asyncio.run_coroutine_threadsafe(output_q.put(frame), loop)
+    if getattr(output_q, _MARK, False):
+        return  # its frames go straight to the track (mark_passthrough): no thread needed
+    _original_worker(loop, input_q, output_q, decode_error)
 
 
 def install() -> None:
@@ -114,7 +107,30 @@ def install() -> None:
     rtcrtpreceiver.decoder_worker = _worker  # the documented hook
 
 
-def mark_passthrough(track: Any) -> None:
-    """Make a remote track of the server's own peers yield `EncodedFrame`s, not decoded
-    frames. Call it in the peer's "track" handler (before its receiver starts)."""
-    setattr(track._queue, _MARK, True)
+def mark_passthrough(track: Any, receiver: Any) -> None:
+    """Make a remote track yield `EncodedFrame`s, not decoded frames, handed over on the
+    event loop. Call it in the peer's "track" handler, with the track's receiver (before
+    the receiver starts)."""
+    output_q: asyncio.Queue[Any] = track._queue
+    setattr(output_q, _MARK, True)
+    # RTCRtpReceiver.__decoder_queue (aiortc PINNED_AIORTC): what the jitter buffer fills
+    input_q: queue.Queue[Any] = receiver._RTCRtpReceiver__decoder_queue
+    real_put = input_q.put
+
+    def put(task: Any, block: bool = True, timeout: float | None = None) -> None:
+        if task is None:  # the receiver stops: end the track (and any thread still waiting)
+            output_q.put_nowait(None)
+            real_put(None)
+            return
+        codec, jitter_frame = task
+        output_q.put_nowait(
+            EncodedFrame(
+                mime_type=codec.mimeType,
+                clock_rate=codec.clockRate,
+                data=jitter_frame.data,
+                timestamp=jitter_frame.timestamp,
+                keyframe=is_keyframe(codec.mimeType, jitter_frame.data),
+            )
+        )
+
+    input_q.put = put  # type: ignore[method-assign,assignment]

@@ -26,7 +26,7 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,11 +151,16 @@ class VideoServer:
         storage_dir: Path,
         disconnect_timeout: float = 10.0,
         keyframe_interval: float = 0.5,
+        socket_buffer: int = ice.DEFAULT_SOCKET_BUFFER,
+        remote_networks: Sequence[str] = (),
         on_closed: OnClosed | None = None,
         on_message: OnMessage | None = None,
     ) -> None:
         passthrough.install()
         ice.use_host_addresses(ice_addresses)
+        ice.use_socket_buffer(socket_buffer)
+        #: Remote candidates only from these networks (empty: any); a list to change in tests.
+        self.remote_networks = ice.networks(remote_networks)
         self.storage_dir = storage_dir
         self.disconnect_timeout = disconnect_timeout
         self.keyframe_interval = keyframe_interval
@@ -225,10 +230,16 @@ class VideoServer:
 
     async def _answer(self, peer: Peer, sdp: str) -> Answer:
         pc = peer.pc
+        allow = self.remote_networks
         try:
-            await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
+            await pc.setRemoteDescription(
+                RTCSessionDescription(sdp=ice.filter_offer(sdp, allow), type="offer")
+            )
         except Exception as exc:
             raise InvalidOffer(f"rejected: {exc!r}"[:200]) from exc
+        for transport in _ice_transports(pc):
+            # aiortc's RTCIceTransport._connection (PINNED_AIORTC): its aioice Connection
+            ice.restrict_remote(transport._connection, allow)
         self._fill_slots(peer)
         await pc.setLocalDescription(await pc.createAnswer())  # gathers candidates first
         slots = [
@@ -284,8 +295,8 @@ class VideoServer:
 
         @pc.on("track")
         def on_track(track: Any) -> None:
-            passthrough.mark_passthrough(track)  # the server never decodes what it relays
             receiver = next(t.receiver for t in pc.getTransceivers() if t.receiver.track is track)
+            passthrough.mark_passthrough(track, receiver)  # the server never decodes it
             self._order += 1
             publication = Publication(
                 user_id=peer.info.user_id,
@@ -469,6 +480,18 @@ class VideoServer:
         self.rooms.clear()
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def _ice_transports(pc: RTCPeerConnection) -> list[Any]:
+    transports = {
+        id(t.sender.transport.transport): t.sender.transport.transport
+        for t in pc.getTransceivers()
+        if t.sender.transport is not None
+    }
+    sctp = pc.sctp
+    if sctp is not None:
+        transports[id(sctp.transport.transport)] = sctp.transport.transport
+    return list(transports.values())
 
 
 def _digest(path: Path) -> tuple[str, int]:
