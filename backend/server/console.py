@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -55,7 +56,10 @@ class HashedAssets(StaticFiles):
     the index: a stale page asking for an old chunk must fail visibly, not parse HTML)."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
-        response = await super().get_response(path, scope)
+        try:
+            response = await super().get_response(path, scope)
+        except HTTPException as exc:  # StaticFiles raises its 404 (and 405)
+            return _secure(PlainTextResponse("未找到", status_code=exc.status_code), NO_CACHE)
         return _secure(response, IMMUTABLE if response.status_code == 200 else NO_CACHE)
 
 

@@ -43,13 +43,36 @@ export function uid(prefix: string): string {
   return `${prefix}-${nextId}`;
 }
 
-/** `2026-12-01T09:15:00+08:00` as the county reads it: 2026-12-01 09:15. */
+// Times and dates are the county's (its IANA zone, from the API), whatever the browser's zone.
+let zone = "Asia/Shanghai";
+export function setZone(timezone: string): void {
+  zone = timezone;
+}
+
+function parts(d: Date, time: boolean): Record<string, string> {
+  const format = new Intl.DateTimeFormat("en-CA", {
+    timeZone: zone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    ...(time ? { hour: "2-digit", minute: "2-digit", hourCycle: "h23" } : {}),
+  });
+  return Object.fromEntries(format.formatToParts(d).map((p) => [p.type, p.value]));
+}
+
+/** `2026-12-01T01:15:00+00:00` as the county reads it: 2026-12-01 09:15. */
 export function when(iso: string | null | undefined): string {
   if (!iso) return "—";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const p = parts(d, true);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** The county's date of a moment (today by default), YYYY-MM-DD. */
+export function countyDate(d: Date = new Date()): string {
+  const p = parts(d, false);
+  return `${p.year}-${p.month}-${p.day}`;
 }
 
 /** The row id behind a global id (base64 of `Type:id`), to match ids inside event payloads. */

@@ -1,13 +1,14 @@
 // Who is signed in, and the units they work for (their staff or admin grants; a
 // county-wide grant means the county office, whose inbox is the county's root unit).
 import { query } from "./api";
+import { setZone } from "./dom";
 import { graphql } from "./gql";
 
 const VIEWER = graphql(`
   query ConsoleViewer {
     viewer {
       user { id displayName memberships { role orgUnit { id name kind } } }
-      county { name slug }
+      county { name slug timezone }
     }
     orgUnits(kinds: [COUNTY], first: 1) { edges { node { id name kind } } }
   }
@@ -64,6 +65,7 @@ export async function loadViewer(): Promise<Viewer> {
     if (unit && !units.some((u) => u.id === unit.id)) units.push({ id: unit.id, name: unit.name, kind: unit.kind });
   }
   if (!units.length) throw new Error("此账号没有承办单位或县级管理员权限，不能使用工作台");
+  setZone(data.viewer.county.timezone);
   const remembered = sessionStorage.getItem(UNIT_KEY);
   viewer = {
     userId: user.id,

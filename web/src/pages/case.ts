@@ -403,24 +403,30 @@ export const casePage: Page = async (main, params) => {
     );
   }
 
+  /** The history from the log, after `from`; returns where it ends. */
+  async function readHistory(stream: string, from: number): Promise<number> {
+    let after = from;
+    for (;;) {
+      const page = (await query(HISTORY, { stream, after })).streamEventPage;
+      page.events.forEach(addEvent);
+      after = page.nextAfter;
+      if (!page.hasMore) return after;
+    }
+  }
+
   await reload();
   if (!current) return;
   const stream = (current as CaseNode).stream;
-  let after = 0;
-  for (;;) {
-    const page = (await query(HISTORY, { stream, after })).streamEventPage;
-    page.events.forEach(addEvent);
-    after = page.nextAfter;
-    if (!page.hasMore) break;
-  }
+  const after = await readHistory(stream, 0);
   return live(
     EVENTS,
     { stream, after },
     (d) => d.events.seq,
     (d) => {
       if (d.events.type === "stream.resync") {
+        // too far behind to replay: read the history again from the log
         history.replaceChildren();
-        void reload();
+        void readHistory(stream, 0).then(reload);
         return;
       }
       addEvent(d.events);

@@ -7,7 +7,7 @@ import { GridComponent, LegendComponent, TooltipComponent } from "echarts/compon
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { freshSession, query } from "../api";
-import { fill, h } from "../dom";
+import { countyDate, fill, h } from "../dom";
 import { field, form, input, select } from "../forms";
 import { graphql } from "../gql";
 import type { CaseBoardQuery } from "../gql/graphql";
@@ -42,14 +42,15 @@ const GROUPS: [string, string][] = [
 ];
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${v.toFixed(1)}%`);
-const iso = (d: Date) => d.toISOString().slice(0, 10);
 
 export const statsPage: Page = (main) => {
-  const today = new Date();
-  const from = input({ type: "date", value: iso(new Date(today.getFullYear(), today.getMonth() - 5, 1)) });
-  const to = input({ type: "date", value: iso(today) });
+  const today = countyDate(); // the county's today, not the browser's
+  const [year, monthOfYear] = today.split("-").map(Number);
+  const start = new Date(Date.UTC(year, monthOfYear - 1 - 5, 1)).toISOString().slice(0, 10);
+  const from = input({ type: "date", value: start }); // the first day, five months back
+  const to = input({ type: "date", value: today });
   const groupBy = select(GROUPS);
-  const month = input({ type: "month", value: iso(today).slice(0, 7) });
+  const month = input({ type: "month", value: today.slice(0, 7) });
   const results = h("div", { id: "stats-results" });
   const charts: echarts.ECharts[] = [];
   const f = form({
@@ -69,7 +70,7 @@ export const statsPage: Page = (main) => {
       const data = await query(STATISTICS, {
         period: { from: from.value, to: to.value },
         groupBy: groupBy.value as "UNIT",
-        month: `${month.value || iso(today).slice(0, 7)}-01`,
+        month: `${month.value || today.slice(0, 7)}-01`,
       });
       show(data);
       return [];
@@ -82,7 +83,7 @@ export const statsPage: Page = (main) => {
     const section = h("section", { class: "card chart-card" }, h("h2", {}, title), box, h("p", { class: "hint" }, caption));
     queueMicrotask(() => {
       const c = echarts.init(box, undefined, { renderer: "canvas" });
-      c.setOption(option);
+      c.setOption({ textStyle: { fontSize: 14 }, ...option }); // large enough to read
       charts.push(c);
     });
     return section;
@@ -188,7 +189,9 @@ export const statsPage: Page = (main) => {
         },
         `合计响应率 ${pct(t.responseRate)}，解决率 ${pct(t.resolutionRate)}，满意率 ${pct(t.satisfactionRate)}`,
       ),
-      chart(
+      t.satisfied + t.basicallySatisfied + t.dissatisfied === 0
+        ? h("section", { class: "card chart-card" }, h("h2", {}, "群众评价"), h("p", { class: "muted" }, "本期尚无群众评价"))
+        : chart(
         "群众评价",
         "chart-satisfaction",
         {
