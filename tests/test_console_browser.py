@@ -22,7 +22,7 @@ from backend.people.models import Role
 from tests.browser import FLAGS, artefacts, chromium
 from tests.cases_world import make_world
 from tests.conftest import free_port
-from tests.factories.cases import CLASSIFY, RATE, act, online, raise_case
+from tests.factories.cases import CLASSIFY, RATE, REPLY, act, online, raise_case
 from tests.factories.people import PASSWORD, make_user
 from tests.realtime_client import STREAM_EVENTS
 
@@ -301,11 +301,39 @@ async def test_a_case_from_intake_to_rating_across_two_units_in_the_console(
     assert state == "CLOSED"
 
 
-async def test_the_statistics_board_draws_its_charts_and_downloads_the_xlsx(server, gql, tmp_path):
+async def test_the_statistics_board_draws_its_charts_downloads_the_xlsx_and_signs_out(
+    server, gql, tmp_path
+):
     shots = artefacts(tmp_path, "console")
     w = await make_world(server)
-    await raise_case(gql, w.citizen.token, online())
+    # given: one case answered by the county office and rated 满意, one still open
+    answered = (await raise_case(gql, w.citizen.token, online()))["case"]
+    await raise_case(gql, w.other_citizen.token, online("垃圾清运不及时", "小区垃圾三天没人清运。"))
+    await act(
+        gql,
+        REPLY,
+        {"c": answered["id"], "k": "RESULT", "b": "路灯已修复。", "a": None},
+        w.admin.token,
+    )
+    await act(gql, RATE, {"c": answered["id"], "s": "SATISFIED", "t": None}, w.citizen.token)
+    wrong = """mutation($p: String!) { login(input: {phone: $p, password: "not-the-password"}) {
+      errors { field message } } }"""
+    (expected,) = (await gql.data(wrong, {"p": w.admin.phone}, tenant=w.county.slug))["login"][
+        "errors"
+    ]
     async with browser() as b:
+        # a refused sign-in shows the API's error where it belongs (its field, else the top)
+        ctx = await b.new_context()
+        refused = await ctx.new_page()
+        await refused.goto(f"{server.base_url}/console/?county={w.county.slug}")
+        await refused.fill("input[name=phone]", w.admin.phone)
+        await refused.fill("input[name=password]", "not-the-password")
+        await refused.click("form button[type=submit]")
+        where = f'[data-error-for="{expected["field"]}"]' if expected["field"] else "form > .error"
+        await refused.wait_for_selector(f"{where}:visible", timeout=TIMEOUT)
+        assert await refused.inner_text(where) == expected["message"]
+        await ctx.close()
+
         page = await sign_in(
             b, server.base_url, w.county.slug, w.admin.phone, accept_downloads=True
         )
@@ -318,9 +346,15 @@ async def test_the_statistics_board_draws_its_charts_and_downloads_the_xlsx(serv
             "chart-topics",
         ):
             await page.wait_for_selector(f"#{chart} canvas")
+        kpis = dict(
+            zip(
+                await page.eval_on_selector_all(".kpi-label", "els => els.map(e => e.textContent)"),
+                await page.eval_on_selector_all(".kpi-value", "els => els.map(e => e.textContent)"),
+                strict=True,
+            )
+        )
+        assert kpis["受理"] == "2" and kpis["办结率"] == "50.0%" and kpis["满意率"] == "100.0%"
         assert await page.inner_text(".figures tr.total th") == "合计"
-        received = await page.inner_text(".figures tr.total td >> nth=0")
-        assert received == "1"
         await page.screenshot(path=shots / "07-statistics.png", full_page=True)
         async with page.expect_download() as download:
             await page.click("#export-xlsx")
@@ -328,3 +362,16 @@ async def test_the_statistics_board_draws_its_charts_and_downloads_the_xlsx(serv
         await (await download.value).save_as(saved)
         assert saved.read_bytes()[:2] == b"PK"  # an .xlsx is a zip
         assert not [p for p in page.problems if "Content Security Policy" in p], page.problems
+
+        # signing out revokes the refresh token and forgets the session
+        session = await page.evaluate("JSON.parse(sessionStorage.getItem('yishi.console.session'))")
+        await page.click('button:text("退出")')
+        await page.wait_for_selector("input[name=phone]")
+        assert await page.evaluate("sessionStorage.getItem('yishi.console.session')") is None
+        again = await gql.data(
+            """mutation($r: String!) { refreshToken(refreshToken: $r) {
+              tokens { accessToken } errors { code } } }""",
+            {"r": session["refreshToken"]},
+            tenant=w.county.slug,
+        )
+        assert again["refreshToken"]["tokens"] is None

@@ -18,6 +18,25 @@ const REFRESH = graphql(`
   }
 `);
 
+const LOGOUT = graphql(`
+  mutation ConsoleLogout($refreshToken: String!) {
+    logout(refreshToken: $refreshToken) { errors { field code message } }
+  }
+`);
+
+/** Sign out: the refresh token is revoked (best effort: the session ends here whatever
+ * the answer), the socket closed and the session forgotten. */
+export async function signOut(): Promise<void> {
+  const session = loadSession();
+  closeSocket();
+  clearSession();
+  if (session) {
+    await post(session.county, session.accessToken, stringifyDocument(LOGOUT), {
+      refreshToken: session.refreshToken,
+    }).catch(() => {});
+  }
+}
+
 /** Raised when the session cannot be kept (refused refresh, another county's token). */
 export class SignedOut extends Error {}
 

@@ -1,7 +1,7 @@
 // The county staff console (工作台): sign-in, the shell (top bar, reconnect banner) and the
 // pages. docs/console.md says how it is built and served and how to add a page.
 import "./style.css";
-import { closeSocket, mutate, onConnection, openSocket, setSignInCounty, whenSignedOut } from "./api";
+import { closeSocket, mutate, onConnection, openSocket, setSignInCounty, signOut, whenSignedOut } from "./api";
 import { fill, h } from "./dom";
 import { field, form, input } from "./forms";
 import { graphql } from "./gql";
@@ -119,8 +119,8 @@ function shell(viewer: Viewer): HTMLElement {
           {
             type: "button",
             class: "secondary",
-            onclick: () => {
-              clearSession();
+            onclick: async () => {
+              await signOut();
               signInPage();
             },
           },

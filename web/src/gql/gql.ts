@@ -15,6 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": typeof types.RefreshTokenDocument,
+    "\n  mutation ConsoleLogout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken) { errors { field code message } }\n  }\n": typeof types.ConsoleLogoutDocument,
     "\n  mutation ConsoleLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": typeof types.ConsoleLoginDocument,
     "\n  query CaseDetail($id: ID!) {\n    node(id: $id) {\n      ... on Case {\n        id number title body kind channel state effectiveState isPrivate contactName contactPhone\n        receivedAt dueOn dueProvisional overdue bounceCount reopenCount satisfaction ratingText\n        closedAt adopted stream\n        accountableUnit { id name }\n        handler { id name }\n        placeUnit { id name }\n        assignments { id role state signDueAt signedAt returnedAt returnReason dueOn unit { id name } }\n        replies { id kind body createdAt unitId }\n      }\n    }\n  }\n": typeof types.CaseDetailDocument,
     "\n  query CaseHistory($stream: String!, $after: Int) {\n    streamEventPage(stream: $stream, after: $after, first: 100) {\n      events { seq type at payload }\n      nextAfter hasMore headSeq\n    }\n  }\n": typeof types.CaseHistoryDocument,
@@ -34,6 +35,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": types.RefreshTokenDocument,
+    "\n  mutation ConsoleLogout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken) { errors { field code message } }\n  }\n": types.ConsoleLogoutDocument,
     "\n  mutation ConsoleLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": types.ConsoleLoginDocument,
     "\n  query CaseDetail($id: ID!) {\n    node(id: $id) {\n      ... on Case {\n        id number title body kind channel state effectiveState isPrivate contactName contactPhone\n        receivedAt dueOn dueProvisional overdue bounceCount reopenCount satisfaction ratingText\n        closedAt adopted stream\n        accountableUnit { id name }\n        handler { id name }\n        placeUnit { id name }\n        assignments { id role state signDueAt signedAt returnedAt returnReason dueOn unit { id name } }\n        replies { id kind body createdAt unitId }\n      }\n    }\n  }\n": types.CaseDetailDocument,
     "\n  query CaseHistory($stream: String!, $after: Int) {\n    streamEventPage(stream: $stream, after: $after, first: 100) {\n      events { seq type at payload }\n      nextAfter hasMore headSeq\n    }\n  }\n": types.CaseHistoryDocument,
@@ -70,6 +72,10 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleLogout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken) { errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ConsoleLogout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken) { errors { field code message } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -160,6 +160,7 @@ export const inboxPage: Page = (main) => {
   }
   more.addEventListener("click", () => void load(true));
 
+  document.title = `待办 · ${viewer.unit.name} · 议事工作台`;
   fill(
     main,
     h("h1", {}, `${viewer.unit.name} · 待办`),

@@ -76,6 +76,7 @@ export const statsPage: Page = (main) => {
       return [];
     },
   });
+  document.title = "统计分析 · 议事工作台";
   fill(main, h("h1", {}, "统计分析"), f.element, results);
 
   function chart(title: string, id: string, option: echarts.EChartsCoreOption, caption: string): HTMLElement {
