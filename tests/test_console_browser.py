@@ -125,18 +125,24 @@ async def tab_to(page: Any, selector: str, limit: int = 60) -> dict[str, Any]:
     """Press Tab until `selector` has the focus; returns how its focus looks."""
     for _ in range(limit):
         await page.keyboard.press("Tab")
-        if await page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
-            return await page.evaluate(
-                """() => { const s = getComputedStyle(document.activeElement);
-                   return {outline: s.outlineStyle, width: s.outlineWidth, visible: document.activeElement.matches(':focus-visible')}; }"""
-            )
+        focus = await page.evaluate(
+            """s => { const e = document.activeElement;
+               if (!e || !e.matches(s)) return null;
+               const c = getComputedStyle(e);
+               return {outline: c.outlineStyle, width: c.outlineWidth, visible: e.matches(':focus-visible')}; }""",
+            selector,
+        )
+        if focus is not None:
+            return focus
     raise AssertionError(f"{selector} is not reachable with Tab")
 
 
 async def unlabelled_inputs(page: Any) -> list[str]:
     return await page.eval_on_selector_all(
         "input, select, textarea",
-        "els => els.filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.outerHTML)",
+        "els => els.filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => (e.closest('form')?.className ?? '') + ' ' + e.outerHTML + ' ' + document.querySelectorAll('label[for="
+        " + e.id + "
+        "]').length)",
     )
 
 
@@ -209,6 +215,9 @@ async def test_a_case_from_intake_to_rating_across_two_units_in_the_console(
             await a.click(".transfer-form button[type=submit]")
             await status_is(a, "已转办")
             await wait_history(a, "case.escalated")
+            assert "葛城街道 → 北街社区 · 理由：属北街社区辖区，请社区办理" in await a.inner_text(
+                "#history"
+            )
             await a.screenshot(path=shots / "02-township-case.png", full_page=True)
 
             # A's line is cut: the banner says so while B works
@@ -375,3 +384,52 @@ async def test_the_statistics_board_draws_its_charts_downloads_the_xlsx_and_sign
             tenant=w.county.slug,
         )
         assert again["refreshToken"]["tokens"] is None
+
+
+async def test_a_unit_sends_a_case_back_and_the_county_office_finds_it_among_the_returned(
+    server, gql, owner_db, tmp_path
+):
+    shots = artefacts(tmp_path, "console")
+    w = await make_world(server)
+    case = (await raise_case(gql, w.citizen.token, online("河道垃圾", "河道里垃圾很多。")))["case"]
+    case_url = f"/console/cases/{quote(case['id'], safe='')}"
+    async with browser() as b:
+        office = await sign_in(b, server.base_url, w.county.slug, w.admin.phone)
+        await office.click(f'a[href="{case_url}"]')
+        await office.select_option(".dispatch-form select[name=unitId]", w.unit(w.department))
+        await office.click(".dispatch-form button[type=submit]")
+        await status_is(office, "已派单")
+
+        dept = await sign_in(b, server.base_url, w.county.slug, w.department_staff.phone)
+        await open_tab(dept, "sign")
+        await dept.click(f'a[href="{case_url}"]')
+        # a return without a reason: the API's error under the reason, nothing written
+        await dept.click(".return-form button[type=submit]")
+        error = dept.locator('.return-form [data-error-for="reason"]')
+        await error.wait_for(state="visible")
+        assert await error.inner_text() == "退单理由不能为空"
+        assert (
+            await owner_db.fetchval(
+                "SELECT bounce_count FROM cases WHERE tenant_id = $1", w.county.id
+            )
+            == 0
+        )
+        await dept.fill(".return-form textarea[name=reason]", "河道保洁属水务部门职责")
+        await dept.click(".return-form button[type=submit]")
+        await status_is(dept, "已退单")
+        await wait_history(dept, "case.returned")
+        await dept.screenshot(path=shots / "08-department-returned.png", full_page=True)
+
+        # the county office's inbox has it under 退回, not under 新件; its page offers 重派
+        await office.goto(f"{server.base_url}/console/inbox")
+        await open_tab(office, "returned")
+        await office.wait_for_selector(f'a[href="{case_url}"]')
+        await open_tab(office, "new")
+        assert await office.locator(f'a[href="{case_url}"]').count() == 0
+        await open_tab(office, "returned")
+        await office.click(f'a[href="{case_url}"]')
+        await office.wait_for_selector('.dispatch-form h3:text("重派")')
+        await wait_history(office, "case.returned")
+        history = await office.inner_text("#history")
+        assert "派单 县住建委 · 主办" in history
+        assert "退单 县住建委 · 理由：河道保洁属水务部门职责" in history

@@ -74,14 +74,3 @@ export function countyDate(d: Date = new Date()): string {
   const p = parts(d, false);
   return `${p.year}-${p.month}-${p.day}`;
 }
-
-/** The row id behind a global id (base64 of `Type:id`), to match ids inside event payloads. */
-export function rowId(globalId: string): number | null {
-  try {
-    const [, id] = atob(globalId).split(":");
-    const n = Number(id);
-    return Number.isInteger(n) ? n : null;
-  } catch {
-    return null;
-  }
-}

@@ -3,7 +3,7 @@
 // actions: 派单/重派, 签收, 退单, 转办 (吹哨报到), 答复, 办结. Each action's form shows the
 // API's typed errors next to their fields.
 import { live, mutate, query } from "../api";
-import { fill, h, rowId, when } from "../dom";
+import { fill, h, when } from "../dom";
 import { field, form, select, textarea, type FieldError, type Form } from "../forms";
 import { graphql } from "../gql";
 import type { CaseDetailQuery, CaseEventsSubscription } from "../gql/graphql";
@@ -112,11 +112,32 @@ type StreamEvent = CaseEventsSubscription["events"];
 
 const OPEN = ["RECEIVED", "DISPATCHED", "IN_PROGRESS"];
 
-function describe(e: StreamEvent, unitName: (id: unknown) => string): string {
+const CREATES_ASSIGNMENT = new Set(["case.dispatched", "case.redispatched", "case.escalated"]);
+
+/** Unit names for the row ids in event payloads. Payloads carry row ids and the API shows
+ * opaque global ids, so names come from the case's assignments (oldest first): each
+ * dispatch, re-dispatch and escalation (but to the county office) made the next one. */
+function unitNames(events: StreamEvent[], assignments: CaseNode["assignments"]): (id: unknown) => string | null {
+  const names = new Map<number, string>();
+  let k = 0;
+  for (const e of events) {
+    const p = (e.payload ?? {}) as Record<string, unknown>;
+    if (!CREATES_ASSIGNMENT.has(e.type) || p.direction === "COUNTY") continue;
+    const a = assignments[k++];
+    const unit = Number(e.type === "case.escalated" ? p.toUnitId : p.unitId);
+    if (a?.unit && Number.isInteger(unit)) names.set(unit, a.unit.name);
+  }
+  return (id) => names.get(Number(id)) ?? null;
+}
+
+function describe(e: StreamEvent, unitName: (id: unknown) => string | null): string {
   const p = (e.payload ?? {}) as Record<string, unknown>;
   const parts: string[] = [];
-  if (p.unitId && e.type !== "case.replied") parts.push(unitName(p.unitId));
-  if (e.type === "case.escalated") parts.push(`${unitName(p.fromUnitId)} → ${unitName(p.toUnitId)}`);
+  const unit = e.type === "case.replied" ? null : unitName(p.unitId);
+  if (unit) parts.push(unit);
+  if (e.type === "case.escalated") {
+    parts.push(`${unitName(p.fromUnitId) ?? "本单位"} → ${p.direction === "COUNTY" ? "县级协调" : (unitName(p.toUnitId) ?? "—")}`);
+  }
   if (p.role) parts.push(label(ROLE, String(p.role)));
   if (p.kind && e.type === "case.replied") parts.push(label(REPLY_KIND, String(p.kind)));
   if (p.satisfaction) parts.push(label(SATISFACTION, String(p.satisfaction)));
@@ -133,18 +154,12 @@ function describe(e: StreamEvent, unitName: (id: unknown) => string): string {
 export const casePage: Page = async (main, params) => {
   const viewer = currentViewer()!;
   const caseId = params.id;
-  const units = new Map<number, string>();
-  const unitName = (id: unknown) => units.get(Number(id)) ?? `单位 ${id}`;
   const unitOptions: [string, string][] = [];
   try {
     const all = await query(UNITS, { parentId: null });
-    for (const { node } of all.orgUnits.edges) {
-      const n = rowId(node.id);
-      if (n !== null) units.set(n, node.name);
-      unitOptions.push([node.id, node.name]);
-    }
+    for (const { node } of all.orgUnits.edges) unitOptions.push([node.id, node.name]);
   } catch {
-    /* names fall back to ids */
+    /* the dispatch form then offers no unit: its error says to choose one */
   }
 
   const header = h("div", { class: "case-head" });
@@ -168,9 +183,13 @@ export const casePage: Page = async (main, params) => {
   );
 
   let current: CaseNode | null = null;
+  let actionsKey = ""; // what the action forms were built for
 
+  let reloads = 0;
   async function reload(): Promise<void> {
+    const mine = ++reloads;
     const data = await query(CASE, { id: caseId });
+    if (mine !== reloads) return; // a later reload is under way: its answer is the newer
     const node = data.node as CaseNode | null;
     if (!node || !("number" in node)) {
       fill(main, h("h1", {}, "事项不存在或无权查看"), h("a", { href: "/console/inbox" }, "返回待办"));
@@ -178,6 +197,7 @@ export const casePage: Page = async (main, params) => {
     }
     current = node;
     render(node);
+    renderHistory();
   }
 
   function done(message: string): (errors: readonly FieldError[]) => readonly FieldError[] {
@@ -244,7 +264,13 @@ export const casePage: Page = async (main, params) => {
           )
         : h("p", { class: "muted" }, "尚无答复"),
     );
-    fill(actions, h("h2", { id: "actions-title" }, "办理"), ...actionForms(c));
+    // The forms are rebuilt only when what may be done changes: a live event must not take
+    // the focus or the text someone is typing.
+    const key = JSON.stringify([c.state, c.accountableUnit?.id, c.bounceCount, c.assignments.map((a) => [a.id, a.state])]);
+    if (key !== actionsKey) {
+      actionsKey = key;
+      fill(actions, h("h2", { id: "actions-title" }, "办理"), ...actionForms(c));
+    }
   }
 
   function actionForms(c: CaseNode): HTMLElement[] {
@@ -388,17 +414,29 @@ export const casePage: Page = async (main, params) => {
     });
   }
 
+  const events: StreamEvent[] = [];
+
   function addEvent(e: StreamEvent): void {
-    if (history.querySelector(`[data-seq="${e.seq}"]`)) return;
-    history.append(
-      h(
-        "li",
-        { "data-seq": String(e.seq), "data-type": e.type },
-        h("time", { datetime: e.at }, when(e.at)),
-        " ",
-        h("strong", {}, label(EVENT, e.type)),
-        " ",
-        h("span", {}, describe(e, unitName)),
+    if (events.some((x) => x.seq === e.seq)) return;
+    events.push(e);
+    events.sort((x, y) => x.seq - y.seq);
+    renderHistory();
+  }
+
+  function renderHistory(): void {
+    const unitName = unitNames(events, current?.assignments ?? []);
+    fill(
+      history,
+      events.map((e) =>
+        h(
+          "li",
+          { "data-seq": String(e.seq), "data-type": e.type },
+          h("time", { datetime: e.at }, when(e.at)),
+          " ",
+          h("strong", {}, label(EVENT, e.type)),
+          " ",
+          h("span", {}, describe(e, unitName)),
+        ),
       ),
     );
   }
@@ -425,7 +463,7 @@ export const casePage: Page = async (main, params) => {
     (d) => {
       if (d.events.type === "stream.resync") {
         // too far behind to replay: read the history again from the log
-        history.replaceChildren();
+        events.splice(0);
         void readHistory(stream, 0).then(reload);
         return;
       }
