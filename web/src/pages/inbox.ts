@@ -154,8 +154,12 @@ export const inboxPage: Page = (main) => {
     cursor = data.cases.pageInfo.endCursor ?? null;
     more.hidden = !data.cases.pageInfo.hasNextPage;
     const cards = items.map((c) => caseCard(c, unit));
+    // a live refresh keeps the keyboard where it was (on the same case, if still listed)
+    const active = document.activeElement;
+    const focused = active && list.contains(active) ? active.getAttribute("href") : null;
     if (append) list.append(...cards);
     else fill(list, cards.length ? cards : h("li", { class: "empty" }, tab.empty));
+    if (focused) list.querySelector<HTMLElement>(`a[href="${CSS.escape(focused)}"]`)?.focus();
     list.setAttribute("data-loaded", tab.key);
   }
   more.addEventListener("click", () => void load(true));
