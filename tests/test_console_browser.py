@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -346,6 +347,12 @@ async def test_the_statistics_board_draws_its_charts_downloads_the_xlsx_and_sign
         page = await sign_in(
             b, server.base_url, w.county.slug, w.admin.phone, accept_downloads=True
         )
+        # an access token about to expire is refreshed (rotated) before the next request
+        before = await page.evaluate(
+            """() => { const s = JSON.parse(sessionStorage.getItem('yishi.console.session'));
+               s.accessTokenExpiresAt = new Date(Date.now() + 5000).toISOString();
+               sessionStorage.setItem('yishi.console.session', JSON.stringify(s)); return s; }"""
+        )
         await page.click('nav a:text("统计")')
         for chart in (
             "chart-rates",
@@ -374,6 +381,10 @@ async def test_the_statistics_board_draws_its_charts_downloads_the_xlsx_and_sign
 
         # signing out revokes the refresh token and forgets the session
         session = await page.evaluate("JSON.parse(sessionStorage.getItem('yishi.console.session'))")
+        assert session["refreshToken"] != before["refreshToken"]
+        # (the access token may read the same: a JWT of the same second and claims)
+        expires = [datetime.fromisoformat(x["accessTokenExpiresAt"]) for x in (before, session)]
+        assert expires[1] - expires[0] > timedelta(minutes=1)
         await page.click('button:text("退出")')
         await page.wait_for_selector("input[name=phone]")
         assert await page.evaluate("sessionStorage.getItem('yishi.console.session')") is None
