@@ -64,6 +64,7 @@ function signInPage(message?: string): void {
 }
 
 let stopBanner: (() => void) | null = null;
+let renderTopBar: () => void = () => {};
 
 function shell(viewer: Viewer): HTMLElement {
   const unitSelect =
@@ -94,7 +95,7 @@ function shell(viewer: Viewer): HTMLElement {
   });
   const main = h("main", { id: "main", tabindex: "-1" });
   const top = h("header", { class: "topbar" });
-  function renderTopBar(): void {
+  renderTopBar = () => {
     const v = currentViewer()!;
     fill(
       top,
@@ -131,11 +132,9 @@ function shell(viewer: Viewer): HTMLElement {
     for (const a of top.querySelectorAll("nav a")) {
       if (location.pathname.startsWith((a as HTMLAnchorElement).pathname)) a.setAttribute("aria-current", "page");
     }
-  }
+  };
   renderTopBar();
-  const root = h("div", { class: "shell" }, top, banner, main);
-  (root as any).renderTopBar = renderTopBar;
-  return root;
+  return h("div", { class: "shell" }, top, banner, main);
 }
 
 const statsPage: Page = async (main, params) => {
@@ -161,7 +160,7 @@ onRender(async (page, params) => {
     shellEl = shell(viewer);
     fill(app, shellEl);
   }
-  (shellEl as any).renderTopBar();
+  renderTopBar(); // the current page's link, the unit
   const main = shellEl.querySelector("main")!;
   main.replaceChildren();
   const stop = await page(main, params);
