@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v p
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test check fuzz lint schema bench-fanout clean
+.PHONY: run test check fuzz lint schema bench-fanout clean web-build web-check
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -42,6 +42,34 @@ lint: $(BIN)/.installed
 check: lint
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	@$(MAKE) --no-print-directory web-check
+
+# The staff console (web/, docs/console.md): its build is committed inside the Python
+# package (backend/server/static/console), so `make run` and `make test` need no node.
+# `make web-build` rebuilds it (npm ci once per package-lock.json, GraphQL Code Generator
+# from schema/schema.graphql into web/src/gql, tsc, vite); `make web-check` (part of `make
+# check`, so of CI) rebuilds and fails when the committed types or build differ from what
+# the sources make. Without npm it says so and passes, unless WEB_CHECK_REQUIRED is set
+# (.ci/run sets it: CI always rebuilds).
+NPM ?= npm
+WEB_GENERATED := web/src/gql backend/server/static/console
+web/node_modules/.installed: web/package-lock.json
+	cd web && $(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+web-build: web/node_modules/.installed
+	cd web && $(NPM) run --silent codegen >/dev/null && $(NPM) run --silent build
+
+web-check:
+	@if ! command -v $(NPM) >/dev/null 2>&1; then \
+	  if [ -n "$(WEB_CHECK_REQUIRED)" ]; then echo "web-check: npm is required (WEB_CHECK_REQUIRED)" >&2; exit 1; fi; \
+	  echo "web-check: no npm here; the committed console build is used as it is"; exit 0; fi
+	@$(MAKE) --no-print-directory web-build >/dev/null
+	@git diff --exit-code --stat -- $(WEB_GENERATED) && \
+	  test -z "$$(git status --porcelain -- $(WEB_GENERATED))" || { \
+	  git status --short -- $(WEB_GENERATED); \
+	  echo "web-check: web/src/gql or the console build is stale: run make web-build and commit" >&2; \
+	  exit 1; }
 
 schema: $(BIN)/.installed
 	$(BIN)/yishi schema export

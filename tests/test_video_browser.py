@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-import subprocess
 import time
 from typing import Any
 
-import pytest
-
 from realtime.video import ice
 from realtime.video.server import _ice_transports
+from tests.browser import FLAGS as BROWSER_FLAGS
+from tests.browser import chromium
 from tests.factories.people import PASSWORD
 from tests.factories.tenants import db_id
 from tests.factories.video import join, make_video_world, renegotiate, until
@@ -26,39 +24,12 @@ from tests.realtime_client import EVENTS_SUBSCRIPTION, GraphQLWS
 from tests.video_client import VideoClient
 
 FLAGS = [
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+    *BROWSER_FLAGS,
     # loopback only: Chromium gathers no loopback candidate unless told to, and offers its
     # eth0 address as a plain IP (not an mDNS name) so the server can refuse it
     "--allow-loopback-in-peer-connection",
     "--disable-features=WebRtcHideLocalIpsWithMdns",
 ]
-
-
-def chromium() -> str:
-    """Debian's chromium, installed with apt-get if it is missing (or a skip, with why)."""
-    found = shutil.which("chromium")
-    if found:
-        return found
-    if shutil.which("apt-get") is None:
-        pytest.skip("chromium is not installed and there is no apt-get to install it")
-    for command in (
-        ["apt-get", "update"],
-        ["apt-get", "install", "-y", "chromium", "chromium-driver"],
-    ):
-        done = subprocess.run(command, capture_output=True, text=True, timeout=900)
-        if done.returncode != 0 and command[1] == "install":
-            pytest.skip(f"chromium could not be installed: {done.stderr[-300:]}")
-    found = shutil.which("chromium")
-    if not found:
-        pytest.skip("apt-get installed no chromium executable")
-    return found
 
 
 async def frames_decoded(page: Any) -> int:

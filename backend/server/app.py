@@ -1,4 +1,5 @@
-"""The ASGI application: /graphql (HTTP + websockets), health, readiness and metrics."""
+"""The ASGI application: /graphql (HTTP + websockets), health, readiness and metrics, the
+meeting page (/meet/<meeting>) and the staff console (/console/)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,7 @@ from backend.people.principals import PrincipalResolver
 from backend.people.sms import LogGateway, load_gateway
 from backend.record.seal import Sealer
 from backend.record.verify import VerificationCache
+from backend.server.console import console_routes
 from backend.server.graphiql import ASSETS, graphiql_html
 from realtime.hub import Hub
 from realtime.owners import StreamOwners, relay_for
@@ -446,6 +448,7 @@ def create_app(
             Route("/meet/{meeting_id}", meet_page),
             Mount("/static/graphiql", StaticFiles(directory=ASSETS), name="graphiql-assets"),
             Mount("/static/meet", StaticFiles(directory=MEET_ASSETS), name="meet-assets"),
+            *console_routes(),  # the staff console's build (docs/console.md)
         ],
         lifespan=lifespan,
     )

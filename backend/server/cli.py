@@ -243,6 +243,7 @@ def demo(
     typer.echo(f"""
 演示县 城口县 (slug: {demo_data.DEMO_SLUG}) is ready.
   GraphiQL:  {base}/graphql   (add the header  X-Tenant: {demo_data.DEMO_SLUG})
+  Console:   {base}/console/?county={demo_data.DEMO_SLUG}   (staff: county office and units)
   Password for every demo account: {demo_data.DEMO_PASSWORD}
   Platform operator: {demo_data.OPERATOR[0]} (mutation operatorLogin)
   Demo meeting: {demo_data.DEMO_MEETING} (announced; meetings {{ edges {{ node {{ id }} }} }},

@@ -1,0 +1,148 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": typeof types.RefreshTokenDocument,
+    "\n  mutation ConsoleLogout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken) { errors { field code message } }\n  }\n": typeof types.ConsoleLogoutDocument,
+    "\n  mutation ConsoleLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": typeof types.ConsoleLoginDocument,
+    "\n  query CaseDetail($id: ID!) {\n    node(id: $id) {\n      ... on Case {\n        id number title body kind channel state effectiveState isPrivate contactName contactPhone\n        receivedAt dueOn dueProvisional overdue bounceCount reopenCount satisfaction ratingText\n        closedAt adopted stream\n        accountableUnit { id name }\n        handler { id name }\n        placeUnit { id name }\n        assignments { id role state signDueAt signedAt returnedAt returnReason dueOn unit { id name } }\n        replies { id kind body createdAt unitId }\n      }\n    }\n  }\n": typeof types.CaseDetailDocument,
+    "\n  query CaseHistory($stream: String!, $after: Int) {\n    streamEventPage(stream: $stream, after: $after, first: 100) {\n      events { seq type at payload }\n      nextAfter hasMore headSeq\n    }\n  }\n": typeof types.CaseHistoryDocument,
+    "\n  subscription CaseEvents($stream: String!, $after: Int) {\n    events(stream: $stream, after: $after) { seq type at payload }\n  }\n": typeof types.CaseEventsDocument,
+    "\n  query ConsoleUnits($parentId: ID) {\n    orgUnits(parentId: $parentId, first: 100) { edges { node { id name kind } } }\n  }\n": typeof types.ConsoleUnitsDocument,
+    "\n  mutation ConsoleSign($assignmentId: ID!) {\n    signCaseAssignment(assignmentId: $assignmentId) { case { id state } errors { field code message } }\n  }\n": typeof types.ConsoleSignDocument,
+    "\n  mutation ConsoleReturn($assignmentId: ID!, $reason: String!) {\n    returnCaseAssignment(assignmentId: $assignmentId, reason: $reason) { case { id state } errors { field code message } }\n  }\n": typeof types.ConsoleReturnDocument,
+    "\n  mutation ConsoleDispatch($caseId: ID!, $unitId: ID!, $role: AssignmentRole!) {\n    dispatchCase(caseId: $caseId, unitId: $unitId, role: $role) { case { id state } errors { field code message } }\n  }\n": typeof types.ConsoleDispatchDocument,
+    "\n  mutation ConsoleRedispatch($caseId: ID!, $unitId: ID!) {\n    redispatchCase(caseId: $caseId, unitId: $unitId) { case { id state } errors { field code message } }\n  }\n": typeof types.ConsoleRedispatchDocument,
+    "\n  mutation ConsoleEscalate($caseId: ID!, $direction: EscalationDirection!, $unitId: ID, $reason: String) {\n    escalateCase(caseId: $caseId, direction: $direction, unitId: $unitId, reason: $reason) {\n      case { id state } errors { field code message }\n    }\n  }\n": typeof types.ConsoleEscalateDocument,
+    "\n  mutation ConsoleReply($caseId: ID!, $kind: ReplyKind!, $body: String!, $adopted: Boolean) {\n    replyCase(caseId: $caseId, kind: $kind, body: $body, adopted: $adopted) {\n      case { id state } errors { field code message }\n    }\n  }\n": typeof types.ConsoleReplyDocument,
+    "\n  mutation ConsoleClose($caseId: ID!) {\n    closeCase(caseId: $caseId) { case { id state } errors { field code message } }\n  }\n": typeof types.ConsoleCloseDocument,
+    "\n  query InboxCases($filter: CasesFilter, $first: Int, $after: String) {\n    cases(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          id number title kind channel state receivedAt dueOn dueProvisional overdue bounceCount\n          accountableUnit { id name }\n          handler { id name }\n          assignments { id role state signDueAt unit { id name } }\n          lastEvent { type at }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.InboxCasesDocument,
+    "\n  subscription InboxLive($unitId: ID!, $after: Int) {\n    caseInbox(unitId: $unitId, after: $after) { seq type at caseId number title state note }\n  }\n": typeof types.InboxLiveDocument,
+    "\n  query CaseBoard($period: PeriodInput!, $groupBy: GroupBy!, $month: Date!) {\n    caseStatistics(period: $period, groupBy: $groupBy) {\n      exportUrl\n      groups { ...Figures }\n      total { ...Figures }\n    }\n    caseUnitRanking(month: $month) { rank name score figures { received responseRate resolutionRate satisfactionRate } }\n    caseHotTopics(period: $period, limit: 15) { total keywords { key label count previous trend } }\n  }\n  fragment Figures on CaseFigures {\n    key label received outOfScope closed closingRate closedOnTime onTimeRate averageHandlingHours\n    satisfied basicallySatisfied dissatisfied satisfactionRate dispatched signedInTime responseRate\n    resolutionRate overdueOpen\n  }\n": typeof types.CaseBoardDocument,
+    "\n  query ConsoleViewer {\n    viewer {\n      user { id displayName memberships { role orgUnit { id name kind } } }\n      county { name slug timezone }\n    }\n    orgUnits(kinds: [COUNTY], first: 1) { edges { node { id name kind } } }\n  }\n": typeof types.ConsoleViewerDocument,
+};
+const documents: Documents = {
+    "\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": types.RefreshTokenDocument,
+    "\n  mutation ConsoleLogout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken) { errors { field code message } }\n  }\n": types.ConsoleLogoutDocument,
+    "\n  mutation ConsoleLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": types.ConsoleLoginDocument,
+    "\n  query CaseDetail($id: ID!) {\n    node(id: $id) {\n      ... on Case {\n        id number title body kind channel state effectiveState isPrivate contactName contactPhone\n        receivedAt dueOn dueProvisional overdue bounceCount reopenCount satisfaction ratingText\n        closedAt adopted stream\n        accountableUnit { id name }\n        handler { id name }\n        placeUnit { id name }\n        assignments { id role state signDueAt signedAt returnedAt returnReason dueOn unit { id name } }\n        replies { id kind body createdAt unitId }\n      }\n    }\n  }\n": types.CaseDetailDocument,
+    "\n  query CaseHistory($stream: String!, $after: Int) {\n    streamEventPage(stream: $stream, after: $after, first: 100) {\n      events { seq type at payload }\n      nextAfter hasMore headSeq\n    }\n  }\n": types.CaseHistoryDocument,
+    "\n  subscription CaseEvents($stream: String!, $after: Int) {\n    events(stream: $stream, after: $after) { seq type at payload }\n  }\n": types.CaseEventsDocument,
+    "\n  query ConsoleUnits($parentId: ID) {\n    orgUnits(parentId: $parentId, first: 100) { edges { node { id name kind } } }\n  }\n": types.ConsoleUnitsDocument,
+    "\n  mutation ConsoleSign($assignmentId: ID!) {\n    signCaseAssignment(assignmentId: $assignmentId) { case { id state } errors { field code message } }\n  }\n": types.ConsoleSignDocument,
+    "\n  mutation ConsoleReturn($assignmentId: ID!, $reason: String!) {\n    returnCaseAssignment(assignmentId: $assignmentId, reason: $reason) { case { id state } errors { field code message } }\n  }\n": types.ConsoleReturnDocument,
+    "\n  mutation ConsoleDispatch($caseId: ID!, $unitId: ID!, $role: AssignmentRole!) {\n    dispatchCase(caseId: $caseId, unitId: $unitId, role: $role) { case { id state } errors { field code message } }\n  }\n": types.ConsoleDispatchDocument,
+    "\n  mutation ConsoleRedispatch($caseId: ID!, $unitId: ID!) {\n    redispatchCase(caseId: $caseId, unitId: $unitId) { case { id state } errors { field code message } }\n  }\n": types.ConsoleRedispatchDocument,
+    "\n  mutation ConsoleEscalate($caseId: ID!, $direction: EscalationDirection!, $unitId: ID, $reason: String) {\n    escalateCase(caseId: $caseId, direction: $direction, unitId: $unitId, reason: $reason) {\n      case { id state } errors { field code message }\n    }\n  }\n": types.ConsoleEscalateDocument,
+    "\n  mutation ConsoleReply($caseId: ID!, $kind: ReplyKind!, $body: String!, $adopted: Boolean) {\n    replyCase(caseId: $caseId, kind: $kind, body: $body, adopted: $adopted) {\n      case { id state } errors { field code message }\n    }\n  }\n": types.ConsoleReplyDocument,
+    "\n  mutation ConsoleClose($caseId: ID!) {\n    closeCase(caseId: $caseId) { case { id state } errors { field code message } }\n  }\n": types.ConsoleCloseDocument,
+    "\n  query InboxCases($filter: CasesFilter, $first: Int, $after: String) {\n    cases(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          id number title kind channel state receivedAt dueOn dueProvisional overdue bounceCount\n          accountableUnit { id name }\n          handler { id name }\n          assignments { id role state signDueAt unit { id name } }\n          lastEvent { type at }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.InboxCasesDocument,
+    "\n  subscription InboxLive($unitId: ID!, $after: Int) {\n    caseInbox(unitId: $unitId, after: $after) { seq type at caseId number title state note }\n  }\n": types.InboxLiveDocument,
+    "\n  query CaseBoard($period: PeriodInput!, $groupBy: GroupBy!, $month: Date!) {\n    caseStatistics(period: $period, groupBy: $groupBy) {\n      exportUrl\n      groups { ...Figures }\n      total { ...Figures }\n    }\n    caseUnitRanking(month: $month) { rank name score figures { received responseRate resolutionRate satisfactionRate } }\n    caseHotTopics(period: $period, limit: 15) { total keywords { key label count previous trend } }\n  }\n  fragment Figures on CaseFigures {\n    key label received outOfScope closed closingRate closedOnTime onTimeRate averageHandlingHours\n    satisfied basicallySatisfied dissatisfied satisfactionRate dispatched signedInTime responseRate\n    resolutionRate overdueOpen\n  }\n": types.CaseBoardDocument,
+    "\n  query ConsoleViewer {\n    viewer {\n      user { id displayName memberships { role orgUnit { id name kind } } }\n      county { name slug timezone }\n    }\n    orgUnits(kinds: [COUNTY], first: 1) { edges { node { id name kind } } }\n  }\n": types.ConsoleViewerDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleLogout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken) { errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ConsoleLogout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken) { errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CaseDetail($id: ID!) {\n    node(id: $id) {\n      ... on Case {\n        id number title body kind channel state effectiveState isPrivate contactName contactPhone\n        receivedAt dueOn dueProvisional overdue bounceCount reopenCount satisfaction ratingText\n        closedAt adopted stream\n        accountableUnit { id name }\n        handler { id name }\n        placeUnit { id name }\n        assignments { id role state signDueAt signedAt returnedAt returnReason dueOn unit { id name } }\n        replies { id kind body createdAt unitId }\n      }\n    }\n  }\n"): (typeof documents)["\n  query CaseDetail($id: ID!) {\n    node(id: $id) {\n      ... on Case {\n        id number title body kind channel state effectiveState isPrivate contactName contactPhone\n        receivedAt dueOn dueProvisional overdue bounceCount reopenCount satisfaction ratingText\n        closedAt adopted stream\n        accountableUnit { id name }\n        handler { id name }\n        placeUnit { id name }\n        assignments { id role state signDueAt signedAt returnedAt returnReason dueOn unit { id name } }\n        replies { id kind body createdAt unitId }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CaseHistory($stream: String!, $after: Int) {\n    streamEventPage(stream: $stream, after: $after, first: 100) {\n      events { seq type at payload }\n      nextAfter hasMore headSeq\n    }\n  }\n"): (typeof documents)["\n  query CaseHistory($stream: String!, $after: Int) {\n    streamEventPage(stream: $stream, after: $after, first: 100) {\n      events { seq type at payload }\n      nextAfter hasMore headSeq\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CaseEvents($stream: String!, $after: Int) {\n    events(stream: $stream, after: $after) { seq type at payload }\n  }\n"): (typeof documents)["\n  subscription CaseEvents($stream: String!, $after: Int) {\n    events(stream: $stream, after: $after) { seq type at payload }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleUnits($parentId: ID) {\n    orgUnits(parentId: $parentId, first: 100) { edges { node { id name kind } } }\n  }\n"): (typeof documents)["\n  query ConsoleUnits($parentId: ID) {\n    orgUnits(parentId: $parentId, first: 100) { edges { node { id name kind } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleSign($assignmentId: ID!) {\n    signCaseAssignment(assignmentId: $assignmentId) { case { id state } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ConsoleSign($assignmentId: ID!) {\n    signCaseAssignment(assignmentId: $assignmentId) { case { id state } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleReturn($assignmentId: ID!, $reason: String!) {\n    returnCaseAssignment(assignmentId: $assignmentId, reason: $reason) { case { id state } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ConsoleReturn($assignmentId: ID!, $reason: String!) {\n    returnCaseAssignment(assignmentId: $assignmentId, reason: $reason) { case { id state } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleDispatch($caseId: ID!, $unitId: ID!, $role: AssignmentRole!) {\n    dispatchCase(caseId: $caseId, unitId: $unitId, role: $role) { case { id state } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ConsoleDispatch($caseId: ID!, $unitId: ID!, $role: AssignmentRole!) {\n    dispatchCase(caseId: $caseId, unitId: $unitId, role: $role) { case { id state } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleRedispatch($caseId: ID!, $unitId: ID!) {\n    redispatchCase(caseId: $caseId, unitId: $unitId) { case { id state } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ConsoleRedispatch($caseId: ID!, $unitId: ID!) {\n    redispatchCase(caseId: $caseId, unitId: $unitId) { case { id state } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleEscalate($caseId: ID!, $direction: EscalationDirection!, $unitId: ID, $reason: String) {\n    escalateCase(caseId: $caseId, direction: $direction, unitId: $unitId, reason: $reason) {\n      case { id state } errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleEscalate($caseId: ID!, $direction: EscalationDirection!, $unitId: ID, $reason: String) {\n    escalateCase(caseId: $caseId, direction: $direction, unitId: $unitId, reason: $reason) {\n      case { id state } errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleReply($caseId: ID!, $kind: ReplyKind!, $body: String!, $adopted: Boolean) {\n    replyCase(caseId: $caseId, kind: $kind, body: $body, adopted: $adopted) {\n      case { id state } errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleReply($caseId: ID!, $kind: ReplyKind!, $body: String!, $adopted: Boolean) {\n    replyCase(caseId: $caseId, kind: $kind, body: $body, adopted: $adopted) {\n      case { id state } errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleClose($caseId: ID!) {\n    closeCase(caseId: $caseId) { case { id state } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ConsoleClose($caseId: ID!) {\n    closeCase(caseId: $caseId) { case { id state } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InboxCases($filter: CasesFilter, $first: Int, $after: String) {\n    cases(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          id number title kind channel state receivedAt dueOn dueProvisional overdue bounceCount\n          accountableUnit { id name }\n          handler { id name }\n          assignments { id role state signDueAt unit { id name } }\n          lastEvent { type at }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query InboxCases($filter: CasesFilter, $first: Int, $after: String) {\n    cases(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          id number title kind channel state receivedAt dueOn dueProvisional overdue bounceCount\n          accountableUnit { id name }\n          handler { id name }\n          assignments { id role state signDueAt unit { id name } }\n          lastEvent { type at }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription InboxLive($unitId: ID!, $after: Int) {\n    caseInbox(unitId: $unitId, after: $after) { seq type at caseId number title state note }\n  }\n"): (typeof documents)["\n  subscription InboxLive($unitId: ID!, $after: Int) {\n    caseInbox(unitId: $unitId, after: $after) { seq type at caseId number title state note }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CaseBoard($period: PeriodInput!, $groupBy: GroupBy!, $month: Date!) {\n    caseStatistics(period: $period, groupBy: $groupBy) {\n      exportUrl\n      groups { ...Figures }\n      total { ...Figures }\n    }\n    caseUnitRanking(month: $month) { rank name score figures { received responseRate resolutionRate satisfactionRate } }\n    caseHotTopics(period: $period, limit: 15) { total keywords { key label count previous trend } }\n  }\n  fragment Figures on CaseFigures {\n    key label received outOfScope closed closingRate closedOnTime onTimeRate averageHandlingHours\n    satisfied basicallySatisfied dissatisfied satisfactionRate dispatched signedInTime responseRate\n    resolutionRate overdueOpen\n  }\n"): (typeof documents)["\n  query CaseBoard($period: PeriodInput!, $groupBy: GroupBy!, $month: Date!) {\n    caseStatistics(period: $period, groupBy: $groupBy) {\n      exportUrl\n      groups { ...Figures }\n      total { ...Figures }\n    }\n    caseUnitRanking(month: $month) { rank name score figures { received responseRate resolutionRate satisfactionRate } }\n    caseHotTopics(period: $period, limit: 15) { total keywords { key label count previous trend } }\n  }\n  fragment Figures on CaseFigures {\n    key label received outOfScope closed closingRate closedOnTime onTimeRate averageHandlingHours\n    satisfied basicallySatisfied dissatisfied satisfactionRate dispatched signedInTime responseRate\n    resolutionRate overdueOpen\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleViewer {\n    viewer {\n      user { id displayName memberships { role orgUnit { id name kind } } }\n      county { name slug timezone }\n    }\n    orgUnits(kinds: [COUNTY], first: 1) { edges { node { id name kind } } }\n  }\n"): (typeof documents)["\n  query ConsoleViewer {\n    viewer {\n      user { id displayName memberships { role orgUnit { id name kind } } }\n      county { name slug timezone }\n    }\n    orgUnits(kinds: [COUNTY], first: 1) { edges { node { id name kind } } }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
