@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from backend.core.limits import Action
 from backend.disclosure import requests
 from backend.disclosure.models import InformationRequest as RequestRow
 from schema.context import Info
@@ -63,6 +64,7 @@ class RequestMutations:
                 description=input.description,
                 received_on=input.received_on,
             ),
+            limit=Action.INFORMATION_REQUEST,
         )
         return InformationRequestPayload(
             request=await _node(info, row), errors=payload_errors(errors)

@@ -10,6 +10,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
+from backend.core.limits import Action
 from backend.core.security import Principal
 from backend.hearings import applications
 from backend.hearings.models import HearingApplication as HearingApplicationRow
@@ -51,6 +52,7 @@ class HearingApplicationMutations:
                 category=category,
                 statement=statement,
             ),
+            limit=Action.HEARING_APPLICATION,
         )
         return HearingApplicationPayload(
             application=HearingApplication.from_model(application) if application else None,
