@@ -6,12 +6,14 @@ can try").
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import uuid
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+import websockets
 
 from backend.core.limits import Action, Rate
 from backend.people.models import Role
@@ -20,8 +22,9 @@ from tests.factories import agenda as ag
 from tests.factories import decisions as d
 from tests.factories import hearings as h
 from tests.factories import inquiries as inq
-from tests.factories.people import make_user
+from tests.factories.people import make_user, token_for
 from tests.factories.tenants import Account, gid, make_county, make_unit
+from tests.fuzz_support import seed_county
 from tests.meetings_api import ok
 
 
@@ -158,4 +161,251 @@ def test_every_public_write_has_its_budgets_in_the_settings():
         Settings(rate_livelihood_vote_user="many")
 
 
-_ = uuid  # used by the stream tests below
+# -- raw graphql-transport-ws frames on the new domains' streams -------------------------------
+
+TRANSPORT = "graphql-transport-ws"
+EVENTS = (
+    "subscription($s: String!, $a: Int) "
+    "{ events(stream: $s, after: $a) { stream seq type actorId payload hash } }"
+)
+#: The stream kinds of the domains issue #9 had not been checked against (not the meetings'
+#: nor the org tree's, which tests/test_public_streams.py covers).
+OLD_KINDS = ("meeting", "org")
+#: Where each domain keeps a person's name, phone or ID number, and the words of a matter a
+#: person brought privately (an application's statement, an information request, a review
+#: request, an opinion before a 述职报告会, an internal note, a rating's text): none of it may
+#: reach a watcher who is not the county's office or the matter's own staff.
+PRIVATE_COLUMNS = {
+    "users": ["display_name", "phone"],
+    "cases": ["contact_name", "contact_phone", "rating_text"],
+    "inquiry_questions": ["caller_name", "caller_phone"],
+    "report_opinions": ["giver_name", "giver_phone", "body", "review_reason"],
+    "information_requests": ["requester_name", "requester_phone", "description"],
+    "hearing_applications": ["statement"],
+    "mediators": ["name", "phone"],
+    "observers": ["name", "phone"],
+    "review_point_staff": ["name", "phone"],
+    "review_requests": ["applicant_name", "applicant_phone", "matter"],
+    "representatives": ["phone"],
+    "correction_entries": ["matter"],
+    "mediator_evaluations": ["comment"],
+    "livelihood_evaluations": ["comment"],
+    "decision_evaluations": ["shortcomings"],
+}
+
+
+@pytest.fixture(scope="module")
+async def counties(server, gql):
+    """County A (the intruder's) and county B, both seeded as the fuzzers seed them, B with
+    a published decision whose 群众评议表 a resident filled in (its decisionreview stream)."""
+    a = await seed_county(server, gql, "庚")
+    b = await seed_county(server, gql, "辛")
+    admin, staff = b.admin.token, b.accounts["DEPARTMENT_STAFF"]
+    decided = await d.decided_decision(gql, admin, b.units["department"], staff.gid)
+    await d.act(gql, d.PUBLISH, {"d": decided}, admin)
+    form = {
+        "decisionId": decided,
+        "effect": "FAIR",
+        "satisfaction": "POOR",
+        "operability": "GOOD",
+        "reasonableness": "FAIR",
+        "shortcomings": f"{b.marker}泊位不足的私人意见",
+    }
+    await d.act(gql, d.EVALUATE, {"i": form}, b.voters[2].token)
+    return a, b
+
+
+async def private_values(owner_db, tenant_id: int) -> set[str]:
+    values: set[str] = set()
+    for table, columns in PRIVATE_COLUMNS.items():
+        for column in columns:
+            rows = await owner_db.fetch(
+                f"SELECT DISTINCT {column}::text AS v FROM {table} WHERE tenant_id = $1", tenant_id
+            )
+            values |= {r["v"] for r in rows if r["v"] and len(r["v"]) >= 4}
+    phones = {v for v in values if v.startswith("+86")}
+    return values | {p.removeprefix("+86") for p in phones}
+
+
+async def new_streams(owner_db, tenant_id: int) -> list[str]:
+    rows = await owner_db.fetch(
+        "SELECT DISTINCT stream FROM events WHERE tenant_id = $1 ORDER BY stream", tenant_id
+    )
+    return [r["stream"] for r in rows if r["stream"].partition(":")[0] not in OLD_KINDS]
+
+
+async def raw_socket(url: str, init: dict[str, Any]):
+    ws = await websockets.connect(url, subprotocols=[TRANSPORT], max_size=None)
+    await ws.send(json.dumps({"type": "connection_init", "payload": init}))
+    ack = json.loads(await asyncio.wait_for(ws.recv(), 10))
+    assert ack["type"] == "connection_ack", ack
+    return ws
+
+
+async def replay_all(url: str, init: dict[str, Any], streams: list[str]) -> dict[str, list]:
+    """Every message each of `streams` sent, subscribed with `after: 0` by hand (one
+    `subscribe` frame each), 90 to a socket (a socket runs at most 100 operations at once),
+    until each socket is quiet for two seconds."""
+    out: dict[str, list] = {}
+    for start in range(0, len(streams), 90):
+        out |= await _replay_on_one_socket(url, init, streams[start : start + 90])
+    return out
+
+
+async def _replay_on_one_socket(url: str, init: dict[str, Any], streams: list[str]) -> dict:
+    out: dict[str, list] = {s: [] for s in streams}
+    ws = await raw_socket(url, init)
+    try:
+        for i, stream in enumerate(streams):
+            frame = {"id": str(i), "type": "subscribe"}
+            frame["payload"] = {"query": EVENTS, "variables": {"s": stream, "a": 0}}
+            await ws.send(json.dumps(frame))
+        while True:
+            try:
+                message = json.loads(await asyncio.wait_for(ws.recv(), 2))
+            except TimeoutError:
+                return out
+            out[streams[int(message["id"])]].append(message)
+    finally:
+        await ws.close()
+
+
+def codes(message: dict[str, Any]) -> list[str | None]:
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    return [(e.get("extensions") or {}).get("code") for e in errors]
+
+
+async def test_raw_frames_on_the_new_streams_show_each_caller_only_its_view(
+    server, owner_db, counties
+):
+    # given: every stream of B's new domains, and four callers who are not B's office: the
+    # public, a resident, a staff member of a unit that handles none of B's matters, and
+    # A's admin (signed in to A, naming B's streams by their numbers)
+    a, b = counties
+    streams = await new_streams(owner_db, b.county.id)
+    kinds = {s.partition(":")[0] for s in streams}
+    assert {"case", "decision", "decisionreview", "hearing", "livelihood", "inquiry"} <= kinds
+    assert {"publication", "inforequest", "opinions", "mediators", "oversight"} <= kinds
+    private = await private_values(owner_db, b.county.id)
+    township = await unit_id(owner_db, b, "北屏乡")
+    other = await make_user(
+        server, b.county, roles=[(Role.DEPARTMENT_STAFF, township)], name=f"{b.marker}乡镇干部"
+    )
+    b_tenant = {"tenant": b.county.slug}
+    callers = {
+        "anonymous": b_tenant,
+        "resident": {**b_tenant, "Authorization": f"Bearer {b.voters[1].token}"},
+        "staff of another unit": {**b_tenant, "Authorization": f"Bearer {other.token}"},
+        "another county's admin": {
+            "tenant": a.county.slug,
+            "Authorization": f"Bearer {a.admin.token}",
+        },
+    }
+
+    # when: each replays every stream from 0 over its own socket
+    seen = {who: await replay_all(server.ws_url, init, streams) for who, init in callers.items()}
+
+    # then: no frame carries a name, phone or private text of B; the public views carry no
+    # actor; A's admin gets no event of B's at all (a refusal, or its own county's
+    # singleton streams); every refusal is a client error code, none internal
+    found: list[str] = []
+    for who, by_stream in seen.items():
+        for stream, messages in by_stream.items():
+            for message in messages:
+                text = json.dumps(message, ensure_ascii=False)
+                found += [f"{who} {stream}: {v!r}" for v in private if v in text]
+                if b.marker in text and who == "another county's admin":
+                    found.append(f"{who} {stream}: B's data {text[:200]}")
+                if message["type"] == "error" or message["payload"].get("errors"):
+                    bad = set(codes(message)) - {"NOT_FOUND", "FORBIDDEN", "BAD_USER_INPUT"}
+                    if bad:
+                        found.append(f"{who} {stream}: {bad} {text[:200]}")
+                elif message["type"] == "next" and who in ("anonymous", "resident"):
+                    event = message["payload"]["data"]["events"]
+                    if event["actorId"] is not None:
+                        found.append(f"{who} {stream}: actor of {event['type']}")
+    assert found == []
+    public = seen["anonymous"]
+    shown = {m["payload"]["data"]["events"]["type"] for ms in public.values() for m in ms
+             if m["type"] == "next"}  # fmt: skip
+    # (the views are not empty: the test would pass on a service that showed nothing)
+    assert {"opinion.received", "evaluation.submitted", "hearing.applied"} <= shown
+    assert {"livelihood.voted", "inquiryQuestion.asked", "case.rated"} <= shown
+
+
+async def unit_id(owner_db, world, suffix: str) -> int:
+    return await owner_db.fetchval(
+        "SELECT id FROM org_units WHERE tenant_id = $1 AND name = $2",
+        world.county.id,
+        f"{world.marker}{suffix}",
+    )
+
+
+async def closed_code(ws) -> tuple[int | None, str]:
+    with contextlib.suppress(websockets.ConnectionClosed):
+        while True:
+            await asyncio.wait_for(ws.recv(), 15)
+    return ws.close_code, ws.close_reason
+
+
+async def test_malformed_huge_and_foreign_stream_names_are_client_errors(
+    server, owner_db, counties
+):
+    # given: B's admin (who may watch every stream of B) and the new kinds' names spoiled:
+    # not a number, a leading zero, past int64, forty digits, an empty id, and another
+    # county's (A's) streams by their numbers
+    a, b = counties
+    kinds = sorted({s.partition(":")[0] for s in await new_streams(owner_db, b.county.id)})
+    spoiled = [
+        f"{kind}:{ident}"
+        for kind in kinds
+        for ident in ("abc", "07", str(2**63), "9" * 40, "-1", "1.0", "１")
+    ]
+    foreign = [s for s in await new_streams(owner_db, a.county.id) if ":" in s]
+    b_admin = {"tenant": b.county.slug, "Authorization": f"Bearer {b.admin.token}"}
+
+    # when: B's admin subscribes to each by hand, replaying from 0
+    seen = await replay_all(server.ws_url, b_admin, spoiled + foreign)
+
+    # then: every spoiled name is refused with a client error code naming the stream; no
+    # foreign stream sends an event (its id names no row of B, or one of B's own streams of
+    # that number that A's must not be confused with: its events carry B's marker only)
+    outcomes: dict[str, set[str | None]] = {}
+    for stream in spoiled:
+        (message,) = seen[stream]
+        assert message["type"] == "error", (stream, message)
+        outcomes.setdefault(stream.partition(":")[0], set()).update(codes(message))
+        assert message["payload"][0]["extensions"].get("field") == "stream", (stream, message)
+    assert set().union(*outcomes.values()) <= {"BAD_USER_INPUT", "NOT_FOUND"}, outcomes
+    for stream in foreign:
+        for message in seen[stream]:
+            assert a.marker not in json.dumps(message, ensure_ascii=False), (stream, message)
+            if message["type"] == "error":
+                assert set(codes(message)) <= {"NOT_FOUND", "FORBIDDEN"}, message
+
+
+async def test_the_socket_refusals_hold_on_a_decision_stream(server, owner_db, counties):
+    # given: a decision stream of B and its watchers' sockets, frames written by hand
+    _, b = counties
+    stream = next(s for s in await new_streams(owner_db, b.county.id) if s.startswith("decision:"))
+    subscribe = {"type": "subscribe", "payload": {"query": EVENTS, "variables": {"s": stream}}}
+
+    # when / then: a subscribe before connection_init closes the socket with 4401
+    ws = await websockets.connect(server.ws_url, subprotocols=[TRANSPORT])
+    await ws.send(json.dumps({"id": "early", **subscribe}))
+    assert await closed_code(ws) == (4401, "Unauthorized")
+
+    # when / then: the same subscription id twice closes it with 4409
+    ws = await raw_socket(server.ws_url, {"tenant": b.county.slug})
+    await ws.send(json.dumps({"id": "same", **subscribe}))
+    await ws.send(json.dumps({"id": "same", **subscribe}))
+    assert await closed_code(ws) == (4409, "Subscriber for same already exists")
+
+    # when / then: a token that runs out while watching closes it with 4401, and nothing
+    # of the stream arrives after its time
+    token = token_for(server, b.county.id, b.admin.user_id, ttl=3)
+    ws = await raw_socket(
+        server.ws_url, {"tenant": b.county.slug, "Authorization": f"Bearer {token}"}
+    )
+    await ws.send(json.dumps({"id": "live", **subscribe}))
+    assert await closed_code(ws) == (4401, "Token expired")
