@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ import websockets
 from backend.core.limits import Action, Rate
 from backend.people.models import Role
 from tenants.models import OrgUnitKind
+from tests.conftest import COUNTY_TABLES
 from tests.factories import agenda as ag
 from tests.factories import decisions as d
 from tests.factories import hearings as h
@@ -409,3 +411,128 @@ async def test_the_socket_refusals_hold_on_a_decision_stream(server, owner_db, c
     )
     await ws.send(json.dumps({"id": "live", **subscribe}))
     assert await closed_code(ws) == (4401, "Token expired")
+
+
+# -- the database administrator -------------------------------------------------------------
+
+#: The tables one 民生实事 vote (or evaluation) writes in its transaction; none names a person.
+VOTE_WRITES = {"livelihood_votes", "livelihood_evaluations", "livelihood_projects", "events"}
+VOTE_WRITES |= {"event_streams"}
+
+
+async def tables_of_transaction(owner_db, xid: str) -> set[str]:
+    """Every county table (and `users`) holding a live row written by transaction `xid`."""
+    found = set()
+    for table in [*COUNTY_TABLES, "users", "event_streams"]:
+        if await owner_db.fetchval(f"SELECT count(*) FROM {table} WHERE xmin::text = $1", xid):
+            found.add(table)
+    return found
+
+
+async def wal_tables(owner_db, start: int, end: int, xid: str) -> set[str] | None:
+    """The tables (an index counts as its table) the WAL shows transaction `xid` wrote,
+    between two LSNs: what a replica or an archived segment holds. None without
+    pg_walinspect."""
+    available = await owner_db.fetchval(
+        "SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_walinspect'"
+    )
+    if not available:
+        return None
+    await owner_db.execute("CREATE EXTENSION IF NOT EXISTS pg_walinspect")
+    for _ in range(100):
+        if await owner_db.fetchval("SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn", end):
+            break
+        await asyncio.sleep(0.05)
+    records = await owner_db.fetch(
+        "SELECT block_ref FROM pg_get_wal_records_info($1, $2) WHERE xid::text = $3",
+        start,
+        end,
+        xid,
+    )
+    nodes = {
+        int(n) for r in records for n in re.findall(r"rel \d+/\d+/(\d+)", r["block_ref"] or "")
+    }
+    rows = await owner_db.fetch(
+        "SELECT coalesce(t.relname, c.relname) AS name FROM pg_class c "
+        "LEFT JOIN pg_index i ON i.indexrelid = c.oid LEFT JOIN pg_class t ON t.oid = i.indrelid "
+        "WHERE c.relfilenode = ANY($1::oid[])",
+        list(nodes),
+    )
+    return {r["name"] for r in rows}
+
+
+async def test_a_dba_cannot_tell_who_voted_for_or_rated_a_livelihood_project(server, gql, owner_db):
+    # given: a resident who votes for a 民生实事 project and later rates it 不满意
+    county = await make_county(server)
+    admin = county.admin.token
+    voter = await make_user(server, county, roles=[(Role.CITIZEN, None)], name="投票的居民")
+    r, (project, _) = await ag.round_with_shortlist(gql, county, admin)
+    await ok(gql, ag.OPEN_VOTING, {"r": r, "c": ag.later()}, admin)
+    start = await owner_db.fetchval("SELECT pg_current_wal_insert_lsn()")
+    await ok(gql, ag.VOTE, {"p": project}, voter.token)
+    end = await owner_db.fetchval("SELECT pg_current_wal_insert_lsn()")
+    await ok(gql, ag.CLOSE_VOTING, {"r": r}, admin)
+    await ok(gql, ag.ADOPT, {"r": r, "p": [project]}, admin)
+    await ok(gql, ag.OPEN_EVALUATION, {"r": r}, admin)
+    await ok(gql, ag.EVALUATE, {"p": project, "s": "DISSATISFIED"}, voter.token)
+
+    # when: the database's superuser looks at the tables, the transaction ids and the WAL
+    people = {}
+    for table in ("livelihood_votes", "livelihood_evaluations"):
+        people[table] = await owner_db.fetch(
+            "SELECT a.attname FROM pg_attribute a WHERE a.attrelid = $1::regclass "
+            "AND a.attnum > 0 AND NOT a.attisdropped AND a.attname LIKE '%user%' "
+            "UNION ALL SELECT conname FROM pg_constraint "
+            "WHERE conrelid = $1::regclass AND confrelid = 'users'::regclass",
+            table,
+        )
+    (vote,) = await owner_db.fetch(
+        "SELECT xmin::text AS xid, to_jsonb(v) AS row FROM livelihood_votes v WHERE tenant_id = $1",
+        county.id,
+    )
+    same_transaction = await tables_of_transaction(owner_db, vote["xid"])
+    actors = await owner_db.fetch(
+        "SELECT type, actor_user_id FROM events WHERE tenant_id = $1 AND type IN "
+        "('livelihood.voted', 'livelihood.evaluated')",
+        county.id,
+    )
+    in_wal = await wal_tables(owner_db, start, end, vote["xid"])
+    ROUND = "query { livelihoodRound(year: 2027) { stream myVotes } }"
+    stream = (await gql.data(ROUND, token=admin))["livelihoodRound"]["stream"]
+    log = await gql.data(
+        "query($s: String!) { streamEvents(stream: $s, first: 100) { type actorId payload } }",
+        {"s": stream},
+        token=admin,
+    )
+
+    # then: no column or key of either table points at a person, the vote's transaction
+    # wrote nothing that does (its event has no actor), and the WAL shows the same; the
+    # county office's log names nobody; the resident still sees their own vote
+    assert people == {"livelihood_votes": [], "livelihood_evaluations": []}
+    assert set(json.loads(vote["row"])) == {
+        "id",
+        "tenant_id",
+        "round_id",
+        "project_id",
+        "voter",
+        "created_at",
+    }
+    assert same_transaction <= VOTE_WRITES, same_transaction
+    assert sorted((a["type"], a["actor_user_id"]) for a in actors) == [
+        ("livelihood.evaluated", None),
+        ("livelihood.voted", None),
+    ]
+    if in_wal is not None:
+        # besides the rows written: the ids' sequences, and the key-share locks that the
+        # foreign keys take on the rows referenced (the county, the round; a key to `users`
+        # would lock the voter's own row, and name them)
+        referenced = {"tenants", "livelihood_rounds"}
+        assert {t for t in in_wal if not t.endswith("_seq")} <= VOTE_WRITES | referenced, in_wal
+    shown = [
+        e for e in log["streamEvents"] if e["type"] in ("livelihood.voted", "livelihood.evaluated")
+    ]
+    assert [e["actorId"] for e in shown] == [None, None]
+    mine = await gql.data(ROUND, token=voter.token)
+    assert mine["livelihoodRound"]["myVotes"] == 1
+    if in_wal is None:
+        pytest.skip("pg_walinspect is not installed: the WAL was not read (the rest passed)")

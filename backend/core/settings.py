@@ -155,9 +155,9 @@ class Settings(BaseSettings):
     rate_sms_code_address: str = "120/60s"
     # The public writes of the participation domains (Action.INQUIRY_QUESTION…): per
     # person, and per address (a village office or a hall of residents behind one NAT).
-    rate_inquiry_question_user: str = "10/60s"
+    rate_inquiry_question_user: str = "20/60s"
     rate_inquiry_question_address: str = "600/60s"
-    rate_livelihood_proposal_user: str = "10/60s"
+    rate_livelihood_proposal_user: str = "30/60s"
     rate_livelihood_proposal_address: str = "120/60s"
     rate_livelihood_vote_user: str = "30/60s"
     rate_livelihood_vote_address: str = "2000/60s"
