@@ -102,7 +102,8 @@ async def _comment(server, gql, county, citizen):
     )["decision"]["id"]
     await d.add_version(gql, admin, decision, text="第一条 总则。\n第二条 收费。")
     await d.open_consultation(gql, admin, decision)
-    return d.COMMENT, [{"d": decision, "b": f"意见{i}"} for i in range(2)], "decision_opinions"
+    calls = [{"d": decision, "b": f"意见{i}", "c": "利害关系人"} for i in range(2)]
+    return d.COMMENT, calls, "decision_opinions"
 
 
 async def _request(server, gql, county, citizen):
@@ -149,6 +150,89 @@ async def test_a_flood_of_public_writes_is_refused_before_anything_is_written(
     (refused,) = second["data"].values()
     assert [e["code"] for e in refused["errors"]] == ["RATE_LIMITED"], second
     assert refused["errors"][0]["message"].startswith("操作过于频繁")
+    assert await owner_db.fetchval(count, county.id) == rows
+
+
+#: Per public write: its mutation, and for each text it takes (an argument, or a field of
+#: an input argument, as introspection names it) the variable of the setup's documents
+#: that carries it.
+PUBLIC_TEXTS: dict[Action, tuple[str, dict[str, str]]] = {
+    Action.INQUIRY_QUESTION: ("askInquiryQuestion", {"body": "b"}),
+    Action.LIVELIHOOD_PROPOSAL: ("proposeLivelihoodProject", {"title": "t", "description": "d"}),
+    Action.LIVELIHOOD_VOTE: ("voteLivelihoodProject", {}),
+    Action.HEARING_APPLICATION: ("applyToHearing", {"statement": "s"}),
+    Action.DECISION_COMMENT: ("commentOnDecision", {"body": "b", "category": "c"}),
+    Action.INFORMATION_REQUEST: (
+        "fileInformationRequest",
+        {"input.name": "i.name", "input.phone": "i.phone", "input.description": "i.description"},
+    ),
+}
+_CAP = re.compile(r"≤ ?([\d,]+)")
+
+
+def texts_of(schema: dict[str, Any], mutation: str) -> dict[str, str]:
+    """Every String argument of `mutation`, and every String field of its input-object
+    arguments (`input.name`), with its description."""
+    types = {t["name"]: t for t in schema["types"]}
+    (root,) = [t for t in schema["types"] if t["name"] == schema["mutationType"]["name"]]
+    (field,) = [f for f in root["fields"] if f["name"] == mutation]
+
+    def named(t: dict[str, Any]) -> dict[str, Any]:
+        while t.get("ofType"):
+            t = t["ofType"]
+        return t
+
+    out = {}
+    for arg in field["args"]:
+        base = named(arg["type"])
+        if base["name"] == "String":
+            out[arg["name"]] = arg["description"] or ""
+        elif base["kind"] == "INPUT_OBJECT":
+            for f in types[base["name"]]["inputFields"]:
+                if named(f["type"])["name"] == "String":
+                    out[f"{arg['name']}.{f['name']}"] = f["description"] or ""
+    return out
+
+
+@pytest.mark.parametrize("action", list(PUBLIC_WRITES), ids=lambda a: a.value)
+async def test_every_text_of_a_public_write_states_its_cap_and_one_more_is_refused(
+    server, gql, owner_db, action
+):
+    # given: the public write's texts as the schema describes them, and two valid calls
+    county = await make_county(server)
+    citizen = await make_user(server, county, roles=[(Role.CITIZEN, None)], name="居民")
+    document, calls, table = await PUBLIC_WRITES[action](server, gql, county, citizen)
+    mutation, variables = PUBLIC_TEXTS[action]
+    introspection = await gql.data(
+        "query { __schema { mutationType { name } types { name kind inputFields { name "
+        "description type { ...T } } fields { name args { name description type { ...T } } } } } }"
+        " fragment T on __Type { name kind ofType { name kind ofType { name kind ofType { name "
+        "kind } } } }",
+        tenant=county.slug,
+    )
+    texts = texts_of(introspection["__schema"], mutation)
+    assert sorted(texts) == sorted(variables), "a text the test does not try"
+    count = f"SELECT count(*) FROM {table} WHERE tenant_id = $1"
+    rows = await owner_db.fetchval(count, county.id)
+
+    # when: each text in turn is one character over the cap its description states
+    refusals = {}
+    for path, description in texts.items():
+        caps = _CAP.findall(description)
+        assert caps, f"{mutation} {path}: no cap in {description!r}"
+        cap = int(caps[-1].replace(",", ""))
+        spoiled = json.loads(json.dumps(calls[0]))
+        *parents, leaf = variables[path].split(".")
+        holder = spoiled
+        for key in parents:
+            holder = holder[key]
+        holder[leaf] = "9" * (cap + 1) if leaf == "phone" else "字" * (cap + 1)
+        answer = await gql.execute(document, spoiled, token=citizen.token)
+        (payload,) = answer["data"].values()
+        refusals[path] = [(e["field"], e["code"]) for e in payload["errors"]]
+
+    # then: each is a typed refusal naming the text, and nothing was written
+    assert refusals == {path: [(path.rsplit(".", 1)[-1], "INVALID")] for path in texts}
     assert await owner_db.fetchval(count, county.id) == rows
 
 

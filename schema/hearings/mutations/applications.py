@@ -40,7 +40,8 @@ class HearingApplicationMutations:
         hearing_id: HEARING_ARG,
         category: Annotated[HearingCategory, strawberry.argument(description="Category.")],
         statement: Annotated[
-            str, strawberry.argument(description="Who I am and what I would say (报名说明).")
+            str,
+            strawberry.argument(description="Who I am and what I would say (报名说明, ≤ 2000)."),
         ],
     ) -> HearingApplicationPayload:
         application, errors = await mutate(

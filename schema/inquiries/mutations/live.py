@@ -67,7 +67,7 @@ class LiveMutations:
         self,
         info: Info,
         session_id: _SESSION,
-        body: Annotated[str, strawberry.argument(description="The question.")],
+        body: Annotated[str, strawberry.argument(description="The question (≤ 2000).")],
     ) -> InquiryQuestionPayload:
         row, errors = await mutate(
             info,
