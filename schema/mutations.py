@@ -38,13 +38,16 @@ async def mutate(
     *,
     platform: bool = False,
     tenant_id: int | None = None,
+    limit: Action | None = None,
 ) -> tuple[T | None, list[DomainError]]:
     """Run `fn` in its own transaction as the caller.
 
     Commits when `fn` returns; on a DomainError everything it wrote is rolled back and the
     errors are returned as data. Access errors and bugs propagate (top-level errors).
     `tenant_id` scopes an anonymous transaction to a county named by the input itself
-    (refresh tokens carry their county)."""
+    (refresh tokens carry their county). `limit`: a public write spends one token of that
+    action for the caller and the client's address first; over the budget nothing is read
+    or written and the refusal (RATE_LIMITED, `Retry-After`) comes back as data."""
 
     async def unit(db: Database, principal: Principal) -> T:
         if platform:
@@ -55,7 +58,7 @@ async def mutate(
             user_id=principal.user_id,
         )
 
-    return await mutate_workflow(info, unit, tenant_id=tenant_id)
+    return await mutate_workflow(info, unit, tenant_id=tenant_id, limit=limit)
 
 
 async def mutate_workflow(
@@ -63,6 +66,7 @@ async def mutate_workflow(
     fn: Callable[[Database, Principal], Awaitable[T]],
     *,
     tenant_id: int | None = None,
+    limit: Action | None = None,
 ) -> tuple[T | None, list[DomainError]]:
     """Run `fn`, a workflow that opens its own transactions (`Database.run`), as the caller.
 
@@ -76,6 +80,12 @@ async def mutate_workflow(
         if tenant_id is not None
         else await ctx.principal()
     )
+    if limit is not None:
+        refused = await refuse_if_rate_limited(
+            ctx, limit, user=(principal.tenant_id, principal.user_id)
+        )
+        if refused is not None:
+            return None, [refused]
     await ctx.release_reader()
     try:
         return await fn(ctx.services.db, principal), []

@@ -107,6 +107,14 @@ async def server(database_url: str) -> AsyncIterator[LiveServer]:
         database_url=database_url,
         db_pool_size=5,
         rate_case_intake_address="100000/60s",
+        # The same for the public writes of the participation domains (their tests of the
+        # budgets set their own, tests/test_hardening_new_domains.py).
+        rate_inquiry_question_address="100000/60s",
+        rate_livelihood_proposal_address="100000/60s",
+        rate_livelihood_vote_address="100000/60s",
+        rate_hearing_application_address="100000/60s",
+        rate_decision_comment_address="100000/60s",
+        rate_information_request_address="100000/60s",
     )
     clock = ManualClock()
     app = create_app(settings, migrate=False, clock=clock)

@@ -37,10 +37,11 @@ import asyncpg
 import graphql
 from hypothesis import strategies as st
 
+from backend.core.db import async_url
 from backend.people.models import Role
 from schema.relay import encode_cursor
 from tenants.models import OrgUnitKind, VenueLevel
-from tests.conftest import COUNTY_TABLES, LiveServer
+from tests.conftest import COUNTY_TABLES, LiveServer, asyncpg_dsn
 from tests.factories.meetings import attend
 from tests.factories.people import PASSWORD, make_user
 from tests.factories.tenants import Account, County, gid, make_county, make_unit, make_venue
@@ -285,12 +286,22 @@ async def seed_county(server: LiveServer, gql: Any, label: str) -> World:
     world.meetings["RECORD_PUBLISHED"] = published
     await _seed_cases(gql, world)
     await _seed_hearings(gql, world)
-    await _seed_decisions(gql, world)
+    await _seed_decisions(server, gql, world)
     await _seed_inquiries(gql, world)
     await _seed_agenda(server, gql, world)
     await _seed_mediators(gql, world)
     await _seed_representatives(gql, world)
+    await _seed_video(gql, world)
     return world
+
+
+async def _seed_video(gql: Any, world: World) -> None:
+    """A 云视频 room of the live meeting with a (short, empty) recording."""
+    from tests.factories import video as v
+
+    room = await v.open_room(gql, world.county, world.meetings["LIVE"])
+    await ok(gql, v.START_RECORDING, {"r": room}, world.admin.token)
+    await ok(gql, v.STOP_RECORDING, {"r": room}, world.admin.token)
 
 
 async def _seed_representatives(gql: Any, world: World) -> None:
@@ -512,7 +523,12 @@ async def _seed_cases(gql: Any, world: World) -> None:
         )
         return str(payload["case"]["id"])
 
-    received = await new("待分类")
+    received = await new(
+        "待分类",
+        attachments=[
+            {"fileName": f"{m}现场.png", "contentType": "image/png", "dataBase64": "iVBORw0KGgo="}
+        ],
+    )
     dispatched = await new("待签收")
     await c.act(gql, c.DISPATCH, {"c": dispatched, "u": units["department"]}, admin)
     returned = await new("已退单")
@@ -564,9 +580,10 @@ async def _seed_cases(gql: Any, world: World) -> None:
     world.cases = [received, dispatched, returned, working, answered, closed, out, merged]
 
 
-async def _seed_decisions(gql: Any, world: World) -> None:
-    """A decision in consultation (a version, a period, an answered comment on a paragraph)
-    and one drafted only, their texts carrying the marker."""
+async def _seed_decisions(server: LiveServer, gql: Any, world: World) -> None:
+    """A decision in consultation (a version, a period, an answered comment on a paragraph,
+    a document), one drafted only, and one decided, published and evaluated with its
+    后评估 open, their texts carrying the marker."""
     from tests.factories import decisions as d
 
     marker, admin = world.marker, world.admin.token
@@ -635,7 +652,45 @@ async def _seed_decisions(gql: Any, world: World) -> None:
         {"i": {"decisionId": consulting, "meetingId": forum, "explanation": f"{marker}起草说明"}},
         admin,
     )
-    world.decisions = [consulting, drafting]
+    await d.act(
+        gql,
+        d.DOCUMENT,
+        {
+            "i": {
+                "decisionId": consulting,
+                "step": "PUBLIC_PARTICIPATION",
+                "name": f"{marker}起草说明.pdf",
+                "contentBase64": "JVBERi0=",
+            }
+        },
+        admin,
+    )
+    # Decided, published and rated 不满意 by one resident, in a county whose rule opens a
+    # 后评估 from one form: a participation report, an evaluation and a post-evaluation.
+    staff = world.accounts["DEPARTMENT_STAFF"].gid
+    decided = await d.decided_decision(gql, admin, world.units["department"], staff)
+    await d.act(gql, d.PUBLISH, {"d": decided}, admin)
+    rules = {"decision.post_evaluation_min_evaluations": {"value": 1, "source": f"{marker}方案"}}
+    owner = await asyncpg.connect(asyncpg_dsn(async_url(server.owner_url)))
+    try:
+        await owner.execute(
+            "UPDATE tenants SET settings = jsonb_set(coalesce(settings, '{}'), '{rules}', "
+            "coalesce(settings->'rules', '{}') || $2::jsonb) WHERE id = $1",
+            world.county.id,
+            json.dumps(rules),
+        )
+    finally:
+        await owner.close()
+    form = {
+        "decisionId": decided,
+        "effect": "POOR",
+        "satisfaction": "POOR",
+        "operability": "FAIR",
+        "reasonableness": "FAIR",
+        "shortcomings": f"{marker}评议意见",
+    }
+    await d.act(gql, d.EVALUATE, {"i": form}, world.voters[2].token)
+    world.decisions = [consulting, drafting, decided]
 
 
 async def _seed_mediators(gql: Any, world: World) -> None:
@@ -800,6 +855,24 @@ NODE_TABLES = {
     "livelihood_projects": "LivelihoodProject",
     "publications": "Publication",
     "information_requests": "InformationRequest",
+    # rows the API names by global id without a node(id:) (tests/test_fuzz_coverage.py)
+    "case_attachments": "CaseAttachment",
+    "case_replies": "CaseReply",
+    "catalogue_adjustments": "CatalogueAdjustment",
+    "decision_comment_periods": "CommentPeriod",
+    "decision_documents": "DecisionDocument",
+    "decision_evaluations": "DecisionEvaluation",
+    "decision_paragraphs": "DecisionParagraph",
+    "decision_versions": "DecisionVersion",
+    "decision_opinions": "Opinion",
+    "decision_reports": "ParticipationReport",
+    "decision_post_evaluations": "PostEvaluation",
+    "mediator_awards": "MediatorAward",
+    "mediator_evaluations": "MediatorEvaluation",
+    "mediator_trainings": "MediatorTraining",
+    "review_point_staff": "ReviewPointStaff",
+    "video_rooms": "VideoRoom",
+    "video_recordings": "VideoRecording",
 }
 
 

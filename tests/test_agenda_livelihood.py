@@ -176,7 +176,7 @@ async def test_concurrent_votes_of_one_person_do_not_pass_the_limit(server, gql,
     )
     assert codes == ["OK", "VOTE_LIMIT", "VOTE_LIMIT", "VOTE_LIMIT"]
     n = await owner_db.fetchval(
-        "SELECT count(*) FROM livelihood_votes WHERE user_id = $1", voter.user_id
+        "SELECT count(*) FROM livelihood_votes WHERE tenant_id = $1", county.id
     )
     assert n == 1
 

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,6 +32,7 @@ from websockets.sync.client import ClientConnection, connect
 from tests.factories.tenants import gid
 from tests.fuzz_support import (
     INTROSPECTION,
+    NODE_TABLES,
     Budget,
     Finding,
     Findings,
@@ -41,6 +44,7 @@ from tests.fuzz_support import (
     client_schema,
     collect_secrets,
     county_fingerprint,
+    county_ids,
     county_streams,
     error_class,
     fuzz_each,
@@ -53,6 +57,13 @@ from tests.meetings_api import CREATE_POLL, OPEN_POLL, POST_COMMENT, VOTE, ok
 from tests.realtime_client import create_unit
 
 TRANSPORT = "graphql-transport-ws"
+# changePassword and eraseMyAccount (fed the shared test password, they succeed) end every
+# session of the caller, the fuzzing one included, and erasePerson ends the session of the
+# seeded account it names (the subscription fuzzer's watchers among them): they would end
+# the run. Their refusals across counties are checked in tests/test_socket_principal.py,
+# tests/test_personal_data.py and the authz matrix (tests/test_fuzz_coverage.py holds the
+# list to this).
+ENDS_SESSIONS = frozenset({"changePassword", "eraseMyAccount", "erasePerson"})
 
 
 @pytest.fixture(scope="module")
@@ -120,13 +131,7 @@ async def test_callers_of_one_county_never_see_or_change_another_county(
     introspection = await gql.data(INTROSPECTION, tenant=a.county.slug)
     generator = OperationGenerator(client_schema(introspection), await build_pools(owner_db, a, b))
     fields = [("query", f) for f in generator.fields("query")]
-    # changePassword and eraseMyAccount (fed the shared test password, they succeed) end
-    # every session of the caller, the fuzzing one included, and erasePerson ends the
-    # session of the seeded account it names (the subscription fuzzer's watchers among
-    # them): they would end the run. Their refusals across counties are checked in
-    # tests/test_socket_principal.py, tests/test_personal_data.py and the authz matrix.
-    ends_sessions = {"changePassword", "eraseMyAccount", "erasePerson"}
-    fields += [("mutation", f) for f in generator.fields("mutation") if f not in ends_sessions]
+    fields += [("mutation", f) for f in generator.fields("mutation") if f not in ENDS_SESSIONS]
     who = callers(a)
     typed = {
         type_name: generator.with_ids(st.sampled_from([gid(type_name, i) for i in ids]))
@@ -372,3 +377,54 @@ async def test_subscriptions_of_one_county_never_receive_another_countys_events(
     assert run.operations >= len(fields) * len(who)
     assert run.findings.of_kind("leak") == [], report
     assert closed == [], (closed, report)
+
+
+# -- coverage: the fuzzers cover the whole schema ------------------------------------------
+# Issue #9 is resolved "when the fuzzers cover the whole schema": every root query, mutation
+# and subscription field is generated above (the schema fuzzer, tests/test_fuzz_schema.py,
+# takes every operation schemathesis finds), and every kind of global id the API shows or
+# accepts (each node type `node(id:)` reaches, and every other row it names by a global id)
+# is in NODE_TABLES with rows of the seeded county, so ID arguments are fed the other
+# county's real ids of that type and such an id in an answer is recognised as a leak.
+
+#: How the schema layer names a row by a global id (encoding it, or decoding an argument).
+_ID_CALLS = re.compile(
+    r"\b(?:to_global_id|encode_node_id|decode_id|decode_id_argument|from_global_id|"
+    r"decode_node_ids|decode|_id|gid)\(\s*[\w.]*,?\s*\"([A-Z]\w+)\""
+)
+SCHEMA = Path(__file__).resolve().parent.parent / "schema"
+
+
+def global_id_types() -> set[str]:
+    """Every type name the schema layer encodes or decodes global ids of, from its source."""
+    found: set[str] = set()
+    for path in SCHEMA.rglob("*.py"):
+        found |= set(_ID_CALLS.findall(path.read_text(encoding="utf-8")))
+    return found
+
+
+async def test_the_fuzzers_reach_every_root_field_and_every_kind_of_id(gql, owner_db, counties):
+    # given: the live schema, and the pools the cross-tenant fuzzers draw from
+    a, b = counties
+    introspection = await gql.data(INTROSPECTION, tenant=a.county.slug)
+    schema = client_schema(introspection)
+    generator = OperationGenerator(schema, await build_pools(owner_db, a, b))
+    b_rows = await county_ids(owner_db, b.county.id)
+
+    # when: the root fields, node types and id types are listed
+    roots = {kind: set(generator.fields(kind)) for kind in ("query", "mutation", "subscription")}
+    node = schema.get_type("Node")
+    nodes = {t.name for t in schema.get_possible_types(node)}  # type: ignore[arg-type]
+    id_types = global_id_types() | nodes  # a node's id is its class's (DatabaseNode)
+
+    # then: every root field but the session-ending three is fuzzed with B's ids (those
+    # three are all still in the schema, so the list cannot go stale); every node type and
+    # every id type is in NODE_TABLES, and B has rows of each
+    assert ENDS_SESSIONS <= roots["mutation"]
+    assert all(generator.operation(k, f) for k, names in roots.items() for f in names)
+    known = set(NODE_TABLES.values()) | {"County"}
+    assert sorted(nodes - known) == []
+    assert sorted(id_types - known) == [], "add them to NODE_TABLES and seed_county"
+    assert sorted(t for t in known if not b_rows.get(t)) == [], "seed_county makes none"
+    counts = {kind: len(names) for kind, names in roots.items()}
+    print(f"fuzzed: {counts}, node types {len(nodes)}, id types {len(id_types)}")

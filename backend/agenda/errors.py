@@ -5,6 +5,7 @@ import enum
 
 class AgendaErrorCode(enum.Enum):
     INVALID = "INVALID"
+    RATE_LIMITED = "RATE_LIMITED"  # too many actions too fast (backend.core.limits)
     NOT_FOUND = "NOT_FOUND"
     INVALID_STATE = "INVALID_STATE"  # the catalogue, round or project is not in the needed state
     UNKNOWN_UNIT = "UNKNOWN_UNIT"

@@ -38,6 +38,8 @@ from backend.agenda.events import (
     VotingOpened,
 )
 from backend.agenda.models import (
+    EVALUATION_PURPOSE,
+    VOTE_PURPOSE,
     LivelihoodEvaluation,
     LivelihoodProgress,
     LivelihoodProject,
@@ -50,6 +52,7 @@ from backend.agenda.models import (
 from backend.agenda.stream import on_round
 from backend.core import rules
 from backend.core.errors import DomainError
+from backend.core.pseudonyms import lock_key, pseudonym
 from backend.core.security import Principal
 from backend.core.validation import clean_text
 from tenants.models import Tenant
@@ -262,14 +265,15 @@ async def vote(
         raise DomainError(Code.VOTING_CLOSED, "不在投票时间内", field="projectId")
     if project.status is not ProjectStatus.SHORTLISTED:
         raise DomainError(Code.INVALID_STATE, "只能为入围项目投票", field="projectId")
+    voter = pseudonym(VOTE_PURPOSE, round.tenant_id, round.id, user_id)
     await session.execute(
         text("SELECT pg_advisory_xact_lock(:a, :b)"),
-        {"a": 0x4C56 ^ (round.id & 0x7FFFFFFF), "b": user_id & 0x7FFFFFFF},
+        {"a": 0x4C56 ^ (round.id & 0x7FFFFFFF), "b": lock_key(voter)},
     )
     mine = (
         await session.scalars(
             select(LivelihoodVote.project_id).where(
-                LivelihoodVote.round_id == round.id, LivelihoodVote.user_id == user_id
+                LivelihoodVote.round_id == round.id, LivelihoodVote.voter == voter
             )
         )
     ).all()
@@ -284,7 +288,7 @@ async def vote(
         )
     session.add(
         LivelihoodVote(
-            tenant_id=round.tenant_id, round_id=round.id, project_id=project.id, user_id=user_id
+            tenant_id=round.tenant_id, round_id=round.id, project_id=project.id, voter=voter
         )
     )
     count = await session.scalar(
@@ -295,9 +299,10 @@ async def vote(
     )
     project.vote_count = int(count or 0)
     await session.flush()
+    # No actor: the log (and every export of it) must not say who voted for what.
     await on_round(
         session,
-        principal,
+        None,
         round,
         LivelihoodEvent.VOTED,
         ProjectVoted(projectId=project.id, voteCount=project.vote_count),
@@ -562,16 +567,18 @@ async def evaluate(
     _require_state(round, RoundState.EVALUATING, action="评价", field="projectId")
     if project.status is not ProjectStatus.ADOPTED or project.parent_id is not None:
         raise DomainError(Code.INVALID_STATE, "只能评价确定实施的民生实事项目", field="projectId")
+    evaluator = pseudonym(EVALUATION_PURPOSE, round.tenant_id, project.id, user_id)
     if await session.scalar(
         select(LivelihoodEvaluation.id).where(
-            LivelihoodEvaluation.project_id == project.id, LivelihoodEvaluation.user_id == user_id
+            LivelihoodEvaluation.project_id == project.id,
+            LivelihoodEvaluation.evaluator == evaluator,
         )
     ):
         raise DomainError(Code.ALREADY_EVALUATED, "您已评价过该项目", field="projectId")
     evaluation = LivelihoodEvaluation(
         tenant_id=round.tenant_id,
         project_id=project.id,
-        user_id=user_id,
+        evaluator=evaluator,
         satisfaction=satisfaction,
         comment=clean_text(
             comment,
@@ -584,9 +591,10 @@ async def evaluate(
     )
     session.add(evaluation)
     await session.flush()
+    # No actor: who rated the unit's project how is not in the log.
     await on_round(
         session,
-        principal,
+        None,
         round,
         LivelihoodEvent.EVALUATED,
         ProjectEvaluated(projectId=project.id, satisfaction=satisfaction.value),

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -166,19 +167,30 @@ class LivelihoodProject(TenantOwned, Timestamped, Base):
     vote_count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+#: The purposes of the people's pseudonyms in the 民生实事 tables (backend.core.pseudonyms).
+VOTE_PURPOSE = "livelihood-vote"  # scope: the round
+EVALUATION_PURPOSE = "livelihood-evaluation"  # scope: the project
+
+
 class LivelihoodVote(TenantOwned, Timestamped, Base):
     """One person's vote for one shortlisted project (one per person per project, enforced
-    here; at most `max_votes` per person per round, enforced by the vote workflow)."""
+    here; at most `max_votes` per person per round, enforced by the vote workflow).
+
+    `voter` is the person's pseudonym in the round (`backend.core.pseudonyms`,
+    `VOTE_PURPOSE`), never the user id: the database does not say who voted for what."""
 
     __tablename__ = "livelihood_votes"
-    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "voter"),
+        Index("ix_livelihood_votes_round_id_voter", "round_id", "voter"),
+    )
 
     id: Mapped[int] = id_column()
     round_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("livelihood_rounds.id"), index=True
     )
     project_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("livelihood_projects.id"))
-    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
+    voter: Mapped[str] = mapped_column(String(64))
 
 
 class LivelihoodProgress(TenantOwned, Timestamped, Base):
@@ -205,10 +217,12 @@ class LivelihoodEvaluation(TenantOwned, Timestamped, Base):
     """A person's year-end satisfaction with an adopted project (群众评价), one each."""
 
     __tablename__ = "livelihood_evaluations"
-    __table_args__ = (UniqueConstraint("project_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("project_id", "evaluator"),)
 
     id: Mapped[int] = id_column()
     project_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("livelihood_projects.id"))
-    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"), index=True)
+    # The person's pseudonym for the project (EVALUATION_PURPOSE), never the user id: who
+    # rated a unit's project 不满意 is not in the database.
+    evaluator: Mapped[str] = mapped_column(String(64))
     satisfaction: Mapped[Satisfaction] = mapped_column(enum_column(Satisfaction))
     comment: Mapped[str | None] = mapped_column(Text)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.agenda import progress
 from backend.agenda.access import is_county_staff
 from backend.agenda.models import (
+    VOTE_PURPOSE,
     CatalogueAdjustment,
     CatalogueItem,
     CatalogueState,
@@ -27,6 +28,7 @@ from backend.agenda.models import (
     LivelihoodVote,
     Satisfaction,
 )
+from backend.core.pseudonyms import pseudonym
 from backend.core.security import Principal
 from tenants.models import OrgUnit
 
@@ -167,7 +169,8 @@ async def round_view(
                 await session.scalars(
                     select(LivelihoodVote.project_id).where(
                         LivelihoodVote.round_id == round.id,
-                        LivelihoodVote.user_id == principal.user_id,
+                        LivelihoodVote.voter
+                        == pseudonym(VOTE_PURPOSE, round.tenant_id, round.id, principal.user_id),
                     )
                 )
             ).all()

@@ -183,6 +183,13 @@ class Action(enum.Enum):
     CASE_INTAKE = "case_intake"  # raising a case (件), signed in or anonymous
     SMS_CODE = "sms_code"  # sending a sign-in code: the "user" key is the county and number
     SURVEY_ANSWER = "survey_answer"  # answering a 民意调查, signed in or anonymous
+    # The public writes of the participation domains (docs/operations.md, "Floods"):
+    INQUIRY_QUESTION = "inquiry_question"  # a question asked in a live 网络问政 session
+    LIVELIHOOD_PROPOSAL = "livelihood_proposal"  # 群众开单: a 民生实事 proposed
+    LIVELIHOOD_VOTE = "livelihood_vote"  # a vote for a shortlisted 民生实事
+    HEARING_APPLICATION = "hearing_application"  # applying to attend a 听证会
+    DECISION_COMMENT = "decision_comment"  # a public comment on a 重大行政决策 draft
+    INFORMATION_REQUEST = "information_request"  # 依申请公开: a request filed
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,6 +166,20 @@ class Settings(BaseSettings):
     # SMS sign-in codes (backend.people.sms): per phone number (resends) and per address.
     rate_sms_code_user: str = "1/60s"
     rate_sms_code_address: str = "120/60s"
+    # The public writes of the participation domains (Action.INQUIRY_QUESTION…): per
+    # person, and per address (a village office or a hall of residents behind one NAT).
+    rate_inquiry_question_user: str = "20/60s"
+    rate_inquiry_question_address: str = "600/60s"
+    rate_livelihood_proposal_user: str = "30/60s"
+    rate_livelihood_proposal_address: str = "120/60s"
+    rate_livelihood_vote_user: str = "30/60s"
+    rate_livelihood_vote_address: str = "2000/60s"
+    rate_hearing_application_user: str = "10/60s"
+    rate_hearing_application_address: str = "120/60s"
+    rate_decision_comment_user: str = "20/60s"
+    rate_decision_comment_address: str = "600/60s"
+    rate_information_request_user: str = "10/60s"
+    rate_information_request_address: str = "120/60s"
     # The SMS gateway, "package.module:Class" (constructed with no arguments, reading its
     # own configuration from the environment); unset: LogGateway, which writes messages
     # to the log (development, tests: never in production).
@@ -228,6 +242,18 @@ class Settings(BaseSettings):
         "rate_sms_code_address",
         "rate_survey_answer_user",
         "rate_survey_answer_address",
+        "rate_inquiry_question_user",
+        "rate_inquiry_question_address",
+        "rate_livelihood_proposal_user",
+        "rate_livelihood_proposal_address",
+        "rate_livelihood_vote_user",
+        "rate_livelihood_vote_address",
+        "rate_hearing_application_user",
+        "rate_hearing_application_address",
+        "rate_decision_comment_user",
+        "rate_decision_comment_address",
+        "rate_information_request_user",
+        "rate_information_request_address",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

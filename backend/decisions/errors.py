@@ -5,6 +5,7 @@ import enum
 
 class DecisionErrorCode(enum.Enum):
     INVALID = "INVALID"
+    RATE_LIMITED = "RATE_LIMITED"  # too many actions too fast (backend.core.limits)
     NOT_FOUND = "NOT_FOUND"
     INVALID_STATE = "INVALID_STATE"  # the decision or step is not in a state the action needs
     UNKNOWN_UNIT = "UNKNOWN_UNIT"

@@ -32,7 +32,7 @@ from backend.decisions.events import (
 )
 from realtime import streams
 from realtime.event_types import EventKey
-from realtime.log import LoggedEvent
+from realtime.log import PERSON_LABELS, LoggedEvent
 
 STAFF_VIEW = "staff"
 PUBLIC_VIEW = "public"
@@ -59,8 +59,13 @@ def _as_recorded(p: dict[str, Any]) -> dict[str, Any]:
 
 
 def _without(*keys: str) -> Shown:
+    """The payload without `keys`, and without the person label read beside each of them
+    (`authorName` beside `authorId`, filled in on every read: realtime.log PERSON_LABELS),
+    so a view that may not see who gave an opinion does not get their name instead."""
+    dropped = set(keys) | {PERSON_LABELS[k] for k in keys if k in PERSON_LABELS}
+
     def shown(p: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in p.items() if k not in keys}
+        return {k: v for k, v in p.items() if k not in dropped}
 
     return shown
 

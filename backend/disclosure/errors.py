@@ -5,6 +5,7 @@ import enum
 
 class DisclosureErrorCode(enum.Enum):
     INVALID = "INVALID"
+    RATE_LIMITED = "RATE_LIMITED"  # too many actions too fast (backend.core.limits)
     NOT_FOUND = "NOT_FOUND"
     INVALID_STATE = "INVALID_STATE"
     SELF_APPROVAL = "SELF_APPROVAL"  # the author cannot approve their own publication

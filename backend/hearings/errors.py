@@ -5,6 +5,7 @@ import enum
 
 class HearingErrorCode(enum.Enum):
     INVALID = "INVALID"
+    RATE_LIMITED = "RATE_LIMITED"  # too many actions too fast (backend.core.limits)
     NOT_FOUND = "NOT_FOUND"
     INVALID_STATE = "INVALID_STATE"  # the hearing is not in a state the action needs
     UNKNOWN_UNIT = "UNKNOWN_UNIT"

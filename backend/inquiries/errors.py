@@ -5,6 +5,7 @@ import enum
 
 class InquiryErrorCode(enum.Enum):
     INVALID = "INVALID"
+    RATE_LIMITED = "RATE_LIMITED"  # too many actions too fast (backend.core.limits)
     NOT_FOUND = "NOT_FOUND"
     INVALID_STATE = "INVALID_STATE"  # the session, question or opinion is not in that state
     UNKNOWN_UNIT = "UNKNOWN_UNIT"  # no such unit in this county

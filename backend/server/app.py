@@ -48,6 +48,7 @@ from backend.core.observability import (
     tune_gc,
     worker_exited,
 )
+from backend.core.pseudonyms import install_pseudonym_key
 from backend.core.settings import Settings, get_settings
 from backend.meetings.access import MeetingDirectory
 from backend.meetings.polls import VOTE_OPERATION, run_vote
@@ -278,6 +279,7 @@ def create_app(
     settings = settings or get_settings()
     configure_logging(json_lines=settings.json_logs, level=settings.log_level)
     install_id_key(settings.id_key.get_secret_value())
+    install_pseudonym_key(settings.id_key.get_secret_value())
     schema = build_schema(settings)
 
     @asynccontextmanager

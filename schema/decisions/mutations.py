@@ -10,6 +10,7 @@ import strawberry
 from strawberry import relay
 
 from backend.core.errors import DomainError
+from backend.core.limits import Action
 from backend.decisions import aftermath, answers, consultation, drafts, record, report, steps
 from backend.decisions.errors import DecisionErrorCode as Code
 from schema.context import Info
@@ -405,6 +406,7 @@ class DecisionMutations:
                 else None,
                 category=category,
             ),
+            limit=Action.DECISION_COMMENT,
         )
         return await _opinion_payload(info, opinion, errors, names_shown=True)
 

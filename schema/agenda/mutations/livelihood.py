@@ -9,6 +9,7 @@ import strawberry
 from strawberry import relay
 
 from backend.agenda import livelihood
+from backend.core.limits import Action
 from schema.agenda.mutations.common import (
     LivelihoodPayload,
     decode,
@@ -65,6 +66,7 @@ class LivelihoodMutations:
                 title=title,
                 description=description,
             ),
+            limit=Action.LIVELIHOOD_PROPOSAL,
         )
         return LivelihoodPayload(
             round=await round_after(info, row.round_id if row else None),
@@ -134,6 +136,7 @@ class LivelihoodMutations:
             lambda s, p: livelihood.vote(
                 s, p, project_id=decode(project_id, "LivelihoodProject", "projectId")
             ),
+            limit=Action.LIVELIHOOD_VOTE,
         )
         return LivelihoodPayload(
             round=await round_after(info, row.round_id if row else None),

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from backend.core.limits import Action
 from backend.disclosure import requests
 from backend.disclosure.models import InformationRequest as RequestRow
 from schema.context import Info
@@ -20,10 +21,12 @@ _REQUEST = Annotated[relay.GlobalID, strawberry.argument(description="The reques
 
 @strawberry.input(description="A 依申请公开 request.")
 class InformationRequestInput:
-    name: str = strawberry.field(description="申请人姓名或名称.")
-    phone: str | None = strawberry.field(default=None, description="联系电话.")
+    name: str = strawberry.field(description="申请人姓名或名称 (≤ 50).")
+    phone: str | None = strawberry.field(
+        default=None, description="联系电话 (≤ 20, digits, + and -)."
+    )
     description: str = strawberry.field(
-        description="所需政府信息的名称、文号或者便于查询的特征性描述."
+        description="所需政府信息的名称、文号或者便于查询的特征性描述 (≤ 5000)."
     )
     received_on: date | None = strawberry.field(
         default=None,
@@ -63,6 +66,7 @@ class RequestMutations:
                 description=input.description,
                 received_on=input.received_on,
             ),
+            limit=Action.INFORMATION_REQUEST,
         )
         return InformationRequestPayload(
             request=await _node(info, row), errors=payload_errors(errors)

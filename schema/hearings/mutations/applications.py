@@ -10,6 +10,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
+from backend.core.limits import Action
 from backend.core.security import Principal
 from backend.hearings import applications
 from backend.hearings.models import HearingApplication as HearingApplicationRow
@@ -39,7 +40,8 @@ class HearingApplicationMutations:
         hearing_id: HEARING_ARG,
         category: Annotated[HearingCategory, strawberry.argument(description="Category.")],
         statement: Annotated[
-            str, strawberry.argument(description="Who I am and what I would say (报名说明).")
+            str,
+            strawberry.argument(description="Who I am and what I would say (报名说明, ≤ 2000)."),
         ],
     ) -> HearingApplicationPayload:
         application, errors = await mutate(
@@ -51,6 +53,7 @@ class HearingApplicationMutations:
                 category=category,
                 statement=statement,
             ),
+            limit=Action.HEARING_APPLICATION,
         )
         return HearingApplicationPayload(
             application=HearingApplication.from_model(application) if application else None,

@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
+from backend.core.limits import Action
 from backend.inquiries import live, models
 from schema.cases.types import CaseKind
 from schema.context import Info
@@ -66,13 +67,14 @@ class LiveMutations:
         self,
         info: Info,
         session_id: _SESSION,
-        body: Annotated[str, strawberry.argument(description="The question.")],
+        body: Annotated[str, strawberry.argument(description="The question (≤ 2000).")],
     ) -> InquiryQuestionPayload:
         row, errors = await mutate(
             info,
             lambda s, p: live.ask_question(
                 s, p, session_id=decode(session_id, "InquirySession", "sessionId"), body=body
             ),
+            limit=Action.INQUIRY_QUESTION,
         )
         return InquiryQuestionPayload(
             question=InquiryQuestion.from_model(row, staff=False, viewer=row.asker_user_id)
