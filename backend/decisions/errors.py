@@ -5,7 +5,7 @@ import enum
 
 class DecisionErrorCode(enum.Enum):
     INVALID = "INVALID"
-    RATE_LIMITED = "RATE_LIMITED"  # too many actions too fast (backend.core.limits)
+    RATE_LIMITED = "RATE_LIMITED"  # comments or survey answers too fast (backend.core.limits)
     NOT_FOUND = "NOT_FOUND"
     INVALID_STATE = "INVALID_STATE"  # the decision or step is not in a state the action needs
     UNKNOWN_UNIT = "UNKNOWN_UNIT"
@@ -41,4 +41,3 @@ class DecisionErrorCode(enum.Enum):
     SURVEY_REPORT_MISSING = "SURVEY_REPORT_MISSING"  # the gate: 民意调查报告 not written (第八条)
     # 座谈/协商 materials (第七条)
     MATERIALS_TOO_LATE = "MATERIALS_TOO_LATE"  # 决策方案及起草说明 sent < 3 working days before
-    RATE_LIMITED = "RATE_LIMITED"  # too many answers too fast (backend.core.limits)
