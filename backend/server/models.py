@@ -73,6 +73,7 @@ from backend.meetings.models import (
     Vote,
     VotingCode,
 )
+from backend.opinion_map.models import OpinionMap, OpinionStatement, OpinionVote
 from backend.oversight.models import (
     CaseEvaluation,
     CorrectionEntry,
@@ -160,6 +161,9 @@ __all__ = [
     "Opinion",
     "OpinionCollection",
     "OpinionCollectionUnit",
+    "OpinionMap",
+    "OpinionStatement",
+    "OpinionVote",
     "OrgUnit",
     "Participant",
     "ParticipationReport",

@@ -1,0 +1,256 @@
+"""Recomputing a map: reading its votes, computing off the event loop, publishing live.
+
+`MapComputer` (one per app, `AppServices.opinion_maps`) is told after each committed vote
+which map changed. Per map it recomputes at most once per `interval` (1 s), and once more
+after the last change it was told of, so watchers end on the exact map of every vote
+(realtime.coalesce's rule, with a computation instead of a value). Each computation reads
+one snapshot of the votes in its own read-only transaction, runs `math.compute_map` in a
+worker thread (numpy and scikit-learn release the GIL; BLAS limited to one thread so the
+event loop keeps the other core), and publishes the figures as the live value
+`opinionMap.computed` of the map's stream, versioned by the highest vote write it saw, so
+a process's feed keeps the newest and drops one that arrives late. Several workers may
+each compute a map they took votes for; the versions order their results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.core.db import Database, driver_connection
+from backend.opinion_map.events import (
+    OPINION_MAP_EVENTS,
+    GroupFigure,
+    OpinionMapEvent,
+    OpinionMapFigures,
+    RankedFigure,
+    RepresentativeFigure,
+    StatementCounts,
+)
+from backend.opinion_map.math import OpinionMapResult, VoteMatrix, compute_map
+from backend.opinion_map.models import OpinionMap
+from backend.opinion_map.stream import stream_of
+
+log = logging.getLogger(__name__)
+
+_STATEMENTS = (
+    "SELECT id, body FROM opinion_statements WHERE map_id = $1 AND state = 'SHOWN' ORDER BY id"
+)
+# One row per voter with their votes as arrays: 10,000 rows for 10,000 voters, not one
+# row per vote, so decoding stays cheap.
+_VOTES = (
+    "SELECT voter, array_agg(statement_id), array_agg(choice) FROM opinion_votes"
+    " WHERE map_id = $1 AND statement_id = ANY($2::bigint[]) GROUP BY voter"
+)
+_VERSION = (
+    "SELECT greatest((SELECT coalesce(max(seq), 0) FROM opinion_votes WHERE map_id = $1),"
+    " (SELECT version FROM opinion_maps WHERE id = $1))"
+)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The votes of a map at one moment, ready for the math."""
+
+    map_id: int
+    version: int
+    matrix: VoteMatrix
+    bodies: dict[int, str]
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A computed map: the figures everyone sees, the positions by voter pseudonym (only
+    ever shown to that voter) and each statement's routing priority."""
+
+    figures: OpinionMapFigures
+    positions: dict[Hashable, tuple[float, float, int]]
+    priorities: dict[int, float]
+
+
+async def read_snapshot(session: AsyncSession, map_id: int) -> Snapshot:
+    """The map's shown statements and their votes, read on the session's connection."""
+    conn = await driver_connection(session)
+    statements = await conn.fetch(_STATEMENTS, map_id)
+    ids = [r[0] for r in statements]
+    version = int(await conn.fetchval(_VERSION, map_id))
+    rows = await conn.fetch(_VOTES, map_id, ids)
+    column = {sid: i for i, sid in enumerate(ids)}
+    voters: list[Hashable] = []
+    lengths = np.fromiter((len(r[1]) for r in rows), dtype=np.int64, count=len(rows))
+    total = int(lengths.sum())
+    row_index = np.repeat(np.arange(len(rows), dtype=np.int32), lengths)
+    cols = np.empty(total, dtype=np.int32)
+    values = np.empty(total, dtype=np.int8)
+    at = 0
+    for r in rows:
+        voters.append(r[0])
+        n = len(r[1])
+        cols[at : at + n] = [column[s] for s in r[1]]
+        values[at : at + n] = r[2]
+        at += n
+    matrix = VoteMatrix(
+        participants=voters, statements=ids, rows=row_index, cols=cols, values=values
+    )
+    return Snapshot(map_id, version, matrix, {r[0]: r[1] for r in statements})
+
+
+def figures_of(snapshot: Snapshot, result: OpinionMapResult) -> OpinionMapFigures:
+    def sid(value: Hashable) -> int:
+        return cast(int, value)
+
+    return OpinionMapFigures(
+        mapId=snapshot.map_id,
+        version=snapshot.version,
+        participants=result.participants,
+        placed=result.placed,
+        votes=result.votes,
+        groups=[
+            GroupFigure(
+                index=g.index,
+                size=g.size,
+                x=round(g.center[0], 4),
+                y=round(g.center[1], 4),
+                representative=[
+                    RepresentativeFigure(
+                        statementId=sid(r.statement), direction=r.direction, share=round(r.share, 4)
+                    )
+                    for r in g.representative
+                ],
+            )
+            for g in result.groups
+        ],
+        consensus=[
+            RankedFigure(statementId=sid(c.statement), score=round(c.score, 4))
+            for c in result.consensus
+        ],
+        divisive=[
+            RankedFigure(statementId=sid(d.statement), score=round(d.score, 4))
+            for d in result.divisive
+        ],
+        statements=[
+            StatementCounts(
+                statementId=sid(s.statement),
+                body=snapshot.bodies[sid(s.statement)],
+                agree=s.agree,
+                disagree=s.disagree,
+                passed=s.passed,
+            )
+            for s in result.statements
+        ],
+    )
+
+
+def compute(snapshot: Snapshot) -> Computed:
+    """The map of a snapshot (CPU work: call it in a thread)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        result = compute_map(snapshot.matrix)
+    return Computed(
+        figures=figures_of(snapshot, result),
+        positions=result.positions,
+        priorities={cast(int, s.statement): s.priority for s in result.statements},
+    )
+
+
+async def compute_now(session: AsyncSession, opinion_map: OpinionMap) -> OpinionMapFigures:
+    """The exact map of every vote visible to the session's transaction (closing a map)."""
+    snapshot = await read_snapshot(session, opinion_map.id)
+    return (await asyncio.to_thread(compute, snapshot)).figures
+
+
+@dataclass
+class _MapState:
+    dirty: bool = False
+    task: asyncio.Task[None] | None = None
+    last_start: float = 0.0
+    latest: Computed | None = None
+    computations: int = 0
+
+
+@dataclass
+class MapComputer:
+    """Coalesced recomputation of maps, per app (see the module docstring)."""
+
+    db: Database
+    interval: float = 1.0
+    _maps: dict[tuple[int, int], _MapState] = field(default_factory=dict)
+
+    def changed(self, tenant_id: int, map_id: int) -> None:
+        """A vote on the map committed: recompute soon (at most once per interval)."""
+        state = self._maps.setdefault((tenant_id, map_id), _MapState())
+        state.dirty = True
+        if state.task is None or state.task.done():
+            state.task = asyncio.create_task(self._run(tenant_id, map_id, state))
+
+    def latest(self, tenant_id: int, map_id: int) -> Computed | None:
+        state = self._maps.get((tenant_id, map_id))
+        return state.latest if state is not None else None
+
+    def computations(self, tenant_id: int, map_id: int) -> int:
+        state = self._maps.get((tenant_id, map_id))
+        return state.computations if state is not None else 0
+
+    async def idle(self) -> None:
+        """Wait until no computation is running or due (tests, benches, shutdown)."""
+        while tasks := [s.task for s in self._maps.values() if s.task and not s.task.done()]:
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def close(self) -> None:
+        for state in self._maps.values():
+            if state.task is not None:
+                state.task.cancel()
+        await asyncio.gather(
+            *(s.task for s in self._maps.values() if s.task is not None), return_exceptions=True
+        )
+        self._maps.clear()
+
+    async def _run(self, tenant_id: int, map_id: int, state: _MapState) -> None:
+        while state.dirty:
+            wait = state.last_start + self.interval - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            state.dirty = False  # changes from here on need another computation
+            state.last_start = time.monotonic()
+            try:
+                snapshot = await self.db.run(
+                    lambda s: read_snapshot(s, map_id), tenant_id=tenant_id, read_only=True
+                )
+                computed = await asyncio.to_thread(compute, snapshot)
+            except Exception:
+                log.exception("opinion map %s of county %s: computation failed", map_id, tenant_id)
+                continue
+            state.computations += 1
+            if (
+                state.latest is None
+                or computed.figures["version"] >= state.latest.figures["version"]
+            ):
+                state.latest = computed
+            await self._publish(tenant_id, map_id, computed.figures)
+
+    async def _publish(self, tenant_id: int, map_id: int, figures: OpinionMapFigures) -> None:
+        publisher = self.db.publisher
+        if publisher is None:
+            return
+        kind = OpinionMapEvent.MAP_COMPUTED
+        if self.db.check_events:
+            OPINION_MAP_EVENTS.check(kind, figures, live=True)
+        await publisher.publish_live(
+            tenant_id,
+            stream_of(map_id),
+            type=kind.value,
+            key="map",
+            version=figures["version"],
+            value=cast(dict[str, Any], figures),
+        )
+
+
+__all__ = ["Computed", "MapComputer", "Snapshot", "compute", "compute_now", "read_snapshot"]
