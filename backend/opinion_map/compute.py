@@ -161,6 +161,12 @@ def compute(snapshot: Snapshot) -> Computed:
     )
 
 
+async def current_version(session: AsyncSession, map_id: int) -> int:
+    """The version a map computed now would have."""
+    conn = await driver_connection(session)
+    return int(await conn.fetchval(_VERSION, map_id))
+
+
 async def compute_now(session: AsyncSession, opinion_map: OpinionMap) -> OpinionMapFigures:
     """The exact map of every vote visible to the session's transaction (closing a map)."""
     snapshot = await read_snapshot(session, opinion_map.id)
@@ -194,6 +200,15 @@ class MapComputer:
     def latest(self, tenant_id: int, map_id: int) -> Computed | None:
         state = self._maps.get((tenant_id, map_id))
         return state.latest if state is not None else None
+
+    async def settled(self, tenant_id: int, map_id: int) -> Computed | None:
+        """The map's latest computation once the one running or due (if any) is done."""
+        state = self._maps.get((tenant_id, map_id))
+        if state is None:
+            return None
+        if state.task is not None and not state.task.done():
+            await asyncio.shield(state.task)
+        return state.latest
 
     def computations(self, tenant_id: int, map_id: int) -> int:
         state = self._maps.get((tenant_id, map_id))

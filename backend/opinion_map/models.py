@@ -74,7 +74,7 @@ class OpinionStatement(TenantOwned, Timestamped, Base):
     body: Mapped[str] = mapped_column(String(280))
     state: Mapped[StatementState] = mapped_column(enum_column(StatementState))
     source: Mapped[StatementSource] = mapped_column(enum_column(StatementSource))
-    comment_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("comments.id"))
+    comment_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("meeting_comments.id"))
     submitted_by: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
     hidden_reason: Mapped[str | None] = mapped_column(String(200))
 

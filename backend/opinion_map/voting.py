@@ -70,26 +70,10 @@ def notify_after_commit(
     after_commit(session, tell)
 
 
-async def _shown_statement(
-    session: AsyncSession, map_id: int, statement_id: int
-) -> OpinionStatement:
-    statement = await get_statement(session, statement_id)
-    if statement.map_id != map_id:
-        raise DomainError(Code.NOT_FOUND, "观点不存在", field="statementId")
-    if statement.state is not StatementState.SHOWN:
-        raise DomainError(
-            Code.STATEMENT_NOT_SHOWN,
-            "该观点未展示（待审核或已屏蔽），不能表态",
-            field="statementId",
-        )
-    return statement
-
-
 async def vote(
     session: AsyncSession,
     principal: Principal,
     *,
-    map_id: int,
     statement_id: int,
     choice: VoteChoice,
     key: bytes,
@@ -97,12 +81,18 @@ async def vote(
 ) -> VoteOutcome:
     """The caller's vote on a shown statement of an open map in a meeting in progress."""
     user_id = principal.require_user()
-    opinion_map, meeting = await map_and_meeting(session, map_id)
+    statement = await get_statement(session, statement_id)
+    opinion_map, meeting = await map_and_meeting(session, statement.map_id)
     await require_meeting_scope(session, principal, meeting.id)
     require_open(opinion_map)
     if meeting.state is not MeetingState.LIVE:
         raise DomainError(Code.MEETING_NOT_LIVE, "会议未在进行中，不能表态", field="mapId")
-    statement = await _shown_statement(session, opinion_map.id, statement_id)
+    if statement.state is not StatementState.SHOWN:
+        raise DomainError(
+            Code.STATEMENT_NOT_SHOWN,
+            "该观点未展示（待审核或已屏蔽），不能表态",
+            field="statementId",
+        )
     seq = int(await session.scalar(select(func.nextval("opinion_vote_seq"))) or 0)
     row = (
         await session.execute(

@@ -54,7 +54,7 @@ _DDL = (
     CONSTRAINT ck_opinion_statements_statementstate CHECK (state IN ('PENDING', 'SHOWN', 'HIDDEN')),
     CONSTRAINT ck_opinion_statements_statementsource CHECK (source IN ('HOST', 'COMMENT', 'PARTICIPANT')),
     CONSTRAINT fk_opinion_statements_map_id_opinion_maps FOREIGN KEY(map_id) REFERENCES opinion_maps (id),
-    CONSTRAINT fk_opinion_statements_comment_id_comments FOREIGN KEY(comment_id) REFERENCES comments (id),
+    CONSTRAINT fk_opinion_statements_comment_id_meeting_comments FOREIGN KEY(comment_id) REFERENCES meeting_comments (id),
     CONSTRAINT fk_opinion_statements_submitted_by_users FOREIGN KEY(submitted_by) REFERENCES users (id),
     CONSTRAINT fk_opinion_statements_tenant_id_tenants FOREIGN KEY(tenant_id) REFERENCES tenants (id) ON DELETE RESTRICT
 )""",
