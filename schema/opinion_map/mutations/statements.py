@@ -38,14 +38,13 @@ class StatementMutations:
         computer = computer_of(info)
 
         async def run(s: AsyncSession, p: Principal) -> OpinionStatement:
+            comment = decode(comment_id, "MeetingComment", "commentId") if comment_id else None
             added = await statements.add_statement(
                 s,
                 p,
                 map_id=decode(map_id, "OpinionMap", "mapId"),
                 body=body,
-                comment_id=decode(comment_id, "MeetingComment", "commentId")
-                if comment_id
-                else None,
+                comment_id=comment,
                 computer=computer,
             )
             return OpinionStatement.from_model(added)
