@@ -7,8 +7,9 @@ after the last change it was told of, so watchers end on the exact map of every 
 one snapshot of the votes in its own read-only transaction, runs `math.compute_map` in a
 worker thread (numpy and scikit-learn release the GIL; BLAS limited to one thread so the
 event loop keeps the other core), and publishes the figures as the live value
-`opinionMap.computed` of the map's stream, versioned by the highest vote write it saw, so
-a process's feed keeps the newest and drops one that arrives late. Several workers may
+`opinionMap.computed` of the map's stream, versioned by the number of changes it
+includes (vote writes and statement changes, `_VERSION`), so a process's feed keeps the
+newest and drops one that arrives late. Several workers may
 each compute a map they took votes for; the versions order their results.
 """
 
@@ -49,9 +50,13 @@ _VOTES = (
     "SELECT voter, array_agg(statement_id), array_agg(choice) FROM opinion_votes"
     " WHERE map_id = $1 AND statement_id = ANY($2::bigint[]) GROUP BY voter"
 )
+# The version of a map: how many vote writes (first votes and changes) and statement
+# changes it has. Each committed change adds one, whatever order concurrent transactions
+# commit in (a sequence value taken before commit would not: a vote holding seq 10 may
+# commit after one holding 11, and a map versioned by the highest seq would not grow).
 _VERSION = (
-    "SELECT greatest((SELECT coalesce(max(seq), 0) FROM opinion_votes WHERE map_id = $1),"
-    " (SELECT version FROM opinion_maps WHERE id = $1))"
+    "SELECT (SELECT count(*) + coalesce(sum(changes), 0) FROM opinion_votes WHERE map_id = $1)"
+    " + (SELECT version FROM opinion_maps WHERE id = $1)"
 )
 
 

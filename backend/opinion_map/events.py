@@ -56,7 +56,7 @@ class OpinionMapFigures(TypedDict):
     """The map as computed: counts and group-level figures only."""
 
     mapId: int
-    version: int  # the highest vote write it includes
+    version: int  # how many changes (votes written, statements shown or hidden) it includes
     participants: int
     placed: int
     votes: int

@@ -15,7 +15,6 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
-    Index,
     SmallInteger,
     String,
     UniqueConstraint,
@@ -59,8 +58,8 @@ class OpinionMap(TenantOwned, Timestamped, Base):
     topic: Mapped[str] = mapped_column(String(200))
     opened_by: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    #: nextval('opinion_vote_seq') at the last change of its shown statements, so a map
-    #: recomputed after moderation gets a newer version than any before it.
+    #: How many times its shown statements changed (shown, hidden): part of the version
+    #: of the computed map (backend.opinion_map.compute), with the votes written.
     version: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
 
@@ -83,14 +82,13 @@ class OpinionVote(TenantOwned, Base):
     """One person's vote on one statement (agree +1, disagree −1, pass 0), by pseudonym.
 
     No timestamp and no user id; `changes` counts how often the person changed their mind
-    (the last choice counts); `seq` is taken from a sequence on every write, so the map
-    computed from a snapshot is versioned by the highest `seq` it saw."""
+    (the last choice counts); `seq` is taken from a sequence on every write (first vote
+    or change), which tells a write from an idempotent repeat."""
 
     __tablename__ = "opinion_votes"
     __table_args__ = (
         UniqueConstraint("map_id", "statement_id", "voter"),
         CheckConstraint("choice IN (-1, 0, 1)", name="choice"),
-        Index("ix_opinion_votes_map_id_seq", "map_id", "seq"),
     )
 
     id: Mapped[int] = id_column()

@@ -8,7 +8,7 @@ view only). Only SHOWN statements are voted on and counted in the map.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import DomainError
@@ -44,8 +44,11 @@ async def _statements_changed(
     session: AsyncSession, opinion_map: OpinionMap, computer: MapComputer | None
 ) -> None:
     """The shown statements changed: a newer map version, recomputed after commit."""
-    opinion_map.version = int(await session.scalar(select(func.nextval("opinion_vote_seq"))) or 0)
-    await session.flush()
+    await session.execute(
+        update(OpinionMap)
+        .where(OpinionMap.id == opinion_map.id)
+        .values(version=OpinionMap.version + 1)
+    )
     notify_after_commit(session, computer, opinion_map.tenant_id, opinion_map.id)
 
 

@@ -106,7 +106,9 @@ class OpinionStatementCounts:
 
 @strawberry.type(description="The opinion map as computed: groups, consensus, counts.")
 class OpinionMapResult:
-    version: int = strawberry.field(description="Grows with every change it includes.")
+    version: int = strawberry.field(
+        description="How many changes (votes written, statements shown or hidden) it includes."
+    )
     participants: int = strawberry.field(description="Everyone who voted at all.")
     placed: int = strawberry.field(description="Those with enough votes to be grouped.")
     votes: int = strawberry.field(description="Votes counted.")

@@ -6,7 +6,8 @@ Create Date: 2026-12-01
 
 `opinion_maps` (one per meeting), `opinion_statements` (shown, pending or hidden),
 `opinion_votes` (one row per statement and voter pseudonym: no user id, no timestamp;
-`seq` from `opinion_vote_seq` versions the computed map). All county-owned (RLS).
+`seq` from `opinion_vote_seq` tells a write from an idempotent repeat). All
+county-owned (RLS).
 """
 
 from collections.abc import Sequence
@@ -78,7 +79,6 @@ _DDL = (
 )""",
     """CREATE INDEX ix_opinion_votes_tenant_id ON opinion_votes (tenant_id)""",
     """CREATE INDEX ix_opinion_votes_statement_id ON opinion_votes (statement_id)""",
-    """CREATE INDEX ix_opinion_votes_map_id_seq ON opinion_votes (map_id, seq)""",
 )
 
 
