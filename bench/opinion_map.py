@@ -21,7 +21,9 @@ What it does, everything on 127.0.0.1:
    apart (one more first: the process's first computation, which imports scikit-learn,
    reported apart): for each, every watcher's delay from sending the vote to receiving the first
    map that counts it (p50, p99, max over watchers), and the server's read + compute +
-   fan-out included. Server RSS before and after the watchers joined.
+   fan-out included. Server RSS before and after the watchers joined. Also, in the bench
+   process on the same database: one recomputation in its parts (reading the snapshot as
+   the app does, then computing it).
 
 Prints a summary and saves everything as JSON in bench/results/opinion-map-<time>.json.
 With TEST_DATABASE_URL set, the database is made on that server; else on an embedded
@@ -228,6 +230,7 @@ async def live_phase(args: argparse.Namespace, votes: tuple[np.ndarray, ...]) ->
                     log(f"wrote {len(values)} votes in {time.perf_counter() - started:.1f} s")
                 finally:
                     await conn.close()
+                read = await _read_and_compute(db.url, county.tenant_id, map_id)
                 pids = serving_pids(proc)
                 rss_before = rss_bytes(pids)
                 sockets: list[Any] = []
@@ -301,12 +304,42 @@ async def live_phase(args: argparse.Namespace, votes: tuple[np.ndarray, ...]) ->
                     "server_rss_mib_after": round(rss_after / 2**20, 1),
                     # The process's first computation imports scikit-learn (seconds on a
                     # loaded machine): reported apart from the probes proper.
+                    "snapshot_from_database": read,
                     "first_computation": probes[0],
                     "probes": probes[1:],
                     "database": db.where,
                 }
         finally:
             stop_process(proc)
+
+
+async def _read_and_compute(url: str, tenant_id: int, map_id: int) -> dict[str, Any]:
+    """What one recomputation costs in the app, in parts: reading the snapshot (as the
+    app role, in a read-only transaction) and computing it (in a thread)."""
+    from backend.core.db import Database
+    from backend.opinion_map.compute import read_snapshot
+
+    db = Database(owner_url=url, pool_size=1)
+    try:
+        reads, computes = [], []
+        for _ in range(3):
+            started = time.perf_counter()
+            snapshot = await db.run(
+                lambda s: read_snapshot(s, map_id), tenant_id=tenant_id, read_only=True
+            )
+            reads.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            await asyncio.to_thread(compute, snapshot)
+            computes.append(time.perf_counter() - started)
+    finally:
+        await db.dispose()
+    out = {
+        "read_seconds_min": round(min(reads), 3),
+        "compute_seconds_min": round(min(computes), 3),
+        "votes": len(snapshot.matrix.values),
+    }
+    log(f"snapshot from the database: {out}")
+    return out
 
 
 def _statement_gid(db_id: int) -> str:

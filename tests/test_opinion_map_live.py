@@ -76,7 +76,7 @@ async def test_watchers_get_the_recomputed_map_ending_on_the_exact_counts(server
     assert computed[-1]["result"]["participants"] == 6
     versions = [e["result"]["version"] for e in computed]
     assert versions == sorted(versions)
-    assert versions[-1] == 18 + 3  # every vote written and every statement shown, once
+    assert versions[-1] == 18 + 3, versions  # every vote written and every statement shown, once
     assert len(computed) < 18  # coalesced: not one map per vote
 
 

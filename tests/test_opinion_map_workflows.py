@@ -310,3 +310,21 @@ async def test_a_meeting_of_another_county_has_no_map_to_read(server, gql, owner
 
     assert data == {"opinionMap": None}
     assert ours["opinionMap"]["id"] == w.opinion_map
+
+
+async def test_each_voter_sees_their_own_place_on_the_map_and_nobody_elses(server, gql, owner_db):
+    w = await make_map_world(server, gql, voters=6)
+    statements = [await add_statement(gql, w.county, w.opinion_map, f"观点{i}") for i in range(3)]
+    for n, voter in enumerate(w.voters):  # two camps: even voters agree, odd ones disagree
+        for s in statements:
+            await ok(gql, VOTE, {"s": s, "c": "AGREE" if n % 2 == 0 else "DISAGREE"}, voter.token)
+
+    places = [
+        (await gql.data(MAP, {"m": w.meeting}, token=v.token))["opinionMap"] for v in w.voters
+    ]
+    host = (await gql.data(MAP, {"m": w.meeting}, token=w.host.token))["opinionMap"]
+
+    groups = [p["myPosition"]["group"] for p in places]
+    assert len(set(groups[0::2])) == 1 and len(set(groups[1::2])) == 1 and groups[0] != groups[1]
+    assert sorted(g["size"] for g in places[0]["result"]["groups"]) == [3, 3]
+    assert host["myPosition"] is None and host["myVotes"] == []

@@ -41,22 +41,28 @@ from backend.opinion_map.stream import stream_of
 
 log = logging.getLogger(__name__)
 
-_STATEMENTS = (
-    "SELECT id, body FROM opinion_statements WHERE map_id = $1 AND state = 'SHOWN' ORDER BY id"
-)
-# One row per voter with their votes as arrays: 10,000 rows for 10,000 voters, not one
-# row per vote, so decoding stays cheap.
-_VOTES = (
-    "SELECT voter, array_agg(statement_id), array_agg(choice) FROM opinion_votes"
-    " WHERE map_id = $1 AND statement_id = ANY($2::bigint[]) GROUP BY voter"
-)
 # The version of a map: how many vote writes (first votes and changes) and statement
 # changes it has. Each committed change adds one, whatever order concurrent transactions
 # commit in (a sequence value taken before commit would not: a vote holding seq 10 may
 # commit after one holding 11, and a map versioned by the highest seq would not grow).
 _VERSION = (
-    "SELECT (SELECT count(*) + coalesce(sum(changes), 0) FROM opinion_votes WHERE map_id = $1)"
+    "(SELECT count(*) + coalesce(sum(changes), 0) FROM opinion_votes WHERE map_id = $1)"
     " + (SELECT version FROM opinion_maps WHERE id = $1)"
+)
+# The whole snapshot in one statement, so one database snapshot: the version, the shown
+# statements, and every vote of the map as three arrays in one row (the voter as the first
+# 64 bits of their pseudonym: no text per vote crosses the wire, and 10,000 voters collide
+# with odds ~1e-11; grouping or sorting in SQL cost more than the math).
+_SNAPSHOT = (
+    f"SELECT {_VERSION},"
+    " (SELECT array_agg(id ORDER BY id) FROM opinion_statements"
+    "  WHERE map_id = $1 AND state = 'SHOWN'),"
+    " (SELECT array_agg(body ORDER BY id) FROM opinion_statements"
+    "  WHERE map_id = $1 AND state = 'SHOWN'),"
+    " v.keys, v.statements, v.choices FROM ("
+    "  SELECT array_agg(('x' || left(voter, 16))::bit(64)::bigint) AS keys,"
+    "  array_agg(statement_id) AS statements, array_agg(choice) AS choices"
+    "  FROM opinion_votes WHERE map_id = $1) v"
 )
 
 
@@ -72,8 +78,9 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class Computed:
-    """A computed map: the figures everyone sees, the positions by voter pseudonym (only
-    ever shown to that voter) and each statement's routing priority."""
+    """A computed map: the figures everyone sees, the positions by `participant_key` of
+    the voter's pseudonym (only ever shown to that voter) and each statement's routing
+    priority."""
 
     figures: OpinionMapFigures
     positions: dict[Hashable, tuple[float, float, int]]
@@ -83,28 +90,27 @@ class Computed:
 async def read_snapshot(session: AsyncSession, map_id: int) -> Snapshot:
     """The map's shown statements and their votes, read on the session's connection."""
     conn = await driver_connection(session)
-    statements = await conn.fetch(_STATEMENTS, map_id)
-    ids = [r[0] for r in statements]
-    version = int(await conn.fetchval(_VERSION, map_id))
-    rows = await conn.fetch(_VOTES, map_id, ids)
-    column = {sid: i for i, sid in enumerate(ids)}
-    voters: list[Hashable] = []
-    lengths = np.fromiter((len(r[1]) for r in rows), dtype=np.int64, count=len(rows))
-    total = int(lengths.sum())
-    row_index = np.repeat(np.arange(len(rows), dtype=np.int32), lengths)
-    cols = np.empty(total, dtype=np.int32)
-    values = np.empty(total, dtype=np.int8)
-    at = 0
-    for r in rows:
-        voters.append(r[0])
-        n = len(r[1])
-        cols[at : at + n] = [column[s] for s in r[1]]
-        values[at : at + n] = r[2]
-        at += n
+    version, ids, bodies, keys, sids, choices = await conn.fetchrow(_SNAPSHOT, map_id)
+    ids = list(ids or [])
+    sid = np.asarray(sids or [], dtype=np.int64)
+    shown = np.asarray(ids, dtype=np.int64)  # sorted
+    keep = np.isin(sid, shown)  # votes on hidden or pending statements do not count
+    voter, row_index = np.unique(np.asarray(keys or [], dtype=np.int64)[keep], return_inverse=True)
     matrix = VoteMatrix(
-        participants=voters, statements=ids, rows=row_index, cols=cols, values=values
+        participants=voter.tolist(),
+        statements=ids,
+        rows=row_index.astype(np.int32),
+        cols=np.searchsorted(shown, sid[keep]).astype(np.int32),
+        values=np.asarray(choices or [], dtype=np.int8)[keep],
     )
-    return Snapshot(map_id, version, matrix, {r[0]: r[1] for r in statements})
+    return Snapshot(map_id, int(version), matrix, dict(zip(ids, bodies or [], strict=True)))
+
+
+def participant_key(pseudonym: str) -> int:
+    """The key a voter's position has in a computed map: the first 64 bits of their
+    pseudonym as a signed integer (as `_SNAPSHOT` reads it)."""
+    value = int(pseudonym[:16], 16)
+    return value - (1 << 64) if value >= 1 << 63 else value
 
 
 def figures_of(snapshot: Snapshot, result: OpinionMapResult) -> OpinionMapFigures:
@@ -154,7 +160,10 @@ def figures_of(snapshot: Snapshot, result: OpinionMapResult) -> OpinionMapFigure
 
 
 def compute(snapshot: Snapshot) -> Computed:
-    """The map of a snapshot (CPU work: call it in a thread)."""
+    """The map of a snapshot (CPU work: call it in a thread). BLAS is held to one thread
+    while it runs (threadpoolctl's limit is process-wide: other numpy work in the process
+    meanwhile gets one thread too), so a computation never takes both cores from the
+    event loop."""
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1):
@@ -169,13 +178,14 @@ def compute(snapshot: Snapshot) -> Computed:
 async def current_version(session: AsyncSession, map_id: int) -> int:
     """The version a map computed now would have."""
     conn = await driver_connection(session)
-    return int(await conn.fetchval(_VERSION, map_id))
+    return int(await conn.fetchval(f"SELECT {_VERSION}", map_id))
 
 
-async def compute_now(session: AsyncSession, opinion_map: OpinionMap) -> OpinionMapFigures:
-    """The exact map of every vote visible to the session's transaction (closing a map)."""
+async def compute_now(session: AsyncSession, opinion_map: OpinionMap) -> Computed:
+    """The exact map of every vote visible to the session's transaction (closing a map,
+    or reading one no computation of this process includes every change of)."""
     snapshot = await read_snapshot(session, opinion_map.id)
-    return (await asyncio.to_thread(compute, snapshot)).figures
+    return await asyncio.to_thread(compute, snapshot)
 
 
 @dataclass

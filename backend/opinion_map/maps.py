@@ -66,7 +66,7 @@ async def close_map(session: AsyncSession, principal: Principal, *, map_id: int)
     opinion_map, meeting = await map_and_meeting(session, map_id, lock=True)
     await require_host(session, principal, meeting)
     require_open(opinion_map)
-    figures = await compute_now(session, opinion_map)
+    figures = (await compute_now(session, opinion_map)).figures
     opinion_map.closed_at = meeting_stream.now()
     await session.flush()
     await append_event(

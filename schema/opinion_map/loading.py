@@ -11,7 +11,12 @@ from backend.core.security import Principal
 from backend.meetings.access import get_meeting, is_host
 from backend.opinion_map import models
 from backend.opinion_map.access import voter_key, voter_pseudonym
-from backend.opinion_map.compute import MapComputer, compute_now, current_version
+from backend.opinion_map.compute import (
+    MapComputer,
+    compute_now,
+    current_version,
+    participant_key,
+)
 from backend.opinion_map.voting import my_votes
 from schema.context import Info
 from schema.opinion_map.types import (
@@ -61,8 +66,9 @@ async def load_map(
         figures: dict[str, Any] = cast(dict[str, Any], latest.figures)
         positions = latest.positions
     else:
-        figures = cast(dict[str, Any], await compute_now(session, opinion_map))
-        positions = {}
+        computed = await compute_now(session, opinion_map)
+        figures = cast(dict[str, Any], computed.figures)
+        positions = computed.positions
     own: list[OpinionOwnVote] = []
     position = None
     if principal.user_id is not None:
@@ -77,7 +83,7 @@ async def load_map(
             map_id=opinion_map.id,
             user_id=principal.user_id,
         )
-        position = position_of(positions, voter)
+        position = position_of(positions, participant_key(voter))
     return OpinionMap(
         id=gid("OpinionMap", opinion_map.id),
         meeting_id=gid("Meeting", opinion_map.meeting_id),

@@ -256,7 +256,7 @@ def live_event(seq: int, at: datetime, type: str, payload: dict[str, Any]) -> Op
 
 
 def position_of(
-    positions: dict[Hashable, tuple[float, float, int]], voter: str
+    positions: dict[Hashable, tuple[float, float, int]], voter: int
 ) -> OpinionPosition | None:
     found = positions.get(voter)
     if found is None:
