@@ -328,3 +328,66 @@ async def test_each_voter_sees_their_own_place_on_the_map_and_nobody_elses(serve
     assert len(set(groups[0::2])) == 1 and len(set(groups[1::2])) == 1 and groups[0] != groups[1]
     assert sorted(g["size"] for g in places[0]["result"]["groups"]) == [3, 3]
     assert host["myPosition"] is None and host["myVotes"] == []
+
+
+async def test_the_map_of_a_meeting_a_decision_took_opinions_from_is_in_its_participation_report(
+    server, gql, owner_db
+):
+    import base64
+    import io
+
+    import docx
+
+    from tests.factories.decisions import (
+        ANSWER,
+        DECISION,
+        IMPORT,
+        act,
+        add_version,
+        make_decision,
+        open_consultation,
+    )
+
+    w = await make_map_world(server, gql, voters=2)
+    admin = w.host.token
+    d = await make_decision(gql, admin, w.county.root_gid)
+    await add_version(gql, admin, d["id"])
+    await open_consultation(gql, admin, d["id"])
+    s1 = await add_statement(gql, w.county, w.opinion_map, "应当保留老街的梧桐树")
+    for voter in w.voters:
+        await ok(gql, VOTE, {"s": s1, "c": "AGREE"}, voter.token)
+    await ok(gql, POST_COMMENT, {"m": w.meeting, "b": "请公开改造预算"}, w.voters[0].token)
+    await ok(gql, CLOSE_MAP, {"o": w.opinion_map}, admin)
+    await act(gql, IMPORT, {"d": d["id"], "m": w.meeting}, admin)
+    view = (await gql.data(DECISION, {"id": d["id"]}, token=admin))["decision"]
+    for edge in view["opinions"]["edges"]:
+        await act(gql, ANSWER, {"o": edge["node"]["id"], "x": "ADOPTED", "r": "采纳"}, admin)
+
+    report = (
+        await gql.data(
+            "mutation($d: ID!) { generateParticipationReport(decisionId: $d) { report { content docxBase64 } errors { code message } } }",
+            {"d": d["id"]},
+            token=admin,
+        )
+    )["generateParticipationReport"]
+
+    assert report["errors"] == [], report
+    (section,) = report["report"]["content"]["opinion_maps"]
+    assert section["meeting_id"] == db_id(w.meeting) and section["topic"] == "老旧小区改造"
+    assert section["result"]["statements"] == [
+        {
+            "statementId": db_id(s1),
+            "body": "应当保留老街的梧桐树",
+            "agree": 2,
+            "disagree": 0,
+            "passed": 0,
+        }
+    ]
+    assert "voter" not in json.dumps(section)
+    text = "\n".join(
+        p.text
+        for p in docx.Document(
+            io.BytesIO(base64.b64decode(report["report"]["docxBase64"]))
+        ).paragraphs
+    )
+    assert "意见地图：老旧小区改造" in text and "参与表态2人、表态2次" in text
