@@ -88,9 +88,17 @@ class Computed:
 
 
 async def read_snapshot(session: AsyncSession, map_id: int) -> Snapshot:
-    """The map's shown statements and their votes, read on the session's connection."""
+    """The map's shown statements and their votes, read on the session's connection in one
+    statement; the arrays become numpy's in a worker thread, not on the event loop (what
+    stays on the loop is asyncpg decoding the three arrays: bench/opinion_map.py reports
+    it as `fetch_seconds`)."""
     conn = await driver_connection(session)
-    version, ids, bodies, keys, sids, choices = await conn.fetchrow(_SNAPSHOT, map_id)
+    row = await conn.fetchrow(_SNAPSHOT, map_id)
+    return await asyncio.to_thread(build_snapshot, map_id, tuple(row))
+
+
+def build_snapshot(map_id: int, row: tuple[Any, ...]) -> Snapshot:
+    version, ids, bodies, keys, sids, choices = row
     ids = list(ids or [])
     sid = np.asarray(sids or [], dtype=np.int64)
     shown = np.asarray(ids, dtype=np.int64)  # sorted
