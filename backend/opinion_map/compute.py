@@ -50,9 +50,11 @@ _VERSION = (
     " + (SELECT version FROM opinion_maps WHERE id = $1)"
 )
 # The whole snapshot in one statement, so one database snapshot: the version, the shown
-# statements, and every vote of the map as three arrays in one row (the voter as the first
-# 64 bits of their pseudonym: no text per vote crosses the wire, and 10,000 voters collide
-# with odds ~1e-11; grouping or sorting in SQL cost more than the math).
+# statements, and every vote of the map as three packed big-endian arrays (bytea, which
+# the driver hands over as bytes, decoded by numpy in a worker thread, not element by
+# element on the event loop): the voter as the first 64 bits of their pseudonym (no text
+# per vote; 10,000 voters collide with odds ~1e-11), the statement, the choice. The three
+# aggregates read the rows in one pass, so in the same order.
 _SNAPSHOT = (
     f"SELECT {_VERSION},"
     " (SELECT array_agg(id ORDER BY id) FROM opinion_statements"
@@ -60,8 +62,9 @@ _SNAPSHOT = (
     " (SELECT array_agg(body ORDER BY id) FROM opinion_statements"
     "  WHERE map_id = $1 AND state = 'SHOWN'),"
     " v.keys, v.statements, v.choices FROM ("
-    "  SELECT array_agg(('x' || left(voter, 16))::bit(64)::bigint) AS keys,"
-    "  array_agg(statement_id) AS statements, array_agg(choice) AS choices"
+    "  SELECT string_agg(int8send(('x' || left(voter, 16))::bit(64)::bigint), ''::bytea)"
+    "  AS keys, string_agg(int8send(statement_id), ''::bytea) AS statements,"
+    "  string_agg(int2send(choice), ''::bytea) AS choices"
     "  FROM opinion_votes WHERE map_id = $1) v"
 )
 
@@ -89,9 +92,8 @@ class Computed:
 
 async def read_snapshot(session: AsyncSession, map_id: int) -> Snapshot:
     """The map's shown statements and their votes, read on the session's connection in one
-    statement; the arrays become numpy's in a worker thread, not on the event loop (what
-    stays on the loop is asyncpg decoding the three arrays: bench/opinion_map.py reports
-    it as `fetch_seconds`)."""
+    statement; the packed arrays become numpy's in a worker thread, not on the event loop
+    (bench/opinion_map.py reports the statement's own time as `fetch_seconds`)."""
     conn = await driver_connection(session)
     row = await conn.fetchrow(_SNAPSHOT, map_id)
     return await asyncio.to_thread(build_snapshot, map_id, tuple(row))
@@ -100,16 +102,17 @@ async def read_snapshot(session: AsyncSession, map_id: int) -> Snapshot:
 def build_snapshot(map_id: int, row: tuple[Any, ...]) -> Snapshot:
     version, ids, bodies, keys, sids, choices = row
     ids = list(ids or [])
-    sid = np.asarray(sids or [], dtype=np.int64)
+    sid = np.frombuffer(sids or b"", dtype=">i8").astype(np.int64)
     shown = np.asarray(ids, dtype=np.int64)  # sorted
     keep = np.isin(sid, shown)  # votes on hidden or pending statements do not count
-    voter, row_index = np.unique(np.asarray(keys or [], dtype=np.int64)[keep], return_inverse=True)
+    keyed = np.frombuffer(keys or b"", dtype=">i8").astype(np.int64)
+    voter, row_index = np.unique(keyed[keep], return_inverse=True)
     matrix = VoteMatrix(
         participants=voter.tolist(),
         statements=ids,
         rows=row_index.astype(np.int32),
         cols=np.searchsorted(shown, sid[keep]).astype(np.int32),
-        values=np.asarray(choices or [], dtype=np.int8)[keep],
+        values=np.frombuffer(choices or b"", dtype=">i2").astype(np.int8)[keep],
     )
     return Snapshot(map_id, int(version), matrix, dict(zip(ids, bodies or [], strict=True)))
 
