@@ -391,3 +391,25 @@ async def test_the_map_of_a_meeting_a_decision_took_opinions_from_is_in_its_part
         ).paragraphs
     )
     assert "意见地图：老旧小区改造" in text and "参与表态2人、表态2次" in text
+
+
+async def test_a_persons_copy_of_their_data_holds_the_statements_they_submitted(
+    server, gql, owner_db
+):
+    w = await make_map_world(server, gql, voters=1)
+    author = w.voters[0]
+    await ok(gql, SUBMIT, {"o": w.opinion_map, "b": "希望增设无障碍坡道"}, author.token)
+
+    data = (
+        await ok(
+            gql,
+            "mutation { exportPersonalData { data errors { field code message } } }",
+            {},
+            author.token,
+        )
+    )["data"]
+
+    (mine,) = [s["data"] for s in data["sections"] if s["key"] == "opinionMap"]
+    assert [(s["body"], s["state"], s["meetingId"]) for s in mine["statements"]] == [
+        ("希望增设无障碍坡道", "PENDING", db_id(w.meeting))
+    ]

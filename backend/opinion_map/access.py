@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.core.errors import DomainError
 from backend.meetings.access import get_meeting
 from backend.meetings.models import Meeting
+from backend.opinion_map import personal_data as _personal_data  # noqa: F401  (the section)
 from backend.opinion_map import visibility as _visibility  # noqa: F401  (registers the kind)
 from backend.opinion_map.errors import OpinionMapErrorCode as Code
 from backend.opinion_map.models import OpinionMap, OpinionStatement
