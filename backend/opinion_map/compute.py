@@ -199,6 +199,12 @@ async def compute_now(session: AsyncSession, opinion_map: OpinionMap) -> Compute
     return await asyncio.to_thread(compute, snapshot)
 
 
+def _import_math() -> None:
+    import sklearn.cluster
+    import sklearn.decomposition
+    import sklearn.metrics  # noqa: F401
+
+
 @dataclass
 class _MapState:
     dirty: bool = False
@@ -215,6 +221,7 @@ class MapComputer:
     db: Database
     interval: float = 1.0
     _maps: dict[tuple[int, int], _MapState] = field(default_factory=dict)
+    _warming: asyncio.Future[None] | None = None
 
     def changed(self, tenant_id: int, map_id: int) -> None:
         """A vote on the map committed: recompute soon (at most once per interval)."""
@@ -222,6 +229,13 @@ class MapComputer:
         state.dirty = True
         if state.task is None or state.task.done():
             state.task = asyncio.create_task(self._run(tenant_id, map_id, state))
+
+    def warm(self) -> None:
+        """Import scikit-learn in a worker thread, once per process (seconds on a loaded
+        machine), so a map's first computation does not wait for it: called when a map
+        is turned on."""
+        if self._warming is None:
+            self._warming = asyncio.ensure_future(asyncio.to_thread(_import_math))
 
     def latest(self, tenant_id: int, map_id: int) -> Computed | None:
         state = self._maps.get((tenant_id, map_id))
@@ -253,6 +267,8 @@ class MapComputer:
             *(s.task for s in self._maps.values() if s.task is not None), return_exceptions=True
         )
         self._maps.clear()
+        if self._warming is not None:  # an import cannot be cancelled: let it end
+            await asyncio.gather(self._warming, return_exceptions=True)
 
     async def _run(self, tenant_id: int, map_id: int, state: _MapState) -> None:
         while state.dirty:

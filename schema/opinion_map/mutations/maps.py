@@ -37,6 +37,8 @@ class MapMutations:
             return await load_map(s, p, found, key=key, computer=computer)
 
         result, errors = await mutate(info, run)
+        if result is not None and computer is not None:
+            computer.warm()
         return OpinionMapPayload(opinion_map=result, errors=errors_of(errors))
 
     @strawberry.mutation(
