@@ -54,6 +54,9 @@ from schema.meetings.codes import VotingCodeMutations, VotingCodeQueries
 from schema.meetings.mutations import MeetingMutations
 from schema.meetings.queries import MeetingQueries
 from schema.meetings.subscriptions import MeetingSubscriptions
+from schema.opinion_map.mutations import OpinionMapMutations
+from schema.opinion_map.queries import OpinionMapQueries
+from schema.opinion_map.subscriptions import OpinionMapSubscriptions
 from schema.oversight.mutations import OversightMutations
 from schema.oversight.queries import OversightQueries
 from schema.pages import PageExecutor
@@ -91,6 +94,7 @@ class Query(
     OversightQueries,
     RepresentativeQueries,
     VideoQueries,
+    OpinionMapQueries,
 ):
     node: relay.Node | None = relay.node(description="Any object by its global id.")
     nodes: list[relay.Node | None] = relay.node(
@@ -122,12 +126,15 @@ class Mutation(
     OversightMutations,
     RepresentativeMutations,
     VideoMutations,
+    OpinionMapMutations,
 ):
     pass
 
 
 @strawberry.type(description="Live feeds, over websockets at /graphql.")
-class Subscription(RealtimeSubscriptions, MeetingSubscriptions, CaseSubscriptions):
+class Subscription(
+    RealtimeSubscriptions, MeetingSubscriptions, CaseSubscriptions, OpinionMapSubscriptions
+):
     pass
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from backend.meetings.access import MeetingDirectory
     from backend.meetings.scoring import BallotMixer
     from backend.meetings.timers import TimerScheduler
+    from backend.opinion_map.compute import MapComputer
     from backend.people.passwords import Passwords
     from backend.people.principals import PrincipalResolver
     from backend.record.seal import Sealer
@@ -65,6 +66,9 @@ class AppServices:
     #: services (schema.video.channel); None where the app runs without media.
     video: VideoServer | None = None
     video_channel: DataChannelBridge | None = None
+    #: Coalesced recomputation of opinion maps off the event loop (backend.opinion_map);
+    #: None where no map is recomputed live (the map is then computed when it closes).
+    opinion_maps: MapComputer | None = None
     #: Rate limits of votes, comments, sign-in and registration (shared through Redis when
     #: the app gives them `shared`, else this process's budgets).
     limits: RateLimits = field(init=False)

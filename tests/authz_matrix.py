@@ -1934,6 +1934,54 @@ async def stop_video_recording(w: World) -> dict[str, Any]:
     return {"roomId": room}
 
 
+# -- the opinion map (backend/opinion_map) ---------------------------------------------------
+
+
+async def _opinion_map(w: World) -> str:
+    from tests.factories.opinion_map import OPEN_MAP
+
+    meeting = await w.meeting("LIVE")
+    opened = await w.as_admin(OPEN_MAP, {"m": meeting, "t": "老旧小区改造"})
+    return opened["opinionMap"]["id"]
+
+
+async def _opinion_statement(w: World, *, pending: bool = False) -> str:
+    from tests.factories.opinion_map import ADD, SUBMIT
+
+    opinion_map = await _opinion_map(w)
+    if pending:
+        author = await w.account(Role.CITIZEN)
+        data = await w.gql.data(SUBMIT, {"o": opinion_map, "b": "加装电梯"}, token=author.token)
+        assert data["submitOpinionStatement"]["errors"] == [], data
+        return data["submitOpinionStatement"]["statement"]["id"]
+    added = await w.as_admin(ADD, {"o": opinion_map, "b": "加装电梯"})
+    return added["statement"]["id"]
+
+
+async def open_opinion_map(w: World) -> dict[str, Any]:
+    return {"meetingId": await w.meeting("LIVE"), "topic": "老旧小区改造"}
+
+
+async def close_opinion_map(w: World) -> dict[str, Any]:
+    return {"mapId": await _opinion_map(w)}
+
+
+async def add_opinion_statement(w: World) -> dict[str, Any]:
+    return {"mapId": await _opinion_map(w), "body": "小区应当加装电梯"}
+
+
+async def submit_opinion_statement(w: World) -> dict[str, Any]:
+    return {"mapId": await _opinion_map(w), "body": "停车位应优先分配给本小区居民"}
+
+
+async def moderate_opinion_statement(w: World) -> dict[str, Any]:
+    return {"statementId": await _opinion_statement(w, pending=True), "show": True}
+
+
+async def vote_on_statement(w: World) -> dict[str, Any]:
+    return {"statementId": await _opinion_statement(w), "choice": "AGREE"}
+
+
 # -- the matrix -------------------------------------------------------------------------------
 
 #: A meeting change: the row itself and its event on the meeting's stream.
@@ -2434,6 +2482,20 @@ MATRIX: dict[str, Row] = {
         HOSTS, start_video_recording, {"video_recordings": 1, **EVENT}, **ID_ROW
     ),
     "stopVideoRecording": Row(HOSTS, stop_video_recording, EVENT, **ID_ROW),
+    # the opinion map (backend/opinion_map): hosts turn it on and off and moderate;
+    # members submit statements and vote (a vote is its own row only: no event, no user id)
+    "openOpinionMap": Row(
+        HOSTS, open_opinion_map, {"opinion_maps": 1, "event_streams": 1, **EVENT}, **ID_ROW
+    ),
+    "closeOpinionMap": Row(HOSTS, close_opinion_map, {"events": 2}, **ID_ROW),
+    "addOpinionStatement": Row(
+        HOSTS, add_opinion_statement, {"opinion_statements": 1, **EVENT}, **ID_ROW
+    ),
+    "submitOpinionStatement": Row(
+        MEMBERS, submit_opinion_statement, {"opinion_statements": 1, **EVENT}
+    ),
+    "moderateOpinionStatement": Row(HOSTS, moderate_opinion_statement, EVENT, **ID_ROW),
+    "voteOnStatement": Row(MEMBERS, vote_on_statement, {"opinion_votes": 1}),
     # hot mutations (schema.mutations.mutate_on_stream): operators are refused first; a
     # 测评票 waits in memory for its mixing batch, so nothing is written yet
     "castVote": Row(MEMBERS, cast_vote, {"votes": 1, **EVENT}, operator=FORBIDDEN),

@@ -270,6 +270,7 @@ async def seed_county(server: LiveServer, gql: Any, label: str) -> World:
     world.requests.append(hand["requestId"])
     await ok(gql, SET_MINUTES, {"m": live, "t": f"{marker}会议纪要正文"}, admin)
     world.meetings["LIVE"] = live
+    await _seed_opinion_map(gql, world, live, voters)
 
     closed = await _meeting(gql, county, f"{marker}民意恳谈会", root, None)
     await ok(gql, START, {"m": closed}, admin)
@@ -302,6 +303,20 @@ async def _seed_video(gql: Any, world: World) -> None:
     room = await v.open_room(gql, world.county, world.meetings["LIVE"])
     await ok(gql, v.START_RECORDING, {"r": room}, world.admin.token)
     await ok(gql, v.STOP_RECORDING, {"r": room}, world.admin.token)
+
+
+async def _seed_opinion_map(gql: Any, world: World, live: str, voters: list[Account]) -> None:
+    """The live meeting's opinion map: a shown statement voted on, a pending and a hidden one."""
+    from tests.factories import opinion_map as om
+
+    m, county = world.marker, world.county
+    opinion_map = await om.open_map(gql, county, live, f"{m}老旧小区改造")
+    shown = await om.add_statement(gql, county, opinion_map, f"{m}应当加装电梯")
+    hidden = await om.add_statement(gql, county, opinion_map, f"{m}无关内容")
+    await ok(gql, om.MODERATE, {"s": hidden, "show": False, "r": f"{m}屏蔽理由"}, world.admin.token)
+    await ok(gql, om.SUBMIT, {"o": opinion_map, "b": f"{m}待审核观点"}, voters[1].token)
+    for voter, choice in zip(voters, ["AGREE", "DISAGREE", "PASS"], strict=False):
+        await ok(gql, om.VOTE, {"s": shown, "c": choice}, voter.token)
 
 
 async def _seed_representatives(gql: Any, world: World) -> None:
@@ -848,6 +863,8 @@ NODE_TABLES = {
     "inquiry_sessions": "InquirySession",
     "inquiry_questions": "InquiryQuestion",
     "opinion_collections": "OpinionCollection",
+    "opinion_maps": "OpinionMap",
+    "opinion_statements": "OpinionStatement",
     "report_opinions": "ReportOpinion",
     "consultation_catalogues": "ConsultationCatalogue",
     "catalogue_items": "CatalogueItem",

@@ -35,6 +35,7 @@ from realtime.log import LoggedEvent
 from tenants.events import ORG_EVENTS
 from tests.conftest import asyncpg_dsn
 from tests.factories.meetings import make_meeting
+from tests.factories.opinion_map import CLOSE_MAP, OPEN_MAP
 from tests.factories.people import make_user
 from tests.factories.tenants import Account, County, make_county
 from tests.factories.video import OPEN_ROOM, START_RECORDING, STOP_RECORDING
@@ -332,6 +333,9 @@ async def world(server, gql, owner_db) -> World:
         room = (await ok(gql, OPEN_ROOM, {"m": meeting, "n": 4}, host))["room"]["id"]
         await ok(gql, START_RECORDING, {"r": room}, host)
         await ok(gql, STOP_RECORDING, {"r": room}, host)
+        # an opinion map turned on and off: its result goes into the meeting's record
+        opinion_map = await ok(gql, OPEN_MAP, {"m": meeting, "t": "老旧小区改造"}, host)
+        await ok(gql, CLOSE_MAP, {"o": opinion_map["opinionMap"]["id"]}, host)
         await ok(gql, TIMER, {"a": long_item, "x": "START"}, host)
         server.clock.advance(1)  # a 61 s speech: 1 minute left
         await wait_for_db(lambda: _logged(owner_db, w, "timer.oneMinuteLeft"), "1 minute left")

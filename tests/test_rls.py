@@ -519,6 +519,16 @@ async def populate_meeting(server, gql, county, member) -> None:
     )
     assert issued["issueVotingCodes"]["errors"] == [], issued
     await populate_video(gql, county, meeting, member)
+    await populate_opinion_map(gql, county, meeting, member)
+
+
+async def populate_opinion_map(gql, county, meeting, member) -> None:
+    """One row in each opinion map table: the map, a statement, a vote on it."""
+    from tests.factories.opinion_map import VOTE, add_statement, ok, open_map
+
+    opinion_map = await open_map(gql, county, meeting)
+    statement = await add_statement(gql, county, opinion_map, "应当增设路灯")
+    await ok(gql, VOTE, {"s": statement, "c": "AGREE"}, member.token)
 
 
 async def populate_video(gql, county, meeting, member) -> None:

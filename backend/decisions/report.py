@@ -33,6 +33,8 @@ from backend.decisions.models import (
     ParticipationReport,
 )
 from backend.decisions.stream import append_event
+from backend.meetings.events import MeetingEvent
+from realtime.models import Event
 from tenants.models import OrgUnit
 
 FORMAT = "yishi.participation-report/1"
@@ -60,6 +62,26 @@ KIND_LABELS = {
 
 def digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(rfc8785.dumps(content)).hexdigest()
+
+
+async def _opinion_maps(session: AsyncSession, meeting_ids: list[int]) -> list[dict[str, Any]]:
+    """The final opinion maps (意见地图, backend.opinion_map) of the meetings whose opinions
+    the decision took in, as their records hold them (`opinionMap.concluded`): groups,
+    consensus, counts; never who voted what."""
+    if not meeting_ids:
+        return []
+    rows = await session.execute(
+        select(Event.stream, Event.payload)
+        .where(
+            Event.stream.in_([f"meeting:{m}" for m in meeting_ids]),
+            Event.type == MeetingEvent.OPINION_MAP_CONCLUDED.value,
+        )
+        .order_by(Event.stream, Event.seq)
+    )
+    return [
+        {"meeting_id": int(stream.partition(":")[2]), "topic": p["topic"], "result": p["result"]}
+        for stream, p in rows.all()
+    ]
 
 
 async def report_content(session: AsyncSession, decision: Decision) -> dict[str, Any]:
@@ -124,6 +146,9 @@ async def report_content(session: AsyncSession, decision: Decision) -> dict[str,
                 "reason": o.answer,
             }
         )
+    maps = await _opinion_maps(
+        session, sorted({o.meeting_id for o in opinions if o.meeting_id is not None})
+    )
     content: dict[str, Any] = {
         "format": FORMAT,
         "decision": {
@@ -158,6 +183,8 @@ async def report_content(session: AsyncSession, decision: Decision) -> dict[str,
         sections = [result_content(s, await results(session, s)) for s in published]
         by_channel[SURVEY_CHANNEL] = sum(s["respondents"] for s in sections)
         content["surveys"] = sections
+    if maps:  # only then: a report without a map reads (and digests) as before
+        content["opinion_maps"] = maps
     return content
 
 
@@ -222,6 +249,29 @@ async def generate_report(
     return report
 
 
+def _opinion_map_section(doc: Any, opinion_map: dict[str, Any]) -> None:
+    result = opinion_map["result"]
+    body = {s["statementId"]: s["body"] for s in result.get("statements", [])}
+    doc.add_heading(f"意见地图：{opinion_map['topic']}", level=2)
+    doc.add_paragraph(
+        f"参与表态{result.get('participants', 0)}人、表态{result.get('votes', 0)}次，"
+        f"形成{len(result.get('groups', []))}个观点群组"
+        f"（{'、'.join(str(g['size']) + '人' for g in result.get('groups', []))}）。"
+    )
+    for group in result.get("groups", []):
+        said = "；".join(
+            f"{'赞同' if r['direction'] == 'agree' else '反对'}“{body.get(r['statementId'], '')}”"
+            for r in group.get("representative", [])
+        )
+        doc.add_paragraph(
+            f"群组{group['index'] + 1}（{group['size']}人）代表性观点：{said or '无'}"
+        )
+    consensus = "；".join(
+        f"“{body.get(c['statementId'], '')}”" for c in result.get("consensus", [])
+    )
+    doc.add_paragraph(f"各群组共识：{consensus or '无'}")
+
+
 def report_docx(content: dict[str, Any], *, sha256: str) -> bytes:
     """The report as a Word document (Chinese), with its SHA-256 printed."""
     doc = Document()
@@ -270,6 +320,8 @@ def report_docx(content: dict[str, Any], *, sha256: str) -> bytes:
         outcome = OUTCOME_LABELS[OpinionOutcome(o["outcome"])] if o.get("outcome") else "未答复"
         row[4].text = outcome + (f"：{o['reason']}" if o.get("reason") else "")
     _surveys_docx(doc, content.get("surveys") or [])
+    for opinion_map in content.get("opinion_maps", []):
+        _opinion_map_section(doc, opinion_map)
     doc.add_paragraph(f"报告摘要（SHA-256）：{sha256}")
     out = io.BytesIO()
     doc.save(out)

@@ -235,6 +235,16 @@ class VideoRecordingStopped(TypedDict):
 
 
 @shape
+class OpinionMapConcluded(TypedDict):
+    """The final opinion map of the meeting (backend.opinion_map): groups, consensus and
+    divisive statements, counts; never who voted what."""
+
+    mapId: int
+    topic: str
+    result: dict[str, Any]
+
+
+@shape
 class RecordSealed(TypedDict):
     events: int
     minutesSha256: str | None
@@ -284,6 +294,7 @@ class MeetingEvent(EventNames):
     # 云视频 recordings (backend/video/recording.py): the file and its sha256 in the record
     VIDEO_RECORDING_STARTED = Logged("videoRecording.started", VideoRecordingStarted, "开始录像")
     VIDEO_RECORDING_STOPPED = Logged("videoRecording.stopped", VideoRecordingStopped, "停止录像")
+    OPINION_MAP_CONCLUDED = Logged("opinionMap.concluded", OpinionMapConcluded, "意见地图结果")
     RECORD_SEALED = Logged(SEALED_TYPE, RecordSealed, "封存记录")
 
 

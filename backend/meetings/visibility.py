@@ -203,6 +203,7 @@ OUTSIDE_HOST: dict[EventKey[Any], Shown | None] = {
     E.MINUTES_UPDATED: _only("length", "sha256"),
     E.VIDEO_RECORDING_STARTED: _as_recorded,
     E.VIDEO_RECORDING_STOPPED: _as_recorded,
+    E.OPINION_MAP_CONCLUDED: _as_recorded,
     E.RECORD_SEALED: _as_recorded,
 }
 del E

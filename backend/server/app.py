@@ -54,6 +54,7 @@ from backend.meetings.access import MeetingDirectory
 from backend.meetings.polls import VOTE_OPERATION, run_vote
 from backend.meetings.scoring import BallotMixer
 from backend.meetings.timers import TimerScheduler
+from backend.opinion_map.compute import MapComputer
 from backend.people.oidc import OidcClient
 from backend.people.passwords import Passwords
 from backend.people.principals import PrincipalResolver
@@ -351,6 +352,7 @@ def create_app(
             sms=load_gateway(settings.sms_gateway),
             oidc=OidcClient(timeout=settings.oidc_http_timeout_seconds),
         )
+        services.opinion_maps = opinion_maps = MapComputer(db)
         if settings.environment == "production" and isinstance(services.sms, LogGateway):
             log.warning("SMS_GATEWAY is not set: sign-in codes go to the log only")
         services.video_channel = DataChannelBridge(db)
@@ -380,6 +382,7 @@ def create_app(
         finally:
             # Peers first, while the database is up: their departures go into the record.
             await video.close()
+            await opinion_maps.close()
             db.publisher = None  # what commits from now on is caught up from the log
             await timers.stop()
             await reminders.stop()

@@ -74,6 +74,7 @@ from backend.meetings.models import (
     Vote,
     VotingCode,
 )
+from backend.opinion_map.models import OpinionMap, OpinionStatement, OpinionVote
 from backend.oversight.models import (
     CaseEvaluation,
     CorrectionEntry,
@@ -162,6 +163,9 @@ __all__ = [
     "Opinion",
     "OpinionCollection",
     "OpinionCollectionUnit",
+    "OpinionMap",
+    "OpinionStatement",
+    "OpinionVote",
     "OrgUnit",
     "Participant",
     "ParticipationReport",

@@ -804,6 +804,7 @@ NOT_IN_MEETING_LIVE = frozenset(
         # 云视频 recordings: in the record; the room's own stream is the live view
         E.VIDEO_RECORDING_STARTED,
         E.VIDEO_RECORDING_STOPPED,
+        E.OPINION_MAP_CONCLUDED,
     }
 )
 _PARTICIPANT_CHANGES: dict[str, str] = {

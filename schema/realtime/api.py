@@ -93,6 +93,7 @@ _KIND_TYPES = {
     "publication": "Publication",
     "inforequest": "InformationRequest",
     "video": "VideoRoom",
+    "opinionmap": "OpinionMap",
 }
 
 

@@ -1,0 +1,60 @@
+"""Turning a meeting's opinion map on and off (backend.opinion_map.maps)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
+
+from backend.core.security import Principal
+from backend.opinion_map import maps
+from schema.context import Info
+from schema.mutations import mutate
+from schema.opinion_map.loading import computer_of, key_of, load_map
+from schema.opinion_map.mutations.common import OpinionMapPayload, decode, errors_of
+from schema.opinion_map.types import OpinionMap
+
+
+@strawberry.type
+class MapMutations:
+    @strawberry.mutation(
+        description="Host: turn the opinion map on in a meeting in progress (one per meeting)."
+    )
+    async def open_opinion_map(
+        self,
+        info: Info,
+        meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
+        topic: Annotated[str, strawberry.argument(description="What the map is about.")],
+    ) -> OpinionMapPayload:
+        key, computer = key_of(info), computer_of(info)
+
+        async def run(s: AsyncSession, p: Principal) -> OpinionMap:
+            found = await maps.open_map(
+                s, p, meeting_id=decode(meeting_id, "Meeting", "meetingId"), topic=topic
+            )
+            return await load_map(s, p, found, key=key, computer=computer)
+
+        result, errors = await mutate(info, run)
+        if result is not None and computer is not None:
+            computer.warm()
+        return OpinionMapPayload(opinion_map=result, errors=errors_of(errors))
+
+    @strawberry.mutation(
+        description="Host: turn the opinion map off; its exact final result (groups, "
+        "consensus, counts) goes to the meeting's record."
+    )
+    async def close_opinion_map(
+        self,
+        info: Info,
+        map_id: Annotated[relay.GlobalID, strawberry.argument(description="The opinion map.")],
+    ) -> OpinionMapPayload:
+        key = key_of(info)
+
+        async def run(s: AsyncSession, p: Principal) -> OpinionMap:
+            found = await maps.close_map(s, p, map_id=decode(map_id, "OpinionMap", "mapId"))
+            return await load_map(s, p, found, key=key, computer=None)
+
+        result, errors = await mutate(info, run)
+        return OpinionMapPayload(opinion_map=result, errors=errors_of(errors))

@@ -1,0 +1,73 @@
+"""Queries of the opinion map."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
+
+from backend.meetings.access import visible_to
+from backend.meetings.models import Meeting
+from backend.opinion_map import voting
+from backend.opinion_map.access import map_of_meeting
+from backend.opinion_map.models import OpinionMap as OpinionMapRow
+from schema.context import Info
+from schema.opinion_map.loading import computer_of, key_of, load_map
+from schema.opinion_map.types import OpinionMap, OpinionStatement
+from schema.relay import decode_id_argument
+
+
+@strawberry.type
+class OpinionMapQueries:
+    @strawberry.field(description="The opinion map of a meeting you can see (null: it has none).")
+    async def opinion_map(
+        self,
+        info: Info,
+        meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
+    ) -> OpinionMap | None:
+        mid = decode_id_argument(meeting_id, "Meeting", field="meetingId")
+        principal = await info.context.principal()
+        key, computer = key_of(info), computer_of(info)
+
+        async def run(s: AsyncSession) -> OpinionMap | None:
+            visible = await s.scalar(
+                select(Meeting.id).where(Meeting.id == mid, visible_to(principal))
+            )
+            found = await map_of_meeting(s, mid) if visible else None
+            if found is None:
+                return None
+            return await load_map(s, principal, found, key=key, computer=computer)
+
+        return await info.context.read(run)
+
+    @strawberry.field(
+        description="The statement to vote on next (null: you voted on every shown one): "
+        "statements with few votes and divisive ones first, as Pol.is routes them."
+    )
+    async def next_opinion_statement(
+        self,
+        info: Info,
+        map_id: Annotated[relay.GlobalID, strawberry.argument(description="The opinion map.")],
+    ) -> OpinionStatement | None:
+        oid = decode_id_argument(map_id, "OpinionMap", field="mapId")
+        principal = await info.context.principal()
+        principal.require_user()
+        key, computer = key_of(info), computer_of(info)
+
+        async def run(s: AsyncSession) -> OpinionStatement | None:
+            visible = await s.scalar(
+                select(OpinionMapRow.id)
+                .join(Meeting, Meeting.id == OpinionMapRow.meeting_id)
+                .where(OpinionMapRow.id == oid, visible_to(principal))
+            )
+            if visible is None:
+                return None
+            chosen = await voting.next_statement(
+                s, principal, map_id=oid, key=key, computer=computer
+            )
+            return OpinionStatement.from_model(chosen) if chosen is not None else None
+
+        return await info.context.read(run)
