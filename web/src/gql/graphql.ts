@@ -46,6 +46,15 @@ export type CaseErrorCode =
   | 'RATE_LIMITED'
   | 'UNKNOWN_UNIT';
 
+/** A tab of a unit's inbox (待办): NEW 新件 (received, never returned, the unit accountable), TO_SIGN 待签收 (open, a pending assignment of the unit), IN_HANDLING 办理中 (in progress, the unit accountable or assigned, nothing left to sign), SENT_BACK 退回 (received again after a 退单: the unit accountable; for the county office every returned case), DUE_SOON 临期, OVERDUE 超期 (open, the unit accountable or assigned). */
+export type CaseInboxQueue =
+  | 'DUE_SOON'
+  | 'IN_HANDLING'
+  | 'NEW'
+  | 'OVERDUE'
+  | 'SENT_BACK'
+  | 'TO_SIGN';
+
 /** CONSULTATION 咨询, SUGGESTION 建议, DEMAND 诉求. */
 export type CaseKind =
   | 'CONSULTATION'
@@ -74,6 +83,8 @@ export type CasesFilter = {
   mine?: boolean | null | undefined;
   /** True: open and past the deadline (超期); false: not overdue. */
   overdue?: boolean | null | undefined;
+  /** With unitId: one tab of the unit's inbox (待办), paged by the server. Only the unit's staff (or above it) and the county office; anyone else is refused (FORBIDDEN). */
+  queue?: CaseInboxQueue | null | undefined;
   /** In these states. */
   state?: Array<CaseState> | null | undefined;
   /** A unit's inbox: cases it is accountable for or holds an active assignment of (待签收 or 已签收). */
