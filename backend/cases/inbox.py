@@ -143,6 +143,8 @@ async def inbox_counts(
     counts = [
         func.count().filter(queue_clause(q, unit_id)).label(q.value.lower()) for q in InboxQueue
     ]
-    query = select(*counts).select_from(_C).where(access.visible_to(principal))
+    # every queue but the county office's 退回 lies within the unit's cases: read only those
+    among = or_(in_unit(unit_id), queue_clause(InboxQueue.SENT_BACK, unit_id))
+    query = select(*counts).select_from(_C).where(access.visible_to(principal), among)
     row = (await session.execute(query, {"today": today, "horizon": horizon})).one()
     return {q: int(n) for q, n in zip(InboxQueue, row, strict=True)}
