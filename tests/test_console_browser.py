@@ -435,6 +435,20 @@ async def test_a_unit_sends_a_case_back_and_the_county_office_finds_it_among_the
         await office.goto(f"{server.base_url}/console/inbox")
         await open_tab(office, "returned")
         await office.wait_for_selector(f'a[href="{case_url}"]')
+        # each tab shows its count (caseInboxCounts): the one case, under 退回 only
+        counts = await office.eval_on_selector_all(
+            ".tabs [data-count]",
+            "els => Object.fromEntries(els.map(e => [e.dataset.count, e.textContent]))",
+        )
+        assert counts == {
+            "new": "0",
+            "sign": "0",
+            "handling": "0",
+            "soon": "0",
+            "overdue": "0",
+            "returned": "1",
+        }
+        await office.screenshot(path=shots / "09-office-returned.png", full_page=True)
         await open_tab(office, "new")
         assert await office.locator(f'a[href="{case_url}"]').count() == 0
         await open_tab(office, "returned")

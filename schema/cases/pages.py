@@ -13,11 +13,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import String as SAString
-from sqlalchemy import and_, bindparam, cast, exists, func, literal, or_, select, true
+from sqlalchemy import and_, bindparam, cast, func, literal, or_, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.cases import access, models, visibility
+from backend.cases import access, inbox, models, visibility
 from backend.cases.publication import published
 from backend.core.db import ReadStatement
 from backend.core.limits import SizedLRU
@@ -52,6 +52,7 @@ class CaseFilter:
     overdue: bool | None = None
     due_soon: bool = False
     mine: bool = False
+    queue: inbox.InboxQueue | None = None  # with unit_id: one tab of its inbox (待办)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,17 +142,7 @@ def _statement(principal: Principal, f: CaseFilter, *, public: bool, after: bool
         query = query.where(_one_of(_C.c.state, [s.value for s in f.states]))
     if f.unit_id is not None:
         query = query.where(
-            or_(
-                _C.c.accountable_unit_id == f.unit_id,
-                exists().where(
-                    _A.c.case_id == _C.c.id,
-                    _A.c.unit_id == f.unit_id,
-                    _one_of(
-                        _A.c.state,
-                        [models.AssignmentState.PENDING.value, models.AssignmentState.SIGNED.value],
-                    ),
-                ),
-            )
+            inbox.queue_clause(f.queue, f.unit_id) if f.queue else inbox.in_unit(f.unit_id)
         )
     if f.channel is not None:
         query = query.where(_C.c.channel == f.channel.value)
@@ -233,8 +224,6 @@ async def cases_page(
     after: str | None,
     public: bool = False,
 ) -> Connection[Case]:
-    from backend.cases.classification import county_rule
-    from backend.cases.deadlines import due_date
     from backend.cases.replies import today
 
     size, after_id = page_size(first), decode_cursor(after)
@@ -248,16 +237,20 @@ async def cases_page(
     params: dict[str, Any] = {"limit": size + 1}
     if after_id is not None:
         params["after"] = after_id
-    if f.overdue is not None or f.due_soon:
+    dated = f.due_soon or inbox.needs_dates(f.queue)
+    if f.overdue is not None or dated:
         params["today"] = day
+    if f.queue is not None or dated:  # who may read the tab, the county's horizon first
 
-    if f.due_soon:  # the county's horizon first (its rule and calendar)
+        async def prepare(session: AsyncSession) -> date | None:
+            if f.queue is not None:
+                assert f.unit_id is not None  # checked with the filter
+                await inbox.require_inbox_reader(session, principal, f.unit_id)
+            return await inbox.due_soon_horizon(session, tenant_id, day) if dated else None
 
-        async def horizon(session: AsyncSession) -> date:
-            days = await county_rule(session, tenant_id, "case.due_soon", field="filter")
-            return (await due_date(session, tenant_id, day, days))[0]
-
-        params["horizon"] = await info.context.read(horizon)
+        horizon = await info.context.read(prepare)
+        if horizon is not None:
+            params["horizon"] = horizon
     make = page.row._make
     rows = [make(t) for t in await info.context.read_rows(page.statement, params)]
     nodes = [(r.id, _node(r, principal, public=public)) for r in rows]

@@ -1,9 +1,10 @@
-// The unit's inbox (待办): 新件, 待签收, 临期, 超期, 退回, each a filter of `cases(filter:)`
-// (docs/cases.md), kept live by `caseInbox(unitId, after)`.
+// The unit's inbox (待办): 新件, 待签收, 办理中, 临期, 超期, 退回, each a queue of
+// `cases(filter: {unitId, queue})` paged by the server, with each tab's count from
+// `caseInboxCounts(unitId)` (docs/cases.md), kept live by `caseInbox(unitId, after)`.
 import { live, query } from "../api";
 import { fill, h, when } from "../dom";
 import { graphql } from "../gql";
-import type { CasesFilter, InboxCasesQuery } from "../gql/graphql";
+import type { CaseInboxQueue, InboxCasesQuery, InboxCountsQuery } from "../gql/graphql";
 import { KIND, ROLE, EVENT, label } from "../labels";
 import { href, type Page } from "../router";
 import { currentViewer } from "../viewer";
@@ -26,6 +27,12 @@ const CASES = graphql(`
   }
 `);
 
+const COUNTS = graphql(`
+  query InboxCounts($unitId: ID!) {
+    caseInboxCounts(unitId: $unitId) { new toSign inHandling sentBack dueSoon overdue }
+  }
+`);
+
 const INBOX_LIVE = graphql(`
   subscription InboxLive($unitId: ID!, $after: Int) {
     caseInbox(unitId: $unitId, after: $after) { seq type at caseId number title state note }
@@ -33,49 +40,23 @@ const INBOX_LIVE = graphql(`
 `);
 
 type CaseItem = InboxCasesQuery["cases"]["edges"][number]["node"];
+type Counts = Omit<InboxCountsQuery["caseInboxCounts"], "__typename">;
 
 interface Tab {
   key: string;
   title: string;
-  filter: (unit: string) => CasesFilter;
-  keep?: (c: CaseItem, unit: string) => boolean;
+  queue: CaseInboxQueue;
+  count: keyof Counts;
   empty: string;
 }
 
-const pendingFor = (c: CaseItem, unit: string) =>
-  c.assignments.some((a) => a.state === "PENDING" && a.unit?.id === unit);
-
 export const TABS: Tab[] = [
-  {
-    key: "new",
-    title: "新件",
-    filter: (unitId) => ({ unitId, state: ["RECEIVED"] }),
-    keep: (c) => c.bounceCount === 0,
-    empty: "没有待分派的新件",
-  },
-  {
-    key: "sign",
-    title: "待签收",
-    filter: (unitId) => ({ unitId, state: ["DISPATCHED", "IN_PROGRESS"] }),
-    keep: pendingFor,
-    empty: "没有待签收的派单",
-  },
-  {
-    key: "handling",
-    title: "办理中",
-    filter: (unitId) => ({ unitId, state: ["IN_PROGRESS"] }),
-    keep: (c, unit) => !pendingFor(c, unit),
-    empty: "没有办理中的事项",
-  },
-  { key: "soon", title: "临期", filter: (unitId) => ({ unitId, dueSoon: true }), empty: "没有临期事项" },
-  { key: "overdue", title: "超期", filter: (unitId) => ({ unitId, overdue: true }), empty: "没有超期事项" },
-  {
-    key: "returned",
-    title: "退回",
-    filter: (unitId) => ({ unitId, state: ["RECEIVED"] }),
-    keep: (c) => c.bounceCount > 0,
-    empty: "没有被退回的事项",
-  },
+  { key: "new", title: "新件", queue: "NEW", count: "new", empty: "没有待分派的新件" },
+  { key: "sign", title: "待签收", queue: "TO_SIGN", count: "toSign", empty: "没有待签收的派单" },
+  { key: "handling", title: "办理中", queue: "IN_HANDLING", count: "inHandling", empty: "没有办理中的事项" },
+  { key: "soon", title: "临期", queue: "DUE_SOON", count: "dueSoon", empty: "没有临期事项" },
+  { key: "overdue", title: "超期", queue: "OVERDUE", count: "overdue", empty: "没有超期事项" },
+  { key: "returned", title: "退回", queue: "SENT_BACK", count: "sentBack", empty: "没有被退回的事项" },
 ];
 
 function caseCard(c: CaseItem, unit: string): HTMLElement {
@@ -134,6 +115,7 @@ export const inboxPage: Page = (main) => {
           },
         },
         t.title,
+        h("span", { class: "count", "data-count": t.key }),
       ),
     ),
   );
@@ -143,14 +125,23 @@ export const inboxPage: Page = (main) => {
   async function load(append = false): Promise<void> {
     const mine = ++loading;
     if (!append) cursor = null;
-    const data = await query(CASES, { filter: tab.filter(unit), first: 50, after: append ? cursor : null }).catch(
-      (e: Error) => {
-        status.textContent = e.message;
-        return null;
-      },
-    );
+    const failed = (e: Error) => {
+      status.textContent = e.message;
+      return null;
+    };
+    const filter = { unitId: unit, queue: tab.queue };
+    const [data, counts] = await Promise.all([
+      query(CASES, { filter, first: 50, after: append ? cursor : null }).catch(failed),
+      append ? null : query(COUNTS, { unitId: unit }).catch(failed),
+    ]);
     if (!data || mine !== loading) return;
-    const items = data.cases.edges.map((e) => e.node).filter((c) => !tab.keep || tab.keep(c, unit));
+    if (counts) {
+      for (const t of TABS) {
+        const badge = tabs.querySelector(`[data-count="${t.key}"]`);
+        if (badge) badge.textContent = String(counts.caseInboxCounts[t.count]);
+      }
+    }
+    const items = data.cases.edges.map((e) => e.node);
     cursor = data.cases.pageInfo.endCursor ?? null;
     more.hidden = !data.cases.pageInfo.hasNextPage;
     const cards = items.map((c) => caseCard(c, unit));
