@@ -46,7 +46,9 @@ async def test_a_decision_blocked_at_the_gate_and_then_allowed(server, gql, tmp_
     staff = w.township_staff
     # given: a decision of the township, in 公众参与 (comment period open), expert review and
     # risk assessment done, legality review started with a responsible person but no document
-    decision = (await make_decision(gql, staff.token, w.unit(w.township)))["id"]
+    decision = (
+        await make_decision(gql, staff.token, w.unit(w.township), co=[w.unit(w.department)])
+    )["id"]
     await add_version(gql, staff.token, decision)
     await open_consultation(gql, staff.token, decision)
     for step in ("EXPERT_REVIEW", "RISK_ASSESSMENT"):
@@ -94,6 +96,15 @@ async def test_a_decision_blocked_at_the_gate_and_then_allowed(server, gql, tmp_
         ]
         assert "尚无材料" in await page.inner_text('#stepper li[data-step="LEGALITY_REVIEW"]')
         assert await unlabelled_inputs(page) == []
+
+        # a co-unit (协办单位) sees the same steps and gate, but no form to run them
+        co = await sign_in(b, server.base_url, w.county.slug, w.department_staff.phone)
+        await co.goto(f"{server.base_url}{url}")
+        await co.wait_for_selector("#gate-missing li")
+        await co.wait_for_selector("#opinions .opinion-list > li")
+        assert await co.locator("#main form, #start-collective").count() == 0
+        assert await co.locator("#stepper > li").count() == 5
+        await co.context.close()
 
         # when: the move to 集体讨论决定 is tried (by keyboard, the focus visible)
         focus = await tab_to(page, "#start-collective", limit=120)

@@ -25,7 +25,7 @@ import { hearingPanel } from "./hearing";
 const DECISION = graphql(`
   query DecisionDetail($id: ID!) {
     decision(id: $id) {
-      id title summary state currentStep decidedAt staffView stream leadUnitId
+      id title summary state currentStep decidedAt staffView stream leadUnitId coUnitIds
       latestVersion { number note paragraphs { id label body opinionCount alternative } }
       steps { step startedAt completedAt note responsibleIds documents { id name sha256 size createdAt } }
       commentPeriods { opensOn closesOn rule shorteningReason }
@@ -179,6 +179,15 @@ export const decisionPage: Page = async (main, params) => {
     main.dataset.loaded = String(mine);
   }
 
+  /** Whether the viewer runs the decision (the county office, the lead unit's staff, or an
+   * admin whose grant covers it: the API's staff view) rather than a co-unit (协办单位), who
+   * sees the staff view but may not act. The API decides in the end: a refusal shows. */
+  function runs(d: DecisionNode): boolean {
+    if (!d.staffView) return false;
+    if (viewer.countyOffice || viewer.units.some((u) => u.id === d.leadUnitId)) return true;
+    return !viewer.units.some((u) => d.coUnitIds.includes(u.id));
+  }
+
   function render(d: DecisionNode): void {
     document.title = `${d.title} · 重大行政决策 · 议事工作台`;
     fill(
@@ -207,7 +216,7 @@ export const decisionPage: Page = async (main, params) => {
     const collective = d.steps.find((s) => s.step === "COLLECTIVE_DECISION");
     const missing = d.missingForDecision;
     if (!missing.length) gateErrors = []; // what the last attempt was refused for is all done
-    const key = JSON.stringify([missing, gateErrors, collective?.startedAt, d.staffView]);
+    const key = JSON.stringify([missing, gateErrors, collective?.startedAt, runs(d)]);
     if (built.get("gate") === key) return; // keep the button (and its focus) as it is
     built.set("gate", key);
     const tried = h(
@@ -246,7 +255,7 @@ export const decisionPage: Page = async (main, params) => {
             ]
           : h("p", { id: "gate-ready" }, "条件已满足，可以进入集体讨论决定。"),
       tried,
-      !collective?.startedAt && d.staffView ? h("div", { class: "actions" }, button) : null,
+      !collective?.startedAt && runs(d) ? h("div", { class: "actions" }, button) : null,
     );
   }
 
@@ -256,20 +265,17 @@ export const decisionPage: Page = async (main, params) => {
     const previousStarted = (i: number) => d.steps.slice(0, i).every((s) => s.startedAt);
     const items = d.steps.map((s, i) => {
       const [kind, text] = stepStatus(s);
-      const key = JSON.stringify([s.startedAt, s.completedAt, s.responsibleIds, s.documents.map((x) => x.id), d.staffView]);
+      const key = JSON.stringify([s.startedAt, s.completedAt, s.responsibleIds, s.documents.map((x) => x.id), runs(d)]);
       const existing = stepper.querySelector<HTMLElement>(`li[data-step="${s.step}"]`);
       if (existing && built.get(`step:${s.step}`) === key) return existing;
       built.set(`step:${s.step}`, key);
       const people = s.responsibleIds ?? null;
       const actions: HTMLElement[] = [];
-      if (d.staffView && d.state !== "DECIDED") {
+      if (runs(d) && d.state !== "DECIDED") {
         if (!s.startedAt && s.step !== "COLLECTIVE_DECISION" && previousStarted(i)) {
           actions.push(startButton(d, s));
         }
         if (s.startedAt && !s.completedAt) actions.push(...stepForms(d, s));
-        if (s.step === "COLLECTIVE_DECISION" && s.startedAt && !s.completedAt) {
-          /* the stepForms above complete it: the decision is then taken */
-        }
       }
       return h(
         "li",
@@ -393,14 +399,14 @@ export const decisionPage: Page = async (main, params) => {
     const all = d.opinions.edges.map((e) => e.node);
     const open = all.filter((o) => !o.outcome);
     const answered = all.filter((o) => o.outcome);
-    const key = JSON.stringify([open.map((o) => o.id), answered.map((o) => o.id), d.staffView]);
+    const key = JSON.stringify([open.map((o) => o.id), answered.map((o) => o.id), runs(d)]);
     if (built.get("opinions") === key) return;
     built.set("opinions", key);
     for (const id of [...openItems.keys()]) if (!open.some((o) => o.id === id)) openItems.delete(id);
     const items = open.map((o) => {
       let li = openItems.get(o.id);
       if (!li) {
-        li = h("li", { "data-opinion": o.id }, opinionText(o), d.staffView ? answerForm(o) : null);
+        li = h("li", { "data-opinion": o.id }, opinionText(o), runs(d) ? answerForm(o) : null);
         openItems.set(o.id, li);
       }
       return li;
@@ -470,7 +476,7 @@ export const decisionPage: Page = async (main, params) => {
 
   function renderReport(d: DecisionNode): void {
     const r = d.participationReport;
-    const key = JSON.stringify([r?.sha256, d.staffView, d.state]);
+    const key = JSON.stringify([r?.sha256, runs(d), d.state]);
     if (built.get("report") === key) return;
     built.set("report", key);
     const download = h("button", { type: "button", class: "secondary", id: "report-docx" }, "下载报告（Word）");
@@ -496,7 +502,7 @@ export const decisionPage: Page = async (main, params) => {
         ? h("p", { id: "report-facts" }, `${when(r.createdAt)} 生成，收录意见 ${r.opinions} 条，SHA-256 `, h("code", { class: "hash" }, r.sha256))
         : h("p", { class: "missing-item", id: "report-facts" }, "尚未生成"),
       r ? h("div", { class: "actions" }, download) : null,
-      d.staffView && d.state !== "DECIDED" ? generate.element : null,
+      runs(d) && d.state !== "DECIDED" ? generate.element : null,
     );
   }
 
