@@ -220,20 +220,37 @@ async def test_a_decision_blocked_at_the_gate_and_then_allowed(server, gql, tmp_
         await page.locator(card).screenshot(path=shots / "04-hearing-panel.png")
         assert not [p for p in page.problems if "Content Security Policy" in p], page.problems
 
-        # 360 px: nothing wider than the screen
+        # the lead unit does not organise the hearing (the county does): no record before the seal
+        assert await page.locator(f"{card} .hearing-record").count() == 0
+
+        # the county office, on a 360 px screen: nothing wider than the screen, and the
+        # hearing record (it organises the hearing) downloads as .docx
         small = await sign_in(
-            b, server.base_url, w.county.slug, staff.phone, viewport={"width": 360, "height": 740}
+            b,
+            server.base_url,
+            w.county.slug,
+            w.admin.phone,
+            viewport={"width": 360, "height": 740},
+            accept_downloads=True,
         )
         await small.goto(f"{server.base_url}{url}")
-        await small.wait_for_selector(f"#hearings {card.split(' ', 1)[1]}")
+        await small.wait_for_selector(f"{card} .hearing-record")
         widths = await small.evaluate(
             "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
         )
         assert widths[0] <= widths[1], widths
         await small.screenshot(path=shots / "05-decision-360.png", full_page=True)
+        async with small.expect_download() as got:
+            await small.click(f"{card} .hearing-record")
+        download = await got.value
+        assert download.suggested_filename == "城区供水价格调整听证会-听证会记录.docx"
+        saved = shots / "hearing-record.docx"
+        await download.save_as(saved)
+        assert saved.read_bytes()[:2] == b"PK"  # a .docx is a zip
 
 
 async def upload(page: Any, step: str, name: str) -> None:
+    """Upload a small file as the step's document through its form."""
     form = f"{step} .document-form"
     await page.set_input_files(
         f"{form} input[type=file]",

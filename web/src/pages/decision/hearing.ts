@@ -20,6 +20,8 @@ const HEARINGS = graphql(`
           poolHash drawnAt seed applicantCount
           witnesses { id position name commitment committedAt secret revealedAt }
           pool { poolId category probability outcome alternateRank }
+          sealedAt
+          applications { poolId }
         }
       }
       pageInfo { hasNextPage endCursor }
@@ -125,7 +127,10 @@ function hearingCard(x: HearingNode): HTMLElement {
         )
       : h("p", { class: "muted" }, "尚无报名。"),
     h("p", { class: "hint" }, "任何人可用 yishi draw verify 依据公开的承诺值、名单哈希和揭示值复核抽选结果。"),
-    h("div", { class: "actions" }, recordLink(x)),
+    // the record is for organisers (who alone get `applications`) until it is sealed
+    x.applications || x.sealedAt
+      ? h("div", { class: "actions" }, recordLink(x))
+      : h("p", { class: "hint" }, "听证会记录封存后可下载。"),
   );
 }
 

@@ -1,4 +1,4 @@
-import{E as e,T as t,a as n,b as r,f as i,i as a,t as o,x as s,y as c}from"./index-CT7Pwbo6.js";var l=e(`
+import{E as e,T as t,a as n,b as r,f as i,i as a,t as o,x as s,y as c}from"./index-DpcDZAv1.js";var l=e(`
   query DecisionList($after: String) {
     decisions(first: 100, after: $after) {
       edges {
