@@ -93,3 +93,59 @@ export const DIRECTION: Record<string, string> = {
 
 export const label = (map: Record<string, string>, key: string | null | undefined): string =>
   key ? (map[key] ?? key) : "—";
+
+// ---- decision: 重大行政决策跟踪 (web/src/pages/decision/) ----------------------------------
+
+export const DECISION_STATE: Record<string, string> = {
+  DRAFTING: "起草中",
+  IN_PROGRESS: "推进中",
+  DECIDED: "已决策",
+};
+
+export const DECISION_STEP: Record<string, string> = {
+  PUBLIC_PARTICIPATION: "公众参与",
+  EXPERT_REVIEW: "专家论证",
+  RISK_ASSESSMENT: "风险评估",
+  LEGALITY_REVIEW: "合法性审查",
+  COLLECTIVE_DECISION: "集体讨论决定",
+};
+
+export const OPINION_OUTCOME: Record<string, string> = {
+  ADOPTED: "采纳",
+  PARTLY_ADOPTED: "部分采纳",
+  NOT_ADOPTED: "不予采纳",
+};
+
+export const OPINION_CHANNEL: Record<string, string> = {
+  ONLINE: "网上留言",
+  MEETING: "会议意见",
+  WRITTEN: "书面来信",
+  UNIT_CONSULTATION: "单位书面征询",
+};
+
+export const HEARING_STATE: Record<string, string> = {
+  DRAFT: "草稿",
+  NOTICED: "已发布听证公告",
+  APPLICATIONS_OPEN: "报名中",
+  POOL_FROZEN: "报名截止（名单已冻结）",
+  DRAWN: "已抽选",
+  REPORTED: "已形成听证报告",
+};
+
+export const HEARING_CATEGORY: Record<string, string> = {
+  STAKEHOLDER: "利害关系人",
+  PUBLIC: "社会公众",
+  RESIDENT: "居民代表",
+  EXPERT: "专家学者",
+  DEPUTY: "人大代表、政协委员",
+  LEGAL: "法律工作者",
+  OTHER: "其他",
+};
+
+export const DRAW_OUTCOME: Record<string, string> = {
+  SELECTED: "选中",
+  ALTERNATE: "候补",
+  NOT_SELECTED: "未选中",
+};
+
+export const SURVEY_STATE: Record<string, string> = { DRAFT: "草稿", OPEN: "进行中", CLOSED: "已结束" };

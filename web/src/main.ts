@@ -115,6 +115,7 @@ function shell(viewer: Viewer): HTMLElement {
         { "aria-label": "主菜单" },
         h("a", { href: href("/inbox") }, "待办"),
         h("a", { href: href("/stats") }, "统计"),
+        h("a", { href: href("/decisions") }, "重大决策"),
         h(
           "button",
           {
@@ -147,6 +148,9 @@ route("/", async () => void navigate("/inbox", true));
 route("/inbox", inboxPage);
 route("/cases/:id", casePage);
 route("/stats", statsPage);
+// 重大行政决策跟踪 (pages/decision/), loaded when first opened
+route("/decisions", async (main, params) => (await import("./pages/decision/list")).decisionsPage(main, params));
+route("/decisions/:id", async (main, params) => (await import("./pages/decision/detail")).decisionPage(main, params));
 
 let shellEl: HTMLElement | null = null;
 
