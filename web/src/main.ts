@@ -6,6 +6,7 @@ import { fill, h } from "./dom";
 import { field, form, input } from "./forms";
 import { graphql } from "./gql";
 import { MEMBER_ROLE } from "./labels";
+import { auditPage, orgPage, peoplePage, rulesPage, venuesPage } from "./pages/admin";
 import { casePage } from "./pages/case";
 import { inboxPage } from "./pages/inbox";
 import { BASE, dispatch, href, navigate, onRender, route, startRouter, type Page } from "./router";
@@ -115,6 +116,7 @@ function shell(viewer: Viewer): HTMLElement {
         { "aria-label": "主菜单" },
         h("a", { href: href("/inbox") }, "待办"),
         h("a", { href: href("/stats") }, "统计"),
+        v.countyOffice ? h("a", { href: href("/admin"), id: "nav-admin" }, "管理") : null,
         h(
           "button",
           {
@@ -147,6 +149,12 @@ route("/", async () => void navigate("/inbox", true));
 route("/inbox", inboxPage);
 route("/cases/:id", casePage);
 route("/stats", statsPage);
+// administration (县级管理员): pages/admin
+route("/admin", orgPage);
+route("/admin/venues", venuesPage);
+route("/admin/people", peoplePage);
+route("/admin/rules", rulesPage);
+route("/admin/audit", auditPage);
 
 let shellEl: HTMLElement | null = null;
 
