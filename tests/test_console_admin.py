@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend.people.models import Role
 from tenants.models import OrgUnitKind
 from tests.browser import artefacts
-from tests.factories.people import PASSWORD, next_phone
+from tests.factories.people import PASSWORD, make_user, next_phone
 from tests.factories.tenants import gid, make_county, make_unit
 from tests.test_console_browser import browser, sign_in, tab_to, unlabelled_inputs
 
@@ -59,6 +60,8 @@ async def test_a_county_admin_runs_the_administration_pages(server, gql, owner_d
     community = await make_unit(
         server, county, parent_id=street, kind=OrgUnitKind.COMMUNITY, name="北街社区"
     )
+    for n in range(21):  # more people than one page (20)
+        await make_user(server, county, roles=[(Role.CITIZEN, None)], name=f"居民{n:02d}")
     root, street_id, community_id = (
         gid("OrgUnit", county.root_id),
         gid("OrgUnit", street),
@@ -155,6 +158,24 @@ async def test_a_county_admin_runs_the_administration_pages(server, gql, owner_d
         # a staff account; the same phone again is refused next to the phone field
         await page.click('.admin-nav a:has-text("人员与角色")')
         await page.wait_for_selector("#user-list[data-loaded]")
+        # 22 people (the admin and 21 residents): two pages, and back
+        names = "els => els.map(e => e.querySelector('strong').textContent)"
+        first_page = await page.eval_on_selector_all("#user-list li[data-user]", names)
+        assert len(first_page) == 20
+        await page.click(".pager [data-page=next]")
+        await page.wait_for_selector('.pager span:has-text("第 2 页")')
+        second_page = await page.eval_on_selector_all("#user-list li[data-user]", names)
+        assert len(second_page) == 2 and not set(first_page) & set(second_page)
+        assert len(set(first_page) | set(second_page)) == 22
+        assert await page.is_disabled(".pager [data-page=next]")
+        await page.click(".pager [data-page=prev]")
+        await page.wait_for_selector('.pager span:has-text("第 1 页")')
+        assert await page.is_disabled(".pager [data-page=prev]")
+        # search by name
+        await page.fill("#user-search", "居民07")
+        await page.click("form[role=search] button[type=submit]")
+        await page.wait_for_selector('#user-list[data-loaded="1"]')
+        assert "居民07" in await page.inner_text("#user-list")
         phone = next_phone()
         for name in ("北屏乡小王", "北屏乡小李"):
             await page.fill(".create-user-form input[name=displayName]", name)
