@@ -130,6 +130,17 @@ async def test_a_county_admin_runs_the_administration_pages(server, gql, owner_d
             )
         )["orgUnits"]["edges"]
         (township_id,) = [e["node"]["id"] for e in township if e["node"]["name"] == "北屏乡"]
+        # another admin's unit shows live, without a reload, the form left as typed
+        await page.fill(".rename-form input[name=code]", "正在输入")
+        created = await gql.data(
+            "mutation($input: CreateOrgUnitInput!) { createOrgUnit(input: $input) "
+            "{ errors { code } } }",
+            {"input": {"parentId": root, "kind": "TOWNSHIP", "name": "庙坝镇"}},
+            token=county.admin.token,
+        )
+        assert created["createOrgUnit"]["errors"] == []
+        await page.wait_for_selector('#org-tree [role=treeitem]:has-text("庙坝镇")')
+        assert await page.input_value(".rename-form input[name=code]") == "正在输入"
         assert await unlabelled_inputs(page) == []
         await page.screenshot(path=shots / "01-org-tree.png", full_page=True)
 

@@ -21,6 +21,8 @@ type Documents = {
     "\n  query AdminZone { county { timezone } }\n": typeof types.AdminZoneDocument,
     "\n  query AdminUnits($after: String) {\n    orgUnits(first: 100, after: $after) {\n      edges { node { id name kind code parent { id } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AdminUnitsDocument,
     "\n  mutation AdminCreateUnit($input: CreateOrgUnitInput!) {\n    createOrgUnit(input: $input) { orgUnit { id name kind } errors { field code message } }\n  }\n": typeof types.AdminCreateUnitDocument,
+    "\n  query AdminOrgHead { streamEventPage(stream: \"org\", first: 1) { headSeq } }\n": typeof types.AdminOrgHeadDocument,
+    "\n  subscription AdminOrgEvents($after: Int) { events(stream: \"org\", after: $after) { seq type } }\n": typeof types.AdminOrgEventsDocument,
     "\n  mutation AdminUpdateUnit($input: UpdateOrgUnitInput!) {\n    updateOrgUnit(input: $input) { orgUnit { id name code } errors { field code message } }\n  }\n": typeof types.AdminUpdateUnitDocument,
     "\n  query AdminUsers($search: String, $role: Role, $after: String) {\n    users(search: $search, role: $role, first: 20, after: $after) {\n      edges { node { id displayName phone isActive memberships { id role orgUnit { id name } } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AdminUsersDocument,
     "\n  mutation AdminCreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { user { id displayName } errors { field code message } }\n  }\n": typeof types.AdminCreateUserDocument,
@@ -56,6 +58,8 @@ const documents: Documents = {
     "\n  query AdminZone { county { timezone } }\n": types.AdminZoneDocument,
     "\n  query AdminUnits($after: String) {\n    orgUnits(first: 100, after: $after) {\n      edges { node { id name kind code parent { id } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AdminUnitsDocument,
     "\n  mutation AdminCreateUnit($input: CreateOrgUnitInput!) {\n    createOrgUnit(input: $input) { orgUnit { id name kind } errors { field code message } }\n  }\n": types.AdminCreateUnitDocument,
+    "\n  query AdminOrgHead { streamEventPage(stream: \"org\", first: 1) { headSeq } }\n": types.AdminOrgHeadDocument,
+    "\n  subscription AdminOrgEvents($after: Int) { events(stream: \"org\", after: $after) { seq type } }\n": types.AdminOrgEventsDocument,
     "\n  mutation AdminUpdateUnit($input: UpdateOrgUnitInput!) {\n    updateOrgUnit(input: $input) { orgUnit { id name code } errors { field code message } }\n  }\n": types.AdminUpdateUnitDocument,
     "\n  query AdminUsers($search: String, $role: Role, $after: String) {\n    users(search: $search, role: $role, first: 20, after: $after) {\n      edges { node { id displayName phone isActive memberships { id role orgUnit { id name } } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AdminUsersDocument,
     "\n  mutation AdminCreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { user { id displayName } errors { field code message } }\n  }\n": types.AdminCreateUserDocument,
@@ -126,6 +130,14 @@ export function graphql(source: "\n  query AdminUnits($after: String) {\n    org
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AdminCreateUnit($input: CreateOrgUnitInput!) {\n    createOrgUnit(input: $input) { orgUnit { id name kind } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation AdminCreateUnit($input: CreateOrgUnitInput!) {\n    createOrgUnit(input: $input) { orgUnit { id name kind } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminOrgHead { streamEventPage(stream: \"org\", first: 1) { headSeq } }\n"): (typeof documents)["\n  query AdminOrgHead { streamEventPage(stream: \"org\", first: 1) { headSeq } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AdminOrgEvents($after: Int) { events(stream: \"org\", after: $after) { seq type } }\n"): (typeof documents)["\n  subscription AdminOrgEvents($after: Int) { events(stream: \"org\", after: $after) { seq type } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

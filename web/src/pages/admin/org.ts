@@ -2,8 +2,9 @@
 // ARIA tree (arrow keys move, → opens, ← closes or goes up, Home/End, Enter or Space
 // selects; one item in the Tab order), and for the chosen unit: rename it (updateOrgUnit)
 // or add a unit under it (createOrgUnit). The API has no move: a unit stays where it was
-// added.
-import { mutate } from "../../api";
+// added. The tree follows the county's `org` stream live (another admin's change shows
+// without a reload; `live()` resumes with `after`), leaving the forms as they are.
+import { live, mutate, query } from "../../api";
 import { fill, h } from "../../dom";
 import { field, form, input, select } from "../../forms";
 import { graphql } from "../../gql";
@@ -17,6 +18,14 @@ const CREATE_UNIT = graphql(`
   mutation AdminCreateUnit($input: CreateOrgUnitInput!) {
     createOrgUnit(input: $input) { orgUnit { id name kind } errors { field code message } }
   }
+`);
+
+const ORG_HEAD = graphql(`
+  query AdminOrgHead { streamEventPage(stream: "org", first: 1) { headSeq } }
+`);
+
+const ORG_EVENTS = graphql(`
+  subscription AdminOrgEvents($after: Int) { events(stream: "org", after: $after) { seq type } }
 `);
 
 const UPDATE_UNIT = graphql(`
@@ -216,6 +225,17 @@ export const orgPage: Page = async (main) => {
     );
   }
 
+  /** Another admin's change (the org stream): the tree again, the forms left alone
+   * unless the chosen unit itself changed. */
+  async function refreshTree(): Promise<void> {
+    const before = units.find((u) => u.id === selected);
+    units = await allUnits();
+    const after = units.find((u) => u.id === selected);
+    tree.dataset.loaded = String(units.length);
+    renderTree(tree.contains(document.activeElement));
+    if (before?.name !== after?.name || before?.code !== after?.code) renderDetail();
+  }
+
   async function reload(): Promise<void> {
     units = await allUnits();
     if (!focused && units.length) {
@@ -226,5 +246,13 @@ export const orgPage: Page = async (main) => {
     renderTree(tree.contains(document.activeElement));
     renderDetail();
   }
+  const head = (await query(ORG_HEAD, {})).streamEventPage.headSeq;
   await reload();
+  return live(
+    ORG_EVENTS,
+    { after: head },
+    (data) => data.events.seq,
+    () => void refreshTree(),
+    (message) => (status.textContent = `组织架构未能实时更新：${message}`),
+  );
 };
