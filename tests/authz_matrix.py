@@ -345,6 +345,11 @@ async def grant_role(w: World) -> dict[str, Any]:
     return {"input": {"userId": person.gid, "role": "OBSERVER"}}
 
 
+async def set_user_active(w: World) -> dict[str, Any]:
+    person = await w.account(Role.DEPARTMENT_STAFF)
+    return {"userId": person.gid, "active": False}
+
+
 async def revoke_role(w: World) -> dict[str, Any]:
     person = await w.account(Role.MEDIATOR)
     membership = await w.owner_db.fetchval(
@@ -2009,6 +2014,8 @@ MATRIX: dict[str, Row] = {
     ),
     "grantRole": Row(ADMIN, grant_role, {"memberships": 1, "audit_entries": 1}),
     "revokeRole": Row(ADMIN, revoke_role, {"memberships": -1, "audit_entries": 1}),
+    # 停用: county-wide admins only (a township's admin is refused)
+    "setUserActive": Row(ADMIN, set_user_active, {"audit_entries": 1}),
     # signing in and accounts: the credentials sent are what authorises
     "login": Row(
         MEMBERS | {ANONYMOUS},

@@ -212,6 +212,16 @@ async def test_a_county_admin_runs_the_administration_pages(server, gql, owner_d
                 await status_is(page, "已授予北屏乡小王承办单位工作人员角色")
                 await page.wait_for_selector('#memberships li:has-text("北屏乡")')
         assert "已拥有" in await field_error(page, ".grant-form", "role")
+        # 停用 and 启用 again
+        await page.click("#toggle-active")
+        await status_is(page, "北屏乡小王的账号已停用")
+        await page.wait_for_selector(
+            '#user-list li:has-text("北屏乡小王") .badge:has-text("已停用")'
+        )
+        await page.wait_for_selector('#toggle-active:has-text("启用账号")')
+        await page.click("#toggle-active")
+        await status_is(page, "北屏乡小王的账号已启用")
+        await page.wait_for_selector('#toggle-active:has-text("停用账号")')
         assert await unlabelled_inputs(page) == []
         await page.screenshot(path=shots / "04-people.png", full_page=True)
 
@@ -249,6 +259,7 @@ async def test_a_county_admin_runs_the_administration_pages(server, gql, owner_d
             ("venue.update", "北屏乡政府一楼"),
             ("user.create", "北屏乡小王"),
             ("membership.grant", "DEPARTMENT_STAFF"),
+            ("user.deactivate", "isActive：true → false"),
             ("rule.set", "汛期抢险工程"),
         ):
             await page.select_option(".audit-filter select[name=action]", action)

@@ -232,3 +232,41 @@ async def test_a_venue_is_renamed_and_readdressed_and_a_clashing_name_is_refused
     assert [(e["node"]["before"]["name"], e["node"]["after"]["name"]) for e in log] == [
         ("甲处", "北屏乡群众说事处")
     ]
+
+
+ACTIVE = """mutation($u: ID!, $a: Boolean!) { setUserActive(userId: $u, active: $a) {
+  user { id isActive } errors { field code message } } }"""
+
+
+async def test_an_account_is_disabled_at_once_and_enabled_again(server, gql, owner_db):
+    from tests.factories.people import PASSWORD
+
+    county = await make_county(server)
+    staff = await make_user(server, county, roles=[(Role.DEPARTMENT_STAFF, county.root_id)])
+    token = county.admin.token
+    me = "query { viewer { user { id } } }"
+    assert (await gql.data(me, token=staff.token))["viewer"]["user"] is not None
+    done = (await gql.data(ACTIVE, {"u": staff.gid, "a": False}, token=token))["setUserActive"]
+    assert done["errors"] == [] and done["user"]["isActive"] is False
+    # its access token stops working at once, and it cannot sign in
+    gone = await gql.execute(me, token=staff.token)
+    assert gone.get("data") is None or gone["data"]["viewer"]["user"] is None, gone
+    login = """mutation($i: LoginInput!) { login(input: $i) { tokens { accessToken }
+      errors { field message } } }"""
+    refused = (
+        await gql.data(
+            login, {"i": {"phone": staff.phone, "password": PASSWORD}}, tenant=county.slug
+        )
+    )["login"]
+    assert refused["tokens"] is None and "停用" in refused["errors"][0]["message"]
+    twice = (await gql.data(ACTIVE, {"u": staff.gid, "a": False}, token=token))["setUserActive"]
+    assert [e["field"] for e in twice["errors"]] == ["userId"]
+    # not oneself, not the last county-wide admin
+    own = (await gql.data(ACTIVE, {"u": county.admin.gid, "a": False}, token=token))[
+        "setUserActive"
+    ]
+    assert [e["field"] for e in own["errors"]] == ["userId"]
+    back = (await gql.data(ACTIVE, {"u": staff.gid, "a": True}, token=token))["setUserActive"]
+    assert back["errors"] == [] and back["user"]["isActive"] is True
+    log = (await gql.data(AUDIT, {"action": "user.deactivate"}, token=token))["auditLog"]
+    assert [e["node"]["after"]["isActive"] for e in log["edges"]] == [False]

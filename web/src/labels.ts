@@ -152,6 +152,8 @@ export const AUDIT_ACTION: Record<string, string> = {
   "venue.create": "新增说事场所",
   "venue.update": "修改说事场所",
   "user.create": "新建账号",
+  "user.deactivate": "停用账号",
+  "user.activate": "启用账号",
   "membership.grant": "授予角色",
   "membership.revoke": "撤销角色",
   "rule.set": "修改议事规则",

@@ -28,6 +28,7 @@ type Documents = {
     "\n  mutation AdminCreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { user { id displayName } errors { field code message } }\n  }\n": typeof types.AdminCreateUserDocument,
     "\n  mutation AdminGrantRole($input: GrantRoleInput!) {\n    grantRole(input: $input) { membership { id role } errors { field code message } }\n  }\n": typeof types.AdminGrantRoleDocument,
     "\n  mutation AdminRevokeRole($membershipId: ID!) {\n    revokeRole(membershipId: $membershipId) { membership { id role } errors { field code message } }\n  }\n": typeof types.AdminRevokeRoleDocument,
+    "\n  mutation AdminSetUserActive($userId: ID!, $active: Boolean!) {\n    setUserActive(userId: $userId, active: $active) { user { id isActive } errors { field code message } }\n  }\n": typeof types.AdminSetUserActiveDocument,
     "\n  query CountyRules {\n    countyRules {\n      key title value unit amount source overridden reason bindingMinimum belowBindingMinimum\n      defaultValue defaultUnit defaultAmount defaultSource note citation\n    }\n  }\n": typeof types.CountyRulesDocument,
     "\n  mutation AdminSetRule($input: SetCountyRuleInput!) {\n    setCountyRule(input: $input) { rule { key amount } errors { field code message } }\n  }\n": typeof types.AdminSetRuleDocument,
     "\n  mutation AdminResetRule($key: String!) {\n    resetCountyRule(key: $key) { rule { key amount } errors { field code message } }\n  }\n": typeof types.AdminResetRuleDocument,
@@ -65,6 +66,7 @@ const documents: Documents = {
     "\n  mutation AdminCreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { user { id displayName } errors { field code message } }\n  }\n": types.AdminCreateUserDocument,
     "\n  mutation AdminGrantRole($input: GrantRoleInput!) {\n    grantRole(input: $input) { membership { id role } errors { field code message } }\n  }\n": types.AdminGrantRoleDocument,
     "\n  mutation AdminRevokeRole($membershipId: ID!) {\n    revokeRole(membershipId: $membershipId) { membership { id role } errors { field code message } }\n  }\n": types.AdminRevokeRoleDocument,
+    "\n  mutation AdminSetUserActive($userId: ID!, $active: Boolean!) {\n    setUserActive(userId: $userId, active: $active) { user { id isActive } errors { field code message } }\n  }\n": types.AdminSetUserActiveDocument,
     "\n  query CountyRules {\n    countyRules {\n      key title value unit amount source overridden reason bindingMinimum belowBindingMinimum\n      defaultValue defaultUnit defaultAmount defaultSource note citation\n    }\n  }\n": types.CountyRulesDocument,
     "\n  mutation AdminSetRule($input: SetCountyRuleInput!) {\n    setCountyRule(input: $input) { rule { key amount } errors { field code message } }\n  }\n": types.AdminSetRuleDocument,
     "\n  mutation AdminResetRule($key: String!) {\n    resetCountyRule(key: $key) { rule { key amount } errors { field code message } }\n  }\n": types.AdminResetRuleDocument,
@@ -158,6 +160,10 @@ export function graphql(source: "\n  mutation AdminGrantRole($input: GrantRoleIn
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AdminRevokeRole($membershipId: ID!) {\n    revokeRole(membershipId: $membershipId) { membership { id role } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation AdminRevokeRole($membershipId: ID!) {\n    revokeRole(membershipId: $membershipId) { membership { id role } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminSetUserActive($userId: ID!, $active: Boolean!) {\n    setUserActive(userId: $userId, active: $active) { user { id isActive } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation AdminSetUserActive($userId: ID!, $active: Boolean!) {\n    setUserActive(userId: $userId, active: $active) { user { id isActive } errors { field code message } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -40,6 +40,12 @@ const REVOKE = graphql(`
   }
 `);
 
+const SET_ACTIVE = graphql(`
+  mutation AdminSetUserActive($userId: ID!, $active: Boolean!) {
+    setUserActive(userId: $userId, active: $active) { user { id isActive } errors { field code message } }
+  }
+`);
+
 type User = AdminUsersQuery["users"]["edges"][number]["node"];
 
 export const peoplePage: Page = async (main) => {
@@ -183,6 +189,36 @@ export const peoplePage: Page = async (main) => {
               ),
             )
           : h("p", { class: "muted" }, "尚无角色"),
+        h(
+          "div",
+          { class: "actions" },
+          h(
+            "button",
+            {
+              type: "button",
+              class: "secondary",
+              id: "toggle-active",
+              onclick: async () => {
+                revokeError.hidden = true;
+                try {
+                  const data = await mutate(SET_ACTIVE, { userId: u.id, active: !u.isActive });
+                  const errors = data.setUserActive.errors;
+                  if (errors.length) {
+                    revokeError.textContent = errors.map((e) => e.message).join("；");
+                    revokeError.hidden = false;
+                    return;
+                  }
+                  status.textContent = `${u.displayName}的账号已${u.isActive ? "停用" : "启用"}`;
+                  await pages.first();
+                } catch (error) {
+                  revokeError.textContent = error instanceof Error ? error.message : String(error);
+                  revokeError.hidden = false;
+                }
+              },
+            },
+            u.isActive ? "停用账号" : "启用账号",
+          ),
+        ),
       ),
       grant.element,
     );
