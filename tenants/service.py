@@ -297,6 +297,56 @@ async def create_venue(
     return venue
 
 
+async def update_venue(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    venue_id: int,
+    name: str | None,
+    address: str | None,
+) -> Venue:
+    """Rename a venue or change its address (tenant admins of its unit); its unit and
+    level stay (a venue of another level is another venue)."""
+    venue = await session.get(Venue, venue_id)
+    if venue is None:
+        raise DomainError(Code.NOT_FOUND, "说事场所不存在", field="id")
+    unit = await get_unit(session, venue.org_unit_id, field="id")
+    principal.require(Role.TENANT_ADMIN, at_path=unit.path)
+    before = {"name": venue.name, "address": venue.address}
+    if name is not None:
+        clean_name = clean_text(name, field="name", code=Code.INVALID, label="名称", max_length=100)
+        duplicate = await session.scalar(
+            select(
+                exists().where(
+                    Venue.org_unit_id == unit.id, Venue.name == clean_name, Venue.id != venue.id
+                )
+            )
+        )
+        if duplicate:
+            raise DomainError(Code.INVALID, f"该单元已有名为“{clean_name}”的场所", field="name")
+        venue.name = clean_name
+    if address is not None:
+        venue.address = clean_text(
+            address,
+            field="address",
+            code=Code.INVALID,
+            label="地址",
+            max_length=200,
+            required=False,
+        )
+    await session.flush()
+    await audit.record(
+        session,
+        principal,
+        action="venue.update",
+        target_type="Venue",
+        target_id=venue.id,
+        before=before,
+        after={"name": venue.name, "address": venue.address},
+    )
+    return venue
+
+
 async def list_org_units(
     session: AsyncSession,
     *,

@@ -284,6 +284,30 @@ async def create_venue(w: World) -> dict[str, Any]:
     return {"input": {"orgUnitId": gid("OrgUnit", village), "level": "STATION", "name": "新站"}}
 
 
+async def update_venue(w: World) -> dict[str, Any]:
+    township = await make_unit(w.server, w.county)
+    venue = await make_venue(w.server, w.county, unit_id=township, level=VenueLevel.OFFICE)
+    return {"input": {"id": gid("Venue", venue), "name": "改名说事处", "address": "新街1号"}}
+
+
+async def set_county_rule(w: World) -> dict[str, Any]:
+    return {
+        "input": {
+            "key": "meeting.hearing_notice",
+            "value": 15,
+            "source": "《某县重大行政决策公众参与制度》第十二条",
+        }
+    }
+
+
+async def reset_county_rule(w: World) -> dict[str, Any]:
+    await w.as_admin(
+        "mutation($input: SetCountyRuleInput!) { setCountyRule(input: $input) { errors { code } } }",
+        {"input": {"key": "meeting.hearing_notice", "value": 15, "source": "本县规定"}},
+    )
+    return {"key": "meeting.hearing_notice"}
+
+
 async def login(w: World) -> dict[str, Any]:
     citizen = await w.account(Role.CITIZEN)
     return {"input": {"phone": citizen.phone, "password": PASSWORD}}
@@ -319,6 +343,11 @@ async def create_user(w: World) -> dict[str, Any]:
 async def grant_role(w: World) -> dict[str, Any]:
     person = await w.account()
     return {"input": {"userId": person.gid, "role": "OBSERVER"}}
+
+
+async def set_user_active(w: World) -> dict[str, Any]:
+    person = await w.account(Role.DEPARTMENT_STAFF)
+    return {"userId": person.gid, "active": False}
 
 
 async def revoke_role(w: World) -> dict[str, Any]:
@@ -2014,6 +2043,15 @@ MATRIX: dict[str, Row] = {
     ),
     "updateOrgUnit": Row(ADMIN, update_org_unit, {"audit_entries": 1, **EVENT}, **ID_ROW),
     "createVenue": Row(ADMIN, create_venue, {"venues": 1, "audit_entries": 1, **EVENT}),
+    "updateVenue": Row(ADMIN, update_venue, {"audit_entries": 1}, **ID_ROW),
+    # the rulebook: county-wide admins, on their own county (a township's admin is refused)
+    "setCountyRule": Row(ADMIN, set_county_rule, {"audit_entries": 1}, other_county=OWN),
+    "resetCountyRule": Row(
+        ADMIN,
+        reset_county_rule,
+        {"audit_entries": 1},
+        other_county=in_own_county(payload("INVALID")),
+    ),
     # an account without roles: any tenant admin, a township's too (it then grants roles
     # within its township)
     "createUser": Row(
@@ -2024,6 +2062,8 @@ MATRIX: dict[str, Row] = {
     ),
     "grantRole": Row(ADMIN, grant_role, {"memberships": 1, "audit_entries": 1}),
     "revokeRole": Row(ADMIN, revoke_role, {"memberships": -1, "audit_entries": 1}),
+    # 停用: county-wide admins only (a township's admin is refused)
+    "setUserActive": Row(ADMIN, set_user_active, {"audit_entries": 1}),
     # signing in and accounts: the credentials sent are what authorises
     "login": Row(
         MEMBERS | {ANONYMOUS},

@@ -38,6 +38,7 @@ import graphql
 from hypothesis import strategies as st
 
 from backend.core.db import async_url
+from backend.core.rules import RULES
 from backend.people.models import Role
 from schema.relay import encode_cursor
 from tenants.models import OrgUnitKind, VenueLevel
@@ -1161,6 +1162,8 @@ class Pools:
             return st.sampled_from(numbers).map(encode_cursor)
         if lowered == "action":
             return st.sampled_from(self.actions)
+        if lowered == "key":  # the rulebook's keys (setCountyRule, resetCountyRule)
+            return st.one_of(st.sampled_from(sorted(RULES)), text)
         if "password" in lowered:
             return st.one_of(st.just(PASSWORD), text)
         if lowered in ("idempotencykey",):

@@ -47,14 +47,25 @@ async def list_entries(
     after_id: int | None,
     limit: int,
     action: str | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[AuditEntry]:
-    """Newest first; county-wide tenant admins only (the log spans the whole county)."""
+    """Newest first; county-wide tenant admins only (the log spans the whole county).
+    `actor` matches part of the actor's label (its name or id), `since` ≤ when < `until`."""
     principal.require_county_admin()
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if after_id is not None:
         query = query.where(AuditEntry.id < after_id)
     if action:
         query = query.where(AuditEntry.action == action)
+    if actor and actor.strip():
+        pattern = actor.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(AuditEntry.actor_label.ilike(f"%{pattern}%", escape="\\"))
+    if since is not None:
+        query = query.where(AuditEntry.created_at >= since)
+    if until is not None:
+        query = query.where(AuditEntry.created_at < until)
     return list((await session.scalars(query)).all())
 
 

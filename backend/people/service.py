@@ -210,6 +210,58 @@ async def get_user(session: AsyncSession, user_id: int, *, field: str = "userId"
     return user
 
 
+async def set_user_active(
+    session: AsyncSession, principal: Principal, *, user_id: int, active: bool
+) -> User:
+    """Disable (停用) or re-enable an account: county-wide administrators. A disabled
+    account cannot sign in, its refresh tokens are revoked, and its access tokens stop
+    working at once (the credentials version moves: migration 0007). Nobody disables
+    themself, nor the county's last county-wide admin."""
+    principal.require_county_admin()
+    user = await get_user(session, user_id)
+    if user.is_active == active:
+        raise DomainError(
+            Code.INVALID, "该账号已是启用状态" if active else "该账号已停用", field="userId"
+        )
+    if not active and user.id == principal.user_id:
+        raise DomainError(Code.INVALID, "不能停用自己的账号", field="userId")
+    if not active:
+        admins = (
+            await session.scalars(
+                select(Membership.user_id)
+                .join(User, User.id == Membership.user_id)
+                .where(
+                    Membership.role == Role.TENANT_ADMIN,
+                    Membership.org_unit_id.is_(None),
+                    User.is_active.is_(True),
+                )
+                .order_by(Membership.id)
+                .with_for_update()
+            )
+        ).all()
+        if user.id in admins and len(set(admins)) <= 1:
+            raise DomainError(Code.LAST_ADMIN, "不能停用本县最后一名县级管理员", field="userId")
+    before = user_snapshot(user)
+    user.is_active = active
+    if not active:
+        await session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=func.now())
+        )
+    await session.flush()
+    await audit.record(
+        session,
+        principal,
+        action="user.activate" if active else "user.deactivate",
+        target_type="User",
+        target_id=user.id,
+        before=before,
+        after=user_snapshot(user),
+    )
+    return user
+
+
 async def _scope_path(session: AsyncSession, org_unit_id: int | None) -> str | None:
     """The org path a role scoped to `org_unit_id` covers: the unit's, or the county root's
     for a county-wide role (so only a county-wide admin covers it). None: no such unit."""

@@ -78,6 +78,16 @@ class AuditQueries:
         self,
         info: Info,
         action: Annotated[str | None, strawberry.argument(description="Only this action.")] = None,
+        actor: Annotated[
+            str | None,
+            strawberry.argument(description="Only actors whose label contains this (name or id)."),
+        ] = None,
+        since: Annotated[
+            datetime | None, strawberry.argument(description="Only entries at or after this.")
+        ] = None,
+        until: Annotated[
+            datetime | None, strawberry.argument(description="Only entries before this.")
+        ] = None,
         first: PageFirst = None,
         after: PageAfter = None,
     ) -> Connection[AuditEntry]:
@@ -86,7 +96,14 @@ class AuditQueries:
         principal = await info.context.principal()
         rows = await info.context.read(
             lambda s: service.list_entries(
-                s, principal, after_id=after_id, limit=size + 1, action=action
+                s,
+                principal,
+                after_id=after_id,
+                limit=size + 1,
+                action=action,
+                actor=actor,
+                since=since,
+                until=until,
             )
         )
         return build_connection(rows, first=size, to_node=AuditEntry.from_model, key=lambda r: r.id)

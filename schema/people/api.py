@@ -402,6 +402,26 @@ class PeopleMutations:
             membership=Membership.from_model(m) if m else None, errors=_errors(errors)
         )
 
+    @strawberry.mutation(
+        description="Disable (停用, active false) or re-enable an account (county-wide "
+        "administrators): a disabled account cannot sign in and its sessions end at once. "
+        "Not your own, nor the county's last county-wide admin. Audited."
+    )
+    async def set_user_active(
+        self,
+        info: Info,
+        user_id: Annotated[relay.GlobalID, strawberry.argument(description="The account.")],
+        active: Annotated[
+            bool, strawberry.argument(description="False: disable; true: enable again.")
+        ],
+    ) -> UserPayload:
+        async def run(s: AsyncSession, p: Principal) -> models.User:
+            uid = decode_id(user_id, "User", field="userId", code=Code.NOT_FOUND)
+            return await service.set_user_active(s, p, user_id=uid, active=active)
+
+        user, errors = await mutate(info, run)
+        return UserPayload(user=User.from_model(user) if user else None, errors=_errors(errors))
+
     @strawberry.mutation(description="Revoke a role. Tenant admins; the last admin stays.")
     async def revoke_role(
         self,

@@ -8,6 +8,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
+from backend.core import rules
 from backend.core.errors import DomainError
 from backend.core.security import Principal
 from backend.people import counties
@@ -32,7 +33,7 @@ from schema.tenants.types import (
     Venue,
     VenueLevel,
 )
-from tenants import models, service
+from tenants import models, rulebook, service
 from tenants.errors import TenantErrorCode as Code
 
 
@@ -93,10 +94,102 @@ class CreateVenueInput:
     address: str | None = strawberry.field(default=None, description="Street address.")
 
 
-@strawberry.type(description="Result of createVenue.")
+@strawberry.input(description="Rename a 说事 venue or change its address.")
+class UpdateVenueInput:
+    id: relay.GlobalID = strawberry.field(description="The venue to change.")
+    name: str | None = strawberry.field(default=None, description="New name, if changing.")
+    address: str | None = strawberry.field(
+        default=None, description="New street address, if changing (empty: none)."
+    )
+
+
+@strawberry.type(description="Result of createVenue or updateVenue.")
 class VenuePayload:
     venue: Venue | None = strawberry.field(description="The new venue.")
     errors: list[TenantError] = strawberry.field(description="Why it was not created.")
+
+
+RuleUnit = rules.RuleUnit
+strawberry.enum(
+    RuleUnit,
+    description="What a rule's value counts: CALENDAR_DAYS 日（自然日）, "
+    "WORKING_DAYS 工作日（含调休）, SECONDS 秒, COUNT 人数/个数, CHARACTERS 字数.",
+)
+
+
+@strawberry.type(
+    name="CountyRule",
+    description="A rule of the county's rulebook (议事规则): its value here, the default and "
+    "the legal source each comes from.",
+)
+class CountyRule:
+    key: str = strawberry.field(description="The rule's key, e.g. decision.public_comment_period.")
+    title: str = strawberry.field(description="What the rule is, in Chinese.")
+    value: int = strawberry.field(description="The value that applies in the county.")
+    unit: RuleUnit = strawberry.field(description="What the value counts.")
+    amount: str = strawberry.field(description="The value with its Chinese unit, e.g. 30日.")
+    source: str = strawberry.field(description="The document and article the value comes from.")
+    overridden: bool = strawberry.field(description="True when the county set its own value.")
+    reason: str | None = strawberry.field(
+        description="Why the county went below a binding minimum (published with the rule)."
+    )
+    binding_minimum: bool = strawberry.field(
+        description="The default is a national floor: below it only with a reason."
+    )
+    below_binding_minimum: bool = strawberry.field(
+        description="The county's value is below the binding minimum (with its reason)."
+    )
+    default_value: int = strawberry.field(description="The default value.")
+    default_unit: RuleUnit = strawberry.field(description="The default's unit.")
+    default_amount: str = strawberry.field(description="The default with its Chinese unit.")
+    default_source: str = strawberry.field(description="Where the default comes from.")
+    note: str | None = strawberry.field(description="What else the source says, if anything.")
+    citation: str = strawberry.field(description="How messages cite the rule (依据…).")
+
+    @classmethod
+    def of(cls, r: rules.RuleValue) -> CountyRule:
+        d = r.default
+        return cls(
+            key=r.key,
+            title=r.title,
+            value=r.value,
+            unit=r.unit,
+            amount=rules.format_amount(r.value, r.unit, r.noun),
+            source=r.source,
+            overridden=r.overridden,
+            reason=r.reason,
+            binding_minimum=r.binding_minimum,
+            below_binding_minimum=r.below_binding_minimum,
+            default_value=d.value,
+            default_unit=d.unit,
+            default_amount=rules.format_amount(d.value, d.unit, d.noun),
+            default_source=d.source,
+            note=d.note or None,
+            citation=rules.cite(r),
+        )
+
+
+@strawberry.input(description="Set the county's own value of a rule.")
+class SetCountyRuleInput:
+    key: str = strawberry.field(description="The rule's key.")
+    value: int = strawberry.field(description="The county's value, a positive integer.")
+    unit: RuleUnit | None = strawberry.field(
+        default=None,
+        description="Calendar or working days for a day rule; null: the default's unit.",
+    )
+    source: str = strawberry.field(
+        description="The document and article it comes from, up to 200 characters."
+    )
+    reason: str | None = strawberry.field(
+        default=None,
+        description="Why, up to 500 characters; required below a binding minimum (published).",
+    )
+
+
+@strawberry.type(description="Result of setCountyRule or resetCountyRule.")
+class CountyRulePayload:
+    rule: CountyRule | None = strawberry.field(description="The rule as it now applies.")
+    errors: list[TenantError] = strawberry.field(description="Why nothing changed.")
 
 
 @strawberry.type
@@ -152,6 +245,15 @@ class TenantQueries:
             lambda s: service.list_venues(s, org_unit_id=unit, after_id=after_id, limit=size + 1)
         )
         return build_connection(rows, first=size, to_node=Venue.from_model, key=lambda r: r.id)
+
+    @strawberry.field(
+        description="The county's rulebook (议事规则): every deadline, minimum and quota as it "
+        "applies here, with its default and legal source (signed-in county members)."
+    )
+    async def county_rules(self, info: Info) -> list[CountyRule]:
+        principal = await info.context.principal()
+        rows = await info.context.read(lambda s: rulebook.county_rulebook(s, principal))
+        return [CountyRule.of(r) for r in rows]
 
     @strawberry.field(description="All counties (platform operators only).")
     async def counties(
@@ -268,3 +370,66 @@ class TenantMutations:
         return VenuePayload(
             venue=Venue.from_model(venue) if venue else None, errors=_errors(errors)
         )
+
+    @strawberry.mutation(
+        description="Rename a 说事 venue or change its address (its unit and level stay). "
+        "Tenant admins of its unit. Audited."
+    )
+    async def update_venue(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateVenueInput, strawberry.argument(description="The venue and what to change.")
+        ],
+    ) -> VenuePayload:
+        async def run(s: AsyncSession, p: Principal) -> models.Venue:
+            venue_id = decode_id(input.id, "Venue", field="id", code=Code.NOT_FOUND)
+            return await service.update_venue(
+                s, p, venue_id=venue_id, name=input.name, address=input.address
+            )
+
+        venue, errors = await mutate(info, run)
+        return VenuePayload(
+            venue=Venue.from_model(venue) if venue else None, errors=_errors(errors)
+        )
+
+    @strawberry.mutation(
+        description="Set the county's own value of a rule with its legal source (county-wide "
+        "administrators); below a binding minimum (e.g. the national 30-day comment period) "
+        "only with a reason, refused otherwise naming the rule and its source. Audited."
+    )
+    async def set_county_rule(
+        self,
+        info: Info,
+        input: Annotated[
+            SetCountyRuleInput, strawberry.argument(description="The rule and its new value.")
+        ],
+    ) -> CountyRulePayload:
+        rule, errors = await mutate(
+            info,
+            lambda s, p: rulebook.set_county_rule(
+                s,
+                p,
+                key=input.key,
+                value=input.value,
+                unit=input.unit,
+                source=input.source,
+                reason=input.reason,
+            ),
+            platform=True,
+        )
+        return CountyRulePayload(rule=CountyRule.of(rule) if rule else None, errors=_errors(errors))
+
+    @strawberry.mutation(
+        description="Drop the county's own value of a rule: the default applies again "
+        "(county-wide administrators). Audited."
+    )
+    async def reset_county_rule(
+        self,
+        info: Info,
+        key: Annotated[str, strawberry.argument(description="The rule's key.")],
+    ) -> CountyRulePayload:
+        rule, errors = await mutate(
+            info, lambda s, p: rulebook.reset_county_rule(s, p, key=key), platform=True
+        )
+        return CountyRulePayload(rule=CountyRule.of(rule) if rule else None, errors=_errors(errors))

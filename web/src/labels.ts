@@ -149,3 +149,79 @@ export const DRAW_OUTCOME: Record<string, string> = {
 };
 
 export const SURVEY_STATE: Record<string, string> = { DRAFT: "草稿", OPEN: "进行中", CLOSED: "已结束" };
+// ---- administration (pages/admin) ----------------------------------------------------
+
+export const ORG_KIND: Record<string, string> = {
+  COUNTY: "县/区",
+  TOWNSHIP: "乡镇",
+  SUBDISTRICT: "街道",
+  VILLAGE: "村",
+  COMMUNITY: "社区",
+  GRID: "网格",
+  DEPARTMENT: "部门/单位",
+};
+
+/** The levels a unit may be added under each level (tenants.models.ALLOWED_PARENTS). */
+export const CHILD_KINDS: Record<string, string[]> = {
+  COUNTY: ["TOWNSHIP", "SUBDISTRICT", "DEPARTMENT"],
+  TOWNSHIP: ["VILLAGE", "COMMUNITY", "DEPARTMENT"],
+  SUBDISTRICT: ["VILLAGE", "COMMUNITY", "DEPARTMENT"],
+  VILLAGE: ["GRID"],
+  COMMUNITY: ["GRID"],
+  GRID: [],
+  DEPARTMENT: [],
+};
+
+export const VENUE_LEVEL: Record<string, string> = {
+  CENTER: "说事中心（县）",
+  OFFICE: "说事处（乡镇/街道）",
+  STATION: "说事站（村/社区）",
+  POINT: "说事点（网格）",
+  ONLINE: "线上说事处",
+};
+
+export const ALL_ROLES: Record<string, string> = {
+  TENANT_ADMIN: "县级管理员",
+  DEPARTMENT_STAFF: "承办单位工作人员",
+  MEDIATOR: "解事员",
+  COLLECTOR: "民情收集员/网格员",
+  NPC_DEPUTY: "人大代表",
+  CPPCC_MEMBER: "政协委员",
+  OBSERVER: "民意观察员",
+  EXPERT: "专家",
+  CITIZEN: "群众",
+};
+
+export const RULE_UNIT: Record<string, string> = {
+  CALENDAR_DAYS: "日（自然日）",
+  WORKING_DAYS: "工作日",
+  SECONDS: "秒",
+  COUNT: "个数/人数",
+  CHARACTERS: "字",
+};
+
+export const AUDIT_ACTION: Record<string, string> = {
+  "tenant.create": "开通本县",
+  "orgUnit.create": "新增组织单元",
+  "orgUnit.update": "修改组织单元",
+  "venue.create": "新增说事场所",
+  "venue.update": "修改说事场所",
+  "user.create": "新建账号",
+  "user.deactivate": "停用账号",
+  "user.activate": "启用账号",
+  "membership.grant": "授予角色",
+  "membership.revoke": "撤销角色",
+  "rule.set": "修改议事规则",
+  "rule.reset": "恢复默认规则",
+  "oidc.configure": "配置统一身份认证",
+  "person.export": "导出个人信息",
+  "person.erase": "注销个人账号",
+  "calendar.closure.add": "新增本地停工日",
+  "calendar.closure.remove": "删除本地停工日",
+  "meeting.votingCodes.issue": "发放投票码",
+  "meeting.votingCodes.revoke": "作废投票码",
+  "representative.registered": "登记代表委员",
+  "representative.placeLinked": "代表联系点挂钩",
+  "representative.placeEnded": "代表联系点解除",
+  announce: "发布公告",
+};

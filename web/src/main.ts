@@ -6,6 +6,7 @@ import { fill, h } from "./dom";
 import { field, form, input } from "./forms";
 import { graphql } from "./gql";
 import { MEMBER_ROLE } from "./labels";
+import { auditPage, orgPage, peoplePage, rulesPage, venuesPage } from "./pages/admin";
 import { casePage } from "./pages/case";
 import { inboxPage } from "./pages/inbox";
 import { BASE, dispatch, href, navigate, onRender, route, startRouter, type Page } from "./router";
@@ -116,6 +117,7 @@ function shell(viewer: Viewer): HTMLElement {
         h("a", { href: href("/inbox") }, "待办"),
         h("a", { href: href("/stats") }, "统计"),
         h("a", { href: href("/decisions") }, "重大决策"),
+        v.countyOffice ? h("a", { href: href("/admin"), id: "nav-admin" }, "管理") : null,
         h(
           "button",
           {
@@ -151,6 +153,12 @@ route("/stats", statsPage);
 // 重大行政决策跟踪 (pages/decision/), loaded when first opened
 route("/decisions", async (main, params) => (await import("./pages/decision/list")).decisionsPage(main, params));
 route("/decisions/:id", async (main, params) => (await import("./pages/decision/detail")).decisionPage(main, params));
+// administration (县级管理员): pages/admin
+route("/admin", orgPage);
+route("/admin/venues", venuesPage);
+route("/admin/people", peoplePage);
+route("/admin/rules", rulesPage);
+route("/admin/audit", auditPage);
 
 let shellEl: HTMLElement | null = null;
 

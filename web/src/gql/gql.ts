@@ -17,6 +17,24 @@ type Documents = {
     "\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": typeof types.RefreshTokenDocument,
     "\n  mutation ConsoleLogout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken) { errors { field code message } }\n  }\n": typeof types.ConsoleLogoutDocument,
     "\n  mutation ConsoleLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": typeof types.ConsoleLoginDocument,
+    "\n  query AdminAuditLog($action: String, $actor: String, $since: DateTime, $until: DateTime, $after: String) {\n    auditLog(action: $action, actor: $actor, since: $since, until: $until, first: 20, after: $after) {\n      edges { node { id action actor targetType targetId before after createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AdminAuditLogDocument,
+    "\n  query AdminZone { county { timezone } }\n": typeof types.AdminZoneDocument,
+    "\n  query AdminUnits($after: String) {\n    orgUnits(first: 100, after: $after) {\n      edges { node { id name kind code parent { id } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AdminUnitsDocument,
+    "\n  mutation AdminCreateUnit($input: CreateOrgUnitInput!) {\n    createOrgUnit(input: $input) { orgUnit { id name kind } errors { field code message } }\n  }\n": typeof types.AdminCreateUnitDocument,
+    "\n  query AdminOrgHead { streamEventPage(stream: \"org\", first: 1) { headSeq } }\n": typeof types.AdminOrgHeadDocument,
+    "\n  subscription AdminOrgEvents($after: Int) { events(stream: \"org\", after: $after) { seq type } }\n": typeof types.AdminOrgEventsDocument,
+    "\n  mutation AdminUpdateUnit($input: UpdateOrgUnitInput!) {\n    updateOrgUnit(input: $input) { orgUnit { id name code } errors { field code message } }\n  }\n": typeof types.AdminUpdateUnitDocument,
+    "\n  query AdminUsers($search: String, $role: Role, $after: String) {\n    users(search: $search, role: $role, first: 20, after: $after) {\n      edges { node { id displayName phone isActive memberships { id role orgUnit { id name } } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AdminUsersDocument,
+    "\n  mutation AdminCreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { user { id displayName } errors { field code message } }\n  }\n": typeof types.AdminCreateUserDocument,
+    "\n  mutation AdminGrantRole($input: GrantRoleInput!) {\n    grantRole(input: $input) { membership { id role } errors { field code message } }\n  }\n": typeof types.AdminGrantRoleDocument,
+    "\n  mutation AdminRevokeRole($membershipId: ID!) {\n    revokeRole(membershipId: $membershipId) { membership { id role } errors { field code message } }\n  }\n": typeof types.AdminRevokeRoleDocument,
+    "\n  mutation AdminSetUserActive($userId: ID!, $active: Boolean!) {\n    setUserActive(userId: $userId, active: $active) { user { id isActive } errors { field code message } }\n  }\n": typeof types.AdminSetUserActiveDocument,
+    "\n  query CountyRules {\n    countyRules {\n      key title value unit amount source overridden reason bindingMinimum belowBindingMinimum\n      defaultValue defaultUnit defaultAmount defaultSource note citation\n    }\n  }\n": typeof types.CountyRulesDocument,
+    "\n  mutation AdminSetRule($input: SetCountyRuleInput!) {\n    setCountyRule(input: $input) { rule { key amount } errors { field code message } }\n  }\n": typeof types.AdminSetRuleDocument,
+    "\n  mutation AdminResetRule($key: String!) {\n    resetCountyRule(key: $key) { rule { key amount } errors { field code message } }\n  }\n": typeof types.AdminResetRuleDocument,
+    "\n  query AdminVenues($orgUnitId: ID, $after: String) {\n    venues(orgUnitId: $orgUnitId, first: 20, after: $after) {\n      edges { node { id name level address orgUnit { id name kind } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.AdminVenuesDocument,
+    "\n  mutation AdminCreateVenue($input: CreateVenueInput!) {\n    createVenue(input: $input) { venue { id name } errors { field code message } }\n  }\n": typeof types.AdminCreateVenueDocument,
+    "\n  mutation AdminUpdateVenue($input: UpdateVenueInput!) {\n    updateVenue(input: $input) { venue { id name address } errors { field code message } }\n  }\n": typeof types.AdminUpdateVenueDocument,
     "\n  query CaseDetail($id: ID!) {\n    node(id: $id) {\n      ... on Case {\n        id number title body kind channel state effectiveState isPrivate contactName contactPhone\n        receivedAt dueOn dueProvisional overdue bounceCount reopenCount satisfaction ratingText\n        closedAt adopted stream\n        accountableUnit { id name }\n        handler { id name }\n        placeUnit { id name }\n        assignments { id role state signDueAt signedAt returnedAt returnReason dueOn unit { id name } }\n        replies { id kind body createdAt unitId }\n      }\n    }\n  }\n": typeof types.CaseDetailDocument,
     "\n  query CaseHistory($stream: String!, $after: Int) {\n    streamEventPage(stream: $stream, after: $after, first: 100) {\n      events { seq type at payload }\n      nextAfter hasMore headSeq\n    }\n  }\n": typeof types.CaseHistoryDocument,
     "\n  subscription CaseEvents($stream: String!, $after: Int) {\n    events(stream: $stream, after: $after) { seq type at payload }\n  }\n": typeof types.CaseEventsDocument,
@@ -50,6 +68,24 @@ const documents: Documents = {
     "\n  mutation RefreshToken($refreshToken: String!) {\n    refreshToken(refreshToken: $refreshToken) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": types.RefreshTokenDocument,
     "\n  mutation ConsoleLogout($refreshToken: String!) {\n    logout(refreshToken: $refreshToken) { errors { field code message } }\n  }\n": types.ConsoleLogoutDocument,
     "\n  mutation ConsoleLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": types.ConsoleLoginDocument,
+    "\n  query AdminAuditLog($action: String, $actor: String, $since: DateTime, $until: DateTime, $after: String) {\n    auditLog(action: $action, actor: $actor, since: $since, until: $until, first: 20, after: $after) {\n      edges { node { id action actor targetType targetId before after createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AdminAuditLogDocument,
+    "\n  query AdminZone { county { timezone } }\n": types.AdminZoneDocument,
+    "\n  query AdminUnits($after: String) {\n    orgUnits(first: 100, after: $after) {\n      edges { node { id name kind code parent { id } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AdminUnitsDocument,
+    "\n  mutation AdminCreateUnit($input: CreateOrgUnitInput!) {\n    createOrgUnit(input: $input) { orgUnit { id name kind } errors { field code message } }\n  }\n": types.AdminCreateUnitDocument,
+    "\n  query AdminOrgHead { streamEventPage(stream: \"org\", first: 1) { headSeq } }\n": types.AdminOrgHeadDocument,
+    "\n  subscription AdminOrgEvents($after: Int) { events(stream: \"org\", after: $after) { seq type } }\n": types.AdminOrgEventsDocument,
+    "\n  mutation AdminUpdateUnit($input: UpdateOrgUnitInput!) {\n    updateOrgUnit(input: $input) { orgUnit { id name code } errors { field code message } }\n  }\n": types.AdminUpdateUnitDocument,
+    "\n  query AdminUsers($search: String, $role: Role, $after: String) {\n    users(search: $search, role: $role, first: 20, after: $after) {\n      edges { node { id displayName phone isActive memberships { id role orgUnit { id name } } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AdminUsersDocument,
+    "\n  mutation AdminCreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { user { id displayName } errors { field code message } }\n  }\n": types.AdminCreateUserDocument,
+    "\n  mutation AdminGrantRole($input: GrantRoleInput!) {\n    grantRole(input: $input) { membership { id role } errors { field code message } }\n  }\n": types.AdminGrantRoleDocument,
+    "\n  mutation AdminRevokeRole($membershipId: ID!) {\n    revokeRole(membershipId: $membershipId) { membership { id role } errors { field code message } }\n  }\n": types.AdminRevokeRoleDocument,
+    "\n  mutation AdminSetUserActive($userId: ID!, $active: Boolean!) {\n    setUserActive(userId: $userId, active: $active) { user { id isActive } errors { field code message } }\n  }\n": types.AdminSetUserActiveDocument,
+    "\n  query CountyRules {\n    countyRules {\n      key title value unit amount source overridden reason bindingMinimum belowBindingMinimum\n      defaultValue defaultUnit defaultAmount defaultSource note citation\n    }\n  }\n": types.CountyRulesDocument,
+    "\n  mutation AdminSetRule($input: SetCountyRuleInput!) {\n    setCountyRule(input: $input) { rule { key amount } errors { field code message } }\n  }\n": types.AdminSetRuleDocument,
+    "\n  mutation AdminResetRule($key: String!) {\n    resetCountyRule(key: $key) { rule { key amount } errors { field code message } }\n  }\n": types.AdminResetRuleDocument,
+    "\n  query AdminVenues($orgUnitId: ID, $after: String) {\n    venues(orgUnitId: $orgUnitId, first: 20, after: $after) {\n      edges { node { id name level address orgUnit { id name kind } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.AdminVenuesDocument,
+    "\n  mutation AdminCreateVenue($input: CreateVenueInput!) {\n    createVenue(input: $input) { venue { id name } errors { field code message } }\n  }\n": types.AdminCreateVenueDocument,
+    "\n  mutation AdminUpdateVenue($input: UpdateVenueInput!) {\n    updateVenue(input: $input) { venue { id name address } errors { field code message } }\n  }\n": types.AdminUpdateVenueDocument,
     "\n  query CaseDetail($id: ID!) {\n    node(id: $id) {\n      ... on Case {\n        id number title body kind channel state effectiveState isPrivate contactName contactPhone\n        receivedAt dueOn dueProvisional overdue bounceCount reopenCount satisfaction ratingText\n        closedAt adopted stream\n        accountableUnit { id name }\n        handler { id name }\n        placeUnit { id name }\n        assignments { id role state signDueAt signedAt returnedAt returnReason dueOn unit { id name } }\n        replies { id kind body createdAt unitId }\n      }\n    }\n  }\n": types.CaseDetailDocument,
     "\n  query CaseHistory($stream: String!, $after: Int) {\n    streamEventPage(stream: $stream, after: $after, first: 100) {\n      events { seq type at payload }\n      nextAfter hasMore headSeq\n    }\n  }\n": types.CaseHistoryDocument,
     "\n  subscription CaseEvents($stream: String!, $after: Int) {\n    events(stream: $stream, after: $after) { seq type at payload }\n  }\n": types.CaseEventsDocument,
@@ -106,6 +142,78 @@ export function graphql(source: "\n  mutation ConsoleLogout($refreshToken: Strin
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConsoleLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation ConsoleLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminAuditLog($action: String, $actor: String, $since: DateTime, $until: DateTime, $after: String) {\n    auditLog(action: $action, actor: $actor, since: $since, until: $until, first: 20, after: $after) {\n      edges { node { id action actor targetType targetId before after createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query AdminAuditLog($action: String, $actor: String, $since: DateTime, $until: DateTime, $after: String) {\n    auditLog(action: $action, actor: $actor, since: $since, until: $until, first: 20, after: $after) {\n      edges { node { id action actor targetType targetId before after createdAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminZone { county { timezone } }\n"): (typeof documents)["\n  query AdminZone { county { timezone } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUnits($after: String) {\n    orgUnits(first: 100, after: $after) {\n      edges { node { id name kind code parent { id } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query AdminUnits($after: String) {\n    orgUnits(first: 100, after: $after) {\n      edges { node { id name kind code parent { id } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateUnit($input: CreateOrgUnitInput!) {\n    createOrgUnit(input: $input) { orgUnit { id name kind } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation AdminCreateUnit($input: CreateOrgUnitInput!) {\n    createOrgUnit(input: $input) { orgUnit { id name kind } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminOrgHead { streamEventPage(stream: \"org\", first: 1) { headSeq } }\n"): (typeof documents)["\n  query AdminOrgHead { streamEventPage(stream: \"org\", first: 1) { headSeq } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AdminOrgEvents($after: Int) { events(stream: \"org\", after: $after) { seq type } }\n"): (typeof documents)["\n  subscription AdminOrgEvents($after: Int) { events(stream: \"org\", after: $after) { seq type } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateUnit($input: UpdateOrgUnitInput!) {\n    updateOrgUnit(input: $input) { orgUnit { id name code } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation AdminUpdateUnit($input: UpdateOrgUnitInput!) {\n    updateOrgUnit(input: $input) { orgUnit { id name code } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminUsers($search: String, $role: Role, $after: String) {\n    users(search: $search, role: $role, first: 20, after: $after) {\n      edges { node { id displayName phone isActive memberships { id role orgUnit { id name } } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query AdminUsers($search: String, $role: Role, $after: String) {\n    users(search: $search, role: $role, first: 20, after: $after) {\n      edges { node { id displayName phone isActive memberships { id role orgUnit { id name } } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { user { id displayName } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation AdminCreateUser($input: CreateUserInput!) {\n    createUser(input: $input) { user { id displayName } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminGrantRole($input: GrantRoleInput!) {\n    grantRole(input: $input) { membership { id role } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation AdminGrantRole($input: GrantRoleInput!) {\n    grantRole(input: $input) { membership { id role } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminRevokeRole($membershipId: ID!) {\n    revokeRole(membershipId: $membershipId) { membership { id role } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation AdminRevokeRole($membershipId: ID!) {\n    revokeRole(membershipId: $membershipId) { membership { id role } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminSetUserActive($userId: ID!, $active: Boolean!) {\n    setUserActive(userId: $userId, active: $active) { user { id isActive } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation AdminSetUserActive($userId: ID!, $active: Boolean!) {\n    setUserActive(userId: $userId, active: $active) { user { id isActive } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CountyRules {\n    countyRules {\n      key title value unit amount source overridden reason bindingMinimum belowBindingMinimum\n      defaultValue defaultUnit defaultAmount defaultSource note citation\n    }\n  }\n"): (typeof documents)["\n  query CountyRules {\n    countyRules {\n      key title value unit amount source overridden reason bindingMinimum belowBindingMinimum\n      defaultValue defaultUnit defaultAmount defaultSource note citation\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminSetRule($input: SetCountyRuleInput!) {\n    setCountyRule(input: $input) { rule { key amount } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation AdminSetRule($input: SetCountyRuleInput!) {\n    setCountyRule(input: $input) { rule { key amount } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminResetRule($key: String!) {\n    resetCountyRule(key: $key) { rule { key amount } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation AdminResetRule($key: String!) {\n    resetCountyRule(key: $key) { rule { key amount } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminVenues($orgUnitId: ID, $after: String) {\n    venues(orgUnitId: $orgUnitId, first: 20, after: $after) {\n      edges { node { id name level address orgUnit { id name kind } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query AdminVenues($orgUnitId: ID, $after: String) {\n    venues(orgUnitId: $orgUnitId, first: 20, after: $after) {\n      edges { node { id name level address orgUnit { id name kind } } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminCreateVenue($input: CreateVenueInput!) {\n    createVenue(input: $input) { venue { id name } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation AdminCreateVenue($input: CreateVenueInput!) {\n    createVenue(input: $input) { venue { id name } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AdminUpdateVenue($input: UpdateVenueInput!) {\n    updateVenue(input: $input) { venue { id name address } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation AdminUpdateVenue($input: UpdateVenueInput!) {\n    updateVenue(input: $input) { venue { id name address } errors { field code message } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,4 +1,4 @@
-import{E as e,T as t,a as n,b as r,f as i,i as a,t as o,x as s,y as c}from"./index-xrm4iLEb.js";var l=e(`
+import{E as e,T as t,a as n,b as r,f as i,i as a,r as o,x as s,y as c}from"./index-BlLYw1qY.js";var l=e(`
   query DecisionList($after: String) {
     decisions(first: 100, after: $after) {
       edges {
