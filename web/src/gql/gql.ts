@@ -30,6 +30,28 @@ type Documents = {
     "\n  mutation ConsoleClose($caseId: ID!) {\n    closeCase(caseId: $caseId) { case { id state } errors { field code message } }\n  }\n": typeof types.ConsoleCloseDocument,
     "\n  query InboxCases($filter: CasesFilter, $first: Int, $after: String) {\n    cases(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          id number title kind channel state receivedAt dueOn dueProvisional overdue bounceCount\n          accountableUnit { id name }\n          handler { id name }\n          assignments { id role state signDueAt unit { id name } }\n          lastEvent { type at }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.InboxCasesDocument,
     "\n  subscription InboxLive($unitId: ID!, $after: Int) {\n    caseInbox(unitId: $unitId, after: $after) { seq type at caseId number title state note }\n  }\n": typeof types.InboxLiveDocument,
+    "\n  mutation ParticipantLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": typeof types.ParticipantLoginDocument,
+    "\n  mutation ParticipantSmsCode($phone: String!) {\n    requestSmsCode(phone: $phone) { sent errors { field code message } }\n  }\n": typeof types.ParticipantSmsCodeDocument,
+    "\n  mutation ParticipantSmsSignIn($phone: String!, $code: String!) {\n    signInWithSmsCode(phone: $phone, code: $code) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": typeof types.ParticipantSmsSignInDocument,
+    "\n  query ParticipantViewer {\n    viewer { user { id displayName verification } county { name slug timezone } }\n  }\n": typeof types.ParticipantViewerDocument,
+    "\n  query ParticipantCounty {\n    viewer { county { name slug timezone } }\n  }\n": typeof types.ParticipantCountyDocument,
+    "\n  query ParticipantCases($after: String) {\n    myCases(first: 20, after: $after) {\n      edges { node { id number title kind state effectiveState dueOn dueProvisional receivedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ParticipantCasesDocument,
+    "\n  query ParticipantCase($id: ID!) {\n    node(id: $id) {\n      ... on Case {\n        id number title body kind state effectiveState receivedAt dueOn dueProvisional satisfaction ratingText\n        reopenCount closedDissatisfied stream\n        handler { name }\n        replies { id kind body createdAt }\n      }\n    }\n  }\n": typeof types.ParticipantCaseDocument,
+    "\n  query ParticipantCaseHistory($stream: String!, $after: Int) {\n    streamEventPage(stream: $stream, after: $after, first: 100) {\n      events { seq type at payload }\n      nextAfter hasMore headSeq\n    }\n  }\n": typeof types.ParticipantCaseHistoryDocument,
+    "\n  subscription ParticipantCaseEvents($stream: String!, $after: Int) {\n    events(stream: $stream, after: $after) { seq type at payload }\n  }\n": typeof types.ParticipantCaseEventsDocument,
+    "\n  mutation ParticipantRate($caseId: ID!, $satisfaction: Satisfaction!, $text: String) {\n    rateCase(caseId: $caseId, satisfaction: $satisfaction, text: $text) {\n      case { id state reopenCount } errors { field code message }\n    }\n  }\n": typeof types.ParticipantRateDocument,
+    "\n  mutation ParticipantRaiseCase($input: RaiseCaseInput!) {\n    raiseCase(input: $input) { number case { id } errors { field code message } }\n  }\n": typeof types.ParticipantRaiseCaseDocument,
+    "\n  query ParticipantMeetingHead($stream: String!) {\n    streamEventPage(stream: $stream, first: 1) { headSeq }\n  }\n": typeof types.ParticipantMeetingHeadDocument,
+    "\n  query ParticipantMeeting($id: ID!) {\n    node(id: $id) {\n      ... on Meeting {\n        id title kind mode state startsAt description attendance requiredVerification\n        venue { name }\n        agenda { id position title speakerName timer { status durationSeconds deadline remainingSeconds } }\n        polls { id question kind options maxChoices state counts totalVotes }\n        scoringSheets { id title scale targets state minBallots myBallot results }\n        speakingQueue { id state topic }\n        comments(first: 50) { edges { node { id kind body createdAt hidden answeredLive parentId } } }\n      }\n    }\n  }\n": typeof types.ParticipantMeetingDocument,
+    "\n  subscription ParticipantLive($meetingId: ID!, $after: Int) {\n    meetingLive(meetingId: $meetingId, after: $after) {\n      seq type at\n      data {\n        __typename\n        ... on TimerUpdate { agendaItemId status deadline remainingSeconds durationSeconds warning }\n        ... on PollTally { pollId counts totalVotes }\n        ... on CommentUpdate { change commentId kind body authorName parentId }\n        ... on QueueUpdate { queue { requestId name state topic } }\n        ... on MeetingStateChanged { state }\n        ... on ResyncRequired { reason }\n      }\n    }\n  }\n": typeof types.ParticipantLiveDocument,
+    "\n  mutation ParticipantRegister($meetingId: ID!) {\n    registerForMeeting(meetingId: $meetingId) { errors { field code message } }\n  }\n": typeof types.ParticipantRegisterDocument,
+    "\n  mutation ParticipantCheckIn($meetingId: ID!) {\n    checkIn(meetingId: $meetingId) { errors { field code message } }\n  }\n": typeof types.ParticipantCheckInDocument,
+    "\n  mutation ParticipantVote($pollId: ID!, $choices: [Int!]!, $idempotencyKey: String!) {\n    castVote(pollId: $pollId, choices: $choices, idempotencyKey: $idempotencyKey) {\n      accepted duplicate errors { field code message }\n    }\n  }\n": typeof types.ParticipantVoteDocument,
+    "\n  mutation ParticipantScore($sheetId: ID!, $answers: [String!]!) {\n    castScoringBallot(sheetId: $sheetId, answers: $answers) { accepted status errors { field code message } }\n  }\n": typeof types.ParticipantScoreDocument,
+    "\n  mutation ParticipantComment($meetingId: ID!, $body: String!, $kind: CommentKind!) {\n    postComment(meetingId: $meetingId, body: $body, kind: $kind) {\n      comment { id kind body createdAt hidden answeredLive parentId }\n      errors { field code message }\n    }\n  }\n": typeof types.ParticipantCommentDocument,
+    "\n  mutation ParticipantRaiseHand($meetingId: ID!, $topic: String) {\n    raiseHand(meetingId: $meetingId, topic: $topic) { requestId state errors { field code message } }\n  }\n": typeof types.ParticipantRaiseHandDocument,
+    "\n  mutation ParticipantLowerHand($requestId: ID!) {\n    updateSpeakingRequest(requestId: $requestId, state: WITHDRAWN) { requestId state errors { field code message } }\n  }\n": typeof types.ParticipantLowerHandDocument,
+    "\n  query ParticipantMeetings {\n    meetings(states: [LIVE, ANNOUNCED], first: 50) {\n      edges { node { id title kind mode state startsAt venue { name } } }\n    }\n  }\n": typeof types.ParticipantMeetingsDocument,
     "\n  query CaseBoard($period: PeriodInput!, $groupBy: GroupBy!, $month: Date!) {\n    caseStatistics(period: $period, groupBy: $groupBy) {\n      exportUrl\n      groups { ...Figures }\n      total { ...Figures }\n    }\n    caseUnitRanking(month: $month) { rank name score figures { received responseRate resolutionRate satisfactionRate } }\n    caseHotTopics(period: $period, limit: 15) { total keywords { key label count previous trend } }\n  }\n  fragment Figures on CaseFigures {\n    key label received outOfScope closed closingRate closedOnTime onTimeRate averageHandlingHours\n    satisfied basicallySatisfied dissatisfied satisfactionRate dispatched signedInTime responseRate\n    resolutionRate overdueOpen\n  }\n": typeof types.CaseBoardDocument,
     "\n  query ConsoleViewer {\n    viewer {\n      user { id displayName memberships { role orgUnit { id name kind } } }\n      county { name slug timezone }\n    }\n    orgUnits(kinds: [COUNTY], first: 1) { edges { node { id name kind } } }\n  }\n": typeof types.ConsoleViewerDocument,
 };
@@ -50,6 +72,28 @@ const documents: Documents = {
     "\n  mutation ConsoleClose($caseId: ID!) {\n    closeCase(caseId: $caseId) { case { id state } errors { field code message } }\n  }\n": types.ConsoleCloseDocument,
     "\n  query InboxCases($filter: CasesFilter, $first: Int, $after: String) {\n    cases(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          id number title kind channel state receivedAt dueOn dueProvisional overdue bounceCount\n          accountableUnit { id name }\n          handler { id name }\n          assignments { id role state signDueAt unit { id name } }\n          lastEvent { type at }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.InboxCasesDocument,
     "\n  subscription InboxLive($unitId: ID!, $after: Int) {\n    caseInbox(unitId: $unitId, after: $after) { seq type at caseId number title state note }\n  }\n": types.InboxLiveDocument,
+    "\n  mutation ParticipantLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": types.ParticipantLoginDocument,
+    "\n  mutation ParticipantSmsCode($phone: String!) {\n    requestSmsCode(phone: $phone) { sent errors { field code message } }\n  }\n": types.ParticipantSmsCodeDocument,
+    "\n  mutation ParticipantSmsSignIn($phone: String!, $code: String!) {\n    signInWithSmsCode(phone: $phone, code: $code) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": types.ParticipantSmsSignInDocument,
+    "\n  query ParticipantViewer {\n    viewer { user { id displayName verification } county { name slug timezone } }\n  }\n": types.ParticipantViewerDocument,
+    "\n  query ParticipantCounty {\n    viewer { county { name slug timezone } }\n  }\n": types.ParticipantCountyDocument,
+    "\n  query ParticipantCases($after: String) {\n    myCases(first: 20, after: $after) {\n      edges { node { id number title kind state effectiveState dueOn dueProvisional receivedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ParticipantCasesDocument,
+    "\n  query ParticipantCase($id: ID!) {\n    node(id: $id) {\n      ... on Case {\n        id number title body kind state effectiveState receivedAt dueOn dueProvisional satisfaction ratingText\n        reopenCount closedDissatisfied stream\n        handler { name }\n        replies { id kind body createdAt }\n      }\n    }\n  }\n": types.ParticipantCaseDocument,
+    "\n  query ParticipantCaseHistory($stream: String!, $after: Int) {\n    streamEventPage(stream: $stream, after: $after, first: 100) {\n      events { seq type at payload }\n      nextAfter hasMore headSeq\n    }\n  }\n": types.ParticipantCaseHistoryDocument,
+    "\n  subscription ParticipantCaseEvents($stream: String!, $after: Int) {\n    events(stream: $stream, after: $after) { seq type at payload }\n  }\n": types.ParticipantCaseEventsDocument,
+    "\n  mutation ParticipantRate($caseId: ID!, $satisfaction: Satisfaction!, $text: String) {\n    rateCase(caseId: $caseId, satisfaction: $satisfaction, text: $text) {\n      case { id state reopenCount } errors { field code message }\n    }\n  }\n": types.ParticipantRateDocument,
+    "\n  mutation ParticipantRaiseCase($input: RaiseCaseInput!) {\n    raiseCase(input: $input) { number case { id } errors { field code message } }\n  }\n": types.ParticipantRaiseCaseDocument,
+    "\n  query ParticipantMeetingHead($stream: String!) {\n    streamEventPage(stream: $stream, first: 1) { headSeq }\n  }\n": types.ParticipantMeetingHeadDocument,
+    "\n  query ParticipantMeeting($id: ID!) {\n    node(id: $id) {\n      ... on Meeting {\n        id title kind mode state startsAt description attendance requiredVerification\n        venue { name }\n        agenda { id position title speakerName timer { status durationSeconds deadline remainingSeconds } }\n        polls { id question kind options maxChoices state counts totalVotes }\n        scoringSheets { id title scale targets state minBallots myBallot results }\n        speakingQueue { id state topic }\n        comments(first: 50) { edges { node { id kind body createdAt hidden answeredLive parentId } } }\n      }\n    }\n  }\n": types.ParticipantMeetingDocument,
+    "\n  subscription ParticipantLive($meetingId: ID!, $after: Int) {\n    meetingLive(meetingId: $meetingId, after: $after) {\n      seq type at\n      data {\n        __typename\n        ... on TimerUpdate { agendaItemId status deadline remainingSeconds durationSeconds warning }\n        ... on PollTally { pollId counts totalVotes }\n        ... on CommentUpdate { change commentId kind body authorName parentId }\n        ... on QueueUpdate { queue { requestId name state topic } }\n        ... on MeetingStateChanged { state }\n        ... on ResyncRequired { reason }\n      }\n    }\n  }\n": types.ParticipantLiveDocument,
+    "\n  mutation ParticipantRegister($meetingId: ID!) {\n    registerForMeeting(meetingId: $meetingId) { errors { field code message } }\n  }\n": types.ParticipantRegisterDocument,
+    "\n  mutation ParticipantCheckIn($meetingId: ID!) {\n    checkIn(meetingId: $meetingId) { errors { field code message } }\n  }\n": types.ParticipantCheckInDocument,
+    "\n  mutation ParticipantVote($pollId: ID!, $choices: [Int!]!, $idempotencyKey: String!) {\n    castVote(pollId: $pollId, choices: $choices, idempotencyKey: $idempotencyKey) {\n      accepted duplicate errors { field code message }\n    }\n  }\n": types.ParticipantVoteDocument,
+    "\n  mutation ParticipantScore($sheetId: ID!, $answers: [String!]!) {\n    castScoringBallot(sheetId: $sheetId, answers: $answers) { accepted status errors { field code message } }\n  }\n": types.ParticipantScoreDocument,
+    "\n  mutation ParticipantComment($meetingId: ID!, $body: String!, $kind: CommentKind!) {\n    postComment(meetingId: $meetingId, body: $body, kind: $kind) {\n      comment { id kind body createdAt hidden answeredLive parentId }\n      errors { field code message }\n    }\n  }\n": types.ParticipantCommentDocument,
+    "\n  mutation ParticipantRaiseHand($meetingId: ID!, $topic: String) {\n    raiseHand(meetingId: $meetingId, topic: $topic) { requestId state errors { field code message } }\n  }\n": types.ParticipantRaiseHandDocument,
+    "\n  mutation ParticipantLowerHand($requestId: ID!) {\n    updateSpeakingRequest(requestId: $requestId, state: WITHDRAWN) { requestId state errors { field code message } }\n  }\n": types.ParticipantLowerHandDocument,
+    "\n  query ParticipantMeetings {\n    meetings(states: [LIVE, ANNOUNCED], first: 50) {\n      edges { node { id title kind mode state startsAt venue { name } } }\n    }\n  }\n": types.ParticipantMeetingsDocument,
     "\n  query CaseBoard($period: PeriodInput!, $groupBy: GroupBy!, $month: Date!) {\n    caseStatistics(period: $period, groupBy: $groupBy) {\n      exportUrl\n      groups { ...Figures }\n      total { ...Figures }\n    }\n    caseUnitRanking(month: $month) { rank name score figures { received responseRate resolutionRate satisfactionRate } }\n    caseHotTopics(period: $period, limit: 15) { total keywords { key label count previous trend } }\n  }\n  fragment Figures on CaseFigures {\n    key label received outOfScope closed closingRate closedOnTime onTimeRate averageHandlingHours\n    satisfied basicallySatisfied dissatisfied satisfactionRate dispatched signedInTime responseRate\n    resolutionRate overdueOpen\n  }\n": types.CaseBoardDocument,
     "\n  query ConsoleViewer {\n    viewer {\n      user { id displayName memberships { role orgUnit { id name kind } } }\n      county { name slug timezone }\n    }\n    orgUnits(kinds: [COUNTY], first: 1) { edges { node { id name kind } } }\n  }\n": types.ConsoleViewerDocument,
 };
@@ -132,6 +176,94 @@ export function graphql(source: "\n  query InboxCases($filter: CasesFilter, $fir
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription InboxLive($unitId: ID!, $after: Int) {\n    caseInbox(unitId: $unitId, after: $after) { seq type at caseId number title state note }\n  }\n"): (typeof documents)["\n  subscription InboxLive($unitId: ID!, $after: Int) {\n    caseInbox(unitId: $unitId, after: $after) { seq type at caseId number title state note }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ParticipantLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation ParticipantLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ParticipantSmsCode($phone: String!) {\n    requestSmsCode(phone: $phone) { sent errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ParticipantSmsCode($phone: String!) {\n    requestSmsCode(phone: $phone) { sent errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ParticipantSmsSignIn($phone: String!, $code: String!) {\n    signInWithSmsCode(phone: $phone, code: $code) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation ParticipantSmsSignIn($phone: String!, $code: String!) {\n    signInWithSmsCode(phone: $phone, code: $code) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ParticipantViewer {\n    viewer { user { id displayName verification } county { name slug timezone } }\n  }\n"): (typeof documents)["\n  query ParticipantViewer {\n    viewer { user { id displayName verification } county { name slug timezone } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ParticipantCounty {\n    viewer { county { name slug timezone } }\n  }\n"): (typeof documents)["\n  query ParticipantCounty {\n    viewer { county { name slug timezone } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ParticipantCases($after: String) {\n    myCases(first: 20, after: $after) {\n      edges { node { id number title kind state effectiveState dueOn dueProvisional receivedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ParticipantCases($after: String) {\n    myCases(first: 20, after: $after) {\n      edges { node { id number title kind state effectiveState dueOn dueProvisional receivedAt } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ParticipantCase($id: ID!) {\n    node(id: $id) {\n      ... on Case {\n        id number title body kind state effectiveState receivedAt dueOn dueProvisional satisfaction ratingText\n        reopenCount closedDissatisfied stream\n        handler { name }\n        replies { id kind body createdAt }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ParticipantCase($id: ID!) {\n    node(id: $id) {\n      ... on Case {\n        id number title body kind state effectiveState receivedAt dueOn dueProvisional satisfaction ratingText\n        reopenCount closedDissatisfied stream\n        handler { name }\n        replies { id kind body createdAt }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ParticipantCaseHistory($stream: String!, $after: Int) {\n    streamEventPage(stream: $stream, after: $after, first: 100) {\n      events { seq type at payload }\n      nextAfter hasMore headSeq\n    }\n  }\n"): (typeof documents)["\n  query ParticipantCaseHistory($stream: String!, $after: Int) {\n    streamEventPage(stream: $stream, after: $after, first: 100) {\n      events { seq type at payload }\n      nextAfter hasMore headSeq\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ParticipantCaseEvents($stream: String!, $after: Int) {\n    events(stream: $stream, after: $after) { seq type at payload }\n  }\n"): (typeof documents)["\n  subscription ParticipantCaseEvents($stream: String!, $after: Int) {\n    events(stream: $stream, after: $after) { seq type at payload }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ParticipantRate($caseId: ID!, $satisfaction: Satisfaction!, $text: String) {\n    rateCase(caseId: $caseId, satisfaction: $satisfaction, text: $text) {\n      case { id state reopenCount } errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation ParticipantRate($caseId: ID!, $satisfaction: Satisfaction!, $text: String) {\n    rateCase(caseId: $caseId, satisfaction: $satisfaction, text: $text) {\n      case { id state reopenCount } errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ParticipantRaiseCase($input: RaiseCaseInput!) {\n    raiseCase(input: $input) { number case { id } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ParticipantRaiseCase($input: RaiseCaseInput!) {\n    raiseCase(input: $input) { number case { id } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ParticipantMeetingHead($stream: String!) {\n    streamEventPage(stream: $stream, first: 1) { headSeq }\n  }\n"): (typeof documents)["\n  query ParticipantMeetingHead($stream: String!) {\n    streamEventPage(stream: $stream, first: 1) { headSeq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ParticipantMeeting($id: ID!) {\n    node(id: $id) {\n      ... on Meeting {\n        id title kind mode state startsAt description attendance requiredVerification\n        venue { name }\n        agenda { id position title speakerName timer { status durationSeconds deadline remainingSeconds } }\n        polls { id question kind options maxChoices state counts totalVotes }\n        scoringSheets { id title scale targets state minBallots myBallot results }\n        speakingQueue { id state topic }\n        comments(first: 50) { edges { node { id kind body createdAt hidden answeredLive parentId } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ParticipantMeeting($id: ID!) {\n    node(id: $id) {\n      ... on Meeting {\n        id title kind mode state startsAt description attendance requiredVerification\n        venue { name }\n        agenda { id position title speakerName timer { status durationSeconds deadline remainingSeconds } }\n        polls { id question kind options maxChoices state counts totalVotes }\n        scoringSheets { id title scale targets state minBallots myBallot results }\n        speakingQueue { id state topic }\n        comments(first: 50) { edges { node { id kind body createdAt hidden answeredLive parentId } } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ParticipantLive($meetingId: ID!, $after: Int) {\n    meetingLive(meetingId: $meetingId, after: $after) {\n      seq type at\n      data {\n        __typename\n        ... on TimerUpdate { agendaItemId status deadline remainingSeconds durationSeconds warning }\n        ... on PollTally { pollId counts totalVotes }\n        ... on CommentUpdate { change commentId kind body authorName parentId }\n        ... on QueueUpdate { queue { requestId name state topic } }\n        ... on MeetingStateChanged { state }\n        ... on ResyncRequired { reason }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription ParticipantLive($meetingId: ID!, $after: Int) {\n    meetingLive(meetingId: $meetingId, after: $after) {\n      seq type at\n      data {\n        __typename\n        ... on TimerUpdate { agendaItemId status deadline remainingSeconds durationSeconds warning }\n        ... on PollTally { pollId counts totalVotes }\n        ... on CommentUpdate { change commentId kind body authorName parentId }\n        ... on QueueUpdate { queue { requestId name state topic } }\n        ... on MeetingStateChanged { state }\n        ... on ResyncRequired { reason }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ParticipantRegister($meetingId: ID!) {\n    registerForMeeting(meetingId: $meetingId) { errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ParticipantRegister($meetingId: ID!) {\n    registerForMeeting(meetingId: $meetingId) { errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ParticipantCheckIn($meetingId: ID!) {\n    checkIn(meetingId: $meetingId) { errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ParticipantCheckIn($meetingId: ID!) {\n    checkIn(meetingId: $meetingId) { errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ParticipantVote($pollId: ID!, $choices: [Int!]!, $idempotencyKey: String!) {\n    castVote(pollId: $pollId, choices: $choices, idempotencyKey: $idempotencyKey) {\n      accepted duplicate errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation ParticipantVote($pollId: ID!, $choices: [Int!]!, $idempotencyKey: String!) {\n    castVote(pollId: $pollId, choices: $choices, idempotencyKey: $idempotencyKey) {\n      accepted duplicate errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ParticipantScore($sheetId: ID!, $answers: [String!]!) {\n    castScoringBallot(sheetId: $sheetId, answers: $answers) { accepted status errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ParticipantScore($sheetId: ID!, $answers: [String!]!) {\n    castScoringBallot(sheetId: $sheetId, answers: $answers) { accepted status errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ParticipantComment($meetingId: ID!, $body: String!, $kind: CommentKind!) {\n    postComment(meetingId: $meetingId, body: $body, kind: $kind) {\n      comment { id kind body createdAt hidden answeredLive parentId }\n      errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation ParticipantComment($meetingId: ID!, $body: String!, $kind: CommentKind!) {\n    postComment(meetingId: $meetingId, body: $body, kind: $kind) {\n      comment { id kind body createdAt hidden answeredLive parentId }\n      errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ParticipantRaiseHand($meetingId: ID!, $topic: String) {\n    raiseHand(meetingId: $meetingId, topic: $topic) { requestId state errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ParticipantRaiseHand($meetingId: ID!, $topic: String) {\n    raiseHand(meetingId: $meetingId, topic: $topic) { requestId state errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ParticipantLowerHand($requestId: ID!) {\n    updateSpeakingRequest(requestId: $requestId, state: WITHDRAWN) { requestId state errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ParticipantLowerHand($requestId: ID!) {\n    updateSpeakingRequest(requestId: $requestId, state: WITHDRAWN) { requestId state errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ParticipantMeetings {\n    meetings(states: [LIVE, ANNOUNCED], first: 50) {\n      edges { node { id title kind mode state startsAt venue { name } } }\n    }\n  }\n"): (typeof documents)["\n  query ParticipantMeetings {\n    meetings(states: [LIVE, ANNOUNCED], first: 50) {\n      edges { node { id title kind mode state startsAt venue { name } } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
