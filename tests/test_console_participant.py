@@ -36,11 +36,12 @@ from tests.meetings_api import (
     MEETING,
     OPEN_POLL,
     OPEN_SCORING,
+    POST_COMMENT,
     TIMER,
     UPDATE_REQUEST,
     VOTE,
 )
-from tests.test_console_browser import TIMEOUT, browser, unlabelled_inputs
+from tests.test_console_browser import TIMEOUT, CuttableProxy, browser, tab_to, unlabelled_inputs
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True}
 
@@ -198,7 +199,10 @@ async def test_a_resident_takes_part_in_a_live_meeting_and_rates_a_case_on_a_pho
 
         # raise a hand: my place in the queue, then the host gives the floor
         await page.fill(".raise-hand-form input[name=topic]", "电梯加装费用")
-        await page.tap(".raise-hand-form button[type=submit]")
+        # by keyboard: Tab reaches 举手 with a visible focus ring, Enter raises the hand
+        focus = await tab_to(page, ".raise-hand-form button[type=submit]", limit=80)
+        assert focus["visible"] and focus["outline"] == "solid", focus
+        await page.keyboard.press("Enter")
         await page.wait_for_selector("#hand-status:text('排在第 1 位')")
         queue = (await gql.data(MEETING, {"id": meeting}, token=admin))["node"]["speakingQueue"]
         (request,) = [q for q in queue if q["topic"] == "电梯加装费用"]
@@ -233,21 +237,41 @@ async def test_a_resident_takes_part_in_a_live_meeting_and_rates_a_case_on_a_pho
         assert node is not None and node["reopenCount"] == 1, node
         assert node["state"] != "CLOSED" and node["satisfaction"] == "DISSATISFIED", node
 
-        # anonymous watching (X-Tenant only): the same meeting, its tally live
-        guest_ctx = await b.new_context(**PHONE)
-        guest = await guest_ctx.new_page()
-        guest.set_default_timeout(TIMEOUT)
-        guest.on("pageerror", lambda e: problems.append(str(e)))
-        await guest.goto(f"{server.base_url}{meeting_url}?county={w.county.slug}")
-        await guest.tap("#watch-anonymously")
-        await guest.wait_for_selector(f"{vote} .m-total[data-total='2']")
-        assert not await guest.is_visible(".vote-form")
-        await attend(gql, w.county, meeting, [w.township_staff.gid])
-        third = await gql.data(
-            VOTE, {"p": poll["id"], "c": [2], "k": "third-1"}, token=w.township_staff.token
-        )
-        assert third["castVote"]["accepted"], third
-        await guest.wait_for_selector(f"{vote} .m-total[data-total='3']")
-        await no_sideways_scroll(guest)
-        await guest.screenshot(path=shots / "08-watching-anonymously.png", full_page=True)
+        # anonymous watching (X-Tenant only): the same meeting, its tally live, through a
+        # cut connection (the banner shows; the comment made meanwhile is replayed with
+        # `after`, the tally read again)
+        proxy = await CuttableProxy(int(server.base_url.rsplit(":", 1)[1])).start()
+        try:
+            guest_ctx = await b.new_context(**PHONE)
+            guest = await guest_ctx.new_page()
+            guest.set_default_timeout(TIMEOUT)
+            guest.on("pageerror", lambda e: problems.append(str(e)))
+            await guest.goto(f"http://127.0.0.1:{proxy.port}{meeting_url}?county={w.county.slug}")
+            await guest.tap("#watch-anonymously")
+            await guest.wait_for_selector(f"{vote} .m-total[data-total='2']")
+            await guest.wait_for_selector("#comment-list li:text('改造时请优先考虑加装电梯。')")
+            assert not await guest.is_visible(".vote-form")
+            assert not await guest.is_visible(".comment-form")
+            proxy.cut()
+            await guest.wait_for_selector("#connection-banner", state="visible")
+            await attend(gql, w.county, meeting, [w.township_staff.gid])
+            third = await gql.data(
+                VOTE, {"p": poll["id"], "c": [2], "k": "third-1"}, token=w.township_staff.token
+            )
+            assert third["castVote"]["accepted"], third
+            said = await gql.data(
+                POST_COMMENT,
+                {"m": meeting, "b": "希望公示改造费用。", "k": "QUESTION"},
+                token=w.other_citizen.token,
+            )
+            assert said["postComment"]["errors"] == [], said
+            await guest.screenshot(path=shots / "08-watching-offline.png", full_page=True)
+            proxy.restore()
+            await guest.wait_for_selector("#connection-banner", state="hidden")
+            await guest.wait_for_selector(f"{vote} .m-total[data-total='3']")
+            await guest.wait_for_selector("#comment-list li:text('希望公示改造费用。')")
+            await no_sideways_scroll(guest)
+            await guest.screenshot(path=shots / "09-watching-anonymously.png", full_page=True)
+        finally:
+            await proxy.close()
         assert problems == []

@@ -4,7 +4,7 @@
 // raising a hand with my place in the speaking queue. Everything follows `meetingLive`
 // (resumed with `after`); a section is rebuilt only when what it shows changed shape, so a
 // live event never takes the text being typed or the focus.
-import { live, mutate, query } from "../../api";
+import { live, mutate, onConnection, query } from "../../api";
 import { append, fill, h, when } from "../../dom";
 import { field, form, input, select, textarea } from "../../forms";
 import { graphql } from "../../gql";
@@ -293,7 +293,10 @@ export const meetingPage: Page = async (main, params) => {
           if (!choices.length) return [{ field: "choices", message: "请先选择" }];
           const data = await mutate(VOTE, { pollId: p.id, choices, idempotencyKey: key() });
           const r = data.castVote;
-          if (r.errors.length) return r.errors;
+          if (r.errors.length) {
+            done.textContent = "";
+            return r.errors;
+          }
           done.textContent = "✓ 您的投票已记录";
           return [];
         },
@@ -568,10 +571,14 @@ export const meetingPage: Page = async (main, params) => {
   } catch (error) {
     status.textContent = error instanceof Error ? error.message : String(error);
   }
+  // live tallies are not in the log (`after` replays recorded events only): after a lost
+  // connection the counts are read again, as are the polls and the queue
+  const stopWatch = onConnection((up) => up && reloadSoon());
   tick = window.setInterval(updateTimer, 1000);
   main.dataset.live = "1";
   return () => {
     stopLive?.();
+    stopWatch();
     clearInterval(tick);
     clearTimeout(pending);
   };
