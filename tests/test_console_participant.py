@@ -8,6 +8,9 @@ their own answered case and rates it 不满意 with a reason, and the case reope
 needs a sideways scroll; every input has a label. Anonymous watching of the same meeting
 (X-Tenant only) follows the tally live too.
 
+A new number signs in by SMS code (a wrong code's error next to the code) and raises a
+case (a blank title's error next to the title).
+
 Screenshots go to `$YISHI_ARTEFACTS/participant` when set, else the test's tmp_path (the
 path is printed)."""
 
@@ -29,7 +32,8 @@ from tests.factories.cases import (
     raise_case,
 )
 from tests.factories.meetings import attend, make_meeting
-from tests.factories.people import PASSWORD
+from tests.factories.people import PASSWORD, next_phone
+from tests.factories.tenants import make_county
 from tests.meetings_api import (
     ADD_AGENDA,
     CREATE_POLL,
@@ -42,6 +46,7 @@ from tests.meetings_api import (
     VOTE,
 )
 from tests.test_console_browser import TIMEOUT, CuttableProxy, browser, tab_to, unlabelled_inputs
+from tests.test_identity_sms import code_sent_to
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True}
 
@@ -274,4 +279,52 @@ async def test_a_resident_takes_part_in_a_live_meeting_and_rates_a_case_on_a_pho
             await guest.screenshot(path=shots / "09-watching-anonymously.png", full_page=True)
         finally:
             await proxy.close()
+        assert problems == []
+
+
+async def test_a_new_number_signs_in_by_sms_code_and_raises_a_case_on_a_phone(
+    server, gql, tmp_path
+):
+    """SMS sign-in (a new number becomes a 群众 account): a wrong code's error next to the
+    code field, then the code from the SMS; raising a case with a blank title (the error
+    next to the title), then with one: the case page shows it received."""
+    shots = artefacts(tmp_path, "participant")
+    county = await make_county(server)
+    phone = next_phone()
+    async with browser() as b:
+        ctx = await b.new_context(**PHONE)
+        page = await ctx.new_page()
+        page.set_default_timeout(TIMEOUT)
+        problems: list[str] = []
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        await page.goto(f"{server.base_url}/console/m/cases?county={county.slug}")
+        await page.fill(".sms-form input[name=phone]", phone)
+        await page.tap("#send-code")
+        await page.wait_for_selector(".sms-form .status:text('验证码已发送')")
+        code = code_sent_to(server, f"+86{phone}")
+        wrong = "000000" if code != "000000" else "111111"
+        await page.fill(".sms-form input[name=code]", wrong)
+        await page.tap(".sms-form button[type=submit]")
+        error = page.locator('.sms-form [data-error-for="code"]')
+        await error.wait_for(state="visible")
+        assert "验证码错误" in await error.inner_text()
+        await page.fill(".sms-form input[name=code]", code)
+        await page.tap(".sms-form button[type=submit]")
+        # back where the link pointed: my cases, none yet
+        await page.wait_for_selector("#my-cases[data-loaded]")
+        assert "还没有反映过诉求" in await page.inner_text("#my-cases")
+        await page.tap("a:text('反映新的诉求或建议')")
+        await page.fill(".raise-case-form textarea[name=body]", "菜市场门口积水，下雨天进不去。")
+        await page.tap(".raise-case-form button[type=submit]")
+        title = page.locator('.raise-case-form [data-error-for="title"]')
+        await title.wait_for(state="visible")
+        await no_sideways_scroll(page)
+        await page.screenshot(path=shots / "10-raise-case-title-missing.png", full_page=True)
+        await page.fill(".raise-case-form input[name=title]", "菜市场门口积水")
+        await page.tap(".raise-case-form button[type=submit]")
+        await page.wait_for_selector("#history[data-loaded] li[data-type='case.received']")
+        assert await page.inner_text(".m-head h1") == "菜市场门口积水"
+        await page.tap("a:text('← 我的诉求')")
+        await page.wait_for_selector("#my-cases a:has-text('菜市场门口积水')")
+        await no_sideways_scroll(page)
         assert problems == []
