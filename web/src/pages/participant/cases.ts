@@ -171,8 +171,11 @@ export const casePage: Page = async (main, params) => {
     return f.element;
   }
 
+  let reloads = 0;
   async function reload(): Promise<CaseNode | null> {
+    const mine = ++reloads;
     const data = await query(CASE, { id: caseId });
+    if (mine !== reloads) return null; // a later reload is under way: its answer is the newer
     const c = data.node as CaseNode | null;
     if (!c || !("number" in c)) {
       fill(main, h("h1", {}, "诉求不存在或无权查看"), h("a", { href: href("/m/cases") }, "返回我的诉求"));

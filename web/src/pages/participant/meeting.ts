@@ -47,6 +47,7 @@ const LIVE = graphql(`
         ... on CommentUpdate { change commentId kind body authorName parentId }
         ... on QueueUpdate { queue { requestId name state topic } }
         ... on MeetingStateChanged { state }
+        ... on ParticipantUpdate { change participants { role } }
         ... on ResyncRequired { reason }
       }
     }
@@ -550,6 +551,12 @@ export const meetingPage: Page = async (main, params) => {
         if (d.change === "POSTED" && d.body !== null && d.body !== undefined) {
           addComment({ id: d.commentId, kind: d.kind ?? "COMMENT", body: d.body, createdAt: e.at, hidden: false, answeredLive: false, parentId: d.parentId ?? null });
         } else reloadSoon();
+        return;
+      case "ParticipantUpdate": // only the attendance shows here: no reading of the meeting per check-in
+        if (m && d.change === "CHECKED_IN") {
+          m.attendance += d.participants.length;
+          renderHeader(m);
+        }
         return;
       default:
         reloadSoon(); // the state, agenda, polls, scoring, materials, a resync: read the meeting again
