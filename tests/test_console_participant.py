@@ -2,7 +2,7 @@
 (Debian's Chromium, driven by Playwright's driver): a resident signs in, finds the live
 meeting in the list and joins it, sees the current agenda item's speech timer, votes (the
 tally moves live, also with another resident's vote; a second vote is refused in Chinese),
-fills a 测评票, comments (one over the length limit gets the error next to the box),
+fills a 测评票 (counted in the batch written when the host closes it), comments (one over the length limit gets the error next to the box),
 raises a hand and sees the host give the floor (the host acts through the API); then opens
 their own answered case and rates it 不满意 with a reason, and the case reopens. No step
 needs a sideways scroll; every input has a label. Anonymous watching of the same meeting
@@ -36,6 +36,8 @@ from tests.factories.people import PASSWORD, next_phone
 from tests.factories.tenants import make_county
 from tests.meetings_api import (
     ADD_AGENDA,
+    CAST_BALLOT,
+    CLOSE_SCORING,
     CREATE_POLL,
     MEETING,
     OPEN_POLL,
@@ -122,7 +124,7 @@ async def test_a_resident_takes_part_in_a_live_meeting_and_rates_a_case_on_a_pho
         token=admin,
     )
     assert sheet["openScoring"]["errors"] == [], sheet
-    await attend(gql, w.county, meeting, [w.other_citizen.gid])
+    await attend(gql, w.county, meeting, [w.other_citizen.gid, w.township_staff.gid])
     case = await answered_case(gql, w)
     meeting_url = f"/console/m/meetings/{quote(meeting, safe='')}"
     case_url = f"/console/m/cases/{quote(case['id'], safe='')}"
@@ -186,6 +188,18 @@ async def test_a_resident_takes_part_in_a_live_meeting_and_rates_a_case_on_a_pho
         await page.select_option(".scoring-form select[name='answers.1']", "基本满意")
         await page.tap(".scoring-form button[type=submit]")
         await page.wait_for_selector(".m-ballot:text('待成批计入')")
+        # two more ballots, then the host closes the sheet: its last batch (k = 3) is
+        # written together, and mine shows counted
+        sheet_id = sheet["openScoring"]["sheet"]["id"]
+        for voter in (w.other_citizen, w.township_staff):
+            cast = await gql.data(
+                CAST_BALLOT, {"s": sheet_id, "a": ["不满意", "满意"]}, token=voter.token
+            )
+            assert cast["castScoringBallot"]["accepted"], cast
+        closed = await gql.data(CLOSE_SCORING, {"s": sheet_id}, token=admin)
+        assert closed["closeScoring"]["errors"] == [], closed
+        await page.wait_for_selector(f"[data-sheet='{sheet_id}'][data-state=CLOSED]")
+        await page.wait_for_selector(".m-ballot:text('已计入')")
 
         # comments: over the limit, the error is next to the box; then one that goes out
         await page.fill(".comment-form textarea[name=body]", "长" * 501)
@@ -259,7 +273,6 @@ async def test_a_resident_takes_part_in_a_live_meeting_and_rates_a_case_on_a_pho
             assert not await guest.is_visible(".comment-form")
             proxy.cut()
             await guest.wait_for_selector("#connection-banner", state="visible")
-            await attend(gql, w.county, meeting, [w.township_staff.gid])
             third = await gql.data(
                 VOTE, {"p": poll["id"], "c": [2], "k": "third-1"}, token=w.township_staff.token
             )

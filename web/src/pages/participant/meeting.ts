@@ -48,6 +48,7 @@ const LIVE = graphql(`
         ... on QueueUpdate { queue { requestId name state topic } }
         ... on MeetingStateChanged { state }
         ... on ParticipantUpdate { change participants { role } }
+        ... on ScoringTurnout { sheetId }
         ... on ResyncRequired { reason }
       }
     }
@@ -369,7 +370,10 @@ export const meetingPage: Page = async (main, params) => {
       card.append(h("p", { class: "muted" }, "登录并加入会议后可以测评。"));
     } else {
       const results = s.results as { withheld?: boolean } | null;
-      card.append(h("p", {}, results?.withheld ? "参评人数不足，结果不公布。" : "测评已结束，结果见会议记录。"));
+      card.append(h("p", {}, results?.withheld ? "测评已结束：参评人数不足，结果不公布。" : "测评已结束，结果见会议记录。"));
+      if (me && s.myBallot !== "NOT_CAST") {
+        card.append(h("p", { class: "m-ballot", id: `ballot-${s.id}` }, `您的测评票：${label(BALLOT_STATUS, s.myBallot)}`));
+      }
     }
     return card;
   }
@@ -557,6 +561,9 @@ export const meetingPage: Page = async (main, params) => {
           m.attendance += d.participants.length;
           renderHeader(m);
         }
+        return;
+      case "ScoringTurnout": // a batch written: my pending ballot may be counted now
+        if (e.type === "scoring.counted" && m?.scoringSheets.some((s) => s.id === d.sheetId && s.myBallot === "PENDING")) reloadSoon();
         return;
       default:
         reloadSoon(); // the state, agenda, polls, scoring, materials, a resync: read the meeting again
