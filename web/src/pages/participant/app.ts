@@ -242,6 +242,7 @@ export async function startParticipant(root: HTMLElement): Promise<void> {
   route("/m/cases", casesPage);
   route("/m/cases/new", newCasePage);
   route("/m/cases/:id", casePage);
+  route("/m/:unknown", async () => void navigate("/m/meetings", true)); // not the staff inbox
   whenSignedOut(() => {
     sessionStorage.setItem(RETURN_KEY, here());
     setPerson(null);
