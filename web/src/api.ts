@@ -167,6 +167,7 @@ export function openSocket(): SocketClient {
     retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** retries, 8000))),
     onNonLazyError: () => {},
     connectionParams: async () => {
+      if (!loadSession() && signInCounty) return { tenant: signInCounty }; // watching anonymously
       const session = await freshSession();
       return { authorization: `Bearer ${session.accessToken}`, tenant: session.county };
     },
@@ -197,13 +198,16 @@ export function closeSocket(): void {
 /** A live view: every event of a subscription, each once, in order. It resumes after a
  * lost connection with `after` = the last seq seen (the same payload object is re-sent by
  * graphql-ws on reconnect, so updating its `after` is what makes it resume there), and
- * starts again after a refused socket (4401: a refreshed token). Returns the stop. */
+ * starts again after a refused socket (4401: a refreshed token). `repeats` names the
+ * events that carry the last seq again (a meeting's live tallies): those are passed on
+ * too. Returns the stop. */
 export function live<D, V extends { after?: number | null }>(
   doc: TypedDocumentNode<D, V>,
   variables: V,
   seqOf: (data: D) => number,
   onEvent: (data: D) => void,
   onError: (message: string) => void = () => {},
+  repeats: (data: D) => boolean = () => false,
 ): () => void {
   const payload = { query: stringifyDocument(doc), variables: { ...variables } as Record<string, unknown> };
   let last = variables.after ?? 0;
@@ -219,7 +223,7 @@ export function live<D, V extends { after?: number | null }>(
         }
         if (!result.data) return;
         const seq = seqOf(result.data as D);
-        if (seq <= last) return; // replayed twice across a reconnect
+        if (seq < last || (seq === last && !repeats(result.data as D))) return; // replayed twice across a reconnect
         last = seq;
         payload.variables.after = seq;
         onEvent(result.data as D);

@@ -91,6 +91,35 @@ export const DIRECTION: Record<string, string> = {
   COUNTY: "提请县级协调",
 };
 
+// ---- participant pages (群众端) ----
+export const MEETING_STATE: Record<string, string> = {
+  DRAFT: "草稿",
+  ANNOUNCED: "即将召开",
+  LIVE: "正在进行",
+  CLOSED: "已结束",
+  RECORD_PUBLISHED: "记录已公开",
+};
+
+export const MEETING_KIND: Record<string, string> = {
+  CONSULTATION_TALK: "民意恳谈会",
+  WORK_REPORT: "述职报告会",
+  THEMATIC_CONSULTATION: "专题协商会",
+  FORUM: "座谈会",
+  HEARING: "听证会",
+  SITUATION_BRIEFING: "形势通报会",
+  COUNTERPART_CONSULTATION: "对口协商",
+  ONLINE_INQUIRY: "网络问政",
+  VIDEO_MEETING: "云视频会议",
+};
+
+export const BALLOT_STATUS: Record<string, string> = {
+  NOT_CAST: "未提交",
+  PENDING: "待成批计入",
+  COUNTED: "已计入",
+  WITHHELD: "参评人数不足，未计入",
+};
+// ---- end of participant pages ----
+
 export const label = (map: Record<string, string>, key: string | null | undefined): string =>
   key ? (map[key] ?? key) : "—";
 

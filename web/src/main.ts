@@ -200,7 +200,10 @@ whenSignedOut(() => {
 
 startRouter();
 const session = loadSession();
-if (session && (!chosenCounty() || chosenCounty() === session.county)) {
+if (location.pathname === BASE + "/m" || location.pathname.startsWith(BASE + "/m/")) {
+  // the participant pages (群众端): their own route tree and shell, web/src/pages/participant/
+  void import("./pages/participant/app").then(({ startParticipant }) => startParticipant(app));
+} else if (session && (!chosenCounty() || chosenCounty() === session.county)) {
   void enter(location.pathname.slice(BASE.length) || "/inbox");
 } else {
   clearSession();
