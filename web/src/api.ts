@@ -197,13 +197,16 @@ export function closeSocket(): void {
 /** A live view: every event of a subscription, each once, in order. It resumes after a
  * lost connection with `after` = the last seq seen (the same payload object is re-sent by
  * graphql-ws on reconnect, so updating its `after` is what makes it resume there), and
- * starts again after a refused socket (4401: a refreshed token). Returns the stop. */
+ * starts again after a refused socket (4401: a refreshed token). `repeats` names the
+ * live-only events that carry the last recorded seq (meetingLive's tallies): delivered
+ * as they come, they do not move `after`. Returns the stop. */
 export function live<D, V extends { after?: number | null }>(
   doc: TypedDocumentNode<D, V>,
   variables: V,
   seqOf: (data: D) => number,
   onEvent: (data: D) => void,
   onError: (message: string) => void = () => {},
+  repeats: (data: D) => boolean = () => false,
 ): () => void {
   const payload = { query: stringifyDocument(doc), variables: { ...variables } as Record<string, unknown> };
   let last = variables.after ?? 0;
@@ -219,6 +222,11 @@ export function live<D, V extends { after?: number | null }>(
         }
         if (!result.data) return;
         const seq = seqOf(result.data as D);
+        if (repeats(result.data as D)) {
+          // a live-only update (a poll's tally) repeats the last seq: shown, never resumed from
+          onEvent(result.data as D);
+          return;
+        }
         if (seq <= last) return; // replayed twice across a reconnect
         last = seq;
         payload.variables.after = seq;

@@ -8,6 +8,8 @@ import { graphql } from "./gql";
 import { MEMBER_ROLE } from "./labels";
 import { casePage } from "./pages/case";
 import { inboxPage } from "./pages/inbox";
+import { meetingsPage } from "./pages/meeting/list";
+import { meetingRoomPage } from "./pages/meeting/room";
 import { BASE, dispatch, href, navigate, onRender, route, startRouter, type Page } from "./router";
 import { chosenCounty, clearSession, loadSession, saveSession } from "./session";
 import { chooseUnit, currentViewer, forget, loadViewer, type Viewer } from "./viewer";
@@ -115,6 +117,7 @@ function shell(viewer: Viewer): HTMLElement {
         { "aria-label": "主菜单" },
         h("a", { href: href("/inbox") }, "待办"),
         h("a", { href: href("/stats") }, "统计"),
+        h("a", { href: href("/meetings") }, "会议"),
         h(
           "button",
           {
@@ -147,6 +150,9 @@ route("/", async () => void navigate("/inbox", true));
 route("/inbox", inboxPage);
 route("/cases/:id", casePage);
 route("/stats", statsPage);
+// meeting: the unit's meetings and the control room (会议主持台)
+route("/meetings", meetingsPage);
+route("/meetings/:id", meetingRoomPage);
 
 let shellEl: HTMLElement | null = null;
 

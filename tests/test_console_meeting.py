@@ -1,0 +1,239 @@
+"""The meeting control room (会议主持台) in a real browser (Debian's Chromium, driven by
+Playwright's driver): a meeting from opening a poll to sealing and downloading the record.
+
+The host (the county admin) opens the control room of a live meeting from the unit's
+meetings list, checks a participant in, adds an agenda item and starts its speech timer
+(it runs in the page; the test server's ManualClock is moved on and the 1-minute and
+time-up warnings arrive live), is refused a poll with one option next to the field,
+creates and opens a poll, two participants vote through the API and the tally moves in the
+page without a reload, closes the poll, approves one comment and hides another in the
+moderation queue, gives the floor from the speaking queue, writes the minutes, seals the
+meeting and downloads the record .docx (read with python-docx: the poll's result is in it).
+The page also renders at 360 px without sideways scroll, every input labelled.
+
+Screenshots go to `$YISHI_ARTEFACTS/console-meeting` when set, else the test's tmp_path."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import quote
+
+import docx
+
+from tests.browser import artefacts
+from tests.factories.meetings import CHECK_IN, INVITE, make_meeting
+from tests.factories.people import make_user
+from tests.factories.tenants import make_county
+from tests.test_console_browser import browser, sign_in, tab_to, unlabelled_inputs
+
+VOTE = """
+mutation($p: ID!, $c: [Int!]!, $k: String!) {
+  castVote(pollId: $p, choices: $c, idempotencyKey: $k) { accepted errors { code message } }
+}"""
+COMMENT = """
+mutation($m: ID!, $b: String!) { postComment(meetingId: $m, body: $b) { comment { id } errors { code } } }"""
+HAND = """
+mutation($m: ID!, $t: String) { raiseHand(meetingId: $m, topic: $t) { requestId errors { code } } }"""
+STATE = """
+query($id: ID!) { node(id: $id) { ... on Meeting {
+  state sealedHash minutes attendance
+  polls { id question state counts totalVotes }
+  speakingQueue { id state }
+  comments(first: 10) { edges { node { id body hidden hiddenReason } } }
+  participants(first: 10) { edges { node { userId checkedInAt } } }
+  agenda { title timer { status } }
+} } }"""
+
+
+async def room_state(gql, meeting: str, token: str) -> dict:
+    return (await gql.data(STATE, {"id": meeting}, token=token))["node"]
+
+
+async def test_a_meeting_from_opening_a_poll_to_sealing_and_downloading_the_record(
+    server, gql, owner_db, tmp_path
+):
+    shots = artefacts(tmp_path, "console-meeting")
+    print(f"console meeting screenshots: {shots}")
+    county = await make_county(server, name="城口县")
+    admin = county.admin.token
+    meeting = await make_meeting(gql, county)  # LIVE, online, hosted by the county root
+    wang = await make_user(server, county, name="王大妈")
+    li = await make_user(server, county, name="李师傅")
+    zhao = await make_user(server, county, name="赵老师")
+    invited = await gql.data(
+        INVITE,
+        {"m": meeting, "u": [wang.gid, li.gid, zhao.gid], "r": "REPRESENTATIVE"},
+        token=admin,
+    )
+    assert invited["inviteParticipants"]["errors"] == []
+    for person in (li, zhao):  # checked in at the door; 王大妈 is checked in in the console
+        done = await gql.data(CHECK_IN, {"m": meeting, "u": person.gid}, token=admin)
+        assert done["checkIn"]["errors"] == []
+    kept = await gql.data(COMMENT, {"m": meeting, "b": "建议在村口加装路灯"}, token=li.token)
+    spam = await gql.data(COMMENT, {"m": meeting, "b": "加微信领红包 123456"}, token=zhao.token)
+    kept_id = kept["postComment"]["comment"]["id"]
+    spam_id = spam["postComment"]["comment"]["id"]
+    hand = await gql.data(HAND, {"m": meeting, "t": "说说停车难"}, token=li.token)
+    hand_id = hand["raiseHand"]["requestId"]
+    room_url = f"/console/meetings/{quote(meeting, safe='')}"
+
+    async with browser() as b:
+        page = await sign_in(
+            b, server.base_url, county.slug, county.admin.phone, accept_downloads=True
+        )
+        try:
+            # the unit's meetings: the live one is listed, and opens the control room
+            await page.click('nav a[href="/console/meetings"]')
+            await page.wait_for_selector('#meeting-list[data-loaded="live"]')
+            await page.screenshot(path=shots / "01-meetings-live.png", full_page=True)
+            await page.click(f'a[href="{room_url}"]')
+            await page.wait_for_selector("#main[data-loaded]")
+            assert await page.inner_text("#attendance-count") == "已签到 2 人 / 参会名单 3 人"
+            assert await unlabelled_inputs(page) == []
+
+            # check-in: 王大妈 from the list of those not yet here
+            await page.click('#not-checked-in button[aria-label="为王大妈签到"]')
+            await page.wait_for_selector('#attendance-count:text("已签到 3 人")')
+            assert "王大妈" in await page.inner_text("#checked-in")
+
+            # the agenda and its speech timer
+            await page.fill(".agenda-form input[name=title]", "村道硬化情况通报")
+            await page.fill(".agenda-form input[name=speakerName]", "张主任")
+            await page.fill(".agenda-form input[name=durationSeconds]", "10")
+            await page.click(".agenda-form button[type=submit]")
+            await page.click('.agenda-item button[data-action="START"]')
+            await page.wait_for_selector('.agenda-item[data-status="RUNNING"]')
+            # it runs in the page (from 10:00 down) …
+            await page.wait_for_function(
+                "() => { const t = document.querySelector('[data-timer]').textContent;"
+                " return t < '10:00' && t > '09:00'; }"
+            )
+            # … and the server's warnings arrive live as its clock moves on
+            server.clock.advance(541)
+            await page.wait_for_selector('#timer-alert:text("「村道硬化情况通报」剩余1分钟")')
+            assert await page.inner_text("[data-timer]") <= "01:00"
+            await page.screenshot(path=shots / "02-timer-one-minute-left.png", full_page=True)
+            server.clock.advance(60)
+            await page.wait_for_selector('#timer-alert:text("「村道硬化情况通报」时间到")')
+            await page.wait_for_selector('.agenda-item[data-status="STOPPED"]')
+            assert await page.inner_text("[data-timer]") == "00:00"
+
+            # a poll with one option: the API's error next to the field, nothing created
+            await page.fill(".poll-form input[name=question]", "是否同意村道硬化方案")
+            await page.fill(".poll-form textarea[name=options]", "同意")
+            await page.click(".poll-form button[type=submit]")
+            error = page.locator('.poll-form [data-error-for="options"]')
+            await error.wait_for()
+            assert await error.inner_text() == "选项须为2到20个，每项1到100个字"
+            assert (
+                await page.get_attribute(".poll-form textarea[name=options]", "aria-invalid")
+                == "true"
+            )
+            assert (await room_state(gql, meeting, admin))["polls"] == []
+            await page.screenshot(path=shots / "03-poll-error.png", full_page=True)
+            await page.fill(".poll-form textarea[name=options]", "同意\n不同意\n弃权")
+            await page.click(".poll-form button[type=submit]")
+            await page.click(".poll .open-poll")
+            await page.wait_for_selector('.poll[data-state="OPEN"]')
+            poll_id = await page.get_attribute(".poll", "data-poll")
+
+            # two participants vote through the API: the tally moves without a reload
+            await page.evaluate("window.__sameRoom = true")
+            for person, choice in ((li, 0), (zhao, 1)):
+                cast = await gql.data(
+                    VOTE,
+                    {"p": poll_id, "c": [choice], "k": f"v-{person.user_id}"},
+                    token=person.token,
+                )
+                assert cast["castVote"] == {"accepted": True, "errors": []}
+            await page.wait_for_selector('.poll .total-votes:text-is("2")')
+            counts = await page.eval_on_selector_all(
+                ".poll .tally .count", "els => els.map(e => e.textContent)"
+            )
+            assert counts == ["1 票", "1 票", "0 票"]
+            assert await page.evaluate("window.__sameRoom") is True
+            await page.screenshot(path=shots / "04-tally-live.png", full_page=True)
+            await page.click(".poll .close-poll")
+            await page.wait_for_selector('.poll[data-state="CLOSED"]')
+            assert "（最终结果）" in await page.inner_text(".poll .total")
+
+            # moderation: one comment approved (kept public), the other hidden with a reason
+            await page.click(f'[data-comment="{kept_id}"] button.approve')
+            await page.wait_for_selector(f'#moderated [data-comment="{kept_id}"]')
+            await page.click(f'[data-comment="{spam_id}"] button.hide')
+            assert await page.evaluate("document.activeElement.name") == "reason"
+            await page.fill(".hide-form textarea[name=reason]", "广告信息")
+            await page.click(".hide-form button[type=submit]")
+            await page.wait_for_selector(
+                f'#moderated [data-comment="{spam_id}"] :text("已屏蔽：广告信息")'
+            )
+            await page.wait_for_selector("#moderation-queue:text('没有待审核的留言')")
+
+            # the speaking queue: 李师傅 is given the floor, then done
+            await page.click(f'[data-request="{hand_id}"] button[data-state="SPEAKING"]')
+            await page.wait_for_selector(f'[data-request="{hand_id}"][data-state="SPEAKING"]')
+            assert "李师傅" in await page.inner_text(f'[data-request="{hand_id}"]')
+
+            # the minutes
+            await page.fill(
+                ".minutes-form textarea[name=text]",
+                "会议通报了村道硬化情况，表决结果：同意1票，不同意1票。",
+            )
+            await page.click(".minutes-form button[type=submit]")
+            await page.wait_for_selector('#room-status:text("纪要已保存")')
+            await page.screenshot(path=shots / "05-room.png", full_page=True)
+
+            # sealed, then the record downloaded and read
+            await page.click(".seal-form button[type=submit]")
+            await page.wait_for_selector("#record-docx")
+            sealed = await room_state(gql, meeting, admin)
+            assert await page.inner_text("#sealed-hash") == sealed["sealedHash"]
+            focus = await tab_to(page, "#record-docx", limit=200)
+            assert focus["visible"] and focus["outline"] != "none", focus
+            async with page.expect_download() as download:
+                await page.keyboard.press("Enter")
+            saved = tmp_path / "record.docx"
+            await (await download.value).save_as(saved)
+            await page.screenshot(path=shots / "06-sealed.png", full_page=True)
+            assert not [p for p in page.problems if "Content Security Policy" in p], page.problems
+
+            # 360 px: one column, no sideways scroll
+            await page.set_viewport_size({"width": 360, "height": 740})
+            widths = await page.evaluate(
+                "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert widths[0] <= widths[1] == 360, widths
+            await page.screenshot(path=shots / "07-room-360.png", full_page=True)
+        finally:
+            await page.context.close()
+
+    # what the API says happened
+    assert sealed["state"] == "CLOSED"
+    assert sealed["attendance"] == 3
+    assert [(p["state"], p["counts"], p["totalVotes"]) for p in sealed["polls"]] == [
+        ("CLOSED", [1, 1, 0], 2)
+    ]
+    comments = {c["node"]["id"]: c["node"] for c in sealed["comments"]["edges"]}
+    assert (comments[kept_id]["hidden"], comments[kept_id]["hiddenReason"]) == (False, None)
+    assert (comments[spam_id]["hidden"], comments[spam_id]["hiddenReason"]) == (True, "广告信息")
+    assert [(q["id"], q["state"]) for q in sealed["speakingQueue"]] == [(hand_id, "SPEAKING")]
+    assert sealed["minutes"].startswith("会议通报了村道硬化情况")
+    assert [(a["title"], a["timer"]["status"]) for a in sealed["agenda"]] == [
+        ("村道硬化情况通报", "STOPPED")
+    ]
+    # the record: the poll's exact result and the sealed hash are in the Word document
+    document = docx.Document(io.BytesIO(saved.read_bytes()))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells
+    )
+    assert "1. 是否同意村道硬化方案（单选，已结束）" in text
+    tallies = [
+        [[c.text for c in row.cells][:2] for row in t.rows]
+        for t in document.tables
+        if [c.text for c in t.rows[0].cells][:2] == ["选项", "票数"]
+    ]
+    assert tallies == [
+        [["选项", "票数"], ["同意", "1"], ["不同意", "1"], ["弃权", "0"], ["合计（投票人数）", "2"]]
+    ]
+    assert sealed["sealedHash"] in text
+    print(text[:3000])
