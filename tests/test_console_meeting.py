@@ -6,7 +6,8 @@ meetings list, checks a participant in, adds an agenda item and starts its speec
 (it runs in the page; the test server's ManualClock is moved on and the 1-minute and
 time-up warnings arrive live), is refused a poll with one option next to the field,
 creates and opens a poll, two participants vote through the API and the tally moves in the
-page without a reload, closes the poll, approves one comment and hides another in the
+page without a reload, closes the poll, follows the turnout of a 测评票 (refused a k
+below 3 next to the field) to its results, approves one comment and hides another in the
 moderation queue, gives the floor from the speaking queue, writes the minutes, seals the
 meeting and downloads the record .docx (read with python-docx: the poll's result is in it).
 The page also renders at 360 px without sideways scroll, every input labelled.
@@ -32,6 +33,8 @@ mutation($p: ID!, $c: [Int!]!, $k: String!) {
 }"""
 COMMENT = """
 mutation($m: ID!, $b: String!) { postComment(meetingId: $m, body: $b) { comment { id } errors { code } } }"""
+BALLOT = """
+mutation($s: ID!, $a: [String!]!) { castScoringBallot(sheetId: $s, answers: $a) { accepted status errors { code } } }"""
 HAND = """
 mutation($m: ID!, $t: String) { raiseHand(meetingId: $m, topic: $t) { requestId errors { code } } }"""
 STATE = """
@@ -157,6 +160,46 @@ async def test_a_meeting_from_opening_a_poll_to_sealing_and_downloading_the_reco
             await page.wait_for_selector('.poll[data-state="CLOSED"]')
             assert "（最终结果）" in await page.inner_text(".poll .total")
 
+            # 测评票: k below 3 is refused next to its field; then three ballots wait for
+            # their batch (the turnout moves live, never what was scored) and the close
+            # counts them and publishes the results
+            await page.fill(".scoring-form input[name=title]", "村干部满意度测评")
+            await page.fill(".scoring-form textarea[name=targets]", "村主任\n村支书")
+            await page.fill(".scoring-form input[name=minBallots]", "2")
+            await page.click(".scoring-form button[type=submit]")
+            error = page.locator('.scoring-form [data-error-for="minBallots"]')
+            await error.wait_for()
+            assert "3" in await error.inner_text()
+            await page.fill(".scoring-form input[name=minBallots]", "3")
+            await page.click(".scoring-form button[type=submit]")
+            await page.wait_for_selector('.sheet[data-state="OPEN"] .turnout')
+            assert (
+                await page.inner_text(".sheet .turnout")
+                == "可参加 3 人 · 已计入 0 票 · 待计入 0 票"
+            )
+            sheet_id = await page.get_attribute(".sheet", "data-sheet")
+            for person, answers in (
+                (wang, ["满意", "满意"]),
+                (li, ["基本满意", "满意"]),
+                (zhao, ["不满意", "满意"]),
+            ):
+                cast = await gql.data(BALLOT, {"s": sheet_id, "a": answers}, token=person.token)
+                assert cast["castScoringBallot"] == {
+                    "accepted": True,
+                    "status": "PENDING",
+                    "errors": [],
+                }
+            await page.wait_for_selector('.sheet .turnout:text("待计入 3 票")')
+            assert "满意 " not in await page.inner_text(".sheet")  # nothing of what was scored
+            await page.click(".sheet .close-scoring")
+            await page.wait_for_selector('.sheet[data-state="CLOSED"] .results')
+            assert await page.eval_on_selector_all(
+                ".sheet .results li", "els => els.map(e => e.textContent)"
+            ) == [
+                "村主任：满意 1，基本满意 1，不满意 1，满意率 66.7%",
+                "村支书：满意 3，基本满意 0，不满意 0，满意率 100.0%",
+            ]
+
             # moderation: one comment approved (kept public), the other hidden with a reason
             await page.click(f'[data-comment="{kept_id}"] button.approve')
             await page.wait_for_selector(f'#moderated [data-comment="{kept_id}"]')
@@ -204,6 +247,10 @@ async def test_a_meeting_from_opening_a_poll_to_sealing_and_downloading_the_reco
             )
             assert widths[0] <= widths[1] == 360, widths
             await page.screenshot(path=shots / "07-room-360.png", full_page=True)
+        except Exception:
+            await page.screenshot(path=shots / "failed.png", full_page=True)
+            print(await page.inner_text("#main"), page.problems)
+            raise
         finally:
             await page.context.close()
 

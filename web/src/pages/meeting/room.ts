@@ -168,6 +168,11 @@ interface LocalTimer {
   duration: number;
 }
 
+/** 满意 / 基本满意 / 不满意 counts in that order (JSON objects keep no order). */
+const LEVELS = ["满意", "基本满意", "不满意"];
+const levels = (counts: Record<string, number>) =>
+  [...LEVELS.filter((k) => k in counts), ...Object.keys(counts).filter((k) => !LEVELS.includes(k))].map((k) => `${k} ${counts[k]}`);
+
 const lines = (text: string) => text.split("\n").map((s) => s.trim()).filter(Boolean);
 
 /** A panel: a section with its title, an alert line for its buttons' errors, a body. */
@@ -631,7 +636,7 @@ export const meetingRoomPage: Page = async (main, params) => {
                             h("strong", {}, String(t.target)),
                             "：",
                             t.counts
-                              ? Object.entries(t.counts as Record<string, number>).map(([k, v]) => `${k} ${v}`).join("，") +
+                              ? levels(t.counts as Record<string, number>).join("，") +
                                   (t.satisfactionRate != null ? `，满意率 ${(Number(t.satisfactionRate) * 100).toFixed(1)}%` : "")
                               : `平均 ${t.average ?? "—"} 分（${t.min ?? "—"}–${t.max ?? "—"}）`,
                           ),
@@ -794,6 +799,7 @@ export const meetingRoomPage: Page = async (main, params) => {
 
   let reloading: Promise<void> | null = null;
   let again = false;
+  let failures = 0;
   async function reload(): Promise<void> {
     const [data, people] = await Promise.all([query(ROOM, { id: meetingId }), loadParticipants()]);
     const node = data.node as Room | null;
@@ -814,7 +820,12 @@ export const meetingRoomPage: Page = async (main, params) => {
       return;
     }
     reloading = reload()
-      .catch((e: Error) => void (status.textContent = e.message))
+      .then(() => void (failures = 0))
+      .catch((e: Error) => {
+        status.textContent = e.message;
+        // a failed read (the service busy, a lost connection) is tried again, a few times
+        if (++failures <= 3) window.setTimeout(scheduleReload, 2000 * failures);
+      })
       .finally(() => {
         reloading = null;
         if (again) {
