@@ -416,6 +416,7 @@ export const meetingRoomPage: Page = async (main, params) => {
       ),
     );
     const live = m.state === "LIVE";
+    if (!live) timerAlert.textContent = ""; // a warning is for the meeting in progress
     fill(
       lifecycle,
       m.state === "DRAFT"
