@@ -73,9 +73,7 @@ async def test_a_meeting_from_opening_a_poll_to_sealing_and_downloading_the_reco
         done = await gql.data(CHECK_IN, {"m": meeting, "u": person.gid}, token=admin)
         assert done["checkIn"]["errors"] == []
     kept = await gql.data(COMMENT, {"m": meeting, "b": "建议在村口加装路灯"}, token=li.token)
-    spam = await gql.data(COMMENT, {"m": meeting, "b": "加微信领红包 123456"}, token=zhao.token)
     kept_id = kept["postComment"]["comment"]["id"]
-    spam_id = spam["postComment"]["comment"]["id"]
     hand = await gql.data(HAND, {"m": meeting, "t": "说说停车难"}, token=li.token)
     hand_id = hand["raiseHand"]["requestId"]
     room_url = f"/console/meetings/{quote(meeting, safe='')}"
@@ -200,7 +198,19 @@ async def test_a_meeting_from_opening_a_poll_to_sealing_and_downloading_the_reco
                 "村支书：满意 3，基本满意 0，不满意 0，满意率 100.0%",
             ]
 
-            # moderation: one comment approved (kept public), the other hidden with a reason
+            # moderation: a comment posted now comes into the queue live; one comment is
+            # approved (kept public), the other hidden with a reason
+            # (while the host types the minutes: the update takes neither focus nor text)
+            await page.fill(".minutes-form textarea[name=text]", "会议通报了")
+            spam = await gql.data(
+                COMMENT, {"m": meeting, "b": "加微信领红包 123456"}, token=zhao.token
+            )
+            spam_id = spam["postComment"]["comment"]["id"]
+            await page.wait_for_selector(f'#moderation-queue [data-comment="{spam_id}"]')
+            assert "赵老师" in await page.inner_text(f'[data-comment="{spam_id}"]')
+            assert await page.evaluate(
+                "() => [document.activeElement.name, document.activeElement.value]"
+            ) == ["text", "会议通报了"]
             await page.click(f'[data-comment="{kept_id}"] button.approve')
             await page.wait_for_selector(f'#moderated [data-comment="{kept_id}"]')
             await page.click(f'[data-comment="{spam_id}"] button.hide')

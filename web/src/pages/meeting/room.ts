@@ -175,13 +175,16 @@ const levels = (counts: Record<string, number>) =>
 
 const lines = (text: string) => text.split("\n").map((s) => s.trim()).filter(Boolean);
 
-/** A panel: a section with its title, an alert line for its buttons' errors, a body. */
-function panel(id: string, title: string): { section: HTMLElement; body: HTMLElement; alert: HTMLElement } {
+/** A panel: a section with its title, an alert line for its buttons' errors, a body
+ * (re-rendered from the state) and a tail (its forms, placed once: a re-render never
+ * moves them, so the focus and the text being typed stay). */
+function panel(id: string, title: string): { section: HTMLElement; body: HTMLElement; tail: HTMLElement; alert: HTMLElement } {
   const alert = h("p", { class: "error", role: "alert" });
   alert.hidden = true;
   const body = h("div", { class: "panel-body" });
-  const section = h("section", { class: "card room-panel", id, "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title` }, title), alert, body);
-  return { section, body, alert };
+  const tail = h("div", { class: "panel-forms" });
+  const section = h("section", { class: "card room-panel", id, "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title` }, title), alert, body, tail);
+  return { section, body, tail, alert };
 }
 
 export const meetingRoomPage: Page = async (main, params) => {
@@ -397,9 +400,41 @@ export const meetingRoomPage: Page = async (main, params) => {
     },
   });
 
+  agendaP.tail.append(addItemForm.element);
+  pollsP.tail.append(pollForm.element);
+  scoringP.tail.append(scoringForm.element);
+  commentsP.tail.append(hideForm.element);
+  const handledBox = h("div", { class: "panel-body" });
+  commentsP.section.append(handledBox);
+  minutesP.tail.append(minutesForm.element);
+  recordP.tail.append(sealForm.element);
+
   // ---- rendering -------------------------------------------------------------------
 
-  function render(m: Room): void {
+  /** Where the focus is, as something a re-render keeps: the panel, the row's id, the
+   * button's text (a re-rendered list gets new buttons). */
+  const ROW = "[data-item],[data-poll],[data-sheet],[data-comment],[data-request],[data-user]";
+  function focusKey(): [string, string, string] | null {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el.tagName !== "BUTTON" || !main.contains(el) || el.closest("form")) return null;
+    const row = el.closest<HTMLElement>(ROW);
+    const panelId = el.closest<HTMLElement>(".room-panel")?.id ?? "";
+    return [panelId, row ? JSON.stringify(row.dataset) : "", el.textContent ?? ""];
+  }
+  function restoreFocus(key: [string, string, string] | null): void {
+    if (!key || (document.activeElement && document.activeElement !== document.body)) return;
+    const panelEl = document.getElementById(key[0]);
+    if (!panelEl) return;
+    for (const b of panelEl.querySelectorAll<HTMLButtonElement>("button")) {
+      const row = b.closest<HTMLElement>(ROW);
+      if ((row ? JSON.stringify(row.dataset) : "") === key[1] && b.textContent === key[2]) return b.focus();
+    }
+    panelEl.querySelector<HTMLElement>("h2")?.setAttribute("tabindex", "-1");
+    panelEl.querySelector<HTMLElement>("h2")?.focus(); // its row is gone (checked in, closed…): the panel
+  }
+
+  function render(m: Room, timersFromQuery: boolean): void {
+    const focus = focusKey();
     document.title = `${m.title} · 会议主持台`;
     fill(
       header,
@@ -433,10 +468,15 @@ export const meetingRoomPage: Page = async (main, params) => {
         : null,
     );
     renderAttendance(m);
-    for (const a of m.agenda) syncTimer(a.id, a.timer, false); // the query's timers (a live event's are newer)
+    // the query's timers, unless a timer event came while it was read (that one is newer)
+    if (timersFromQuery) for (const a of m.agenda) syncTimer(a.id, a.timer, false);
     renderAgenda(m);
-    fill(pollsP.body, m.polls.length ? h("ul", { class: "plain" }, ...m.polls.map(pollCard)) : h("p", { class: "muted" }, "尚无表决"), live ? pollForm.element : null);
-    renderScoring(m, live);
+    fill(pollsP.body, m.polls.length ? h("ul", { class: "plain" }, ...m.polls.map(pollCard)) : h("p", { class: "muted" }, "尚无表决"));
+    pollForm.element.hidden = !live;
+    scoringForm.element.hidden = !live;
+    addItemForm.element.hidden = hideForm.element.hidden = minutesForm.element.hidden = !!m.sealedAt;
+    sealForm.element.hidden = !live || !!m.sealedAt;
+    renderScoring(m);
     renderComments(m);
     renderQueue(m);
     if (minutesShown === null || (document.activeElement !== minutesText && minutesText.value === minutesShown)) {
@@ -444,9 +484,10 @@ export const meetingRoomPage: Page = async (main, params) => {
     }
     fill(
       minutesP.body,
-      m.sealedAt ? h("p", { class: "minutes-text" }, m.minutes || "（无纪要）") : minutesForm.element,
+      m.sealedAt ? h("p", { class: "minutes-text" }, m.minutes || "（无纪要）") : null,
     );
     renderRecord(m);
+    restoreFocus(focus);
   }
 
   function renderAttendance(m: Room): void {
@@ -551,7 +592,6 @@ export const meetingRoomPage: Page = async (main, params) => {
             }),
           )
         : h("p", { class: "muted" }, "尚无议程"),
-      m.sealedAt ? null : addItemForm.element,
     );
   }
 
@@ -600,7 +640,7 @@ export const meetingRoomPage: Page = async (main, params) => {
     pollsP.body.querySelector(`[data-poll="${CSS.escape(pollId)}"]`)?.replaceWith(pollCard(p));
   }
 
-  function renderScoring(m: Room, live: boolean): void {
+  function renderScoring(m: Room): void {
     fill(
       scoringP.body,
       m.scoringSheets.length
@@ -652,7 +692,6 @@ export const meetingRoomPage: Page = async (main, params) => {
             }),
           )
         : h("p", { class: "muted" }, "尚无测评"),
-      live ? scoringForm.element : null,
     );
   }
 
@@ -704,7 +743,9 @@ export const meetingRoomPage: Page = async (main, params) => {
       h("p", { class: "hint" }, "留言发出即公开；审核通过即保持公开，屏蔽后听众不再看到内容（内容和理由记入会议记录）。"),
       h("h3", {}, `待审核（${queue.length}）`),
       queue.length ? h("ul", { class: "plain", id: "moderation-queue" }, ...queue.map((c) => card(c, true))) : h("p", { class: "muted", id: "moderation-queue" }, "没有待审核的留言"),
-      m.sealedAt ? null : hideForm.element,
+    );
+    fill(
+      handledBox,
       h("h3", {}, `已处理（${handled.length}）`),
       h("ul", { class: "plain", id: "moderated" }, ...handled.map((c) => card(c, false))),
     );
@@ -744,7 +785,7 @@ export const meetingRoomPage: Page = async (main, params) => {
 
   function renderRecord(m: Room): void {
     if (!m.sealedAt) {
-      fill(recordP.body, m.state === "LIVE" ? sealForm.element : h("p", { class: "muted" }, "会议开始后可结束并封存记录。"));
+      fill(recordP.body, m.state === "LIVE" ? null : h("p", { class: "muted" }, "会议开始后可结束并封存记录。"));
       return;
     }
     const download = h("a", { href: `/meetings/${encodeURIComponent(meetingId)}/record.docx`, class: "button", id: "record-docx", download: `${m.title}-协商记录.docx` }, "下载会议记录（Word）");
@@ -801,7 +842,9 @@ export const meetingRoomPage: Page = async (main, params) => {
   let reloading: Promise<void> | null = null;
   let again = false;
   let failures = 0;
+  let timerEvents = 0;
   async function reload(): Promise<void> {
+    const mark = timerEvents;
     const [data, people] = await Promise.all([query(ROOM, { id: meetingId }), loadParticipants()]);
     const node = data.node as Room | null;
     if (!node || !("title" in node)) {
@@ -812,7 +855,7 @@ export const meetingRoomPage: Page = async (main, params) => {
     participants = people;
     await loadNames([...people.map((p) => p.userId), ...node.speakingQueue.map((r) => r.userId), ...node.comments.edges.map((e) => e.node.authorId)]);
     room = node;
-    render(node);
+    render(node, mark === timerEvents);
     main.dataset.loaded = String(Number(main.dataset.loaded ?? "0") + 1);
   }
   function scheduleReload(): void {
@@ -843,6 +886,7 @@ export const meetingRoomPage: Page = async (main, params) => {
       return;
     }
     if (data.__typename === "TimerUpdate") {
+      timerEvents += 1;
       syncTimer(data.agendaItemId, data, true);
       const item = room?.agenda.find((a) => a.id === data.agendaItemId);
       if (data.warning === "ONE_MINUTE_LEFT") timerAlert.textContent = `「${item?.title ?? "发言"}」剩余1分钟`;
