@@ -22,15 +22,25 @@ from urllib.parse import quote
 import docx
 
 from tests.browser import artefacts
-from tests.factories.meetings import CHECK_IN, INVITE, make_meeting
+from tests.factories.meetings import CHECK_IN, INVITE, attend, make_meeting
 from tests.factories.people import make_user
 from tests.factories.tenants import make_county
-from tests.test_console_browser import browser, sign_in, tab_to, unlabelled_inputs
+from tests.test_console_browser import (
+    CuttableProxy,
+    browser,
+    sign_in,
+    tab_to,
+    unlabelled_inputs,
+)
 
 VOTE = """
 mutation($p: ID!, $c: [Int!]!, $k: String!) {
   castVote(pollId: $p, choices: $c, idempotencyKey: $k) { accepted errors { code message } }
 }"""
+CREATE_POLL = """
+mutation($m: ID!) { createPoll(meetingId: $m, question: "是否同意", options: ["同意", "不同意"]) {
+  poll { id } errors { code } } }"""
+OPEN_POLL = "mutation($p: ID!) { openPoll(pollId: $p) { errors { code } } }"
 COMMENT = """
 mutation($m: ID!, $b: String!) { postComment(meetingId: $m, body: $b) { comment { id } errors { code } } }"""
 BALLOT = """
@@ -46,6 +56,13 @@ query($id: ID!) { node(id: $id) { ... on Meeting {
   participants(first: 10) { edges { node { userId checkedInAt } } }
   agenda { title timer { status } }
 } } }"""
+
+
+async def vote(gql, poll_id: str, person, choice: int) -> None:
+    cast = await gql.data(
+        VOTE, {"p": poll_id, "c": [choice], "k": f"v-{person.user_id}"}, token=person.token
+    )
+    assert cast["castVote"] == {"accepted": True, "errors": []}
 
 
 async def room_state(gql, meeting: str, token: str) -> dict:
@@ -294,3 +311,47 @@ async def test_a_meeting_from_opening_a_poll_to_sealing_and_downloading_the_reco
     ]
     assert sealed["sealedHash"] in text
     print(text[:3000])
+
+
+async def test_the_tally_is_right_again_after_the_control_room_lost_its_connection(
+    server, gql, owner_db, tmp_path
+):
+    """Tallies are live-only (not in the log, so `after` cannot replay them): votes cast
+    while the host's line is cut show once it is back, without a reload."""
+    shots = artefacts(tmp_path, "console-meeting")
+    county = await make_county(server, name="城口县")
+    admin = county.admin.token
+    meeting = await make_meeting(gql, county)
+    voters = [await make_user(server, county, name=f"代表{i}") for i in range(3)]
+    await attend(gql, county, meeting, [v.gid for v in voters])
+    created = await gql.data(CREATE_POLL, {"m": meeting}, token=admin)
+    poll_id = created["createPoll"]["poll"]["id"]
+    opened = await gql.data(OPEN_POLL, {"p": poll_id}, token=admin)
+    assert opened["openPoll"]["errors"] == []
+    proxy = await CuttableProxy(int(server.base_url.rsplit(":", 1)[1])).start()
+    async with browser() as b:
+        page = await sign_in(b, f"http://127.0.0.1:{proxy.port}", county.slug, county.admin.phone)
+        try:
+            await page.goto(
+                f"http://127.0.0.1:{proxy.port}/console/meetings/{quote(meeting, safe='')}"
+            )
+            await page.wait_for_selector('.poll[data-state="OPEN"]')
+            await vote(gql, poll_id, voters[0], 0)
+            await page.wait_for_selector('.poll .total-votes:text-is("1")')
+            await page.evaluate("window.__sameRoom = true")
+            proxy.cut()
+            await page.wait_for_selector("#connection-banner:visible")
+            for voter, choice in ((voters[1], 1), (voters[2], 1)):
+                await vote(gql, poll_id, voter, choice)
+            await page.screenshot(path=shots / "10-room-cut.png", full_page=True)
+            proxy.restore()
+            await page.wait_for_selector("#connection-banner", state="hidden")
+            await page.wait_for_selector('.poll .total-votes:text-is("3")')
+            counts = await page.eval_on_selector_all(
+                ".poll .tally .count", "els => els.map(e => e.textContent)"
+            )
+            assert counts == ["1 票", "2 票"]
+            assert await page.evaluate("window.__sameRoom") is True
+        finally:
+            await page.context.close()
+            await proxy.close()

@@ -5,7 +5,7 @@
 // and the .docx download. The state is one query; `meetingLive(meetingId, after)` (through
 // `live()`, resuming with `after`) moves the timers and tallies in place and reloads the
 // rest. Forms are built once, so a live update never takes the focus or the text typed.
-import { freshSession, live, mutate, query } from "../../api";
+import { freshSession, live, mutate, onConnection, query } from "../../api";
 import { fill, h, when } from "../../dom";
 import { field, form, input, select, textarea, type FieldError } from "../../forms";
 import { graphql } from "../../gql";
@@ -925,8 +925,14 @@ export const meetingRoomPage: Page = async (main, params) => {
     (message) => (status.textContent = message),
     (d) => d.meetingLive.type === "poll.tally" || d.meetingLive.type === "scoring.turnout",
   );
+  // Tallies and turnout are live-only (not in the log, so not replayed with `after`):
+  // back from a lost connection, the state is read again.
+  const stopConnection = onConnection((up) => {
+    if (up) scheduleReload();
+  });
   return () => {
     window.clearInterval(ticker);
+    stopConnection();
     stop();
   };
 };
