@@ -1,8 +1,8 @@
 """The meeting control room (会议主持台) in a real browser (Debian's Chromium, driven by
 Playwright's driver): a meeting from opening a poll to sealing and downloading the record.
 
-The host (the county admin) opens the control room of a live meeting from the unit's
-meetings list, checks a participant in, adds an agenda item and starts its speech timer
+The host (the county admin) schedules a meeting (a blank title refused next to the
+field), then opens the control room of a live meeting from the unit's meetings list, checks a participant in, adds an agenda item and starts its speech timer
 (it runs in the page; the test server's ManualClock is moved on and the 1-minute and
 time-up warnings arrive live), is refused a poll with one option next to the field,
 creates and opens a poll, two participants vote through the API and the tally moves in the
@@ -104,6 +104,31 @@ async def test_a_meeting_from_opening_a_poll_to_sealing_and_downloading_the_reco
             await page.click('nav a[href="/console/meetings"]')
             await page.wait_for_selector('#meeting-list[data-loaded="live"]')
             await page.screenshot(path=shots / "01-meetings-live.png", full_page=True)
+            # scheduling one: a blank title is refused next to its field; the start is
+            # typed in the county's time (Asia/Shanghai)
+            await page.click(".create-meeting summary")
+            await page.fill(".create-meeting-form input[name=startsAt]", "2026-12-20T09:30")
+            await page.click(".create-meeting-form button[type=submit]")
+            error = page.locator('.create-meeting-form [data-error-for="title"]')
+            await error.wait_for()
+            assert "会议名称" in await error.inner_text()
+            await page.fill(".create-meeting-form input[name=title]", "背街小巷改造民意恳谈会")
+            await page.click(".create-meeting-form button[type=submit]")
+            await page.wait_for_selector("#start-meeting")
+            draft = await gql.data(
+                "query { meetings(states: [DRAFT]) { edges { node { title startsAt hostUnit { id } } } } }",
+                token=admin,
+            )
+            assert [e["node"] for e in draft["meetings"]["edges"]] == [
+                {
+                    "title": "背街小巷改造民意恳谈会",
+                    "startsAt": "2026-12-20T01:30:00+00:00",
+                    "hostUnit": {"id": county.root_gid},
+                }
+            ]
+            await page.click('nav a[href="/console/meetings"]')
+            await page.click('.tabs button[data-tab="live"]')
+            await page.wait_for_selector('#meeting-list[data-loaded="live"]')
             await page.click(f'a[href="{room_url}"]')
             await page.wait_for_selector("#main[data-loaded]")
             assert await page.inner_text("#attendance-count") == "已签到 2 人 / 参会名单 3 人"
