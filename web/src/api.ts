@@ -199,8 +199,8 @@ export function closeSocket(): void {
  * lost connection with `after` = the last seq seen (the same payload object is re-sent by
  * graphql-ws on reconnect, so updating its `after` is what makes it resume there), and
  * starts again after a refused socket (4401: a refreshed token). `repeats` names the
- * events that carry the last seq again (a meeting's live tallies): those are passed on
- * too. Returns the stop. */
+ * live-only events that carry the last recorded seq (meetingLive's tallies): delivered
+ * as they come, they do not move `after`. Returns the stop. */
 export function live<D, V extends { after?: number | null }>(
   doc: TypedDocumentNode<D, V>,
   variables: V,
@@ -223,7 +223,12 @@ export function live<D, V extends { after?: number | null }>(
         }
         if (!result.data) return;
         const seq = seqOf(result.data as D);
-        if (seq < last || (seq === last && !repeats(result.data as D))) return; // replayed twice across a reconnect
+        if (repeats(result.data as D)) {
+          // a live-only update (a poll's tally) repeats the last seq: shown, never resumed from
+          onEvent(result.data as D);
+          return;
+        }
+        if (seq <= last) return; // replayed twice across a reconnect
         last = seq;
         payload.variables.after = seq;
         onEvent(result.data as D);

@@ -254,3 +254,43 @@ export const AUDIT_ACTION: Record<string, string> = {
   "representative.placeEnded": "代表联系点解除",
   announce: "发布公告",
 };
+// ---- meeting (会议主持台, web/src/pages/meeting/) ----------------------------------
+
+/** A meeting's state as the host sees it (the participant pages say MEETING_STATE). */
+export const HOST_MEETING_STATE: Record<string, string> = {
+  DRAFT: "草稿",
+  ANNOUNCED: "已公告",
+  LIVE: "进行中",
+  CLOSED: "已结束（记录已封存）",
+  RECORD_PUBLISHED: "记录已公开",
+};
+
+export const MEETING_MODE: Record<string, string> = { IN_PERSON: "现场", ONLINE: "线上", HYBRID: "现场+线上" };
+
+export const PARTICIPANT_ROLE: Record<string, string> = {
+  HOST: "主持人",
+  SPEAKER: "发言人",
+  DEPUTY: "人大代表/政协委员",
+  EXPERT: "专家",
+  REPRESENTATIVE: "群众代表",
+  ATTENDEE: "列席",
+};
+
+export const TIMER_STATUS: Record<string, string> = { IDLE: "未开始", RUNNING: "计时中", PAUSED: "已暂停", STOPPED: "已停止" };
+
+export const POLL_STATE: Record<string, string> = { DRAFT: "未开始", OPEN: "表决中", CLOSED: "已结束" };
+
+export const ELIGIBILITY: Record<string, string> = {
+  ATTENDEES: "已签到人员",
+  REGISTERED: "报名及受邀人员",
+  REPRESENTATIVES: "代表委员",
+};
+
+export const SPEAKING_STATE: Record<string, string> = {
+  WAITING: "排队中",
+  SPEAKING: "发言中",
+  DONE: "已发言",
+  WITHDRAWN: "已撤回",
+};
+
+export const SCORING_SCALE: Record<string, string> = { SATISFACTION: "满意度（满意/基本满意/不满意）", SCORE_100: "百分制" };

@@ -9,6 +9,8 @@ import { MEMBER_ROLE } from "./labels";
 import { auditPage, orgPage, peoplePage, rulesPage, venuesPage } from "./pages/admin";
 import { casePage } from "./pages/case";
 import { inboxPage } from "./pages/inbox";
+import { meetingsPage } from "./pages/meeting/list";
+import { meetingRoomPage } from "./pages/meeting/room";
 import { BASE, dispatch, href, navigate, onRender, route, startRouter, type Page } from "./router";
 import { chosenCounty, clearSession, loadSession, saveSession } from "./session";
 import { chooseUnit, currentViewer, forget, loadViewer, type Viewer } from "./viewer";
@@ -118,6 +120,7 @@ function shell(viewer: Viewer): HTMLElement {
         h("a", { href: href("/stats") }, "统计"),
         h("a", { href: href("/decisions") }, "重大决策"),
         v.countyOffice ? h("a", { href: href("/admin"), id: "nav-admin" }, "管理") : null,
+        h("a", { href: href("/meetings") }, "会议"),
         h(
           "button",
           {
@@ -159,6 +162,9 @@ route("/admin/venues", venuesPage);
 route("/admin/people", peoplePage);
 route("/admin/rules", rulesPage);
 route("/admin/audit", auditPage);
+// meeting: the unit's meetings and the control room (会议主持台)
+route("/meetings", meetingsPage);
+route("/meetings/:id", meetingRoomPage);
 
 let shellEl: HTMLElement | null = null;
 

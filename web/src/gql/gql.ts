@@ -61,6 +61,29 @@ type Documents = {
     "\n  query InboxCases($filter: CasesFilter, $first: Int, $after: String) {\n    cases(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          id number title kind channel state receivedAt dueOn dueProvisional overdue bounceCount\n          accountableUnit { id name }\n          handler { id name }\n          assignments { id role state signDueAt unit { id name } }\n          lastEvent { type at }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.InboxCasesDocument,
     "\n  query InboxCounts($unitId: ID!) {\n    caseInboxCounts(unitId: $unitId) { new toSign inHandling sentBack dueSoon overdue }\n  }\n": typeof types.InboxCountsDocument,
     "\n  subscription InboxLive($unitId: ID!, $after: Int) {\n    caseInbox(unitId: $unitId, after: $after) { seq type at caseId number title state note }\n  }\n": typeof types.InboxLiveDocument,
+    "\n  query UnitMeetings($states: [MeetingState!], $after: String) {\n    meetings(states: $states, first: 100, after: $after) {\n      edges { node { id title kind mode state startsAt attendance hostUnit { id name } venue { name } } }\n      pageInfo { hasNextPage endCursor }\n    }\n    viewer { county { timezone } }\n  }\n": typeof types.UnitMeetingsDocument,
+    "\n  mutation ConsoleCreateMeeting($input: CreateMeetingInput!) {\n    createMeeting(input: $input) { meeting { id } errors { field code message } }\n  }\n": typeof types.ConsoleCreateMeetingDocument,
+    "\n  query MeetingRoomHead($stream: String!) {\n    streamEventPage(stream: $stream, after: 0, first: 1) { headSeq }\n  }\n": typeof types.MeetingRoomHeadDocument,
+    "\n  query MeetingRoom($id: ID!) {\n    node(id: $id) {\n      ... on Meeting {\n        id title kind mode state startsAt minutes sealedHash sealedAt attendance\n        hostUnit { id name }\n        venue { name }\n        agenda { id position title speakerName timer { status durationSeconds deadline remainingSeconds } }\n        polls { id question kind options maxChoices eligibility state counts totalVotes }\n        scoringSheets {\n          id title scale targets state minBallots results\n          turnout { eligible counted pending notCounted { userId name } }\n        }\n        speakingQueue { id userId state topic }\n        comments(first: 100) {\n          edges { node { id kind body authorId createdAt hidden hiddenReason answeredLive handedOverUnitId } }\n        }\n      }\n    }\n  }\n": typeof types.MeetingRoomDocument,
+    "\n  query MeetingRoomParticipants($id: ID!, $after: String) {\n    node(id: $id) {\n      ... on Meeting {\n        participants(first: 100, after: $after) {\n          edges { node { userId role invited checkedInAt checkInMode } }\n          pageInfo { hasNextPage endCursor }\n        }\n      }\n    }\n  }\n": typeof types.MeetingRoomParticipantsDocument,
+    "\n  query MeetingRoomNames($ids: [ID!]!) {\n    nodes(ids: $ids) { ... on User { id displayName } }\n  }\n": typeof types.MeetingRoomNamesDocument,
+    "\n  subscription MeetingRoomLive($meetingId: ID!, $after: Int) {\n    meetingLive(meetingId: $meetingId, after: $after) {\n      seq type\n      data {\n        __typename\n        ... on TimerUpdate { agendaItemId status deadline remainingSeconds durationSeconds warning }\n        ... on PollTally { pollId counts totalVotes }\n      }\n    }\n  }\n": typeof types.MeetingRoomLiveDocument,
+    "\n  mutation RoomAnnounce($m: ID!) { announceMeeting(meetingId: $m) { warnings errors { field code message } } }\n": typeof types.RoomAnnounceDocument,
+    "\n  mutation RoomStart($m: ID!) { startMeeting(meetingId: $m) { warnings errors { field code message } } }\n": typeof types.RoomStartDocument,
+    "\n  mutation RoomClose($m: ID!) { closeMeeting(meetingId: $m) { meeting { sealedHash } errors { field code message } } }\n": typeof types.RoomCloseDocument,
+    "\n  mutation RoomPublish($m: ID!) { publishMeetingRecord(meetingId: $m) { errors { field code message } } }\n": typeof types.RoomPublishDocument,
+    "\n  mutation RoomCheckIn($m: ID!, $u: ID) { checkIn(meetingId: $m, userId: $u) { errors { field code message } } }\n": typeof types.RoomCheckInDocument,
+    "\n  mutation RoomAddItem($m: ID!, $title: String!, $speakerName: String, $durationSeconds: Int) {\n    addAgendaItem(meetingId: $m, title: $title, speakerName: $speakerName, durationSeconds: $durationSeconds) {\n      agendaItem { id } errors { field code message }\n    }\n  }\n": typeof types.RoomAddItemDocument,
+    "\n  mutation RoomTimer($a: ID!, $action: TimerAction!) {\n    controlTimer(agendaItemId: $a, action: $action) {\n      agendaItem { id timer { status durationSeconds deadline remainingSeconds } }\n      errors { field code message }\n    }\n  }\n": typeof types.RoomTimerDocument,
+    "\n  mutation RoomCreatePoll($m: ID!, $question: String!, $options: [String!]!, $kind: PollKind!, $maxChoices: Int, $eligibility: Eligibility!) {\n    createPoll(meetingId: $m, question: $question, options: $options, kind: $kind, maxChoices: $maxChoices, eligibility: $eligibility) {\n      poll { id } errors { field code message }\n    }\n  }\n": typeof types.RoomCreatePollDocument,
+    "\n  mutation RoomOpenPoll($p: ID!) { openPoll(pollId: $p) { poll { id state } errors { field code message } } }\n": typeof types.RoomOpenPollDocument,
+    "\n  mutation RoomClosePoll($p: ID!) { closePoll(pollId: $p) { poll { id state } errors { field code message } } }\n": typeof types.RoomClosePollDocument,
+    "\n  mutation RoomOpenScoring($m: ID!, $title: String!, $targets: [String!]!, $scale: ScoringScale!, $minBallots: Int!) {\n    openScoring(meetingId: $m, title: $title, targets: $targets, scale: $scale, minBallots: $minBallots) {\n      accepted errors { field code message }\n    }\n  }\n": typeof types.RoomOpenScoringDocument,
+    "\n  mutation RoomCloseScoring($s: ID!) { closeScoring(sheetId: $s) { accepted errors { field code message } } }\n": typeof types.RoomCloseScoringDocument,
+    "\n  mutation RoomHideComment($c: ID!, $reason: String!) {\n    hideComment(commentId: $c, reason: $reason) { comment { id hidden } errors { field code message } }\n  }\n": typeof types.RoomHideCommentDocument,
+    "\n  mutation RoomAnswer($c: ID!) { answerQuestion(commentId: $c) { comment { id } errors { field code message } } }\n": typeof types.RoomAnswerDocument,
+    "\n  mutation RoomSpeaking($r: ID!, $state: SpeakingState!) {\n    updateSpeakingRequest(requestId: $r, state: $state) { state errors { field code message } }\n  }\n": typeof types.RoomSpeakingDocument,
+    "\n  mutation RoomMinutes($m: ID!, $text: String!) { setMinutes(meetingId: $m, text: $text) { errors { field code message } } }\n": typeof types.RoomMinutesDocument,
     "\n  mutation ParticipantLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": typeof types.ParticipantLoginDocument,
     "\n  mutation ParticipantSmsCode($phone: String!) {\n    requestSmsCode(phone: $phone) { sent errors { field code message } }\n  }\n": typeof types.ParticipantSmsCodeDocument,
     "\n  mutation ParticipantSmsSignIn($phone: String!, $code: String!) {\n    signInWithSmsCode(phone: $phone, code: $code) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": typeof types.ParticipantSmsSignInDocument,
@@ -134,6 +157,29 @@ const documents: Documents = {
     "\n  query InboxCases($filter: CasesFilter, $first: Int, $after: String) {\n    cases(filter: $filter, first: $first, after: $after) {\n      edges {\n        node {\n          id number title kind channel state receivedAt dueOn dueProvisional overdue bounceCount\n          accountableUnit { id name }\n          handler { id name }\n          assignments { id role state signDueAt unit { id name } }\n          lastEvent { type at }\n        }\n      }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.InboxCasesDocument,
     "\n  query InboxCounts($unitId: ID!) {\n    caseInboxCounts(unitId: $unitId) { new toSign inHandling sentBack dueSoon overdue }\n  }\n": types.InboxCountsDocument,
     "\n  subscription InboxLive($unitId: ID!, $after: Int) {\n    caseInbox(unitId: $unitId, after: $after) { seq type at caseId number title state note }\n  }\n": types.InboxLiveDocument,
+    "\n  query UnitMeetings($states: [MeetingState!], $after: String) {\n    meetings(states: $states, first: 100, after: $after) {\n      edges { node { id title kind mode state startsAt attendance hostUnit { id name } venue { name } } }\n      pageInfo { hasNextPage endCursor }\n    }\n    viewer { county { timezone } }\n  }\n": types.UnitMeetingsDocument,
+    "\n  mutation ConsoleCreateMeeting($input: CreateMeetingInput!) {\n    createMeeting(input: $input) { meeting { id } errors { field code message } }\n  }\n": types.ConsoleCreateMeetingDocument,
+    "\n  query MeetingRoomHead($stream: String!) {\n    streamEventPage(stream: $stream, after: 0, first: 1) { headSeq }\n  }\n": types.MeetingRoomHeadDocument,
+    "\n  query MeetingRoom($id: ID!) {\n    node(id: $id) {\n      ... on Meeting {\n        id title kind mode state startsAt minutes sealedHash sealedAt attendance\n        hostUnit { id name }\n        venue { name }\n        agenda { id position title speakerName timer { status durationSeconds deadline remainingSeconds } }\n        polls { id question kind options maxChoices eligibility state counts totalVotes }\n        scoringSheets {\n          id title scale targets state minBallots results\n          turnout { eligible counted pending notCounted { userId name } }\n        }\n        speakingQueue { id userId state topic }\n        comments(first: 100) {\n          edges { node { id kind body authorId createdAt hidden hiddenReason answeredLive handedOverUnitId } }\n        }\n      }\n    }\n  }\n": types.MeetingRoomDocument,
+    "\n  query MeetingRoomParticipants($id: ID!, $after: String) {\n    node(id: $id) {\n      ... on Meeting {\n        participants(first: 100, after: $after) {\n          edges { node { userId role invited checkedInAt checkInMode } }\n          pageInfo { hasNextPage endCursor }\n        }\n      }\n    }\n  }\n": types.MeetingRoomParticipantsDocument,
+    "\n  query MeetingRoomNames($ids: [ID!]!) {\n    nodes(ids: $ids) { ... on User { id displayName } }\n  }\n": types.MeetingRoomNamesDocument,
+    "\n  subscription MeetingRoomLive($meetingId: ID!, $after: Int) {\n    meetingLive(meetingId: $meetingId, after: $after) {\n      seq type\n      data {\n        __typename\n        ... on TimerUpdate { agendaItemId status deadline remainingSeconds durationSeconds warning }\n        ... on PollTally { pollId counts totalVotes }\n      }\n    }\n  }\n": types.MeetingRoomLiveDocument,
+    "\n  mutation RoomAnnounce($m: ID!) { announceMeeting(meetingId: $m) { warnings errors { field code message } } }\n": types.RoomAnnounceDocument,
+    "\n  mutation RoomStart($m: ID!) { startMeeting(meetingId: $m) { warnings errors { field code message } } }\n": types.RoomStartDocument,
+    "\n  mutation RoomClose($m: ID!) { closeMeeting(meetingId: $m) { meeting { sealedHash } errors { field code message } } }\n": types.RoomCloseDocument,
+    "\n  mutation RoomPublish($m: ID!) { publishMeetingRecord(meetingId: $m) { errors { field code message } } }\n": types.RoomPublishDocument,
+    "\n  mutation RoomCheckIn($m: ID!, $u: ID) { checkIn(meetingId: $m, userId: $u) { errors { field code message } } }\n": types.RoomCheckInDocument,
+    "\n  mutation RoomAddItem($m: ID!, $title: String!, $speakerName: String, $durationSeconds: Int) {\n    addAgendaItem(meetingId: $m, title: $title, speakerName: $speakerName, durationSeconds: $durationSeconds) {\n      agendaItem { id } errors { field code message }\n    }\n  }\n": types.RoomAddItemDocument,
+    "\n  mutation RoomTimer($a: ID!, $action: TimerAction!) {\n    controlTimer(agendaItemId: $a, action: $action) {\n      agendaItem { id timer { status durationSeconds deadline remainingSeconds } }\n      errors { field code message }\n    }\n  }\n": types.RoomTimerDocument,
+    "\n  mutation RoomCreatePoll($m: ID!, $question: String!, $options: [String!]!, $kind: PollKind!, $maxChoices: Int, $eligibility: Eligibility!) {\n    createPoll(meetingId: $m, question: $question, options: $options, kind: $kind, maxChoices: $maxChoices, eligibility: $eligibility) {\n      poll { id } errors { field code message }\n    }\n  }\n": types.RoomCreatePollDocument,
+    "\n  mutation RoomOpenPoll($p: ID!) { openPoll(pollId: $p) { poll { id state } errors { field code message } } }\n": types.RoomOpenPollDocument,
+    "\n  mutation RoomClosePoll($p: ID!) { closePoll(pollId: $p) { poll { id state } errors { field code message } } }\n": types.RoomClosePollDocument,
+    "\n  mutation RoomOpenScoring($m: ID!, $title: String!, $targets: [String!]!, $scale: ScoringScale!, $minBallots: Int!) {\n    openScoring(meetingId: $m, title: $title, targets: $targets, scale: $scale, minBallots: $minBallots) {\n      accepted errors { field code message }\n    }\n  }\n": types.RoomOpenScoringDocument,
+    "\n  mutation RoomCloseScoring($s: ID!) { closeScoring(sheetId: $s) { accepted errors { field code message } } }\n": types.RoomCloseScoringDocument,
+    "\n  mutation RoomHideComment($c: ID!, $reason: String!) {\n    hideComment(commentId: $c, reason: $reason) { comment { id hidden } errors { field code message } }\n  }\n": types.RoomHideCommentDocument,
+    "\n  mutation RoomAnswer($c: ID!) { answerQuestion(commentId: $c) { comment { id } errors { field code message } } }\n": types.RoomAnswerDocument,
+    "\n  mutation RoomSpeaking($r: ID!, $state: SpeakingState!) {\n    updateSpeakingRequest(requestId: $r, state: $state) { state errors { field code message } }\n  }\n": types.RoomSpeakingDocument,
+    "\n  mutation RoomMinutes($m: ID!, $text: String!) { setMinutes(meetingId: $m, text: $text) { errors { field code message } } }\n": types.RoomMinutesDocument,
     "\n  mutation ParticipantLogin($input: LoginInput!) {\n    login(input: $input) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": types.ParticipantLoginDocument,
     "\n  mutation ParticipantSmsCode($phone: String!) {\n    requestSmsCode(phone: $phone) { sent errors { field code message } }\n  }\n": types.ParticipantSmsCodeDocument,
     "\n  mutation ParticipantSmsSignIn($phone: String!, $code: String!) {\n    signInWithSmsCode(phone: $phone, code: $code) {\n      tokens { accessToken accessTokenExpiresAt refreshToken }\n      errors { field code message }\n    }\n  }\n": types.ParticipantSmsSignInDocument,
@@ -362,6 +408,98 @@ export function graphql(source: "\n  query InboxCounts($unitId: ID!) {\n    case
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription InboxLive($unitId: ID!, $after: Int) {\n    caseInbox(unitId: $unitId, after: $after) { seq type at caseId number title state note }\n  }\n"): (typeof documents)["\n  subscription InboxLive($unitId: ID!, $after: Int) {\n    caseInbox(unitId: $unitId, after: $after) { seq type at caseId number title state note }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UnitMeetings($states: [MeetingState!], $after: String) {\n    meetings(states: $states, first: 100, after: $after) {\n      edges { node { id title kind mode state startsAt attendance hostUnit { id name } venue { name } } }\n      pageInfo { hasNextPage endCursor }\n    }\n    viewer { county { timezone } }\n  }\n"): (typeof documents)["\n  query UnitMeetings($states: [MeetingState!], $after: String) {\n    meetings(states: $states, first: 100, after: $after) {\n      edges { node { id title kind mode state startsAt attendance hostUnit { id name } venue { name } } }\n      pageInfo { hasNextPage endCursor }\n    }\n    viewer { county { timezone } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleCreateMeeting($input: CreateMeetingInput!) {\n    createMeeting(input: $input) { meeting { id } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation ConsoleCreateMeeting($input: CreateMeetingInput!) {\n    createMeeting(input: $input) { meeting { id } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MeetingRoomHead($stream: String!) {\n    streamEventPage(stream: $stream, after: 0, first: 1) { headSeq }\n  }\n"): (typeof documents)["\n  query MeetingRoomHead($stream: String!) {\n    streamEventPage(stream: $stream, after: 0, first: 1) { headSeq }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MeetingRoom($id: ID!) {\n    node(id: $id) {\n      ... on Meeting {\n        id title kind mode state startsAt minutes sealedHash sealedAt attendance\n        hostUnit { id name }\n        venue { name }\n        agenda { id position title speakerName timer { status durationSeconds deadline remainingSeconds } }\n        polls { id question kind options maxChoices eligibility state counts totalVotes }\n        scoringSheets {\n          id title scale targets state minBallots results\n          turnout { eligible counted pending notCounted { userId name } }\n        }\n        speakingQueue { id userId state topic }\n        comments(first: 100) {\n          edges { node { id kind body authorId createdAt hidden hiddenReason answeredLive handedOverUnitId } }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MeetingRoom($id: ID!) {\n    node(id: $id) {\n      ... on Meeting {\n        id title kind mode state startsAt minutes sealedHash sealedAt attendance\n        hostUnit { id name }\n        venue { name }\n        agenda { id position title speakerName timer { status durationSeconds deadline remainingSeconds } }\n        polls { id question kind options maxChoices eligibility state counts totalVotes }\n        scoringSheets {\n          id title scale targets state minBallots results\n          turnout { eligible counted pending notCounted { userId name } }\n        }\n        speakingQueue { id userId state topic }\n        comments(first: 100) {\n          edges { node { id kind body authorId createdAt hidden hiddenReason answeredLive handedOverUnitId } }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MeetingRoomParticipants($id: ID!, $after: String) {\n    node(id: $id) {\n      ... on Meeting {\n        participants(first: 100, after: $after) {\n          edges { node { userId role invited checkedInAt checkInMode } }\n          pageInfo { hasNextPage endCursor }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MeetingRoomParticipants($id: ID!, $after: String) {\n    node(id: $id) {\n      ... on Meeting {\n        participants(first: 100, after: $after) {\n          edges { node { userId role invited checkedInAt checkInMode } }\n          pageInfo { hasNextPage endCursor }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MeetingRoomNames($ids: [ID!]!) {\n    nodes(ids: $ids) { ... on User { id displayName } }\n  }\n"): (typeof documents)["\n  query MeetingRoomNames($ids: [ID!]!) {\n    nodes(ids: $ids) { ... on User { id displayName } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription MeetingRoomLive($meetingId: ID!, $after: Int) {\n    meetingLive(meetingId: $meetingId, after: $after) {\n      seq type\n      data {\n        __typename\n        ... on TimerUpdate { agendaItemId status deadline remainingSeconds durationSeconds warning }\n        ... on PollTally { pollId counts totalVotes }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription MeetingRoomLive($meetingId: ID!, $after: Int) {\n    meetingLive(meetingId: $meetingId, after: $after) {\n      seq type\n      data {\n        __typename\n        ... on TimerUpdate { agendaItemId status deadline remainingSeconds durationSeconds warning }\n        ... on PollTally { pollId counts totalVotes }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomAnnounce($m: ID!) { announceMeeting(meetingId: $m) { warnings errors { field code message } } }\n"): (typeof documents)["\n  mutation RoomAnnounce($m: ID!) { announceMeeting(meetingId: $m) { warnings errors { field code message } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomStart($m: ID!) { startMeeting(meetingId: $m) { warnings errors { field code message } } }\n"): (typeof documents)["\n  mutation RoomStart($m: ID!) { startMeeting(meetingId: $m) { warnings errors { field code message } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomClose($m: ID!) { closeMeeting(meetingId: $m) { meeting { sealedHash } errors { field code message } } }\n"): (typeof documents)["\n  mutation RoomClose($m: ID!) { closeMeeting(meetingId: $m) { meeting { sealedHash } errors { field code message } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomPublish($m: ID!) { publishMeetingRecord(meetingId: $m) { errors { field code message } } }\n"): (typeof documents)["\n  mutation RoomPublish($m: ID!) { publishMeetingRecord(meetingId: $m) { errors { field code message } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomCheckIn($m: ID!, $u: ID) { checkIn(meetingId: $m, userId: $u) { errors { field code message } } }\n"): (typeof documents)["\n  mutation RoomCheckIn($m: ID!, $u: ID) { checkIn(meetingId: $m, userId: $u) { errors { field code message } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomAddItem($m: ID!, $title: String!, $speakerName: String, $durationSeconds: Int) {\n    addAgendaItem(meetingId: $m, title: $title, speakerName: $speakerName, durationSeconds: $durationSeconds) {\n      agendaItem { id } errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation RoomAddItem($m: ID!, $title: String!, $speakerName: String, $durationSeconds: Int) {\n    addAgendaItem(meetingId: $m, title: $title, speakerName: $speakerName, durationSeconds: $durationSeconds) {\n      agendaItem { id } errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomTimer($a: ID!, $action: TimerAction!) {\n    controlTimer(agendaItemId: $a, action: $action) {\n      agendaItem { id timer { status durationSeconds deadline remainingSeconds } }\n      errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation RoomTimer($a: ID!, $action: TimerAction!) {\n    controlTimer(agendaItemId: $a, action: $action) {\n      agendaItem { id timer { status durationSeconds deadline remainingSeconds } }\n      errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomCreatePoll($m: ID!, $question: String!, $options: [String!]!, $kind: PollKind!, $maxChoices: Int, $eligibility: Eligibility!) {\n    createPoll(meetingId: $m, question: $question, options: $options, kind: $kind, maxChoices: $maxChoices, eligibility: $eligibility) {\n      poll { id } errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation RoomCreatePoll($m: ID!, $question: String!, $options: [String!]!, $kind: PollKind!, $maxChoices: Int, $eligibility: Eligibility!) {\n    createPoll(meetingId: $m, question: $question, options: $options, kind: $kind, maxChoices: $maxChoices, eligibility: $eligibility) {\n      poll { id } errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomOpenPoll($p: ID!) { openPoll(pollId: $p) { poll { id state } errors { field code message } } }\n"): (typeof documents)["\n  mutation RoomOpenPoll($p: ID!) { openPoll(pollId: $p) { poll { id state } errors { field code message } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomClosePoll($p: ID!) { closePoll(pollId: $p) { poll { id state } errors { field code message } } }\n"): (typeof documents)["\n  mutation RoomClosePoll($p: ID!) { closePoll(pollId: $p) { poll { id state } errors { field code message } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomOpenScoring($m: ID!, $title: String!, $targets: [String!]!, $scale: ScoringScale!, $minBallots: Int!) {\n    openScoring(meetingId: $m, title: $title, targets: $targets, scale: $scale, minBallots: $minBallots) {\n      accepted errors { field code message }\n    }\n  }\n"): (typeof documents)["\n  mutation RoomOpenScoring($m: ID!, $title: String!, $targets: [String!]!, $scale: ScoringScale!, $minBallots: Int!) {\n    openScoring(meetingId: $m, title: $title, targets: $targets, scale: $scale, minBallots: $minBallots) {\n      accepted errors { field code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomCloseScoring($s: ID!) { closeScoring(sheetId: $s) { accepted errors { field code message } } }\n"): (typeof documents)["\n  mutation RoomCloseScoring($s: ID!) { closeScoring(sheetId: $s) { accepted errors { field code message } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomHideComment($c: ID!, $reason: String!) {\n    hideComment(commentId: $c, reason: $reason) { comment { id hidden } errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation RoomHideComment($c: ID!, $reason: String!) {\n    hideComment(commentId: $c, reason: $reason) { comment { id hidden } errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomAnswer($c: ID!) { answerQuestion(commentId: $c) { comment { id } errors { field code message } } }\n"): (typeof documents)["\n  mutation RoomAnswer($c: ID!) { answerQuestion(commentId: $c) { comment { id } errors { field code message } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomSpeaking($r: ID!, $state: SpeakingState!) {\n    updateSpeakingRequest(requestId: $r, state: $state) { state errors { field code message } }\n  }\n"): (typeof documents)["\n  mutation RoomSpeaking($r: ID!, $state: SpeakingState!) {\n    updateSpeakingRequest(requestId: $r, state: $state) { state errors { field code message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RoomMinutes($m: ID!, $text: String!) { setMinutes(meetingId: $m, text: $text) { errors { field code message } } }\n"): (typeof documents)["\n  mutation RoomMinutes($m: ID!, $text: String!) { setMinutes(meetingId: $m, text: $text) { errors { field code message } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

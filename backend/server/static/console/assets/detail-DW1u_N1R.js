@@ -1,4 +1,4 @@
-import{A as e,B as t,D as n,E as r,F as i,L as a,O as o,P as s,Q as c,S as l,T as u,V as d,W as f,_ as p,f as m,g as h,i as g,j as _,k as v,m as y,p as b,s as x,t as S,x as C,z as w}from"./index-De__iVKw.js";var T=c(`
+import{A as e,B as t,D as n,E as r,F as i,L as a,O as o,P as s,Q as c,S as l,T as u,V as d,W as f,_ as p,f as m,g as h,i as g,j as _,k as v,m as y,p as b,s as x,t as S,x as C,z as w}from"./index-k1r2ly6I.js";var T=c(`
   query DecisionHearings($after: String) {
     hearings(first: 100, after: $after) {
       edges {

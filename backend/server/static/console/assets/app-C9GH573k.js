@@ -1,4 +1,4 @@
-import{A as e,B as t,C as n,D as r,E as i,F as a,G as o,H as s,I as c,J as l,K as u,L as d,M as f,O as p,P as m,Q as h,R as g,U as _,V as v,W as y,X as b,Y as x,Z as S,a as C,b as w,c as T,d as E,h as D,i as ee,j as te,k as O,l as k,n as A,o as j,q as M,r as N,s as P,u as F,v as I,w as L,y as ne}from"./index-De__iVKw.js";var R=h(`
+import{A as e,B as t,C as n,D as r,E as i,F as a,G as o,H as s,I as c,J as l,K as u,L as d,M as f,O as p,P as m,Q as h,R as g,U as _,V as v,W as y,X as b,Y as x,Z as S,a as C,b as w,c as T,d as E,h as D,i as ee,j as te,k as O,l as k,n as A,o as j,q as M,r as N,s as P,u as F,v as I,w as L,y as ne}from"./index-k1r2ly6I.js";var R=h(`
   query ParticipantCases($after: String) {
     myCases(first: 20, after: $after) {
       edges { node { id number title kind state effectiveState dueOn dueProvisional receivedAt } }

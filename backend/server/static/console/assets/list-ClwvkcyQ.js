@@ -1,4 +1,4 @@
-import{E as e,F as t,L as n,P as r,Q as i,W as a,f as o,p as s,s as c}from"./index-De__iVKw.js";var l=i(`
+import{E as e,F as t,L as n,P as r,Q as i,W as a,f as o,p as s,s as c}from"./index-k1r2ly6I.js";var l=i(`
   query DecisionList($after: String) {
     decisions(first: 100, after: $after) {
       edges {
