@@ -8,7 +8,7 @@ import type { CaseInboxQueue, InboxCasesQuery, InboxCountsQuery } from "../gql/g
 import { KIND, ROLE, EVENT, label } from "../labels";
 import { href, type Page } from "../router";
 import { currentViewer } from "../viewer";
-import { deadline, stateBadge, statusLine } from "./common";
+import { deadline, stateBadge, statusLine, tabStrip } from "./common";
 
 const CASES = graphql(`
   query InboxCases($filter: CasesFilter, $first: Int, $after: String) {
@@ -97,27 +97,15 @@ export const inboxPage: Page = (main) => {
   const more = h("button", { type: "button", class: "secondary", id: "load-more" }, "加载更多");
   more.hidden = true;
   const status = statusLine();
-  const tabs = h(
-    "div",
-    { class: "tabs", role: "group", "aria-label": "待办分类" },
-    ...TABS.map((t) =>
-      h(
-        "button",
-        {
-          type: "button",
-          "data-tab": t.key,
-          "aria-pressed": String(t === tab),
-          onclick: () => {
-            tab = t;
-            history.replaceState(null, "", `?tab=${t.key}`);
-            for (const b of tabs.querySelectorAll("button")) b.setAttribute("aria-pressed", String(b.dataset.tab === t.key));
-            void load();
-          },
-        },
-        t.title,
-        h("span", { class: "count", "data-count": t.key }),
-      ),
-    ),
+  const tabs = tabStrip(
+    "待办分类",
+    TABS,
+    tab.key,
+    (key) => {
+      tab = TABS.find((t) => t.key === key) ?? tab;
+      void load();
+    },
+    { extra: (key) => h("span", { class: "count", "data-count": key }) },
   );
   let cursor: string | null = null;
   let loading = 0;

@@ -8,6 +8,7 @@ import { graphql } from "../../gql";
 import type { DecisionListQuery } from "../../gql/graphql";
 import { DECISION_STATE, DECISION_STEP, label } from "../../labels";
 import { href, type Page } from "../../router";
+import { tabStrip } from "../common";
 
 const DECISIONS = graphql(`
   query DecisionList($after: String) {
@@ -44,25 +45,12 @@ export const decisionsPage: Page = async (main) => {
   document.title = "重大行政决策 · 议事工作台";
   const tab = new URLSearchParams(location.search).get("tab") ?? "ALL";
   const list = h("ul", { class: "case-list", id: "decision-list" });
-  const tabs = h(
-    "div",
-    { class: "tabs", role: "group", "aria-label": "按步骤筛选" },
-    ...TABS.map(([key, text]) =>
-      h(
-        "button",
-        {
-          type: "button",
-          "data-tab": key,
-          "aria-pressed": String(key === tab),
-          onclick: () => {
-            history.replaceState(null, "", href(`/decisions?tab=${key}`));
-            for (const b of tabs.querySelectorAll("button")) b.setAttribute("aria-pressed", String(b.dataset.tab === key));
-            show(key);
-          },
-        },
-        text,
-      ),
-    ),
+  const tabs = tabStrip(
+    "按步骤筛选",
+    TABS.map(([key, title]) => ({ key, title })),
+    tab,
+    show,
+    { url: (key) => href(`/decisions?tab=${key}`) },
   );
   fill(main, h("h1", {}, "重大行政决策跟踪"), tabs, list);
 

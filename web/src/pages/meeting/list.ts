@@ -9,7 +9,7 @@ import type { MeetingKind, MeetingMode, MeetingState, UnitMeetingsQuery } from "
 import { MEETING_KIND, MEETING_MODE, label } from "../../labels";
 import { href, navigate, type Page } from "../../router";
 import { currentViewer } from "../../viewer";
-import { statusLine } from "../common";
+import { statusLine, tabStrip } from "../common";
 import { countyMoment, meetingStateBadge } from "./common";
 
 const MEETINGS = graphql(`
@@ -65,27 +65,10 @@ export const meetingsPage: Page = (main) => {
   let zone = "Asia/Shanghai";
   const list = h("ul", { class: "case-list", id: "meeting-list", "aria-live": "polite" });
   const status = statusLine();
-  const tabs = h(
-    "div",
-    { class: "tabs", role: "group", "aria-label": "会议分类" },
-    ...TABS.map((t) =>
-      h(
-        "button",
-        {
-          type: "button",
-          "data-tab": t.key,
-          "aria-pressed": String(t === tab),
-          onclick: () => {
-            tab = t;
-            history.replaceState(null, "", `?tab=${t.key}`);
-            for (const b of tabs.querySelectorAll("button")) b.setAttribute("aria-pressed", String(b.dataset.tab === t.key));
-            void load();
-          },
-        },
-        t.title,
-      ),
-    ),
-  );
+  const tabs = tabStrip("会议分类", TABS, tab.key, (key) => {
+    tab = TABS.find((t) => t.key === key) ?? tab;
+    void load();
+  });
 
   let loading = 0;
   async function load(): Promise<void> {
