@@ -173,7 +173,8 @@ def test_serve_answers_and_stops_cleanly_on_sigterm(first_demo_run, demo_home):
                 "county": {"slug": DEMO_SLUG},
             }
             # and the demo 述职报告会 is there to try the live features
-            (meeting,) = [e["node"] for e in viewer.json()["data"]["meetings"]["edges"]]
+            meetings = [e["node"] for e in viewer.json()["data"]["meetings"]["edges"]]
+            (meeting,) = [m for m in meetings if m["title"] == DEMO_MEETING]
             assert meeting["title"] == DEMO_MEETING and meeting["state"] == "ANNOUNCED"
             assert [a["timer"]["durationSeconds"] for a in meeting["agenda"]] == [600, 600]
             assert meeting["polls"] == [{"state": "DRAFT", "options": ["同意", "不同意", "弃权"]}]

@@ -22,15 +22,17 @@ def test_the_schema_declares_which_fields_the_socket_serves_its_own_way(server):
     # when: the socket reads it
     fields = socket_fields(schema)
 
-    # then: castVote runs direct, meetingLive, caseInbox and events are multiplexed, with
-    # the handlers the fields name
+    # then: castVote runs direct, meetingLive, caseInbox, opinionMapLive and events are
+    # multiplexed, with the handlers the fields name
     from schema.cases import subscriptions as cases_subscriptions
+    from schema.opinion_map import subscriptions as opinion_map_subscriptions
 
     assert dict(fields.direct) == {"castVote": meetings_polls.cast_vote_direct}
     assert dict(fields.multiplexed) == {
         "events": realtime_api.plan_events,
         "meetingLive": meetings_subscriptions.plan_meeting_live,
         "caseInbox": cases_subscriptions.plan_case_inbox,
+        "opinionMapLive": opinion_map_subscriptions.plan_opinion_map_live,
     }
 
 
