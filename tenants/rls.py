@@ -63,5 +63,15 @@ def global_table(table: str, *, app_privileges: str | None) -> list[str]:
     return statements
 
 
+def own_county_settings(table: str) -> list[str]:
+    """The app role may update the `settings` column (the county's rulebook) of its own
+    county's row of the registry, and nothing else of it (migration 0027)."""
+    return [
+        f"GRANT UPDATE (settings) ON {table} TO {APP_ROLE}",
+        f"CREATE POLICY own_county_settings ON {table} FOR UPDATE TO {APP_ROLE} "
+        "USING (id = app_tenant_id()) WITH CHECK (id = app_tenant_id())",
+    ]
+
+
 def sequences_grant() -> list[str]:
     return [f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}, {PLATFORM_ROLE}"]

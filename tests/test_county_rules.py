@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import asyncpg
+import pytest
+
 from backend.people.models import Role
 from tests.factories.people import make_user
 from tests.factories.tenants import make_county, make_unit
@@ -270,3 +273,39 @@ async def test_an_account_is_disabled_at_once_and_enabled_again(server, gql, own
     assert back["errors"] == [] and back["user"]["isActive"] is True
     log = (await gql.data(AUDIT, {"action": "user.deactivate"}, token=token))["auditLog"]
     assert [e["node"]["after"]["isActive"] for e in log["edges"]] == [False]
+
+
+async def test_the_app_role_updates_only_its_own_countys_settings(server, owner_db):
+    """What the rule mutations may write, tried in SQL as the service's request role: its own
+    county's `settings` only; another county's row is invisible to the update, and any other
+    column of the registry is refused."""
+    a = await make_county(server)
+    b = await make_county(server)
+    before_b = await owner_db.fetchrow("SELECT slug, settings FROM tenants WHERE id = $1", b.id)
+    async with owner_db.transaction():
+        await owner_db.execute("SET LOCAL ROLE yishi_app")
+        await owner_db.execute("SELECT set_config('app.tenant_id', $1, true)", str(a.id))
+        own = await owner_db.execute(
+            """UPDATE tenants SET settings = settings || '{"probe": 1}'::jsonb WHERE id = $1""",
+            a.id,
+        )
+        assert own == "UPDATE 1"
+        other = await owner_db.execute(
+            """UPDATE tenants SET settings = settings || '{"probe": 1}'::jsonb WHERE id = $1""",
+            b.id,
+        )
+        assert other == "UPDATE 0"
+        every = await owner_db.execute(
+            """UPDATE tenants SET settings = settings || '{"probe": 2}'::jsonb"""
+        )
+        assert every == "UPDATE 1"
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            async with owner_db.transaction():
+                await owner_db.execute("UPDATE tenants SET slug = 'x' || slug WHERE id = $1", a.id)
+        await owner_db.execute("RESET ROLE")
+        await owner_db.execute(
+            "UPDATE tenants SET settings = settings - 'probe' WHERE id = $1", a.id
+        )
+    assert await owner_db.fetchrow("SELECT slug, settings FROM tenants WHERE id = $1", b.id) == (
+        before_b
+    )

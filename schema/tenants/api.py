@@ -416,7 +416,6 @@ class TenantMutations:
                 source=input.source,
                 reason=input.reason,
             ),
-            platform=True,
         )
         return CountyRulePayload(rule=CountyRule.of(rule) if rule else None, errors=_errors(errors))
 
@@ -429,7 +428,5 @@ class TenantMutations:
         info: Info,
         key: Annotated[str, strawberry.argument(description="The rule's key.")],
     ) -> CountyRulePayload:
-        rule, errors = await mutate(
-            info, lambda s, p: rulebook.reset_county_rule(s, p, key=key), platform=True
-        )
+        rule, errors = await mutate(info, lambda s, p: rulebook.reset_county_rule(s, p, key=key))
         return CountyRulePayload(rule=CountyRule.of(rule) if rule else None, errors=_errors(errors))
