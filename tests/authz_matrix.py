@@ -458,6 +458,10 @@ async def hide_comment(w: World) -> dict[str, Any]:
     return {"commentId": await w.comment(), "reason": "与议题无关"}
 
 
+async def approve_comment(w: World) -> dict[str, Any]:
+    return {"commentId": await w.comment()}
+
+
 async def answer_question(w: World) -> dict[str, Any]:
     return {"commentId": await w.comment("QUESTION")}
 
@@ -2149,6 +2153,7 @@ MATRIX: dict[str, Row] = {
     "openScoring": Row(HOSTS, open_scoring, {"scoring_sheets": 1, **EVENT}, **ID_ROW),
     "closeScoring": Row(HOSTS, close_scoring, EVENT, **ID_ROW),
     "hideComment": Row(HOSTS, hide_comment, EVENT, **ID_ROW),
+    "approveComment": Row(HOSTS, approve_comment, EVENT, **ID_ROW),
     "answerQuestion": Row(HOSTS, answer_question, EVENT, **ID_ROW),
     "updateSpeakingRequest": Row(HOSTS, update_speaking_request, EVENT, **ID_ROW),
     "setMinutes": Row(HOSTS, set_minutes, EVENT, **ID_ROW),

@@ -107,6 +107,9 @@ mutation($m: ID!, $b: String!, $k: CommentKind, $p: ID) {
 HIDE = """
 mutation($c: ID!, $r: String!) { hideComment(commentId: $c, reason: $r) {
   comment { id body hidden hiddenReason } errors { field code message } } }"""
+APPROVE = """
+mutation($c: ID!) { approveComment(commentId: $c) {
+  comment { id hidden approved } errors { field code message } } }"""
 ANSWER = """
 mutation($c: ID!, $u: ID) { answerQuestion(commentId: $c, unitId: $u) {
   comment { id answeredLive handedOverUnitId } errors { field code message } } }"""

@@ -255,6 +255,12 @@ async def test_a_meeting_from_opening_a_poll_to_sealing_and_downloading_the_reco
             ) == ["text", "会议通报了"]
             await page.click(f'[data-comment="{kept_id}"] button.approve')
             await page.wait_for_selector(f'#moderated [data-comment="{kept_id}"]')
+            approved = await gql.data(  # stored, not a mark of the tab: every host sees it
+                "query($id: ID!) { node(id: $id) { ... on MeetingComment { approved } } }",
+                {"id": kept_id},
+                token=admin,
+            )
+            assert approved["node"] == {"approved": True}
             await page.click(f'[data-comment="{spam_id}"] button.hide')
             assert await page.evaluate("document.activeElement.name") == "reason"
             await page.fill(".hide-form textarea[name=reason]", "广告信息")

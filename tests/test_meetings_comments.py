@@ -14,6 +14,7 @@ from tests.factories.tenants import gid, make_county, make_unit
 from tests.meetings_api import (
     ANNOUNCE,
     ANSWER,
+    APPROVE,
     COMMENTS,
     HIDE,
     LIVE,
@@ -198,6 +199,58 @@ async def test_hiding_keeps_the_text_and_reason_for_the_record_only(server, gql,
     assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
     assert await snapshot(owner_db, county, meeting) == before
     assert (await event_types(owner_db, county, meeting)).count("comment.hidden") == 1
+
+
+async def test_a_host_approves_a_comment_and_every_host_sees_it_reviewed(server, gql, owner_db):
+    """审核通过 is stored and recorded: another host's console sees it approved; approving
+    again, approving a hidden comment or approving as a participant is refused unchanged."""
+    county = await make_county(server)
+    author = await citizen(server, county)
+    meeting = await make_meeting(gql, county)
+    kept, dropped = [
+        (await ok(gql, POST_COMMENT, {"m": meeting, "b": body}, author.token))["comment"]["id"]
+        for body in ("建议在村口增设公交站", "广告：低价出售")
+    ]
+    await ok(gql, HIDE, {"c": dropped, "r": "广告"}, county.admin.token)
+    async with GraphQLWS(server.ws_url) as ws:
+        await ws.open(author.token)
+        op = await ws.subscribe(LIVE, {"m": meeting, "after": 0})
+        approved = await ok(gql, APPROVE, {"c": kept}, county.admin.token)
+        assert approved["comment"] == {"id": kept, "hidden": False, "approved": True}
+        seen = await collect_until(ws, op, lambda e: e["type"] == "comment.approved")
+    assert (seen[-1]["data"]["change"], seen[-1]["data"]["commentId"]) == ("APPROVED", kept)
+    other_host = await make_user(
+        server, county, roles=[(Role.TENANT_ADMIN, None)], name="另一主持人"
+    )
+    listed = await node(gql, COMMENTS_APPROVED, meeting, other_host.token)
+    assert {e["node"]["id"]: e["node"]["approved"] for e in listed["comments"]["edges"]} == {
+        kept: True,
+        dropped: False,
+    }
+    row = await owner_db.fetchrow(
+        "SELECT approved_at IS NOT NULL AS approved, approved_by FROM meeting_comments "
+        "WHERE tenant_id = $1 AND id = $2",
+        county.id,
+        db_id(kept),
+    )
+    assert dict(row) == {"approved": True, "approved_by": county.admin.user_id}
+
+    before = await snapshot(owner_db, county, meeting)
+    again = await refused(gql, APPROVE, {"c": kept}, county.admin.token)
+    assert [(e["field"], e["code"]) for e in again["errors"]] == [("commentId", "ALREADY_APPROVED")]
+    hidden = await refused(gql, APPROVE, {"c": dropped}, county.admin.token)
+    assert [(e["field"], e["code"]) for e in hidden["errors"]] == [("commentId", "ALREADY_HIDDEN")]
+    body = await gql.execute(APPROVE, {"c": kept}, token=author.token)
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+    assert await snapshot(owner_db, county, meeting) == before
+    assert (await event_types(owner_db, county, meeting)).count("comment.approved") == 1
+    # an approved comment can still be hidden later (it stays in the record)
+    await ok(gql, HIDE, {"c": kept, "r": "经核实含不实信息"}, county.admin.token)
+
+
+COMMENTS_APPROVED = """
+query($id: ID!) { node(id: $id) { ... on Meeting { comments(first: 100) { edges { node {
+  id approved } } } } } }"""
 
 
 async def test_questions_are_answered_live_or_handed_over_to_a_unit(server, gql, owner_db):

@@ -44,6 +44,7 @@ from tests.meetings_api import (
     ADD_MATERIAL,
     ANNOUNCE,
     ANSWER,
+    APPROVE,
     CAST_BALLOT,
     CHECK_IN,
     CLOSE,
@@ -294,6 +295,7 @@ async def world(server, gql, owner_db) -> World:
             participant.token,
         )
         await ok(gql, ANSWER, {"c": again["comment"]["id"], "u": county.root_gid}, host)
+        await ok(gql, APPROVE, {"c": again["comment"]["id"]}, host)
         late = await ok(
             gql, POST_COMMENT, {"m": meeting, "b": LIVE_HIDDEN_TEXT}, people["commenter"].token
         )

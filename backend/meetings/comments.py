@@ -150,6 +150,26 @@ async def hide_comment(
     return comment
 
 
+async def approve_comment(
+    session: AsyncSession, principal: Principal, *, comment_id: int
+) -> Comment:
+    """Moderation: a host reviewed the comment and keeps it public (审核通过), so the other
+    hosts no longer see it waiting for review; recorded. A hidden comment cannot be
+    approved (hiding is final: the text is only in the record); an approved one can still
+    be hidden later."""
+    comment, meeting = await _comment_for_host(session, principal, comment_id)
+    if comment.hidden_at is not None:
+        raise DomainError(Code.ALREADY_HIDDEN, "该留言已被屏蔽，不能审核通过", field="commentId")
+    if comment.approved_at is not None:
+        raise DomainError(Code.ALREADY_APPROVED, "该留言已审核通过", field="commentId")
+    comment.approved_at, comment.approved_by = now(), principal.user_id
+    await session.flush()
+    await append_event(
+        session, principal, meeting, MeetingEvent.COMMENT_APPROVED, CommentRef(id=comment.id)
+    )
+    return comment
+
+
 async def answer_comment(
     session: AsyncSession, principal: Principal, *, comment_id: int, hand_over_unit_id: int | None
 ) -> Comment:

@@ -24,6 +24,7 @@ class MeetingErrorCode(enum.Enum):
     NOT_CHECKED_IN = "NOT_CHECKED_IN"
     COMMENT_TOO_LONG = "COMMENT_TOO_LONG"
     ALREADY_HIDDEN = "ALREADY_HIDDEN"
+    ALREADY_APPROVED = "ALREADY_APPROVED"  # a comment a host already reviewed (审核通过)
     RECORD_SEALED = "RECORD_SEALED"
     INVALID_CODE = "INVALID_CODE"  # a voting code that is unknown, used or revoked
     # 实名制: the person's verification level is below what the meeting or poll requires;

@@ -287,6 +287,7 @@ class MeetingEvent(EventNames):
     SCORE_CAST = Legacy("score.cast", ScoreCast, "提交测评票")
     COMMENT_POSTED = Logged("comment.posted", CommentPosted, "发表留言")
     COMMENT_HIDDEN = Logged("comment.hidden", CommentHidden, "屏蔽留言")
+    COMMENT_APPROVED = Logged("comment.approved", CommentRef, "留言审核通过")
     COMMENT_ANSWERED_LIVE = Logged("comment.answeredLive", CommentRef, "现场答复")
     COMMENT_HANDED_OVER = Logged("comment.handedOver", CommentHandedOver, "转交办理")
     QUEUE_CHANGED = Logged("queue.changed", QueueChanged, "发言排队变更")

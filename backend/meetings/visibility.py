@@ -197,6 +197,7 @@ OUTSIDE_HOST: dict[EventKey[Any], Shown | None] = {
     E.SCORE_CAST: None,  # record only
     E.COMMENT_POSTED: _comment_posted,
     E.COMMENT_HIDDEN: _only("id"),
+    E.COMMENT_APPROVED: _only("id"),
     E.COMMENT_ANSWERED_LIVE: _only("id"),
     E.COMMENT_HANDED_OVER: _only("id", "unitId", "unitName", "caseId"),
     E.QUEUE_CHANGED: _queue,

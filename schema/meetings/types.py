@@ -300,6 +300,9 @@ class MeetingComment(DatabaseNode, relay.Node):
     created_at: datetime = strawberry.field(description="When posted.")
     hidden: bool = strawberry.field(description="True when moderated away.")
     hidden_reason: str | None = strawberry.field(description="Why (hosts only).")
+    approved: bool = strawberry.field(
+        description="True when a host reviewed it and kept it public (审核通过, approveComment)."
+    )
     answered_live: bool = strawberry.field(description="A question answered on the spot.")
     handed_over_unit_id: strawberry.ID | None = strawberry.field(
         description="Unit the question was handed to, as a case to answer."
@@ -317,6 +320,7 @@ class MeetingComment(DatabaseNode, relay.Node):
             created_at=c.created_at,
             hidden=hidden,
             hidden_reason=c.hidden_reason if host else None,
+            approved=c.approved_at is not None,
             answered_live=c.answered_live_at is not None,
             handed_over_unit_id=gid("OrgUnit", c.handed_over_unit_id),
         )
@@ -643,7 +647,9 @@ class ScoringTurnout:
 
 @strawberry.type(description="A comment was posted, hidden, answered or handed over.")
 class CommentUpdate:
-    change: str = strawberry.field(description="POSTED, HIDDEN, ANSWERED_LIVE or HANDED_OVER.")
+    change: str = strawberry.field(
+        description="POSTED, HIDDEN, APPROVED, ANSWERED_LIVE or HANDED_OVER."
+    )
     comment_id: strawberry.ID = strawberry.field(description="The comment.")
     kind: CommentKind | None = strawberry.field(description="Comment or question (POSTED).")
     body: str | None = strawberry.field(description="The text (POSTED).")
@@ -865,6 +871,8 @@ def live_data(event: LoggedEvent, *, host: bool) -> Any | None:
         return _comment("POSTED", p, host)
     if t == E.COMMENT_HIDDEN:
         return _comment("HIDDEN", p, host)
+    if t == E.COMMENT_APPROVED:
+        return _comment("APPROVED", p, host)
     if t == E.COMMENT_ANSWERED_LIVE:
         return _comment("ANSWERED_LIVE", p, host)
     if t == E.COMMENT_HANDED_OVER:

@@ -80,6 +80,27 @@ class CommentMutations:
         )
 
     @strawberry.mutation(
+        description="Approve a comment (审核通过): a host reviewed it and keeps it public, so "
+        "it no longer waits for review in any host's console; recorded (comment.approved). "
+        "Hosts of the meeting; refused for a hidden or an already approved comment."
+    )
+    async def approve_comment(
+        self,
+        info: Info,
+        comment_id: Annotated[relay.GlobalID, strawberry.argument(description="The comment.")],
+    ) -> CommentPayload:
+        comment, errors = await mutate(
+            info,
+            lambda s, p: comments.approve_comment(
+                s, p, comment_id=decode(comment_id, "MeetingComment", "commentId")
+            ),
+        )
+        return CommentPayload(
+            comment=MeetingComment.from_model(comment, host=True) if comment else None,
+            errors=payload_errors(errors),
+        )
+
+    @strawberry.mutation(
         description="Mark a question answered live, or hand it over to the "
         "responsible unit (unitId) to answer as a case."
     )

@@ -46,7 +46,7 @@ const ROOM = graphql(`
         }
         speakingQueue { id userId state topic }
         comments(first: 100) {
-          edges { node { id kind body authorId createdAt hidden hiddenReason answeredLive handedOverUnitId } }
+          edges { node { id kind body authorId createdAt hidden hiddenReason approved answeredLive handedOverUnitId } }
         }
       }
     }
@@ -143,6 +143,11 @@ const HIDE = graphql(`
     hideComment(commentId: $c, reason: $reason) { comment { id hidden } errors { field code message } }
   }
 `);
+const APPROVE = graphql(`
+  mutation RoomApproveComment($c: ID!) {
+    approveComment(commentId: $c) { comment { id approved } errors { field code message } }
+  }
+`);
 const ANSWER = graphql(`
   mutation RoomAnswer($c: ID!) { answerQuestion(commentId: $c) { comment { id } errors { field code message } } }
 `);
@@ -208,9 +213,6 @@ export const meetingRoomPage: Page = async (main, params) => {
   const timers = new Map<string, LocalTimer>();
   let room: Room | null = null;
   let participants: Participant[] = [];
-  // 通过 (kept visible) is this console's mark: comments are public when posted and moderated after the fact
-  const reviewedKey = `yishi.console.reviewed.${meetingId}`;
-  const reviewed = new Set<string>(JSON.parse(sessionStorage.getItem(reviewedKey) ?? "[]") as string[]);
 
   const nameOf = (userId: string | null | undefined) => (userId ? (names.get(userId) ?? "（未知）") : "—");
 
@@ -697,7 +699,7 @@ export const meetingRoomPage: Page = async (main, params) => {
 
   function renderComments(m: Room): void {
     const all = m.comments.edges.map((e) => e.node);
-    const queue = all.filter((c) => !c.hidden && !reviewed.has(c.id) && !c.answeredLive && !c.handedOverUnitId);
+    const queue = all.filter((c) => !c.hidden && !c.approved && !c.answeredLive && !c.handedOverUnitId);
     const handled = all.filter((c) => !queue.includes(c));
     const chosen = hideWhich.value;
     fill(hideWhich, h("option", { value: "" }, "请选择留言"), ...all.filter((c) => !c.hidden).map((c) => h("option", { value: c.id }, `${nameOf(c.authorId)}：${(c.body ?? "").slice(0, 30)}`)));
@@ -714,19 +716,15 @@ export const meetingRoomPage: Page = async (main, params) => {
             ? h("p", { class: "badge" }, "已现场答复")
             : c.handedOverUnitId
               ? h("p", { class: "badge" }, "已转交办理")
-              : reviewed.has(c.id)
+              : c.approved
                 ? h("p", { class: "badge" }, "已通过")
                 : null,
         actions && !m.sealedAt
           ? h(
               "div",
               { class: "actions" },
-              button("通过", { class: "approve" }, () => {
-                reviewed.add(c.id);
-                sessionStorage.setItem(reviewedKey, JSON.stringify([...reviewed]));
-                status.textContent = "已通过，留言保持公开";
-                if (room) renderComments(room);
-              }),
+              button("通过", { class: "approve" }, (b) =>
+                void act(commentsP.alert, "已通过，留言保持公开", async () => (await mutate(APPROVE, { c: c.id })).approveComment.errors, b)),
               c.kind === "QUESTION"
                 ? button("现场已答复", { class: "answer" }, (b) =>
                     void act(commentsP.alert, "已标记为现场答复", async () => (await mutate(ANSWER, { c: c.id })).answerQuestion.errors, b), true)
