@@ -14,7 +14,9 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
 import httpx
+import pytest
 from docx import Document
 
 from backend.core.limits import Action, Rate
@@ -33,6 +35,7 @@ from tests.factories.decisions import (
     make_decision,
     open_consultation,
 )
+from tests.factories.meetings import make_meeting
 from tests.factories.opinion_map import (
     ADD,
     CLOSE_MAP,
@@ -469,3 +472,35 @@ async def test_votes_and_submissions_spend_the_public_write_budgets(server, gql,
 
     assert [e["code"] for e in over["errors"]] == ["RATE_LIMITED"]
     assert [e["code"] for e in too_many["errors"]] == ["RATE_LIMITED"]
+
+
+async def test_the_table_holds_exactly_one_host_per_map(server, gql, owner_db):
+    w, d = await consulting(server, gql)
+    opened = await open_map(gql, d, w.department_staff.token)
+    row = await owner_db.fetchrow("SELECT * FROM opinion_maps WHERE id = $1", db_id(opened["id"]))
+    meeting = db_id(await make_meeting(gql, w.county, kind="FORUM", live=False))
+
+    for meeting_id, decision_id, period_id in (
+        (meeting, row["decision_id"], row["comment_period_id"]),  # two hosts
+        (None, None, None),  # none
+        (None, None, row["comment_period_id"]),  # a period without its decision
+    ):
+        with pytest.raises(asyncpg.CheckViolationError):
+            await owner_db.execute(
+                "INSERT INTO opinion_maps (tenant_id, meeting_id, decision_id, comment_period_id,"
+                " topic, opened_by) VALUES ($1, $2, $3, $4, 't', $5)",
+                row["tenant_id"],
+                meeting_id,
+                decision_id,
+                period_id,
+                row["opened_by"],
+            )
+    with pytest.raises(asyncpg.UniqueViolationError):  # one map per period
+        await owner_db.execute(
+            "INSERT INTO opinion_maps (tenant_id, decision_id, comment_period_id, topic,"
+            " opened_by) VALUES ($1, $2, $3, 't', $4)",
+            row["tenant_id"],
+            row["decision_id"],
+            row["comment_period_id"],
+            row["opened_by"],
+        )
