@@ -1995,6 +1995,11 @@ async def open_opinion_map(w: World) -> dict[str, Any]:
     return {"meetingId": await w.meeting("LIVE"), "topic": "老旧小区改造"}
 
 
+async def open_decision_opinion_map(w: World) -> dict[str, Any]:
+    """A decision of the county root in its open comment period (征求意见期)."""
+    return {"decisionId": await _decision(w, consulting=True), "topic": "城区停车收费"}
+
+
 async def close_opinion_map(w: World) -> dict[str, Any]:
     return {"mapId": await _opinion_map(w)}
 
@@ -2531,6 +2536,13 @@ MATRIX: dict[str, Row] = {
     # members submit statements and vote (a vote is its own row only: no event, no user id)
     "openOpinionMap": Row(
         HOSTS, open_opinion_map, {"opinion_maps": 1, "event_streams": 1, **EVENT}, **ID_ROW
+    ),
+    # a decision's comment period: those who run the decision (county office, lead unit)
+    "openDecisionOpinionMap": Row(
+        HOSTS,
+        open_decision_opinion_map,
+        {"opinion_maps": 1, "event_streams": 1, **EVENT},
+        **ID_ROW,
     ),
     "closeOpinionMap": Row(HOSTS, close_opinion_map, {"events": 2}, **ID_ROW),
     "addOpinionStatement": Row(

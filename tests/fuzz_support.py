@@ -627,6 +627,19 @@ async def _seed_decisions(server: LiveServer, gql: Any, world: World) -> None:
         {"o": given["opinion"]["id"], "x": "NOT_ADOPTED", "r": f"{marker}理由"},
         admin,
     )
+    # the comment period's opinion map: a statement taken from the opinion, voted on
+    from tests.factories import opinion_map as om
+
+    opened = await ok(gql, om.OPEN_DECISION_MAP, {"d": consulting, "t": f"{marker}停车收费"}, admin)
+    taken = await ok(
+        gql, om.ADD, {"o": opened["opinionMap"]["id"], "c": given["opinion"]["id"]}, admin
+    )
+    await ok(
+        gql,
+        om.VOTE,
+        {"s": taken["statement"]["id"], "c": "AGREE"},
+        world.accounts["CITIZEN"].token,
+    )
     drafting = (
         await d.act(
             gql,

@@ -458,11 +458,12 @@ async def test_the_gate_lists_what_is_missing_then_the_decision_is_sealed(server
     assert record["events"][-1]["type"] == "record.sealed"
     assert len(record["participation_reports"]) == 2 and len(record["opinions"]) == 3
     types = {e["type"] for e in record["events"]}
-    # every type but those of surveys and sessions, which tests/test_decisions_surveys.py
-    # and tests/test_decisions_sessions.py append
+    # every type but those of surveys, sessions and opinion maps, which
+    # tests/test_decisions_surveys.py, tests/test_decisions_sessions.py and
+    # tests/test_opinion_map_decisions.py append
     assert types == {t.value for t in DecisionEvent} - {
         t.value for t in DecisionEvent if t.value.startswith("survey.")
-    } - {DecisionEvent.SESSION_LINKED.value}
+    } - {DecisionEvent.SESSION_LINKED.value, DecisionEvent.OPINION_MAP_CONCLUDED.value}
     verified = (await gql.data(VERIFY, {"s": d["stream"]}, token=staff))["verifyStream"]
     assert (
         verified["valid"] is True

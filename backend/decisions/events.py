@@ -209,6 +209,17 @@ class SessionLinked(TypedDict):
     rule: str
 
 
+@shape
+class OpinionMapConcludedOnDecision(TypedDict):
+    """The final opinion map (意见地图, backend.opinion_map) of a comment period of the
+    decision: groups, consensus and divisive statements, counts; never who voted what."""
+
+    mapId: int
+    periodId: int
+    topic: str
+    result: dict[str, Any]
+
+
 class DecisionEvent(EventNames):
     """The types of a decision's stream (`noun.pastTense`): name, payload, label."""
 
@@ -230,6 +241,9 @@ class DecisionEvent(EventNames):
     SURVEY_CLOSED = Logged("survey.closed", SurveyClosed, "民意调查结束")
     SURVEY_REPORTED = Logged("survey.reported", SurveyReported, "民意调查报告")
     SESSION_LINKED = Logged("decision.sessionLinked", SessionLinked, "座谈协商会及材料送达")
+    OPINION_MAP_CONCLUDED = Logged(
+        "opinionMap.concluded", OpinionMapConcludedOnDecision, "意见地图结果"
+    )
     RECORD_SEALED = Logged(SEALED_TYPE, DecisionRecordSealed, "封存记录")
 
 

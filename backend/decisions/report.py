@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import rfc8785
@@ -32,8 +33,9 @@ from backend.decisions.models import (
     OpinionOutcome,
     ParticipationReport,
 )
-from backend.decisions.stream import append_event
+from backend.decisions.stream import append_event, stream_of
 from backend.meetings.events import MeetingEvent
+from backend.record.docx import opinion_map_tables
 from realtime.models import Event
 from tenants.models import OrgUnit
 
@@ -60,16 +62,45 @@ KIND_LABELS = {
 }
 
 
+#: What must run, in the report's transaction, before a report is built: the opinion map
+#: (backend.opinion_map.maps, a layer above) closes the decision's open maps so that the
+#: report holds their final results.
+ReportHook = Callable[[AsyncSession, Principal, Decision], Awaitable[None]]
+_BEFORE_REPORT: list[ReportHook] = []
+
+
+def before_report(hook: ReportHook) -> ReportHook:
+    """Register `hook` (once) to run before every report is generated."""
+    if hook not in _BEFORE_REPORT:
+        _BEFORE_REPORT.append(hook)
+    return hook
+
+
 def digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(rfc8785.dumps(content)).hexdigest()
 
 
-async def _opinion_maps(session: AsyncSession, meeting_ids: list[int]) -> list[dict[str, Any]]:
-    """The final opinion maps (意见地图, backend.opinion_map) of the meetings whose opinions
-    the decision took in, as their records hold them (`opinionMap.concluded`): groups,
+async def _opinion_maps(
+    session: AsyncSession, decision: Decision, meeting_ids: list[int]
+) -> list[dict[str, Any]]:
+    """The final opinion maps (意见地图, backend.opinion_map) of the decision's own comment
+    periods (`period_id`), then of the meetings whose opinions the decision took in
+    (`meeting_id`), as their records hold them (`opinionMap.concluded`): groups,
     consensus, counts; never who voted what."""
+    own = await session.execute(
+        select(Event.payload)
+        .where(
+            Event.stream == stream_of(decision.id),
+            Event.type == DecisionEvent.OPINION_MAP_CONCLUDED.value,
+        )
+        .order_by(Event.seq)
+    )
+    maps = [
+        {"period_id": p["periodId"], "topic": p["topic"], "result": p["result"]}
+        for (p,) in own.all()
+    ]
     if not meeting_ids:
-        return []
+        return maps
     rows = await session.execute(
         select(Event.stream, Event.payload)
         .where(
@@ -78,7 +109,7 @@ async def _opinion_maps(session: AsyncSession, meeting_ids: list[int]) -> list[d
         )
         .order_by(Event.stream, Event.seq)
     )
-    return [
+    return maps + [
         {"meeting_id": int(stream.partition(":")[2]), "topic": p["topic"], "result": p["result"]}
         for stream, p in rows.all()
     ]
@@ -147,7 +178,7 @@ async def report_content(session: AsyncSession, decision: Decision) -> dict[str,
             }
         )
     maps = await _opinion_maps(
-        session, sorted({o.meeting_id for o in opinions if o.meeting_id is not None})
+        session, decision, sorted({o.meeting_id for o in opinions if o.meeting_id is not None})
     )
     content: dict[str, Any] = {
         "format": FORMAT,
@@ -208,10 +239,14 @@ async def report_is_current(session: AsyncSession, decision: Decision) -> bool |
 async def generate_report(
     session: AsyncSession, principal: Principal, *, decision_id: int
 ) -> ParticipationReport:
-    """Generate and keep the report; every opinion must have been answered."""
+    """Generate and keep the report; every opinion must have been answered. The
+    decision's open opinion maps are closed first (`before_report`), so the report holds
+    their final results; a refusal rolls that back with everything else."""
     decision = await get_decision(session, decision_id, lock=True)
     await require_runner(session, principal, decision)
     require_not_decided(decision)
+    for hook in _BEFORE_REPORT:
+        await hook(session, principal, decision)
     content = await report_content(session, decision)
     if not content["periods"]:
         raise DomainError(
@@ -251,25 +286,12 @@ async def generate_report(
 
 def _opinion_map_section(doc: Any, opinion_map: dict[str, Any]) -> None:
     result = opinion_map["result"]
-    body = {s["statementId"]: s["body"] for s in result.get("statements", [])}
-    doc.add_heading(f"意见地图：{opinion_map['topic']}", level=2)
-    doc.add_paragraph(
-        f"参与表态{result.get('participants', 0)}人、表态{result.get('votes', 0)}次，"
-        f"形成{len(result.get('groups', []))}个观点群组"
-        f"（{'、'.join(str(g['size']) + '人' for g in result.get('groups', []))}）。"
-    )
-    for group in result.get("groups", []):
-        said = "；".join(
-            f"{'赞同' if r['direction'] == 'agree' else '反对'}“{body.get(r['statementId'], '')}”"
-            for r in group.get("representative", [])
-        )
-        doc.add_paragraph(
-            f"群组{group['index'] + 1}（{group['size']}人）代表性观点：{said or '无'}"
-        )
-    consensus = "；".join(
-        f"“{body.get(c['statementId'], '')}”" for c in result.get("consensus", [])
-    )
-    doc.add_paragraph(f"各群组共识：{consensus or '无'}")
+    if opinion_map.get("period_id") is not None:
+        source = "本次征求意见"
+    else:
+        source = "会议"
+    doc.add_heading(f"意见地图：{opinion_map['topic']}（{source}）", level=2)
+    opinion_map_tables(doc, result)
 
 
 def report_docx(content: dict[str, Any], *, sha256: str) -> bytes:

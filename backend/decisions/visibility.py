@@ -90,6 +90,7 @@ PUBLIC: dict[EventKey[Any], Shown | None] = {
     E.SURVEY_CLOSED: _as_recorded,
     E.SURVEY_REPORTED: _as_recorded,
     E.SESSION_LINKED: _without("recipientIds"),
+    E.OPINION_MAP_CONCLUDED: _as_recorded,  # counts and groups only, never who voted what
     E.RECORD_SEALED: _as_recorded,
 }
 del E

@@ -1,4 +1,5 @@
-"""Loading maps and statements, the voter's pseudonym, and who may manage a map."""
+"""Loading maps (with their host, backend.opinion_map.hosts) and statements, and the
+voter's pseudonym."""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import DomainError
-from backend.meetings.access import get_meeting
-from backend.meetings.models import Meeting
 from backend.opinion_map import personal_data as _personal_data  # noqa: F401  (the section)
 from backend.opinion_map import visibility as _visibility  # noqa: F401  (registers the kind)
 from backend.opinion_map.errors import OpinionMapErrorCode as Code
+from backend.opinion_map.hosts import Host, host_of
 from backend.opinion_map.models import OpinionMap, OpinionStatement
 
 STATEMENT_MAX_LENGTH = 140  # Pol.is keeps statements to one idea: 140 characters
@@ -44,15 +44,25 @@ async def get_map(session: AsyncSession, map_id: int, *, lock: bool = False) -> 
     return found
 
 
-async def map_and_meeting(
+async def map_and_host(
     session: AsyncSession, map_id: int, *, lock: bool = False
-) -> tuple[OpinionMap, Meeting]:
+) -> tuple[OpinionMap, Host]:
     found = await get_map(session, map_id, lock=lock)
-    return found, await get_meeting(session, found.meeting_id)
+    return found, await host_of(session, found)
 
 
 async def map_of_meeting(session: AsyncSession, meeting_id: int) -> OpinionMap | None:
     return await session.scalar(select(OpinionMap).where(OpinionMap.meeting_id == meeting_id))
+
+
+async def map_of_decision(session: AsyncSession, decision_id: int) -> OpinionMap | None:
+    """The map of the decision's latest comment period that has one."""
+    return await session.scalar(
+        select(OpinionMap)
+        .where(OpinionMap.decision_id == decision_id)
+        .order_by(OpinionMap.comment_period_id.desc())
+        .limit(1)
+    )
 
 
 async def get_statement(

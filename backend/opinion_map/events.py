@@ -2,11 +2,14 @@
 
 Statements and their moderation are logged; the computed map is a live value
 (`opinionMap.computed`: coalesced, never logged), and its final result at closing is
-logged here and in the meeting's own record (`MeetingEvent.OPINION_MAP_CONCLUDED`). No
+logged here and in the host's own record (`MeetingEvent.OPINION_MAP_CONCLUDED`,
+`DecisionEvent.OPINION_MAP_CONCLUDED`). No
 payload names a voter or a statement's author; no payload says who voted what.
 """
 
 from __future__ import annotations
+
+from typing import NotRequired
 
 from typing_extensions import TypedDict
 
@@ -15,8 +18,13 @@ from realtime.event_types import EventNames, EventTypes, Live, Logged, shape
 
 @shape
 class OpinionMapOpened(TypedDict):
+    """The map turned on in a meeting (`meetingId`) or a decision's comment period
+    (`decisionId`, `periodId`)."""
+
     id: int
-    meetingId: int
+    meetingId: NotRequired[int]
+    decisionId: NotRequired[int]
+    periodId: NotRequired[int]
     topic: str
 
 

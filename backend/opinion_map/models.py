@@ -1,4 +1,5 @@
-"""Tables of the opinion map: the map of a meeting, its statements, the votes on them.
+"""Tables of the opinion map: the map of a meeting or of a decision's comment period
+(征求意见期), its statements, the votes on them.
 
 Votes carry no user id: the voter is a pseudonym (an HMAC of county, map and person
 under a key derived from JWT_SECRET, not stored in the database), so the table alone
@@ -33,7 +34,7 @@ class StatementState(enum.Enum):
 
 class StatementSource(enum.Enum):
     HOST = "HOST"  # entered by a host
-    COMMENT = "COMMENT"  # taken from a moderated comment of the meeting
+    COMMENT = "COMMENT"  # taken from a comment of the meeting or an opinion of the decision
     PARTICIPANT = "PARTICIPANT"  # submitted by a participant, moderated like a comment
 
 
@@ -46,14 +47,29 @@ class VoteChoice(enum.Enum):
 CHOICE_VALUE = {VoteChoice.AGREE: 1, VoteChoice.DISAGREE: -1, VoteChoice.PASS: 0}
 
 
+#: A map has exactly one host: a meeting, or a decision's comment period (with its decision).
+HOST_CHECK = (
+    "(meeting_id IS NULL) <> (comment_period_id IS NULL)"
+    " AND (comment_period_id IS NULL) = (decision_id IS NULL)"
+)
+
+
 class OpinionMap(TenantOwned, Timestamped, Base):
-    """The opinion map (意见地图) of a meeting: one per meeting; `closed_at` turns it off."""
+    """The opinion map (意见地图) of one host: a meeting, or a decision's comment period
+    (征求意见期); one per host; `closed_at` turns it off."""
 
     __tablename__ = "opinion_maps"
+    __table_args__ = (CheckConstraint(HOST_CHECK, name="host"),)
 
     id: Mapped[int] = id_column()
-    meeting_id: Mapped[int] = mapped_column(
+    meeting_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("meetings.id"), unique=True, index=True
+    )
+    decision_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("decisions.id"), index=True
+    )
+    comment_period_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("decision_comment_periods.id"), unique=True, index=True
     )
     topic: Mapped[str] = mapped_column(String(200))
     opened_by: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
@@ -74,6 +90,8 @@ class OpinionStatement(TenantOwned, Timestamped, Base):
     state: Mapped[StatementState] = mapped_column(enum_column(StatementState))
     source: Mapped[StatementSource] = mapped_column(enum_column(StatementSource))
     comment_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("meeting_comments.id"))
+    #: The decision's opinion (意见) it was taken from, on a comment period's map.
+    opinion_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("decision_opinions.id"))
     submitted_by: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id"))
     hidden_reason: Mapped[str | None] = mapped_column(String(200))
 

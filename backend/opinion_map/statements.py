@@ -1,26 +1,24 @@
 """Statements (观点) of a map and their moderation.
 
 A host enters a statement, or takes one from a comment of the meeting that is not
-hidden: both are shown at once. A participant submits one: it waits (PENDING) for a host
+hidden (or, on a comment period's map, from an opinion of the decision): both are shown
+at once. A participant submits one: it waits (PENDING) for a host
 to show or hide it, as comments are moderated (屏蔽 with a reason, kept for the host
 view only). Only SHOWN statements are voted on and counted in the map.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import DomainError
 from backend.core.security import Principal
 from backend.core.validation import clean_text
-from backend.meetings.access import require_host
-from backend.meetings.codes import require_meeting_scope
-from backend.meetings.models import Comment, MeetingState
 from backend.opinion_map.access import (
     STATEMENT_MAX_LENGTH,
     get_statement,
-    map_and_meeting,
+    map_and_host,
     require_open,
 )
 from backend.opinion_map.compute import MapComputer
@@ -76,23 +74,20 @@ async def add_statement(
     map_id: int,
     body: str | None = None,
     comment_id: int | None = None,
+    opinion_id: int | None = None,
     computer: MapComputer | None = None,
 ) -> OpinionStatement:
-    """A host adds a statement, shown at once: its text, or a comment of the meeting."""
-    opinion_map, meeting = await map_and_meeting(session, map_id)
-    await require_host(session, principal, meeting)
+    """A host adds a statement, shown at once: its text, or a comment of the meeting (an
+    opinion of the decision, on a comment period's map)."""
+    opinion_map, host = await map_and_host(session, map_id)
+    await host.require_manager(session, principal)
     require_open(opinion_map)
     source = StatementSource.HOST
-    if comment_id is not None:
-        comment = await session.scalar(select(Comment).where(Comment.id == comment_id))
-        if comment is None or comment.meeting_id != meeting.id:
-            raise DomainError(Code.NOT_FOUND, "留言不存在", field="commentId")
-        if comment.hidden_at is not None:
-            raise DomainError(
-                Code.STATEMENT_NOT_SHOWN, "已屏蔽的留言不能作为观点", field="commentId"
-            )
-        text = _body(comment.body)
+    if comment_id is not None or opinion_id is not None:
+        taken = await host.take(session, comment_id=comment_id, opinion_id=opinion_id)
+        text = _body(taken.body)
         source = StatementSource.COMMENT
+        comment_id, opinion_id = taken.comment_id, taken.opinion_id
     elif body is not None:
         text = _body(body)
     else:
@@ -104,6 +99,7 @@ async def add_statement(
         state=StatementState.SHOWN,
         source=source,
         comment_id=comment_id,
+        opinion_id=opinion_id,
         submitted_by=principal.require_user(),
     )
     session.add(statement)
@@ -124,11 +120,10 @@ async def submit_statement(
 ) -> OpinionStatement:
     """A participant submits a statement; it waits for moderation (PENDING)."""
     user_id = principal.require_user()
-    opinion_map, meeting = await map_and_meeting(session, map_id)
-    await require_meeting_scope(session, principal, meeting.id)
+    opinion_map, host = await map_and_host(session, map_id)
+    await host.require_participant(session, principal)
     require_open(opinion_map)
-    if meeting.state is not MeetingState.LIVE:
-        raise DomainError(Code.MEETING_NOT_LIVE, "会议未在进行中", field="mapId")
+    host.require_in_progress(action="提交观点")
     statement = OpinionStatement(
         tenant_id=opinion_map.tenant_id,
         map_id=opinion_map.id,
@@ -161,8 +156,8 @@ async def moderate_statement(
     """A host shows a pending statement, or hides a pending or shown one (with a reason);
     votes on a hidden statement stay stored and no longer count."""
     statement = await get_statement(session, statement_id)
-    opinion_map, meeting = await map_and_meeting(session, statement.map_id)
-    await require_host(session, principal, meeting)
+    opinion_map, host = await map_and_host(session, statement.map_id)
+    await host.require_manager(session, principal)
     require_open(opinion_map)
     if show:
         if statement.state is not StatementState.PENDING:

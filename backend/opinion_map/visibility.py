@@ -1,10 +1,11 @@
 """Who may watch a map's stream (`opinionmap:<map id>`) and what they see.
 
-Two views: HOST (the meeting's hosts) sees every event as recorded, pending statements
-and hiding reasons included; PUBLIC (everyone else who may see the meeting, signed in or
-not) sees shown statements and the computed map, never a pending statement nor why one
-was hidden. No event carries a voter or an author, so neither view can link a vote or a
-statement to a person; the host view shows counts only, as the public one.
+Two views: HOST (the meeting's hosts; on a decision's map, those who run the decision)
+sees every event as recorded, pending statements and hiding reasons included; PUBLIC
+(everyone else who may see the meeting or the decision, signed in or not) sees shown
+statements and the computed map, never a pending statement nor why one was hidden. No
+event carries a voter or an author, so neither view can link a vote or a statement to a
+person; the host view shows counts only, as the public one.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.security import Principal
-from backend.meetings.access import is_host, visible_to
-from backend.meetings.models import Meeting
 from backend.opinion_map.events import OPINION_MAP_EVENTS, OpinionMapEvent
+from backend.opinion_map.hosts import host_of, may_see
 from backend.opinion_map.models import OpinionMap
 from backend.opinion_map.stream import KIND
 from realtime import streams
@@ -61,14 +61,11 @@ _PUBLIC[streams.RESYNC_TYPE] = _as_recorded
 
 async def authorize(session: AsyncSession, principal: Principal, ident: str | None) -> Hashable:
     map_id = streams.numeric_ident(ident, example=f"{KIND}:<编号>")
-    meeting = await session.scalar(
-        select(Meeting)
-        .join(OpinionMap, OpinionMap.meeting_id == Meeting.id)
-        .where(OpinionMap.id == map_id, visible_to(principal))
-    )
-    if meeting is None:
+    opinion_map = await session.scalar(select(OpinionMap).where(OpinionMap.id == map_id))
+    if opinion_map is None or not await may_see(session, principal, opinion_map):
         raise streams.StreamRefused(streams.StreamErrorCode.NOT_FOUND, "意见地图不存在")
-    return HOST_VIEW if await is_host(session, principal, meeting) else PUBLIC_VIEW
+    host = await host_of(session, opinion_map)
+    return HOST_VIEW if await host.manages(session, principal) else PUBLIC_VIEW
 
 
 def project(event: LoggedEvent, view: Hashable, state: Any) -> LoggedEvent | None:

@@ -19,11 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.core.db import after_commit
 from backend.core.errors import DomainError
 from backend.core.security import Principal
-from backend.meetings.codes import require_meeting_scope
-from backend.meetings.models import MeetingState
 from backend.opinion_map.access import (
+    get_map,
     get_statement,
-    map_and_meeting,
+    map_and_host,
     require_open,
     voter_pseudonym,
 )
@@ -79,14 +78,14 @@ async def vote(
     key: bytes,
     computer: MapComputer | None = None,
 ) -> VoteOutcome:
-    """The caller's vote on a shown statement of an open map in a meeting in progress."""
+    """The caller's vote on a shown statement of an open map in a meeting in progress (or
+    in a decision's open comment period)."""
     user_id = principal.require_user()
     statement = await get_statement(session, statement_id)
-    opinion_map, meeting = await map_and_meeting(session, statement.map_id)
-    await require_meeting_scope(session, principal, meeting.id)
+    opinion_map, host = await map_and_host(session, statement.map_id)
+    await host.require_participant(session, principal)
     require_open(opinion_map)
-    if meeting.state is not MeetingState.LIVE:
-        raise DomainError(Code.MEETING_NOT_LIVE, "会议未在进行中，不能表态", field="mapId")
+    host.require_in_progress(action="表态")
     if statement.state is not StatementState.SHOWN:
         raise DomainError(
             Code.STATEMENT_NOT_SHOWN,
@@ -121,7 +120,7 @@ async def my_votes(
 ) -> dict[int, VoteChoice]:
     """The caller's own votes in the map, by statement (only the caller can ask)."""
     user_id = principal.require_user()
-    opinion_map, _ = await map_and_meeting(session, map_id)
+    opinion_map = await get_map(session, map_id)
     voter = voter_pseudonym(
         key, tenant_id=opinion_map.tenant_id, map_id=opinion_map.id, user_id=user_id
     )

@@ -271,3 +271,66 @@ def seal_page(
     else:
         verdict = "校验结果：未通过（哈希链不完整）"
     paragraph(doc, verdict, bold=True)
+
+
+def opinion_map_tables(doc: DocxDocument, result: Mapping[str, Any]) -> None:
+    """An opinion map's final result (意见地图, backend.opinion_map; the figures its
+    `opinionMap.concluded` event carries): a summary line, then tables of the groups (size
+    and representative statements), of the consensus and divisive statements, and of the
+    counts per statement. Counts and groups only: the figures name no voter."""
+    body = {s.get("statementId"): s.get("body") or "" for s in result.get("statements") or []}
+    groups = list(result.get("groups") or [])
+    paragraph(
+        doc,
+        f"参与表态{result.get('participants', 0)}人、表态{result.get('votes', 0)}次，"
+        f"其中{result.get('placed', 0)}人表态较多，归入{len(groups)}个观点群组。",
+    )
+    if groups:
+        table(
+            doc,
+            ["观点群组", "人数", "代表性观点"],
+            [
+                [
+                    f"群组{int(g.get('index', 0)) + 1}",
+                    g.get("size", 0),
+                    "\n".join(
+                        f"{'赞同' if r.get('direction') == 'agree' else '反对'}"
+                        f"（{float(r.get('share', 0)) * 100:.0f}%）："
+                        f"{body.get(r.get('statementId'), '')}"
+                        for r in g.get("representative") or []
+                    )
+                    or "无",
+                ]
+                for g in groups
+            ],
+        )
+    for title, key, score in (
+        ("各群组共识观点", "consensus", "共识度"),
+        ("分歧最大的观点", "divisive", "分歧度"),
+    ):
+        ranked = list(result.get(key) or [])
+        paragraph(doc, title, bold=True)
+        if ranked:
+            table(
+                doc,
+                ["观点", score],
+                [
+                    [body.get(r.get("statementId"), ""), f"{float(r.get('score', 0)):.3f}"]
+                    for r in ranked
+                ],
+            )
+        else:
+            paragraph(doc, "（无）")
+    paragraph(doc, "逐条表态统计", bold=True)
+    statements = list(result.get("statements") or [])
+    if statements:
+        table(
+            doc,
+            ["观点", "赞同", "反对", "跳过"],
+            [
+                [s.get("body") or "", s.get("agree", 0), s.get("disagree", 0), s.get("passed", 0)]
+                for s in statements
+            ],
+        )
+    else:
+        paragraph(doc, "（无观点）")

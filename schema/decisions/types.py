@@ -31,6 +31,7 @@ from schema.relay import (
 
 if TYPE_CHECKING:
     from schema.decisions.surveys import DecisionSession, DecisionSurvey
+    from schema.opinion_map.types import OpinionMap
 
 DecisionErrorCode = _Code
 strawberry.enum(
@@ -379,6 +380,17 @@ class Decision(DatabaseNode, relay.Node):
 
         row = await info.context.read(run)
         return PostEvaluation.from_model(row) if row else None
+
+    @strawberry.field(
+        description="The opinion map (意见地图) of its latest comment period that has one "
+        "(null: none): statements, the map as computed, your own votes."
+    )
+    async def opinion_map(
+        self, info: Info
+    ) -> Annotated[OpinionMap, strawberry.lazy("schema.opinion_map.types")] | None:
+        from schema.opinion_map.queries import decision_map
+
+        return await decision_map(info, self.id)
 
     @strawberry.field(
         description="The decision's stream for `streamEvents` and `verifyStream`: "

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.security import Principal
-from backend.meetings.access import get_meeting, is_host
 from backend.opinion_map import models
 from backend.opinion_map.access import voter_key, voter_pseudonym
 from backend.opinion_map.compute import (
@@ -17,6 +16,7 @@ from backend.opinion_map.compute import (
     current_version,
     participant_key,
 )
+from backend.opinion_map.hosts import host_of
 from backend.opinion_map.voting import my_votes
 from schema.context import Info
 from schema.opinion_map.types import (
@@ -48,8 +48,7 @@ async def load_map(
     """The map with its statements (hosts: every state), its result as of now (this
     process's last computation when it includes every change, waiting for the one running;
     else computed now), and the caller's own votes and place."""
-    meeting = await get_meeting(session, opinion_map.meeting_id)
-    host = await is_host(session, principal, meeting)
+    host = await (await host_of(session, opinion_map)).manages(session, principal)
     query = select(models.OpinionStatement).where(models.OpinionStatement.map_id == opinion_map.id)
     if not host:
         query = query.where(models.OpinionStatement.state == models.StatementState.SHOWN)
@@ -86,7 +85,8 @@ async def load_map(
         position = position_of(positions, participant_key(voter))
     return OpinionMap(
         id=gid("OpinionMap", opinion_map.id),
-        meeting_id=gid("Meeting", opinion_map.meeting_id),
+        meeting_id=gid("Meeting", opinion_map.meeting_id) if opinion_map.meeting_id else None,
+        decision_id=gid("Decision", opinion_map.decision_id) if opinion_map.decision_id else None,
         topic=opinion_map.topic,
         is_open=opinion_map.closed_at is None,
         statements=[OpinionStatement.from_model(s) for s in statements],

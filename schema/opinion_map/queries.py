@@ -12,7 +12,8 @@ from strawberry import relay
 from backend.meetings.access import visible_to
 from backend.meetings.models import Meeting
 from backend.opinion_map import voting
-from backend.opinion_map.access import map_of_meeting
+from backend.opinion_map.access import map_of_decision, map_of_meeting
+from backend.opinion_map.hosts import may_see
 from backend.opinion_map.models import OpinionMap as OpinionMapRow
 from schema.context import Info
 from schema.opinion_map.loading import computer_of, key_of, load_map
@@ -44,6 +45,18 @@ class OpinionMapQueries:
         return await info.context.read(run)
 
     @strawberry.field(
+        description="The opinion map of a decision's comment period (征求意见期; the latest "
+        "period that has one; null: none). Also `Decision.opinionMap`."
+    )
+    async def decision_opinion_map(
+        self,
+        info: Info,
+        decision_id: Annotated[relay.GlobalID, strawberry.argument(description="The decision.")],
+    ) -> OpinionMap | None:
+        did = decode_id_argument(decision_id, "Decision", field="decisionId")
+        return await decision_map(info, did)
+
+    @strawberry.field(
         description="The statement to vote on next (null: you voted on every shown one): "
         "statements with few votes and divisive ones first, as Pol.is routes them."
     )
@@ -58,12 +71,8 @@ class OpinionMapQueries:
         key, computer = key_of(info), computer_of(info)
 
         async def run(s: AsyncSession) -> OpinionStatement | None:
-            visible = await s.scalar(
-                select(OpinionMapRow.id)
-                .join(Meeting, Meeting.id == OpinionMapRow.meeting_id)
-                .where(OpinionMapRow.id == oid, visible_to(principal))
-            )
-            if visible is None:
+            found = await s.scalar(select(OpinionMapRow).where(OpinionMapRow.id == oid))
+            if found is None or not await may_see(s, principal, found):
                 return None
             chosen = await voting.next_statement(
                 s, principal, map_id=oid, key=key, computer=computer
@@ -71,3 +80,17 @@ class OpinionMapQueries:
             return OpinionStatement.from_model(chosen) if chosen is not None else None
 
         return await info.context.read(run)
+
+
+async def decision_map(info: Info, decision_id: int) -> OpinionMap | None:
+    """The decision's map as the caller sees it (another county's decision: none)."""
+    principal = await info.context.principal()
+    key, computer = key_of(info), computer_of(info)
+
+    async def run(s: AsyncSession) -> OpinionMap | None:
+        found = await map_of_decision(s, decision_id)
+        if found is None:
+            return None
+        return await load_map(s, principal, found, key=key, computer=computer)
+
+    return await info.context.read(run)

@@ -18,10 +18,11 @@ OpinionMapErrorCode = _Code
 strawberry.enum(
     OpinionMapErrorCode,
     description=(
-        "Why an opinion map action was refused: INVALID, NOT_FOUND, MAP_EXISTS (the meeting "
-        "has its map), MAP_CLOSED, MEETING_NOT_LIVE, STATEMENT_NOT_SHOWN (a pending or "
-        "hidden statement), TOO_LONG (a statement over 140 characters), NOT_PENDING "
-        "(moderated already), RECORD_SEALED."
+        "Why an opinion map action was refused: INVALID, RATE_LIMITED, NOT_FOUND, "
+        "MAP_EXISTS (the meeting or comment period has its map), MAP_CLOSED, "
+        "MEETING_NOT_LIVE, PERIOD_NOT_OPEN (a decision's map outside its open comment "
+        "period), STATEMENT_NOT_SHOWN (a pending or hidden statement), TOO_LONG (a "
+        "statement over 140 characters), NOT_PENDING (moderated already), RECORD_SEALED."
     ),
 )
 StatementState = models.StatementState
@@ -32,7 +33,8 @@ strawberry.enum(
 StatementSource = models.StatementSource
 strawberry.enum(
     StatementSource,
-    description="HOST (entered by a host), COMMENT (from a comment), PARTICIPANT (submitted).",
+    description="HOST (entered by a host), COMMENT (from a meeting's comment or a decision's "
+    "opinion), PARTICIPANT (submitted).",
 )
 VoteChoice = models.VoteChoice
 strawberry.enum(VoteChoice, description="AGREE (同意), DISAGREE (不同意), PASS (跳过/不确定).")
@@ -184,10 +186,17 @@ class OpinionOwnVote:
     choice: VoteChoice = strawberry.field(description="Your choice.")
 
 
-@strawberry.type(description="The opinion map (意见地图) of a meeting.")
+@strawberry.type(
+    description="The opinion map (意见地图) of a meeting or of a decision's comment period."
+)
 class OpinionMap:
     id: strawberry.ID = strawberry.field(description="The map (global id).")
-    meeting_id: strawberry.ID = strawberry.field(description="Its meeting (global id).")
+    meeting_id: strawberry.ID | None = strawberry.field(
+        description="Its meeting (global id; null: a decision's map)."
+    )
+    decision_id: strawberry.ID | None = strawberry.field(
+        description="Its decision, whose comment period hosts it (global id; null: a meeting's)."
+    )
     topic: str = strawberry.field(description="What it is about.")
     is_open: bool = strawberry.field(description="Whether statements are voted on now.")
     statements: list[OpinionStatement] = strawberry.field(

@@ -18,11 +18,15 @@ RESULT_FIELDS = (
     " statements { statementId body agree disagree passed }"
 )
 MAP_FIELDS = (
-    f"id meetingId topic isOpen stream statements {{ {STATEMENT_FIELDS} }}"
+    f"id meetingId decisionId topic isOpen stream statements {{ {STATEMENT_FIELDS} }}"
     f" result {{ {RESULT_FIELDS} }} myPosition {{ group }} myVotes {{ statementId choice }}"
 )
 OPEN_MAP = f"""
 mutation($m: ID!, $t: String!) {{ openOpinionMap(meetingId: $m, topic: $t) {{ opinionMap {{ {MAP_FIELDS} }} {ERRORS} }} }}"""
+OPEN_DECISION_MAP = f"""
+mutation($d: ID!, $t: String!) {{ openDecisionOpinionMap(decisionId: $d, topic: $t) {{ opinionMap {{ {MAP_FIELDS} }} {ERRORS} }} }}"""
+DECISION_MAP = f"query($d: ID!) {{ decisionOpinionMap(decisionId: $d) {{ {MAP_FIELDS} }} }}"
+DECISION_WITH_MAP = f"query($d: ID!) {{ decision(id: $d) {{ id opinionMap {{ {MAP_FIELDS} }} }} }}"
 CLOSE_MAP = f"""
 mutation($o: ID!) {{ closeOpinionMap(mapId: $o) {{ opinionMap {{ {MAP_FIELDS} }} {ERRORS} }} }}"""
 ADD = f"""

@@ -10,7 +10,7 @@ from typing import Any
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from backend.core.rules import RuleUnit, format_amount
-from backend.meetings.events import MEETING_EVENTS
+from backend.meetings.events import MEETING_EVENTS, MeetingEvent
 from backend.meetings.models import (
     CommentKind,
     Eligibility,
@@ -31,6 +31,7 @@ from backend.record.docx import (
     event_table,
     label,
     new_document,
+    opinion_map_tables,
     paragraph,
     percent,
     seal_page,
@@ -129,7 +130,9 @@ def render_docx(record: Mapping[str, Any]) -> bytes:
     county office to read, print and file.
 
     Guarantees: the title is the meeting's title followed by "协商记录"; times are shown in
-    the county's time zone; hidden comments appear marked 已屏蔽 with their reason; the last
+    the county's time zone; hidden comments appear marked 已屏蔽 with their reason; a
+    concluded opinion map has its section (意见地图: groups, consensus and divisive
+    statements, counts per statement, from its event in the chain); the last
     lines print the chain's head hash in full ("记录链哈希：…") and the verification result
     ("校验结果：…"). Uses only python-docx; no I/O.
     """
@@ -341,6 +344,18 @@ def render_docx(record: Mapping[str, Any]) -> bytes:
                 for r in requests
             ],
         )
+
+    # 意见地图: each concluded map as the chain holds it (`opinionMap.concluded`)
+    concluded = [
+        e.get("payload") or {}
+        for e in record.get("events") or []
+        if e.get("type") == MeetingEvent.OPINION_MAP_CONCLUDED.value
+    ]
+    if concluded:
+        section("意见地图")
+        for n, found in enumerate(concluded, start=1):
+            paragraph(doc, f"{n}. {found.get('topic') or ''}", bold=True)
+            opinion_map_tables(doc, found.get("result") or {})
 
     # 会议纪要
     section("会议纪要")

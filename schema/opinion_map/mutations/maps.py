@@ -42,8 +42,31 @@ class MapMutations:
         return OpinionMapPayload(opinion_map=result, errors=errors_of(errors))
 
     @strawberry.mutation(
+        description="Lead unit (承办单位) or county office: turn the opinion map on in the "
+        "decision's open comment period (征求意见期; one per period)."
+    )
+    async def open_decision_opinion_map(
+        self,
+        info: Info,
+        decision_id: Annotated[relay.GlobalID, strawberry.argument(description="The decision.")],
+        topic: Annotated[str, strawberry.argument(description="What the map is about.")],
+    ) -> OpinionMapPayload:
+        key, computer = key_of(info), computer_of(info)
+
+        async def run(s: AsyncSession, p: Principal) -> OpinionMap:
+            found = await maps.open_decision_map(
+                s, p, decision_id=decode(decision_id, "Decision", "decisionId"), topic=topic
+            )
+            return await load_map(s, p, found, key=key, computer=computer)
+
+        result, errors = await mutate(info, run)
+        if result is not None and computer is not None:
+            computer.warm()
+        return OpinionMapPayload(opinion_map=result, errors=errors_of(errors))
+
+    @strawberry.mutation(
         description="Host: turn the opinion map off; its exact final result (groups, "
-        "consensus, counts) goes to the meeting's record."
+        "consensus, counts) goes to the record of the meeting or the decision."
     )
     async def close_opinion_map(
         self,

@@ -8,6 +8,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
+from backend.core.limits import Action
 from backend.core.security import Principal
 from backend.opinion_map import statements
 from schema.context import Info
@@ -21,7 +22,7 @@ from schema.opinion_map.types import OpinionStatement
 class StatementMutations:
     @strawberry.mutation(
         description="Host: add a statement, shown at once: its text, or a comment of the "
-        "meeting that is not hidden."
+        "meeting that is not hidden (on a decision's map: an opinion of the decision)."
     )
     async def add_opinion_statement(
         self,
@@ -32,19 +33,27 @@ class StatementMutations:
         ] = None,
         comment_id: Annotated[
             relay.GlobalID | None,
-            strawberry.argument(description="A comment of the meeting to take it from."),
+            strawberry.argument(
+                description="A comment of the meeting (MeetingComment), or an opinion of the "
+                "decision (Opinion), to take it from."
+            ),
         ] = None,
     ) -> OpinionStatementPayload:
         computer = computer_of(info)
 
         async def run(s: AsyncSession, p: Principal) -> OpinionStatement:
-            comment = decode(comment_id, "MeetingComment", "commentId") if comment_id else None
+            comment = opinion = None
+            if comment_id is not None and comment_id.type_name == "Opinion":
+                opinion = decode(comment_id, "Opinion", "commentId")
+            elif comment_id is not None:
+                comment = decode(comment_id, "MeetingComment", "commentId")
             added = await statements.add_statement(
                 s,
                 p,
                 map_id=decode(map_id, "OpinionMap", "mapId"),
                 body=body,
                 comment_id=comment,
+                opinion_id=opinion,
                 computer=computer,
             )
             return OpinionStatement.from_model(added)
@@ -53,7 +62,8 @@ class StatementMutations:
         return OpinionStatementPayload(statement=result, errors=errors_of(errors))
 
     @strawberry.mutation(
-        description="Participant: submit a statement; it is shown once a host approves it."
+        description="Participant: submit a statement; it is shown once a host approves it "
+        "(rate-limited as comments are)."
     )
     async def submit_opinion_statement(
         self,
@@ -67,7 +77,7 @@ class StatementMutations:
             )
             return OpinionStatement.from_model(submitted)
 
-        result, errors = await mutate(info, run)
+        result, errors = await mutate(info, run, limit=Action.COMMENT)
         return OpinionStatementPayload(statement=result, errors=errors_of(errors))
 
     @strawberry.mutation(

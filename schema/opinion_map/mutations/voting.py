@@ -8,6 +8,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
+from backend.core.limits import Action
 from backend.core.security import Principal
 from backend.opinion_map import voting
 from schema.context import Info
@@ -22,7 +23,8 @@ class VotingMutations:
     @strawberry.mutation(
         description="Vote on a shown statement: agree, disagree or pass. Once per "
         "statement; voting again with another choice replaces it (the last one counts, "
-        "recorded as a change), with the same choice changes nothing."
+        "recorded as a change), with the same choice changes nothing. Rate-limited as "
+        "votes in meetings are."
     )
     async def vote_on_statement(
         self,
@@ -42,7 +44,7 @@ class VotingMutations:
                 computer=computer,
             )
 
-        outcome, errors = await mutate(info, run)
+        outcome, errors = await mutate(info, run, limit=Action.VOTE)
         if outcome is None:
             return OpinionVotePayload(
                 statement=None, choice=None, first=False, changed=False, errors=errors_of(errors)
