@@ -141,14 +141,25 @@ def table(doc: DocxDocument, header: Sequence[str] | None, rows: Sequence[Sequen
 class Sections:
     """Numbered section headings (一、二、…), numbered in the order they are written."""
 
-    NUMERALS = "一二三四五六七八九十"
-
     def __init__(self, doc: DocxDocument) -> None:
         self.doc, self.count = doc, 0
 
     def __call__(self, title: str) -> None:
         self.count += 1
-        self.doc.add_heading(f"{self.NUMERALS[self.count - 1]}、{title}", level=1)
+        self.doc.add_heading(f"{chinese_numeral(self.count)}、{title}", level=1)
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 11 → 十一, 20 → 二十, 99 → 九十九 (a section number; 100 and more
+    in Arabic digits)."""
+    if not 1 <= n <= 99:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
 
 
 def paragraph(doc: DocxDocument, text: str, *, bold: bool = False) -> None:

@@ -1,7 +1,7 @@
 """opinion map: a decision's comment period (征求意见期) as a map's host
 
-Revision ID: 0028_opinion_map_decisions
-Revises: 0026_opinion_map
+Revision ID: 0029_opinion_map_decisions
+Revises: 0028_comment_review
 Create Date: 2026-12-02
 
 A map belongs to exactly one host: a meeting (`meeting_id`, as before) or a decision's
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0028_opinion_map_decisions"
-down_revision: str | None = "0026_opinion_map"
+revision: str = "0029_opinion_map_decisions"
+down_revision: str | None = "0028_comment_review"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
