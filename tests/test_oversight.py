@@ -387,6 +387,7 @@ async def test_ledger_dates_and_scope_are_checked_and_nothing_is_written(server,
 
     # then
     assert (future["code"], future["field"]) == ("FUTURE_DATE", "receivedOn")
+    assert (forwarded_before["code"], forwarded_before["field"]) == ("BAD_DATES", "forwardedOn")
     assert (early["code"], early["field"]) == ("BAD_DATES", "startedOn")
     assert other_unit["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert await county_rows(owner_db, w.county.id) == before
@@ -456,6 +457,9 @@ async def test_review_contact_points_their_staff_and_the_requests_they_forward(
     ]
     by_citizen = await gql.execute(REQUESTS, {}, token=w.citizen.token)
     points_public = (await gql.data(POINTS, {}, tenant=w.county.slug))["reviewPoints"]
+    of_point = (
+        await gql.data(REQUESTS, {"f": {"pointId": point["id"]}}, token=w.admin.token)
+    )["reviewRequests"]["edges"]
 
     # then
     assert staffed["point"]["staff"] == [
@@ -467,6 +471,11 @@ async def test_review_contact_points_their_staff_and_the_requests_they_forward(
         }
     ]
     assert recorded["request"]["applicantName"] == "张**"  # the point's staff: masked
+    assert (
+        recorded["request"]["pointId"],
+        recorded["request"]["forwardedTo"],
+        recorded["request"]["forwardedOn"],
+    ) == (point["id"], "县人民政府行政复议机构", "2026-05-07")
     assert outcome["request"]["outcome"] == "ACCEPTED"
     assert (by_admin[0]["node"]["applicantName"], by_admin[0]["node"]["applicantPhone"]) == (
         "张三丰",
@@ -477,6 +486,7 @@ async def test_review_contact_points_their_staff_and_the_requests_they_forward(
         "135****2222",
     )
     assert by_citizen["data"]["reviewRequests"]["edges"] == []
+    assert [e["node"]["id"] for e in of_point] == [recorded["request"]["id"]]
     assert points_public == [
         {
             "id": point["id"],
@@ -519,6 +529,21 @@ async def test_a_point_outside_a_township_or_village_or_a_future_request_is_refu
                 "applicantName": "某",
                 "matter": "某",
                 "forwardedTo": "县司法局",
+            }
+        },
+        w.admin.token,
+    )
+    forwarded_before = await refused(
+        gql,
+        RECORD_REQUEST,
+        {
+            "input": {
+                "pointId": point["id"],
+                "receivedOn": "2026-05-06",
+                "applicantName": "某",
+                "matter": "某",
+                "forwardedTo": "县司法局",
+                "forwardedOn": "2026-05-05",
             }
         },
         w.admin.token,
