@@ -12,6 +12,8 @@ from tenants.models import OrgUnitKind, VenueLevel
 from tests.cases_world import make_world
 from tests.conftest import county_rows
 from tests.factories.cases import CLASSIFY, act, online, raise_case
+from tests.factories.decisions import COMMENT as DECISION_COMMENT
+from tests.factories.decisions import add_version, make_decision, open_consultation
 from tests.factories.meetings import CHECK_IN, CREATE_MEETING
 from tests.factories.people import make_user
 from tests.factories.representatives import (
@@ -174,6 +176,12 @@ async def test_participation_counts_attendance_and_opinions_for_the_year(server,
     await raise_case(
         gql, account.token, online("代表反映：道路破损", placeUnitId=w.unit(w.village))
     )
+    decision = await make_decision(gql, w.admin.token, w.county.root_gid)
+    await add_version(gql, w.admin.token, decision["id"])
+    await open_consultation(gql, w.admin.token, decision["id"])
+    await act(
+        gql, DECISION_COMMENT, {"d": decision["id"], "b": "建议增加夜间停车泊位"}, account.token
+    )
     year = datetime.now(UTC).year  # the county year is the same but at the turn of the year
     data = await gql.data(PARTICIPATION, {"y": year}, token=account.token)
     assert data["representativeParticipation"] == [
@@ -181,7 +189,7 @@ async def test_participation_counts_attendance_and_opinions_for_the_year(server,
             "representativeId": rep["id"],
             "year": year,
             "meetingsAttended": 1,
-            "opinionsGiven": 2,
+            "opinionsGiven": 3,
             "proposalsFiled": 0,
             "consultationsAnswered": 0,
             "counterpartSessions": 0,
