@@ -387,7 +387,6 @@ async def test_ledger_dates_and_scope_are_checked_and_nothing_is_written(server,
 
     # then
     assert (future["code"], future["field"]) == ("FUTURE_DATE", "receivedOn")
-    assert (forwarded_before["code"], forwarded_before["field"]) == ("BAD_DATES", "forwardedOn")
     assert (early["code"], early["field"]) == ("BAD_DATES", "startedOn")
     assert other_unit["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert await county_rows(owner_db, w.county.id) == before
@@ -457,9 +456,9 @@ async def test_review_contact_points_their_staff_and_the_requests_they_forward(
     ]
     by_citizen = await gql.execute(REQUESTS, {}, token=w.citizen.token)
     points_public = (await gql.data(POINTS, {}, tenant=w.county.slug))["reviewPoints"]
-    of_point = (
-        await gql.data(REQUESTS, {"f": {"pointId": point["id"]}}, token=w.admin.token)
-    )["reviewRequests"]["edges"]
+    of_point = (await gql.data(REQUESTS, {"f": {"pointId": point["id"]}}, token=w.admin.token))[
+        "reviewRequests"
+    ]["edges"]
 
     # then
     assert staffed["point"]["staff"] == [
@@ -565,6 +564,7 @@ async def test_a_point_outside_a_township_or_village_or_a_future_request_is_refu
     # then
     assert (department["code"], department["field"]) == ("WRONG_UNIT_KIND", "orgUnitId")
     assert (future["code"], future["field"]) == ("FUTURE_DATE", "receivedOn")
+    assert (forwarded_before["code"], forwarded_before["field"]) == ("BAD_DATES", "forwardedOn")
     assert stranger["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert await county_rows(owner_db, w.county.id) == before
 

@@ -534,8 +534,8 @@ __all__ = [
     "enter_opinion",
     "given_by",
     "list_opinions",
-    "proven_phone",
     "open_collection",
+    "proven_phone",
     "rate_opinion",
     "review_opinion",
 ]
