@@ -109,7 +109,9 @@ async def test_an_opinion_goes_from_entry_to_the_givers_rating(server, gql, owne
 
     entered = await ok(gql, ENTER_OPINION, opinion(w, collection, giver=w.citizen), w.admin.token)
     item = entered["opinion"]["id"]
+    unrated = await county_rows(owner_db, w.county.id)
     too_early = await call(gql, RATE, {"o": item, "s": "SATISFIED"}, w.citizen.token)
+    assert await county_rows(owner_db, w.county.id) == unrated  # refused: nothing written
     reviewed = await ok(gql, REVIEW, {"o": item, "a": True}, w.admin.token)
     dispatched = await ok(gql, DISPATCH, {"o": item, "h": "TO_HANDLE"}, w.admin.token)
     wrong_unit = await gql.execute(

@@ -157,6 +157,14 @@ async def test_meetings_at_their_place_are_listed_and_they_are_invited_to_attend
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert await county_rows(owner_db, w.county.id) == before
 
+    # the scope follows the linkage's dates: once it ended, the place's meetings are gone
+    links = (await gql.data(MY_PLACES, {}, token=account.token))["myRepresentativePlaces"]
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    for place in links:
+        await ok(gql, END_LINK, {"l": place["id"], "e": yesterday}, w.admin.token)
+    data = await gql.data(MEETINGS_OF_MY_PLACES, {}, token=account.token)
+    assert data["meetingsOfMyPlaces"]["edges"] == []
+
 
 def invited_db(meeting_gid: str) -> int:
     from tests.factories.tenants import db_id
