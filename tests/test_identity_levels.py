@@ -359,3 +359,72 @@ async def test_a_host_changes_a_meetings_level_on_its_stream_until_it_closes(ser
     await ok(gql, CLOSE_MEETING, {"m": room}, county.admin.token)
     closed = await refused(gql, SET_LEVEL, {"m": room, "r": "UNVERIFIED"}, county.admin.token)
     assert [(e["field"], e["code"]) for e in closed["errors"]] == [("meetingId", "RECORD_SEALED")]
+
+
+async def test_a_hearing_that_requires_real_names_refuses_applicants_below_it(
+    server, gql, owner_db
+):
+    # given: a hearing (听证会) and a 列席 selection that ask for real names, and a citizen
+    # who has only an account
+    from tests.factories.hearings import ADD_CANDIDATES, APPLY, HEARING, make_hearing, quotas
+    from tests.factories.hearings import ok as hearing_ok
+
+    county = await make_county(server)
+    person = await make_user(server, county, roles=[(Role.CITIZEN, None)], name="听证报名人")
+    scene = await make_hearing(gql, county, required_verification="REAL_NAME_VERIFIED")
+    selection = await make_hearing(
+        gql,
+        county,
+        kind="ATTENDANCE",
+        seats=quotas(("PUBLIC", 5, 0)),
+        required_verification="REAL_NAME_VERIFIED",
+        title="列席代表遴选",
+    )
+    plain = await make_hearing(gql, county, title="无实名要求的听证会")
+
+    # when: they apply, and the organiser puts them forward, before any check
+    before = await county_rows(owner_db, county.id)
+    applied = await gql.data(
+        APPLY, {"h": scene.id, "c": "PUBLIC", "s": "我是附近居民"}, token=person.token
+    )
+    put_forward = await gql.data(
+        ADD_CANDIDATES,
+        {"h": selection.id, "c": "PUBLIC", "u": [person.gid]},
+        token=county.admin.token,
+    )
+
+    # then: both refused, naming the level and the field, and nothing is written
+    refusal = applied["applyToHearing"]
+    assert refusal["application"] is None
+    assert [(e["field"], e["code"]) for e in refusal["errors"]] == [
+        ("hearingId", "VERIFICATION_REQUIRED")
+    ]
+    assert "REAL_NAME_VERIFIED" in refusal["errors"][0]["message"]
+    assert [(e["field"], e["code"]) for e in put_forward["addAttendanceCandidates"]["errors"]] == [
+        ("userIds.0", "VERIFICATION_REQUIRED")
+    ]
+    assert await county_rows(owner_db, county.id) == before
+    # a hearing without the requirement takes them as they are
+    await hearing_ok(gql, APPLY, {"h": plain.id, "c": "PUBLIC", "s": "报名"}, person.token)
+
+    # when: staff check their ID card, the same token applies and the person is put forward
+    await ok(gql, CHECK, {"input": {"userId": person.gid}}, county.admin.token)
+    done = await hearing_ok(
+        gql, APPLY, {"h": scene.id, "c": "PUBLIC", "s": "我是附近居民"}, person.token
+    )
+    added = await hearing_ok(
+        gql,
+        ADD_CANDIDATES,
+        {"h": selection.id, "c": "PUBLIC", "u": [person.gid]},
+        county.admin.token,
+    )
+
+    # then: the hearing says what it requires, in its node and its creation event
+    assert done["application"]["poolId"] and added["added"] == 1
+    node = (await gql.data(HEARING, {"id": scene.id}, token=person.token))["node"]
+    assert node["requiredVerification"] == "REAL_NAME_VERIFIED"
+    plain_node = (await gql.data(HEARING, {"id": plain.id}, token=person.token))["node"]
+    assert plain_node["requiredVerification"] == "UNVERIFIED"
+    events = (await gql.data(STREAM, {"s": node["stream"]}, token=person.token))["streamEvents"]
+    created = [e["payload"] for e in events if e["type"] == "hearing.created"]
+    assert [p.get("requiredVerification") for p in created] == ["REAL_NAME_VERIFIED"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from tests.conftest import county_rows
 from tests.factories.cases import CASE, MY_CASES
+from tests.factories.cases import RATE as RATE_CASE
+from tests.factories.cases import REPLY as REPLY_CASE
 from tests.factories.inquiries import (
     ANSWER,
     ASK,
@@ -218,6 +220,20 @@ async def test_a_demand_becomes_a_case_with_its_initial_reply_linked_both_ways(s
         w.housing_leader.token,
     )
     assert codes(again) == [("questionId", "INVALID_STATE")]
+
+    # then handled offline through the cases workflow: the department's result reply, the
+    # asker's rating closes it
+    result = await ok(
+        gql,
+        REPLY_CASE,
+        {"c": q["caseId"], "k": "RESULT", "b": "已维修防水层，经回访不再漏水"},
+        w.housing_leader.token,
+    )
+    assert result["reply"]["kind"] == "RESULT"
+    closed = await ok(gql, RATE_CASE, {"c": q["caseId"], "s": "SATISFIED"}, w.citizen.token)
+    assert closed["case"]["state"] == "CLOSED"
+    case = (await gql.data(CASE, {"id": q["caseId"]}, token=w.housing_leader.token))["node"]
+    assert [r["kind"] for r in case["replies"]] == ["INITIAL", "RESULT"]
 
 
 async def test_a_suggestion_becomes_a_case_for_feasibility_study(server, gql):

@@ -25,6 +25,8 @@ from tests.factories.inquiries import (
     ok,
 )
 from tests.factories.meetings import make_meeting
+from tests.factories.people import make_user, next_phone
+from tests.test_identity_sms import code_sent_to, request, sign_in
 
 
 def codes(payload):
@@ -107,7 +109,9 @@ async def test_an_opinion_goes_from_entry_to_the_givers_rating(server, gql, owne
 
     entered = await ok(gql, ENTER_OPINION, opinion(w, collection, giver=w.citizen), w.admin.token)
     item = entered["opinion"]["id"]
+    unrated = await county_rows(owner_db, w.county.id)
     too_early = await call(gql, RATE, {"o": item, "s": "SATISFIED"}, w.citizen.token)
+    assert await county_rows(owner_db, w.county.id) == unrated  # refused: nothing written
     reviewed = await ok(gql, REVIEW, {"o": item, "a": True}, w.admin.token)
     dispatched = await ok(gql, DISPATCH, {"o": item, "h": "TO_HANDLE"}, w.admin.token)
     wrong_unit = await gql.execute(
@@ -160,6 +164,68 @@ async def test_an_opinion_goes_from_entry_to_the_givers_rating(server, gql, owne
         (await gql.data(OPINIONS, {"c": collection}, token=w.housing_staff.token))["reportOpinions"]
     )
     assert [o["giverId"] for o in staff] == [w.citizen.gid]
+
+
+async def test_a_giver_entered_by_name_and_phone_rates_online_once_the_number_is_proven(
+    server, gql, owner_db
+):
+    # given: an opinion taken by telephone (集中录入 with a name and number, no account),
+    # answered by the unit; an account of the county holds that number, not yet proven
+    w = await make_inquiry_world(server)
+    _, opened = await open_collection(gql, w)
+    collection = opened["collection"]["id"]
+    phone = next_phone()
+    holder = await make_user(server, w.county, name="赵大爷", phone=phone)
+    entered = await ok(
+        gql,
+        ENTER_OPINION,
+        opinion(w, collection, giverName="赵大爷", giverPhone=phone, source="OTHER"),
+        w.admin.token,
+    )
+    item = entered["opinion"]["id"]
+    await ok(gql, REVIEW, {"o": item, "a": True}, w.admin.token)
+    await ok(gql, DISPATCH, {"o": item, "h": "TO_HANDLE"}, w.admin.token)
+    await ok(gql, ANSWER_OPINION, {"o": item, "a": "已安排维修"}, w.housing_staff.token)
+
+    # when: the holder of the number tries before proving it
+    before = await county_rows(owner_db, w.county.id)
+    unproven = await gql.execute(RATE, {"o": item, "s": "SATISFIED"}, token=holder.token)
+    listed = await gql.data(OPINIONS, {"c": collection}, token=holder.token)
+
+    # then: not theirs yet, and nothing is written
+    assert unproven["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert nodes(listed["reportOpinions"]) == []
+    assert await county_rows(owner_db, w.county.id) == before
+
+    # when: they sign in by SMS code on that number (PHONE_VERIFIED) and rate
+    e164 = f"+86{phone}"
+    assert (await request(gql, w.county, phone))["sent"] is True
+    signed = await sign_in(gql, w.county, phone, code_sent_to(server, e164))
+    assert signed["errors"] == [] and signed["user"]["verification"] == "PHONE_VERIFIED"
+    token = signed["tokens"]["accessToken"]
+    mine = nodes((await gql.data(OPINIONS, {"c": collection}, token=token))["reportOpinions"])
+    rated = await ok(gql, RATE, {"o": item, "s": "SATISFIED"}, token)
+    twice = await call(gql, RATE, {"o": item, "s": "DISSATISFIED"}, token)
+    # someone else with a proven number of their own is no giver of it
+    other = await make_user(server, w.county, name="邻居")
+    await owner_db.execute(
+        "UPDATE users SET verification = 'PHONE_VERIFIED' WHERE id = $1", other.user_id
+    )
+    stranger = await gql.execute(RATE, {"o": item, "s": "SATISFIED"}, token=other.token)
+
+    # then: they see it as theirs (masked as any giver sees it), the rating is kept once
+    assert [(o["id"], o["mine"], o["giverName"]) for o in mine] == [(item, True, None)]
+    assert (rated["opinion"]["state"], rated["opinion"]["satisfaction"]) == (
+        "RATED",
+        "SATISFIED",
+    )
+    assert rated["opinion"]["mine"] is True
+    assert codes(twice) == [("opinionId", "ALREADY_RATED")]
+    assert stranger["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    counts = (await gql.data(COUNTS, {"c": collection}, token=w.citizen.token))[
+        "reportOpinionCounts"
+    ]
+    assert [c["satisfied"] for c in counts if c["unitId"] == w.unit(w.housing)] == [1]
 
 
 async def test_bad_opinions_and_reviews_are_refused_naming_the_field(server, gql, owner_db):

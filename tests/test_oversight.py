@@ -456,6 +456,9 @@ async def test_review_contact_points_their_staff_and_the_requests_they_forward(
     ]
     by_citizen = await gql.execute(REQUESTS, {}, token=w.citizen.token)
     points_public = (await gql.data(POINTS, {}, tenant=w.county.slug))["reviewPoints"]
+    of_point = (await gql.data(REQUESTS, {"f": {"pointId": point["id"]}}, token=w.admin.token))[
+        "reviewRequests"
+    ]["edges"]
 
     # then
     assert staffed["point"]["staff"] == [
@@ -467,6 +470,11 @@ async def test_review_contact_points_their_staff_and_the_requests_they_forward(
         }
     ]
     assert recorded["request"]["applicantName"] == "张**"  # the point's staff: masked
+    assert (
+        recorded["request"]["pointId"],
+        recorded["request"]["forwardedTo"],
+        recorded["request"]["forwardedOn"],
+    ) == (point["id"], "县人民政府行政复议机构", "2026-05-07")
     assert outcome["request"]["outcome"] == "ACCEPTED"
     assert (by_admin[0]["node"]["applicantName"], by_admin[0]["node"]["applicantPhone"]) == (
         "张三丰",
@@ -477,6 +485,7 @@ async def test_review_contact_points_their_staff_and_the_requests_they_forward(
         "135****2222",
     )
     assert by_citizen["data"]["reviewRequests"]["edges"] == []
+    assert [e["node"]["id"] for e in of_point] == [recorded["request"]["id"]]
     assert points_public == [
         {
             "id": point["id"],
@@ -523,6 +532,21 @@ async def test_a_point_outside_a_township_or_village_or_a_future_request_is_refu
         },
         w.admin.token,
     )
+    forwarded_before = await refused(
+        gql,
+        RECORD_REQUEST,
+        {
+            "input": {
+                "pointId": point["id"],
+                "receivedOn": "2026-05-06",
+                "applicantName": "某",
+                "matter": "某",
+                "forwardedTo": "县司法局",
+                "forwardedOn": "2026-05-05",
+            }
+        },
+        w.admin.token,
+    )
     stranger = await gql.execute(
         RECORD_REQUEST,
         {
@@ -540,6 +564,7 @@ async def test_a_point_outside_a_township_or_village_or_a_future_request_is_refu
     # then
     assert (department["code"], department["field"]) == ("WRONG_UNIT_KIND", "orgUnitId")
     assert (future["code"], future["field"]) == ("FUTURE_DATE", "receivedOn")
+    assert (forwarded_before["code"], forwarded_before["field"]) == ("BAD_DATES", "forwardedOn")
     assert stranger["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert await county_rows(owner_db, w.county.id) == before
 

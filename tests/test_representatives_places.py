@@ -12,6 +12,8 @@ from tenants.models import OrgUnitKind, VenueLevel
 from tests.cases_world import make_world
 from tests.conftest import county_rows
 from tests.factories.cases import CLASSIFY, act, online, raise_case
+from tests.factories.decisions import COMMENT as DECISION_COMMENT
+from tests.factories.decisions import add_version, make_decision, open_consultation
 from tests.factories.meetings import CHECK_IN, CREATE_MEETING
 from tests.factories.people import make_user
 from tests.factories.representatives import (
@@ -155,6 +157,14 @@ async def test_meetings_at_their_place_are_listed_and_they_are_invited_to_attend
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert await county_rows(owner_db, w.county.id) == before
 
+    # the scope follows the linkage's dates: once it ended, the place's meetings are gone
+    links = (await gql.data(MY_PLACES, {}, token=account.token))["myRepresentativePlaces"]
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    for place in links:
+        await ok(gql, END_LINK, {"l": place["id"], "e": yesterday}, w.admin.token)
+    data = await gql.data(MEETINGS_OF_MY_PLACES, {}, token=account.token)
+    assert data["meetingsOfMyPlaces"]["edges"] == []
+
 
 def invited_db(meeting_gid: str) -> int:
     from tests.factories.tenants import db_id
@@ -174,6 +184,12 @@ async def test_participation_counts_attendance_and_opinions_for_the_year(server,
     await raise_case(
         gql, account.token, online("代表反映：道路破损", placeUnitId=w.unit(w.village))
     )
+    decision = await make_decision(gql, w.admin.token, w.county.root_gid)
+    await add_version(gql, w.admin.token, decision["id"])
+    await open_consultation(gql, w.admin.token, decision["id"])
+    await act(
+        gql, DECISION_COMMENT, {"d": decision["id"], "b": "建议增加夜间停车泊位"}, account.token
+    )
     year = datetime.now(UTC).year  # the county year is the same but at the turn of the year
     data = await gql.data(PARTICIPATION, {"y": year}, token=account.token)
     assert data["representativeParticipation"] == [
@@ -181,7 +197,7 @@ async def test_participation_counts_attendance_and_opinions_for_the_year(server,
             "representativeId": rep["id"],
             "year": year,
             "meetingsAttended": 1,
-            "opinionsGiven": 2,
+            "opinionsGiven": 3,
             "proposalsFiled": 0,
             "consultationsAnswered": 0,
             "counterpartSessions": 0,

@@ -184,6 +184,50 @@ async def test_assigning_to_a_unit_that_is_not_the_countys_is_refused_naming_it(
     assert await county_rows(owner_db, w.county.id) == before
 
 
+async def test_a_face_to_face_meeting_or_a_leader_that_is_not_the_countys_is_refused(
+    server, gql, owner_db
+):
+    # given: an assigned suggestion, a meeting and an account of another county
+    w = await make_world(server)
+    _, rep = await _proposer(server, gql, w)
+    proposal = await _register(gql, w, rep)
+    await ok(gql, ASSIGN, {"p": proposal["id"], "l": w.unit(w.department)}, w.admin.token)
+    other = await make_county(server, name="邻县")
+    foreign_meeting = await make_meeting(gql, other, live=False)
+    foreign_leader = await make_user(server, other, roles=[(Role.TENANT_ADMIN, None)])
+    before = await county_rows(owner_db, w.county.id)
+
+    # when
+    attempts = [
+        await payload_of(gql, FACE_TO_FACE, {"p": proposal["id"], "m": m}, w.department_staff.token)
+        for m in (foreign_meeting, gid("Meeting", 10**9))
+    ]
+    leaders = [
+        await payload_of(gql, TAKE, {"p": proposal["id"], "u": u}, w.admin.token)
+        for u in (foreign_leader.gid, gid("User", 10**9))
+    ]
+
+    # then: typed errors naming the field, nothing written
+    for payload in attempts:
+        assert _errors(payload) == [("meetingId", "NOT_FOUND")]
+        assert payload["proposal"] is None
+    for payload in leaders:
+        assert _errors(payload) == [("leaderId", "NOT_FOUND")]
+    assert await county_rows(owner_db, w.county.id) == before
+
+    # the county's own meeting is linked: a Meeting of the meetings capability, read by its id
+    meeting = await make_meeting(gql, w.county, kind="FORUM", live=False)
+    linked = await ok(
+        gql, FACE_TO_FACE, {"p": proposal["id"], "m": meeting}, w.department_staff.token
+    )
+    node = await gql.data(
+        "query($id: ID!) { node(id: $id) { ... on Meeting { id kind } } }",
+        {"id": linked["proposal"]["meetingId"]},
+        token=w.admin.token,
+    )
+    assert node["node"] == {"id": meeting, "kind": "FORUM"}
+
+
 async def test_only_the_lead_units_staff_reply_and_a_late_reply_is_counted_overdue(
     server, gql, owner_db
 ):

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import DomainError
-from backend.core.security import Principal
+from backend.core.security import Principal, Verification
 from backend.core.validation import clean_text
 from backend.hearings import draw
 from backend.hearings.access import get_hearing, require_organiser, require_state
@@ -29,6 +29,7 @@ from backend.hearings.models import (
     HearingState,
 )
 from backend.hearings.stream import append_event, now
+from backend.meetings.access import require_verification
 from backend.people.models import User
 
 MAX_CANDIDATES = 1000
@@ -105,6 +106,13 @@ async def apply(
             field="hearingId",
         )
     require_state(hearing, HearingState.APPLICATIONS_OPEN, action="报名")
+    # 实名制: the same check as a meeting's (the level comes with the principal)
+    require_verification(
+        principal.verification,
+        hearing.required_verification,
+        field="hearingId",
+        what="报名参加本次听证会",
+    )
     _check_category(hearing, category, "category")
     statement = clean_text(
         statement, field="statement", code=Code.INVALID, label="报名说明", max_length=2000
@@ -148,6 +156,7 @@ async def add_candidates(
     require_state(hearing, HearingState.APPLICATIONS_OPEN, action="添加候选人")
     _check_category(hearing, category, "category")
     wanted = list(dict.fromkeys(user_ids))
+    listed = len(wanted)  # the rest come from the earlier hearing
     if from_hearing_id is not None:
         source = await session.get(Hearing, from_hearing_id)
         if source is None or source.id == hearing.id:
@@ -167,10 +176,22 @@ async def add_candidates(
         raise DomainError(Code.INVALID, "请指定候选人或来源听证会", field="userIds")
     if len(wanted) > MAX_CANDIDATES:
         raise DomainError(Code.INVALID, f"一次最多添加{MAX_CANDIDATES}人", field="userIds")
-    known = set((await session.scalars(select(User.id).where(User.id.in_(wanted)))).all())
+    known: dict[int, Verification] = {
+        u: level
+        for u, level in (
+            await session.execute(select(User.id, User.verification).where(User.id.in_(wanted)))
+        ).all()
+    }
     for i, u in enumerate(wanted):
         if u not in known:
             raise DomainError(Code.NOT_FOUND, "候选人不存在", field=f"userIds.{i}")
+        # 实名制: a person put forward is held to the level an applicant needs
+        require_verification(
+            known[u],
+            hearing.required_verification,
+            field=f"userIds.{i}" if i < listed else "fromHearingId",
+            what="列席候选人",
+        )
     present = set(
         (
             await session.scalars(

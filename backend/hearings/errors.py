@@ -23,3 +23,4 @@ class HearingErrorCode(enum.Enum):
     TRANSCRIPT_CHANGED = "TRANSCRIPT_CHANGED"  # confirming a version that is not the current
     ALREADY_CONFIRMED = "ALREADY_CONFIRMED"
     REASON_REQUIRED = "REASON_REQUIRED"  # a view not adopted without a reason
+    VERIFICATION_REQUIRED = "VERIFICATION_REQUIRED"  # 实名制: the applicant's level is too low

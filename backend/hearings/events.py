@@ -7,7 +7,7 @@ secrets of witnesses only once revealed (when they are public by design). Times 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NotRequired
 
 from typing_extensions import TypedDict
 
@@ -34,6 +34,7 @@ class HearingCreated(TypedDict):
     hostUnitId: int
     quotas: list[QuotaPayload]
     state: str
+    requiredVerification: NotRequired[str]  # 实名制 level needed to apply, when not UNVERIFIED
 
 
 @shape

@@ -18,11 +18,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.base import Base, TenantOwned, Timestamped, enum_column, id_column
+from backend.core.security import Verification
 
 
 class HearingKind(enum.Enum):
@@ -99,6 +101,10 @@ class Hearing(TenantOwned, Timestamped, Base):
     reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sealed_hash: Mapped[str | None] = mapped_column(String(64))
     sealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # 实名制: the verification level a person needs to apply (报名) or be put forward.
+    required_verification: Mapped[Verification] = mapped_column(
+        enum_column(Verification), server_default=text("'UNVERIFIED'")
+    )
 
 
 class HearingWitness(TenantOwned, Timestamped, Base):

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.calendar import load_calendar
 from backend.core import rules
 from backend.core.errors import DomainError
-from backend.core.security import Principal
+from backend.core.security import Principal, Verification
 from backend.core.validation import clean_text
 from backend.decisions.access import get_decision
 from backend.hearings import draw
@@ -144,8 +144,11 @@ async def create_hearing(
     quotas: Sequence[QuotaInput],
     decision_id: int | None = None,
     public_randomness_source: str | None = None,
+    required_verification: Verification = Verification.UNVERIFIED,
 ) -> Hearing:
-    """A DRAFT hearing (or 列席 selection) with its quotas; checks the seat rules."""
+    """A DRAFT hearing (or 列席 selection) with its quotas; checks the seat rules.
+    `required_verification` (实名制) is the level a person needs to apply or be put
+    forward."""
     tenant_id = principal.require_tenant()
     principal.require_user()
     path = await unit_path(session, host_unit_id)
@@ -206,6 +209,7 @@ async def create_hearing(
         algorithm_version=draw.ALGORITHM_VERSION,
         public_randomness_source=source,
         transcript_version=0,
+        required_verification=required_verification,
     )
     session.add(hearing)
     await session.flush()
@@ -221,6 +225,8 @@ async def create_hearing(
         quotas=quota_payload(hearing),
         state=hearing.state.value,
     )
+    if required_verification is not Verification.UNVERIFIED:
+        payload["requiredVerification"] = required_verification.value
     await append_event(session, principal, hearing, HearingEvent.CREATED, payload)
     return hearing
 

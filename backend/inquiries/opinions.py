@@ -6,7 +6,8 @@
   units, at least `meeting.opinion_collection_lead` (30 days, one month) before the
   meeting, else TOO_LATE citing the rule; it closes when the meeting starts.
 - `enter_opinion` (集中录入, county office): for one reporting unit, with its channel and
-  the giver (an account, to rate online, or a name and phone).
+  the giver (an account, to rate online, or a name and phone: whoever then signs in with
+  that number proven — `PHONE_VERIFIED` or above, e.g. by SMS code — is the giver online).
 - `review_opinion` (审核, county office): accepted, or rejected with a reason.
 - `dispatch_opinion` (分办, county office): to the unit as 转办件 (TO_HANDLE) or 转阅件
   (FOR_REFERENCE).
@@ -29,7 +30,7 @@ from backend.calendar import load_calendar
 from backend.cases.models import Satisfaction
 from backend.core import rules
 from backend.core.errors import DomainError, PermissionDenied
-from backend.core.security import Principal, Role
+from backend.core.security import Principal, Role, Verification
 from backend.core.validation import clean_text
 from backend.inquiries import stream
 from backend.inquiries.access import (
@@ -357,13 +358,34 @@ async def answer_opinion(
     return opinion
 
 
+async def proven_phone(session: AsyncSession, principal: Principal) -> str | None:
+    """The caller's phone number when they have proven it (PHONE_VERIFIED or above: an SMS
+    code answered, a provider's verified number, a staff ID check), else None. It makes
+    them the giver of the opinions entered with that number and no account."""
+    if principal.user_id is None or not principal.verification.at_least(
+        Verification.PHONE_VERIFIED
+    ):
+        return None
+    phone = await session.scalar(select(User.phone).where(User.id == principal.user_id))
+    return phone or None
+
+
+def given_by(opinion: ReportOpinion, user_id: int | None, phone: str | None) -> bool:
+    """Whether the caller gave the opinion: its giver's account, or (entered by name and
+    phone, with no account) the number the caller has proven."""
+    if opinion.giver_user_id is not None:
+        return user_id is not None and opinion.giver_user_id == user_id
+    return phone is not None and opinion.giver_phone == phone
+
+
 async def rate_opinion(
     session: AsyncSession, principal: Principal, *, opinion_id: int, satisfaction: Satisfaction
 ) -> ReportOpinion:
-    """The giver rates the handling online (满意/基本满意/不满意), once, after the answer."""
+    """The giver rates the handling online (满意/基本满意/不满意), once, after the answer:
+    the giver's account, or whoever signed in with the giver's number proven."""
     user_id = principal.require_user()
     opinion = await get_opinion(session, opinion_id)
-    if opinion.giver_user_id != user_id:
+    if not given_by(opinion, user_id, await proven_phone(session, principal)):
         raise PermissionDenied("只有提出意见建议的本人可以评价")
     if opinion.state is OpinionState.RATED:
         raise DomainError(Code.ALREADY_RATED, "已评价过该意见建议的办理", field="opinionId")
@@ -474,6 +496,11 @@ async def list_opinions(
             if g.role in (Role.TENANT_ADMIN, Role.DEPARTMENT_STAFF)
         ]
         mine = ReportOpinion.giver_user_id == user_id
+        phone = await proven_phone(session, principal)
+        if phone is not None:  # entered by name and this number, with no account
+            mine = mine | (
+                ReportOpinion.giver_user_id.is_(None) & (ReportOpinion.giver_phone == phone)
+            )
         if any(path is None for path in scopes):
             pass  # county-wide staff: every unit's opinions
         elif scopes:
@@ -505,8 +532,10 @@ __all__ = [
     "counts_per_unit",
     "dispatch_opinion",
     "enter_opinion",
+    "given_by",
     "list_opinions",
     "open_collection",
+    "proven_phone",
     "rate_opinion",
     "review_opinion",
 ]

@@ -1,7 +1,8 @@
 """Figures: proposals per handling unit (交办, 答复, 按期, 超期, 满意度) and each
 representative's participation in a year, for their yearly report (履职报告): meetings
-attended (checked in), opinions given (meeting comments and cases they raised), proposals
-filed, written consultations answered and 对口协商 sessions attended.
+attended (checked in), opinions given (meeting comments, cases they raised and opinions on
+draft decisions, 重大行政决策征求意见), proposals filed, written consultations answered and
+对口协商 sessions attended.
 
 A year is a county year (China Standard Time).
 """
@@ -19,6 +20,7 @@ from backend.cases.models import Case
 from backend.cases.stream import CHINA, local_day, now
 from backend.core.errors import InvalidArgument
 from backend.core.security import Principal
+from backend.decisions.models import Opinion as DecisionOpinion
 from backend.meetings.models import Comment, Participant
 from backend.representatives import access
 from backend.representatives.models import (
@@ -174,7 +176,22 @@ async def participation(
                 )
                 or 0
             )
-            opinions = comments + cases
+            # opinions on a draft decision, not those imported from a meeting's comments
+            # (counted above)
+            on_decisions = (
+                await session.scalar(
+                    select(func.count())
+                    .select_from(DecisionOpinion)
+                    .where(
+                        DecisionOpinion.author_user_id == rep.user_id,
+                        DecisionOpinion.meeting_comment_id.is_(None),
+                        DecisionOpinion.created_at >= start,
+                        DecisionOpinion.created_at < end,
+                    )
+                )
+                or 0
+            )
+            opinions = comments + cases + on_decisions
         filed = (
             await session.scalar(
                 select(func.count())

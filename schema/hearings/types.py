@@ -16,6 +16,7 @@ from backend.hearings.errors import HearingErrorCode as _Code
 from backend.hearings.reading import HearingDetails, details
 from schema.context import Info
 from schema.errors import UserError
+from schema.people.types import Verification
 from schema.relay import DatabaseNode, decode_node_ids, to_global_id
 
 HearingKind = models.HearingKind
@@ -169,6 +170,9 @@ class Hearing(DatabaseNode, relay.Node):
         description="Seats and how they are filled (代表名额及其产生方式)."
     )
     quotas: list[HearingQuota] = strawberry.field(description="Seats per category.")
+    required_verification: Verification = strawberry.field(
+        description="实名制: the verification level needed to apply (报名) or be put forward."
+    )
     total_seats: int = strawberry.field(description="All seats.")
     algorithm: str = strawberry.field(description="The draw's algorithm (docs/hearings.md).")
     algorithm_version: str = strawberry.field(description="Its version.")
@@ -251,6 +255,7 @@ class Hearing(DatabaseNode, relay.Node):
                 for q in h.quotas
             ],
             total_seats=sum(seats.values()),
+            required_verification=h.required_verification,
             algorithm=h.algorithm,
             algorithm_version=h.algorithm_version,
             public_randomness_source=h.public_randomness_source,

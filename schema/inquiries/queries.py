@@ -177,11 +177,13 @@ class InquiryQueries:
                 .tuples()
                 .all()
             )
+            phone = await opinions.proven_phone(session, principal)
             return [
                 ReportOpinion.from_model(
                     o,
                     staff=opinions.staff_sees(principal, o, paths),
                     viewer=principal.user_id,
+                    mine=opinions.given_by(o, principal.user_id, phone),
                 )
                 for o in rows
             ]

@@ -292,7 +292,10 @@ class ReportOpinion:
     answered_at: datetime | None = strawberry.field(description="When it was answered.")
     satisfaction: Satisfaction | None = strawberry.field(description="The giver's rating.")
     rated_at: datetime | None = strawberry.field(description="When it was rated.")
-    mine: bool = strawberry.field(description="True when the caller gave it.")
+    mine: bool = strawberry.field(
+        description="True when the caller gave it: their account, or the giver's number they "
+        "have proven (PHONE_VERIFIED or above) for one entered by name and phone."
+    )
     giver_id: strawberry.ID | None = strawberry.field(
         description="The giver's account (handling staff only)."
     )
@@ -302,7 +305,7 @@ class ReportOpinion:
 
     @classmethod
     def from_model(
-        cls, o: models.ReportOpinion, *, staff: bool, viewer: int | None
+        cls, o: models.ReportOpinion, *, staff: bool, viewer: int | None, mine: bool = False
     ) -> ReportOpinion:
         return cls(
             id=_id("ReportOpinion", o.id),
@@ -318,7 +321,7 @@ class ReportOpinion:
             answered_at=o.answered_at,
             satisfaction=o.satisfaction,
             rated_at=o.rated_at,
-            mine=viewer is not None and o.giver_user_id == viewer,
+            mine=mine or (viewer is not None and o.giver_user_id == viewer),
             giver_id=gid("User", o.giver_user_id) if staff else None,
             giver_name=mask_name(o.giver_name) if staff else None,
             giver_phone=mask_phone(o.giver_phone) if staff else None,

@@ -317,7 +317,8 @@ class RepresentativeParticipation:
     year: int = strawberry.field(description="The county year.")
     meetings_attended: int = strawberry.field(description="Meetings checked in to (参会).")
     opinions_given: int = strawberry.field(
-        description="Opinions given: meeting comments written and cases raised."
+        description="Opinions given: meeting comments written, cases raised and "
+        "opinions on draft decisions (重大行政决策征求意见)."
     )
     proposals_filed: int = strawberry.field(description="Suggestions/proposals registered.")
     consultations_answered: int = strawberry.field(

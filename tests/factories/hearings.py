@@ -14,6 +14,7 @@ from tests.factories.tenants import Account, County, db_id
 
 HEARING_FIELDS = """
   id kind state decisionId title matter place startsAt totalSeats algorithm algorithmVersion
+  requiredVerification
   quotas { category seats alternates }
   publicRandomnessSource publicRandomness noticePublishedAt applicationsOpenedAt poolFrozenAt
   poolHash seed drawPublication applicantCount stream
@@ -95,8 +96,11 @@ def hearing_input(
     public_randomness_source: str | None = None,
     decision_id: str | None = None,
     title: str = "城区供水价格调整听证会",
+    required_verification: str | None = None,
 ) -> dict[str, Any]:
+    level = {} if required_verification is None else {"requiredVerification": required_verification}
     return {
+        **level,
         "hostUnitId": county.root_gid,
         "title": title,
         "matter": "拟将居民生活用水价格由每吨2.5元调整为2.9元，依据《政府制定价格听证办法》。",

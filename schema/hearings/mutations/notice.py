@@ -26,6 +26,7 @@ from schema.hearings.mutations.common import (
 )
 from schema.hearings.types import HearingCategory, HearingKind, HearingWitness
 from schema.mutations import mutate
+from schema.people.types import Verification
 from schema.relay import decode_id
 
 
@@ -61,6 +62,12 @@ class CreateHearingInput:
         description="A public random value named in advance and mixed into the seed, e.g. "
         "'中国福利彩票双色球2026年12月20日开奖号码'; its value is then required at the draw.",
     )
+    required_verification: Verification = strawberry.field(
+        default=Verification.UNVERIFIED,
+        description="实名制: the verification level a person needs to apply (报名) or be put "
+        "forward for a 列席 selection; below it the call is refused with "
+        "VERIFICATION_REQUIRED (default UNVERIFIED).",
+    )
 
 
 @strawberry.type
@@ -92,6 +99,7 @@ class HearingNoticeMutations:
                     input.decision_id, "Decision", field="decisionId", code=Code.INVALID
                 ),
                 public_randomness_source=input.public_randomness_source,
+                required_verification=input.required_verification,
             )
 
         hearing, errors = await mutate(info, run)

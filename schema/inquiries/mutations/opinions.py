@@ -198,7 +198,7 @@ class OpinionMutations:
             ),
         )
         return ReportOpinionPayload(
-            opinion=ReportOpinion.from_model(row, staff=False, viewer=row.giver_user_id)
+            opinion=ReportOpinion.from_model(row, staff=False, viewer=None, mine=True)
             if row
             else None,
             errors=payload_errors(errors),
