@@ -1,7 +1,7 @@
 """people gaps: the verification level a hearing requires of its applicants
 
-Revision ID: 0027_people_gaps
-Revises: 0026_opinion_map
+Revision ID: 0030_people_gaps
+Revises: 0029_opinion_map_decisions
 Create Date: 2026-12-02
 
 - `hearings.required_verification` (实名制): the level a person needs to apply to a
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0027_people_gaps"
-down_revision: str | None = "0026_opinion_map"
+revision: str = "0030_people_gaps"
+down_revision: str | None = "0029_opinion_map_decisions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
