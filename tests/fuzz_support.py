@@ -1484,17 +1484,26 @@ def error_class(field_name: str, response: Any) -> str | None:
 
 
 def fuzz_each(
-    items: list[Any], examples: int, seconds: float, body: Callable[[Any, Any, bool], None]
+    items: list[Any],
+    examples: int,
+    seconds: float,
+    body: Callable[[Any, Any, bool], None],
+    *,
+    enough: Callable[[], bool] | None = None,
 ) -> None:
     """Run `body(item, data, send)` as a hypothesis test of its own for every item, each with
     an even share of the examples (at least 1) and of the time still left. Past an item's
     share of the time, `send` is False: the body still draws (hypothesis needs the same draws
     for the same choices) but sends nothing, so the rest of the item's examples cost little.
     An item's first example is always sent, so a slow machine (a loaded CI host) fuzzes fewer
-    examples per item, never none of an item that its turn reached."""
+    examples per item, never none of an item that its turn reached. With `enough`, the items
+    go on past the time (one example each) until it says the run is enough (a floor of
+    requests the caller asserts), for at most three times `seconds` in all: a loaded host
+    makes the sweep slower, not emptier."""
     from hypothesis import HealthCheck, Phase, given, settings
 
-    end = time.monotonic() + seconds
+    start = time.monotonic()
+    end = start + seconds
     per_item = max(1, examples // max(1, len(items)))
 
     def test_for(item: Any, item_end: float) -> Callable[[], None]:
@@ -1516,10 +1525,11 @@ def fuzz_each(
         return one
 
     for index, item in enumerate(items):
-        left = end - time.monotonic()
-        if left <= 0:
+        now = time.monotonic()
+        left = end - now
+        if left <= 0 and (enough is None or enough() or now - start > 3 * seconds):
             return
-        test_for(item, time.monotonic() + left / (len(items) - index))()
+        test_for(item, now + max(0.0, left) / (len(items) - index))()
 
 
 def run_in_loop(loop: asyncio.AbstractEventLoop, coro: Any, timeout: float = 60) -> Any:
