@@ -8,14 +8,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import event
-
 from backend.cases import intake, routing
 from backend.cases.models import AssignmentRole, CaseChannel, CaseKind
 from backend.cases.replies import today
 from tests.cases_world import World, make_world
 from tests.factories.cases import official_due
 from tests.factories.tenants import db_id, gid, make_county
+from tests.statements import fewest_statements
 from tests.test_cases_pages import principal_of
 
 TAB = """
@@ -237,22 +236,10 @@ async def test_a_tab_page_costs_the_same_statements_for_5_and_50(server, gql, ow
     token = w.department_staff.token
     f = {"unitId": gid("OrgUnit", w.department), "queue": "TO_SIGN"}
     await gql.data(TAB, {"f": f, "first": 1}, token=token)  # grants cached
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    engine = server.services.db.app_engine.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        per_page: dict[int, list[str]] = {}
-        for first in (5, 50):
-            statements.clear()
-            body = await gql.data(TAB, {"f": f, "first": first}, token=token)
-            per_page[first] = list(statements)
-            assert len(body["cases"]["edges"]) == first
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    per_page, bodies = await fewest_statements(
+        server, (5, 50), lambda first: gql.data(TAB, {"f": f, "first": first}, token=token)
+    )
+    assert {first: len(body["cases"]["edges"]) for first, body in bodies.items()} == {5: 5, 50: 50}
     assert len(per_page[5]) == len(per_page[50]), (per_page[5], per_page[50])
     assert sum("FROM cases" in s for s in per_page[50]) == 1, per_page[50]
     assert len(g["pending"]) == 52

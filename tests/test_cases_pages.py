@@ -4,15 +4,12 @@ handler (the LEAD assignment's unit), deadline and last event cost the same stat
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event
-
 from backend.cases import intake, routing
 from backend.cases.models import AssignmentRole, CaseChannel, CaseKind
 from backend.core.security import Principal
 from backend.people import service as people
 from tests.cases_world import make_world
+from tests.statements import fewest_statements
 
 CASE_PAGE = """
 query Page($first: Int, $after: String, $f: CasesFilter) {
@@ -65,22 +62,9 @@ async def test_a_cases_page_costs_the_same_statements_for_5_and_50(server, gql, 
     await seed_cases(server, w, 50)
     token = w.department_staff.token
     await gql.data(CASE_PAGE, {"first": 1}, token=token)  # grants cached
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    engine = server.services.db.app_engine.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        per_page: dict[int, list[str]] = {}
-        pages: dict[int, dict[str, Any]] = {}
-        for first in (5, 50):
-            statements.clear()
-            pages[first] = await gql.data(CASE_PAGE, {"first": first}, token=token)
-            per_page[first] = list(statements)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    per_page, pages = await fewest_statements(
+        server, (5, 50), lambda first: gql.data(CASE_PAGE, {"first": first}, token=token)
+    )
 
     assert len(per_page[5]) == len(per_page[50]), (per_page[5], per_page[50])
     assert len(per_page[50]) <= 10, per_page[50]

@@ -43,6 +43,7 @@ from tests.factories.decisions import (
 )
 from tests.factories.meetings import make_meeting
 from tests.meetings_api import POST_COMMENT
+from tests.statements import fewest_statements
 
 STEPS = ["PUBLIC_PARTICIPATION", "EXPERT_REVIEW", "RISK_ASSESSMENT", "LEGALITY_REVIEW"]
 
@@ -571,7 +572,6 @@ query {
 
 
 async def test_a_page_of_decisions_costs_the_same_statements_for_3_and_12(server, gql):
-    from sqlalchemy import event
 
     w = await make_world(server)
     staff = w.department_staff.token
@@ -586,23 +586,11 @@ async def test_a_page_of_decisions_costs_the_same_statements_for_3_and_12(server
             w.citizen.token,
         )
     await gql.data(PAGE.replace("FIRST", "1"), token=staff)
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    engine = server.services.db.app_engine.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        per_page: dict[int, int] = {}
-        pages = {}
-        for first in (3, 12):
-            statements.clear()
-            pages[first] = await gql.data(PAGE.replace("FIRST", str(first)), token=staff)
-            per_page[first] = len(statements)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert per_page[3] == per_page[12] <= 14, per_page
+    counted, pages = await fewest_statements(
+        server, (3, 12), lambda first: gql.data(PAGE.replace("FIRST", str(first)), token=staff)
+    )
+    per_page = {first: len(s) for first, s in counted.items()}
+    assert per_page[3] == per_page[12] <= 14, counted
     nodes = [e["node"] for e in pages[12]["decisions"]["edges"]]
     assert len(nodes) == 12 and all(n["staffView"] for n in nodes)
     assert [n["opinions"]["edges"][0]["node"]["body"] for n in nodes] == [

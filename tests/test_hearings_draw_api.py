@@ -29,6 +29,7 @@ from tests.factories.hearings import (
 )
 from tests.factories.people import make_user
 from tests.factories.tenants import make_county
+from tests.statements import fewest_statements
 from tests.test_hearings_draw import run_verify
 
 
@@ -397,7 +398,6 @@ async def test_a_draft_is_not_found_to_the_public(server, gql):
 
 
 async def test_the_hearings_page_costs_the_same_statements_for_2_and_6_hearings(server, gql):
-    from sqlalchemy import event
 
     county = await make_county(server)
     citizen = await make_user(server, county, roles=[(Role.CITIZEN, None)])
@@ -411,25 +411,12 @@ async def test_the_hearings_page_costs_the_same_statements_for_2_and_6_hearings(
         "pageInfo { hasNextPage } } }"
     )
     await gql.data(page, {"first": 1}, token=county.admin.token)  # grants cached
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    engine = server.services.db.app_engine.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        per_page: dict[int, int] = {}
-        bodies: dict[int, dict] = {}
-        for first in (2, 6):
-            statements.clear()
-            bodies[first] = await gql.data(page, {"first": first}, token=county.admin.token)
-            per_page[first] = len(statements)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-    assert per_page[2] == per_page[6], statements
-    assert per_page[6] <= 10, statements
+    counted, bodies = await fewest_statements(
+        server, (2, 6), lambda first: gql.data(page, {"first": first}, token=county.admin.token)
+    )
+    per_page = {first: len(s) for first, s in counted.items()}
+    assert per_page[2] == per_page[6], counted
+    assert per_page[6] <= 10, counted
     for first, body in bodies.items():
         edges = body["hearings"]["edges"]
         assert len(edges) == first

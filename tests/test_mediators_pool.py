@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import event
-
 from backend.cases.replies import today
 from backend.mediators import pool
 from backend.mediators.models import MediatorLevel, MediatorRole
@@ -29,6 +27,7 @@ from tests.factories.mediators import (
 )
 from tests.factories.people import make_user
 from tests.factories.tenants import county_admin_principal, gid, make_unit, make_venue
+from tests.statements import fewest_statements
 
 
 async def test_a_mediator_is_entered_at_each_level_on_its_unit(server, gql, owner_db):
@@ -488,25 +487,15 @@ async def test_a_page_of_the_pool_costs_the_same_statements_for_5_and_30(server,
                 session, admin, mediator_id=m.id, title="优秀", awarded_on=date(2026, 4, 1)
             )
     await gql.data(MEDIATORS, {"first": 1}, token=w.admin.token)  # grants cached
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    engine = server.services.db.app_engine.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        per_page: dict[int, int] = {}
-        pages = {}
-        for first in (5, 30):
-            statements.clear()
-            pages[first] = await gql.data(MEDIATORS, {"first": first}, token=w.admin.token)
-            per_page[first] = len(statements)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    counted, pages = await fewest_statements(
+        server,
+        (5, 30),
+        lambda first: gql.data(MEDIATORS, {"first": first}, token=w.admin.token),
+    )
+    per_page = {first: len(s) for first, s in counted.items()}
 
     # then
-    assert per_page[5] == per_page[30] and per_page[30] <= 10, per_page
+    assert per_page[5] == per_page[30] and per_page[30] <= 10, counted
     nodes = [e["node"] for e in pages[30]["mediators"]["edges"]]
     assert len(nodes) == 30
     assert all(len(n["trainings"]) == 1 and len(n["awards"]) == 1 for n in nodes)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
-
 from tests.cases_world import make_world
 from tests.factories.representatives import (
     ASSIGN,
@@ -18,6 +16,7 @@ from tests.factories.representatives import (
     register,
 )
 from tests.factories.tenants import gid
+from tests.statements import fewest_statements
 
 REPS_PAGE = """
 query($first: Int) { representatives(first: $first) { edges { node {
@@ -28,23 +27,11 @@ query($first: Int) { proposals(first: $first) { edges { node {
 
 
 async def _counted(server, gql, query: str, token: str) -> dict[int, tuple[list[str], Any]]:  # type: ignore[no-untyped-def]
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
     await gql.data(query, {"first": 1}, token=token)  # grants cached
-    engine = server.services.db.app_engine.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
-    out: dict[int, tuple[list[str], Any]] = {}
-    try:
-        for first in (2, 8):
-            statements.clear()
-            body = await gql.data(query, {"first": first}, token=token)
-            out[first] = (list(statements), body)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return out
+    counted, bodies = await fewest_statements(
+        server, (2, 8), lambda first: gql.data(query, {"first": first}, token=token)
+    )
+    return {first: (counted[first], bodies[first]) for first in counted}
 
 
 async def test_the_pages_cost_the_same_statements_for_2_and_8(server, gql):
