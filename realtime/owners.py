@@ -62,8 +62,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from backend.core.db import CONNECT_TIMEOUT_SECONDS
 from backend.core.outages import DependencyDown, is_outage
+from backend.core.redis_wire import PipelinedRedis
 from realtime import metrics
-from realtime.publisher import Publisher
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +188,7 @@ class RedisRelay:
         self.url = url
         self._sealer = Sealer(key)
         self._client = aioredis.Redis.from_url(url)  # the listener (pub/sub) and ping
-        self._publisher = Publisher(url)  # PUBLISH, pipelined (realtime.publisher)
+        self._publisher = PipelinedRedis(url)  # PUBLISH, pipelined (backend.core.redis_wire)
         self._pubsub: Any = None
         self._channels: set[str] = set()
         self._receive: Receive | None = None
