@@ -52,12 +52,24 @@ class _Connection:
         self.watchdog: asyncio.Task[None] | None = None
         self.replies = 0  # read so far (the watchdog's sign of life)
         self.closed = False
+        self._unsent: list[bytes] = []  # commands of this loop pass, written together
 
     def send(self, command: bytes) -> asyncio.Future[Any]:
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        """Queue `command`; what is sent in one pass of the loop goes in one write (one
+        system call for a burst of votes' checks or a batch's publishes)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
         self.waiting.append(future)
-        self.writer.write(command)
+        if not self._unsent:
+            loop.call_soon(self._write)
+        self._unsent.append(command)
         return future
+
+    def _write(self) -> None:
+        data = b"".join(self._unsent)
+        self._unsent.clear()
+        if not self.closed:
+            self.writer.write(data)
 
     async def watch(self, quiet_seconds: float) -> None:
         """Lose the connection when replies are owed and none came for `quiet_seconds`
