@@ -688,6 +688,10 @@ CATEGORIES = [  # (label, substrings of a frame); the first category found on th
         ("realtime/owners.py",),
     ),
     (
+        "Redis commands, pipelined (backend/core/redis_wire.py: writes, replies)",
+        ("redis_wire.py",),
+    ),
+    (
         "hub pub/sub (events and tallies: publish, receive, parse)",
         ("realtime/hub.py", "broadcaster", "redis/"),
     ),
@@ -723,11 +727,11 @@ CATEGORIES = [  # (label, substrings of a frame); the first category found on th
         "GraphQL execution (strawberry incl. its extensions, graphql-core)",
         ("strawberry/", "graphql/"),
     ),
+    ("DB driver / SQLAlchemy (other)", ("sqlalchemy/", "asyncpg/")),
     (
         "HTTP / websocket protocol + ASGI (uvicorn, websockets, starlette, middleware)",
-        ("uvicorn/", "starlette/", "h11/", "httptools", "observability.py", "websockets/"),
+        ("uvicorn/protocols", "starlette/", "h11/", "httptools", "observability.py", "websockets/"),
     ),
-    ("DB driver / SQLAlchemy (other)", ("sqlalchemy/", "asyncpg/")),
     ("event loop / other", ("",)),
 ]
 
