@@ -247,8 +247,9 @@ class SharedBuckets:
 
     Every vote is checked here when the service runs on Redis, so the script goes over one
     pipelined connection (`backend.core.redis_wire`: EVALSHA, the script loaded by EVAL the
-    first time Redis does not know it), not redis-py's client, which cost each vote about
-    0.3 ms of CPU and dropped a connection whenever a check timed out.
+    first time Redis does not know it), not redis-py's client, which took 2-3 times the CPU
+    per check (bench/handover_costs.py) and dropped a connection whenever a check timed
+    out (about a millisecond to open the next).
 
     `take` answers None when Redis cannot be reached (or did not answer within `timeout`
     seconds): the caller falls back to its process's buckets. After a failure Redis is not
