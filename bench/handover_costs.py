@@ -10,8 +10,10 @@ each timed alone (best of --repeat rounds, so a busy machine disturbs it least):
   pub/sub and, in each worker, parsing and passing them through the meeting's feed (every
   group finds them invisible), against their bare sequence numbers (record-only types);
 - one relay message: sealing and opening it (AES-GCM), a Redis PUBLISH by redis-py's
-  client and by `realtime.publisher`, and its receipt by a subscriber (redis-py): what
-  each message costs, which coalescing requests per tick saves.
+  client and by `backend.core.redis_wire`, and its receipt by a subscriber (redis-py): what
+  each message costs, which coalescing requests per tick saves;
+- a vote's shared rate-budget check (Redis, every vote with several workers): redis-py's
+  registered script against EVALSHA over the pipelined connection (`SharedBuckets` now).
 
 Prints µs per vote (per message for the last) and saves them in bench/results/.
 """
@@ -187,9 +189,9 @@ async def relay_message(redis_url: str, rounds: int, batch: int) -> dict[str, fl
         t2 = time.process_time()
         pub.append((t1 - t0) / 500)
         sub.append((t2 - t1) / 500)
-    from realtime.publisher import Publisher
+    from backend.core.redis_wire import PipelinedRedis
 
-    lean = Publisher(redis_url)
+    lean = PipelinedRedis(redis_url)
     lean_pub = []
     for _ in range(rounds):
         t0 = time.process_time()
@@ -214,12 +216,68 @@ async def relay_message(redis_url: str, rounds: int, batch: int) -> dict[str, fl
     }
 
 
+async def rate_check(redis_url: str, rounds: int, in_flight: int) -> dict[str, float]:
+    """µs of CPU per shared rate-budget check of a vote (a user's and an address's bucket,
+    `backend.core.limits.SharedBuckets`), `in_flight` at a time as votes arrive: by
+    redis-py's registered script (how it was) and over the pipelined connection (now)."""
+    import redis.asyncio as aioredis
+
+    from backend.core.limits import _TAKE_SCRIPT, Action, Rate, SharedBuckets
+
+    rate = Rate(1_000_000, 1.0)
+    shared = SharedBuckets(redis_url, namespace=f"bench-{os.getpid()}")
+    client = aioredis.Redis.from_url(redis_url, socket_timeout=0.25, socket_connect_timeout=0.25)
+    script = client.register_script(_TAKE_SCRIPT)
+    n = 0
+
+    def buckets() -> list[tuple[str, Rate]]:
+        nonlocal n
+        n += 1
+        return [
+            (shared.key(Action.VOTE, "user", n), rate),
+            (shared.key(Action.VOTE, "address", "10.0.0.1"), rate),
+        ]
+
+    old_failures = 0
+
+    async def old() -> None:
+        nonlocal old_failures
+        items = buckets()
+        args: list[float] = []
+        for _, r in items:
+            args += [float(r.burst), r.per_second]
+        try:  # as SharedBuckets had it: its timeouts, a failure only counted (a fallback)
+            await asyncio.wait_for(script(keys=[k for k, _ in items], args=args), 0.5)
+        except Exception:
+            old_failures += 1
+
+    async def new() -> None:
+        await shared.take(buckets())
+
+    results: dict[str, float] = {}
+    for label, check in (("redis_py_script", old), ("pipelined", new)):
+        await asyncio.gather(*(check() for _ in range(in_flight)))  # connections, script
+        times = []
+        for _ in range(rounds):
+            t0 = time.process_time()
+            for _ in range(2000 // in_flight):
+                await asyncio.gather(*(check() for _ in range(in_flight)))
+            times.append((time.process_time() - t0) / (2000 // in_flight * in_flight))
+        results[f"{label}_us"] = round(best(times) * 1e6, 1)
+    results["redis_py_script_failures"] = old_failures  # timeouts (connecting, reading)
+    results["pipelined_failures"] = shared.failures
+    await shared.close()
+    await client.aclose()
+    return results
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     task = await owner_receive(args.batch, args.repeat, use_future=False)
     future = await owner_receive(args.batch, args.repeat, use_future=True)
     full = await hub_batch(args.batch, args.repeat, bare=False, groups=args.groups)
     bare = await hub_batch(args.batch, args.repeat, bare=True, groups=args.groups)
     relay = await relay_message(args.redis, args.repeat, args.batch)
+    rate = await rate_check(args.redis, args.repeat, args.in_flight)
     return {
         "bench": "handover_costs",
         "at": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -237,6 +295,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             },
         },
         "relay_per_message_us": relay,
+        "rate_check_per_vote_us": rate,
     }
 
 
@@ -245,6 +304,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=16, help="votes per message / batch")
     parser.add_argument("--groups", type=int, default=3, help="live groups of the meeting feed")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--in-flight", type=int, default=20, help="rate checks at a time")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     args = parser.parse_args()
     report = asyncio.run(run(args))

@@ -682,6 +682,19 @@ def cpu_breakdown(
 # -- profiling --------------------------------------------------------------------------------
 
 CATEGORIES = [  # (label, substrings of a frame); the first category found on the stack wins
+    ("shared rate limits (a vote's budget check)", ("RateLimits.check",)),
+    (
+        "owner relay (realtime/owners.py: hand-over, seal, publish, receive)",
+        ("realtime/owners.py",),
+    ),
+    (
+        "Redis commands, pipelined (backend/core/redis_wire.py: writes, replies)",
+        ("redis_wire.py",),
+    ),
+    (
+        "hub pub/sub (events and tallies: publish, receive, parse)",
+        ("realtime/hub.py", "broadcaster", "redis/"),
+    ),
     (
         "DB batch: group-commit writer (SQL, asyncpg, hashing the chain)",
         ("realtime/writer.py", "realtime/log.py"),
@@ -695,30 +708,35 @@ CATEGORIES = [  # (label, substrings of a frame); the first category found on th
         ("schema/context.py", "poll_meeting"),
     ),
     (
+        "paced tallies to watchers (a cost per second, not per vote)",
+        ("_emit_live", "realtime/coalesce.py"),
+    ),
+    (
         "votes over the socket (realtime/ws/: coerce, castVote handler, answer)",
         ("run_operation", "execute_direct", "execute_once", "_cast_vote"),
     ),
     (
-        "live fan-out (feeds, coalescer, hub, frames to watchers)",
-        (
-            "realtime/feeds.py",
-            "realtime/ws/",
-            "realtime/hub.py",
-            "realtime/coalesce.py",
-            "broadcaster",
-        ),
+        "background: timers, head checks, keepalive pings (per second)",
+        ("timers.py", "_check_heads", "send_keepalive_ping", "_sweep", "reminders.py"),
+    ),
+    (
+        "live fan-out otherwise (feeds, frames to watchers)",
+        ("realtime/feeds.py", "realtime/ws/"),
     ),
     (
         "GraphQL execution (strawberry incl. its extensions, graphql-core)",
         ("strawberry/", "graphql/"),
     ),
+    ("DB driver / SQLAlchemy (other)", ("sqlalchemy/", "asyncpg/")),
     (
         "HTTP / websocket protocol + ASGI (uvicorn, websockets, starlette, middleware)",
-        ("uvicorn/", "starlette/", "h11/", "httptools", "observability.py", "websockets/"),
+        ("uvicorn/protocols", "starlette/", "h11/", "httptools", "observability.py", "websockets/"),
     ),
-    ("DB driver / SQLAlchemy (other)", ("sqlalchemy/", "asyncpg/")),
     ("event loop / other", ("",)),
 ]
+
+
+UNATTRIBUTED = "unattributed: the event loop's own frame only (native work, partial stacks)"
 
 
 def summarize_profile(path: Path) -> dict[str, Any]:
@@ -728,6 +746,11 @@ def summarize_profile(path: Path) -> dict[str, Any]:
     for line in path.read_text(errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
         if not count.isdigit():
+            continue
+        if stack.rsplit(";", 1)[-1].startswith("Runner.run"):
+            # Nothing below the event loop's own frame: its native work (select, callbacks
+            # in C, socket calls) or a stack py-spy could not read (--nonblocking).
+            totals[UNATTRIBUTED] += int(count)
             continue
         for label, needles in CATEGORIES:
             if any(n in stack for n in needles):
@@ -1136,15 +1159,25 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             "votes_per_reply_message": round(handed / replies, 1) if replies else None,
         }
     if profiles:
-        report["profile"] = {
-            str(pid): {
+        per_1000 = {row["pid"]: row["cpu_s_per_1000_votes"] for row in per_worker}
+        report["profile"] = {}
+        for pid, out in profiles.items():
+            if not out.exists():
+                continue
+            shares = summarize_profile(out)
+            # The worker's CPU per 1,000 votes split by the profile's shares: comparable
+            # between runs of one offered rate and duration (the per-second costs equal).
+            cost = per_1000.get(pid) or 0.0
+            report["profile"][str(pid)] = {
                 "role": roles.get(pid, "worker"),
                 "file": str(out.relative_to(ROOT)),
-                "share_of_worker_cpu_percent": summarize_profile(out),
+                "share_of_worker_cpu_percent": shares,
+                "cpu_ms_per_1000_votes": {
+                    label: round(10 * share * cost, 1)
+                    for label, share in shares.items()
+                    if label != "samples"
+                },
             }
-            for pid, out in profiles.items()
-            if out.exists()
-        }
     return report
 
 
@@ -1305,8 +1338,12 @@ def main() -> None:
         print(f"relay:               {report['relay']}")
     for pid, prof in report.get("profile", {}).items():
         print(f"worker {pid} ({prof['role']}) CPU (py-spy, {prof['file']}):")
+        ms = prof["cpu_ms_per_1000_votes"]
         for label, share in prof["share_of_worker_cpu_percent"].items():
-            print(f"  {share:>6}  {label}")
+            if label == "samples":
+                print(f"  {share} samples")
+            else:
+                print(f"  {share:>6} %  {ms[label]:>7} ms per 1,000 votes  {label}")
     out = RESULTS / f"live_vote-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print(f"saved {out.relative_to(ROOT)}")

@@ -14,8 +14,8 @@ work; the owner's is what it pays per vote it is handed, on top of writing it.
 As votes are handled: with --batch-ms the owner answers like its group-commit writer (what
 queued meanwhile is answered together every batch); --handler task runs each handed-over
 call as a coroutine (a task per call on the owner), --handler future returns the batch's
-future (no task, as `run_vote` does); --tick is the caller's `request_tick` (0: a message
-as soon as the previous one is sent). --rate offers calls open loop (votes arrive spread
+future (no task, as `run_vote` does); --tick is the caller's `request_tick` (0, the default:
+a message once the loop has run twice over what was ready). --rate offers calls open loop (votes arrive spread
 over time from many sockets, not in lock-step with the answers as --concurrency lanes do).
 """
 

@@ -27,9 +27,9 @@ from broadcaster._backends.memory import MemoryBackend
 from broadcaster._backends.redis import RedisBackend
 from broadcaster._base import Event as HubMessage
 
+from backend.core.redis_wire import PipelinedRedis
 from realtime import metrics, streams
 from realtime.log import LoggedEvent
-from realtime.publisher import Publisher
 
 if TYPE_CHECKING:
     from backend.core.db import Database
@@ -53,7 +53,7 @@ class ResilientRedisBackend(RedisBackend):
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
-        self._publisher = Publisher(url)  # PUBLISH without redis-py (realtime.publisher)
+        self._publisher = PipelinedRedis(url)  # PUBLISH without redis-py (backend.core.redis_wire)
 
     async def publish(self, channel: str, message: Any) -> None:
         await self._publisher.publish(channel, message)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis.asyncio as aioredis
 
 from backend.core.limits import Action, Rate, RateLimited, RateLimits, RateSettings, SharedBuckets
 from backend.people.models import Role
@@ -75,6 +76,51 @@ async def test_two_processes_on_one_redis_spend_one_budget_and_fall_back_without
         assert 0 < alone[3] <= 20
         assert first.shared is not None and first.shared.failures == 1  # asked once, then not
     finally:
+        for each in (first, second):
+            if each.shared is not None:
+                await each.shared.close()
+        redis.stop()
+
+
+async def test_a_check_answers_right_after_redis_forgot_the_script_or_a_check_timed_out(tmp_path):
+    # given: a private redis-server, two processes' limits on it, a voter who spent their
+    # three votes of the minute
+    redis = RedisProcess(tmp_path)
+    await redis.start()
+    first, second = two_processes(redis.url)
+    admin = aioredis.Redis.from_url(redis.url)
+    try:
+        assert [await spend(first, "voter") for _ in range(3)] == [0.0, 0.0, 0.0]
+
+        # when: Redis forgets its scripts (SCRIPT FLUSH, as after a restart)
+        await admin.script_flush()
+        refused = await spend(second, "voter")
+        neighbour = await spend(second, "neighbour")
+
+        # then: the script is loaded again and the bucket is the same one
+        assert 0 < refused <= 20 and neighbour == 0.0
+        assert second.shared is not None and second.shared.failures == 0
+
+        # when: Redis stalls past a check's timeout (the check falls back to the process's
+        # own buckets), then answers again
+        assert first.shared is not None
+        connection = first.shared._redis._conn
+        await admin.execute_command("CLIENT", "PAUSE", "800", "ALL")
+        stalled = await spend(first, "neighbour")
+        assert first.shared.failures == 1
+        first.shared._down_until = 0.0  # ask Redis again at once
+        await asyncio.sleep(1.0)
+        after = [await spend(first, "voter"), await spend(first, "third")]
+
+        # then: each later check gets its own answer (the stalled check's late reply is
+        # dropped, not handed to the next one): the voter is still refused, a newcomer not
+        assert stalled == 0.0
+        assert 0 < after[0] <= 20 and after[1] == 0.0
+        assert first.shared.failures == 1
+        # and: the stall cost no connection (a timeout abandons its reply, nothing else)
+        assert first.shared._redis._conn is connection and not connection.closed
+    finally:
+        await admin.aclose()
         for each in (first, second):
             if each.shared is not None:
                 await each.shared.close()

@@ -1,20 +1,23 @@
-"""PUBLISH to Redis over one pipelined connection, without redis-py's command machinery.
+"""Redis commands over one pipelined connection, without redis-py's command machinery.
 
-Everything a second worker adds crosses Redis as PUBLISH: the votes it hands to the owner,
-the owner's answers, each committed batch's events and each tally. redis-py's asyncio
-client spends about 300-400 µs of CPU on one PUBLISH (connection pool, retry wrapper,
-command packing and response parsing in Python; bench/handover_costs.py), five times
-what writing the command and reading its one-line reply costs. At a few messages per
-vote batch on each worker that was a large share of what a vote handed over cost.
+What a second worker adds crosses Redis: the votes it hands to the owner and the owner's
+answers (PUBLISH), each committed batch's events and each tally (PUBLISH), and every vote's
+shared rate budget (one EVALSHA, `backend.core.limits.SharedBuckets`). redis-py's asyncio
+client spends about 300-400 µs of CPU on one command (connection pool, retry wrapper,
+command packing and response parsing in Python; bench/handover_costs.py), several times
+what writing the command and reading its one-line reply costs, and it drops (and later
+reopens, at another ~1 ms) a connection whose command was cancelled by a timeout.
 
-`Publisher` keeps one connection of its own (opened on first use, again after a failure),
-writes each command as soon as it is asked and reads the replies in order, so concurrent
-publishes are pipelined. A failure (connection lost, replies owed and none for `timeout`
-seconds) fails
-every publish waiting on that connection with `ConnectionError`, as redis-py would; the
-callers already treat that as "Redis is down" (the relay answers "down", the hub's
-subscribers catch up from the log). Subscribing stays with redis-py (one long-lived
-connection per process, a message at a time).
+`PipelinedRedis` keeps one connection of its own (opened on first use, again after a
+failure), writes each command as soon as it is asked and reads the replies in order, so
+concurrent commands are pipelined; a caller that stops waiting (a timeout) costs the
+connection nothing, its reply is read and dropped. A failure (connection lost, replies owed
+and none for `timeout` seconds) fails every command waiting on that connection with
+`ConnectionError`, as redis-py would; the callers already treat that as "Redis is down"
+(the relay answers "down", the hub's subscribers catch up from the log, rate limits fall
+back to each process's buckets). An error reply raises `ReplyError` (a `ConnectionError`
+too, for callers that only tell "done" from "not done"). Subscribing stays with redis-py
+(one long-lived connection per process).
 """
 
 from __future__ import annotations
@@ -23,7 +26,12 @@ import asyncio
 import contextlib
 import ssl
 from collections import deque
+from typing import Any
 from urllib.parse import unquote, urlsplit
+
+
+class ReplyError(ConnectionError):
+    """Redis answered the command with an error (`-ERR …`, `-NOSCRIPT …`)."""
 
 
 def _command(*parts: bytes) -> bytes:
@@ -39,21 +47,33 @@ class _Connection:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader = reader
         self.writer = writer
-        self.waiting: deque[asyncio.Future[bytes]] = deque()
+        self.waiting: deque[asyncio.Future[Any]] = deque()
         self.task: asyncio.Task[None] | None = None
         self.watchdog: asyncio.Task[None] | None = None
         self.replies = 0  # read so far (the watchdog's sign of life)
         self.closed = False
+        self._unsent: list[bytes] = []  # commands of this loop pass, written together
 
-    def send(self, command: bytes) -> asyncio.Future[bytes]:
-        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+    def send(self, command: bytes) -> asyncio.Future[Any]:
+        """Queue `command`; what is sent in one pass of the loop goes in one write (one
+        system call for a burst of votes' checks or a batch's publishes)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
         self.waiting.append(future)
-        self.writer.write(command)
+        if not self._unsent:
+            loop.call_soon(self._write)
+        self._unsent.append(command)
         return future
+
+    def _write(self) -> None:
+        data = b"".join(self._unsent)
+        self._unsent.clear()
+        if not self.closed:
+            self.writer.write(data)
 
     async def watch(self, quiet_seconds: float) -> None:
         """Lose the connection when replies are owed and none came for `quiet_seconds`
-        (one timer per connection, not one per publish)."""
+        (one timer per connection, not one per command)."""
         seen = -1
         while not self.closed:
             await asyncio.sleep(quiet_seconds)
@@ -79,24 +99,46 @@ class _Connection:
                 if not line:
                     raise ConnectionError("Redis closed the connection")
                 kind, value = line[:1], line[1:-2]
-                if kind == b"$":  # a bulk reply (not sent for PUBLISH, AUTH or SELECT)
+                reply: Any = value
+                if kind == b"$":  # a bulk reply (a script's answer; not sent for PUBLISH)
                     size = int(value)
-                    value = b"" if size < 0 else (await self.reader.readexactly(size + 2))[:-2]
+                    reply = b"" if size < 0 else (await self.reader.readexactly(size + 2))[:-2]
+                elif kind == b"*":  # an array (no command here expects one: read past it)
+                    reply = await self._rest_of_array(int(value))
                 self.replies += 1
                 future = self.waiting.popleft() if self.waiting else None
                 if future is None or future.done():
-                    continue
+                    continue  # its caller stopped waiting (a timeout): the reply is dropped
                 if kind == b"-":
-                    future.set_exception(ConnectionError(value.decode(errors="replace")))
+                    future.set_exception(ReplyError(value.decode(errors="replace")))
                 else:
-                    future.set_result(value)
+                    future.set_result(reply)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             self.lose(exc if isinstance(exc, ConnectionError) else ConnectionError(str(exc)))
 
+    async def _rest_of_array(self, size: int) -> list[Any]:
+        items: list[Any] = []
+        for _ in range(max(0, size)):
+            line = await self.reader.readline()
+            if not line:
+                raise ConnectionError("Redis closed the connection")
+            kind, value = line[:1], line[1:-2]
+            if kind == b"$":
+                n = int(value)
+                items.append(b"" if n < 0 else (await self.reader.readexactly(n + 2))[:-2])
+            elif kind == b"*":
+                items.append(await self._rest_of_array(int(value)))
+            else:
+                items.append(value)
+        return items
 
-class Publisher:
+
+class PipelinedRedis:
+    """One pipelined connection to the Redis of `url` (redis:// or rediss://, with its
+    user, password and database number)."""
+
     def __init__(self, url: str, *, timeout: float = 5.0) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("redis", "rediss"):
@@ -119,11 +161,19 @@ class Publisher:
             conn = await self._connect()
         return int(await conn.send(_command(b"PUBLISH", channel.encode(), data)))
 
+    async def execute(self, *parts: bytes) -> Any:
+        """Any command with a one-value reply (e.g. EVALSHA): the reply's bytes (an
+        integer's digits, a bulk string); `ReplyError` for an error reply."""
+        conn = self._conn
+        if conn is None or conn.closed:
+            conn = await self._connect()
+        return await conn.send(_command(*parts))
+
     async def close(self) -> None:
         conn, self._conn = self._conn, None
         if conn is None:
             return
-        conn.lose(ConnectionError("publisher closed"))
+        conn.lose(ConnectionError("connection closed"))
         if conn.task is not None:
             conn.task.cancel()
             with contextlib.suppress(BaseException):
@@ -145,7 +195,7 @@ class Publisher:
             except (OSError, TimeoutError) as exc:
                 raise ConnectionError(f"cannot reach Redis: {exc}") from exc
             conn = _Connection(reader, writer)
-            conn.task = asyncio.create_task(conn.read(), name="redis-publisher")
+            conn.task = asyncio.create_task(conn.read(), name="redis-pipelined")
             conn.watchdog = asyncio.create_task(conn.watch(self.timeout), name="redis-watchdog")
             hello = []
             if self._password is not None:
