@@ -15,6 +15,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     SmallInteger,
     String,
     UniqueConstraint,
@@ -89,6 +90,8 @@ class OpinionVote(TenantOwned, Base):
     __table_args__ = (
         UniqueConstraint("map_id", "statement_id", "voter"),
         CheckConstraint("choice IN (-1, 0, 1)", name="choice"),
+        # Reading the votes since a version (backend.opinion_map.compute, migration 0027).
+        Index("ix_opinion_votes_map_id_seq", "map_id", "seq", postgresql_include=["changes"]),
     )
 
     id: Mapped[int] = id_column()

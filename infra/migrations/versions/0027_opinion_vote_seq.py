@@ -1,0 +1,30 @@
+"""opinion map: votes indexed by (map, seq), for reading only the votes since a version
+
+Revision ID: 0027_opinion_vote_seq
+Revises: 0026_opinion_map
+Create Date: 2026-12-02
+
+A process keeps each open map's votes in memory and reads only the rows written since
+its last read (`seq` above a watermark, backend.opinion_map.compute); the index makes
+that a range scan, and its included `changes` lets the check of the map's version (count
+of rows, sum of changes and of seq) be an index-only scan.
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0027_opinion_vote_seq"
+down_revision: str | None = "0026_opinion_map"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.execute(
+        "CREATE INDEX ix_opinion_votes_map_id_seq ON opinion_votes (map_id, seq) INCLUDE (changes)"
+    )
+
+
+def downgrade() -> None:
+    op.execute("DROP INDEX ix_opinion_votes_map_id_seq")
