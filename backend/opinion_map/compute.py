@@ -3,14 +3,16 @@
 `MapComputer` (one per app, `AppServices.opinion_maps`) is told after each committed vote
 which map changed. Per map it recomputes at most once per `interval` (1 s), and once more
 after the last change it was told of, so watchers end on the exact map of every vote
-(realtime.coalesce's rule, with a computation instead of a value). Each computation reads
-one snapshot of the votes in its own read-only transaction, runs `math.compute_map` in a
-worker thread (numpy and scikit-learn release the GIL; BLAS limited to one thread so the
-event loop keeps the other core), and publishes the figures as the live value
-`opinionMap.computed` of the map's stream, versioned by the number of changes it
-includes (vote writes and statement changes, `_VERSION`), so a process's feed keeps the
-newest and drops one that arrives late. Several workers may
-each compute a map they took votes for; the versions order their results.
+(realtime.coalesce's rule, with a computation instead of a value). Each computation reads,
+in its own read-only transaction and one statement, only the votes written since the
+map's last read into this process's memory (`MapVotes`, checked against the table's
+totals in the same snapshot), runs `math.compute_map` in a worker thread (numpy and
+scikit-learn release the GIL; BLAS limited to one thread so the event loop keeps the
+other core), and publishes the figures as the live value `opinionMap.computed` of the
+map's stream, versioned by the number of changes it includes (vote writes and statement
+changes, `_VERSION`), so a process's feed keeps the newest and drops one that arrives
+late. Several workers may each compute a map they took votes for, each reading what the
+others wrote since; the versions order their results.
 """
 
 from __future__ import annotations
@@ -72,20 +74,12 @@ _SNAPSHOT = (
 
 # What a process that keeps a map's votes in memory (`MapVotes`) reads at each
 # recomputation, in one statement (one snapshot): the map's own version, the shown
-# statements, the totals that check the memory against the table (rows, sum of changes,
-# sum of seq: an index-only scan of ix_opinion_votes_map_id_seq once vacuumed), and only
-# the rows written since the watermark `$2` (a range scan of that index), packed as in
-# `_SNAPSHOT` with their changes and seq.
-_SINCE = (
-    "SELECT (SELECT version FROM opinion_maps WHERE id = $1),"
-    " (SELECT array_agg(id ORDER BY id) FROM opinion_statements"
-    "  WHERE map_id = $1 AND state = 'SHOWN'),"
-    " (SELECT array_agg(body ORDER BY id) FROM opinion_statements"
-    "  WHERE map_id = $1 AND state = 'SHOWN'),"
-    " t.n, t.changes, t.seqs,"
+# statements, and only the rows written since the watermark `$2` (a range scan of
+# ix_opinion_votes_map_id_seq), packed as in `_SNAPSHOT` with their changes and seq. A
+# checked read (`_SINCE_CHECKED`) adds the table's totals for the map (rows, sum of
+# changes, sum of seq), which scan every row of the map (≈ 0.1–0.4 s at 600,000 votes).
+_SINCE_ROWS = (
     " d.keys, d.statements, d.choices, d.changes, d.seqs FROM ("
-    "  SELECT count(*) AS n, coalesce(sum(changes), 0) AS changes,"
-    "  coalesce(sum(seq), 0) AS seqs FROM opinion_votes WHERE map_id = $1) t, ("
     "  SELECT string_agg(int8send(('x' || left(voter, 16))::bit(64)::bigint), ''::bytea)"
     "  AS keys, string_agg(int8send(statement_id), ''::bytea) AS statements,"
     "  string_agg(int2send(choice), ''::bytea) AS choices,"
@@ -93,6 +87,25 @@ _SINCE = (
     "  string_agg(int8send(seq), ''::bytea) AS seqs"
     "  FROM opinion_votes WHERE map_id = $1 AND seq > $2) d"
 )
+_SINCE_HEAD = (
+    "SELECT (SELECT version FROM opinion_maps WHERE id = $1),"
+    " (SELECT array_agg(id ORDER BY id) FROM opinion_statements"
+    "  WHERE map_id = $1 AND state = 'SHOWN'),"
+    " (SELECT array_agg(body ORDER BY id) FROM opinion_statements"
+    "  WHERE map_id = $1 AND state = 'SHOWN'),"
+)
+_SINCE = _SINCE_HEAD + " NULL::bigint, NULL::bigint, NULL::numeric," + _SINCE_ROWS
+_SINCE_CHECKED = (
+    _SINCE_HEAD
+    + " t.n, t.changes, t.seqs,"
+    + _SINCE_ROWS
+    + ", (SELECT count(*) AS n, coalesce(sum(changes), 0) AS changes,"
+    " coalesce(sum(seq), 0) AS seqs FROM opinion_votes WHERE map_id = $1) t"
+)
+# A read is checked at least every CHECK_EVERY reads or CHECK_SECONDS, and once after the
+# last change a map was told of (so watchers end on the exact map).
+CHECK_EVERY = 10
+CHECK_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -154,14 +167,16 @@ class MapVotes:
     A vote's `seq` is taken before its transaction commits, so a write holding a lower seq
     may become visible after one holding a higher (two votes racing); the next read
     therefore starts at the highest seq of the read before the last (one interval of
-    slack), and every read checks the memory against the table's totals in the same
+    slack), and a checked read compares the memory with the table's totals in the same
     snapshot: the number of rows, the sum of `changes` and the sum of `seq`. Each write
     adds a row or a change and gives the row a new seq, and a row in memory is never
     ahead of the table, so equal totals mean every row and its last choice are here; if
     they differ (a write that stayed invisible longer than the slack), the map is read in
-    full again. The result is then the one a full read (`read_snapshot`) gives: the same
-    participants in the same order (sorted by key), the same statements, the same votes
-    (`compute_map` does not depend on their order).
+    full again. The result of a checked read is then the one a full read
+    (`read_snapshot`) gives: the same participants in the same order (sorted by key), the
+    same statements, the same votes (`compute_map` does not depend on their order), the
+    same version. An unchecked read in between may lack such a late write until the next
+    checked one; its version counts what it holds, so it is never taken for newer.
 
     Votes are held by code `voter index << 32 | statement index` in one sorted array with
     their choice, changes and seq (≈ 19 bytes a vote: 11 MiB at 600,000)."""
@@ -184,6 +199,10 @@ class MapVotes:
         self._last_top = -1
         self.reads = 0  # reads since the last full one
         self.merged = 0  # rows the last read merged
+        self.checked = False  # whether the last read was checked against the table
+        self.unchecked_reads = 0  # reads since the last checked one
+        self.checks = 0  # checked reads since the last full one
+        self.checked_at = time.monotonic()
 
     @staticmethod
     def _indices(
@@ -198,10 +217,18 @@ class MapVotes:
             mapped[i] = at
         return mapped[inverse]
 
-    def apply(self, row: tuple[Any, ...]) -> tuple[int, int, int]:
+    def check_due(self) -> bool:
+        return (
+            self.reads == 0
+            or self.unchecked_reads + 1 >= CHECK_EVERY
+            or time.monotonic() - self.checked_at >= CHECK_SECONDS
+        )
+
+    def apply(self, row: tuple[Any, ...]) -> tuple[int, int, int] | None:
         """Merge the rows of a `_SINCE` read (the table's state of each: the last write
-        counts); return the table's totals (rows, changes, seq) of that snapshot."""
-        n, changes, seqs = int(row[3]), int(row[4]), int(row[5])
+        counts); return the table's totals (rows, changes, seq) of that snapshot if the
+        read was checked."""
+        table = None if row[3] is None else (int(row[3]), int(row[4]), int(row[5]))
         keys = _packed(row[6], ">i8")
         self.merged = len(keys)
         if len(keys):
@@ -234,7 +261,13 @@ class MapVotes:
         self.watermark = top if self.reads == 0 else self._last_top
         self._last_top = top
         self.reads += 1
-        return n, changes, seqs
+        self.checked = table is not None
+        if self.checked:
+            self.unchecked_reads, self.checked_at = 0, time.monotonic()
+            self.checks += 1
+        else:
+            self.unchecked_reads += 1
+        return table
 
     def totals(self) -> tuple[int, int, int]:
         return len(self.codes), int(self.changes.sum()), int(self.seqs.sum())
@@ -265,30 +298,36 @@ class MapVotes:
 
 
 def snapshot_of(votes: MapVotes, row: tuple[Any, ...]) -> Snapshot | None:
-    """Merge a `_SINCE` read into `votes` and give the snapshot it makes, or None when the
-    memory does not match the table's totals (then read the map in full)."""
+    """Merge a `_SINCE` read into `votes` and give the snapshot it makes, or None when a
+    checked read finds the memory behind the table's totals (then read the map in full)."""
     table = votes.apply(row)
-    if votes.totals() != table:
+    held = votes.totals()
+    if table is not None and held != table:
         return None
     ids = list(row[1] or [])
-    version = table[0] + table[1] + int(row[0])  # as `_VERSION`
+    version = held[0] + held[1] + int(row[0])  # as `_VERSION`
     return Snapshot(
         votes.map_id, version, votes.matrix(ids), dict(zip(ids, row[2] or [], strict=True))
     )
 
 
-async def read_since(session: AsyncSession, votes: MapVotes) -> Snapshot:
-    """The map's snapshot, reading only the votes written since `votes` was last read;
-    in full when `votes` is empty or does not match the table. Decoding, merging and
-    building the matrix run in a worker thread."""
+async def read_since(
+    session: AsyncSession, votes: MapVotes, *, check: bool | None = None
+) -> Snapshot:
+    """The map's snapshot, reading only the votes written since `votes` was last read,
+    checked against the table's totals when `check` (by default when due: the first read,
+    then every CHECK_EVERY reads or CHECK_SECONDS); in full when `votes` is empty or a
+    check finds it behind. Decoding, merging and building the matrix run in a worker
+    thread."""
     conn = await driver_connection(session)
-    row = await conn.fetchrow(_SINCE, votes.map_id, votes.watermark)
+    checked = votes.check_due() if check is None else check or votes.reads == 0
+    row = await conn.fetchrow(_SINCE_CHECKED if checked else _SINCE, votes.map_id, votes.watermark)
     snapshot = await asyncio.to_thread(snapshot_of, votes, tuple(row))
     if snapshot is None:  # something stayed invisible longer than the slack
         log.info("opinion map %s: memory behind the table, reading it in full", votes.map_id)
         votes.reset()
         votes.full_reads += 1
-        row = await conn.fetchrow(_SINCE, votes.map_id, votes.watermark)
+        row = await conn.fetchrow(_SINCE_CHECKED, votes.map_id, votes.watermark)
         snapshot = await asyncio.to_thread(snapshot_of, votes, tuple(row))
         if snapshot is None:  # the same snapshot: cannot differ
             raise RuntimeError(f"opinion map {votes.map_id}: a full read does not add up")
@@ -463,6 +502,7 @@ class MapComputer:
             await asyncio.gather(self._warming, return_exceptions=True)
 
     async def _run(self, tenant_id: int, map_id: int, state: _MapState) -> None:
+        check = False
         while state.dirty:
             wait = state.last_start + self.interval - time.monotonic()
             if wait > 0:
@@ -472,8 +512,18 @@ class MapComputer:
             try:
                 votes = state.votes = state.votes or MapVotes(map_id)
                 snapshot = await self.db.run(
-                    partial(read_since, votes=votes), tenant_id=tenant_id, read_only=True
+                    partial(read_since, votes=votes, check=check or None),
+                    tenant_id=tenant_id,
+                    read_only=True,
                 )
+                if not state.dirty and not votes.checked:
+                    # The last change told of is read: read once more, checked, so the
+                    # map ends exact even if a racing vote became visible late.
+                    state.dirty, check = True, True
+                else:
+                    check = False
+                if state.latest is not None and snapshot.version == state.latest.figures["version"]:
+                    continue  # nothing new (a checked read after the last change)
                 computed = await asyncio.to_thread(compute, snapshot)
             except Exception:
                 log.exception("opinion map %s of county %s: computation failed", map_id, tenant_id)
