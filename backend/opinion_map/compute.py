@@ -193,7 +193,7 @@ class MapVotes:
         self.statement_ids: list[int] = []
         self.codes = np.zeros(0, dtype=np.int64)
         self.choices = np.zeros(0, dtype=np.int8)
-        self.changes = np.zeros(0, dtype=np.int64)
+        self.changes = np.zeros(0, dtype=np.int16)
         self.seqs = np.zeros(0, dtype=np.int64)
         self.watermark = -1  # the next read takes the rows with seq above this
         self._last_top = -1
@@ -240,7 +240,7 @@ class MapVotes:
             order = np.argsort(codes, kind="stable")
             codes = codes[order]
             choices = _packed(row[8], ">i2").astype(np.int8)[order]
-            changed = _packed(row[9], ">i2").astype(np.int64)[order]
+            changed = _packed(row[9], ">i2")[order]
             seq = _packed(row[10], ">i8")[order]
             at = np.searchsorted(self.codes, codes)
             found = np.zeros(len(codes), dtype=bool)
