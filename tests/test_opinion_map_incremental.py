@@ -1,7 +1,8 @@
 """The votes a process keeps in memory per map (compute.MapVotes): each recomputation reads
 only the votes written since, and its map is exactly the one a full read of the table
 gives, after new votes, changed votes and a hidden statement, when a vote becomes visible
-late (two votes racing), and with two app instances taking votes for the same map."""
+late (two votes racing), and with two app instances taking votes for the same map; a
+watcher joining loads the votes, so the first vote after reads only the new ones."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from backend.server.app import create_app
 from tests.conftest import GraphQLClient, asyncpg_dsn
 from tests.factories.opinion_map import (
     CLOSE_MAP,
+    LIVE,
     MAP,
     MODERATE,
     VOTE,
@@ -29,6 +31,7 @@ from tests.factories.opinion_map import (
     ok,
 )
 from tests.factories.tenants import db_id
+from tests.realtime_client import GraphQLWS, wait_until
 
 CHOICES = ("AGREE", "DISAGREE", "PASS")
 
@@ -213,3 +216,39 @@ async def test_two_apps_taking_votes_for_one_map_each_compute_the_full_map(
             for computer in (a, b):
                 votes = computer.votes(w.county.id, db_id(w.opinion_map))
                 assert votes is not None and votes.reads >= 2
+
+
+async def test_a_watcher_joining_loads_the_votes_so_the_first_vote_reads_only_the_new_ones(
+    server, gql, owner_db
+):
+    w = await make_map_world(server, gql, voters=4)
+    statements = [await add_statement(gql, w.county, w.opinion_map, f"观点{i}") for i in range(3)]
+    # Votes this process was not told of (another worker took them, or before a restart).
+    await owner_db.executemany(
+        "INSERT INTO opinion_votes (tenant_id, map_id, statement_id, voter, choice, changes, seq)"
+        " VALUES ($1, $2, $3, $4, 1, 0, nextval('opinion_vote_seq'))",
+        [
+            (w.county.id, db_id(w.opinion_map), db_id(s), f"{n:02x}" * 32)
+            for n in range(5)
+            for s in statements
+        ],
+    )
+    computer = server.services.opinion_maps
+    map_id = db_id(w.opinion_map)
+    await computer.forget(w.county.id, map_id)  # as a worker that never read the map
+    assert computer.votes(w.county.id, map_id) is None
+    async with GraphQLWS(server.ws_url) as ws:
+        await ws.open(w.voters[0].token)
+        await ws.subscribe(LIVE, {"o": w.opinion_map})
+        await wait_until(lambda: computer.votes(w.county.id, map_id) is not None, "loaded")
+        votes = computer.votes(w.county.id, map_id)
+        assert (
+            votes is not None
+            and votes.merged == 15
+            and computer.computations(w.county.id, map_id) == 0
+        )  # read, not computed: nothing changed
+        await vote_all(gql, [(statements[0], "DISAGREE", w.voters[0].token)])
+        kept = await settled(computer, w)
+    assert votes.full_reads == 0 and votes.merged <= 1
+    assert kept.figures["votes"] == 16
+    assert_same(kept, await full_read(server, w))

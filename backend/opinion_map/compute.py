@@ -457,6 +457,35 @@ class MapComputer:
         if state.task is None or state.task.done():
             state.task = asyncio.create_task(self._run(tenant_id, map_id, state))
 
+    def prepare(self, tenant_id: int, map_id: int) -> None:
+        """Someone started watching the map: read its votes into memory now, in full, if
+        this process has not (and warm the math), so the first vote after waits only for
+        the votes since (seconds at 600,000 votes on a loaded machine otherwise)."""
+        self.warm()
+        state = self._maps.setdefault((tenant_id, map_id), _MapState())
+        if state.votes is None and (state.task is None or state.task.done()):
+            state.task = asyncio.create_task(self._load(tenant_id, map_id, state))
+
+    async def _load(self, tenant_id: int, map_id: int, state: _MapState) -> None:
+        votes = MapVotes(map_id)
+        try:
+            await self.db.run(
+                partial(read_since, votes=votes, check=True), tenant_id=tenant_id, read_only=True
+            )
+            state.votes = state.votes or votes
+        except Exception:
+            log.exception("opinion map %s of county %s: reading failed", map_id, tenant_id)
+        if state.dirty:  # told of a change meanwhile
+            await self._run(tenant_id, map_id, state)
+
+    async def forget(self, tenant_id: int, map_id: int) -> None:
+        """Drop what this process holds of the map (its votes and latest computation), as
+        a process that never read it: once its computation due is done."""
+        state = self._maps.get((tenant_id, map_id))
+        if state is not None and state.task is not None and not state.task.done():
+            await asyncio.gather(state.task, return_exceptions=True)
+        self._maps.pop((tenant_id, map_id), None)
+
     def warm(self) -> None:
         """Warm the math in a worker thread, once per process (`_warm_math`), so a map's
         first computation does not wait for it: called when a map is turned on."""
