@@ -91,7 +91,7 @@ class OpinionVote(TenantOwned, Base):
         UniqueConstraint("map_id", "statement_id", "voter"),
         CheckConstraint("choice IN (-1, 0, 1)", name="choice"),
         # Reading the votes since a version (backend.opinion_map.compute, migration 0027).
-        Index("ix_opinion_votes_map_id_seq", "map_id", "seq", postgresql_include=["changes"]),
+        Index("ix_opinion_votes_map_id_seq", "map_id", "seq"),
     )
 
     id: Mapped[int] = id_column()
