@@ -42,6 +42,7 @@ import sys
 import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,29 @@ def make_votes(
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of the processes so far (/proc/<pid>/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+async def settle(pids: list[int], *, quiet: float = 0.05, limit: float = 90) -> float:
+    """Wait until the server has been idle (under `quiet` CPU seconds a second) for two
+    seconds running; the seconds waited."""
+    started = time.monotonic()
+    calm, last = 0, cpu_seconds(pids)
+    while calm < 2 and time.monotonic() - started < limit:
+        await asyncio.sleep(1)
+        now = cpu_seconds(pids)
+        calm = calm + 1 if now - last < quiet else 0
+        last = now
+    return time.monotonic() - started
+
+
 def math_phase(args: argparse.Namespace, votes: tuple[np.ndarray, ...]) -> dict[str, Any]:
     rows, cols, values = votes
     matrix = VoteMatrix(
@@ -104,11 +128,12 @@ def math_phase(args: argparse.Namespace, votes: tuple[np.ndarray, ...]) -> dict[
     )
     snapshot = Snapshot(1, 1, matrix, {s: f"观点{s}" for s in matrix.statements})
     compute(snapshot)  # warm: imports, first allocations
-    times = []
+    times, cpu = [], []
     for _ in range(args.rounds):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         result = compute(snapshot)
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - used)
     tracemalloc.start()
     compute(snapshot)
     _, peak = tracemalloc.get_traced_memory()
@@ -118,6 +143,7 @@ def math_phase(args: argparse.Namespace, votes: tuple[np.ndarray, ...]) -> dict[
         "votes": len(values),
         "seconds_min": round(min(times), 3),
         "seconds_median": round(statistics.median(times), 3),
+        "cpu_seconds_min": round(min(cpu), 3),
         "peak_mib": round(peak / 2**20, 1),
         "groups": [g["size"] for g in figures["groups"]],
         "placed": figures["placed"],
@@ -239,6 +265,7 @@ async def live_phase(args: argparse.Namespace, votes: tuple[np.ndarray, ...]) ->
                 read = await _read_and_compute(db.url, county.tenant_id, map_id)
                 pids = serving_pids(proc)
                 rss_before = rss_bytes(pids)
+                cpu_before_watchers = cpu_seconds(pids)
                 sockets: list[Any] = []
                 received: list[list[tuple[float, int]]] = [[] for _ in range(args.watchers)]
 
@@ -248,6 +275,10 @@ async def live_phase(args: argparse.Namespace, votes: tuple[np.ndarray, ...]) ->
                         subprotocols=["graphql-transport-ws"],
                         max_size=None,
                         open_timeout=120,
+                        # A browser sends no pings of its own; 2,000 client pings every
+                        # 20 s would be the bench's load, not the server's (the server
+                        # still pings each socket, uvicorn's default).
+                        ping_interval=None,
                     )
                     sockets.append(ws)
                     await open_subscription(ws, token, LIVE_DOC, {"o": map_gid})
@@ -266,13 +297,21 @@ async def live_phase(args: argparse.Namespace, votes: tuple[np.ndarray, ...]) ->
                 while len(sockets) < args.watchers and time.monotonic() < deadline:
                     await asyncio.sleep(0.5)
                 await asyncio.sleep(3)  # subscribed (the ack comes before the group join)
+                # Each subscription is authorized with a read of the database: 2,000 of
+                # them keep the server busy for seconds after the last ack; a vote sent
+                # meanwhile waits behind them (what the "first computation" measured
+                # before). Unless --no-settle, the probes start once the server is idle.
+                settled = 0.0 if args.no_settle else await settle(pids)
+                joined_cpu = cpu_seconds(pids) - cpu_before_watchers
                 rss_after = rss_bytes(pids)
                 log(
-                    f"{len(sockets)} watchers joined; server RSS {rss_before / 2**20:.0f} → {rss_after / 2**20:.0f} MiB"
+                    f"{len(sockets)} watchers joined; server RSS {rss_before / 2**20:.0f} → {rss_after / 2**20:.0f} MiB;"
+                    f" idle {settled:.1f} s after the last ack; {joined_cpu:.1f} CPU s for the joins"
                 )
                 probes = []
-                total = len(values)
+                total = len(values) + read["added_votes"]
                 for k in range(args.probes + 1):
+                    cpu_at, own_at = cpu_seconds(pids), time.process_time()
                     sent = time.perf_counter()
                     await _gql(
                         http,
@@ -296,6 +335,10 @@ async def live_phase(args: argparse.Namespace, votes: tuple[np.ndarray, ...]) ->
                         "p99_ms": round(delays[int(len(delays) * 0.99) - 1] * 1000, 1),
                         "max_ms": round(delays[-1] * 1000, 1),
                         "missing": sum(1 for d in delays if d == float("inf")),
+                        "server_cpu_seconds": round(cpu_seconds(pids) - cpu_at, 3),
+                        # the watchers' side (this process: 2,000 sockets receiving)
+                        "client_cpu_seconds": round(time.process_time() - own_at, 3),
+                        "load": round(os.getloadavg()[0], 2),
                     }
                     log(f"probe {k}: {probe}")
                     probes.append(probe)  # the first: the process's first computation
@@ -308,8 +351,10 @@ async def live_phase(args: argparse.Namespace, votes: tuple[np.ndarray, ...]) ->
                     "watchers": len(sockets),
                     "server_rss_mib_before": round(rss_before / 2**20, 1),
                     "server_rss_mib_after": round(rss_after / 2**20, 1),
-                    # The process's first computation imports scikit-learn (seconds on a
-                    # loaded machine): reported apart from the probes proper.
+                    "settled_seconds_after_joining": None if args.no_settle else round(settled, 1),
+                    "server_cpu_seconds_for_joins": round(joined_cpu, 1),
+                    # The process's first computation (its first read of the map, in full,
+                    # and its first PCA and k-means): reported apart from the probes proper.
                     "snapshot_from_database": read,
                     "first_computation": probes[0],
                     "probes": probes[1:],
@@ -320,41 +365,117 @@ async def live_phase(args: argparse.Namespace, votes: tuple[np.ndarray, ...]) ->
 
 
 async def _read_and_compute(url: str, tenant_id: int, map_id: int) -> dict[str, Any]:
-    """What one recomputation costs in the app, in parts: reading the snapshot (as the
-    app role, in a read-only transaction) and computing it (in a thread)."""
+    """What one recomputation costs in the app, in parts, in this process on the same
+    database: reading a full snapshot (as closing a map does: the statement alone, then
+    as the app role with the decoding), the first read into a process's memory of the
+    map (`MapVotes`, in full), then reads of only the votes since: three rounds of 100
+    new votes and 20 changed ones written as the owner (about a second of a busy
+    meeting), each followed by the statement alone, unchecked and checked (with the
+    table's totals), and by `read_since` as the app does it (the first two unchecked,
+    the third checked); and computing the map (wall and CPU seconds of the worker
+    thread)."""
     import asyncpg
 
     from backend.core.db import Database
-    from backend.opinion_map.compute import _SNAPSHOT, read_snapshot
+    from backend.opinion_map.compute import (
+        _SINCE,
+        _SINCE_CHECKED,
+        _SNAPSHOT,
+        MapVotes,
+        read_since,
+        read_snapshot,
+    )
+
+    def timed_compute(snapshot: Snapshot) -> tuple[float, float]:
+        started, used = time.perf_counter(), time.thread_time()
+        compute(snapshot)
+        return time.perf_counter() - started, time.thread_time() - used
 
     conn = await asyncpg.connect(pg_dsn(url))
+    db = Database(owner_url=url, pool_size=1)
+    added = 0
     try:
         fetches = []
         for _ in range(3):  # the statement alone: what runs on the event loop
             started = time.perf_counter()
             await conn.fetchrow(_SNAPSHOT, map_id)
             fetches.append(time.perf_counter() - started)
-    finally:
-        await conn.close()
-    db = Database(owner_url=url, pool_size=1)
-    try:
-        reads, computes = [], []
+        reads, computes, cpus = [], [], []
         for _ in range(3):
             started = time.perf_counter()
             snapshot = await db.run(
                 lambda s: read_snapshot(s, map_id), tenant_id=tenant_id, read_only=True
             )
             reads.append(time.perf_counter() - started)
+            wall, cpu = await asyncio.to_thread(timed_compute, snapshot)
+            computes.append(wall)
+            cpus.append(cpu)
+        votes = MapVotes(map_id)
+        started = time.perf_counter()
+        await db.run(lambda s: read_since(s, votes), tenant_id=tenant_id, read_only=True)
+        load = time.perf_counter() - started
+        statements = [
+            r["id"]
+            for r in await conn.fetch(
+                "SELECT id FROM opinion_statements WHERE map_id = $1 ORDER BY id", map_id
+            )
+        ]
+        since_fetches, since_reads, merged = [], [], []
+        checked_fetches, checked_reads = [], []
+        for k in range(3):
+            new = [
+                (hashlib.sha256(f"bench-extra:{k}:{i}".encode()).hexdigest(), statements[i])
+                for i in range(100)
+            ]
+            await conn.executemany(
+                "INSERT INTO opinion_votes (tenant_id, map_id, statement_id, voter, choice,"
+                " changes, seq) VALUES ($1, $2, $3, $4, 1, 0, nextval('opinion_vote_seq'))",
+                [(tenant_id, map_id, sid, voter) for voter, sid in new],
+            )
+            await conn.execute(
+                "UPDATE opinion_votes SET choice = -choice, changes = changes + 1,"
+                " seq = nextval('opinion_vote_seq') WHERE id IN (SELECT id FROM opinion_votes"
+                " WHERE map_id = $1 AND choice <> 0 ORDER BY id LIMIT 20 OFFSET $2)",
+                map_id,
+                k * 20,
+            )
+            added += len(new)
             started = time.perf_counter()
-            await asyncio.to_thread(compute, snapshot)
-            computes.append(time.perf_counter() - started)
+            await conn.fetchrow(_SINCE, map_id, votes.watermark)
+            since_fetches.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            await conn.fetchrow(_SINCE_CHECKED, map_id, votes.watermark)
+            checked_fetches.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            snapshot = await db.run(
+                partial(read_since, votes=votes, check=k == 2),
+                tenant_id=tenant_id,
+                read_only=True,
+            )
+            (since_reads if k < 2 else checked_reads).append(time.perf_counter() - started)
+            merged.append(votes.merged)
+        full = await db.run(lambda s: read_snapshot(s, map_id), tenant_id=tenant_id, read_only=True)
+        assert compute(full).figures == compute(snapshot).figures, "kept map ≠ full read"
     finally:
+        await conn.close()
         await db.dispose()
     out = {
         "fetch_seconds_min": round(min(fetches), 3),
         "read_seconds_min": round(min(reads), 3),
         "compute_seconds_min": round(min(computes), 3),
+        "compute_cpu_seconds_min": round(min(cpus), 3),
+        "first_read_into_memory_seconds": round(load, 3),
+        "since_fetch_seconds": [round(x, 3) for x in since_fetches],
+        "since_read_seconds": [round(x, 3) for x in since_reads],
+        "checked_fetch_seconds": [round(x, 3) for x in checked_fetches],
+        "checked_read_seconds": [round(x, 3) for x in checked_reads],
+        "since_rows_merged": merged,
+        "memory_mib": round(
+            sum(a.nbytes for a in (votes.codes, votes.choices, votes.changes, votes.seqs)) / 2**20,
+            1,
+        ),
         "votes": len(snapshot.matrix.values),
+        "added_votes": added,
     }
     log(f"snapshot from the database: {out}")
     return out
@@ -375,6 +496,11 @@ def main() -> None:
     parser.add_argument("--probes", type=int, default=5)
     parser.add_argument("--gap", type=float, default=3.0, help="seconds between probe votes")
     parser.add_argument("--math-only", action="store_true")
+    parser.add_argument(
+        "--no-settle",
+        action="store_true",
+        help="probe 3 s after the last watcher's ack, not once the server is idle (as before)",
+    )
     args = parser.parse_args()
     raise_fd_limit()
     load = os.getloadavg()

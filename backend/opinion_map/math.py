@@ -267,7 +267,7 @@ def _cluster(coords: NDArray[np.float64]) -> tuple[NDArray[np.int64], float | No
     and the silhouette on the sample); the chosen k is then fitted on everyone, started
     from the sample's centres, so the cost grows linearly with participants."""
     from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
+    from sklearn.metrics import pairwise_distances, silhouette_score
 
     n = len(coords)
     if n > SILHOUETTE_SAMPLE:
@@ -276,13 +276,16 @@ def _cluster(coords: NDArray[np.float64]) -> tuple[NDArray[np.int64], float | No
     else:
         sample = coords
     distinct = len(np.unique(np.round(sample, 9), axis=0))
+    # The sample's distances once for every k (the silhouette would compute them per k:
+    # most of the math's time at 2,000 positions).
+    distances = pairwise_distances(sample)
     best: tuple[float, int, NDArray[np.float64]] | None = None
     for k in range(MIN_GROUPS, min(MAX_GROUPS, len(sample) - 1, distinct) + 1):
         fitted = KMeans(n_clusters=k, n_init=3, random_state=SEED).fit(sample)
         labels = fitted.labels_
         if len(np.unique(labels)) < 2:
             continue
-        score = float(silhouette_score(sample, labels))
+        score = float(silhouette_score(distances, labels, metric="precomputed"))
         if best is None or score > best[0] + 1e-9:
             best = (score, k, np.asarray(fitted.cluster_centers_, dtype=np.float64))
     if best is None:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     SmallInteger,
     String,
     UniqueConstraint,
@@ -107,6 +108,8 @@ class OpinionVote(TenantOwned, Base):
     __table_args__ = (
         UniqueConstraint("map_id", "statement_id", "voter"),
         CheckConstraint("choice IN (-1, 0, 1)", name="choice"),
+        # Reading the votes since a version (backend.opinion_map.compute, migration 0031).
+        Index("ix_opinion_votes_map_id_seq", "map_id", "seq"),
     )
 
     id: Mapped[int] = id_column()

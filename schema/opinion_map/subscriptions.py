@@ -24,6 +24,8 @@ async def plan_opinion_map_live(ctx: Context, args: dict[str, Any]) -> Plan:
     after = _check_after(args.get("after"))
     _, visibility = await _authorized(ctx, stream)
     principal = await ctx.principal()
+    if (computer := ctx.services.opinion_maps) is not None:
+        computer.prepare(principal.require_tenant(), oid)  # the votes into memory, once
 
     def to_root(event: LoggedEvent) -> OpinionMapLiveEvent | None:
         return live_event(event.seq, event.created_at, event.type, event.payload)
