@@ -218,9 +218,7 @@ class PacketForward(MediaStreamTrack):
             None,
         )
         mid = (self.transceiver.mid or "").encode()
-        ext_id = next(
-            (e.id for e in self.transceiver._headerExtensions if e.uri == _MID_URI), None
-        )
+        ext_id = next((e.id for e in self.transceiver._headerExtensions if e.uri == _MID_URI), None)
         if ext_id is not None and 0 < len(mid) <= 16 and 0 < ext_id < 15:
             element = bytes([(ext_id << 4) | (len(mid) - 1)]) + mid
             element += b"\x00" * (-len(element) % 4)
