@@ -143,15 +143,25 @@ class SenderState:
             sender._retransmit = state.retransmit
         return state
 
-    def _send(self, data: bytes) -> bool:
+    def _pair(self) -> Any:
+        """The receiver's selected ICE pair, or None while its DTLS is not connected."""
         dtls = self.sender.transport
-        # RTCDtlsTransport._state/_tx_srtp, RTCIceTransport._connection, aioice _nominated
+        # RTCDtlsTransport._state, RTCIceTransport._connection, aioice Connection._nominated
         if dtls is None or dtls._state is not DtlsState.CONNECTED:
-            return False
+            return None
         pair = dtls.transport._connection._nominated.get(1)
         if pair is None or pair.protocol.transport is None:
+            return None
+        return pair
+
+    def _send(self, data: bytes) -> bool:
+        pair = self._pair()
+        if pair is None:
             return False
-        pair.protocol.transport.sendto(dtls._tx_srtp.protect(data), pair.remote_addr)
+        # RTCDtlsTransport._tx_srtp: the receiver's SRTP session
+        pair.protocol.transport.sendto(
+            self.sender.transport._tx_srtp.protect(data), pair.remote_addr
+        )
         return True
 
     async def retransmit(self, sequence_number: int) -> None:
@@ -237,7 +247,18 @@ class PacketForward(MediaStreamTrack):
         """Forward one of the publisher's packets (its number, timestamp, marker, payload;
         whether a decoder can start from it; the NTP time now)."""
         if self.waiting:
-            if not key or self.refused:
+            if self.refused:
+                self.dropped += 1
+                return
+            if self.state._pair() is None:
+                # not connected yet (a forward is attached when the answer is made): a
+                # keyframe sent now would be lost, so wait for one after connecting
+                self.dropped += 1
+                return
+            if not key:
+                # keep asking (the publication sends a PLI at most every 0.5 s): the one
+                # asked for on attaching may have come before the receiver connected
+                self.publication.request_keyframe()
                 self.dropped += 1
                 return
             if self.pt is None and not self._negotiate(
@@ -267,6 +288,7 @@ class PacketForward(MediaStreamTrack):
             state.ts = out_ts
             state.at = time.monotonic()
         if not state._send(data):
+            self.waiting = True  # disconnected: start again at a keyframe once it is back
             return
         self.forwarded += 1
         sender = self.sender

@@ -1,20 +1,21 @@
-"""Fan-out of one published track to its receivers, as encoded frames (an SFU's job).
+"""Fan-out of one published track to its receivers (an SFU's job).
 
-A `Publication` reads a publisher's remote track (marked passthrough, so it yields
-`EncodedFrame`s) and hands each frame, as one `av.Packet`, to every sink: a
-`ForwardTrack` per receiving peer (aiortc's `RTCRtpSender` packetises pre-encoded
-packets with its encoder's `pack()`, the path `MediaPlayer(decode=False)` uses) and the
-room's recorder. No frame is decoded or encoded on the way, except for a receiver whose
-negotiated codec is not the publisher's: it gets a `ReencodeTrack`, fed by the publication
-decoded once (`DecodedPublication`, shared by all such receivers), and its sender encodes
-(the decode-once-and-encode fallback, only where needed).
+A `Publication` is one track a publisher sends. Its receivers are, by default, on the
+packet path: `on_packet` (tapped from the publisher's aiortc receiver) hands each RTP
+packet to every `PacketForward` (realtime/video/packets.py), which rewrites the header and
+sends it to that receiver. The publication also reads the remote track (marked
+passthrough, so it yields `EncodedFrame`s) for its frame sinks: the room's recorder, the
+frame path (`ForwardTrack`: aiortc's `RTCRtpSender` packetises pre-encoded packets with
+its encoder's `pack()`, used with `VideoServer(packet_path=False)`), and a receiver whose
+negotiated codec is not the publisher's, which gets a `ReencodeTrack`, fed by the
+publication decoded once (`DecodedPublication`, shared by all such receivers), and its
+sender encodes (the decode-once-and-encode fallback, only where needed).
 
-Keyframes: on the packet path aiortc's sender ignores a receiver's PLI/FIR (it would
-only force its own encoder), so `attach_sender` points the sender's `_send_keyframe` at
+Keyframes: a forwarding sender's `_send_keyframe` (a receiver's PLI/FIR) goes to
 `Publication.request_keyframe`, which sends a PLI to the publisher, at most once per
 `keyframe_interval`. A new receiver waits for a keyframe (frames before it could not be
-decoded) and one is asked for when it attaches; a receiver that falls behind (its queue
-full) drops what it has and waits for the next keyframe too.
+decoded) and one is asked for when it attaches; on the frame path a receiver that falls
+behind (its queue full) drops what it has and waits for the next keyframe too.
 """
 
 from __future__ import annotations
