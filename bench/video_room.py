@@ -2,31 +2,38 @@
 re-encoding per receiver (issue 15).
 
 On loopback: the media server in its own process (`realtime.video.server.VideoServer`, as
-the service runs it, or with mode `reencode` a plain aiortc relay that decodes each
-publisher once and encodes once per receiver, aiortc's `MediaRelay` way) and N synthetic
+the service runs it: mode `forward`, the packet path; mode `frames`, the frame path it
+had before, `packet_path=False`; or with mode `reencode` a plain aiortc relay that decodes
+each publisher once and encodes once per receiver, aiortc's `MediaRelay` way) and N synthetic
 participants spread over several processes (`--per-process`, 4 by default: one Python
 process cannot receive 16 rooms' worth of streams, and its stalls would be counted as the
 server's). Each participant publishes a 640×360 VP8 camera at 15 fps and a 20 ms Opus
 microphone and receives everyone else. To leave the machine's CPU to the server, the
 participants send pre-encoded frames (one second of VP8 encoded once and looped, a keyframe
-each second) and read what they receive without decoding it (the passthrough hook on their
-receivers too). Signalling goes over pipes (the GraphQL path is tested in
-tests/test_video_*.py; here only media is measured).
+each second) and count what they receive at the RTP level without decoding it (see
+`_Pair` and `_light_receiver`: aiortc still does ICE, DTLS and SRTP; the jitter buffer,
+depacketiser and NACK generator are skipped, so the clients do not NACK). Signalling goes
+over pipes (the GraphQL path is tested in tests/test_video_*.py; here only media is
+measured).
 
     .venv/bin/python bench/video_room.py --sizes 4,8,12,16 --seconds 10 --mode both
 
 Per size and mode it measures, over `--seconds` after a warm-up:
 
-- video: each (receiver, publisher) pair's **decodable** frames per second — a frame counts
-  only from a keyframe on and until a frame is missing (a lost VP8 frame makes the next ones
-  undecodable until the next keyframe) — and their distribution (min, p5, median);
-- audio: each pair's packets per second, lost packets (holes in the RTP timestamps) and
-  gaps: a hole of 3 or more packets (60 ms) or a pause of more than 120 ms between arrivals;
+- video: each (receiver, publisher) pair's **decodable** frames per second — a frame is
+  complete when every packet from the one after the previous marker to its own marker
+  arrived in consecutive sequence numbers, and decodable when it is complete and so was
+  every frame since the last VP8 keyframe (a lost packet makes the next frames
+  undecodable until the next keyframe) — and their distribution (min, p5, median), each
+  over the receiving process's own counting window;
+- audio: each pair's packets per second, lost packets (holes in the RTP sequence numbers)
+  and gaps: a hole of 3 or more packets (60 ms) or a pause of more than 120 ms between
+  arrivals;
 - CPU (% of one core, user + system) of the server process, its event-loop thread, per
   participant, and of all the participants' processes together;
 - packet loss: the kernel's UDP receive-buffer drops of the server's and the participants'
   sockets (`/proc/net/udp`), the machine's UDP RcvbufErrors (`/proc/net/snmp`, what
-  `netstat -su` shows), and the receivers' RTCP packetsLost;
+  `netstat -su` shows), and the RTP packets the receivers found missing;
 - the machine's load (`uptime`) before and after.
 
 A room is **served** at a size when every pair gets ≥ 14.5 decodable fps (15 sent, counting

@@ -103,7 +103,8 @@ class Publication:
             return
         if packet.payload_type != self._packet_pt:
             # RTCRtpReceiver.__codecs (aiortc PINNED_AIORTC): payload type → codec
-            codec = self.receiver._RTCRtpReceiver__codecs.get(packet.payload_type)
+            codecs: dict[int, Any] = getattr(self.receiver, "_RTCRtpReceiver__codecs")  # noqa: B009
+            codec = codecs.get(packet.payload_type)
             if codec is None:
                 return
             self._packet_pt = packet.payload_type
