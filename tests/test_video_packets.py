@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,7 +161,7 @@ async def test_a_packet_dropped_on_the_way_is_nacked_and_retransmitted_from_the_
     await until(lambda: viewer.frames_of("video") >= frames + 10, "decoding goes on")
 
 
-async def test_a_late_joiner_asks_for_a_keyframe_and_starts_at_one(server, gql, clients):
+async def test_a_late_joiner_gets_nothing_until_a_keyframe_and_starts_at_one(server, gql, clients):
     w = await make_video_world(server, gql)
     speaker = VideoClient(publish=True)
     clients.append(speaker)
@@ -168,6 +169,11 @@ async def test_a_late_joiner_asks_for_a_keyframe_and_starts_at_one(server, gql, 
     pubs = server.services.video.peer_of(w.county.id, w.speaker.user_id).publications
     video_pub = next(p for p in pubs if p.kind == "video")
     await until(lambda: video_pub.frames > 30, "two seconds of the speaker at the server")
+    # hold the keyframe requests back for a while: the late joiner must get none of the
+    # delta frames meanwhile (aiortc's encoder makes a keyframe when asked, when its
+    # bitrate target changes much, or every 3000 frames)
+    video_pub.keyframe_interval = 3600.0
+    video_pub._last_request = time.monotonic()
     requests = video_pub.keyframe_requests
 
     viewer = VideoClient(publish=False, slots=1)
@@ -175,8 +181,17 @@ async def test_a_late_joiner_asks_for_a_keyframe_and_starts_at_one(server, gql, 
     seen = tap(viewer)  # from its very first packet
     await join(gql, w.room, viewer, w.viewer.token)
     video = packet_forward(server, w.county.id, w.viewer.user_id, "video")
-    await until(lambda: len(seen.of(video.sender._ssrc)) > 0, "the first packets")
-    assert video_pub.keyframe_requests > requests  # joining asked the publisher for one
+    await until(lambda: viewer.pc.connectionState == "connected", "the late joiner connected")
+    await asyncio.sleep(1.0)
+    assert video.dropped > 10  # the deltas were not sent
+    held = seen.of(video.sender._ssrc)
+    assert held == [] or keyframe_start("video/vp8", held[0].payload)  # unless one came
+    assert viewer.frames_of("audio") > 0  # (audio needs no keyframe)
+
+    video_pub.keyframe_interval = 0.5  # the waiting receiver's request now goes through
+    video_pub._last_request = float("-inf")
+    await until(lambda: len(seen.of(video.sender._ssrc)) > len(held), "packets")
+    assert held or video_pub.keyframe_requests > requests  # the waiting receiver asked
     first = seen.of(video.sender._ssrc)[0]
     assert keyframe_start("video/vp8", first.payload)
     await until(lambda: viewer.frames_of("video") >= 5, "decoded frames at the late joiner")
