@@ -15,7 +15,7 @@ receiver's selected ICE pair, synchronously, on the event loop that received the
 
 What aiortc's sender did and this keeps:
 
-- NACK: each receiving sender keeps the last `HISTORY` packets it sent (unprotected bytes);
+- NACK: each receiving video sender keeps the last `HISTORY` packets it sent (unprotected);
   its `_retransmit` (called by aiortc for each sequence number of a NACK) answers from that
   history, wrapped as RTX when the receiver negotiated RTX (RFC 4588), as aiortc does;
 - PLI/FIR: the sender's `_send_keyframe` goes to `Publication.request_keyframe`
@@ -54,8 +54,10 @@ from aiortc.utils import random32
 
 log = logging.getLogger(__name__)
 
-#: Packets each receiving sender keeps to answer NACKs (aiortc's RTP_HISTORY_SIZE is 128).
-HISTORY = 256
+#: Video packets each receiving sender keeps to answer NACKs (as aiortc's RTP_HISTORY_SIZE:
+#: about 3 s of 360p video; N × (N − 1) senders × 128 × ~1.2 KB is 37 MB at N = 16). Audio
+#: keeps none: aiortc and browsers negotiate NACK for video only.
+HISTORY = 128
 _MASK = HISTORY - 1
 _MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid"
 _header = struct.Struct("!BBHII")
@@ -191,6 +193,7 @@ class PacketForward(MediaStreamTrack):
     def __init__(self, publication: Any, transceiver: Any) -> None:
         super().__init__()
         self.kind = publication.kind
+        self._video = publication.kind == "video"
         self.publication = publication
         self.transceiver = transceiver
         self.sender = transceiver.sender
@@ -282,7 +285,8 @@ class PacketForward(MediaStreamTrack):
             + state.ext
             + payload
         )
-        state.history[out_seq & _MASK] = data
+        if self._video:
+            state.history[out_seq & _MASK] = data
         if (out_seq - state.seq) & 0xFFFF < 0x8000:  # newer than the last sent
             state.seq = out_seq
             state.ts = out_ts
