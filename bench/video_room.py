@@ -2,31 +2,38 @@
 re-encoding per receiver (issue 15).
 
 On loopback: the media server in its own process (`realtime.video.server.VideoServer`, as
-the service runs it, or with mode `reencode` a plain aiortc relay that decodes each
-publisher once and encodes once per receiver, aiortc's `MediaRelay` way) and N synthetic
+the service runs it: mode `forward`, the packet path; mode `frames`, the frame path it
+had before, `packet_path=False`; or with mode `reencode` a plain aiortc relay that decodes
+each publisher once and encodes once per receiver, aiortc's `MediaRelay` way) and N synthetic
 participants spread over several processes (`--per-process`, 4 by default: one Python
 process cannot receive 16 rooms' worth of streams, and its stalls would be counted as the
 server's). Each participant publishes a 640×360 VP8 camera at 15 fps and a 20 ms Opus
 microphone and receives everyone else. To leave the machine's CPU to the server, the
 participants send pre-encoded frames (one second of VP8 encoded once and looped, a keyframe
-each second) and read what they receive without decoding it (the passthrough hook on their
-receivers too). Signalling goes over pipes (the GraphQL path is tested in
-tests/test_video_*.py; here only media is measured).
+each second) and count what they receive at the RTP level without decoding it (see
+`_Pair` and `_light_receiver`: aiortc still does ICE, DTLS and SRTP; the jitter buffer,
+depacketiser and NACK generator are skipped, so the clients do not NACK). Signalling goes
+over pipes (the GraphQL path is tested in tests/test_video_*.py; here only media is
+measured).
 
     .venv/bin/python bench/video_room.py --sizes 4,8,12,16 --seconds 10 --mode both
 
 Per size and mode it measures, over `--seconds` after a warm-up:
 
-- video: each (receiver, publisher) pair's **decodable** frames per second — a frame counts
-  only from a keyframe on and until a frame is missing (a lost VP8 frame makes the next ones
-  undecodable until the next keyframe) — and their distribution (min, p5, median);
-- audio: each pair's packets per second, lost packets (holes in the RTP timestamps) and
-  gaps: a hole of 3 or more packets (60 ms) or a pause of more than 120 ms between arrivals;
+- video: each (receiver, publisher) pair's **decodable** frames per second — a frame is
+  complete when every packet from the one after the previous marker to its own marker
+  arrived in consecutive sequence numbers, and decodable when it is complete and so was
+  every frame since the last VP8 keyframe (a lost packet makes the next frames
+  undecodable until the next keyframe) — and their distribution (min, p5, median), each
+  over the receiving process's own counting window;
+- audio: each pair's packets per second, lost packets (holes in the RTP sequence numbers)
+  and gaps: a hole of 3 or more packets (60 ms) or a pause of more than 120 ms between
+  arrivals;
 - CPU (% of one core, user + system) of the server process, its event-loop thread, per
   participant, and of all the participants' processes together;
 - packet loss: the kernel's UDP receive-buffer drops of the server's and the participants'
   sockets (`/proc/net/udp`), the machine's UDP RcvbufErrors (`/proc/net/snmp`, what
-  `netstat -su` shows), and the receivers' RTCP packetsLost;
+  `netstat -su` shows), and the RTP packets the receivers found missing;
 - the machine's load (`uptime`) before and after.
 
 A room is **served** at a size when every pair gets ≥ 14.5 decodable fps (15 sent, counting
@@ -54,6 +61,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from realtime.video.packets import keyframe_start
 
 FPS = 15
 WIDTH, HEIGHT = 640, 360
@@ -83,10 +92,10 @@ def serve(conn: Any, mode: str, socket_buffer: int | None) -> None:
 async def _serve(conn: Any, mode: str, socket_buffer: int | None) -> None:
     loop = asyncio.get_running_loop()
     closes: list[dict[str, Any]] = []  # the server's peers that ended, and why
-    if mode == "forward":
+    if mode in ("forward", "frames"):
         from realtime.video.server import VideoServer
 
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"packet_path": mode == "forward"}
         if socket_buffer is not None:
             kwargs["socket_buffer"] = socket_buffer
 
@@ -230,62 +239,123 @@ class _ConsentExpiries(logging.Handler):
 
 
 class _Pair:
-    """What one receiver got of one remote track during the window."""
+    """What one receiver got of one remote track during the window, counted at the RTP
+    level (after SRTP unprotect, before any jitter buffer; `_light_receiver`).
+
+    Video: a frame is *complete* when every packet from the one after the previous
+    marker to its own marker arrived, in consecutive sequence numbers; it is *decodable*
+    when it is complete and every frame since the last VP8 keyframe was too (the keyframe
+    told from its first packet: S bit, partition 0, P bit clear). One missing or
+    out-of-order packet makes the frames up to the next keyframe undecodable (stricter than
+    a browser, which would NACK and wait: these clients do not NACK). Audio: each Opus
+    packet counts; a hole (missing sequence numbers) of `GAP_PACKETS` or more, or a pause
+    of more than `GAP_PAUSE` between two arrivals, is a gap."""
 
     __slots__ = (
+        "at_frame_start",
         "decodable",
         "frames",
         "gaps",
+        "in_frame_ok",
         "kind",
         "last_arrival",
-        "last_ts",
         "lost",
         "max_pause",
+        "next_seq",
         "ok",
+        "packets",
     )
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
-        self.frames = 0
+        self.frames = 0  # complete video frames, or audio packets
         self.decodable = 0
-        self.ok = False
-        self.last_ts: int | None = None
+        self.packets = 0
+        self.ok = False  # video: decodable so far (from a keyframe, nothing missing)
+        self.in_frame_ok = False  # video: this frame's packets so far all arrived in order
+        self.at_frame_start = False  # video: the previous packet had the marker
+        self.next_seq: int | None = None
         self.lost = 0
         self.gaps = 0
         self.last_arrival: float | None = None
         self.max_pause = 0.0
 
-    def add(self, timestamp: int, keyframe: bool, counting: bool) -> None:
-        now = time.monotonic()
-        step = VIDEO_TICKS if self.kind == "video" else AUDIO_TICKS
+    def packet(self, seq: int, marker: int, payload: bytes, counting: bool, now: float) -> None:
         missing = 0
-        if self.last_ts is not None:
-            missing = max(0, round(((timestamp - self.last_ts) % (1 << 32)) / step) - 1)
-            if missing > 10_000:  # a reordered or repeated packet: not a hole
-                missing = 0
+        if self.next_seq is not None:
+            missing = (seq - self.next_seq) & 0xFFFF
+            if missing >= 0x8000:  # older than expected: late or repeated
+                return
+        self.next_seq = (seq + 1) & 0xFFFF
+        if counting:
+            self.packets += 1
+            self.lost += missing
         if self.kind == "video":
-            if keyframe:
-                self.ok = True
-            elif missing:
-                self.ok = False  # the next frames depend on the lost one
+            if missing:
+                self.ok = False  # a lost packet: this frame, and the next ones, are broken
+                self.in_frame_ok = False
+                self.at_frame_start = False
+            if self.at_frame_start:
+                if keyframe_start("video/vp8", payload):
+                    self.ok = True
+                self.in_frame_ok = True
+                self.at_frame_start = False
+            if marker:
+                if counting:
+                    self.frames += self.in_frame_ok
+                    self.decodable += self.in_frame_ok and self.ok
+                self.at_frame_start = True
+            return
         if counting:
             self.frames += 1
-            if self.kind == "video":
-                self.decodable += self.ok
-            else:
-                self.lost += missing
-                pause = now - self.last_arrival if self.last_arrival is not None else 0.0
-                self.max_pause = max(self.max_pause, pause)
-                if missing >= GAP_PACKETS or pause > GAP_PAUSE:
-                    self.gaps += 1
-        self.last_ts = timestamp
+            pause = now - self.last_arrival if self.last_arrival is not None else 0.0
+            self.max_pause = max(self.max_pause, pause)
+            if missing >= GAP_PACKETS or pause > GAP_PAUSE:
+                self.gaps += 1
         self.last_arrival = now
+
+
+def _light_receiver(pc: Any, pairs_of: dict[Any, _Pair], counting: list[bool]) -> None:
+    """Count what `pc` receives at the RTP level: its DTLS transport's `_handle_rtp_data`
+    (aiortc PINNED_AIORTC: called with each datagram after SRTP unprotect) reads the
+    12-byte header itself and hands sequence number, marker and payload to the pair of the
+    receiver registered for the SSRC (aiortc's RTP router, `ssrc_table`); no `RtpPacket`,
+    jitter buffer, depacketiser or NACK generator. Anything else (an unknown SSRC, RTX)
+    goes on to aiortc's own handler."""
+    dtls = pc.getTransceivers()[0].receiver.transport
+    real = dtls._handle_rtp_data
+    table = dtls._rtp_router.ssrc_table
+    monotonic = time.monotonic
+
+    async def handle(data: bytes, arrival_time_ms: int) -> None:
+        if len(data) < 12:
+            return
+        # looked up each time, not cached: until a receiver is registered for its SSRC,
+        # aiortc's router may have learnt that SSRC for another receiver of the same
+        # payload type (its route_rtp), which registration then corrects
+        pair = pairs_of.get(table.get(int.from_bytes(data[8:12], "big")))
+        if pair is None:
+            await real(data, arrival_time_ms)
+            return
+        first = data[0]
+        offset = 12 + 4 * (first & 0x0F)
+        if first & 0x10 and len(data) >= offset + 4:
+            offset += 4 + 4 * int.from_bytes(data[offset + 2 : offset + 4], "big")
+        pair.packet(
+            (data[2] << 8) | data[3],
+            data[1] >> 7,
+            data[offset : offset + 16],
+            counting[0],
+            monotonic(),
+        )
+
+    dtls._handle_rtp_data = handle
 
 
 async def _participants(conn: Any, users: list[int], size: int, socket_buffer: int | None) -> None:
     import av
     from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
-    from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+    from aiortc.mediastreams import MediaStreamTrack
 
     from realtime.video import ice, passthrough
 
@@ -345,16 +415,8 @@ async def _participants(conn: Any, users: list[int], size: int, socket_buffer: i
 
     pairs: dict[int, list[_Pair]] = {u: [] for u in users}
     pcs: dict[int, Any] = {}
-    tasks: list[asyncio.Task[None]] = []
-    counting = False
-
-    async def count(pair: _Pair, track: Any) -> None:
-        try:
-            while True:
-                frame = await track.recv()
-                pair.add(frame.timestamp, frame.keyframe, counting)
-        except (MediaStreamError, asyncio.CancelledError):
-            pass
+    pairs_of: dict[Any, _Pair] = {}  # receiver → what it got
+    counting = [False]
 
     def negotiate(user: int, sdp: str, first: bool) -> str:
         conn.send((user, sdp, first))
@@ -363,15 +425,6 @@ async def _participants(conn: Any, users: list[int], size: int, socket_buffer: i
 
     async def command() -> Any:
         return await loop.run_in_executor(None, conn.recv)
-
-    async def losses() -> dict[str, int]:
-        received = lost = 0
-        for pc in pcs.values():
-            for stat in (await pc.getStats()).values():
-                if stat.type == "inbound-rtp":
-                    received += stat.packetsReceived
-                    lost += stat.packetsLost
-        return {"received": received, "lost": lost}
 
     async def _join_all() -> None:
         assert await command() == "join"
@@ -389,13 +442,14 @@ async def _participants(conn: Any, users: list[int], size: int, socket_buffer: i
                 receiver = next(
                     t.receiver for t in pc.getTransceivers() if t.receiver.track is track
                 )
-                passthrough.mark_passthrough(track, receiver)  # count, do not decode
+                passthrough.mark_passthrough(track, receiver)  # nothing decoded, no thread
                 pair = _Pair(track.kind)
                 pairs[user].append(pair)
-                tasks.append(asyncio.create_task(count(pair, track)))
+                pairs_of[receiver] = pair
 
             pc.on("track", on_track)
             pcs[user] = pc
+            _light_receiver(pc, pairs_of, counting)
             await pc.setLocalDescription(await pc.createOffer())
             answer = await loop.run_in_executor(
                 None, negotiate, user, pc.localDescription.sdp, True
@@ -421,12 +475,12 @@ async def _participants(conn: Any, users: list[int], size: int, socket_buffer: i
         conn.send(("failed", f"{reason}; ICE consent expired on {consent.count} peers", None))
         return
     assert await command() == "start"
-    before = await losses()
-    counting = True
+    counting[0] = True
+    t_start = time.monotonic()
     conn.send(("started", None, None))
     assert await command() == "stop"
-    counting = False
-    after = await losses()
+    counting[0] = False
+    window = time.monotonic() - t_start
     conn.send(
         {
             "pairs": {
@@ -443,15 +497,14 @@ async def _participants(conn: Any, users: list[int], size: int, socket_buffer: i
                 ]
                 for u, ps in pairs.items()
             },
+            "window": window,  # seconds this process counted (its own clock)
             "consent_expired": consent.count,
             "not_connected": sum(pc.connectionState != "connected" for pc in pcs.values()),
-            "rtcp_received": after["received"] - before["received"],
-            "rtcp_lost": after["lost"] - before["lost"],
+            "rtp_received": sum(p.packets for ps in pairs.values() for p in ps),
+            "rtp_lost": sum(p.lost for ps in pairs.values() for p in ps),
         }
     )
     assert await command() == "close"
-    for t in tasks:
-        t.cancel()
     for pc in pcs.values():
         await pc.close()
     conn.send("closed")
@@ -683,23 +736,26 @@ def run(
     audio_lost = audio_gaps = 0
     max_pause = 0.0
     per_receiver_min: list[float] = []
+    delivered_per_s = 0.0
     for out in outs:
+        window = out["window"]  # each process's own counting window (it may start late)
+        delivered_per_s += sum(p["frames"] for ps in out["pairs"].values() for p in ps) / window
         for ps in out["pairs"].values():
-            v = [p["decodable"] / elapsed for p in ps if p["kind"] == "video"]
+            v = [p["decodable"] / window for p in ps if p["kind"] == "video"]
             a = [p for p in ps if p["kind"] == "audio"]
             v += [0.0] * (size - 1 - len(v))  # a slot that never got a track
             video += v
             per_receiver_min.append(min(v) if v else 0.0)
-            audio_pps += [p["frames"] / elapsed for p in a] + [0.0] * (size - 1 - len(a))
+            audio_pps += [p["frames"] / window for p in a] + [0.0] * (size - 1 - len(a))
             audio_lost += sum(p["lost"] for p in a)
             audio_gaps += sum(p["gaps"] for p in a) + (size - 1 - len(a))
             max_pause = max([max_pause, *(p["max_pause"] for p in a)])
-    audio_sent = size * (size - 1) * elapsed * 50
-    delivered = sum(p["frames"] for out in outs for ps in out["pairs"].values() for p in ps)
+    audio_sent = size * (size - 1) * 50 * sum(o["window"] for o in outs) / len(outs)
+    delivered = delivered_per_s * elapsed  # in the server's window, at the rate measured
     needed = size * (size - 1) * (FPS + 50)  # frames and audio packets per second to deliver
     served = bool(video) and min(video) >= SERVED_FPS and audio_gaps == 0 and not ended_in_window
-    rtcp_received = sum(o["rtcp_received"] for o in outs)
-    rtcp_lost = sum(o["rtcp_lost"] for o in outs)
+    rtp_received = sum(o["rtp_received"] for o in outs)
+    rtp_lost = sum(o["rtp_lost"] for o in outs)
     return {
         "size": size,
         "mode": mode,
@@ -727,7 +783,7 @@ def run(
         "clients_runqueue_wait_pct": 100
         * sum(b - a for a, b in zip(cw0, cw1, strict=True))
         / elapsed,
-        "delivered_per_s": delivered / elapsed,
+        "delivered_per_s": delivered_per_s,
         "needed_per_s": needed,
         # what one delivered frame (video frame or audio packet, at one receiver) cost the
         # server: with a backlog the server is always busy, so this holds under load too
@@ -739,8 +795,8 @@ def run(
         "udp_drops_before_window": sum(sdrop0.values()) + sum(cdrop0.values()),
         "machine_udp_rcvbuf_errors": snmp1.get("RcvbufErrors", 0) - snmp0.get("RcvbufErrors", 0),
         "machine_udp_sndbuf_errors": snmp1.get("SndbufErrors", 0) - snmp0.get("SndbufErrors", 0),
-        "rtcp_packets_received": rtcp_received,
-        "rtcp_packets_lost": rtcp_lost,
+        "rtp_packets_received": rtp_received,
+        "rtp_packets_lost": rtp_lost,
         "load_before": load_before,
         "load_after": load_after,
         "profile": str(profile) if profile else None,
@@ -753,7 +809,7 @@ def run(
 HEADER = (
     " N  mode      served  fps min   p5  med  <15  audio pps  lost%  gaps  pause ms | "
     "server CPU  loop  /partic. waited µs/fr needs | clients CPU waited | "
-    "UDP drops srv/cli  RTCP lost/recvd"
+    "UDP drops srv/cli  RTP lost/recvd"
 )
 
 
@@ -775,7 +831,7 @@ def row(r: dict[str, Any]) -> str:
             f"{r['server_us_per_delivered']:5.0f} {r['server_cores_needed']:4.2f} | "
             f"{r['clients_cpu_pct']:9.1f}% {r['clients_runqueue_wait_pct']:5.0f}% | "
             f"{r['server_udp_drops']:8d}/{r['clients_udp_drops']:<8d} "
-            f"{r['rtcp_packets_lost']:6d}/{r['rtcp_packets_received']}",
+            f"{r['rtp_packets_lost']:6d}/{r['rtp_packets_received']}",
             "",
         )
     )
@@ -786,7 +842,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="4,8,12,16", help="room sizes, comma-separated")
     parser.add_argument("--seconds", type=float, default=10.0, help="measured window per run")
     parser.add_argument("--warmup", type=float, default=4.0, help="seconds before measuring")
-    parser.add_argument("--mode", choices=["forward", "reencode", "both"], default="both")
+    parser.add_argument(
+        "--mode",
+        choices=["forward", "frames", "reencode", "both", "all"],
+        default="both",
+        help="forward: the packet path; frames: the frame path (the server before it); "
+        "reencode: decode once, encode per receiver; both: forward and reencode; all: the three",
+    )
     parser.add_argument("--per-process", type=int, default=4, help="participants per process")
     parser.add_argument(
         "--socket-buffer",
@@ -798,7 +860,10 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="py-spy the server (forward)")
     parser.add_argument("--out", default=None, help="result file stem (default: timestamped)")
     args = parser.parse_args()
-    modes = ["forward", "reencode"] if args.mode == "both" else [args.mode]
+    modes = {
+        "both": ["forward", "reencode"],
+        "all": ["forward", "frames", "reencode"],
+    }.get(args.mode, [args.mode])
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     stem = RESULTS / (args.out or f"video_room-{stamp}")
     lines = [
@@ -832,17 +897,18 @@ def main() -> None:
             print(
                 lines[-1], f"  (load {r['load_before'].split('average:')[-1].strip()})", flush=True
             )
-        if (
-            len(by_mode) == 2
-            and by_mode["forward"].get("server_cpu_pct", 0) > 0
-            and by_mode["reencode"].get("server_cpu_pct", 0) > 0
-        ):
-            ratio = (
-                by_mode["reencode"].get("server_cpu_pct", 0) / by_mode["forward"]["server_cpu_pct"]
-            )
-            note = "" if by_mode["reencode"]["served"] else " (re-encoding did not serve the room)"
-            lines.append(f"N={size}: re-encoding / forwarding server CPU = {ratio:.1f}×{note}")
-            print(lines[-1], flush=True)
+        fwd = by_mode.get("forward", {})
+        for other in ("frames", "reencode"):
+            o = by_mode.get(other, {})
+            if fwd.get("server_cpu_pct", 0) > 0 and o.get("server_cpu_pct", 0) > 0:
+                ratio = o["server_cpu_pct"] / fwd["server_cpu_pct"]
+                per = o["server_us_per_delivered"] / max(fwd["server_us_per_delivered"], 1e-9)
+                note = "" if o["served"] else f" ({other} did not serve the room)"
+                lines.append(
+                    f"N={size}: {other} / forward: server CPU {ratio:.1f}×, "
+                    f"per delivered frame {per:.1f}×{note}"
+                )
+                print(lines[-1], flush=True)
     lines.append(f"load after: {uptime()}")
     print(lines[-1], flush=True)
     RESULTS.mkdir(exist_ok=True)

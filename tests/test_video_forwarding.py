@@ -176,4 +176,4 @@ async def test_a_receiver_that_only_takes_h264_gets_the_vp8_publisher_decoded_on
     forwards = video.peer_of(w.county.id, w.viewer.user_id).forwards
     kinds = sorted((t.kind, type(t).__name__) for t in forwards.values())
     # the video is re-encoded for this receiver only; the audio (Opus both sides) is forwarded
-    assert kinds == [("audio", "ForwardTrack"), ("video", "ReencodeTrack")]
+    assert kinds == [("audio", "PacketForward"), ("video", "ReencodeTrack")]

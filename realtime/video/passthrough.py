@@ -28,6 +28,7 @@ another version (`tests/test_video_forwarding.py` checks the hook end to end).
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ from typing import Any
 
 import aiortc
 from aiortc import rtcrtpreceiver
+
+log = logging.getLogger(__name__)
 
 PINNED_AIORTC = "1.16.0"
 _MARK = "_yishi_passthrough"
@@ -134,3 +137,22 @@ def mark_passthrough(track: Any, receiver: Any) -> None:
         )
 
     input_q.put = put  # type: ignore[method-assign,assignment]
+
+
+def tap_packets(receiver: Any, tap: Any) -> None:
+    """Call `tap(packet)` with each RTP packet the receiver accepts, before its jitter
+    buffer: after SRTP unprotect, RTX unwrapped (the original number and payload type),
+    after the receiver's NACK bookkeeping (the packet path, realtime/video/packets.py)."""
+    # RTCRtpReceiver.__jitter_buffer (aiortc PINNED_AIORTC): its add(packet), called from
+    # _handle_rtp_packet on the event loop for every accepted packet
+    jitter_buffer = receiver._RTCRtpReceiver__jitter_buffer
+    real_add = jitter_buffer.add
+
+    def add(packet: Any) -> Any:
+        try:
+            tap(packet)
+        except Exception:  # a bug in forwarding must not end the publisher's receiver
+            log.exception("forwarding an RTP packet failed")
+        return real_add(packet)
+
+    jitter_buffer.add = add

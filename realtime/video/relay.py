@@ -1,20 +1,21 @@
-"""Fan-out of one published track to its receivers, as encoded frames (an SFU's job).
+"""Fan-out of one published track to its receivers (an SFU's job).
 
-A `Publication` reads a publisher's remote track (marked passthrough, so it yields
-`EncodedFrame`s) and hands each frame, as one `av.Packet`, to every sink: a
-`ForwardTrack` per receiving peer (aiortc's `RTCRtpSender` packetises pre-encoded
-packets with its encoder's `pack()`, the path `MediaPlayer(decode=False)` uses) and the
-room's recorder. No frame is decoded or encoded on the way, except for a receiver whose
-negotiated codec is not the publisher's: it gets a `ReencodeTrack`, fed by the publication
-decoded once (`DecodedPublication`, shared by all such receivers), and its sender encodes
-(the decode-once-and-encode fallback, only where needed).
+A `Publication` is one track a publisher sends. Its receivers are, by default, on the
+packet path: `on_packet` (tapped from the publisher's aiortc receiver) hands each RTP
+packet to every `PacketForward` (realtime/video/packets.py), which rewrites the header and
+sends it to that receiver. The publication also reads the remote track (marked
+passthrough, so it yields `EncodedFrame`s) for its frame sinks: the room's recorder, the
+frame path (`ForwardTrack`: aiortc's `RTCRtpSender` packetises pre-encoded packets with
+its encoder's `pack()`, used with `VideoServer(packet_path=False)`), and a receiver whose
+negotiated codec is not the publisher's, which gets a `ReencodeTrack`, fed by the
+publication decoded once (`DecodedPublication`, shared by all such receivers), and its
+sender encodes (the decode-once-and-encode fallback, only where needed).
 
-Keyframes: on the packet path aiortc's sender ignores a receiver's PLI/FIR (it would
-only force its own encoder), so `attach_sender` points the sender's `_send_keyframe` at
+Keyframes: a forwarding sender's `_send_keyframe` (a receiver's PLI/FIR) goes to
 `Publication.request_keyframe`, which sends a PLI to the publisher, at most once per
 `keyframe_interval`. A new receiver waits for a keyframe (frames before it could not be
-decoded) and one is asked for when it attaches; a receiver that falls behind (its queue
-full) drops what it has and waits for the next keyframe too.
+decoded) and one is asked for when it attaches; on the frame path a receiver that falls
+behind (its queue full) drops what it has and waits for the next keyframe too.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 import av
-from aiortc import RTCRtpReceiver, RTCRtpSender
+from aiortc import RTCRtpReceiver, RTCRtpSender, clock
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 
+from realtime.video.packets import PacketForward, keyframe_start
 from realtime.video.passthrough import EncodedFrame
 
 log = logging.getLogger(__name__)
@@ -66,14 +68,61 @@ class Publication:
         self.keyframe_requests = 0
         self.mime_type: str | None = None
         self.size: tuple[int, int] | None = None
-        #: False while the publisher has no floor (revoked): frames are read and dropped.
-        self.enabled = True
+        #: The packet path's receivers (realtime/video/packets.py), fed by `on_packet`.
+        self.packet_sinks: set[PacketForward] = set()
+        self.packets = 0
+        #: The codec of the last packet (lower-case MIME type) and its clock rate.
+        self.packet_mime = ""
+        self.clock_rate = 90000
+        self._packet_pt: int | None = None
+        self._enabled = True
         #: Order in which publications started in the process (the slots' order).
         self.started_order = 0
         self._last_request = float("-inf")
         self._on_ended = on_ended
         self._decoded: DecodedPublication | None = None
         self._task = asyncio.create_task(self._pump(), name=f"video-publication-{user_id}-{kind}")
+
+    @property
+    def enabled(self) -> bool:
+        """False while the publisher has no floor (revoked): nothing is forwarded (the
+        packet path stops at the next packet; frames are read and dropped)."""
+        return self._enabled
+
+    @enabled.setter
+    def enabled(self, value: bool) -> None:
+        if value and not self._enabled:
+            for sink in self.packet_sinks:
+                sink.resync()  # from the next keyframe, continuing the numbering
+        self._enabled = value
+
+    def on_packet(self, packet: Any) -> None:
+        """One RTP packet from the publisher (the receiver's tap): to every packet sink."""
+        self.packets += 1
+        if not self._enabled or not self.packet_sinks:
+            return
+        if packet.payload_type != self._packet_pt:
+            # RTCRtpReceiver.__codecs (aiortc PINNED_AIORTC): payload type → codec
+            codecs: dict[int, Any] = getattr(self.receiver, "_RTCRtpReceiver__codecs")  # noqa: B009
+            codec = codecs.get(packet.payload_type)
+            if codec is None:
+                return
+            self._packet_pt = packet.payload_type
+            self.packet_mime = codec.mimeType.lower()
+            self.clock_rate = codec.clockRate
+        payload = packet.payload
+        key = keyframe_start(self.packet_mime, payload) if self.kind == "video" else True
+        ntp = clock.current_ntp_time()
+        seq, ts, marker = packet.sequence_number, packet.timestamp, packet.marker
+        for sink in list(self.packet_sinks):
+            sink.send(seq, ts, marker, payload, key, ntp)
+
+    def attach_packets(self, sink: PacketForward) -> None:
+        self.packet_sinks.add(sink)
+        self.request_keyframe()
+
+    def detach_packets(self, sink: PacketForward) -> None:
+        self.packet_sinks.discard(sink)
 
     async def _pump(self) -> None:
         from realtime.video.passthrough import vp8_size
@@ -101,6 +150,9 @@ class Publication:
             for sink in list(self.sinks):
                 sink.end()
             self.sinks.clear()
+            for packet_sink in list(self.packet_sinks):
+                packet_sink.end()
+            self.packet_sinks.clear()
             self._on_ended(self)
 
     def request_keyframe(self) -> None:

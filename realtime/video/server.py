@@ -36,6 +36,7 @@ from aiortc.rtcdatachannel import RTCDataChannel
 from aiortc.sdp import SessionDescription
 
 from realtime.video import ice, passthrough
+from realtime.video.packets import PacketForward
 from realtime.video.recorder import RoomRecorder
 from realtime.video.relay import ForwardTrack, Publication, ReencodeTrack, attach_sender
 
@@ -120,7 +121,7 @@ class Peer:
     room: Room
     publications: list[Publication] = field(default_factory=list)
     #: mid → what that receiving slot forwards (re-encoded where its codec differs).
-    forwards: dict[str, ForwardTrack | ReencodeTrack] = field(default_factory=dict)
+    forwards: dict[str, ForwardTrack | ReencodeTrack | PacketForward] = field(default_factory=dict)
     channels: list[RTCDataChannel] = field(default_factory=list)
     disconnect_timer: asyncio.TimerHandle | None = None
     closing: bool = False
@@ -155,8 +156,12 @@ class VideoServer:
         remote_networks: Sequence[str] = (),
         on_closed: OnClosed | None = None,
         on_message: OnMessage | None = None,
+        packet_path: bool = True,
     ) -> None:
         passthrough.install()
+        #: Forward RTP packets (realtime/video/packets.py); False: frames, re-packetised by
+        #: each receiver's aiortc sender (the path before, kept for comparison)
+        self.packet_path = packet_path
         ice.use_host_addresses(ice_addresses)
         ice.use_socket_buffer(socket_buffer)
         #: Remote candidates only from these networks (empty: any); a list to change in tests.
@@ -276,12 +281,16 @@ class VideoServer:
                 continue
             waiting.remove(pick)
             sends = transceiver._codecs[0].mimeType.lower() if transceiver._codecs else None
-            track: ForwardTrack | ReencodeTrack
-            if pick.mime_type is not None and sends is not None and sends != pick.mime_type.lower():
+            takes = {c.mimeType.lower() for c in transceiver._codecs}
+            mime = (pick.mime_type or pick.packet_mime or "").lower() or None
+            track: ForwardTrack | ReencodeTrack | PacketForward
+            if self.packet_path and (mime is None or mime in takes):
+                track = PacketForward(pick, transceiver)  # RTP packets, header rewritten
+            elif mime is not None and sends is not None and sends != mime:
                 track = pick.reencoded()  # this receiver cannot take the publisher's codec
                 transceiver.sender.replaceTrack(track)
             else:
-                track = ForwardTrack(pick)
+                track = ForwardTrack(pick)  # the frame path (packet_path=False)
                 attach_sender(transceiver.sender, track)
             peer.forwards[mid] = track
             transceiver.direction = (
@@ -305,6 +314,7 @@ class VideoServer:
                 receiver=receiver,
                 keyframe_interval=self.keyframe_interval,
             )
+            passthrough.tap_packets(receiver, publication.on_packet)  # the packet path
             publication.started_order = self._order
             publication.enabled = peer.publishing
             peer.publications.append(publication)
