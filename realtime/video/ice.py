@@ -25,6 +25,9 @@ and `restrict_remote` makes a peer's ICE connections ignore candidates and conne
 checks from anywhere else (a peer-reflexive candidate is learnt from a check's source
 address, not from the offer), so media can only flow from those networks
 (`VIDEO_ICE_REMOTE_NETWORKS`; empty, the default, allows any).
+
+Demultiplexing: `demux_media_first` sends media datagrams past aioice's STUN parser
+(RFC 7983's first-byte ranges), which otherwise tries, and fails, to parse each of them.
 """
 
 from __future__ import annotations
@@ -61,6 +64,34 @@ def use_socket_buffer(size: int) -> None:
     if size <= 0:
         raise ValueError("the socket buffer must be positive")
     turn.UDP_SOCKET_BUFFER_SIZE = size
+
+
+def demux_media_first() -> None:
+    """Hand media datagrams to the ICE connection without trying to parse them as STUN
+    (for every aioice socket of the process, once).
+
+    aioice's `StunProtocol.datagram_received` parses every datagram as a STUN message and
+    takes the `ValueError` of one that is not as the sign of media: a raised and caught
+    exception, a logging call and a tuple per RTP packet, most of a receiving peer's cost
+    per packet before SRTP. RFC 7983 (the demultiplexing of STUN, DTLS and SRTP on one
+    port) says a STUN message's first byte is 0–3, DTLS 20–63, RTP/RTCP 128–191, so a
+    datagram whose first byte is above 3 goes straight to `Connection.data_received`, as
+    aioice would have sent it after the failed parse; STUN goes aioice's way (connectivity
+    checks, consent, the `restrict_remote` filter are unchanged). aioice's own names:
+    `StunProtocol.datagram_received`, `.receiver`, `.local_candidate.component`."""
+    protocol = ice.StunProtocol
+    if getattr(protocol, "_yishi_demux", False):
+        return
+    parse_first = protocol.datagram_received
+
+    def datagram_received(self: Any, data: bytes | str, addr: tuple[Any, ...]) -> None:
+        if data and isinstance(data, bytes) and data[0] > 3:
+            self.receiver.data_received(data, self.local_candidate.component)
+            return
+        parse_first(self, data, addr)
+
+    protocol.datagram_received = datagram_received  # type: ignore[method-assign]
+    protocol._yishi_demux = True  # type: ignore[attr-defined]
 
 
 def networks(specs: Sequence[str]) -> list[Network]:

@@ -164,6 +164,7 @@ class VideoServer:
         self.packet_path = packet_path
         ice.use_host_addresses(ice_addresses)
         ice.use_socket_buffer(socket_buffer)
+        ice.demux_media_first()
         #: Remote candidates only from these networks (empty: any); a list to change in tests.
         self.remote_networks = ice.networks(remote_networks)
         self.storage_dir = storage_dir
