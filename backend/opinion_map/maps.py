@@ -56,22 +56,25 @@ async def open_map(
         )
     if await map_of_meeting(session, meeting.id) is not None:
         raise DomainError(Code.MAP_EXISTS, "本次会议已开启意见地图", field="meetingId")
-    opinion_map = OpinionMap(
-        tenant_id=meeting.tenant_id,
-        meeting_id=meeting.id,
-        topic=clean_topic,
-        opened_by=principal.require_user(),
-        created_at=meeting_stream.now(),
-    )
-    session.add(opinion_map)
-    await session.flush()
-    await append_event(
+    return await _opened(
         session,
         principal,
-        opinion_map,
-        OpinionMapEvent.MAP_OPENED,
-        OpinionMapOpened(id=opinion_map.id, meetingId=meeting.id, topic=clean_topic),
+        OpinionMap(tenant_id=meeting.tenant_id, meeting_id=meeting.id, topic=clean_topic),
+        OpinionMapOpened(id=0, meetingId=meeting.id, topic=clean_topic),
     )
+
+
+async def _opened(
+    session: AsyncSession, principal: Principal, opinion_map: OpinionMap, event: OpinionMapOpened
+) -> OpinionMap:
+    """Store a new map (its host and topic already set) and append `opinionMap.opened`
+    with its id."""
+    opinion_map.opened_by = principal.require_user()
+    opinion_map.created_at = meeting_stream.now()
+    session.add(opinion_map)
+    await session.flush()
+    event["id"] = opinion_map.id
+    await append_event(session, principal, opinion_map, OpinionMapEvent.MAP_OPENED, event)
     return opinion_map
 
 
@@ -96,26 +99,17 @@ async def open_decision_map(
     )
     if taken is not None:
         raise DomainError(Code.MAP_EXISTS, "本次征求意见已开启意见地图", field="decisionId")
-    opinion_map = OpinionMap(
-        tenant_id=decision.tenant_id,
-        decision_id=decision.id,
-        comment_period_id=period.id,
-        topic=clean_topic,
-        opened_by=principal.require_user(),
-        created_at=meeting_stream.now(),
-    )
-    session.add(opinion_map)
-    await session.flush()
-    await append_event(
+    return await _opened(
         session,
         principal,
-        opinion_map,
-        OpinionMapEvent.MAP_OPENED,
-        OpinionMapOpened(
-            id=opinion_map.id, decisionId=decision.id, periodId=period.id, topic=clean_topic
+        OpinionMap(
+            tenant_id=decision.tenant_id,
+            decision_id=decision.id,
+            comment_period_id=period.id,
+            topic=clean_topic,
         ),
+        OpinionMapOpened(id=0, decisionId=decision.id, periodId=period.id, topic=clean_topic),
     )
-    return opinion_map
 
 
 async def _close(
