@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import strawberry
@@ -9,12 +10,28 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from backend.core.security import Principal
-from backend.opinion_map import maps
+from backend.opinion_map import maps, models
 from schema.context import Info
 from schema.mutations import mutate
 from schema.opinion_map.loading import computer_of, key_of, load_map
 from schema.opinion_map.mutations.common import OpinionMapPayload, decode, errors_of
 from schema.opinion_map.types import OpinionMap
+
+
+async def _open(
+    info: Info, opening: Callable[[AsyncSession, Principal], Awaitable[models.OpinionMap]]
+) -> OpinionMapPayload:
+    """Open a map on its host (the service call `opening`), read it back as the caller
+    sees it, and warm the process's math for its first computation."""
+    key, computer = key_of(info), computer_of(info)
+
+    async def run(s: AsyncSession, p: Principal) -> OpinionMap:
+        return await load_map(s, p, await opening(s, p), key=key, computer=computer)
+
+    result, errors = await mutate(info, run)
+    if result is not None and computer is not None:
+        computer.warm()
+    return OpinionMapPayload(opinion_map=result, errors=errors_of(errors))
 
 
 @strawberry.type
@@ -28,18 +45,12 @@ class MapMutations:
         meeting_id: Annotated[relay.GlobalID, strawberry.argument(description="The meeting.")],
         topic: Annotated[str, strawberry.argument(description="What the map is about.")],
     ) -> OpinionMapPayload:
-        key, computer = key_of(info), computer_of(info)
-
-        async def run(s: AsyncSession, p: Principal) -> OpinionMap:
-            found = await maps.open_map(
+        return await _open(
+            info,
+            lambda s, p: maps.open_map(
                 s, p, meeting_id=decode(meeting_id, "Meeting", "meetingId"), topic=topic
-            )
-            return await load_map(s, p, found, key=key, computer=computer)
-
-        result, errors = await mutate(info, run)
-        if result is not None and computer is not None:
-            computer.warm()
-        return OpinionMapPayload(opinion_map=result, errors=errors_of(errors))
+            ),
+        )
 
     @strawberry.mutation(
         description="Lead unit (承办单位) or county office: turn the opinion map on in the "
@@ -51,18 +62,12 @@ class MapMutations:
         decision_id: Annotated[relay.GlobalID, strawberry.argument(description="The decision.")],
         topic: Annotated[str, strawberry.argument(description="What the map is about.")],
     ) -> OpinionMapPayload:
-        key, computer = key_of(info), computer_of(info)
-
-        async def run(s: AsyncSession, p: Principal) -> OpinionMap:
-            found = await maps.open_decision_map(
+        return await _open(
+            info,
+            lambda s, p: maps.open_decision_map(
                 s, p, decision_id=decode(decision_id, "Decision", "decisionId"), topic=topic
-            )
-            return await load_map(s, p, found, key=key, computer=computer)
-
-        result, errors = await mutate(info, run)
-        if result is not None and computer is not None:
-            computer.warm()
-        return OpinionMapPayload(opinion_map=result, errors=errors_of(errors))
+            ),
+        )
 
     @strawberry.mutation(
         description="Host: turn the opinion map off; its exact final result (groups, "
