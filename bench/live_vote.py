@@ -69,6 +69,7 @@ from realtime_common import (  # noqa: E402
     open_subscription,
     pg_dsn,
     raise_fd_limit,
+    run_client,
     seed_county,
     serving_pids,
     start_yishi,
@@ -284,7 +285,7 @@ def vote_recorder(polls: list[str]) -> tuple[Any, collections.Counter[str], Any]
 
 
 def watcher_process(conn: Any, ws_url: str, plan: dict[str, Any]) -> None:
-    asyncio.run(_watchers(conn, ws_url, plan))
+    run_client(_watchers(conn, ws_url, plan), plan["loop"])
 
 
 async def _watchers(conn: Any, ws_url: str, plan: dict[str, Any]) -> None:
@@ -490,11 +491,13 @@ def vote_process(
     concurrency: int,
     duration: float,
     http: str,
+    loop: str,
 ) -> None:
-    asyncio.run(
+    run_client(
         _vote(
             conn, base_url, secret, tenant_id, poll, warmup, user_ids, concurrency, duration, http
-        )
+        ),
+        loop,
     )
 
 
@@ -867,6 +870,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 "meeting": meeting,
                 "polls": polls,
                 "compression": args.ws_compression,
+                "loop": args.client_loop,
                 "vote": {
                     "concurrency": args.concurrency,
                     "duration": args.duration,
@@ -912,6 +916,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                         args.concurrency,
                         args.duration,
                         args.http,
+                        args.client_loop,
                     ),
                     daemon=True,
                 )
@@ -1053,6 +1058,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "machine": {"cpus": os.cpu_count()},
         "config": {
             "vote_via": args.vote_via,
+            "client_loop": args.client_loop,
             "workers": args.workers,
             "watchers": args.watchers,
             "duration_s": args.duration,
@@ -1279,6 +1285,12 @@ def main() -> None:
         choices=["httpx", "raw"],
         default="httpx",
         help="vote client: httpx (keep-alive pool) or a minimal raw HTTP/1.1 one",
+    )
+    parser.add_argument(
+        "--client-loop",
+        choices=["uvloop", "asyncio"],
+        default="uvloop",
+        help="event loop of the client processes (the server runs on uvicorn's, uvloop)",
     )
     parser.add_argument("--port", type=int, default=18765)
     parser.add_argument("--redis-db", type=int, default=11, help="Redis database for --workers > 1")

@@ -85,8 +85,19 @@ def _phase(what: str) -> None:
 # -- the server process ----------------------------------------------------------------------
 
 
-def serve(conn: Any, mode: str, socket_buffer: int | None) -> None:
-    asyncio.run(_serve(conn, mode, socket_buffer))
+def _run_loop(coroutine: Any, loop: str) -> None:
+    """Run on uvloop (what the service runs on: uvicorn's `loop="auto"` takes it when it is
+    installed) or on asyncio's own loop."""
+    if loop == "uvloop":
+        import uvloop
+
+        uvloop.run(coroutine)
+    else:
+        asyncio.run(coroutine)
+
+
+def serve(conn: Any, mode: str, socket_buffer: int | None, loop: str) -> None:
+    _run_loop(_serve(conn, mode, socket_buffer), loop)
 
 
 async def _serve(conn: Any, mode: str, socket_buffer: int | None) -> None:
@@ -221,8 +232,10 @@ def _encoded_second() -> list[bytes]:
     return out
 
 
-def participants(conn: Any, users: list[int], size: int, socket_buffer: int | None) -> None:
-    asyncio.run(_participants(conn, users, size, socket_buffer))
+def participants(
+    conn: Any, users: list[int], size: int, socket_buffer: int | None, loop: str
+) -> None:
+    _run_loop(_participants(conn, users, size, socket_buffer), loop)
 
 
 class _ConsentExpiries(logging.Handler):
@@ -644,12 +657,13 @@ def run(
     warmup: float,
     socket_buffer: int | None,
     profile: Path | None = None,
+    loop: str = "uvloop",
 ) -> dict[str, Any]:
     import psutil
 
     ctx = mp.get_context("spawn")
     server_end, server_conn = ctx.Pipe()
-    server = ctx.Process(target=serve, args=(server_conn, mode, socket_buffer), daemon=True)
+    server = ctx.Process(target=serve, args=(server_conn, mode, socket_buffer, loop), daemon=True)
     server.start()
     _ready, loop_tid = server_end.recv()
     users = list(range(1, size + 1))
@@ -658,7 +672,9 @@ def run(
     clients = []
     for group in groups:
         end, conn = ctx.Pipe()
-        p = ctx.Process(target=participants, args=(conn, group, size, socket_buffer), daemon=True)
+        p = ctx.Process(
+            target=participants, args=(conn, group, size, socket_buffer, loop), daemon=True
+        )
         p.start()
         ends.append(end)
         clients.append(p)
@@ -892,6 +908,13 @@ def main() -> None:
         help="SO_RCVBUF of every ICE socket, bytes (default: the media server's, 4 MiB; "
         "aioice's own is 262144)",
     )
+    parser.add_argument(
+        "--loop",
+        choices=["uvloop", "asyncio"],
+        default="uvloop",
+        help="event loop of the server and the participants (default uvloop, the service's: "
+        "uvicorn runs on it when it is installed)",
+    )
     parser.add_argument("--profile", action="store_true", help="py-spy the server (forward)")
     parser.add_argument("--out", default=None, help="result file stem (default: timestamped)")
     args = parser.parse_args()
@@ -905,7 +928,8 @@ def main() -> None:
         f"bench/video_room.py {' '.join(sys.argv[1:])}",
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
         f"{WIDTH}x{HEIGHT} VP8 {FPS} fps + Opus 50 pps per publisher, "
-        f"{args.per_process} participants per process, {args.seconds:g} s measured",
+        f"{args.per_process} participants per process, {args.seconds:g} s measured, "
+        f"{args.loop} loop",
         f"load before: {uptime()}",
         HEADER,
     ]
@@ -925,6 +949,7 @@ def main() -> None:
                 args.warmup,
                 args.socket_buffer,
                 profile,
+                args.loop,
             )
             results.append(r)
             by_mode[mode] = r
