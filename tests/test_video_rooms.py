@@ -5,13 +5,16 @@ and its participants unaffected, and no peer, task or socket left after leave an
 from __future__ import annotations
 
 import asyncio
+import re
 import time
+from pathlib import Path
 from typing import Any
 
 import psutil
 import pytest
 
 from backend.core.settings import Settings
+from backend.video.rooms import MAX_PARTICIPANT_LIMIT
 from realtime.video.server import VideoServer
 from tests.conftest import county_rows
 from tests.factories.meetings import make_meeting
@@ -173,7 +176,9 @@ async def test_bad_offers_and_refused_joins_leave_the_room_and_its_participants_
 
     offer = await VideoClient(publish=False, slots=1).offer()
     # malformed SDP
-    for sdp in ["", "hello", "v=0\r\nnonsense\r\n", "v=0\r\n" + "a=x\r\n" * 20000]:
+    too_large = "v=0\r\n" + ("a=" + "x" * 1000 + "\r\n") * 530  # 532 KB: over 512 KiB
+    too_many_sections = "v=0\r\n" + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n" * 161
+    for sdp in ["", "hello", "v=0\r\nnonsense\r\n", too_large, too_many_sections]:
         assert await refused({"r": w.room, "sdp": sdp}, w.host.token) == [
             ("INVALID_SDP", "sdpOffer")
         ]
@@ -192,6 +197,38 @@ async def test_bad_offers_and_refused_joins_leave_the_room_and_its_participants_
     assert dict(server.services.video.peers) == peers_before
     frames = viewer.frames_of("video")
     await until(lambda: viewer.frames_of("video") >= frames + 5, "media after the refusals")
+
+
+def browser_offer(pairs: int) -> str:
+    """A Chromium 156 offer (camera, microphone, data channel: tests/data, captured from the
+    browser) receiving `pairs` other participants: its receiving video and audio sections
+    repeated with new mids, as the meeting page's `addSlots` makes them."""
+    sdp = (Path(__file__).parent / "data" / "chromium-156-offer.sdp").read_bytes().decode()
+    head, *sections = re.split(r"(?=^m=)", sdp, flags=re.M)
+    camera, microphone, video, audio, channel = sections
+    mids = ["0", "1"]
+    slots = []
+    for i in range(pairs):
+        for section, mid, new in ((video, "2", 10 + 2 * i), (audio, "3", 11 + 2 * i)):
+            slots.append(re.sub(rf"^a=mid:{mid}\r$", f"a=mid:{new}\r", section, flags=re.M))
+            mids.append(str(new))
+    mids.append("4")
+    head = re.sub(r"^a=group:BUNDLE .*\r$", f"a=group:BUNDLE {' '.join(mids)}\r", head, flags=re.M)
+    return head + camera + microphone + "".join(slots) + channel
+
+
+async def test_a_browsers_offer_for_the_largest_room_is_answered(server, gql):
+    """A browser's offer carries ~6 KB per participant it receives (94,898 bytes in a room of
+    16): the offer of a participant of the largest room is answered, with every slot."""
+    w = await make_video_world(server, gql, limit=MAX_PARTICIPANT_LIMIT)
+    sdp = browser_offer(MAX_PARTICIPANT_LIMIT - 1)
+    assert len(sdp.encode()) > 250_000 and sdp.count("\nm=") == 2 * MAX_PARTICIPANT_LIMIT + 1
+    data = await gql.data(JOIN, {"r": w.room, "sdp": sdp}, token=w.host.token)
+    payload = data["joinVideoRoom"]
+    assert payload["errors"] == [], payload["errors"]
+    assert payload["sdpAnswer"].count("\nm=") == sdp.count("\nm=")
+    left = await gql.data(LEAVE, {"r": w.room}, token=w.host.token)
+    assert left["leaveVideoRoom"]["errors"] == []
 
 
 async def test_joining_a_meeting_that_is_not_live_is_refused(server, gql, owner_db):

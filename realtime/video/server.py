@@ -42,7 +42,15 @@ from realtime.video.relay import ForwardTrack, Publication, ReencodeTrack, attac
 
 log = logging.getLogger(__name__)
 
-MAX_SDP_BYTES = 64 * 1024
+#: The largest offer answered. A browser's offer grows with the room: it carries one video
+#: and one audio section per other participant it receives, ~5.9 KB a pair in Chromium 156
+#: (measured: 12,044 bytes with one pair, 94,898 with 15 — a room of 16 — and 296,144 with
+#: 49, a room of `backend.video.rooms.MAX_PARTICIPANT_LIMIT`). tests/test_video_rooms.py
+#: pins that an offer for the largest room is answered.
+MAX_SDP_BYTES = 512 * 1024
+#: The most media sections (m= lines) an offer may have: two per other participant of the
+#: largest room, one's own camera and microphone, the data channel, and some slack.
+MAX_MEDIA_SECTIONS = 160
 #: Who is where: (county, user) → their peer.
 PeerKey = tuple[int, int]
 
@@ -97,6 +105,8 @@ def inspect_offer(sdp: str) -> OfferSummary:
         raise InvalidOffer("too large")
     if not sdp.lstrip().startswith("v=0"):
         raise InvalidOffer("not an SDP session description")
+    if sdp.count("\nm=") > MAX_MEDIA_SECTIONS:
+        raise InvalidOffer("too many media sections")
     try:
         parsed = SessionDescription.parse(sdp)
     except Exception as exc:  # aiortc's parser raises what it meets (ValueError, KeyError…)

@@ -17,7 +17,15 @@ from backend.core.security import Principal
 from backend.video import recording, rooms
 from backend.video.access import room_and_meeting
 from backend.video.errors import VideoErrorCode as Code
-from realtime.video.server import Answer, InvalidOffer, PeerInfo, VideoServer, inspect_offer
+from realtime.video.server import (
+    MAX_MEDIA_SECTIONS,
+    MAX_SDP_BYTES,
+    Answer,
+    InvalidOffer,
+    PeerInfo,
+    VideoServer,
+    inspect_offer,
+)
 from schema.context import Info
 from schema.mutations import mutate, user_errors
 from schema.relay import decode_id
@@ -32,6 +40,12 @@ from schema.video.types import (
 )
 
 _SDP_REFUSED = "SDP 报文无效，无法建立音视频连接"
+_OFFER_DESCRIPTION = (
+    "%s, ICE candidates gathered: one receiving video and audio section per other "
+    f"participant; at most {MAX_SDP_BYTES // 1024} KiB and {MAX_MEDIA_SECTIONS} media "
+    "sections (a browser's offer for a room of 50 is ~300 KB, so send signalling over "
+    "HTTP: a websocket message is capped at WS_MAX_SIZE, 64 KiB by default)."
+)
 
 
 def _errors(errors: list[DomainError]) -> list[VideoError]:
@@ -141,7 +155,7 @@ class VideoMutations:
         info: Info,
         room_id: Annotated[relay.GlobalID, strawberry.argument(description="The room.")],
         sdp_offer: Annotated[
-            str, strawberry.argument(description="Your SDP offer, ICE candidates gathered.")
+            str, strawberry.argument(description=_OFFER_DESCRIPTION % "Your SDP offer")
         ],
     ) -> VideoSignalPayload:
         ctx = info.context
@@ -184,7 +198,9 @@ class VideoMutations:
         self,
         info: Info,
         room_id: Annotated[relay.GlobalID, strawberry.argument(description="The room.")],
-        sdp_offer: Annotated[str, strawberry.argument(description="Your new SDP offer.")],
+        sdp_offer: Annotated[
+            str, strawberry.argument(description=_OFFER_DESCRIPTION % "Your new SDP offer")
+        ],
     ) -> VideoSignalPayload:
         async def run(s: AsyncSession, p: Principal) -> tuple[VideoRoom, Answer, bool]:
             rid = _decode(room_id, "VideoRoom", "roomId")
