@@ -140,10 +140,43 @@ async def _serve(conn: Any, mode: str, socket_buffer: int | None) -> None:
         message = await loop.run_in_executor(None, conn.recv)
         if message is None:
             break
+        if message == "report":  # each receiving slot now (bench diagnostics)
+            conn.send(_forwards(server) if mode in ("forward", "frames") else [])
+            continue
         user, sdp, first = message
         conn.send(await answer(user, sdp, first))
     await close()
     conn.send(("closed", closes))
+
+
+def _forwards(server: Any) -> list[list[Any]]:
+    """Each receiving slot of the server at the end: [receiver, mid, kind, publisher,
+    packets forwarded, dropped, still waiting for a keyframe, codec refused, the sender's
+    SSRC] (publisher None: a receiving m-line given no publication)."""
+    rows: list[list[Any]] = []
+    for (_, user), peer in server.peers.items():
+        for transceiver in peer.pc.getTransceivers():
+            if transceiver._offerDirection not in ("sendonly", "sendrecv"):
+                continue
+            f = peer.forwards.get(transceiver.mid)
+            ssrc = transceiver.sender._ssrc
+            if f is None:
+                rows.append([user, transceiver.mid, transceiver.kind, None, 0, 0, None, None, ssrc])
+                continue
+            rows.append(
+                [
+                    user,
+                    transceiver.mid,
+                    f.kind,
+                    f.publication.user_id,
+                    getattr(f, "forwarded", None),
+                    getattr(f, "dropped", None),
+                    getattr(f, "waiting", None),
+                    getattr(f, "refused", None),
+                    ssrc,
+                ]
+            )
+    return rows
 
 
 def _reencoding_server(socket_buffer: int | None) -> tuple[Any, Any]:
@@ -274,6 +307,7 @@ class _Pair:
         "last_arrival",
         "lost",
         "max_pause",
+        "mid",
         "next_seq",
         "ok",
         "packets",
@@ -281,6 +315,7 @@ class _Pair:
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
+        self.mid: str | None = None
         self.frames = 0  # complete video frames, or audio packets
         self.decodable = 0
         self.packets = 0
@@ -328,19 +363,41 @@ class _Pair:
         self.last_arrival = now
 
 
-def _light_receiver(pc: Any, pairs_of: dict[Any, _Pair], counting: list[bool]) -> None:
+def _light_receiver(
+    pc: Any,
+    pairs_of: dict[Any, _Pair],
+    counting: list[bool],
+    uncounted: dict[int, int],
+    seen: dict[int, int],
+) -> None:
     """Count what `pc` receives at the RTP level: its DTLS transport's `_handle_rtp_data`
     (aiortc PINNED_AIORTC: called with each datagram after SRTP unprotect) reads the
     12-byte header itself and hands sequence number, marker and payload to the pair of the
-    receiver registered for the SSRC (aiortc's RTP router, `ssrc_table`); no `RtpPacket`,
-    jitter buffer, depacketiser or NACK generator. Anything else (an unknown SSRC, RTX)
-    goes on to aiortc's own handler."""
+    receiver whose SSRC the answer signalled; no `RtpPacket`, jitter buffer, depacketiser
+    or NACK generator. Anything else (an unknown SSRC, RTX) goes on to aiortc's own handler.
+
+    The SSRCs are the ones each receiver was registered with (`_register_rtp_receiver`,
+    from the answer's a=ssrc lines), not aiortc's routing table: that table also learns an
+    unknown SSRC for the one receiver of its payload type (`RtpRouter.route_rtp`). When a
+    participant that receives one publisher renegotiates to receive more, the server starts
+    forwarding the new slots as soon as it has answered, before the client has applied the
+    answer; routed by that table, those first packets went to the one receiver's pair and
+    moved its expected sequence number into another stream's, after which its own packets
+    looked old and were never counted (a pair "receiving nothing", 1 run in 5 at N = 16)."""
     import pylibsrtp
     from aiortc.rtp import is_rtcp
 
     dtls = pc.getTransceivers()[0].receiver.transport
     real = dtls._handle_rtp_data
-    table = dtls._rtp_router.ssrc_table
+    signalled: dict[int, Any] = {}  # SSRC → the receiver the answer gave it
+    register = dtls._register_rtp_receiver
+
+    def register_rtp_receiver(receiver: Any, parameters: Any) -> None:
+        for encoding in parameters.encodings:
+            signalled[encoding.ssrc] = receiver
+        register(receiver, parameters)
+
+    dtls._register_rtp_receiver = register_rtp_receiver
     monotonic = time.monotonic
     loop = asyncio.get_running_loop()
 
@@ -348,11 +405,13 @@ def _light_receiver(pc: Any, pairs_of: dict[Any, _Pair], counting: list[bool]) -
         """Count one unprotected RTP packet; False when no counted receiver has its SSRC."""
         if len(data) < 12:
             return True
-        # looked up each time, not cached: until a receiver is registered for its SSRC,
-        # aiortc's router may have learnt that SSRC for another receiver of the same
-        # payload type (its route_rtp), which registration then corrects
-        pair = pairs_of.get(table.get(int.from_bytes(data[8:12], "big")))
+        ssrc = int.from_bytes(data[8:12], "big")
+        if counting[0]:
+            seen[ssrc] = seen.get(ssrc, 0) + 1
+        pair = pairs_of.get(signalled.get(ssrc))
         if pair is None:
+            if counting[0]:
+                uncounted[ssrc] = uncounted.get(ssrc, 0) + 1
             return False
         first = data[0]
         offset = 12 + 4 * (first & 0x0F)
@@ -390,6 +449,9 @@ def _light_receiver(pc: Any, pairs_of: dict[Any, _Pair], counting: list[bool]) -
         try:
             plain = srtp.unprotect(data)
         except pylibsrtp.Error:
+            if counting[0]:  # keyed by the SSRC (not encrypted), negated: told apart
+                ssrc = -int.from_bytes(data[8:12], "big")
+                uncounted[ssrc] = uncounted.get(ssrc, 0) + 1
             return
         if not count(plain):  # not a counted receiver's: aiortc's own handler, in order
             task = loop.create_task(real(plain, int(monotonic() * 1000)))
@@ -464,6 +526,23 @@ async def _participants(conn: Any, users: list[int], size: int, socket_buffer: i
     pairs: dict[int, list[_Pair]] = {u: [] for u in users}
     pcs: dict[int, Any] = {}
     pairs_of: dict[Any, _Pair] = {}  # receiver → what it got
+    uncounted: dict[int, dict[int, int]] = {}  # user → SSRC → RTP packets no pair counted
+    seen: dict[int, dict[int, int]] = {}  # user → SSRC → RTP packets in the window
+
+    def empty_pairs(user: int) -> list[list[Any]]:
+        """The user's pairs that got nothing: mid, kind, and the SSRCs the client's router
+        gives that receiver, with the packets seen of each."""
+        pc = pcs[user]
+        table = pc.getTransceivers()[0].receiver.transport._rtp_router.ssrc_table
+        out = []
+        for t in pc.getTransceivers():
+            pair = pairs_of.get(t.receiver)
+            if pair is None or pair.packets:
+                continue
+            ssrcs = [x for x, r in table.items() if r is t.receiver]
+            out.append([pair.mid, pair.kind, {x: seen[user].get(x, 0) for x in ssrcs}])
+        return out
+
     counting = [False]
 
     def negotiate(user: int, sdp: str, first: bool) -> str:
@@ -487,17 +566,19 @@ async def _participants(conn: Any, users: list[int], size: int, socket_buffer: i
                 pc.addTransceiver("audio", direction="recvonly")
 
             def on_track(track: Any, user: int = user, pc: Any = pc) -> None:
-                receiver = next(
-                    t.receiver for t in pc.getTransceivers() if t.receiver.track is track
-                )
+                transceiver = next(t for t in pc.getTransceivers() if t.receiver.track is track)
+                receiver = transceiver.receiver
                 passthrough.mark_passthrough(track, receiver)  # nothing decoded, no thread
                 pair = _Pair(track.kind)
+                pair.mid = transceiver.mid
                 pairs[user].append(pair)
                 pairs_of[receiver] = pair
 
             pc.on("track", on_track)
             pcs[user] = pc
-            _light_receiver(pc, pairs_of, counting)
+            _light_receiver(
+                pc, pairs_of, counting, uncounted.setdefault(user, {}), seen.setdefault(user, {})
+            )
             await pc.setLocalDescription(await pc.createOffer())
             answer = await loop.run_in_executor(
                 None, negotiate, user, pc.localDescription.sdp, True
@@ -546,6 +627,19 @@ async def _participants(conn: Any, users: list[int], size: int, socket_buffer: i
                 for u, ps in pairs.items()
             },
             "window": window,  # seconds this process counted (its own clock)
+            # what a slot that never got a track (or a stream no slot counted) was, to tell
+            # a server that did not send from a client that did not route
+            "slots_without_track": {
+                u: [
+                    [t.mid, t.kind, t.currentDirection]
+                    for t in pc.getTransceivers()
+                    if t.direction == "recvonly" and t.receiver not in pairs_of
+                ]
+                for u, pc in pcs.items()
+            },
+            "uncounted_packets_by_ssrc": {u: dict(c) for u, c in uncounted.items() if c},
+            "pairs_without_packets": {u: empty_pairs(u) for u in pairs},
+            "packets_seen_by_ssrc": seen,
             "consent_expired": consent.count,
             "not_connected": sum(pc.connectionState != "connected" for pc in pcs.values()),
             "rtp_received": sum(p.packets for ps in pairs.values() for p in ps),
@@ -725,6 +819,8 @@ def run(
     sdrop0, cdrop0 = udp_drops([server.pid]), udp_drops(client_pids)
     w0 = run_queue_wait(server.pid, loop_tid)
     cw0 = [run_queue_wait(pid) for pid in client_pids]
+    server_end.send("report")
+    forwards_before = {(f[0], f[1]): f[4] for f in server_end.recv()}
     for end in ends:
         end.send("start")
     for end in ends:
@@ -770,6 +866,10 @@ def run(
     for end in ends:
         end.send("stop")
     outs = [end.recv() for end in ends]
+    server_end.send("report")
+    forwards = server_end.recv()
+    for f in forwards:  # packets forwarded in the window
+        f[4] = (f[4] or 0) - (forwards_before.get((f[0], f[1])) or 0)
     load_after = uptime()
     for end in ends:
         end.send("close")
@@ -799,7 +899,8 @@ def run(
             per_receiver_min.append(min(v) if v else 0.0)
             audio_pps += [p["frames"] / window for p in a] + [0.0] * (size - 1 - len(a))
             audio_lost += sum(p["lost"] for p in a)
-            audio_gaps += sum(p["gaps"] for p in a) + (size - 1 - len(a))
+            # a pair that got nothing in the window is a gap as long as the window
+            audio_gaps += sum(p["gaps"] or not p["frames"] for p in a) + (size - 1 - len(a))
             max_pause = max([max_pause, *(p["max_pause"] for p in a)])
     audio_sent = size * (size - 1) * 50 * sum(o["window"] for o in outs) / len(outs)
     delivered = delivered_per_s * elapsed  # in the server's window, at the rate measured
@@ -822,6 +923,27 @@ def run(
         "video_fps_p5": _percentile(video, 5),
         "video_fps_median": statistics.median(video) if video else 0.0,
         "receivers_below_served": sum(1 for m in per_receiver_min if m < SERVED_FPS),
+        "server_idle_forwards": [f for f in forwards if not f[4]],
+        "server_forwards": forwards,
+        "pairs_without_packets": {
+            u: ps for o in outs for u, ps in o["pairs_without_packets"].items() if ps
+        },
+        # the server's side of each slot that got nothing, and how many packets of the
+        # SSRC the server sent it with the client saw in the window
+        "server_forwards_of_empty_pairs": [
+            [*f, o["packets_seen_by_ssrc"][u].get(f[8], 0)]
+            for o in outs
+            for u, ps in o["pairs_without_packets"].items()
+            for mid, *_ in ps
+            for f in forwards
+            if f[0] == int(u) and f[1] == mid
+        ],
+        "slots_without_track": {
+            u: slots for o in outs for u, slots in o["slots_without_track"].items() if slots
+        },
+        "uncounted_packets_by_ssrc": {
+            u: c for o in outs for u, c in o["uncounted_packets_by_ssrc"].items()
+        },
         "audio_pps_min": min(audio_pps, default=0.0),
         "audio_lost_pct": 100 * audio_lost / audio_sent if audio_sent else 0.0,
         "audio_gaps": audio_gaps,
@@ -869,6 +991,16 @@ def row(r: dict[str, Any]) -> str:
         return f"{r['size']:2d}  {r['mode']:8s}  NO    collapsed: {r['error']}"
     ended = r["peers_ended_before_window_end"]
     note = f"  {len(ended)} peers ended ({', '.join(sorted(set(ended)))})" if ended else ""
+    if r.get("server_idle_forwards"):
+        note += f"  server slots that forwarded nothing: {r['server_idle_forwards']}"
+    if r.get("pairs_without_packets"):
+        note += f"  client slots that got nothing: {r['pairs_without_packets']}"
+    if r.get("server_forwards_of_empty_pairs"):
+        note += f"  (server: {r['server_forwards_of_empty_pairs']})"
+    if r.get("slots_without_track"):
+        note += f"  slots without a track: {r['slots_without_track']}"
+    if r.get("uncounted_packets_by_ssrc"):
+        note += f"  RTP no slot counted: {r['uncounted_packets_by_ssrc']}"
     if r.get("participants_consent_expired"):
         note += f", ICE consent expired on {r['participants_consent_expired']}"
     return note.join(
