@@ -340,13 +340,14 @@ class InputListLimits(SchemaExtension):
 
 
 async def refuse_if_rate_limited(
-    ctx: Context, action: Action, *, user: Hashable | None
+    ctx: Context, action: Action, *, user: Hashable | None, behind: bool = False
 ) -> RateLimited | None:
     """Spend one of `action`'s tokens for this user and the client's address, or return the
-    refusal (a payload error, RATE_LIMITED) and set `Retry-After` on the HTTP response."""
+    refusal (a payload error, RATE_LIMITED) and set `Retry-After` on the HTTP response.
+    `behind`: the shared budget may be spent after the action (`RateLimits.check`)."""
     try:
         await ctx.services.limits.check(
-            action, user=user, address=client_address(ctx.request.scope)
+            action, user=user, address=client_address(ctx.request.scope), behind=behind
         )
     except RateLimited as error:
         if ctx.response is not None:

@@ -136,6 +136,8 @@ async def mutate_on_stream(
        (PermissionDenied, `operator_refusal`: a top-level FORBIDDEN, nothing done);
     2. `action`'s rate limit for the caller and the client's address, before anything is
        read: a flood costs next to nothing (RATE_LIMITED in the payload, `Retry-After`);
+       with Redis, the shared budget is spent behind the vote while this worker knows
+       there is room (`backend.core.limits.SharedBuckets`), so no vote waits for Redis;
     3. the request's read connection goes back to the pool;
     4. `fn(unit)`: it reads through `unit.read` (each read released at once) and writes by
        `unit.writer.submit` (one transaction, one head lock and one commit for the whole
@@ -147,7 +149,7 @@ async def mutate_on_stream(
     if principal.is_operator:
         raise PermissionDenied(operator_refusal)
     refused = await refuse_if_rate_limited(
-        ctx, action, user=(principal.tenant_id, principal.user_id)
+        ctx, action, user=(principal.tenant_id, principal.user_id), behind=True
     )
     if refused is not None:
         return None, [refused]

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -119,6 +120,87 @@ async def test_a_check_answers_right_after_redis_forgot_the_script_or_a_check_ti
         assert first.shared.failures == 1
         # and: the stall cost no connection (a timeout abandons its reply, nothing else)
         assert first.shared._redis._conn is connection and not connection.closed
+    finally:
+        await admin.aclose()
+        for each in (first, second):
+            if each.shared is not None:
+                await each.shared.close()
+        redis.stop()
+
+
+async def spend_on_the_hot_path(limits: RateLimits, user: str) -> float:
+    """As `spend`, the way a vote is checked (`behind`: the shared spend may follow it)."""
+    try:
+        await limits.check(Action.VOTE, user=user, address="10.0.0.1", behind=True)
+    except RateLimited as refused:
+        return refused.retry_after
+    return 0.0
+
+
+def finishes_without_waiting(check: Any) -> bool:
+    """Whether a check coroutine ends (accepted or refused) on its first step, that is
+    without waiting for Redis."""
+    try:
+        check.send(None)
+    except StopIteration:
+        return True
+    except RateLimited:
+        return True
+    check.close()
+    return False
+
+
+async def tokens_in_redis(admin: Any, limits: RateLimits, kind: str, key: str) -> float:
+    assert limits.shared is not None
+    return float(await admin.hget(limits.shared.key(Action.VOTE, kind, key), "tokens"))
+
+
+async def test_votes_spend_the_shared_budget_behind_them_while_there_is_room_exactly(tmp_path):
+    # given: a private redis-server and two processes' limits on it, 8 votes a minute
+    redis = RedisProcess(tmp_path)
+    await redis.start()
+    config = RateSettings(per_user={Action.VOTE: Rate(8, 60.0)}, per_address={})
+    first, second = RateLimits(config), RateLimits(config)
+    for each in (first, second):
+        each.shared = SharedBuckets(redis.url, namespace="yishi:test-behind")
+    assert first.shared is not None and second.shared is not None
+    admin = aioredis.Redis.from_url(redis.url)
+    try:
+        # when: a voter goes from one process to the other in turn, ten times (each vote a
+        # request over the network, answered after its batch commits: some milliseconds
+        # apart, more than the spend that followed the one before takes to be answered)
+        turns = []
+        for i in range(10):
+            turns.append(await spend_on_the_hot_path(first if i % 2 == 0 else second, "voter"))
+            await asyncio.sleep(0.02)
+
+        # then: eight in all, then refused on both, as with a check before each vote; and
+        # some of them did not wait for Redis (their spend followed them)
+        assert turns[:8] == [0.0] * 8
+        assert all(0 < wait <= 8 for wait in turns[8:]), turns
+        assert first.shared.spent_behind > 0 and second.shared.spent_behind > 0
+        await asyncio.sleep(0.1)  # the last spends sent behind are answered
+        assert await tokens_in_redis(admin, first, "user", "voter") < 1
+
+        # when: a newcomer votes once (checked in Redis: this process has not seen them),
+        # then again
+        assert await spend_on_the_hot_path(first, "newcomer") == 0.0
+        again = first.check(Action.VOTE, user="newcomer", address="10.0.0.1", behind=True)
+
+        # then: the second vote goes ahead without waiting for Redis, and is spent there
+        assert finishes_without_waiting(again)
+        await asyncio.sleep(0.1)
+        assert await tokens_in_redis(admin, first, "user", "newcomer") == pytest.approx(6, abs=0.1)
+
+        # when: a third voter, seen once, sends twenty votes at once to one process
+        assert await spend_on_the_hot_path(first, "burst") == 0.0
+        burst = await asyncio.gather(*(spend_on_the_hot_path(first, "burst") for _ in range(20)))
+
+        # then: seven more go through, not one beyond the budget (the spends let through go
+        # to Redis before the checks that follow them), and the rest are refused
+        assert sum(wait == 0.0 for wait in burst) == 7, burst
+        await asyncio.sleep(0.1)
+        assert await tokens_in_redis(admin, first, "user", "burst") == pytest.approx(0, abs=0.1)
     finally:
         await admin.aclose()
         for each in (first, second):

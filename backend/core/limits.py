@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import functools
 import hashlib
 import json
 import logging
@@ -29,7 +30,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -205,10 +206,11 @@ class RateSettings:
 #: One check of a limited action against Redis, atomically: for each bucket key (KEYS) with
 #: its burst and refill per second (ARGV, in pairs), the tokens now (a missing key is full);
 #: if any has less than one, nothing is spent and the longest wait (seconds) is returned;
-#: else one token of each is spent and "0" is returned. Time is Redis's (TIME), so workers
-#: on hosts whose clocks differ share one refill. A key expires once it would be full
-#: again, so idle keys cost no memory. Numbers go back as strings: Lua numbers returned as
-#: replies are truncated to integers.
+#: else one token of each is spent and "0" is returned; either way followed by each
+#: bucket's tokens after it, comma-separated (one bulk reply, cheap to read). Time is
+#: Redis's (TIME), so workers on hosts whose clocks differ share one refill. A key expires
+#: once it would be full again, so idle keys cost no memory. Numbers go back as strings:
+#: Lua numbers returned as replies are truncated to integers.
 _TAKE_SCRIPT = """
 local now = redis.call('TIME')
 now = tonumber(now[1]) + tonumber(now[2]) / 1000000
@@ -227,17 +229,59 @@ for i, key in ipairs(KEYS) do
     wait = math.max(wait, (1 - tokens) / rate)
   end
 end
+local out = {tostring(wait)}
 if wait > 0 then
-  return tostring(wait)
+  for i = 1, #KEYS do out[i + 1] = tostring(levels[i]) end
+  return table.concat(out, ',')
 end
 for i, key in ipairs(KEYS) do
   local burst = tonumber(ARGV[2 * i - 1])
   local rate = tonumber(ARGV[2 * i])
   redis.call('HSET', key, 'tokens', tostring(levels[i] - 1), 'at', tostring(now))
   redis.call('PEXPIRE', key, math.ceil((burst - levels[i] + 1) / rate * 1000) + 1000)
+  out[i + 1] = tostring(levels[i] - 1)
 end
-return '0'
+return table.concat(out, ',')
 """
+
+#: Spends already let through (`SharedBuckets.spend_behind`): for each key (KEYS) its
+#: burst, refill per second and how many tokens were spent (ARGV, in threes). The level may
+#: go below zero (down to -burst), so what a burst spread over several workers took beyond
+#: the budget is waited for afterwards. Returns each key's level after it, comma-separated.
+_SPEND_SCRIPT = """
+local now = redis.call('TIME')
+now = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local out = {}
+for i, key in ipairs(KEYS) do
+  local burst = tonumber(ARGV[3 * i - 2])
+  local rate = tonumber(ARGV[3 * i - 1])
+  local spent = tonumber(ARGV[3 * i])
+  local bucket = redis.call('HMGET', key, 'tokens', 'at')
+  local tokens = burst
+  if bucket[1] then
+    tokens = math.min(burst, tonumber(bucket[1]) + math.max(0, now - tonumber(bucket[2])) * rate)
+  end
+  tokens = math.max(tokens - spent, -burst)
+  redis.call('HSET', key, 'tokens', tostring(tokens), 'at', tostring(now))
+  redis.call('PEXPIRE', key, math.ceil((burst - tokens) / rate * 1000) + 1000)
+  out[i] = tostring(tokens)
+end
+return table.concat(out, ',')
+"""
+
+
+def _script_args(buckets: list[tuple[str, Rate]]) -> list[bytes]:
+    """A bucket script's arguments: how many keys, the keys, then burst and refill per
+    second of each."""
+    parts = [b"%d" % len(buckets), *(k.encode() for k, _ in buckets)]
+    for _, rate in buckets:
+        parts += _rate_args(rate)
+    return parts
+
+
+@functools.lru_cache(maxsize=64)
+def _rate_args(rate: Rate) -> tuple[bytes, bytes]:
+    return repr(float(rate.burst)).encode(), repr(rate.per_second).encode()
 
 
 class SharedBuckets:
@@ -245,15 +289,34 @@ class SharedBuckets:
     `{<namespace>:rate}`, one hash slot, so one script may touch a user's and an address's
     bucket on a Redis Cluster too).
 
-    Every vote is checked here when the service runs on Redis, so the script goes over one
-    pipelined connection (`backend.core.redis_wire`: EVALSHA, the script loaded by EVAL the
-    first time Redis does not know it), not redis-py's client, which took 2-3 times the CPU
-    per check (bench/handover_costs.py) and dropped a connection whenever a check timed
-    out (about a millisecond to open the next).
+    The scripts go over one pipelined connection (`backend.core.redis_wire`: EVALSHA, the
+    script loaded by EVAL the first time Redis does not know it), not redis-py's client,
+    which took 2-3 times the CPU per check (bench/handover_costs.py) and dropped a
+    connection whenever a check timed out (about a millisecond to open the next).
+
+    Two ways to spend:
+    - `take`: checked and spent in Redis before the action runs (a round trip on the
+      request's path). Every answer also says how many tokens each bucket has left, which
+      this process remembers.
+    - `spend_behind`: for the hot path (every vote, every 测评票 of a live meeting), when
+      `has_room` says this process last saw at least 1 + `margin` tokens in each bucket
+      (refilled since, less its own spends not answered yet), the action goes ahead at once
+      and the spend follows: the spends of the next `BEHIND_SECONDS` go to Redis in one
+      script run, a key's added up, whose answer updates what this process knows. Near
+      the limit (or for a key this process has not seen) the check is `take`'s again. So
+      a user who stays within the budget never waits for Redis (on a deployment with
+      Redis on another host, a network round trip per vote), and the budget stays exact
+      for one client going from worker to worker in turn with up to `margin` workers;
+      what a burst spread over more workers at once takes beyond it is bounded by each
+      worker's last view, and the shared level goes below zero for it, so it is waited
+      for afterwards.
 
     `take` answers None when Redis cannot be reached (or did not answer within `timeout`
     seconds): the caller falls back to its process's buckets. After a failure Redis is not
     asked again for `retry_after_failure` seconds, so an outage costs each request nothing."""
+
+    #: How long spends let through wait to go to Redis together (`spend_behind`).
+    BEHIND_SECONDS = 0.005
 
     def __init__(
         self,
@@ -262,46 +325,161 @@ class SharedBuckets:
         namespace: str,
         timeout: float = 0.25,
         retry_after_failure: float = 2.0,
+        margin: int = 2,
+        max_keys: int = 100_000,
     ) -> None:
         self.prefix = f"{{{namespace}:rate}}"
         self.timeout = timeout
         self.retry_after_failure = retry_after_failure
+        self.margin = margin
         self._redis = PipelinedRedis(url, timeout=max(timeout * 2, 1.0))
         self._script = _TAKE_SCRIPT.encode()
         self._sha = hashlib.sha1(self._script).hexdigest().encode()
+        self._spend_script = _SPEND_SCRIPT.encode()
+        self._spend_sha = hashlib.sha1(self._spend_script).hexdigest().encode()
         self._down_until = 0.0
         self.failures = 0
+        self.spent_behind = 0  # spends that did not hold their request up
+        self.taken = 0  # checks made in Redis before their request went on
+        # key → (tokens left as Redis last answered, monotonic time of that answer)
+        self._known: SizedLRU[str, tuple[float, float]] = SizedLRU(max_entries=max_keys)
+        self._in_flight: dict[str, int] = {}  # key → spends sent behind, not answered yet
+        # spends let through, not sent yet: key → (its rate, tokens spent)
+        self._behind: dict[str, tuple[Rate, int]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        # (action, kind, user or address) → its Redis key (a BLAKE2b each time otherwise)
+        self._keys: SizedLRU[tuple[Action, str, Hashable], str] = SizedLRU(max_entries=max_keys)
 
     def key(self, action: Action, kind: str, key: Hashable) -> str:
+        cached = self._keys.get((action, kind, key))
+        if cached is not None:
+            return cached
         digest = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
-        return f"{self.prefix}:{action.value}:{kind}:{digest}"
+        name = f"{self.prefix}:{action.value}:{kind}:{digest}"
+        self._keys.put((action, kind, key), name)
+        return name
 
     async def take(self, buckets: list[tuple[str, Rate]]) -> float | None:
         """Seconds to wait (0.0: one token of each bucket was spent), or None when Redis is
         unavailable (nothing was spent there)."""
         if time.monotonic() < self._down_until:
             return None
-        parts = [b"%d" % len(buckets), *(k.encode() for k, _ in buckets)]
-        for _, rate in buckets:
-            parts += [repr(float(rate.burst)).encode(), repr(rate.per_second).encode()]
+        if self._behind:  # spends let through before this check go to Redis before it
+            self._send_behind()
+        self.taken += 1
         try:
-            # A timeout abandons the reply, not the connection (no task per check either).
+            wait, *levels = (await self._run(self._script, self._sha, buckets)).split(b",")
+        except Exception as exc:  # any failure of Redis: fall back, never refuse for it
+            self._failed(exc)
+            return None
+        self._learn(buckets, levels)
+        return float(wait)
+
+    def has_room(self, buckets: list[tuple[str, Rate]]) -> bool:
+        """Whether each bucket had at least 1 + `margin` tokens when Redis last answered
+        this process, counting the refill since and the spends it sent after."""
+        now = time.monotonic()
+        if now < self._down_until:
+            return False
+        for key, rate in buckets:
+            known = self._known.get(key)
+            if known is None:
+                return False
+            level, at = known
+            level = min(float(rate.burst), level + (now - at) * rate.per_second)
+            if level - self._in_flight.get(key, 0) < 1 + self.margin:
+                return False
+        return True
+
+    def spend_behind(self, buckets: list[tuple[str, Rate]]) -> None:
+        """Spend one token of each bucket in Redis after the fact (with the other spends of
+        the next few milliseconds, in one script run, a key's spends added up); the caller
+        has let the action through on `has_room`."""
+        if not self._behind:
+            # gathered for a few milliseconds (nobody waits for them): at hundreds of votes
+            # a second, one script run per BEHIND_SECONDS, and a busy address's bucket once
+            asyncio.get_running_loop().call_later(self.BEHIND_SECONDS, self._send_behind)
+        for key, rate in buckets:
+            self._in_flight[key] = self._in_flight.get(key, 0) + 1
+            spent = self._behind.get(key)
+            self._behind[key] = (rate, 1 if spent is None else spent[1] + 1)
+        self.spent_behind += 1
+
+    def _send_behind(self) -> None:
+        """Send the spends gathered so far now (queued on the connection ahead of any check
+        asked after them, so a `take` that follows sees them)."""
+        batch, self._behind = self._behind, {}
+        if batch:
+            parts = [b"%d" % len(batch), *(k.encode() for k in batch)]
+            for rate, spent in batch.values():
+                parts += [*_rate_args(rate), b"%d" % spent]
+            sent = self._redis.send_nowait(b"EVALSHA", self._spend_sha, *parts)
+            task = asyncio.ensure_future(self._spend(batch, parts, sent))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _spend(
+        self,
+        batch: dict[str, tuple[Rate, int]],
+        parts: list[bytes],
+        sent: asyncio.Future[Any] | None,
+    ) -> None:
+        levels: bytes | None = None
+        try:
             async with asyncio.timeout(self.timeout * 2):
                 try:
-                    answer = await self._redis.execute(b"EVALSHA", self._sha, *parts)
+                    if sent is None:  # no connection was open: opened now
+                        levels = await self._redis.execute(b"EVALSHA", self._spend_sha, *parts)
+                    else:
+                        levels = await sent
                 except ReplyError as exc:
                     if not str(exc).startswith("NOSCRIPT"):
                         raise
-                    answer = await self._redis.execute(b"EVAL", self._script, *parts)
-            return float(answer)
-        except Exception as exc:  # any failure of Redis: fall back, never refuse for it
-            self.failures += 1
-            if time.monotonic() >= self._down_until + self.retry_after_failure:
-                log.warning("shared rate limits unavailable (%s); using this process's", exc)
-            self._down_until = time.monotonic() + self.retry_after_failure
-            return None
+                    levels = await self._redis.execute(b"EVAL", self._spend_script, *parts)
+        except Exception as exc:  # not spent in Redis: this process's view is dropped
+            self._failed(exc)
+        finally:
+            for key, (_, spent) in batch.items():
+                left = self._in_flight.pop(key, 0) - spent
+                if left > 0:
+                    self._in_flight[key] = left
+        if levels is not None:
+            now = time.monotonic()
+            for key, level in zip(batch, levels.split(b","), strict=False):
+                self._known.put(key, (float(level), now))
+
+    async def _run(self, script: bytes, sha: bytes, buckets: list[tuple[str, Rate]]) -> Any:
+        parts = _script_args(buckets)
+        # A timeout abandons the reply, not the connection (no task per check either).
+        async with asyncio.timeout(self.timeout * 2):
+            try:
+                return await self._redis.execute(b"EVALSHA", sha, *parts)
+            except ReplyError as exc:
+                if not str(exc).startswith("NOSCRIPT"):
+                    raise
+                return await self._redis.execute(b"EVAL", script, *parts)
+
+    def _learn(self, buckets: list[tuple[str, Rate]], levels: list[bytes]) -> None:
+        now = time.monotonic()
+        for (key, _), level in zip(buckets, levels, strict=False):  # in order: the last wins
+            self._known.put(key, (float(level), now))
+
+    def _failed(self, exc: Exception) -> None:
+        self.failures += 1
+        if time.monotonic() >= self._down_until + self.retry_after_failure:
+            log.warning("shared rate limits unavailable (%s); using this process's", exc)
+        self._down_until = time.monotonic() + self.retry_after_failure
+        self._known = SizedLRU(max_entries=self._known.max_entries)  # forget: ask again
 
     async def close(self) -> None:
+        log.info(
+            "shared rate budgets: %d checked in Redis first, %d spent behind, %d failures",
+            self.taken,
+            self.spent_behind,
+            self.failures,
+        )
+        for task in list(self._tasks):
+            task.cancel()
         await self._redis.close()
 
 
@@ -335,7 +513,17 @@ class RateLimits:
             )
         )
 
-    async def check(self, action: Action, *, user: Hashable | None, address: str | None) -> None:
+    async def check(
+        self,
+        action: Action,
+        *,
+        user: Hashable | None,
+        address: str | None,
+        behind: bool = False,
+    ) -> None:
+        """Spend one token of each of the action's budgets, or raise RateLimited. With
+        `behind` (the hot path: a stream's votes and 测评票) and Redis, the shared spend
+        follows the action when this process knows there is room (`SharedBuckets`)."""
         buckets: list[tuple[str, TokenBucket, Hashable]] = []
         if user is not None and len(text := repr(user)) > 128:
             # Keys may hold client text (an operator name): kept small whatever was sent.
@@ -352,6 +540,9 @@ class RateLimits:
             for kind, bucket, key in buckets:
                 assert bucket.rate is not None
                 items.append((self.shared.key(action, kind, key), bucket.rate))
+            if behind and self.shared.has_room(items):
+                self.shared.spend_behind(items)
+                return
             wait = await self.shared.take(items)
             if wait is not None:
                 if wait > 0.0:

@@ -169,6 +169,14 @@ class PipelinedRedis:
             conn = await self._connect()
         return await conn.send(_command(*parts))
 
+    def send_nowait(self, *parts: bytes) -> asyncio.Future[Any] | None:
+        """Queue a command now, behind those already asked (its reply's future), or None
+        when no connection is open (then `execute`, which opens one)."""
+        conn = self._conn
+        if conn is None or conn.closed:
+            return None
+        return conn.send(_command(*parts))
+
     async def close(self) -> None:
         conn, self._conn = self._conn, None
         if conn is None:
