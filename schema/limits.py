@@ -340,14 +340,24 @@ class InputListLimits(SchemaExtension):
 
 
 async def refuse_if_rate_limited(
-    ctx: Context, action: Action, *, user: Hashable | None, behind: bool = False
+    ctx: Context,
+    action: Action,
+    *,
+    user: Hashable | None,
+    behind: bool = False,
+    here: bool = False,
 ) -> RateLimited | None:
     """Spend one of `action`'s tokens for this user and the client's address, or return the
     refusal (a payload error, RATE_LIMITED) and set `Retry-After` on the HTTP response.
-    `behind`: the shared budget may be spent after the action (`RateLimits.check`)."""
+    `behind`: the shared budget may be spent after the action; `here`: only this process's
+    buckets (`RateLimits.check`)."""
     try:
         await ctx.services.limits.check(
-            action, user=user, address=client_address(ctx.request.scope), behind=behind
+            action,
+            user=user,
+            address=client_address(ctx.request.scope),
+            behind=behind,
+            here=here,
         )
     except RateLimited as error:
         if ctx.response is not None:

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.db import Database
 from backend.core.errors import DomainError, DomainErrors, PermissionDenied
-from backend.core.limits import Action
+from backend.core.limits import Action, RateLimited, client_address
 from backend.core.security import Principal
 from realtime.writer import StreamWriter
 from schema.context import Context, Info
@@ -108,6 +108,11 @@ class StreamUnit:
     def services(self) -> Any:
         return self._ctx.services
 
+    @property
+    def address(self) -> str | None:
+        """The client's address (for the budgets a stream's owner holds per address)."""
+        return client_address(self._ctx.request.scope)
+
     async def read(self, fn: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """`fn` in a read of the caller's county; the read connection goes back to the pool
         before this returns, so the work never holds one while it waits for the writer
@@ -127,6 +132,7 @@ async def mutate_on_stream(
     *,
     action: Action,
     operator_refusal: str,
+    owner_limited: bool = False,
 ) -> tuple[T | None, list[DomainError]]:
     """The unit of work of a hot mutation written by a stream's group-commit writer.
 
@@ -136,8 +142,11 @@ async def mutate_on_stream(
        (PermissionDenied, `operator_refusal`: a top-level FORBIDDEN, nothing done);
     2. `action`'s rate limit for the caller and the client's address, before anything is
        read: a flood costs next to nothing (RATE_LIMITED in the payload, `Retry-After`);
-       with Redis, the shared budget is spent behind the vote while this worker knows
-       there is room (`backend.core.limits.SharedBuckets`), so no vote waits for Redis;
+       with Redis, the shared budget is spent behind the operation while this worker
+       knows there is room (`backend.core.limits.SharedBuckets`); with `owner_limited`
+       (votes) only this worker's own buckets, as a gate: the stream's owner holds the
+       budgets that count and spends them when the operation reaches it
+       (`RateLimits.check_as_owner`; its refusal comes back as RATE_LIMITED too);
     3. the request's read connection goes back to the pool;
     4. `fn(unit)`: it reads through `unit.read` (each read released at once) and writes by
        `unit.writer.submit` (one transaction, one head lock and one commit for the whole
@@ -149,7 +158,11 @@ async def mutate_on_stream(
     if principal.is_operator:
         raise PermissionDenied(operator_refusal)
     refused = await refuse_if_rate_limited(
-        ctx, action, user=(principal.tenant_id, principal.user_id), behind=True
+        ctx,
+        action,
+        user=(principal.tenant_id, principal.user_id),
+        behind=True,
+        here=owner_limited,
     )
     if refused is not None:
         return None, [refused]
@@ -157,6 +170,10 @@ async def mutate_on_stream(
     unit = StreamUnit(principal=principal, writer=ctx.services.writer, _ctx=ctx)
     try:
         return await fn(unit), []
+    except RateLimited as error:  # the owner's budgets
+        if ctx.response is not None:
+            ctx.response.headers["Retry-After"] = str(error.retry_after)
+        return None, [error]
     except DomainError as error:
         return None, [error]
     except DomainErrors as errors:

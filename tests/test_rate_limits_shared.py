@@ -261,7 +261,7 @@ async def test_a_users_vote_and_sign_in_budgets_are_spent_across_two_workers(
     tried = next_phone()
 
     async with (
-        workers_on_redis(database_url, tmp_path, monkeypatch) as (_, a, b),
+        workers_on_redis(database_url, tmp_path, monkeypatch) as (redis, a, b),
         httpx.AsyncClient(base_url=a.base_url, timeout=60) as on_a,
         httpx.AsyncClient(base_url=b.base_url, timeout=60) as on_b,
     ):
@@ -287,7 +287,14 @@ async def test_a_users_vote_and_sign_in_budgets_are_spent_across_two_workers(
             )
             for i in range(5)
         ]
+        admin = aioredis.Redis.from_url(redis.url)
+        rate_keys = [k.decode() for k in await admin.keys("*:rate}:*")]
+        await admin.aclose()
 
+    # and: the vote budgets were held by the meeting's owner worker (every vote of the
+    # meeting reaches it), not in Redis; sign-in budgets are in Redis
+    assert not [k for k in rate_keys if ":vote:" in k], rate_keys
+    assert [k for k in rate_keys if ":login:" in k], rate_keys
     # then: four votes in all (one accepted, three duplicates), then refused on both workers
     # with Retry-After (a token every 150 s); the neighbour's vote was not held back
     assert [(p["accepted"], p["duplicate"]) for p, _ in votes[:4]] == [(True, False)] + [

@@ -499,6 +499,16 @@ class RateLimits:
             a: TokenBucket(r, max_keys=config.max_keys, clock=clock)
             for a, r in config.per_address.items()
         }
+        self._clock = clock
+        # The budgets a stream's owner holds for the operations every worker hands it
+        # (`check_as_owner`): apart from the ones above, which the receiving worker spends.
+        self._owned = {
+            a: (
+                TokenBucket(config.per_user.get(a), max_keys=config.max_keys, clock=clock),
+                TokenBucket(config.per_address.get(a), max_keys=config.max_keys, clock=clock),
+            )
+            for a in Action
+        }
 
     @classmethod
     def from_settings(cls, settings: Settings) -> RateLimits:
@@ -520,22 +530,17 @@ class RateLimits:
         user: Hashable | None,
         address: str | None,
         behind: bool = False,
+        here: bool = False,
     ) -> None:
         """Spend one token of each of the action's budgets, or raise RateLimited. With
         `behind` (the hot path: a stream's votes and 测评票) and Redis, the shared spend
-        follows the action when this process knows there is room (`SharedBuckets`)."""
-        buckets: list[tuple[str, TokenBucket, Hashable]] = []
-        if user is not None and len(text := repr(user)) > 128:
-            # Keys may hold client text (an operator name): kept small whatever was sent.
-            user = hashlib.blake2b(text.encode(), digest_size=16).digest()
-        if user is not None and action in self._user:
-            buckets.append(("user", self._user[action], user))
-        if address is not None and action in self._address:
-            buckets.append(("address", self._address[action], address))
-        buckets = [b for b in buckets if b[1].rate is not None]
+        follows the action when this process knows there is room (`SharedBuckets`). With
+        `here`, only this process's buckets: the gate in front of an operation whose
+        budgets the stream's owner holds (`check_as_owner`)."""
+        buckets = self._buckets(self._user.get(action), self._address.get(action), user, address)
         if not buckets:
             return
-        if self.shared is not None:
+        if self.shared is not None and not here:
             items: list[tuple[str, Rate]] = []
             for kind, bucket, key in buckets:
                 assert bucket.rate is not None
@@ -549,6 +554,33 @@ class RateLimits:
                     raise RateLimited(wait)
                 return
         self.check_here(buckets)
+
+    def check_as_owner(self, action: Action, *, user: Hashable | None, address: str | None) -> None:
+        """On a stream's owner, for an operation any worker may have handed it (a vote):
+        spend from the budgets the owner holds, in process, or raise RateLimited. Every
+        operation of the stream reaches this one process, so these budgets are exact for
+        the stream whatever worker each request came to, without Redis on the way."""
+        per_user, per_address = self._owned[action]
+        buckets = self._buckets(per_user, per_address, user, address)
+        if buckets:
+            self.check_here(buckets)
+
+    @staticmethod
+    def _buckets(
+        per_user: TokenBucket | None,
+        per_address: TokenBucket | None,
+        user: Hashable | None,
+        address: str | None,
+    ) -> list[tuple[str, TokenBucket, Hashable]]:
+        buckets: list[tuple[str, TokenBucket, Hashable]] = []
+        if user is not None and len(text := repr(user)) > 128:
+            # Keys may hold client text (an operator name): kept small whatever was sent.
+            user = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        if user is not None and per_user is not None and per_user.rate is not None:
+            buckets.append(("user", per_user, user))
+        if address is not None and per_address is not None and per_address.rate is not None:
+            buckets.append(("address", per_address, address))
+        return buckets
 
     @staticmethod
     def check_here(buckets: list[tuple[str, TokenBucket, Hashable]]) -> None:
@@ -564,6 +596,10 @@ class RateLimits:
         buckets already in Redis keep their level)."""
         self._user[action] = TokenBucket(per_user, max_keys=self.config.max_keys)
         self._address[action] = TokenBucket(per_address, max_keys=self.config.max_keys)
+        self._owned[action] = (
+            TokenBucket(per_user, max_keys=self.config.max_keys, clock=self._clock),
+            TokenBucket(per_address, max_keys=self.config.max_keys, clock=self._clock),
+        )
 
     def budgets(self, action: Action) -> tuple[Rate | None, Rate | None]:
         return self._user[action].rate, self._address[action].rate

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.db import driver_connection
 from backend.core.errors import DomainError
+from backend.core.limits import Action, RateLimited, RateLimits
 from backend.core.security import Principal, Verification
 from backend.core.validation import clean_text
 from backend.meetings.access import (
@@ -158,20 +159,24 @@ class VoteOutcome:
     def to_wire(self) -> dict[str, Any]:
         """As JSON, for the worker that handed the vote to the stream's owner."""
         e = self.error
-        return {
+        wire: dict[str, Any] = {
             "id": self.vote_id,
             "dup": self.duplicate,
             "err": None if e is None else [e.code.value, e.message, e.field],
         }
+        if isinstance(e, RateLimited):  # refused by the owner's budgets: when to come back
+            wire["retry"] = e.retry_after
+        return wire
 
     @classmethod
     def from_wire(cls, wire: dict[str, Any]) -> VoteOutcome:
         err = wire["err"]
-        return cls(
-            vote_id=wire["id"],
-            duplicate=wire["dup"],
-            error=None if err is None else DomainError(Code(err[0]), err[1], field=err[2]),
-        )
+        error: DomainError | None = None
+        if "retry" in wire:
+            error = RateLimited(wire["retry"])
+        elif err is not None:
+            error = DomainError(Code(err[0]), err[1], field=err[2])
+        return cls(vote_id=wire["id"], duplicate=wire["dup"], error=error)
 
 
 @dataclass
@@ -215,9 +220,11 @@ async def cast_vote(
     poll_id: int,
     choices: list[int],
     idempotency_key: str,
+    address: str | None = None,
 ) -> VoteOutcome:
     """One durable vote, written by the group-commit writer of the meeting stream's owner
-    (this worker's, or the one another worker hands it to: `run_vote` there).
+    (this worker's, or the one another worker hands it to: `run_vote` there). The owner
+    spends the vote budgets it holds for the voter and their `address` (the client's) first.
 
     The database's unique (poll, user) makes a second vote impossible; a retry with the
     same idempotency key returns the first vote's outcome instead of an error (which is
@@ -243,19 +250,32 @@ async def cast_vote(
             list(choices),
             key,
             principal.verification.value,
+            address,
         ],
     )
     return VoteOutcome.from_wire(result)
 
 
-def run_vote(writer: StreamWriter, wire: list[Any]) -> asyncio.Future[dict[str, Any]]:
-    """On the stream's owner: queue one vote (as `cast_vote` sent it) for the writer's next
-    batch; the future is answered (the outcome as JSON) once that batch has committed. A
-    future, not a coroutine: a vote handed over from another worker costs the owner no
-    task (`realtime.owners` answers from the future)."""
+def run_vote(
+    writer: StreamWriter, limits: RateLimits | None, wire: list[Any]
+) -> asyncio.Future[dict[str, Any]]:
+    """On the stream's owner: spend the voter's vote budgets the owner holds (`limits`,
+    `RateLimits.check_as_owner`: every vote of the meeting comes to this process, so they
+    are exact without Redis), then queue the vote (as `cast_vote` sent it) for the writer's
+    next batch; the future is answered (the outcome as JSON) once that batch has committed,
+    or at once if the budget refused it. A future, not a coroutine: a vote handed over from
+    another worker costs the owner no task (`realtime.owners` answers from the future)."""
     tenant_id, meeting_id, poll_id, user_id, choices, key = wire[:6]
-    # (a vote handed over by a worker of the previous release carries no level)
+    # (a vote handed over by a worker of the previous release carries no level, no address)
     level = wire[6] if len(wire) > 6 else Verification.UNVERIFIED.value
+    address = wire[7] if len(wire) > 7 else None
+    if limits is not None:
+        try:
+            limits.check_as_owner(Action.VOTE, user=(tenant_id, user_id), address=address)
+        except RateLimited as refused:
+            done: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+            done.set_result(VoteOutcome(error=refused).to_wire())
+            return done
 
     async def op(session: AsyncSession) -> tuple[list[EventDraft], VoteOutcome]:
         # Queued only: the batch's votes on this poll are checked and written together,

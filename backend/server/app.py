@@ -321,7 +321,6 @@ def create_app(
         )
         await owners.start()
         writer = StreamWriter(db, owners=owners)
-        writer.register(VOTE_OPERATION, functools.partial(run_vote, writer), anywhere=True)
         ballots = BallotMixer(writer)  # pending 测评票, in the stream owner's memory only
         timers = TimerScheduler(db, clock=the_clock)
         timers.start()
@@ -351,6 +350,10 @@ def create_app(
             clock=the_clock,
             sms=load_gateway(settings.sms_gateway),
             oidc=OidcClient(timeout=settings.oidc_http_timeout_seconds),
+        )
+        # Votes are run by the meeting stream's owner, which holds the voters' budgets.
+        writer.register(
+            VOTE_OPERATION, functools.partial(run_vote, writer, services.limits), anywhere=True
         )
         services.opinion_maps = opinion_maps = MapComputer(db)
         if settings.environment == "production" and isinstance(services.sms, LogGateway):

@@ -53,13 +53,14 @@ async def _cast_vote(
             poll_id=pid,
             choices=choices,
             idempotency_key=idempotency_key,
+            address=unit.address,
         )
         if outcome.error is not None:
             raise outcome.error
         return outcome
 
     outcome, errors = await mutate_on_stream(
-        ctx, work, action=Action.VOTE, operator_refusal="只有县内用户可以投票"
+        ctx, work, action=Action.VOTE, operator_refusal="只有县内用户可以投票", owner_limited=True
     )
     if outcome is None:
         return VotePayload(accepted=False, duplicate=False, errors=payload_errors(errors))
