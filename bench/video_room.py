@@ -986,21 +986,24 @@ HEADER = (
 )
 
 
+#: What a run's row says after it when a slot got nothing (the result's key, its label).
+DIAGNOSTICS = (
+    ("server_idle_forwards", "server slots that forwarded nothing"),
+    ("pairs_without_packets", "client slots that got nothing"),
+    ("server_forwards_of_empty_pairs", "the server's side of them"),
+    ("slots_without_track", "slots without a track"),
+    ("uncounted_packets_by_ssrc", "RTP no slot counted"),
+)
+
+
 def row(r: dict[str, Any]) -> str:
     if "error" in r:
         return f"{r['size']:2d}  {r['mode']:8s}  NO    collapsed: {r['error']}"
     ended = r["peers_ended_before_window_end"]
     note = f"  {len(ended)} peers ended ({', '.join(sorted(set(ended)))})" if ended else ""
-    if r.get("server_idle_forwards"):
-        note += f"  server slots that forwarded nothing: {r['server_idle_forwards']}"
-    if r.get("pairs_without_packets"):
-        note += f"  client slots that got nothing: {r['pairs_without_packets']}"
-    if r.get("server_forwards_of_empty_pairs"):
-        note += f"  (server: {r['server_forwards_of_empty_pairs']})"
-    if r.get("slots_without_track"):
-        note += f"  slots without a track: {r['slots_without_track']}"
-    if r.get("uncounted_packets_by_ssrc"):
-        note += f"  RTP no slot counted: {r['uncounted_packets_by_ssrc']}"
+    for key, label in DIAGNOSTICS:
+        if r.get(key):
+            note += f"  {label}: {r[key]}"
     if r.get("participants_consent_expired"):
         note += f", ICE consent expired on {r['participants_consent_expired']}"
     return note.join(

@@ -211,7 +211,18 @@ class RateSettings:
 #: Redis's (TIME), so workers on hosts whose clocks differ share one refill. A key expires
 #: once it would be full again, so idle keys cost no memory. Numbers go back as strings:
 #: Lua numbers returned as replies are truncated to integers.
-_TAKE_SCRIPT = """
+#: The tokens in bucket `key` now (a missing key is full), refilled at `rate` a second up to
+#: `burst` since it was last written; both scripts start from it.
+_TOKENS_NOW = """
+  local bucket = redis.call('HMGET', key, 'tokens', 'at')
+  local tokens = burst
+  if bucket[1] then
+    tokens = math.min(burst, tonumber(bucket[1]) + math.max(0, now - tonumber(bucket[2])) * rate)
+  end
+"""
+
+_TAKE_SCRIPT = (
+    """
 local now = redis.call('TIME')
 now = tonumber(now[1]) + tonumber(now[2]) / 1000000
 local levels = {}
@@ -219,12 +230,9 @@ local wait = 0
 for i, key in ipairs(KEYS) do
   local burst = tonumber(ARGV[2 * i - 1])
   local rate = tonumber(ARGV[2 * i])
-  local bucket = redis.call('HMGET', key, 'tokens', 'at')
-  local tokens = burst
-  if bucket[1] then
-    tokens = math.min(burst, tonumber(bucket[1]) + math.max(0, now - tonumber(bucket[2])) * rate)
-  end
-  levels[i] = tokens
+"""
+    + _TOKENS_NOW
+    + """  levels[i] = tokens
   if tokens < 1 then
     wait = math.max(wait, (1 - tokens) / rate)
   end
@@ -243,12 +251,14 @@ for i, key in ipairs(KEYS) do
 end
 return table.concat(out, ',')
 """
+)
 
 #: Spends already let through (`SharedBuckets.spend_behind`): for each key (KEYS) its
 #: burst, refill per second and how many tokens were spent (ARGV, in threes). The level may
 #: go below zero (down to -burst), so what a burst spread over several workers took beyond
 #: the budget is waited for afterwards. Returns each key's level after it, comma-separated.
-_SPEND_SCRIPT = """
+_SPEND_SCRIPT = (
+    """
 local now = redis.call('TIME')
 now = tonumber(now[1]) + tonumber(now[2]) / 1000000
 local out = {}
@@ -256,18 +266,16 @@ for i, key in ipairs(KEYS) do
   local burst = tonumber(ARGV[3 * i - 2])
   local rate = tonumber(ARGV[3 * i - 1])
   local spent = tonumber(ARGV[3 * i])
-  local bucket = redis.call('HMGET', key, 'tokens', 'at')
-  local tokens = burst
-  if bucket[1] then
-    tokens = math.min(burst, tonumber(bucket[1]) + math.max(0, now - tonumber(bucket[2])) * rate)
-  end
-  tokens = math.max(tokens - spent, -burst)
+"""
+    + _TOKENS_NOW
+    + """  tokens = math.max(tokens - spent, -burst)
   redis.call('HSET', key, 'tokens', tostring(tokens), 'at', tostring(now))
   redis.call('PEXPIRE', key, math.ceil((burst - tokens) / rate * 1000) + 1000)
   out[i] = tostring(tokens)
 end
 return table.concat(out, ',')
 """
+)
 
 
 def _script_args(buckets: list[tuple[str, Rate]]) -> list[bytes]:
