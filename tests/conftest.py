@@ -115,6 +115,7 @@ async def server(database_url: str) -> AsyncIterator[LiveServer]:
         rate_hearing_application_address="100000/60s",
         rate_decision_comment_address="100000/60s",
         rate_information_request_address="100000/60s",
+        rate_video_signal_address="100000/60s",
     )
     clock = ManualClock()
     app = create_app(settings, migrate=False, clock=clock)

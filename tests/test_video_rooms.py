@@ -13,6 +13,7 @@ from typing import Any
 import psutil
 import pytest
 
+from backend.core.limits import Action, Rate
 from backend.core.settings import Settings
 from backend.video.rooms import MAX_PARTICIPANT_LIMIT
 from realtime.video.server import VideoServer
@@ -23,6 +24,7 @@ from tests.factories.video import (
     GRANT,
     JOIN,
     LEAVE,
+    RENEGOTIATE,
     REVOKE,
     ROOM,
     WAIT,
@@ -32,6 +34,7 @@ from tests.factories.video import (
     renegotiate,
     until,
 )
+from tests.test_units_of_work import budgets
 from tests.video_client import VideoClient
 
 
@@ -229,6 +232,35 @@ async def test_a_browsers_offer_for_the_largest_room_is_answered(server, gql):
     assert payload["sdpAnswer"].count("\nm=") == sdp.count("\nm=")
     left = await gql.data(LEAVE, {"r": w.room}, token=w.host.token)
     assert left["leaveVideoRoom"]["errors"] == []
+
+
+async def test_offers_beyond_the_signalling_budget_are_refused_before_they_are_parsed(
+    server, gql, clients
+):
+    # given: one offer an hour per person (an offer for a room of 50 takes ~40 ms to parse)
+    w = await make_video_world(server, gql, limit=4)
+    speaker = VideoClient(publish=True)
+    clients.append(speaker)
+    with budgets(server, Action.VIDEO_SIGNAL, per_user=Rate(1, 3600), per_address=None):
+        # when: the speaker joins, then offers again (a renegotiation), then joins again
+        joined = await join(gql, w.room, speaker, w.speaker.token)
+        peer = server.services.video.peer_of(w.county.id, w.speaker.user_id)
+        again = (
+            await gql.data(
+                RENEGOTIATE, {"r": w.room, "sdp": await speaker.offer()}, token=w.speaker.token
+            )
+        )["renegotiateVideo"]
+        rejoin = (
+            await gql.data(JOIN, {"r": w.room, "sdp": await speaker.offer()}, token=w.speaker.token)
+        )["joinVideoRoom"]
+
+    # then: the first is answered; the others are RATE_LIMITED with nothing answered, and the
+    # speaker's connection is the one it was
+    assert joined["errors"] == [] and joined["sdpAnswer"]
+    for refused in (again, rejoin):
+        assert refused["sdpAnswer"] is None
+        assert [e["code"] for e in refused["errors"]] == ["RATE_LIMITED"]
+    assert server.services.video.peer_of(w.county.id, w.speaker.user_id) is peer
 
 
 async def test_joining_a_meeting_that_is_not_live_is_refused(server, gql, owner_db):

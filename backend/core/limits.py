@@ -192,6 +192,7 @@ class Action(enum.Enum):
     HEARING_APPLICATION = "hearing_application"  # applying to attend a 听证会
     DECISION_COMMENT = "decision_comment"  # a public comment on a 重大行政决策 draft
     INFORMATION_REQUEST = "information_request"  # 依申请公开: a request filed
+    VIDEO_SIGNAL = "video_signal"  # an SDP offer to a 云视频 room (join, renegotiate)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,3 +18,4 @@ class VideoErrorCode(enum.Enum):
     NOT_RECORDING = "NOT_RECORDING"
     MEDIA_UNAVAILABLE = "MEDIA_UNAVAILABLE"  # the media server is not running here
     RECORD_SEALED = "RECORD_SEALED"
+    RATE_LIMITED = "RATE_LIMITED"  # too many SDP offers (Action.VIDEO_SIGNAL)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from backend.core.errors import DomainError
+from backend.core.limits import Action
 from backend.core.security import Principal
 from backend.video import recording, rooms
 from backend.video.access import room_and_meeting
@@ -187,7 +188,7 @@ class VideoMutations:
                 )
             return await load_room(s, admission.room), answer, publish
 
-        return _signal(*await mutate(info, run))
+        return _signal(*await mutate(info, run, limit=Action.VIDEO_SIGNAL))
 
     @strawberry.mutation(
         description="A new offer from your connection in the room: to receive the tracks "
@@ -224,7 +225,7 @@ class VideoMutations:
                 raise DomainError(Code.INVALID_SDP, _SDP_REFUSED, field="sdpOffer") from exc
             return await load_room(s, room), answer, publish
 
-        return _signal(*await mutate(info, run))
+        return _signal(*await mutate(info, run, limit=Action.VIDEO_SIGNAL))
 
     @strawberry.mutation(description="Leave the room (your connection is closed).")
     async def leave_video_room(

@@ -23,7 +23,8 @@ strawberry.enum(
         "(the meeting is not in progress), ROOM_CLOSED, ROOM_FULL (the participant limit), "
         "NOT_PARTICIPANT, NOT_GRANTED (publishing without the floor), NOT_IN_ROOM, "
         "INVALID_SDP (an offer that cannot be parsed or answered), ALREADY_RECORDING, "
-        "NOT_RECORDING, MEDIA_UNAVAILABLE (no media server in this process), RECORD_SEALED."
+        "NOT_RECORDING, MEDIA_UNAVAILABLE (no media server in this process), RECORD_SEALED, "
+        "RATE_LIMITED (too many offers: retry after the number of seconds in the message)."
     ),
 )
 
