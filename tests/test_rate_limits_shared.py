@@ -34,13 +34,21 @@ mutation($phone: String!, $password: String!) {
 }"""
 
 
-def two_processes(redis_url: str) -> tuple[RateLimits, RateLimits]:
+def two_processes(
+    redis_url: str, vote: Rate = Rate(3, 60.0), namespace: str = "yishi:test-shared"
+) -> tuple[RateLimits, RateLimits]:
     """Two RateLimits as two workers would hold them: 3 votes per user a minute."""
-    config = RateSettings(per_user={Action.VOTE: Rate(3, 60.0)}, per_address={})
+    config = RateSettings(per_user={Action.VOTE: vote}, per_address={})
     limits = (RateLimits(config), RateLimits(config))
     for each in limits:
-        each.shared = SharedBuckets(redis_url, namespace="yishi:test-shared")
+        each.shared = SharedBuckets(redis_url, namespace=namespace)
     return limits
+
+
+async def close(*limits: RateLimits) -> None:
+    for each in limits:
+        if each.shared is not None:
+            await each.shared.close()
 
 
 async def spend(limits: RateLimits, user: str) -> float:
@@ -77,9 +85,7 @@ async def test_two_processes_on_one_redis_spend_one_budget_and_fall_back_without
         assert 0 < alone[3] <= 20
         assert first.shared is not None and first.shared.failures == 1  # asked once, then not
     finally:
-        for each in (first, second):
-            if each.shared is not None:
-                await each.shared.close()
+        await close(first, second)
         redis.stop()
 
 
@@ -122,9 +128,7 @@ async def test_a_check_answers_right_after_redis_forgot_the_script_or_a_check_ti
         assert first.shared._redis._conn is connection and not connection.closed
     finally:
         await admin.aclose()
-        for each in (first, second):
-            if each.shared is not None:
-                await each.shared.close()
+        await close(first, second)
         redis.stop()
 
 
@@ -159,10 +163,7 @@ async def test_votes_spend_the_shared_budget_behind_them_while_there_is_room_exa
     # given: a private redis-server and two processes' limits on it, 8 votes a minute
     redis = RedisProcess(tmp_path)
     await redis.start()
-    config = RateSettings(per_user={Action.VOTE: Rate(8, 60.0)}, per_address={})
-    first, second = RateLimits(config), RateLimits(config)
-    for each in (first, second):
-        each.shared = SharedBuckets(redis.url, namespace="yishi:test-behind")
+    first, second = two_processes(redis.url, Rate(8, 60.0), "yishi:test-behind")
     assert first.shared is not None and second.shared is not None
     admin = aioredis.Redis.from_url(redis.url)
     try:
@@ -203,9 +204,7 @@ async def test_votes_spend_the_shared_budget_behind_them_while_there_is_room_exa
         assert await tokens_in_redis(admin, first, "user", "burst") == pytest.approx(0, abs=0.1)
     finally:
         await admin.aclose()
-        for each in (first, second):
-            if each.shared is not None:
-                await each.shared.close()
+        await close(first, second)
         redis.stop()
 
 
