@@ -118,6 +118,13 @@ async def wait_history(page: Any, event_type: str) -> None:
     await page.wait_for_selector(f'#history li[data-type="{event_type}"]')
 
 
+async def slow_case_reads(route: Any) -> None:
+    """A Playwright route that holds the case page's reads of the case for a second."""
+    if "query CaseDetail" in (route.request.post_data or ""):
+        await asyncio.sleep(1.0)
+    await route.continue_()
+
+
 async def status_is(page: Any, text: str) -> None:
     await page.wait_for_selector(f'#action-status:text("{text}")')
 
@@ -213,12 +220,16 @@ async def test_a_case_from_intake_to_rating_across_two_units_in_the_console(
             await a.select_option(".transfer-form select[name=direction]", "DOWN")
             await a.select_option(".transfer-form select[name=unitId]", w.unit(w.village))
             await a.fill(".transfer-form textarea[name=reason]", "属北街社区辖区，请社区办理")
+            # the case comes back slowly (a loaded server): the transfer's line, once shown,
+            # must already name the new unit, which only the reloaded case's assignments know
+            await a.route("**/graphql", slow_case_reads)
             await a.click(".transfer-form button[type=submit]")
             await status_is(a, "已转办")
             await wait_history(a, "case.escalated")
             assert "葛城街道 → 北街社区 · 理由：属北街社区辖区，请社区办理" in await a.inner_text(
                 "#history"
             )
+            await a.unroute("**/graphql", slow_case_reads)
             await a.screenshot(path=shots / "02-township-case.png", full_page=True)
 
             # A's line is cut: the banner says so while B works

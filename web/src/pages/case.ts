@@ -416,11 +416,12 @@ export const casePage: Page = async (main, params) => {
 
   const events: StreamEvent[] = [];
 
-  function addEvent(e: StreamEvent): void {
+  /** Adds an event to the history; `show` false leaves the drawing to the caller. */
+  function addEvent(e: StreamEvent, show = true): void {
     if (events.some((x) => x.seq === e.seq)) return;
     events.push(e);
     events.sort((x, y) => x.seq - y.seq);
-    renderHistory();
+    if (show) renderHistory();
   }
 
   function renderHistory(): void {
@@ -446,7 +447,7 @@ export const casePage: Page = async (main, params) => {
     let after = from;
     for (;;) {
       const page = (await query(HISTORY, { stream, after })).streamEventPage;
-      page.events.forEach(addEvent);
+      for (const e of page.events) addEvent(e);
       after = page.nextAfter;
       if (!page.hasMore) return after;
     }
@@ -467,8 +468,10 @@ export const casePage: Page = async (main, params) => {
         void readHistory(stream, 0).then(reload);
         return;
       }
-      addEvent(d.events);
-      void reload();
+      // Drawn by the reload, which brings the assignment a dispatch or a transfer made:
+      // drawn before it, the line would name the new unit "—" until the case came back.
+      addEvent(d.events, false);
+      void reload().catch(renderHistory);
     },
     (message) => (status.textContent = message),
   );

@@ -1,4 +1,4 @@
-import{$ as e,D as t,F as n,G as r,I as i,R as a,a as o,c as s,m as c,p as l}from"./index-YbyFUtgG.js";var u=e(`
+import{$ as e,D as t,F as n,G as r,I as i,R as a,a as o,c as s,m as c,p as l}from"./index-CQi2QwT_.js";var u=e(`
   query DecisionList($after: String) {
     decisions(first: 100, after: $after) {
       edges {

@@ -1,4 +1,4 @@
-import{$ as e,A as t,B as n,C as r,D as i,E as a,F as o,G as s,H as c,I as l,M as u,O as d,R as f,S as p,V as m,_ as h,c as g,h as _,i as v,j as y,k as b,m as x,p as S,t as C,v as w}from"./index-YbyFUtgG.js";var T=e(`
+import{$ as e,A as t,B as n,C as r,D as i,E as a,F as o,G as s,H as c,I as l,M as u,O as d,R as f,S as p,V as m,_ as h,c as g,h as _,i as v,j as y,k as b,m as x,p as S,t as C,v as w}from"./index-CQi2QwT_.js";var T=e(`
   query DecisionHearings($after: String) {
     hearings(first: 100, after: $after) {
       edges {

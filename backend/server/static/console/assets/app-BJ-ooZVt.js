@@ -1,4 +1,4 @@
-import{$ as e,A as t,D as n,F as r,G as i,H as a,I as o,J as s,K as c,L as l,M as u,N as d,O as f,Q as p,R as m,T as h,U as g,V as _,W as v,X as y,Y as b,Z as x,b as S,c as C,d as w,f as T,g as E,i as ee,j as D,k as O,l as k,n as te,o as A,q as j,r as M,s as N,u as P,w as F,x as ne,y as I,z as L}from"./index-YbyFUtgG.js";var R=e(`
+import{$ as e,A as t,D as n,F as r,G as i,H as a,I as o,J as s,K as c,L as l,M as u,N as d,O as f,Q as p,R as m,T as h,U as g,V as _,W as v,X as y,Y as b,Z as x,b as S,c as C,d as w,f as T,g as E,i as ee,j as D,k as O,l as k,n as te,o as A,q as j,r as M,s as N,u as P,w as F,x as ne,y as I,z as L}from"./index-CQi2QwT_.js";var R=e(`
   query ParticipantCases($after: String) {
     myCases(first: 20, after: $after) {
       edges { node { id number title kind state effectiveState dueOn dueProvisional receivedAt } }
