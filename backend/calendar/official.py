@@ -237,7 +237,7 @@ async def publish_calendar_year(
         .where(CalendarDay.calendar_year_id == revision.id)
         .group_by(CalendarDay.kind)
     )
-    counts = {kind: int(n) for kind, n in rows.tuples()}
+    counts = {kind: int(n) for kind, n in rows}
     payload: YearPublished = {
         "year": year,
         "revision": revision.revision,

@@ -106,7 +106,7 @@ async def county_vocabulary(session: AsyncSession) -> Vocabulary:
     from backend.cases.models import CaseTerm
 
     rows = await session.execute(select(CaseTerm.term, CaseTerm.canonical, CaseTerm.stop))
-    return vocabulary_from(rows.tuples())
+    return vocabulary_from(rows)
 
 
 # The cases of both periods in one pass: per keyword (unnested), kind, class and place, how
@@ -164,19 +164,17 @@ async def hot_topics(
     prev_lo, _ = bounds(prev_start, prev_end, tz)
     vocabulary = await county_vocabulary(session)
     variants = sorted(vocabulary.synonyms)
-    rows = (
-        await session.execute(
-            text(_BOARD),
-            {
-                "start": lo,
-                "end": hi,
-                "prev_start": prev_lo,
-                "all_cases": staff,
-                "variants": variants,
-                "canonicals": [vocabulary.synonyms[v] for v in variants],
-            },
-        )
-    ).tuples()
+    rows = await session.execute(
+        text(_BOARD),
+        {
+            "start": lo,
+            "end": hi,
+            "prev_start": prev_lo,
+            "all_cases": staff,
+            "variants": variants,
+            "canonicals": [vocabulary.synonyms[v] for v in variants],
+        },
+    )
     total = previous_total = 0
     dims: dict[str, list[tuple[str, int, int]]] = {"kind": [], "class": [], "place": []}
     words_cur: Counter[str] = Counter()
@@ -207,7 +205,7 @@ async def hot_topics(
         names = await session.execute(
             text("SELECT id::text, name FROM org_units WHERE id = ANY(:ids)"), {"ids": place_ids}
         )
-        place_names = {k: v for k, v in names.tuples()}
+        place_names = {k: v for k, v in names}
 
     def counts(dim: str, labels: dict[str, str], floor: int = 1) -> list[Count]:
         return sorted(
@@ -369,5 +367,5 @@ async def golden_ideas(
             keywords=list(r[9] or []),
             published=bool(r[10]),
         )
-        for r in rows.tuples()
+        for r in rows
     ]

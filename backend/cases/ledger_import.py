@@ -570,7 +570,7 @@ async def import_ledger(
         found = await session.execute(
             select(Case.client_key, Case.id, Case.content_digest).where(Case.client_key.in_(keys))
         )
-        existing = {k: (i, d) for k, i, d in found.tuples() if k is not None}
+        existing = {k: (i, d) for k, i, d in found if k is not None}
     if not dry_run:
         # One import at a time per county: two imports of one ledger at once would both
         # find its rows new.
@@ -629,7 +629,7 @@ async def import_ledger(
 async def _units_by_name(session: AsyncSession) -> dict[str, list[tuple[int, str]]]:
     rows = await session.execute(select(OrgUnit.name, OrgUnit.id, OrgUnit.kind))
     out: dict[str, list[tuple[int, str]]] = {}
-    for name, unit_id, kind in rows.tuples():
+    for name, unit_id, kind in rows:
         out.setdefault(name, []).append((unit_id, kind.value))
     return out
 

@@ -301,7 +301,7 @@ async def case_statistics(
         names = await session.execute(
             text("SELECT id::text, name FROM org_units WHERE id = ANY(:ids)"), {"ids": ids}
         )
-        stats.unit_names = {k: v for k, v in names.tuples()}
+        stats.unit_names = {k: v for k, v in names}
         groups.sort(key=lambda g: (-g.received, stats.label(g.key)))
     return stats
 

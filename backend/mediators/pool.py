@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.cases.replies import today
@@ -425,7 +425,7 @@ async def list_mediators(
         await session.execute(
             select(Mediator, OrgUnit.path)
             .join(OrgUnit, OrgUnit.id == Mediator.org_unit_id)
-            .where(and_(*conditions))
+            .where(*conditions)
             .order_by(Mediator.id)
             .limit(limit)
         )

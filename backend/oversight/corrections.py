@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, extract, func, or_, select
+from sqlalchemy import ColumnElement, case, extract, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.cases import access as case_access
@@ -180,7 +180,7 @@ async def list_corrections(
     rows = await session.scalars(
         select(CorrectionEntry)
         .join(OrgUnit, OrgUnit.id == CorrectionEntry.unit_id)
-        .where(and_(*conditions))
+        .where(*conditions)
         .order_by(CorrectionEntry.id.desc())
         .limit(limit)
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import DomainError
@@ -107,7 +107,7 @@ async def list_observers(
         await session.execute(
             select(Observer, OrgUnit.path)
             .join(OrgUnit, OrgUnit.id == Observer.org_unit_id)
-            .where(and_(*conditions))
+            .where(*conditions)
             .order_by(Observer.id)
             .limit(limit)
         )

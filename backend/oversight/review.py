@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.errors import DomainError, PermissionDenied
@@ -286,7 +286,7 @@ async def list_points(
         await session.execute(
             select(ReviewPoint, OrgUnit.path)
             .join(OrgUnit, OrgUnit.id == ReviewPoint.org_unit_id)
-            .where(and_(*conditions))
+            .where(*conditions)
             .order_by(ReviewPoint.id)
             .limit(500)
         )
@@ -342,7 +342,7 @@ async def list_requests(
             select(ReviewRequest, OrgUnit.path)
             .join(ReviewPoint, ReviewPoint.id == ReviewRequest.point_id)
             .join(OrgUnit, OrgUnit.id == ReviewPoint.org_unit_id)
-            .where(and_(*conditions))
+            .where(*conditions)
             .order_by(ReviewRequest.id.desc())
             .limit(limit)
         )

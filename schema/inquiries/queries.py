@@ -172,11 +172,10 @@ class InquiryQueries:
                 after=after_id,
             )
             ids = {u for o in rows for u in (o.unit_id, o.dispatched_unit_id) if u is not None}
-            paths: dict[int, str] = dict(
-                (await session.execute(select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(ids))))
-                .tuples()
-                .all()
+            found = await session.execute(
+                select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(ids))
             )
+            paths: dict[int, str] = {unit_id: path for unit_id, path in found}
             phone = await opinions.proven_phone(session, principal)
             return [
                 ReportOpinion.from_model(
