@@ -250,7 +250,10 @@ def _project(
     dense[r, c] = v
     n_components = min(2, len(placed), n_statements)
     pca = PCA(n_components=n_components, svd_solver="randomized", random_state=SEED)
-    coords = pca.fit_transform(dense).astype(np.float64)
+    # Everyone voting alike leaves no variance: sklearn then divides 0 by 0 for the explained
+    # variance ratio (unused here); the positions are all 0 and the map has one group.
+    with np.errstate(invalid="ignore", divide="ignore"):
+        coords = pca.fit_transform(dense).astype(np.float64)
     loadings = pca.components_.T.astype(np.float64)
     if n_components < 2:  # a degenerate map: one statement or one participant
         coords = np.hstack([coords, np.zeros((len(placed), 2 - n_components))])
