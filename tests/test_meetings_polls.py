@@ -398,7 +398,10 @@ async def test_votes_need_a_signed_in_active_account_of_the_county(server, gql, 
     before = await snapshot(owner_db, county, meeting)
     variables = {"p": poll, "c": [0], "k": key()}
     anonymous = await gql.execute(VOTE, variables, tenant=county.slug)
-    assert [e["extensions"]["code"] for e in anonymous["errors"]] == ["UNAUTHENTICATED"]
+    # the county was given, so the message asks for a sign-in, not for a county
+    assert [(e["extensions"]["code"], e["message"]) for e in anonymous["errors"]] == [
+        ("UNAUTHENTICATED", "请先登录")
+    ]
     mismatch = await gql.execute(VOTE, variables, token=voter.token, tenant=other.slug)
     assert [e["extensions"]["code"] for e in mismatch["errors"]] == ["UNAUTHENTICATED"]
     forged = await gql.execute(VOTE, variables, token=voter.token[:-4] + "AAAA")
@@ -539,8 +542,9 @@ async def test_a_vote_over_an_anonymous_socket_is_refused_as_over_http(server, g
         over_socket = await ws.execute(VOTE, {"p": poll, "c": [0], "k": key()})
     over_http = await gql.execute(VOTE, {"p": poll, "c": [0], "k": key()}, tenant=county.slug)
     assert over_socket["data"] is None
-    codes = [e["extensions"]["code"] for e in over_socket["errors"]]
-    assert codes == [e["extensions"]["code"] for e in over_http["errors"]] == ["UNAUTHENTICATED"]
+    refusals = [(e["extensions"]["code"], e["message"]) for e in over_socket["errors"]]
+    assert refusals == [(e["extensions"]["code"], e["message"]) for e in over_http["errors"]]
+    assert refusals == [("UNAUTHENTICATED", "请先登录")]
 
 
 DIRECT_DOCUMENTS = [
