@@ -70,6 +70,10 @@ async def test_the_suite_server_hands_the_app_its_transport_in_the_scope(server,
     assert member._buffered == transport.transport.get_write_buffer_size
 
 
+# uvicorn's legacy `websockets` implementation is served here on purpose (a deployment may
+# pick it): its own deprecation warnings are expected, not news.
+@pytest.mark.filterwarnings("ignore::DeprecationWarning:websockets")
+@pytest.mark.filterwarnings("ignore:The `websockets` implementation is deprecated")
 @pytest.mark.parametrize("ws", ["websockets-sansio", "websockets"])
 async def test_under_a_server_without_the_subclass_frames_take_the_asgi_path(server, gql, ws):
     # given: the app served by plain uvicorn websockets (no transport in the scope)
